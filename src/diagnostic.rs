@@ -1,0 +1,142 @@
+//! The one finding type every stage produces: parser, graph, rules.
+
+use serde::{Deserialize, Serialize};
+
+use crate::span::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary span with its own short label ("first declared here").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// Stable kebab-case name, e.g. `undefined-node` or `bmi-threshold`.
+    pub rule: String,
+    /// Stable short code for rules that have one (e.g. `MSK001`).
+    pub code: Option<String>,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    /// Short text under the primary span.
+    pub label: String,
+    pub help: Option<String>,
+    pub related: Vec<Label>,
+    /// Name of the pathway the finding is in, when it is in one.
+    pub pathway: Option<String>,
+    /// The node ID or route (`a -> b`) the finding is about, when there is one.
+    pub subject: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: &str, severity: Severity, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule: rule.to_string(),
+            code: None,
+            severity,
+            message: message.into(),
+            span,
+            label: String::new(),
+            help: None,
+            related: Vec::new(),
+            pathway: None,
+            subject: None,
+        }
+    }
+
+    pub fn error(rule: &str, span: Span, message: impl Into<String>) -> Self {
+        Self::new(rule, Severity::Error, span, message)
+    }
+
+    pub fn warning(rule: &str, span: Span, message: impl Into<String>) -> Self {
+        Self::new(rule, Severity::Warning, span, message)
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_related(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.related.push(Label {
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    pub fn in_pathway(mut self, name: &str) -> Self {
+        self.pathway = Some(name.to_string());
+        self
+    }
+
+    pub fn about(mut self, subject: impl Into<String>) -> Self {
+        self.subject = Some(subject.into());
+        self
+    }
+}
+
+/// "did you mean `x`?" from the closest candidate, if any is close enough.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1) + 1;
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|&(d, c)| d <= limit && d < c.chars().count())
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::suggest;
+
+    #[test]
+    fn suggests_near_words_only() {
+        let words = ["primary", "secondary", "community"];
+        assert_eq!(suggest("secondry", words), Some("secondary"));
+        assert_eq!(suggest("comunity", words), Some("community"));
+        assert_eq!(suggest("orthopaedics", words), None);
+        assert_eq!(suggest("x", ["y"]), None);
+    }
+}

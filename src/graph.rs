@@ -1,0 +1,219 @@
+//! A pathway as a directed graph: nodes are entries, services and exits;
+//! edges are routes. Name resolution happens here, so `undefined-node` and
+//! `duplicate-node` come from this stage.
+
+use std::collections::HashMap;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::ast::{self, Criterion, DnaPolicy, NodeKind, PropertyValue};
+use crate::diagnostic::{suggest, Diagnostic};
+use crate::span::Span;
+
+/// What the rules need to know about one declared node.
+#[derive(Debug)]
+pub struct Node<'a> {
+    pub ast: &'a ast::Node,
+    pub kind: Option<&'a str>,
+    pub offers: Vec<&'a str>,
+    pub channels: Vec<(&'a str, Span)>,
+    pub requires: Vec<&'a Criterion>,
+    pub on_dna: Option<&'a DnaPolicy>,
+}
+
+impl Node<'_> {
+    pub fn id(&self) -> &str {
+        &self.ast.id.name
+    }
+
+    pub fn node_kind(&self) -> NodeKind {
+        self.ast.kind
+    }
+
+    /// A node provides a capability when its `kind` is it or it `offers` it.
+    pub fn provides(&self, capability: &str) -> bool {
+        self.kind == Some(capability) || self.offers.contains(&capability)
+    }
+
+    /// Span of the `kind`/`offers` word that makes it provide `capability`,
+    /// or the node's ID if neither names it.
+    pub fn capability_span(&self, capability: &str) -> Span {
+        for prop in &self.ast.properties {
+            if let PropertyValue::Value(v) = &prop.value {
+                if prop.key.name == "kind" || prop.key.name == "offers" {
+                    if let Some((_, span)) = v.words().into_iter().find(|(w, _)| *w == capability) {
+                        return span;
+                    }
+                }
+            }
+        }
+        self.ast.id.span
+    }
+}
+
+/// One source-to-target pair of a route (a route `a, b -> c` makes two).
+#[derive(Debug)]
+pub struct Edge<'a> {
+    pub route: &'a ast::Route,
+    pub source: NodeIndex,
+    pub target: NodeIndex,
+    pub source_ident: &'a ast::Ident,
+    pub target_ident: &'a ast::Ident,
+}
+
+#[derive(Debug)]
+pub struct PathwayGraph<'a> {
+    pub pathway: &'a ast::Pathway,
+    /// Indexed by `NodeIndex::index()`.
+    pub nodes: Vec<Node<'a>>,
+    /// Indexed by the graph's edge weights.
+    pub edges: Vec<Edge<'a>>,
+    pub graph: DiGraph<(), usize>,
+    pub ids: HashMap<&'a str, NodeIndex>,
+}
+
+impl<'a> PathwayGraph<'a> {
+    pub fn build(pathway: &'a ast::Pathway, diags: &mut Vec<Diagnostic>) -> Self {
+        let mut graph = DiGraph::with_capacity(pathway.nodes.len(), pathway.routes.len());
+        let mut nodes = Vec::with_capacity(pathway.nodes.len());
+        let mut ids: HashMap<&str, NodeIndex> = HashMap::with_capacity(pathway.nodes.len());
+        let name = pathway.name.value.as_str();
+
+        for node in &pathway.nodes {
+            if let Some(&first) = ids.get(node.id.name.as_str()) {
+                let first: &Node = &nodes[first.index()];
+                diags.push(
+                    Diagnostic::error(
+                        "duplicate-node",
+                        node.id.span,
+                        format!("node `{}` is declared more than once", node.id.name),
+                    )
+                    .with_label("declared again here")
+                    .with_related(first.ast.id.span, "first declared here")
+                    .with_help("give each node its own ID; routes use the first declaration")
+                    .in_pathway(name)
+                    .about(node.id.name.clone()),
+                );
+                continue;
+            }
+            let idx = graph.add_node(());
+            ids.insert(node.id.name.as_str(), idx);
+            nodes.push(describe(node));
+        }
+
+        let mut edges = Vec::with_capacity(pathway.routes.len());
+        for route in &pathway.routes {
+            let sources: Vec<_> = route
+                .sources
+                .iter()
+                .filter_map(|s| resolve(s, &ids, pathway, diags))
+                .collect();
+            let targets: Vec<_> = route
+                .targets
+                .iter()
+                .filter_map(|t| resolve(t, &ids, pathway, diags))
+                .collect();
+            for &(source, source_ident) in &sources {
+                for &(target, target_ident) in &targets {
+                    graph.add_edge(source, target, edges.len());
+                    edges.push(Edge {
+                        route,
+                        source,
+                        target,
+                        source_ident,
+                        target_ident,
+                    });
+                }
+            }
+        }
+
+        PathwayGraph {
+            pathway,
+            nodes,
+            edges,
+            graph,
+            ids,
+        }
+    }
+
+    pub fn node(&self, idx: NodeIndex) -> &Node<'a> {
+        &self.nodes[idx.index()]
+    }
+
+    pub fn indices(&self) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.graph.node_indices()
+    }
+
+    pub fn name(&self) -> &str {
+        &self.pathway.name.value
+    }
+}
+
+fn resolve<'a>(
+    id: &'a ast::Ident,
+    ids: &HashMap<&str, NodeIndex>,
+    pathway: &ast::Pathway,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(NodeIndex, &'a ast::Ident)> {
+    if let Some(&idx) = ids.get(id.name.as_str()) {
+        return Some((idx, id));
+    }
+    let mut diag = Diagnostic::error(
+        "undefined-node",
+        id.span,
+        format!(
+            "route names `{}`, which is not declared in this pathway",
+            id.name
+        ),
+    )
+    .with_label("not declared")
+    .in_pathway(&pathway.name.value)
+    .about(id.name.clone());
+    let declared = pathway.nodes.iter().map(|n| n.id.name.as_str());
+    diag = match suggest(&id.name, declared) {
+        Some(near) => {
+            let decl = pathway
+                .nodes
+                .iter()
+                .find(|n| n.id.name == near)
+                .map(|n| n.id.span);
+            let d = diag.with_help(format!("did you mean `{near}`?"));
+            match decl {
+                Some(span) => d.with_related(span, format!("`{near}` is declared here")),
+                None => d,
+            }
+        }
+        None => diag.with_help(format!(
+            "declare it first, e.g. `service {}: \"...\"`, or fix the route",
+            id.name
+        )),
+    };
+    diags.push(diag);
+    None
+}
+
+fn describe(node: &ast::Node) -> Node<'_> {
+    let mut info = Node {
+        ast: node,
+        kind: None,
+        offers: Vec::new(),
+        channels: Vec::new(),
+        requires: Vec::new(),
+        on_dna: None,
+    };
+    for prop in &node.properties {
+        match (&prop.value, prop.key.name.as_str()) {
+            (PropertyValue::Value(v), "kind") => {
+                info.kind = info.kind.or(v.words().first().map(|w| w.0))
+            }
+            (PropertyValue::Value(v), "offers") => {
+                info.offers.extend(v.words().into_iter().map(|w| w.0))
+            }
+            (PropertyValue::Value(v), "channels") => info.channels.extend(v.words()),
+            (PropertyValue::Criteria(c), _) => info.requires.extend(c.iter()),
+            (PropertyValue::Dna(d), _) => info.on_dna = info.on_dna.or(Some(d)),
+            _ => {}
+        }
+    }
+    info
+}

@@ -1,0 +1,21 @@
+//! msklint: a linter for musculoskeletal (MSK) care pathways.
+//!
+//! The pipeline, one module per stage:
+//! source text ([`source`]) → parse ([`parser`], grammar in `grammar/`) →
+//! AST ([`ast`]) → graph ([`graph`]) → checks ([`validate`]) →
+//! diagnostics ([`diagnostic`]) → output formats ([`output`]).
+//! [`check`] strings the stages together for one file; [`cli`] is the
+//! command line.
+
+pub mod ast;
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod discover;
+pub mod graph;
+pub mod output;
+pub mod parser;
+pub mod source;
+pub mod span;
+pub mod validate;
+pub mod vocabulary;

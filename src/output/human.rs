@@ -1,0 +1,131 @@
+//! The default output: miette's graphical diagnostics with the source
+//! snippet, labels, help and the rule name as the code.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+
+use super::Summary;
+use crate::check::FileReport;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+#[derive(Debug, Clone, Copy)]
+pub struct HumanOptions {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl HumanOptions {
+    /// What tests pin: unicode, no colour, 80 columns.
+    pub fn plain() -> Self {
+        HumanOptions {
+            color: false,
+            width: 80,
+        }
+    }
+}
+
+pub fn handler(opts: HumanOptions) -> GraphicalReportHandler {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .without_syntax_highlighting()
+        .with_width(opts.width)
+        .with_links(false)
+}
+
+/// Renders one finding (used by tests and the full report alike).
+pub fn render_one(
+    handler: &GraphicalReportHandler,
+    diag: &Diagnostic,
+    source: &SourceFile,
+) -> String {
+    let mut out = String::new();
+    let view = View { diag, source };
+    if handler.render_report(&mut out, &view).is_err() {
+        // miette only fails on a broken span; fall back to a plain line.
+        let at = source.line_col(diag.span.start);
+        out = format!(
+            "{}:{}:{}: {}[{}] {}\n",
+            source.name, at.line, at.column, diag.severity, diag.rule, diag.message
+        );
+    }
+    out
+}
+
+pub fn render(reports: &[FileReport], opts: HumanOptions) -> String {
+    let handler = handler(opts);
+    let mut out = String::new();
+    for report in reports {
+        for diag in &report.diagnostics {
+            out.push_str(&render_one(&handler, diag, &report.source));
+            out.push('\n');
+        }
+    }
+    out.push_str(&Summary::of(reports).line());
+    out.push('\n');
+    out
+}
+
+/// Adapts our diagnostic to miette's trait for rendering.
+struct View<'a> {
+    diag: &'a Diagnostic,
+    source: &'a SourceFile,
+}
+
+impl fmt::Debug for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl fmt::Display for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl std::error::Error for View<'_> {}
+
+impl miette::Diagnostic for View<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(match &self.diag.code {
+            Some(code) => format!("{}({code})", self.diag.rule),
+            None => self.diag.rule.clone(),
+        }))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let primary = LabeledSpan::new_primary_with_span(text(&self.diag.label), self.diag.span);
+        let related = self
+            .diag
+            .related
+            .iter()
+            .map(move |l| LabeledSpan::new_with_span(text(&l.text), l.span));
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}

@@ -1,0 +1,425 @@
+//! Source text to AST, using the pest grammar in `grammar/pathway.pest`.
+//!
+//! pest errors are converted here rather than through pest's `miette-error`
+//! feature, which hands miette only the offending line and so reports every
+//! error on line 1.
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+use crate::ast::*;
+use crate::diagnostic::Diagnostic;
+use crate::span::{Span, Spanned};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/pathway.pest"]
+struct PathwayParser;
+
+/// The result of parsing one file: the tree if the file parsed, and any
+/// problems found on the way.
+pub struct Parsed {
+    pub file: Option<File>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn parse(text: &str) -> Parsed {
+    let mut diagnostics = Vec::new();
+    let file = match PathwayParser::parse(Rule::file, text) {
+        Ok(mut pairs) => pairs.next().map(|file| build_file(file, &mut diagnostics)),
+        Err(err) => {
+            diagnostics.push(syntax_error(text, &err));
+            None
+        }
+    };
+    Parsed { file, diagnostics }
+}
+
+// ---- errors -----------------------------------------------------------------
+
+fn syntax_error(text: &str, err: &pest::error::Error<Rule>) -> Diagnostic {
+    let (start, end) = match err.location {
+        InputLocation::Pos(p) => (p, p),
+        InputLocation::Span((s, e)) => (s, e),
+    };
+    let start = start.min(text.len());
+    let end = if end > start {
+        end.min(text.len())
+    } else {
+        token_end(text, start)
+    };
+    let found = describe_found(&text[start..end]);
+    let (message, label) = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let expected = expected_list(positives);
+            (
+                format!("expected {expected}, found {found}"),
+                format!("expected {expected}"),
+            )
+        }
+        ErrorVariant::CustomError { message } => (message.clone(), message.clone()),
+    };
+    let mut diag =
+        Diagnostic::error("syntax-error", Span::new(start, end), message).with_label(label);
+    if let Some(help) = syntax_help(&text[start..end], &err.variant) {
+        diag = diag.with_help(help);
+    }
+    diag
+}
+
+/// End of the token starting at `start`: up to the next whitespace or
+/// punctuation, at least one character, at most one line.
+fn token_end(text: &str, start: usize) -> usize {
+    let rest = &text[start..];
+    let mut chars = rest.char_indices();
+    let Some((_, first)) = chars.next() else {
+        return start;
+    };
+    if !(first.is_alphanumeric() || first == '_') {
+        return start + first.len_utf8();
+    }
+    let len = rest
+        .char_indices()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+        .map_or(rest.len(), |(i, _)| i);
+    start + len.min(200)
+}
+
+fn describe_found(token: &str) -> String {
+    match token.chars().next() {
+        None => "end of file".to_string(),
+        Some('\n') | Some('\r') => "end of line".to_string(),
+        Some('\0') => "a NUL byte".to_string(),
+        Some(c) if c.is_control() => format!("control character U+{:04X}", c as u32),
+        Some(_) => format!("`{token}`"),
+    }
+}
+
+fn expected_list(positives: &[Rule]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for rule in positives {
+        let name = rule_name(*rule);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    match names.as_slice() {
+        [] => "something else".to_string(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn rule_name(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::pathway | Rule::kw_pathway => "`pathway`",
+        Rule::string | Rule::string_inner => "a quoted string",
+        Rule::escape => "an escape (`\\\"`, `\\\\`, `\\n` or `\\t`)",
+        Rule::ident | Rule::ident_list => "an identifier",
+        Rule::node | Rule::node_keyword => "`entry`, `service` or `exit`",
+        Rule::route | Rule::arrow => "`->`",
+        Rule::field => "a field (`key: value`)",
+        Rule::properties => "`{`",
+        Rule::plain_property | Rule::requires_property | Rule::on_dna_property => {
+            "a property (`key: value`)"
+        }
+        Rule::criteria | Rule::criterion => "a criterion such as `bmi < 40`",
+        Rule::operator => "a comparison (`<`, `<=`, `>`, `>=`, `==` or `!=`)",
+        Rule::dna_policy | Rule::dna_step => "a DNA action such as `contact`",
+        Rule::list => "a list",
+        Rule::number => "a number",
+        Rule::percent => "a percentage",
+        Rule::boolean => "`true` or `false`",
+        Rule::when_clause | Rule::kw_when => "`when`",
+        Rule::requires_clause | Rule::kw_requires => "`requires`",
+        Rule::kw_on_dna => "`on_dna`",
+        Rule::kw_then => "`then`",
+        Rule::kw_after => "`after`",
+        // Silent rules never appear in errors, but pest still lists them.
+        _ => "more input",
+    }
+}
+
+fn syntax_help(found: &str, variant: &ErrorVariant<Rule>) -> Option<&'static str> {
+    let ErrorVariant::ParsingError { positives, .. } = variant else {
+        return None;
+    };
+    if found == "[" && !positives.contains(&Rule::list) {
+        return Some("lists hold plain values and cannot be nested");
+    }
+    if found == "\n" || found == "\r" {
+        if positives.contains(&Rule::string_inner) || positives.contains(&Rule::escape) {
+            return Some("strings end on the line they start: close it with `\"`");
+        }
+    }
+    if positives.contains(&Rule::EOI) && positives.len() == 1 {
+        return Some("everything in a file belongs inside a `pathway \"name\" { ... }` block");
+    }
+    None
+}
+
+// ---- building the tree ----------------------------------------------------------
+
+fn build_file(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>) -> File {
+    let pathways = pair
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::pathway)
+        .map(|p| build_pathway(p, diags))
+        .collect();
+    File { pathways }
+}
+
+fn build_pathway(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>) -> Pathway {
+    let span = Span::from(pair.as_span());
+    let mut inner = pair.into_inner();
+    let mut name = Spanned::new(String::new(), span);
+    let mut header = span;
+    let mut pathway_fields = Vec::new();
+    let mut nodes = Vec::new();
+    let mut routes = Vec::new();
+    for p in inner.by_ref() {
+        match p.as_rule() {
+            Rule::kw_pathway => header = Span::from(p.as_span()),
+            Rule::string => {
+                name = string(p);
+                header = header.to(name.span);
+            }
+            Rule::field => pathway_fields.push(build_field(p)),
+            Rule::node => nodes.push(build_node(p)),
+            Rule::route => routes.push(build_route(p, diags)),
+            _ => {}
+        }
+    }
+    Pathway {
+        name,
+        header,
+        span,
+        fields: pathway_fields,
+        nodes,
+        routes,
+    }
+}
+
+fn ident(pair: Pair<'_, Rule>) -> Ident {
+    Ident {
+        name: pair.as_str().to_string(),
+        span: pair.as_span().into(),
+    }
+}
+
+fn string(pair: Pair<'_, Rule>) -> Spanned<String> {
+    let span = Span::from(pair.as_span());
+    let raw = pair.into_inner().next().map_or("", |p| p.as_str());
+    Spanned::new(unescape(raw), span)
+}
+
+fn unescape(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+fn number(pair: &Pair<'_, Rule>) -> f64 {
+    // The grammar only admits `-?digits(.digits)?`, which always parses;
+    // overlong literals become infinity and are reported by the checker.
+    pair.as_str().parse().unwrap_or(f64::NAN)
+}
+
+fn value(pair: Pair<'_, Rule>) -> Value {
+    let span = Span::from(pair.as_span());
+    let kind = match pair.as_rule() {
+        Rule::string => ValueKind::String(string(pair).value),
+        Rule::number => ValueKind::Number(number(&pair)),
+        Rule::percent => {
+            ValueKind::Percent(pair.into_inner().next().map_or(f64::NAN, |n| number(&n)))
+        }
+        Rule::boolean => ValueKind::Bool(pair.as_str() == "true"),
+        Rule::list => ValueKind::List(pair.into_inner().map(value).collect()),
+        _ => ValueKind::Ident(pair.as_str().to_string()),
+    };
+    Value { kind, span }
+}
+
+fn build_field(pair: Pair<'_, Rule>) -> Field {
+    let span = Span::from(pair.as_span());
+    let mut inner = pair.into_inner();
+    let (Some(key), Some(val)) = (inner.next(), inner.next()) else {
+        unreachable!("grammar: field = ident ~ \":\" ~ value")
+    };
+    Field {
+        key: ident(key),
+        value: value(val),
+        span,
+    }
+}
+
+fn build_node(pair: Pair<'_, Rule>) -> Node {
+    let span = Span::from(pair.as_span());
+    let mut inner = pair.into_inner();
+    let (Some(kw), Some(id), Some(label)) = (inner.next(), inner.next(), inner.next()) else {
+        unreachable!("grammar: node = node_keyword ~ ident ~ \":\" ~ string ~ properties?")
+    };
+    let kind = match kw.as_str().trim() {
+        "entry" => NodeKind::Entry,
+        "exit" => NodeKind::Exit,
+        _ => NodeKind::Service,
+    };
+    let properties = inner
+        .next()
+        .map(|props| props.into_inner().map(build_property).collect())
+        .unwrap_or_default();
+    Node {
+        kind,
+        id: ident(id),
+        label: string(label),
+        properties,
+        span,
+    }
+}
+
+fn build_property(pair: Pair<'_, Rule>) -> Property {
+    let span = Span::from(pair.as_span());
+    let rule = pair.as_rule();
+    let mut inner = pair.into_inner();
+    let (Some(key), Some(val)) = (inner.next(), inner.next()) else {
+        unreachable!("grammar: every property is key ~ \":\" ~ value")
+    };
+    let value = match rule {
+        Rule::requires_property => PropertyValue::Criteria(criteria(val)),
+        Rule::on_dna_property => PropertyValue::Dna(dna_policy(val)),
+        _ => PropertyValue::Value(value(val)),
+    };
+    Property {
+        key: ident(key),
+        value,
+        span,
+    }
+}
+
+fn criteria(pair: Pair<'_, Rule>) -> Vec<Criterion> {
+    pair.into_inner().map(criterion).collect()
+}
+
+fn criterion(pair: Pair<'_, Rule>) -> Criterion {
+    let span = Span::from(pair.as_span());
+    let mut inner = pair.into_inner();
+    let (Some(attr), Some(op), Some(val)) = (inner.next(), inner.next(), inner.next()) else {
+        unreachable!("grammar: criterion = ident ~ operator ~ scalar")
+    };
+    Criterion {
+        attribute: ident(attr),
+        op: Spanned::new(
+            Op::parse(op.as_str()).unwrap_or(Op::Eq),
+            op.as_span().into(),
+        ),
+        value: value(val),
+        span,
+    }
+}
+
+fn dna_policy(pair: Pair<'_, Rule>) -> DnaPolicy {
+    let span = Span::from(pair.as_span());
+    let steps = pair
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::dna_step)
+        .map(|step| {
+            let span = Span::from(step.as_span());
+            let mut inner = step.into_inner();
+            let action = inner.next().map(ident).unwrap_or(Ident {
+                name: String::new(),
+                span,
+            });
+            let after = inner
+                .find(|p| p.as_rule() == Rule::number)
+                .map(|n| Spanned::new(number(&n), n.as_span().into()));
+            DnaStep {
+                action,
+                after,
+                span,
+            }
+        })
+        .collect();
+    DnaPolicy { steps, span }
+}
+
+fn build_route(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>) -> Route {
+    let span = Span::from(pair.as_span());
+    let mut sources = Vec::new();
+    let mut targets = Vec::new();
+    let mut when: Option<Spanned<String>> = None;
+    let mut requires: Option<(Vec<Criterion>, Span)> = None;
+    let mut seen_arrow = false;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::ident_list => {
+                let ids = p.into_inner().map(ident).collect();
+                if seen_arrow {
+                    targets = ids;
+                } else {
+                    sources = ids;
+                }
+            }
+            Rule::arrow => seen_arrow = true,
+            Rule::when_clause => {
+                let clause = Span::from(p.as_span());
+                let text = p
+                    .into_inner()
+                    .find(|q| q.as_rule() == Rule::string)
+                    .map(string);
+                if let Some(first) = &when {
+                    diags.push(repeated_clause("when", clause, first.span));
+                } else {
+                    when = text;
+                }
+            }
+            Rule::requires_clause => {
+                let clause = Span::from(p.as_span());
+                if let Some((_, first)) = &requires {
+                    diags.push(repeated_clause("requires", clause, *first));
+                } else {
+                    let list = p
+                        .into_inner()
+                        .find(|q| q.as_rule() == Rule::criteria)
+                        .map(criteria)
+                        .unwrap_or_default();
+                    requires = Some((list, clause));
+                }
+            }
+            _ => {}
+        }
+    }
+    Route {
+        sources,
+        targets,
+        when,
+        requires: requires.map(|(c, _)| c).unwrap_or_default(),
+        span,
+    }
+}
+
+fn repeated_clause(word: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(
+        "syntax-error",
+        span,
+        format!("a route takes at most one `{word}` clause"),
+    )
+    .with_label(format!("second `{word}`"))
+    .with_related(first, "first given here")
+    .with_help(format!("join the two into one `{word}` clause"))
+}

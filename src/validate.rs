@@ -1,0 +1,274 @@
+//! Checks on what was written, against the vocabulary: `unknown-kind`,
+//! `unknown-offer`, `unknown-channel`, `unknown-property`, `invalid-value`
+//! and `duplicate-property`. Graph-level names are checked in `graph`.
+
+use crate::ast::{Criterion, DnaPolicy, Ident, Pathway, PropertyValue, Value, ValueKind};
+use crate::diagnostic::{suggest, Diagnostic, Severity};
+use crate::vocabulary::{contains, Vocabulary};
+
+pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnostic>) {
+    let mut v = Validator {
+        vocab,
+        pathway: &pathway.name.value,
+        diags,
+    };
+    let mut seen: Vec<&Ident> = Vec::new();
+    for field in &pathway.fields {
+        v.duplicate(&mut seen, &field.key, "field");
+        v.unknown_key(&field.key, &vocab.pathway_fields, "pathway field");
+        v.value(&field.value);
+        if field.key.name == "rtt_within_18_weeks" {
+            v.expect_percentage(&field.value, "rtt_within_18_weeks");
+        }
+    }
+    for node in &pathway.nodes {
+        let mut seen: Vec<&Ident> = Vec::new();
+        for prop in &node.properties {
+            v.duplicate(&mut seen, &prop.key, "property");
+            match &prop.value {
+                PropertyValue::Criteria(list) => list.iter().for_each(|c| v.criterion(c)),
+                PropertyValue::Dna(policy) => v.dna(policy),
+                PropertyValue::Value(value) => {
+                    v.value(value);
+                    match prop.key.name.as_str() {
+                        "kind" => v.words(value, &vocab.kinds, "unknown-kind", "kind", true),
+                        "offers" => v.words(value, &vocab.offers, "unknown-offer", "offer", false),
+                        "channels" => {
+                            v.words(value, &vocab.channels, "unknown-channel", "channel", false)
+                        }
+                        _ => v.unknown_key(&prop.key, &vocab.node_properties, "node property"),
+                    }
+                }
+            }
+        }
+    }
+    for route in &pathway.routes {
+        route.requires.iter().for_each(|c| v.criterion(c));
+    }
+}
+
+struct Validator<'a> {
+    vocab: &'a Vocabulary,
+    pathway: &'a str,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    fn push(&mut self, diag: Diagnostic) {
+        self.diags.push(diag.in_pathway(self.pathway));
+    }
+
+    fn duplicate<'i>(&mut self, seen: &mut Vec<&'i Ident>, key: &'i Ident, what: &str) {
+        if let Some(first) = seen.iter().find(|k| k.name == key.name) {
+            let first = first.span;
+            self.push(
+                Diagnostic::warning(
+                    "duplicate-property",
+                    key.span,
+                    format!("{what} `{}` is given more than once", key.name),
+                )
+                .with_label("given again here")
+                .with_related(first, "first given here")
+                .with_help("keep one and merge the values into it; msklint reads the first"),
+            );
+        } else {
+            seen.push(key);
+        }
+    }
+
+    /// Free keys are allowed; one a typo away from a known key is not.
+    fn unknown_key(&mut self, key: &Ident, known: &[String], what: &str) {
+        if contains(known, &key.name) {
+            return;
+        }
+        if let Some(near) = suggest(&key.name, known.iter().map(String::as_str)) {
+            self.push(
+                Diagnostic::warning(
+                    "unknown-property",
+                    key.span,
+                    format!("unknown {what} `{}`", key.name),
+                )
+                .with_label("not a known key")
+                .with_help(format!(
+                    "did you mean `{near}`? As written it is kept as a free property that no rule reads"
+                )),
+            );
+        }
+    }
+
+    fn words(&mut self, value: &Value, known: &[String], rule: &str, what: &str, single: bool) {
+        let is_list = matches!(value.kind, ValueKind::List(_));
+        if single && is_list {
+            self.push(
+                Diagnostic::error("invalid-value", value.span, format!("`{what}` takes one identifier, not a list"))
+                    .with_label("a list")
+                    .with_help("give the one kind that best describes the node, and list what it provides under `offers`"),
+            );
+            return;
+        }
+        let items: Vec<&Value> = match &value.kind {
+            ValueKind::List(items) => items.iter().collect(),
+            _ => vec![value],
+        };
+        for item in items {
+            let word = match &item.kind {
+                ValueKind::Ident(w) | ValueKind::String(w) => w,
+                _ => {
+                    self.push(
+                        Diagnostic::error(
+                            "invalid-value",
+                            item.span,
+                            format!(
+                                "a {what} is a word such as `{}`, not {}",
+                                known.first().map_or("x", |s| s),
+                                item.describe()
+                            ),
+                        )
+                        .with_label(format!("expected a {what}")),
+                    );
+                    continue;
+                }
+            };
+            if contains(known, word) {
+                continue;
+            }
+            let help = match suggest(word, known.iter().map(String::as_str)) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!(
+                    "known {what}s: {}. Add new ones under `vocabulary:` in msklint.yaml",
+                    known.join(", ")
+                ),
+            };
+            self.push(
+                Diagnostic::new(
+                    rule,
+                    Severity::Warning,
+                    item.span,
+                    format!("unknown {what} `{word}`"),
+                )
+                .with_label(format!("not a known {what}"))
+                .with_help(help),
+            );
+        }
+    }
+
+    fn value(&mut self, value: &Value) {
+        match &value.kind {
+            ValueKind::Number(n) if !n.is_finite() => self.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    value.span,
+                    "this number is too large to use",
+                )
+                .with_label("out of range"),
+            ),
+            ValueKind::Percent(p) if !(0.0..=100.0).contains(p) => self.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    value.span,
+                    format!(
+                        "a percentage must be between 0% and 100%, not {}%",
+                        fmt_num(*p)
+                    ),
+                )
+                .with_label("out of range"),
+            ),
+            ValueKind::List(items) => items.iter().for_each(|i| self.value(i)),
+            _ => {}
+        }
+    }
+
+    fn expect_percentage(&mut self, value: &Value, key: &str) {
+        let help = match value.kind {
+            ValueKind::Percent(_) => return,
+            ValueKind::Number(n) => {
+                format!("write it with a per cent sign: `{key}: {}%`", fmt_num(n))
+            }
+            _ => format!("write it as a percentage, e.g. `{key}: 92%`"),
+        };
+        self.push(
+            Diagnostic::error(
+                "invalid-value",
+                value.span,
+                format!("`{key}` is a percentage, not {}", value.describe()),
+            )
+            .with_label("expected a percentage")
+            .with_help(help),
+        );
+    }
+
+    fn criterion(&mut self, c: &Criterion) {
+        self.value(&c.value);
+        let op = c.op.value;
+        if op == crate::ast::Op::Assign {
+            self.push(
+                Diagnostic::error("invalid-value", c.op.span, "`=` is not a comparison")
+                    .with_label("use `==`")
+                    .with_help(format!(
+                        "write `{} == ...` to compare for equality",
+                        c.attribute.name
+                    )),
+            );
+        } else if op.is_ordering()
+            && !matches!(c.value.kind, ValueKind::Number(_) | ValueKind::Percent(_))
+        {
+            self.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    c.value.span,
+                    format!(
+                        "`{}` compares numbers, but this is {}",
+                        op.as_str(),
+                        c.value.describe()
+                    ),
+                )
+                .with_label("not a number")
+                .with_related(c.op.span, "ordering comparison")
+                .with_help("compare with a number, or use `==` / `!=` for other values"),
+            );
+        }
+    }
+
+    fn dna(&mut self, policy: &DnaPolicy) {
+        for step in &policy.steps {
+            let action = &step.action.name;
+            if !contains(&self.vocab.dna_actions, action) {
+                let help = match suggest(action, self.vocab.dna_actions.iter().map(String::as_str))
+                {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("DNA actions are: {}", self.vocab.dna_actions.join(", ")),
+                };
+                self.push(
+                    Diagnostic::error(
+                        "invalid-value",
+                        step.action.span,
+                        format!("unknown DNA action `{action}`"),
+                    )
+                    .with_label("not a DNA action")
+                    .with_help(help),
+                );
+            }
+            if let Some(after) = &step.after {
+                let n = after.value;
+                if !(n >= 1.0 && n.fract() == 0.0 && n.is_finite()) {
+                    self.push(
+                        Diagnostic::error(
+                            "invalid-value",
+                            after.span,
+                            format!("`after` counts missed appointments, so it must be a whole number of at least 1, not {}", fmt_num(n)),
+                        )
+                        .with_label("not a count"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+pub fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}

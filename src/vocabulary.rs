@@ -1,0 +1,69 @@
+//! The known words of the language, from `rules/vocabulary.yaml` (built into
+//! the binary) plus any extensions an organisation configures.
+
+use serde::Deserialize;
+
+const BUILTIN: &str = include_str!("../rules/vocabulary.yaml");
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Vocabulary {
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    #[serde(default)]
+    pub offers: Vec<String>,
+    #[serde(default)]
+    pub channels: Vec<String>,
+    #[serde(default)]
+    pub dna_actions: Vec<String>,
+    #[serde(default)]
+    pub node_properties: Vec<String>,
+    #[serde(default)]
+    pub pathway_fields: Vec<String>,
+}
+
+impl Vocabulary {
+    /// The built-in vocabulary. It is compiled in and covered by a test, so
+    /// a failure here is a build defect; it still returns an error rather
+    /// than panicking.
+    pub fn builtin() -> Result<Vocabulary, serde_norway::Error> {
+        serde_norway::from_str(BUILTIN)
+    }
+
+    /// Adds the words of `other` that are not already known.
+    pub fn extend(&mut self, other: Vocabulary) {
+        fn merge(into: &mut Vec<String>, from: Vec<String>) {
+            for word in from {
+                if !into.contains(&word) {
+                    into.push(word);
+                }
+            }
+        }
+        merge(&mut self.kinds, other.kinds);
+        merge(&mut self.offers, other.offers);
+        merge(&mut self.channels, other.channels);
+        merge(&mut self.dna_actions, other.dna_actions);
+        merge(&mut self.node_properties, other.node_properties);
+        merge(&mut self.pathway_fields, other.pathway_fields);
+    }
+}
+
+pub fn contains(list: &[String], word: &str) -> bool {
+    list.iter().any(|w| w == word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_vocabulary_loads_with_every_list() {
+        let v = Vocabulary::builtin().unwrap();
+        assert_eq!(v.kinds.len(), 20);
+        assert_eq!(v.offers.len(), 25);
+        assert_eq!(v.channels.len(), 8);
+        assert!(contains(&v.dna_actions, "discharge"));
+        assert!(contains(&v.node_properties, "on_dna"));
+        assert!(contains(&v.pathway_fields, "inequalities"));
+    }
+}
