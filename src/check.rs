@@ -41,7 +41,11 @@ impl Linter {
         }
     }
 
-    pub fn check_text(&self, name: &str, text: String) -> FileReport {
+    pub fn check_text(&self, name: &str, mut text: String) -> FileReport {
+        // Editors hide a byte-order mark; drop it so line-1 columns agree.
+        if text.starts_with('\u{FEFF}') {
+            text.drain(..'\u{FEFF}'.len_utf8());
+        }
         let source = SourceFile::new(name, text);
         let mut diagnostics = Vec::new();
         let parsed = parser::parse(&source.text);

@@ -48,14 +48,26 @@ fn syntax_error(text: &str, err: &pest::error::Error<Rule>) -> Diagnostic {
     } else {
         token_end(text, start)
     };
+    if let Some(diag) = string_problem(text, start) {
+        return diag;
+    }
+    if start == text.len() {
+        if let Some(open) = unclosed_brace(text) {
+            return Diagnostic::error("syntax-error", Span::new(open, open + 1), "this `{` is never closed")
+                .with_label("opened here; the file ends before its `}`")
+                .with_help("add the closing `}` at the end of the block");
+        }
+    }
     let found = describe_found(&text[start..end]);
     let (message, label) = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let expected = expected_list(positives);
-            (
-                format!("expected {expected}, found {found}"),
-                format!("expected {expected}"),
-            )
+            let label = if positives.len() <= 2 {
+                format!("expected {expected}")
+            } else {
+                format!("unexpected {found}")
+            };
+            (format!("expected {expected}, found {found}"), label)
         }
         ErrorVariant::CustomError { message } => (message.clone(), message.clone()),
     };
@@ -65,6 +77,76 @@ fn syntax_error(text: &str, err: &pest::error::Error<Rule>) -> Diagnostic {
         diag = diag.with_help(help);
     }
     diag
+}
+
+/// pest reports a bad string at its opening quote; say what is wrong inside.
+fn string_problem(text: &str, start: usize) -> Option<Diagnostic> {
+    let rest = text.get(start..)?;
+    if !rest.starts_with('"') {
+        return None;
+    }
+    let mut chars = rest.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return None,
+            '\\' => match chars.next() {
+                Some((_, '"' | '\\' | 'n' | 't')) => {}
+                Some((j, other)) if other != '\n' => {
+                    let span = Span::new(start + i, start + j + other.len_utf8());
+                    return Some(
+                        Diagnostic::error("syntax-error", span, format!("unknown escape `\\{other}` in string"))
+                            .with_label("unknown escape")
+                            .with_help("strings know `\\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash"),
+                    );
+                }
+                _ => break,
+            },
+            '\n' => {
+                let end = start + i;
+                let end = if text[..end].ends_with('\r') { end - 1 } else { end };
+                return Some(unclosed(start, end));
+            }
+            _ => {}
+        }
+    }
+    Some(unclosed(start, text.len()))
+}
+
+/// The innermost `{` left open at the end of the file, skipping strings and
+/// comments.
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let mut open = Vec::new();
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' => open.push(i),
+            '}' => {
+                open.pop();
+            }
+            '#' => {
+                chars.by_ref().find(|&(_, c)| c == '\n');
+            }
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' | '\n' => break,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    open.pop()
+}
+
+fn unclosed(start: usize, end: usize) -> Diagnostic {
+    Diagnostic::error("syntax-error", Span::new(start, end), "this string is not closed")
+        .with_label("no closing `\"` on this line")
+        .with_help("strings end on the line they start: add the closing `\"`")
 }
 
 /// End of the token starting at `start`: up to the next whitespace or
@@ -113,7 +195,13 @@ fn expected_list(positives: &[Rule]) -> String {
 fn rule_name(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "end of file",
-        Rule::pathway | Rule::kw_pathway => "`pathway`",
+        Rule::file | Rule::pathway | Rule::kw_pathway => "`pathway`",
+        Rule::colon => "`:`",
+        Rule::comma => "`,`",
+        Rule::lbrace => "`{`",
+        Rule::rbrace => "`}`",
+        Rule::lbracket => "`[`",
+        Rule::rbracket => "`]`",
         Rule::string | Rule::string_inner => "a quoted string",
         Rule::escape => "an escape (`\\\"`, `\\\\`, `\\n` or `\\t`)",
         Rule::ident | Rule::ident_list => "an identifier",
@@ -148,10 +236,8 @@ fn syntax_help(found: &str, variant: &ErrorVariant<Rule>) -> Option<&'static str
     if found == "[" && !positives.contains(&Rule::list) {
         return Some("lists hold plain values and cannot be nested");
     }
-    if found == "\n" || found == "\r" {
-        if positives.contains(&Rule::string_inner) || positives.contains(&Rule::escape) {
-            return Some("strings end on the line they start: close it with `\"`");
-        }
+    if positives.as_slice() == [Rule::colon] {
+        return Some("fields and properties are written `key: value`, and nodes `service id: \"label\"`");
     }
     if positives.contains(&Rule::EOI) && positives.len() == 1 {
         return Some("everything in a file belongs inside a `pathway \"name\" { ... }` block");
@@ -172,7 +258,7 @@ fn build_file(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>) -> File {
 
 fn build_pathway(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>) -> Pathway {
     let span = Span::from(pair.as_span());
-    let mut inner = pair.into_inner();
+    let mut inner = children(pair);
     let mut name = Spanned::new(String::new(), span);
     let mut header = span;
     let mut pathway_fields = Vec::new();
@@ -201,6 +287,17 @@ fn build_pathway(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>) -> Pathway {
     }
 }
 
+/// The meaningful children of a pair: punctuation pairs exist only for
+/// error messages.
+fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
+    pair.into_inner().filter(|p| {
+        !matches!(
+            p.as_rule(),
+            Rule::colon | Rule::comma | Rule::lbrace | Rule::rbrace | Rule::lbracket | Rule::rbracket
+        )
+    })
+}
+
 fn ident(pair: Pair<'_, Rule>) -> Ident {
     Ident {
         name: pair.as_str().to_string(),
@@ -210,7 +307,7 @@ fn ident(pair: Pair<'_, Rule>) -> Ident {
 
 fn string(pair: Pair<'_, Rule>) -> Spanned<String> {
     let span = Span::from(pair.as_span());
-    let raw = pair.into_inner().next().map_or("", |p| p.as_str());
+    let raw = children(pair).next().map_or("", |p| p.as_str());
     Spanned::new(unescape(raw), span)
 }
 
@@ -247,10 +344,10 @@ fn value(pair: Pair<'_, Rule>) -> Value {
         Rule::string => ValueKind::String(string(pair).value),
         Rule::number => ValueKind::Number(number(&pair)),
         Rule::percent => {
-            ValueKind::Percent(pair.into_inner().next().map_or(f64::NAN, |n| number(&n)))
+            ValueKind::Percent(children(pair).next().map_or(f64::NAN, |n| number(&n)))
         }
         Rule::boolean => ValueKind::Bool(pair.as_str() == "true"),
-        Rule::list => ValueKind::List(pair.into_inner().map(value).collect()),
+        Rule::list => ValueKind::List(children(pair).map(value).collect()),
         _ => ValueKind::Ident(pair.as_str().to_string()),
     };
     Value { kind, span }
@@ -258,7 +355,7 @@ fn value(pair: Pair<'_, Rule>) -> Value {
 
 fn build_field(pair: Pair<'_, Rule>) -> Field {
     let span = Span::from(pair.as_span());
-    let mut inner = pair.into_inner();
+    let mut inner = children(pair);
     let (Some(key), Some(val)) = (inner.next(), inner.next()) else {
         unreachable!("grammar: field = ident ~ \":\" ~ value")
     };
@@ -271,7 +368,7 @@ fn build_field(pair: Pair<'_, Rule>) -> Field {
 
 fn build_node(pair: Pair<'_, Rule>) -> Node {
     let span = Span::from(pair.as_span());
-    let mut inner = pair.into_inner();
+    let mut inner = children(pair);
     let (Some(kw), Some(id), Some(label)) = (inner.next(), inner.next(), inner.next()) else {
         unreachable!("grammar: node = node_keyword ~ ident ~ \":\" ~ string ~ properties?")
     };
@@ -282,7 +379,7 @@ fn build_node(pair: Pair<'_, Rule>) -> Node {
     };
     let properties = inner
         .next()
-        .map(|props| props.into_inner().map(build_property).collect())
+        .map(|props| children(props).map(build_property).collect())
         .unwrap_or_default();
     Node {
         kind,
@@ -296,7 +393,7 @@ fn build_node(pair: Pair<'_, Rule>) -> Node {
 fn build_property(pair: Pair<'_, Rule>) -> Property {
     let span = Span::from(pair.as_span());
     let rule = pair.as_rule();
-    let mut inner = pair.into_inner();
+    let mut inner = children(pair);
     let (Some(key), Some(val)) = (inner.next(), inner.next()) else {
         unreachable!("grammar: every property is key ~ \":\" ~ value")
     };
@@ -313,12 +410,12 @@ fn build_property(pair: Pair<'_, Rule>) -> Property {
 }
 
 fn criteria(pair: Pair<'_, Rule>) -> Vec<Criterion> {
-    pair.into_inner().map(criterion).collect()
+    children(pair).map(criterion).collect()
 }
 
 fn criterion(pair: Pair<'_, Rule>) -> Criterion {
     let span = Span::from(pair.as_span());
-    let mut inner = pair.into_inner();
+    let mut inner = children(pair);
     let (Some(attr), Some(op), Some(val)) = (inner.next(), inner.next(), inner.next()) else {
         unreachable!("grammar: criterion = ident ~ operator ~ scalar")
     };
@@ -340,7 +437,7 @@ fn dna_policy(pair: Pair<'_, Rule>) -> DnaPolicy {
         .filter(|p| p.as_rule() == Rule::dna_step)
         .map(|step| {
             let span = Span::from(step.as_span());
-            let mut inner = step.into_inner();
+            let mut inner = children(step);
             let action = inner.next().map(ident).unwrap_or(Ident {
                 name: String::new(),
                 span,
@@ -365,10 +462,10 @@ fn build_route(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>) -> Route {
     let mut when: Option<Spanned<String>> = None;
     let mut requires: Option<(Vec<Criterion>, Span)> = None;
     let mut seen_arrow = false;
-    for p in pair.into_inner() {
+    for p in children(pair) {
         match p.as_rule() {
             Rule::ident_list => {
-                let ids = p.into_inner().map(ident).collect();
+                let ids = children(p).map(ident).collect();
                 if seen_arrow {
                     targets = ids;
                 } else {
@@ -423,3 +520,4 @@ fn repeated_clause(word: &str, span: Span, first: Span) -> Diagnostic {
     .with_related(first, "first given here")
     .with_help(format!("join the two into one `{word}` clause"))
 }
+
