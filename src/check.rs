@@ -34,9 +34,9 @@ impl Linter {
     pub fn check_bytes(&self, name: &str, bytes: Vec<u8>) -> FileReport {
         match decode(bytes) {
             Ok(text) => self.check_text(name, text),
-            Err((shown, diag)) => FileReport {
-                source: Arc::new(SourceFile::new(name, shown)),
-                diagnostics: vec![diag],
+            Err(bad) => FileReport {
+                source: Arc::new(SourceFile::new(name, bad.0)),
+                diagnostics: vec![bad.1],
             },
         }
     }
@@ -90,7 +90,7 @@ pub fn sort(diags: &mut [Diagnostic]) {
 
 /// UTF-8 text, or a printable stand-in plus the finding that explains why
 /// the file cannot be checked.
-fn decode(bytes: Vec<u8>) -> Result<String, (String, Diagnostic)> {
+fn decode(bytes: Vec<u8>) -> Result<String, Box<(String, Diagnostic)>> {
     let bad = match String::from_utf8(bytes) {
         Ok(text) => match text.find('\0') {
             None => return Ok(text),
@@ -124,5 +124,5 @@ fn decode(bytes: Vec<u8>) -> Result<String, (String, Diagnostic)> {
     )
     .with_label("first bad byte")
     .with_help("save the pathway as UTF-8 text; if it is not a pathway, leave it out of the check");
-    Err((shown, diag))
+    Err(Box::new((shown, diag)))
 }

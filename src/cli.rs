@@ -11,7 +11,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::check::{FileReport, Linter};
-use crate::diagnostic::Severity;
 use crate::discover::{discover, io_message, PathProblem};
 use crate::output::{self, human::HumanOptions, Summary};
 use crate::vocabulary::Vocabulary;
@@ -173,9 +172,4 @@ fn human_options(color: Color) -> HumanOptions {
         .filter(|&w: &usize| w >= 40)
         .unwrap_or(100);
     HumanOptions { color, width }
-}
-
-/// Severity counted for `--deny-warnings`; exposed for the tests.
-pub fn counts_as_error(sev: Severity, deny_warnings: bool) -> bool {
-    sev == Severity::Error || (deny_warnings && sev == Severity::Warning)
 }

@@ -1,0 +1,218 @@
+//! The binary as users and CI scripts see it: exit codes, output formats,
+//! and never losing a file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn msklint(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_msklint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .output()
+        .unwrap()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+const WARNING_ONLY: &str = "pathway \"p\" {\n  entry gp: \"GP\" { kind: gpp }\n}\n";
+const ERROR: &str = "pathway \"p\" {\n  entry gp: \"GP\" { kind: gp }\n  gp -> nowhere\n}\n";
+
+#[test]
+fn clean_example_exits_zero() {
+    let out = msklint(&["check", "fixtures/examples/hip-knee-oa-clean.pathway"], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("1 file checked: no problems found"));
+}
+
+#[test]
+fn errors_exit_one_and_warnings_only_with_deny_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("warn.pathway"), WARNING_ONLY).unwrap();
+    std::fs::write(dir.path().join("err.pathway"), ERROR).unwrap();
+
+    let warn = msklint(&["check", "warn.pathway"], dir.path());
+    assert_eq!(warn.status.code(), Some(0), "{}", stdout(&warn));
+    assert!(stdout(&warn).contains("unknown-kind"));
+
+    let denied = msklint(&["check", "--deny-warnings", "warn.pathway"], dir.path());
+    assert_eq!(denied.status.code(), Some(1));
+
+    let err = msklint(&["check", "err.pathway"], dir.path());
+    assert_eq!(err.status.code(), Some(1));
+    assert!(stdout(&err).contains("undefined-node"));
+    assert!(stdout(&err).contains("1 file checked: 1 error"));
+}
+
+#[test]
+fn syntax_errors_count_as_errors() {
+    let out = msklint(&["check", "fixtures/invalid/syntax-error.pathway"], &root());
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn missing_file_exits_two_but_other_files_are_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("err.pathway"), ERROR).unwrap();
+    let out = msklint(&["check", "--format", "json", "missing.pathway", "err.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("missing.pathway: no such file or directory"), "{}", stderr(&out));
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["files"], 1);
+    assert_eq!(doc["diagnostics"][0]["rule"], "undefined-node");
+}
+
+#[test]
+fn directory_without_pathways_exits_two() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a pathway").unwrap();
+    let out = msklint(&["check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no .pathway files found"), "{}", stderr(&out));
+}
+
+#[test]
+fn directories_are_searched_recursively_and_hidden_folders_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join("a/b/deep.pathway"), ERROR).unwrap();
+    std::fs::write(dir.path().join("top.pathway"), WARNING_ONLY).unwrap();
+    std::fs::write(dir.path().join(".git/skip.pathway"), ERROR).unwrap();
+    std::fs::write(dir.path().join("a/readme.md"), "ignored").unwrap();
+    let out = msklint(&["check", "--format", "json", "."], dir.path());
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["files"], 2, "{doc}");
+    let paths: Vec<_> = doc["diagnostics"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap().to_string()).collect();
+    assert_eq!(paths, vec!["./a/b/deep.pathway", "./top.pathway"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_do_not_trap_the_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("d")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("d/up")).unwrap();
+    std::fs::write(dir.path().join("d/p.pathway"), WARNING_ONLY).unwrap();
+    let out = msklint(&["check", "--format", "json", "."], dir.path());
+    assert_eq!(json(&out)["summary"]["files"], 1);
+}
+
+#[test]
+fn json_has_the_documented_fields_and_one_based_positions() {
+    let out = msklint(&["check", "--format", "json", "fixtures/invalid/undefined-node.pathway"], &root());
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(doc["version"], 1);
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["rule"], "undefined-node");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["path"], "fixtures/invalid/undefined-node.pathway");
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(7), Some(9)));
+    // end_column is exclusive: `phsyio` is six characters
+    assert_eq!((d["end_line"].as_u64(), d["end_column"].as_u64()), (Some(7), Some(15)));
+    assert_eq!(d["snippet"], "phsyio");
+    assert!(d["message"].as_str().unwrap().contains("phsyio"));
+    assert_eq!(d["help"], "did you mean `physio`?");
+    assert_eq!(d["pathway"], "Back pain");
+    assert_eq!(doc["summary"], serde_json::json!({"files": 1, "errors": 1, "warnings": 0, "infos": 0}));
+}
+
+#[test]
+fn output_is_ordered_by_path_then_position_whatever_the_argument_order() {
+    let dir = root().join("fixtures/invalid");
+    let a = msklint(&["check", "--format", "json", "unknown-property.pathway", "invalid-value.pathway"], &dir);
+    let b = msklint(&["check", "--format", "json", "invalid-value.pathway", "unknown-property.pathway"], &dir);
+    assert_eq!(stdout(&a), stdout(&b));
+    let doc = json(&a);
+    let keys: Vec<(String, u64, u64)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
+
+#[test]
+fn hostile_inputs_give_diagnostics_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("empty.pathway"), "").unwrap();
+    std::fs::write(p.join("nul.pathway"), vec![0u8; 4096]).unwrap();
+    std::fs::write(p.join("latin1.pathway"), b"pathway \"caf\xe9\" {}\n").unwrap();
+    let brackets = format!("pathway \"p\" {{ x: {} }}", "[".repeat(100_000));
+    std::fs::write(p.join("brackets.pathway"), brackets).unwrap();
+    let braces = format!("pathway \"p\" {}", "{".repeat(100_000));
+    std::fs::write(p.join("braces.pathway"), braces).unwrap();
+    std::fs::write(p.join("crlf.pathway"), "\u{feff}pathway \"p\" {\r\n  entry a: \"A\" { kind: gpx }\r\n}\r\n").unwrap();
+    let out = msklint(&["check", "--format", "json", "."], p);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["files"], 6);
+    let found: Vec<(String, String, u64, u64)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().trim_start_matches("./").to_string(),
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expect = |path: &str, rule: &str, line: u64, col: u64| {
+        assert!(
+            found.contains(&(path.to_string(), rule.to_string(), line, col)),
+            "missing {path} {rule} {line}:{col} in {found:?}"
+        );
+    };
+    expect("empty.pathway", "empty-file", 1, 1);
+    expect("nul.pathway", "invalid-encoding", 1, 1);
+    expect("latin1.pathway", "invalid-encoding", 1, 13);
+    expect("brackets.pathway", "syntax-error", 1, 19);
+    expect("braces.pathway", "syntax-error", 1, 14);
+    // CRLF and a byte-order mark do not shift positions
+    expect("crlf.pathway", "unknown-kind", 2, 24);
+}
+
+#[test]
+fn usage_errors_exit_two_and_help_exits_zero() {
+    let bad = msklint(&["check", "--format", "yaml"], &root());
+    assert_eq!(bad.status.code(), Some(2));
+    let none = msklint(&["frobnicate"], &root());
+    assert_eq!(none.status.code(), Some(2));
+    let help = msklint(&["--help"], &root());
+    assert_eq!(help.status.code(), Some(0));
+    assert!(stdout(&help).contains("check"));
+}
+
+#[test]
+fn human_output_shows_snippet_rule_and_summary() {
+    let out = msklint(&["check", "--color", "never", "fixtures/invalid/unknown-kind.pathway"], &root());
+    let text = stdout(&out);
+    assert!(text.contains("unknown-kind"), "{text}");
+    assert!(text.contains("help: did you mean `secondary`?"), "{text}");
+    assert!(text.contains("unknown-kind.pathway:6:44"), "{text}");
+    assert!(!text.contains('\u{1b}'), "colour codes with --color never");
+    assert!(text.trim_end().ends_with("1 file checked: 1 warning"));
+}
