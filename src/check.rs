@@ -2,19 +2,29 @@
 //! sorted diagnostics. Each stage lives in its own module; this one only
 //! strings them together.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 
+use crate::config::{Config, Policy};
 use crate::diagnostic::Diagnostic;
 use crate::graph::PathwayGraph;
+use crate::rules::engine;
+use crate::rules::load::RuleSet;
 use crate::source::SourceFile;
 use crate::span::Span;
 use crate::vocabulary::Vocabulary;
-use crate::{parser, validate};
+use crate::{parser, suppress, validate};
 
 /// Everything that stays the same across the files of one run.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Linter {
     pub vocabulary: Vocabulary,
+    pub rules: RuleSet,
+    pub config: Config,
+    base: Arc<Policy>,
+    /// Policies for files matched by `overrides:`, keyed by which matched.
+    cache: Mutex<HashMap<Vec<usize>, Arc<Policy>>>,
 }
 
 /// The findings for one file, with its text for rendering.
@@ -25,23 +35,85 @@ pub struct FileReport {
 }
 
 impl Linter {
-    pub fn new(vocabulary: Vocabulary) -> Self {
-        Linter { vocabulary }
+    pub fn new(vocabulary: Vocabulary, rules: RuleSet, config: Config) -> Self {
+        let base = Arc::new(config.policy(&rules, &[]));
+        Linter {
+            vocabulary,
+            rules,
+            config,
+            base,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The built-in vocabulary and rules with no configuration.
+    pub fn builtin() -> Result<Linter, String> {
+        let vocabulary = Vocabulary::builtin().map_err(|e| format!("built-in vocabulary: {e}"))?;
+        let rules = RuleSet::builtin(&vocabulary).map_err(|errs| {
+            errs.iter()
+                .map(|e| format!("{}: {}", e.source.name, e.diagnostic.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        Ok(Linter::new(vocabulary, rules, Config::default()))
+    }
+
+    /// Only the language stage: no rules (used to test parse and name checks
+    /// in isolation).
+    pub fn language_only(vocabulary: Vocabulary) -> Self {
+        Linter::new(vocabulary, RuleSet::default(), Config::default())
+    }
+
+    fn policy_for(&self, path: Option<&Path>) -> Arc<Policy> {
+        let Some(path) = path.filter(|_| !self.config.overrides.is_empty()) else {
+            return Arc::clone(&self.base);
+        };
+        let key = self.config.overrides_for(path);
+        if key.is_empty() {
+            return Arc::clone(&self.base);
+        }
+        // A poisoned lock only means another thread panicked mid-insert;
+        // the map is still usable.
+        let mut cache = self
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(
+            cache
+                .entry(key)
+                .or_insert_with_key(|k| Arc::new(self.config.policy(&self.rules, k))),
+        )
     }
 
     /// Checks a file's raw bytes. Never fails: undecodable input becomes an
     /// `invalid-encoding` finding.
     pub fn check_bytes(&self, name: &str, bytes: Vec<u8>) -> FileReport {
+        self.check_file(name, None, bytes)
+    }
+
+    /// Like [`Linter::check_bytes`], with the file's path for per-path
+    /// overrides.
+    pub fn check_file(&self, name: &str, path: Option<&Path>, bytes: Vec<u8>) -> FileReport {
         match decode(bytes) {
-            Ok(text) => self.check_text(name, text),
-            Err(bad) => FileReport {
-                source: Arc::new(SourceFile::new(name, bad.0)),
-                diagnostics: vec![bad.1],
-            },
+            Ok(text) => self.check_with(name, text, &self.policy_for(path)),
+            Err(bad) => {
+                let (shown, diag) = *bad;
+                let source = SourceFile::new(name, shown);
+                let mut diagnostics = vec![diag];
+                self.finish(&source, &mut diagnostics, &self.policy_for(path));
+                FileReport {
+                    source: Arc::new(source),
+                    diagnostics,
+                }
+            }
         }
     }
 
-    pub fn check_text(&self, name: &str, mut text: String) -> FileReport {
+    pub fn check_text(&self, name: &str, text: String) -> FileReport {
+        self.check_with(name, text, &self.base.clone())
+    }
+
+    fn check_with(&self, name: &str, mut text: String, policy: &Policy) -> FileReport {
         // Editors hide a byte-order mark; drop it so line-1 columns agree.
         if text.starts_with('\u{FEFF}') {
             text.drain(..'\u{FEFF}'.len_utf8());
@@ -64,14 +136,57 @@ impl Linter {
             }
             for pathway in &file.pathways {
                 validate::validate(pathway, &self.vocabulary, &mut diagnostics);
-                let _graph = PathwayGraph::build(pathway, &mut diagnostics);
+                let graph = PathwayGraph::build(pathway, &mut diagnostics);
+                engine::run(&policy.active, &graph, &source, &mut diagnostics);
             }
         }
-        sort(&mut diagnostics);
+        self.finish(&source, &mut diagnostics, policy);
         FileReport {
             source: Arc::new(source),
             diagnostics,
         }
+    }
+
+    /// Applies configured severities (dropping rules that are off), inline
+    /// suppressions, rule codes, and the final order.
+    fn finish(&self, source: &SourceFile, diagnostics: &mut Vec<Diagnostic>, policy: &Policy) {
+        let level = |name: &str| policy.severity.get(name).copied();
+        diagnostics.retain_mut(|d| match level(&d.rule) {
+            Some(None) => false,
+            Some(Some(sev)) => {
+                // Findings with their own severity (dna-discharge after
+                // contact) keep it unless the configured one is lower.
+                if d.code.is_none() {
+                    d.severity = sev;
+                }
+                true
+            }
+            None => true,
+        });
+        let names: Vec<&str> = self.rules.names().collect();
+        let known = |n: &str| self.rules.find(n).is_some_and(|r| r.rule.name == n);
+        let enabled = |n: &str| !matches!(level(n), Some(None));
+        suppress::apply(source, diagnostics, &known, &enabled, &names);
+        diagnostics.retain_mut(|d| {
+            if d.rule == suppress::UNUSED || d.rule == suppress::WITHOUT_REASON {
+                match level(&d.rule) {
+                    Some(None) => return false,
+                    Some(Some(sev)) => d.severity = sev,
+                    None => {}
+                }
+            }
+            true
+        });
+        for d in diagnostics.iter_mut() {
+            if d.code.is_none() {
+                d.code = self
+                    .rules
+                    .find(&d.rule)
+                    .filter(|r| r.rule.name == d.rule)
+                    .map(|r| r.rule.code.clone());
+            }
+        }
+        sort(diagnostics);
     }
 }
 

@@ -11,8 +11,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::check::{FileReport, Linter};
+use crate::config::{self, Config, ConfigError};
 use crate::discover::{discover, io_message, PathProblem};
 use crate::output::{self, human::HumanOptions, Summary};
+use crate::rules::load::{LoadError, RuleSet};
 use crate::vocabulary::Vocabulary;
 
 #[derive(Parser, Debug)]
@@ -30,6 +32,56 @@ pub struct Cli {
 pub enum Command {
     /// Check pathway files and directories (default: the current directory)
     Check(CheckArgs),
+    /// List every rule: code, name, severity, category and summary
+    Rules(RulesArgs),
+    /// Explain a rule: why it matters, its sources, how to fix it, examples
+    Explain(ExplainArgs),
+}
+
+/// How rules and configuration are found; shared by every command.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct SetupArgs {
+    /// Use this configuration file instead of searching for msklint.yaml
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any msklint.yaml
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Load extra rule files (*.yaml) from this directory; repeatable
+    #[arg(long = "rules-dir", value_name = "DIR")]
+    pub rules_dirs: Vec<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RulesArgs {
+    /// How to print the list
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RulesFormat {
+    /// One line per rule
+    Table,
+    /// Full reference (this is docs/rules.md)
+    Markdown,
+    /// Every field of every rule
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExplainArgs {
+    /// Rule name or code, e.g. `bmi-threshold` or `MSK101`
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -49,6 +101,9 @@ pub struct CheckArgs {
     /// When to use colour in human output
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +139,8 @@ pub fn main() -> ExitCode {
     };
     ExitCode::from(match cli.command {
         Command::Check(args) => check(&args),
+        Command::Rules(args) => crate::explain::rules_command(&args),
+        Command::Explain(args) => crate::explain::explain_command(&args),
     })
 }
 
@@ -94,7 +151,7 @@ pub fn check_files(linter: &Linter, files: &[PathBuf]) -> (Vec<FileReport>, Vec<
         .map(|path| {
             let name = path.display().to_string();
             match std::fs::read(path) {
-                Ok(bytes) => Ok(linter.check_bytes(&name, bytes)),
+                Ok(bytes) => Ok(linter.check_file(&name, Some(path), bytes)),
                 Err(e) => Err(PathProblem {
                     path: name,
                     message: io_message(&e),
@@ -114,25 +171,21 @@ pub fn check_files(linter: &Linter, files: &[PathBuf]) -> (Vec<FileReport>, Vec<
 }
 
 fn check(args: &CheckArgs) -> u8 {
-    let vocabulary = match Vocabulary::builtin() {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("error: the built-in vocabulary is broken: {e}");
-            return EXIT_TROUBLE;
-        }
-    };
-    let linter = Linter::new(vocabulary);
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
+    };
+    let linter = match setup(&args.setup, &paths[0]) {
+        Ok(linter) => linter,
+        Err(code) => return code,
     };
     let (files, mut problems) = discover(&paths);
     let (reports, read_problems) = check_files(&linter, &files);
     problems.extend(read_problems);
 
     let text = match args.format {
-        Format::Human => output::human::render(&reports, human_options(args.color)),
+        Format::Human => output::human::render(&reports, human_options(args.color, false)),
         Format::Json => output::json::render(&reports),
     };
     let mut stdout = std::io::stdout().lock();
@@ -149,6 +202,65 @@ fn check(args: &CheckArgs) -> u8 {
     )
 }
 
+/// Builds the linter: vocabulary, configuration, built-in and extra rules.
+/// Problems are printed as diagnostics; the error is the exit code.
+pub fn setup(args: &SetupArgs, start: &std::path::Path) -> Result<Linter, u8> {
+    let fail = |errors: Vec<LoadError>| {
+        let handler = output::human::handler(human_options(Color::Auto, true));
+        for e in &errors {
+            eprint!(
+                "{}",
+                output::human::render_one(&handler, &e.diagnostic, &e.source)
+            );
+        }
+        EXIT_TROUBLE
+    };
+    let config = if args.no_config {
+        Config::default()
+    } else {
+        match args.config.clone().or_else(|| config::discover(start)) {
+            None => Config::default(),
+            Some(path) => match Config::load(&path) {
+                Ok(c) => c,
+                Err(ConfigError::Io(msg)) => {
+                    eprintln!("error: {msg}");
+                    return Err(EXIT_TROUBLE);
+                }
+                Err(ConfigError::File(e)) => return Err(fail(vec![*e])),
+            },
+        }
+    };
+    let mut vocabulary = match Vocabulary::builtin() {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: the built-in vocabulary is broken: {e}");
+            return Err(EXIT_TROUBLE);
+        }
+    };
+    vocabulary.extend(config.vocabulary.clone());
+    let mut rules = RuleSet::builtin(&vocabulary).map_err(fail)?;
+    let mut errors = Vec::new();
+    for dir in config.rule_dirs.iter().chain(&args.rules_dirs) {
+        if let Err(msg) = rules.load_dir(dir, &vocabulary, &mut errors) {
+            eprintln!("error: cannot load rules: {msg}");
+            return Err(EXIT_TROUBLE);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(fail(errors));
+    }
+    rules.sort();
+    match config.validate(&rules) {
+        Ok(()) => {}
+        Err(ConfigError::Io(msg)) => {
+            eprintln!("error: {msg}");
+            return Err(EXIT_TROUBLE);
+        }
+        Err(ConfigError::File(e)) => return Err(fail(vec![*e])),
+    }
+    Ok(Linter::new(vocabulary, rules, config))
+}
+
 pub fn exit_code(summary: &Summary, trouble: bool, deny_warnings: bool) -> u8 {
     if trouble {
         EXIT_TROUBLE
@@ -159,8 +271,12 @@ pub fn exit_code(summary: &Summary, trouble: bool, deny_warnings: bool) -> u8 {
     }
 }
 
-fn human_options(color: Color) -> HumanOptions {
-    let tty = std::io::stdout().is_terminal();
+pub fn human_options(color: Color, stderr: bool) -> HumanOptions {
+    let tty = if stderr {
+        std::io::stderr().is_terminal()
+    } else {
+        std::io::stdout().is_terminal()
+    };
     let color = match color {
         Color::Always => true,
         Color::Never => false,

@@ -184,7 +184,7 @@ fn resolve<'a>(
             }
         }
         None => diag.with_help(format!(
-            "declare it first, e.g. `service {}: \"...\"`, or fix the route",
+            "declare it in this pathway, e.g. `service {}: \"...\"`, or correct the route",
             id.name
         )),
     };

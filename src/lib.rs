@@ -10,12 +10,16 @@
 pub mod ast;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod explain;
 pub mod graph;
 pub mod output;
 pub mod parser;
+pub mod rules;
 pub mod source;
 pub mod span;
+pub mod suppress;
 pub mod validate;
 pub mod vocabulary;

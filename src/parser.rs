@@ -53,9 +53,13 @@ fn syntax_error(text: &str, err: &pest::error::Error<Rule>) -> Diagnostic {
     }
     if start == text.len() {
         if let Some(open) = unclosed_brace(text) {
-            return Diagnostic::error("syntax-error", Span::new(open, open + 1), "this `{` is never closed")
-                .with_label("opened here; the file ends before its `}`")
-                .with_help("add the closing `}` at the end of the block");
+            return Diagnostic::error(
+                "syntax-error",
+                Span::new(open, open + 1),
+                "this `{` is never closed",
+            )
+            .with_label("opened here; the file ends before its `}`")
+            .with_help("add the closing `}` at the end of the block");
         }
     }
     let found = describe_found(&text[start..end]);
@@ -99,11 +103,25 @@ fn string_problem(text: &str, start: usize) -> Option<Diagnostic> {
                             .with_help("strings know `\\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash"),
                     );
                 }
-                _ => break,
+                Some((j, _)) => {
+                    // A backslash just before the line break.
+                    let end = start + j;
+                    let end = if text[..end].ends_with('\r') {
+                        end - 1
+                    } else {
+                        end
+                    };
+                    return Some(unclosed(start, end));
+                }
+                None => break,
             },
             '\n' => {
                 let end = start + i;
-                let end = if text[..end].ends_with('\r') { end - 1 } else { end };
+                let end = if text[..end].ends_with('\r') {
+                    end - 1
+                } else {
+                    end
+                };
                 return Some(unclosed(start, end));
             }
             _ => {}
@@ -144,9 +162,13 @@ fn unclosed_brace(text: &str) -> Option<usize> {
 }
 
 fn unclosed(start: usize, end: usize) -> Diagnostic {
-    Diagnostic::error("syntax-error", Span::new(start, end), "this string is not closed")
-        .with_label("no closing `\"` on this line")
-        .with_help("strings end on the line they start: add the closing `\"`")
+    Diagnostic::error(
+        "syntax-error",
+        Span::new(start, end),
+        "this string is not closed",
+    )
+    .with_label("no closing `\"` on this line")
+    .with_help("strings end on the line they start: add the closing `\"`")
 }
 
 /// End of the token starting at `start`: up to the next whitespace or
@@ -234,10 +256,12 @@ fn syntax_help(found: &str, variant: &ErrorVariant<Rule>) -> Option<&'static str
         return None;
     };
     if found == "[" && !positives.contains(&Rule::list) {
-        return Some("lists hold plain values and cannot be nested");
+        return Some("a list cannot go here: lists are values of fields and properties, and hold plain values, not other lists");
     }
     if positives.as_slice() == [Rule::colon] {
-        return Some("fields and properties are written `key: value`, and nodes `service id: \"label\"`");
+        return Some(
+            "fields and properties are written `key: value`, and nodes `service id: \"label\"`",
+        );
     }
     if positives.contains(&Rule::EOI) && positives.len() == 1 {
         return Some("everything in a file belongs inside a `pathway \"name\" { ... }` block");
@@ -293,7 +317,12 @@ fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
     pair.into_inner().filter(|p| {
         !matches!(
             p.as_rule(),
-            Rule::colon | Rule::comma | Rule::lbrace | Rule::rbrace | Rule::lbracket | Rule::rbracket
+            Rule::colon
+                | Rule::comma
+                | Rule::lbrace
+                | Rule::rbrace
+                | Rule::lbracket
+                | Rule::rbracket
         )
     })
 }
@@ -343,9 +372,7 @@ fn value(pair: Pair<'_, Rule>) -> Value {
     let kind = match pair.as_rule() {
         Rule::string => ValueKind::String(string(pair).value),
         Rule::number => ValueKind::Number(number(&pair)),
-        Rule::percent => {
-            ValueKind::Percent(children(pair).next().map_or(f64::NAN, |n| number(&n)))
-        }
+        Rule::percent => ValueKind::Percent(children(pair).next().map_or(f64::NAN, |n| number(&n))),
         Rule::boolean => ValueKind::Bool(pair.as_str() == "true"),
         Rule::list => ValueKind::List(children(pair).map(value).collect()),
         _ => ValueKind::Ident(pair.as_str().to_string()),
@@ -520,4 +547,3 @@ fn repeated_clause(word: &str, span: Span, first: Span) -> Diagnostic {
     .with_related(first, "first given here")
     .with_help(format!("join the two into one `{word}` clause"))
 }
-

@@ -15,6 +15,9 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
     let mut seen: Vec<&Ident> = Vec::new();
     for field in &pathway.fields {
         v.duplicate(&mut seen, &field.key, "field");
+        if v.misplaced(&field.key) {
+            continue;
+        }
         v.unknown_key(&field.key, &vocab.pathway_fields, "pathway field");
         v.value(&field.value);
         if field.key.name == "rtt_within_18_weeks" {
@@ -31,6 +34,16 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
                 PropertyValue::Value(value) => {
                     v.value(value);
                     match prop.key.name.as_str() {
+                        "requires" => v.push(
+                            Diagnostic::error("invalid-value", value.span, format!("`requires` takes criteria such as `bmi < 40`, not {}", value.describe()))
+                                .with_label("not a criterion")
+                                .with_help("write each criterion as `attribute OP value`, separated by commas, without quotes"),
+                        ),
+                        "on_dna" => v.push(
+                            Diagnostic::error("invalid-value", value.span, format!("`on_dna` takes a chain of actions such as `contact then rebook`, not {}", value.describe()))
+                                .with_label("not a DNA policy")
+                                .with_help("write the actions joined with `then`, e.g. `on_dna: contact then review`"),
+                        ),
                         "kind" => v.words(value, &vocab.kinds, "unknown-kind", "kind", true),
                         "offers" => v.words(value, &vocab.offers, "unknown-offer", "offer", false),
                         "channels" => {
@@ -69,11 +82,34 @@ impl Validator<'_> {
                 )
                 .with_label("given again here")
                 .with_related(first, "first given here")
-                .with_help("keep one and merge the values into it; msklint reads the first"),
+                .with_help("give it once and merge the values into that one"),
             );
         } else {
             seen.push(key);
         }
+    }
+
+    /// A pathway-level key that only means something elsewhere: a route
+    /// clause written with a colon, or a node property outside any node.
+    fn misplaced(&mut self, key: &Ident) -> bool {
+        let name = key.name.as_str();
+        let diag = if name == "when" || name == "requires" {
+            Diagnostic::error("syntax-error", key.span, format!("`{name}` on a route is written without a colon"))
+                .with_label("read as a pathway field")
+                .with_help(format!("write `a -> b {name} ...` on the route's line; with the colon it became a separate field and the route lost its condition"))
+        } else if contains(&self.vocab.node_properties, name) {
+            Diagnostic::warning(
+                "unknown-property",
+                key.span,
+                format!("`{name}` is a node property, but this is written at pathway level"),
+            )
+            .with_label("outside any node")
+            .with_help("move it into a node's `{ ... }` block; here no rule reads it")
+        } else {
+            return false;
+        };
+        self.push(diag);
+        true
     }
 
     /// Free keys are allowed; one a typo away from a known key is not.
@@ -81,7 +117,7 @@ impl Validator<'_> {
         if contains(known, &key.name) {
             return;
         }
-        if let Some(near) = suggest(&key.name, known.iter().map(String::as_str)) {
+        if let Some(near) = suggest_key(&key.name, known) {
             self.push(
                 Diagnostic::warning(
                     "unknown-property",
@@ -119,12 +155,13 @@ impl Validator<'_> {
                             "invalid-value",
                             item.span,
                             format!(
-                                "a {what} is a word such as `{}`, not {}",
+                                "{} {what} is a word such as `{}`, not {}",
+                                article(what),
                                 known.first().map_or("x", |s| s),
                                 item.describe()
                             ),
                         )
-                        .with_label(format!("expected a {what}")),
+                        .with_label(format!("expected {} {what}", article(what))),
                     );
                     continue;
                 }
@@ -265,7 +302,30 @@ impl Validator<'_> {
     }
 }
 
+/// Keys are often free-form, so only a near-certain misspelling counts:
+/// one edit for short keys, two for long ones.
+fn suggest_key<'a>(key: &str, known: &'a [String]) -> Option<&'a str> {
+    let limit = if key.chars().count() <= 7 { 1 } else { 2 };
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(key, k), k.as_str()))
+        .filter(|&(d, _)| d <= limit)
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 pub fn fmt_num(n: f64) -> String {
+    if !n.is_finite() {
+        return "a number too large to use".to_string();
+    }
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {

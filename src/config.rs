@@ -1,0 +1,344 @@
+//! `msklint.yaml`: per-rule severity and parameters, extra rule
+//! directories, vocabulary extensions and per-path overrides.
+//!
+//! ```yaml
+//! rules:
+//!   dead-end: off
+//!   bmi-threshold: warning
+//!   stage-gate: { severity: error, min-services: 3 }
+//! rule-dirs: [org-rules]
+//! vocabulary: { kinds: [musculoskeletal_hub] }
+//! overrides:
+//!   - paths: ["legacy/**"]
+//!     rules: { dead-end: off }
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::diagnostic::{suggest, Severity};
+use crate::rules::engine::ActiveRule;
+use crate::rules::load::{LoadError, RuleSet};
+use crate::source::SourceFile;
+use crate::span::Span;
+use crate::vocabulary::Vocabulary;
+
+pub const FILE_NAME: &str = "msklint.yaml";
+
+/// Findings that can never be switched off or softened: without them a file
+/// that was not checked at all would look clean.
+pub const LOCKED: &[&str] = &["syntax-error", "invalid-encoding"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleSetting {
+    pub level: Option<Level>,
+    pub params: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub patterns: Vec<String>,
+    globs: GlobSet,
+    pub rules: BTreeMap<String, RuleSetting>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+    /// Relative paths in the file are relative to this directory.
+    pub root: PathBuf,
+    pub rules: BTreeMap<String, RuleSetting>,
+    pub rule_dirs: Vec<PathBuf>,
+    pub vocabulary: Vocabulary,
+    pub overrides: Vec<Override>,
+    source: Option<Arc<SourceFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    rules: BTreeMap<String, RawSetting>,
+    #[serde(default)]
+    rule_dirs: Vec<String>,
+    #[serde(default)]
+    vocabulary: Option<Vocabulary>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawSetting {
+    Level(String),
+    Detailed(BTreeMap<String, serde_json::Value>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    paths: Vec<String>,
+    #[serde(default)]
+    rules: BTreeMap<String, RawSetting>,
+}
+
+/// The nearest `msklint.yaml` in `start` or a parent directory.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    let dir = if start.is_dir() {
+        start.as_path()
+    } else {
+        start.parent()?
+    };
+    dir.ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::Io(format!(
+                "{}: {}",
+                path.display(),
+                crate::discover::io_message(&e)
+            ))
+        })?;
+        let source = Arc::new(SourceFile::new(path.display().to_string(), text));
+        let raw: RawConfig = serde_norway::from_str(&source.text).map_err(|e| {
+            let at = e.location().map_or(0, |l| l.index()).min(source.text.len());
+            let mut err = LoadError::new(
+                &source,
+                Span::new(at, at),
+                "invalid-config",
+                format!("invalid {FILE_NAME}: {e}"),
+            );
+            err.diagnostic.help =
+                Some("see docs/configuration.md for what msklint.yaml may contain".to_string());
+            ConfigError::File(Box::new(err))
+        })?;
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut config = Config {
+            path: Some(path.to_path_buf()),
+            rule_dirs: raw.rule_dirs.iter().map(|d| root.join(d)).collect(),
+            root,
+            vocabulary: raw.vocabulary.unwrap_or_default(),
+            source: Some(Arc::clone(&source)),
+            ..Config::default()
+        };
+        config.rules = settings(raw.rules, &source)?;
+        for o in raw.overrides {
+            let mut builder = GlobSetBuilder::new();
+            for p in &o.paths {
+                let glob = Glob::new(p)
+                    .map_err(|e| config.error(p, format!("invalid path pattern `{p}`: {e}")))?;
+                builder.add(glob);
+            }
+            let globs = builder
+                .build()
+                .map_err(|e| config.error("overrides", format!("invalid path patterns: {e}")))?;
+            config.overrides.push(Override {
+                patterns: o.paths,
+                globs,
+                rules: settings(o.rules, &source)?,
+            });
+        }
+        Ok(config)
+    }
+
+    fn error(&self, near: &str, message: String) -> ConfigError {
+        match &self.source {
+            Some(source) => ConfigError::File(Box::new(LoadError::new(
+                source,
+                find(&source.text, near),
+                "invalid-config",
+                message,
+            ))),
+            None => ConfigError::Io(message),
+        }
+    }
+
+    /// Checks rule names, severities and parameters against the loaded rules.
+    pub fn validate(&self, rules: &RuleSet) -> Result<(), ConfigError> {
+        let all = self
+            .rules
+            .iter()
+            .chain(self.overrides.iter().flat_map(|o| o.rules.iter()));
+        for (name, setting) in all {
+            let Some(rule) = rules.find(name).filter(|r| r.rule.name == *name) else {
+                let hint = suggest(name, rules.names())
+                    .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+                return Err(self.error(name, format!("no rule is called `{name}`{hint}")));
+            };
+            if LOCKED.contains(&name.as_str())
+                && setting
+                    .level
+                    .is_some_and(|l| l != Level::On(Severity::Error))
+            {
+                return Err(self.error(name, format!("`{name}` cannot be switched off or softened: a file that does not parse has not been checked at all")));
+            }
+            for key in setting.params.keys() {
+                if !rule.rule.parameters.contains_key(key) {
+                    let known: Vec<&str> =
+                        rule.rule.parameters.keys().map(String::as_str).collect();
+                    let hint = if known.is_empty() {
+                        format!("`{name}` takes no parameters")
+                    } else {
+                        format!("`{name}` takes: {}", known.join(", "))
+                    };
+                    return Err(self.error(
+                        key,
+                        format!("unknown parameter `{key}` for `{name}`: {hint}"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Indexes of the overrides that apply to `path`.
+    pub fn overrides_for(&self, path: &Path) -> Vec<usize> {
+        if self.overrides.is_empty() {
+            return Vec::new();
+        }
+        let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let root = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        let rel = abs
+            .strip_prefix(&root)
+            .map_or_else(|_| path.to_path_buf(), Path::to_path_buf);
+        self.overrides
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.globs.is_match(&rel) || o.globs.is_match(path))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The effective settings for a file under the given overrides, applied
+    /// in order after the top-level `rules:`.
+    pub fn policy(&self, rules: &RuleSet, overrides: &[usize]) -> Policy {
+        let mut levels: BTreeMap<&str, Level> = BTreeMap::new();
+        let mut params: BTreeMap<&str, BTreeMap<String, serde_json::Value>> = BTreeMap::new();
+        let layers = std::iter::once(&self.rules).chain(
+            overrides
+                .iter()
+                .filter_map(|&i| self.overrides.get(i))
+                .map(|o| &o.rules),
+        );
+        for layer in layers {
+            for (name, s) in layer {
+                if let Some(level) = s.level {
+                    levels.insert(name, level);
+                }
+                params.entry(name).or_default().extend(s.params.clone());
+            }
+        }
+        let mut active = Vec::new();
+        let mut severity = BTreeMap::new();
+        for loaded in &rules.rules {
+            let name = loaded.rule.name.as_str();
+            let level = levels
+                .get(name)
+                .copied()
+                .unwrap_or(Level::On(loaded.rule.severity));
+            let on = match level {
+                Level::Off => None,
+                Level::On(s) => Some(s),
+            };
+            severity.insert(name.to_string(), on);
+            if let Some(s) = on {
+                if loaded.rule.check != crate::rules::model::Check::Builtin {
+                    let mut a = ActiveRule::new(Arc::new(loaded.rule.clone()));
+                    a.severity = s;
+                    a.params
+                        .extend(params.get(name).cloned().unwrap_or_default());
+                    active.push(a);
+                }
+            }
+        }
+        Policy { active, severity }
+    }
+}
+
+/// What applies to one file: the engine rules to run, and every rule's
+/// severity (`None` = off) for findings from any stage.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub active: Vec<ActiveRule>,
+    pub severity: BTreeMap<String, Option<Severity>>,
+}
+
+#[derive(Debug)]
+pub enum ConfigError {
+    Io(String),
+    File(Box<LoadError>),
+}
+
+fn settings(
+    raw: BTreeMap<String, RawSetting>,
+    source: &Arc<SourceFile>,
+) -> Result<BTreeMap<String, RuleSetting>, ConfigError> {
+    let mut out = BTreeMap::new();
+    for (name, value) in raw {
+        let (level, mut params) = match value {
+            RawSetting::Level(l) => (Some(l), BTreeMap::new()),
+            RawSetting::Detailed(mut map) => {
+                let level = match map.remove("severity") {
+                    Some(serde_json::Value::String(s)) => Some(s),
+                    Some(other) => Some(other.to_string()),
+                    None => None,
+                };
+                (level, map)
+            }
+        };
+        let level = match level.as_deref() {
+            None => None,
+            Some("off") => Some(Level::Off),
+            Some(s) => {
+                match Severity::parse(s) {
+                    Some(sev) => Some(Level::On(sev)),
+                    None => {
+                        let err = LoadError::new(source, find(&source.text, &name), "invalid-config", format!("`{s}` is not a severity for `{name}`: use error, warning, info or off"));
+                        return Err(ConfigError::File(Box::new(err)));
+                    }
+                }
+            }
+        };
+        params.retain(|_, v| !v.is_null());
+        out.insert(name, RuleSetting { level, params });
+    }
+    Ok(out)
+}
+
+/// Span of the first whole-word occurrence of `word` (for pointing at a key).
+fn find(text: &str, word: &str) -> Span {
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(word) {
+        let start = from + pos;
+        let end = start + word.len();
+        let ok_before = text[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
+        let ok_after = text[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
+        if ok_before && ok_after {
+            return Span::new(start, end);
+        }
+        from = end;
+    }
+    Span::new(0, 0)
+}

@@ -1,0 +1,340 @@
+//! Loading rule files: the built-in set compiled into the binary, plus any
+//! extra directories. A malformed file becomes a diagnostic pointing into
+//! the YAML (exit 2), never a panic.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::model::{Check, Rule};
+use crate::diagnostic::Diagnostic;
+use crate::source::SourceFile;
+use crate::span::Span;
+use crate::vocabulary::{contains, Vocabulary};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+#[derive(Debug, Clone)]
+pub struct LoadedRule {
+    pub rule: Rule,
+    /// Where it came from: `rules/access/bmi-threshold.yaml` or a user path.
+    pub origin: String,
+}
+
+/// A problem in a rule (or configuration) file, with the file's text so it
+/// renders like any other diagnostic.
+#[derive(Debug)]
+pub struct LoadError {
+    pub source: Arc<SourceFile>,
+    pub diagnostic: Box<Diagnostic>,
+}
+
+impl LoadError {
+    pub fn new(
+        source: &Arc<SourceFile>,
+        span: Span,
+        rule: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        LoadError {
+            source: Arc::clone(source),
+            diagnostic: Box::new(Diagnostic::error(rule, span, message)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub rules: Vec<LoadedRule>,
+}
+
+impl RuleSet {
+    pub fn builtin(vocab: &Vocabulary) -> Result<RuleSet, Vec<LoadError>> {
+        let mut set = RuleSet::default();
+        let mut errors = Vec::new();
+        for (origin, text) in BUILTIN_RULES {
+            set.add_text(origin, text, vocab, &mut errors);
+        }
+        set.finish(errors)
+    }
+
+    /// Adds every `*.yaml` under `dir` (recursively, sorted).
+    pub fn load_dir(
+        &mut self,
+        dir: &Path,
+        vocab: &Vocabulary,
+        errors: &mut Vec<LoadError>,
+    ) -> Result<(), String> {
+        let mut files = Vec::new();
+        collect_yaml(dir, &mut files)
+            .map_err(|e| format!("{}: {}", dir.display(), crate::discover::io_message(&e)))?;
+        files.sort();
+        for file in files {
+            let origin = file.display().to_string();
+            match std::fs::read_to_string(&file) {
+                Ok(text) => self.add_text(&origin, &text, vocab, errors),
+                Err(e) => return Err(format!("{origin}: {}", crate::discover::io_message(&e))),
+            }
+        }
+        Ok(())
+    }
+
+    fn add_text(
+        &mut self,
+        origin: &str,
+        text: &str,
+        vocab: &Vocabulary,
+        errors: &mut Vec<LoadError>,
+    ) {
+        let source = Arc::new(SourceFile::new(origin, text.to_string()));
+        match parse_rule(&source, vocab) {
+            Ok(rule) => {
+                let clash = self
+                    .rules
+                    .iter()
+                    .find(|r| r.rule.name == rule.name || r.rule.code == rule.code);
+                if let Some(other) = clash {
+                    let (what, value) = if other.rule.name == rule.name {
+                        ("name", &rule.name)
+                    } else {
+                        ("code", &rule.code)
+                    };
+                    let mut e = LoadError::new(
+                        &source,
+                        key_span(text, what),
+                        "invalid-rule",
+                        format!("rule {what} `{value}` is already used by {}", other.origin),
+                    );
+                    e.diagnostic.help = Some(format!("each rule needs its own {what}; custom rules can use a prefix of their own"));
+                    errors.push(e);
+                } else {
+                    self.rules.push(LoadedRule {
+                        rule,
+                        origin: origin.to_string(),
+                    });
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+
+    fn finish(mut self, errors: Vec<LoadError>) -> Result<RuleSet, Vec<LoadError>> {
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        self.sort();
+        Ok(self)
+    }
+
+    pub fn sort(&mut self) {
+        self.rules.sort_by(|a, b| a.rule.code.cmp(&b.rule.code));
+    }
+
+    /// By name or code, case-insensitively.
+    pub fn find(&self, key: &str) -> Option<&LoadedRule> {
+        self.rules.iter().find(|r| {
+            r.rule.name.eq_ignore_ascii_case(key) || r.rule.code.eq_ignore_ascii_case(key)
+        })
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| r.rule.name.as_str())
+    }
+}
+
+fn collect_yaml(dir: &Path, files: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            collect_yaml(&path, files)?;
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            && path.file_name().is_some_and(|n| n != "vocabulary.yaml")
+        {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Parses one rule file and checks what serde cannot: name and code shape,
+/// and that every capability the check names is a known word.
+pub fn parse_rule(source: &Arc<SourceFile>, vocab: &Vocabulary) -> Result<Rule, LoadError> {
+    let text = source.text.as_str();
+    let rule: Rule = serde_norway::from_str(text).map_err(|e| yaml_error(source, &e))?;
+    if !is_kebab(&rule.name) {
+        return Err(LoadError::new(
+            source,
+            value_span(text, "name"),
+            "invalid-rule",
+            format!(
+                "rule name `{}` must be kebab-case, e.g. `age-threshold`",
+                rule.name
+            ),
+        ));
+    }
+    if !is_code(&rule.code) {
+        return Err(LoadError::new(
+            source,
+            value_span(text, "code"),
+            "invalid-rule",
+            format!(
+                "rule code `{}` must be capital letters then digits, e.g. `ORG001`",
+                rule.code
+            ),
+        ));
+    }
+    for (field, value) in [
+        ("summary", &rule.summary),
+        ("rationale", &rule.rationale),
+        ("help", &rule.help),
+    ] {
+        if value.trim().is_empty() {
+            return Err(LoadError::new(
+                source,
+                key_span(text, field),
+                "invalid-rule",
+                format!("`{field}` must not be empty"),
+            ));
+        }
+    }
+    if rule.sources.is_empty() {
+        return Err(LoadError::new(
+            source,
+            key_span(text, "sources"),
+            "invalid-rule",
+            "a rule must name at least one source it rests on",
+        ));
+    }
+    let known = |w: &str| contains(&vocab.kinds, w) || contains(&vocab.offers, w);
+    let mut words = Vec::new();
+    capabilities(&rule.check, &mut words);
+    if let Some(bad) = words.iter().find(|w| !known(w)) {
+        let span = word_span(text, bad).unwrap_or_else(|| key_span(text, "check"));
+        let mut e = LoadError::new(source, span, "invalid-rule", format!("`{bad}` is neither a known kind nor a known offer, so this check could never match it"));
+        e.diagnostic.help = Some(
+            "use a word from rules/vocabulary.yaml, or add it under `vocabulary:` in msklint.yaml"
+                .to_string(),
+        );
+        return Err(e);
+    }
+    Ok(rule)
+}
+
+/// The capability words a check matches against node kinds and offers.
+fn capabilities<'a>(check: &'a Check, out: &mut Vec<&'a str>) {
+    let mut add = |list: &'a [String]| out.extend(list.iter().map(String::as_str));
+    match check {
+        Check::Reachable(c) => {
+            add(&c.any);
+            add(&c.if_present);
+        }
+        Check::Exists(c) => {
+            add(&c.any);
+            add(&c.if_present);
+        }
+        Check::Successor(c) => {
+            add(&c.from);
+            add(&c.to);
+        }
+        Check::LeadsTo(c) => {
+            add(&c.from);
+            add(&c.to);
+        }
+        Check::ReachableWithout(c) => {
+            add(&c.target);
+            add(&c.through);
+        }
+        Check::Covers(c) => c.groups.iter().for_each(|g| add(&g.any)),
+        Check::Condition(c) => capabilities(&c.check, out),
+        _ => {}
+    }
+}
+
+fn yaml_error(source: &Arc<SourceFile>, e: &serde_norway::Error) -> LoadError {
+    let text = &source.text;
+    let at = e.location().map_or(0, |l| l.index()).min(text.len());
+    let end = text[at..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |n| at + n)
+        .max(at);
+    // serde's messages start "check: unknown variant ..."; keep them whole.
+    let mut err = LoadError::new(
+        source,
+        Span::new(at, end),
+        "invalid-rule",
+        format!("invalid rule file: {e}"),
+    );
+    err.diagnostic.label = "here".to_string();
+    err.diagnostic.help =
+        Some("see docs/rules-format.md for the fields a rule file takes".to_string());
+    err
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn is_code(s: &str) -> bool {
+    let letters = s.chars().take_while(|c| c.is_ascii_uppercase()).count();
+    letters > 0 && letters < s.len() && s[letters..].chars().all(|c| c.is_ascii_digit())
+}
+
+/// Span of a top-level `key:` at the start of a line (or the file start).
+pub fn key_span(text: &str, key: &str) -> Span {
+    let needle = format!("{key}:");
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with(&needle) {
+            return Span::new(offset, offset + key.len());
+        }
+        offset += line.len();
+    }
+    Span::new(0, 0)
+}
+
+fn value_span(text: &str, key: &str) -> Span {
+    let k = key_span(text, key);
+    if k.is_empty() {
+        return k;
+    }
+    let line_end = text[k.end..].find('\n').map_or(text.len(), |n| k.end + n);
+    let value = text[k.end + 1..line_end].trim();
+    let start = text[k.end..line_end]
+        .find(value)
+        .map_or(k.start, |n| k.end + n);
+    Span::new(start, start + value.len())
+}
+
+/// First occurrence of `word` as a whole word after the `check:` key.
+fn word_span(text: &str, word: &str) -> Option<Span> {
+    let from = key_span(text, "check").start;
+    let hay = &text[from..];
+    let mut search = 0;
+    while let Some(pos) = hay[search..].find(word) {
+        let start = search + pos;
+        let end = start + word.len();
+        let before = hay[..start].chars().next_back();
+        let after = hay[end..].chars().next();
+        let boundary = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        if boundary(before) && boundary(after) {
+            return Some(Span::new(from + start, from + end));
+        }
+        search = end;
+    }
+    None
+}
+
+/// Rule names for "did you mean" in config and suppressions.
+pub fn name_index(set: &RuleSet) -> HashMap<&str, &LoadedRule> {
+    set.rules
+        .iter()
+        .map(|r| (r.rule.name.as_str(), r))
+        .collect()
+}

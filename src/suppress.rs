@@ -1,0 +1,271 @@
+//! Inline suppressions: `# msklint: allow(rule, other) reason: "why"`.
+//!
+//! A trailing comment covers its own line; a comment alone on its line
+//! covers the line below it (further comment lines may stand between, so
+//! several suppressions can stack, but a blank line ends its reach). Findings whose primary span starts
+//! on a covered line are dropped. An allow without a reason is reported
+//! (`suppression-without-reason`), and so is one that silences nothing
+//! (`unused-suppression`).
+
+use crate::diagnostic::{suggest, Diagnostic, Severity};
+use crate::source::SourceFile;
+use crate::span::Span;
+
+pub const WITHOUT_REASON: &str = "suppression-without-reason";
+pub const UNUSED: &str = "unused-suppression";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppression {
+    /// The comment, from `#` to the end of the line.
+    pub span: Span,
+    /// 1-based line the suppression covers.
+    pub target_line: usize,
+    pub rules: Vec<(String, Span)>,
+    pub reason: Option<String>,
+}
+
+/// A `# msklint:` comment that could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Malformed {
+    pub span: Span,
+}
+
+pub fn scan(source: &SourceFile) -> (Vec<Suppression>, Vec<Malformed>) {
+    let text = &source.text;
+    let mut found = Vec::new();
+    let mut malformed = Vec::new();
+    let mut pending: Vec<usize> = Vec::new(); // standalone comments awaiting a code line
+    let mut offset = 0;
+    for (index, raw_line) in text.split_inclusive('\n').enumerate() {
+        let line_no = index + 1;
+        let line = raw_line.trim_end_matches(['\n', '\r']);
+        let hash = comment_start(line);
+        let code_part = hash.map_or(line, |h| &line[..h]);
+        let has_code = !code_part.trim().is_empty();
+        if has_code {
+            for i in pending.drain(..) {
+                let s: &mut Suppression = &mut found[i];
+                s.target_line = line_no;
+            }
+        } else if hash.is_none() {
+            // A blank line: standalone comments above it cover nothing.
+            pending.clear();
+        }
+        if let Some(h) = hash {
+            let comment = &line[h..];
+            let body = comment[1..].trim_start();
+            if let Some(rest) = body.strip_prefix("msklint:") {
+                let span = Span::new(offset + h, offset + line.len());
+                let rest_at = offset + h + (comment.len() - rest.len());
+                match parse(rest, rest_at) {
+                    Some((rules, reason)) => {
+                        found.push(Suppression {
+                            span,
+                            target_line: line_no,
+                            rules,
+                            reason,
+                        });
+                        if !has_code {
+                            pending.push(found.len() - 1);
+                        }
+                    }
+                    None => malformed.push(Malformed { span }),
+                }
+            }
+        }
+        offset += raw_line.len();
+    }
+    (found, malformed)
+}
+
+/// Byte index of a `#` that is not inside a string.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == '#' {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// `allow(a, b) reason: "text"` → rule names with spans, and the reason.
+type AllowList = (Vec<(String, Span)>, Option<String>);
+
+fn parse(rest: &str, at: usize) -> Option<AllowList> {
+    let inner_start = rest
+        .trim_start()
+        .strip_prefix("allow")?
+        .trim_start()
+        .strip_prefix('(')?;
+    let open = rest.len() - inner_start.len();
+    let close = inner_start.find(')')?;
+    let mut rules = Vec::new();
+    let mut pos = open;
+    for part in inner_start[..close].split(',') {
+        let name = part.trim();
+        if !name.is_empty() {
+            let start = at + pos + (part.len() - part.trim_start().len());
+            rules.push((name.to_string(), Span::new(start, start + name.len())));
+        }
+        pos += part.len() + 1;
+    }
+    if rules.is_empty() {
+        return None;
+    }
+    let after = inner_start[close + 1..].trim_start();
+    let reason = after.strip_prefix("reason:").map(|r| {
+        let r = r.trim();
+        r.strip_prefix('"')
+            .and_then(|r| r.strip_suffix('"'))
+            .unwrap_or(r)
+            .trim()
+            .to_string()
+    });
+    Some((rules, reason.filter(|r| !r.is_empty())))
+}
+
+/// Drops suppressed findings and adds the suppression findings. `known`
+/// says whether a rule name exists; `enabled` whether it is on for this
+/// file (suppressing a rule that is off is not "unused").
+pub fn apply(
+    source: &SourceFile,
+    diags: &mut Vec<Diagnostic>,
+    known: &dyn Fn(&str) -> bool,
+    enabled: &dyn Fn(&str) -> bool,
+    all_names: &[&str],
+) {
+    let (suppressions, malformed) = scan(source);
+    if suppressions.is_empty() && malformed.is_empty() {
+        return;
+    }
+    let mut used = vec![vec![false; 0]; suppressions.len()];
+    for (i, s) in suppressions.iter().enumerate() {
+        used[i] = vec![false; s.rules.len()];
+    }
+    diags.retain(|d| {
+        if crate::config::LOCKED.contains(&d.rule.as_str()) {
+            return true;
+        }
+        let line = source.line_col(d.span.start).line;
+        let mut keep = true;
+        for (i, s) in suppressions
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.target_line == line)
+        {
+            for (j, (name, _)) in s.rules.iter().enumerate() {
+                if *name == d.rule {
+                    used[i][j] = true;
+                    keep = false;
+                }
+            }
+        }
+        keep
+    });
+    for (i, s) in suppressions.iter().enumerate() {
+        if s.reason.is_none() {
+            diags.push(
+                Diagnostic::warning(WITHOUT_REASON, s.span, "this suppression does not say why")
+                    .with_label("no reason given")
+                    .with_help("add `reason: \"...\"` after the allow list, so a reviewer can judge whether the exception still holds"),
+            );
+        }
+        for (j, (name, span)) in s.rules.iter().enumerate() {
+            if used[i][j] {
+                continue;
+            }
+            if !known(name) {
+                let hint = suggest(name, all_names.iter().copied())
+                    .map_or(String::new(), |n| format!(" Did you mean `{n}`?"));
+                diags.push(
+                    Diagnostic::warning(UNUSED, *span, format!("no rule is called `{name}`"))
+                        .with_label("unknown rule")
+                        .with_help(format!("`msklint rules` lists every rule name.{hint}")),
+                );
+            } else if enabled(name) {
+                diags.push(
+                    Diagnostic::warning(
+                        UNUSED,
+                        *span,
+                        format!("`{name}` does not fire on the line this suppression covers"),
+                    )
+                    .with_label("suppresses nothing")
+                    .with_help(
+                        "remove it, or move it onto (or just above) the line the finding points at",
+                    ),
+                );
+            }
+        }
+    }
+    for m in malformed {
+        diags.push(
+            Diagnostic::new(
+                UNUSED,
+                Severity::Warning,
+                m.span,
+                "this `msklint:` comment is not a suppression msklint can read",
+            )
+            .with_label("not understood")
+            .with_help("write `# msklint: allow(rule-name) reason: \"why\"`"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_and_standalone_comments_cover_the_right_lines() {
+        let text = "pathway \"p\" {\n  # msklint: allow(dead-end, unreachable-node) reason: \"handled \\\" elsewhere\"\n  # plain comment\n  service a: \"A # not a comment\" # msklint: allow(dead-end)\n}\n";
+        let src = SourceFile::new("t", text.to_string());
+        let (found, bad) = scan(&src);
+        assert!(bad.is_empty());
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].target_line, 4);
+        assert_eq!(
+            found[0]
+                .rules
+                .iter()
+                .map(|r| r.0.as_str())
+                .collect::<Vec<_>>(),
+            ["dead-end", "unreachable-node"]
+        );
+        assert_eq!(src.slice(found[0].rules[1].1), "unreachable-node");
+        assert_eq!(found[0].reason.as_deref(), Some("handled \\\" elsewhere"));
+        assert_eq!(found[1].target_line, 4);
+        assert_eq!(found[1].reason, None);
+    }
+
+    #[test]
+    fn a_blank_line_ends_a_standalone_comment_reach() {
+        let src = SourceFile::new(
+            "t",
+            "# msklint: allow(dead-end) reason: \"x\"\n\nservice\n".to_string(),
+        );
+        let (found, _) = scan(&src);
+        assert_eq!(found[0].target_line, 1);
+    }
+
+    #[test]
+    fn malformed_comments_are_reported() {
+        let src = SourceFile::new(
+            "t",
+            "# msklint: alow(dead-end)\n# msklint: allow()\n".to_string(),
+        );
+        let (found, bad) = scan(&src);
+        assert!(found.is_empty());
+        assert_eq!(bad.len(), 2);
+    }
+}
