@@ -240,7 +240,14 @@ pub fn setup(args: &SetupArgs, start: &std::path::Path) -> Result<Linter, u8> {
     vocabulary.extend(config.vocabulary.clone());
     let mut rules = RuleSet::builtin(&vocabulary).map_err(fail)?;
     let mut errors = Vec::new();
+    let mut seen = Vec::new();
     for dir in config.rule_dirs.iter().chain(&args.rules_dirs) {
+        // The same folder named twice (config and flag) is loaded once.
+        let key = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
         if let Err(msg) = rules.load_dir(dir, &vocabulary, &mut errors) {
             eprintln!("error: cannot load rules: {msg}");
             return Err(EXIT_TROUBLE);

@@ -61,6 +61,8 @@ pub struct Diagnostic {
     pub pathway: Option<String>,
     /// The node ID or route (`a -> b`) the finding is about, when there is one.
     pub subject: Option<String>,
+    /// The guidance the rule rests on (document and section).
+    pub sources: Vec<String>,
 }
 
 impl Diagnostic {
@@ -76,6 +78,7 @@ impl Diagnostic {
             related: Vec::new(),
             pathway: None,
             subject: None,
+            sources: Vec::new(),
         }
     }
 

@@ -108,10 +108,15 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diag
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        let help = self.diag.help.as_deref()?;
+        // Rule findings also name the guidance they rest on.
+        Some(match self.diag.sources.first() {
+            Some(source) => Box::new(format!(
+                "{help}\nguidance: {source} (`msklint explain {}` for more)",
+                self.diag.rule
+            )),
+            None => Box::new(help),
+        })
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

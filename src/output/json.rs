@@ -32,6 +32,8 @@ struct Finding<'a> {
     subject: Option<&'a str>,
     /// The source text under the span, so a reader need not open the file.
     snippet: &'a str,
+    /// The guidance the rule rests on (empty for language diagnostics).
+    sources: &'a [String],
 }
 
 pub fn render(reports: &[FileReport]) -> String {
@@ -56,6 +58,7 @@ pub fn render(reports: &[FileReport]) -> String {
                     pathway: d.pathway.as_deref(),
                     subject: d.subject.as_deref(),
                     snippet: src.slice(d.span),
+                    sources: &d.sources,
                 }
             })
         })

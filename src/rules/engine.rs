@@ -168,6 +168,7 @@ fn to_diagnostic(active: &ActiveRule, g: &PathwayGraph<'_>, mut f: Finding) -> D
         .with_help(paragraph(&rule.help))
         .in_pathway(g.name());
     d.code = Some(rule.code.clone());
+    d.sources = rule.sources.clone();
     d.related = f.related;
     d.subject = f.subject;
     d

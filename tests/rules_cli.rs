@@ -1,0 +1,370 @@
+//! The rules engine through the binary: the example's findings, custom rule
+//! directories, msklint.yaml, inline suppressions, `rules` and `explain`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn msklint(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_msklint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &[u8]) -> String {
+    String::from_utf8_lossy(o).into_owned()
+}
+
+fn findings(o: &Output) -> Vec<(String, String, u64)> {
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", text(&o.stdout), text(&o.stderr)));
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["severity"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+const CLEAN: &str = include_str!("../fixtures/examples/hip-knee-oa-clean.pathway");
+
+/// The clean example with extra text inserted before its closing brace.
+fn with(extra: &str) -> String {
+    let end = CLEAN.rfind('}').unwrap();
+    format!("{}{extra}{}", &CLEAN[..end], &CLEAN[end..])
+}
+
+#[test]
+fn example_reports_exactly_its_three_faults() {
+    let out = msklint(
+        &[
+            "check",
+            "--color",
+            "never",
+            "fixtures/examples/hip-knee-oa.pathway",
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(text(&out.stdout));
+}
+
+#[test]
+fn example_json_names_the_three_rules() {
+    let out = msklint(
+        &["check", "--format", "json", "fixtures/examples/"],
+        &root(),
+    );
+    let got = findings(&out);
+    assert_eq!(
+        got,
+        [
+            ("bmi-threshold".into(), "error".into(), 24),
+            ("smoking-restriction".into(), "error".into(), 24),
+            ("symptom-duration-gate".into(), "warning".into(), 34),
+        ]
+    );
+}
+
+#[test]
+fn custom_rule_directory_adds_a_rule_that_fires() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.pathway"),
+        CLEAN.replace(
+            "  escape -> ortho\n",
+            "  escape -> ortho requires age < 80\n",
+        ),
+    )
+    .unwrap();
+    let rules = root().join("fixtures/custom-rules");
+    let without = msklint(&["check", "--format", "json", "p.pathway"], dir.path());
+    assert_eq!(findings(&without), []);
+    let with_rules = msklint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--rules-dir",
+            rules.to_str().unwrap(),
+            "p.pathway",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        findings(&with_rules),
+        [("age-threshold".into(), "warning".into(), 36)]
+    );
+    assert_eq!(
+        with_rules.status.code(),
+        Some(0),
+        "a warning alone does not fail the run"
+    );
+    // the same directory named in msklint.yaml
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        format!("rule-dirs: [{:?}]\n", rules.display().to_string()),
+    )
+    .unwrap();
+    let configured = msklint(&["check", "--format", "json", "p.pathway"], dir.path());
+    assert_eq!(
+        findings(&configured),
+        [("age-threshold".into(), "warning".into(), 36)]
+    );
+    // and explained like a built-in rule
+    let explained = msklint(
+        &["explain", "ORG001", "--rules-dir", rules.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(
+        text(&explained.stdout).contains("age-threshold"),
+        "{}",
+        text(&explained.stderr)
+    );
+}
+
+#[test]
+fn config_changes_severity_and_switches_rules_off() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("fixtures/examples/hip-knee-oa.pathway"),
+        dir.path().join("p.pathway"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("msklint.yaml"), "rules:\n  bmi-threshold: warning\n  smoking-restriction: off\n  symptom-duration-gate: { severity: error }\n").unwrap();
+    let out = msklint(&["check", "--format", "json", "p.pathway"], dir.path());
+    assert_eq!(
+        findings(&out),
+        [
+            ("bmi-threshold".into(), "warning".into(), 24),
+            ("symptom-duration-gate".into(), "error".into(), 34)
+        ]
+    );
+    // --no-config ignores the file
+    let plain = msklint(
+        &["check", "--format", "json", "--no-config", "p.pathway"],
+        dir.path(),
+    );
+    assert_eq!(findings(&plain).len(), 3);
+}
+
+#[test]
+fn config_parameters_and_per_path_overrides_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("legacy")).unwrap();
+    let gated = with("  service imaging: \"Imaging\" { kind: diagnostics }\n  fcp -> imaging\n  imaging -> home\n");
+    std::fs::write(dir.path().join("new.pathway"), &gated).unwrap();
+    std::fs::write(dir.path().join("legacy/old.pathway"), &gated).unwrap();
+    // imaging sits behind one mandatory service (fcp): silent at the default depth of 2
+    let default = msklint(&["check", "--format", "json", "."], dir.path());
+    assert_eq!(findings(&default), []);
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "rules:\n  stage-gate: { min-services: 1 }\noverrides:\n  - paths: [\"legacy/**\"]\n    rules:\n      stage-gate: off\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--format", "json", "."], dir.path());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hits: Vec<(&str, &str)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["rule"].as_str().unwrap()))
+        .collect();
+    assert!(hits.contains(&("./new.pathway", "stage-gate")), "{hits:?}");
+    assert!(!hits.iter().any(|(p, _)| p.contains("legacy")), "{hits:?}");
+}
+
+#[test]
+fn bad_config_is_a_diagnostic_pointing_into_the_yaml_with_exit_two() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.pathway"), CLEAN).unwrap();
+    for (yaml, needle) in [
+        (
+            "rules:\n  bmi-treshold: off\n",
+            "did you mean `bmi-threshold`?",
+        ),
+        ("rules:\n  dead-end: loud\n", "not a severity"),
+        ("rules:\n  syntax-error: off\n", "cannot be switched off"),
+        (
+            "rules:\n  dead-end: { depth: 3 }\n",
+            "unknown parameter `depth`",
+        ),
+        ("rulez: {}\n", "unknown field `rulez`"),
+    ] {
+        std::fs::write(dir.path().join("msklint.yaml"), yaml).unwrap();
+        let out = msklint(&["check", "p.pathway"], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{yaml}");
+        let err = text(&out.stderr);
+        assert!(err.contains(needle), "{yaml}: {err}");
+        assert!(err.contains("msklint.yaml:"), "points into the file: {err}");
+    }
+    let missing = msklint(&["check", "--config", "nope.yaml", "p.pathway"], dir.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("nope.yaml"));
+}
+
+#[test]
+fn malformed_rule_file_points_at_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    let good =
+        std::fs::read_to_string(root().join("fixtures/custom-rules/local/age-threshold.yaml"))
+            .unwrap();
+    std::fs::write(
+        rules.join("bad.yaml"),
+        good.replace("  criterion:\n", "  criterrion:\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("p.pathway"), CLEAN).unwrap();
+    let out = msklint(&["check", "--rules-dir", "rules", "p.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("unknown variant `criterrion`"), "{err}");
+    assert!(err.contains("bad.yaml:26:3"), "{err}");
+
+    std::fs::write(
+        rules.join("bad.yaml"),
+        good.replace("code: ORG001", "code: MSK101"),
+    )
+    .unwrap();
+    let clash = msklint(&["check", "--rules-dir", "rules", "p.pathway"], dir.path());
+    assert!(
+        text(&clash.stderr).contains("rule code `MSK101` is already used"),
+        "{}",
+        text(&clash.stderr)
+    );
+
+    std::fs::write(
+        rules.join("bad.yaml"),
+        good.replace("attributes: [age]", "attributes: [age]\n    any: [surgery]"),
+    )
+    .unwrap();
+    let unknown = msklint(&["check", "--rules-dir", "rules", "p.pathway"], dir.path());
+    assert!(
+        text(&unknown.stderr).contains("unknown field `any`"),
+        "{}",
+        text(&unknown.stderr)
+    );
+
+    // a billion-laughs alias bomb is refused, not expanded
+    let bomb = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n";
+    std::fs::write(rules.join("bad.yaml"), bomb).unwrap();
+    let bombed = msklint(&["check", "--rules-dir", "rules", "p.pathway"], dir.path());
+    assert_eq!(bombed.status.code(), Some(2));
+}
+
+#[test]
+fn suppressions_silence_findings_and_are_themselves_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = CLEAN
+        .replace(
+            "  service rehab:",
+            "  # msklint: allow(dead-end) reason: \"people leave rehab through the ICB-wide discharge pathway\"\n  service rehab:",
+        )
+        .replace("  escape, talking, link, rehab -> home\n", "  escape, talking, link -> home\n");
+    std::fs::write(dir.path().join("p.pathway"), &src).unwrap();
+    let out = msklint(&["check", "--format", "json", "p.pathway"], dir.path());
+    assert_eq!(
+        findings(&out),
+        [],
+        "the dead end is suppressed with a reason"
+    );
+
+    let no_reason = src.replace(
+        " reason: \"people leave rehab through the ICB-wide discharge pathway\"",
+        "",
+    );
+    std::fs::write(dir.path().join("p.pathway"), &no_reason).unwrap();
+    let out = msklint(&["check", "--format", "json", "p.pathway"], dir.path());
+    assert_eq!(
+        findings(&out),
+        [("suppression-without-reason".into(), "warning".into(), 29)]
+    );
+
+    let unused = CLEAN.replace(
+        "  service rehab:",
+        "  # msklint: allow(dead-end) reason: \"x\"\n  service rehab:",
+    );
+    std::fs::write(dir.path().join("p.pathway"), &unused).unwrap();
+    let out = msklint(&["check", "--format", "json", "p.pathway"], dir.path());
+    assert_eq!(
+        findings(&out),
+        [("unused-suppression".into(), "warning".into(), 29)]
+    );
+}
+
+#[test]
+fn rules_lists_every_rule_and_explain_prints_everything() {
+    let out = msklint(&["rules"], &root());
+    assert_eq!(out.status.code(), Some(0));
+    let list = text(&out.stdout);
+    assert!(list.contains("MSK101  bmi-threshold"), "{list}");
+    assert!(list.contains("43 rules"), "{list}");
+
+    for key in ["bmi-threshold", "MSK101", "msk101"] {
+        let e = msklint(&["explain", key], &root());
+        assert_eq!(e.status.code(), Some(0));
+        let t = text(&e.stdout);
+        for part in [
+            "MSK101 bmi-threshold",
+            "Why it matters:",
+            "How to fix it:",
+            "What it checks:",
+            "Sources:",
+            "ARMA key messages 2023, section 6",
+            "Example that fires:",
+            "Example that passes:",
+            "allow(bmi-threshold)",
+        ] {
+            assert!(t.contains(part), "explain {key} lacks {part:?}:\n{t}");
+        }
+    }
+    let unknown = msklint(&["explain", "bmi-treshold"], &root());
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("did you mean `bmi-threshold`?"));
+}
+
+#[test]
+fn every_rule_is_documented_and_cites_a_source() {
+    let out = msklint(&["rules", "--format", "json"], &root());
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for r in rules.as_array().unwrap() {
+        let name = r["name"].as_str().unwrap();
+        for field in ["summary", "rationale", "help", "check"] {
+            assert!(
+                r[field].as_str().is_some_and(|s| s.len() > 20),
+                "{name}: thin {field}"
+            );
+        }
+        assert!(
+            !r["sources"].as_array().unwrap().is_empty(),
+            "{name}: no sources"
+        );
+    }
+}
+
+#[test]
+fn docs_rules_md_is_generated_from_the_rule_files() {
+    let out = msklint(&["rules", "--format", "markdown"], &root());
+    let generated = text(&out.stdout);
+    let committed = std::fs::read_to_string(root().join("docs/rules.md")).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"
+    );
+}
