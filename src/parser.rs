@@ -458,20 +458,23 @@ fn criterion(pair: Pair<'_, Rule>) -> Criterion {
 }
 
 fn dna_policy(pair: Pair<'_, Rule>) -> DnaPolicy {
-    let span = Span::from(pair.as_span());
-    let steps = pair
-        .into_inner()
+    let outer = Span::from(pair.as_span());
+    let steps: Vec<DnaStep> = children(pair)
         .filter(|p| p.as_rule() == Rule::dna_step)
         .map(|step| {
-            let span = Span::from(step.as_span());
             let mut inner = children(step);
             let action = inner.next().map(ident).unwrap_or(Ident {
                 name: String::new(),
-                span,
+                span: outer,
             });
             let after = inner
                 .find(|p| p.as_rule() == Rule::number)
                 .map(|n| Spanned::new(number(&n), n.as_span().into()));
+            // pest keeps the whitespace it skipped before an optional part
+            // that then failed, so the span is rebuilt from the tokens.
+            let span = after
+                .as_ref()
+                .map_or(action.span, |a| action.span.to(a.span));
             DnaStep {
                 action,
                 after,
@@ -479,6 +482,10 @@ fn dna_policy(pair: Pair<'_, Rule>) -> DnaPolicy {
             }
         })
         .collect();
+    let span = match (steps.first(), steps.last()) {
+        (Some(first), Some(last)) => first.span.to(last.span),
+        _ => outer,
+    };
     DnaPolicy { steps, span }
 }
 
@@ -546,4 +553,72 @@ fn repeated_clause(word: &str, span: Span, first: Span) -> Diagnostic {
     .with_label(format!("second `{word}`"))
     .with_related(first, "first given here")
     .with_help(format!("join the two into one `{word}` clause"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_node(text: &str) -> Node {
+        let parsed = parse(text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        parsed.file.unwrap().pathways.remove(0).nodes.remove(0)
+    }
+
+    #[test]
+    fn dna_policy_span_ends_at_its_last_token() {
+        let text = "pathway \"p\" {\n  service a: \"A\" { on_dna: contact then discharge after 2  # note\n  }\n}\n";
+        let node = first_node(text);
+        let PropertyValue::Dna(policy) = &node.properties[0].value else {
+            panic!()
+        };
+        assert_eq!(
+            &text[policy.span.start..policy.span.end],
+            "contact then discharge after 2"
+        );
+        assert_eq!(
+            &text[policy.steps[0].span.start..policy.steps[0].span.end],
+            "contact"
+        );
+    }
+
+    #[test]
+    fn example_parses_into_the_expected_tree() {
+        let text = include_str!("../fixtures/examples/hip-knee-oa.pathway");
+        let parsed = parse(text);
+        assert!(parsed.diagnostics.is_empty());
+        let p = &parsed.file.unwrap().pathways[0];
+        assert_eq!(p.name.value, "Hip and knee osteoarthritis");
+        assert_eq!(p.fields.len(), 7);
+        assert_eq!(p.nodes.len(), 9);
+        assert_eq!(p.routes.len(), 7);
+        let last = &p.routes[6];
+        assert_eq!(
+            last.sources
+                .iter()
+                .map(|i| i.name.as_str())
+                .collect::<Vec<_>>(),
+            ["escape", "talking", "link", "rehab"]
+        );
+        let gate = &p.routes[4];
+        assert_eq!(gate.requires.len(), 1);
+        assert_eq!(gate.requires[0].attribute.name, "symptom_weeks");
+        assert_eq!(gate.requires[0].op.value, Op::Ge);
+        assert_eq!(gate.requires[0].value.kind, ValueKind::Number(12.0));
+        assert_eq!(
+            p.routes[3].when.as_ref().unwrap().value,
+            "red flags, or severe symptoms after a shared decision"
+        );
+        let rtt = p
+            .fields
+            .iter()
+            .find(|f| f.key.name == "rtt_within_18_weeks")
+            .unwrap();
+        assert_eq!(rtt.value.kind, ValueKind::Percent(86.0));
+    }
+
+    #[test]
+    fn strings_unescape() {
+        assert_eq!(unescape(r#"a \"b\" \\ c\td\n"#), "a \"b\" \\ c\td\n");
+    }
 }
