@@ -368,3 +368,31 @@ fn docs_rules_md_is_generated_from_the_rule_files() {
         "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"
     );
 }
+
+#[test]
+fn cycles_are_ordinary_input_for_every_rule() {
+    // Self-loops, a two-node loop and a re-referral loop back to the start.
+    let looped = with(
+        "  service review: \"Review clinic\" { kind: community }\n  fcp -> review\n  review -> review\n  review -> fcp\n  rehab -> fcp\n  talking -> link\n  link -> talking\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.pathway"), looped).unwrap();
+    let out = msklint(&["check", "--format", "json", "p.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    // review has onward routes (even if one is to itself), so no dead end;
+    // nothing is unreachable; loops are not findings.
+    assert_eq!(findings(&out), []);
+
+    // A pathway that is one big loop with no exit still terminates and
+    // reports what is actually wrong with it.
+    let ring = "pathway \"Ring\" {\n  entry gp: \"GP\" { kind: gp }\n  service a: \"A\" { kind: community }\n  service b: \"B\" { kind: secondary  offers: [surgery] }\n  gp -> a\n  a -> b\n  b -> a\n}\n";
+    std::fs::write(dir.path().join("p.pathway"), ring).unwrap();
+    let out = msklint(&["check", "--format", "json", "p.pathway"], dir.path());
+    let rules: Vec<String> = findings(&out).into_iter().map(|f| f.0).collect();
+    assert!(
+        rules.contains(&"missing-rehabilitation".to_string()),
+        "{rules:?}"
+    );
+    assert!(!rules.contains(&"dead-end".to_string()), "{rules:?}");
+    assert!(!rules.contains(&"linear-pathway".to_string()), "{rules:?}");
+}
