@@ -323,22 +323,5 @@ fn settings(
 
 /// Span of the first whole-word occurrence of `word` (for pointing at a key).
 fn find(text: &str, word: &str) -> Span {
-    let mut from = 0;
-    while let Some(pos) = text[from..].find(word) {
-        let start = from + pos;
-        let end = start + word.len();
-        let ok_before = text[..start]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
-        let ok_after = text[end..]
-            .chars()
-            .next()
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
-        if ok_before && ok_after {
-            return Span::new(start, end);
-        }
-        from = end;
-    }
-    Span::new(0, 0)
+    crate::rules::load::find_word(text, word, 0).unwrap_or_default()
 }

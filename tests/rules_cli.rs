@@ -1,22 +1,11 @@
 //! The rules engine through the binary: the example's findings, custom rule
 //! directories, msklint.yaml, inline suppressions, `rules` and `explain`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::process::Output;
 
-fn msklint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_msklint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .output()
-        .unwrap()
-}
+use common::{msklint, root};
 
 fn text(o: &[u8]) -> String {
     String::from_utf8_lossy(o).into_owned()

@@ -314,17 +314,21 @@ fn value_span(text: &str, key: &str) -> Span {
 
 /// First occurrence of `word` as a whole word after the `check:` key.
 fn word_span(text: &str, word: &str) -> Option<Span> {
-    let from = key_span(text, "check").start;
-    let hay = &text[from..];
-    let mut search = 0;
-    while let Some(pos) = hay[search..].find(word) {
+    find_word(text, word, key_span(text, "check").start)
+}
+
+/// First whole-word occurrence of `word` at or after byte `from` (letters,
+/// digits, `_` and `-` count as word characters).
+pub fn find_word(text: &str, word: &str, from: usize) -> Option<Span> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let mut search = from.min(text.len());
+    while let Some(pos) = text.get(search..)?.find(word) {
         let start = search + pos;
         let end = start + word.len();
-        let before = hay[..start].chars().next_back();
-        let after = hay[end..].chars().next();
-        let boundary = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-        if boundary(before) && boundary(after) {
-            return Some(Span::new(from + start, from + end));
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        if before.is_none_or(|c| !is_word(c)) && after.is_none_or(|c| !is_word(c)) {
+            return Some(Span::new(start, end));
         }
         search = end;
     }
