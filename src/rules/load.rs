@@ -2,7 +2,6 @@
 //! extra directories. A malformed file becomes a diagnostic pointing into
 //! the YAML (exit 2), never a panic.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -333,12 +332,4 @@ pub fn find_word(text: &str, word: &str, from: usize) -> Option<Span> {
         search = end;
     }
     None
-}
-
-/// Rule names for "did you mean" in config and suppressions.
-pub fn name_index(set: &RuleSet) -> HashMap<&str, &LoadedRule> {
-    set.rules
-        .iter()
-        .map(|r| (r.rule.name.as_str(), r))
-        .collect()
 }
