@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
+use crate::baseline::Baseline;
 use crate::check::{FileReport, Linter};
 use crate::config::{self, Config, ConfigError};
 use crate::discover::{discover, io_message, PathProblem};
@@ -98,6 +99,14 @@ pub struct CheckArgs {
     #[arg(long)]
     pub deny_warnings: bool,
 
+    /// Hide findings recorded in this baseline file; only new ones count
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in this baseline file, then exit 0
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
     /// When to use colour in human output
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -112,6 +121,14 @@ pub enum Format {
     Human,
     /// One JSON document (see docs/json.md)
     Json,
+    /// One line per finding: path:line:column: severity[rule] message
+    Concise,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on pull requests)
+    Github,
+    /// JUnit XML for CI dashboards
+    Junit,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,12 +198,49 @@ fn check(args: &CheckArgs) -> u8 {
         Err(code) => return code,
     };
     let (files, mut problems) = discover(&paths);
-    let (reports, read_problems) = check_files(&linter, &files);
+    let (mut reports, read_problems) = check_files(&linter, &files);
     problems.extend(read_problems);
+
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::record(&reports);
+        let count: usize = baseline.findings.values().sum();
+        return match baseline.save(path) {
+            Ok(()) => {
+                eprintln!(
+                    "recorded {count} findings from {} files in {}",
+                    reports.len(),
+                    path.display()
+                );
+                if problems.is_empty() {
+                    EXIT_CLEAN
+                } else {
+                    EXIT_TROUBLE
+                }
+            }
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                EXIT_TROUBLE
+            }
+        };
+    }
+    let mut hidden = 0;
+    if let Some(path) = &args.baseline {
+        match Baseline::load(path) {
+            Ok(baseline) => hidden = baseline.filter(&mut reports),
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                return EXIT_TROUBLE;
+            }
+        }
+    }
 
     let text = match args.format {
         Format::Human => output::human::render(&reports, human_options(args.color, false)),
         Format::Json => output::json::render(&reports),
+        Format::Concise => output::concise::render(&reports),
+        Format::Sarif => output::sarif::render(&reports, &linter.rules),
+        Format::Github => output::github::render(&reports),
+        Format::Junit => output::junit::render(&reports),
     };
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (e.g. `| head`) is not an error worth panicking over.
@@ -194,6 +248,9 @@ fn check(args: &CheckArgs) -> u8 {
     let _ = stdout.flush();
     for p in &problems {
         eprintln!("error: {}: {}", p.path, p.message);
+    }
+    if hidden > 0 {
+        eprintln!("{hidden} findings already in the baseline were not reported");
     }
     exit_code(
         &Summary::of(&reports),

@@ -8,12 +8,14 @@
 //! command line.
 
 pub mod ast;
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod explain;
+pub mod fingerprint;
 pub mod graph;
 pub mod output;
 pub mod parser;

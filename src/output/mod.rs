@@ -1,7 +1,11 @@
 //! Output formats, one file each. Every format takes the same run results.
 
+pub mod concise;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use serde::Serialize;
 

@@ -1,0 +1,63 @@
+//! `--format github`: GitHub Actions workflow commands, which the Actions
+//! runner turns into annotations on the pull request.
+
+use crate::check::FileReport;
+use crate::diagnostic::Severity;
+
+pub fn render(reports: &[FileReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        for d in &r.diagnostics {
+            let start = r.source.line_col(d.span.start);
+            let end = r.source.line_col(d.span.end);
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let title = match &d.code {
+                Some(code) => format!("{} ({code})", d.rule),
+                None => d.rule.clone(),
+            };
+            let mut message = d.message.clone();
+            if let Some(help) = &d.help {
+                message.push_str("\n\n");
+                message.push_str(help);
+            }
+            out.push_str(&format!(
+                "::{level} file={},line={},endLine={},col={},endColumn={},title={}::{}\n",
+                property(r.source.name.trim_start_matches("./")),
+                start.line,
+                end.line,
+                start.column,
+                end.column,
+                property(&title),
+                data(&message)
+            ));
+        }
+    }
+    out
+}
+
+/// Escapes a command's message.
+pub fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value, which also ends at `,` and `:`.
+pub fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_per_the_workflow_command_rules() {
+        assert_eq!(data("50% done\r\nnext: a, b"), "50%25 done%0D%0Anext: a, b");
+        assert_eq!(property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+}

@@ -1,0 +1,213 @@
+//! The CI output formats: SARIF against the official 2.1.0 schema,
+//! GitHub and concise output with characters that need escaping, JUnit,
+//! and baselines that survive edits elsewhere in a file.
+
+mod common;
+
+use common::{msklint, root};
+
+/// A pathway with no exit, so the awkward test rule fires once, plus the
+/// example's BMI threshold.
+const AWKWARD: &str = "pathway \"Comma, colon: 100%\" {\n  inequalities: \"x\"\n  entry gp: \"GP\" { kind: gp }\n  service s: \"S\" { kind: community  requires: bmi < 40 }\n  gp -> s\n}\n";
+
+fn run_awkward(format: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p, q: 1%.pathway"), AWKWARD).unwrap();
+    let rules = root().join("tests/data/awkward-rules");
+    let out = msklint(
+        &[
+            "check",
+            "--format",
+            format,
+            "--rules-dir",
+            rules.to_str().unwrap(),
+            "--config",
+            root()
+                .join("tests/data/only-two-rules.yaml")
+                .to_str()
+                .unwrap(),
+            ".",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn github_commands_escape_messages_and_properties() {
+    let text = run_awkward("github");
+    insta::assert_snapshot!(text);
+    for line in text.lines() {
+        assert!(
+            line.starts_with("::error ") || line.starts_with("::warning "),
+            "{line}"
+        );
+        let (props, _message) = line.split_once("::").unwrap().1.split_once("::").unwrap();
+        // every property value is free of raw separators
+        for kv in props.split_once(' ').unwrap().1.split(',') {
+            let (_, v) = kv.split_once('=').unwrap();
+            assert!(!v.contains(':') && !v.contains('\n'), "{kv}");
+        }
+    }
+}
+
+#[test]
+fn concise_is_one_line_per_finding() {
+    let text = run_awkward("concise");
+    insta::assert_snapshot!(text);
+    assert_eq!(text.lines().count(), 3, "two findings and the summary");
+}
+
+#[test]
+fn junit_is_escaped_xml() {
+    let text = run_awkward("junit");
+    insta::assert_snapshot!(text);
+    assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+    assert_eq!(text.matches("<testcase ").count(), 2);
+    assert_eq!(text.matches("<failure ").count(), 2);
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let mut schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/data/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    // The official file has a malformed `pattern` (a stray `]`, on the
+    // `language` properties, which msklint never emits) that the validator
+    // refuses to compile. Repair it in memory so the file stays as published.
+    fn repair(v: &mut serde_json::Value) -> usize {
+        match v {
+            serde_json::Value::Object(map) => {
+                let mut n = 0;
+                if map.get("pattern").and_then(|p| p.as_str())
+                    == Some("^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$")
+                {
+                    map.insert(
+                        "pattern".into(),
+                        serde_json::json!("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$"),
+                    );
+                    n += 1;
+                }
+                n + map.values_mut().map(repair).sum::<usize>()
+            }
+            serde_json::Value::Array(items) => items.iter_mut().map(repair).sum(),
+            _ => 0,
+        }
+    }
+    assert!(repair(&mut schema) >= 1);
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for text in [
+        run_awkward("sarif"),
+        String::from_utf8(msklint(&["check", "--format", "sarif", "fixtures/"], &root()).stdout)
+            .unwrap(),
+    ] {
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let run = &doc["runs"][0];
+        assert!(run["tool"]["driver"]["rules"].as_array().unwrap().len() >= 43);
+        for result in run["results"].as_array().unwrap() {
+            assert!(result["partialFingerprints"]["msklint/v1"].is_string());
+            let region = &result["locations"][0]["physicalLocation"]["region"];
+            assert!(region["startLine"].as_u64().unwrap() >= 1);
+            let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(!uri.starts_with('/') && !uri.starts_with("./"), "{uri}");
+        }
+        for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+            for key in ["shortDescription", "fullDescription", "help"] {
+                assert!(!rule[key]["text"].as_str().unwrap().is_empty());
+            }
+            assert!(rule["helpUri"].as_str().unwrap().contains("docs/rules.md#"));
+        }
+    }
+}
+
+#[test]
+fn baseline_hides_known_findings_and_survives_edits_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let example =
+        std::fs::read_to_string(root().join("fixtures/examples/hip-knee-oa.pathway")).unwrap();
+    std::fs::write(dir.path().join("p.pathway"), &example).unwrap();
+    let write = msklint(
+        &["check", "--write-baseline", "baseline.json", "p.pathway"],
+        dir.path(),
+    );
+    assert_eq!(write.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&write.stderr).contains("recorded 3 findings"));
+
+    // Lines move: a comment block at the top and a new node in the middle.
+    let moved = format!(
+        "# new header\n# more\n\n{}",
+        example.replace(
+            "  exit home:",
+            "  service extra: \"Extra\" { kind: community }\n  exit home:"
+        )
+    )
+    .replace(
+        "  gp -> fcp\n",
+        "  gp -> fcp\n  fcp -> extra\n  extra -> home\n",
+    );
+    std::fs::write(dir.path().join("p.pathway"), &moved).unwrap();
+    let out = msklint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--baseline",
+            "baseline.json",
+            "p.pathway",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("3 findings already in the baseline"));
+
+    // A new fault is still reported and fails the run.
+    let worse = moved.replace(
+        "  fcp -> extra\n",
+        "  fcp -> extra requires smoker == false\n",
+    );
+    std::fs::write(dir.path().join("p.pathway"), &worse).unwrap();
+    let out = msklint(
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--baseline",
+            "baseline.json",
+            "p.pathway",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.lines().filter(|l| l.contains("error[")).count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("smoking-restriction"), "{text}");
+
+    let bad = msklint(
+        &["check", "--baseline", "missing.json", "p.pathway"],
+        dir.path(),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}
