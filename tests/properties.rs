@@ -1,0 +1,222 @@
+//! Property tests: no input can panic the checker or produce a span outside
+//! the file, and every pathway the generator writes parses cleanly.
+
+use msklint::check::Linter;
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+fn linter() -> &'static Linter {
+    static L: OnceLock<Linter> = OnceLock::new();
+    L.get_or_init(|| Linter::builtin().unwrap())
+}
+
+/// Every finding's span lies inside the text and on character boundaries,
+/// and its line and column can be computed.
+fn check_invariants(bytes: Vec<u8>) {
+    let report = linter().check_bytes("input", bytes);
+    let text = &report.source.text;
+    for d in &report.diagnostics {
+        assert!(
+            d.span.start <= d.span.end && d.span.end <= text.len(),
+            "{} {:?} outside {}",
+            d.rule,
+            d.span,
+            text.len()
+        );
+        assert!(
+            text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end),
+            "{} {:?}",
+            d.rule,
+            d.span
+        );
+        for l in &d.related {
+            assert!(l.span.end <= text.len());
+        }
+        let at = report.source.line_col(d.span.start);
+        assert!(at.line >= 1 && at.column >= 1);
+        assert!(!d.message.is_empty());
+    }
+}
+
+fn fixtures() -> &'static Vec<Vec<u8>> {
+    static F: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    F.get_or_init(|| {
+        let mut out = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures"
+        ))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "pathway") {
+                    out.push(std::fs::read(path).unwrap());
+                }
+            }
+        }
+        out.sort();
+        out
+    })
+}
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Delete(usize, usize),
+    Insert(usize, Vec<u8>),
+    Duplicate(usize, usize),
+}
+
+fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
+    for e in edits {
+        let n = bytes.len().max(1);
+        match e {
+            Edit::Delete(at, len) => {
+                let s = at % n;
+                let end = (s + len % 40).min(bytes.len());
+                if s < end {
+                    bytes.drain(s..end);
+                }
+            }
+            Edit::Insert(at, what) => {
+                let s = (at % n).min(bytes.len());
+                bytes.splice(s..s, what.iter().copied());
+            }
+            Edit::Duplicate(at, len) => {
+                let s = (at % n).min(bytes.len());
+                let end = (s + len % 200).min(bytes.len());
+                let piece = bytes[s..end].to_vec();
+                bytes.splice(s..s, piece);
+            }
+        }
+    }
+    bytes
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let tokens = prop::sample::select(vec![
+        b"{".to_vec(),
+        b"}".to_vec(),
+        b"[".to_vec(),
+        b"]".to_vec(),
+        b"\"".to_vec(),
+        b"->".to_vec(),
+        b",".to_vec(),
+        b":".to_vec(),
+        b"#".to_vec(),
+        b"\n".to_vec(),
+        b"\r\n".to_vec(),
+        b" requires ".to_vec(),
+        b" when ".to_vec(),
+        b"then".to_vec(),
+        b"\xff".to_vec(),
+        b"\0".to_vec(),
+        "é—".as_bytes().to_vec(),
+        b"# msklint: allow(dead-end)".to_vec(),
+        b"100%".to_vec(),
+        b"-1".to_vec(),
+        b"99999999999999999999999".to_vec(),
+    ]);
+    prop_oneof![
+        (any::<usize>(), any::<usize>()).prop_map(|(a, l)| Edit::Delete(a, l)),
+        (any::<usize>(), tokens).prop_map(|(a, t)| Edit::Insert(a, t)),
+        (any::<usize>(), prop::collection::vec(any::<u8>(), 1..8))
+            .prop_map(|(a, b)| Edit::Insert(a, b)),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, l)| Edit::Duplicate(a, l)),
+    ]
+}
+
+/// A valid pathway: random nodes with vocabulary words, routes between
+/// declared IDs (loops included), criteria and DNA policies.
+fn pathway() -> impl Strategy<Value = String> {
+    let kinds = [
+        "gp",
+        "self_referral",
+        "primary",
+        "community",
+        "secondary",
+        "mental_health",
+        "rehabilitation",
+        "pain",
+    ];
+    let offers = [
+        "surgery",
+        "exercise",
+        "shared_decision_making",
+        "opioids",
+        "self_management",
+        "peer_support",
+    ];
+    let node = (
+        0..3usize,
+        prop::sample::select(kinds.to_vec()),
+        prop::collection::vec(prop::sample::select(offers.to_vec()), 0..3),
+        any::<bool>(),
+        0..4usize,
+    );
+    (prop::collection::vec(node, 1..25), prop::collection::vec((any::<usize>(), any::<usize>(), 0..3usize), 0..40), any::<bool>()).prop_map(
+        move |(nodes, routes, crlf)| {
+            let mut s = String::from("# generated\npathway \"Generated — ü\" {\n  inequalities: \"monitored\"\n  outcomes: [proms]\n");
+            for (i, (role, kind, offers, criterion, dna)) in nodes.iter().enumerate() {
+                let word = ["entry", "service", "exit"][*role];
+                s.push_str(&format!("  {word} n{i}: \"Node {i}\" {{ kind: {kind}"));
+                if !offers.is_empty() {
+                    s.push_str(&format!("  offers: [{}]", offers.join(", ")));
+                }
+                if *criterion {
+                    s.push_str("\n    requires: bmi < 40, smoking == false");
+                }
+                let policy = ["", " on_dna: discharge after 2", " on_dna: contact then rebook", " on_dna: contact then discharge after 3"][*dna];
+                s.push_str(policy);
+                s.push_str(" }\n");
+            }
+            let n = nodes.len();
+            for (a, b, clause) in routes {
+                let clause = ["", " when \"clinical need\"", " requires symptom_weeks >= 6"][clause];
+                s.push_str(&format!("  n{} -> n{}{clause}\n", a % n, b % n));
+            }
+            s.push_str("}\n");
+            if crlf {
+                s = s.replace('\n', "\r\n");
+            }
+            s
+        },
+    )
+}
+
+proptest! {
+    // 256 cases in the normal run; set PROPTEST_CASES for a deeper search.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        check_invariants(bytes);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
+        check_invariants(text.into_bytes());
+    }
+
+    #[test]
+    fn mutated_fixtures_never_panic(which in any::<usize>(), edits in prop::collection::vec(edit(), 1..6)) {
+        let files = fixtures();
+        let original = files[which % files.len()].clone();
+        check_invariants(apply(original, &edits));
+    }
+
+    #[test]
+    fn generated_pathways_have_no_syntax_or_name_errors(text in pathway()) {
+        let report = linter().check_text("generated", text.clone());
+        for d in &report.diagnostics {
+            prop_assert!(
+                !matches!(d.rule.as_str(), "syntax-error" | "undefined-node" | "duplicate-node" | "invalid-value" | "unknown-kind" | "unknown-offer"),
+                "{} {} in\n{}", d.rule, d.message, text
+            );
+        }
+    }
+}
