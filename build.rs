@@ -44,7 +44,7 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, files);
-        } else if path.extension().is_some_and(|e| e == "yaml")
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
             && path.file_name().is_some_and(|n| n != "vocabulary.yaml")
         {
             files.push(path);

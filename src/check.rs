@@ -166,7 +166,13 @@ impl Linter {
         let names: Vec<&str> = self.rules.names().collect();
         let known = |n: &str| self.rules.find(n).is_some_and(|r| r.rule.name == n);
         let enabled = |n: &str| !matches!(level(n), Some(None));
-        suppress::apply(source, diagnostics, &known, &enabled, &names);
+        let code_of = |c: &str| {
+            self.rules
+                .find(c)
+                .filter(|r| r.rule.name != c)
+                .map(|r| r.rule.name.clone())
+        };
+        suppress::apply(source, diagnostics, &known, &enabled, &code_of, &names);
         diagnostics.retain_mut(|d| {
             if d.rule == suppress::UNUSED || d.rule == suppress::WITHOUT_REASON {
                 match level(&d.rule) {

@@ -176,6 +176,15 @@ impl Config {
             .iter()
             .chain(self.overrides.iter().flat_map(|o| o.rules.iter()));
         for (name, setting) in all {
+            if let Some(r) = rules.find(name).filter(|r| r.rule.name != *name) {
+                return Err(self.error(
+                    name,
+                    format!(
+                        "`{name}` is the code of `{}`: configure rules by name",
+                        r.rule.name
+                    ),
+                ));
+            }
             let Some(rule) = rules.find(name).filter(|r| r.rule.name == *name) else {
                 let hint = suggest(name, rules.names())
                     .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
@@ -188,7 +197,12 @@ impl Config {
             {
                 return Err(self.error(name, format!("`{name}` cannot be switched off or softened: a file that does not parse has not been checked at all")));
             }
-            for key in setting.params.keys() {
+            for (key, value) in &setting.params {
+                if let Some(default) = rule.rule.parameters.get(key) {
+                    if !same_shape(default, value) {
+                        return Err(self.error(key, format!("`{key}` for `{name}` must be like its default `{default}`, not `{value}`")));
+                    }
+                }
                 if !rule.rule.parameters.contains_key(key) {
                     let known: Vec<&str> =
                         rule.rule.parameters.keys().map(String::as_str).collect();
@@ -319,6 +333,18 @@ fn settings(
         out.insert(name, RuleSetting { level, params });
     }
     Ok(out)
+}
+
+/// Whether a configured parameter has the type of its default: a
+/// non-negative whole number for numbers, a list of words for lists.
+fn same_shape(default: &serde_json::Value, value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (default, value) {
+        (Value::Number(_), Value::Number(n)) => n.as_u64().is_some(),
+        (Value::Array(_), Value::Array(items)) => items.iter().all(Value::is_string),
+        (Value::String(_), Value::String(_)) | (Value::Bool(_), Value::Bool(_)) => true,
+        _ => false,
+    }
 }
 
 /// Span of the first whole-word occurrence of `word` (for pointing at a key).

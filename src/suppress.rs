@@ -143,12 +143,18 @@ pub fn apply(
     diags: &mut Vec<Diagnostic>,
     known: &dyn Fn(&str) -> bool,
     enabled: &dyn Fn(&str) -> bool,
+    code_of: &dyn Fn(&str) -> Option<String>,
     all_names: &[&str],
 ) {
     let (suppressions, malformed) = scan(source);
     if suppressions.is_empty() && malformed.is_empty() {
         return;
     }
+    // Rules did not run on a file that failed to parse or decode, so no
+    // suppression can be judged unused there.
+    let unchecked = diags
+        .iter()
+        .any(|d| crate::config::LOCKED.contains(&d.rule.as_str()));
     let mut used = vec![vec![false; 0]; suppressions.len()];
     for (i, s) in suppressions.iter().enumerate() {
         used[i] = vec![false; s.rules.len()];
@@ -185,9 +191,25 @@ pub fn apply(
             if used[i][j] {
                 continue;
             }
+            if crate::config::LOCKED.contains(&name.as_str()) {
+                diags.push(
+                    Diagnostic::warning(UNUSED, *span, format!("`{name}` cannot be suppressed"))
+                        .with_label("always reported")
+                        .with_help("a file that does not parse has not been checked at all; fix the file instead"),
+                );
+                continue;
+            }
+            if unchecked {
+                continue;
+            }
             if !known(name) {
-                let hint = suggest(name, all_names.iter().copied())
-                    .map_or(String::new(), |n| format!(" Did you mean `{n}`?"));
+                let hint = match code_of(name) {
+                    Some(rule) => {
+                        format!(" `{name}` is the code of `{rule}`; suppressions use rule names.")
+                    }
+                    None => suggest(name, all_names.iter().copied())
+                        .map_or(String::new(), |n| format!(" Did you mean `{n}`?")),
+                };
                 diags.push(
                     Diagnostic::warning(UNUSED, *span, format!("no rule is called `{name}`"))
                         .with_label("unknown rule")

@@ -193,6 +193,15 @@ fn bad_config_is_a_diagnostic_pointing_into_the_yaml_with_exit_two() {
             "unknown parameter `depth`",
         ),
         ("rulez: {}\n", "unknown field `rulez`"),
+        ("rules:\n  MSK403: off\n", "is the code of `dead-end`"),
+        (
+            "rules:\n  stage-gate: { min-services: \"three\" }\n",
+            "must be like its default",
+        ),
+        (
+            "rules:\n  stage-gate: { min-services: -1 }\n",
+            "must be like its default",
+        ),
     ] {
         std::fs::write(dir.path().join("msklint.yaml"), yaml).unwrap();
         let out = msklint(&["check", "p.pathway"], dir.path());
@@ -283,6 +292,19 @@ fn suppressions_silence_findings_and_are_themselves_checked() {
     assert_eq!(
         findings(&out),
         [("suppression-without-reason".into(), "warning".into(), 29)]
+    );
+
+    // In a file that does not parse, rules never ran, so suppressions are
+    // not judged; a suppression of the syntax error itself is refused.
+    let broken = "pathway \"x\" {\n  # msklint: allow(dead-end, syntax-error) reason: \"x\"\n  entry a \"A\"\n}\n";
+    std::fs::write(dir.path().join("p.pathway"), broken).unwrap();
+    let out = msklint(&["check", "--format", "json", "p.pathway"], dir.path());
+    assert_eq!(
+        findings(&out),
+        [
+            ("unused-suppression".into(), "warning".into(), 2),
+            ("syntax-error".into(), "error".into(), 3)
+        ]
     );
 
     let unused = CLEAN.replace(
