@@ -63,6 +63,8 @@ pub struct Diagnostic {
     pub subject: Option<String>,
     /// The guidance the rule rests on (document and section).
     pub sources: Vec<String>,
+    /// The question a reviewer would put to the pathway's authors.
+    pub question: Option<String>,
 }
 
 impl Diagnostic {
@@ -79,6 +81,7 @@ impl Diagnostic {
             pathway: None,
             subject: None,
             sources: Vec::new(),
+            question: None,
         }
     }
 

@@ -21,6 +21,16 @@ pub fn sections(rule: &Rule) -> Vec<(&'static str, String)> {
         ("How to fix it", crate::rules::engine::paragraph(&rule.help)),
         ("What it checks", describe(&rule.check)),
     ];
+    if let Some(question) = &rule.question {
+        let theme = rule.theme.as_deref().unwrap_or("none");
+        out.push((
+            "Question for the pathway's authors",
+            format!(
+                "{} (consultation report theme: {theme})",
+                crate::rules::engine::paragraph(question)
+            ),
+        ));
+    }
     if !rule.parameters.is_empty() {
         let params = rule
             .parameters
@@ -264,6 +274,8 @@ fn json(set: &RuleSet) -> String {
         help: String,
         sources: &'a [String],
         check: String,
+        theme: Option<&'a str>,
+        question: Option<&'a str>,
         origin: &'a str,
     }
     let rows: Vec<Row> = set
@@ -279,6 +291,8 @@ fn json(set: &RuleSet) -> String {
             help: crate::rules::engine::paragraph(&r.help),
             sources: &r.sources,
             check: describe(&r.check),
+            theme: r.theme.as_deref(),
+            question: r.question.as_deref(),
             origin,
         })
         .collect();

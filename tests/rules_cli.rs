@@ -366,6 +366,14 @@ fn every_rule_is_documented_and_cites_a_source() {
             !r["sources"].as_array().unwrap().is_empty(),
             "{name}: no sources"
         );
+        if r["category"] != "language" {
+            let question = r["question"].as_str().unwrap_or("");
+            assert!(
+                question.ends_with('?') || question.ends_with('.'),
+                "{name}: no question for the report"
+            );
+            assert!(r["theme"].is_string(), "{name}: no report theme");
+        }
     }
 }
 

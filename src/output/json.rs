@@ -34,6 +34,8 @@ struct Finding<'a> {
     snippet: &'a str,
     /// The guidance the rule rests on (empty for language diagnostics).
     sources: &'a [String],
+    /// The question to put to the pathway's authors (rule findings only).
+    question: Option<&'a str>,
 }
 
 pub fn render(reports: &[FileReport]) -> String {
@@ -59,6 +61,7 @@ pub fn render(reports: &[FileReport]) -> String {
                     subject: d.subject.as_deref(),
                     snippet: src.slice(d.span),
                     sources: &d.sources,
+                    question: d.question.as_deref(),
                 }
             })
         })

@@ -169,6 +169,7 @@ fn to_diagnostic(active: &ActiveRule, g: &PathwayGraph<'_>, mut f: Finding) -> D
         .in_pathway(g.name());
     d.code = Some(rule.code.clone());
     d.sources = rule.sources.clone();
+    d.question = rule.question.as_deref().map(|q| fill(q, &f.vars));
     d.related = f.related;
     d.subject = f.subject;
     d

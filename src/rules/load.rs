@@ -198,6 +198,19 @@ pub fn parse_rule(source: &Arc<SourceFile>, vocab: &Vocabulary) -> Result<Rule, 
             ));
         }
     }
+    if let Some(theme) = &rule.theme {
+        if !super::model::THEMES.contains(&theme.as_str()) {
+            return Err(LoadError::new(
+                source,
+                value_span(text, "theme"),
+                "invalid-rule",
+                format!(
+                    "`{theme}` is not a theme; use one of: {}",
+                    super::model::THEMES.join(", ")
+                ),
+            ));
+        }
+    }
     if rule.sources.is_empty() {
         return Err(LoadError::new(
             source,

@@ -36,10 +36,29 @@ pub struct Rule {
     /// Short text under the highlighted span.
     #[serde(default)]
     pub label: Option<String>,
+    /// The ARMA key-message theme the consultation report files it under:
+    /// one of [`THEMES`].
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// The question a reviewer puts to the pathway's authors; placeholders
+    /// as in `message`.
+    #[serde(default)]
+    pub question: Option<String>,
     /// Parameters a user may change in msklint.yaml, with their defaults.
     #[serde(default)]
     pub parameters: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+/// The six themes of the ARMA key messages for MSK service improvement
+/// (2023), in the document's order; the report groups findings by them.
+pub const THEMES: [&str; 6] = [
+    "co-production",
+    "MSK services",
+    "wider access",
+    "workforce and funding",
+    "health equalities",
+    "barriers to access",
+];
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
