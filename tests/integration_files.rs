@@ -1,0 +1,37 @@
+//! The CI integration files parse and call commands that exist.
+
+mod common;
+
+use common::{msklint, root};
+
+fn yaml(path: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
+    serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn action_runs_real_commands() {
+    let action = yaml("action.yml");
+    assert_eq!(action["runs"]["using"], "composite");
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(runs.iter().any(|r| r.contains("cargo install --locked --path")));
+    assert!(runs.iter().any(|r| r.contains("msklint check --format sarif")));
+    assert!(runs.iter().any(|r| r.contains("msklint check --format github")));
+    assert!(steps.iter().any(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif"))));
+    // the formats the action uses are accepted by the binary
+    for format in ["sarif", "github"] {
+        let out = msklint(&["check", "--format", format, "fixtures/examples/hip-knee-oa-clean.pathway"], &root());
+        assert_eq!(out.status.code(), Some(0), "{format}");
+    }
+}
+
+#[test]
+fn pre_commit_hook_targets_pathway_files() {
+    let hooks = yaml(".pre-commit-hooks.yaml");
+    let hook = &hooks[0];
+    assert_eq!(hook["id"], "msklint");
+    assert_eq!(hook["entry"], "msklint check");
+    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["files"], "\\.pathway$");
+}
