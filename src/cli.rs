@@ -37,6 +37,12 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain a rule: why it matters, its sources, how to fix it, examples
     Explain(ExplainArgs),
+    /// Draw each pathway (Mermaid, DOT or SVG) with findings outlined
+    Graph(crate::views::GraphArgs),
+    /// Score each pathway against the ARMA core offer maturity matrix
+    Score(crate::views::ScoreArgs),
+    /// Write a draft consultation response for each pathway
+    Report(crate::views::ReportArgs),
 }
 
 /// How rules and configuration are found; shared by every command.
@@ -158,6 +164,9 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Rules(args) => crate::explain::rules_command(&args),
         Command::Explain(args) => crate::explain::explain_command(&args),
+        Command::Graph(args) => crate::views::graph_command(&args),
+        Command::Score(args) => crate::views::score_command(&args),
+        Command::Report(args) => crate::views::report_command(&args),
     })
 }
 

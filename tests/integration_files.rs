@@ -15,13 +15,29 @@ fn action_runs_real_commands() {
     assert_eq!(action["runs"]["using"], "composite");
     let steps = action["runs"]["steps"].as_array().unwrap();
     let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
-    assert!(runs.iter().any(|r| r.contains("cargo install --locked --path")));
-    assert!(runs.iter().any(|r| r.contains("msklint check --format sarif")));
-    assert!(runs.iter().any(|r| r.contains("msklint check --format github")));
-    assert!(steps.iter().any(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif"))));
+    assert!(runs
+        .iter()
+        .any(|r| r.contains("cargo install --locked --path")));
+    assert!(runs
+        .iter()
+        .any(|r| r.contains("msklint check --format sarif")));
+    assert!(runs
+        .iter()
+        .any(|r| r.contains("msklint check --format github")));
+    assert!(steps.iter().any(|s| s["uses"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif"))));
     // the formats the action uses are accepted by the binary
     for format in ["sarif", "github"] {
-        let out = msklint(&["check", "--format", format, "fixtures/examples/hip-knee-oa-clean.pathway"], &root());
+        let out = msklint(
+            &[
+                "check",
+                "--format",
+                format,
+                "fixtures/examples/hip-knee-oa-clean.pathway",
+            ],
+            &root(),
+        );
         assert_eq!(out.status.code(), Some(0), "{format}");
     }
 }

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+use rayon::prelude::*;
 
 use super::Summary;
 use crate::check::FileReport;
@@ -36,6 +37,9 @@ pub fn handler(opts: HumanOptions) -> GraphicalReportHandler {
         .without_syntax_highlighting()
         .with_width(opts.width)
         .with_links(false)
+        // Split words at ASCII spaces: the default Unicode line-break
+        // segmenter made wrapping the slowest part of rendering.
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
 }
 
 /// Renders one finding (used by tests and the full report alike).
@@ -59,12 +63,17 @@ pub fn render_one(
 
 pub fn render(reports: &[FileReport], opts: HumanOptions) -> String {
     let handler = handler(opts);
-    let mut out = String::new();
-    for report in reports {
-        for diag in &report.diagnostics {
-            out.push_str(&render_one(&handler, diag, &report.source));
-            out.push('\n');
-        }
+    // Rendering is the costly part of human output; do it in parallel and
+    // keep the order (collect preserves it).
+    let pieces: Vec<String> = reports
+        .par_iter()
+        .flat_map_iter(|r| r.diagnostics.iter().map(move |d| (d, &r.source)))
+        .map(|(d, source)| render_one(&handler, d, source))
+        .collect();
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len() + 1).sum::<usize>() + 80);
+    for piece in pieces {
+        out.push_str(&piece);
+        out.push('\n');
     }
     out.push_str(&Summary::of(reports).line());
     out.push('\n');

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of the msklint binary. docs/performance.md explains
+# the method and records the latest figures.
+#
+#   scripts/bench.sh [--workdir DIR] [--files N] [--keep]
+#
+# Builds msklint and the examples in release mode, generates corpora with
+# examples/gen_corpus.rs under the work directory (default
+# /tmp/msklint-bench, never inside the repository), then in one run times:
+#
+#   1. `msklint check --format json` on N files (default 10,000) of 40
+#      services, against `rg -c -i bmi` on the same folder;
+#   2. parse throughput on its own (examples/parse_only.rs: the parser only,
+#      one thread, files already in memory);
+#   3. one pathway of 25,000, 50,000 and 100,000 services (JSON output);
+#   4. peak resident memory of the 100,000-service check against its size;
+#   5. human output (`--format human --color never`) against JSON on the
+#      100,000-service file;
+#   6. determinism: RAYON_NUM_THREADS=1 and =2 JSON output on the corpus,
+#      compared byte for byte.
+#
+# Each timing is the median of 3 runs after a warm-up run, with the page
+# cache warm. Other work on the machine makes absolute seconds noisy, so
+# targets are judged on ratios between runs made here, minutes apart.
+# Installs ripgrep (and GNU time) with apt-get if they are missing.
+set -euo pipefail
+export LC_ALL=C # a '.' decimal point in $EPOCHREALTIME and awk
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WORK=/tmp/msklint-bench
+FILES=10000
+SERVICES=40
+SEED=1
+KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --workdir) WORK="$2"; shift 2 ;;
+    --files) FILES="$2"; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+case "$(cd "$(dirname "$WORK")" 2>/dev/null && pwd)/" in
+  "$ROOT"/*) echo "error: --workdir must be outside the repository" >&2; exit 2 ;;
+esac
+
+cd "$ROOT"
+export CARGO_TERM_COLOR=never
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+case "$TARGET" in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
+MSKLINT="$TARGET/release/msklint"
+GEN="$TARGET/release/examples/gen_corpus"
+PARSE="$TARGET/release/examples/parse_only"
+
+say() { printf '\n==> %s\n' "$*" >&2; }
+
+# ---- tools ------------------------------------------------------------------
+apt_install() {
+  # apt-get update only if the plain install fails (a fresh machine may have
+  # no package lists yet).
+  apt-get install -y -qq "$@" >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "$@" >/dev/null; }
+}
+if ! command -v rg >/dev/null; then
+  say "installing ripgrep"
+  apt_install ripgrep
+fi
+if [ ! -x /usr/bin/time ]; then
+  say "installing GNU time"
+  apt_install time
+fi
+
+# ---- build --------------------------------------------------------------------
+say "building msklint and the examples (release)"
+cargo build --release --quiet
+cargo build --release --quiet --example gen_corpus --example parse_only
+
+# ---- corpora --------------------------------------------------------------------
+mkdir -p "$WORK"
+CORPUS="$WORK/corpus"
+SINGLES="$WORK/singles"
+OUT="$WORK/out"
+cleanup() {
+  if [ "$KEEP" = 0 ]; then rm -rf "$CORPUS" "$SINGLES" "$OUT"; fi
+}
+trap cleanup EXIT
+rm -rf "$CORPUS" "$SINGLES" "$OUT"
+mkdir -p "$SINGLES" "$OUT"
+say "generating $FILES files of $SERVICES services and single pathways of 25k/50k/100k services"
+"$GEN" --files "$FILES" --services "$SERVICES" --out "$CORPUS" --seed "$SEED" >&2
+for k in 25000 50000 100000; do
+  "$GEN" --single --services "$k" --out "$SINGLES/p$k.pathway" --seed "$SEED" >&2
+done
+corpus_bytes=$(find "$CORPUS" -name '*.pathway' -type f -exec cat {} + | wc -c)
+p100_bytes=$(wc -c <"$SINGLES/p100000.pathway")
+
+# Warm the page cache.
+find "$CORPUS" "$SINGLES" -type f -exec cat {} + >/dev/null
+
+# ---- helpers ----------------------------------------------------------------
+# run KEY OUTFILE CMD...: one run; appends its wall-clock seconds to
+# $OUT/KEY.wall and its CPU seconds (user + system) to $OUT/KEY.cpu. stdout
+# goes to OUTFILE, a real file: ripgrep stops at the first match when stdout
+# is /dev/null. Exit status 1 (findings) is expected from msklint and rg;
+# 2 or more is a failure.
+run() {
+  local key="$1" out="$2"; shift 2
+  local t0 t1 rc=0
+  t0=$EPOCHREALTIME
+  /usr/bin/time -f '%U %S' -o "$OUT/cpu.tmp" "$@" >"$out" || rc=$?
+  t1=$EPOCHREALTIME
+  if [ "$rc" -gt 1 ]; then
+    echo "error: '$*' exited $rc" >&2
+    exit 1
+  fi
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$OUT/$key.wall"
+  # GNU time puts "Command exited with non-zero status 1" first; the times
+  # are on the last line.
+  tail -n 1 "$OUT/cpu.tmp" | awk '{ printf "%.2f\n", $1 + $2 }' >>"$OUT/$key.cpu"
+}
+
+# median KEY [wall|cpu]: the middle of the recorded runs.
+median() {
+  local f="$OUT/$1.${2:-wall}"
+  sort -g "$f" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+runs() { tr '\n' ' ' <"$OUT/$1.wall"; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
+# verdict VALUE OP LIMIT: PASS or MISS.
+verdict() {
+  awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
+    ok = (op == "<=") ? (v <= l) : (v < l); print ok ? "PASS" : "MISS" }'
+}
+
+# ---- 1, 3, 5. timed runs, interleaved -----------------------------------------------
+# Round 0 warms up; rounds 1-3 are recorded. Interleaving the commands makes
+# a burst of load from other processes hit every measurement alike, so the
+# ratios stay meaningful on a busy machine.
+say "timing: corpus (msklint json, rg), single pathways 25k/50k/100k (json), 100k (human); 1 warm-up + 3 rounds"
+for round in 0 1 2 3; do
+  echo "  round $round" >&2
+  run corpus "$OUT/corpus.json" "$MSKLINT" check --format json "$CORPUS"
+  run rg "$OUT/rg.txt" rg -c -i bmi "$CORPUS"
+  for k in 25000 50000 100000; do
+    run "p$k" "$OUT/p$k.json" "$MSKLINT" check --format json "$SINGLES/p$k.pathway"
+  done
+  run human "$OUT/p100000.txt" "$MSKLINT" check --format human --color never "$SINGLES/p100000.pathway"
+  if [ "$round" = 0 ]; then rm -f "$OUT"/*.wall "$OUT"/*.cpu; fi
+done
+for key in corpus rg p25000 p50000 p100000 human; do
+  echo "  $key: wall $(runs "$key")" >&2
+done
+t_corpus=$(median corpus); c_corpus=$(median corpus cpu)
+t_rg=$(median rg); c_rg=$(median rg cpu)
+t25=$(median p25000); c25=$(median p25000 cpu)
+t50=$(median p50000); c50=$(median p50000 cpu)
+t100=$(median p100000); c100=$(median p100000 cpu)
+t100h=$(median human); c100h=$(median human cpu)
+r_rg=$(ratio "$t_corpus" "$t_rg")
+r_50_25=$(ratio "$t50" "$t25"); rc_50_25=$(ratio "$c50" "$c25")
+r_100_50=$(ratio "$t100" "$t50"); rc_100_50=$(ratio "$c100" "$c50")
+r_human=$(ratio "$t100h" "$t100"); rc_human=$(ratio "$c100h" "$c100")
+
+# ---- 2. parse throughput --------------------------------------------------------
+say "2. parse throughput (examples/parse_only: parser only, one thread, best of 3)"
+parse_corpus=$("$PARSE" --repeat 3 "$CORPUS")
+parse_single=$("$PARSE" --repeat 3 "$SINGLES/p100000.pathway")
+echo "  corpus: $parse_corpus" >&2
+echo "  100k:   $parse_single" >&2
+field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }
+mbs_corpus=$(field mb_per_s "$parse_corpus")
+mbs_single=$(field mb_per_s "$parse_single")
+parse_s_corpus=$(field seconds "$parse_corpus")
+
+# ---- 4. peak memory ----------------------------------------------------------------
+say "4. peak resident memory, 100,000 services"
+/usr/bin/time -v "$MSKLINT" check --format json "$SINGLES/p100000.pathway" \
+  >"$OUT/p100000.mem.json" 2>"$OUT/time-v.txt" || true
+rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$OUT/time-v.txt")
+rss_bytes=$((rss_kb * 1024))
+r_mem=$(ratio "$rss_bytes" "$p100_bytes")
+
+# ---- 6. determinism -------------------------------------------------------------------
+say "6. determinism: RAYON_NUM_THREADS=1 vs 2 on the corpus"
+run t1 "$OUT/corpus-1t.json" env RAYON_NUM_THREADS=1 "$MSKLINT" check --format json "$CORPUS"
+run t2 "$OUT/corpus-2t.json" env RAYON_NUM_THREADS=2 "$MSKLINT" check --format json "$CORPUS"
+if cmp -s "$OUT/corpus-1t.json" "$OUT/corpus-2t.json"; then same=PASS; else same=MISS; fi
+t_1t=$(median t1); t_2t=$(median t2)
+r_threads=$(ratio "$t_1t" "$t_2t")
+
+# ---- validity of the generated input ---------------------------------------------------
+# The corpus must be valid pathways: no language-stage findings anywhere.
+bad=$(cat "$OUT/corpus-1t.json" "$OUT"/p*0.json |
+  grep -c -E '"rule": "(syntax-error|undefined-node|invalid-value|invalid-encoding|duplicate-node|unknown-(kind|offer|channel|property))"' || true)
+if [ "$bad" = 0 ]; then valid=PASS; else valid=MISS; fi
+findings_corpus=$(grep -c '"rule":' "$OUT/corpus-1t.json" || true)
+findings_100k=$(grep -c '"rule":' "$OUT/p100000.json" || true)
+json_mb=$(awk -v b="$(wc -c <"$OUT/corpus-1t.json")" 'BEGIN { printf "%.1f", b / 1e6 }')
+
+# ---- stage breakdown (informational) --------------------------------------------------------
+say "stage breakdown of the 100,000-service file (examples/parse_only --stages, one thread)"
+"$PARSE" --stages --repeat 1 "$SINGLES/p100000.pathway" >"$OUT/stages.txt"
+
+# ---- report ---------------------------------------------------------------------------
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", b / 1e6 / s; else print "inf" }'; }
+row() { printf '| %-40s | %7s | %7s | %-19s | %6s | %6s | %-6s | %-6s |\n' "$@"; }
+commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then commit="$commit + local changes"; fi
+{
+  echo
+  echo "msklint benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"
+  echo "machine: $(nproc) cores, $(uname -sm); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "corpus: $FILES files x $SERVICES services, $(mb "$corpus_bytes") MB;" \
+    "single pathways of 25k/50k/100k services (100k: $(mb "$p100_bytes") MB)"
+  echo "findings: $findings_corpus on the corpus ($json_mb MB of JSON), $findings_100k on the 100k file"
+  echo "seconds: median of 3 interleaved warm runs; wall = elapsed, CPU = user + system (all threads)"
+  echo
+  row "measurement" "wall s" "CPU s" "ratio" "wall" "CPU" "target" "result"
+  row "----------------------------------------" "-------" "-------" "-------------------" "------" "------" "------" "------"
+  row "corpus: msklint check --format json" "$t_corpus" "$c_corpus" "" "" "" "" ""
+  row "corpus: rg -c -i bmi" "$t_rg" "$c_rg" "msklint / rg" "$r_rg" "" "info" ""
+  row "corpus: msklint end to end, MB/s" "" "" "" "$(mbps "$corpus_bytes" "$t_corpus")" "" "info" ""
+  row "parse only, corpus, 1 thread, MB/s" "$parse_s_corpus" "" "" "$mbs_corpus" "" "info" ""
+  row "parse only, 100k file, 1 thread, MB/s" "" "" "" "$mbs_single" "" "info" ""
+  row "pathway of 25,000 services" "$t25" "$c25" "" "" "" "" ""
+  row "pathway of 50,000 services" "$t50" "$c50" "50k / 25k" "$r_50_25" "$rc_50_25" "info" ""
+  row "pathway of 100,000 services" "$t100" "$c100" "100k / 50k" "$r_100_50" "$rc_100_50" "<= 2.3" "$(verdict "$r_100_50" '<=' 2.3)"
+  row "peak RSS, 100k: $(mb "$rss_bytes") MB" "" "" "RSS / file size" "$r_mem" "" "< 10" "$(verdict "$r_mem" '<' 10)"
+  row "human output, 100k services" "$t100h" "$c100h" "human / json" "$r_human" "$rc_human" "<= 2" "$(verdict "$r_human" '<=' 2)"
+  row "corpus, RAYON_NUM_THREADS=1 (1 run)" "$t_1t" "$(median t1 cpu)" "1 thread / 2" "$r_threads" "" "info" ""
+  row "corpus, RAYON_NUM_THREADS=2 (1 run)" "$t_2t" "$(median t2 cpu)" "" "" "" "" ""
+  row "1-thread and 2-thread JSON identical" "" "" "" "" "" "equal" "$same"
+  row "generated input: no language findings" "" "" "" "" "" "none" "$valid"
+  echo
+  echo "Stage breakdown of the 100,000-service check (examples/parse_only --stages):"
+  cat "$OUT/stages.txt"
+}
+if [ "$KEEP" = 1 ]; then echo "corpora and outputs kept in $WORK"; fi
+exit 0

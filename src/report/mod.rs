@@ -1,0 +1,180 @@
+//! `msklint report`: a draft consultation response per pathway, the way
+//! patient organisations answer an ICB's proposals. Findings are grouped
+//! under the six ARMA key-message themes, each put as a question to the
+//! pathway's authors with the evidence quoted, a suggested change and the
+//! guidance it rests on. `markdown` and `html` render the same [`Review`].
+
+pub mod html;
+pub mod markdown;
+
+use crate::check::{FileReport, Linter};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::graph::PathwayGraph;
+use crate::rules::model::THEMES;
+use crate::score::{self, Scorecard};
+use crate::{diagram, parser};
+
+/// ARMA key messages 2023 section number of each theme.
+pub fn section(theme: &str) -> usize {
+    THEMES.iter().position(|t| *t == theme).map_or(0, |i| i + 1)
+}
+
+/// One finding as the report presents it.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub rule: String,
+    pub code: String,
+    pub severity: Severity,
+    pub question: String,
+    pub message: String,
+    /// `path:line:column`.
+    pub location: String,
+    /// The source line the finding points at, as written.
+    pub quote: String,
+    pub change: String,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub path: String,
+    pub pathway: String,
+    /// Declared `owner`, `version` and `condition`, where given.
+    pub facts: Vec<(String, String)>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    /// Theme → items, in the order of [`THEMES`]; empty themes kept.
+    pub themes: Vec<(&'static str, Vec<Item>)>,
+    /// Findings from rules with no theme (custom rules).
+    pub other: Vec<Item>,
+    pub scorecard: Scorecard,
+    pub mermaid: String,
+    pub svg: String,
+}
+
+/// Problems that stopped a file from being reviewed at all.
+#[derive(Debug, Clone)]
+pub struct Unreviewed {
+    pub path: String,
+    pub problems: Vec<Item>,
+}
+
+pub struct Reviews {
+    pub reviews: Vec<Review>,
+    pub unreviewed: Vec<Unreviewed>,
+}
+
+pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
+    let mut reviews = Vec::new();
+    let mut unreviewed = Vec::new();
+    for report in reports {
+        let src = &report.source;
+        let item = |d: &Diagnostic| {
+            let at = src.line_col(d.span.start);
+            Item {
+                rule: d.rule.clone(),
+                code: d.code.clone().unwrap_or_default(),
+                severity: d.severity,
+                question: d.question.clone().unwrap_or_else(|| d.message.clone()),
+                message: d.message.clone(),
+                location: format!("{}:{}:{}", src.name, at.line, at.column),
+                quote: src.line_text(at.line).trim().to_string(),
+                change: d.help.clone().unwrap_or_default(),
+                sources: d.sources.clone(),
+            }
+        };
+        let parsed = parser::parse(&src.text);
+        let Some(file) = parsed.file.filter(|f| !f.pathways.is_empty()) else {
+            unreviewed.push(Unreviewed {
+                path: src.name.clone(),
+                problems: report.diagnostics.iter().map(item).collect(),
+            });
+            continue;
+        };
+        for pathway in &file.pathways {
+            let mut scratch = Vec::new();
+            let g = PathwayGraph::build(pathway, &mut scratch);
+            let name = pathway.name.value.as_str();
+            let mine: Vec<&Diagnostic> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.pathway.as_deref() == Some(name))
+                .collect();
+            let count = |s: Severity| mine.iter().filter(|d| d.severity == s).count();
+            let theme_of = |d: &Diagnostic| {
+                linter
+                    .rules
+                    .find(&d.rule)
+                    .filter(|r| r.rule.name == d.rule)
+                    .and_then(|r| r.rule.theme.clone())
+            };
+            let mut themes: Vec<(&'static str, Vec<Item>)> =
+                THEMES.iter().map(|t| (*t, Vec::new())).collect();
+            let mut other = Vec::new();
+            for d in &mine {
+                match theme_of(d) {
+                    Some(t) => match themes.iter_mut().find(|(name, _)| *name == t) {
+                        Some((_, items)) => items.push(item(d)),
+                        None => other.push(item(d)),
+                    },
+                    None => other.push(item(d)),
+                }
+            }
+            let facts = ["owner", "version", "condition"]
+                .iter()
+                .filter_map(|k| {
+                    let f = pathway.fields.iter().find(|f| f.key.name == *k)?;
+                    Some((
+                        k.to_string(),
+                        src.slice(f.value.span).trim_matches('"').to_string(),
+                    ))
+                })
+                .collect();
+            let owned: Vec<Diagnostic> = mine.iter().map(|d| (*d).clone()).collect();
+            let marks = diagram::marks(&owned, name);
+            reviews.push(Review {
+                path: src.name.clone(),
+                pathway: name.to_string(),
+                facts,
+                errors: count(Severity::Error),
+                warnings: count(Severity::Warning),
+                infos: count(Severity::Info),
+                themes,
+                other,
+                scorecard: score::score(&g, &owned),
+                mermaid: diagram::mermaid::render(&g, &marks),
+                svg: diagram::svg::render(&g, &marks),
+            });
+        }
+    }
+    Reviews {
+        reviews,
+        unreviewed,
+    }
+}
+
+/// "2 errors, 1 warning and 3 for information", or "no findings".
+pub fn counts(r: &Review) -> String {
+    let mut parts = Vec::new();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    if r.errors > 0 {
+        parts.push(plural(r.errors, "error", "errors"));
+    }
+    if r.warnings > 0 {
+        parts.push(plural(r.warnings, "warning", "warnings"));
+    }
+    if r.infos > 0 {
+        parts.push(format!("{} for information", r.infos));
+    }
+    match parts.as_slice() {
+        [] => "no findings".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+pub fn level_text(level: Option<u8>) -> String {
+    level.map_or_else(|| "not evidenced".to_string(), |l| format!("level {l}"))
+}

@@ -1,0 +1,232 @@
+//! `msklint graph`, `score` and `report`: views of checked pathways for
+//! people rather than CI. Each checks the files exactly as `check` does
+//! (same configuration), then presents the result.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use crate::check::{FileReport, Linter};
+use crate::cli::{check_files, setup, SetupArgs, EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
+use crate::diagnostic::Severity;
+use crate::discover::discover;
+use crate::graph::PathwayGraph;
+use crate::{diagram, parser, report, score};
+
+#[derive(clap::Args, Debug)]
+pub struct GraphArgs {
+    /// Pathway files or directories (default: the current directory)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+    /// Only the pathway with this name (needed for SVG when a run holds several)
+    #[arg(long, value_name = "NAME")]
+    pub pathway: Option<String>,
+    #[command(flatten)]
+    pub setup: SetupArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphFormat {
+    /// Mermaid flowchart (renders inside GitHub Markdown)
+    Mermaid,
+    /// Graphviz DOT
+    Dot,
+    /// Self-contained SVG, drawn without any outside program
+    Svg,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ScoreArgs {
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Markdown)]
+    pub format: ScoreFormat,
+    #[command(flatten)]
+    pub setup: SetupArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScoreFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write the report to this file instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub setup: SetupArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Markdown with a Mermaid diagram
+    Markdown,
+    /// One self-contained HTML file with an inline SVG diagram, ready to print
+    Html,
+}
+
+/// Checks the paths like `check` does. Files that could not be read or
+/// parsed are reported on stderr; the flag says whether any were.
+fn checked(
+    setup_args: &SetupArgs,
+    paths: &[PathBuf],
+) -> Result<(Linter, Vec<FileReport>, bool), u8> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let linter = setup(setup_args, &paths[0])?;
+    let (files, mut problems) = discover(&paths);
+    let (reports, read) = check_files(&linter, &files);
+    problems.extend(read);
+    for p in &problems {
+        eprintln!("error: {}: {}", p.path, p.message);
+    }
+    if !problems.is_empty() {
+        return Err(EXIT_TROUBLE);
+    }
+    let handler =
+        crate::output::human::handler(crate::cli::human_options(crate::cli::Color::Auto, true));
+    let mut unreadable = false;
+    for r in &reports {
+        for d in r
+            .diagnostics
+            .iter()
+            .filter(|d| crate::config::LOCKED.contains(&d.rule.as_str()))
+        {
+            unreadable = true;
+            eprint!(
+                "{}",
+                crate::output::human::render_one(&handler, d, &r.source)
+            );
+        }
+    }
+    Ok((linter, reports, unreadable))
+}
+
+fn emit(text: &str, unreadable: bool) -> u8 {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if unreadable {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+pub fn graph_command(args: &GraphArgs) -> u8 {
+    let (_linter, reports, unreadable) = match checked(&args.setup, &args.paths) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let mut pieces = Vec::new();
+    for r in &reports {
+        let Some(file) = parser::parse(&r.source.text).file else {
+            continue;
+        };
+        for pathway in &file.pathways {
+            if args
+                .pathway
+                .as_deref()
+                .is_some_and(|n| n != pathway.name.value)
+            {
+                continue;
+            }
+            let mut scratch = Vec::new();
+            let g = PathwayGraph::build(pathway, &mut scratch);
+            let marks = diagram::marks(&r.diagnostics, &pathway.name.value);
+            pieces.push(match args.format {
+                GraphFormat::Mermaid => format!(
+                    "%% {} ({})\n{}",
+                    pathway.name.value,
+                    r.source.name,
+                    diagram::mermaid::render(&g, &marks)
+                ),
+                GraphFormat::Dot => diagram::dot::render(&g, &marks),
+                GraphFormat::Svg => diagram::svg::render(&g, &marks),
+            });
+        }
+    }
+    if pieces.is_empty() {
+        eprintln!(
+            "error: no pathway to draw{}",
+            args.pathway
+                .as_ref()
+                .map_or(String::new(), |n| format!(" is called `{n}`"))
+        );
+        return EXIT_TROUBLE;
+    }
+    if args.format == GraphFormat::Svg && pieces.len() > 1 {
+        eprintln!(
+            "error: {} pathways found; an SVG holds one, so choose it with --pathway NAME",
+            pieces.len()
+        );
+        return EXIT_TROUBLE;
+    }
+    emit(&pieces.join("\n"), unreadable)
+}
+
+pub fn score_command(args: &ScoreArgs) -> u8 {
+    let (_linter, reports, unreadable) = match checked(&args.setup, &args.paths) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let cards: Vec<score::Scorecard> = reports.iter().flat_map(score::score_report).collect();
+    let text = match args.format {
+        ScoreFormat::Markdown => score::markdown(&cards),
+        ScoreFormat::Json => score::json(&cards),
+    };
+    emit(&text, unreadable)
+}
+
+pub fn report_command(args: &ReportArgs) -> u8 {
+    let (linter, reports, unreadable) = match checked(&args.setup, &args.paths) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let reviews = report::build(&reports, &linter);
+    let text = match args.format {
+        ReportFormat::Markdown => report::markdown::render(&reviews),
+        ReportFormat::Html => report::html::render(&reviews),
+    };
+    if let Some(path) = &args.output {
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!(
+                "error: {}: {}",
+                path.display(),
+                crate::discover::io_message(&e)
+            );
+            return EXIT_TROUBLE;
+        }
+        let total: usize = reports
+            .iter()
+            .map(|r| {
+                r.diagnostics
+                    .iter()
+                    .filter(|d| d.severity >= Severity::Warning)
+                    .count()
+            })
+            .sum();
+        eprintln!(
+            "wrote {} ({} pathways, {total} errors and warnings)",
+            path.display(),
+            reviews.reviews.len()
+        );
+        return if unreadable {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        };
+    }
+    emit(&text, unreadable)
+}

@@ -1,0 +1,278 @@
+//! `msklint report` and `msklint graph` through the binary: the Markdown
+//! consultation response (snapshot), the self-contained HTML, and the HTML
+//! rendered and printed by a real headless Chromium.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{msklint, root};
+
+const EXAMPLE: &str = "fixtures/examples/hip-knee-oa.pathway";
+
+fn stdout(args: &[&str]) -> String {
+    let out = msklint(args, &root());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn markdown_report_for_the_example() {
+    let text = stdout(&["report", EXAMPLE]);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn report_groups_questions_under_all_six_themes_in_order() {
+    let text = stdout(&["report", EXAMPLE]);
+    let positions: Vec<usize> = [
+        "### Co-production (ARMA key messages, section 1)",
+        "### MSK services (ARMA key messages, section 2)",
+        "### Wider access (ARMA key messages, section 3)",
+        "### Workforce and funding (ARMA key messages, section 4)",
+        "### Health equalities (ARMA key messages, section 5)",
+        "### Barriers to access (ARMA key messages, section 6)",
+    ]
+    .iter()
+    .map(|h| text.find(h).unwrap_or_else(|| panic!("missing {h}")))
+    .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]));
+    let barriers = &text[positions[5]..];
+    for rule in [
+        "bmi-threshold",
+        "smoking-restriction",
+        "symptom-duration-gate",
+    ] {
+        assert!(
+            barriers.contains(rule),
+            "{rule} not under barriers to access"
+        );
+    }
+    // evidence quotes the offending line with its location
+    assert!(text.contains("(`fixtures/examples/hip-knee-oa.pathway:24:15`)"));
+    assert!(text.contains("requires: bmi < 40, smoking == false"));
+    assert!(text.contains("```mermaid\nflowchart LR"));
+}
+
+#[test]
+fn html_report_is_self_contained() {
+    let html = stdout(&["report", EXAMPLE, "--format", "html"]);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for forbidden in ["<script", "<link", "src=", "@import", "href=\"http"] {
+        assert!(
+            !html.contains(forbidden),
+            "HTML must not load anything: found {forbidden}"
+        );
+    }
+    // url() only for in-document references such as SVG arrow markers
+    assert!(html
+        .match_indices("url(")
+        .all(|(i, _)| html[i + 4..].starts_with('#')));
+    for part in [
+        "id=\"summary\"",
+        "id=\"diagram\"",
+        "<svg",
+        "id=\"questions\"",
+        "id=\"appendix\"",
+        "@media print",
+    ] {
+        assert!(html.contains(part), "missing {part}");
+    }
+    assert_eq!(html.matches("class=\"theme\"").count(), 6);
+    assert_eq!(html.matches("class=\"finding ").count(), 3);
+}
+
+#[test]
+fn report_writes_to_a_file_and_reports_unreadable_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = msklint(
+        &[
+            "report",
+            root().join(EXAMPLE).to_str().unwrap(),
+            "--format",
+            "html",
+            "-o",
+            "r.html",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(std::fs::read_to_string(dir.path().join("r.html"))
+        .unwrap()
+        .contains("</html>"));
+
+    std::fs::write(
+        dir.path().join("bad.pathway"),
+        "pathway \"x\" { entry a \"A\" }",
+    )
+    .unwrap();
+    let out = msklint(&["report", "bad.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("# Not reviewed: `bad.pathway`"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("syntax-error"));
+}
+
+#[test]
+fn graph_command_draws_each_format() {
+    let mermaid = stdout(&["graph", EXAMPLE]);
+    assert!(mermaid.contains("flowchart LR"));
+    let dot = stdout(&["graph", EXAMPLE, "--format", "dot"]);
+    assert!(dot.trim_start().starts_with("digraph"));
+    let svg = stdout(&["graph", EXAMPLE, "--format", "svg"]);
+    assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"));
+    // SVG holds one pathway: several need --pathway
+    let many = msklint(&["graph", "fixtures/examples/", "--format", "svg"], &root());
+    assert_eq!(many.status.code(), Some(2));
+    let one = msklint(
+        &[
+            "graph",
+            "fixtures/examples/",
+            "--format",
+            "svg",
+            "--pathway",
+            "Hip and knee osteoarthritis",
+        ],
+        &root(),
+    );
+    assert_eq!(
+        one.status.code(),
+        Some(2),
+        "both examples share the name, so still ambiguous"
+    );
+}
+
+#[test]
+fn score_command_prints_markdown_and_json() {
+    let md = stdout(&["score", EXAMPLE]);
+    assert!(md.contains("| Joint replacement surgery"));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&["score", EXAMPLE, "--format", "json"])).unwrap();
+    assert_eq!(json["scorecards"].as_array().unwrap().len(), 1);
+}
+
+fn chromium() -> Option<&'static str> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+}
+
+/// Runs headless Chromium with the flags this sandboxed machine needs.
+fn browse(chrome: &str, profile: &Path, args: &[&str], page: &Path) -> std::process::Output {
+    Command::new("timeout")
+        .arg("90")
+        .arg(chrome)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn html_report_renders_and_prints_in_headless_chromium() {
+    let Some(chrome) = chromium() else {
+        assert!(
+            std::env::var_os("MSKLINT_REQUIRE_BROWSER").is_none(),
+            "MSKLINT_REQUIRE_BROWSER is set but Chromium is not installed"
+        );
+        eprintln!(
+            "skipped: Chromium not installed (apt-get install chromium); .ci/run installs it"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    std::fs::write(&page, stdout(&["report", EXAMPLE, "--format", "html"])).unwrap();
+
+    // The browser parsed every section, the diagram and each finding.
+    let dom = browse(chrome, &dir.path().join("p1"), &["--dump-dom"], &page);
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    for part in [
+        "id=\"summary\"",
+        "id=\"diagram\"",
+        "<svg",
+        "id=\"questions\"",
+        "id=\"appendix\"",
+        "Barriers to access",
+    ] {
+        assert!(dom.contains(part), "rendered DOM lacks {part}");
+    }
+    assert_eq!(dom.matches("class=\"finding ").count(), 3);
+
+    // The screenshot is a real page: mostly white, with text, the red error
+    // borders of the findings and the coloured level meters.
+    let shot = dir.path().join("shot.png");
+    let out = browse(
+        chrome,
+        &dir.path().join("p2"),
+        &[
+            "--window-size=1200,4000",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &page,
+    );
+    assert!(
+        shot.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let decoder = png::Decoder::new(std::fs::File::open(&shot).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let pixels: Vec<&[u8]> = buf[..info.buffer_size()].chunks(channels).collect();
+    let near = |p: &[u8], c: [u8; 3]| p.iter().zip(c).all(|(a, b)| a.abs_diff(b) <= 12);
+    let count = |c: [u8; 3]| pixels.iter().filter(|p| near(p, c)).count();
+    let white = count([255, 255, 255]);
+    assert!(
+        white > pixels.len() / 2 && white < pixels.len() * 99 / 100,
+        "blank or unreadable page"
+    );
+    assert!(
+        count([0xb3, 0x26, 0x1e]) > 500,
+        "no red error border on the findings"
+    );
+    assert!(count([0x9a, 0x67, 0x00]) > 500, "no amber warning border");
+    assert!(count([0x1d, 0x2a, 0x33]) > 5_000, "too little body text");
+
+    // Printing gives a multi-page PDF: the diagram, questions and appendix
+    // each start on a new page.
+    let pdf = dir.path().join("report.pdf");
+    browse(
+        chrome,
+        &dir.path().join("p3"),
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+        &page,
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    let text = String::from_utf8_lossy(&bytes);
+    let pages: usize = text
+        .split("/Count ")
+        .skip(1)
+        .filter_map(|s| s.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+        .max()
+        .unwrap_or(0);
+    assert!(pages >= 4, "printed to {pages} pages");
+}
