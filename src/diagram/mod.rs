@@ -278,6 +278,9 @@ pub fn escape_mermaid(text: &str) -> String {
             '>' => out.push_str("#gt;"),
             '|' => out.push_str("#124;"),
             '`' => out.push_str("#96;"),
+            // Mermaid turns `\n` into a line break even after decoding an
+            // entity, so an invisible word joiner keeps `\` and `n` apart.
+            '\\' => out.push_str("#92;\u{2060}"),
             '\n' => out.push_str("<br/>"),
             c => out.push(c),
         }
@@ -351,7 +354,10 @@ mod tests {
     #[test]
     fn escapes_per_format() {
         let s = "a\"b<c>&#d\\e\nf\u{7}";
-        assert_eq!(escape_mermaid(s), "a#quot;b#lt;c#gt;#amp;#35;d\\e<br/>f ");
+        assert_eq!(
+            escape_mermaid(s),
+            "a#quot;b#lt;c#gt;#amp;#35;d#92;\u{2060}e<br/>f "
+        );
         assert_eq!(escape_dot(s), "a\\\"b<c>&amp;#d\\\\e\\nf ");
         assert_eq!(escape_xml(s), "a&quot;b&lt;c&gt;&amp;#d\\e\nf ");
     }
