@@ -243,15 +243,19 @@ fn check(args: &CheckArgs) -> u8 {
         }
     }
 
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let text = match args.format {
         Format::Human => output::human::render(&reports, human_options(args.color, false)),
-        Format::Json => output::json::render(&reports),
+        Format::Json => {
+            // Streamed: a large run's JSON is never held as one string.
+            let _ = output::json::write(&reports, &mut stdout);
+            String::new()
+        }
         Format::Concise => output::concise::render(&reports),
         Format::Sarif => output::sarif::render(&reports, &linter.rules),
         Format::Github => output::github::render(&reports),
         Format::Junit => output::junit::render(&reports),
     };
-    let mut stdout = std::io::stdout().lock();
     // A closed pipe (e.g. `| head`) is not an error worth panicking over.
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();

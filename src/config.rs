@@ -124,8 +124,9 @@ impl Config {
                 "invalid-config",
                 format!("invalid {FILE_NAME}: {e}"),
             );
-            err.diagnostic.help =
-                Some("see docs/configuration.md for what msklint.yaml may contain".to_string());
+            err.diagnostic.help = Some(std::sync::Arc::<str>::from(
+                "see docs/configuration.md for what msklint.yaml may contain".to_string(),
+            ));
             ConfigError::File(Box::new(err))
         })?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();

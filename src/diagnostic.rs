@@ -1,5 +1,7 @@
 //! The one finding type every stage produces: parser, graph, rules.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::span::Span;
@@ -55,14 +57,17 @@ pub struct Diagnostic {
     pub span: Span,
     /// Short text under the primary span.
     pub label: String,
-    pub help: Option<String>,
+    /// Shared with the rule (and every other finding of it): large
+    /// pathways can have hundreds of thousands of findings.
+    pub help: Option<Arc<str>>,
     pub related: Vec<Label>,
     /// Name of the pathway the finding is in, when it is in one.
     pub pathway: Option<String>,
     /// The node ID or route (`a -> b`) the finding is about, when there is one.
     pub subject: Option<String>,
-    /// The guidance the rule rests on (document and section).
-    pub sources: Vec<String>,
+    /// The guidance the rule rests on (document and section), shared with
+    /// the rule.
+    pub sources: Arc<[String]>,
     /// The question a reviewer would put to the pathway's authors.
     pub question: Option<String>,
 }
@@ -80,7 +85,7 @@ impl Diagnostic {
             related: Vec::new(),
             pathway: None,
             subject: None,
-            sources: Vec::new(),
+            sources: Arc::from(Vec::new()),
             question: None,
         }
     }
@@ -99,7 +104,7 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(Arc::from(help.into()));
         self
     }
 

@@ -23,24 +23,160 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Parses a whole file, one pathway header and one item at a time: pest
+/// keeps every token of a parse in memory until the parse is done, so
+/// parsing the file in one go held hundreds of megabytes for a large
+/// pathway. Items are independent, so this reads exactly what the `file`
+/// rule describes.
 pub fn parse(text: &str) -> Parsed {
     let mut diagnostics = Vec::new();
-    let file = match PathwayParser::parse(Rule::file, text) {
-        Ok(mut pairs) => pairs.next().map(|file| build_file(file, &mut diagnostics)),
-        Err(err) => {
-            diagnostics.push(syntax_error(text, &err));
-            None
+    let mut pathways = Vec::new();
+    let mut pos = skip_trivia(text, text.strip_prefix('\u{FEFF}').map_or(0, |_| 3));
+    while pos < text.len() {
+        match parse_pathway(text, pos, &mut diagnostics) {
+            Ok((pathway, end)) => {
+                pathways.push(pathway);
+                pos = skip_trivia(text, end);
+            }
+            Err(diag) => {
+                // Item by item, pest cannot see that a failed optional part
+                // (say, a property block) went further than the next item's
+                // start, so its position can be worse. Syntax errors are
+                // rare: parse the whole file once more to report the
+                // furthest failure, as a single parse of `file` would.
+                let full = match PathwayParser::parse(Rule::file, text) {
+                    Err(e) => syntax_error(text, 0, &e, &[]),
+                    Ok(_) => *diag,
+                };
+                diagnostics.retain(|d| d.rule != "syntax-error");
+                diagnostics.push(full);
+                return Parsed {
+                    file: None,
+                    diagnostics,
+                };
+            }
         }
+    }
+    Parsed {
+        file: Some(File { pathways }),
+        diagnostics,
+    }
+}
+
+/// One `pathway "name" { ... }` block starting at `start`; returns it and
+/// the offset just past its closing brace.
+fn parse_pathway(
+    text: &str,
+    start: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(Pathway, usize), Box<Diagnostic>> {
+    let head = PathwayParser::parse(Rule::pathway_head, &text[start..])
+        .map_err(|e| Box::new(syntax_error(text, start, &e, &[])))?
+        .next()
+        .ok_or_else(|| {
+            Diagnostic::error(
+                "syntax-error",
+                Span::new(start, start),
+                "expected `pathway`",
+            )
+        })?;
+    let head_span = at(&head, start);
+    let mut name = Spanned::new(String::new(), head_span);
+    let mut header = head_span;
+    for p in children(head) {
+        match p.as_rule() {
+            Rule::kw_pathway => header = at(&p, start),
+            Rule::string => {
+                name = string(p, start);
+                header = header.to(name.span);
+            }
+            _ => {}
+        }
+    }
+    let (mut fields, mut nodes, mut routes) = (Vec::new(), Vec::new(), Vec::new());
+    let mut pos = head_span.end;
+    loop {
+        pos = skip_trivia(text, pos);
+        if pos >= text.len() {
+            return Err(Box::new(syntax_error(text, pos, &eof_error(), &[])));
+        }
+        if text[pos..].starts_with('}') {
+            pos += 1;
+            break;
+        }
+        let item = PathwayParser::parse(Rule::item, &text[pos..])
+            .map_err(|e| Box::new(syntax_error(text, pos, &e, &[Rule::rbrace])))?
+            .next()
+            .and_then(|i| i.into_inner().next())
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    "syntax-error",
+                    Span::new(pos, pos),
+                    "expected a node, route or field",
+                )
+            })?;
+        let end = pos + item.as_span().end();
+        match item.as_rule() {
+            Rule::field => fields.push(build_field(item, pos)),
+            Rule::node => nodes.push(build_node(item, pos)),
+            _ => routes.push(build_route(item, pos, diags)),
+        }
+        pos = end;
+    }
+    let pathway = Pathway {
+        name,
+        header,
+        span: Span::new(start, pos),
+        fields,
+        nodes,
+        routes,
     };
-    Parsed { file, diagnostics }
+    Ok((pathway, pos))
+}
+
+/// Past whitespace and `#` comments.
+fn skip_trivia(text: &str, mut pos: usize) -> usize {
+    let bytes = text.as_bytes();
+    while pos < bytes.len() {
+        match bytes[pos] {
+            b' ' | b'\t' | b'\r' | b'\n' => pos += 1,
+            b'#' => pos = text[pos..].find('\n').map_or(text.len(), |n| pos + n),
+            _ => break,
+        }
+    }
+    pos
+}
+
+/// The error for a file that ends inside a block (reported at the end).
+fn eof_error() -> pest::error::Error<Rule> {
+    pest::error::Error::new_from_pos(
+        ErrorVariant::ParsingError {
+            positives: vec![Rule::rbrace],
+            negatives: vec![],
+        },
+        pest::Position::from_start(""),
+    )
+}
+
+/// A span of `pair`, which was parsed from the text starting at `base`.
+fn at(pair: &Pair<'_, Rule>, base: usize) -> Span {
+    let s = pair.as_span();
+    Span::new(base + s.start(), base + s.end())
 }
 
 // ---- errors -----------------------------------------------------------------
 
-fn syntax_error(text: &str, err: &pest::error::Error<Rule>) -> Diagnostic {
+/// Converts a pest error from a parse of `text[base..]`; `also` lists rules
+/// that were valid at that point of the surrounding loop (such as `}`).
+fn syntax_error(
+    text: &str,
+    base: usize,
+    err: &pest::error::Error<Rule>,
+    also: &[Rule],
+) -> Diagnostic {
     let (start, end) = match err.location {
-        InputLocation::Pos(p) => (p, p),
-        InputLocation::Span((s, e)) => (s, e),
+        InputLocation::Pos(p) => (base + p, base + p),
+        InputLocation::Span((s, e)) => (base + s, base + e),
     };
     let start = start.min(text.len());
     let end = if end > start {
@@ -65,6 +201,16 @@ fn syntax_error(text: &str, err: &pest::error::Error<Rule>) -> Diagnostic {
     let found = describe_found(&text[start..end]);
     let (message, label) = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
+            // `}` only counts where the item failed at its very first token.
+            let mut positives = positives.clone();
+            if start == base {
+                for r in also {
+                    if !positives.contains(r) {
+                        positives.push(*r);
+                    }
+                }
+            }
+            let positives = &positives;
             let expected = expected_list(positives);
             let label = if positives.len() <= 2 {
                 format!("expected {expected}")
@@ -271,46 +417,6 @@ fn syntax_help(found: &str, variant: &ErrorVariant<Rule>) -> Option<&'static str
 
 // ---- building the tree ----------------------------------------------------------
 
-fn build_file(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>) -> File {
-    let pathways = pair
-        .into_inner()
-        .filter(|p| p.as_rule() == Rule::pathway)
-        .map(|p| build_pathway(p, diags))
-        .collect();
-    File { pathways }
-}
-
-fn build_pathway(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>) -> Pathway {
-    let span = Span::from(pair.as_span());
-    let mut inner = children(pair);
-    let mut name = Spanned::new(String::new(), span);
-    let mut header = span;
-    let mut pathway_fields = Vec::new();
-    let mut nodes = Vec::new();
-    let mut routes = Vec::new();
-    for p in inner.by_ref() {
-        match p.as_rule() {
-            Rule::kw_pathway => header = Span::from(p.as_span()),
-            Rule::string => {
-                name = string(p);
-                header = header.to(name.span);
-            }
-            Rule::field => pathway_fields.push(build_field(p)),
-            Rule::node => nodes.push(build_node(p)),
-            Rule::route => routes.push(build_route(p, diags)),
-            _ => {}
-        }
-    }
-    Pathway {
-        name,
-        header,
-        span,
-        fields: pathway_fields,
-        nodes,
-        routes,
-    }
-}
-
 /// The meaningful children of a pair: punctuation pairs exist only for
 /// error messages.
 fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
@@ -327,15 +433,15 @@ fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
     })
 }
 
-fn ident(pair: Pair<'_, Rule>) -> Ident {
+fn ident(pair: Pair<'_, Rule>, b: usize) -> Ident {
     Ident {
         name: pair.as_str().to_string(),
-        span: pair.as_span().into(),
+        span: at(&pair, b),
     }
 }
 
-fn string(pair: Pair<'_, Rule>) -> Spanned<String> {
-    let span = Span::from(pair.as_span());
+fn string(pair: Pair<'_, Rule>, b: usize) -> Spanned<String> {
+    let span = at(&pair, b);
     let raw = children(pair).next().map_or("", |p| p.as_str());
     Spanned::new(unescape(raw), span)
 }
@@ -367,34 +473,34 @@ fn number(pair: &Pair<'_, Rule>) -> f64 {
     pair.as_str().parse().unwrap_or(f64::NAN)
 }
 
-fn value(pair: Pair<'_, Rule>) -> Value {
-    let span = Span::from(pair.as_span());
+fn value(pair: Pair<'_, Rule>, b: usize) -> Value {
+    let span = at(&pair, b);
     let kind = match pair.as_rule() {
-        Rule::string => ValueKind::String(string(pair).value),
+        Rule::string => ValueKind::String(string(pair, b).value),
         Rule::number => ValueKind::Number(number(&pair)),
         Rule::percent => ValueKind::Percent(children(pair).next().map_or(f64::NAN, |n| number(&n))),
         Rule::boolean => ValueKind::Bool(pair.as_str() == "true"),
-        Rule::list => ValueKind::List(children(pair).map(value).collect()),
+        Rule::list => ValueKind::List(children(pair).map(|x| value(x, b)).collect()),
         _ => ValueKind::Ident(pair.as_str().to_string()),
     };
     Value { kind, span }
 }
 
-fn build_field(pair: Pair<'_, Rule>) -> Field {
-    let span = Span::from(pair.as_span());
+fn build_field(pair: Pair<'_, Rule>, b: usize) -> Field {
+    let span = at(&pair, b);
     let mut inner = children(pair);
     let (Some(key), Some(val)) = (inner.next(), inner.next()) else {
         unreachable!("grammar: field = ident ~ \":\" ~ value")
     };
     Field {
-        key: ident(key),
-        value: value(val),
+        key: ident(key, b),
+        value: value(val, b),
         span,
     }
 }
 
-fn build_node(pair: Pair<'_, Rule>) -> Node {
-    let span = Span::from(pair.as_span());
+fn build_node(pair: Pair<'_, Rule>, b: usize) -> Node {
+    let span = at(&pair, b);
     let mut inner = children(pair);
     let (Some(kw), Some(id), Some(label)) = (inner.next(), inner.next(), inner.next()) else {
         unreachable!("grammar: node = node_keyword ~ ident ~ \":\" ~ string ~ properties?")
@@ -406,70 +512,67 @@ fn build_node(pair: Pair<'_, Rule>) -> Node {
     };
     let properties = inner
         .next()
-        .map(|props| children(props).map(build_property).collect())
+        .map(|props| children(props).map(|x| build_property(x, b)).collect())
         .unwrap_or_default();
     Node {
         kind,
-        id: ident(id),
-        label: string(label),
+        id: ident(id, b),
+        label: string(label, b),
         properties,
         span,
     }
 }
 
-fn build_property(pair: Pair<'_, Rule>) -> Property {
-    let span = Span::from(pair.as_span());
+fn build_property(pair: Pair<'_, Rule>, b: usize) -> Property {
+    let span = at(&pair, b);
     let rule = pair.as_rule();
     let mut inner = children(pair);
     let (Some(key), Some(val)) = (inner.next(), inner.next()) else {
         unreachable!("grammar: every property is key ~ \":\" ~ value")
     };
     let value = match rule {
-        Rule::requires_property => PropertyValue::Criteria(criteria(val)),
-        Rule::on_dna_property => PropertyValue::Dna(dna_policy(val)),
-        _ => PropertyValue::Value(value(val)),
+        Rule::requires_property => PropertyValue::Criteria(criteria(val, b)),
+        Rule::on_dna_property => PropertyValue::Dna(dna_policy(val, b)),
+        _ => PropertyValue::Value(value(val, b)),
     };
     Property {
-        key: ident(key),
+        key: ident(key, b),
         value,
         span,
     }
 }
 
-fn criteria(pair: Pair<'_, Rule>) -> Vec<Criterion> {
-    children(pair).map(criterion).collect()
+fn criteria(pair: Pair<'_, Rule>, b: usize) -> Vec<Criterion> {
+    children(pair).map(|x| criterion(x, b)).collect()
 }
 
-fn criterion(pair: Pair<'_, Rule>) -> Criterion {
-    let span = Span::from(pair.as_span());
+fn criterion(pair: Pair<'_, Rule>, b: usize) -> Criterion {
+    let span = at(&pair, b);
     let mut inner = children(pair);
     let (Some(attr), Some(op), Some(val)) = (inner.next(), inner.next(), inner.next()) else {
         unreachable!("grammar: criterion = ident ~ operator ~ scalar")
     };
     Criterion {
-        attribute: ident(attr),
-        op: Spanned::new(
-            Op::parse(op.as_str()).unwrap_or(Op::Eq),
-            op.as_span().into(),
-        ),
-        value: value(val),
+        attribute: ident(attr, b),
+        op: Spanned::new(Op::parse(op.as_str()).unwrap_or(Op::Eq), at(&op, b)),
+        value: value(val, b),
         span,
     }
 }
 
-fn dna_policy(pair: Pair<'_, Rule>) -> DnaPolicy {
-    let outer = Span::from(pair.as_span());
+fn dna_policy(pair: Pair<'_, Rule>, b: usize) -> DnaPolicy {
+    let outer = at(&pair, b);
     let steps: Vec<DnaStep> = children(pair)
         .filter(|p| p.as_rule() == Rule::dna_step)
         .map(|step| {
             let mut inner = children(step);
-            let action = inner.next().map(ident).unwrap_or(Ident {
+            let action = inner.next().map(|x| ident(x, b)).unwrap_or(Ident {
                 name: String::new(),
                 span: outer,
             });
             let after = inner
                 .find(|p| p.as_rule() == Rule::number)
-                .map(|n| Spanned::new(number(&n), n.as_span().into()));
+                .map(|n| Spanned::new(number(&n), at(&n, b)));
             // pest keeps the whitespace it skipped before an optional part
             // that then failed, so the span is rebuilt from the tokens.
             let span = after
@@ -489,8 +592,8 @@ fn dna_policy(pair: Pair<'_, Rule>) -> DnaPolicy {
     DnaPolicy { steps, span }
 }
 
-fn build_route(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>) -> Route {
-    let span = Span::from(pair.as_span());
+fn build_route(pair: Pair<'_, Rule>, b: usize, diags: &mut Vec<Diagnostic>) -> Route {
+    let span = at(&pair, b);
     let mut sources = Vec::new();
     let mut targets = Vec::new();
     let mut when: Option<Spanned<String>> = None;
@@ -499,7 +602,7 @@ fn build_route(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>) -> Route {
     for p in children(pair) {
         match p.as_rule() {
             Rule::ident_list => {
-                let ids = children(p).map(ident).collect();
+                let ids = children(p).map(|x| ident(x, b)).collect();
                 if seen_arrow {
                     targets = ids;
                 } else {
@@ -508,11 +611,11 @@ fn build_route(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>) -> Route {
             }
             Rule::arrow => seen_arrow = true,
             Rule::when_clause => {
-                let clause = Span::from(p.as_span());
+                let clause = at(&p, b);
                 let text = p
                     .into_inner()
                     .find(|q| q.as_rule() == Rule::string)
-                    .map(string);
+                    .map(|x| string(x, b));
                 if let Some(first) = &when {
                     diags.push(repeated_clause("when", clause, first.span));
                 } else {
@@ -520,14 +623,14 @@ fn build_route(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>) -> Route {
                 }
             }
             Rule::requires_clause => {
-                let clause = Span::from(p.as_span());
+                let clause = at(&p, b);
                 if let Some((_, first)) = &requires {
                     diags.push(repeated_clause("requires", clause, *first));
                 } else {
                     let list = p
                         .into_inner()
                         .find(|q| q.as_rule() == Rule::criteria)
-                        .map(criteria)
+                        .map(|x| criteria(x, b))
                         .unwrap_or_default();
                     requires = Some((list, clause));
                 }

@@ -39,6 +39,15 @@ struct Finding<'a> {
 }
 
 pub fn render(reports: &[FileReport]) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write(reports, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Streams the document to `out`, so a run with many findings never holds
+/// the whole text in memory.
+pub fn write(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let diagnostics = reports
         .iter()
         .flat_map(|r| {
@@ -71,8 +80,6 @@ pub fn render(reports: &[FileReport]) -> String {
         diagnostics,
         summary: Summary::of(reports),
     };
-    // Serialising plain structs of strings and numbers cannot fail.
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
 }

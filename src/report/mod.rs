@@ -80,8 +80,8 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
                 message: d.message.clone(),
                 location: format!("{}:{}:{}", src.name, at.line, at.column),
                 quote: src.line_text(at.line).trim().to_string(),
-                change: d.help.clone().unwrap_or_default(),
-                sources: d.sources.clone(),
+                change: d.help.as_deref().unwrap_or_default().to_string(),
+                sources: d.sources.to_vec(),
             }
         };
         let parsed = parser::parse(&src.text);

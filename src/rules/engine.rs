@@ -23,6 +23,9 @@ pub struct ActiveRule {
     pub rule: std::sync::Arc<Rule>,
     pub severity: Severity,
     pub params: BTreeMap<String, serde_json::Value>,
+    /// Help and sources as every finding shares them, made once.
+    help: std::sync::Arc<str>,
+    sources: std::sync::Arc<[String]>,
 }
 
 impl ActiveRule {
@@ -30,6 +33,8 @@ impl ActiveRule {
         ActiveRule {
             severity: rule.severity,
             params: rule.parameters.clone(),
+            help: std::sync::Arc::from(paragraph(&rule.help)),
+            sources: std::sync::Arc::from(rule.sources.clone()),
             rule,
         }
     }
@@ -165,10 +170,10 @@ fn to_diagnostic(active: &ActiveRule, g: &PathwayGraph<'_>, mut f: Finding) -> D
         .map_or(active.severity, |s| s.min(active.severity));
     let mut d = Diagnostic::new(&rule.name, severity, f.span, message)
         .with_label(label)
-        .with_help(paragraph(&rule.help))
         .in_pathway(g.name());
+    d.help = Some(std::sync::Arc::clone(&active.help));
     d.code = Some(rule.code.clone());
-    d.sources = rule.sources.clone();
+    d.sources = std::sync::Arc::clone(&active.sources);
     d.question = rule.question.as_deref().map(|q| fill(q, &f.vars));
     d.related = f.related;
     d.subject = f.subject;

@@ -104,7 +104,7 @@ impl RuleSet {
                         "invalid-rule",
                         format!("rule {what} `{value}` is already used by {}", other.origin),
                     );
-                    e.diagnostic.help = Some(format!("each rule needs its own {what}; custom rules can use a prefix of their own"));
+                    e.diagnostic.help = Some(std::sync::Arc::<str>::from(format!("each rule needs its own {what}; custom rules can use a prefix of their own")));
                     errors.push(e);
                 } else {
                     self.rules.push(LoadedRule {
@@ -225,10 +225,10 @@ pub fn parse_rule(source: &Arc<SourceFile>, vocab: &Vocabulary) -> Result<Rule, 
     if let Some(bad) = words.iter().find(|w| !known(w)) {
         let span = word_span(text, bad).unwrap_or_else(|| key_span(text, "check"));
         let mut e = LoadError::new(source, span, "invalid-rule", format!("`{bad}` is neither a known kind nor a known offer, so this check could never match it"));
-        e.diagnostic.help = Some(
+        e.diagnostic.help = Some(std::sync::Arc::<str>::from(
             "use a word from rules/vocabulary.yaml, or add it under `vocabulary:` in msklint.yaml"
                 .to_string(),
-        );
+        ));
         return Err(e);
     }
     Ok(rule)
@@ -279,8 +279,9 @@ fn yaml_error(source: &Arc<SourceFile>, e: &serde_norway::Error) -> LoadError {
         format!("invalid rule file: {e}"),
     );
     err.diagnostic.label = "here".to_string();
-    err.diagnostic.help =
-        Some("see docs/rules-format.md for the fields a rule file takes".to_string());
+    err.diagnostic.help = Some(std::sync::Arc::<str>::from(
+        "see docs/rules-format.md for the fields a rule file takes".to_string(),
+    ));
     err
 }
 
