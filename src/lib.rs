@@ -15,6 +15,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod diagram;
 pub mod discover;
+pub mod escape;
 pub mod explain;
 pub mod fingerprint;
 pub mod graph;

@@ -307,18 +307,7 @@ pub fn escape_dot(text: &str) -> String {
 
 /// Text for XML content and attribute values.
 pub fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars().map(printable) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::escape::xml(text)
 }
 
 #[cfg(test)]
@@ -359,6 +348,6 @@ mod tests {
             "a#quot;b#lt;c#gt;#amp;#35;d#92;\u{2060}e<br/>f "
         );
         assert_eq!(escape_dot(s), "a\\\"b<c>&amp;#d\\\\e\\nf ");
-        assert_eq!(escape_xml(s), "a&quot;b&lt;c&gt;&amp;#d\\e\nf ");
+        assert_eq!(escape_xml(s), "a&quot;b&lt;c&gt;&amp;#d\\e&#10;f ");
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::check::FileReport;
 use crate::diagnostic::Diagnostic;
+use crate::escape::xml;
 
 pub fn render(reports: &[FileReport]) -> String {
     let mut suites = String::new();
@@ -53,24 +54,4 @@ pub fn render(reports: &[FileReport]) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"msklint\" tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"0\">\n{suites}</testsuites>\n"
     )
-}
-
-/// Escapes text for an XML attribute or element, dropping characters XML
-/// 1.0 cannot carry at all.
-pub fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }

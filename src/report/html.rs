@@ -180,18 +180,7 @@ pub fn rich(s: &str) -> String {
 
 /// Escapes text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::escape::xml(s)
 }
 
 const ABOUT: &str = "msklint checks a pathway written in its plain-text pathway language against rules drawn from published guidance: the ARMA key messages for MSK service improvement (2023), the ARMA core offer maturity matrix (2019), the supported self-management toolkit, the principles for restoring MSK services (2020) and a community MSK partnership's case for change (2022). It can only see what the pathway file says: a service that exists but is not written into the pathway will be reported as missing, and the maturity levels claim no more than the file evidences.";
