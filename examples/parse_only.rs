@@ -149,9 +149,10 @@ fn stages(texts: &[(String, String)], repeat: usize) -> Result<(), String> {
             .collect();
         let mut rule_times = vec![Duration::ZERO; names.len()];
         for (name, text) in texts {
+            let owned = text.clone();
             let before = reset_peak();
             let t = Instant::now();
-            let source = SourceFile::new(name.as_str(), text.clone());
+            let source = SourceFile::new(name.as_str(), owned);
             r[0].1.add(t.elapsed(), before);
 
             let before = reset_peak();
@@ -188,9 +189,10 @@ fn stages(texts: &[(String, String)], repeat: usize) -> Result<(), String> {
             drop(parsed);
             drop(source);
 
+            let owned = text.clone();
             let before = reset_peak();
             let t = Instant::now();
-            let report = linter.check_text(name, text.clone());
+            let report = linter.check_text(name, owned);
             r[5].1.add(t.elapsed(), before);
             if round == 0 {
                 diagnostics += report.diagnostics.len();
