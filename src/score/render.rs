@@ -1,0 +1,101 @@
+//! Scorecards as Markdown and JSON.
+
+use super::*;
+
+// ---------------------------------------------------------------------------
+// Output
+
+/// A Markdown report: a short key, then one table per pathway.
+pub fn markdown(cards: &[Scorecard]) -> String {
+    let mut out = String::new();
+    out.push_str("# MSK core offer maturity\n\n");
+    out.push_str(&format!(
+        "Scored by msklint against the {MATRIX}. Levels run from 0 (the pathway routes nobody \
+         to this) to 4; \"not evidenced\" means the requirement does not apply or a pathway \
+         cannot show it. Only what the pathway text shows is claimed; see docs/score.md.\n"
+    ));
+    for card in cards {
+        out.push_str(&format!("\n## {}\n\n", cell(&card.pathway)));
+        if let Some(file) = &card.file {
+            out.push_str(&format!("File: `{}`\n\n", file.replace('`', "'")));
+        }
+        let scored = card
+            .requirements
+            .iter()
+            .filter(|r| r.level.is_some())
+            .count();
+        out.push_str(&format!(
+            "{scored} of {} requirements scored; {} not evidenced.\n\n",
+            card.requirements.len(),
+            card.requirements.len() - scored
+        ));
+        out.push_str("| Requirement | Level | Evidence | To raise it |\n");
+        out.push_str("|---|---|---|---|\n");
+        for r in &card.requirements {
+            let level = r
+                .level
+                .map_or("not evidenced".to_string(), |l| l.to_string());
+            out.push_str(&format!(
+                "| {}<br>*{}* | {level} | {} | {} |\n",
+                cell(r.name),
+                cell(r.section),
+                lines(&r.evidence),
+                lines(&r.raise)
+            ));
+        }
+    }
+    out
+}
+
+pub(super) fn lines(items: &[String]) -> String {
+    if items.is_empty() {
+        return "—".to_string();
+    }
+    items
+        .iter()
+        .map(|s| cell(s))
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
+/// Text safe inside a table cell: pipes escaped, one line, and `<`, `>`
+/// and `&` escaped outside code spans (inside them they show as written).
+pub(super) fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut code = false;
+    for ch in text.chars() {
+        match ch {
+            '`' => {
+                code = !code;
+                out.push(ch);
+            }
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            '<' if !code => out.push_str("&lt;"),
+            '>' if !code => out.push_str("&gt;"),
+            '&' if !code => out.push_str("&amp;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+pub(super) struct Document<'a> {
+    version: u32,
+    matrix: &'static str,
+    scorecards: &'a [Scorecard],
+}
+
+/// The JSON document (schema in docs/score.md).
+pub fn json(cards: &[Scorecard]) -> String {
+    let doc = Document {
+        version: SCHEMA_VERSION,
+        matrix: MATRIX,
+        scorecards: cards,
+    };
+    // Plain structs of strings and numbers always serialise.
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
