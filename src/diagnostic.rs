@@ -127,6 +127,32 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// Why this finding's spans do not fit `text` (outside it, reversed or
+    /// inside a character), or `None` when they do. The fuzz targets and
+    /// property tests hold every finding to this.
+    pub fn span_problem(&self, text: &str) -> Option<String> {
+        let spans = std::iter::once(self.span).chain(self.related.iter().map(|l| l.span));
+        for span in spans {
+            if span.start > span.end || span.end > text.len() {
+                return Some(format!(
+                    "{}: span {:?} outside text of {} bytes",
+                    self.rule,
+                    span,
+                    text.len()
+                ));
+            }
+            if !text.is_char_boundary(span.start) || !text.is_char_boundary(span.end) {
+                return Some(format!(
+                    "{}: span {:?} not on a char boundary",
+                    self.rule, span
+                ));
+            }
+        }
+        None
+    }
+}
+
 /// "did you mean `x`?" from the closest candidate, if any is close enough.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1) + 1;
@@ -141,6 +167,29 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::suggest;
+
+    #[test]
+    fn span_problem_catches_every_kind_of_bad_span() {
+        use super::Diagnostic;
+        use crate::span::Span;
+        let text = "aé b"; // é is two bytes: offsets 1..3
+        let ok = Diagnostic::error("r", Span::new(0, 3), "m");
+        assert_eq!(ok.span_problem(text), None);
+        assert!(Diagnostic::error("r", Span::new(0, 9), "m")
+            .span_problem(text)
+            .is_some());
+        assert!(Diagnostic::error("r", Span::new(2, 3), "m")
+            .span_problem(text)
+            .is_some());
+        assert!(Diagnostic::error("r", Span::new(3, 1), "m")
+            .span_problem(text)
+            .is_some());
+        let related = ok.with_related(Span::new(2, 2), "x");
+        assert!(related
+            .span_problem(text)
+            .unwrap()
+            .contains("char boundary"));
+    }
 
     #[test]
     fn suggests_near_words_only() {

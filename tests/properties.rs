@@ -16,21 +16,8 @@ fn check_invariants(bytes: Vec<u8>) {
     let report = linter().check_bytes("input", bytes);
     let text = &report.source.text;
     for d in &report.diagnostics {
-        assert!(
-            d.span.start <= d.span.end && d.span.end <= text.len(),
-            "{} {:?} outside {}",
-            d.rule,
-            d.span,
-            text.len()
-        );
-        assert!(
-            text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end),
-            "{} {:?}",
-            d.rule,
-            d.span
-        );
-        for l in &d.related {
-            assert!(l.span.end <= text.len());
+        if let Some(problem) = d.span_problem(text) {
+            panic!("{problem}");
         }
         let at = report.source.line_col(d.span.start);
         assert!(at.line >= 1 && at.column >= 1);

@@ -21,21 +21,8 @@ fuzz_target!(|data: &[u8]| {
     let report = linter().check_bytes("fuzz", data.to_vec());
     let text = &report.source.text;
     for d in &report.diagnostics {
-        let spans = std::iter::once(d.span).chain(d.related.iter().map(|l| l.span));
-        for span in spans {
-            assert!(
-                span.start <= span.end && span.end <= text.len(),
-                "{}: span {:?} outside text of {} bytes",
-                d.rule,
-                span,
-                text.len()
-            );
-            assert!(
-                text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
-                "{}: span {:?} not on a char boundary",
-                d.rule,
-                span
-            );
+        if let Some(problem) = d.span_problem(text) {
+            panic!("{problem}");
         }
         let at = report.source.line_col(d.span.start);
         assert!(at.line >= 1 && at.column >= 1);

@@ -15,21 +15,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let parsed = msklint::parser::parse(text);
     for d in &parsed.diagnostics {
-        let spans = std::iter::once(d.span).chain(d.related.iter().map(|l| l.span));
-        for span in spans {
-            assert!(
-                span.start <= span.end && span.end <= text.len(),
-                "{}: span {:?} outside input of {} bytes",
-                d.rule,
-                span,
-                text.len()
-            );
-            assert!(
-                text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
-                "{}: span {:?} not on a char boundary",
-                d.rule,
-                span
-            );
+        if let Some(problem) = d.span_problem(text) {
+            panic!("{problem}");
         }
         assert!(!d.message.is_empty(), "{}: empty message", d.rule);
     }
