@@ -2,7 +2,10 @@
 //! and SVG, no scripts or network requests, readable on screen and printed.
 
 use super::markdown::capitalise;
-use super::{counts, level_text, section, Item, Reviews};
+use super::{
+    counts, level_text, section, Item, Reviews, ABOUT, EDIT_FIRST, NO_CONCERNS, OUTLINES,
+    UNREADABLE,
+};
 use crate::diagnostic::Severity;
 
 pub fn render(all: &Reviews) -> String {
@@ -18,7 +21,7 @@ pub fn render(all: &Reviews) -> String {
             esc(&r.pathway)
         ));
         body.push_str(&format!(
-            "<p class=\"draft\">Draft prepared with msklint {} from <code>{}</code>. Read it through and edit it before sending: the questions are starting points, not conclusions.</p>\n",
+            "<p class=\"draft\">Draft prepared with msklint {} from <code>{}</code>. {EDIT_FIRST}</p>\n",
             env!("CARGO_PKG_VERSION"),
             esc(&r.path)
         ));
@@ -58,7 +61,9 @@ pub fn render(all: &Reviews) -> String {
             ));
         }
         body.push_str("</tbody></table>\n</section>\n");
-        body.push_str("<section id=\"diagram\"><h2>The pathway as drawn</h2>\n<p>Services with findings are outlined in red (errors) or amber (warnings).</p>\n<figure>\n");
+        body.push_str(&format!(
+            "<section id=\"diagram\"><h2>The pathway as drawn</h2>\n<p>{OUTLINES}</p>\n<figure>\n"
+        ));
         body.push_str(&r.svg);
         body.push_str("\n</figure>\n</section>\n");
         body.push_str("<section id=\"questions\"><h2>Questions for the pathway's authors</h2>\n");
@@ -70,7 +75,7 @@ pub fn render(all: &Reviews) -> String {
                 section(theme)
             ));
             if items.is_empty() {
-                body.push_str("<p class=\"none\">No concerns found under this theme.</p>\n");
+                body.push_str(&format!("<p class=\"none\">{NO_CONCERNS}</p>\n"));
             }
             for item in items {
                 n += 1;
@@ -100,12 +105,12 @@ pub fn render(all: &Reviews) -> String {
         body.push_str("</tbody></table>\n</section>\n");
         body.push_str(&format!(
             "<section id=\"about\"><h2>About this review</h2>\n<p>{}</p>\n</section>\n",
-            esc(ABOUT)
+            rich(ABOUT)
         ));
         body.push_str("</article>\n");
     }
     for u in &all.unreviewed {
-        body.push_str(&format!("<article class=\"review\"><h1>Not reviewed: <code>{}</code></h1>\n<p>msklint could not read this file as a pathway, so nothing in it was reviewed:</p>\n<ul>\n", esc(&u.path)));
+        body.push_str(&format!("<article class=\"review\"><h1>Not reviewed: <code>{}</code></h1>\n<p>{UNREADABLE}</p>\n<ul>\n", esc(&u.path)));
         for p in &u.problems {
             body.push_str(&format!(
                 "<li><code>{}</code> {}: {}</li>\n",
@@ -182,8 +187,6 @@ pub fn rich(s: &str) -> String {
 pub fn esc(s: &str) -> String {
     crate::escape::xml(s)
 }
-
-const ABOUT: &str = "msklint checks a pathway written in its plain-text pathway language against rules drawn from published guidance: the ARMA key messages for MSK service improvement (2023), the ARMA core offer maturity matrix (2019), the supported self-management toolkit, the principles for restoring MSK services (2020) and a community MSK partnership's case for change (2022). It can only see what the pathway file says: a service that exists but is not written into the pathway will be reported as missing, and the maturity levels claim no more than the file evidences.";
 
 const CSS: &str = r#"
 :root { --ink: #1d2a33; --muted: #5b6b75; --rule: #d4dbe0; --error: #b3261e; --warning: #9a6700; --info: #2d5f8b; }

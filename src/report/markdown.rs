@@ -1,15 +1,17 @@
 //! The consultation response as Markdown: renders on GitHub (the diagram is
 //! Mermaid) and pastes into a word processor.
 
-use super::{counts, level_text, section, Item, Reviews};
+use super::{
+    counts, level_text, section, Item, Reviews, ABOUT, EDIT_FIRST, NO_CONCERNS, OUTLINES,
+    UNREADABLE,
+};
 
 pub fn render(all: &Reviews) -> String {
     let mut out = String::new();
     for r in &all.reviews {
         out.push_str(&format!("# Consultation response: {}\n\n", r.pathway));
         out.push_str(&format!(
-            "*Draft prepared with msklint {} from `{}`. Read it through and edit it before sending: \
-             the questions are starting points, not conclusions.*\n\n",
+            "*Draft prepared with msklint {} from `{}`. {EDIT_FIRST}*\n\n",
             env!("CARGO_PKG_VERSION"),
             r.path
         ));
@@ -40,9 +42,7 @@ pub fn render(all: &Reviews) -> String {
             ));
         }
         out.push_str("\n## The pathway as drawn\n\n");
-        out.push_str(
-            "Services with findings are outlined in red (errors) or amber (warnings).\n\n",
-        );
+        out.push_str(&format!("{OUTLINES}\n\n"));
         out.push_str(&format!("```mermaid\n{}```\n\n", r.mermaid));
         out.push_str("## Questions for the pathway's authors\n\n");
         let mut n = 0;
@@ -53,7 +53,7 @@ pub fn render(all: &Reviews) -> String {
                 section(theme)
             ));
             if items.is_empty() {
-                out.push_str("No concerns found under this theme.\n\n");
+                out.push_str(&format!("{NO_CONCERNS}\n\n"));
             }
             for item in items {
                 n += 1;
@@ -78,10 +78,10 @@ pub fn render(all: &Reviews) -> String {
             ));
         }
         out.push('\n');
-        out.push_str(ABOUT);
+        out.push_str(&format!("## About this review\n\n{ABOUT}\n\n"));
     }
     for u in &all.unreviewed {
-        out.push_str(&format!("# Not reviewed: `{}`\n\nmsklint could not read this file as a pathway, so nothing in it was reviewed:\n\n", u.path));
+        out.push_str(&format!("# Not reviewed: `{}`\n\n{UNREADABLE}\n\n", u.path));
         for p in &u.problems {
             out.push_str(&format!("- `{}` {}: {}\n", p.location, p.rule, p.message));
         }
@@ -120,12 +120,3 @@ pub fn capitalise(s: &str) -> String {
     c.next()
         .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
-
-const ABOUT: &str = "## About this review\n\n\
-msklint checks a pathway written in its plain-text pathway language against rules drawn from \
-published guidance: the ARMA key messages for MSK service improvement (2023), the ARMA core offer \
-maturity matrix (2019), the supported self-management toolkit, the principles for restoring MSK \
-services (2020) and a community MSK partnership's case for change (2022). It can only see what the \
-pathway file says: a service that exists but is not written into the pathway will be reported as \
-missing, and the maturity levels claim no more than the file evidences. `msklint explain RULE` gives \
-the reasoning behind each finding.\n\n";

@@ -14,6 +14,22 @@ use crate::rules::model::THEMES;
 use crate::score::{self, Scorecard};
 use crate::{diagram, parser};
 
+// Wording both renderers share, so the Markdown and HTML say the same.
+pub const EDIT_FIRST: &str =
+    "Read it through and edit it before sending: the questions are starting points, not conclusions.";
+pub const OUTLINES: &str =
+    "Services with findings are outlined in red (errors) or amber (warnings).";
+pub const NO_CONCERNS: &str = "No concerns found under this theme.";
+pub const UNREADABLE: &str =
+    "msklint could not read this file as a pathway, so nothing in it was reviewed:";
+pub const ABOUT: &str = "msklint checks a pathway written in its plain-text pathway language \
+against rules drawn from published guidance: the ARMA key messages for MSK service improvement \
+(2023), the ARMA core offer maturity matrix (2019), the supported self-management toolkit, the \
+principles for restoring MSK services (2020) and a community MSK partnership's case for change \
+(2022). It can only see what the pathway file says: a service that exists but is not written into \
+the pathway will be reported as missing, and the maturity levels claim no more than the file \
+evidences. `msklint explain RULE` gives the reasoning behind each finding.";
+
 /// ARMA key messages 2023 section number of each theme.
 pub fn section(theme: &str) -> usize {
     THEMES.iter().position(|t| *t == theme).map_or(0, |i| i + 1)
