@@ -110,7 +110,7 @@ impl Linter {
     }
 
     pub fn check_text(&self, name: &str, text: String) -> FileReport {
-        self.check_with(name, text, &self.base.clone())
+        self.check_with(name, text, &self.base)
     }
 
     fn check_with(&self, name: &str, mut text: String, policy: &Policy) -> FileReport {
@@ -163,16 +163,7 @@ impl Linter {
             }
             None => true,
         });
-        let names: Vec<&str> = self.rules.names().collect();
-        let known = |n: &str| self.rules.find(n).is_some_and(|r| r.rule.name == n);
-        let enabled = |n: &str| !matches!(level(n), Some(None));
-        let code_of = |c: &str| {
-            self.rules
-                .find(c)
-                .filter(|r| r.rule.name != c)
-                .map(|r| r.rule.name.clone())
-        };
-        suppress::apply(source, diagnostics, &known, &enabled, &code_of, &names);
+        suppress::apply(source, diagnostics, &self.rules, policy);
         diagnostics.retain_mut(|d| {
             if d.rule == suppress::UNUSED || d.rule == suppress::WITHOUT_REASON {
                 match level(&d.rule) {

@@ -7,7 +7,9 @@
 //! (`suppression-without-reason`), and so is one that silences nothing
 //! (`unused-suppression`).
 
+use crate::config::Policy;
 use crate::diagnostic::{suggest, Diagnostic, Severity};
+use crate::rules::load::RuleSet;
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -135,17 +137,19 @@ fn parse(rest: &str, at: usize) -> Option<AllowList> {
     Some((rules, reason.filter(|r| !r.is_empty())))
 }
 
-/// Drops suppressed findings and adds the suppression findings. `known`
-/// says whether a rule name exists; `enabled` whether it is on for this
-/// file (suppressing a rule that is off is not "unused").
-pub fn apply(
-    source: &SourceFile,
-    diags: &mut Vec<Diagnostic>,
-    known: &dyn Fn(&str) -> bool,
-    enabled: &dyn Fn(&str) -> bool,
-    code_of: &dyn Fn(&str) -> Option<String>,
-    all_names: &[&str],
-) {
+/// Drops suppressed findings and adds the suppression findings. A
+/// suppression of a rule that is off for this file (per `policy`) is not
+/// "unused": the rule may be on elsewhere.
+pub fn apply(source: &SourceFile, diags: &mut Vec<Diagnostic>, rules: &RuleSet, policy: &Policy) {
+    let known = |name: &str| rules.find(name).is_some_and(|r| r.rule.name == name);
+    let enabled = |name: &str| !matches!(policy.severity.get(name), Some(None));
+    // `find` also matches codes: a code here is a name written wrongly.
+    let code_of = |name: &str| {
+        rules
+            .find(name)
+            .filter(|r| r.rule.name != name)
+            .map(|r| r.rule.name.clone())
+    };
     let (suppressions, malformed) = scan(source);
     if suppressions.is_empty() && malformed.is_empty() {
         return;
@@ -207,7 +211,7 @@ pub fn apply(
                     Some(rule) => {
                         format!(" `{name}` is the code of `{rule}`; suppressions use rule names.")
                     }
-                    None => suggest(name, all_names.iter().copied())
+                    None => suggest(name, rules.names())
                         .map_or(String::new(), |n| format!(" Did you mean `{n}`?")),
                 };
                 diags.push(
