@@ -25,6 +25,17 @@ impl Outcome {
         }
     }
 
+    /// Adds each piece of evidence given (an `Option` adds one or none).
+    pub(super) fn because_all<S: Into<String>>(
+        mut self,
+        texts: impl IntoIterator<Item = S>,
+    ) -> Self {
+        for text in texts {
+            self = self.because(text);
+        }
+        self
+    }
+
     pub(super) fn because(mut self, text: impl Into<String>) -> Self {
         self.evidence.push(text.into());
         self

@@ -132,9 +132,7 @@ pub(super) fn community_prevention(f: &Facts<'_, '_>) -> Outcome {
             "No route reaches a preventive service (kind `prevention`, or offering `exercise`, \
              `falls_prevention`, `weight_management` or `smoking_cessation`).",
         );
-        if let Some(s) = f.stranded(PREVENTIVE) {
-            o = o.because(s);
-        }
+        o = o.because_all(f.stranded(PREVENTIVE));
         return o.raising(
             "Level 2: route people to community prevention such as an exercise programme \
              (for example ESCAPE-pain) from the services that see them.",

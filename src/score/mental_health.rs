@@ -11,9 +11,7 @@ pub(super) fn pain_services(f: &Facts<'_, '_>) -> Outcome {
     if pain.is_empty() {
         let mut o = Outcome::level(0)
             .because("No route reaches pain support (kind `pain`, or offering `pain_management`).");
-        if let Some(s) = f.stranded(PAIN) {
-            o = o.because(s);
-        }
+        o = o.because_all(f.stranded(PAIN));
         return o
             .raising("Level 1: route people with persistent pain to a pain service.")
             .raising(
@@ -105,12 +103,8 @@ pub(super) fn iapt(f: &Facts<'_, '_>) -> Outcome {
             "No route reaches talking therapies or mental health support (kind \
              `mental_health`, or offering `talking_therapies`).",
         );
-        if let Some(s) = f.stranded(MENTAL) {
-            o = o.because(s);
-        }
-        for d in f.of_rule("missing-mental-health") {
-            o = o.because(quote(d));
-        }
+        o = o.because_all(f.stranded(MENTAL));
+        o = o.because_all(f.of_rule("missing-mental-health").into_iter().map(quote));
         return o
             .raising(
                 "Level 2: route people to an NHS Talking Therapies service (kind `mental_health` \
@@ -215,9 +209,7 @@ pub(super) fn integrated_mental_health(f: &Facts<'_, '_>) -> Outcome {
     if mh.is_empty() {
         let mut o =
             Outcome::level(0).because("No route reaches mental health support of any kind.");
-        if let Some(s) = f.stranded(MENTAL) {
-            o = o.because(s);
-        }
+        o = o.because_all(f.stranded(MENTAL));
         return o
             .raising("Level 1: add a route to a mental health service.")
             .raising(
@@ -244,9 +236,7 @@ pub(super) fn integrated_mental_health(f: &Facts<'_, '_>) -> Outcome {
                  directly; referral goes through an entry such as the GP.",
             f.list(&mh)
         ));
-        for d in f.of_rule("gp-only-referral") {
-            o = o.because(quote(d));
-        }
+        o = o.because_all(f.of_rule("gp-only-referral").into_iter().map(quote));
         return o
             .because(
                 "Level 2 differs from level 1 only in waiting times, which the pathway does \
@@ -269,9 +259,7 @@ pub(super) fn integrated_mental_health(f: &Facts<'_, '_>) -> Outcome {
         "MSK services route straight to separate mental health support: {}.",
         routes.join(", ")
     ));
-    for d in f.of_rule("gp-only-referral") {
-        o = o.because(quote(d));
-    }
+    o = o.because_all(f.of_rule("gp-only-referral").into_iter().map(quote));
     o.raising(
         "Level 4: psychology inside an MSK team (for example rheumatology or the pain service), \
          shown by `talking_therapies` in that service's offers.",

@@ -12,12 +12,12 @@ pub(super) fn social_prescribing(f: &Facts<'_, '_>) -> Outcome {
         let mut o = Outcome::level(0).because(
             "No route reaches social prescribing (kind `social_prescribing`, or offering it).",
         );
-        if let Some(s) = f.stranded(SOCIAL) {
-            o = o.because(s);
-        }
-        for d in f.of_rule("missing-social-prescribing") {
-            o = o.because(quote(d));
-        }
+        o = o.because_all(f.stranded(SOCIAL));
+        o = o.because_all(
+            f.of_rule("missing-social-prescribing")
+                .into_iter()
+                .map(quote),
+        );
         return o
             .raising("Level 1: route people to a social prescribing link worker.")
             .raising(
@@ -100,12 +100,8 @@ pub(super) fn self_management(f: &Facts<'_, '_>) -> Outcome {
              `health_coaching`, or offering `self_management`, `health_coaching` or \
              `education`).",
         );
-        if let Some(s) = f.stranded(SELF_MANAGEMENT) {
-            o = o.because(s);
-        }
-        for d in f.of_rule("missing-self-management") {
-            o = o.because(quote(d));
-        }
+        o = o.because_all(f.stranded(SELF_MANAGEMENT));
+        o = o.because_all(f.of_rule("missing-self-management").into_iter().map(quote));
         o.raising(
             "Level 2: route people to a self-management, health coaching or education service.",
         )
@@ -184,12 +180,12 @@ pub(super) fn shared_decision_making(f: &Facts<'_, '_>) -> Outcome {
     if sdm.is_empty() {
         let mut o =
             Outcome::level(0).because("No service on the pathway offers `shared_decision_making`.");
-        if let Some(s) = f.stranded(SDM) {
-            o = o.because(s);
-        }
-        for d in f.of_rule("missing-shared-decision-making") {
-            o = o.because(quote(d));
-        }
+        o = o.because_all(f.stranded(SDM));
+        o = o.because_all(
+            f.of_rule("missing-shared-decision-making")
+                .into_iter()
+                .map(quote),
+        );
         return o
             .raising("Level 2: offer `shared_decision_making` at the services that assess people.")
             .raising(
@@ -235,9 +231,11 @@ pub(super) fn shared_decision_making(f: &Facts<'_, '_>) -> Outcome {
             "{} can be reached without passing it.",
             f.ids(&open)
         ));
-        for d in f.of_rule("missing-shared-decision-making") {
-            o = o.because(quote(d));
-        }
+        o = o.because_all(
+            f.of_rule("missing-shared-decision-making")
+                .into_iter()
+                .map(quote),
+        );
         o = o.raising(format!(
             "Level 3: make every route to {} pass a service offering `shared_decision_making`.",
             f.ids(&open)

@@ -15,9 +15,7 @@ pub(super) fn falls_prevention(f: &Facts<'_, '_>) -> Outcome {
                  service offering `falls_prevention`.",
                 f.condition_text()
             ));
-            if let Some(s) = f.stranded(&["falls_prevention"]) {
-                o = o.because(s);
-            }
+            o = o.because_all(f.stranded(&["falls_prevention"]));
             return o.raising(
                 "Level 1: route people to a strength and balance or falls prevention service.",
             );
@@ -64,9 +62,7 @@ pub(super) fn obesity(f: &Facts<'_, '_>) -> Outcome {
             "The pathway routes to no weight-management service; the matrix scores the tiered \
              weight-management system as a whole, which lies outside the pathway.",
         );
-        if let Some(s) = f.stranded(&["weight_management"]) {
-            o = o.because(s);
-        }
+        o = o.because_all(f.stranded(&["weight_management"]));
         return o.raising(
             "Scored when the pathway offers `weight_management`; levels above 1 also need \
              evidence about which tiers exist and who can use them.",
@@ -118,12 +114,8 @@ pub(super) fn fracture_liaison(f: &Facts<'_, '_>) -> Outcome {
              (kind `fracture_liaison`).",
             f.condition_text()
         ));
-        if let Some(s) = f.stranded(FLS) {
-            o = o.because(s);
-        }
-        for d in f.of_rule("missing-fracture-liaison") {
-            o = o.because(quote(d));
-        }
+        o = o.because_all(f.stranded(FLS));
+        o = o.because_all(f.of_rule("missing-fracture-liaison").into_iter().map(quote));
         return o
             .raising("Level 2: route people seen with a fracture to a fracture liaison service.");
     }

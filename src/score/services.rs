@@ -78,12 +78,8 @@ pub(super) fn rehabilitation(f: &Facts<'_, '_>) -> Outcome {
     if rehab.is_empty() && linked.is_empty() {
         let mut o = Outcome::level(0)
             .because("No route reaches a rehabilitation service (kind `rehabilitation`).");
-        if let Some(s) = f.stranded(REHAB) {
-            o = o.because(s);
-        }
-        for d in f.of_rule("missing-rehabilitation") {
-            o = o.because(quote(d));
-        }
+        o = o.because_all(f.stranded(REHAB));
+        o = o.because_all(f.of_rule("missing-rehabilitation").into_iter().map(quote));
         return o.raising(format!(
             "Level 2: route {} on to a community rehabilitation service.",
             f.ids(&surgical)
@@ -104,9 +100,7 @@ pub(super) fn rehabilitation(f: &Facts<'_, '_>) -> Outcome {
             f.ids(&declared_rehab),
             f.ids(&unlinked)
         ));
-        for d in f.of_rule("missing-rehabilitation") {
-            o = o.because(quote(d));
-        }
+        o = o.because_all(f.of_rule("missing-rehabilitation").into_iter().map(quote));
         o = o.raising(format!(
             "Level 2: route {} on to rehabilitation.",
             f.ids(&unlinked)
@@ -388,9 +382,11 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
             f.ids(&open)
         ));
     }
-    for d in f.of_rule("missing-shared-decision-making") {
-        o = o.because(quote(d));
-    }
+    o = o.because_all(
+        f.of_rule("missing-shared-decision-making")
+            .into_iter()
+            .map(quote),
+    );
     for rule in OTHER_ACCESS {
         for d in f.of_rule(rule) {
             if f.subject_nodes(d).into_iter().any(upstream) {
@@ -469,9 +465,7 @@ pub(super) fn community_exercise(f: &Facts<'_, '_>) -> Outcome {
     if found.is_empty() {
         let mut o =
             Outcome::level(0).because("No route reaches a community service offering `exercise`.");
-        if let Some(s) = f.stranded(&["exercise"]) {
-            o = o.because(s);
-        }
+        o = o.because_all(f.stranded(&["exercise"]));
         return o.raising(
             "Level 1: route people to a community exercise programme (for example ESCAPE-pain \
              or an exercise-based back pain service).",
