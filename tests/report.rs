@@ -148,6 +148,44 @@ fn graph_command_draws_each_format() {
 }
 
 #[test]
+fn graph_pathway_option_picks_one_of_several() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = "pathway \"Back pain\" {\n  entry gp: \"GP\" { kind: gp }\n  exit home: \"Home\"\n  gp -> home\n}\n\
+               pathway \"Neck pain\" {\n  entry self: \"Self-referral\" { kind: self_referral }\n  exit done: \"Done\"\n  self -> done\n}\n";
+    std::fs::write(dir.path().join("two.pathway"), two).unwrap();
+    let all = msklint(&["graph", "two.pathway", "--format", "svg"], dir.path());
+    assert_eq!(all.status.code(), Some(2), "an SVG holds one pathway");
+    let neck = msklint(
+        &[
+            "graph",
+            "two.pathway",
+            "--format",
+            "svg",
+            "--pathway",
+            "Neck pain",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        neck.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&neck.stderr)
+    );
+    let svg = String::from_utf8(neck.stdout).unwrap();
+    assert!(
+        svg.contains("Self-referral") && !svg.contains("GP"),
+        "only the chosen pathway is drawn"
+    );
+    let none = msklint(
+        &["graph", "two.pathway", "--pathway", "Knee pain"],
+        dir.path(),
+    );
+    assert_eq!(none.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("is called `Knee pain`"));
+}
+
+#[test]
 fn score_command_prints_markdown_and_json() {
     let md = stdout(&["score", EXAMPLE]);
     assert!(md.contains("| Joint replacement surgery"));
