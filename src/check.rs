@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 use crate::config::{Config, Policy};
 use crate::diagnostic::Diagnostic;
 use crate::graph::PathwayGraph;
+use crate::prose::sentences;
+use crate::prose::DocumentKind;
 use crate::rules::engine;
 use crate::rules::load::RuleSet;
 use crate::source::SourceFile;
@@ -31,6 +33,8 @@ pub struct Linter {
 #[derive(Debug)]
 pub struct FileReport {
     pub source: Arc<SourceFile>,
+    /// A pathway or a prose policy document (by the file's extension).
+    pub kind: DocumentKind,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -85,8 +89,9 @@ impl Linter {
         )
     }
 
-    /// Checks a file's raw bytes. Never fails: undecodable input becomes an
-    /// `invalid-encoding` finding.
+    /// Checks a file's raw bytes, as a pathway or a prose document by the
+    /// name's extension ([`DocumentKind::of`]). Never fails: undecodable
+    /// input becomes an `invalid-encoding` finding.
     pub fn check_bytes(&self, name: &str, bytes: Vec<u8>) -> FileReport {
         self.check_file(name, None, bytes)
     }
@@ -94,32 +99,80 @@ impl Linter {
     /// Like [`Linter::check_bytes`], with the file's path for per-path
     /// overrides.
     pub fn check_file(&self, name: &str, path: Option<&Path>, bytes: Vec<u8>) -> FileReport {
-        match decode(bytes) {
-            Ok(text) => self.check_with(name, text, &self.policy_for(path)),
+        let kind = DocumentKind::of(name);
+        let policy = self.policy_for(path);
+        let decoded = if kind == DocumentKind::Docx {
+            crate::prose::docx::text(&bytes).map_err(|why| unreadable_docx(&why))
+        } else {
+            decode(bytes)
+        };
+        match decoded {
+            Ok(text) => self.check_with(name, kind, text, &policy),
             Err(bad) => {
                 let (shown, diag) = *bad;
                 let source = SourceFile::new(name, shown);
                 let mut diagnostics = vec![diag];
-                self.finish(&source, &mut diagnostics, &self.policy_for(path));
+                self.finish(&source, kind, &mut diagnostics, &policy);
                 FileReport {
                     source: Arc::new(source),
+                    kind,
                     diagnostics,
                 }
             }
         }
     }
 
+    /// Checks text already in memory; `name`'s extension picks pathway or
+    /// prose as in [`Linter::check_bytes`].
     pub fn check_text(&self, name: &str, text: String) -> FileReport {
-        self.check_with(name, text, &self.base)
+        self.check_with(name, DocumentKind::of(name), text, &self.base)
     }
 
-    fn check_with(&self, name: &str, mut text: String, policy: &Policy) -> FileReport {
+    fn check_with(
+        &self,
+        name: &str,
+        kind: DocumentKind,
+        mut text: String,
+        policy: &Policy,
+    ) -> FileReport {
         // Editors hide a byte-order mark; drop it so line-1 columns agree.
         if text.starts_with('\u{FEFF}') {
             text.drain(..'\u{FEFF}'.len_utf8());
         }
         let source = SourceFile::new(name, text);
         let mut diagnostics = Vec::new();
+        if kind.is_prose() {
+            self.check_prose(&source, policy, &mut diagnostics);
+        } else {
+            self.check_pathway(&source, policy, &mut diagnostics);
+        }
+        self.finish(&source, kind, &mut diagnostics, policy);
+        FileReport {
+            source: Arc::new(source),
+            kind,
+            diagnostics,
+        }
+    }
+
+    fn check_prose(&self, source: &SourceFile, policy: &Policy, diagnostics: &mut Vec<Diagnostic>) {
+        let found = sentences::split(&source.text);
+        if found.is_empty() {
+            diagnostics.push(
+                Diagnostic::warning("empty-file", Span::new(0, 0), "this document has no text")
+                    .with_label("nothing to check")
+                    .with_help("check the file is the policy you meant; a PDF needs converting to text first (see the README)"),
+            );
+            return;
+        }
+        crate::rules::prose::run(&policy.active, &source.text, &found, diagnostics);
+    }
+
+    fn check_pathway(
+        &self,
+        source: &SourceFile,
+        policy: &Policy,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         let parsed = parser::parse(&source.text);
         diagnostics.extend(parsed.diagnostics);
         if let Some(file) = &parsed.file {
@@ -135,21 +188,22 @@ impl Linter {
                 );
             }
             for pathway in &file.pathways {
-                validate::validate(pathway, &self.vocabulary, &mut diagnostics);
-                let graph = PathwayGraph::build(pathway, &mut diagnostics);
-                engine::run(&policy.active, &graph, &source, &mut diagnostics);
+                validate::validate(pathway, &self.vocabulary, diagnostics);
+                let graph = PathwayGraph::build(pathway, diagnostics);
+                engine::run(&policy.active, &graph, source, diagnostics);
             }
-        }
-        self.finish(&source, &mut diagnostics, policy);
-        FileReport {
-            source: Arc::new(source),
-            diagnostics,
         }
     }
 
     /// Applies configured severities (dropping rules that are off), inline
     /// suppressions, rule codes, and the final order.
-    fn finish(&self, source: &SourceFile, diagnostics: &mut Vec<Diagnostic>, policy: &Policy) {
+    fn finish(
+        &self,
+        source: &SourceFile,
+        kind: DocumentKind,
+        diagnostics: &mut Vec<Diagnostic>,
+        policy: &Policy,
+    ) {
         let level = |name: &str| policy.severity.get(name).copied();
         diagnostics.retain_mut(|d| match level(&d.rule) {
             Some(None) => false,
@@ -163,7 +217,12 @@ impl Linter {
             }
             None => true,
         });
-        suppress::apply(source, diagnostics, &self.rules, policy);
+        let style = if kind.is_prose() {
+            suppress::CommentStyle::Html
+        } else {
+            suppress::CommentStyle::Hash
+        };
+        suppress::apply(source, style, diagnostics, &self.rules, policy);
         diagnostics.retain_mut(|d| {
             if d.rule == suppress::UNUSED || d.rule == suppress::WITHOUT_REASON {
                 match level(&d.rule) {
@@ -198,6 +257,21 @@ pub fn sort(diags: &mut [Diagnostic]) {
             &b.message,
         ))
     });
+}
+
+/// A Word document that cannot be read: an `invalid-encoding` finding on
+/// an empty stand-in text.
+fn unreadable_docx(why: &str) -> Box<(String, Diagnostic)> {
+    let diag = Diagnostic::error(
+        "invalid-encoding",
+        Span::new(0, 0),
+        format!("cannot check this file: {why}"),
+    )
+    .with_label("unreadable document")
+    .with_help(
+        "save it again from Word as a .docx, or export it as plain text (.txt) and check that",
+    );
+    Box::new((String::new(), diag))
 }
 
 /// UTF-8 text, or a printable stand-in plus the finding that explains why

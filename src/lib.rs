@@ -21,6 +21,7 @@ pub mod fingerprint;
 pub mod graph;
 pub mod output;
 pub mod parser;
+pub mod prose;
 pub mod report;
 pub mod rules;
 pub mod score;

@@ -1,4 +1,6 @@
-//! Inline suppressions: `# msklint: allow(rule, other) reason: "why"`.
+//! Inline suppressions: `# msklint: allow(rule, other) reason: "why"` in a
+//! pathway, `<!-- msklint: allow(rule) reason: "why" -->` in a Markdown or
+//! plain-text policy document.
 //!
 //! A trailing comment covers its own line; a comment alone on its line
 //! covers the line below it (further comment lines may stand between, so
@@ -32,7 +34,16 @@ pub struct Malformed {
     pub span: Span,
 }
 
-pub fn scan(source: &SourceFile) -> (Vec<Suppression>, Vec<Malformed>) {
+/// How a comment starts in the file being checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentStyle {
+    /// `# ...` to the end of the line (pathways).
+    Hash,
+    /// `<!-- ... -->` on one line (prose documents).
+    Html,
+}
+
+pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<Malformed>) {
     let text = &source.text;
     let mut found = Vec::new();
     let mut malformed = Vec::new();
@@ -41,7 +52,10 @@ pub fn scan(source: &SourceFile) -> (Vec<Suppression>, Vec<Malformed>) {
     for (index, raw_line) in text.split_inclusive('\n').enumerate() {
         let line_no = index + 1;
         let line = raw_line.trim_end_matches(['\n', '\r']);
-        let hash = comment_start(line);
+        let hash = match style {
+            CommentStyle::Hash => comment_start(line),
+            CommentStyle::Html => line.find("<!--"),
+        };
         let code_part = hash.map_or(line, |h| &line[..h]);
         let has_code = !code_part.trim().is_empty();
         if has_code {
@@ -54,10 +68,22 @@ pub fn scan(source: &SourceFile) -> (Vec<Suppression>, Vec<Malformed>) {
             pending.clear();
         }
         if let Some(h) = hash {
-            let comment = &line[h..];
-            let body = comment[1..].trim_start();
+            let (comment, marker) = match style {
+                CommentStyle::Hash => (&line[h..], 1),
+                CommentStyle::Html => {
+                    let body = &line[h..];
+                    (body.find("-->").map_or(body, |e| &body[..e]), 4)
+                }
+            };
+            let body = comment[marker..].trim_start();
             if let Some(rest) = body.strip_prefix("msklint:") {
-                let span = Span::new(offset + h, offset + line.len());
+                let span = match style {
+                    CommentStyle::Hash => Span::new(offset + h, offset + line.len()),
+                    CommentStyle::Html => {
+                        let end = line[h..].find("-->").map_or(line.len(), |e| h + e + 3);
+                        Span::new(offset + h, offset + end)
+                    }
+                };
                 let rest_at = offset + h + (comment.len() - rest.len());
                 match parse(rest, rest_at) {
                     Some((rules, reason)) => {
@@ -140,7 +166,13 @@ fn parse(rest: &str, at: usize) -> Option<AllowList> {
 /// Drops suppressed findings and adds the suppression findings. A
 /// suppression of a rule that is off for this file (per `policy`) is not
 /// "unused": the rule may be on elsewhere.
-pub fn apply(source: &SourceFile, diags: &mut Vec<Diagnostic>, rules: &RuleSet, policy: &Policy) {
+pub fn apply(
+    source: &SourceFile,
+    style: CommentStyle,
+    diags: &mut Vec<Diagnostic>,
+    rules: &RuleSet,
+    policy: &Policy,
+) {
     let known = |name: &str| rules.find(name).is_some_and(|r| r.rule.name == name);
     let enabled = |name: &str| !matches!(policy.severity.get(name), Some(None));
     // `find` also matches codes: a code here is a name written wrongly.
@@ -150,7 +182,7 @@ pub fn apply(source: &SourceFile, diags: &mut Vec<Diagnostic>, rules: &RuleSet, 
             .filter(|r| r.rule.name != name)
             .map(|r| r.rule.name.clone())
     };
-    let (suppressions, malformed) = scan(source);
+    let (suppressions, malformed) = scan(source, style);
     if suppressions.is_empty() && malformed.is_empty() {
         return;
     }
@@ -256,7 +288,7 @@ mod tests {
     fn trailing_and_standalone_comments_cover_the_right_lines() {
         let text = "pathway \"p\" {\n  # msklint: allow(dead-end, unreachable-node) reason: \"handled \\\" elsewhere\"\n  # plain comment\n  service a: \"A # not a comment\" # msklint: allow(dead-end)\n}\n";
         let src = SourceFile::new("t", text.to_string());
-        let (found, bad) = scan(&src);
+        let (found, bad) = scan(&src, CommentStyle::Hash);
         assert!(bad.is_empty());
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].target_line, 4);
@@ -280,7 +312,7 @@ mod tests {
             "t",
             "# msklint: allow(dead-end) reason: \"x\"\n\nservice\n".to_string(),
         );
-        let (found, _) = scan(&src);
+        let (found, _) = scan(&src, CommentStyle::Hash);
         assert_eq!(found[0].target_line, 1);
     }
 
@@ -290,7 +322,7 @@ mod tests {
             "t",
             "# msklint: alow(dead-end)\n# msklint: allow()\n".to_string(),
         );
-        let (found, bad) = scan(&src);
+        let (found, bad) = scan(&src, CommentStyle::Hash);
         assert!(found.is_empty());
         assert_eq!(bad.len(), 2);
     }

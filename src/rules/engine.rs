@@ -24,8 +24,10 @@ pub struct ActiveRule {
     pub severity: Severity,
     pub params: BTreeMap<String, serde_json::Value>,
     /// Help and sources as every finding shares them, made once.
-    help: std::sync::Arc<str>,
-    sources: std::sync::Arc<[String]>,
+    pub(crate) help: std::sync::Arc<str>,
+    pub(crate) sources: std::sync::Arc<[String]>,
+    /// Help for findings in prose documents, when the rule words it apart.
+    pub(crate) prose_help: Option<std::sync::Arc<str>>,
 }
 
 impl ActiveRule {
@@ -35,6 +37,11 @@ impl ActiveRule {
             params: rule.parameters.clone(),
             help: std::sync::Arc::from(paragraph(&rule.help)),
             sources: std::sync::Arc::from(rule.sources.clone()),
+            prose_help: rule
+                .prose
+                .as_ref()
+                .and_then(|p| p.help.as_deref())
+                .map(|h| std::sync::Arc::from(paragraph(h))),
             rule,
         }
     }

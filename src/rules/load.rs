@@ -52,7 +52,7 @@ impl RuleSet {
         let mut set = RuleSet::default();
         let mut errors = Vec::new();
         for (origin, text) in BUILTIN_RULES {
-            set.add_text(origin, text, vocab, &mut errors);
+            set.add_text(origin, text, vocab, &mut errors, false);
         }
         set.finish(errors)
     }
@@ -71,7 +71,7 @@ impl RuleSet {
         for file in files {
             let origin = file.display().to_string();
             match std::fs::read_to_string(&file) {
-                Ok(text) => self.add_text(&origin, &text, vocab, errors),
+                Ok(text) => self.add_text(&origin, &text, vocab, errors, true),
                 Err(e) => return Err(format!("{origin}: {}", crate::discover::io_message(&e))),
             }
         }
@@ -84,10 +84,26 @@ impl RuleSet {
         text: &str,
         vocab: &Vocabulary,
         errors: &mut Vec<LoadError>,
+        compile: bool,
     ) {
         let source = Arc::new(SourceFile::new(origin, text.to_string()));
         match parse_rule(&source, vocab) {
             Ok(rule) => {
+                // Built-in patterns are compiled on first use (a test holds
+                // them to compiling); a user's are compiled now, so a
+                // pattern too large to build is reported at load.
+                if let Some(prose) = rule.prose.as_ref().filter(|_| compile) {
+                    let all = prose.all.iter().chain(&prose.unless).chain(&prose.missing);
+                    if let Some(why) = all.filter_map(|p| p.compile().err()).next() {
+                        errors.push(LoadError::new(
+                            &source,
+                            key_span(text, "prose"),
+                            "invalid-rule",
+                            why,
+                        ));
+                        return;
+                    }
+                }
                 let clash = self
                     .rules
                     .iter()
@@ -218,6 +234,22 @@ pub fn parse_rule(source: &Arc<SourceFile>, vocab: &Vocabulary) -> Result<Rule, 
             "invalid-rule",
             "a rule must name at least one source it rests on",
         ));
+    }
+    if let Some(prose) = &rule.prose {
+        let problem = match (prose.all.is_empty(), prose.missing.is_empty()) {
+            (true, true) => Some("a prose check needs `all` (patterns one sentence must match) or `missing` (patterns a document must mention)"),
+            (false, false) => Some("a prose check takes `all` or `missing`, not both: write two rules"),
+            (true, false) if !prose.unless.is_empty() => Some("`unless` applies to `all`; a `missing` check has no sentence for it to cancel"),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            return Err(LoadError::new(
+                source,
+                key_span(text, "prose"),
+                "invalid-rule",
+                problem,
+            ));
+        }
     }
     let known = |w: &str| contains(&vocab.kinds, w) || contains(&vocab.offers, w);
     let mut words = Vec::new();

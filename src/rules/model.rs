@@ -47,6 +47,10 @@ pub struct Rule {
     /// Parameters a user may change in msklint.yaml, with their defaults.
     #[serde(default)]
     pub parameters: std::collections::BTreeMap<String, serde_json::Value>,
+    /// The same fault as it reads in a policy document written in prose
+    /// (docs/prose.md).
+    #[serde(default)]
+    pub prose: Option<ProseCheck>,
 }
 
 /// The six themes of the ARMA key messages for MSK service improvement
@@ -257,4 +261,172 @@ pub struct ConditionCheck {
     #[serde(rename = "in")]
     pub conditions: Vec<String>,
     pub check: Box<Check>,
+}
+
+/// A check on policy documents written in prose. Either sentence-level
+/// (`all`, with `unless`): a sentence in which every `all` pattern matches
+/// and no `unless` pattern does; or document-level (`missing`): a document
+/// in which none of the patterns matches anywhere.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ProseCheck {
+    /// The first is the subject and must match in the sentence itself; the
+    /// rest may also match in the line a list hangs from (its lead-in).
+    #[serde(default)]
+    pub all: Vec<Pattern>,
+    #[serde(default)]
+    pub unless: Vec<Pattern>,
+    #[serde(default)]
+    pub missing: Vec<Pattern>,
+    /// Finding message; `{sentence}` is the quoted sentence. Defaults to
+    /// the rule's summary.
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub label: Option<String>,
+    /// How to fix it in a policy's wording; defaults to the rule's `help`.
+    #[serde(default)]
+    pub help: Option<String>,
+    /// The reviewer's question for prose findings (the rule's `question`
+    /// speaks of pathway nodes).
+    #[serde(default)]
+    pub question: Option<String>,
+    /// Example wording: `fail` must fire and `pass` must not (a test holds
+    /// every rule to its examples).
+    #[serde(default)]
+    pub examples: Option<Examples>,
+}
+
+impl ProseCheck {
+    pub fn is_document_level(&self) -> bool {
+        !self.missing.is_empty()
+    }
+}
+
+/// A case-insensitive regular expression, written as one string or as a
+/// list of alternatives. The `regex` crate matches in linear time, so no
+/// pattern can make a check hang; the size limit stops one from eating
+/// memory when compiled.
+///
+/// Classes are ASCII (`\w`, `\b`, `[^.]` mean what they do in English
+/// text): Unicode-aware classes made the rule set ten times slower to
+/// compile. Non-ASCII literals such as `≥` or `’` still match, written
+/// outside brackets (`(≥|>)`). Loading checks the syntax; the automaton is
+/// built the first time a prose document needs it, so runs that check only
+/// pathways never pay for it (user rule files are compiled at load, see
+/// `load.rs`, so their errors still surface then).
+#[derive(Debug)]
+pub struct Pattern {
+    pub source: String,
+    compiled: std::sync::OnceLock<Option<regex::bytes::Regex>>,
+}
+
+impl Clone for Pattern {
+    fn clone(&self) -> Self {
+        Pattern {
+            source: self.source.clone(),
+            compiled: self.compiled.clone(),
+        }
+    }
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+impl Pattern {
+    /// Checks the syntax only.
+    pub fn new(source: &str) -> Result<Pattern, String> {
+        regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .case_insensitive(true)
+            .nest_limit(64)
+            .build()
+            .parse(source)
+            .map_err(|e| format!("invalid pattern `{source}`: {e}"))?;
+        Ok(Pattern {
+            source: source.to_string(),
+            compiled: std::sync::OnceLock::new(),
+        })
+    }
+
+    fn build(&self) -> Result<regex::bytes::Regex, String> {
+        regex::bytes::RegexBuilder::new(&self.source)
+            .unicode(false)
+            .case_insensitive(true)
+            .size_limit(1 << 20)
+            .dfa_size_limit(1 << 20)
+            .nest_limit(64)
+            .build()
+            .map_err(|e| match e {
+                regex::Error::CompiledTooBig(_) => format!(
+                    "pattern `{}` is too large (compiled size over 1 MB)",
+                    self.source
+                ),
+                other => format!("invalid pattern `{}`: {other}", self.source),
+            })
+    }
+
+    /// Builds the automaton now, reporting why it cannot be.
+    pub fn compile(&self) -> Result<(), String> {
+        match self.compiled.get() {
+            Some(Some(_)) => Ok(()),
+            Some(None) => self.build().map(|_| ()),
+            None => {
+                let built = self.build();
+                let ok = built.as_ref().map(|_| ()).map_err(Clone::clone);
+                let _ = self.compiled.set(built.ok());
+                ok
+            }
+        }
+    }
+
+    /// Start offsets of the pattern's matches in `text`.
+    pub fn find_iter<'t>(&self, text: &'t str) -> impl Iterator<Item = usize> + 't {
+        let regex = self.compiled.get_or_init(|| self.build().ok()).clone();
+        regex
+            .map(|r| {
+                r.find_iter(text.as_bytes())
+                    .map(|m| m.start())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+            .into_iter()
+    }
+
+    /// Whether the pattern matches anywhere in `text`. A pattern that cannot
+    /// be compiled matches nothing (built-in patterns are tested to compile;
+    /// user patterns are compiled when loaded).
+    pub fn is_match(&self, text: &str) -> bool {
+        self.compiled
+            .get_or_init(|| self.build().ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(text.as_bytes()))
+    }
+}
+
+impl<'de> Deserialize<'de> for Pattern {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            One(String),
+            Alternatives(Vec<String>),
+        }
+        let source = match Written::deserialize(d)? {
+            Written::One(s) => s,
+            Written::Alternatives(list) => list
+                .iter()
+                .map(|a| format!("(?:{a})"))
+                .collect::<Vec<_>>()
+                .join("|"),
+        };
+        if source.trim().is_empty() {
+            return Err(serde::de::Error::custom("a pattern must not be empty"));
+        }
+        Pattern::new(&source).map_err(serde::de::Error::custom)
+    }
 }

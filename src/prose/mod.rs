@@ -1,0 +1,42 @@
+//! Policy documents written in prose (Markdown, plain text, Word): which
+//! files are prose, and how their text divides into sentences that the
+//! rules' prose checks read (src/rules/prose.rs).
+
+pub mod docx;
+pub mod sentences;
+
+use std::path::Path;
+
+/// What a checked file holds, by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocumentKind {
+    Pathway,
+    Markdown,
+    Text,
+    Docx,
+}
+
+/// Extensions read as prose (lower case).
+pub const PROSE_EXTENSIONS: &[&str] = &["md", "markdown", "txt", "text", "docx"];
+
+impl DocumentKind {
+    /// `.md`/`.markdown`, `.txt`/`.text` and `.docx` are prose; anything
+    /// else (`.pathway`, or no extension at all) is read as a pathway.
+    pub fn of(name: &str) -> DocumentKind {
+        let ext = Path::new(name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("md" | "markdown") => DocumentKind::Markdown,
+            Some("txt" | "text") => DocumentKind::Text,
+            Some("docx") => DocumentKind::Docx,
+            _ => DocumentKind::Pathway,
+        }
+    }
+
+    pub fn is_prose(self) -> bool {
+        self != DocumentKind::Pathway
+    }
+}

@@ -1,0 +1,411 @@
+//! Splitting a prose document into sentences with exact byte spans.
+//!
+//! Policy documents are Markdown or plain text, hard-wrapped or not, full of
+//! headings, bullets, numbered criteria and tables. A sentence ends at `.`,
+//! `!` or `?` followed by a capital, digit or the end of its block; blocks end
+//! at blank lines, headings, list items and table rows. Abbreviations
+//! ("e.g.", "approx.", "Dr.") and decimals ("35.5") do not end a sentence.
+//! Semicolons and colons do not either, so an exception in the second half
+//! of a sentence ("...; smoking does not affect eligibility") stays with it.
+
+use crate::span::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    pub span: Span,
+    /// For a list item: the heading or the line ending in `:` that the list
+    /// hangs from ("Patients will only be listed if they meet all of:").
+    pub lead_in: Option<Span>,
+}
+
+/// Words that end with a full stop without ending the sentence. Tokens with
+/// an inner dot ("e.g", "i.e", "a.m") are treated the same way.
+const ABBREVIATIONS: &[&str] = &[
+    "approx", "apr", "aug", "ca", "cf", "dec", "dept", "dr", "esp", "est", "excl", "feb", "fig",
+    "hrs", "incl", "jan", "jul", "jun", "max", "min", "mins", "mr", "mrs", "ms", "mth", "mths",
+    "no", "nos", "nov", "oct", "p", "para", "pp", "prof", "ref", "sect", "sept", "st", "vs", "wk",
+    "wks", "yr", "yrs",
+];
+
+/// What the current block of lines is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Paragraph,
+    /// A list item at this indentation.
+    Item(usize),
+}
+
+struct Splitter<'t> {
+    text: &'t str,
+    out: Vec<Sentence>,
+    /// Start offset and kind of the block being gathered.
+    block: Option<(usize, Block)>,
+    block_end: usize,
+    /// Lead-ins in force: `None` indent for a heading or paragraph, the
+    /// item's indent for an item that ends with `:`.
+    leads: Vec<(Option<usize>, Span)>,
+}
+
+pub fn split(text: &str) -> Vec<Sentence> {
+    let mut s = Splitter {
+        text,
+        out: Vec::new(),
+        block: None,
+        block_end: 0,
+        leads: Vec::new(),
+    };
+    let mut fence: Option<&str> = None;
+    let mut in_comment = false;
+    let mut in_front_matter = false;
+    let mut offset = 0;
+    for (index, raw) in text.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let content_start = start + indent;
+        let content_end = start + line.trim_end().len();
+
+        if index == 0 && line.trim_end() == "---" {
+            in_front_matter = true;
+            continue;
+        }
+        if in_front_matter {
+            in_front_matter = !matches!(line.trim_end(), "---" | "...");
+            continue;
+        }
+        if let Some(marker) = fence {
+            if trimmed.starts_with(marker) {
+                fence = None;
+            }
+            continue;
+        }
+        if in_comment {
+            in_comment = !line.contains("-->");
+            continue;
+        }
+        if indent <= 3 && (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+            s.flush();
+            fence = Some(&trimmed[..3]);
+            continue;
+        }
+        if trimmed.starts_with("<!--") {
+            s.flush();
+            in_comment = !trimmed.contains("-->");
+            continue;
+        }
+        if trimmed.is_empty() {
+            s.flush();
+            continue;
+        }
+        if is_rule_line(trimmed) {
+            // `---` under a line makes it a heading; alone it is a rule.
+            if let Some((_, Block::Paragraph)) = s.block {
+                let heading = s.flush();
+                s.leads.clear();
+                if let Some(h) = heading {
+                    s.leads.push((None, h));
+                }
+            } else {
+                s.flush();
+            }
+            continue;
+        }
+        if let Some(body) = heading_text(trimmed) {
+            s.flush();
+            let at = content_start + (trimmed.len() - body.len());
+            let span = Span::new(at, at + body.trim_end().len());
+            s.leads.clear();
+            if !span.is_empty() {
+                s.out.push(Sentence {
+                    span,
+                    lead_in: None,
+                });
+                s.leads.push((None, span));
+            }
+            continue;
+        }
+        if trimmed.starts_with('|') {
+            s.flush();
+            if !is_table_separator(trimmed) {
+                s.push(Span::new(content_start, content_end), None);
+            }
+            continue;
+        }
+        if let Some(marker_len) = list_marker(trimmed) {
+            s.flush();
+            let body = &trimmed[marker_len..];
+            let at = content_start + marker_len + (body.len() - body.trim_start().len());
+            s.block = Some((at, Block::Item(indent)));
+            s.block_end = content_end;
+            continue;
+        }
+        match s.block {
+            // A wrapped line continues its block.
+            Some(_) => s.block_end = content_end,
+            None => {
+                s.block = Some((content_start, Block::Paragraph));
+                s.block_end = content_end;
+            }
+        }
+    }
+    s.flush();
+    s.out
+}
+
+impl Splitter<'_> {
+    /// Splits the gathered block into sentences; returns the span of the
+    /// block's last sentence.
+    fn flush(&mut self) -> Option<Span> {
+        let (start, kind) = self.block.take()?;
+        let end = self.block_end.max(start);
+        let lead_in = match kind {
+            Block::Item(indent) => {
+                while self
+                    .leads
+                    .last()
+                    .is_some_and(|(i, _)| i.is_some_and(|i| i >= indent))
+                {
+                    self.leads.pop();
+                }
+                self.leads.last().map(|(_, span)| *span)
+            }
+            Block::Paragraph => None,
+        };
+        let mut last = None;
+        for span in split_block(self.text, start, end) {
+            self.push(span, lead_in);
+            last = Some(span);
+        }
+        let last = last?;
+        let ends_with_colon = self.text[last.start..last.end]
+            .trim_end_matches(['*', '_'])
+            .ends_with(':');
+        match kind {
+            Block::Paragraph => {
+                self.leads.clear();
+                if ends_with_colon {
+                    self.leads.push((None, last));
+                }
+            }
+            Block::Item(indent) if ends_with_colon => self.leads.push((Some(indent), last)),
+            Block::Item(_) => {}
+        }
+        Some(last)
+    }
+
+    fn push(&mut self, span: Span, lead_in: Option<Span>) {
+        let text = &self.text[span.start..span.end];
+        if text.chars().any(char::is_alphanumeric) {
+            self.out.push(Sentence { span, lead_in });
+        }
+    }
+}
+
+/// The sentences of `text[start..end]`, trimmed.
+fn split_block(text: &str, start: usize, end: usize) -> Vec<Span> {
+    let block = &text[start..end];
+    let mut spans = Vec::new();
+    let mut from = 0;
+    let mut chars = block.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !matches!(c, '.' | '!' | '?' | '…') {
+            continue;
+        }
+        // Closing quotes, brackets and emphasis belong to the sentence.
+        let mut stop = i + c.len_utf8();
+        while let Some(&(j, d)) = chars.peek() {
+            if matches!(d, '"' | '\'' | '”' | '’' | ')' | ']' | '*' | '_') {
+                stop = j + d.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let rest = &block[stop..];
+        let next = rest.trim_start().chars().next();
+        let spaced = rest.starts_with(char::is_whitespace);
+        let ends = match next {
+            None => true,
+            Some(_) if !spaced => false,
+            Some(n) => !(n.is_lowercase() || c == '.' && is_abbreviation(&block[from..i], n)),
+        };
+        if ends {
+            spans.extend(trimmed(start + from, start + stop, text));
+            from = stop;
+        }
+    }
+    spans.extend(trimmed(start + from, end, text));
+    spans
+}
+
+/// Whether the word before a full stop is an abbreviation or an initial,
+/// given the character that follows.
+fn is_abbreviation(before: &str, next: char) -> bool {
+    let word: &str = before
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .next()
+        .unwrap_or("");
+    if word.is_empty() {
+        return false;
+    }
+    if word.contains('.') && !word.ends_with('.') {
+        return true; // e.g, i.e, a.m
+    }
+    let lower = word.to_lowercase();
+    if lower == "no" || lower == "nos" {
+        return next.is_ascii_digit(); // "no. 4", not "said no."
+    }
+    ABBREVIATIONS.contains(&lower.as_str())
+        || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+}
+
+fn trimmed(start: usize, end: usize, text: &str) -> Option<Span> {
+    let piece = &text[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let body = piece.trim();
+    (!body.is_empty()).then(|| Span::new(start + lead, start + lead + body.len()))
+}
+
+/// `# Title` → `Title` (ATX headings, one to six `#`).
+fn heading_text(line: &str) -> Option<&str> {
+    let hashes = line.chars().take_while(|&c| c == '#').count();
+    if !(1..=6).contains(&hashes) {
+        return None;
+    }
+    let rest = &line[hashes..];
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    Some(rest.trim_start().trim_end_matches(['#', ' ', '\t']))
+}
+
+/// The length of a list marker and its space: `- `, `* `, `+ `, `• `,
+/// `1. `, `2) `, `a) `, `(iv) `.
+fn list_marker(line: &str) -> Option<usize> {
+    let mut chars = line.char_indices();
+    let (_, first) = chars.next()?;
+    let after = if matches!(first, '-' | '*' | '+' | '•' | '◦' | '▪' | '‣' | '·' | '–') {
+        first.len_utf8()
+    } else if first.is_ascii_digit() {
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
+        if digits > 3 || !line[digits..].starts_with(['.', ')']) {
+            return None;
+        }
+        digits + 1
+    } else if first == '(' {
+        let close = line.find(')')?;
+        let inner = &line[1..close];
+        if inner.is_empty() || inner.len() > 4 || !inner.chars().all(char::is_alphanumeric) {
+            return None;
+        }
+        close + 1
+    } else if first.is_ascii_alphabetic() && line[1..].starts_with(')') {
+        2
+    } else {
+        return None;
+    };
+    let rest = &line[after..];
+    let space = rest.len() - rest.trim_start().len();
+    (space > 0 && !rest.trim().is_empty()).then_some(after + space)
+}
+
+/// `---`, `***`, `___`, `===` (three or more, spaces allowed).
+fn is_rule_line(line: &str) -> bool {
+    let line = line.trim_end();
+    let Some(first) = line.chars().next() else {
+        return false;
+    };
+    matches!(first, '-' | '*' | '_' | '=')
+        && line.chars().filter(|&c| c == first).count() >= 3
+        && line.chars().all(|c| c == first || c == ' ')
+}
+
+fn is_table_separator(line: &str) -> bool {
+    line.chars()
+        .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<&str> {
+        split(text)
+            .into_iter()
+            .map(|s| &text[s.span.start..s.span.end])
+            .collect()
+    }
+
+    #[test]
+    fn abbreviations_and_decimals_do_not_end_sentences() {
+        let text = "Patients with a BMI over 35.5 kg/m2, e.g. those listed by Dr. Shah, wait approx. six weeks. Support is offered.";
+        assert_eq!(
+            texts(text),
+            [
+                "Patients with a BMI over 35.5 kg/m2, e.g. those listed by Dr. Shah, wait approx. six weeks.",
+                "Support is offered."
+            ]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_join_and_blank_lines_split() {
+        let text = "Patients who do not\nattend twice will be\ndischarged.\n\nA new paragraph\nwithout a stop\n";
+        assert_eq!(
+            texts(text),
+            [
+                "Patients who do not\nattend twice will be\ndischarged.",
+                "A new paragraph\nwithout a stop"
+            ]
+        );
+    }
+
+    #[test]
+    fn headings_items_and_tables_stand_alone() {
+        let text = "# Hip policy\nPatients must meet all of:\n\n- BMI under 35\n  (measured at GP)\n2. Non-smoker for 8 weeks\n\n| Criterion | Value |\n|---|---|\n| BMI | < 35 |\n";
+        assert_eq!(
+            texts(text),
+            [
+                "Hip policy",
+                "Patients must meet all of:",
+                "BMI under 35\n  (measured at GP)",
+                "Non-smoker for 8 weeks",
+                "| Criterion | Value |",
+                "| BMI | < 35 |"
+            ]
+        );
+    }
+
+    #[test]
+    fn list_items_carry_their_lead_in() {
+        let text = "## Referral criteria\n- Age over 18\n\nOnly listed if they meet:\n- BMI under 35\n  * measured twice:\n    - at the GP\n- Non-smoker\n\nA paragraph.\n- Free item\n";
+        let found = split(text);
+        let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start..s.end]);
+        let item = |i: usize| &text[found[i].span.start..found[i].span.end];
+        assert_eq!(item(1), "Age over 18");
+        assert_eq!(lead(1), Some("Referral criteria"));
+        assert_eq!(item(3), "BMI under 35");
+        assert_eq!(lead(3), Some("Only listed if they meet:"));
+        assert_eq!(lead(5), Some("measured twice:"));
+        assert_eq!(item(6), "Non-smoker");
+        assert_eq!(lead(6), Some("Only listed if they meet:"));
+        assert_eq!(item(8), "Free item");
+        assert_eq!(lead(8), None);
+    }
+
+    #[test]
+    fn code_comments_and_front_matter_are_skipped() {
+        let text = "---\ntitle: x\n---\nText one.\n```\nBMI < 35 must\n```\n<!-- note\nBMI -->\nText two.\n";
+        assert_eq!(texts(text), ["Text one.", "Text two."]);
+    }
+
+    #[test]
+    fn lowercase_after_a_stop_continues() {
+        assert_eq!(
+            texts("See sect. 4 and the no. of visits. Next."),
+            ["See sect. 4 and the no. of visits.", "Next."]
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! Evaluates rules' prose checks on a policy document's sentences. The
+//! pathway engine (engine.rs) and this share the rule's name, severity,
+//! help and sources, so a finding reads the same whichever kind of document
+//! it comes from. Each check is one pass over the sentences.
+
+use super::engine::{fill, ActiveRule};
+use super::model::{Pattern, ProseCheck};
+use crate::diagnostic::Diagnostic;
+use crate::prose::sentences::Sentence;
+use crate::span::Span;
+
+/// The longest quote put in a message; the snippet shows the rest.
+const QUOTE_CHARS: usize = 160;
+
+pub fn run(rules: &[ActiveRule], text: &str, sentences: &[Sentence], out: &mut Vec<Diagnostic>) {
+    let subjects: Vec<(&str, &Pattern)> = rules
+        .iter()
+        .filter_map(|a| Some((a.rule.name.as_str(), a.rule.prose.as_ref()?.all.first()?)))
+        .collect();
+    for active in rules {
+        let Some(check) = &active.rule.prose else {
+            continue;
+        };
+        if check.is_document_level() {
+            if let Some(d) = document(active, check, text, sentences) {
+                out.push(d);
+            }
+            continue;
+        }
+        let others: Vec<&Pattern> = subjects
+            .iter()
+            .filter(|(name, _)| *name != active.rule.name)
+            .map(|(_, p)| *p)
+            .collect();
+        for s in sentences {
+            if fires(check, text, s, &others) {
+                out.push(finding(active, check, text, s.span));
+            }
+        }
+    }
+}
+
+/// Whether one sentence fires a sentence-level check. `others` are the
+/// subject patterns of the other rules, used to tell an exception about
+/// this rule's topic from one about another ("smokers are not listed,
+/// although BMI is not a barrier" is still a smoking gate).
+pub fn fires(check: &ProseCheck, text: &str, s: &Sentence, others: &[&Pattern]) -> bool {
+    let Some((subject, rest)) = check.all.split_first() else {
+        return false;
+    };
+    let own = normalise(&text[s.span.start..s.span.end]);
+    if !subject.is_match(&own) {
+        return false;
+    }
+    let lead = s.lead_in.map(|l| normalise(&text[l.start..l.end]));
+    let lead = lead.as_deref().unwrap_or("");
+    if !rest.iter().all(|p| p.is_match(&own) || p.is_match(lead)) {
+        return false;
+    }
+    let cancels = |p: &Pattern| {
+        p.is_match(lead)
+            || p.find_iter(&own)
+                .any(|at| exception_applies(&own, at, subject, others))
+    };
+    !check.unless.iter().any(cancels)
+}
+
+/// An exception at byte `at` of `sentence` applies to this rule unless the
+/// clause around it is about another rule's topic and not this one's. The
+/// clause is looked at narrowly first (split at "but", "although", dashes),
+/// then as the whole `;`-separated part.
+fn exception_applies(sentence: &str, at: usize, subject: &Pattern, others: &[&Pattern]) -> bool {
+    let narrow = clause_at(sentence, at, true);
+    // "we cannot take referrals by telephone or by post": alternatives
+    // named inside a refusal are not an exception to it.
+    if let Some(refused) = refusal().find(narrow.as_bytes()) {
+        let offset = narrow.as_ptr() as usize - sentence.as_ptr() as usize;
+        if offset + refused.start() < at {
+            return false;
+        }
+    }
+    for clause in [narrow, clause_at(sentence, at, false)] {
+        if subject.is_match(clause) {
+            return true;
+        }
+        if others.iter().any(|o| o.is_match(clause)) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Refusing a way in: "not accepted", "unable to take", "no longer
+/// offered". A fixed part of the engine, not of any rule.
+fn refusal() -> &'static regex::bytes::Regex {
+    static REFUSAL: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
+    REFUSAL.get_or_init(|| {
+        regex::bytes::RegexBuilder::new(
+            r"\b(not|unable to|cannot|can't|no longer|never|won't) (be )?(accept|take|process|receiv|offer|provid|available)",
+        )
+        .unicode(false)
+        .case_insensitive(true)
+        .build()
+        .expect("the refusal pattern is a valid constant")
+    })
+}
+
+const HARD_BREAKS: &[&str] = &["; "];
+const SOFT_BREAKS: &[&str] = &[
+    "; ",
+    " but ",
+    " although ",
+    " though ",
+    " whereas ",
+    " however",
+    " - ",
+    " – ",
+    " — ",
+    " (",
+    ") ",
+];
+
+fn clause_at(sentence: &str, at: usize, narrow: bool) -> &str {
+    let breaks = if narrow { SOFT_BREAKS } else { HARD_BREAKS };
+    let lower = sentence.to_ascii_lowercase();
+    let start = breaks
+        .iter()
+        .filter_map(|b| lower[..at.min(lower.len())].rfind(b).map(|i| i + b.len()))
+        .max()
+        .unwrap_or(0);
+    let end = breaks
+        .iter()
+        .filter_map(|b| {
+            lower
+                .get(at + 1..)
+                .and_then(|r| r.find(b))
+                .map(|i| at + 1 + i)
+        })
+        .min()
+        .unwrap_or(sentence.len());
+    sentence.get(start..end.max(start)).unwrap_or(sentence)
+}
+
+/// One space between words and straight apostrophes, so patterns written
+/// with `' '` and `'` match wrapped lines and typographic quotes.
+fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(
+            word.chars()
+                .map(|c| if c == '’' || c == '‘' { '\'' } else { c }),
+        );
+    }
+    out
+}
+
+/// A document none of whose text matches `missing`: one finding at its
+/// first sentence (usually the title).
+fn document(
+    active: &ActiveRule,
+    check: &ProseCheck,
+    text: &str,
+    sentences: &[Sentence],
+) -> Option<Diagnostic> {
+    let first = sentences.first()?;
+    let mentioned = check.missing.iter().any(|p| {
+        sentences
+            .iter()
+            .any(|s| p.is_match(&text[s.span.start..s.span.end]))
+    });
+    (!mentioned).then(|| finding(active, check, text, first.span))
+}
+
+fn finding(active: &ActiveRule, check: &ProseCheck, text: &str, span: Span) -> Diagnostic {
+    let rule = &active.rule;
+    let vars = [("sentence", quote(&text[span.start..span.end]))];
+    let message = fill(check.message.as_deref().unwrap_or(&rule.summary), &vars);
+    let label = check
+        .label
+        .as_deref()
+        .or(rule.label.as_deref())
+        .unwrap_or_default();
+    let mut d = Diagnostic::new(&rule.name, active.severity, span, message).with_label(label);
+    d.help = Some(std::sync::Arc::clone(
+        active.prose_help.as_ref().unwrap_or(&active.help),
+    ));
+    d.code = Some(rule.code.clone());
+    d.sources = std::sync::Arc::clone(&active.sources);
+    d.question = check.question.as_deref().map(|q| fill(q, &vars));
+    d
+}
+
+/// The sentence on one line, cut at a word boundary if long.
+fn quote(sentence: &str) -> String {
+    let flat = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= QUOTE_CHARS {
+        return flat;
+    }
+    let cut: String = flat.chars().take(QUOTE_CHARS).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut} …")
+}
