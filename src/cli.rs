@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::baseline::Baseline;
 use crate::check::{FileReport, Linter};
 use crate::config::{self, Config, ConfigError};
-use crate::discover::{discover, io_message, PathProblem};
+use crate::discover::{discover, io_message, Include, PathProblem};
 use crate::output::{self, human::HumanOptions, Summary};
 use crate::rules::load::{LoadError, RuleSet};
 use crate::vocabulary::Vocabulary;
@@ -93,9 +93,16 @@ pub struct ExplainArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Files or directories to check; directories are searched for *.pathway
+    /// Files or directories to check; directories are searched for
+    /// *.pathway (and --include patterns). Named .md, .txt and .docx files
+    /// are read as policy documents
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Also check files matching this glob when searching directories,
+    /// e.g. '*.md' for policy documents; repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
 
     /// How to print the findings
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -196,6 +203,16 @@ pub fn check_files(linter: &Linter, files: &[PathBuf]) -> (Vec<FileReport>, Vec<
     (reports, problems)
 }
 
+/// The `include:` globs of msklint.yaml plus those given as flags.
+pub fn includes(linter: &Linter, flags: &[String]) -> Result<Include, u8> {
+    let mut all = linter.config.include.clone();
+    all.extend(flags.iter().cloned());
+    Include::new(&all).map_err(|msg| {
+        eprintln!("error: {msg}");
+        EXIT_TROUBLE
+    })
+}
+
 fn check(args: &CheckArgs) -> u8 {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -206,7 +223,11 @@ fn check(args: &CheckArgs) -> u8 {
         Ok(linter) => linter,
         Err(code) => return code,
     };
-    let (files, mut problems) = discover(&paths);
+    let include = match includes(&linter, &args.include) {
+        Ok(include) => include,
+        Err(code) => return code,
+    };
+    let (files, mut problems) = discover(&paths, &include);
     let (mut reports, read_problems) = check_files(&linter, &files);
     problems.extend(read_problems);
 

@@ -62,6 +62,9 @@ pub struct Config {
     pub rule_dirs: Vec<PathBuf>,
     pub vocabulary: Vocabulary,
     pub overrides: Vec<Override>,
+    /// Globs for more files to check when walking a directory (besides
+    /// `*.pathway`), e.g. `policies/**/*.md`.
+    pub include: Vec<String>,
     source: Option<Arc<SourceFile>>,
 }
 
@@ -76,6 +79,8 @@ struct RawConfig {
     vocabulary: Option<Vocabulary>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+    #[serde(default)]
+    include: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -135,10 +140,15 @@ impl Config {
             rule_dirs: raw.rule_dirs.iter().map(|d| root.join(d)).collect(),
             root,
             vocabulary: raw.vocabulary.unwrap_or_default(),
+            include: raw.include.clone(),
             source: Some(Arc::clone(&source)),
             ..Config::default()
         };
         config.rules = settings(raw.rules, &source)?;
+        for p in &raw.include {
+            Glob::new(p)
+                .map_err(|e| config.error(p, format!("invalid include pattern `{p}`: {e}")))?;
+        }
         for o in raw.overrides {
             let mut builder = GlobSetBuilder::new();
             for p in &o.paths {

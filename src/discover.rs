@@ -3,7 +3,56 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
 pub const EXTENSION: &str = "pathway";
+
+/// Which files a directory walk picks up: `*.pathway`, plus whatever the
+/// `--include` flags and `include:` in msklint.yaml add (policy documents
+/// such as `*.md` are left out unless asked for, so a repository's README
+/// is not linted as a policy).
+#[derive(Debug, Clone, Default)]
+pub struct Include {
+    globs: GlobSet,
+    patterns: Vec<String>,
+}
+
+impl Include {
+    pub fn new(patterns: &[String]) -> Result<Include, String> {
+        let mut builder = GlobSetBuilder::new();
+        for p in patterns {
+            // A pattern without a slash matches the file name anywhere.
+            let full = if p.contains('/') {
+                p.clone()
+            } else {
+                format!("**/{p}")
+            };
+            let glob =
+                Glob::new(&full).map_err(|e| format!("invalid include pattern `{p}`: {e}"))?;
+            builder.add(glob);
+        }
+        let globs = builder
+            .build()
+            .map_err(|e| format!("invalid include patterns: {e}"))?;
+        Ok(Include {
+            globs,
+            patterns: patterns.to_vec(),
+        })
+    }
+
+    /// `path` relative to the directory being walked.
+    fn matches(&self, relative: &Path) -> bool {
+        relative.extension().is_some_and(|e| e == EXTENSION) || self.globs.is_match(relative)
+    }
+
+    fn describe(&self) -> String {
+        let mut what = format!("no .{EXTENSION} files");
+        if !self.patterns.is_empty() {
+            what.push_str(&format!(" or files matching {}", self.patterns.join(", ")));
+        }
+        what
+    }
+}
 
 /// A path that could not be used, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,21 +61,23 @@ pub struct PathProblem {
     pub message: String,
 }
 
-/// Files named directly are checked whatever their extension; directories
-/// are searched for `*.pathway`, skipping hidden folders and never following
-/// symlinked directories (so a symlink loop cannot trap the walk).
-pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathProblem>) {
+/// Files named directly are checked whatever their extension (`.md`,
+/// `.txt` and `.docx` as policy documents, anything else as a pathway);
+/// directories are searched for `*.pathway` and the `include` globs,
+/// skipping hidden folders and never following symlinked directories (so a
+/// symlink loop cannot trap the walk).
+pub fn discover(paths: &[PathBuf], include: &Include) -> (Vec<PathBuf>, Vec<PathProblem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 let before = files.len();
-                walk(path, &mut files, &mut problems);
+                walk(path, path, include, &mut files, &mut problems);
                 if files.len() == before {
                     problems.push(PathProblem {
                         path: path.display().to_string(),
-                        message: format!("no .{EXTENSION} files found in this directory"),
+                        message: format!("{} found in this directory", include.describe()),
                     });
                 }
             }
@@ -42,7 +93,13 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathProblem>) {
     (files, problems)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<PathProblem>) {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    include: &Include,
+    files: &mut Vec<PathBuf>,
+    problems: &mut Vec<PathProblem>,
+) {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -61,20 +118,17 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<PathProblem>) {
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
         if kind.is_dir() {
             if !hidden {
-                walk(&path, files, problems);
+                walk(root, &path, include, files, problems);
             }
-        } else if path.extension().is_some_and(|e| e == EXTENSION) && !kind.is_symlink()
-            || is_file_link(&path, kind)
+            continue;
+        }
+        let relative = path.strip_prefix(root).unwrap_or(&path);
+        if include.matches(relative)
+            && (!kind.is_symlink() || fs::metadata(&path).is_ok_and(|m| m.is_file()))
         {
             files.push(path);
         }
     }
-}
-
-fn is_file_link(path: &Path, kind: fs::FileType) -> bool {
-    kind.is_symlink()
-        && path.extension().is_some_and(|e| e == EXTENSION)
-        && fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
 pub fn io_message(e: &std::io::Error) -> String {

@@ -63,6 +63,10 @@ pub struct ReportArgs {
     /// Write the report to this file instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also review files matching this glob when searching directories,
+    /// e.g. '*.md' for policy documents; repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
     #[command(flatten)]
     pub setup: SetupArgs,
 }
@@ -80,6 +84,7 @@ pub enum ReportFormat {
 fn checked(
     setup_args: &SetupArgs,
     paths: &[PathBuf],
+    include: &[String],
 ) -> Result<(Linter, Vec<FileReport>, bool), u8> {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -87,7 +92,8 @@ fn checked(
         paths.to_vec()
     };
     let linter = setup(setup_args, &paths[0])?;
-    let (files, mut problems) = discover(&paths);
+    let include = crate::cli::includes(&linter, include)?;
+    let (files, mut problems) = discover(&paths, &include);
     let (reports, read) = check_files(&linter, &files);
     problems.extend(read);
     for p in &problems {
@@ -125,12 +131,13 @@ fn emit(text: &str, unreadable: bool) -> u8 {
 }
 
 pub fn graph_command(args: &GraphArgs) -> u8 {
-    let (_linter, reports, unreadable) = match checked(&args.setup, &args.paths) {
+    let (_linter, reports, unreadable) = match checked(&args.setup, &args.paths, &[]) {
         Ok(x) => x,
         Err(code) => return code,
     };
     let mut pieces = Vec::new();
-    for r in &reports {
+    // Policy documents have no graph to draw.
+    for r in reports.iter().filter(|r| !r.kind.is_prose()) {
         let Some(file) = parser::parse(&r.source.text).file else {
             continue;
         };
@@ -177,11 +184,17 @@ pub fn graph_command(args: &GraphArgs) -> u8 {
 }
 
 pub fn score_command(args: &ScoreArgs) -> u8 {
-    let (_linter, reports, unreadable) = match checked(&args.setup, &args.paths) {
+    let (_linter, reports, unreadable) = match checked(&args.setup, &args.paths, &[]) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let cards: Vec<score::Scorecard> = reports.iter().flat_map(score::score_report).collect();
+    // The maturity matrix is scored from a pathway's graph; policy
+    // documents have none.
+    let cards: Vec<score::Scorecard> = reports
+        .iter()
+        .filter(|r| !r.kind.is_prose())
+        .flat_map(score::score_report)
+        .collect();
     let text = match args.format {
         ScoreFormat::Markdown => score::markdown(&cards),
         ScoreFormat::Json => score::json(&cards),
@@ -190,7 +203,7 @@ pub fn score_command(args: &ScoreArgs) -> u8 {
 }
 
 pub fn report_command(args: &ReportArgs) -> u8 {
-    let (linter, reports, unreadable) = match checked(&args.setup, &args.paths) {
+    let (linter, reports, unreadable) = match checked(&args.setup, &args.paths, &args.include) {
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -107,6 +107,23 @@ fn sarif_validates_against_the_official_schema() {
         run_awkward("sarif"),
         String::from_utf8(msklint(&["check", "--format", "sarif", "fixtures/"], &root()).stdout)
             .unwrap(),
+        // Policy documents: findings point at sentences in Markdown.
+        String::from_utf8(
+            msklint(
+                &[
+                    "check",
+                    "--format",
+                    "sarif",
+                    "--include",
+                    "*.md",
+                    "fixtures/examples/",
+                    "fixtures/prose/documents/holdout-policy.md",
+                ],
+                &root(),
+            )
+            .stdout,
+        )
+        .unwrap(),
     ] {
         let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         let errors: Vec<String> = validator

@@ -3,8 +3,8 @@
 
 use super::markdown::capitalise;
 use super::{
-    counts, level_text, section, Item, Reviews, ABOUT, EDIT_FIRST, NO_CONCERNS, OUTLINES,
-    UNREADABLE,
+    counts, level_text, section, Item, Reviews, ABOUT, ABOUT_PROSE, EDIT_FIRST, NO_CONCERNS,
+    OUTLINES, UNREADABLE,
 };
 use crate::diagnostic::Severity;
 
@@ -27,7 +27,8 @@ pub fn render(all: &Reviews) -> String {
         ));
         body.push_str("<section id=\"summary\"><h2>Summary</h2>\n<dl>\n");
         body.push_str(&format!(
-            "<dt>Pathway reviewed</dt><dd>{}</dd>\n",
+            "<dt>{} reviewed</dt><dd>{}</dd>\n",
+            capitalise(r.noun()),
             esc(&r.pathway)
         ));
         for (k, v) in &r.facts {
@@ -41,32 +42,14 @@ pub fn render(all: &Reviews) -> String {
             "<dt>Findings</dt><dd>{}</dd>\n</dl>\n",
             esc(&counts(r))
         ));
-        let scored: Vec<_> = r
-            .scorecard
-            .requirements
-            .iter()
-            .filter(|q| q.level.is_some())
-            .collect();
-        body.push_str(&format!(
-            "<h3>Maturity against the ARMA core offer (2019)</h3>\n<p>As far as the pathway shows it: {} of {} requirements can be scored from a pathway. The evidence is in the <a href=\"#appendix\">appendix</a>.</p>\n<table class=\"score compact\">\n<thead><tr><th>Requirement</th><th>Level</th></tr></thead>\n<tbody>\n",
-            scored.len(),
-            r.scorecard.requirements.len()
-        ));
-        for req in &scored {
-            let level = req.level.unwrap_or(0);
-            body.push_str(&format!(
-                "<tr><td>{}</td><td class=\"level\"><span class=\"meter l{level}\" aria-hidden=\"true\"></span>{}</td></tr>\n",
-                esc(req.name),
-                esc(&level_text(req.level))
-            ));
+        match &r.drawn {
+            Some(drawn) => body.push_str(&drawn_html(drawn)),
+            None => body.push_str("</section>\n"),
         }
-        body.push_str("</tbody></table>\n</section>\n");
         body.push_str(&format!(
-            "<section id=\"diagram\"><h2>The pathway as drawn</h2>\n<p>{OUTLINES}</p>\n<figure>\n"
+            "<section id=\"questions\"><h2>Questions for the {}'s authors</h2>\n",
+            r.noun()
         ));
-        body.push_str(&r.svg);
-        body.push_str("\n</figure>\n</section>\n");
-        body.push_str("<section id=\"questions\"><h2>Questions for the pathway's authors</h2>\n");
         let mut n = 0;
         for (theme, items) in &r.themes {
             body.push_str(&format!(
@@ -92,20 +75,17 @@ pub fn render(all: &Reviews) -> String {
             body.push_str("</section>\n");
         }
         body.push_str("</section>\n");
-        body.push_str("<section id=\"appendix\"><h2>Appendix: maturity scores in detail</h2>\n<table class=\"score\">\n<thead><tr><th>Requirement</th><th>Level</th><th>Evidence</th><th>To raise it</th></tr></thead>\n<tbody>\n");
-        for req in &r.scorecard.requirements {
-            body.push_str(&format!(
-                "<tr><td>{}</td><td class=\"level\">{}</td><td>{}</td><td>{}</td></tr>\n",
-                esc(req.name),
-                esc(&level_text(req.level)),
-                list(&req.evidence),
-                list(&req.raise)
-            ));
+        if let Some(drawn) = &r.drawn {
+            body.push_str(&appendix_html(drawn));
         }
-        body.push_str("</tbody></table>\n</section>\n");
+        let about = if r.drawn.is_some() {
+            ABOUT
+        } else {
+            ABOUT_PROSE
+        };
         body.push_str(&format!(
             "<section id=\"about\"><h2>About this review</h2>\n<p>{}</p>\n</section>\n",
-            rich(ABOUT)
+            rich(about)
         ));
         body.push_str("</article>\n");
     }
@@ -125,6 +105,54 @@ pub fn render(all: &Reviews) -> String {
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         esc(&title)
     )
+}
+
+/// The summary's maturity table (closing the summary section) and the
+/// diagram section: pathways only.
+fn drawn_html(drawn: &super::Drawn) -> String {
+    let mut body = String::new();
+    let scored: Vec<_> = drawn
+        .scorecard
+        .requirements
+        .iter()
+        .filter(|q| q.level.is_some())
+        .collect();
+    body.push_str(&format!(
+            "<h3>Maturity against the ARMA core offer (2019)</h3>\n<p>As far as the pathway shows it: {} of {} requirements can be scored from a pathway. The evidence is in the <a href=\"#appendix\">appendix</a>.</p>\n<table class=\"score compact\">\n<thead><tr><th>Requirement</th><th>Level</th></tr></thead>\n<tbody>\n",
+            scored.len(),
+            drawn.scorecard.requirements.len()
+        ));
+    for req in &scored {
+        let level = req.level.unwrap_or(0);
+        body.push_str(&format!(
+                "<tr><td>{}</td><td class=\"level\"><span class=\"meter l{level}\" aria-hidden=\"true\"></span>{}</td></tr>\n",
+                esc(req.name),
+                esc(&level_text(req.level))
+            ));
+    }
+    body.push_str("</tbody></table>\n</section>\n");
+    body.push_str(&format!(
+        "<section id=\"diagram\"><h2>The pathway as drawn</h2>\n<p>{OUTLINES}</p>\n<figure>\n"
+    ));
+    body.push_str(&drawn.svg);
+    body.push_str("\n</figure>\n</section>\n");
+    body
+}
+
+fn appendix_html(drawn: &super::Drawn) -> String {
+    let mut body = String::new();
+    body.push_str("<section id=\"appendix\"><h2>Appendix: maturity scores in detail</h2>\n<table class=\"score\">\n<thead><tr><th>Requirement</th><th>Level</th><th>Evidence</th><th>To raise it</th></tr></thead>\n<tbody>\n");
+    for req in &drawn.scorecard.requirements {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td class=\"level\">{}</td><td>{}</td><td>{}</td></tr>\n",
+            esc(req.name),
+            esc(&level_text(req.level)),
+            list(&req.evidence),
+            list(&req.raise)
+        ));
+    }
+    body.push_str("</tbody></table>\n</section>\n");
+    body
 }
 
 fn item_html(n: usize, item: &Item) -> String {

@@ -2,8 +2,8 @@
 //! Mermaid) and pastes into a word processor.
 
 use super::{
-    counts, level_text, section, Item, Reviews, ABOUT, EDIT_FIRST, NO_CONCERNS, OUTLINES,
-    UNREADABLE,
+    counts, level_text, section, Item, Reviews, ABOUT, ABOUT_PROSE, EDIT_FIRST, NO_CONCERNS,
+    OUTLINES, UNREADABLE,
 };
 
 pub fn render(all: &Reviews) -> String {
@@ -16,35 +16,41 @@ pub fn render(all: &Reviews) -> String {
             r.path
         ));
         out.push_str("## Summary\n\n");
-        out.push_str(&format!("- **Pathway reviewed:** {}\n", r.pathway));
+        out.push_str(&format!(
+            "- **{} reviewed:** {}\n",
+            capitalise(r.noun()),
+            r.pathway
+        ));
         for (k, v) in &r.facts {
             out.push_str(&format!("- **{}:** {v}\n", capitalise(k)));
         }
         out.push_str(&format!("- **Findings:** {}\n\n", counts(r)));
-        let scored: Vec<_> = r
-            .scorecard
-            .requirements
-            .iter()
-            .filter(|q| q.level.is_some())
-            .collect();
-        out.push_str(&format!(
-            "**Maturity against the ARMA core offer (2019)**, as far as the pathway shows it \
-             ({} of {} requirements can be scored from a pathway; the evidence is in the appendix):\n\n",
-            scored.len(),
-            r.scorecard.requirements.len()
-        ));
-        out.push_str("| Requirement | Level |\n|---|---|\n");
-        for req in &scored {
+        if let Some(drawn) = &r.drawn {
+            let scored: Vec<_> = drawn
+                .scorecard
+                .requirements
+                .iter()
+                .filter(|q| q.level.is_some())
+                .collect();
             out.push_str(&format!(
-                "| {} | {} |\n",
-                cell(req.name),
-                level_text(req.level)
+                "**Maturity against the ARMA core offer (2019)**, as far as the pathway shows it \
+                 ({} of {} requirements can be scored from a pathway; the evidence is in the appendix):\n\n",
+                scored.len(),
+                drawn.scorecard.requirements.len()
             ));
+            out.push_str("| Requirement | Level |\n|---|---|\n");
+            for req in &scored {
+                out.push_str(&format!(
+                    "| {} | {} |\n",
+                    cell(req.name),
+                    level_text(req.level)
+                ));
+            }
+            out.push_str("\n## The pathway as drawn\n\n");
+            out.push_str(&format!("{OUTLINES}\n\n"));
+            out.push_str(&format!("```mermaid\n{}```\n\n", drawn.mermaid));
         }
-        out.push_str("\n## The pathway as drawn\n\n");
-        out.push_str(&format!("{OUTLINES}\n\n"));
-        out.push_str(&format!("```mermaid\n{}```\n\n", r.mermaid));
-        out.push_str("## Questions for the pathway's authors\n\n");
+        out.push_str(&format!("## Questions for the {}'s authors\n\n", r.noun()));
         let mut n = 0;
         for (theme, items) in &r.themes {
             out.push_str(&format!(
@@ -67,18 +73,25 @@ pub fn render(all: &Reviews) -> String {
                 out.push_str(&item_md(n, item));
             }
         }
-        out.push_str("## Appendix: maturity scores in detail\n\n| Requirement | Level | Evidence | To raise it |\n|---|---|---|---|\n");
-        for req in &r.scorecard.requirements {
-            out.push_str(&format!(
-                "| {} | {} | {} | {} |\n",
-                cell(req.name),
-                level_text(req.level),
-                cell(&req.evidence.join("; ")),
-                cell(&req.raise.join("; "))
-            ));
+        if let Some(drawn) = &r.drawn {
+            out.push_str("## Appendix: maturity scores in detail\n\n| Requirement | Level | Evidence | To raise it |\n|---|---|---|---|\n");
+            for req in &drawn.scorecard.requirements {
+                out.push_str(&format!(
+                    "| {} | {} | {} | {} |\n",
+                    cell(req.name),
+                    level_text(req.level),
+                    cell(&req.evidence.join("; ")),
+                    cell(&req.raise.join("; "))
+                ));
+            }
+            out.push('\n');
         }
-        out.push('\n');
-        out.push_str(&format!("## About this review\n\n{ABOUT}\n\n"));
+        let about = if r.drawn.is_some() {
+            ABOUT
+        } else {
+            ABOUT_PROSE
+        };
+        out.push_str(&format!("## About this review\n\n{about}\n\n"));
     }
     for u in &all.unreviewed {
         out.push_str(&format!("# Not reviewed: `{}`\n\n{UNREADABLE}\n\n", u.path));

@@ -29,6 +29,13 @@ principles for restoring MSK services (2020) and a community MSK partnership's c
 (2022). It can only see what the pathway file says: a service that exists but is not written into \
 the pathway will be reported as missing, and the maturity levels claim no more than the file \
 evidences. `msklint explain RULE` gives the reasoning behind each finding.";
+pub const ABOUT_PROSE: &str = "msklint read this policy document sentence by sentence and flagged \
+wording that matches faults named in published guidance: the ARMA key messages for MSK service \
+improvement (2023), the ARMA core offer maturity matrix (2019) and the principles for restoring MSK \
+services (2020). It looks for the kinds of wording such restrictions usually take, so it can miss \
+one phrased in a way it does not know, or flag a sentence whose context changes its meaning: \
+every finding quotes the sentence so it can be checked. `msklint explain RULE` gives the reasoning \
+behind each finding.";
 
 /// ARMA key messages 2023 section number of each theme.
 pub fn section(theme: &str) -> usize {
@@ -64,9 +71,27 @@ pub struct Review {
     pub themes: Vec<(&'static str, Vec<Item>)>,
     /// Findings from rules with no theme (custom rules).
     pub other: Vec<Item>,
+    /// The maturity scorecard and diagrams: pathways only, a policy
+    /// document written in prose has none.
+    pub drawn: Option<Drawn>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Drawn {
     pub scorecard: Scorecard,
     pub mermaid: String,
     pub svg: String,
+}
+
+impl Review {
+    /// "pathway" or "policy", for headings that name what was reviewed.
+    pub fn noun(&self) -> &'static str {
+        if self.drawn.is_some() {
+            "pathway"
+        } else {
+            "policy"
+        }
+    }
 }
 
 /// Problems that stopped a file from being reviewed at all.
@@ -86,8 +111,19 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
     let mut unreviewed = Vec::new();
     for report in reports {
         let src = &report.source;
+        let prose = report.kind.is_prose();
         let item = |d: &Diagnostic| {
             let at = src.line_col(d.span.start);
+            // A sentence can run over several lines; a pathway finding is
+            // best shown by its line.
+            let quote = if prose {
+                src.slice(d.span)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else {
+                src.line_text(at.line).trim().to_string()
+            };
             Item {
                 rule: d.rule.clone(),
                 code: d.code.clone().unwrap_or_default(),
@@ -95,11 +131,35 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
                 question: d.question.clone().unwrap_or_else(|| d.message.clone()),
                 message: d.message.clone(),
                 location: format!("{}:{}:{}", src.name, at.line, at.column),
-                quote: src.line_text(at.line).trim().to_string(),
+                quote,
                 change: d.help.as_deref().unwrap_or_default().to_string(),
                 sources: d.sources.to_vec(),
             }
         };
+        let locked = |d: &Diagnostic| crate::config::LOCKED.contains(&d.rule.as_str());
+        if prose {
+            if report.diagnostics.iter().any(locked) {
+                unreviewed.push(Unreviewed {
+                    path: src.name.clone(),
+                    problems: report.diagnostics.iter().map(item).collect(),
+                });
+                continue;
+            }
+            let mine: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+            let (themes, other) = by_theme(linter, &mine, item);
+            reviews.push(Review {
+                path: src.name.clone(),
+                pathway: document_title(&src.text, &src.name),
+                facts: Vec::new(),
+                errors: tally(&mine, Severity::Error),
+                warnings: tally(&mine, Severity::Warning),
+                infos: tally(&mine, Severity::Info),
+                themes,
+                other,
+                drawn: None,
+            });
+            continue;
+        }
         let parsed = parser::parse(&src.text);
         let Some(file) = parsed.file.filter(|f| !f.pathways.is_empty()) else {
             unreviewed.push(Unreviewed {
@@ -117,26 +177,7 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
                 .iter()
                 .filter(|d| d.pathway.as_deref() == Some(name))
                 .collect();
-            let count = |s: Severity| mine.iter().filter(|d| d.severity == s).count();
-            let theme_of = |d: &Diagnostic| {
-                linter
-                    .rules
-                    .find(&d.rule)
-                    .filter(|r| r.rule.name == d.rule)
-                    .and_then(|r| r.rule.theme.clone())
-            };
-            let mut themes: Vec<(&'static str, Vec<Item>)> =
-                THEMES.iter().map(|t| (*t, Vec::new())).collect();
-            let mut other = Vec::new();
-            for d in &mine {
-                match theme_of(d) {
-                    Some(t) => match themes.iter_mut().find(|(name, _)| *name == t) {
-                        Some((_, items)) => items.push(item(d)),
-                        None => other.push(item(d)),
-                    },
-                    None => other.push(item(d)),
-                }
-            }
+            let (themes, other) = by_theme(linter, &mine, item);
             let facts = ["owner", "version", "condition"]
                 .iter()
                 .filter_map(|k| {
@@ -153,14 +194,16 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
                 path: src.name.clone(),
                 pathway: name.to_string(),
                 facts,
-                errors: count(Severity::Error),
-                warnings: count(Severity::Warning),
-                infos: count(Severity::Info),
+                errors: tally(&mine, Severity::Error),
+                warnings: tally(&mine, Severity::Warning),
+                infos: tally(&mine, Severity::Info),
                 themes,
                 other,
-                scorecard: score::score(&g, &owned),
-                mermaid: diagram::mermaid::render(&g, &marks),
-                svg: diagram::svg::render(&g, &marks),
+                drawn: Some(Drawn {
+                    scorecard: score::score(&g, &owned),
+                    mermaid: diagram::mermaid::render(&g, &marks),
+                    svg: diagram::svg::render(&g, &marks),
+                }),
             });
         }
     }
@@ -168,6 +211,50 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
         reviews,
         unreviewed,
     }
+}
+
+fn tally(diags: &[&Diagnostic], severity: Severity) -> usize {
+    diags.iter().filter(|d| d.severity == severity).count()
+}
+
+/// Findings as items under the ARMA themes of their rules (all six kept,
+/// in order), and those whose rule has no theme.
+type Themed = (Vec<(&'static str, Vec<Item>)>, Vec<Item>);
+
+fn by_theme(linter: &Linter, diags: &[&Diagnostic], item: impl Fn(&Diagnostic) -> Item) -> Themed {
+    let mut themes: Vec<(&'static str, Vec<Item>)> =
+        THEMES.iter().map(|t| (*t, Vec::new())).collect();
+    let mut other = Vec::new();
+    for d in diags {
+        let theme = linter
+            .rules
+            .find(&d.rule)
+            .filter(|r| r.rule.name == d.rule)
+            .and_then(|r| r.rule.theme.as_deref());
+        match theme.and_then(|t| themes.iter_mut().find(|(name, _)| *name == t)) {
+            Some((_, items)) => items.push(item(d)),
+            None => other.push(item(d)),
+        }
+    }
+    (themes, other)
+}
+
+/// A document's first Markdown heading, else its file name.
+fn document_title(text: &str, name: &str) -> String {
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix('#')
+                .map(|h| h.trim_start_matches('#').trim())
+        })
+        .filter(|t| !t.is_empty())
+        .map_or_else(
+            || {
+                std::path::Path::new(name)
+                    .file_name()
+                    .map_or(name.to_string(), |n| n.to_string_lossy().to_string())
+            },
+            str::to_string,
+        )
 }
 
 /// "2 errors, 1 warning and 3 for information", or "no findings".

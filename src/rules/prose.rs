@@ -57,52 +57,30 @@ pub fn fires(check: &ProseCheck, text: &str, s: &Sentence, others: &[&Pattern]) 
     if !rest.iter().all(|p| p.is_match(&own) || p.is_match(lead)) {
         return false;
     }
-    let cancels = |p: &Pattern| {
-        p.is_match(lead)
-            || p.find_iter(&own)
-                .any(|at| exception_applies(&own, at, subject, others))
-    };
-    !check.unless.iter().any(cancels)
-}
-
-/// An exception at byte `at` of `sentence` applies to this rule unless the
-/// clause around it is about another rule's topic and not this one's. The
-/// clause is looked at narrowly first (split at "but", "although", dashes),
-/// then as the whole `;`-separated part.
-fn exception_applies(sentence: &str, at: usize, subject: &Pattern, others: &[&Pattern]) -> bool {
-    let narrow = clause_at(sentence, at, true);
-    // "we cannot take referrals by telephone or by post": alternatives
-    // named inside a refusal are not an exception to it.
-    if let Some(refused) = refusal().find(narrow.as_bytes()) {
-        let offset = narrow.as_ptr() as usize - sentence.as_ptr() as usize;
-        if offset + refused.start() < at {
-            return false;
-        }
+    if check.unless.iter().any(|p| p.is_match(lead)) {
+        return false;
     }
-    for clause in [narrow, clause_at(sentence, at, false)] {
-        if subject.is_match(clause) {
-            return true;
-        }
-        if others.iter().any(|o| o.is_match(clause)) {
-            return false;
-        }
-    }
-    true
-}
-
-/// Refusing a way in: "not accepted", "unable to take", "no longer
-/// offered". A fixed part of the engine, not of any rule.
-fn refusal() -> &'static regex::bytes::Regex {
-    static REFUSAL: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
-    REFUSAL.get_or_init(|| {
-        regex::bytes::RegexBuilder::new(
-            r"\b(not|unable to|cannot|can't|no longer|never|won't) (be )?(accept|take|process|receiv|offer|provid|available)",
-        )
-        .unicode(false)
-        .case_insensitive(true)
-        .build()
-        .expect("the refusal pattern is a valid constant")
+    let mut clauses = Clauses::new(&own);
+    !check.unless.iter().any(|p| {
+        p.find_iter(&own)
+            .into_iter()
+            .any(|at| clauses.exception_applies(at, subject, others))
     })
+}
+
+/// The clauses of one sentence, and what has been decided about each, so
+/// that many exception matches in one long sentence cost one look at each
+/// clause rather than one per match.
+struct Clauses<'s> {
+    sentence: &'s str,
+    /// Narrow clauses (split at ";", "but", "although", dashes, brackets)
+    /// as start offsets, ascending; each runs to the next.
+    narrow: Vec<usize>,
+    /// `;`-separated parts, likewise.
+    wide: Vec<usize>,
+    /// Per narrow clause: where a refusal starts in it, and whether an
+    /// exception there is about this rule's topic.
+    decided: Vec<Option<(Option<usize>, bool)>>,
 }
 
 const HARD_BREAKS: &[&str] = &["; "];
@@ -120,25 +98,81 @@ const SOFT_BREAKS: &[&str] = &[
     ") ",
 ];
 
-fn clause_at(sentence: &str, at: usize, narrow: bool) -> &str {
-    let breaks = if narrow { SOFT_BREAKS } else { HARD_BREAKS };
-    let lower = sentence.to_ascii_lowercase();
-    let start = breaks
-        .iter()
-        .filter_map(|b| lower[..at.min(lower.len())].rfind(b).map(|i| i + b.len()))
-        .max()
-        .unwrap_or(0);
-    let end = breaks
-        .iter()
-        .filter_map(|b| {
-            lower
-                .get(at + 1..)
-                .and_then(|r| r.find(b))
-                .map(|i| at + 1 + i)
-        })
-        .min()
-        .unwrap_or(sentence.len());
-    sentence.get(start..end.max(start)).unwrap_or(sentence)
+impl<'s> Clauses<'s> {
+    fn new(sentence: &'s str) -> Self {
+        let lower = sentence.to_ascii_lowercase();
+        let starts = |breaks: &[&str]| {
+            let mut at = vec![0];
+            for b in breaks {
+                at.extend(lower.match_indices(b).map(|(i, _)| i + b.len()));
+            }
+            at.sort_unstable();
+            at.dedup();
+            at
+        };
+        let narrow = starts(SOFT_BREAKS);
+        Clauses {
+            sentence,
+            decided: vec![None; narrow.len()],
+            narrow,
+            wide: starts(HARD_BREAKS),
+        }
+    }
+
+    /// The index of the clause containing byte `at`, and its text.
+    fn clause(&self, starts: &[usize], at: usize) -> (usize, &'s str) {
+        let i = starts.partition_point(|&s| s <= at).saturating_sub(1);
+        let end = starts.get(i + 1).copied().unwrap_or(self.sentence.len());
+        let text = self.sentence.get(starts[i]..end).unwrap_or(self.sentence);
+        (i, text)
+    }
+
+    /// Whether an exception matched at byte `at` cancels this rule's
+    /// finding: not when it is named inside a refusal ("we cannot take
+    /// referrals by telephone or by post"), nor when its clause is about
+    /// another rule's topic and not this one's ("smokers are not listed,
+    /// although BMI is not a barrier").
+    fn exception_applies(&mut self, at: usize, subject: &Pattern, others: &[&Pattern]) -> bool {
+        let (i, narrow) = self.clause(&self.narrow, at);
+        let (refused, topical) = match self.decided[i] {
+            Some(d) => d,
+            None => {
+                let start = self.narrow[i];
+                let refused = refusal().find(narrow.as_bytes()).map(|m| start + m.start());
+                let (_, wide) = self.clause(&self.wide, at);
+                let topical = [narrow, wide]
+                    .iter()
+                    .find_map(|c| {
+                        if subject.is_match(c) {
+                            Some(true)
+                        } else if others.iter().any(|o| o.is_match(c)) {
+                            Some(false)
+                        } else {
+                            None
+                        }
+                    })
+                    .unwrap_or(true);
+                self.decided[i] = Some((refused, topical));
+                (refused, topical)
+            }
+        };
+        topical && refused.is_none_or(|r| r >= at)
+    }
+}
+
+/// Refusing a way in: "not accepted", "unable to take", "no longer
+/// offered". A fixed part of the engine, not of any rule.
+fn refusal() -> &'static regex::bytes::Regex {
+    static REFUSAL: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
+    REFUSAL.get_or_init(|| {
+        regex::bytes::RegexBuilder::new(
+            r"\b(not|unable to|cannot|can't|no longer|never|won't) (be )?(accept|take|process|receiv|offer|provid|available)",
+        )
+        .unicode(false)
+        .case_insensitive(true)
+        .build()
+        .expect("the refusal pattern is a valid constant")
+    })
 }
 
 /// One space between words and straight apostrophes, so patterns written

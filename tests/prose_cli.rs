@@ -1,0 +1,208 @@
+//! Policy documents through the command line: sentence-level spans in every
+//! output format, directory walks with `--include`, suppressions written as
+//! HTML comments, Word documents, and reports.
+
+mod common;
+
+use std::io::Write;
+
+use common::{msklint, root};
+
+const POLICY: &str = "# Knee policy\n\nReferral criteria:\n\n- BMI under 35 kg/m2\n\nPatients who do not attend\ntwice will be discharged. Inequalities and mental health are\nreviewed in shared decision making.\n";
+
+fn json(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn findings(doc: &serde_json::Value) -> Vec<(String, u64, u64)> {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_markdown_policy_is_checked_sentence_by_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy.md"), POLICY).unwrap();
+    let out = msklint(&["check", "--format", "json", "policy.md"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert_eq!(
+        findings(&doc),
+        [
+            ("bmi-threshold".to_string(), 5, 3),
+            ("dna-discharge".to_string(), 7, 1)
+        ]
+    );
+    // The span covers the whole wrapped sentence and the message quotes it.
+    let dna = &doc["diagnostics"][1];
+    assert_eq!(dna["end_line"], 8);
+    assert!(dna["message"]
+        .as_str()
+        .unwrap()
+        .contains("“Patients who do not attend twice will be discharged.”"));
+
+    let human = msklint(&["check", "--color", "never", "policy.md"], dir.path());
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(text.contains("policy.md:7:1"), "{text}");
+    assert!(text.contains("discharged for not attending"), "{text}");
+
+    for (format, needle) in [
+        ("concise", "policy.md:5:3: error[bmi-threshold]"),
+        ("github", "::error file=policy.md,line=5,endLine=5,col=3"),
+        ("junit", "bmi-threshold"),
+    ] {
+        let out = msklint(&["check", "--format", format, "policy.md"], dir.path());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(needle), "{format}: {text}");
+    }
+}
+
+#[test]
+fn directories_include_documents_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("README.md"),
+        "Smokers will not be listed.\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("policies")).unwrap();
+    std::fs::write(dir.path().join("policies/knee.md"), POLICY).unwrap();
+    std::fs::copy(
+        root().join("fixtures/examples/hip-knee-oa-clean.pathway"),
+        dir.path().join("clean.pathway"),
+    )
+    .unwrap();
+    let out = msklint(&["check", "--format", "json", "."], dir.path());
+    assert_eq!(json(&out)["summary"]["files"], 1);
+    assert_eq!(out.status.code(), Some(0));
+
+    let out = msklint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--include",
+            "policies/*.md",
+            ".",
+        ],
+        dir.path(),
+    );
+    assert_eq!(json(&out)["summary"]["files"], 2);
+    assert_eq!(out.status.code(), Some(1));
+
+    std::fs::write(dir.path().join("msklint.yaml"), "include: ['*.md']\n").unwrap();
+    let out = msklint(&["check", "--format", "json", "."], dir.path());
+    assert_eq!(json(&out)["summary"]["files"], 3);
+
+    let out = msklint(&["check", "--include", "[", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid include pattern"));
+}
+
+#[test]
+fn html_comments_suppress_findings_in_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = POLICY.replace(
+        "- BMI under 35 kg/m2\n",
+        "<!-- msklint: allow(bmi-threshold) reason: \"agreed with the patient panel\" -->\n- BMI under 35 kg/m2\n",
+    ) + "\n<!-- msklint: allow(smoking-restriction) -->\nNothing about smoking here.\n";
+    std::fs::write(dir.path().join("policy.md"), text).unwrap();
+    let out = msklint(&["check", "--format", "json", "policy.md"], dir.path());
+    let rules: Vec<String> = findings(&json(&out)).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        rules,
+        [
+            "dna-discharge",
+            "suppression-without-reason",
+            "unused-suppression"
+        ]
+    );
+}
+
+/// A minimal Word document: the parts Word itself needs are not required to
+/// read the text, only `word/document.xml`.
+fn docx(paragraphs: &[&str]) -> Vec<u8> {
+    let mut body = String::from("<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>");
+    for p in paragraphs {
+        body.push_str(&format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"));
+    }
+    body.push_str("</w:body></w:document>");
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("word/document.xml", options).unwrap();
+    zip.write_all(body.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    buf.into_inner()
+}
+
+#[test]
+fn word_documents_are_read_and_broken_ones_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("policy.docx"),
+        docx(&[
+            "Hip policy",
+            "Smokers must stop smoking for 8 weeks before listing &amp; surgery.",
+        ]),
+    )
+    .unwrap();
+    let out = msklint(&["check", "--format", "json", "policy.docx"], dir.path());
+    let found = findings(&json(&out));
+    assert!(
+        found.contains(&("smoking-restriction".to_string(), 3, 1)),
+        "{found:?}"
+    );
+
+    std::fs::write(dir.path().join("broken.docx"), b"PK\x03\x04 not really").unwrap();
+    let out = msklint(&["check", "--format", "json", "broken.docx"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(findings(&doc)[0].0, "invalid-encoding");
+    assert!(doc["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a Word document"));
+}
+
+#[test]
+fn reports_review_documents_and_graph_skips_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy.md"), POLICY).unwrap();
+    let out = msklint(&["report", "policy.md"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("# Consultation response: Knee policy\n"),
+        "{text}"
+    );
+    assert!(text.contains("- **Policy reviewed:** Knee policy"));
+    assert!(text.contains("## Questions for the policy's authors"));
+    assert!(text.contains("  BMI under 35 kg/m2\n"), "{text}");
+    assert!(!text.contains("Maturity against"));
+
+    let out = msklint(&["report", "--format", "html", "policy.md"], dir.path());
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.contains("<dt>Policy reviewed</dt><dd>Knee policy</dd>"));
+    assert!(!html.contains("<svg"));
+
+    let out = msklint(&["graph", "policy.md"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no pathway to draw"));
+}
