@@ -2,9 +2,10 @@
 # Seeds the cargo-fuzz corpora from the fixtures. docs/robustness.md explains
 # how to run the fuzzers.
 #
-#   scripts/fuzz-seeds.sh [TARGET...]     (default: parse check)
+#   scripts/fuzz-seeds.sh [TARGET...]     (default: parse check prose)
 #
-# Copies every fixtures/**/*.pathway (fixtures/fuzz/ included, so crashes
+# Copies every fixtures/**/*.pathway (for the prose target, every
+# fixtures/**/*.md and each labelled statement of fixtures/prose/*.yaml) (fixtures/fuzz/ included, so crashes
 # found earlier stay in the corpus) into fuzz/corpus/<target>/, named after
 # its path under fixtures/ (`rules/dead-end/fires.pathway` becomes
 # `rules__dead-end__fires.pathway`), since several fixtures share a file
@@ -15,7 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(parse check)
+    targets=(parse check prose)
 fi
 
 for target in "${targets[@]}"; do
@@ -26,6 +27,21 @@ for target in "${targets[@]}"; do
         rel="${file#"$ROOT/fixtures/"}"
         cp "$file" "$dest/seed__${rel//\//__}"
         n=$((n + 1))
-    done < <(find "$ROOT/fixtures" -type f -name '*.pathway' -print0 | sort -z)
+    done < <(if [ "$target" = prose ]; then
+        find "$ROOT/fixtures" -type f -name '*.md' -print0
+    else
+        find "$ROOT/fixtures" -type f -name '*.pathway' -print0
+    fi | sort -z)
+    if [ "$target" = prose ]; then
+        # One seed per labelled statement: short, varied policy wording.
+        i=0
+        while IFS= read -r -d '' text; do
+            printf '%s' "$text" > "$dest/statement-$i.md"
+            i=$((i + 1)); n=$((n + 1))
+        done < <(python3 -c 'import sys, yaml, glob
+for f in sorted(glob.glob(sys.argv[1] + "/fixtures/prose/*.yaml")):
+    for e in yaml.safe_load(open(f)):
+        sys.stdout.write(e["text"] + chr(0))' "$ROOT" 2>/dev/null || true)
+    fi
     echo "fuzz/corpus/$target: $n seed files"
 done

@@ -1,5 +1,7 @@
 //! Property tests: no input can panic the checker or produce a span outside
-//! the file, and every pathway the generator writes parses cleanly.
+//! the file (read as a pathway, a Markdown policy or a Word document), the
+//! sentence splitter's spans are ordered and trimmed, and every pathway the
+//! generator writes parses cleanly.
 
 use msklint::check::Linter;
 use proptest::prelude::*;
@@ -13,7 +15,11 @@ fn linter() -> &'static Linter {
 /// Every finding's span lies inside the text and on character boundaries,
 /// and its line and column can be computed.
 fn check_invariants(bytes: Vec<u8>) {
-    let report = linter().check_bytes("input", bytes);
+    check_as("input", bytes);
+}
+
+fn check_as(name: &str, bytes: Vec<u8>) {
+    let report = linter().check_bytes(name, bytes);
     let text = &report.source.text;
     for d in &report.diagnostics {
         if let Some(problem) = d.span_problem(text) {
@@ -38,7 +44,10 @@ fn fixtures() -> &'static Vec<Vec<u8>> {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
                     dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "pathway") {
+                } else if path
+                    .extension()
+                    .is_some_and(|e| e == "pathway" || e == "md")
+                {
                     out.push(std::fs::read(path).unwrap());
                 }
             }
@@ -194,6 +203,36 @@ proptest! {
         let files = fixtures();
         let original = files[which % files.len()].clone();
         check_invariants(apply(original, &edits));
+    }
+
+    #[test]
+    fn arbitrary_documents_never_panic(text in "([-*#|>0-9.:;!?()<!\\-\\- \n]|[a-zA-Z]{1,8}|\\PC){0,200}") {
+        check_as("input.md", text.clone().into_bytes());
+        check_as("input.docx", text.into_bytes());
+    }
+
+    #[test]
+    fn mutated_policies_never_panic(which in any::<usize>(), edits in prop::collection::vec(edit(), 1..6)) {
+        let files = fixtures();
+        let original = files[which % files.len()].clone();
+        check_as("policy.md", apply(original, &edits));
+    }
+
+    #[test]
+    fn sentences_are_ordered_trimmed_and_inside_the_text(text in "([-*#|>0-9.:;!?() \n]|[a-zA-Z]{1,8}|\\PC){0,200}") {
+        let mut last_end = 0;
+        for s in msklint::prose::sentences::split(&text) {
+            let (a, b) = (s.span.start, s.span.end);
+            prop_assert!(a < b && b <= text.len(), "{a}..{b}");
+            prop_assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
+            prop_assert!(a >= last_end, "overlap at {a}");
+            let body = &text[a..b];
+            prop_assert_eq!(body, body.trim());
+            if let Some(l) = s.lead_in {
+                prop_assert!(l.end <= a && text.is_char_boundary(l.start));
+            }
+            last_end = b;
+        }
     }
 
     #[test]

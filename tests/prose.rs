@@ -186,11 +186,18 @@ fn every_rule_reaches_090_on_the_labelled_corpus() {
     assert!(weak.is_empty(), "below 0.9: {}", weak.join(", "));
 }
 
-/// The held-out set: the bar is lower because nothing was tuned on it
-/// before it was first measured (docs/prose.md records that first run).
+/// The held-out sets: the bar is lower because they measure wording the
+/// patterns were not written against (docs/prose.md records each set's
+/// first run, before anything was learnt from it).
 #[test]
 fn held_out_wording_generalises() {
-    let counts = measure("holdout.yaml");
+    let mut counts = measure("holdout.yaml");
+    for (rule, c) in measure("holdout-2.yaml") {
+        let total = counts.entry(rule).or_default();
+        total.tp += c.tp;
+        total.fp += c.fp;
+        total.fn_ += c.fn_;
+    }
     let weak: Vec<String> = counts
         .iter()
         .filter(|(_, c)| c.precision() < 0.75 || c.recall() < 0.75)

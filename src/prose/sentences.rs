@@ -57,6 +57,10 @@ pub fn split(text: &str) -> Vec<Sentence> {
     let mut fence: Option<&str> = None;
     let mut in_comment = false;
     let mut in_front_matter = false;
+    // A table's first row: the lead-in of the rows under it, which often
+    // hold only "BMI | under 35" while the header says "threshold for
+    // referral".
+    let mut table_header: Option<Span> = None;
     let mut offset = 0;
     for (index, raw) in text.split_inclusive('\n').enumerate() {
         let start = offset;
@@ -66,6 +70,9 @@ pub fn split(text: &str) -> Vec<Sentence> {
         let indent = line.len() - trimmed.len();
         let content_start = start + indent;
         let content_end = start + line.trim_end().len();
+        if !trimmed.starts_with('|') {
+            table_header = None;
+        }
 
         if index == 0 && line.trim_end() == "---" {
             in_front_matter = true;
@@ -129,7 +136,9 @@ pub fn split(text: &str) -> Vec<Sentence> {
         if trimmed.starts_with('|') {
             s.flush();
             if !is_table_separator(trimmed) {
-                s.push(Span::new(content_start, content_end), None);
+                let row = Span::new(content_start, content_end);
+                s.push(row, table_header);
+                table_header.get_or_insert(row);
             }
             continue;
         }
@@ -393,6 +402,16 @@ mod tests {
         assert_eq!(lead(6), Some("Only listed if they meet:"));
         assert_eq!(item(8), "Free item");
         assert_eq!(lead(8), None);
+    }
+
+    #[test]
+    fn table_rows_hang_from_the_header_row() {
+        let text = "| Criterion | Threshold for referral |\n|---|---|\n| BMI | Below 40 |\n\n| Other | table |\n";
+        let found = split(text);
+        let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start..s.end]);
+        assert_eq!(lead(0), None);
+        assert_eq!(lead(1), Some("| Criterion | Threshold for referral |"));
+        assert_eq!(lead(2), None);
     }
 
     #[test]
