@@ -137,6 +137,10 @@ fn prose_patterns(prose: &crate::rules::model::ProseCheck) -> String {
     [
         list("All of", &prose.all),
         list("Unless", &prose.unless),
+        list(
+            "Exceptions do not count in a clause with",
+            &prose.overruled_by,
+        ),
         list("None of these anywhere", &prose.missing),
     ]
     .concat()

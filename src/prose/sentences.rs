@@ -16,6 +16,19 @@ pub struct Sentence {
     /// For a list item: the heading or the line ending in `:` that the list
     /// hangs from ("Patients will only be listed if they meet all of:").
     pub lead_in: Option<Span>,
+    /// The question this sentence answers, when the sentence before it
+    /// (in its block, or ending the block before) asked one: an FAQ's
+    /// "Can I refer myself? Only if ..." is one statement.
+    pub asked: Option<Span>,
+}
+
+impl Sentence {
+    /// Whether the sentence is a question (it states no policy itself).
+    pub fn is_question(&self, text: &str) -> bool {
+        text[self.span.start..self.span.end]
+            .trim_end_matches(['"', '\'', '”', '’', ')', '*', '_'])
+            .ends_with('?')
+    }
 }
 
 /// Words that end with a full stop without ending the sentence. Tokens with
@@ -125,10 +138,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
             let span = Span::new(at, at + body.trim_end().len());
             s.leads.clear();
             if !span.is_empty() {
-                s.out.push(Sentence {
-                    span,
-                    lead_in: None,
-                });
+                s.push(span, None);
                 s.leads.push((None, span));
             }
             continue;
@@ -207,7 +217,16 @@ impl Splitter<'_> {
     fn push(&mut self, span: Span, lead_in: Option<Span>) {
         let text = &self.text[span.start..span.end];
         if text.chars().any(char::is_alphanumeric) {
-            self.out.push(Sentence { span, lead_in });
+            let asked = self
+                .out
+                .last()
+                .filter(|q| q.is_question(self.text))
+                .map(|q| q.span);
+            self.out.push(Sentence {
+                span,
+                lead_in,
+                asked,
+            });
         }
     }
 }
@@ -402,6 +421,15 @@ mod tests {
         assert_eq!(lead(6), Some("Only listed if they meet:"));
         assert_eq!(item(8), "Free item");
         assert_eq!(lead(8), None);
+    }
+
+    #[test]
+    fn answers_remember_their_question() {
+        let text = "## Can I refer myself?\n\nOnly online. Then wait.\n";
+        let found = split(text);
+        assert!(found[0].is_question(text));
+        assert_eq!(found[1].asked, Some(found[0].span));
+        assert_eq!(found[2].asked, None);
     }
 
     #[test]

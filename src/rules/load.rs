@@ -93,7 +93,12 @@ impl RuleSet {
                 // them to compiling); a user's are compiled now, so a
                 // pattern too large to build is reported at load.
                 if let Some(prose) = rule.prose.as_ref().filter(|_| compile) {
-                    let all = prose.all.iter().chain(&prose.unless).chain(&prose.missing);
+                    let all = prose
+                        .all
+                        .iter()
+                        .chain(&prose.unless)
+                        .chain(&prose.overruled_by)
+                        .chain(&prose.missing);
                     if let Some(why) = all.filter_map(|p| p.compile().err()).next() {
                         errors.push(LoadError::new(
                             &source,
@@ -239,7 +244,7 @@ pub fn parse_rule(source: &Arc<SourceFile>, vocab: &Vocabulary) -> Result<Rule, 
         let problem = match (prose.all.is_empty(), prose.missing.is_empty()) {
             (true, true) => Some("a prose check needs `all` (patterns one sentence must match) or `missing` (patterns a document must mention)"),
             (false, false) => Some("a prose check takes `all` or `missing`, not both: write two rules"),
-            (true, false) if !prose.unless.is_empty() => Some("`unless` applies to `all`; a `missing` check has no sentence for it to cancel"),
+            (true, false) if !prose.unless.is_empty() || !prose.overruled_by.is_empty() => Some("`unless` and `overruled-by` apply to `all`; a `missing` check has no sentence for them to act on"),
             _ => None,
         };
         if let Some(problem) = problem {

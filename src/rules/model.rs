@@ -276,6 +276,11 @@ pub struct ProseCheck {
     pub all: Vec<Pattern>,
     #[serde(default)]
     pub unless: Vec<Pattern>,
+    /// An exception does not count in a clause that also matches one of
+    /// these: "we cannot take referrals by telephone or by post" names other
+    /// channels only to refuse them.
+    #[serde(default)]
+    pub overruled_by: Vec<Pattern>,
     #[serde(default)]
     pub missing: Vec<Pattern>,
     /// Finding message; `{sentence}` is the quoted sentence. Defaults to

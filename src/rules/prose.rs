@@ -48,7 +48,18 @@ pub fn fires(check: &ProseCheck, text: &str, s: &Sentence, others: &[&Pattern]) 
     let Some((subject, rest)) = check.all.split_first() else {
         return false;
     };
-    let own = normalise(&text[s.span.start..s.span.end]);
+    // A question states no policy; its answer is read with it.
+    if s.is_question(text) {
+        return false;
+    }
+    let own = match s.asked {
+        Some(q) => normalise(&format!(
+            "{} {}",
+            &text[q.start..q.end],
+            &text[s.span.start..s.span.end]
+        )),
+        None => normalise(&text[s.span.start..s.span.end]),
+    };
     if !subject.is_match(&own) {
         return false;
     }
@@ -64,7 +75,7 @@ pub fn fires(check: &ProseCheck, text: &str, s: &Sentence, others: &[&Pattern]) 
     !check.unless.iter().any(|p| {
         p.find_iter(&own)
             .into_iter()
-            .any(|at| clauses.exception_applies(at, subject, others))
+            .any(|at| clauses.exception_applies(at, check, others))
     })
 }
 
@@ -78,9 +89,9 @@ struct Clauses<'s> {
     narrow: Vec<usize>,
     /// `;`-separated parts, likewise.
     wide: Vec<usize>,
-    /// Per narrow clause: where a refusal starts in it, and whether an
-    /// exception there is about this rule's topic.
-    decided: Vec<Option<(Option<usize>, bool)>>,
+    /// Per narrow clause: whether the check's `overruled-by` matches it,
+    /// and whether an exception there is about this rule's topic.
+    decided: Vec<Option<(bool, bool)>>,
 }
 
 const HARD_BREAKS: &[&str] = &["; "];
@@ -128,17 +139,19 @@ impl<'s> Clauses<'s> {
     }
 
     /// Whether an exception matched at byte `at` cancels this rule's
-    /// finding: not when it is named inside a refusal ("we cannot take
-    /// referrals by telephone or by post"), nor when its clause is about
-    /// another rule's topic and not this one's ("smokers are not listed,
-    /// although BMI is not a barrier").
-    fn exception_applies(&mut self, at: usize, subject: &Pattern, others: &[&Pattern]) -> bool {
+    /// finding: not when its clause matches the check's `overruled-by` ("we
+    /// cannot take referrals by telephone or by post"), nor when its clause
+    /// is about another rule's topic and not this one's ("smokers are not
+    /// listed, although BMI is not a barrier").
+    fn exception_applies(&mut self, at: usize, check: &ProseCheck, others: &[&Pattern]) -> bool {
+        let Some(subject) = check.all.first() else {
+            return false;
+        };
         let (i, narrow) = self.clause(&self.narrow, at);
         let (refused, topical) = match self.decided[i] {
             Some(d) => d,
             None => {
-                let start = self.narrow[i];
-                let refused = refusal().find(narrow.as_bytes()).map(|m| start + m.start());
+                let refused = check.overruled_by.iter().any(|p| p.is_match(narrow));
                 let (_, wide) = self.clause(&self.wide, at);
                 let topical = [narrow, wide]
                     .iter()
@@ -156,23 +169,8 @@ impl<'s> Clauses<'s> {
                 (refused, topical)
             }
         };
-        topical && refused.is_none_or(|r| r >= at)
+        topical && !refused
     }
-}
-
-/// Refusing a way in: "not accepted", "unable to take", "no longer
-/// offered". A fixed part of the engine, not of any rule.
-fn refusal() -> &'static regex::bytes::Regex {
-    static REFUSAL: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
-    REFUSAL.get_or_init(|| {
-        regex::bytes::RegexBuilder::new(
-            r"\b(not|unable to|cannot|can't|no longer|never|won't) (be )?(accept|take|process|receiv|offer|provid|available)",
-        )
-        .unicode(false)
-        .case_insensitive(true)
-        .build()
-        .expect("the refusal pattern is a valid constant")
-    })
 }
 
 /// One space between words and straight apostrophes, so patterns written
