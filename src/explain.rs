@@ -360,6 +360,8 @@ fn json(set: &RuleSet) -> String {
         check: String,
         theme: Option<&'a str>,
         question: Option<&'a str>,
+        /// The prose check in words, when the rule reads policy documents.
+        prose: Option<String>,
         origin: &'a str,
     }
     let rows: Vec<Row> = set
@@ -377,6 +379,7 @@ fn json(set: &RuleSet) -> String {
             check: describe(&r.check),
             theme: r.theme.as_deref(),
             question: r.question.as_deref(),
+            prose: r.prose.as_ref().map(describe_prose),
             origin,
         })
         .collect();
