@@ -38,6 +38,28 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl FileReport {
+    /// Why a finding does not fit this report's text: a span outside it or
+    /// inside a character, a position that has no line and column, or an
+    /// empty message. `None` when every finding is sound. The fuzz targets
+    /// and property tests hold every report to this.
+    pub fn problem(&self) -> Option<String> {
+        let text = &self.source.text;
+        self.diagnostics.iter().find_map(|d| {
+            if let Some(problem) = d.span_problem(text) {
+                return Some(problem);
+            }
+            let at = self.source.line_col(d.span.start);
+            if at.line == 0 || at.column == 0 {
+                return Some(format!("{}: no line and column for {:?}", d.rule, d.span));
+            }
+            d.message
+                .is_empty()
+                .then(|| format!("{}: empty message", d.rule))
+        })
+    }
+}
+
 impl Linter {
     pub fn new(vocabulary: Vocabulary, rules: RuleSet, config: Config) -> Self {
         let base = Arc::new(config.policy(&rules, &[]));
