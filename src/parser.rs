@@ -542,7 +542,7 @@ fn build_property(pair: Pair<'_, Rule>, b: usize) -> Property {
     }
 }
 
-fn criteria(pair: Pair<'_, Rule>, b: usize) -> Vec<Criterion> {
+fn criteria(pair: Pair<'_, Rule>, b: usize) -> Box<[Criterion]> {
     children(pair).map(|x| criterion(x, b)).collect()
 }
 
@@ -562,7 +562,7 @@ fn criterion(pair: Pair<'_, Rule>, b: usize) -> Criterion {
 
 fn dna_policy(pair: Pair<'_, Rule>, b: usize) -> DnaPolicy {
     let outer = at(&pair, b);
-    let steps: Vec<DnaStep> = children(pair)
+    let steps: Box<[DnaStep]> = children(pair)
         .filter(|p| p.as_rule() == Rule::dna_step)
         .map(|step| {
             let mut inner = children(step);
@@ -594,10 +594,10 @@ fn dna_policy(pair: Pair<'_, Rule>, b: usize) -> DnaPolicy {
 
 fn build_route(pair: Pair<'_, Rule>, b: usize, diags: &mut Vec<Diagnostic>) -> Route {
     let span = at(&pair, b);
-    let mut sources = Vec::new();
-    let mut targets = Vec::new();
+    let mut sources = Box::default();
+    let mut targets = Box::default();
     let mut when: Option<Spanned<String>> = None;
-    let mut requires: Option<(Vec<Criterion>, Span)> = None;
+    let mut requires: Option<(Box<[Criterion]>, Span)> = None;
     let mut seen_arrow = false;
     for p in children(pair) {
         match p.as_rule() {
