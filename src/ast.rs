@@ -1,5 +1,11 @@
 //! The typed syntax tree. Every piece keeps the span it was written at, so
 //! any later stage can point back at exact source text.
+//!
+//! The tree borrows the text it was parsed from: identifiers are slices of
+//! it, and strings too unless they hold escapes. Owned copies cost about
+//! 45 MB on a 100,000-service file.
+
+use std::borrow::Cow;
 
 use crate::span::{Span, Spanned};
 
@@ -8,51 +14,51 @@ use crate::span::{Span, Spanned};
 // about 100 MB of unused capacity.
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct File {
-    pub pathways: Vec<Pathway>,
+pub struct File<'a> {
+    pub pathways: Vec<Pathway<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Pathway {
-    pub name: Spanned<String>,
+pub struct Pathway<'a> {
+    pub name: Spanned<Cow<'a, str>>,
     /// `pathway "name"`: where to point for pathway-wide findings.
     pub header: Span,
     pub span: Span,
-    pub fields: Vec<Field>,
-    pub nodes: Vec<Node>,
-    pub routes: Vec<Route>,
+    pub fields: Vec<Field<'a>>,
+    pub nodes: Vec<Node<'a>>,
+    pub routes: Vec<Route<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Ident {
-    pub name: String,
+pub struct Ident<'a> {
+    pub name: &'a str,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Field {
-    pub key: Ident,
-    pub value: Value,
+pub struct Field<'a> {
+    pub key: Ident<'a>,
+    pub value: Value<'a>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum ValueKind {
-    String(String),
+pub enum ValueKind<'a> {
+    String(Cow<'a, str>),
     Number(f64),
     Percent(f64),
     Bool(bool),
-    Ident(String),
-    List(Box<[Value]>),
+    Ident(&'a str),
+    List(Box<[Value<'a>]>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Value {
-    pub kind: ValueKind,
+pub struct Value<'a> {
+    pub kind: ValueKind<'a>,
     pub span: Span,
 }
 
-impl Value {
+impl Value<'_> {
     /// The value as a list of plain words (identifiers or strings), for
     /// properties such as `offers` that also accept a single item.
     pub fn words(&self) -> Vec<(&str, Span)> {
@@ -64,7 +70,8 @@ impl Value {
 
     fn word(&self) -> Option<(&str, Span)> {
         match &self.kind {
-            ValueKind::Ident(s) | ValueKind::String(s) => Some((s.as_str(), self.span)),
+            ValueKind::Ident(s) => Some((s, self.span)),
+            ValueKind::String(s) => Some((s, self.span)),
             _ => None,
         }
     }
@@ -99,26 +106,26 @@ impl NodeKind {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     pub kind: NodeKind,
-    pub id: Ident,
-    pub label: Spanned<String>,
-    pub properties: Box<[Property]>,
+    pub id: Ident<'a>,
+    pub label: Spanned<Cow<'a, str>>,
+    pub properties: Box<[Property<'a>]>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Property {
-    pub key: Ident,
-    pub value: PropertyValue,
+pub struct Property<'a> {
+    pub key: Ident<'a>,
+    pub value: PropertyValue<'a>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum PropertyValue {
-    Value(Value),
-    Criteria(Box<[Criterion]>),
-    Dna(DnaPolicy),
+pub enum PropertyValue<'a> {
+    Value(Value<'a>),
+    Criteria(Box<[Criterion<'a>]>),
+    Dna(DnaPolicy<'a>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,32 +172,32 @@ impl Op {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Criterion {
-    pub attribute: Ident,
+pub struct Criterion<'a> {
+    pub attribute: Ident<'a>,
     pub op: Spanned<Op>,
-    pub value: Value,
+    pub value: Value<'a>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct DnaPolicy {
-    pub steps: Box<[DnaStep]>,
+pub struct DnaPolicy<'a> {
+    pub steps: Box<[DnaStep<'a>]>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct DnaStep {
+pub struct DnaStep<'a> {
     /// The action word as written; validated against the known actions later.
-    pub action: Ident,
+    pub action: Ident<'a>,
     pub after: Option<Spanned<f64>>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Route {
-    pub sources: Box<[Ident]>,
-    pub targets: Box<[Ident]>,
-    pub when: Option<Spanned<String>>,
-    pub requires: Box<[Criterion]>,
+pub struct Route<'a> {
+    pub sources: Box<[Ident<'a>]>,
+    pub targets: Box<[Ident<'a>]>,
+    pub when: Option<Spanned<Cow<'a, str>>>,
+    pub requires: Box<[Criterion<'a>]>,
     pub span: Span,
 }

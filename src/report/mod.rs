@@ -111,7 +111,7 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
         for pathway in &file.pathways {
             let mut scratch = Vec::new();
             let g = PathwayGraph::build(pathway, &mut scratch);
-            let name = pathway.name.value.as_str();
+            let name = pathway.name.value.as_ref();
             let mine: Vec<&Diagnostic> = report
                 .diagnostics
                 .iter()

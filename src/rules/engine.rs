@@ -270,13 +270,13 @@ fn criterion(ctx: &Ctx<'_, '_>, c: &CriterionCheck, out: &mut Vec<Finding>) {
     let hit = |cr: &Criterion| {
         c.attributes
             .iter()
-            .any(|a| a.eq_ignore_ascii_case(&cr.attribute.name))
+            .any(|a| a.eq_ignore_ascii_case(cr.attribute.name))
             && (c.ops.is_empty() || c.ops.iter().any(|o| o == cr.op.value.as_str()))
     };
     let finding = |cr: &Criterion| {
         Finding::at(cr.span)
             .var("criterion", ctx.slice(cr.span))
-            .var("attribute", cr.attribute.name.clone())
+            .var("attribute", cr.attribute.name)
     };
     if c.on != Placement::Routes {
         for node in &ctx.g.nodes {
@@ -288,7 +288,7 @@ fn criterion(ctx: &Ctx<'_, '_>, c: &CriterionCheck, out: &mut Vec<Finding>) {
     if c.on != Placement::Nodes {
         for route in &ctx.g.pathway.routes {
             for cr in route.requires.iter().filter(|cr| hit(cr)) {
-                let targets: Vec<&str> = route.targets.iter().map(|t| t.name.as_str()).collect();
+                let targets: Vec<&str> = route.targets.iter().map(|t| t.name).collect();
                 let mut f = finding(cr).var("node", targets.join(", "));
                 f.subject = Some(route_text(route));
                 out.push(f);
@@ -298,12 +298,8 @@ fn criterion(ctx: &Ctx<'_, '_>, c: &CriterionCheck, out: &mut Vec<Finding>) {
 }
 
 fn route_text(route: &crate::ast::Route) -> String {
-    let names = |ids: &[crate::ast::Ident]| {
-        ids.iter()
-            .map(|i| i.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let names =
+        |ids: &[crate::ast::Ident]| ids.iter().map(|i| i.name).collect::<Vec<_>>().join(", ");
     format!("{} -> {}", names(&route.sources), names(&route.targets))
 }
 
@@ -346,7 +342,7 @@ fn dna_policy(ctx: &Ctx<'_, '_>, c: &DnaPolicyCheck, out: &mut Vec<Finding>) {
         let Some(policy) = node.on_dna else { continue };
         let mut contacted = false;
         for step in &policy.steps {
-            let action = step.action.name.as_str();
+            let action = step.action.name;
             if action == "contact" {
                 contacted = true;
             }
@@ -614,7 +610,7 @@ fn duplicate_routes(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let key = (
             edge.source,
             edge.target,
-            edge.route.when.as_ref().map(|w| w.value.as_str()),
+            edge.route.when.as_ref().map(|w| w.value.as_ref()),
             requires,
         );
         let here = edge.target_ident.span;

@@ -189,7 +189,7 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
         let hit = |c: &ast::Criterion| {
             attributes
                 .iter()
-                .any(|a| a.eq_ignore_ascii_case(&c.attribute.name))
+                .any(|a| a.eq_ignore_ascii_case(c.attribute.name))
                 && !seen.contains(&(c.span.start, c.span.end))
         };
         for n in g.indices().filter(|&n| upstream(n)) {
@@ -211,7 +211,7 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
             let leads = route
                 .targets
                 .iter()
-                .any(|t| g.ids.get(t.name.as_str()).is_some_and(|&n| upstream(n)));
+                .any(|t| g.ids.get(t.name).is_some_and(|&n| upstream(n)));
             if !leads {
                 continue;
             }
