@@ -12,7 +12,7 @@ use crate::graph::PathwayGraph;
 use crate::rules::engine;
 use crate::rules::load::RuleSet;
 use crate::source::SourceFile;
-use crate::span::Span;
+use crate::span::{Span, MAX_TEXT_LEN};
 use crate::vocabulary::Vocabulary;
 use crate::{parser, suppress, validate};
 
@@ -94,6 +94,16 @@ impl Linter {
     /// Like [`Linter::check_bytes`], with the file's path for per-path
     /// overrides.
     pub fn check_file(&self, name: &str, path: Option<&Path>, bytes: Vec<u8>) -> FileReport {
+        if bytes.len() > MAX_TEXT_LEN {
+            // Not even decoded: a bad byte that far in has no span.
+            let source = SourceFile::new(name, String::new());
+            let mut diagnostics = vec![parser::too_long(bytes.len())];
+            self.finish(&source, &mut diagnostics, &self.policy_for(path));
+            return FileReport {
+                source: Arc::new(source),
+                diagnostics,
+            };
+        }
         match decode(bytes) {
             Ok(text) => self.check_with(name, text, &self.policy_for(path)),
             Err(bad) => {
@@ -191,9 +201,9 @@ impl Linter {
 /// checks happened to run in.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (a.span.start, a.span.end, &a.rule, &a.message).cmp(&(
-            b.span.start,
-            b.span.end,
+        (a.span.start(), a.span.end(), &a.rule, &a.message).cmp(&(
+            b.span.start(),
+            b.span.end(),
             &b.rule,
             &b.message,
         ))

@@ -12,7 +12,7 @@ use pest::Parser as _;
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
-use crate::span::{Span, Spanned};
+use crate::span::{Span, Spanned, MAX_TEXT_LEN};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar/pathway.pest"]
@@ -31,6 +31,12 @@ pub struct Parsed<'a> {
 /// pathway. Items are independent, so this reads exactly what the `file`
 /// rule describes.
 pub fn parse(text: &str) -> Parsed<'_> {
+    if text.len() > MAX_TEXT_LEN {
+        return Parsed {
+            file: None,
+            diagnostics: vec![too_long(text.len())],
+        };
+    }
     let mut diagnostics = Vec::new();
     let mut pathways = Vec::new();
     let mut pos = skip_trivia(text, text.strip_prefix('\u{FEFF}').map_or(0, |_| 3));
@@ -65,6 +71,17 @@ pub fn parse(text: &str) -> Parsed<'_> {
     }
 }
 
+/// Text longer than spans can address is refused whole, at its start.
+pub fn too_long(len: usize) -> Diagnostic {
+    Diagnostic::error(
+        "syntax-error",
+        Span::new(0, 0),
+        format!("this file is {len} bytes long; msklint checks files of up to {MAX_TEXT_LEN} bytes (4 GiB)"),
+    )
+    .with_label("not checked")
+    .with_help("split the pathways into several files")
+}
+
 /// One `pathway "name" { ... }` block starting at `start`; returns it and
 /// the offset just past its closing brace.
 fn parse_pathway<'a>(
@@ -96,7 +113,7 @@ fn parse_pathway<'a>(
         }
     }
     let (mut fields, mut nodes, mut routes) = (Vec::new(), Vec::new(), Vec::new());
-    let mut pos = head_span.end;
+    let mut pos = head_span.end();
     loop {
         pos = skip_trivia(text, pos);
         if pos >= text.len() {
@@ -679,11 +696,11 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            &text[policy.span.start..policy.span.end],
+            &text[policy.span.start()..policy.span.end()],
             "contact then discharge after 2"
         );
         assert_eq!(
-            &text[policy.steps[0].span.start..policy.steps[0].span.end],
+            &text[policy.steps[0].span.start()..policy.steps[0].span.end()],
             "contact"
         );
     }
@@ -718,6 +735,19 @@ mod tests {
             .find(|f| f.key.name == "rtt_within_18_weeks")
             .unwrap();
         assert_eq!(rtt.value.kind, ValueKind::Percent(86.0));
+    }
+
+    #[test]
+    fn text_too_long_for_spans_is_refused_not_wrapped() {
+        let diag = too_long(MAX_TEXT_LEN + 1);
+        assert_eq!(diag.rule, "syntax-error");
+        assert_eq!(diag.span, Span::new(0, 0));
+        assert!(diag.message.contains("4294967296 bytes long"));
+        // Offsets past the limit saturate instead of wrapping to small ones.
+        assert_eq!(
+            Span::new(MAX_TEXT_LEN + 5, MAX_TEXT_LEN + 9).start(),
+            MAX_TEXT_LEN
+        );
     }
 
     #[test]

@@ -74,7 +74,7 @@ impl SourceFile {
 
     /// The source text under a span (empty if the span is out of range).
     pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.start..span.end).unwrap_or("")
+        self.text.get(span.start()..span.end()).unwrap_or("")
     }
 }
 

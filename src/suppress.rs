@@ -167,7 +167,7 @@ pub fn apply(source: &SourceFile, diags: &mut Vec<Diagnostic>, rules: &RuleSet, 
         if crate::config::LOCKED.contains(&d.rule.as_str()) {
             return true;
         }
-        let line = source.line_col(d.span.start).line;
+        let line = source.line_col(d.span.start()).line;
         let mut keep = true;
         for (i, s) in suppressions
             .iter()

@@ -19,7 +19,7 @@ fn check_invariants(bytes: Vec<u8>) {
         if let Some(problem) = d.span_problem(text) {
             panic!("{problem}");
         }
-        let at = report.source.line_col(d.span.start);
+        let at = report.source.line_col(d.span.start());
         assert!(at.line >= 1 && at.column >= 1);
         assert!(!d.message.is_empty());
     }

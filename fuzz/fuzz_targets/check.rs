@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         if let Some(problem) = d.span_problem(text) {
             panic!("{problem}");
         }
-        let at = report.source.line_col(d.span.start);
+        let at = report.source.line_col(d.span.start());
         assert!(at.line >= 1 && at.column >= 1);
         assert!(!d.message.is_empty(), "{}: empty message", d.rule);
     }

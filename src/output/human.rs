@@ -52,7 +52,7 @@ pub fn render_one(
     let view = View { diag, source };
     if handler.render_report(&mut out, &view).is_err() {
         // miette only fails on a broken span; fall back to a plain line.
-        let at = source.line_col(diag.span.start);
+        let at = source.line_col(diag.span.start());
         out = format!(
             "{}:{}:{}: {}[{}] {}\n",
             source.name, at.line, at.column, diag.severity, diag.rule, diag.message

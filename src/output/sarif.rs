@@ -86,8 +86,8 @@ pub fn render(reports: &[FileReport], rules: &RuleSet) -> String {
     for report in reports {
         let src = &report.source;
         for d in &report.diagnostics {
-            let start = src.line_col(d.span.start);
-            let end = src.line_col(d.span.end);
+            let start = src.line_col(d.span.start());
+            let end = src.line_col(d.span.end());
             let mut result = json!({
                 "ruleId": d.rule,
                 "level": level(d.severity),

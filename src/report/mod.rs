@@ -87,7 +87,7 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
     for report in reports {
         let src = &report.source;
         let item = |d: &Diagnostic| {
-            let at = src.line_col(d.span.start);
+            let at = src.line_col(d.span.start());
             Item {
                 rule: d.rule.clone(),
                 code: d.code.clone().unwrap_or_default(),

@@ -128,7 +128,7 @@ impl Ctx<'_, '_> {
     }
 
     fn slice(&self, span: Span) -> &str {
-        self.text.get(span.start..span.end).unwrap_or("")
+        self.text.get(span.start()..span.end()).unwrap_or("")
     }
 }
 

@@ -69,8 +69,8 @@ impl<'g, 'a> Facts<'g, 'a> {
             .iter()
             .filter(|d| {
                 d.pathway.as_deref() == Some(g.name())
-                    && d.span.start >= span.start
-                    && d.span.end <= span.end
+                    && d.span.start() >= span.start()
+                    && d.span.end() <= span.end()
             })
             .collect();
         let entries: Vec<NodeIndex> = g

@@ -170,7 +170,7 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
         let found = f.of_rule(rule);
         let mut seen = BTreeSet::new();
         for d in &found {
-            seen.insert((d.span.start, d.span.end));
+            seen.insert((d.span.start(), d.span.end()));
             if f.subject_nodes(d).into_iter().any(upstream) {
                 caps.push(Cap {
                     evidence: quote(d),
@@ -190,7 +190,7 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
             attributes
                 .iter()
                 .any(|a| a.eq_ignore_ascii_case(c.attribute.name))
-                && !seen.contains(&(c.span.start, c.span.end))
+                && !seen.contains(&(c.span.start(), c.span.end()))
         };
         for n in g.indices().filter(|&n| upstream(n)) {
             let node = g.node(n);
