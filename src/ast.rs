@@ -197,7 +197,8 @@ pub struct DnaStep<'a> {
 pub struct Route<'a> {
     pub sources: Box<[Ident<'a>]>,
     pub targets: Box<[Ident<'a>]>,
-    pub when: Option<Spanned<Cow<'a, str>>>,
+    /// Boxed because most routes have none: 24 bytes less per route.
+    pub when: Option<Box<Spanned<Cow<'a, str>>>>,
     pub requires: Box<[Criterion<'a>]>,
     pub span: Span,
 }

@@ -616,7 +616,7 @@ fn build_route<'a>(pair: Pair<'a, Rule>, b: usize, diags: &mut Vec<Diagnostic>) 
     let span = at(&pair, b);
     let mut sources = Box::default();
     let mut targets = Box::default();
-    let mut when: Option<Spanned<Cow<'a, str>>> = None;
+    let mut when: Option<Box<Spanned<Cow<'a, str>>>> = None;
     let mut requires: Option<(Box<[Criterion<'a>]>, Span)> = None;
     let mut seen_arrow = false;
     for p in children(pair) {
@@ -639,7 +639,7 @@ fn build_route<'a>(pair: Pair<'a, Rule>, b: usize, diags: &mut Vec<Diagnostic>) 
                 if let Some(first) = &when {
                     diags.push(repeated_clause("when", clause, first.span));
                 } else {
-                    when = text;
+                    when = text.map(Box::new);
                 }
             }
             Rule::requires_clause => {
