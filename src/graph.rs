@@ -15,9 +15,10 @@ use crate::span::Span;
 pub struct Node<'a> {
     pub ast: &'a ast::Node<'a>,
     pub kind: Option<&'a str>,
-    pub offers: Vec<&'a str>,
-    pub channels: Vec<(&'a str, Span)>,
-    pub requires: Vec<&'a Criterion<'a>>,
+    // Exact-size slices, not `Vec`s: a graph can have 100,000 nodes.
+    pub offers: Box<[&'a str]>,
+    pub channels: Box<[(&'a str, Span)]>,
+    pub requires: Box<[&'a Criterion<'a>]>,
     pub on_dna: Option<&'a DnaPolicy<'a>>,
 }
 
@@ -66,9 +67,10 @@ pub struct PathwayGraph<'a> {
     pub pathway: &'a ast::Pathway<'a>,
     /// Indexed by `NodeIndex::index()`.
     pub nodes: Vec<Node<'a>>,
-    /// Indexed by the graph's edge weights.
+    /// Indexed like the graph's edges (`EdgeIndex::index()`): edges are
+    /// added to both in the same order and never removed.
     pub edges: Vec<Edge<'a>>,
-    pub graph: DiGraph<(), usize>,
+    pub graph: DiGraph<(), ()>,
     pub ids: HashMap<&'a str, NodeIndex>,
 }
 
@@ -115,7 +117,7 @@ impl<'a> PathwayGraph<'a> {
                 .collect();
             for &(source, source_ident) in &sources {
                 for &(target, target_ident) in &targets {
-                    graph.add_edge(source, target, edges.len());
+                    graph.add_edge(source, target, ());
                     edges.push(Edge {
                         route,
                         source,
@@ -193,27 +195,27 @@ fn resolve<'a>(
 }
 
 fn describe<'a>(node: &'a ast::Node<'a>) -> Node<'a> {
-    let mut info = Node {
-        ast: node,
-        kind: None,
-        offers: Vec::new(),
-        channels: Vec::new(),
-        requires: Vec::new(),
-        on_dna: None,
-    };
+    let mut kind = None;
+    let (mut offers, mut channels, mut requires) = (Vec::new(), Vec::new(), Vec::new());
+    let mut on_dna = None;
     for prop in &node.properties {
         match (&prop.value, prop.key.name) {
-            (PropertyValue::Value(v), "kind") => {
-                info.kind = info.kind.or(v.words().first().map(|w| w.0))
-            }
+            (PropertyValue::Value(v), "kind") => kind = kind.or(v.words().first().map(|w| w.0)),
             (PropertyValue::Value(v), "offers") => {
-                info.offers.extend(v.words().into_iter().map(|w| w.0))
+                offers.extend(v.words().into_iter().map(|w| w.0))
             }
-            (PropertyValue::Value(v), "channels") => info.channels.extend(v.words()),
-            (PropertyValue::Criteria(c), _) => info.requires.extend(c.iter()),
-            (PropertyValue::Dna(d), _) => info.on_dna = info.on_dna.or(Some(d)),
+            (PropertyValue::Value(v), "channels") => channels.extend(v.words()),
+            (PropertyValue::Criteria(c), _) => requires.extend(c.iter()),
+            (PropertyValue::Dna(d), _) => on_dna = on_dna.or(Some(d)),
             _ => {}
         }
     }
-    info
+    Node {
+        ast: node,
+        kind,
+        offers: offers.into(),
+        channels: channels.into(),
+        requires: requires.into(),
+        on_dna,
+    }
 }
