@@ -106,12 +106,12 @@ impl<'a> PathwayGraph<'a> {
         let mut edges = Vec::with_capacity(pathway.routes.len());
         for route in &pathway.routes {
             let sources: Vec<_> = route
-                .sources
+                .sources()
                 .iter()
                 .filter_map(|s| resolve(s, &ids, pathway, diags))
                 .collect();
             let targets: Vec<_> = route
-                .targets
+                .targets()
                 .iter()
                 .filter_map(|t| resolve(t, &ids, pathway, diags))
                 .collect();

@@ -614,19 +614,18 @@ fn dna_policy<'a>(pair: Pair<'a, Rule>, b: usize) -> DnaPolicy<'a> {
 
 fn build_route<'a>(pair: Pair<'a, Rule>, b: usize, diags: &mut Vec<Diagnostic>) -> Route<'a> {
     let span = at(&pair, b);
-    let mut sources = Box::default();
-    let mut targets = Box::default();
+    let mut ends = Vec::new();
+    let mut source_count = 0;
     let mut when: Option<Box<Spanned<Cow<'a, str>>>> = None;
     let mut requires: Option<(Box<[Criterion<'a>]>, Span)> = None;
     let mut seen_arrow = false;
     for p in children(pair) {
         match p.as_rule() {
+            // The grammar puts the sources before the arrow and the targets.
             Rule::ident_list => {
-                let ids = children(p).map(|x| ident(x, b)).collect();
-                if seen_arrow {
-                    targets = ids;
-                } else {
-                    sources = ids;
+                ends.extend(children(p).map(|x| ident(x, b)));
+                if !seen_arrow {
+                    source_count = u32::try_from(ends.len()).unwrap_or(u32::MAX);
                 }
             }
             Rule::arrow => seen_arrow = true,
@@ -659,8 +658,8 @@ fn build_route<'a>(pair: Pair<'a, Rule>, b: usize, diags: &mut Vec<Diagnostic>) 
         }
     }
     Route {
-        sources,
-        targets,
+        ends: ends.into_boxed_slice(),
+        source_count,
         when,
         requires: requires.map(|(c, _)| c).unwrap_or_default(),
         span,
@@ -717,7 +716,7 @@ mod tests {
         assert_eq!(p.routes.len(), 7);
         let last = &p.routes[6];
         assert_eq!(
-            last.sources.iter().map(|i| i.name).collect::<Vec<_>>(),
+            last.sources().iter().map(|i| i.name).collect::<Vec<_>>(),
             ["escape", "talking", "link", "rehab"]
         );
         let gate = &p.routes[4];

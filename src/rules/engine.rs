@@ -288,7 +288,7 @@ fn criterion(ctx: &Ctx<'_, '_>, c: &CriterionCheck, out: &mut Vec<Finding>) {
     if c.on != Placement::Nodes {
         for route in &ctx.g.pathway.routes {
             for cr in route.requires.iter().filter(|cr| hit(cr)) {
-                let targets: Vec<&str> = route.targets.iter().map(|t| t.name).collect();
+                let targets: Vec<&str> = route.targets().iter().map(|t| t.name).collect();
                 let mut f = finding(cr).var("node", targets.join(", "));
                 f.subject = Some(route_text(route));
                 out.push(f);
@@ -300,7 +300,7 @@ fn criterion(ctx: &Ctx<'_, '_>, c: &CriterionCheck, out: &mut Vec<Finding>) {
 fn route_text(route: &crate::ast::Route) -> String {
     let names =
         |ids: &[crate::ast::Ident]| ids.iter().map(|i| i.name).collect::<Vec<_>>().join(", ");
-    format!("{} -> {}", names(&route.sources), names(&route.targets))
+    format!("{} -> {}", names(route.sources()), names(route.targets()))
 }
 
 fn channels(ctx: &Ctx<'_, '_>, c: &ChannelsCheck, out: &mut Vec<Finding>) {

@@ -334,5 +334,5 @@ pub(super) fn criterion_text(c: &ast::Criterion) -> String {
 
 pub(super) fn route_text(r: &ast::Route) -> String {
     let names = |ids: &[ast::Ident]| ids.iter().map(|i| i.name).collect::<Vec<_>>().join(", ");
-    format!("{} -> {}", names(&r.sources), names(&r.targets))
+    format!("{} -> {}", names(r.sources()), names(r.targets()))
 }

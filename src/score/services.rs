@@ -209,7 +209,7 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
         }
         for route in &g.pathway.routes {
             let leads = route
-                .targets
+                .targets()
                 .iter()
                 .any(|t| g.ids.get(t.name).is_some_and(|&n| upstream(n)));
             if !leads {
