@@ -132,7 +132,9 @@ impl Linter {
         let mut diagnostics = Vec::new();
         let parsed = parser::parse(&source.text);
         diagnostics.extend(parsed.diagnostics);
-        if let Some(file) = &parsed.file {
+        // `file` is dropped at the end of this block: the tree is not
+        // needed for suppressions and sorting, and is the largest thing held.
+        if let Some(file) = parsed.file {
             if file.pathways.is_empty() {
                 diagnostics.push(
                     Diagnostic::warning(
