@@ -256,7 +256,10 @@ fn check(args: &CheckArgs) -> u8 {
             String::new()
         }
         Format::Concise => output::concise::render(&reports),
-        Format::Sarif => output::sarif::render(&reports, &linter.rules),
+        Format::Sarif => {
+            let _ = output::sarif::write(&reports, &linter.rules, &mut stdout);
+            String::new()
+        }
         Format::Github => output::github::render(&reports),
         Format::Junit => output::junit::render(&reports),
     };
