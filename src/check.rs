@@ -14,7 +14,7 @@ use crate::prose::DocumentKind;
 use crate::rules::engine;
 use crate::rules::load::RuleSet;
 use crate::source::SourceFile;
-use crate::span::Span;
+use crate::span::{Span, MAX_TEXT_LEN};
 use crate::vocabulary::Vocabulary;
 use crate::{parser, suppress, validate};
 
@@ -49,7 +49,7 @@ impl FileReport {
             if let Some(problem) = d.span_problem(text) {
                 return Some(problem);
             }
-            let at = self.source.line_col(d.span.start);
+            let at = self.source.line_col(d.span.start());
             if at.line == 0 || at.column == 0 {
                 return Some(format!("{}: no line and column for {:?}", d.rule, d.span));
             }
@@ -123,6 +123,17 @@ impl Linter {
     pub fn check_file(&self, name: &str, path: Option<&Path>, bytes: Vec<u8>) -> FileReport {
         let kind = DocumentKind::of(name);
         let policy = self.policy_for(path);
+        if bytes.len() > MAX_TEXT_LEN {
+            // Not even decoded: a bad byte that far in has no span.
+            let source = SourceFile::new(name, String::new());
+            let mut diagnostics = vec![parser::too_long(bytes.len())];
+            self.finish(&source, kind, &mut diagnostics, &policy);
+            return FileReport {
+                source: Arc::new(source),
+                kind,
+                diagnostics,
+            };
+        }
         let decoded = if kind == DocumentKind::Docx {
             crate::prose::docx::text(&bytes).map_err(|why| unreadable_docx(&why))
         } else {
@@ -197,7 +208,9 @@ impl Linter {
     ) {
         let parsed = parser::parse(&source.text);
         diagnostics.extend(parsed.diagnostics);
-        if let Some(file) = &parsed.file {
+        // `file` is dropped at the end of this block: the tree is not
+        // needed for suppressions and sorting, and is the largest thing held.
+        if let Some(file) = parsed.file {
             if file.pathways.is_empty() {
                 diagnostics.push(
                     Diagnostic::warning(
@@ -272,9 +285,9 @@ impl Linter {
 /// checks happened to run in.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (a.span.start, a.span.end, &a.rule, &a.message).cmp(&(
-            b.span.start,
-            b.span.end,
+        (a.span.start(), a.span.end(), &a.rule, &a.message).cmp(&(
+            b.span.start(),
+            b.span.end(),
             &b.rule,
             &b.message,
         ))

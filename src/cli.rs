@@ -266,14 +266,21 @@ fn check(args: &CheckArgs) -> u8 {
 
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let text = match args.format {
-        Format::Human => output::human::render(&reports, human_options(args.color, false)),
+        // Streamed: a large run's output is never held as one string.
+        Format::Human => {
+            let opts = human_options(args.color, false);
+            let _ = output::human::write(&reports, opts, &mut stdout);
+            String::new()
+        }
         Format::Json => {
-            // Streamed: a large run's JSON is never held as one string.
             let _ = output::json::write(&reports, &mut stdout);
             String::new()
         }
         Format::Concise => output::concise::render(&reports),
-        Format::Sarif => output::sarif::render(&reports, &linter.rules),
+        Format::Sarif => {
+            let _ = output::sarif::write(&reports, &linter.rules, &mut stdout);
+            String::new()
+        }
         Format::Github => output::github::render(&reports),
         Format::Junit => output::junit::render(&reports),
     };

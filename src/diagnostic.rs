@@ -134,7 +134,7 @@ impl Diagnostic {
     pub fn span_problem(&self, text: &str) -> Option<String> {
         let spans = std::iter::once(self.span).chain(self.related.iter().map(|l| l.span));
         for span in spans {
-            if span.start > span.end || span.end > text.len() {
+            if span.start() > span.end() || span.end() > text.len() {
                 return Some(format!(
                     "{}: span {:?} outside text of {} bytes",
                     self.rule,
@@ -142,7 +142,7 @@ impl Diagnostic {
                     text.len()
                 ));
             }
-            if !text.is_char_boundary(span.start) || !text.is_char_boundary(span.end) {
+            if !text.is_char_boundary(span.start()) || !text.is_char_boundary(span.end()) {
                 return Some(format!(
                     "{}: span {:?} not on a char boundary",
                     self.rule, span

@@ -13,17 +13,18 @@ use crate::span::Span;
 /// What the rules need to know about one declared node.
 #[derive(Debug)]
 pub struct Node<'a> {
-    pub ast: &'a ast::Node,
+    pub ast: &'a ast::Node<'a>,
     pub kind: Option<&'a str>,
-    pub offers: Vec<&'a str>,
-    pub channels: Vec<(&'a str, Span)>,
-    pub requires: Vec<&'a Criterion>,
-    pub on_dna: Option<&'a DnaPolicy>,
+    // Exact-size slices, not `Vec`s: a graph can have 100,000 nodes.
+    pub offers: Box<[&'a str]>,
+    pub channels: Box<[(&'a str, Span)]>,
+    pub requires: Box<[&'a Criterion<'a>]>,
+    pub on_dna: Option<&'a DnaPolicy<'a>>,
 }
 
 impl Node<'_> {
     pub fn id(&self) -> &str {
-        &self.ast.id.name
+        self.ast.id.name
     }
 
     pub fn node_kind(&self) -> NodeKind {
@@ -54,33 +55,34 @@ impl Node<'_> {
 /// One source-to-target pair of a route (a route `a, b -> c` makes two).
 #[derive(Debug)]
 pub struct Edge<'a> {
-    pub route: &'a ast::Route,
+    pub route: &'a ast::Route<'a>,
     pub source: NodeIndex,
     pub target: NodeIndex,
-    pub source_ident: &'a ast::Ident,
-    pub target_ident: &'a ast::Ident,
+    pub source_ident: &'a ast::Ident<'a>,
+    pub target_ident: &'a ast::Ident<'a>,
 }
 
 #[derive(Debug)]
 pub struct PathwayGraph<'a> {
-    pub pathway: &'a ast::Pathway,
+    pub pathway: &'a ast::Pathway<'a>,
     /// Indexed by `NodeIndex::index()`.
     pub nodes: Vec<Node<'a>>,
-    /// Indexed by the graph's edge weights.
+    /// Indexed like the graph's edges (`EdgeIndex::index()`): edges are
+    /// added to both in the same order and never removed.
     pub edges: Vec<Edge<'a>>,
-    pub graph: DiGraph<(), usize>,
+    pub graph: DiGraph<(), ()>,
     pub ids: HashMap<&'a str, NodeIndex>,
 }
 
 impl<'a> PathwayGraph<'a> {
-    pub fn build(pathway: &'a ast::Pathway, diags: &mut Vec<Diagnostic>) -> Self {
+    pub fn build(pathway: &'a ast::Pathway<'a>, diags: &mut Vec<Diagnostic>) -> Self {
         let mut graph = DiGraph::with_capacity(pathway.nodes.len(), pathway.routes.len());
         let mut nodes = Vec::with_capacity(pathway.nodes.len());
         let mut ids: HashMap<&str, NodeIndex> = HashMap::with_capacity(pathway.nodes.len());
-        let name = pathway.name.value.as_str();
+        let name = pathway.name.value.as_ref();
 
         for node in &pathway.nodes {
-            if let Some(&first) = ids.get(node.id.name.as_str()) {
+            if let Some(&first) = ids.get(node.id.name) {
                 let first: &Node = &nodes[first.index()];
                 diags.push(
                     Diagnostic::error(
@@ -92,30 +94,30 @@ impl<'a> PathwayGraph<'a> {
                     .with_related(first.ast.id.span, "first declared here")
                     .with_help("give each node its own ID; routes use the first declaration")
                     .in_pathway(name)
-                    .about(node.id.name.clone()),
+                    .about(node.id.name),
                 );
                 continue;
             }
             let idx = graph.add_node(());
-            ids.insert(node.id.name.as_str(), idx);
+            ids.insert(node.id.name, idx);
             nodes.push(describe(node));
         }
 
         let mut edges = Vec::with_capacity(pathway.routes.len());
         for route in &pathway.routes {
             let sources: Vec<_> = route
-                .sources
+                .sources()
                 .iter()
                 .filter_map(|s| resolve(s, &ids, pathway, diags))
                 .collect();
             let targets: Vec<_> = route
-                .targets
+                .targets()
                 .iter()
                 .filter_map(|t| resolve(t, &ids, pathway, diags))
                 .collect();
             for &(source, source_ident) in &sources {
                 for &(target, target_ident) in &targets {
-                    graph.add_edge(source, target, edges.len());
+                    graph.add_edge(source, target, ());
                     edges.push(Edge {
                         route,
                         source,
@@ -150,12 +152,12 @@ impl<'a> PathwayGraph<'a> {
 }
 
 fn resolve<'a>(
-    id: &'a ast::Ident,
+    id: &'a ast::Ident<'a>,
     ids: &HashMap<&str, NodeIndex>,
-    pathway: &ast::Pathway,
+    pathway: &ast::Pathway<'_>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<(NodeIndex, &'a ast::Ident)> {
-    if let Some(&idx) = ids.get(id.name.as_str()) {
+) -> Option<(NodeIndex, &'a ast::Ident<'a>)> {
+    if let Some(&idx) = ids.get(id.name) {
         return Some((idx, id));
     }
     let mut diag = Diagnostic::error(
@@ -168,9 +170,9 @@ fn resolve<'a>(
     )
     .with_label("not declared")
     .in_pathway(&pathway.name.value)
-    .about(id.name.clone());
-    let declared = pathway.nodes.iter().map(|n| n.id.name.as_str());
-    diag = match suggest(&id.name, declared) {
+    .about(id.name);
+    let declared = pathway.nodes.iter().map(|n| n.id.name);
+    diag = match suggest(id.name, declared) {
         Some(near) => {
             let decl = pathway
                 .nodes
@@ -192,28 +194,28 @@ fn resolve<'a>(
     None
 }
 
-fn describe(node: &ast::Node) -> Node<'_> {
-    let mut info = Node {
-        ast: node,
-        kind: None,
-        offers: Vec::new(),
-        channels: Vec::new(),
-        requires: Vec::new(),
-        on_dna: None,
-    };
+fn describe<'a>(node: &'a ast::Node<'a>) -> Node<'a> {
+    let mut kind = None;
+    let (mut offers, mut channels, mut requires) = (Vec::new(), Vec::new(), Vec::new());
+    let mut on_dna = None;
     for prop in &node.properties {
-        match (&prop.value, prop.key.name.as_str()) {
-            (PropertyValue::Value(v), "kind") => {
-                info.kind = info.kind.or(v.words().first().map(|w| w.0))
-            }
+        match (&prop.value, prop.key.name) {
+            (PropertyValue::Value(v), "kind") => kind = kind.or(v.words().first().map(|w| w.0)),
             (PropertyValue::Value(v), "offers") => {
-                info.offers.extend(v.words().into_iter().map(|w| w.0))
+                offers.extend(v.words().into_iter().map(|w| w.0))
             }
-            (PropertyValue::Value(v), "channels") => info.channels.extend(v.words()),
-            (PropertyValue::Criteria(c), _) => info.requires.extend(c.iter()),
-            (PropertyValue::Dna(d), _) => info.on_dna = info.on_dna.or(Some(d)),
+            (PropertyValue::Value(v), "channels") => channels.extend(v.words()),
+            (PropertyValue::Criteria(c), _) => requires.extend(c.iter()),
+            (PropertyValue::Dna(d), _) => on_dna = on_dna.or(Some(d)),
             _ => {}
         }
     }
-    info
+    Node {
+        ast: node,
+        kind,
+        offers: offers.into(),
+        channels: channels.into(),
+        requires: requires.into(),
+        on_dna,
+    }
 }

@@ -4,13 +4,15 @@
 //! feature, which hands miette only the offending line and so reports every
 //! error on line 1.
 
+use std::borrow::Cow;
+
 use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 use pest::Parser as _;
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
-use crate::span::{Span, Spanned};
+use crate::span::{Span, Spanned, MAX_TEXT_LEN};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar/pathway.pest"]
@@ -18,8 +20,8 @@ struct PathwayParser;
 
 /// The result of parsing one file: the tree if the file parsed, and any
 /// problems found on the way.
-pub struct Parsed {
-    pub file: Option<File>,
+pub struct Parsed<'a> {
+    pub file: Option<File<'a>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -28,7 +30,13 @@ pub struct Parsed {
 /// parsing the file in one go held hundreds of megabytes for a large
 /// pathway. Items are independent, so this reads exactly what the `file`
 /// rule describes.
-pub fn parse(text: &str) -> Parsed {
+pub fn parse(text: &str) -> Parsed<'_> {
+    if text.len() > MAX_TEXT_LEN {
+        return Parsed {
+            file: None,
+            diagnostics: vec![too_long(text.len())],
+        };
+    }
     let mut diagnostics = Vec::new();
     let mut pathways = Vec::new();
     let mut pos = skip_trivia(text, text.strip_prefix('\u{FEFF}').map_or(0, |_| 3));
@@ -63,13 +71,24 @@ pub fn parse(text: &str) -> Parsed {
     }
 }
 
+/// Text longer than spans can address is refused whole, at its start.
+pub fn too_long(len: usize) -> Diagnostic {
+    Diagnostic::error(
+        "syntax-error",
+        Span::new(0, 0),
+        format!("this file is {len} bytes long; msklint checks files of up to {MAX_TEXT_LEN} bytes (4 GiB)"),
+    )
+    .with_label("not checked")
+    .with_help("split the pathways into several files")
+}
+
 /// One `pathway "name" { ... }` block starting at `start`; returns it and
 /// the offset just past its closing brace.
-fn parse_pathway(
-    text: &str,
+fn parse_pathway<'a>(
+    text: &'a str,
     start: usize,
     diags: &mut Vec<Diagnostic>,
-) -> Result<(Pathway, usize), Box<Diagnostic>> {
+) -> Result<(Pathway<'a>, usize), Box<Diagnostic>> {
     let head = PathwayParser::parse(Rule::pathway_head, &text[start..])
         .map_err(|e| Box::new(syntax_error(text, start, &e, &[])))?
         .next()
@@ -81,7 +100,7 @@ fn parse_pathway(
             )
         })?;
     let head_span = at(&head, start);
-    let mut name = Spanned::new(String::new(), head_span);
+    let mut name = Spanned::new(Cow::Borrowed(""), head_span);
     let mut header = head_span;
     for p in children(head) {
         match p.as_rule() {
@@ -94,7 +113,7 @@ fn parse_pathway(
         }
     }
     let (mut fields, mut nodes, mut routes) = (Vec::new(), Vec::new(), Vec::new());
-    let mut pos = head_span.end;
+    let mut pos = head_span.end();
     loop {
         pos = skip_trivia(text, pos);
         if pos >= text.len() {
@@ -433,22 +452,23 @@ fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
     })
 }
 
-fn ident(pair: Pair<'_, Rule>, b: usize) -> Ident {
+fn ident<'a>(pair: Pair<'a, Rule>, b: usize) -> Ident<'a> {
     Ident {
-        name: pair.as_str().to_string(),
+        name: pair.as_str(),
         span: at(&pair, b),
     }
 }
 
-fn string(pair: Pair<'_, Rule>, b: usize) -> Spanned<String> {
+fn string<'a>(pair: Pair<'a, Rule>, b: usize) -> Spanned<Cow<'a, str>> {
     let span = at(&pair, b);
     let raw = children(pair).next().map_or("", |p| p.as_str());
     Spanned::new(unescape(raw), span)
 }
 
-fn unescape(raw: &str) -> String {
+/// Borrows the source unless the string has escapes (most have none).
+fn unescape(raw: &str) -> Cow<'_, str> {
     if !raw.contains('\\') {
-        return raw.to_string();
+        return Cow::Borrowed(raw);
     }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
@@ -464,7 +484,7 @@ fn unescape(raw: &str) -> String {
             None => {}
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn number(pair: &Pair<'_, Rule>) -> f64 {
@@ -473,7 +493,7 @@ fn number(pair: &Pair<'_, Rule>) -> f64 {
     pair.as_str().parse().unwrap_or(f64::NAN)
 }
 
-fn value(pair: Pair<'_, Rule>, b: usize) -> Value {
+fn value<'a>(pair: Pair<'a, Rule>, b: usize) -> Value<'a> {
     let span = at(&pair, b);
     let kind = match pair.as_rule() {
         Rule::string => ValueKind::String(string(pair, b).value),
@@ -481,12 +501,12 @@ fn value(pair: Pair<'_, Rule>, b: usize) -> Value {
         Rule::percent => ValueKind::Percent(children(pair).next().map_or(f64::NAN, |n| number(&n))),
         Rule::boolean => ValueKind::Bool(pair.as_str() == "true"),
         Rule::list => ValueKind::List(children(pair).map(|x| value(x, b)).collect()),
-        _ => ValueKind::Ident(pair.as_str().to_string()),
+        _ => ValueKind::Ident(pair.as_str()),
     };
     Value { kind, span }
 }
 
-fn build_field(pair: Pair<'_, Rule>, b: usize) -> Field {
+fn build_field<'a>(pair: Pair<'a, Rule>, b: usize) -> Field<'a> {
     let span = at(&pair, b);
     let mut inner = children(pair);
     let (Some(key), Some(val)) = (inner.next(), inner.next()) else {
@@ -499,7 +519,7 @@ fn build_field(pair: Pair<'_, Rule>, b: usize) -> Field {
     }
 }
 
-fn build_node(pair: Pair<'_, Rule>, b: usize) -> Node {
+fn build_node<'a>(pair: Pair<'a, Rule>, b: usize) -> Node<'a> {
     let span = at(&pair, b);
     let mut inner = children(pair);
     let (Some(kw), Some(id), Some(label)) = (inner.next(), inner.next(), inner.next()) else {
@@ -523,7 +543,7 @@ fn build_node(pair: Pair<'_, Rule>, b: usize) -> Node {
     }
 }
 
-fn build_property(pair: Pair<'_, Rule>, b: usize) -> Property {
+fn build_property<'a>(pair: Pair<'a, Rule>, b: usize) -> Property<'a> {
     let span = at(&pair, b);
     let rule = pair.as_rule();
     let mut inner = children(pair);
@@ -542,11 +562,11 @@ fn build_property(pair: Pair<'_, Rule>, b: usize) -> Property {
     }
 }
 
-fn criteria(pair: Pair<'_, Rule>, b: usize) -> Vec<Criterion> {
+fn criteria<'a>(pair: Pair<'a, Rule>, b: usize) -> Box<[Criterion<'a>]> {
     children(pair).map(|x| criterion(x, b)).collect()
 }
 
-fn criterion(pair: Pair<'_, Rule>, b: usize) -> Criterion {
+fn criterion<'a>(pair: Pair<'a, Rule>, b: usize) -> Criterion<'a> {
     let span = at(&pair, b);
     let mut inner = children(pair);
     let (Some(attr), Some(op), Some(val)) = (inner.next(), inner.next(), inner.next()) else {
@@ -560,14 +580,14 @@ fn criterion(pair: Pair<'_, Rule>, b: usize) -> Criterion {
     }
 }
 
-fn dna_policy(pair: Pair<'_, Rule>, b: usize) -> DnaPolicy {
+fn dna_policy<'a>(pair: Pair<'a, Rule>, b: usize) -> DnaPolicy<'a> {
     let outer = at(&pair, b);
-    let steps: Vec<DnaStep> = children(pair)
+    let steps: Box<[DnaStep<'_>]> = children(pair)
         .filter(|p| p.as_rule() == Rule::dna_step)
         .map(|step| {
             let mut inner = children(step);
             let action = inner.next().map(|x| ident(x, b)).unwrap_or(Ident {
-                name: String::new(),
+                name: "",
                 span: outer,
             });
             let after = inner
@@ -592,21 +612,20 @@ fn dna_policy(pair: Pair<'_, Rule>, b: usize) -> DnaPolicy {
     DnaPolicy { steps, span }
 }
 
-fn build_route(pair: Pair<'_, Rule>, b: usize, diags: &mut Vec<Diagnostic>) -> Route {
+fn build_route<'a>(pair: Pair<'a, Rule>, b: usize, diags: &mut Vec<Diagnostic>) -> Route<'a> {
     let span = at(&pair, b);
-    let mut sources = Vec::new();
-    let mut targets = Vec::new();
-    let mut when: Option<Spanned<String>> = None;
-    let mut requires: Option<(Vec<Criterion>, Span)> = None;
+    let mut ends = Vec::new();
+    let mut source_count = 0;
+    let mut when: Option<Box<Spanned<Cow<'a, str>>>> = None;
+    let mut requires: Option<(Box<[Criterion<'a>]>, Span)> = None;
     let mut seen_arrow = false;
     for p in children(pair) {
         match p.as_rule() {
+            // The grammar puts the sources before the arrow and the targets.
             Rule::ident_list => {
-                let ids = children(p).map(|x| ident(x, b)).collect();
-                if seen_arrow {
-                    targets = ids;
-                } else {
-                    sources = ids;
+                ends.extend(children(p).map(|x| ident(x, b)));
+                if !seen_arrow {
+                    source_count = u32::try_from(ends.len()).unwrap_or(u32::MAX);
                 }
             }
             Rule::arrow => seen_arrow = true,
@@ -619,7 +638,7 @@ fn build_route(pair: Pair<'_, Rule>, b: usize, diags: &mut Vec<Diagnostic>) -> R
                 if let Some(first) = &when {
                     diags.push(repeated_clause("when", clause, first.span));
                 } else {
-                    when = text;
+                    when = text.map(Box::new);
                 }
             }
             Rule::requires_clause => {
@@ -639,8 +658,8 @@ fn build_route(pair: Pair<'_, Rule>, b: usize, diags: &mut Vec<Diagnostic>) -> R
         }
     }
     Route {
-        sources,
-        targets,
+        ends: ends.into_boxed_slice(),
+        source_count,
         when,
         requires: requires.map(|(c, _)| c).unwrap_or_default(),
         span,
@@ -662,7 +681,7 @@ fn repeated_clause(word: &str, span: Span, first: Span) -> Diagnostic {
 mod tests {
     use super::*;
 
-    fn first_node(text: &str) -> Node {
+    fn first_node(text: &str) -> Node<'_> {
         let parsed = parse(text);
         assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
         parsed.file.unwrap().pathways.remove(0).nodes.remove(0)
@@ -676,11 +695,11 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            &text[policy.span.start..policy.span.end],
+            &text[policy.span.start()..policy.span.end()],
             "contact then discharge after 2"
         );
         assert_eq!(
-            &text[policy.steps[0].span.start..policy.steps[0].span.end],
+            &text[policy.steps[0].span.start()..policy.steps[0].span.end()],
             "contact"
         );
     }
@@ -697,10 +716,7 @@ mod tests {
         assert_eq!(p.routes.len(), 7);
         let last = &p.routes[6];
         assert_eq!(
-            last.sources
-                .iter()
-                .map(|i| i.name.as_str())
-                .collect::<Vec<_>>(),
+            last.sources().iter().map(|i| i.name).collect::<Vec<_>>(),
             ["escape", "talking", "link", "rehab"]
         );
         let gate = &p.routes[4];
@@ -718,6 +734,19 @@ mod tests {
             .find(|f| f.key.name == "rtt_within_18_weeks")
             .unwrap();
         assert_eq!(rtt.value.kind, ValueKind::Percent(86.0));
+    }
+
+    #[test]
+    fn text_too_long_for_spans_is_refused_not_wrapped() {
+        let diag = too_long(MAX_TEXT_LEN + 1);
+        assert_eq!(diag.rule, "syntax-error");
+        assert_eq!(diag.span, Span::new(0, 0));
+        assert!(diag.message.contains("4294967296 bytes long"));
+        // Offsets past the limit saturate instead of wrapping to small ones.
+        assert_eq!(
+            Span::new(MAX_TEXT_LEN + 5, MAX_TEXT_LEN + 9).start(),
+            MAX_TEXT_LEN
+        );
     }
 
     #[test]

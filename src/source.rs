@@ -7,14 +7,16 @@
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use crate::span::Span;
+use crate::span::{Span, MAX_TEXT_LEN};
 
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as given on the command line (or a label such as `<stdin>`).
     pub name: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// `u32` like spans. Text longer than spans reach is refused by the
+    /// parser and only its start is reported, so it is indexed no further.
+    line_starts: Vec<u32>,
 }
 
 /// A 1-based line and column; the column counts characters, not bytes.
@@ -26,8 +28,9 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: String) -> Self {
+        let indexed = &text.as_bytes()[..text.len().min(MAX_TEXT_LEN)];
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(text.as_bytes()));
+        line_starts.extend(memchr_newlines(indexed));
         SourceFile {
             name: name.into(),
             text,
@@ -37,6 +40,7 @@ impl SourceFile {
 
     /// 0-based index of the line holding byte `offset`.
     fn line_index(&self, offset: usize) -> usize {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
@@ -51,7 +55,7 @@ impl SourceFile {
             offset -= 1;
         }
         let line = self.line_index(offset);
-        let start = self.line_starts[line];
+        let start = self.line_starts[line] as usize;
         let column = self.text[start..offset].chars().count() + 1;
         LineCol {
             line: line + 1,
@@ -67,23 +71,23 @@ impl SourceFile {
         let end = self
             .line_starts
             .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+            .map_or(self.text.len(), |&end| end as usize);
+        let start = start as usize;
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
     /// The source text under a span (empty if the span is out of range).
     pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.start..span.end).unwrap_or("")
+        self.text.get(span.start()..span.end()).unwrap_or("")
     }
 }
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
     bytes
         .iter()
         .enumerate()
         .filter(|(_, &b)| b == b'\n')
-        .map(|(i, _)| i + 1)
+        .filter_map(|(i, _)| u32::try_from(i + 1).ok())
 }
 
 impl SourceCode for SourceFile {
@@ -100,12 +104,11 @@ impl SourceCode for SourceFile {
         }
         let first = self.line_index(start).saturating_sub(context_lines_before);
         let last = self.line_index(end.saturating_sub(1).max(start)) + context_lines_after + 2;
-        let window_start = self.line_starts[first];
+        let window_start = self.line_starts[first] as usize;
         let window_end = self
             .line_starts
             .get(last)
-            .copied()
-            .unwrap_or(self.text.len());
+            .map_or(self.text.len(), |&end| end as usize);
         let window = &self.text[window_start..window_end];
         let local = SourceSpan::new((start - window_start).into(), span.len());
         let inner = window.read_span(&local, context_lines_before, context_lines_after)?;

@@ -2,20 +2,39 @@
 
 use serde::Serialize;
 
+/// The largest text spans can point into. Offsets are `u32`, which halves
+/// every span in the tree; the parser refuses longer text with a
+/// `syntax-error`, so no offset is ever cut short.
+pub const MAX_TEXT_LEN: usize = u32::MAX as usize;
+
 /// A half-open byte range `start..end` into the file's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
+    /// Offsets past [`MAX_TEXT_LEN`] become `MAX_TEXT_LEN` rather than
+    /// wrapping (only text the parser refused could have them).
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
+        let cap = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span {
+            start: cap(start),
+            end: cap(end),
+        }
+    }
+
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(self) -> usize {
+        self.end as usize
     }
 
     pub fn len(self) -> usize {
-        self.end.saturating_sub(self.start)
+        self.end.saturating_sub(self.start) as usize
     }
 
     pub fn is_empty(self) -> bool {
@@ -24,7 +43,10 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -36,7 +58,7 @@ impl From<pest::Span<'_>> for Span {
 
 impl From<Span> for miette::SourceSpan {
     fn from(s: Span) -> Self {
-        (s.start, s.len()).into()
+        (s.start(), s.len()).into()
     }
 }
 

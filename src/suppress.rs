@@ -199,7 +199,7 @@ pub fn apply(
         if crate::config::LOCKED.contains(&d.rule.as_str()) {
             return true;
         }
-        let line = source.line_col(d.span.start).line;
+        let line = source.line_col(d.span.start()).line;
         let mut keep = true;
         for (i, s) in suppressions
             .iter()

@@ -33,7 +33,7 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
                 PropertyValue::Dna(policy) => v.dna(policy),
                 PropertyValue::Value(value) => {
                     v.value(value);
-                    match prop.key.name.as_str() {
+                    match prop.key.name {
                         "requires" => v.push(
                             Diagnostic::error("invalid-value", value.span, format!("`requires` takes criteria such as `bmi < 40`, not {}", value.describe()))
                                 .with_label("not a criterion")
@@ -71,7 +71,7 @@ impl Validator<'_> {
         self.diags.push(diag.in_pathway(self.pathway));
     }
 
-    fn duplicate<'i>(&mut self, seen: &mut Vec<&'i Ident>, key: &'i Ident, what: &str) {
+    fn duplicate<'i>(&mut self, seen: &mut Vec<&'i Ident<'i>>, key: &'i Ident<'i>, what: &str) {
         if let Some(first) = seen.iter().find(|k| k.name == key.name) {
             let first = first.span;
             self.push(
@@ -92,7 +92,7 @@ impl Validator<'_> {
     /// A pathway-level key that only means something elsewhere: a route
     /// clause written with a colon, or a node property outside any node.
     fn misplaced(&mut self, key: &Ident) -> bool {
-        let name = key.name.as_str();
+        let name = key.name;
         let diag = if name == "when" || name == "requires" {
             Diagnostic::error("syntax-error", key.span, format!("`{name}` on a route is written without a colon"))
                 .with_label("read as a pathway field")
@@ -114,10 +114,10 @@ impl Validator<'_> {
 
     /// Free keys are allowed; one a typo away from a known key is not.
     fn unknown_key(&mut self, key: &Ident, known: &[String], what: &str) {
-        if contains(known, &key.name) {
+        if contains(known, key.name) {
             return;
         }
-        if let Some(near) = suggest_key(&key.name, known) {
+        if let Some(near) = suggest_key(key.name, known) {
             self.push(
                 Diagnostic::warning(
                     "unknown-property",
@@ -148,7 +148,8 @@ impl Validator<'_> {
         };
         for item in items {
             let word = match &item.kind {
-                ValueKind::Ident(w) | ValueKind::String(w) => w,
+                ValueKind::Ident(w) => *w,
+                ValueKind::String(w) => w.as_ref(),
                 _ => {
                     self.push(
                         Diagnostic::error(

@@ -79,7 +79,7 @@ fn each_invalid_fixture_yields_exactly_its_diagnostics() {
         let mut actual: Vec<_> = language(&linter, &report)
             .iter()
             .map(|d| {
-                let at = report.source.line_col(d.span.start);
+                let at = report.source.line_col(d.span.start());
                 (d.rule.clone(), at.line, at.column)
             })
             .collect();

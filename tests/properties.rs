@@ -216,14 +216,14 @@ proptest! {
     fn sentences_are_ordered_trimmed_and_inside_the_text(text in "([-*#|>0-9.:;!?() \n]|[a-zA-Z]{1,8}|\\PC){0,200}") {
         let mut last_end = 0;
         for s in msklint::prose::sentences::split(&text) {
-            let (a, b) = (s.span.start, s.span.end);
+            let (a, b) = (s.span.start(), s.span.end());
             prop_assert!(a < b && b <= text.len(), "{a}..{b}");
             prop_assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
             prop_assert!(a >= last_end, "overlap at {a}");
             let body = &text[a..b];
             prop_assert_eq!(body, body.trim());
             if let Some(l) = s.lead_in {
-                prop_assert!(l.end <= a && text.is_char_boundary(l.start));
+                prop_assert!(l.end() <= a && text.is_char_boundary(l.start()));
             }
             last_end = b;
         }

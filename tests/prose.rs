@@ -237,7 +237,7 @@ fn documents_fire_exactly_where_expected() {
             let at = if doc_level {
                 "document".to_string()
             } else {
-                report.source.line_col(d.span.start).line.to_string()
+                report.source.line_col(d.span.start()).line.to_string()
             };
             got.insert(format!("{at} {}", d.rule));
         }

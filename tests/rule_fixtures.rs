@@ -74,7 +74,7 @@ fn every_rule_fires_exactly_where_expected_and_not_on_near_misses() {
                 .diagnostics
                 .iter()
                 .filter(|d| d.rule == rule)
-                .map(|d| report.source.line_col(d.span.start).line)
+                .map(|d| report.source.line_col(d.span.start()).line)
                 .collect();
             actual.sort_unstable();
             let want = expected(&text, &rule);

@@ -21,9 +21,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         let mut last = 0;
         for s in msklint::prose::sentences::split(text) {
-            assert!(s.span.start >= last && s.span.start < s.span.end);
-            assert!(text.is_char_boundary(s.span.start) && text.is_char_boundary(s.span.end));
-            last = s.span.end;
+            assert!(s.span.start() >= last && s.span.start() < s.span.end());
+            assert!(text.is_char_boundary(s.span.start()) && text.is_char_boundary(s.span.end()));
+            last = s.span.end();
         }
     }
     for name in ["fuzz.md", "fuzz.docx"] {

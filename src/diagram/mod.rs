@@ -247,7 +247,7 @@ fn value(v: &Value) -> String {
         ValueKind::Number(n) => n.to_string(),
         ValueKind::Percent(p) => format!("{p}%"),
         ValueKind::Bool(b) => b.to_string(),
-        ValueKind::Ident(s) => s.clone(),
+        ValueKind::Ident(s) => s.to_string(),
         ValueKind::List(items) => {
             let items: Vec<String> = items.iter().map(value).collect();
             format!("[{}]", items.join(", "))

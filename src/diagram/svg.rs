@@ -182,7 +182,7 @@ pub fn render(g: &PathwayGraph, marks: &Marks) -> String {
         .edges
         .iter()
         .map(|e| {
-            let mark = marks.edge(&e.source_ident.name, &e.target_ident.name);
+            let mark = marks.edge(e.source_ident.name, e.target_ident.name);
             let mut lines: Vec<String> = route_lines(e.route)
                 .iter()
                 .flat_map(|l| wrap(l, WRAP_SMALL))
@@ -560,7 +560,7 @@ fn node_group(out: &mut String, node: &Node, s: &Shape, mark: Option<&Mark>) {
         escape_xml(node.id())
     );
 
-    let mut title = node.ast.label.value.clone();
+    let mut title = node.ast.label.value.to_string();
     let _ = write!(title, "\nkind: {}", node.kind.unwrap_or("none"));
     if !node.requires.is_empty() {
         let criteria: Vec<String> = node.requires.iter().map(|c| super::criterion(c)).collect();

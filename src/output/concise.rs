@@ -8,7 +8,7 @@ pub fn render(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for r in reports {
         for d in &r.diagnostics {
-            let at = r.source.line_col(d.span.start);
+            let at = r.source.line_col(d.span.start());
             let message: String = d.message.split_whitespace().collect::<Vec<_>>().join(" ");
             out.push_str(&format!(
                 "{}:{}:{}: {}[{}] {}\n",

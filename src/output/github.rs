@@ -8,8 +8,8 @@ pub fn render(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for r in reports {
         for d in &r.diagnostics {
-            let start = r.source.line_col(d.span.start);
-            let end = r.source.line_col(d.span.end);
+            let start = r.source.line_col(d.span.start());
+            let end = r.source.line_col(d.span.end());
             let level = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",

@@ -53,8 +53,8 @@ pub fn write(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::io::R
         .flat_map(|r| {
             let src = &r.source;
             r.diagnostics.iter().map(move |d| {
-                let start = src.line_col(d.span.start);
-                let end = src.line_col(d.span.end);
+                let start = src.line_col(d.span.start());
+                let end = src.line_col(d.span.end());
                 Finding {
                     rule: &d.rule,
                     code: d.code.as_deref(),

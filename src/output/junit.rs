@@ -27,7 +27,7 @@ pub fn render(reports: &[FileReport]) -> String {
             let details: Vec<String> = diags
                 .iter()
                 .map(|d| {
-                    let at = r.source.line_col(d.span.start);
+                    let at = r.source.line_col(d.span.start());
                     format!(
                         "{}:{}:{}: {}[{}] {}",
                         r.source.name, at.line, at.column, d.severity, d.rule, d.message

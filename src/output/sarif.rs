@@ -62,6 +62,19 @@ fn uri(path: &str) -> String {
 }
 
 pub fn render(reports: &[FileReport], rules: &RuleSet) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write(reports, rules, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Streams the document to `out`. Only one result at a time exists as a
+/// JSON tree: holding them all took 28 times the size of a large file.
+pub fn write(
+    reports: &[FileReport],
+    rules: &RuleSet,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let driver_rules: Vec<Value> = rules
         .rules
         .iter()
@@ -82,12 +95,11 @@ pub fn render(reports: &[FileReport], rules: &RuleSet) -> String {
         })
         .collect();
     let index_of = |name: &str| rules.rules.iter().position(|r| r.rule.name == name);
-    let mut results = Vec::new();
-    for report in reports {
+    let results = reports.iter().flat_map(|report| {
         let src = &report.source;
-        for d in &report.diagnostics {
-            let start = src.line_col(d.span.start);
-            let end = src.line_col(d.span.end);
+        report.diagnostics.iter().map(move |d| {
+            let start = src.line_col(d.span.start());
+            let end = src.line_col(d.span.end());
             let mut result = json!({
                 "ruleId": d.rule,
                 "level": level(d.severity),
@@ -113,9 +125,9 @@ pub fn render(reports: &[FileReport], rules: &RuleSet) -> String {
                 result["locations"][0]["physicalLocation"]["region"]["snippet"] =
                     json!({ "text": snippet });
             }
-            results.push(result);
-        }
-    }
+            result
+        })
+    });
     let doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -129,8 +141,38 @@ pub fn render(reports: &[FileReport], rules: &RuleSet) -> String {
                 }
             },
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": [],
         }]
     });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    // The document is printed with `results` empty, and the results are
+    // written into that gap one by one, indented as `to_string_pretty`
+    // would have. Strings are escaped, so the gap's text cannot occur in one.
+    const GAP: &str = "\"results\": []";
+    let Some(at) = text.find(GAP) else {
+        return writeln!(out, "{text}");
+    };
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..at];
+    let inner = format!("{indent}  ");
+    let open = at + GAP.len() - 1;
+    out.write_all(&text.as_bytes()[..open])?;
+    let mut any = false;
+    for result in results {
+        out.write_all(if any { b",\n" } else { b"\n" })?;
+        any = true;
+        let piece = serde_json::to_string_pretty(&result).unwrap_or_default();
+        for (i, line) in piece.lines().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(inner.as_bytes())?;
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    if any {
+        write!(out, "\n{indent}")?;
+    }
+    out.write_all(&text.as_bytes()[open..])?;
+    out.write_all(b"\n")
 }

@@ -25,7 +25,7 @@ pub struct Sentence {
 impl Sentence {
     /// Whether the sentence is a question (it states no policy itself).
     pub fn is_question(&self, text: &str) -> bool {
-        text[self.span.start..self.span.end]
+        text[self.span.start()..self.span.end()]
             .trim_end_matches(['"', '\'', '”', '’', ')', '*', '_'])
             .ends_with('?')
     }
@@ -198,7 +198,7 @@ impl Splitter<'_> {
             last = Some(span);
         }
         let last = last?;
-        let ends_with_colon = self.text[last.start..last.end]
+        let ends_with_colon = self.text[last.start()..last.end()]
             .trim_end_matches(['*', '_'])
             .ends_with(':');
         match kind {
@@ -215,7 +215,7 @@ impl Splitter<'_> {
     }
 
     fn push(&mut self, span: Span, lead_in: Option<Span>) {
-        let text = &self.text[span.start..span.end];
+        let text = &self.text[span.start()..span.end()];
         if text.chars().any(char::is_alphanumeric) {
             let asked = self
                 .out
@@ -362,7 +362,7 @@ mod tests {
     fn texts(text: &str) -> Vec<&str> {
         split(text)
             .into_iter()
-            .map(|s| &text[s.span.start..s.span.end])
+            .map(|s| &text[s.span.start()..s.span.end()])
             .collect()
     }
 
@@ -410,8 +410,8 @@ mod tests {
     fn list_items_carry_their_lead_in() {
         let text = "## Referral criteria\n- Age over 18\n\nOnly listed if they meet:\n- BMI under 35\n  * measured twice:\n    - at the GP\n- Non-smoker\n\nA paragraph.\n- Free item\n";
         let found = split(text);
-        let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start..s.end]);
-        let item = |i: usize| &text[found[i].span.start..found[i].span.end];
+        let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start()..s.end()]);
+        let item = |i: usize| &text[found[i].span.start()..found[i].span.end()];
         assert_eq!(item(1), "Age over 18");
         assert_eq!(lead(1), Some("Referral criteria"));
         assert_eq!(item(3), "BMI under 35");
@@ -436,7 +436,7 @@ mod tests {
     fn table_rows_hang_from_the_header_row() {
         let text = "| Criterion | Threshold for referral |\n|---|---|\n| BMI | Below 40 |\n\n| Other | table |\n";
         let found = split(text);
-        let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start..s.end]);
+        let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start()..s.end()]);
         assert_eq!(lead(0), None);
         assert_eq!(lead(1), Some("| Criterion | Threshold for referral |"));
         assert_eq!(lead(2), None);

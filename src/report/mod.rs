@@ -113,7 +113,7 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
         let src = &report.source;
         let prose = report.kind.is_prose();
         let item = |d: &Diagnostic| {
-            let at = src.line_col(d.span.start);
+            let at = src.line_col(d.span.start());
             // A sentence can run over several lines; a pathway finding is
             // best shown by its line.
             let quote = if prose {
@@ -171,7 +171,7 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
         for pathway in &file.pathways {
             let mut scratch = Vec::new();
             let g = PathwayGraph::build(pathway, &mut scratch);
-            let name = pathway.name.value.as_str();
+            let name = pathway.name.value.as_ref();
             let mine: Vec<&Diagnostic> = report
                 .diagnostics
                 .iter()

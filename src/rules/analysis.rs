@@ -99,29 +99,31 @@ impl Gates {
     pub fn compute(g: &PathwayGraph<'_>, entries: &[NodeIndex]) -> Gates {
         let n = g.nodes.len();
         let root = n;
-        let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
-        for e in g.graph.edge_indices() {
-            if let Some((a, b)) = g.graph.edge_endpoints(e) {
-                succ[a.index()].push(b.index());
-            }
-        }
-        succ[root] = entries.iter().map(|e| e.index()).collect();
+        let routes = g
+            .graph
+            .edge_indices()
+            .filter_map(|e| g.graph.edge_endpoints(e));
+        let from_root = entries.iter().map(|e| (root, e.index()));
+        let succ = Lists::new(
+            n + 1,
+            routes.map(|(a, b)| (a.index(), b.index())).chain(from_root),
+        );
         let all = immediate_dominators(&succ, root);
         let idom: Vec<Option<usize>> = all[..n].to_vec();
 
         // Count in dominator-tree order (parents first) so each node costs
         // O(1): count = parent's count + 1 if the parent is a service.
-        let mut children: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
-        for (i, d) in idom.iter().enumerate() {
-            if let Some(d) = d {
-                children[*d].push(i);
-            }
-        }
+        let children = Lists::new(
+            n + 1,
+            idom.iter()
+                .enumerate()
+                .filter_map(|(i, d)| d.map(|d| (d, i))),
+        );
         let is_service = |i: usize| i < n && g.nodes[i].node_kind() == NodeKind::Service;
         let mut count = vec![0; n];
         let mut stack = vec![root];
         while let Some(p) = stack.pop() {
-            for &c in &children[p] {
+            for c in children.of(p) {
                 count[c] = if p == root {
                     0
                 } else {
@@ -152,15 +154,55 @@ impl Gates {
     }
 }
 
+/// Adjacency lists of nodes `0..n` in one flat array (compressed rows): a
+/// `Vec` per node cost 24 bytes plus an allocation each, which on a
+/// 100,000-node pathway was most of the dominator analysis's memory.
+pub struct Lists {
+    /// `items[start[v]..start[v + 1]]` is `v`'s list.
+    start: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Lists {
+    /// From `(v, item)` pairs, each list in the order of the pairs. Indices
+    /// fit `u32` because they are petgraph node indices, which are `u32`.
+    pub fn new(n: usize, pairs: impl Iterator<Item = (usize, usize)> + Clone) -> Lists {
+        let mut start = vec![0u32; n + 1];
+        for (v, _) in pairs.clone() {
+            start[v + 1] += 1;
+        }
+        for v in 0..n {
+            start[v + 1] += start[v];
+        }
+        let mut next = start.clone();
+        let mut items = vec![0u32; start[n] as usize];
+        for (v, item) in pairs {
+            items[next[v] as usize] = item as u32;
+            next[v] += 1;
+        }
+        Lists { start, items }
+    }
+
+    /// How many nodes the lists are for.
+    pub fn nodes(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    pub fn of(&self, v: usize) -> impl DoubleEndedIterator<Item = usize> + Clone + '_ {
+        let range = self.start[v] as usize..self.start[v + 1] as usize;
+        self.items[range].iter().map(|&i| i as usize)
+    }
+}
+
 /// Immediate dominators of a graph given as successor lists, from `root`
 /// (`None` for the root and for nodes it does not reach).
 ///
 /// Lengauer and Tarjan's algorithm with path compression, written without
 /// recursion: O(E log V) on any shape. petgraph's `simple_fast` is quadratic
 /// on long chains with back edges, which pathways with re-referral loops are.
-pub fn immediate_dominators(succ: &[Vec<usize>], root: usize) -> Vec<Option<usize>> {
+pub fn immediate_dominators(succ: &Lists, root: usize) -> Vec<Option<usize>> {
     const NONE: usize = usize::MAX;
-    let n = succ.len();
+    let n = succ.nodes();
     // Depth-first numbering (iterative; preorder).
     let mut dfnum = vec![NONE; n];
     let mut vertex = Vec::with_capacity(n);
@@ -173,26 +215,23 @@ pub fn immediate_dominators(succ: &[Vec<usize>], root: usize) -> Vec<Option<usiz
         dfnum[v] = vertex.len();
         vertex.push(v);
         parent[v] = p;
-        for &w in succ[v].iter().rev() {
+        for w in succ.of(v).rev() {
             if dfnum[w] == NONE {
                 stack.push((w, v));
             }
         }
     }
-    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (v, list) in succ.iter().enumerate() {
-        if dfnum[v] != NONE {
-            for &w in list {
-                pred[w].push(v);
-            }
-        }
-    }
+    let reached = (0..n).filter(|&v| dfnum[v] != NONE);
+    let pred = Lists::new(n, reached.flat_map(|v| succ.of(v).map(move |w| (w, v))));
     // semi and label hold DFS numbers; ancestor is the forest of `link`.
     let mut semi: Vec<usize> = dfnum.clone();
     let mut label: Vec<usize> = (0..n).collect();
     let mut ancestor = vec![NONE; n];
     let mut idom = vec![NONE; n];
-    let mut bucket: Vec<Vec<usize>> = vec![Vec::new(); n];
+    // Buckets as linked lists: `bucket[v]` heads v's, `next_in_bucket`
+    // links the rest (each node is in at most one bucket).
+    let mut bucket = vec![NONE; n];
+    let mut next_in_bucket = vec![NONE; n];
     let mut path = Vec::new();
 
     let eval = |v: usize,
@@ -223,18 +262,22 @@ pub fn immediate_dominators(succ: &[Vec<usize>], root: usize) -> Vec<Option<usiz
 
     for i in (1..vertex.len()).rev() {
         let w = vertex[i];
-        for &v in &pred[w] {
+        for v in pred.of(w) {
             let u = eval(v, &mut ancestor, &mut label, &semi, &mut path);
             if semi[u] < semi[w] {
                 semi[w] = semi[u];
             }
         }
-        bucket[vertex[semi[w]]].push(w);
+        let s = vertex[semi[w]];
+        next_in_bucket[w] = bucket[s];
+        bucket[s] = w;
         let p = parent[w];
         ancestor[w] = p;
-        for v in std::mem::take(&mut bucket[p]) {
+        let mut v = std::mem::replace(&mut bucket[p], NONE);
+        while v != NONE {
             let u = eval(v, &mut ancestor, &mut label, &semi, &mut path);
             idom[v] = if semi[u] < semi[v] { u } else { p };
+            v = next_in_bucket[v];
         }
     }
     for &w in vertex.iter().skip(1) {
@@ -250,7 +293,7 @@ pub fn immediate_dominators(succ: &[Vec<usize>], root: usize) -> Vec<Option<usiz
 
 #[cfg(test)]
 mod tests {
-    use super::immediate_dominators;
+    use super::{immediate_dominators, Lists};
     use petgraph::algo::dominators::simple_fast;
     use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -279,7 +322,11 @@ mod tests {
                 succ[a].push(b);
                 g.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
             }
-            let ours = immediate_dominators(&succ, 0);
+            let pairs = succ
+                .iter()
+                .enumerate()
+                .flat_map(|(a, list): (usize, &Vec<usize>)| list.iter().map(move |&b| (a, b)));
+            let ours = immediate_dominators(&Lists::new(n, pairs), 0);
             let theirs = simple_fast(&g, NodeIndex::new(0));
             for (v, got) in ours.iter().enumerate() {
                 let expected = theirs
@@ -299,7 +346,11 @@ mod tests {
         for i in (10..n).step_by(5) {
             succ[i].push(i / 2);
         }
-        let idom = immediate_dominators(&succ, 0);
+        let pairs = succ
+            .iter()
+            .enumerate()
+            .flat_map(|(a, list)| list.iter().map(move |&b| (a, b)));
+        let idom = immediate_dominators(&Lists::new(n, pairs), 0);
         assert_eq!(idom[0], None);
         assert!((1..n).all(|i| idom[i] == Some(i - 1)));
     }

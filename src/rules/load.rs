@@ -354,17 +354,19 @@ fn value_span(text: &str, key: &str) -> Span {
     if k.is_empty() {
         return k;
     }
-    let line_end = text[k.end..].find('\n').map_or(text.len(), |n| k.end + n);
-    let value = text[k.end + 1..line_end].trim();
-    let start = text[k.end..line_end]
+    let line_end = text[k.end()..]
+        .find('\n')
+        .map_or(text.len(), |n| k.end() + n);
+    let value = text[k.end() + 1..line_end].trim();
+    let start = text[k.end()..line_end]
         .find(value)
-        .map_or(k.start, |n| k.end + n);
+        .map_or(k.start(), |n| k.end() + n);
     Span::new(start, start + value.len())
 }
 
 /// First occurrence of `word` as a whole word after the `check:` key.
 fn word_span(text: &str, word: &str) -> Option<Span> {
-    find_word(text, word, key_span(text, "check").start)
+    find_word(text, word, key_span(text, "check").start())
 }
 
 /// First whole-word occurrence of `word` at or after byte `from` (letters,

@@ -55,15 +55,15 @@ pub fn fires(check: &ProseCheck, text: &str, s: &Sentence, others: &[&Pattern]) 
     let own = match s.asked {
         Some(q) => normalise(&format!(
             "{} {}",
-            &text[q.start..q.end],
-            &text[s.span.start..s.span.end]
+            &text[q.start()..q.end()],
+            &text[s.span.start()..s.span.end()]
         )),
-        None => normalise(&text[s.span.start..s.span.end]),
+        None => normalise(&text[s.span.start()..s.span.end()]),
     };
     if !subject.is_match(&own) {
         return false;
     }
-    let lead = s.lead_in.map(|l| normalise(&text[l.start..l.end]));
+    let lead = s.lead_in.map(|l| normalise(&text[l.start()..l.end()]));
     let lead = lead.as_deref().unwrap_or("");
     if !rest.iter().all(|p| p.is_match(&own) || p.is_match(lead)) {
         return false;
@@ -201,14 +201,14 @@ fn document(
     let mentioned = check.missing.iter().any(|p| {
         sentences
             .iter()
-            .any(|s| p.is_match(&text[s.span.start..s.span.end]))
+            .any(|s| p.is_match(&text[s.span.start()..s.span.end()]))
     });
     (!mentioned).then(|| finding(active, check, text, first.span))
 }
 
 fn finding(active: &ActiveRule, check: &ProseCheck, text: &str, span: Span) -> Diagnostic {
     let rule = &active.rule;
-    let vars = [("sentence", quote(&text[span.start..span.end]))];
+    let vars = [("sentence", quote(&text[span.start()..span.end()]))];
     let message = fill(check.message.as_deref().unwrap_or(&rule.summary), &vars);
     let label = check
         .label

@@ -69,8 +69,8 @@ impl<'g, 'a> Facts<'g, 'a> {
             .iter()
             .filter(|d| {
                 d.pathway.as_deref() == Some(g.name())
-                    && d.span.start >= span.start
-                    && d.span.end <= span.end
+                    && d.span.start() >= span.start()
+                    && d.span.end() <= span.end()
             })
             .collect();
         let entries: Vec<NodeIndex> = g
@@ -315,7 +315,7 @@ pub(super) fn value_text(v: &ast::Value) -> String {
         ValueKind::Number(n) => format!("{n}"),
         ValueKind::Percent(p) => pct(*p),
         ValueKind::Bool(b) => b.to_string(),
-        ValueKind::Ident(s) => s.clone(),
+        ValueKind::Ident(s) => s.to_string(),
         ValueKind::List(items) => format!(
             "[{}]",
             items.iter().map(value_text).collect::<Vec<_>>().join(", ")
@@ -333,11 +333,6 @@ pub(super) fn criterion_text(c: &ast::Criterion) -> String {
 }
 
 pub(super) fn route_text(r: &ast::Route) -> String {
-    let names = |ids: &[ast::Ident]| {
-        ids.iter()
-            .map(|i| i.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    format!("{} -> {}", names(&r.sources), names(&r.targets))
+    let names = |ids: &[ast::Ident]| ids.iter().map(|i| i.name).collect::<Vec<_>>().join(", ");
+    format!("{} -> {}", names(r.sources()), names(r.targets()))
 }

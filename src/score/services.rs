@@ -170,7 +170,7 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
         let found = f.of_rule(rule);
         let mut seen = BTreeSet::new();
         for d in &found {
-            seen.insert((d.span.start, d.span.end));
+            seen.insert((d.span.start(), d.span.end()));
             if f.subject_nodes(d).into_iter().any(upstream) {
                 caps.push(Cap {
                     evidence: quote(d),
@@ -189,8 +189,8 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
         let hit = |c: &ast::Criterion| {
             attributes
                 .iter()
-                .any(|a| a.eq_ignore_ascii_case(&c.attribute.name))
-                && !seen.contains(&(c.span.start, c.span.end))
+                .any(|a| a.eq_ignore_ascii_case(c.attribute.name))
+                && !seen.contains(&(c.span.start(), c.span.end()))
         };
         for n in g.indices().filter(|&n| upstream(n)) {
             let node = g.node(n);
@@ -209,9 +209,9 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
         }
         for route in &g.pathway.routes {
             let leads = route
-                .targets
+                .targets()
                 .iter()
-                .any(|t| g.ids.get(t.name.as_str()).is_some_and(|&n| upstream(n)));
+                .any(|t| g.ids.get(t.name).is_some_and(|&n| upstream(n)));
             if !leads {
                 continue;
             }
