@@ -206,3 +206,60 @@ fn reports_review_documents_and_graph_skips_them() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no pathway to draw"));
 }
+
+/// A user's rule with a prose check: loaded from `--rules-dir`, it fires on
+/// a document; a catastrophic-backtracking pattern stays linear; a pattern
+/// too large to compile or with bad syntax is refused at load with exit 2.
+#[test]
+fn user_prose_rules_load_fire_and_are_checked_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    let base =
+        std::fs::read_to_string(root().join("fixtures/custom-rules/local/age-threshold.yaml"))
+            .unwrap();
+    let with_prose = |all: &str| {
+        format!("{base}prose:\n  all:\n    - '\\bage[ds]?\\b'\n    - '{all}'\n  message: 'age used as a gate: “{{sentence}}”'\n")
+    };
+    // (a|aa)*$ style patterns backtrack exponentially in other engines.
+    std::fs::write(rules.join("age.yaml"), with_prose("(a|aa)*(b|c)$")).unwrap();
+    let long = format!("Patients aged over 65 {} c\n", "a".repeat(200_000));
+    std::fs::write(dir.path().join("policy.md"), long).unwrap();
+    let out = msklint(
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--rules-dir",
+            "rules",
+            "policy.md",
+        ],
+        dir.path(),
+    );
+    let rules_fired: Vec<String> = findings(&json(&out)).into_iter().map(|f| f.0).collect();
+    assert!(
+        rules_fired.contains(&"age-threshold".to_string()),
+        "{rules_fired:?}"
+    );
+
+    for (pattern, needle) in [
+        (
+            "(?:[a-z]{1,100}){1,100}(?:[a-z]{1,100}){1,100}",
+            "too large",
+        ),
+        ("(unclosed", "invalid"),
+    ] {
+        std::fs::write(rules.join("age.yaml"), with_prose(pattern)).unwrap();
+        let out = msklint(
+            &["check", "--no-config", "--rules-dir", "rules", "policy.md"],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{pattern}");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(
+            err.contains(needle) && err.contains("age.yaml"),
+            "{pattern}: {err}"
+        );
+    }
+}
