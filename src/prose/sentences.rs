@@ -16,10 +16,12 @@ pub struct Sentence {
     /// For a list item: the heading or the line ending in `:` that the list
     /// hangs from ("Patients will only be listed if they meet all of:").
     pub lead_in: Option<Span>,
-    /// The question this sentence answers, when the sentence before it
-    /// (in its block, or ending the block before) asked one: an FAQ's
-    /// "Can I refer myself? Only if ..." is one statement.
-    pub asked: Option<Span>,
+    /// Text read together with this sentence, as if it were part of it: the
+    /// question it answers, when the sentence before it asked one (an FAQ's
+    /// "Can I refer myself? Only if ..." is one statement), or for a table
+    /// row the table's header row (whose column names often carry the
+    /// subject or the condition).
+    pub with: Option<Span>,
 }
 
 impl Sentence {
@@ -134,8 +136,9 @@ pub fn split(text: &str) -> Vec<Sentence> {
         }
         if let Some(body) = heading_text(trimmed) {
             s.flush();
-            let at = content_start + (trimmed.len() - body.len());
-            let span = Span::new(at, at + body.trim_end().len());
+            // `body` is a slice of `trimmed`, trimmed at both ends.
+            let at = content_start + (body.as_ptr() as usize - trimmed.as_ptr() as usize);
+            let span = Span::new(at, at + body.len());
             s.leads.clear();
             if !span.is_empty() {
                 s.push(span, None);
@@ -147,7 +150,10 @@ pub fn split(text: &str) -> Vec<Sentence> {
             s.flush();
             if !is_table_separator(trimmed) {
                 let row = Span::new(content_start, content_end);
-                s.push(row, table_header);
+                // The line a table hangs from ("Listing criteria:") leads
+                // its rows as it leads a list's items.
+                let lead = s.leads.last().map(|(_, span)| *span);
+                s.push_with(row, lead, table_header);
                 table_header.get_or_insert(row);
             }
             continue;
@@ -198,13 +204,14 @@ impl Splitter<'_> {
             last = Some(span);
         }
         let last = last?;
-        let ends_with_colon = self.text[last.start()..last.end()]
-            .trim_end_matches(['*', '_'])
-            .ends_with(':');
+        let end = self.text[last.start()..last.end()].trim_end_matches(['*', '_']);
+        let ends_with_colon = end.ends_with(':');
         match kind {
             Block::Paragraph => {
                 self.leads.clear();
-                if ends_with_colon {
+                // "Eligibility for listing" over a list leads it like a
+                // heading does; a finished sentence does not.
+                if ends_with_colon || !end.ends_with(['.', '!', '?', '…']) {
                     self.leads.push((None, last));
                 }
             }
@@ -215,17 +222,21 @@ impl Splitter<'_> {
     }
 
     fn push(&mut self, span: Span, lead_in: Option<Span>) {
+        let with = self
+            .out
+            .last()
+            .filter(|q| q.is_question(self.text))
+            .map(|q| q.span);
+        self.push_with(span, lead_in, with);
+    }
+
+    fn push_with(&mut self, span: Span, lead_in: Option<Span>, with: Option<Span>) {
         let text = &self.text[span.start()..span.end()];
         if text.chars().any(char::is_alphanumeric) {
-            let asked = self
-                .out
-                .last()
-                .filter(|q| q.is_question(self.text))
-                .map(|q| q.span);
             self.out.push(Sentence {
                 span,
                 lead_in,
-                asked,
+                with,
             });
         }
     }
@@ -424,22 +435,44 @@ mod tests {
     }
 
     #[test]
+    fn closed_headings_keep_exact_offsets() {
+        let text = "## Á policy ##\nText.\n";
+        let found = split(text);
+        assert_eq!(
+            &text[found[0].span.start()..found[0].span.end()],
+            "Á policy"
+        );
+    }
+
+    #[test]
     fn answers_remember_their_question() {
         let text = "## Can I refer myself?\n\nOnly online. Then wait.\n";
         let found = split(text);
         assert!(found[0].is_question(text));
-        assert_eq!(found[1].asked, Some(found[0].span));
-        assert_eq!(found[2].asked, None);
+        assert_eq!(found[1].with, Some(found[0].span));
+        assert_eq!(found[2].with, None);
     }
 
     #[test]
-    fn table_rows_hang_from_the_header_row() {
-        let text = "| Criterion | Threshold for referral |\n|---|---|\n| BMI | Below 40 |\n\n| Other | table |\n";
+    fn table_rows_are_read_with_the_header_row() {
+        let text = "Listing criteria:\n| Criterion | Threshold for referral |\n|---|---|\n| BMI | Below 40 |\n\nA sentence.\n\n| Other | table |\n";
+        let found = split(text);
+        let with = |i: usize| found[i].with.map(|s| &text[s.start()..s.end()]);
+        let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start()..s.end()]);
+        assert_eq!(with(1), None);
+        assert_eq!(with(2), Some("| Criterion | Threshold for referral |"));
+        assert_eq!(lead(2), Some("Listing criteria:"));
+        assert_eq!(with(4), None);
+        assert_eq!(lead(4), None);
+    }
+
+    #[test]
+    fn an_unfinished_line_over_a_list_leads_it() {
+        let text = "Eligibility for listing\n- Non-smoker\n\nA finished sentence.\n- Free item\n";
         let found = split(text);
         let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start()..s.end()]);
-        assert_eq!(lead(0), None);
-        assert_eq!(lead(1), Some("| Criterion | Threshold for referral |"));
-        assert_eq!(lead(2), None);
+        assert_eq!(lead(1), Some("Eligibility for listing"));
+        assert_eq!(lead(3), None);
     }
 
     #[test]

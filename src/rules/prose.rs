@@ -48,11 +48,12 @@ pub fn fires(check: &ProseCheck, text: &str, s: &Sentence, others: &[&Pattern]) 
     let Some((subject, rest)) = check.all.split_first() else {
         return false;
     };
-    // A question states no policy; its answer is read with it.
+    // A question states no policy; its answer is read with it, as a table
+    // row is with its header.
     if s.is_question(text) {
         return false;
     }
-    let own = match s.asked {
+    let own = match s.with {
         Some(q) => normalise(&format!(
             "{} {}",
             &text[q.start()..q.end()],
