@@ -207,9 +207,13 @@ pub fn check_files(linter: &Linter, files: &[PathBuf]) -> (Vec<FileReport>, Vec<
 pub fn includes(linter: &Linter, flags: &[String]) -> Result<Include, u8> {
     let mut all = linter.config.include.clone();
     all.extend(flags.iter().cloned());
-    Include::new(&all).map_err(|msg| {
+    let include = Include::new(&all).map_err(|msg| {
         eprintln!("error: {msg}");
         EXIT_TROUBLE
+    })?;
+    Ok(match &linter.config.path {
+        Some(_) => include.relative_to(&linter.config.root),
+        None => include,
     })
 }
 

@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 pub const EXTENSION: &str = "pathway";
 
@@ -15,20 +15,29 @@ pub const EXTENSION: &str = "pathway";
 pub struct Include {
     globs: GlobSet,
     patterns: Vec<String>,
+    /// The directory holding msklint.yaml: paths are also matched relative
+    /// to it, as `overrides` are, so `policies/*.md` there works whichever
+    /// folder is checked.
+    root: Option<PathBuf>,
 }
 
 impl Include {
     pub fn new(patterns: &[String]) -> Result<Include, String> {
         let mut builder = GlobSetBuilder::new();
         for p in patterns {
-            // A pattern without a slash matches the file name anywhere.
-            let full = if p.contains('/') {
-                p.clone()
+            // A pattern without a slash matches the file name anywhere; one
+            // with a slash is a path under the searched directory, where
+            // `*` stays within one folder.
+            let bare = p.strip_prefix("./").unwrap_or(p);
+            let full = if bare.contains('/') {
+                bare.to_string()
             } else {
-                format!("**/{p}")
+                format!("**/{bare}")
             };
-            let glob =
-                Glob::new(&full).map_err(|e| format!("invalid include pattern `{p}`: {e}"))?;
+            let glob = GlobBuilder::new(&full)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("invalid include pattern `{p}`: {e}"))?;
             builder.add(glob);
         }
         let globs = builder
@@ -37,12 +46,34 @@ impl Include {
         Ok(Include {
             globs,
             patterns: patterns.to_vec(),
+            root: None,
         })
     }
 
     /// `path` relative to the directory being walked.
-    fn matches(&self, relative: &Path) -> bool {
-        relative.extension().is_some_and(|e| e == EXTENSION) || self.globs.is_match(relative)
+    /// Also match paths relative to `root` (the configuration's folder).
+    pub fn relative_to(mut self, root: &Path) -> Include {
+        let root = if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            root
+        };
+        self.root = fs::canonicalize(root).ok();
+        self
+    }
+
+    /// `relative` is the path under the directory being searched.
+    fn matches(&self, path: &Path, relative: &Path) -> bool {
+        if relative.extension().is_some_and(|e| e == EXTENSION) || self.globs.is_match(relative) {
+            return true;
+        }
+        let Some(root) = self.root.as_deref().filter(|_| !self.patterns.is_empty()) else {
+            return false;
+        };
+        fs::canonicalize(path).ok().is_some_and(|full| {
+            full.strip_prefix(root)
+                .is_ok_and(|r| self.globs.is_match(r))
+        })
     }
 
     fn describe(&self) -> String {
@@ -123,7 +154,7 @@ fn walk(
             continue;
         }
         let relative = path.strip_prefix(root).unwrap_or(&path);
-        if include.matches(relative)
+        if include.matches(&path, relative)
             && (!kind.is_symlink() || fs::metadata(&path).is_ok_and(|m| m.is_file()))
         {
             files.push(path);

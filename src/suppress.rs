@@ -71,16 +71,21 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
             let (comment, marker) = match style {
                 CommentStyle::Hash => (&line[h..], 1),
                 CommentStyle::Html => {
+                    // The close is looked for after the opening `<!--`, so
+                    // `<!-->` is an (empty) comment, not a slice past its end.
                     let body = &line[h..];
-                    (body.find("-->").map_or(body, |e| &body[..e]), 4)
+                    let end = body[4..].find("-->").map_or(body.len(), |e| e + 4);
+                    (&body[..end], 4)
                 }
             };
-            let body = comment[marker..].trim_start();
+            let body = comment.get(marker..).unwrap_or("").trim_start();
             if let Some(rest) = body.strip_prefix("msklint:") {
                 let span = match style {
                     CommentStyle::Hash => Span::new(offset + h, offset + line.len()),
                     CommentStyle::Html => {
-                        let end = line[h..].find("-->").map_or(line.len(), |e| h + e + 3);
+                        let end = line[h + 4..]
+                            .find("-->")
+                            .map_or(line.len(), |e| h + 4 + e + 3);
                         Span::new(offset + h, offset + end)
                     }
                 };
@@ -314,6 +319,19 @@ mod tests {
         );
         let (found, _) = scan(&src, CommentStyle::Hash);
         assert_eq!(found[0].target_line, 1);
+    }
+
+    #[test]
+    fn empty_html_comments_are_not_sliced_past_their_end() {
+        for text in [
+            "Text.\n\n<!-->\n",
+            "<!--->\n",
+            "<!--",
+            "x <!-- msklint: allow(a) -->",
+        ] {
+            let src = SourceFile::new("t.md", text.to_string());
+            let _ = scan(&src, CommentStyle::Html);
+        }
     }
 
     #[test]

@@ -81,10 +81,12 @@ pub enum ReportFormat {
 
 /// Checks the paths like `check` does. Files that could not be read or
 /// parsed are reported on stderr; the flag says whether any were.
+/// `include` is `None` for commands that only read pathways (`graph`,
+/// `score`): they ignore `include:` in msklint.yaml too.
 fn checked(
     setup_args: &SetupArgs,
     paths: &[PathBuf],
-    include: &[String],
+    include: Option<&[String]>,
 ) -> Result<(Linter, Vec<FileReport>, bool), u8> {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -92,7 +94,10 @@ fn checked(
         paths.to_vec()
     };
     let linter = setup(setup_args, &paths[0])?;
-    let include = crate::cli::includes(&linter, include)?;
+    let include = match include {
+        Some(flags) => crate::cli::includes(&linter, flags)?,
+        None => crate::discover::Include::default(),
+    };
     let (files, mut problems) = discover(&paths, &include);
     let (reports, read) = check_files(&linter, &files);
     problems.extend(read);
@@ -131,7 +136,7 @@ fn emit(text: &str, unreadable: bool) -> u8 {
 }
 
 pub fn graph_command(args: &GraphArgs) -> u8 {
-    let (_linter, reports, unreadable) = match checked(&args.setup, &args.paths, &[]) {
+    let (_linter, reports, unreadable) = match checked(&args.setup, &args.paths, None) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -184,7 +189,7 @@ pub fn graph_command(args: &GraphArgs) -> u8 {
 }
 
 pub fn score_command(args: &ScoreArgs) -> u8 {
-    let (_linter, reports, unreadable) = match checked(&args.setup, &args.paths, &[]) {
+    let (_linter, reports, unreadable) = match checked(&args.setup, &args.paths, None) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -203,7 +208,8 @@ pub fn score_command(args: &ScoreArgs) -> u8 {
 }
 
 pub fn report_command(args: &ReportArgs) -> u8 {
-    let (linter, reports, unreadable) = match checked(&args.setup, &args.paths, &args.include) {
+    let (linter, reports, unreadable) = match checked(&args.setup, &args.paths, Some(&args.include))
+    {
         Ok(x) => x,
         Err(code) => return code,
     };

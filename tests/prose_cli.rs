@@ -263,3 +263,35 @@ fn user_prose_rules_load_fire_and_are_checked_at_load() {
         );
     }
 }
+
+/// `include:` globs match under the searched folder and under the folder
+/// holding msklint.yaml; `*` stays within one folder; `./` is allowed.
+#[test]
+fn include_globs_are_relative_to_the_search_and_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("policies/old")).unwrap();
+    std::fs::write(dir.path().join("policies/a.md"), POLICY).unwrap();
+    std::fs::write(dir.path().join("policies/old/b.md"), POLICY).unwrap();
+    let files = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        json(&msklint(&all, dir.path()))["summary"]["files"].clone()
+    };
+    assert_eq!(files(&["--include", "policies/*.md", "."]), 1);
+    assert_eq!(files(&["--include", "./policies/**/*.md", "."]), 2);
+    assert_eq!(files(&["--include", "*.md", "."]), 2);
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "include: ['policies/*.md']\n",
+    )
+    .unwrap();
+    assert_eq!(files(&["policies"]), 1);
+    // graph and score read pathways only, whatever include: says
+    let out = msklint(&["score", "."], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

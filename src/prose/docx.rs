@@ -48,10 +48,24 @@ fn paragraphs(xml: &[u8]) -> Result<String, String> {
     let mut in_text = false;
     let mut row: Vec<String> = Vec::new();
     let mut in_cell = false;
+    // Inside `mc:Fallback`: the same content again for older readers
+    // (text boxes, shapes), already read from `mc:Choice`.
+    let mut fallback_depth = 0usize;
     loop {
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|e| format!("its XML is malformed: {e}"))?;
+        match &event {
+            Event::Start(e) if e.local_name().as_ref() == b"Fallback" => fallback_depth += 1,
+            Event::End(e) if e.local_name().as_ref() == b"Fallback" => {
+                fallback_depth = fallback_depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        if fallback_depth > 0 {
+            buf.clear();
+            continue;
+        }
         match event {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"pStyle" => {
                 let style = e
@@ -109,7 +123,7 @@ fn paragraphs(xml: &[u8]) -> Result<String, String> {
                         }
                     } else if !line.is_empty() {
                         out.push_str(prefix);
-                        out.push_str(line);
+                        out.push_str(&literal(line));
                         out.push_str("\n\n");
                     }
                     para.clear();
@@ -142,6 +156,20 @@ fn paragraphs(xml: &[u8]) -> Result<String, String> {
     Ok(out)
 }
 
+/// A paragraph as text, never as Markdown syntax: a Word paragraph that
+/// happens to start with a code fence, `---` or `<!--` would otherwise hide
+/// the rest of the document. A word joiner (U+2060, invisible) goes first.
+fn literal(line: &str) -> std::borrow::Cow<'_, str> {
+    let markup = [
+        "```", "~~~", "---", "...", "<!--", "|", "#", "- ", "* ", "+ ",
+    ];
+    if markup.iter().any(|m| line.starts_with(m)) {
+        std::borrow::Cow::Owned(format!("\u{2060}{line}"))
+    } else {
+        std::borrow::Cow::Borrowed(line)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +186,22 @@ mod tests {
             paragraphs(xml).as_deref(),
             Ok("# Hip policy\n\nPatients with a BMI > 40 & smokers wait.\n\n- First item\n\n| BMI | under 35 |\n\n")
         );
+    }
+
+    #[test]
+    fn fallback_copies_are_skipped_and_markup_is_literal() {
+        let xml = br#"<w:document xmlns:w="x" xmlns:mc="m"><w:body>
+<w:p><w:r><mc:AlternateContent><mc:Choice><w:t>Box</w:t></mc:Choice><mc:Fallback><w:t>Box</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>
+<w:p><w:r><w:t>```</w:t></w:r></w:p>
+<w:p><w:r><w:t>After.</w:t></w:r></w:p>
+</w:body></w:document>"#;
+        let text = paragraphs(xml).unwrap_or_default();
+        assert_eq!(text, "Box\n\n\u{2060}```\n\nAfter.\n\n");
+        // The fence is text (with no words, so no sentence): "After." is
+        // still read.
+        let found = crate::prose::sentences::split(&text);
+        let last = found.last().map(|s| &text[s.span.start()..s.span.end()]);
+        assert_eq!((found.len(), last), (2, Some("After.")));
     }
 
     #[test]

@@ -59,6 +59,9 @@ struct Splitter<'t> {
     /// Lead-ins in force: `None` indent for a heading or paragraph, the
     /// item's indent for an item that ends with `:`.
     leads: Vec<(Option<usize>, Span)>,
+    /// The heading above, which leads lists until the next heading even
+    /// when an introductory paragraph stands between.
+    heading: Option<Span>,
 }
 
 pub fn split(text: &str) -> Vec<Sentence> {
@@ -68,6 +71,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
         block: None,
         block_end: 0,
         leads: Vec::new(),
+        heading: None,
     };
     let mut fence: Option<&str> = None;
     let mut in_comment = false;
@@ -89,7 +93,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
             table_header = None;
         }
 
-        if index == 0 && line.trim_end() == "---" {
+        if index == 0 && line.trim_end() == "---" && has_closing_fence(&text[offset..]) {
             in_front_matter = true;
             continue;
         }
@@ -126,9 +130,8 @@ pub fn split(text: &str) -> Vec<Sentence> {
             if let Some((_, Block::Paragraph)) = s.block {
                 let heading = s.flush();
                 s.leads.clear();
-                if let Some(h) = heading {
-                    s.leads.push((None, h));
-                }
+                s.heading = heading;
+                s.leads.extend(heading.map(|h| (None, h)));
             } else {
                 s.flush();
             }
@@ -140,9 +143,11 @@ pub fn split(text: &str) -> Vec<Sentence> {
             let at = content_start + (body.as_ptr() as usize - trimmed.as_ptr() as usize);
             let span = Span::new(at, at + body.len());
             s.leads.clear();
+            s.heading = None;
             if !span.is_empty() {
                 s.push(span, None);
                 s.leads.push((None, span));
+                s.heading = Some(span);
             }
             continue;
         }
@@ -209,6 +214,7 @@ impl Splitter<'_> {
         match kind {
             Block::Paragraph => {
                 self.leads.clear();
+                self.leads.extend(self.heading.map(|h| (None, h)));
                 // "Eligibility for listing" over a list leads it like a
                 // heading does; a finished sentence does not.
                 if ends_with_colon || !end.ends_with(['.', '!', '?', '…']) {
@@ -305,6 +311,12 @@ fn trimmed(start: usize, end: usize, text: &str) -> Option<Span> {
     let lead = piece.len() - piece.trim_start().len();
     let body = piece.trim();
     (!body.is_empty()).then(|| Span::new(start + lead, start + lead + body.len()))
+}
+
+/// Whether YAML front matter opened by a first-line `---` is closed by a
+/// later `---` or `...` line; an unclosed one is ordinary text.
+fn has_closing_fence(rest: &str) -> bool {
+    rest.lines().any(|l| matches!(l.trim_end(), "---" | "..."))
 }
 
 /// `# Title` → `Title` (ATX headings, one to six `#`).
@@ -430,8 +442,9 @@ mod tests {
         assert_eq!(lead(5), Some("measured twice:"));
         assert_eq!(item(6), "Non-smoker");
         assert_eq!(lead(6), Some("Only listed if they meet:"));
+        // A finished paragraph leads nothing, so the heading leads again.
         assert_eq!(item(8), "Free item");
-        assert_eq!(lead(8), None);
+        assert_eq!(lead(8), Some("Referral criteria"));
     }
 
     #[test]
@@ -464,6 +477,18 @@ mod tests {
         assert_eq!(lead(2), Some("Listing criteria:"));
         assert_eq!(with(4), None);
         assert_eq!(lead(4), None);
+    }
+
+    #[test]
+    fn a_heading_leads_lists_past_an_introduction_and_unclosed_front_matter_is_text() {
+        let text = "## Criteria for referral\nPatients must meet all of these.\n- BMI under 35\n";
+        let found = split(text);
+        assert_eq!(
+            found[2].lead_in.map(|s| &text[s.start()..s.end()]),
+            Some("Criteria for referral")
+        );
+        let text = "---\n\nSmokers must stop.\n";
+        assert_eq!(split(text).len(), 1);
     }
 
     #[test]

@@ -32,8 +32,9 @@ pub fn run(rules: &[ActiveRule], text: &str, sentences: &[Sentence], out: &mut V
             .filter(|(name, _)| *name != active.rule.name)
             .map(|(_, p)| *p)
             .collect();
+        let mut leads = LeadCache::default();
         for s in sentences {
-            if fires(check, text, s, &others) {
+            if fires_with(check, text, s, &others, &mut leads) {
                 out.push(finding(active, check, text, s.span));
             }
         }
@@ -45,31 +46,72 @@ pub fn run(rules: &[ActiveRule], text: &str, sentences: &[Sentence], out: &mut V
 /// this rule's topic from one about another ("smokers are not listed,
 /// although BMI is not a barrier" is still a smoking gate).
 pub fn fires(check: &ProseCheck, text: &str, s: &Sentence, others: &[&Pattern]) -> bool {
+    fires_with(check, text, s, others, &mut LeadCache::default())
+}
+
+/// What a check found in lead-ins already seen: which of its `all`
+/// patterns (after the subject) match there, and whether an `unless` does.
+/// A long list under one lead-in then reads the lead-in once, not once per
+/// item.
+#[derive(Default)]
+pub struct LeadCache(std::collections::HashMap<(usize, usize), (Vec<bool>, bool)>);
+
+/// Text read together with a sentence (a question, a table header) longer
+/// than this is not a question or a header: ignore it rather than read it
+/// again with every sentence after it.
+const MAX_WITH: usize = 2_000;
+
+fn fires_with(
+    check: &ProseCheck,
+    text: &str,
+    s: &Sentence,
+    others: &[&Pattern],
+    leads: &mut LeadCache,
+) -> bool {
     let Some((subject, rest)) = check.all.split_first() else {
         return false;
     };
     // A question states no policy; its answer is read with it, as a table
-    // row is with its header.
+    // row is with its header. The subject may come from those only when the
+    // sentence itself names no other rule's subject ("What happens if I
+    // miss an appointment? You will be discharged." but not "...if I
+    // smoke? Your GP must use the online form.").
     if s.is_question(text) {
         return false;
     }
-    let own = match s.with {
-        Some(q) => normalise(&format!(
-            "{} {}",
-            &text[q.start()..q.end()],
-            &text[s.span.start()..s.span.end()]
-        )),
-        None => normalise(&text[s.span.start()..s.span.end()]),
+    let sentence = normalise(&text[s.span.start()..s.span.end()]);
+    let with = s
+        .with
+        .filter(|w| w.len() <= MAX_WITH)
+        .map(|w| normalise(&text[w.start()..w.end()]));
+    let named = subject.is_match(&sentence);
+    let borrowed = !named
+        && with.as_deref().is_some_and(|w| subject.is_match(w))
+        && !others.iter().any(|o| o.is_match(&sentence));
+    if !named && !borrowed {
+        return false;
+    }
+    let own = match with {
+        Some(w) => format!("{w} {sentence}"),
+        None => sentence,
     };
-    if !subject.is_match(&own) {
-        return false;
-    }
-    let lead = s.lead_in.map(|l| normalise(&text[l.start()..l.end()]));
-    let lead = lead.as_deref().unwrap_or("");
-    if !rest.iter().all(|p| p.is_match(&own) || p.is_match(lead)) {
-        return false;
-    }
-    if check.unless.iter().any(|p| p.is_match(lead)) {
+    let (in_lead, lead_cancels) = match s.lead_in {
+        Some(l) => leads
+            .0
+            .entry((l.start(), l.end()))
+            .or_insert_with(|| {
+                let lead = normalise(&text[l.start()..l.end()]);
+                let found = rest.iter().map(|p| p.is_match(&lead)).collect();
+                (found, check.unless.iter().any(|p| p.is_match(&lead)))
+            })
+            .clone(),
+        None => (vec![false; rest.len()], false),
+    };
+    let all_found = rest
+        .iter()
+        .zip(&in_lead)
+        .all(|(p, &lead)| lead || p.is_match(&own));
+    if !all_found || lead_cancels {
         return false;
     }
     let mut clauses = Clauses::new(&own);
@@ -90,9 +132,29 @@ struct Clauses<'s> {
     narrow: Vec<usize>,
     /// `;`-separated parts, likewise.
     wide: Vec<usize>,
-    /// Per narrow clause: whether the check's `overruled-by` matches it,
-    /// and whether an exception there is about this rule's topic.
-    decided: Vec<Option<(bool, bool)>>,
+    /// Per narrow clause: whether an exception there counts.
+    decided: Vec<Option<bool>>,
+    /// Per wide clause: what it is about (see [`Topic`]).
+    wide_topic: Vec<Option<Topic>>,
+}
+
+/// Whether a clause names this rule's subject, only other rules' subjects,
+/// or none.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Topic {
+    Own,
+    Other,
+    Neither,
+}
+
+fn topic(clause: &str, subject: &Pattern, others: &[&Pattern]) -> Topic {
+    if subject.is_match(clause) {
+        Topic::Own
+    } else if others.iter().any(|o| o.is_match(clause)) {
+        Topic::Other
+    } else {
+        Topic::Neither
+    }
 }
 
 const HARD_BREAKS: &[&str] = &["; "];
@@ -123,11 +185,13 @@ impl<'s> Clauses<'s> {
             at
         };
         let narrow = starts(SOFT_BREAKS);
+        let wide = starts(HARD_BREAKS);
         Clauses {
             sentence,
             decided: vec![None; narrow.len()],
+            wide_topic: vec![None; wide.len()],
             narrow,
-            wide: starts(HARD_BREAKS),
+            wide,
         }
     }
 
@@ -149,36 +213,44 @@ impl<'s> Clauses<'s> {
             return false;
         };
         let (i, narrow) = self.clause(&self.narrow, at);
-        let (refused, topical) = match self.decided[i] {
-            Some(d) => d,
-            None => {
-                let refused = check.overruled_by.iter().any(|p| p.is_match(narrow));
-                let (_, wide) = self.clause(&self.wide, at);
-                let topical = [narrow, wide]
-                    .iter()
-                    .find_map(|c| {
-                        if subject.is_match(c) {
-                            Some(true)
-                        } else if others.iter().any(|o| o.is_match(c)) {
-                            Some(false)
-                        } else {
-                            None
-                        }
-                    })
-                    .unwrap_or(true);
-                self.decided[i] = Some((refused, topical));
-                (refused, topical)
+        if let Some(decided) = self.decided[i] {
+            return decided;
+        }
+        let counts = if check.overruled_by.iter().any(|p| p.is_match(narrow)) {
+            false
+        } else {
+            match topic(narrow, subject, others) {
+                Topic::Own => true,
+                Topic::Other => false,
+                Topic::Neither => {
+                    let (w, wide) = self.clause(&self.wide, at);
+                    let t = *self.wide_topic[w].get_or_insert_with(|| topic(wide, subject, others));
+                    t != Topic::Other
+                }
             }
         };
-        topical && !refused
+        self.decided[i] = Some(counts);
+        counts
     }
 }
 
 /// One space between words and straight apostrophes, so patterns written
-/// with `' '` and `'` match wrapped lines and typographic quotes.
+/// with `' '` and `'` match wrapped lines and typographic quotes. Inline
+/// HTML comments (`<!-- ... -->`, editors' notes and suppressions) are not
+/// policy text and are left out.
 fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let mut kept = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("<!--") {
+        kept.push_str(&rest[..open]);
+        kept.push(' ');
+        rest = rest[open + 4..]
+            .find("-->")
+            .map_or("", |close| &rest[open + 4 + close + 3..]);
+    }
+    kept.push_str(rest);
+    let mut out = String::with_capacity(kept.len());
+    for word in kept.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -199,10 +271,11 @@ fn document(
     sentences: &[Sentence],
 ) -> Option<Diagnostic> {
     let first = sentences.first()?;
-    let mentioned = check.missing.iter().any(|p| {
-        sentences
-            .iter()
-            .any(|s| p.is_match(&text[s.span.start()..s.span.end()]))
+    // Normalised like every other match, so a mention wrapped over two
+    // lines ("shared\ndecision making") still counts.
+    let mentioned = sentences.iter().any(|s| {
+        let sentence = normalise(&text[s.span.start()..s.span.end()]);
+        check.missing.iter().any(|p| p.is_match(&sentence))
     });
     (!mentioned).then(|| finding(active, check, text, first.span))
 }
