@@ -34,19 +34,11 @@ pub fn run(rules: &[ActiveRule], text: &str, sentences: &[Sentence], out: &mut V
             .collect();
         let mut leads = LeadCache::default();
         for s in sentences {
-            if fires_with(check, text, s, &others, &mut leads) {
+            if fires(check, text, s, &others, &mut leads) {
                 out.push(finding(active, check, text, s.span));
             }
         }
     }
-}
-
-/// Whether one sentence fires a sentence-level check. `others` are the
-/// subject patterns of the other rules, used to tell an exception about
-/// this rule's topic from one about another ("smokers are not listed,
-/// although BMI is not a barrier" is still a smoking gate).
-pub fn fires(check: &ProseCheck, text: &str, s: &Sentence, others: &[&Pattern]) -> bool {
-    fires_with(check, text, s, others, &mut LeadCache::default())
 }
 
 /// What a check found in lead-ins already seen: which of its `all`
@@ -54,14 +46,18 @@ pub fn fires(check: &ProseCheck, text: &str, s: &Sentence, others: &[&Pattern]) 
 /// A long list under one lead-in then reads the lead-in once, not once per
 /// item.
 #[derive(Default)]
-pub struct LeadCache(std::collections::HashMap<(usize, usize), (Vec<bool>, bool)>);
+struct LeadCache(std::collections::HashMap<(usize, usize), (Vec<bool>, bool)>);
 
 /// Text read together with a sentence (a question, a table header) longer
 /// than this is not a question or a header: ignore it rather than read it
 /// again with every sentence after it.
 const MAX_WITH: usize = 2_000;
 
-fn fires_with(
+/// Whether one sentence fires a sentence-level check. `others` are the
+/// subject patterns of the other rules, used to tell an exception about
+/// this rule's topic from one about another ("smokers are not listed,
+/// although BMI is not a barrier" is still a smoking gate).
+fn fires(
     check: &ProseCheck,
     text: &str,
     s: &Sentence,
