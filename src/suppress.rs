@@ -49,9 +49,34 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
     let mut malformed = Vec::new();
     let mut pending: Vec<usize> = Vec::new(); // standalone comments awaiting a code line
     let mut offset = 0;
+    // In a document: inside a code fence (examples of suppressions, not
+    // suppressions) or the later lines of a multi-line HTML comment (which
+    // stand between a suppression and its sentence like a comment line).
+    let mut in_fence = false;
+    let mut in_comment = false;
     for (index, raw_line) in text.split_inclusive('\n').enumerate() {
         let line_no = index + 1;
         let line = raw_line.trim_end_matches(['\n', '\r']);
+        if style == CommentStyle::Html {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+                in_fence = !in_fence;
+                offset += raw_line.len();
+                continue;
+            }
+            if in_fence {
+                offset += raw_line.len();
+                continue;
+            }
+            if in_comment {
+                in_comment = !line.contains("-->");
+                offset += raw_line.len();
+                continue;
+            }
+            if let Some(open) = line.find("<!--") {
+                in_comment = !line[open + 4..].contains("-->");
+            }
+        }
         let hash = match style {
             CommentStyle::Hash => comment_start(line),
             CommentStyle::Html => line.find("<!--"),
@@ -332,6 +357,17 @@ mod tests {
             let src = SourceFile::new("t.md", text.to_string());
             let _ = scan(&src, CommentStyle::Html);
         }
+    }
+
+    #[test]
+    fn document_comments_skip_fences_and_span_lines() {
+        let text = "```\n<!-- msklint: allow(a) reason: \"example\" -->\n```\n<!-- msklint: allow(b) reason: \"r\" -->\n<!--\nnote\n-->\nSentence.\n";
+        let src = SourceFile::new("t.md", text.to_string());
+        let (found, bad) = scan(&src, CommentStyle::Html);
+        assert!(bad.is_empty());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rules[0].0, "b");
+        assert_eq!(found[0].target_line, 8);
     }
 
     #[test]
