@@ -239,21 +239,22 @@ fn by_theme(linter: &Linter, diags: &[&Diagnostic], item: impl Fn(&Diagnostic) -
     (themes, other)
 }
 
-/// A document's first Markdown heading, else its file name.
+/// A document's first Markdown heading (as the sentence splitter sees it,
+/// so not one inside a code fence or front matter), else its file name.
 fn document_title(text: &str, name: &str) -> String {
-    text.lines()
-        .find_map(|l| {
-            l.strip_prefix('#')
-                .map(|h| h.trim_start_matches('#').trim())
+    crate::prose::sentences::split(text)
+        .into_iter()
+        .find(|s| {
+            let line_start = text[..s.span.start()].rfind('\n').map_or(0, |i| i + 1);
+            text[line_start..s.span.start()].trim_start().starts_with('#')
         })
-        .filter(|t| !t.is_empty())
         .map_or_else(
             || {
                 std::path::Path::new(name)
                     .file_name()
                     .map_or(name.to_string(), |n| n.to_string_lossy().to_string())
             },
-            str::to_string,
+            |s| text[s.span.start()..s.span.end()].to_string(),
         )
 }
 
