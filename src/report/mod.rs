@@ -246,7 +246,9 @@ fn document_title(text: &str, name: &str) -> String {
         .into_iter()
         .find(|s| {
             let line_start = text[..s.span.start()].rfind('\n').map_or(0, |i| i + 1);
-            text[line_start..s.span.start()].trim_start().starts_with('#')
+            text[line_start..s.span.start()]
+                .trim_start()
+                .starts_with('#')
         })
         .map_or_else(
             || {
