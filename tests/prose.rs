@@ -186,6 +186,7 @@ fn held_out_wording_generalises() {
         "holdout-3.yaml",
         "holdout-4.yaml",
         "holdout-5.yaml",
+        "holdout-6.yaml",
     ] {
         for (rule, c) in measure(set) {
             let total = counts.entry(rule).or_default();
