@@ -17,12 +17,17 @@ pub fn run(rules: &[ActiveRule], text: &str, sentences: &[Sentence], out: &mut V
         .iter()
         .filter_map(|a| Some((a.rule.name.as_str(), a.rule.prose.as_ref()?.all.first()?)))
         .collect();
+    // Each sentence as the patterns see it, made once for all rules.
+    let normalised: Vec<String> = sentences
+        .iter()
+        .map(|s| normalise(&text[s.span.start()..s.span.end()]))
+        .collect();
     for active in rules {
         let Some(check) = &active.rule.prose else {
             continue;
         };
         if check.is_document_level() {
-            if let Some(d) = document(active, check, text, sentences) {
+            if let Some(d) = document(active, check, text, sentences, &normalised) {
                 out.push(d);
             }
             continue;
@@ -33,8 +38,8 @@ pub fn run(rules: &[ActiveRule], text: &str, sentences: &[Sentence], out: &mut V
             .map(|(_, p)| *p)
             .collect();
         let mut leads = LeadCache::default();
-        for s in sentences {
-            if fires(check, text, s, &others, &mut leads) {
+        for (s, sentence) in sentences.iter().zip(&normalised) {
+            if fires(check, text, s, sentence, &others, &mut leads) {
                 out.push(finding(active, check, text, s.span));
             }
         }
@@ -57,10 +62,12 @@ const MAX_WITH: usize = 2_000;
 /// subject patterns of the other rules, used to tell an exception about
 /// this rule's topic from one about another ("smokers are not listed,
 /// although BMI is not a barrier" is still a smoking gate).
+/// `sentence` is `s` normalised.
 fn fires(
     check: &ProseCheck,
     text: &str,
     s: &Sentence,
+    sentence: &str,
     others: &[&Pattern],
     leads: &mut LeadCache,
 ) -> bool {
@@ -75,21 +82,20 @@ fn fires(
     if s.is_question(text) {
         return false;
     }
-    let sentence = normalise(&text[s.span.start()..s.span.end()]);
     let with = s
         .with
         .filter(|w| w.len() <= MAX_WITH)
         .map(|w| normalise(&text[w.start()..w.end()]));
-    let named = subject.is_match(&sentence);
+    let named = subject.is_match(sentence);
     let borrowed = !named
         && with.as_deref().is_some_and(|w| subject.is_match(w))
-        && !others.iter().any(|o| o.is_match(&sentence));
+        && !others.iter().any(|o| o.is_match(sentence));
     if !named && !borrowed {
         return false;
     }
     let own = match with {
-        Some(w) => format!("{w} {sentence}"),
-        None => sentence,
+        Some(w) => std::borrow::Cow::Owned(format!("{w} {sentence}")),
+        None => std::borrow::Cow::Borrowed(sentence),
     };
     let (in_lead, lead_cancels) = match s.lead_in {
         Some(l) => leads
@@ -265,14 +271,14 @@ fn document(
     check: &ProseCheck,
     text: &str,
     sentences: &[Sentence],
+    normalised: &[String],
 ) -> Option<Diagnostic> {
     let first = sentences.first()?;
     // Normalised like every other match, so a mention wrapped over two
     // lines ("shared\ndecision making") still counts.
-    let mentioned = sentences.iter().any(|s| {
-        let sentence = normalise(&text[s.span.start()..s.span.end()]);
-        check.missing.iter().any(|p| p.is_match(&sentence))
-    });
+    let mentioned = normalised
+        .iter()
+        .any(|sentence| check.missing.iter().any(|p| p.is_match(sentence)));
     (!mentioned).then(|| finding(active, check, text, first.span))
 }
 
