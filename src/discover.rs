@@ -50,7 +50,6 @@ impl Include {
         })
     }
 
-    /// `path` relative to the directory being walked.
     /// Also match paths relative to `root` (the configuration's folder).
     pub fn relative_to(mut self, root: &Path) -> Include {
         let root = if root.as_os_str().is_empty() {
@@ -62,18 +61,20 @@ impl Include {
         self
     }
 
-    /// `relative` is the path under the directory being searched.
-    fn matches(&self, path: &Path, relative: &Path) -> bool {
-        if relative.extension().is_some_and(|e| e == EXTENSION) || self.globs.is_match(relative) {
-            return true;
-        }
-        let Some(root) = self.root.as_deref().filter(|_| !self.patterns.is_empty()) else {
-            return false;
-        };
-        fs::canonicalize(path).ok().is_some_and(|full| {
-            full.strip_prefix(root)
-                .is_ok_and(|r| self.globs.is_match(r))
-        })
+    /// Where a searched folder lies under the configuration's folder, if
+    /// it does: found once per search, not per file.
+    fn base_of(&self, dir: &Path) -> Option<PathBuf> {
+        let root = self.root.as_deref().filter(|_| !self.patterns.is_empty())?;
+        let dir = fs::canonicalize(dir).ok()?;
+        dir.strip_prefix(root).ok().map(Path::to_path_buf)
+    }
+
+    /// `relative` is the path under the folder being searched, `base` that
+    /// folder under the configuration's folder.
+    fn matches(&self, relative: &Path, base: Option<&Path>) -> bool {
+        relative.extension().is_some_and(|e| e == EXTENSION)
+            || self.globs.is_match(relative)
+            || base.is_some_and(|b| self.globs.is_match(b.join(relative)))
     }
 
     fn describe(&self) -> String {
@@ -104,7 +105,13 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> (Vec<PathBuf>, Vec<Path
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 let before = files.len();
-                walk(path, path, include, &mut files, &mut problems);
+                let base = include.base_of(path);
+                let search = Search {
+                    root: path,
+                    base: base.as_deref(),
+                    include,
+                };
+                walk(&search, path, &mut files, &mut problems);
                 if files.len() == before {
                     problems.push(PathProblem {
                         path: path.display().to_string(),
@@ -124,10 +131,17 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> (Vec<PathBuf>, Vec<Path
     (files, problems)
 }
 
+/// One directory search: the folder named, where it lies under the
+/// configuration's folder, and which files it picks up.
+struct Search<'a> {
+    root: &'a Path,
+    base: Option<&'a Path>,
+    include: &'a Include,
+}
+
 fn walk(
-    root: &Path,
+    search: &Search<'_>,
     dir: &Path,
-    include: &Include,
     files: &mut Vec<PathBuf>,
     problems: &mut Vec<PathProblem>,
 ) {
@@ -149,12 +163,12 @@ fn walk(
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
         if kind.is_dir() {
             if !hidden {
-                walk(root, &path, include, files, problems);
+                walk(search, &path, files, problems);
             }
             continue;
         }
-        let relative = path.strip_prefix(root).unwrap_or(&path);
-        if include.matches(&path, relative)
+        let relative = path.strip_prefix(search.root).unwrap_or(&path);
+        if search.include.matches(relative, search.base)
             && (!kind.is_symlink() || fs::metadata(&path).is_ok_and(|m| m.is_file()))
         {
             files.push(path);

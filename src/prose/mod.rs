@@ -8,17 +8,13 @@ pub mod sentences;
 use std::path::Path;
 
 /// What a checked file holds, by its extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocumentKind {
     Pathway,
     Markdown,
     Text,
     Docx,
 }
-
-/// Extensions read as prose (lower case).
-pub const PROSE_EXTENSIONS: &[&str] = &["md", "markdown", "txt", "text", "docx"];
 
 impl DocumentKind {
     /// `.md`/`.markdown`, `.txt`/`.text` and `.docx` are prose; anything

@@ -320,19 +320,10 @@ impl ProseCheck {
 /// built the first time a prose document needs it, so runs that check only
 /// pathways never pay for it (user rule files are compiled at load, see
 /// `load.rs`, so their errors still surface then).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Pattern {
     pub source: String,
     compiled: std::sync::OnceLock<Option<regex::bytes::Regex>>,
-}
-
-impl Clone for Pattern {
-    fn clone(&self) -> Self {
-        Pattern {
-            source: self.source.clone(),
-            compiled: self.compiled.clone(),
-        }
-    }
 }
 
 impl PartialEq for Pattern {

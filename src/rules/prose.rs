@@ -97,23 +97,22 @@ fn fires(
         Some(w) => std::borrow::Cow::Owned(format!("{w} {sentence}")),
         None => std::borrow::Cow::Borrowed(sentence),
     };
-    let (in_lead, lead_cancels) = match s.lead_in {
-        Some(l) => leads
-            .0
-            .entry((l.start(), l.end()))
-            .or_insert_with(|| {
-                let lead = normalise(&text[l.start()..l.end()]);
-                let found = rest.iter().map(|p| p.is_match(&lead)).collect();
-                (found, check.unless.iter().any(|p| p.is_match(&lead)))
-            })
-            .clone(),
-        None => (vec![false; rest.len()], false),
-    };
-    let all_found = rest
+    let lead = s.lead_in.map(|l| {
+        &*leads.0.entry((l.start(), l.end())).or_insert_with(|| {
+            let lead = normalise(&text[l.start()..l.end()]);
+            let found = rest.iter().map(|p| p.is_match(&lead)).collect();
+            (found, check.unless.iter().any(|p| p.is_match(&lead)))
+        })
+    });
+    if lead.is_some_and(|(_, cancels)| *cancels) {
+        return false;
+    }
+    let in_lead = |i: usize| lead.is_some_and(|(found, _)| found[i]);
+    if !rest
         .iter()
-        .zip(&in_lead)
-        .all(|(p, &lead)| lead || p.is_match(&own));
-    if !all_found || lead_cancels {
+        .enumerate()
+        .all(|(i, p)| in_lead(i) || p.is_match(&own))
+    {
         return false;
     }
     let mut clauses = Clauses::new(&own);
