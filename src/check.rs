@@ -197,7 +197,13 @@ impl Linter {
             );
             return;
         }
-        crate::rules::prose::run(&policy.active, &source.text, &found, diagnostics);
+        crate::rules::prose::run(
+            &policy.active,
+            &self.vocabulary.prose_exceptions,
+            &source.text,
+            &found,
+            diagnostics,
+        );
     }
 
     fn check_pathway(

@@ -117,8 +117,10 @@ fn describe_prose(prose: &crate::rules::model::ProseCheck) -> String {
     if !prose.unless.is_empty() {
         text.push_str(&format!(
             " Any of the {} exception patterns cancels it (\"does not affect eligibility\", \
-             support offered to everyone, a shared decision), unless the exception sits inside \
-             a refusal or in a clause about another rule's topic.",
+             support offered to everyone, a shared decision), unless its clause is about another \
+             rule's topic or matches one of the check's overruling patterns (listed below). The exceptions every prose \
+             check shares (`prose_exceptions` in rules/vocabulary.yaml: restrictions withdrawn, \
+             proposed for removal or criticised, and FAQs answered \"No.\") apply too.",
             prose.unless.len()
         ));
     }

@@ -52,19 +52,21 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
     // In a document: inside a code fence (examples of suppressions, not
     // suppressions) or the later lines of a multi-line HTML comment (which
     // stand between a suppression and its sentence like a comment line).
-    let mut in_fence = false;
+    let mut fence: Option<&str> = None;
     let mut in_comment = false;
     for (index, raw_line) in text.split_inclusive('\n').enumerate() {
         let line_no = index + 1;
         let line = raw_line.trim_end_matches(['\n', '\r']);
         if style == CommentStyle::Html {
-            let trimmed = line.trim_start();
-            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-                in_fence = !in_fence;
+            if let Some(marker) = fence {
+                if line.trim_start().starts_with(marker) {
+                    fence = None;
+                }
                 offset += raw_line.len();
                 continue;
             }
-            if in_fence {
+            if let Some(marker) = crate::prose::sentences::fence_opening(line) {
+                fence = Some(marker);
                 offset += raw_line.len();
                 continue;
             }

@@ -3,6 +3,8 @@
 
 use serde::Deserialize;
 
+use crate::rules::model::Pattern;
+
 const BUILTIN: &str = include_str!("../rules/vocabulary.yaml");
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -20,6 +22,10 @@ pub struct Vocabulary {
     pub node_properties: Vec<String>,
     #[serde(default)]
     pub pathway_fields: Vec<String>,
+    /// Exceptions every sentence-level prose check shares, on top of its
+    /// own `unless` (docs/rules-format.md, section 8).
+    #[serde(default)]
+    pub prose_exceptions: Vec<Pattern>,
 }
 
 impl Vocabulary {
@@ -45,6 +51,11 @@ impl Vocabulary {
         merge(&mut self.dna_actions, other.dna_actions);
         merge(&mut self.node_properties, other.node_properties);
         merge(&mut self.pathway_fields, other.pathway_fields);
+        for pattern in other.prose_exceptions {
+            if !self.prose_exceptions.contains(&pattern) {
+                self.prose_exceptions.push(pattern);
+            }
+        }
     }
 }
 
@@ -65,5 +76,9 @@ mod tests {
         assert!(contains(&v.dna_actions, "discharge"));
         assert!(contains(&v.node_properties, "on_dna"));
         assert!(contains(&v.pathway_fields, "inequalities"));
+        assert_eq!(v.prose_exceptions.len(), 3);
+        for p in &v.prose_exceptions {
+            p.compile().unwrap();
+        }
     }
 }

@@ -111,9 +111,9 @@ pub fn split(text: &str) -> Vec<Sentence> {
             in_comment = !line.contains("-->");
             continue;
         }
-        if indent <= 3 && (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+        if let Some(marker) = fence_opening(line) {
             s.flush();
-            fence = Some(&trimmed[..3]);
+            fence = Some(marker);
             continue;
         }
         if trimmed.starts_with("<!--") {
@@ -311,6 +311,17 @@ fn trimmed(start: usize, end: usize, text: &str) -> Option<Span> {
     let lead = piece.len() - piece.trim_start().len();
     let body = piece.trim();
     (!body.is_empty()).then(|| Span::new(start + lead, start + lead + body.len()))
+}
+
+/// The marker of a Markdown code fence that `line` opens (at most three
+/// spaces in), which the same marker closes. Suppressions read fences the
+/// same way (src/suppress.rs).
+pub fn fence_opening(line: &str) -> Option<&'static str> {
+    let trimmed = line.trim_start();
+    if line.len() - trimmed.len() > 3 {
+        return None;
+    }
+    ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m))
 }
 
 /// Whether YAML front matter opened by a first-line `---` is closed by a

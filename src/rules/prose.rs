@@ -12,7 +12,15 @@ use crate::span::Span;
 /// The longest quote put in a message; the snippet shows the rest.
 const QUOTE_CHARS: usize = 160;
 
-pub fn run(rules: &[ActiveRule], text: &str, sentences: &[Sentence], out: &mut Vec<Diagnostic>) {
+/// `shared` are the exceptions every sentence-level check has on top of its
+/// own `unless` (the vocabulary's `prose_exceptions`).
+pub fn run(
+    rules: &[ActiveRule],
+    shared: &[Pattern],
+    text: &str,
+    sentences: &[Sentence],
+    out: &mut Vec<Diagnostic>,
+) {
     let subjects: Vec<(&str, &Pattern)> = rules
         .iter()
         .filter_map(|a| Some((a.rule.name.as_str(), a.rule.prose.as_ref()?.all.first()?)))
@@ -39,7 +47,7 @@ pub fn run(rules: &[ActiveRule], text: &str, sentences: &[Sentence], out: &mut V
             .collect();
         let mut leads = LeadCache::default();
         for (s, sentence) in sentences.iter().zip(&normalised) {
-            if fires(check, text, s, sentence, &others, &mut leads) {
+            if fires(check, shared, text, s, sentence, &others, &mut leads) {
                 out.push(finding(active, check, text, s.span));
             }
         }
@@ -65,6 +73,7 @@ const MAX_WITH: usize = 2_000;
 /// `sentence` is `s` normalised.
 fn fires(
     check: &ProseCheck,
+    shared: &[Pattern],
     text: &str,
     s: &Sentence,
     sentence: &str,
@@ -101,7 +110,8 @@ fn fires(
         &*leads.0.entry((l.start(), l.end())).or_insert_with(|| {
             let lead = normalise(&text[l.start()..l.end()]);
             let found = rest.iter().map(|p| p.is_match(&lead)).collect();
-            (found, check.unless.iter().any(|p| p.is_match(&lead)))
+            let cancels = check.unless.iter().chain(shared).any(|p| p.is_match(&lead));
+            (found, cancels)
         })
     });
     if lead.is_some_and(|(_, cancels)| *cancels) {
@@ -116,7 +126,7 @@ fn fires(
         return false;
     }
     let mut clauses = Clauses::new(&own);
-    !check.unless.iter().any(|p| {
+    !check.unless.iter().chain(shared).any(|p| {
         p.find_iter(&own)
             .into_iter()
             .any(|at| clauses.exception_applies(at, check, others))
