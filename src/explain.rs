@@ -119,8 +119,9 @@ fn describe_prose(prose: &crate::rules::model::ProseCheck) -> String {
             " Any of the {} exception patterns cancels it (\"does not affect eligibility\", \
              support offered to everyone, a shared decision), unless its clause is about another \
              rule's topic or matches one of the check's overruling patterns (listed below). The exceptions every prose \
-             check shares (`prose_exceptions` in rules/vocabulary.yaml: restrictions withdrawn, \
-             proposed for removal or criticised, and FAQs answered \"No.\") apply too.",
+             check shares (`prose_exceptions` in rules/vocabulary.yaml: \"not used as a threshold\", \
+             \"regardless of\", support offered to everyone, a shared decision, restrictions \
+             withdrawn, proposed for removal or criticised, FAQs answered \"No.\") apply too.",
             prose.unless.len()
         ));
     }

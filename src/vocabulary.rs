@@ -76,7 +76,7 @@ mod tests {
         assert!(contains(&v.dna_actions, "discharge"));
         assert!(contains(&v.node_properties, "on_dna"));
         assert!(contains(&v.pathway_fields, "inequalities"));
-        assert_eq!(v.prose_exceptions.len(), 3);
+        assert!(v.prose_exceptions.len() >= 3);
         for p in &v.prose_exceptions {
             p.compile().unwrap();
         }
