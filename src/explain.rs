@@ -114,17 +114,15 @@ fn describe_prose(prose: &crate::rules::model::ProseCheck) -> String {
          hangs from.",
         prose.all.len()
     );
-    if !prose.unless.is_empty() {
-        text.push_str(&format!(
-            " Any of the {} exception patterns cancels it (\"does not affect eligibility\", \
-             support offered to everyone, a shared decision), unless its clause is about another \
-             rule's topic or matches one of the check's overruling patterns (listed below). The exceptions every prose \
-             check shares (`prose_exceptions` in rules/vocabulary.yaml: \"not used as a threshold\", \
-             \"regardless of\", support offered to everyone, a shared decision, restrictions \
-             withdrawn, proposed for removal or criticised, FAQs answered \"No.\") apply too.",
-            prose.unless.len()
-        ));
-    }
+    text.push_str(&format!(
+        " It is cancelled by any of its own {} exception patterns below, or by the exceptions \
+         every prose check shares (`prose_exceptions` in rules/vocabulary.yaml: \"not used as a \
+         threshold\", \"regardless of\", support offered to everyone, a shared decision, a \
+         restriction withdrawn, proposed for removal or criticised, an FAQ answered \"No.\"), \
+         unless the exception's clause is about another rule's topic or matches one of the \
+         check's overruling patterns.",
+        prose.unless.len()
+    ));
     text.push_str(" Patterns ignore case; docs/prose.md explains how they were measured.");
     text
 }
