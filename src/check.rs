@@ -155,6 +155,44 @@ impl Linter {
         }
     }
 
+    /// Why each sentence of a prose document that starts on `line` (or
+    /// runs over it) fired each prose rule or stayed silent: the library
+    /// side of `check --trace FILE:LINE`.
+    pub fn trace(
+        &self,
+        name: &str,
+        path: Option<&Path>,
+        bytes: Vec<u8>,
+        line: usize,
+    ) -> Result<(SourceFile, Vec<crate::rules::prose::SentenceTrace>), String> {
+        let kind = DocumentKind::of(name);
+        if !kind.is_prose() {
+            return Err(format!(
+                "{name} is not a policy document (.md, .txt or .docx): --trace explains prose checks"
+            ));
+        }
+        let text = if kind == DocumentKind::Docx {
+            crate::prose::docx::text(&bytes)?
+        } else {
+            decode(bytes).map_err(|bad| bad.1.message.clone())?
+        };
+        let source = SourceFile::new(name, text);
+        let policy = self.policy_for(path);
+        let found = sentences::split(&source.text);
+        let traces = crate::rules::prose::trace(
+            &policy.active,
+            crate::rules::prose::Env::of(&self.vocabulary),
+            &source.text,
+            &found,
+            |s| {
+                let first = source.line_col(s.span.start()).line;
+                let last = source.line_col(s.span.end()).line;
+                first <= line && line <= last
+            },
+        );
+        Ok((source, traces))
+    }
+
     /// Checks text already in memory; `name`'s extension picks pathway or
     /// prose as in [`Linter::check_bytes`].
     pub fn check_text(&self, name: &str, text: String) -> FileReport {
@@ -199,7 +237,7 @@ impl Linter {
         }
         crate::rules::prose::run(
             &policy.active,
-            &self.vocabulary.prose_exceptions,
+            crate::rules::prose::Env::of(&self.vocabulary),
             &source.text,
             &found,
             diagnostics,

@@ -120,6 +120,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
 
+    /// Explain why each sentence on this line of a policy document fired
+    /// a prose rule or stayed silent, instead of checking (FILE:LINE)
+    #[arg(long, value_name = "FILE:LINE")]
+    pub trace: Option<String>,
+
     /// When to use colour in human output
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -227,6 +232,9 @@ fn check(args: &CheckArgs) -> u8 {
         Ok(linter) => linter,
         Err(code) => return code,
     };
+    if let Some(spec) = &args.trace {
+        return crate::trace::run(&linter, spec, args.format == Format::Json);
+    }
     let include = match includes(&linter, &args.include) {
         Ok(include) => include,
         Err(code) => return code,

@@ -28,6 +28,7 @@ pub mod score;
 pub mod source;
 pub mod span;
 pub mod suppress;
+pub mod trace;
 pub mod validate;
 pub mod views;
 pub mod vocabulary;

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use crate::prose::context::{Measure, Modifier};
 use crate::rules::model::Pattern;
 
 const BUILTIN: &str = include_str!("../rules/vocabulary.yaml");
@@ -26,6 +27,25 @@ pub struct Vocabulary {
     /// own `unless` (docs/rules-format.md, section 8).
     #[serde(default)]
     pub prose_exceptions: Vec<Pattern>,
+    /// Numbers bound to a measure no rule is about (an age, a look-back
+    /// window), masked before any rule reads a sentence.
+    #[serde(default)]
+    pub prose_measures: Vec<Measure>,
+    /// Context triggers (reporting, opposing, advising, supposing) and the
+    /// stretch of a sentence each governs.
+    #[serde(default)]
+    pub prose_context: Vec<Modifier>,
+    /// Where a new clause starts (lower case, spaces included).
+    #[serde(default)]
+    pub prose_clause_breaks: Vec<String>,
+    /// Words by which a clause naming no subject refers back to one ("this",
+    /// "the threshold"): only such a clause carries an exception across.
+    #[serde(default)]
+    pub prose_anaphora: Vec<Pattern>,
+    /// Named patterns that rules' prose patterns use as `{{name}}`: wording
+    /// shared by several rules (how policies withhold access) kept once.
+    #[serde(default)]
+    pub prose_terms: std::collections::BTreeMap<String, Pattern>,
 }
 
 impl Vocabulary {
@@ -51,9 +71,29 @@ impl Vocabulary {
         merge(&mut self.dna_actions, other.dna_actions);
         merge(&mut self.node_properties, other.node_properties);
         merge(&mut self.pathway_fields, other.pathway_fields);
-        for pattern in other.prose_exceptions {
-            if !self.prose_exceptions.contains(&pattern) {
-                self.prose_exceptions.push(pattern);
+        fn add<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
+            for item in from {
+                if !into.contains(&item) {
+                    into.push(item);
+                }
+            }
+        }
+        add(&mut self.prose_exceptions, other.prose_exceptions);
+        add(&mut self.prose_measures, other.prose_measures);
+        add(&mut self.prose_context, other.prose_context);
+        add(&mut self.prose_clause_breaks, other.prose_clause_breaks);
+        add(&mut self.prose_anaphora, other.prose_anaphora);
+        // A term named again is widened: its alternatives are added.
+        for (name, p) in other.prose_terms {
+            let merged = match self.prose_terms.get(&name) {
+                Some(old) if *old != p => {
+                    Pattern::new(&format!("(?:{})|(?:{})", old.source, p.source))
+                }
+                Some(old) => Ok(old.clone()),
+                None => Ok(p),
+            };
+            if let Ok(merged) = merged {
+                self.prose_terms.insert(name, merged);
             }
         }
     }
@@ -80,5 +120,17 @@ mod tests {
         for p in &v.prose_exceptions {
             p.compile().unwrap();
         }
+        let reading = v
+            .prose_measures
+            .iter()
+            .map(|m| &m.pattern)
+            .chain(v.prose_context.iter().map(|c| &c.pattern))
+            .chain(&v.prose_anaphora)
+            .chain(v.prose_terms.values());
+        for p in reading {
+            p.compile().unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert!(v.prose_terms.contains_key("withhold"));
+        assert!(v.prose_clause_breaks.iter().any(|b| b == "; "));
     }
 }

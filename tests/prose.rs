@@ -80,6 +80,16 @@ fn measure(name: &str) -> BTreeMap<String, Counts> {
     measure_entries(name, &load(name), false)
 }
 
+/// Rules added after the held-out sets were written: those sets carry no
+/// labels for them, so they are left out of their tallies.
+const NEWER_THAN_HOLDOUTS: &[&str] = &["conservative-treatment-gate"];
+
+fn measure_holdout(name: &str) -> BTreeMap<String, Counts> {
+    let mut counts = measure(name);
+    counts.retain(|rule, _| !NEWER_THAN_HOLDOUTS.contains(&rule.as_str()));
+    counts
+}
+
 /// Tallies `entries` against their labels and prints the table and every
 /// miss. With `known_only` off, a label naming a rule the linter lacks is an
 /// error; with it on, such a rule is counted (every positive a miss), so a
@@ -216,7 +226,7 @@ fn every_rule_reaches_090_on_the_labelled_corpus() {
 /// first run, before anything was learnt from it).
 #[test]
 fn held_out_wording_generalises() {
-    let mut counts = measure("holdout.yaml");
+    let mut counts = measure_holdout("holdout.yaml");
     for set in [
         "holdout-2.yaml",
         "holdout-3.yaml",
@@ -224,7 +234,7 @@ fn held_out_wording_generalises() {
         "holdout-5.yaml",
         "holdout-6.yaml",
     ] {
-        for (rule, c) in measure(set) {
+        for (rule, c) in measure_holdout(set) {
             let total = counts.entry(rule).or_default();
             total.tp += c.tp;
             total.fp += c.fp;
@@ -232,6 +242,36 @@ fn held_out_wording_generalises() {
         }
     }
     assert_at_least(&counts, 0.75);
+}
+
+/// Every earlier corpus gives results at least as good as it did before the
+/// real-wording work began (false positives and misses no more than then;
+/// the held-out sets without the rules added since).
+#[test]
+fn earlier_corpora_hold_their_figures() {
+    let before: &[(&str, usize, usize)] = &[
+        ("statements.yaml", 0, 1),
+        ("holdout.yaml", 0, 1),
+        ("holdout-2.yaml", 0, 1),
+        ("holdout-3.yaml", 0, 0),
+        ("holdout-4.yaml", 0, 1),
+        ("holdout-5.yaml", 0, 0),
+        ("holdout-6.yaml", 0, 2),
+    ];
+    for &(set, fp, fn_) in before {
+        let counts = if set == "statements.yaml" {
+            measure(set)
+        } else {
+            measure_holdout(set)
+        };
+        let all = total(&counts);
+        assert!(
+            all.fp <= fp && all.fn_ <= fn_,
+            "{set}: {} false positives (was {fp}), {} misses (was {fn_})",
+            all.fp,
+            all.fn_
+        );
+    }
 }
 
 /// Fails naming every rule whose precision or recall is below `bar`.
@@ -437,9 +477,9 @@ fn measure_real_documents(linter: &Linter) -> BTreeMap<String, Counts> {
 /// the checks improve and are never lowered; the target is 0.95 precision
 /// and recall overall, 0.9 for every rule with five or more positives, and
 /// 0.9 recall on the documents line by line.
-const REAL_SENTENCE_BAR: f64 = 0.45;
+const REAL_SENTENCE_BAR: f64 = 0.6;
 const REAL_RULE_BAR: f64 = 0.0;
-const REAL_DOCUMENT_BAR: f64 = 0.5;
+const REAL_DOCUMENT_BAR: f64 = 0.55;
 
 #[test]
 fn real_wording_accuracy() {

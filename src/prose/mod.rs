@@ -2,6 +2,7 @@
 //! files are prose, and how their text divides into sentences that the
 //! rules' prose checks read (src/rules/prose.rs).
 
+pub mod context;
 pub mod docx;
 pub mod sentences;
 

@@ -87,7 +87,14 @@ impl RuleSet {
         compile: bool,
     ) {
         let source = Arc::new(SourceFile::new(origin, text.to_string()));
-        match parse_rule(&source, vocab) {
+        match parse_rule(&source, vocab).and_then(|mut rule| {
+            if let Some(prose) = rule.prose.as_mut() {
+                prose.expand(&vocab.prose_terms).map_err(|why| {
+                    LoadError::new(&source, key_span(text, "prose"), "invalid-rule", why)
+                })?;
+            }
+            Ok(rule)
+        }) {
             Ok(rule) => {
                 // Built-in patterns are compiled on first use (a test holds
                 // them to compiling); a user's are compiled now, so a

@@ -303,6 +303,24 @@ pub struct ProseCheck {
 }
 
 impl ProseCheck {
+    /// Fills in every `{{term}}` from the vocabulary's `prose_terms`.
+    pub fn expand(
+        &mut self,
+        terms: &std::collections::BTreeMap<String, Pattern>,
+    ) -> Result<(), String> {
+        for list in [
+            &mut self.all,
+            &mut self.unless,
+            &mut self.overruled_by,
+            &mut self.missing,
+        ] {
+            for p in list.iter_mut() {
+                *p = p.expand(terms)?;
+            }
+        }
+        Ok(())
+    }
+
     pub fn is_document_level(&self) -> bool {
         !self.missing.is_empty()
     }
@@ -332,16 +350,74 @@ impl PartialEq for Pattern {
     }
 }
 
+/// `{{name}}` in a pattern: a term from the vocabulary's `prose_terms`,
+/// filled in when rules are loaded ([`Pattern::expand`]).
+fn term_names(source: &str) -> impl Iterator<Item = (usize, usize, &str)> {
+    let mut rest = 0;
+    std::iter::from_fn(move || {
+        let open = rest + source.get(rest..)?.find("{{")?;
+        let close = open + 2 + source.get(open + 2..)?.find("}}")?;
+        rest = close + 2;
+        Some((open, close + 2, &source[open + 2..close]))
+    })
+    .filter(|(_, _, name)| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+    })
+}
+
+/// `source` with each `{{name}}` replaced by `fill(name)`.
+fn replace_terms(
+    source: &str,
+    mut fill: impl FnMut(&str) -> Result<String, String>,
+) -> Result<String, String> {
+    let mut out = String::with_capacity(source.len());
+    let mut last = 0;
+    for (start, end, name) in term_names(source) {
+        out.push_str(&source[last..start]);
+        out.push_str(&fill(name)?);
+        last = end;
+    }
+    out.push_str(&source[last..]);
+    Ok(out)
+}
+
 impl Pattern {
-    /// Checks the syntax only.
+    /// The pattern with each `{{name}}` replaced by the vocabulary term of
+    /// that name; an unknown name is an error.
+    pub fn expand(
+        &self,
+        terms: &std::collections::BTreeMap<String, Pattern>,
+    ) -> Result<Pattern, String> {
+        if term_names(&self.source).next().is_none() {
+            return Ok(self.clone());
+        }
+        let source = replace_terms(&self.source, |name| {
+            terms
+                .get(name)
+                .map(|t| format!("(?:{})", t.source))
+                .ok_or_else(|| {
+                    format!(
+                        "pattern `{}` uses `{{{{{name}}}}}`, which is not a term in `prose_terms`",
+                        self.source
+                    )
+                })
+        })?;
+        Pattern::new(&source)
+    }
+
+    /// Checks the syntax only (a `{{term}}` counts as a group).
     pub fn new(source: &str) -> Result<Pattern, String> {
+        let checked = replace_terms(source, |_| Ok("(?:x)".to_string()))?;
         regex_syntax::ParserBuilder::new()
             .unicode(false)
             .utf8(false)
             .case_insensitive(true)
             .nest_limit(64)
             .build()
-            .parse(source)
+            .parse(&checked)
             .map_err(|e| format!("invalid pattern `{source}`: {e}"))?;
         Ok(Pattern {
             source: source.to_string(),
@@ -388,6 +464,17 @@ impl Pattern {
         // which made long documents several times slower.
         match self.compiled.get_or_init(|| self.build().ok()) {
             Some(r) => r.find_iter(text.as_bytes()).map(|m| m.start()).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Byte ranges of the pattern's matches in `text`.
+    pub fn find_ranges(&self, text: &str) -> Vec<(usize, usize)> {
+        match self.compiled.get_or_init(|| self.build().ok()) {
+            Some(r) => r
+                .find_iter(text.as_bytes())
+                .map(|m| (m.start(), m.end()))
+                .collect(),
             None => Vec::new(),
         }
     }

@@ -6,151 +6,431 @@
 use super::engine::{fill, ActiveRule};
 use super::model::{Pattern, ProseCheck};
 use crate::diagnostic::Diagnostic;
+use crate::prose::context::{Reader, Reading};
 use crate::prose::sentences::Sentence;
 use crate::span::Span;
+use crate::vocabulary::Vocabulary;
 
 /// The longest quote put in a message; the snippet shows the rest.
 const QUOTE_CHARS: usize = 160;
 
-/// `shared` are the exceptions every sentence-level check has on top of its
-/// own `unless` (the vocabulary's `prose_exceptions`).
+/// What the engine reads sentences with, from the vocabulary: the
+/// exceptions every sentence-level check shares on top of its own `unless`
+/// (`prose_exceptions`), how sentences are read (`prose_measures`,
+/// `prose_context`, `prose_clause_breaks`), and the words by which a clause
+/// that names no subject refers back to one (`prose_anaphora`).
+#[derive(Debug, Clone, Copy)]
+pub struct Env<'v> {
+    pub shared: &'v [Pattern],
+    pub reader: Reader<'v>,
+    pub anaphora: &'v [Pattern],
+}
+
+impl<'v> Env<'v> {
+    pub fn of(v: &'v Vocabulary) -> Self {
+        Env {
+            shared: &v.prose_exceptions,
+            reader: Reader {
+                measures: &v.prose_measures,
+                modifiers: &v.prose_context,
+                breaks: &v.prose_clause_breaks,
+            },
+            anaphora: &v.prose_anaphora,
+        }
+    }
+}
+
 pub fn run(
     rules: &[ActiveRule],
-    shared: &[Pattern],
+    env: Env<'_>,
     text: &str,
     sentences: &[Sentence],
     out: &mut Vec<Diagnostic>,
 ) {
-    let subjects: Vec<(&str, &Pattern)> = rules
-        .iter()
-        .filter_map(|a| Some((a.rule.name.as_str(), a.rule.prose.as_ref()?.all.first()?)))
-        .collect();
-    // Each sentence as the patterns see it, made once for all rules.
-    let normalised: Vec<String> = sentences
-        .iter()
-        .map(|s| normalise(&text[s.span.start()..s.span.end()]))
-        .collect();
+    let mut engine = Engine::new(rules, env, text, sentences);
     for active in rules {
         let Some(check) = &active.rule.prose else {
             continue;
         };
         if check.is_document_level() {
-            if let Some(d) = document(active, check, text, sentences, &normalised) {
+            if let Some(d) = document(active, check, text, sentences, &engine.normalised) {
                 out.push(d);
             }
-            continue;
         }
-        let others: Vec<&Pattern> = subjects
-            .iter()
-            .filter(|(name, _)| *name != active.rule.name)
-            .map(|(_, p)| *p)
-            .collect();
-        let mut leads = LeadCache::default();
-        for (s, sentence) in sentences.iter().zip(&normalised) {
-            if fires(check, shared, text, s, sentence, &others, &mut leads) {
-                out.push(finding(active, check, text, s.span));
+    }
+    for (i, sentence) in sentences.iter().enumerate() {
+        for (r, active) in rules.iter().enumerate() {
+            let Some(check) = &active.rule.prose else {
+                continue;
+            };
+            if !check.is_document_level() && engine.fires(r, check, i, None) {
+                out.push(finding(active, check, text, sentence.span));
             }
         }
     }
 }
 
+/// Why each sentence whose span starts on one of `lines` (1-based, as
+/// `line_of` counts them) fired each prose rule or stayed silent.
+pub fn trace(
+    rules: &[ActiveRule],
+    env: Env<'_>,
+    text: &str,
+    sentences: &[Sentence],
+    wanted: impl Fn(&Sentence) -> bool,
+) -> Vec<SentenceTrace> {
+    let mut engine = Engine::new(rules, env, text, sentences);
+    let mut traces = Vec::new();
+    for (i, s) in sentences.iter().enumerate() {
+        if !wanted(s) {
+            continue;
+        }
+        let mut verdicts = Vec::new();
+        for (r, active) in rules.iter().enumerate() {
+            let Some(check) = active
+                .rule
+                .prose
+                .as_ref()
+                .filter(|c| !c.is_document_level())
+            else {
+                continue;
+            };
+            let mut steps = Vec::new();
+            let fired = engine.fires(r, check, i, Some(&mut steps));
+            verdicts.push(RuleTrace {
+                rule: active.rule.name.clone(),
+                fired,
+                steps,
+            });
+        }
+        let reading = engine.reading(i).clone();
+        traces.push(SentenceTrace {
+            span: s.span,
+            read: reading.text.clone(),
+            masks: reading
+                .masks
+                .iter()
+                .map(|(m, (a, b))| (m.clone(), reading.text_of(&engine.owns[i], *a, *b)))
+                .collect(),
+            clauses: reading
+                .clauses
+                .iter()
+                .enumerate()
+                .map(|(k, &a)| {
+                    let b = reading
+                        .clauses
+                        .get(k + 1)
+                        .copied()
+                        .unwrap_or(reading.text.len());
+                    reading.text_of(&engine.owns[i], a, b)
+                })
+                .collect(),
+            holds: reading
+                .holds
+                .iter()
+                .map(|h| HoldTrace {
+                    kind: h.kind.clone(),
+                    trigger: reading.text_of(&engine.owns[i], h.trigger.0, h.trigger.1),
+                    scope: reading.text_of(&engine.owns[i], h.scope.0, h.scope.1),
+                })
+                .collect(),
+            rules: verdicts,
+        });
+    }
+    traces
+}
+
+/// Why one sentence fired or not, for `check --trace`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SentenceTrace {
+    #[serde(skip)]
+    pub span: Span,
+    /// The sentence as the rules read it (with any question or table
+    /// header it is read with), masked measures shown as `_`.
+    pub read: String,
+    /// Numbers bound to a measure, and their text: masked, unless the
+    /// measure is one a rule reads (a symptom duration).
+    pub masks: Vec<(String, String)>,
+    pub clauses: Vec<String>,
+    pub holds: Vec<HoldTrace>,
+    pub rules: Vec<RuleTrace>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HoldTrace {
+    pub kind: String,
+    pub trigger: String,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuleTrace {
+    pub rule: String,
+    pub fired: bool,
+    /// What was looked for and what was found, in order.
+    pub steps: Vec<String>,
+}
+
+/// The state of one run over a document: each sentence normalised, and
+/// read (masked, cut into clauses, context marked) the first time a rule's
+/// subject is found in it.
+struct Engine<'a> {
+    env: Env<'a>,
+    text: &'a str,
+    sentences: &'a [Sentence],
+    normalised: Vec<String>,
+    /// Per sentence: the text read (a question or table header it is read
+    /// with, then the sentence), made on first need.
+    owns: Vec<String>,
+    readings: Vec<Option<Reading>>,
+    /// Per rule, the subject patterns of the other rules.
+    others: Vec<Vec<&'a Pattern>>,
+    leads: LeadCache,
+}
+
 /// What a check found in lead-ins already seen: which of its `all`
-/// patterns (after the subject) match there, and whether an `unless` does.
-/// A long list under one lead-in then reads the lead-in once, not once per
-/// item.
+/// patterns (after the subject) match there, and whether an exception or a
+/// sentence-wide context does. A long list under one lead-in then reads
+/// the lead-in once per rule, not once per item.
 #[derive(Default)]
-struct LeadCache(std::collections::HashMap<(usize, usize), (Vec<bool>, bool)>);
+struct LeadCache(std::collections::HashMap<(usize, usize, usize), (Vec<bool>, bool)>);
 
 /// Text read together with a sentence (a question, a table header) longer
 /// than this is not a question or a header: ignore it rather than read it
 /// again with every sentence after it.
 const MAX_WITH: usize = 2_000;
 
-/// Whether one sentence fires a sentence-level check. `others` are the
-/// subject patterns of the other rules, used to tell an exception about
-/// this rule's topic from one about another ("smokers are not listed,
-/// although BMI is not a barrier" is still a smoking gate).
-/// `sentence` is `s` normalised.
-fn fires(
-    check: &ProseCheck,
-    shared: &[Pattern],
-    text: &str,
-    s: &Sentence,
-    sentence: &str,
-    others: &[&Pattern],
-    leads: &mut LeadCache,
-) -> bool {
-    let Some((subject, rest)) = check.all.split_first() else {
-        return false;
-    };
-    // A question states no policy; its answer is read with it, as a table
-    // row is with its header. The subject may come from those only when the
-    // sentence itself names no other rule's subject ("What happens if I
-    // miss an appointment? You will be discharged." but not "...if I
-    // smoke? Your GP must use the online form.").
-    if s.is_question(text) {
-        return false;
+impl<'a> Engine<'a> {
+    fn new(
+        rules: &'a [ActiveRule],
+        env: Env<'a>,
+        text: &'a str,
+        sentences: &'a [Sentence],
+    ) -> Self {
+        let subjects: Vec<(&str, &Pattern)> = rules
+            .iter()
+            .filter_map(|a| Some((a.rule.name.as_str(), a.rule.prose.as_ref()?.all.first()?)))
+            .collect();
+        let others = rules
+            .iter()
+            .map(|a| {
+                subjects
+                    .iter()
+                    .filter(|(name, _)| *name != a.rule.name)
+                    .map(|(_, p)| *p)
+                    .collect()
+            })
+            .collect();
+        Engine {
+            env,
+            text,
+            sentences,
+            normalised: sentences
+                .iter()
+                .map(|s| normalise(&text[s.span.start()..s.span.end()]))
+                .collect(),
+            owns: vec![String::new(); sentences.len()],
+            readings: vec![None; sentences.len()],
+            others,
+            leads: LeadCache::default(),
+        }
     }
-    let with = s
-        .with
-        .filter(|w| w.len() <= MAX_WITH)
-        .map(|w| normalise(&text[w.start()..w.end()]));
-    let named = subject.is_match(sentence);
-    let borrowed = !named
-        && with.as_deref().is_some_and(|w| subject.is_match(w))
-        && !others.iter().any(|o| o.is_match(sentence));
-    if !named && !borrowed {
-        return false;
+
+    fn with(&self, i: usize) -> Option<String> {
+        self.sentences[i]
+            .with
+            .filter(|w| w.len() <= MAX_WITH)
+            .map(|w| normalise(&self.text[w.start()..w.end()]))
     }
-    let own = match with {
-        Some(w) => std::borrow::Cow::Owned(format!("{w} {sentence}")),
-        None => std::borrow::Cow::Borrowed(sentence),
-    };
-    let lead = s.lead_in.map(|l| {
-        &*leads.0.entry((l.start(), l.end())).or_insert_with(|| {
-            let lead = normalise(&text[l.start()..l.end()]);
-            let found = rest.iter().map(|p| p.is_match(&lead)).collect();
-            let cancels = check.unless.iter().chain(shared).any(|p| p.is_match(&lead));
-            (found, cancels)
+
+    fn reading(&mut self, i: usize) -> &Reading {
+        if self.readings[i].is_none() {
+            let own = match self.with(i) {
+                Some(w) => format!("{w} {}", self.normalised[i]),
+                None => self.normalised[i].clone(),
+            };
+            self.readings[i] = Some(self.env.reader.read(&own));
+            self.owns[i] = own;
+        }
+        self.readings[i].as_ref().expect("just read")
+    }
+
+    /// Whether sentence `i` fires rule `r`'s sentence-level check; with
+    /// `log`, each step of the decision is written there.
+    fn fires(
+        &mut self,
+        r: usize,
+        check: &ProseCheck,
+        i: usize,
+        mut log: Option<&mut Vec<String>>,
+    ) -> bool {
+        let tracing = log.is_some();
+        let mut note = |line: String| {
+            if let Some(l) = log.as_deref_mut() {
+                l.push(line);
+            }
+        };
+        let Some((subject, rest)) = check.all.split_first() else {
+            return false;
+        };
+        let s = self.sentences[i];
+        // A question states no policy; its answer is read with it, as a
+        // table row is with its header. The subject may come from those
+        // only when the sentence itself names no other rule's subject
+        // ("What happens if I miss an appointment? You will be
+        // discharged." but not "...if I smoke? Your GP must use the online
+        // form.").
+        if s.is_question(self.text) {
+            note("a question states no policy: silent".into());
+            return false;
+        }
+        let sentence = &self.normalised[i];
+        let named = subject.is_match(sentence);
+        let borrowed = !named
+            && self.with(i).is_some_and(|w| subject.is_match(&w))
+            && !self.others[r].iter().any(|o| o.is_match(sentence));
+        if !named && !borrowed {
+            note("subject: not found".into());
+            return false;
+        }
+        let env = self.env;
+        let others = self.others[r].clone();
+        let rule_index = r;
+        let lead = s.lead_in.map(|l| {
+            let key = (rule_index, l.start(), l.end());
+            if !self.leads.0.contains_key(&key) {
+                let lead = normalise(&self.text[l.start()..l.end()]);
+                let found = rest.iter().map(|p| p.is_match(&lead)).collect();
+                let read = env.reader.read(&lead);
+                let reported = read.holds.iter().any(|h| h.scope == (0, read.text.len()));
+                let cancels = reported
+                    || check
+                        .unless
+                        .iter()
+                        .chain(env.shared)
+                        .any(|p| p.is_match(&lead));
+                self.leads.0.insert(key, (found, cancels));
+            }
+            (
+                self.leads.0[&key].clone(),
+                normalise(&self.text[l.start()..l.end()]),
+            )
+        });
+        let mut reading = self.reading(i).clone();
+        let own = &self.owns[i];
+        reading.unmask(own, |t| subject.is_match(t));
+        // The subject must be found outside every held stretch.
+        let found = subject.find_ranges(&reading.text);
+        let free: Vec<(usize, usize)> = found
+            .iter()
+            .copied()
+            .filter(|&(a, _)| reading.held(a).is_none())
+            .collect();
+        for &(a, b) in &found {
+            match reading.held(a) {
+                Some(h) => note(format!(
+                    "subject «{}»: held ({} «{}»)",
+                    reading.text_of(own, a, b),
+                    h.kind,
+                    reading.text_of(own, h.trigger.0, h.trigger.1)
+                )),
+                None => note(format!("subject «{}»: free", reading.text_of(own, a, b))),
+            }
+        }
+        if free.is_empty() {
+            note("no free mention of the subject: silent".into());
+            return false;
+        }
+        if let Some(((_, cancels), lead_text)) = &lead {
+            if *cancels {
+                note(format!("lead-in «{lead_text}» reports or excepts: silent"));
+                return false;
+            }
+        }
+        for (k, p) in rest.iter().enumerate() {
+            let in_lead = lead.as_ref().is_some_and(|((f, _), _)| f[k]);
+            match p.find_ranges(&reading.text).first() {
+                Some(&(a, b)) => note(format!(
+                    "pattern {}: «{}»",
+                    k + 2,
+                    reading.text_of(own, a, b)
+                )),
+                None if in_lead => note(format!("pattern {}: in the lead-in", k + 2)),
+                None => {
+                    note(format!("pattern {}: not found: silent", k + 2));
+                    return false;
+                }
+            }
+        }
+        let mut scope = ExceptionScope::new(&reading, check, subject, &free, &others, env.anaphora);
+        for p in check.unless.iter().chain(env.shared) {
+            for (a, b) in p.find_ranges(&reading.text) {
+                let (c, applies) = scope.applies(a);
+                if tracing {
+                    let clause = reading.text_of(own, c.0, c.1);
+                    note(format!(
+                        "exception «{}» in clause «{}»: {applies}",
+                        reading.text_of(own, a, b),
+                        clause.trim()
+                    ));
+                }
+                if applies == Applies::Yes {
+                    return false;
+                }
+            }
+        }
+        note("fires".into());
+        true
+    }
+}
+
+/// Whether an exception found at byte `at` cancels the finding, and why.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Applies {
+    Yes,
+    Overruled,
+    OtherTopic,
+    NotReferredBack,
+}
+
+impl std::fmt::Display for Applies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Applies::Yes => "applies: silent",
+            Applies::Overruled => "overruled in its clause",
+            Applies::OtherTopic => "about another rule's subject",
+            Applies::NotReferredBack => {
+                "its clause neither names the subject nor refers back to it"
+            }
         })
-    });
-    if lead.is_some_and(|(_, cancels)| *cancels) {
-        return false;
     }
-    let in_lead = |i: usize| lead.is_some_and(|(found, _)| found[i]);
-    if !rest
-        .iter()
-        .enumerate()
-        .all(|(i, p)| in_lead(i) || p.is_match(&own))
-    {
-        return false;
-    }
-    let mut clauses = Clauses::new(&own);
-    !check.unless.iter().chain(shared).any(|p| {
-        p.find_iter(&own)
-            .into_iter()
-            .any(|at| clauses.exception_applies(at, check, others))
-    })
 }
 
-/// The clauses of one sentence, and what has been decided about each, so
-/// that many exception matches in one long sentence cost one look at each
-/// clause rather than one per match.
-struct Clauses<'s> {
-    sentence: &'s str,
-    /// Narrow clauses (split at ";", "but", "although", dashes, brackets)
-    /// as start offsets, ascending; each runs to the next.
-    narrow: Vec<usize>,
-    /// `;`-separated parts, likewise.
-    wide: Vec<usize>,
-    /// Per narrow clause: whether an exception there counts.
-    decided: Vec<Option<bool>>,
-    /// Per wide clause: what it is about (see [`Topic`]).
-    wide_topic: Vec<Option<Topic>>,
+/// Decides, clause by clause, whether an exception found there cancels
+/// the finding. An exception counts in the clause of a free mention of the
+/// subject, or in a clause that names no rule's subject but refers back to
+/// the nearest clause before it that names this one ("…, but this is
+/// optional"). It does not count in a clause about another rule's subject
+/// ("smokers are not listed, although BMI is not a barrier"), in a clause
+/// that matches the check's `overruled-by` ("we cannot take referrals by
+/// telephone or by post"), nor in a clause that neither names nor refers
+/// back to the subject ("…; if you wish to engage with services in future,
+/// contact us"). Each clause is decided once, so a long sentence full of
+/// exceptions costs one look per clause.
+struct ExceptionScope<'r> {
+    reading: &'r Reading,
+    check: &'r ProseCheck,
+    subject: &'r Pattern,
+    /// Starts of free mentions of the subject, ascending.
+    free: Vec<usize>,
+    others: &'r [&'r Pattern],
+    anaphora: &'r [Pattern],
+    decided: std::collections::HashMap<usize, Applies>,
+    /// Per clause: the topic of the nearest clause at or before it that
+    /// names any rule's subject, made on first need.
+    nearest: Option<Vec<Topic>>,
 }
 
-/// Whether a clause names this rule's subject, only other rules' subjects,
-/// or none.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Topic {
     Own,
@@ -158,90 +438,89 @@ enum Topic {
     Neither,
 }
 
-fn topic(clause: &str, subject: &Pattern, others: &[&Pattern]) -> Topic {
-    if subject.is_match(clause) {
-        Topic::Own
-    } else if others.iter().any(|o| o.is_match(clause)) {
-        Topic::Other
-    } else {
-        Topic::Neither
-    }
-}
-
-const HARD_BREAKS: &[&str] = &["; "];
-const SOFT_BREAKS: &[&str] = &[
-    "; ",
-    " but ",
-    " although ",
-    " though ",
-    " whereas ",
-    " however",
-    " - ",
-    " – ",
-    " — ",
-    " (",
-    ") ",
-];
-
-impl<'s> Clauses<'s> {
-    fn new(sentence: &'s str) -> Self {
-        let lower = sentence.to_ascii_lowercase();
-        let starts = |breaks: &[&str]| {
-            let mut at = vec![0];
-            for b in breaks {
-                at.extend(lower.match_indices(b).map(|(i, _)| i + b.len()));
-            }
-            at.sort_unstable();
-            at.dedup();
-            at
-        };
-        let narrow = starts(SOFT_BREAKS);
-        let wide = starts(HARD_BREAKS);
-        Clauses {
-            sentence,
-            decided: vec![None; narrow.len()],
-            wide_topic: vec![None; wide.len()],
-            narrow,
-            wide,
+impl<'r> ExceptionScope<'r> {
+    fn new(
+        reading: &'r Reading,
+        check: &'r ProseCheck,
+        subject: &'r Pattern,
+        free: &[(usize, usize)],
+        others: &'r [&'r Pattern],
+        anaphora: &'r [Pattern],
+    ) -> Self {
+        ExceptionScope {
+            reading,
+            check,
+            subject,
+            free: free.iter().map(|&(a, _)| a).collect(),
+            others,
+            anaphora,
+            decided: std::collections::HashMap::new(),
+            nearest: None,
         }
     }
 
-    /// The index of the clause containing byte `at`, and its text.
-    fn clause(&self, starts: &[usize], at: usize) -> (usize, &'s str) {
-        let i = starts.partition_point(|&s| s <= at).saturating_sub(1);
-        let end = starts.get(i + 1).copied().unwrap_or(self.sentence.len());
-        let text = self.sentence.get(starts[i]..end).unwrap_or(self.sentence);
-        (i, text)
-    }
-
-    /// Whether an exception matched at byte `at` cancels this rule's
-    /// finding: not when its clause matches the check's `overruled-by` ("we
-    /// cannot take referrals by telephone or by post"), nor when its clause
-    /// is about another rule's topic and not this one's ("smokers are not
-    /// listed, although BMI is not a barrier").
-    fn exception_applies(&mut self, at: usize, check: &ProseCheck, others: &[&Pattern]) -> bool {
-        let Some(subject) = check.all.first() else {
-            return false;
-        };
-        let (i, narrow) = self.clause(&self.narrow, at);
-        if let Some(decided) = self.decided[i] {
-            return decided;
-        }
-        let counts = if check.overruled_by.iter().any(|p| p.is_match(narrow)) {
-            false
+    fn topic(&self, text: &str) -> Topic {
+        if self.subject.is_match(text) {
+            Topic::Own
+        } else if self.others.iter().any(|o| o.is_match(text)) {
+            Topic::Other
         } else {
-            match topic(narrow, subject, others) {
-                Topic::Own => true,
-                Topic::Other => false,
-                Topic::Neither => {
-                    let (w, wide) = self.clause(&self.wide, at);
-                    let t = *self.wide_topic[w].get_or_insert_with(|| topic(wide, subject, others));
-                    t != Topic::Other
+            Topic::Neither
+        }
+    }
+
+    fn applies(&mut self, at: usize) -> ((usize, usize), Applies) {
+        let (i, (start, end)) = self.reading.clause(at);
+        if let Some(&verdict) = self.decided.get(&i) {
+            return ((start, end), verdict);
+        }
+        let clause = &self.reading.text[start..end];
+        let first_free = self.free.partition_point(|&a| a < start);
+        let names_own = self.free.get(first_free).is_some_and(|&a| a < end);
+        let verdict = if self.check.overruled_by.iter().any(|p| p.is_match(clause)) {
+            Applies::Overruled
+        } else if names_own {
+            Applies::Yes
+        } else {
+            match self.topic(clause) {
+                Topic::Own => Applies::Yes,
+                Topic::Other => Applies::OtherTopic,
+                Topic::Neither if self.anaphora.iter().any(|p| p.is_match(clause)) => {
+                    match i.checked_sub(1).map(|before| self.nearest_topic(before)) {
+                        Some(Topic::Other) => Applies::OtherTopic,
+                        _ => Applies::Yes,
+                    }
                 }
+                Topic::Neither => Applies::NotReferredBack,
             }
         };
-        self.decided[i] = Some(counts);
-        counts
+        self.decided.insert(i, verdict);
+        ((start, end), verdict)
+    }
+
+    fn nearest_topic(&mut self, clause: usize) -> Topic {
+        if self.nearest.is_none() {
+            let mut last = Topic::Neither;
+            let starts = &self.reading.clauses;
+            let topics = (0..starts.len())
+                .map(|k| {
+                    let end = starts
+                        .get(k + 1)
+                        .copied()
+                        .unwrap_or(self.reading.text.len());
+                    let t = self.topic(&self.reading.text[starts[k]..end]);
+                    if t != Topic::Neither {
+                        last = t;
+                    }
+                    last
+                })
+                .collect();
+            self.nearest = Some(topics);
+        }
+        self.nearest
+            .as_ref()
+            .and_then(|n| n.get(clause).copied())
+            .unwrap_or(Topic::Neither)
     }
 }
 

@@ -1,0 +1,285 @@
+//! How one sentence is read before any rule looks at it, in the manner of
+//! clinical NLP's NegEx and ConText: numbers bound to something other than
+//! the rules' subjects are masked (an age, a look-back window), the
+//! sentence is cut into clauses, and context triggers (reporting, opposing,
+//! advising, supposing) mark the stretch of text they govern. A rule's
+//! subject inside such a stretch is *held*: the sentence talks about the
+//! restriction without imposing it. All of it is data in
+//! `rules/vocabulary.yaml`, so users can extend it.
+
+use serde::Deserialize;
+
+use crate::rules::model::Pattern;
+
+/// A number bound to a measure that no access rule is about: masked so
+/// that "adults over 18" is not read as a threshold and "seen in the last
+/// 12 months" not as a symptom duration.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    pub measure: String,
+    pub pattern: Pattern,
+    /// Bind without masking: the number is what a rule reads (a symptom
+    /// duration), and no other measure may mask it ("pain began within the
+    /// last three months" is not a look-back window).
+    #[serde(default)]
+    pub keep: bool,
+}
+
+/// A context trigger and the stretch it governs.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Modifier {
+    /// What the trigger says about the text it governs: `reported`,
+    /// `opposed`, `advised`, `supposed`, ...; shown in traces.
+    pub kind: String,
+    #[serde(default)]
+    pub scope: Scope,
+    pub pattern: Pattern,
+}
+
+/// How far a trigger reaches. Every scope stops at the sentence's end;
+/// `clause`, `forward` and `backward` also stop at a clause boundary.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// The whole sentence ("…, two ICBs have announced").
+    Sentence,
+    /// The trigger's clause, both ways ("strongly encouraged to lose weight").
+    #[default]
+    Clause,
+    /// From the trigger to the end of its clause ("we advise against …").
+    Forward,
+    /// From the start of its clause to the end of the trigger.
+    Backward,
+}
+
+/// The vocabulary's reading data, borrowed for one run.
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'v> {
+    pub measures: &'v [Measure],
+    pub modifiers: &'v [Modifier],
+    /// Strings (lower case, with their spaces) at which a new clause starts.
+    pub breaks: &'v [String],
+}
+
+/// A stretch governed by a context trigger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    pub kind: String,
+    /// Byte range of the trigger in the read text.
+    pub trigger: (usize, usize),
+    /// Byte range it governs.
+    pub scope: (usize, usize),
+}
+
+/// One sentence as the rules see it.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    /// The text with bound measures masked (same length, same offsets).
+    pub text: String,
+    /// Masked stretches and their measure.
+    pub masks: Vec<(String, (usize, usize))>,
+    /// Start offsets of clauses, ascending, the first 0.
+    pub clauses: Vec<usize>,
+    pub holds: Vec<Hold>,
+    /// The union of the holds' scopes: (start, end, first hold), sorted.
+    held: Vec<(usize, usize, usize)>,
+}
+
+/// The character masked text is replaced with: a word character, so a
+/// masked number is neither a digit nor a word boundary inside.
+const MASK: u8 = b'_';
+
+impl Reader<'_> {
+    /// Reads `text` (already normalised: single spaces, straight quotes).
+    pub fn read(&self, text: &str) -> Reading {
+        let mut bytes = text.as_bytes().to_vec();
+        let mut masks = Vec::new();
+        let kept: Vec<(usize, usize)> = self
+            .measures
+            .iter()
+            .filter(|m| m.keep)
+            .flat_map(|m| {
+                let ranges = m.pattern.find_ranges(text);
+                masks.extend(ranges.iter().map(|&r| (m.measure.clone(), r)));
+                ranges
+            })
+            .collect();
+        for m in self.measures.iter().filter(|m| !m.keep) {
+            for (start, end) in m.pattern.find_ranges(text) {
+                if kept.iter().any(|&(a, b)| a < end && start < b) {
+                    continue;
+                }
+                masks.push((m.measure.clone(), (start, end)));
+                for b in &mut bytes[start..end] {
+                    // Keep multi-byte characters' continuation bytes valid
+                    // by masking only ASCII; others are left as they are.
+                    if b.is_ascii() && *b != b' ' {
+                        *b = MASK;
+                    }
+                }
+            }
+        }
+        let masked = String::from_utf8(bytes).unwrap_or_else(|_| text.to_string());
+        let clauses = clause_starts(&masked, self.breaks);
+        let mut holds = Vec::new();
+        for m in self.modifiers {
+            for (start, end) in m.pattern.find_ranges(&masked) {
+                let (c_start, c_end) = clause_of(&clauses, masked.len(), start);
+                let scope = match m.scope {
+                    Scope::Sentence => (0, masked.len()),
+                    Scope::Clause => (c_start, c_end),
+                    Scope::Forward => (start, c_end),
+                    Scope::Backward => (c_start, end),
+                };
+                holds.push(Hold {
+                    kind: m.kind.clone(),
+                    trigger: (start, end),
+                    scope,
+                });
+            }
+        }
+        // Held stretches merged and sorted, so a lookup is a binary search
+        // however many triggers a long sentence has.
+        let mut order: Vec<usize> = (0..holds.len()).collect();
+        order.sort_by_key(|&i| holds[i].scope);
+        let mut held: Vec<(usize, usize, usize)> = Vec::new();
+        for i in order {
+            let (a, b) = holds[i].scope;
+            match held.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => held.push((a, b, i)),
+            }
+        }
+        Reading {
+            text: masked,
+            masks,
+            clauses,
+            holds,
+            held,
+        }
+    }
+}
+
+impl Reading {
+    /// The hold governing byte `at`, if any.
+    pub fn held(&self, at: usize) -> Option<&Hold> {
+        let i = self.held.partition_point(|&(a, _, _)| a <= at);
+        let &(_, end, first) = self.held.get(i.checked_sub(1)?)?;
+        // The merged stretch's first hold, or the one that covers `at`.
+        (at < end).then(|| {
+            self.holds
+                .get(first)
+                .filter(|h| h.scope.0 <= at && at < h.scope.1)
+                .unwrap_or(&self.holds[first])
+        })
+    }
+
+    /// Restores the masked stretches whose original text `wanted` accepts:
+    /// a rule about ages reads the ages that are masked for every other.
+    pub fn unmask(&mut self, own: &str, wanted: impl Fn(&str) -> bool) {
+        for (_, (a, b)) in &self.masks {
+            if let Some(original) = own.get(*a..*b).filter(|t| wanted(t)) {
+                if self.text.is_char_boundary(*a) && self.text.is_char_boundary(*b) {
+                    self.text.replace_range(*a..*b, original);
+                }
+            }
+        }
+    }
+
+    /// The original (unmasked) text of a range, from `own`, the text that
+    /// was read.
+    pub fn text_of(&self, own: &str, start: usize, end: usize) -> String {
+        own.get(start..end)
+            .or_else(|| self.text.get(start..end))
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// The clause containing byte `at`: its index and byte range.
+    pub fn clause(&self, at: usize) -> (usize, (usize, usize)) {
+        let i = self.clauses.partition_point(|&s| s <= at).saturating_sub(1);
+        (i, clause_of(&self.clauses, self.text.len(), at))
+    }
+}
+
+/// Clause starts: 0, and the offset just after each break.
+fn clause_starts(text: &str, breaks: &[String]) -> Vec<usize> {
+    let lower = text.to_ascii_lowercase();
+    let mut at = vec![0];
+    for b in breaks {
+        at.extend(lower.match_indices(b.as_str()).map(|(i, _)| i + b.len()));
+    }
+    at.retain(|&i| i < text.len());
+    at.sort_unstable();
+    at.dedup();
+    at
+}
+
+fn clause_of(starts: &[usize], len: usize, at: usize) -> (usize, usize) {
+    let i = starts.partition_point(|&s| s <= at).saturating_sub(1);
+    let start = starts.get(i).copied().unwrap_or(0);
+    let end = starts.get(i + 1).copied().unwrap_or(len);
+    (start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reader_parts() -> (Vec<Measure>, Vec<Modifier>, Vec<String>) {
+        let measures = vec![Measure {
+            measure: "age".into(),
+            pattern: Pattern::new(r"\baged \d+ (or|and) over\b").unwrap(),
+            keep: false,
+        }];
+        let modifiers = vec![
+            Modifier {
+                kind: "reported".into(),
+                scope: Scope::Sentence,
+                pattern: Pattern::new(r"\bhave announced\b").unwrap(),
+            },
+            Modifier {
+                kind: "opposed".into(),
+                scope: Scope::Forward,
+                pattern: Pattern::new(r"\badvise against\b").unwrap(),
+            },
+        ];
+        (measures, modifiers, vec!["; ".into(), " but ".into()])
+    }
+
+    #[test]
+    fn measures_are_masked_in_place() {
+        let (m, c, b) = reader_parts();
+        let r = Reader {
+            measures: &m,
+            modifiers: &c,
+            breaks: &b,
+        };
+        let read = r.read("adults aged 18 or over with a BMI of 40");
+        assert_eq!(
+            read.text.len(),
+            "adults aged 18 or over with a BMI of 40".len()
+        );
+        assert!(!read.text.contains("18"));
+        assert!(read.text.contains("BMI of 40"));
+        assert_eq!(read.masks[0].0, "age");
+    }
+
+    #[test]
+    fn forward_scope_stops_at_the_clause() {
+        let (m, c, b) = reader_parts();
+        let r = Reader {
+            measures: &m,
+            modifiers: &c,
+            breaks: &b,
+        };
+        let text = "we advise against BMI thresholds; smokers are not listed";
+        let read = r.read(text);
+        assert!(read.held(text.find("BMI").unwrap()).is_some());
+        assert!(read.held(text.find("smokers").unwrap()).is_none());
+        let whole = r.read("smokers are not listed, two boards have announced");
+        assert_eq!(whole.held(0).map(|h| h.kind.as_str()), Some("reported"));
+    }
+}

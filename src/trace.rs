@@ -1,0 +1,125 @@
+//! `msklint check --trace FILE:LINE`: why each sentence on one line of a
+//! policy document fired a prose rule or stayed silent. A front end, like
+//! cli.rs: it asks the library for the trace ([`Linter::trace`]) and prints
+//! it, as text or (with `--format json`) as JSON.
+
+use std::path::Path;
+
+use crate::check::Linter;
+use crate::cli::{EXIT_CLEAN, EXIT_TROUBLE};
+use crate::rules::prose::SentenceTrace;
+
+/// Splits `FILE:LINE` at its last colon (a Windows path keeps its drive).
+pub fn parse_spec(spec: &str) -> Result<(String, usize), String> {
+    let (file, line) = spec
+        .rsplit_once(':')
+        .ok_or_else(|| format!("--trace wants FILE:LINE, got `{spec}`"))?;
+    let line: usize = line.parse().ok().filter(|&n| n > 0).ok_or_else(|| {
+        format!("--trace wants a line number (1 or more) after the colon, got `{line}`")
+    })?;
+    Ok((file.to_string(), line))
+}
+
+pub fn run(linter: &Linter, spec: &str, json: bool) -> u8 {
+    let (file, line) = match parse_spec(spec) {
+        Ok(parts) => parts,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_TROUBLE;
+        }
+    };
+    let bytes = match std::fs::read(&file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("error: {file}: {}", crate::discover::io_message(&e));
+            return EXIT_TROUBLE;
+        }
+    };
+    let (_, traces) = match linter.trace(&file, Some(Path::new(&file)), bytes, line) {
+        Ok(found) => found,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_TROUBLE;
+        }
+    };
+    if json {
+        match serde_json::to_string_pretty(&traces) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_TROUBLE;
+            }
+        }
+    } else if traces.is_empty() {
+        println!("{file}:{line}: no sentence starts or runs on this line");
+    } else {
+        print!("{}", render(&file, line, &traces));
+    }
+    EXIT_CLEAN
+}
+
+/// The trace as plain text, one block per sentence.
+pub fn render(file: &str, line: usize, traces: &[SentenceTrace]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for t in traces {
+        let _ = writeln!(out, "{file}:{line}: «{}»", t.read);
+        for (measure, text) in &t.masks {
+            let _ = writeln!(out, "  bound to {measure}: «{text}»");
+        }
+        if t.clauses.len() > 1 {
+            for (i, c) in t.clauses.iter().enumerate() {
+                let _ = writeln!(out, "  clause {}: «{}»", i + 1, c.trim());
+            }
+        }
+        for h in &t.holds {
+            let _ = writeln!(
+                out,
+                "  context {} «{}» governs «{}»",
+                h.kind,
+                h.trigger,
+                h.scope.trim()
+            );
+        }
+        for r in &t.rules {
+            if r.steps.first().is_some_and(|s| s == "subject: not found") {
+                continue;
+            }
+            let verdict = if r.fired { "FIRES" } else { "silent" };
+            let _ = writeln!(out, "  {}: {verdict}", r.rule);
+            for step in &r.steps {
+                let _ = writeln!(out, "    - {step}");
+            }
+        }
+        let quiet: Vec<&str> = t
+            .rules
+            .iter()
+            .filter(|r| r.steps.first().is_some_and(|s| s == "subject: not found"))
+            .map(|r| r.rule.as_str())
+            .collect();
+        if !quiet.is_empty() {
+            let _ = writeln!(out, "  no subject for: {}", quiet.join(", "));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_splits_at_the_last_colon() {
+        assert_eq!(
+            parse_spec("policy.md:12").unwrap(),
+            ("policy.md".into(), 12)
+        );
+        assert_eq!(
+            parse_spec("C:\\p\\policy.md:3").unwrap(),
+            ("C:\\p\\policy.md".into(), 3)
+        );
+        assert!(parse_spec("policy.md").is_err());
+        assert!(parse_spec("policy.md:0").is_err());
+        assert!(parse_spec("policy.md:x").is_err());
+    }
+}
