@@ -1,10 +1,15 @@
 //! Embeds every rule file under `rules/` into the binary, so msklint works
-//! from any directory with nothing beside it.
+//! from any directory with nothing beside it; and decides which tests that
+//! drive outside programs run (see tests/programs/mod.rs).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+#[path = "tests/programs/mod.rs"]
+mod programs;
+
 fn main() {
+    gate_program_tests();
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let rules = root.join("rules");
     println!("cargo:rerun-if-changed=rules");
@@ -48,6 +53,27 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
             && path.file_name().is_some_and(|n| n != "vocabulary.yaml")
         {
             files.push(path);
+        }
+    }
+}
+
+/// Sets `cfg(run_chromium_tests)` and the like when the program is on PATH
+/// or CI=true; without it the tests are compiled as ignored, with a reason.
+fn gate_program_tests() {
+    println!("cargo::rerun-if-env-changed=PATH");
+    println!("cargo::rerun-if-env-changed=CI");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    // Installing a program adds a file to one of these folders, which
+    // changes its time stamp, so the tests stop being ignored.
+    for dir in std::env::split_paths(&path).filter(|d| d.is_absolute() && d.is_dir()) {
+        println!("cargo::rerun-if-changed={}", dir.display());
+    }
+    let ci = programs::in_ci(std::env::var("CI").ok().as_deref());
+    for program in programs::ALL {
+        println!("cargo::rustc-check-cfg=cfg({})", program.cfg);
+        let found = programs::find_in(program.names, &path).is_some();
+        if programs::tests_run(found, ci) {
+            println!("cargo::rustc-cfg={}", program.cfg);
         }
     }
 }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::baseline::Baseline;
 use crate::check::{FileReport, Linter};
 use crate::config::{self, Config, ConfigError};
-use crate::discover::{discover, io_message, Include, PathProblem};
+use crate::discover::{discover, io_message, Include, PathProblem, Skipped};
 use crate::output::{self, human::HumanOptions, Summary};
 use crate::rules::load::{LoadError, RuleSet};
 use crate::vocabulary::Vocabulary;
@@ -103,6 +103,12 @@ pub struct CheckArgs {
     /// e.g. '*.md' for policy documents; repeatable
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
+
+    /// Check a file named on the command line only if a directory search
+    /// would pick it up (*.pathway, or an --include / include: glob); for
+    /// pre-commit hooks, which name every staged file
+    #[arg(long)]
+    pub respect_include: bool,
 
     /// How to print the findings
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -236,11 +242,12 @@ fn check(args: &CheckArgs) -> u8 {
         return crate::trace::run(&linter, spec, args.format == Format::Json);
     }
     let include = match includes(&linter, &args.include) {
-        Ok(include) => include,
+        Ok(include) => include.for_named_files(args.respect_include),
         Err(code) => return code,
     };
-    let (files, mut problems) = discover(&paths, &include);
-    let (mut reports, read_problems) = check_files(&linter, &files);
+    let found = discover(&paths, &include);
+    let mut problems = found.problems;
+    let (mut reports, read_problems) = check_files(&linter, &found.files);
     problems.extend(read_problems);
 
     if let Some(path) = &args.write_baseline {
@@ -253,6 +260,7 @@ fn check(args: &CheckArgs) -> u8 {
                     reports.len(),
                     path.display()
                 );
+                print_path_problems(&found.skipped, &problems, true);
                 if problems.is_empty() {
                     EXIT_CLEAN
                 } else {
@@ -277,7 +285,11 @@ fn check(args: &CheckArgs) -> u8 {
     }
 
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    // With nothing checked because of a bad path, a summary line would
+    // read "0 files checked: no problems found".
+    let nothing_checked = reports.is_empty() && !problems.is_empty();
     let text = match args.format {
+        Format::Human | Format::Concise if nothing_checked => String::new(),
         // Streamed: a large run's output is never held as one string.
         Format::Human => {
             let opts = human_options(args.color, false);
@@ -299,9 +311,7 @@ fn check(args: &CheckArgs) -> u8 {
     // A closed pipe (e.g. `| head`) is not an error worth panicking over.
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
-    for p in &problems {
-        eprintln!("error: {}: {}", p.path, p.message);
-    }
+    print_path_problems(&found.skipped, &problems, true);
     if hidden > 0 {
         eprintln!("{hidden} findings already in the baseline were not reported");
     }
@@ -310,6 +320,71 @@ fn check(args: &CheckArgs) -> u8 {
         !problems.is_empty(),
         args.deny_warnings,
     )
+}
+
+/// Prints a note for each set of policy documents a search passed over and
+/// an error for each path that could not be used; a directory with nothing
+/// else to check carries the note's hint in its error. `reads_documents` is
+/// false for commands that read pathways only (graph, score).
+pub fn print_path_problems(skipped: &[Skipped], problems: &[PathProblem], reads_documents: bool) {
+    for s in skipped.iter().filter(|s| !s.alone && reads_documents) {
+        eprintln!("note: {}", skipped_note(s));
+    }
+    for p in problems {
+        let alone = skipped
+            .iter()
+            .find(|s| s.alone && s.dir.as_deref() == Some(p.path.as_str()));
+        match alone {
+            Some(s) => eprintln!(
+                "error: {}: {}; {}",
+                p.path,
+                p.message,
+                skipped_hint(s, reads_documents)
+            ),
+            None => eprintln!("error: {}: {}", p.path, p.message),
+        }
+    }
+}
+
+fn documents(s: &Skipped) -> String {
+    let n = s.documents.len();
+    format!(
+        "{n} policy {} ({})",
+        if n == 1 { "document" } else { "documents" },
+        s.extensions().join(", ")
+    )
+}
+
+/// The flag and the msklint.yaml line that would include `s`.
+fn how_to_include(s: &Skipped) -> String {
+    let globs: Vec<String> = s.extensions().iter().map(|e| format!("'*{e}'")).collect();
+    let flags: Vec<String> = globs.iter().map(|g| format!("--include {g}")).collect();
+    format!(
+        "add {} or include: [{}] in msklint.yaml to check them",
+        flags.join(" "),
+        globs.join(", ")
+    )
+}
+
+/// "skipped 2 policy documents (.docx, .md) in policies/; add ...".
+pub fn skipped_note(s: &Skipped) -> String {
+    let place = match &s.dir {
+        Some(dir) => format!("in {dir}"),
+        None => "named on the command line".to_string(),
+    };
+    format!("skipped {} {place}; {}", documents(s), how_to_include(s))
+}
+
+/// The end of a "nothing found in this directory" error.
+pub fn skipped_hint(s: &Skipped, reads_documents: bool) -> String {
+    if reads_documents {
+        format!("it holds {}: {}", documents(s), how_to_include(s))
+    } else {
+        format!(
+            "it holds {}, which graph and score do not read (check and report do)",
+            documents(s)
+        )
+    }
 }
 
 /// Builds the linter: vocabulary, configuration, built-in and extra rules.

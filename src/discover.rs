@@ -5,7 +5,53 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+use crate::prose::DocumentKind;
+
 pub const EXTENSION: &str = "pathway";
+
+/// File names (before the first dot, any case, `-` read as `_`) that are a
+/// repository's own paperwork rather than policies: a search passing over
+/// them says nothing.
+pub const NOT_POLICIES: &[&str] = &[
+    "readme",
+    "changelog",
+    "changes",
+    "history",
+    "news",
+    "license",
+    "licence",
+    "copying",
+    "notice",
+    "authors",
+    "contributors",
+    "contributing",
+    "code_of_conduct",
+    "security",
+    "codeowners",
+    "requirements",
+];
+
+/// Whether a file a search passed over looks like a policy document worth
+/// mentioning: a prose extension (`.md`, `.markdown`, `.txt`, `.text`,
+/// `.docx`) and not README, LICENSE and the like.
+pub fn looks_like_policy(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if !DocumentKind::of(&name).is_prose() {
+        return false;
+    }
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .replace('-', "_");
+    !NOT_POLICIES.iter().any(|n| {
+        stem == *n || (matches!(*n, "license" | "licence") && stem.starts_with(&format!("{n}_")))
+    })
+}
 
 /// Which files a directory walk picks up: `*.pathway`, plus whatever the
 /// `--include` flags and `include:` in msklint.yaml add (policy documents
@@ -19,6 +65,9 @@ pub struct Include {
     /// to it, as `overrides` are, so `policies/*.md` there works whichever
     /// folder is checked.
     root: Option<PathBuf>,
+    /// Files named on the command line are filtered too (pre-commit passes
+    /// every staged file, README included).
+    named: bool,
 }
 
 impl Include {
@@ -47,7 +96,15 @@ impl Include {
             globs,
             patterns: patterns.to_vec(),
             root: None,
+            named: false,
         })
+    }
+
+    /// Also filter files named on the command line: one is checked only if
+    /// a directory search would pick it up.
+    pub fn for_named_files(mut self, yes: bool) -> Include {
+        self.named = yes;
+        self
     }
 
     /// Also match paths relative to `root` (the configuration's folder).
@@ -67,6 +124,25 @@ impl Include {
         let root = self.root.as_deref().filter(|_| !self.patterns.is_empty())?;
         let dir = fs::canonicalize(dir).ok()?;
         dir.strip_prefix(root).ok().map(Path::to_path_buf)
+    }
+
+    /// A file named on the command line, matched as given and relative to
+    /// the configuration's folder.
+    fn matches_named(&self, path: &Path) -> bool {
+        let given = path.strip_prefix(".").unwrap_or(path);
+        if self.matches(given, None) {
+            return true;
+        }
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return false;
+        };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        self.base_of(dir)
+            .is_some_and(|b| self.globs.is_match(b.join(name)))
     }
 
     /// `relative` is the path under the folder being searched, `base` that
@@ -93,42 +169,111 @@ pub struct PathProblem {
     pub message: String,
 }
 
+/// What turning paths into files found.
+#[derive(Debug, Clone, Default)]
+pub struct Discovery {
+    /// The files to check, sorted, each once.
+    pub files: Vec<PathBuf>,
+    /// Paths that could not be used, and directories with nothing to check.
+    pub problems: Vec<PathProblem>,
+    /// Policy documents left unchecked because no include glob took them,
+    /// for the caller to mention (the library prints nothing).
+    pub skipped: Vec<Skipped>,
+}
+
+/// Policy documents one directory search passed over, or (with `dir`
+/// `None`) named files that [`Include::for_named_files`] filtered out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The directory as given on the command line.
+    pub dir: Option<String>,
+    pub documents: Vec<PathBuf>,
+    /// The search found nothing to check, so `dir` is also a problem.
+    pub alone: bool,
+}
+
+impl Skipped {
+    /// The documents' extensions as written (`.md`, `.docx`), sorted, once each.
+    pub fn extensions(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .documents
+            .iter()
+            .filter_map(|d| d.extension())
+            .map(|e| format!(".{}", e.to_string_lossy()))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
 /// Files named directly are checked whatever their extension (`.md`,
-/// `.txt` and `.docx` as policy documents, anything else as a pathway);
-/// directories are searched for `*.pathway` and the `include` globs,
-/// skipping hidden folders and never following symlinked directories (so a
-/// symlink loop cannot trap the walk).
-pub fn discover(paths: &[PathBuf], include: &Include) -> (Vec<PathBuf>, Vec<PathProblem>) {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
+/// `.txt` and `.docx` as policy documents, anything else as a pathway),
+/// unless the include filter is set to apply to them; directories are
+/// searched for `*.pathway` and the `include` globs, skipping hidden
+/// folders and never following symlinked directories (so a symlink loop
+/// cannot trap the walk).
+pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
+    let mut found = Discovery::default();
+    let mut named_skipped = Vec::new();
     for path in paths {
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
-                let before = files.len();
+                let before = found.files.len();
                 let base = include.base_of(path);
                 let search = Search {
                     root: path,
                     base: base.as_deref(),
                     include,
                 };
-                walk(&search, path, &mut files, &mut problems);
-                if files.len() == before {
-                    problems.push(PathProblem {
+                let mut skipped = Vec::new();
+                walk(
+                    &search,
+                    path,
+                    &mut found.files,
+                    &mut skipped,
+                    &mut found.problems,
+                );
+                let alone = found.files.len() == before;
+                if alone {
+                    found.problems.push(PathProblem {
                         path: path.display().to_string(),
                         message: format!("{} found in this directory", include.describe()),
                     });
                 }
+                if !skipped.is_empty() {
+                    skipped.sort();
+                    found.skipped.push(Skipped {
+                        dir: Some(path.display().to_string()),
+                        documents: skipped,
+                        alone,
+                    });
+                }
             }
-            Ok(_) => files.push(path.clone()),
-            Err(e) => problems.push(PathProblem {
+            Ok(_) if include.named && !include.matches_named(path) => {
+                if looks_like_policy(path) {
+                    named_skipped.push(path.clone());
+                }
+            }
+            Ok(_) => found.files.push(path.clone()),
+            Err(e) => found.problems.push(PathProblem {
                 path: path.display().to_string(),
                 message: io_message(&e),
             }),
         }
     }
-    files.sort();
-    files.dedup();
-    (files, problems)
+    if !named_skipped.is_empty() {
+        named_skipped.sort();
+        named_skipped.dedup();
+        found.skipped.push(Skipped {
+            dir: None,
+            documents: named_skipped,
+            alone: false,
+        });
+    }
+    found.files.sort();
+    found.files.dedup();
+    found
 }
 
 /// One directory search: the folder named, where it lies under the
@@ -143,6 +288,7 @@ fn walk(
     search: &Search<'_>,
     dir: &Path,
     files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<PathBuf>,
     problems: &mut Vec<PathProblem>,
 ) {
     let entries = match fs::read_dir(dir) {
@@ -163,15 +309,18 @@ fn walk(
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
         if kind.is_dir() {
             if !hidden {
-                walk(search, &path, files, problems);
+                walk(search, &path, files, skipped, problems);
             }
             continue;
         }
+        if kind.is_symlink() && !fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
         let relative = path.strip_prefix(search.root).unwrap_or(&path);
-        if search.include.matches(relative, search.base)
-            && (!kind.is_symlink() || fs::metadata(&path).is_ok_and(|m| m.is_file()))
-        {
+        if search.include.matches(relative, search.base) {
             files.push(path);
+        } else if looks_like_policy(&path) {
+            skipped.push(path);
         }
     }
 }

@@ -193,11 +193,13 @@ pub fn rules_markdown(set: &RuleSet) -> String {
             out.push_str(&format!("**{title}.**\n\n{body}\n\n"));
         }
         out.push_str(&format!(
-            "Fires on:\n\n```\n{}\n```\n\n",
+            "Fires on:\n\n```{}\n{}\n```\n\n",
+            example_label(&r.examples.fail, &r.name, true),
             r.examples.fail.trim_end()
         ));
         out.push_str(&format!(
-            "Passes:\n\n```\n{}\n```\n",
+            "Passes:\n\n```{}\n{}\n```\n",
+            example_label(&r.examples.pass, &r.name, false),
             r.examples.pass.trim_end()
         ));
         if let Some(examples) = r.prose.as_ref().and_then(|p| p.examples.as_ref()) {
@@ -209,6 +211,32 @@ pub fn rules_markdown(set: &RuleSet) -> String {
         }
     }
     out
+}
+
+/// The fence label of a rule's example in docs/rules.md, which
+/// tests/docs_examples.rs checks: only the rule's own findings count, and
+/// an example that opens no pathway block (and is not all comments) is the
+/// inside of one.
+fn example_label(text: &str, rule: &str, fires: bool) -> String {
+    let code = |l: &&str| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    };
+    let whole = text.lines().any(|l| l.trim_start().starts_with("pathway "))
+        || !text.lines().any(|l| code(&l));
+    let mut label = String::from("pathway");
+    if !whole {
+        label.push_str(" fragment");
+    }
+    // The example's own comment says which bytes it stands for.
+    if text.contains("saved as Latin-1") {
+        label.push_str(" latin1");
+    }
+    label.push_str(&format!(" only={rule}"));
+    if fires {
+        label.push_str(&format!(" expect={rule}"));
+    }
+    label
 }
 
 fn anchor(r: &Rule) -> String {

@@ -94,16 +94,16 @@ fn checked(
         paths.to_vec()
     };
     let linter = setup(setup_args, &paths[0])?;
+    let reads_documents = include.is_some();
     let include = match include {
         Some(flags) => crate::cli::includes(&linter, flags)?,
         None => crate::discover::Include::default(),
     };
-    let (files, mut problems) = discover(&paths, &include);
-    let (reports, read) = check_files(&linter, &files);
+    let found = discover(&paths, &include);
+    let mut problems = found.problems;
+    let (reports, read) = check_files(&linter, &found.files);
     problems.extend(read);
-    for p in &problems {
-        eprintln!("error: {}: {}", p.path, p.message);
-    }
+    crate::cli::print_path_problems(&found.skipped, &problems, reads_documents);
     if !problems.is_empty() {
         return Err(EXIT_TROUBLE);
     }

@@ -42,12 +42,28 @@ fn action_runs_real_commands() {
     }
 }
 
+/// The hook passes pathways and anything that may be a policy document;
+/// `--respect-include` leaves the ones msklint.yaml does not name (what it
+/// then checks is tested in skipped_documents.rs).
 #[test]
-fn pre_commit_hook_targets_pathway_files() {
+fn pre_commit_hook_targets_pathways_and_policy_documents() {
     let hooks = yaml(".pre-commit-hooks.yaml");
     let hook = &hooks[0];
     assert_eq!(hook["id"], "msklint");
-    assert_eq!(hook["entry"], "msklint check");
+    assert_eq!(hook["entry"], "msklint check --respect-include");
     assert_eq!(hook["language"], "rust");
-    assert_eq!(hook["files"], "\\.pathway$");
+    let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
+    for name in [
+        "a.pathway",
+        "p/b.md",
+        "c.markdown",
+        "d.txt",
+        "e.text",
+        "f.docx",
+    ] {
+        assert!(files.is_match(name), "{name}");
+    }
+    for name in ["msklint.yaml", "g.pathway.bak", "h.pdf"] {
+        assert!(!files.is_match(name), "{name}");
+    }
 }

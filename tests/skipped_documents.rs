@@ -1,0 +1,317 @@
+//! Policy documents that a directory search passes over are mentioned, not
+//! skipped in silence; a missing path prints no clean summary; and the CI
+//! recipes in docs/ci.md and .pre-commit-hooks.yaml check the documents
+//! that `include:` in msklint.yaml names.
+
+mod common;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::Output;
+
+use common::{msklint, root};
+
+/// A policy with errors for bmi-threshold and dna-discharge.
+const POLICY: &str = "# Knee policy\n\nReferral criteria:\n\n- BMI under 35 kg/m2\n\nPatients who do not attend\ntwice will be discharged. Inequalities and mental health are\nreviewed in shared decision making.\n";
+
+const CLEAN: &str = include_str!("../fixtures/examples/hip-knee-oa-clean.pathway");
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn files_checked(o: &Output) -> u64 {
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)));
+    doc["summary"]["files"].as_u64().unwrap()
+}
+
+/// A minimal Word document holding `text` as one paragraph.
+fn docx(text: &str) -> Vec<u8> {
+    let body = format!(
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("word/document.xml", options).unwrap();
+    zip.write_all(body.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    buf.into_inner()
+}
+
+/// policies/ with a clean pathway, a Markdown policy and a Word policy.
+fn mixed_folder(dir: &Path) {
+    std::fs::create_dir(dir.join("policies")).unwrap();
+    std::fs::write(dir.join("policies/hip.pathway"), CLEAN).unwrap();
+    std::fs::write(dir.join("policies/knee.md"), POLICY).unwrap();
+    std::fs::write(
+        dir.join("policies/hip.docx"),
+        docx("Patients with a BMI over 40 will not be referred for surgery."),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_search_that_passes_over_policies_says_so_and_how_to_include_them() {
+    let dir = tempfile::tempdir().unwrap();
+    mixed_folder(dir.path());
+    let out = msklint(&["check", "policies/"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("1 file checked"), "{}", stdout(&out));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "note: skipped 2 policy documents (.docx, .md) in policies/; add --include '*.docx' \
+         --include '*.md' or include: ['*.docx', '*.md'] in msklint.yaml to check them"
+    );
+
+    // Following the advice checks them; the findings decide the exit code.
+    let out = msklint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--include",
+            "*.docx",
+            "--include",
+            "*.md",
+            "policies/",
+        ],
+        dir.path(),
+    );
+    assert_eq!(files_checked(&out), 3);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "", "nothing left to mention");
+
+    // Including one kind leaves a note about the other only.
+    let out = msklint(&["check", "--include", "*.md", "policies/"], dir.path());
+    assert!(
+        stderr(&out).contains("note: skipped 1 policy document (.docx) in policies/;"),
+        "{}",
+        stderr(&out)
+    );
+
+    // report reads documents too, so it gives the same note.
+    let out = msklint(&["report", "policies/"], dir.path());
+    assert!(
+        stderr(&out).contains("note: skipped 2 policy documents"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_folder_of_only_policies_gets_the_hint_in_its_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("policies")).unwrap();
+    std::fs::write(dir.path().join("policies/knee.md"), POLICY).unwrap();
+    std::fs::write(dir.path().join("policies/hip.txt"), POLICY).unwrap();
+    let out = msklint(&["check", "policies"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "error: policies: no .pathway files found in this directory; it holds 2 policy \
+         documents (.md, .txt): add --include '*.md' --include '*.txt' or \
+         include: ['*.md', '*.txt'] in msklint.yaml to check them"
+    );
+
+    // graph and score read pathways only: they say so instead.
+    let out = msklint(&["score", "policies"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .contains("it holds 2 policy documents (.md, .txt), which graph and score do not read"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn readme_licence_and_changelog_are_not_counted_as_policies() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "README.md",
+        "readme.txt",
+        "LICENSE.txt",
+        "LICENSE-MIT.md",
+        "CHANGELOG.md",
+        "CONTRIBUTING.md",
+        "code-of-conduct.md",
+        "notes.yaml",
+    ] {
+        std::fs::write(dir.path().join(name), "Smokers will not be listed.\n").unwrap();
+    }
+    std::fs::write(dir.path().join("hip.pathway"), CLEAN).unwrap();
+    let out = msklint(&["check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out), "", "no note for a repository's paperwork");
+
+    std::fs::write(dir.path().join("README-policy.md"), POLICY).unwrap();
+    let out = msklint(&["check", "."], dir.path());
+    assert!(
+        stderr(&out).contains("skipped 1 policy document (.md) in ."),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_missing_path_prints_no_clean_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["human", "concise"] {
+        let out = msklint(
+            &["check", "--format", format, "missing.pathway"],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(stdout(&out), "", "{format}");
+        assert_eq!(
+            stderr(&out).trim_end(),
+            "error: missing.pathway: no such file or directory"
+        );
+    }
+    // A file that was checked still gets its summary beside the error.
+    std::fs::write(dir.path().join("hip.pathway"), CLEAN).unwrap();
+    let out = msklint(&["check", "hip.pathway", "missing.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("1 file checked"));
+}
+
+#[test]
+fn respect_include_filters_named_files_as_a_search_would() {
+    let dir = tempfile::tempdir().unwrap();
+    mixed_folder(dir.path());
+    std::fs::write(
+        dir.path().join("README.md"),
+        "Smokers will not be listed.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "include: ['policies/*.md']\n",
+    )
+    .unwrap();
+    let named = [
+        "README.md",
+        "policies/hip.pathway",
+        "policies/knee.md",
+        "policies/hip.docx",
+    ];
+    let mut args = vec!["check", "--format", "json", "--respect-include"];
+    args.extend(named);
+    let out = msklint(&args, dir.path());
+    // The pathway and the included policy; README and the Word file are not.
+    assert_eq!(files_checked(&out), 2);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "note: skipped 1 policy document (.docx) named on the command line; add \
+         --include '*.docx' or include: ['*.docx'] in msklint.yaml to check them"
+    );
+
+    // Without the flag every named file is checked.
+    let mut args = vec!["check", "--format", "json"];
+    args.extend(named);
+    assert_eq!(files_checked(&msklint(&args, dir.path())), 4);
+
+    // Nothing left to check is not a failure: a commit touching only the
+    // README must pass the hook.
+    let out = msklint(&["check", "--respect-include", "README.md"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// The text between "```yaml\n# msklint.yaml" and the closing fence in
+/// docs/ci.md: the configuration the CI recipes rely on.
+fn ci_config() -> String {
+    let ci = std::fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    let start = ci
+        .find("```yaml\n# msklint.yaml")
+        .expect("docs/ci.md shows the msklint.yaml its recipes rely on");
+    let body = &ci[start + "```yaml\n".len()..];
+    body[..body.find("```").unwrap()].to_string()
+}
+
+/// A repository laid out as docs/ci.md describes, with the policies in
+/// Markdown, plain text and Word, and a README that is not a policy.
+fn ci_repository(dir: &Path) {
+    std::fs::write(dir.join("msklint.yaml"), ci_config()).unwrap();
+    std::fs::create_dir_all(dir.join("policies/msk")).unwrap();
+    std::fs::write(dir.join("policies/hip.pathway"), CLEAN).unwrap();
+    std::fs::write(dir.join("policies/msk/knee.md"), POLICY).unwrap();
+    std::fs::write(dir.join("policies/back.txt"), POLICY).unwrap();
+    std::fs::write(
+        dir.join("policies/msk/hip.docx"),
+        docx("Patients with a BMI over 40 will not be referred for surgery."),
+    )
+    .unwrap();
+    std::fs::write(dir.join("README.md"), "Smokers will not be listed.\n").unwrap();
+}
+
+/// The paths the CI commands in docs/ci.md and action.yml check.
+#[test]
+fn ci_recipes_check_every_policy_msklint_yaml_includes() {
+    let dir = tempfile::tempdir().unwrap();
+    ci_repository(dir.path());
+    let ci = std::fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    for command in [
+        "msklint check --format github .",
+        "msklint check --format junit . > msklint-junit.xml",
+    ] {
+        assert!(
+            ci.contains(command),
+            "docs/ci.md no longer runs `{command}`"
+        );
+    }
+    let action = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    assert!(
+        action.contains("default: \".\""),
+        "action.yml checks `.` by default"
+    );
+
+    let out = msklint(&["check", "--format", "json", "."], dir.path());
+    assert_eq!(files_checked(&out), 4, "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "");
+}
+
+/// pre-commit runs `entry` with the staged files that match `files`.
+#[test]
+fn pre_commit_hook_checks_staged_policies_that_msklint_yaml_includes() {
+    let hooks: serde_json::Value = serde_norway::from_str(
+        &std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap(),
+    )
+    .unwrap();
+    let hook = &hooks[0];
+    let pattern = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
+    let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
+    assert_eq!(entry[..2], ["msklint", "check"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    ci_repository(dir.path());
+    let staged = [
+        "README.md",
+        "msklint.yaml",
+        "policies/hip.pathway",
+        "policies/msk/knee.md",
+        "policies/back.txt",
+        "policies/msk/hip.docx",
+    ];
+    let mut args: Vec<&str> = entry[1..].to_vec();
+    args.extend(["--format", "json"]);
+    args.extend(staged.iter().filter(|f| pattern.is_match(f)));
+    let out = msklint(&args, dir.path());
+    assert_eq!(files_checked(&out), 4, "{args:?}: {}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1));
+
+    // A commit that stages only the README runs the hook, which passes.
+    assert!(pattern.is_match("README.md"));
+    let mut args: Vec<&str> = entry[1..].to_vec();
+    args.push("README.md");
+    assert_eq!(msklint(&args, dir.path()).status.code(), Some(0));
+}
