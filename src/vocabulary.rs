@@ -38,6 +38,9 @@ pub struct Vocabulary {
     /// Where a new clause starts (lower case, spaces included).
     #[serde(default)]
     pub prose_clause_breaks: Vec<String>,
+    /// Clause breaks that open a carve-out ("unless", "except").
+    #[serde(default)]
+    pub prose_carve_outs: Vec<String>,
     /// Words by which a clause naming no subject refers back to one ("this",
     /// "the threshold"): only such a clause carries an exception across.
     #[serde(default)]
@@ -82,6 +85,7 @@ impl Vocabulary {
         add(&mut self.prose_measures, other.prose_measures);
         add(&mut self.prose_context, other.prose_context);
         add(&mut self.prose_clause_breaks, other.prose_clause_breaks);
+        add(&mut self.prose_carve_outs, other.prose_carve_outs);
         add(&mut self.prose_anaphora, other.prose_anaphora);
         // A term named again is widened: its alternatives are added.
         for (name, p) in other.prose_terms {

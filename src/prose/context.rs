@@ -36,6 +36,9 @@ pub struct Modifier {
     #[serde(default)]
     pub scope: Scope,
     pub pattern: Pattern,
+    /// Only these rules' subjects are held (default: every rule's).
+    #[serde(default)]
+    pub rules: Vec<String>,
 }
 
 /// How far a trigger reaches. Every scope stops at the sentence's end;
@@ -52,6 +55,9 @@ pub enum Scope {
     Forward,
     /// From the start of its clause to the end of the trigger.
     Backward,
+    /// From the end of the trigger to the end of the sentence, across
+    /// clauses (a list that runs on in brackets).
+    ToEnd,
 }
 
 /// The vocabulary's reading data, borrowed for one run.
@@ -61,6 +67,10 @@ pub struct Reader<'v> {
     pub modifiers: &'v [Modifier],
     /// Strings (lower case, with their spaces) at which a new clause starts.
     pub breaks: &'v [String],
+    /// Breaks that open a carve-out ("unless", "except"): an exception
+    /// there, or in a clause referring back to it, is about the group
+    /// carved out, not about the restriction.
+    pub carve_outs: &'v [String],
 }
 
 /// A stretch governed by a context trigger.
@@ -71,6 +81,8 @@ pub struct Hold {
     pub trigger: (usize, usize),
     /// Byte range it governs.
     pub scope: (usize, usize),
+    /// The rules it holds; empty for every rule.
+    pub rules: Vec<String>,
 }
 
 /// One sentence as the rules see it.
@@ -132,17 +144,21 @@ impl Reader<'_> {
                     Scope::Clause => (c_start, c_end),
                     Scope::Forward => (start, c_end),
                     Scope::Backward => (c_start, end),
+                    Scope::ToEnd => (end, masked.len()),
                 };
                 holds.push(Hold {
                     kind: m.kind.clone(),
                     trigger: (start, end),
                     scope,
+                    rules: m.rules.clone(),
                 });
             }
         }
         // Held stretches merged and sorted, so a lookup is a binary search
         // however many triggers a long sentence has.
-        let mut order: Vec<usize> = (0..holds.len()).collect();
+        let mut order: Vec<usize> = (0..holds.len())
+            .filter(|&i| holds[i].rules.is_empty())
+            .collect();
         order.sort_by_key(|&i| holds[i].scope);
         let mut held: Vec<(usize, usize, usize)> = Vec::new();
         for i in order {
@@ -163,8 +179,18 @@ impl Reader<'_> {
 }
 
 impl Reading {
-    /// The hold governing byte `at`, if any.
-    pub fn held(&self, at: usize) -> Option<&Hold> {
+    /// The hold governing byte `at` for `rule`, if any.
+    pub fn held(&self, at: usize, rule: &str) -> Option<&Hold> {
+        // Holds for named rules only are few: looked through one by one.
+        let named = self.holds.iter().find(|h| {
+            !h.rules.is_empty()
+                && h.rules.iter().any(|r| r == rule)
+                && h.scope.0 <= at
+                && at < h.scope.1
+        });
+        if named.is_some() {
+            return named;
+        }
         let i = self.held.partition_point(|&(a, _, _)| a <= at);
         let &(_, end, first) = self.held.get(i.checked_sub(1)?)?;
         // The merged stretch's first hold, or the one that covers `at`.
@@ -195,6 +221,20 @@ impl Reading {
             .or_else(|| self.text.get(start..end))
             .unwrap_or_default()
             .to_string()
+    }
+
+    /// Whether clause `i` opens with one of `breaks` (lower case, as
+    /// written in the vocabulary): a bracket, or a carve-out ("unless").
+    pub fn opens_with(&self, i: usize, breaks: &[String]) -> bool {
+        let Some(&start) = self.clauses.get(i) else {
+            return false;
+        };
+        let before = self.text.get(..start).unwrap_or_default();
+        breaks.iter().any(|b| {
+            before.len() >= b.len()
+                && before.is_char_boundary(before.len() - b.len())
+                && before[before.len() - b.len()..].eq_ignore_ascii_case(b)
+        })
     }
 
     /// The clause containing byte `at`: its index and byte range.
@@ -239,11 +279,13 @@ mod tests {
                 kind: "reported".into(),
                 scope: Scope::Sentence,
                 pattern: Pattern::new(r"\bhave announced\b").unwrap(),
+                rules: Vec::new(),
             },
             Modifier {
                 kind: "opposed".into(),
                 scope: Scope::Forward,
                 pattern: Pattern::new(r"\badvise against\b").unwrap(),
+                rules: Vec::new(),
             },
         ];
         (measures, modifiers, vec!["; ".into(), " but ".into()])
@@ -256,6 +298,7 @@ mod tests {
             measures: &m,
             modifiers: &c,
             breaks: &b,
+            carve_outs: &[],
         };
         let read = r.read("adults aged 18 or over with a BMI of 40");
         assert_eq!(
@@ -274,12 +317,16 @@ mod tests {
             measures: &m,
             modifiers: &c,
             breaks: &b,
+            carve_outs: &[],
         };
         let text = "we advise against BMI thresholds; smokers are not listed";
         let read = r.read(text);
-        assert!(read.held(text.find("BMI").unwrap()).is_some());
-        assert!(read.held(text.find("smokers").unwrap()).is_none());
+        assert!(read.held(text.find("BMI").unwrap(), "any").is_some());
+        assert!(read.held(text.find("smokers").unwrap(), "any").is_none());
         let whole = r.read("smokers are not listed, two boards have announced");
-        assert_eq!(whole.held(0).map(|h| h.kind.as_str()), Some("reported"));
+        assert_eq!(
+            whole.held(0, "any").map(|h| h.kind.as_str()),
+            Some("reported")
+        );
     }
 }

@@ -34,6 +34,7 @@ impl<'v> Env<'v> {
                 measures: &v.prose_measures,
                 modifiers: &v.prose_context,
                 breaks: &v.prose_clause_breaks,
+                carve_outs: &v.prose_carve_outs,
             },
             anaphora: &v.prose_anaphora,
         }
@@ -183,7 +184,8 @@ struct Engine<'a> {
     /// with, then the sentence), made on first need.
     owns: Vec<String>,
     readings: Vec<Option<Reading>>,
-    /// Per rule, the subject patterns of the other rules.
+    /// Per rule, its name and the subject patterns of the other rules.
+    names: Vec<&'a str>,
     others: Vec<Vec<&'a Pattern>>,
     leads: LeadCache,
 }
@@ -229,6 +231,7 @@ impl<'a> Engine<'a> {
                 .iter()
                 .map(|s| normalise(&text[s.span.start()..s.span.end()]))
                 .collect(),
+            names: rules.iter().map(|a| a.rule.name.as_str()).collect(),
             owns: vec![String::new(); sentences.len()],
             readings: vec![None; sentences.len()],
             others,
@@ -296,6 +299,7 @@ impl<'a> Engine<'a> {
         let env = self.env;
         let others = self.others[r].clone();
         let rule_index = r;
+        let rule_name = self.names[r];
         let lead = s.lead_in.map(|l| {
             let key = (rule_index, l.start(), l.end());
             if !self.leads.0.contains_key(&key) {
@@ -324,10 +328,10 @@ impl<'a> Engine<'a> {
         let free: Vec<(usize, usize)> = found
             .iter()
             .copied()
-            .filter(|&(a, _)| reading.held(a).is_none())
+            .filter(|&(a, _)| reading.held(a, rule_name).is_none())
             .collect();
         for &(a, b) in &found {
-            match reading.held(a) {
+            match reading.held(a, rule_name) {
                 Some(h) => note(format!(
                     "subject «{}»: held ({} «{}»)",
                     reading.text_of(own, a, b),
@@ -362,7 +366,15 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        let mut scope = ExceptionScope::new(&reading, check, subject, &free, &others, env.anaphora);
+        let mut scope = ExceptionScope::new(
+            &reading,
+            check,
+            subject,
+            &free,
+            &others,
+            env.anaphora,
+            env.reader.carve_outs,
+        );
         for p in check.unless.iter().chain(env.shared) {
             for (a, b) in p.find_ranges(&reading.text) {
                 let (c, applies) = scope.applies(a);
@@ -391,6 +403,7 @@ enum Applies {
     Overruled,
     OtherTopic,
     NotReferredBack,
+    CarveOut,
 }
 
 impl std::fmt::Display for Applies {
@@ -401,6 +414,9 @@ impl std::fmt::Display for Applies {
             Applies::OtherTopic => "about another rule's subject",
             Applies::NotReferredBack => {
                 "its clause neither names the subject nor refers back to it"
+            }
+            Applies::CarveOut => {
+                "it is about a group carved out (unless, except), not the restriction"
             }
         })
     }
@@ -426,9 +442,7 @@ struct ExceptionScope<'r> {
     others: &'r [&'r Pattern],
     anaphora: &'r [Pattern],
     decided: std::collections::HashMap<usize, Applies>,
-    /// Per clause: the topic of the nearest clause at or before it that
-    /// names any rule's subject, made on first need.
-    nearest: Option<Vec<Topic>>,
+    carve_outs: &'r [String],
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -446,6 +460,7 @@ impl<'r> ExceptionScope<'r> {
         free: &[(usize, usize)],
         others: &'r [&'r Pattern],
         anaphora: &'r [Pattern],
+        carve_outs: &'r [String],
     ) -> Self {
         ExceptionScope {
             reading,
@@ -455,7 +470,7 @@ impl<'r> ExceptionScope<'r> {
             others,
             anaphora,
             decided: std::collections::HashMap::new(),
-            nearest: None,
+            carve_outs,
         }
     }
 
@@ -485,42 +500,48 @@ impl<'r> ExceptionScope<'r> {
             match self.topic(clause) {
                 Topic::Own => Applies::Yes,
                 Topic::Other => Applies::OtherTopic,
-                Topic::Neither if self.anaphora.iter().any(|p| p.is_match(clause)) => {
-                    match i.checked_sub(1).map(|before| self.nearest_topic(before)) {
-                        Some(Topic::Other) => Applies::OtherTopic,
-                        _ => Applies::Yes,
+                Topic::Neither => {
+                    let bracketed = self.reading.opens_with(i, &["(".to_string()]);
+                    if bracketed || self.anaphora.iter().any(|p| p.is_match(clause)) {
+                        self.referent(i)
+                    } else {
+                        Applies::NotReferredBack
                     }
                 }
-                Topic::Neither => Applies::NotReferredBack,
             }
         };
         self.decided.insert(i, verdict);
         ((start, end), verdict)
     }
 
-    fn nearest_topic(&mut self, clause: usize) -> Topic {
-        if self.nearest.is_none() {
-            let mut last = Topic::Neither;
-            let starts = &self.reading.clauses;
-            let topics = (0..starts.len())
-                .map(|k| {
-                    let end = starts
-                        .get(k + 1)
-                        .copied()
-                        .unwrap_or(self.reading.text.len());
-                    let t = self.topic(&self.reading.text[starts[k]..end]);
-                    if t != Topic::Neither {
-                        last = t;
-                    }
-                    last
-                })
-                .collect();
-            self.nearest = Some(topics);
+    /// What a clause that refers back (a pronoun, a clause with no subject
+    /// of its own, a bracket) refers to: the nearest clause before it that
+    /// names a subject, looking a few clauses back. A carve-out on the way
+    /// ("…, unless cancer pain, which can be expedited") means it is about
+    /// the group carved out.
+    fn referent(&self, clause: usize) -> Applies {
+        const LOOK_BACK: usize = 8;
+        for k in (clause.saturating_sub(LOOK_BACK)..=clause).rev() {
+            if self.reading.opens_with(k, self.carve_outs) {
+                return Applies::CarveOut;
+            }
+            if k == clause {
+                continue;
+            }
+            let start = self.reading.clauses[k];
+            let end = self
+                .reading
+                .clauses
+                .get(k + 1)
+                .copied()
+                .unwrap_or(self.reading.text.len());
+            match self.topic(&self.reading.text[start..end]) {
+                Topic::Own => return Applies::Yes,
+                Topic::Other => return Applies::OtherTopic,
+                Topic::Neither => {}
+            }
         }
-        self.nearest
-            .as_ref()
-            .and_then(|n| n.get(clause).copied())
-            .unwrap_or(Topic::Neither)
+        Applies::Yes
     }
 }
 
