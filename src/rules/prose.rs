@@ -287,6 +287,12 @@ impl<'a> Engine<'a> {
             note("a question states no policy: silent".into());
             return false;
         }
+        // A heading names a topic ("Criterion 1: Body Mass Index"); the
+        // items under it read it as their lead-in.
+        if is_heading(self.text, s.span) {
+            note("a heading states no policy: silent".into());
+            return false;
+        }
         let sentence = &self.normalised[i];
         let named = subject.is_match(sentence);
         let borrowed = !named
@@ -543,6 +549,26 @@ impl<'r> ExceptionScope<'r> {
         }
         Applies::Yes
     }
+}
+
+/// Whether the sentence is a Markdown heading: `#` marks before it on its
+/// line, or a `===`/`---` underline on the next.
+fn is_heading(text: &str, span: Span) -> bool {
+    let line_start = text[..span.start()].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..span.start()];
+    if before.trim_start().starts_with('#') && before.trim_matches(['#', ' ', '\t']).is_empty() {
+        return true;
+    }
+    let rest = &text[span.end()..];
+    let next = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
+        .and_then(|r| r.lines().next())
+        .map(str::trim);
+    !before.trim().starts_with(['-', '*', '+', '|'])
+        && next.is_some_and(|l| {
+            l.len() >= 3 && (l.bytes().all(|b| b == b'=') || l.bytes().all(|b| b == b'-'))
+        })
 }
 
 /// One space between words and straight apostrophes, so patterns written
