@@ -381,8 +381,15 @@ impl<'a> Engine<'a> {
             env.anaphora,
             env.reader.carve_outs,
         );
+        // Exceptions count in the sentence itself, not in the question or
+        // table header read with it ("Who can self-refer? If you live in
+        // …" is not an offer to everyone).
+        let sentence_start = own.len().saturating_sub(self.normalised[i].len());
         for p in check.unless.iter().chain(env.shared) {
             for (a, b) in p.find_ranges(&reading.text) {
+                if b <= sentence_start {
+                    continue;
+                }
                 let (c, applies) = scope.applies(a);
                 if tracing {
                     let clause = reading.text_of(own, c.0, c.1);
