@@ -246,6 +246,33 @@ impl<'a> Engine<'a> {
             .map(|w| normalise(&self.text[w.start()..w.end()]))
     }
 
+    /// A lead-in's text, with the lead-ins it hangs from in turn (a nested
+    /// list's item under its parent item under the sentence that opens the
+    /// list), outermost first, a few levels up at most.
+    fn lead_chain(&self, lead: Span) -> String {
+        const DEPTH: usize = 3;
+        let mut parts = vec![normalise(&self.text[lead.start()..lead.end()])];
+        let mut at = lead;
+        for _ in 0..DEPTH {
+            let j = self
+                .sentences
+                .partition_point(|s| s.span.start() < at.start());
+            let Some(outer) = self
+                .sentences
+                .get(j)
+                .filter(|s| s.span.start() == at.start())
+                .and_then(|s| s.lead_in)
+                .filter(|o| o.start() < at.start())
+            else {
+                break;
+            };
+            parts.push(normalise(&self.text[outer.start()..outer.end()]));
+            at = outer;
+        }
+        parts.reverse();
+        parts.join(" ")
+    }
+
     fn reading(&mut self, i: usize) -> &Reading {
         if self.readings[i].is_none() {
             let own = match self.with(i) {
@@ -309,7 +336,7 @@ impl<'a> Engine<'a> {
         let lead = s.lead_in.map(|l| {
             let key = (rule_index, l.start(), l.end());
             if !self.leads.0.contains_key(&key) {
-                let lead = normalise(&self.text[l.start()..l.end()]);
+                let lead = self.lead_chain(l);
                 let found = rest.iter().map(|p| p.is_match(&lead)).collect();
                 let read = env.reader.read(&lead);
                 let reported = read.holds.iter().any(|h| h.scope == (0, read.text.len()));
@@ -321,10 +348,7 @@ impl<'a> Engine<'a> {
                         .any(|p| p.is_match(&lead));
                 self.leads.0.insert(key, (found, cancels));
             }
-            (
-                self.leads.0[&key].clone(),
-                normalise(&self.text[l.start()..l.end()]),
-            )
+            (self.leads.0[&key].clone(), self.lead_chain(l))
         });
         let mut reading = self.reading(i).clone();
         let own = &self.owns[i];
