@@ -409,12 +409,24 @@ impl<'a> Engine<'a> {
         // table header read with it ("Who can self-refer? If you live in
         // …" is not an offer to everyone).
         let sentence_start = own.len().saturating_sub(self.normalised[i].len());
-        for p in check.unless.iter().chain(env.shared) {
+        let own_count = check.unless.len();
+        for (k, p) in check.unless.iter().chain(env.shared).enumerate() {
             for (a, b) in p.find_ranges(&reading.text) {
                 if b <= sentence_start {
                     continue;
                 }
-                let (c, applies) = scope.applies(a);
+                // A shared exception that names another rule's subject and
+                // not this one's ("every smoker, whatever their BMI") is
+                // about that rule.
+                let (c, applies) = match &reading.text[a..b] {
+                    said if k >= own_count
+                        && !subject.is_match(said)
+                        && others.iter().any(|o| o.is_match(said)) =>
+                    {
+                        (reading.clause(a).1, Applies::OtherTopic)
+                    }
+                    _ => scope.applies(a),
+                };
                 if tracing {
                     let clause = reading.text_of(own, c.0, c.1);
                     note(format!(
