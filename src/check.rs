@@ -9,10 +9,12 @@ use std::sync::{Arc, Mutex};
 use crate::config::{Config, Policy};
 use crate::diagnostic::Diagnostic;
 use crate::graph::PathwayGraph;
+use crate::measures::Measures;
 use crate::prose::sentences;
 use crate::prose::DocumentKind;
 use crate::rules::engine;
 use crate::rules::load::RuleSet;
+use crate::rules::model::Check;
 use crate::source::SourceFile;
 use crate::span::{Span, MAX_TEXT_LEN};
 use crate::vocabulary::Vocabulary;
@@ -22,6 +24,8 @@ use crate::{parser, suppress, validate};
 #[derive(Debug)]
 pub struct Linter {
     pub vocabulary: Vocabulary,
+    /// The vocabulary's criterion attributes, indexed, plus those rules name.
+    pub measures: Measures,
     pub rules: RuleSet,
     pub config: Config,
     base: Arc<Policy>,
@@ -63,7 +67,15 @@ impl FileReport {
 impl Linter {
     pub fn new(vocabulary: Vocabulary, rules: RuleSet, config: Config) -> Self {
         let base = Arc::new(config.policy(&rules, &[]));
+        let mut measures = Measures::new(&vocabulary.measures, &vocabulary.unit_conversions);
+        measures.also_known(
+            rules
+                .rules
+                .iter()
+                .flat_map(|r| criterion_attributes(&r.rule.check)),
+        );
         Linter {
+            measures,
             vocabulary,
             rules,
             config,
@@ -230,8 +242,9 @@ impl Linter {
             }
             for pathway in &file.pathways {
                 validate::validate(pathway, &self.vocabulary, diagnostics);
+                validate::attributes(pathway, &self.measures, diagnostics);
                 let graph = PathwayGraph::build(pathway, diagnostics);
-                engine::run(&policy.active, &graph, source, diagnostics);
+                engine::run(&policy.active, &graph, source, &self.measures, diagnostics);
             }
         }
     }
@@ -284,6 +297,15 @@ impl Linter {
             }
         }
         sort(diagnostics);
+    }
+}
+
+/// The attributes a check's `criterion` looks for, inside `condition`s too.
+fn criterion_attributes(check: &Check) -> Vec<&str> {
+    match check {
+        Check::Criterion(c) => c.attributes.iter().map(String::as_str).collect(),
+        Check::Condition(c) => criterion_attributes(&c.check),
+        _ => Vec::new(),
     }
 }
 

@@ -189,7 +189,7 @@ pub fn graph_command(args: &GraphArgs) -> u8 {
 }
 
 pub fn score_command(args: &ScoreArgs) -> u8 {
-    let (_linter, reports, unreadable) = match checked(&args.setup, &args.paths, None) {
+    let (linter, reports, unreadable) = match checked(&args.setup, &args.paths, None) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -198,7 +198,7 @@ pub fn score_command(args: &ScoreArgs) -> u8 {
     let cards: Vec<score::Scorecard> = reports
         .iter()
         .filter(|r| !r.kind.is_prose())
-        .flat_map(score::score_report)
+        .flat_map(|r| score::score_report(r, &linter.measures))
         .collect();
     let text = match args.format {
         ScoreFormat::Markdown => score::markdown(&cards),

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use crate::measures::{Conversions, Measure};
 use crate::rules::model::Pattern;
 
 const BUILTIN: &str = include_str!("../rules/vocabulary.yaml");
@@ -26,6 +27,11 @@ pub struct Vocabulary {
     /// own `unless` (docs/rules-format.md, section 8).
     #[serde(default)]
     pub prose_exceptions: Vec<Pattern>,
+    /// Criterion attributes and the names each goes by (src/measures.rs).
+    #[serde(default)]
+    pub measures: Vec<Measure>,
+    #[serde(default)]
+    pub unit_conversions: Conversions,
 }
 
 impl Vocabulary {
@@ -51,6 +57,25 @@ impl Vocabulary {
         merge(&mut self.dna_actions, other.dna_actions);
         merge(&mut self.node_properties, other.node_properties);
         merge(&mut self.pathway_fields, other.pathway_fields);
+        for measure in other.measures {
+            match self
+                .measures
+                .iter_mut()
+                .find(|m| m.measure == measure.measure)
+            {
+                Some(known) => {
+                    for name in measure.names {
+                        if !known.names.iter().any(|n| n.name() == name.name()) {
+                            known.names.push(name);
+                        }
+                    }
+                }
+                None => self.measures.push(measure),
+            }
+        }
+        for (from, to) in other.unit_conversions {
+            self.unit_conversions.entry(from).or_default().extend(to);
+        }
         for pattern in other.prose_exceptions {
             if !self.prose_exceptions.contains(&pattern) {
                 self.prose_exceptions.push(pattern);
@@ -77,6 +102,7 @@ mod tests {
         assert!(contains(&v.node_properties, "on_dna"));
         assert!(contains(&v.pathway_fields, "inequalities"));
         assert!(v.prose_exceptions.len() >= 3);
+        assert!(v.measures.iter().any(|m| m.measure == "bmi"));
         for p in &v.prose_exceptions {
             p.compile().unwrap();
         }

@@ -200,7 +200,7 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
                 themes,
                 other,
                 drawn: Some(Drawn {
-                    scorecard: score::score(&g, &owned),
+                    scorecard: score::score(&g, &owned, &linter.measures),
                     mermaid: diagram::mermaid::render(&g, &marks),
                     svg: diagram::svg::render(&g, &marks),
                 }),

@@ -60,10 +60,15 @@ pub(super) struct Facts<'g, 'a> {
     pub(super) findings: Vec<&'g Diagnostic>,
     pub(super) entries: Vec<NodeIndex>,
     pub(super) reach: Vec<bool>,
+    pub(super) measures: &'g Measures,
 }
 
 impl<'g, 'a> Facts<'g, 'a> {
-    pub(super) fn new(g: &'g PathwayGraph<'a>, findings: &'g [Diagnostic]) -> Self {
+    pub(super) fn new(
+        g: &'g PathwayGraph<'a>,
+        findings: &'g [Diagnostic],
+        measures: &'g Measures,
+    ) -> Self {
         let span = g.pathway.span;
         let findings = findings
             .iter()
@@ -83,6 +88,7 @@ impl<'g, 'a> Facts<'g, 'a> {
             findings,
             entries,
             reach,
+            measures,
         }
     }
 

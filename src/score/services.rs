@@ -189,7 +189,7 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
         let hit = |c: &ast::Criterion| {
             attributes
                 .iter()
-                .any(|a| a.eq_ignore_ascii_case(c.attribute.name))
+                .any(|a| f.measures.same(a, c.attribute.name))
                 && !seen.contains(&(c.span.start(), c.span.end()))
         };
         for n in g.indices().filter(|&n| upstream(n)) {
