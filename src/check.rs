@@ -12,9 +12,9 @@ use crate::graph::PathwayGraph;
 use crate::measures::Measures;
 use crate::prose::sentences;
 use crate::prose::DocumentKind;
-use crate::rules::engine;
 use crate::rules::load::RuleSet;
 use crate::rules::model::Check;
+use crate::rules::{engine, strings};
 use crate::source::SourceFile;
 use crate::span::{Span, MAX_TEXT_LEN};
 use crate::vocabulary::Vocabulary;
@@ -240,11 +240,19 @@ impl Linter {
                     .with_help("write a `pathway \"name\" { ... }` block, or remove the file"),
                 );
             }
+            let prose_rules = strings::sentence_rules(&policy.active);
             for pathway in &file.pathways {
                 validate::validate(pathway, &self.vocabulary, diagnostics);
                 validate::attributes(pathway, &self.measures, diagnostics);
                 let graph = PathwayGraph::build(pathway, diagnostics);
                 engine::run(&policy.active, &graph, source, &self.measures, diagnostics);
+                strings::run(
+                    &prose_rules,
+                    &self.vocabulary.prose_exceptions,
+                    pathway,
+                    &source.text,
+                    diagnostics,
+                );
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Access criteria written the way commissioners write them: other names
 //! and units for the measures the rules know (rules/vocabulary.yaml,
-//! `measures`) and near misses of those names (issue 11, item 2).
+//! `measures`), near misses of those names, and conditions written as text
+//! in the pathway's own strings (issue 11, item 2).
 
 use msklint::check::{FileReport, Linter};
 use msklint::config::Config;
@@ -181,6 +182,100 @@ fn an_attribute_a_custom_rule_names_is_known_and_its_near_misses_suggested() {
 }
 
 #[test]
+fn conditions_in_free_text_point_at_the_string_contents() {
+    let text = r#"pathway "Hip" {
+  entry gp: "GP practice" { kind: gp }
+  service ortho: "Orthopaedics" {
+    kind: secondary  offers: [surgery]
+    criteria: "BMI under 40 and non-smoker"
+    dna_policy: "discharge after one missed appointment"
+  }
+  service foot: "Foot surgery (non-smokers only)" { kind: secondary }
+  gp -> ortho, foot
+  gp -> foot when "only once BMI is below 40"
+}
+"#;
+    let report = check(text);
+    let rule = |s: &str| s.to_string();
+    assert_eq!(
+        found(&report, ACCESS),
+        [
+            (5, rule("bmi-threshold")),
+            (5, rule("smoking-restriction")),
+            (6, rule("dna-discharge")),
+            (8, rule("smoking-restriction")),
+            (10, rule("bmi-threshold")),
+        ]
+    );
+    let criteria = at(&report, "bmi-threshold", "BMI under 40 and non-smoker");
+    assert_eq!(criteria.subject.as_deref(), Some("ortho"));
+    assert_eq!(criteria.pathway.as_deref(), Some("Hip"));
+    assert_eq!(criteria.code.as_deref(), Some("MSK101"));
+    let label = at(
+        &report,
+        "smoking-restriction",
+        "Foot surgery (non-smokers only)",
+    );
+    assert_eq!(label.subject.as_deref(), Some("foot"));
+    let when = at(&report, "bmi-threshold", "only once BMI is below 40");
+    assert_eq!(when.subject.as_deref(), Some("gp -> foot"));
+    assert!(report.problem().is_none(), "{:?}", report.problem());
+}
+
+#[test]
+fn a_string_finding_is_silenced_like_any_other() {
+    let text = r#"pathway "Hip" {
+  entry gp: "GP practice" { kind: gp }
+  service ortho: "Orthopaedics" {
+    kind: secondary
+    # msklint: allow(bmi-threshold, smoking-restriction) reason: "quoted from the old policy for comparison"
+    criteria: "BMI under 40 and non-smoker"
+  }
+  gp -> ortho
+}
+"#;
+    let report = check(text);
+    assert!(
+        found(&report, ACCESS).is_empty(),
+        "{:#?}",
+        report.diagnostics
+    );
+    assert!(!report
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "unused-suppression"));
+}
+
+#[test]
+fn document_level_prose_checks_do_not_fire_on_a_pathway_strings() {
+    // The same words as a policy document draw the `missing-*` findings
+    // (the document never mentions inequalities, mental health or shared
+    // decisions); in a pathway those topics are the pathway rules' job.
+    let words = "Referral criteria: BMI under 40.";
+    let linter = Linter::builtin().unwrap();
+    let document = linter.check_text("policy.md", format!("{words}\n"));
+    let prose_only = |d: &&Diagnostic| {
+        linter
+            .rules
+            .find(&d.rule)
+            .and_then(|r| r.rule.prose.as_ref())
+            .is_some_and(|p| p.is_document_level())
+    };
+    assert!(document.diagnostics.iter().filter(prose_only).count() >= 3);
+    let pathway = check(&format!(
+        "pathway \"Hip\" {{\n  notes: \"{words}\"\n  entry gp: \"GP\" {{ kind: gp }}\n}}\n"
+    ));
+    for d in pathway.diagnostics.iter().filter(prose_only) {
+        // Only the pathway checks of those rules, at the header.
+        assert_eq!(pathway.source.slice(d.span), "pathway \"Hip\"", "{d:#?}");
+    }
+    assert_eq!(
+        found(&pathway, &["bmi-threshold"]),
+        [(2, "bmi-threshold".to_string())]
+    );
+}
+
+#[test]
 fn score_caps_joint_replacement_for_a_criterion_under_another_name() {
     let text = r#"pathway "Hip" {
   condition: osteoarthritis
@@ -274,4 +369,27 @@ fn the_language_reference_lists_every_criterion_attribute() {
         Some(want.trim_end()),
         "docs/language.md section 7.1 is out of step with rules/vocabulary.yaml; the table should read:\n\n{want}"
     );
+}
+
+#[test]
+fn strings_far_into_a_large_pathway_are_placed_exactly() {
+    // Thousands of labels are read in several batches; a finding in a
+    // later one must still land on its own string.
+    let mut text = String::from("pathway \"Large\" {\n  entry gp: \"GP practice\" { kind: gp }\n");
+    for i in 0..6000 {
+        text.push_str(&format!(
+            "  service s{i}: \"Service {i}\" {{ kind: community }}\n"
+        ));
+    }
+    text.push_str("  service last: \"Knee surgery (non-smokers only)\" { kind: secondary }\n");
+    text.push_str("  gp -> last when \"only once BMI is below 40\"\n}\n");
+    let report = check(&text);
+    let label = at(
+        &report,
+        "smoking-restriction",
+        "Knee surgery (non-smokers only)",
+    );
+    assert_eq!(label.subject.as_deref(), Some("last"));
+    let when = at(&report, "bmi-threshold", "only once BMI is below 40");
+    assert_eq!(when.subject.as_deref(), Some("gp -> last"));
 }

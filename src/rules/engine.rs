@@ -324,7 +324,7 @@ fn criterion(ctx: &Ctx<'_, '_>, c: &CriterionCheck, out: &mut Vec<Finding>) {
     }
 }
 
-fn route_text(route: &crate::ast::Route) -> String {
+pub(crate) fn route_text(route: &crate::ast::Route) -> String {
     let names =
         |ids: &[crate::ast::Ident]| ids.iter().map(|i| i.name).collect::<Vec<_>>().join(", ");
     format!("{} -> {}", names(route.sources()), names(route.targets()))
