@@ -124,6 +124,10 @@ fn describe_prose(prose: &crate::rules::model::ProseCheck) -> String {
         prose.unless.len()
     ));
     text.push_str(" Patterns ignore case; docs/prose.md explains how they were measured.");
+    text.push_str(
+        " A pathway's own strings (labels, `when` notes, free-text properties) are read the \
+         same way (docs/language.md, section 5.4).",
+    );
     text
 }
 
