@@ -105,6 +105,14 @@ impl<'g, 'a> Facts<'g, 'a> {
         self.g.node(n).node_kind() == NodeKind::Service
     }
 
+    pub(super) fn is_entry(&self, n: NodeIndex) -> bool {
+        self.g.node(n).node_kind() == NodeKind::Entry
+    }
+
+    pub(super) fn is_exit(&self, n: NodeIndex) -> bool {
+        self.g.node(n).node_kind() == NodeKind::Exit
+    }
+
     /// Nodes providing any of `caps` that a route from an entry reaches.
     pub(super) fn reached(&self, caps: &[&str]) -> Vec<NodeIndex> {
         self.g
