@@ -38,3 +38,52 @@ fn score_counts_a_first_contact_practitioner_declared_as_an_entry() {
         mh.evidence
     );
 }
+
+fn syntax_error(text: &str) -> msklint::diagnostic::Diagnostic {
+    let report = linter().check_text("t.pathway", text.to_string());
+    let errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "syntax-error")
+        .cloned()
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    errors.into_iter().next().unwrap()
+}
+
+#[test]
+fn syntax_errors_hint_at_a_misspelt_keyword_a_comma_and_a_chained_route() {
+    let keyword = syntax_error("pathway \"p\" {\n  servce ortho: \"O\" { kind: secondary }\n}\n");
+    assert_eq!(keyword.message, "unknown keyword `servce`");
+    assert_eq!(keyword.label, "did you mean `service`?");
+
+    let comma = syntax_error(
+        "pathway \"p\" {\n  service o: \"O\" { kind: secondary, offers: [surgery] }\n}\n",
+    );
+    assert_eq!(
+        comma.message,
+        "a comma cannot separate properties or fields"
+    );
+    let comma = syntax_error("pathway \"p\" {\n  owner: \"ICB\", version: 2\n}\n");
+    assert_eq!(
+        comma.message,
+        "a comma cannot separate properties or fields"
+    );
+
+    let chain = syntax_error(
+        "pathway \"p\" {\n  entry a: \"A\"\n  service b: \"B\"\n  exit c: \"C\"\n  a -> b -> c\n}\n",
+    );
+    assert!(chain
+        .message
+        .contains("chains are written as separate routes"));
+    assert!(chain.help.as_deref().unwrap().contains("`b -> c`"));
+}
+
+#[test]
+fn syntax_error_hints_stay_away_from_other_mistakes() {
+    // A word unlike any keyword, and a stray arrow that is no chain.
+    let other = syntax_error("pathway \"p\" {\n  foo ortho: \"O\"\n}\n");
+    assert!(other.message.starts_with("expected"), "{}", other.message);
+    let stray = syntax_error("pathway \"p\" {\n  entry a: \"A\"\n  a, -> b\n}\n");
+    assert!(!stray.message.contains("chains"), "{}", stray.message);
+}
