@@ -184,6 +184,7 @@ impl Linter {
         if text.starts_with('\u{FEFF}') {
             text.drain(..'\u{FEFF}'.len_utf8());
         }
+        let text = lone_cr_to_lf(text);
         let source = SourceFile::new(name, text);
         let mut diagnostics = Vec::new();
         if kind.is_prose() {
@@ -330,6 +331,24 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
+/// One line-break convention everywhere: a carriage return not followed by
+/// a line feed (old Mac files) becomes a line feed, so the grammar's
+/// comments, the line index, suppressions and miette's snippets all see the
+/// same lines. One byte for one byte, so no offset moves.
+fn lone_cr_to_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Replacing one ASCII byte with another keeps the text valid UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// A Word document that cannot be read: an `invalid-encoding` finding on
 /// an empty stand-in text.
 fn unreadable_docx(why: &str) -> Box<(String, Diagnostic)> {
@@ -367,8 +386,11 @@ fn decode(bytes: Vec<u8>) -> Result<String, Box<(String, Diagnostic)>> {
     // one-byte `?`s so the snippet is printable and the span still lines up.
     let shown: String = bytes
         .iter()
-        .map(|&b| match b {
+        .enumerate()
+        .map(|(i, &b)| match b {
             b'\n' | b'\t' => b as char,
+            // A lone CR ends a line here too (see `lone_cr_to_lf`).
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => '\n',
             b'\r' => '\r',
             0x20..=0x7e => b as char,
             _ => '?',

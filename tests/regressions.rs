@@ -1,6 +1,7 @@
 //! Smaller faults a new user hit (issue 11, item 7), one test each, named
 //! for the fault. Each failed before its fix.
 
+#[allow(dead_code)] // each test binary uses part of it
 mod common;
 
 use msklint::check::Linter;
@@ -86,4 +87,29 @@ fn syntax_error_hints_stay_away_from_other_mistakes() {
     assert!(other.message.starts_with("expected"), "{}", other.message);
     let stray = syntax_error("pathway \"p\" {\n  entry a: \"A\"\n  a, -> b\n}\n");
     assert!(!stray.message.contains("chains"), "{}", stray.message);
+}
+
+#[test]
+fn a_bare_cr_ends_a_line_for_the_location_and_the_snippet_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "pathway \"p\" {\r  # a comment\r  entry gp: \"GP\" { kind: gpp }\r  exit home: \"Home\"\r  gp -> home\r}\r";
+    std::fs::write(dir.path().join("cr.pathway"), text).unwrap();
+    let concise = common::msklint(&["check", "--format", "concise", "cr.pathway"], dir.path());
+    let concise = String::from_utf8_lossy(&concise.stdout).into_owned();
+    assert!(
+        concise.contains("cr.pathway:3:26: warning[unknown-kind]"),
+        "{concise}"
+    );
+    let human = common::msklint(&["check", "cr.pathway"], dir.path());
+    let human = String::from_utf8_lossy(&human.stdout).into_owned();
+    let finding = human
+        .split("\n\n")
+        .find(|block| block.contains("unknown kind `gpp`"))
+        .unwrap_or_else(|| panic!("{human}"));
+    assert!(finding.contains("[cr.pathway:3:26]"), "{finding}");
+    assert!(
+        finding.contains(" 3 │   entry gp: \"GP\" { kind: gpp }"),
+        "{finding}"
+    );
+    assert!(!finding.contains('\r'), "{finding:?}");
 }
