@@ -113,3 +113,20 @@ fn a_bare_cr_ends_a_line_for_the_location_and_the_snippet_alike() {
     );
     assert!(!finding.contains('\r'), "{finding:?}");
 }
+
+#[test]
+fn dead_end_help_names_no_other_pathway_nodes() {
+    let text = "pathway \"Back pain\" {\n  entry gp: \"GP\" { kind: gp }\n  service physio: \"Physiotherapy\" { kind: community }\n  gp -> physio\n}\n";
+    let report = linter().check_text("t.pathway", text.to_string());
+    let dead = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "dead-end")
+        .expect("physio is a dead end");
+    let help = dead.help.as_deref().unwrap();
+    // The rule's own example pathway had `talking` and `link`; this one
+    // does not.
+    for foreign in ["talking", "link"] {
+        assert!(!help.contains(&format!("`{foreign}")), "{help}");
+    }
+}
