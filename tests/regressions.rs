@@ -130,3 +130,24 @@ fn dead_end_help_names_no_other_pathway_nodes() {
         assert!(!help.contains(&format!("`{foreign}")), "{help}");
     }
 }
+
+#[test]
+fn report_summary_names_policies_as_policies_and_counts_infos() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("policy.md"),
+        "# Hip policy\n\nPatients who do not attend two appointments will be discharged back to their GP.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "rules:\n  dna-discharge: info\n",
+    )
+    .unwrap();
+    let out = common::msklint(&["report", "-o", "r.md", "policy.md"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("wrote r.md (1 policy: "), "{stderr}");
+    assert!(stderr.contains("1 for information"), "{stderr}");
+    assert!(!stderr.contains("pathways"), "{stderr}");
+}
