@@ -193,7 +193,24 @@ pub fn score_command(args: &ScoreArgs) -> u8 {
         Err(code) => return code,
     };
     // The maturity matrix is scored from a pathway's graph; policy
-    // documents have none.
+    // documents have none, so say so rather than print an empty table.
+    let policies: Vec<&str> = reports
+        .iter()
+        .filter(|r| r.kind.is_prose())
+        .map(|r| r.source.name.as_str())
+        .collect();
+    if !policies.is_empty() && policies.len() == reports.len() {
+        for p in &policies {
+            eprintln!("error: {p}: `score` rates pathways only, and this is a policy document");
+        }
+        eprintln!(
+            "help: `msklint report` reviews a policy document; `msklint check` lists its findings"
+        );
+        return EXIT_TROUBLE;
+    }
+    for p in &policies {
+        eprintln!("note: {p}: not scored: `score` rates pathways only, and this is a policy document (`msklint report` reviews it)");
+    }
     let cards: Vec<score::Scorecard> = reports
         .iter()
         .filter(|r| !r.kind.is_prose())

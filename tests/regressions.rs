@@ -151,3 +151,27 @@ fn report_summary_names_policies_as_policies_and_counts_infos() {
     assert!(stderr.contains("1 for information"), "{stderr}");
     assert!(!stderr.contains("pathways"), "{stderr}");
 }
+
+#[test]
+fn score_on_a_policy_says_it_scores_pathways_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "# Hip policy\n\nPatients with a BMI over 40 will not be listed for surgery.\n";
+    std::fs::write(dir.path().join("policy.md"), policy).unwrap();
+    let out = common::msklint(&["score", "policy.md"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(stderr.contains("`score` rates pathways only"), "{stderr}");
+    // Beside a pathway, the policy is noted and the pathway scored.
+    let example = common::root().join("fixtures/examples/hip-knee-oa.pathway");
+    std::fs::copy(example, dir.path().join("hip.pathway")).unwrap();
+    let out = common::msklint(&["score", "policy.md", "hip.pathway"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("policy.md: not scored"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("| First contact practitioner"));
+}
