@@ -175,3 +175,14 @@ fn score_on_a_policy_says_it_scores_pathways_only() {
     assert!(stderr.contains("policy.md: not scored"), "{stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("| First contact practitioner"));
 }
+
+#[test]
+fn the_html_report_prints_on_a4() {
+    let example = common::root().join("fixtures/examples/hip-knee-oa.pathway");
+    let out = common::msklint(
+        &["report", "--format", "html", example.to_str().unwrap()],
+        &common::root(),
+    );
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(html.contains("@page { size: A4;"), "no A4 page size");
+}
