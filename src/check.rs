@@ -139,7 +139,7 @@ impl Linter {
             // Not even decoded: a bad byte that far in has no span.
             let source = SourceFile::new(name, String::new());
             let mut diagnostics = vec![parser::too_long(bytes.len())];
-            self.finish(&source, kind, &mut diagnostics, &policy);
+            self.finish(&source, kind, &mut diagnostics, &policy, &[]);
             return FileReport {
                 source: Arc::new(source),
                 kind,
@@ -157,7 +157,7 @@ impl Linter {
                 let (shown, diag) = *bad;
                 let source = SourceFile::new(name, shown);
                 let mut diagnostics = vec![diag];
-                self.finish(&source, kind, &mut diagnostics, &policy);
+                self.finish(&source, kind, &mut diagnostics, &policy, &[]);
                 FileReport {
                     source: Arc::new(source),
                     kind,
@@ -187,12 +187,13 @@ impl Linter {
         let text = lone_cr_to_lf(text);
         let source = SourceFile::new(name, text);
         let mut diagnostics = Vec::new();
+        let mut blocks = Vec::new();
         if kind.is_prose() {
             self.check_prose(&source, policy, &mut diagnostics);
         } else {
-            self.check_pathway(&source, policy, &mut diagnostics);
+            blocks = self.check_pathway(&source, policy, &mut diagnostics);
         }
-        self.finish(&source, kind, &mut diagnostics, policy);
+        self.finish(&source, kind, &mut diagnostics, policy, &blocks);
         FileReport {
             source: Arc::new(source),
             kind,
@@ -219,12 +220,15 @@ impl Linter {
         );
     }
 
+    /// Returns the spans of the nodes and routes, which a suppression on
+    /// their first line (or above it) covers whole.
     fn check_pathway(
         &self,
         source: &SourceFile,
         policy: &Policy,
         diagnostics: &mut Vec<Diagnostic>,
-    ) {
+    ) -> Vec<Span> {
+        let mut blocks = Vec::new();
         let parsed = parser::parse(&source.text);
         diagnostics.extend(parsed.diagnostics);
         // `file` is dropped at the end of this block: the tree is not
@@ -243,6 +247,10 @@ impl Linter {
             }
             let prose_rules = strings::sentence_rules(&policy.active);
             for pathway in &file.pathways {
+                // Only blocks over several lines cover more than a line.
+                let spans = pathway.nodes.iter().map(|n| n.span);
+                let spans = spans.chain(pathway.routes.iter().map(|r| r.span));
+                blocks.extend(spans.filter(|&b| source.slice(b).contains('\n')));
                 validate::validate(pathway, &self.vocabulary, diagnostics);
                 validate::attributes(pathway, &self.measures, diagnostics);
                 let graph = PathwayGraph::build(pathway, diagnostics);
@@ -256,6 +264,7 @@ impl Linter {
                 );
             }
         }
+        blocks
     }
 
     /// Applies configured severities (dropping rules that are off), inline
@@ -266,6 +275,7 @@ impl Linter {
         kind: DocumentKind,
         diagnostics: &mut Vec<Diagnostic>,
         policy: &Policy,
+        blocks: &[Span],
     ) {
         let level = |name: &str| policy.severity.get(name).copied();
         diagnostics.retain_mut(|d| match level(&d.rule) {
@@ -285,7 +295,7 @@ impl Linter {
         } else {
             suppress::CommentStyle::Hash
         };
-        suppress::apply(source, style, diagnostics, &self.rules, policy);
+        suppress::apply(source, style, diagnostics, &self.rules, policy, blocks);
         diagnostics.retain_mut(|d| {
             if d.rule == suppress::UNUSED || d.rule == suppress::WITHOUT_REASON {
                 match level(&d.rule) {

@@ -186,3 +186,46 @@ fn the_html_report_prints_on_a4() {
     let html = String::from_utf8_lossy(&out.stdout);
     assert!(html.contains("@page { size: A4;"), "no A4 page size");
 }
+
+#[test]
+fn a_suppression_above_a_node_covers_its_requires_line() {
+    let text = r#"pathway "Hip" {
+  entry gp: "GP practice" { kind: gp }
+  # msklint: allow(bmi-threshold) reason: "kept while the panel reviews it"
+  service ortho: "Orthopaedics" {
+    kind: secondary
+    requires: bmi < 40
+  }
+  gp -> ortho
+}
+"#;
+    let report = linter().check_text("t.pathway", text.to_string());
+    let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    assert!(!rules.contains(&"bmi-threshold"), "{rules:?}");
+    assert!(!rules.contains(&"unused-suppression"), "{rules:?}");
+}
+
+#[test]
+fn an_unused_suppression_says_where_the_nearest_matching_finding_is() {
+    let text = r#"pathway "Hip" {
+  entry gp: "GP practice" { kind: gp }
+  # msklint: allow(bmi-threshold) reason: "kept while the panel reviews it"
+  service spinal: "Spinal" { kind: secondary }
+  service ortho: "Orthopaedics" { kind: secondary  requires: bmi < 40 }
+  gp -> ortho, spinal
+}
+"#;
+    let report = linter().check_text("t.pathway", text.to_string());
+    let unused = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "unused-suppression")
+        .expect("the suppression is on the wrong node");
+    let help = unused.help.as_deref().unwrap();
+    assert!(
+        help.contains("nearest `bmi-threshold` finding is on line 5"),
+        "{help}"
+    );
+    assert_eq!(unused.related.len(), 1);
+    assert_eq!(report.source.slice(unused.related[0].span), "bmi < 40");
+}
