@@ -208,6 +208,7 @@ impl Measures {
         let factor = meaning.factor?;
         let mut op = c.op.value;
         let value = match &c.value.kind {
+            ValueKind::Bool(_) if op.is_ordering() => return None,
             ValueKind::Bool(b) => (*b != meaning.negated).to_string(),
             ValueKind::Number(n) => {
                 if meaning.negated {
@@ -232,11 +233,7 @@ impl Measures {
                         _ => return None,
                     };
                 }
-                match &c.value.kind {
-                    ValueKind::String(s) => format!("\"{s}\""),
-                    ValueKind::Ident(s) => s.to_string(),
-                    _ => unreachable!("matched above"),
-                }
+                written_value(c)
             }
             ValueKind::List(_) => return None,
         };
@@ -254,9 +251,9 @@ impl Measures {
     }
 
     /// The known name closest to an unknown attribute, if one is close: a
-    /// slip of the keyboard (`bmii`), or a known name with words added
-    /// (`bmi_at_referral`, `weight_loss_kg`). Names unlike any known one
-    /// (`age`, `pain_score`) get nothing.
+    /// slip of the keyboard (`bmii`), or a known name with a few words added
+    /// (`bmi_value`, `weight_loss_kg`). Names unlike any known one (`age`,
+    /// `pain_score`) get nothing.
     pub fn suggest(&self, attribute: &str) -> Option<&str> {
         let lower = attribute.to_ascii_lowercase();
         if self.is_known(&lower) {
