@@ -54,7 +54,13 @@ fn pipeline(c: &mut Criterion) {
     group.bench_function("rules", |b| {
         b.iter(|| {
             let mut diags = Vec::new();
-            engine::run(&policy.active, black_box(&graph), &source, &mut diags);
+            engine::run(
+                &policy.active,
+                black_box(&graph),
+                &source,
+                &linter.measures,
+                &mut diags,
+            );
             diags
         })
     });

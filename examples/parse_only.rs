@@ -175,13 +175,25 @@ fn stages(texts: &[(String, String)], repeat: usize) -> Result<(), String> {
 
                 let before = reset_peak();
                 let t = Instant::now();
-                engine::run(&policy.active, &graph, &source, &mut diags);
+                engine::run(
+                    &policy.active,
+                    &graph,
+                    &source,
+                    &linter.measures,
+                    &mut diags,
+                );
                 r[4].1.add(t.elapsed(), before);
 
                 for (i, active) in policy.active.iter().enumerate() {
                     let mut scratch = Vec::new();
                     let t = Instant::now();
-                    engine::run(std::slice::from_ref(active), &graph, &source, &mut scratch);
+                    engine::run(
+                        std::slice::from_ref(active),
+                        &graph,
+                        &source,
+                        &linter.measures,
+                        &mut scratch,
+                    );
                     rule_times[i] += t.elapsed();
                 }
             }

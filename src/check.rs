@@ -9,10 +9,12 @@ use std::sync::{Arc, Mutex};
 use crate::config::{Config, Policy};
 use crate::diagnostic::Diagnostic;
 use crate::graph::PathwayGraph;
+use crate::measures::Measures;
 use crate::prose::sentences;
 use crate::prose::DocumentKind;
-use crate::rules::engine;
 use crate::rules::load::RuleSet;
+use crate::rules::model::Check;
+use crate::rules::{engine, strings};
 use crate::source::SourceFile;
 use crate::span::{Span, MAX_TEXT_LEN};
 use crate::vocabulary::Vocabulary;
@@ -22,6 +24,8 @@ use crate::{parser, suppress, validate};
 #[derive(Debug)]
 pub struct Linter {
     pub vocabulary: Vocabulary,
+    /// The vocabulary's criterion attributes, indexed, plus those rules name.
+    pub measures: Measures,
     pub rules: RuleSet,
     pub config: Config,
     base: Arc<Policy>,
@@ -63,7 +67,15 @@ impl FileReport {
 impl Linter {
     pub fn new(vocabulary: Vocabulary, rules: RuleSet, config: Config) -> Self {
         let base = Arc::new(config.policy(&rules, &[]));
+        let mut measures = Measures::new(&vocabulary.measures, &vocabulary.unit_conversions);
+        measures.also_known(
+            rules
+                .rules
+                .iter()
+                .flat_map(|r| criterion_attributes(&r.rule.check)),
+        );
         Linter {
+            measures,
             vocabulary,
             rules,
             config,
@@ -127,7 +139,7 @@ impl Linter {
             // Not even decoded: a bad byte that far in has no span.
             let source = SourceFile::new(name, String::new());
             let mut diagnostics = vec![parser::too_long(bytes.len())];
-            self.finish(&source, kind, &mut diagnostics, &policy);
+            self.finish(&source, kind, &mut diagnostics, &policy, &[]);
             return FileReport {
                 source: Arc::new(source),
                 kind,
@@ -145,7 +157,7 @@ impl Linter {
                 let (shown, diag) = *bad;
                 let source = SourceFile::new(name, shown);
                 let mut diagnostics = vec![diag];
-                self.finish(&source, kind, &mut diagnostics, &policy);
+                self.finish(&source, kind, &mut diagnostics, &policy, &[]);
                 FileReport {
                     source: Arc::new(source),
                     kind,
@@ -210,14 +222,16 @@ impl Linter {
         if text.starts_with('\u{FEFF}') {
             text.drain(..'\u{FEFF}'.len_utf8());
         }
+        let text = lone_cr_to_lf(text);
         let source = SourceFile::new(name, text);
         let mut diagnostics = Vec::new();
+        let mut blocks = Vec::new();
         if kind.is_prose() {
             self.check_prose(&source, policy, &mut diagnostics);
         } else {
-            self.check_pathway(&source, policy, &mut diagnostics);
+            blocks = self.check_pathway(&source, policy, &mut diagnostics);
         }
-        self.finish(&source, kind, &mut diagnostics, policy);
+        self.finish(&source, kind, &mut diagnostics, policy, &blocks);
         FileReport {
             source: Arc::new(source),
             kind,
@@ -244,12 +258,15 @@ impl Linter {
         );
     }
 
+    /// Returns the spans of the nodes and routes, which a suppression on
+    /// their first line (or above it) covers whole.
     fn check_pathway(
         &self,
         source: &SourceFile,
         policy: &Policy,
         diagnostics: &mut Vec<Diagnostic>,
-    ) {
+    ) -> Vec<Span> {
+        let mut blocks = Vec::new();
         let parsed = parser::parse(&source.text);
         diagnostics.extend(parsed.diagnostics);
         // `file` is dropped at the end of this block: the tree is not
@@ -266,12 +283,26 @@ impl Linter {
                     .with_help("write a `pathway \"name\" { ... }` block, or remove the file"),
                 );
             }
+            let prose_rules = strings::sentence_rules(&policy.active);
             for pathway in &file.pathways {
+                // Only blocks over several lines cover more than a line.
+                let spans = pathway.nodes.iter().map(|n| n.span);
+                let spans = spans.chain(pathway.routes.iter().map(|r| r.span));
+                blocks.extend(spans.filter(|&b| source.slice(b).contains('\n')));
                 validate::validate(pathway, &self.vocabulary, diagnostics);
+                validate::attributes(pathway, &self.measures, diagnostics);
                 let graph = PathwayGraph::build(pathway, diagnostics);
-                engine::run(&policy.active, &graph, source, diagnostics);
+                engine::run(&policy.active, &graph, source, &self.measures, diagnostics);
+                strings::run(
+                    &prose_rules,
+                    crate::rules::prose::Env::of(&self.vocabulary),
+                    pathway,
+                    &source.text,
+                    diagnostics,
+                );
             }
         }
+        blocks
     }
 
     /// Applies configured severities (dropping rules that are off), inline
@@ -282,6 +313,7 @@ impl Linter {
         kind: DocumentKind,
         diagnostics: &mut Vec<Diagnostic>,
         policy: &Policy,
+        blocks: &[Span],
     ) {
         let level = |name: &str| policy.severity.get(name).copied();
         diagnostics.retain_mut(|d| match level(&d.rule) {
@@ -301,7 +333,7 @@ impl Linter {
         } else {
             suppress::CommentStyle::Hash
         };
-        suppress::apply(source, style, diagnostics, &self.rules, policy);
+        suppress::apply(source, style, diagnostics, &self.rules, policy, blocks);
         diagnostics.retain_mut(|d| {
             if d.rule == suppress::UNUSED || d.rule == suppress::WITHOUT_REASON {
                 match level(&d.rule) {
@@ -325,6 +357,15 @@ impl Linter {
     }
 }
 
+/// The attributes a check's `criterion` looks for, inside `condition`s too.
+fn criterion_attributes(check: &Check) -> Vec<&str> {
+    match check {
+        Check::Criterion(c) => c.attributes.iter().map(String::as_str).collect(),
+        Check::Condition(c) => criterion_attributes(&c.check),
+        _ => Vec::new(),
+    }
+}
+
 /// Position first, then rule name, so output never depends on the order the
 /// checks happened to run in.
 pub fn sort(diags: &mut [Diagnostic]) {
@@ -336,6 +377,24 @@ pub fn sort(diags: &mut [Diagnostic]) {
             &b.message,
         ))
     });
+}
+
+/// One line-break convention everywhere: a carriage return not followed by
+/// a line feed (old Mac files) becomes a line feed, so the grammar's
+/// comments, the line index, suppressions and miette's snippets all see the
+/// same lines. One byte for one byte, so no offset moves.
+fn lone_cr_to_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Replacing one ASCII byte with another keeps the text valid UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// A Word document that cannot be read: an `invalid-encoding` finding on
@@ -375,8 +434,11 @@ fn decode(bytes: Vec<u8>) -> Result<String, Box<(String, Diagnostic)>> {
     // one-byte `?`s so the snippet is printable and the span still lines up.
     let shown: String = bytes
         .iter()
-        .map(|&b| match b {
+        .enumerate()
+        .map(|(i, &b)| match b {
             b'\n' | b'\t' => b as char,
+            // A lone CR ends a line here too (see `lone_cr_to_lf`).
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => '\n',
             b'\r' => '\r',
             0x20..=0x7e => b as char,
             _ => '?',

@@ -306,7 +306,7 @@ fn check(args: &CheckArgs) -> u8 {
             String::new()
         }
         Format::Github => output::github::render(&reports),
-        Format::Junit => output::junit::render(&reports),
+        Format::Junit => output::junit::render(&reports, args.deny_warnings),
     };
     // A closed pipe (e.g. `| head`) is not an error worth panicking over.
     let _ = stdout.write_all(text.as_bytes());

@@ -124,6 +124,10 @@ fn describe_prose(prose: &crate::rules::model::ProseCheck) -> String {
         prose.unless.len()
     ));
     text.push_str(" Patterns ignore case; docs/prose.md explains how they were measured.");
+    text.push_str(
+        " A pathway's own strings (labels, `when` notes, free-text properties) are read the \
+         same way (docs/language.md, section 5.4).",
+    );
     text
 }
 
@@ -260,7 +264,7 @@ pub fn describe(check: &Check) -> String {
     match check {
         Check::Builtin => "Reported by the parser and graph stage while reading the file.".to_string(),
         Check::Criterion(c) => {
-            let mut s = format!("Any `requires` criterion on {} whose attribute is one of {}", match c.on {
+            let mut s = format!("Any `requires` criterion on {} whose attribute is one of {}, or another name of the same measure (docs/language.md, section 7.1)", match c.on {
                 crate::rules::model::Placement::Nodes => "a node",
                 crate::rules::model::Placement::Routes => "a route",
                 crate::rules::model::Placement::Both => "a node or a route",

@@ -19,6 +19,7 @@ pub mod escape;
 pub mod explain;
 pub mod fingerprint;
 pub mod graph;
+pub mod measures;
 pub mod output;
 pub mod parser;
 pub mod prose;

@@ -217,6 +217,9 @@ fn syntax_error(
             .with_help("add the closing `}` at the end of the block");
         }
     }
+    if let Some(diag) = common_mistake(text, start, end) {
+        return diag;
+    }
     let found = describe_found(&text[start..end]);
     let (message, label) = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
@@ -246,6 +249,71 @@ fn syntax_error(
         diag = diag.with_help(help);
     }
     diag
+}
+
+/// Mistakes common enough to deserve their own message, recognised from the
+/// text around the error rather than from pest's expectations (a whole-file
+/// reparse and an item-by-item one expect different things at the same
+/// place).
+fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
+    let rest = &text[start..];
+    let before = text[..start].trim_end_matches([' ', '\t']);
+    // `a -> b -> c`: the second arrow on a route's line.
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    if rest.starts_with("->") && text[line_start..start].contains("->") {
+        let from = word_before(before).map_or("b", |(_, w)| w);
+        let next = rest[2..].trim_start();
+        let to = &next[..next.len() - next.trim_start_matches(is_ident_char).len()];
+        let to = if to.is_empty() { "..." } else { to };
+        return Some(
+            Diagnostic::error(
+                "syntax-error",
+                Span::new(start, start + 2),
+                "a route has one `->`; chains are written as separate routes",
+            )
+            .with_label("second `->`")
+            .with_help(format!(
+                "end this route at `{from}`, and add the next step as a route of its own on the next line: `{from} -> {to}`"
+            )),
+        );
+    }
+    // `kind: secondary, offers: [...]` or `owner: "x", version: 2`.
+    if rest.starts_with(',')
+        && before.ends_with(|c: char| is_ident_char(c) || matches!(c, '"' | ']' | '%'))
+    {
+        return Some(
+            Diagnostic::error("syntax-error", Span::new(start, start + 1), "a comma cannot separate properties or fields")
+                .with_label("remove this comma")
+                .with_help("write properties and fields one after another, separated by spaces or line breaks: `kind: secondary  offers: [surgery]`"),
+        );
+    }
+    // `servce ortho: "..."`: a misspelt node keyword before a node ID.
+    let token = &text[start..end];
+    if !token.is_empty()
+        && token.chars().all(is_ident_char)
+        && text[end..].trim_start().starts_with(':')
+    {
+        if let Some((at, word)) = word_before(before) {
+            if let Some(keyword) = crate::diagnostic::suggest(word, ["entry", "service", "exit"]) {
+                return Some(
+                    Diagnostic::error("syntax-error", Span::new(at, at + word.len()), format!("unknown keyword `{word}`"))
+                        .with_label(format!("did you mean `{keyword}`?"))
+                        .with_help(format!("nodes are declared with `entry`, `service` or `exit`, then an ID, a colon and a label: `{keyword} {token}: \"...\"`")),
+                );
+            }
+        }
+    }
+    None
+}
+
+/// The identifier `s` ends with, and where it starts.
+fn word_before(s: &str) -> Option<(usize, &str)> {
+    let w = s.len() - s.trim_end_matches(is_ident_char).len();
+    (w > 0).then(|| (s.len() - w, &s[s.len() - w..]))
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
 }
 
 /// pest reports a bad string at its opening quote; say what is wrong inside.
@@ -395,6 +463,7 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::node | Rule::node_keyword => "`entry`, `service` or `exit`",
         Rule::route | Rule::arrow => "`->`",
         Rule::field => "a field (`key: value`)",
+        Rule::item => "a node, route or field",
         Rule::properties => "`{`",
         Rule::plain_property | Rule::requires_property | Rule::on_dna_property => {
             "a property (`key: value`)"

@@ -4,10 +4,13 @@
 //!
 //! A trailing comment covers its own line; a comment alone on its line
 //! covers the line below it (further comment lines may stand between, so
-//! several suppressions can stack, but a blank line ends its reach). Findings whose primary span starts
-//! on a covered line are dropped. An allow without a reason is reported
-//! (`suppression-without-reason`), and so is one that silences nothing
-//! (`unused-suppression`).
+//! several suppressions can stack, but a blank line ends its reach). When
+//! that line starts a node or a route written over several lines, the
+//! suppression covers all of it, down to the node's closing `}`. Findings
+//! whose primary span starts on a covered line are dropped. An allow
+//! without a reason is reported (`suppression-without-reason`), and so is
+//! one that silences nothing (`unused-suppression`), with the nearest
+//! finding of that rule when there is one.
 
 use crate::config::Policy;
 use crate::diagnostic::{suggest, Diagnostic, Severity};
@@ -197,13 +200,15 @@ fn parse(rest: &str, at: usize) -> Option<AllowList> {
 
 /// Drops suppressed findings and adds the suppression findings. A
 /// suppression of a rule that is off for this file (per `policy`) is not
-/// "unused": the rule may be on elsewhere.
+/// "unused": the rule may be on elsewhere. `blocks` are the spans of the
+/// nodes and routes written over several lines.
 pub fn apply(
     source: &SourceFile,
     style: CommentStyle,
     diags: &mut Vec<Diagnostic>,
     rules: &RuleSet,
     policy: &Policy,
+    blocks: &[Span],
 ) {
     let known = |name: &str| rules.find(name).is_some_and(|r| r.rule.name == name);
     let enabled = |name: &str| !matches!(policy.severity.get(name), Some(None));
@@ -227,6 +232,27 @@ pub fn apply(
     for (i, s) in suppressions.iter().enumerate() {
         used[i] = vec![false; s.rules.len()];
     }
+    // The last line each suppression covers: its own target line, or the
+    // end of the block (node or route) that starts there.
+    let mut block_end: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    if !suppressions.is_empty() {
+        let targets: std::collections::HashSet<usize> =
+            suppressions.iter().map(|s| s.target_line).collect();
+        for b in blocks {
+            let first = source.line_col(b.start()).line;
+            if targets.contains(&first) {
+                let last = source.line_col(b.end()).line;
+                let end = block_end.entry(first).or_insert(first);
+                *end = (*end).max(last);
+            }
+        }
+    }
+    let last_line = |s: &Suppression| {
+        block_end
+            .get(&s.target_line)
+            .copied()
+            .unwrap_or(s.target_line)
+    };
     diags.retain(|d| {
         if crate::config::LOCKED.contains(&d.rule.as_str()) {
             return true;
@@ -236,7 +262,7 @@ pub fn apply(
         for (i, s) in suppressions
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.target_line == line)
+            .filter(|(_, s)| (s.target_line..=last_line(s)).contains(&line))
         {
             for (j, (name, _)) in s.rules.iter().enumerate() {
                 if *name == d.rule {
@@ -284,17 +310,44 @@ pub fn apply(
                         .with_help(format!("`msklint rules` lists every rule name.{hint}")),
                 );
             } else if enabled(name) {
-                diags.push(
-                    Diagnostic::warning(
-                        UNUSED,
-                        *span,
-                        format!("`{name}` does not fire on the line this suppression covers"),
-                    )
-                    .with_label("suppresses nothing")
-                    .with_help(
-                        "remove it, or move it onto (or just above) the line the finding points at",
-                    ),
-                );
+                let (first, last) = (s.target_line, last_line(s));
+                let covered = if first == last {
+                    "the line this suppression covers".to_string()
+                } else {
+                    format!("lines {first} to {last}, which this suppression covers")
+                };
+                let mut d = Diagnostic::warning(
+                    UNUSED,
+                    *span,
+                    format!("`{name}` does not fire on {covered}"),
+                )
+                .with_label("suppresses nothing");
+                // Point at the nearest finding of that rule, the likely
+                // target of a misplaced suppression.
+                let nearest = diags
+                    .iter()
+                    .filter(|f| f.rule == *name)
+                    .map(|f| (f.span, source.line_col(f.span.start()).line))
+                    .min_by_key(|&(_, line)| (line.abs_diff(first).min(line.abs_diff(last)), line));
+                match nearest {
+                    Some((at, line)) => {
+                        let place = match style {
+                            CommentStyle::Hash => "onto that line or just above it (above a node's first line, it covers the whole node)",
+                            CommentStyle::Html => "to just above that sentence",
+                        };
+                        d = d
+                            .with_related(at, format!("nearest `{name}` finding (line {line})"))
+                            .with_help(format!(
+                                "the nearest `{name}` finding is on line {line}: move the suppression {place}, or remove it"
+                            ));
+                    }
+                    None => {
+                        d = d.with_help(format!(
+                            "`{name}` fires nowhere in this file: remove the suppression"
+                        ));
+                    }
+                }
+                diags.push(d);
             }
         }
     }

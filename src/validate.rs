@@ -4,6 +4,7 @@
 
 use crate::ast::{Criterion, DnaPolicy, Ident, Pathway, PropertyValue, Value, ValueKind};
 use crate::diagnostic::{suggest, Diagnostic, Severity};
+use crate::measures::Measures;
 use crate::vocabulary::{contains, Vocabulary};
 
 pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnostic>) {
@@ -300,6 +301,49 @@ impl Validator<'_> {
                 }
             }
         }
+    }
+}
+
+/// Criterion attributes are free, but one close to a known name is most
+/// likely that name mistyped or dressed up (`bmii`, `bmi_value`), and as
+/// written no rule reads it. One unlike anything known is left alone.
+pub fn attributes(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagnostic>) {
+    let criteria = pathway
+        .nodes
+        .iter()
+        .flat_map(|n| n.properties.iter())
+        .filter_map(|p| match &p.value {
+            PropertyValue::Criteria(list) => Some(list.iter()),
+            _ => None,
+        })
+        .flatten()
+        .chain(pathway.routes.iter().flat_map(|r| r.requires.iter()));
+    for c in criteria {
+        let name = c.attribute.name;
+        let Some(near) = measures.suggest(name) else {
+            continue;
+        };
+        let what = match measures.measure_of(near) {
+            Some(m) if !m.measure.eq_ignore_ascii_case(near) => {
+                format!(" (another name for `{}`)", m.measure)
+            }
+            Some(m) if !m.called().eq_ignore_ascii_case(&near.replace('_', " ")) => {
+                format!(" ({})", m.called())
+            }
+            _ => String::new(),
+        };
+        diags.push(
+            Diagnostic::warning(
+                "unknown-property",
+                c.attribute.span,
+                format!("unknown criterion attribute `{name}`"),
+            )
+            .with_label("not a known attribute")
+            .with_help(format!(
+                "did you mean `{near}`{what}? As written, no rule reads this criterion. docs/language.md (section 7.1) lists the attributes the rules know; `vocabulary:` in msklint.yaml can add names"
+            ))
+            .in_pathway(&pathway.name.value),
+        );
     }
 }
 

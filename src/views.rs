@@ -9,7 +9,6 @@ use clap::ValueEnum;
 
 use crate::check::{FileReport, Linter};
 use crate::cli::{check_files, setup, SetupArgs, EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
-use crate::diagnostic::Severity;
 use crate::discover::discover;
 use crate::graph::PathwayGraph;
 use crate::{diagram, parser, report, score};
@@ -189,16 +188,33 @@ pub fn graph_command(args: &GraphArgs) -> u8 {
 }
 
 pub fn score_command(args: &ScoreArgs) -> u8 {
-    let (_linter, reports, unreadable) = match checked(&args.setup, &args.paths, None) {
+    let (linter, reports, unreadable) = match checked(&args.setup, &args.paths, None) {
         Ok(x) => x,
         Err(code) => return code,
     };
     // The maturity matrix is scored from a pathway's graph; policy
-    // documents have none.
+    // documents have none, so say so rather than print an empty table.
+    let policies: Vec<&str> = reports
+        .iter()
+        .filter(|r| r.kind.is_prose())
+        .map(|r| r.source.name.as_str())
+        .collect();
+    if !policies.is_empty() && policies.len() == reports.len() {
+        for p in &policies {
+            eprintln!("error: {p}: `score` rates pathways only, and this is a policy document");
+        }
+        eprintln!(
+            "help: `msklint report` reviews a policy document; `msklint check` lists its findings"
+        );
+        return EXIT_TROUBLE;
+    }
+    for p in &policies {
+        eprintln!("note: {p}: not scored: `score` rates pathways only, and this is a policy document (`msklint report` reviews it)");
+    }
     let cards: Vec<score::Scorecard> = reports
         .iter()
         .filter(|r| !r.kind.is_prose())
-        .flat_map(score::score_report)
+        .flat_map(|r| score::score_report(r, &linter.measures))
         .collect();
     let text = match args.format {
         ScoreFormat::Markdown => score::markdown(&cards),
@@ -227,20 +243,7 @@ pub fn report_command(args: &ReportArgs) -> u8 {
             );
             return EXIT_TROUBLE;
         }
-        let total: usize = reports
-            .iter()
-            .map(|r| {
-                r.diagnostics
-                    .iter()
-                    .filter(|d| d.severity >= Severity::Warning)
-                    .count()
-            })
-            .sum();
-        eprintln!(
-            "wrote {} ({} pathways, {total} errors and warnings)",
-            path.display(),
-            reviews.reviews.len()
-        );
+        eprintln!("wrote {} ({})", path.display(), written(&reviews));
         return if unreadable {
             EXIT_FINDINGS
         } else {
@@ -248,4 +251,28 @@ pub fn report_command(args: &ReportArgs) -> u8 {
         };
     }
     emit(&text, unreadable)
+}
+
+/// "2 pathways and 1 policy: 3 errors, 1 warning and 2 for information",
+/// counted as the report shows them.
+fn written(reviews: &report::Reviews) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let (pathways, policies) = reviews
+        .reviews
+        .iter()
+        .fold((0, 0), |(pw, po), r| match r.noun() {
+            "pathway" => (pw + 1, po),
+            _ => (pw, po + 1),
+        });
+    let mut what = Vec::new();
+    if pathways > 0 || policies == 0 {
+        what.push(plural(pathways, "pathway", "pathways"));
+    }
+    if policies > 0 {
+        what.push(plural(policies, "policy", "policies"));
+    }
+    let sum = |f: fn(&report::Review) -> usize| reviews.reviews.iter().map(f).sum();
+    let found = report::counts_of(sum(|r| r.errors), sum(|r| r.warnings), sum(|r| r.infos));
+    format!("{}: {found}", what.join(" and "))
 }

@@ -3,7 +3,8 @@
 
 use serde::Deserialize;
 
-use crate::prose::context::{Measure, Modifier};
+use crate::measures::{Conversions, Measure};
+use crate::prose::context::{Measure as ProseMeasure, Modifier};
 use crate::rules::model::Pattern;
 
 const BUILTIN: &str = include_str!("../rules/vocabulary.yaml");
@@ -30,7 +31,7 @@ pub struct Vocabulary {
     /// Numbers bound to a measure no rule is about (an age, a look-back
     /// window), masked before any rule reads a sentence.
     #[serde(default)]
-    pub prose_measures: Vec<Measure>,
+    pub prose_measures: Vec<ProseMeasure>,
     /// Context triggers (reporting, opposing, advising, supposing) and the
     /// stretch of a sentence each governs.
     #[serde(default)]
@@ -49,6 +50,11 @@ pub struct Vocabulary {
     /// shared by several rules (how policies withhold access) kept once.
     #[serde(default)]
     pub prose_terms: std::collections::BTreeMap<String, Pattern>,
+    /// Criterion attributes and the names each goes by (src/measures.rs).
+    #[serde(default)]
+    pub measures: Vec<Measure>,
+    #[serde(default)]
+    pub unit_conversions: Conversions,
 }
 
 impl Vocabulary {
@@ -100,6 +106,25 @@ impl Vocabulary {
                 self.prose_terms.insert(name, merged);
             }
         }
+        for measure in other.measures {
+            match self
+                .measures
+                .iter_mut()
+                .find(|m| m.measure == measure.measure)
+            {
+                Some(known) => {
+                    for name in measure.names {
+                        if !known.names.iter().any(|n| n.name() == name.name()) {
+                            known.names.push(name);
+                        }
+                    }
+                }
+                None => self.measures.push(measure),
+            }
+        }
+        for (from, to) in other.unit_conversions {
+            self.unit_conversions.entry(from).or_default().extend(to);
+        }
     }
 }
 
@@ -121,6 +146,7 @@ mod tests {
         assert!(contains(&v.node_properties, "on_dna"));
         assert!(contains(&v.pathway_fields, "inequalities"));
         assert!(v.prose_exceptions.len() >= 3);
+        assert!(v.measures.iter().any(|m| m.measure == "bmi"));
         for p in &v.prose_exceptions {
             p.compile().unwrap();
         }

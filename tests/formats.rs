@@ -11,25 +11,26 @@ use common::{msklint, root};
 const AWKWARD: &str = "pathway \"Comma, colon: 100%\" {\n  inequalities: \"x\"\n  entry gp: \"GP\" { kind: gp }\n  service s: \"S\" { kind: community  requires: bmi < 40 }\n  gp -> s\n}\n";
 
 fn run_awkward(format: &str) -> String {
+    run_awkward_with(format, &[])
+}
+
+fn run_awkward_with(format: &str, extra: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("p, q: 1%.pathway"), AWKWARD).unwrap();
     let rules = root().join("tests/data/awkward-rules");
-    let out = msklint(
-        &[
-            "check",
-            "--format",
-            format,
-            "--rules-dir",
-            rules.to_str().unwrap(),
-            "--config",
-            root()
-                .join("tests/data/only-two-rules.yaml")
-                .to_str()
-                .unwrap(),
-            ".",
-        ],
-        dir.path(),
-    );
+    let config = root().join("tests/data/only-two-rules.yaml");
+    let mut args = vec![
+        "check",
+        "--format",
+        format,
+        "--rules-dir",
+        rules.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    args.push(".");
+    let out = msklint(&args, dir.path());
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -70,7 +71,19 @@ fn junit_is_escaped_xml() {
     insta::assert_snapshot!(text);
     assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
     assert_eq!(text.matches("<testcase ").count(), 2);
-    assert_eq!(text.matches("<failure ").count(), 2);
+}
+
+#[test]
+fn junit_fails_warnings_only_with_deny_warnings() {
+    // The run fails on the BMI error alone (exit 1 either way); the warning
+    // fails it only with --deny-warnings, and JUnit says the same.
+    let text = run_awkward("junit");
+    assert_eq!(text.matches("<failure ").count(), 1, "{text}");
+    assert!(text.contains("failures=\"1\""), "{text}");
+    assert!(text.contains("<system-out>./p, q: 1%.pathway:1:1: warning[awkward-message]"));
+    let denied = run_awkward_with("junit", &["--deny-warnings"]);
+    assert_eq!(denied.matches("<failure ").count(), 2, "{denied}");
+    assert!(denied.contains("<failure type=\"warning\""));
 }
 
 #[test]

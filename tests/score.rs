@@ -12,7 +12,7 @@ fn root() -> std::path::PathBuf {
 fn cards(name: &str, text: &str) -> Vec<Scorecard> {
     let linter = Linter::builtin().unwrap();
     let report = linter.check_text(name, text.to_string());
-    score::score_report(&report)
+    score::score_report(&report, &linter.measures)
 }
 
 fn example(file: &str) -> Vec<Scorecard> {

@@ -1,14 +1,20 @@
 //! `--format junit`: JUnit XML for CI dashboards. One test suite per file;
-//! one failing test case per rule that fired in it (listing its findings),
-//! or one passing case for a clean file.
+//! one test case per rule that fired in it (listing its findings), or one
+//! passing case for a clean file.
+//!
+//! A case fails exactly when its findings would fail the run: errors always,
+//! warnings only with `--deny-warnings`, infos never. Other findings stay
+//! visible in the case's `<system-out>`, so the dashboard and the exit
+//! status tell the same story.
 
 use std::collections::BTreeMap;
 
 use crate::check::FileReport;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::escape::xml;
 
-pub fn render(reports: &[FileReport]) -> String {
+pub fn render(reports: &[FileReport], deny_warnings: bool) -> String {
+    let fails = |s: Severity| s == Severity::Error || (deny_warnings && s == Severity::Warning);
     let mut suites = String::new();
     let (mut total_tests, mut total_failures) = (0, 0);
     for r in reports {
@@ -23,6 +29,7 @@ pub fn render(reports: &[FileReport]) -> String {
                 "    <testcase classname=\"{name}\" name=\"msklint\"/>\n"
             ));
         }
+        let mut failures = 0;
         for (rule, diags) in &by_rule {
             let details: Vec<String> = diags
                 .iter()
@@ -34,21 +41,34 @@ pub fn render(reports: &[FileReport]) -> String {
                     )
                 })
                 .collect();
-            let first = &diags[0];
+            // The worst finding speaks for the case (a rule may report at
+            // more than one severity, as dna-discharge does).
+            let worst = diags
+                .iter()
+                .max_by_key(|d| d.severity)
+                .copied()
+                .unwrap_or(diags[0]);
+            let body = if fails(worst.severity) {
+                failures += 1;
+                format!(
+                    "<failure type=\"{}\" message=\"{}\">{}</failure>",
+                    worst.severity,
+                    xml(&worst.message),
+                    xml(&details.join("\n"))
+                )
+            } else {
+                format!("<system-out>{}</system-out>", xml(&details.join("\n")))
+            };
             cases.push_str(&format!(
-                "    <testcase classname=\"{name}\" name=\"{}\">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
+                "    <testcase classname=\"{name}\" name=\"{}\">\n      {body}\n    </testcase>\n",
                 xml(rule),
-                first.severity,
-                xml(&first.message),
-                xml(&details.join("\n"))
             ));
         }
         let tests = by_rule.len().max(1);
         total_tests += tests;
-        total_failures += by_rule.len();
+        total_failures += failures;
         suites.push_str(&format!(
-            "  <testsuite name=\"{name}\" tests=\"{tests}\" failures=\"{}\" errors=\"0\">\n{cases}  </testsuite>\n",
-            by_rule.len()
+            "  <testsuite name=\"{name}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n{cases}  </testsuite>\n"
         ));
     }
     format!(

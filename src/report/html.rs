@@ -253,6 +253,8 @@ figure svg { max-width: 100%; height: auto; }
 pre { background: #f6f8fa; padding: .5rem .7rem; border-radius: 3px; white-space: pre-wrap; word-break: break-word; margin: .2rem 0; font-size: .85rem; }
 code { font-size: .9em; }
 .none { color: var(--muted); font-style: italic; }
+/* Reports are printed in the UK, on A4. */
+@page { size: A4; margin: 18mm 16mm; }
 @media print {
   body { max-width: none; margin: 0; font-size: 11pt; }
   h2 { page-break-after: avoid; break-after: avoid; }

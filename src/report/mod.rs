@@ -200,7 +200,7 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
                 themes,
                 other,
                 drawn: Some(Drawn {
-                    scorecard: score::score(&g, &owned),
+                    scorecard: score::score(&g, &owned, &linter.measures),
                     mermaid: diagram::mermaid::render(&g, &marks),
                     svg: diagram::svg::render(&g, &marks),
                 }),
@@ -262,17 +262,22 @@ fn document_title(text: &str, name: &str) -> String {
 
 /// "2 errors, 1 warning and 3 for information", or "no findings".
 pub fn counts(r: &Review) -> String {
+    counts_of(r.errors, r.warnings, r.infos)
+}
+
+/// [`counts`] from the three numbers.
+pub fn counts_of(errors: usize, warnings: usize, infos: usize) -> String {
     let mut parts = Vec::new();
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    if r.errors > 0 {
-        parts.push(plural(r.errors, "error", "errors"));
+    if errors > 0 {
+        parts.push(plural(errors, "error", "errors"));
     }
-    if r.warnings > 0 {
-        parts.push(plural(r.warnings, "warning", "warnings"));
+    if warnings > 0 {
+        parts.push(plural(warnings, "warning", "warnings"));
     }
-    if r.infos > 0 {
-        parts.push(format!("{} for information", r.infos));
+    if infos > 0 {
+        parts.push(format!("{infos} for information"));
     }
     match parts.as_slice() {
         [] => "no findings".to_string(),

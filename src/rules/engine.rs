@@ -13,6 +13,7 @@ use super::model::*;
 use crate::ast::{Criterion, NodeKind, PropertyValue, ValueKind};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::graph::{Node, PathwayGraph};
+use crate::measures::Measures;
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -71,6 +72,8 @@ struct Finding {
     vars: Vec<(&'static str, String)>,
     related: Vec<Label>,
     severity: Option<Severity>,
+    /// A criterion in its measure's own terms, when written otherwise.
+    reading: Option<String>,
 }
 
 impl Finding {
@@ -81,6 +84,7 @@ impl Finding {
             vars: Vec::new(),
             related: Vec::new(),
             severity: None,
+            reading: None,
         }
     }
 
@@ -103,6 +107,7 @@ impl Finding {
 struct Ctx<'g, 'a> {
     g: &'g PathwayGraph<'a>,
     text: &'g str,
+    measures: &'g Measures,
     entries: Vec<NodeIndex>,
     reachable: OnceLock<Vec<bool>>,
 }
@@ -143,11 +148,13 @@ pub fn run(
     rules: &[ActiveRule],
     g: &PathwayGraph<'_>,
     source: &SourceFile,
+    measures: &Measures,
     out: &mut Vec<Diagnostic>,
 ) {
     let ctx = Ctx {
         g,
         text: &source.text,
+        measures,
         entries: g
             .indices()
             .filter(|&n| g.node(n).node_kind() == NodeKind::Entry)
@@ -165,11 +172,20 @@ fn to_diagnostic(active: &ActiveRule, g: &PathwayGraph<'_>, mut f: Finding) -> D
     let rule = &active.rule;
     f.vars.push(("pathway", g.name().to_string()));
     let message = fill(rule.message.as_deref().unwrap_or(&rule.summary), &f.vars);
-    let label = rule
+    let mut label = rule
         .label
         .as_deref()
         .map(|l| fill(l, &f.vars))
         .unwrap_or_default();
+    // The message quotes the criterion as written; the label says how the
+    // rules read it.
+    if let Some(reading) = &f.reading {
+        label = if label.is_empty() {
+            format!("read as `{reading}`")
+        } else {
+            format!("{label} (read as `{reading}`)")
+        };
+    }
     // A finding's own severity (e.g. dna-discharge after contact) never
     // exceeds what the user configured for the rule.
     let severity = f
@@ -274,16 +290,20 @@ fn join(words: &[String], last: &str) -> String {
 }
 
 fn criterion(ctx: &Ctx<'_, '_>, c: &CriterionCheck, out: &mut Vec<Finding>) {
+    // Rules name measures; a criterion may use any name of one
+    // (`non_smoker` for `smoking`), in any case.
+    let wanted: Vec<String> = c.attributes.iter().map(|a| ctx.measures.key(a)).collect();
     let hit = |cr: &Criterion| {
-        c.attributes
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(cr.attribute.name))
+        wanted.contains(&ctx.measures.key(cr.attribute.name))
             && (c.ops.is_empty() || c.ops.iter().any(|o| o == cr.op.value.as_str()))
     };
     let finding = |cr: &Criterion| {
-        Finding::at(cr.span)
+        let mut f = Finding::at(cr.span)
             .var("criterion", ctx.slice(cr.span))
             .var("attribute", cr.attribute.name)
+            .var("measure", ctx.measures.called(cr.attribute.name));
+        f.reading = ctx.measures.reading(cr);
+        f
     };
     if c.on != Placement::Routes {
         for node in &ctx.g.nodes {
@@ -304,7 +324,7 @@ fn criterion(ctx: &Ctx<'_, '_>, c: &CriterionCheck, out: &mut Vec<Finding>) {
     }
 }
 
-fn route_text(route: &crate::ast::Route) -> String {
+pub(crate) fn route_text(route: &crate::ast::Route) -> String {
     let names =
         |ids: &[crate::ast::Ident]| ids.iter().map(|i| i.name).collect::<Vec<_>>().join(", ");
     format!("{} -> {}", names(route.sources()), names(route.targets()))
@@ -624,7 +644,14 @@ fn duplicate_routes(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                 .route
                 .requires
                 .iter()
-                .map(|c| ctx.slice(c.span).split_whitespace().collect::<String>())
+                .map(|c| {
+                    // The same gate written with another name of its
+                    // measure (`non_smoker == true`, `smoking == false`)
+                    // is the same route.
+                    let text = ctx.measures.reading(c);
+                    let text = text.as_deref().unwrap_or_else(|| ctx.slice(c.span));
+                    text.split_whitespace().collect::<String>()
+                })
                 .collect();
             requires.sort();
             let key = (edge.route.when.as_ref().map(|w| w.value.as_ref()), requires);

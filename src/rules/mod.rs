@@ -6,3 +6,4 @@ pub mod engine;
 pub mod load;
 pub mod model;
 pub mod prose;
+pub mod strings;

@@ -60,10 +60,15 @@ pub(super) struct Facts<'g, 'a> {
     pub(super) findings: Vec<&'g Diagnostic>,
     pub(super) entries: Vec<NodeIndex>,
     pub(super) reach: Vec<bool>,
+    pub(super) measures: &'g Measures,
 }
 
 impl<'g, 'a> Facts<'g, 'a> {
-    pub(super) fn new(g: &'g PathwayGraph<'a>, findings: &'g [Diagnostic]) -> Self {
+    pub(super) fn new(
+        g: &'g PathwayGraph<'a>,
+        findings: &'g [Diagnostic],
+        measures: &'g Measures,
+    ) -> Self {
         let span = g.pathway.span;
         let findings = findings
             .iter()
@@ -83,6 +88,7 @@ impl<'g, 'a> Facts<'g, 'a> {
             findings,
             entries,
             reach,
+            measures,
         }
     }
 
@@ -97,6 +103,14 @@ impl<'g, 'a> Facts<'g, 'a> {
 
     pub(super) fn is_service(&self, n: NodeIndex) -> bool {
         self.g.node(n).node_kind() == NodeKind::Service
+    }
+
+    pub(super) fn is_entry(&self, n: NodeIndex) -> bool {
+        self.g.node(n).node_kind() == NodeKind::Entry
+    }
+
+    pub(super) fn is_exit(&self, n: NodeIndex) -> bool {
+        self.g.node(n).node_kind() == NodeKind::Exit
     }
 
     /// Nodes providing any of `caps` that a route from an entry reaches.

@@ -197,7 +197,7 @@ pub(super) fn integrated_mental_health(f: &Facts<'_, '_>) -> Outcome {
     let embedded: Vec<NodeIndex> = f
         .reached(&["talking_therapies"])
         .into_iter()
-        .filter(|&n| f.is_service(n) && f.kind_in(n, MSK_KINDS))
+        .filter(|&n| !f.is_exit(n) && f.kind_in(n, MSK_KINDS))
         .collect();
     let mh = f.reached(MENTAL);
     if !embedded.is_empty() {

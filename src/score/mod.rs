@@ -44,6 +44,7 @@ use crate::ast::{self, NodeKind, PropertyValue, ValueKind};
 use crate::check::FileReport;
 use crate::diagnostic::Diagnostic;
 use crate::graph::PathwayGraph;
+use crate::measures::Measures;
 use crate::parser;
 use crate::rules::analysis::{distance_to, onward_target, reachable_from};
 
@@ -248,17 +249,18 @@ const FALLS_CONDITIONS: &[&str] = &[
 ];
 
 /// Rules whose findings cap joint replacement at level 1, with the criterion
-/// attributes they look for (the same lists as rules/access/*.yaml).
+/// measures they look for (the same as rules/access/*.yaml; any name of a
+/// measure in rules/vocabulary.yaml counts).
 const THRESHOLDS: &[(&str, &[&str], &str)] = &[
-    ("bmi-threshold", &["bmi"], "BMI threshold"),
+    ("bmi-threshold", &["bmi", "weight"], "BMI threshold"),
     (
         "smoking-restriction",
-        &["smoking", "smoker", "smoke_free_weeks"],
+        &["smoking", "smoke_free_weeks"],
         "smoking restriction",
     ),
     (
         "oxford-score-threshold",
-        &["oxford_hip_score", "oxford_knee_score", "oxford_score"],
+        &["oxford_score"],
         "Oxford score threshold",
     ),
 ];
@@ -274,8 +276,8 @@ const OTHER_ACCESS: &[&str] = &[
 /// Scores one pathway. `findings` are those of the pathway's file; they may
 /// include other pathways' findings, since only those naming this pathway
 /// and lying inside its block are read.
-pub fn score(g: &PathwayGraph<'_>, findings: &[Diagnostic]) -> Scorecard {
-    let facts = Facts::new(g, findings);
+pub fn score(g: &PathwayGraph<'_>, findings: &[Diagnostic], measures: &Measures) -> Scorecard {
+    let facts = Facts::new(g, findings, measures);
     let requirements = REQUIREMENTS
         .iter()
         .map(|&(id, name, section)| {
@@ -326,7 +328,7 @@ pub fn score(g: &PathwayGraph<'_>, findings: &[Diagnostic]) -> Scorecard {
 /// matter are also read from the graph, see the module docs). A file that
 /// could not be decoded or parsed has no scorecards: its report already
 /// holds the error to show.
-pub fn score_report(report: &FileReport) -> Vec<Scorecard> {
+pub fn score_report(report: &FileReport, measures: &Measures) -> Vec<Scorecard> {
     if report
         .diagnostics
         .iter()
@@ -343,7 +345,7 @@ pub fn score_report(report: &FileReport) -> Vec<Scorecard> {
         .map(|p| {
             let mut scratch = Vec::new();
             let g = PathwayGraph::build(p, &mut scratch);
-            let mut card = score(&g, &report.diagnostics);
+            let mut card = score(&g, &report.diagnostics, measures);
             card.file = Some(report.source.name.clone());
             card
         })

@@ -7,17 +7,19 @@ use super::*;
 // 2 Services
 
 pub(super) fn first_contact(f: &Facts<'_, '_>) -> Outcome {
+    // An FCP declared as an entry (people go straight to it) counts as
+    // much as one behind a GP; only exits are not services.
     let fcp: Vec<NodeIndex> = f
         .reached(&["assessment", "triage"])
         .into_iter()
-        .filter(|&n| f.is_service(n) && f.kind_in(n, &["primary"]))
+        .filter(|&n| !f.is_exit(n) && f.kind_in(n, &["primary"]))
         .collect();
     if fcp.is_empty() {
         return Outcome::level(0)
             .because(
-                "No route reaches a primary-care MSK assessment (a service of kind `primary` \
-                 offering `assessment` or `triage`), which is how msklint recognises a first \
-                 contact practitioner.",
+                "No route reaches a primary-care MSK assessment (an entry or service of kind \
+                 `primary` offering `assessment` or `triage`), which is how msklint recognises a \
+                 first contact practitioner.",
             )
             .raising(
                 "Level 2: add a first contact practitioner as a `primary` service offering \
@@ -41,6 +43,14 @@ pub(super) fn first_contact(f: &Facts<'_, '_>) -> Outcome {
         o = o.because(format!(
             "People can refer themselves straight to {}.",
             f.ids(&self_ref)
+        ));
+    }
+    let entries: Vec<NodeIndex> = fcp.iter().copied().filter(|&n| f.is_entry(n)).collect();
+    if !entries.is_empty() {
+        o = o.because(format!(
+            "{} {} a way into the pathway, so people go to it directly.",
+            f.ids(&entries),
+            if entries.len() == 1 { "is" } else { "are" }
         ));
     }
     o.because("Capped at 2: the pathway shows the service exists, not how many practices have it.")
@@ -189,7 +199,7 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
         let hit = |c: &ast::Criterion| {
             attributes
                 .iter()
-                .any(|a| a.eq_ignore_ascii_case(c.attribute.name))
+                .any(|a| f.measures.same(a, c.attribute.name))
                 && !seen.contains(&(c.span.start(), c.span.end()))
         };
         for n in g.indices().filter(|&n| upstream(n)) {

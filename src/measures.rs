@@ -1,0 +1,398 @@
+//! Criterion attributes: the names a `requires` criterion may give one
+//! measure (`body_mass_index < 35` is a BMI criterion), with their units and
+//! polarity, from `measures:` in rules/vocabulary.yaml. Rules name measures;
+//! this maps whatever a commissioner wrote onto them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+
+use crate::ast::{Criterion, Op, ValueKind};
+use crate::validate::fmt_num;
+
+/// One measure and the other names it goes by.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    /// The name rules use, e.g. `bmi`.
+    pub measure: String,
+    /// How a finding says it in words, e.g. `BMI`; the name when not given.
+    #[serde(default)]
+    pub called: Option<String>,
+    /// What its numbers count, e.g. `weeks`; none for a yes/no measure.
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub names: Vec<Name>,
+}
+
+impl Measure {
+    pub fn called(&self) -> &str {
+        self.called.as_deref().unwrap_or(&self.measure)
+    }
+}
+
+/// Another name for a measure: a plain word, or one in another unit or of
+/// the opposite sense.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Name {
+    Plain(String),
+    Detailed(DetailedName),
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DetailedName {
+    pub name: String,
+    /// Its unit when not the measure's; `unstated` when the name does not say.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// True when the name means the opposite (`non_smoker` of `smoking`).
+    #[serde(default)]
+    pub negated: bool,
+}
+
+impl Name {
+    pub fn name(&self) -> &str {
+        match self {
+            Name::Plain(n) => n,
+            Name::Detailed(d) => &d.name,
+        }
+    }
+
+    pub fn unit(&self) -> Option<&str> {
+        match self {
+            Name::Plain(_) => None,
+            Name::Detailed(d) => d.unit.as_deref(),
+        }
+    }
+
+    pub fn negated(&self) -> bool {
+        matches!(self, Name::Detailed(d) if d.negated)
+    }
+}
+
+/// `unit_conversions`: from unit → to unit → how many `to` one `from` is.
+pub type Conversions = BTreeMap<String, BTreeMap<String, f64>>;
+
+/// What one attribute name means.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Meaning {
+    /// Index into [`Measures::list`].
+    measure: usize,
+    negated: bool,
+    /// Multiplies a number into the measure's unit; `None` when no
+    /// conversion is known (the criterion is matched but not read back).
+    factor: Option<f64>,
+}
+
+/// The measures with every name indexed, and the attribute names worth
+/// suggesting for a near miss.
+#[derive(Debug, Clone, Default)]
+pub struct Measures {
+    list: Vec<Measure>,
+    by_name: HashMap<String, Meaning>,
+    /// Every known name, then attributes named by rules, lower case.
+    known: Vec<String>,
+}
+
+impl Measures {
+    pub fn new(measures: &[Measure], conversions: &Conversions) -> Self {
+        let mut m = Measures {
+            list: measures.to_vec(),
+            ..Measures::default()
+        };
+        for (i, measure) in measures.iter().enumerate() {
+            let own = Meaning {
+                measure: i,
+                negated: false,
+                factor: Some(1.0),
+            };
+            m.insert(&measure.measure, own);
+            for name in &measure.names {
+                let factor = match (name.unit(), measure.unit.as_deref()) {
+                    (None, _) => Some(1.0),
+                    (Some(from), Some(to)) if from == to => Some(1.0),
+                    (Some(from), Some(to)) => {
+                        conversions.get(from).and_then(|c| c.get(to)).copied()
+                    }
+                    (Some(_), None) => None,
+                };
+                let meaning = Meaning {
+                    measure: i,
+                    negated: name.negated(),
+                    factor,
+                };
+                m.insert(name.name(), meaning);
+            }
+        }
+        m
+    }
+
+    fn insert(&mut self, name: &str, meaning: Meaning) {
+        let key = name.to_ascii_lowercase();
+        // The first measure to claim a name keeps it.
+        if !self.by_name.contains_key(&key) {
+            self.by_name.insert(key.clone(), meaning);
+            self.known.push(key);
+        }
+    }
+
+    /// Adds attribute names that rules look for, so a near miss of one is
+    /// suggested too (`agee` for a custom rule on `age`).
+    pub fn also_known<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
+        for name in names {
+            let key = name.to_ascii_lowercase();
+            if !self.known.contains(&key) {
+                self.known.push(key);
+            }
+        }
+    }
+
+    pub fn list(&self) -> &[Measure] {
+        &self.list
+    }
+
+    fn meaning(&self, attribute: &str) -> Option<Meaning> {
+        if attribute.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.by_name.get(&attribute.to_ascii_lowercase()).copied()
+        } else {
+            self.by_name.get(attribute).copied()
+        }
+    }
+
+    /// The measure an attribute names, if it is a known name of one.
+    pub fn measure_of(&self, attribute: &str) -> Option<&Measure> {
+        self.meaning(attribute).map(|m| &self.list[m.measure])
+    }
+
+    /// Whether `attribute` is known: a name of a measure, or named by a rule.
+    pub fn is_known(&self, attribute: &str) -> bool {
+        let lower = attribute.to_ascii_lowercase();
+        self.by_name.contains_key(&lower) || self.known.contains(&lower)
+    }
+
+    /// What a rule's attribute matches: its measure, or itself (in lower
+    /// case) when it names no measure.
+    pub fn key(&self, attribute: &str) -> String {
+        match self.measure_of(attribute) {
+            Some(m) => m.measure.to_ascii_lowercase(),
+            None => attribute.to_ascii_lowercase(),
+        }
+    }
+
+    /// Whether two attributes name the same measure (or, outside the
+    /// measures, are the same word in any case).
+    pub fn same(&self, a: &str, b: &str) -> bool {
+        match (self.meaning(a), self.meaning(b)) {
+            (Some(x), Some(y)) => x.measure == y.measure,
+            (None, None) => a.eq_ignore_ascii_case(b),
+            _ => false,
+        }
+    }
+
+    /// How a finding names the measure: `BMI` for `body_mass_index`, the
+    /// attribute as written when it names no measure.
+    pub fn called<'a>(&'a self, attribute: &'a str) -> &'a str {
+        self.measure_of(attribute)
+            .map_or(attribute, Measure::called)
+    }
+
+    /// The criterion in its measure's own terms (`non_smoker == true` reads
+    /// `smoking == false`, `symptom_months >= 3` reads `symptom_weeks >= 13`),
+    /// or `None` when that is how it is written or it cannot be read back.
+    pub fn reading(&self, c: &Criterion) -> Option<String> {
+        let meaning = self.meaning(c.attribute.name)?;
+        let measure = &self.list[meaning.measure];
+        let factor = meaning.factor?;
+        let mut op = c.op.value;
+        let value = match &c.value.kind {
+            ValueKind::Bool(_) if op.is_ordering() => return None,
+            ValueKind::Bool(b) => (*b != meaning.negated).to_string(),
+            ValueKind::Number(n) => {
+                if meaning.negated {
+                    return None;
+                }
+                let x = n * factor;
+                // Converted numbers are approximate: one decimal is plenty.
+                if factor == 1.0 {
+                    fmt_num(x)
+                } else {
+                    fmt_num((x * 10.0).round() / 10.0)
+                }
+            }
+            ValueKind::Percent(_) if meaning.negated => return None,
+            ValueKind::Percent(p) => format!("{}%", fmt_num(*p)),
+            ValueKind::Ident(_) | ValueKind::String(_) => {
+                if meaning.negated {
+                    // Only a yes/no comparison flips cleanly.
+                    op = match op {
+                        Op::Eq => Op::Ne,
+                        Op::Ne => Op::Eq,
+                        _ => return None,
+                    };
+                }
+                written_value(c)
+            }
+            ValueKind::List(_) => return None,
+        };
+        if op == Op::Assign {
+            return None;
+        }
+        let read = format!("{} {} {value}", measure.measure, op.as_str());
+        let written = format!(
+            "{} {} {}",
+            c.attribute.name,
+            c.op.value.as_str(),
+            written_value(c)
+        );
+        (read != written).then_some(read)
+    }
+
+    /// The known name closest to an unknown attribute, if one is close: a
+    /// slip of the keyboard (`bmii`), or a known name with a few words added
+    /// (`bmi_value`, `weight_loss_kg`). Names unlike any known one (`age`,
+    /// `pain_score`) get nothing.
+    pub fn suggest(&self, attribute: &str) -> Option<&str> {
+        let lower = attribute.to_ascii_lowercase();
+        if self.is_known(&lower) {
+            return None;
+        }
+        let words: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
+        let extended = self
+            .known
+            .iter()
+            .filter(|k| {
+                let theirs: Vec<&str> = k.split('_').filter(|w| !w.is_empty()).collect();
+                // Every word of the known name, and at least half the
+                // words written, so `bmi_at_referral_date` is too far.
+                theirs.iter().all(|w| words.contains(w)) && theirs.len() * 2 >= words.len()
+            })
+            .max_by_key(|k| (k.len(), std::cmp::Reverse(k.as_str())));
+        match extended {
+            Some(k) => Some(k),
+            // A slip of the keyboard: as for property keys, one edit in a
+            // short name and two in a long one, so `pain_score` is not
+            // taken for names three letters away.
+            None => {
+                let limit = if lower.chars().count() <= 7 { 1 } else { 2 };
+                self.known
+                    .iter()
+                    .map(|k| (strsim::damerau_levenshtein(&lower, k), k.as_str()))
+                    .filter(|&(d, k)| d <= limit && d < k.chars().count())
+                    .min()
+                    .map(|(_, k)| k)
+            }
+        }
+    }
+}
+
+fn written_value(c: &Criterion) -> String {
+    match &c.value.kind {
+        ValueKind::Bool(b) => b.to_string(),
+        ValueKind::Number(n) => fmt_num(*n),
+        ValueKind::Percent(p) => format!("{}%", fmt_num(*p)),
+        ValueKind::String(s) => format!("\"{s}\""),
+        ValueKind::Ident(s) => s.to_string(),
+        ValueKind::List(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocabulary::Vocabulary;
+
+    fn builtin() -> Measures {
+        let v = Vocabulary::builtin().unwrap();
+        Measures::new(&v.measures, &v.unit_conversions)
+    }
+
+    fn criterion(text: &str) -> Criterion<'_> {
+        let parsed = crate::parser::parse(text);
+        let file = parsed.file.unwrap();
+        let route = file.pathways.into_iter().next().unwrap().routes.remove(0);
+        route.requires.into_vec().remove(0)
+    }
+
+    fn read(m: &Measures, c: &str) -> Option<String> {
+        let text = format!("pathway \"p\" {{ a -> b requires {c} }}");
+        m.reading(&criterion(&text))
+    }
+
+    #[test]
+    fn synonyms_polarity_and_units_read_as_their_measure() {
+        let m = builtin();
+        assert_eq!(m.key("Body_Mass_Index"), "bmi");
+        assert!(m.same("non_smoker", "smoking"));
+        assert!(!m.same("bmi", "weight"));
+        assert!(m.same("age", "AGE"));
+        assert_eq!(
+            read(&m, "non_smoker == true").as_deref(),
+            Some("smoking == false")
+        );
+        assert_eq!(
+            read(&m, "smoking_status != current").as_deref(),
+            Some("smoking != current")
+        );
+        assert_eq!(
+            read(&m, "symptom_months >= 3").as_deref(),
+            Some("symptom_weeks >= 13")
+        );
+        assert_eq!(
+            read(&m, "symptom_days >= 42").as_deref(),
+            Some("symptom_weeks >= 6")
+        );
+        assert_eq!(read(&m, "ohs <= 20").as_deref(), Some("oxford_score <= 20"));
+        // As written already, or with no unit to convert from: no reading.
+        assert_eq!(read(&m, "bmi < 40"), None);
+        assert_eq!(read(&m, "symptom_duration >= 6"), None);
+        assert_eq!(read(&m, "age >= 18"), None);
+    }
+
+    #[test]
+    fn every_unit_in_the_builtin_measures_converts() {
+        let v = Vocabulary::builtin().unwrap();
+        for measure in &v.measures {
+            for name in &measure.names {
+                let (Some(from), Some(to)) = (name.unit(), measure.unit.as_deref()) else {
+                    continue;
+                };
+                if from == "unstated" || from == to {
+                    continue;
+                }
+                assert!(
+                    v.unit_conversions
+                        .get(from)
+                        .and_then(|c| c.get(to))
+                        .is_some(),
+                    "`{}` is in {from}, with no conversion to {to}",
+                    name.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn near_misses_are_suggested_and_unrelated_names_are_not() {
+        let mut m = builtin();
+        m.also_known(["age"]);
+        assert_eq!(m.suggest("bmii"), Some("bmi"));
+        assert_eq!(m.suggest("smokng"), Some("smoking"));
+        assert_eq!(m.suggest("bmi_value"), Some("bmi"));
+        assert_eq!(m.suggest("weight_loss_kg"), Some("weight_kg"));
+        assert_eq!(m.suggest("agee"), Some("age"));
+        for unrelated in [
+            "pain_score",
+            "region",
+            "grade",
+            "frailty",
+            "bmi_at_referral_date",
+        ] {
+            assert_eq!(m.suggest(unrelated), None, "{unrelated}");
+        }
+        assert_eq!(m.suggest("bmi"), None);
+        assert_eq!(m.suggest("Non_Smoker"), None);
+    }
+}

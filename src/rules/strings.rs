@@ -1,0 +1,254 @@
+//! A pathway's own strings (its name, node labels, route `when` texts and
+//! free-text fields and properties) read by the rules' prose checks, so
+//! `criteria: "BMI under 40 and non-smoker"` is found as the same sentence
+//! would be in a policy document, under the same rule names.
+//!
+//! The prose engine (prose.rs) runs as it is on a compact text holding only
+//! the strings' contents and the words each is read under; every finding is
+//! then moved onto the string's contents in the pathway. Keeping pathway
+//! syntax out of that text means the engine never reads `{`, `->` or
+//! comments as prose, and no copy of a large file is made.
+
+use std::collections::HashMap;
+
+use super::engine::ActiveRule;
+use crate::ast::{Pathway, PropertyValue, Value, ValueKind};
+use crate::diagnostic::Diagnostic;
+use crate::prose::sentences::{self, Sentence};
+use crate::span::Span;
+
+/// Node properties whose strings are words from the vocabulary, not prose;
+/// a string `requires` or `on_dna` is already an `invalid-value` error.
+const NOT_PROSE: &[&str] = &["kind", "offers", "channels", "requires", "on_dna"];
+
+/// What a route's `when` text is read under: the route is a referral, but
+/// the text must state any condition itself, so a route to a stop-smoking
+/// service "when the person would like help to stop" is no smoking gate.
+const WHEN_LEAD_IN: &str = "referral when:";
+
+/// The rules whose prose checks read sentences. Document-level checks
+/// (`missing-*`: "never mentions inequalities") judge a whole policy, which
+/// a pathway's strings are not; the pathway rules cover those topics.
+pub fn sentence_rules(rules: &[ActiveRule]) -> Vec<ActiveRule> {
+    rules
+        .iter()
+        .filter(|a| {
+            a.rule
+                .prose
+                .as_ref()
+                .is_some_and(|p| !p.is_document_level())
+        })
+        .cloned()
+        .collect()
+}
+
+/// One string's contents: where they sit in the compact text and in the
+/// pathway, and what a finding there is about.
+struct Piece {
+    at: u32,
+    source: u32,
+    len: u32,
+    about: About,
+}
+
+/// Written out only for the few strings that draw a finding: a large
+/// pathway has a label per node.
+#[derive(Clone, Copy)]
+enum About {
+    Pathway,
+    Node(u32),
+    Route(u32),
+}
+
+/// Strings gathered for one run of the prose engine. A large pathway has
+/// a label per node, so they are read in batches of [`BATCH`] sentences,
+/// which keeps the engine's working copies small whatever the file's size.
+struct Reader<'r, 'a> {
+    rules: &'r [ActiveRule],
+    env: super::prose::Env<'r>,
+    pathway: &'r Pathway<'a>,
+    source: &'r str,
+    out: &'r mut Vec<Diagnostic>,
+    text: String,
+    sentences: Vec<Sentence>,
+    pieces: Vec<Piece>,
+    leads: HashMap<String, Span>,
+}
+
+const BATCH: usize = 4096;
+
+impl Reader<'_, '_> {
+    /// The span of `words` in the compact text, added once per batch.
+    fn lead(&mut self, words: &str) -> Span {
+        if let Some(&span) = self.leads.get(words) {
+            return span;
+        }
+        let start = self.text.len();
+        self.text.push_str(words);
+        let span = Span::new(start, self.text.len());
+        self.text.push_str("\n\n");
+        self.leads.insert(words.to_string(), span);
+        span
+    }
+
+    /// Adds the string whose span (quotes included) is `quoted`, read under
+    /// `lead_in`.
+    fn add(&mut self, quoted: Span, lead_in: Option<&str>, about: About) {
+        let (start, end) = (quoted.start() + 1, quoted.end().saturating_sub(1));
+        let Some(contents) = self.source.get(start..end) else {
+            return;
+        };
+        if !contents.chars().any(char::is_alphanumeric) {
+            return;
+        }
+        if self.sentences.len() >= BATCH {
+            self.flush();
+        }
+        let lead_in = lead_in.map(|words| self.lead(words));
+        let at = self.text.len();
+        self.text.push_str(contents);
+        self.text.push_str("\n\n");
+        for s in sentences::split(contents) {
+            self.sentences.push(Sentence {
+                span: Span::new(at + s.span.start(), at + s.span.end()),
+                lead_in,
+                with: None,
+            });
+        }
+        // Spans are u32 (src/span.rs), so these offsets fit.
+        self.pieces.push(Piece {
+            at: small(at),
+            source: small(start),
+            len: small(contents.len()),
+            about,
+        });
+    }
+
+    fn value(&mut self, value: &Value, lead_in: &str, about: About) {
+        match &value.kind {
+            ValueKind::String(_) => self.add(value.span, Some(lead_in), about),
+            ValueKind::List(items) => {
+                for item in items.iter() {
+                    self.value(item, lead_in, about);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Where a finding in the compact text belongs in the pathway.
+    fn place(&self, span: Span) -> Option<(Span, About)> {
+        let i = self
+            .pieces
+            .partition_point(|p| p.at as usize <= span.start());
+        let piece = self.pieces.get(i.checked_sub(1)?)?;
+        let (at, len) = (piece.at as usize, piece.len as usize);
+        if span.end() > at + len {
+            return None;
+        }
+        let start = piece.source as usize + span.start() - at;
+        Some((Span::new(start, start + span.len()), piece.about))
+    }
+
+    /// Reads the batch and moves its findings onto the pathway.
+    fn flush(&mut self) {
+        if !self.sentences.is_empty() {
+            let mut found = Vec::new();
+            super::prose::run(
+                self.rules,
+                self.env,
+                &self.text,
+                &self.sentences,
+                &mut found,
+            );
+            let name = self.pathway.name.value.as_ref();
+            for mut d in found {
+                // Every finding of a sentence-level check is at one of the
+                // sentences given; anything else cannot be placed.
+                let Some((span, about)) = self.place(d.span) else {
+                    continue;
+                };
+                d.span = span;
+                d.subject = match about {
+                    About::Pathway => None,
+                    About::Node(i) => self
+                        .pathway
+                        .nodes
+                        .get(i as usize)
+                        .map(|n| n.id.name.to_string()),
+                    About::Route(i) => self
+                        .pathway
+                        .routes
+                        .get(i as usize)
+                        .map(super::engine::route_text),
+                };
+                self.out.push(d.in_pathway(name));
+            }
+        }
+        self.text.clear();
+        self.sentences.clear();
+        self.pieces.clear();
+        self.leads.clear();
+    }
+}
+
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A property key read as words: `referral_criteria` → `referral criteria`.
+fn words(key: &str) -> String {
+    key.replace('_', " ")
+}
+
+/// Runs `rules` (see [`sentence_rules`]) on every string of `pathway`,
+/// whose text is `source`; findings point at the string's contents.
+pub fn run(
+    rules: &[ActiveRule],
+    env: super::prose::Env<'_>,
+    pathway: &Pathway,
+    source: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if rules.is_empty() {
+        return;
+    }
+    let mut r = Reader {
+        rules,
+        env,
+        pathway,
+        source,
+        out,
+        text: String::new(),
+        sentences: Vec::new(),
+        pieces: Vec::new(),
+        leads: HashMap::new(),
+    };
+    r.add(pathway.name.span, None, About::Pathway);
+    for field in &pathway.fields {
+        let lead = format!("{}:", words(field.key.name));
+        r.value(&field.value, &lead, About::Pathway);
+    }
+    for (i, node) in pathway.nodes.iter().enumerate() {
+        let about = About::Node(small(i));
+        r.add(node.label.span, None, about);
+        for prop in node.properties.iter() {
+            let PropertyValue::Value(value) = &prop.value else {
+                continue;
+            };
+            if NOT_PROSE.contains(&prop.key.name) {
+                continue;
+            }
+            // "Orthopaedic surgery access: non-smokers only" reads as the
+            // node's own condition.
+            let lead = format!("{} {}:", node.label.value, words(prop.key.name));
+            r.value(value, &lead, about);
+        }
+    }
+    for (i, route) in pathway.routes.iter().enumerate() {
+        if let Some(text) = &route.when {
+            r.add(text.span, Some(WHEN_LEAD_IN), About::Route(small(i)));
+        }
+    }
+    r.flush();
+}

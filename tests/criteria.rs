@@ -1,0 +1,395 @@
+//! Access criteria written the way commissioners write them: other names
+//! and units for the measures the rules know (rules/vocabulary.yaml,
+//! `measures`), near misses of those names, and conditions written as text
+//! in the pathway's own strings (issue 11, item 2).
+
+use msklint::check::{FileReport, Linter};
+use msklint::config::Config;
+use msklint::diagnostic::Diagnostic;
+use msklint::rules::load::RuleSet;
+use msklint::rules::model::Check;
+use msklint::vocabulary::Vocabulary;
+
+fn check(text: &str) -> FileReport {
+    Linter::builtin()
+        .unwrap()
+        .check_text("t.pathway", text.to_string())
+}
+
+/// (line, rule) of every finding of the named rules, in order.
+fn found(report: &FileReport, rules: &[&str]) -> Vec<(usize, String)> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| rules.contains(&d.rule.as_str()))
+        .map(|d| (report.source.line_col(d.span.start()).line, d.rule.clone()))
+        .collect()
+}
+
+fn at<'a>(report: &'a FileReport, rule: &str, text: &str) -> &'a Diagnostic {
+    report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == rule && report.source.slice(d.span) == text)
+        .unwrap_or_else(|| panic!("no {rule} at `{text}`: {:#?}", report.diagnostics))
+}
+
+const ACCESS: &[&str] = &[
+    "bmi-threshold",
+    "smoking-restriction",
+    "symptom-duration-gate",
+    "oxford-score-threshold",
+    "dna-discharge",
+];
+
+#[test]
+fn criteria_under_other_names_from_the_issue_are_reported() {
+    let text = r#"pathway "Hip" {
+  entry gp: "GP practice" { kind: gp }
+  service ortho: "Orthopaedics" {
+    kind: secondary  offers: [surgery]
+    requires: body_mass_index < 35, non_smoker == true
+  }
+  service physio: "Physiotherapy" { kind: community }
+  gp -> physio requires symptom_months >= 3
+  gp -> ortho requires smoking_status != current, pain_duration_weeks >= 6
+  gp -> ortho requires ohs <= 20, bmi_kg_m2 <= 35, weight_kg < 120
+}
+"#;
+    let report = check(text);
+    let rule = |s: &str| s.to_string();
+    assert_eq!(
+        found(&report, ACCESS),
+        [
+            (5, rule("bmi-threshold")),
+            (5, rule("smoking-restriction")),
+            (8, rule("symptom-duration-gate")),
+            (9, rule("smoking-restriction")),
+            (9, rule("symptom-duration-gate")),
+            (10, rule("oxford-score-threshold")),
+            (10, rule("bmi-threshold")),
+            (10, rule("bmi-threshold")),
+        ]
+    );
+}
+
+#[test]
+fn messages_quote_the_criterion_as_written_and_labels_read_it() {
+    let text = r#"pathway "Hip" {
+  entry gp: "GP practice" { kind: gp }
+  service ortho: "Orthopaedics" { kind: secondary  requires: non_smoker == true, bmi < 40 }
+  gp -> ortho requires symptom_months >= 3, weight_kg < 120
+}
+"#;
+    let report = check(text);
+    let smoking = at(&report, "smoking-restriction", "non_smoker == true");
+    assert!(
+        smoking.message.contains("`non_smoker == true`"),
+        "{}",
+        smoking.message
+    );
+    assert!(
+        smoking.label.ends_with("(read as `smoking == false`)"),
+        "{}",
+        smoking.label
+    );
+    let weeks = at(&report, "symptom-duration-gate", "symptom_months >= 3");
+    assert!(weeks.message.contains("`symptom_months >= 3`"));
+    assert!(
+        weeks.label.contains("`symptom_weeks >= 13`"),
+        "{}",
+        weeks.label
+    );
+    let weight = at(&report, "bmi-threshold", "weight_kg < 120");
+    assert!(
+        weight.message.contains("a weight criterion"),
+        "{}",
+        weight.message
+    );
+    // Written with the measure's own name: nothing to read back.
+    let bmi = at(&report, "bmi-threshold", "bmi < 40");
+    assert_eq!(bmi.label, "non-clinical BMI threshold");
+    assert!(bmi.message.contains("a BMI criterion (`bmi < 40`)"));
+}
+
+#[test]
+fn names_added_in_configuration_are_read_as_their_measure() {
+    let extra: Vocabulary =
+        serde_norway::from_str("measures:\n  - measure: bmi\n    names: [imc]\n").unwrap();
+    let mut vocabulary = Vocabulary::builtin().unwrap();
+    vocabulary.extend(extra);
+    let rules = RuleSet::builtin(&vocabulary).unwrap();
+    let linter = Linter::new(vocabulary, rules, Config::default());
+    let text = "pathway \"Hip\" {\n  entry gp: \"GP\" { kind: gp }\n  service o: \"O\" { kind: secondary }\n  gp -> o requires imc < 35\n}\n";
+    let report = linter.check_text("t.pathway", text.to_string());
+    assert_eq!(
+        found(&report, &["bmi-threshold"]),
+        [(4, "bmi-threshold".to_string())]
+    );
+}
+
+#[test]
+fn an_unknown_attribute_close_to_a_known_one_gets_a_suggestion() {
+    let text = r#"pathway "Hip" {
+  entry gp: "GP practice" { kind: gp }
+  service ortho: "Orthopaedics" { kind: secondary  requires: bmii < 40, age >= 18, pain_score >= 7 }
+  gp -> ortho requires weight_loss_kg >= 5, frailty_index < 5
+}
+"#;
+    let report = check(text);
+    let unknown: Vec<(&str, String)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "unknown-property")
+        .map(|d| {
+            (
+                report.source.slice(d.span),
+                d.help.as_deref().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(unknown.len(), 2, "{unknown:#?}");
+    assert_eq!(unknown[0].0, "bmii");
+    assert!(
+        unknown[0].1.starts_with("did you mean `bmi`?"),
+        "{}",
+        unknown[0].1
+    );
+    assert_eq!(unknown[1].0, "weight_loss_kg");
+    assert!(unknown[1]
+        .1
+        .starts_with("did you mean `weight_kg` (another name for `weight`)?"));
+}
+
+#[test]
+fn an_attribute_a_custom_rule_names_is_known_and_its_near_misses_suggested() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/custom-rules");
+    let vocabulary = Vocabulary::builtin().unwrap();
+    let mut rules = RuleSet::builtin(&vocabulary).unwrap();
+    let mut errors = Vec::new();
+    rules.load_dir(&dir, &vocabulary, &mut errors).unwrap();
+    assert!(errors.is_empty());
+    let linter = Linter::new(vocabulary, rules, Config::default());
+    let text = "pathway \"Hip\" {\n  entry gp: \"GP\" { kind: gp }\n  service o: \"O\" { kind: secondary }\n  gp -> o requires agee < 80, age < 80\n}\n";
+    let report = linter.check_text("t.pathway", text.to_string());
+    let unknown: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "unknown-property")
+        .map(|d| report.source.slice(d.span))
+        .collect();
+    assert_eq!(unknown, ["agee"]);
+}
+
+#[test]
+fn conditions_in_free_text_point_at_the_string_contents() {
+    let text = r#"pathway "Hip" {
+  entry gp: "GP practice" { kind: gp }
+  service ortho: "Orthopaedics" {
+    kind: secondary  offers: [surgery]
+    criteria: "BMI under 40 and non-smoker"
+    dna_policy: "discharge after one missed appointment"
+  }
+  service foot: "Foot surgery (non-smokers only)" { kind: secondary }
+  gp -> ortho, foot
+  gp -> foot when "only once BMI is below 40"
+}
+"#;
+    let report = check(text);
+    let rule = |s: &str| s.to_string();
+    assert_eq!(
+        found(&report, ACCESS),
+        [
+            (5, rule("bmi-threshold")),
+            (5, rule("smoking-restriction")),
+            (6, rule("dna-discharge")),
+            (8, rule("smoking-restriction")),
+            (10, rule("bmi-threshold")),
+        ]
+    );
+    let criteria = at(&report, "bmi-threshold", "BMI under 40 and non-smoker");
+    assert_eq!(criteria.subject.as_deref(), Some("ortho"));
+    assert_eq!(criteria.pathway.as_deref(), Some("Hip"));
+    assert_eq!(criteria.code.as_deref(), Some("MSK101"));
+    let label = at(
+        &report,
+        "smoking-restriction",
+        "Foot surgery (non-smokers only)",
+    );
+    assert_eq!(label.subject.as_deref(), Some("foot"));
+    let when = at(&report, "bmi-threshold", "only once BMI is below 40");
+    assert_eq!(when.subject.as_deref(), Some("gp -> foot"));
+    assert!(report.problem().is_none(), "{:?}", report.problem());
+}
+
+#[test]
+fn a_string_finding_is_silenced_like_any_other() {
+    let text = r#"pathway "Hip" {
+  entry gp: "GP practice" { kind: gp }
+  service ortho: "Orthopaedics" {
+    kind: secondary
+    # msklint: allow(bmi-threshold, smoking-restriction) reason: "quoted from the old policy for comparison"
+    criteria: "BMI under 40 and non-smoker"
+  }
+  gp -> ortho
+}
+"#;
+    let report = check(text);
+    assert!(
+        found(&report, ACCESS).is_empty(),
+        "{:#?}",
+        report.diagnostics
+    );
+    assert!(!report
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "unused-suppression"));
+}
+
+#[test]
+fn document_level_prose_checks_do_not_fire_on_a_pathway_strings() {
+    // The same words as a policy document draw the `missing-*` findings
+    // (the document never mentions inequalities, mental health or shared
+    // decisions); in a pathway those topics are the pathway rules' job.
+    let words = "Referral criteria: BMI under 40.";
+    let linter = Linter::builtin().unwrap();
+    let document = linter.check_text("policy.md", format!("{words}\n"));
+    let prose_only = |d: &&Diagnostic| {
+        linter
+            .rules
+            .find(&d.rule)
+            .and_then(|r| r.rule.prose.as_ref())
+            .is_some_and(|p| p.is_document_level())
+    };
+    assert!(document.diagnostics.iter().filter(prose_only).count() >= 3);
+    let pathway = check(&format!(
+        "pathway \"Hip\" {{\n  notes: \"{words}\"\n  entry gp: \"GP\" {{ kind: gp }}\n}}\n"
+    ));
+    for d in pathway.diagnostics.iter().filter(prose_only) {
+        // Only the pathway checks of those rules, at the header.
+        assert_eq!(pathway.source.slice(d.span), "pathway \"Hip\"", "{d:#?}");
+    }
+    assert_eq!(
+        found(&pathway, &["bmi-threshold"]),
+        [(2, "bmi-threshold".to_string())]
+    );
+}
+
+#[test]
+fn score_caps_joint_replacement_for_a_criterion_under_another_name() {
+    let text = r#"pathway "Hip" {
+  condition: osteoarthritis
+  entry gp: "GP practice" { kind: gp }
+  service ortho: "Orthopaedics" {
+    kind: secondary  offers: [surgery, shared_decision_making]
+    # msklint: allow(smoking-restriction) reason: "testing that the score still sees it"
+    requires: non_smoker == true
+  }
+  gp -> ortho
+}
+"#;
+    let linter = Linter::builtin().unwrap();
+    let report = linter.check_text("t.pathway", text.to_string());
+    let cards = msklint::score::score_report(&report, &linter.measures);
+    let joint = cards[0].requirement("joint-replacement").unwrap();
+    assert_eq!(joint.level, Some(1), "{:#?}", joint.evidence);
+    assert!(joint
+        .evidence
+        .iter()
+        .any(|e| e.contains("`non_smoker == true`")));
+}
+
+/// docs/language.md, section 7.1, as the vocabulary and rules say it.
+fn attribute_table(linter: &Linter) -> String {
+    let mut out = String::from("| Measure | Read by | Unit | Other names |\n|---|---|---|---|\n");
+    for m in &linter.vocabulary.measures {
+        let rules: Vec<String> = linter
+            .rules
+            .rules
+            .iter()
+            .filter(|r| match &r.rule.check {
+                Check::Criterion(c) => c
+                    .attributes
+                    .iter()
+                    .any(|a| linter.measures.same(a, &m.measure)),
+                _ => false,
+            })
+            .map(|r| format!("`{}`", r.rule.name))
+            .collect();
+        let names: Vec<String> = m
+            .names
+            .iter()
+            .map(|n| {
+                let mut notes = Vec::new();
+                if let Some(unit) = n.unit() {
+                    notes.push(if unit == "unstated" {
+                        "unit not stated".to_string()
+                    } else {
+                        unit.to_string()
+                    });
+                }
+                if n.negated() {
+                    notes.push("opposite sense".to_string());
+                }
+                if notes.is_empty() {
+                    format!("`{}`", n.name())
+                } else {
+                    format!("`{}` ({})", n.name(), notes.join(", "))
+                }
+            })
+            .collect();
+        out.push_str(&format!(
+            "| `{}` ({}) | {} | {} | {} |\n",
+            m.measure,
+            m.called(),
+            rules.join(", "),
+            m.unit.as_deref().unwrap_or("none"),
+            names.join(", ")
+        ));
+    }
+    out
+}
+
+#[test]
+fn the_language_reference_lists_every_criterion_attribute() {
+    let linter = Linter::builtin().unwrap();
+    let want = attribute_table(&linter);
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/language.md"),
+    )
+    .unwrap();
+    let start = "<!-- criterion attributes: start -->\n";
+    let end = "<!-- criterion attributes: end -->";
+    let got = doc
+        .split_once(start)
+        .and_then(|(_, rest)| rest.split_once(end))
+        .map(|(table, _)| table.trim_start_matches('\n'));
+    assert_eq!(
+        got.map(str::trim_end),
+        Some(want.trim_end()),
+        "docs/language.md section 7.1 is out of step with rules/vocabulary.yaml; the table should read:\n\n{want}"
+    );
+}
+
+#[test]
+fn strings_far_into_a_large_pathway_are_placed_exactly() {
+    // Thousands of labels are read in several batches; a finding in a
+    // later one must still land on its own string.
+    let mut text = String::from("pathway \"Large\" {\n  entry gp: \"GP practice\" { kind: gp }\n");
+    for i in 0..6000 {
+        text.push_str(&format!(
+            "  service s{i}: \"Service {i}\" {{ kind: community }}\n"
+        ));
+    }
+    text.push_str("  service last: \"Knee surgery (non-smokers only)\" { kind: secondary }\n");
+    text.push_str("  gp -> last when \"only once BMI is below 40\"\n}\n");
+    let report = check(&text);
+    let label = at(
+        &report,
+        "smoking-restriction",
+        "Knee surgery (non-smokers only)",
+    );
+    assert_eq!(label.subject.as_deref(), Some("last"));
+    let when = at(&report, "bmi-threshold", "only once BMI is below 40");
+    assert_eq!(when.subject.as_deref(), Some("gp -> last"));
+}

@@ -1,0 +1,231 @@
+//! Smaller faults a new user hit (issue 11, item 7), one test each, named
+//! for the fault. Each failed before its fix.
+
+#[allow(dead_code)] // each test binary uses part of it
+mod common;
+
+use msklint::check::Linter;
+
+fn linter() -> Linter {
+    Linter::builtin().unwrap()
+}
+
+#[test]
+fn score_counts_a_first_contact_practitioner_declared_as_an_entry() {
+    let text = r#"pathway "Back pain" {
+  condition: back_pain
+  entry fcp: "First contact practitioner" { kind: primary  offers: [assessment, triage] }
+  service talking: "NHS Talking Therapies" { kind: mental_health  offers: [talking_therapies] }
+  service physio: "Physiotherapy" { kind: community  offers: [physiotherapy, exercise] }
+  exit home: "Self-management"
+  fcp -> physio, talking
+  physio, talking -> home
+}
+"#;
+    let linter = linter();
+    let report = linter.check_text("t.pathway", text.to_string());
+    let cards = msklint::score::score_report(&report, &linter.measures);
+    let fcp = cards[0].requirement("first-contact-practitioner").unwrap();
+    assert_eq!(fcp.level, Some(2), "{:#?}", fcp.evidence);
+    assert!(fcp
+        .evidence
+        .iter()
+        .any(|e| e.contains("`fcp` is a way into the pathway")));
+    // The row that cites the same node agrees that it is there.
+    let mh = cards[0].requirement("integrated-mental-health").unwrap();
+    assert!(
+        mh.evidence.iter().any(|e| e.contains("`fcp -> talking`")),
+        "{:#?}",
+        mh.evidence
+    );
+}
+
+fn syntax_error(text: &str) -> msklint::diagnostic::Diagnostic {
+    let report = linter().check_text("t.pathway", text.to_string());
+    let errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "syntax-error")
+        .cloned()
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    errors.into_iter().next().unwrap()
+}
+
+#[test]
+fn syntax_errors_hint_at_a_misspelt_keyword_a_comma_and_a_chained_route() {
+    let keyword = syntax_error("pathway \"p\" {\n  servce ortho: \"O\" { kind: secondary }\n}\n");
+    assert_eq!(keyword.message, "unknown keyword `servce`");
+    assert_eq!(keyword.label, "did you mean `service`?");
+
+    let comma = syntax_error(
+        "pathway \"p\" {\n  service o: \"O\" { kind: secondary, offers: [surgery] }\n}\n",
+    );
+    assert_eq!(
+        comma.message,
+        "a comma cannot separate properties or fields"
+    );
+    let comma = syntax_error("pathway \"p\" {\n  owner: \"ICB\", version: 2\n}\n");
+    assert_eq!(
+        comma.message,
+        "a comma cannot separate properties or fields"
+    );
+
+    let chain = syntax_error(
+        "pathway \"p\" {\n  entry a: \"A\"\n  service b: \"B\"\n  exit c: \"C\"\n  a -> b -> c\n}\n",
+    );
+    assert!(chain
+        .message
+        .contains("chains are written as separate routes"));
+    assert!(chain.help.as_deref().unwrap().contains("`b -> c`"));
+}
+
+#[test]
+fn syntax_error_hints_stay_away_from_other_mistakes() {
+    // A word unlike any keyword, and a stray arrow that is no chain.
+    let other = syntax_error("pathway \"p\" {\n  foo ortho: \"O\"\n}\n");
+    assert!(other.message.starts_with("expected"), "{}", other.message);
+    let stray = syntax_error("pathway \"p\" {\n  entry a: \"A\"\n  a, -> b\n}\n");
+    assert!(!stray.message.contains("chains"), "{}", stray.message);
+}
+
+#[test]
+fn a_bare_cr_ends_a_line_for_the_location_and_the_snippet_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "pathway \"p\" {\r  # a comment\r  entry gp: \"GP\" { kind: gpp }\r  exit home: \"Home\"\r  gp -> home\r}\r";
+    std::fs::write(dir.path().join("cr.pathway"), text).unwrap();
+    let concise = common::msklint(&["check", "--format", "concise", "cr.pathway"], dir.path());
+    let concise = String::from_utf8_lossy(&concise.stdout).into_owned();
+    assert!(
+        concise.contains("cr.pathway:3:26: warning[unknown-kind]"),
+        "{concise}"
+    );
+    let human = common::msklint(&["check", "cr.pathway"], dir.path());
+    let human = String::from_utf8_lossy(&human.stdout).into_owned();
+    let finding = human
+        .split("\n\n")
+        .find(|block| block.contains("unknown kind `gpp`"))
+        .unwrap_or_else(|| panic!("{human}"));
+    assert!(finding.contains("[cr.pathway:3:26]"), "{finding}");
+    assert!(
+        finding.contains(" 3 │   entry gp: \"GP\" { kind: gpp }"),
+        "{finding}"
+    );
+    assert!(!finding.contains('\r'), "{finding:?}");
+}
+
+#[test]
+fn dead_end_help_names_no_other_pathway_nodes() {
+    let text = "pathway \"Back pain\" {\n  entry gp: \"GP\" { kind: gp }\n  service physio: \"Physiotherapy\" { kind: community }\n  gp -> physio\n}\n";
+    let report = linter().check_text("t.pathway", text.to_string());
+    let dead = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "dead-end")
+        .expect("physio is a dead end");
+    let help = dead.help.as_deref().unwrap();
+    // The rule's own example pathway had `talking` and `link`; this one
+    // does not.
+    for foreign in ["talking", "link"] {
+        assert!(!help.contains(&format!("`{foreign}")), "{help}");
+    }
+}
+
+#[test]
+fn report_summary_names_policies_as_policies_and_counts_infos() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("policy.md"),
+        "# Hip policy\n\nPatients who do not attend two appointments will be discharged back to their GP.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "rules:\n  dna-discharge: info\n",
+    )
+    .unwrap();
+    let out = common::msklint(&["report", "-o", "r.md", "policy.md"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("wrote r.md (1 policy: "), "{stderr}");
+    assert!(stderr.contains("1 for information"), "{stderr}");
+    assert!(!stderr.contains("pathways"), "{stderr}");
+}
+
+#[test]
+fn score_on_a_policy_says_it_scores_pathways_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "# Hip policy\n\nPatients with a BMI over 40 will not be listed for surgery.\n";
+    std::fs::write(dir.path().join("policy.md"), policy).unwrap();
+    let out = common::msklint(&["score", "policy.md"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(stderr.contains("`score` rates pathways only"), "{stderr}");
+    // Beside a pathway, the policy is noted and the pathway scored.
+    let example = common::root().join("fixtures/examples/hip-knee-oa.pathway");
+    std::fs::copy(example, dir.path().join("hip.pathway")).unwrap();
+    let out = common::msklint(&["score", "policy.md", "hip.pathway"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("policy.md: not scored"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("| First contact practitioner"));
+}
+
+#[test]
+fn the_html_report_prints_on_a4() {
+    let example = common::root().join("fixtures/examples/hip-knee-oa.pathway");
+    let out = common::msklint(
+        &["report", "--format", "html", example.to_str().unwrap()],
+        &common::root(),
+    );
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(html.contains("@page { size: A4;"), "no A4 page size");
+}
+
+#[test]
+fn a_suppression_above_a_node_covers_its_requires_line() {
+    let text = r#"pathway "Hip" {
+  entry gp: "GP practice" { kind: gp }
+  # msklint: allow(bmi-threshold) reason: "kept while the panel reviews it"
+  service ortho: "Orthopaedics" {
+    kind: secondary
+    requires: bmi < 40
+  }
+  gp -> ortho
+}
+"#;
+    let report = linter().check_text("t.pathway", text.to_string());
+    let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    assert!(!rules.contains(&"bmi-threshold"), "{rules:?}");
+    assert!(!rules.contains(&"unused-suppression"), "{rules:?}");
+}
+
+#[test]
+fn an_unused_suppression_says_where_the_nearest_matching_finding_is() {
+    let text = r#"pathway "Hip" {
+  entry gp: "GP practice" { kind: gp }
+  # msklint: allow(bmi-threshold) reason: "kept while the panel reviews it"
+  service spinal: "Spinal" { kind: secondary }
+  service ortho: "Orthopaedics" { kind: secondary  requires: bmi < 40 }
+  gp -> ortho, spinal
+}
+"#;
+    let report = linter().check_text("t.pathway", text.to_string());
+    let unused = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "unused-suppression")
+        .expect("the suppression is on the wrong node");
+    let help = unused.help.as_deref().unwrap();
+    assert!(
+        help.contains("nearest `bmi-threshold` finding is on line 5"),
+        "{help}"
+    );
+    assert_eq!(unused.related.len(), 1);
+    assert_eq!(report.source.slice(unused.related[0].span), "bmi < 40");
+}
