@@ -339,7 +339,12 @@ impl<'a> Engine<'a> {
                 let lead = self.lead_chain(l);
                 let found = rest.iter().map(|p| p.is_match(&lead)).collect();
                 let read = env.reader.read(&lead);
-                let reported = read.holds.iter().any(|h| h.scope == (0, read.text.len()));
+                // A lead-in governed to its end ("Referrals must include:",
+                // "Restrictions reported:") governs the list after it.
+                let reported = read
+                    .holds
+                    .iter()
+                    .any(|h| h.rules.is_empty() && h.scope.1 >= read.text.len());
                 let cancels = reported
                     || check
                         .unless
