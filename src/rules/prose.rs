@@ -24,6 +24,8 @@ pub struct Env<'v> {
     pub shared: &'v [Pattern],
     pub reader: Reader<'v>,
     pub anaphora: &'v [Pattern],
+    /// The vocabulary's named patterns (`prose_terms`).
+    pub terms: &'v std::collections::BTreeMap<String, Pattern>,
 }
 
 impl<'v> Env<'v> {
@@ -37,6 +39,7 @@ impl<'v> Env<'v> {
                 carve_outs: &v.prose_carve_outs,
             },
             anaphora: &v.prose_anaphora,
+            terms: &v.prose_terms,
         }
     }
 }
@@ -345,12 +348,20 @@ impl<'a> Engine<'a> {
                     .holds
                     .iter()
                     .any(|h| h.rules.is_empty() && h.scope.1 >= read.text.len());
+                // A lead-in that sets conditions ("You can use the form
+                // if you:") hands them to its items; its own exceptions
+                // then do not cancel them.
+                let conditional = env
+                    .terms
+                    .get("conditional-lead")
+                    .is_some_and(|p| p.is_match(&lead));
                 let cancels = reported
-                    || check
-                        .unless
-                        .iter()
-                        .chain(env.shared)
-                        .any(|p| p.is_match(&lead));
+                    || !conditional
+                        && check
+                            .unless
+                            .iter()
+                            .chain(env.shared)
+                            .any(|p| p.is_match(&lead));
                 self.leads.0.insert(key, (found, cancels));
             }
             (self.leads.0[&key].clone(), self.lead_chain(l))
