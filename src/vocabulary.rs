@@ -50,6 +50,12 @@ pub struct Vocabulary {
     /// shared by several rules (how policies withhold access) kept once.
     #[serde(default)]
     pub prose_terms: std::collections::BTreeMap<String, Pattern>,
+    /// The reading patterns compiled together, on first use.
+    #[serde(skip)]
+    pub prose_prefilter: crate::prose::context::Prefilter,
+    /// `prose_exceptions` compiled together, on first use.
+    #[serde(skip)]
+    pub prose_exceptions_set: crate::rules::model::SetCache,
     /// Criterion attributes and the names each goes by (src/measures.rs).
     #[serde(default)]
     pub measures: Vec<Measure>,
@@ -87,6 +93,8 @@ impl Vocabulary {
                 }
             }
         }
+        self.prose_prefilter = Default::default();
+        self.prose_exceptions_set = Default::default();
         add(&mut self.prose_exceptions, other.prose_exceptions);
         add(&mut self.prose_measures, other.prose_measures);
         add(&mut self.prose_context, other.prose_context);

@@ -9,7 +9,7 @@
 
 use serde::Deserialize;
 
-use crate::rules::model::Pattern;
+use crate::rules::model::{AnyOf, Pattern};
 
 /// A number bound to a measure that no access rule is about: masked so
 /// that "adults over 18" is not read as a threshold and "seen in the last
@@ -60,6 +60,60 @@ pub enum Scope {
     ToEnd,
 }
 
+/// The reading data's patterns compiled together, so one pass over a
+/// sentence tells which measures and triggers occur in it (most occur in
+/// none) and where its clauses break. Built on first use; a vocabulary
+/// that is extended gets a fresh one.
+#[derive(Debug, Default)]
+pub struct Prefilter(std::sync::OnceLock<Option<Compiled>>);
+
+#[derive(Debug)]
+struct Compiled {
+    measures: AnyOf,
+    modifiers: AnyOf,
+    breaks: Option<regex::bytes::Regex>,
+}
+
+impl Clone for Prefilter {
+    fn clone(&self) -> Self {
+        Prefilter::default()
+    }
+}
+
+impl PartialEq for Prefilter {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Prefilter {
+    fn get(&self, reader: &Reader<'_>) -> Option<&Compiled> {
+        self.0
+            .get_or_init(|| {
+                let breaks = reader
+                    .breaks
+                    .iter()
+                    .map(|b| regex::escape(b))
+                    .collect::<Vec<_>>()
+                    .join("|");
+                Some(Compiled {
+                    measures: AnyOf::new(reader.measures.iter().map(|m| &m.pattern))?,
+                    modifiers: AnyOf::new(reader.modifiers.iter().map(|m| &m.pattern))?,
+                    breaks: (!breaks.is_empty())
+                        .then(|| {
+                            regex::bytes::RegexBuilder::new(&breaks)
+                                .unicode(false)
+                                .case_insensitive(true)
+                                .build()
+                                .ok()
+                        })
+                        .flatten(),
+                })
+            })
+            .as_ref()
+    }
+}
+
 /// The vocabulary's reading data, borrowed for one run.
 #[derive(Debug, Clone, Copy)]
 pub struct Reader<'v> {
@@ -71,6 +125,7 @@ pub struct Reader<'v> {
     /// there, or in a clause referring back to it, is about the group
     /// carved out, not about the restriction.
     pub carve_outs: &'v [String],
+    pub prefilter: &'v Prefilter,
 }
 
 /// A stretch governed by a context trigger.
@@ -106,10 +161,21 @@ const MASK: u8 = b'_';
 impl Reader<'_> {
     /// Reads `text` (already normalised: single spaces, straight quotes).
     pub fn read(&self, text: &str) -> Reading {
+        let compiled = self.prefilter.get(self);
+        // Only the measures and triggers found in the sentence are searched
+        // for their positions.
+        let measures: Vec<&Measure> = match compiled {
+            Some(c) => c
+                .measures
+                .matching(text.as_bytes())
+                .into_iter()
+                .map(|i| &self.measures[i])
+                .collect(),
+            None => self.measures.iter().collect(),
+        };
         let mut bytes = text.as_bytes().to_vec();
         let mut masks = Vec::new();
-        let kept: Vec<(usize, usize)> = self
-            .measures
+        let mut kept: Vec<(usize, usize)> = measures
             .iter()
             .filter(|m| m.keep)
             .flat_map(|m| {
@@ -118,9 +184,14 @@ impl Reader<'_> {
                 ranges
             })
             .collect();
-        for m in self.measures.iter().filter(|m| !m.keep) {
+        kept.sort_unstable();
+        let overlaps_kept = |start: usize, end: usize| {
+            let i = kept.partition_point(|&(a, _)| a < end);
+            kept[..i].iter().rev().take(8).any(|&(_, b)| start < b)
+        };
+        for m in measures.iter().filter(|m| !m.keep) {
             for (start, end) in m.pattern.find_ranges(text) {
-                if kept.iter().any(|&(a, b)| a < end && start < b) {
+                if overlaps_kept(start, end) {
                     continue;
                 }
                 masks.push((m.measure.clone(), (start, end)));
@@ -134,9 +205,28 @@ impl Reader<'_> {
             }
         }
         let masked = String::from_utf8(bytes).unwrap_or_else(|_| text.to_string());
-        let clauses = clause_starts(&masked, self.breaks);
+        let clauses = match compiled.and_then(|c| c.breaks.as_ref()) {
+            Some(breaks) => {
+                let mut at = vec![0];
+                at.extend(breaks.find_iter(masked.as_bytes()).map(|m| m.end()));
+                at.retain(|&i| i < masked.len());
+                at.sort_unstable();
+                at.dedup();
+                at
+            }
+            None => clause_starts(&masked, self.breaks),
+        };
+        let modifiers: Vec<&Modifier> = match compiled {
+            Some(c) => c
+                .modifiers
+                .matching(masked.as_bytes())
+                .into_iter()
+                .map(|i| &self.modifiers[i])
+                .collect(),
+            None => self.modifiers.iter().collect(),
+        };
         let mut holds = Vec::new();
-        for m in self.modifiers {
+        for m in modifiers {
             for (start, end) in m.pattern.find_ranges(&masked) {
                 let (c_start, c_end) = clause_of(&clauses, masked.len(), start);
                 let scope = match m.scope {
@@ -299,6 +389,7 @@ mod tests {
             modifiers: &c,
             breaks: &b,
             carve_outs: &[],
+            prefilter: &Prefilter::default(),
         };
         let read = r.read("adults aged 18 or over with a BMI of 40");
         assert_eq!(
@@ -318,6 +409,7 @@ mod tests {
             modifiers: &c,
             breaks: &b,
             carve_outs: &[],
+            prefilter: &Prefilter::default(),
         };
         let text = "we advise against BMI thresholds; smokers are not listed";
         let read = r.read(text);

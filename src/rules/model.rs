@@ -300,6 +300,9 @@ pub struct ProseCheck {
     /// every rule to its examples).
     #[serde(default)]
     pub examples: Option<Examples>,
+    /// `unless` compiled together.
+    #[serde(skip)]
+    pub unless_set: SetCache,
 }
 
 impl ProseCheck {
@@ -468,6 +471,15 @@ impl Pattern {
         }
     }
 
+    /// The first match in `text`, as a byte range.
+    pub fn find_first(&self, text: &str) -> Option<(usize, usize)> {
+        self.compiled
+            .get_or_init(|| self.build().ok())
+            .as_ref()?
+            .find(text.as_bytes())
+            .map(|m| (m.start(), m.end()))
+    }
+
     /// Byte ranges of the pattern's matches in `text`.
     pub fn find_ranges(&self, text: &str) -> Vec<(usize, usize)> {
         match self.compiled.get_or_init(|| self.build().ok()) {
@@ -487,6 +499,78 @@ impl Pattern {
             .get_or_init(|| self.build().ok())
             .as_ref()
             .is_some_and(|r| r.is_match(text.as_bytes()))
+    }
+}
+
+/// A list of patterns compiled together on first use, so one pass over a
+/// text tells which of them match; most match nothing. Copies start empty
+/// and every instance compares equal: it is a cache, not data.
+#[derive(Debug, Default)]
+pub struct SetCache(std::sync::OnceLock<Option<AnyOf>>);
+
+/// The same patterns as one alternation, for a quick "any of them?" (an
+/// earliest-match search, far cheaper than asking which), and as a set.
+#[derive(Debug)]
+pub struct AnyOf {
+    any: regex::bytes::Regex,
+    set: regex::bytes::RegexSet,
+}
+
+impl AnyOf {
+    pub fn new<'p>(patterns: impl Iterator<Item = &'p Pattern> + Clone) -> Option<AnyOf> {
+        let sources: Vec<&str> = patterns.map(|p| p.source.as_str()).collect();
+        let any = regex::bytes::RegexBuilder::new(
+            &sources
+                .iter()
+                .map(|s| format!("(?:{s})"))
+                .collect::<Vec<_>>()
+                .join("|"),
+        )
+        .unicode(false)
+        .case_insensitive(true)
+        .size_limit(8 << 20)
+        .dfa_size_limit(16 << 20)
+        .build()
+        .ok()?;
+        let set = regex::bytes::RegexSetBuilder::new(&sources)
+            .unicode(false)
+            .case_insensitive(true)
+            .size_limit(8 << 20)
+            .dfa_size_limit(16 << 20)
+            .build()
+            .ok()?;
+        Some(AnyOf { any, set })
+    }
+
+    /// Indices of the patterns that match `text`.
+    pub fn matching(&self, text: &[u8]) -> Vec<usize> {
+        if !self.any.is_match(text) {
+            return Vec::new();
+        }
+        self.set.matches(text).into_iter().collect()
+    }
+}
+
+impl Clone for SetCache {
+    fn clone(&self) -> Self {
+        SetCache::default()
+    }
+}
+
+impl PartialEq for SetCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl SetCache {
+    /// Indices of the patterns of `patterns` (always the same list for one
+    /// cache) that match `text`.
+    pub fn matching(&self, patterns: &[Pattern], text: &str) -> Vec<usize> {
+        match self.0.get_or_init(|| AnyOf::new(patterns.iter())) {
+            Some(any) => any.matching(text.as_bytes()),
+            None => (0..patterns.len()).collect(),
+        }
     }
 }
 

@@ -24,6 +24,7 @@ pub struct Env<'v> {
     pub shared: &'v [Pattern],
     pub reader: Reader<'v>,
     pub anaphora: &'v [Pattern],
+    pub shared_set: &'v crate::rules::model::SetCache,
     /// The vocabulary's named patterns (`prose_terms`).
     pub terms: &'v std::collections::BTreeMap<String, Pattern>,
 }
@@ -32,11 +33,13 @@ impl<'v> Env<'v> {
     pub fn of(v: &'v Vocabulary) -> Self {
         Env {
             shared: &v.prose_exceptions,
+            shared_set: &v.prose_exceptions_set,
             reader: Reader {
                 measures: &v.prose_measures,
                 modifiers: &v.prose_context,
                 breaks: &v.prose_clause_breaks,
                 carve_outs: &v.prose_carve_outs,
+                prefilter: &v.prose_prefilter,
             },
             anaphora: &v.prose_anaphora,
             terms: &v.prose_terms,
@@ -366,9 +369,23 @@ impl<'a> Engine<'a> {
             }
             (self.leads.0[&key].clone(), self.lead_chain(l))
         });
-        let mut reading = self.reading(i).clone();
+        self.reading(i);
         let own = &self.owns[i];
-        reading.unmask(own, |t| subject.is_match(t));
+        let Some(base) = self.readings[i].as_ref() else {
+            return false;
+        };
+        // A rule about a masked measure (a user's age rule) reads it.
+        let reading = if base
+            .masks
+            .iter()
+            .any(|(_, (a, b))| own.get(*a..*b).is_some_and(|t| subject.is_match(t)))
+        {
+            let mut unmasked = base.clone();
+            unmasked.unmask(own, |t| subject.is_match(t));
+            std::borrow::Cow::Owned(unmasked)
+        } else {
+            std::borrow::Cow::Borrowed(base)
+        };
         // The subject must be found outside every held stretch.
         let found = subject.find_ranges(&reading.text);
         let free: Vec<(usize, usize)> = found
@@ -399,8 +416,11 @@ impl<'a> Engine<'a> {
         }
         for (k, p) in rest.iter().enumerate() {
             let in_lead = lead.as_ref().is_some_and(|((f, _), _)| f[k]);
-            match p.find_ranges(&reading.text).first() {
-                Some(&(a, b)) => note(format!(
+            if in_lead && !tracing {
+                continue;
+            }
+            match p.find_first(&reading.text) {
+                Some((a, b)) => note(format!(
                     "pattern {}: «{}»",
                     k + 2,
                     reading.text_of(own, a, b)
@@ -426,7 +446,23 @@ impl<'a> Engine<'a> {
         // …" is not an offer to everyone).
         let sentence_start = own.len().saturating_sub(self.normalised[i].len());
         let own_count = check.unless.len();
-        for (k, p) in check.unless.iter().chain(env.shared).enumerate() {
+        // Only the exceptions that occur at all are searched for where.
+        let occurring = check
+            .unless_set
+            .matching(&check.unless, &reading.text)
+            .into_iter()
+            .chain(
+                env.shared_set
+                    .matching(env.shared, &reading.text)
+                    .into_iter()
+                    .map(|k| k + own_count),
+            );
+        for k in occurring {
+            let p = if k < own_count {
+                &check.unless[k]
+            } else {
+                &env.shared[k - own_count]
+            };
             for (a, b) in p.find_ranges(&reading.text) {
                 if b <= sentence_start {
                     continue;
