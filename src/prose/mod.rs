@@ -1,8 +1,10 @@
 //! Policy documents written in prose (Markdown, plain text, Word): which
-//! files are prose, and how their text divides into sentences that the
+//! files are prose, how each format is read (`docx`; `pdf` for the format
+//! not read yet), and how their text divides into sentences that the
 //! rules' prose checks read (src/rules/prose.rs).
 
 pub mod docx;
+pub mod pdf;
 pub mod sentences;
 
 use std::path::Path;
