@@ -83,6 +83,11 @@ impl SourceFile {
         self
     }
 
+    /// The Word paragraphs, in order (empty for other files).
+    pub fn paragraphs(&self) -> &[Paragraph] {
+        &self.paragraphs
+    }
+
     /// The Word paragraph holding byte `offset` (the one before, for the
     /// blank line after a paragraph); `None` outside Word documents.
     pub fn paragraph_at(&self, offset: usize) -> Option<Paragraph> {

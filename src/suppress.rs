@@ -8,6 +8,10 @@
 //! on a covered line are dropped. An allow without a reason is reported
 //! (`suppression-without-reason`), and so is one that silences nothing
 //! (`unused-suppression`).
+//!
+//! A Word document's text has no comments of this kind, so a Word comment
+//! whose text is `msklint: allow(rule) reason: "why"` does the same for the
+//! paragraphs it is attached to ([`word_comment`]).
 
 use crate::config::Policy;
 use crate::diagnostic::{suggest, Diagnostic, Severity};
@@ -24,14 +28,64 @@ pub struct Suppression {
     pub span: Span,
     /// 1-based line the suppression covers.
     pub target_line: usize,
+    /// The last line it covers: `target_line` unless it comes from a Word
+    /// comment attached to several paragraphs.
+    pub last_line: usize,
     pub rules: Vec<(String, Span)>,
     pub reason: Option<String>,
+    /// For a Word comment, the paragraphs it covers ("paragraph 4"), which
+    /// messages name instead of a line.
+    pub word: Option<String>,
 }
 
 /// A `# msklint:` comment that could not be read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Malformed {
     pub span: Span,
+    /// As in [`Suppression::word`].
+    pub word: Option<String>,
+}
+
+/// Suppressions written outside the text (Word comments), with those that
+/// could not be read.
+pub type Extra = (Vec<Suppression>, Vec<Malformed>);
+
+/// Adds the suppression a Word comment holds, if its text starts with
+/// `msklint:`. It covers `lines` (first and last, 1-based) of the extracted
+/// text; findings about it point at `span` and name `paragraphs`. Word
+/// turns straight quotes into curly ones as they are typed; both are read.
+pub fn word_comment(
+    text: &str,
+    span: Span,
+    lines: (usize, usize),
+    paragraphs: String,
+    extra: &mut Extra,
+) {
+    let Some(rest) = text.trim_start().strip_prefix("msklint:") else {
+        return;
+    };
+    let rest: String = rest
+        .chars()
+        .map(|c| match c {
+            '“' | '”' | '„' | '″' => '"',
+            _ if c.is_whitespace() => ' ',
+            _ => c,
+        })
+        .collect();
+    match parse(&rest, span.start()) {
+        Some((rules, reason)) => extra.0.push(Suppression {
+            span,
+            target_line: lines.0,
+            last_line: lines.1,
+            rules: rules.into_iter().map(|(name, _)| (name, span)).collect(),
+            reason,
+            word: Some(paragraphs),
+        }),
+        None => extra.1.push(Malformed {
+            span,
+            word: Some(paragraphs),
+        }),
+    }
 }
 
 /// How a comment starts in the file being checked.
@@ -89,6 +143,7 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
             for i in pending.drain(..) {
                 let s: &mut Suppression = &mut found[i];
                 s.target_line = line_no;
+                s.last_line = line_no;
             }
         } else if hash.is_none() {
             // A blank line: standalone comments above it cover nothing.
@@ -122,14 +177,16 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
                         found.push(Suppression {
                             span,
                             target_line: line_no,
+                            last_line: line_no,
                             rules,
                             reason,
+                            word: None,
                         });
                         if !has_code {
                             pending.push(found.len() - 1);
                         }
                     }
-                    None => malformed.push(Malformed { span }),
+                    None => malformed.push(Malformed { span, word: None }),
                 }
             }
         }
@@ -197,10 +254,12 @@ fn parse(rest: &str, at: usize) -> Option<AllowList> {
 
 /// Drops suppressed findings and adds the suppression findings. A
 /// suppression of a rule that is off for this file (per `policy`) is not
-/// "unused": the rule may be on elsewhere.
+/// "unused": the rule may be on elsewhere. `extra` holds suppressions from
+/// outside the text (Word comments).
 pub fn apply(
     source: &SourceFile,
     style: CommentStyle,
+    extra: Extra,
     diags: &mut Vec<Diagnostic>,
     rules: &RuleSet,
     policy: &Policy,
@@ -214,7 +273,9 @@ pub fn apply(
             .filter(|r| r.rule.name != name)
             .map(|r| r.rule.name.clone())
     };
-    let (suppressions, malformed) = scan(source, style);
+    let (mut suppressions, mut malformed) = scan(source, style);
+    suppressions.extend(extra.0);
+    malformed.extend(extra.1);
     if suppressions.is_empty() && malformed.is_empty() {
         return;
     }
@@ -236,7 +297,7 @@ pub fn apply(
         for (i, s) in suppressions
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.target_line == line)
+            .filter(|(_, s)| (s.target_line..=s.last_line).contains(&line))
         {
             for (j, (name, _)) in s.rules.iter().enumerate() {
                 if *name == d.rule {
@@ -249,8 +310,12 @@ pub fn apply(
     });
     for (i, s) in suppressions.iter().enumerate() {
         if s.reason.is_none() {
+            let message = match &s.word {
+                Some(p) => format!("the Word comment on {p} does not say why it suppresses"),
+                None => "this suppression does not say why".to_string(),
+            };
             diags.push(
-                Diagnostic::warning(WITHOUT_REASON, s.span, "this suppression does not say why")
+                Diagnostic::warning(WITHOUT_REASON, s.span, message)
                     .with_label("no reason given")
                     .with_help("add `reason: \"...\"` after the allow list, so a reviewer can judge whether the exception still holds"),
             );
@@ -284,30 +349,41 @@ pub fn apply(
                         .with_help(format!("`msklint rules` lists every rule name.{hint}")),
                 );
             } else if enabled(name) {
-                diags.push(
-                    Diagnostic::warning(
-                        UNUSED,
-                        *span,
+                let (message, help) = match &s.word {
+                    Some(p) => (
+                        format!(
+                            "`{name}` does not fire in {p}, where a Word comment suppresses it"
+                        ),
+                        "remove the comment, or attach it to the paragraph the finding is in",
+                    ),
+                    None => (
                         format!("`{name}` does not fire on the line this suppression covers"),
-                    )
-                    .with_label("suppresses nothing")
-                    .with_help(
                         "remove it, or move it onto (or just above) the line the finding points at",
                     ),
+                };
+                diags.push(
+                    Diagnostic::warning(UNUSED, *span, message)
+                        .with_label("suppresses nothing")
+                        .with_help(help),
                 );
             }
         }
     }
     for m in malformed {
+        let (message, help) = match &m.word {
+            Some(p) => (
+                format!("the Word comment on {p} starts with `msklint:` but is not a suppression msklint can read"),
+                "write the comment as `msklint: allow(rule-name) reason: \"why\"`",
+            ),
+            None => (
+                "this `msklint:` comment is not a suppression msklint can read".to_string(),
+                "write `# msklint: allow(rule-name) reason: \"why\"`",
+            ),
+        };
         diags.push(
-            Diagnostic::new(
-                UNUSED,
-                Severity::Warning,
-                m.span,
-                "this `msklint:` comment is not a suppression msklint can read",
-            )
-            .with_label("not understood")
-            .with_help("write `# msklint: allow(rule-name) reason: \"why\"`"),
+            Diagnostic::new(UNUSED, Severity::Warning, m.span, message)
+                .with_label("not understood")
+                .with_help(help),
         );
     }
 }
