@@ -154,6 +154,54 @@ impl SourceCode for Snippet<'_> {
     }
 }
 
+/// The line a finding starts on, for quoting it elsewhere (the
+/// consultation report): whole when short, otherwise the windows a snippet
+/// would show, so a report on 100,000 findings on one line stays linear.
+pub fn line_excerpt(source: &SourceFile, span: Span) -> String {
+    let text = &source.text;
+    let (start, end, _) = source.line_bounds(source.line_index(span.start()));
+    if end - start <= LONG_LINE {
+        return text[start..end].trim().to_string();
+    }
+    let mut out = String::new();
+    let keep = windows(text, &[span], start, end);
+    if keep.first().is_some_and(|&(a, _)| a > start) {
+        out.push_str(MARKER);
+        out.push(' ');
+    }
+    for (i, &(a, b)) in keep.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+            out.push_str(MARKER);
+            out.push(' ');
+        }
+        out.push_str(text[a..b].trim());
+    }
+    if keep.last().is_some_and(|&(_, b)| b < end) {
+        out.push(' ');
+        out.push_str(MARKER);
+    }
+    out.trim().to_string()
+}
+
+/// The text under a span on one line (runs of whitespace as one space),
+/// for quoting: whole up to [`WHOLE_LABEL`] characters, otherwise its first
+/// [`HEAD`] and last [`TAIL`] with [`MARKER`] between.
+pub fn span_excerpt(source: &SourceFile, span: Span) -> String {
+    let text = source.slice(span);
+    let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().take(WHOLE_LABEL + 1).count() <= WHOLE_LABEL {
+        return one_line(text);
+    }
+    let head = forward(text, 0, HEAD, text.len());
+    let tail = back(text, text.len(), TAIL, head);
+    format!(
+        "{} {MARKER} {}",
+        one_line(&text[..head]),
+        one_line(&text[tail..])
+    )
+}
+
 /// 0-based first and last line a span touches (its last character's line).
 fn lines_of(source: &SourceFile, span: Span) -> (usize, usize) {
     let first = source.line_index(span.start());
@@ -349,6 +397,28 @@ mod tests {
         assert_eq!(c.to_real(a), at);
         assert_eq!(c.lines[1].line, 1);
         assert_eq!(c.cut, [(2, long.chars().count())]);
+    }
+
+    #[test]
+    fn excerpts_quote_short_text_whole_and_long_text_in_part() {
+        let f = SourceFile::new("t", "a\n  gp -> zz\n".to_string());
+        assert_eq!(line_excerpt(&f, Span::new(10, 12)), "gp -> zz");
+        assert_eq!(span_excerpt(&f, Span::new(0, 12)), "a gp -> zz");
+        let long = format!("gp -> {}zz", "t, ".repeat(10_000));
+        let f = SourceFile::new("t", long.clone());
+        let at = long.len() - 2;
+        let quote = line_excerpt(&f, Span::new(at, at + 2));
+        assert!(
+            quote.starts_with("⋯ t, t,") && quote.ends_with("t, zz"),
+            "{quote}"
+        );
+        let quote = span_excerpt(&f, Span::new(0, long.len()));
+        assert!(
+            quote.starts_with("gp -> t, t,") && quote.ends_with("t, t, zz"),
+            "{quote}"
+        );
+        assert!(quote.contains(" ⋯ "), "{quote}");
+        assert!(quote.chars().count() < HEAD + TAIL + 5);
     }
 
     #[test]
