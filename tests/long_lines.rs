@@ -227,3 +227,23 @@ fn the_report_quotes_long_lines_in_part() {
         assert!(text.contains("⋯"), "{format}");
     }
 }
+
+/// A finding pointing at a thousand places along one line: each label gets
+/// a window, so without a cap the shortened line could itself pass column
+/// 65,535.
+#[test]
+fn a_finding_with_a_thousand_labels_on_a_long_line_renders() {
+    use msklint::diagnostic::Diagnostic;
+    use msklint::span::Span;
+    let text = "word ".repeat(100_000);
+    let source = SourceFile::new("many.md", text);
+    let mut d = Diagnostic::error("test", Span::new(0, 4), "many places");
+    for i in 0..1000 {
+        let at = i * 500;
+        d = d.with_related(Span::new(at, at + 4), "here");
+    }
+    let handler = human::handler(human::HumanOptions::plain());
+    let out = human::render_one(&handler, &d, &source);
+    assert!(out.contains("╭─[many.md:1:1]"), "{out}");
+    assert!(out.len() < 200_000, "{} bytes", out.len());
+}

@@ -46,6 +46,11 @@ pub fn handler(opts: HumanOptions) -> GraphicalReportHandler {
         .with_word_separator(textwrap::WordSeparator::AsciiSpace)
 }
 
+/// Related places drawn per finding (rules attach at most five). The cap
+/// keeps a shortened line, a window per label, far below miette's limit of
+/// 65,535 columns whatever a finding carries.
+const MAX_RELATED: usize = 15;
+
 /// Renders one finding (used by tests and the full report alike).
 pub fn render_one(
     handler: &GraphicalReportHandler,
@@ -54,7 +59,7 @@ pub fn render_one(
 ) -> String {
     let mut out = String::new();
     let spans: Vec<_> = std::iter::once(diag.span)
-        .chain(diag.related.iter().map(|l| l.span))
+        .chain(diag.related.iter().take(MAX_RELATED).map(|l| l.span))
         .collect();
     let view = View {
         diag,
@@ -178,6 +183,7 @@ impl miette::Diagnostic for View<'_> {
             .diag
             .related
             .iter()
+            .take(MAX_RELATED)
             .map(move |l| LabeledSpan::new_with_span(text(&l.text), self.snippet.span(l.span)));
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
