@@ -95,15 +95,14 @@ impl<'a> Snippet<'a> {
     /// What to tell the reader when long lines were cut, if any were.
     pub fn note(&self) -> Option<String> {
         let c = self.clipped.as_ref()?;
-        let lines: Vec<String> = c
-            .cut
-            .iter()
-            .map(|&(line, chars)| format!("line {line} ({chars} characters)"))
-            .collect();
+        let lines = match c.cut.as_slice() {
+            [] => return None,
+            [(line, chars)] => format!("line {line} ({chars} characters) is"),
+            [(a, _), (b, _)] => format!("lines {a} and {b} are"),
+            many => format!("{} lines are", many.len()),
+        };
         Some(format!(
-            "{} {} long: only the text around the finding is shown, and {MARKER} marks what is left out",
-            lines.join(" and "),
-            if lines.len() == 1 { "is" } else { "are" }
+            "{lines} long: only the text around the finding is shown, and {MARKER} marks what is left out"
         ))
     }
 
