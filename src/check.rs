@@ -10,15 +10,36 @@ use crate::config::{Config, Policy};
 use crate::diagnostic::Diagnostic;
 use crate::graph::PathwayGraph;
 use crate::measures::Measures;
+use crate::prose::docx::Comment;
 use crate::prose::sentences;
-use crate::prose::DocumentKind;
+use crate::prose::{encoding, pdf, DocumentKind};
 use crate::rules::load::RuleSet;
 use crate::rules::model::Check;
 use crate::rules::{engine, strings};
-use crate::source::SourceFile;
+use crate::source::{Paragraph, SourceFile};
 use crate::span::{Span, MAX_TEXT_LEN};
 use crate::vocabulary::Vocabulary;
 use crate::{parser, suppress, validate};
+
+/// A file's text and what its format adds to it.
+#[derive(Default)]
+struct Input {
+    text: String,
+    /// Word documents: where paragraphs start, and comments on them.
+    paragraphs: Vec<Paragraph>,
+    comments: Vec<Comment>,
+    /// A text document that was not UTF-8: the warning saying how it was read.
+    note: Option<Diagnostic>,
+}
+
+impl Input {
+    fn text(text: String) -> Input {
+        Input {
+            text,
+            ..Input::default()
+        }
+    }
+}
 
 /// Everything that stays the same across the files of one run.
 #[derive(Debug)]
@@ -139,25 +160,71 @@ impl Linter {
             // Not even decoded: a bad byte that far in has no span.
             let source = SourceFile::new(name, String::new());
             let mut diagnostics = vec![parser::too_long(bytes.len())];
-            self.finish(&source, kind, &mut diagnostics, &policy, &[]);
+            self.finish(
+                &source,
+                kind,
+                &mut diagnostics,
+                &policy,
+                Default::default(),
+                &[],
+            );
             return FileReport {
                 source: Arc::new(source),
                 kind,
                 diagnostics,
             };
         }
-        let decoded = if kind == DocumentKind::Docx {
-            crate::prose::docx::text(&bytes).map_err(|why| unreadable_docx(&why))
-        } else {
-            decode(bytes)
+        let decoded = match kind {
+            // The command line refuses a PDF before it gets here (exit 2);
+            // a library caller gets the same advice as a finding.
+            _ if pdf::is_pdf(name, &bytes) && kind != DocumentKind::Docx => {
+                Err(unreadable(
+                    &pdf::refusal(name),
+                    "not text",
+                    "msklint reads pathways, Markdown, plain text and Word (.docx) files",
+                ))
+            }
+            DocumentKind::Docx => crate::prose::docx::read(&bytes)
+                .map(|doc| Input {
+                    text: doc.text,
+                    paragraphs: doc.paragraphs,
+                    comments: doc.comments,
+                    note: None,
+                })
+                .map_err(|why| {
+                    unreadable(
+                        &why,
+                        "unreadable document",
+                        "save it again from Word as a .docx, or export it as plain text (.txt) and check that",
+                    )
+                }),
+            DocumentKind::Markdown | DocumentKind::Text => match String::from_utf8(bytes) {
+                Ok(text) => decode(text.into_bytes()).map(Input::text),
+                Err(e) => match encoding::decode(e.into_bytes()) {
+                    Ok(decoded) => Ok(Input {
+                        text: decoded.text,
+                        note: decoded.note,
+                        ..Input::default()
+                    }),
+                    Err(binary) => decode(binary).map(Input::text),
+                },
+            },
+            DocumentKind::Pathway => decode(bytes).map(Input::text),
         };
         match decoded {
-            Ok(text) => self.check_with(name, kind, text, &policy),
+            Ok(input) => self.check_with(name, kind, input, &policy),
             Err(bad) => {
                 let (shown, diag) = *bad;
                 let source = SourceFile::new(name, shown);
                 let mut diagnostics = vec![diag];
-                self.finish(&source, kind, &mut diagnostics, &policy, &[]);
+                self.finish(
+                    &source,
+                    kind,
+                    &mut diagnostics,
+                    &policy,
+                    Default::default(),
+                    &[],
+                );
                 FileReport {
                     source: Arc::new(source),
                     kind,
@@ -208,30 +275,47 @@ impl Linter {
     /// Checks text already in memory; `name`'s extension picks pathway or
     /// prose as in [`Linter::check_bytes`].
     pub fn check_text(&self, name: &str, text: String) -> FileReport {
-        self.check_with(name, DocumentKind::of(name), text, &self.base)
+        self.check_with(name, DocumentKind::of(name), Input::text(text), &self.base)
     }
 
     fn check_with(
         &self,
         name: &str,
         kind: DocumentKind,
-        mut text: String,
+        input: Input,
         policy: &Policy,
     ) -> FileReport {
+        let Input {
+            mut text,
+            mut paragraphs,
+            comments,
+            mut note,
+        } = input;
         // Editors hide a byte-order mark; drop it so line-1 columns agree.
         if text.starts_with('\u{FEFF}') {
-            text.drain(..'\u{FEFF}'.len_utf8());
+            let bom = '\u{FEFF}'.len_utf8();
+            text.drain(..bom);
+            for p in &mut paragraphs {
+                p.start = p.start.saturating_sub(bom);
+            }
+            if let Some(n) = note.as_mut() {
+                n.span = Span::new(
+                    n.span.start().saturating_sub(bom),
+                    n.span.end().saturating_sub(bom),
+                );
+            }
         }
         let text = lone_cr_to_lf(text);
-        let source = SourceFile::new(name, text);
-        let mut diagnostics = Vec::new();
+        let source = SourceFile::new(name, text).with_paragraphs(paragraphs);
+        let mut diagnostics: Vec<Diagnostic> = note.into_iter().collect();
         let mut blocks = Vec::new();
         if kind.is_prose() {
             self.check_prose(&source, policy, &mut diagnostics);
         } else {
             blocks = self.check_pathway(&source, policy, &mut diagnostics);
         }
-        self.finish(&source, kind, &mut diagnostics, policy, &blocks);
+        let extra = word_comments(&source, &comments);
+        self.finish(&source, kind, &mut diagnostics, policy, extra, &blocks);
         FileReport {
             source: Arc::new(source),
             kind,
@@ -313,6 +397,7 @@ impl Linter {
         kind: DocumentKind,
         diagnostics: &mut Vec<Diagnostic>,
         policy: &Policy,
+        extra: suppress::Extra,
         blocks: &[Span],
     ) {
         let level = |name: &str| policy.severity.get(name).copied();
@@ -333,7 +418,15 @@ impl Linter {
         } else {
             suppress::CommentStyle::Hash
         };
-        suppress::apply(source, style, diagnostics, &self.rules, policy, blocks);
+        suppress::apply(
+            source,
+            style,
+            extra,
+            blocks,
+            diagnostics,
+            &self.rules,
+            policy,
+        );
         diagnostics.retain_mut(|d| {
             if d.rule == suppress::UNUSED || d.rule == suppress::WITHOUT_REASON {
                 match level(&d.rule) {
@@ -397,18 +490,41 @@ fn lone_cr_to_lf(text: String) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// A Word document that cannot be read: an `invalid-encoding` finding on
-/// an empty stand-in text.
-fn unreadable_docx(why: &str) -> Box<(String, Diagnostic)> {
+/// Suppressions held in a Word document's comments, each covering the
+/// lines of the paragraphs it is attached to.
+fn word_comments(source: &SourceFile, comments: &[Comment]) -> suppress::Extra {
+    let mut extra = suppress::Extra::default();
+    let start_of = |number: usize| {
+        let index = number.checked_sub(1)?;
+        source.paragraphs().get(index).map(|p| p.start)
+    };
+    for c in comments {
+        let (Some(first), Some(last)) = (start_of(c.first), start_of(c.last)) else {
+            continue;
+        };
+        let line = source.line_col(first).line;
+        let span = Span::new(first, first + source.line_text(line).len());
+        let paragraphs = if c.first == c.last {
+            format!("paragraph {}", c.first)
+        } else {
+            format!("paragraphs {} to {}", c.first, c.last)
+        };
+        let lines = (line, source.line_col(last).line);
+        suppress::word_comment(&c.text, span, lines, paragraphs, &mut extra);
+    }
+    extra
+}
+
+/// A file that cannot be read as text (a Word document that is not one, a
+/// PDF): an `invalid-encoding` finding on an empty stand-in text.
+fn unreadable(why: &str, label: &str, help: &str) -> Box<(String, Diagnostic)> {
     let diag = Diagnostic::error(
         "invalid-encoding",
         Span::new(0, 0),
         format!("cannot check this file: {why}"),
     )
-    .with_label("unreadable document")
-    .with_help(
-        "save it again from Word as a .docx, or export it as plain text (.txt) and check that",
-    );
+    .with_label(label)
+    .with_help(help);
     Box::new((String::new(), diag))
 }
 

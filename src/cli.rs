@@ -195,6 +195,11 @@ pub fn check_files(linter: &Linter, files: &[PathBuf]) -> (Vec<FileReport>, Vec<
         .map(|path| {
             let name = path.display().to_string();
             match std::fs::read(path) {
+                // Not read as text: a problem with a way forward, not a finding.
+                Ok(bytes) if crate::prose::pdf::is_pdf(&name, &bytes) => Err(PathProblem {
+                    message: crate::prose::pdf::refusal(&name),
+                    path: name,
+                }),
                 Ok(bytes) => Ok(linter.check_file(&name, Some(path), bytes)),
                 Err(e) => Err(PathProblem {
                     path: name,

@@ -17,7 +17,32 @@ pub struct SourceFile {
     /// `u32` like spans. Text longer than spans reach is refused by the
     /// parser and only its start is reported, so it is indexed no further.
     line_starts: Vec<u32>,
+    /// Characters before every [`MARK_STEP`]th byte (moved back to a char
+    /// boundary), when some line is longer than that: a column on a long
+    /// line is then counted from the nearest mark, not from the line start,
+    /// so columns for many findings on one line cost linear time in total.
+    marks: Vec<(u32, u32)>,
+    /// For a Word document: where each of its paragraphs starts in the
+    /// extracted text, in order. Empty for other files.
+    paragraphs: Vec<Paragraph>,
 }
+
+/// A paragraph of a Word document: Word shows neither our extracted lines
+/// nor line numbers, so findings also name the paragraph and quote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paragraph {
+    /// Byte offset of its first character in the extracted text.
+    pub start: usize,
+    /// 1-based, counting the document's non-empty paragraphs from the top
+    /// (headings and list items included; a table row counts as one).
+    pub number: usize,
+}
+
+/// The most characters of a paragraph quoted to identify it.
+const QUOTE_CHARS: usize = 40;
+
+/// Bytes between column marks.
+const MARK_STEP: usize = 1024;
 
 /// A 1-based line and column; the column counts characters, not bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -31,15 +56,83 @@ impl SourceFile {
         let indexed = &text.as_bytes()[..text.len().min(MAX_TEXT_LEN)];
         let mut line_starts = vec![0];
         line_starts.extend(memchr_newlines(indexed));
+        let long_line = line_starts
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .chain(std::iter::once(
+                (indexed.len() as u32).saturating_sub(*line_starts.last().unwrap_or(&0)),
+            ))
+            .any(|len| len as usize > MARK_STEP);
+        let marks = if long_line {
+            char_marks(&text[..floor_boundary(&text, indexed.len())])
+        } else {
+            Vec::new()
+        };
         SourceFile {
             name: name.into(),
             text,
             line_starts,
+            marks,
+            paragraphs: Vec::new(),
         }
     }
 
+    /// The same file, knowing where its Word paragraphs start.
+    pub fn with_paragraphs(mut self, paragraphs: Vec<Paragraph>) -> Self {
+        self.paragraphs = paragraphs;
+        self
+    }
+
+    /// The Word paragraphs, in order (empty for other files).
+    pub fn paragraphs(&self) -> &[Paragraph] {
+        &self.paragraphs
+    }
+
+    /// The Word paragraph holding byte `offset` (the one before, for the
+    /// blank line after a paragraph); `None` outside Word documents.
+    pub fn paragraph_at(&self, offset: usize) -> Option<Paragraph> {
+        let after = self.paragraphs.partition_point(|p| p.start <= offset);
+        after.checked_sub(1).map(|i| self.paragraphs[i])
+    }
+
+    /// The opening words of a paragraph as Word shows them (without the
+    /// `# `, `- ` or `| ` msklint adds when extracting), to search for.
+    pub fn quote(&self, paragraph: Paragraph) -> String {
+        let line = self.line_text(self.line_col(paragraph.start).line);
+        let body = ["# ", "- ", "| "]
+            .iter()
+            .find_map(|m| line.strip_prefix(m))
+            .unwrap_or(line)
+            .trim_start_matches('\u{2060}');
+        // Only the opening is looked at: a paragraph can be very long.
+        let end = body
+            .char_indices()
+            .nth(QUOTE_CHARS)
+            .map_or(body.len(), |(i, _)| i);
+        let (head, whole) = match body[..end].find(" | ") {
+            Some(cell) => (&body[..cell], true),
+            None => (&body[..end], end == body.len()),
+        };
+        let head = head.trim();
+        if whole {
+            return head.to_string();
+        }
+        // End at a word, not inside one.
+        let cut = head.rfind(' ').filter(|&i| i > 0).unwrap_or(head.len());
+        format!("{}…", head[..cut].trim_end())
+    }
+
+    /// How many characters come before byte `offset` (a char boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let (at, count) = self
+            .marks
+            .get(offset / MARK_STEP)
+            .map_or((0, 0), |&(b, c)| (b as usize, c as usize));
+        count + self.text[at..offset].chars().count()
+    }
+
     /// 0-based index of the line holding byte `offset`.
-    fn line_index(&self, offset: usize) -> usize {
+    pub fn line_index(&self, offset: usize) -> usize {
         let offset = u32::try_from(offset).unwrap_or(u32::MAX);
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
@@ -50,13 +143,14 @@ impl SourceFile {
     /// Line and column of a byte offset (clamped to the text, and to a char
     /// boundary so a bad span can never panic here).
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = floor_boundary(&self.text, offset);
         let line = self.line_index(offset);
         let start = self.line_starts[line] as usize;
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = if offset - start > 2 * MARK_STEP && !self.marks.is_empty() {
+            self.chars_before(offset) - self.chars_before(start) + 1
+        } else {
+            self.text[start..offset].chars().count() + 1
+        };
         LineCol {
             line: line + 1,
             column,
@@ -76,10 +170,58 @@ impl SourceFile {
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
+    /// How many lines the text has (at least one).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Where 0-based line `line` starts, where its text ends (before `\r\n`
+    /// or `\n`), and where the next line starts.
+    pub fn line_bounds(&self, line: usize) -> (usize, usize, usize) {
+        let Some(&start) = self.line_starts.get(line) else {
+            return (self.text.len(), self.text.len(), self.text.len());
+        };
+        let next = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&n| n as usize);
+        let start = start as usize;
+        let body = self.text[start..next].trim_end_matches(['\n', '\r']);
+        (start, start + body.len(), next)
+    }
+
     /// The source text under a span (empty if the span is out of range).
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.start()..span.end()).unwrap_or("")
     }
+}
+
+/// `(byte, characters before it)` at every [`MARK_STEP`]th byte, each moved
+/// back to a char boundary; the first is `(0, 0)`.
+fn char_marks(text: &str) -> Vec<(u32, u32)> {
+    let mut marks = Vec::with_capacity(text.len() / MARK_STEP + 1);
+    let (mut at, mut count) = (0usize, 0usize);
+    let mut step = 0;
+    while step <= text.len() {
+        let next = floor_boundary(text, step);
+        count += text[at..next].chars().count();
+        at = next;
+        marks.push((
+            u32::try_from(at).unwrap_or(u32::MAX),
+            u32::try_from(count).unwrap_or(u32::MAX),
+        ));
+        step += MARK_STEP;
+    }
+    marks
+}
+
+/// The nearest char boundary at or before `offset` (clamped to the text).
+pub fn floor_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {

@@ -11,6 +11,10 @@
 //! without a reason is reported (`suppression-without-reason`), and so is
 //! one that silences nothing (`unused-suppression`), with the nearest
 //! finding of that rule when there is one.
+//!
+//! A Word document's text has no comments of this kind, so a Word comment
+//! whose text is `msklint: allow(rule) reason: "why"` does the same for the
+//! paragraphs it is attached to ([`word_comment`]).
 
 use crate::config::Policy;
 use crate::diagnostic::{suggest, Diagnostic, Severity};
@@ -27,14 +31,64 @@ pub struct Suppression {
     pub span: Span,
     /// 1-based line the suppression covers.
     pub target_line: usize,
+    /// The last line it covers: `target_line` unless it comes from a Word
+    /// comment attached to several paragraphs.
+    pub last_line: usize,
     pub rules: Vec<(String, Span)>,
     pub reason: Option<String>,
+    /// For a Word comment, the paragraphs it covers ("paragraph 4"), which
+    /// messages name instead of a line.
+    pub word: Option<String>,
 }
 
 /// A `# msklint:` comment that could not be read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Malformed {
     pub span: Span,
+    /// As in [`Suppression::word`].
+    pub word: Option<String>,
+}
+
+/// Suppressions written outside the text (Word comments), with those that
+/// could not be read.
+pub type Extra = (Vec<Suppression>, Vec<Malformed>);
+
+/// Adds the suppression a Word comment holds, if its text starts with
+/// `msklint:`. It covers `lines` (first and last, 1-based) of the extracted
+/// text; findings about it point at `span` and name `paragraphs`. Word
+/// turns straight quotes into curly ones as they are typed; both are read.
+pub fn word_comment(
+    text: &str,
+    span: Span,
+    lines: (usize, usize),
+    paragraphs: String,
+    extra: &mut Extra,
+) {
+    let Some(rest) = text.trim_start().strip_prefix("msklint:") else {
+        return;
+    };
+    let rest: String = rest
+        .chars()
+        .map(|c| match c {
+            '“' | '”' | '„' | '″' => '"',
+            _ if c.is_whitespace() => ' ',
+            _ => c,
+        })
+        .collect();
+    match parse(&rest, span.start()) {
+        Some((rules, reason)) => extra.0.push(Suppression {
+            span,
+            target_line: lines.0,
+            last_line: lines.1,
+            rules: rules.into_iter().map(|(name, _)| (name, span)).collect(),
+            reason,
+            word: Some(paragraphs),
+        }),
+        None => extra.1.push(Malformed {
+            span,
+            word: Some(paragraphs),
+        }),
+    }
 }
 
 /// How a comment starts in the file being checked.
@@ -92,6 +146,7 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
             for i in pending.drain(..) {
                 let s: &mut Suppression = &mut found[i];
                 s.target_line = line_no;
+                s.last_line = line_no;
             }
         } else if hash.is_none() {
             // A blank line: standalone comments above it cover nothing.
@@ -125,14 +180,16 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
                         found.push(Suppression {
                             span,
                             target_line: line_no,
+                            last_line: line_no,
                             rules,
                             reason,
+                            word: None,
                         });
                         if !has_code {
                             pending.push(found.len() - 1);
                         }
                     }
-                    None => malformed.push(Malformed { span }),
+                    None => malformed.push(Malformed { span, word: None }),
                 }
             }
         }
@@ -200,15 +257,17 @@ fn parse(rest: &str, at: usize) -> Option<AllowList> {
 
 /// Drops suppressed findings and adds the suppression findings. A
 /// suppression of a rule that is off for this file (per `policy`) is not
-/// "unused": the rule may be on elsewhere. `blocks` are the spans of the
-/// nodes and routes written over several lines.
+/// "unused": the rule may be on elsewhere. `extra` holds suppressions from
+/// outside the text (Word comments); `blocks` are the spans of the nodes and
+/// routes written over several lines.
 pub fn apply(
     source: &SourceFile,
     style: CommentStyle,
+    extra: Extra,
+    blocks: &[Span],
     diags: &mut Vec<Diagnostic>,
     rules: &RuleSet,
     policy: &Policy,
-    blocks: &[Span],
 ) {
     let known = |name: &str| rules.find(name).is_some_and(|r| r.rule.name == name);
     let enabled = |name: &str| !matches!(policy.severity.get(name), Some(None));
@@ -219,7 +278,30 @@ pub fn apply(
             .filter(|r| r.rule.name != name)
             .map(|r| r.rule.name.clone())
     };
-    let (suppressions, malformed) = scan(source, style);
+    let (mut suppressions, mut malformed) = scan(source, style);
+    // A comment above the first line of a node or route written over
+    // several lines covers all of it.
+    if !suppressions.is_empty() && !blocks.is_empty() {
+        let mut block_end: std::collections::HashMap<usize, usize> =
+            std::collections::HashMap::new();
+        let targets: std::collections::HashSet<usize> =
+            suppressions.iter().map(|s| s.target_line).collect();
+        for b in blocks {
+            let first = source.line_col(b.start()).line;
+            if targets.contains(&first) {
+                let last = source.line_col(b.end()).line;
+                let end = block_end.entry(first).or_insert(first);
+                *end = (*end).max(last);
+            }
+        }
+        for s in &mut suppressions {
+            if let Some(&end) = block_end.get(&s.target_line) {
+                s.last_line = s.last_line.max(end);
+            }
+        }
+    }
+    suppressions.extend(extra.0);
+    malformed.extend(extra.1);
     if suppressions.is_empty() && malformed.is_empty() {
         return;
     }
@@ -232,27 +314,6 @@ pub fn apply(
     for (i, s) in suppressions.iter().enumerate() {
         used[i] = vec![false; s.rules.len()];
     }
-    // The last line each suppression covers: its own target line, or the
-    // end of the block (node or route) that starts there.
-    let mut block_end: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-    if !suppressions.is_empty() {
-        let targets: std::collections::HashSet<usize> =
-            suppressions.iter().map(|s| s.target_line).collect();
-        for b in blocks {
-            let first = source.line_col(b.start()).line;
-            if targets.contains(&first) {
-                let last = source.line_col(b.end()).line;
-                let end = block_end.entry(first).or_insert(first);
-                *end = (*end).max(last);
-            }
-        }
-    }
-    let last_line = |s: &Suppression| {
-        block_end
-            .get(&s.target_line)
-            .copied()
-            .unwrap_or(s.target_line)
-    };
     diags.retain(|d| {
         if crate::config::LOCKED.contains(&d.rule.as_str()) {
             return true;
@@ -262,7 +323,7 @@ pub fn apply(
         for (i, s) in suppressions
             .iter()
             .enumerate()
-            .filter(|(_, s)| (s.target_line..=last_line(s)).contains(&line))
+            .filter(|(_, s)| (s.target_line..=s.last_line).contains(&line))
         {
             for (j, (name, _)) in s.rules.iter().enumerate() {
                 if *name == d.rule {
@@ -275,8 +336,12 @@ pub fn apply(
     });
     for (i, s) in suppressions.iter().enumerate() {
         if s.reason.is_none() {
+            let message = match &s.word {
+                Some(p) => format!("the Word comment on {p} does not say why it suppresses"),
+                None => "this suppression does not say why".to_string(),
+            };
             diags.push(
-                Diagnostic::warning(WITHOUT_REASON, s.span, "this suppression does not say why")
+                Diagnostic::warning(WITHOUT_REASON, s.span, message)
                     .with_label("no reason given")
                     .with_help("add `reason: \"...\"` after the allow list, so a reviewer can judge whether the exception still holds"),
             );
@@ -310,7 +375,23 @@ pub fn apply(
                         .with_help(format!("`msklint rules` lists every rule name.{hint}")),
                 );
             } else if enabled(name) {
-                let (first, last) = (s.target_line, last_line(s));
+                if let Some(p) = &s.word {
+                    diags.push(
+                        Diagnostic::warning(
+                            UNUSED,
+                            *span,
+                            format!(
+                                "`{name}` does not fire in {p}, where a Word comment suppresses it"
+                            ),
+                        )
+                        .with_label("suppresses nothing")
+                        .with_help(
+                            "remove the comment, or attach it to the paragraph the finding is in",
+                        ),
+                    );
+                    continue;
+                }
+                let (first, last) = (s.target_line, s.last_line);
                 let covered = if first == last {
                     "the line this suppression covers".to_string()
                 } else {
@@ -352,15 +433,20 @@ pub fn apply(
         }
     }
     for m in malformed {
+        let (message, help) = match &m.word {
+            Some(p) => (
+                format!("the Word comment on {p} starts with `msklint:` but is not a suppression msklint can read"),
+                "write the comment as `msklint: allow(rule-name) reason: \"why\"`",
+            ),
+            None => (
+                "this `msklint:` comment is not a suppression msklint can read".to_string(),
+                "write `# msklint: allow(rule-name) reason: \"why\"`",
+            ),
+        };
         diags.push(
-            Diagnostic::new(
-                UNUSED,
-                Severity::Warning,
-                m.span,
-                "this `msklint:` comment is not a suppression msklint can read",
-            )
-            .with_label("not understood")
-            .with_help("write `# msklint: allow(rule-name) reason: \"why\"`"),
+            Diagnostic::new(UNUSED, Severity::Warning, m.span, message)
+                .with_label("not understood")
+                .with_help(help),
         );
     }
 }

@@ -1,7 +1,8 @@
 //! Property tests: no input can panic the checker or produce a span outside
 //! the file (read as a pathway, a Markdown policy or a Word document), the
-//! sentence splitter's spans are ordered and trimmed, and every pathway the
-//! generator writes parses cleanly.
+//! sentence splitter's spans are ordered and trimmed, every pathway the
+//! generator writes parses cleanly, and findings on very long lines render
+//! in the human output with true positions.
 
 use msklint::check::Linter;
 use proptest::prelude::*;
@@ -237,6 +238,123 @@ proptest! {
                 !matches!(d.rule.as_str(), "syntax-error" | "undefined-node" | "duplicate-node" | "invalid-value" | "unknown-kind" | "unknown-offer"),
                 "{} {} in\n{}", d.rule, d.message, text
             );
+        }
+    }
+}
+
+/// A Word document whose paragraphs are the lines of `text`.
+fn docx(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut body = String::from("<w:document xmlns:w=\"w\"><w:body>");
+    for line in text.lines() {
+        let escaped = line
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        body.push_str(&format!(
+            "<w:p><w:r><w:t xml:space=\"preserve\">{escaped}</w:t></w:r></w:p>"
+        ));
+    }
+    body.push_str("</w:body></w:document>");
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("word/document.xml", options).unwrap();
+    zip.write_all(body.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    buf.into_inner()
+}
+
+/// Pieces a long line is built from: route targets, prose, a finding's
+/// trigger, wide and multi-byte characters, tabs, comments.
+fn long_line_piece() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "t, ",
+        "gp, ",
+        "zz ",
+        "the person agrees a plan with the service ",
+        "Patients with a BMI over 40 are not referred for surgery. ",
+        "Smokers must stop smoking before listing. ",
+        "é—ü ",
+        "\u{1F600}\u{4E2D} ",
+        "\t",
+        "\r",
+        "# msklint: allow(undefined-node) ",
+        "<!-- msklint: allow(bmi-threshold) reason: \"x\" --> ",
+        "\"",
+        " ",
+    ])
+}
+
+/// A pathway, Markdown policy or Word document with one line of `len`
+/// characters made of `piece` repeated, `other` inserted at `at`.
+fn long_line_file() -> impl Strategy<Value = (&'static str, String)> {
+    (
+        0..3usize,
+        long_line_piece(),
+        long_line_piece(),
+        900..140_000usize,
+        any::<prop::sample::Index>(),
+    )
+        .prop_map(|(kind, piece, other, len, at)| {
+            let mut line: String = piece.chars().cycle().take(len).collect();
+            let mut at = at.index(line.len() + 1);
+            while !line.is_char_boundary(at) {
+                at -= 1;
+            }
+            line.insert_str(at, other);
+            match kind {
+                0 => (
+                    "long.pathway",
+                    format!(
+                        "pathway \"p\" {{\n  entry gp: \"GP\" {{ kind: gp }}\n  gp -> {line}\n}}\n"
+                    ),
+                ),
+                1 => ("long.md", format!("# Policy\n\n{line}\n\nLast line.\n")),
+                _ => ("long.docx", format!("Policy\n{line}\nLast line.")),
+            }
+        })
+}
+
+proptest! {
+    // Each case is up to 140,000 characters on one line: a few dozen cases.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse::<u32>().ok()).map_or(24, |n| (n / 10).max(1)),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn long_lines_render_with_true_positions((name, text) in long_line_file()) {
+        use msklint::output::human;
+        let bytes = if name.ends_with(".docx") { docx(&text) } else { text.into_bytes() };
+        let report = linter().check_bytes(name, bytes);
+        if let Some(problem) = report.problem() {
+            panic!("{problem}");
+        }
+        let handler = human::handler(human::HumanOptions::plain());
+        let src = &report.source;
+        // The first and last findings: there can be tens of thousands.
+        let n = report.diagnostics.len();
+        for d in report.diagnostics.iter().take(20).chain(report.diagnostics.iter().skip(n.saturating_sub(20))) {
+            let out = human::render_one(&handler, d, src);
+            prop_assert!(out.len() < 20_000, "{} bytes for {}", out.len(), d.rule);
+            let starts: Vec<String> = std::iter::once(d.span)
+                .chain(d.related.iter().map(|l| l.span))
+                .map(|s| {
+                    let at = src.line_col(s.start());
+                    format!("{}:{}:{}", src.name, at.line, at.column)
+                })
+                .collect();
+            let headers: Vec<&str> = out
+                .lines()
+                .filter_map(|l| l.split_once("╭─[").map(|(_, h)| h.trim_end_matches(']')))
+                .map(|h| h.split_once(", paragraph").map_or(h, |(p, _)| p))
+                .collect();
+            prop_assert!(!headers.is_empty(), "no snippet for {}:\n{out}", d.rule);
+            for h in headers {
+                prop_assert!(starts.iter().any(|s| s == h), "header {h} is not at a label of {} ({starts:?}):\n{out}", d.rule);
+            }
         }
     }
 }

@@ -1,8 +1,9 @@
 //! The whole check on arbitrary bytes, as `msklint check` runs it on a file:
 //! decoding, parsing, name checks, graph, built-in rules, suppressions,
-//! then JSON and human rendering. Every span (primary and related) must lie
-//! inside the checked text on character boundaries, and line/column lookups
-//! must succeed.
+//! then JSON, concise and human rendering. Every span (primary and related)
+//! must lie inside the checked text on character boundaries, and
+//! line/column lookups must succeed. Inputs can ask to be stretched into one
+//! very long line (see `stretch`).
 
 #![no_main]
 
@@ -10,14 +11,43 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use msklint::check::Linter;
-use msklint::output::{human, json};
+use msklint::output::{concise, human, json};
 
 fn linter() -> &'static Linter {
     static LINTER: OnceLock<Linter> = OnceLock::new();
     LINTER.get_or_init(|| Linter::builtin().expect("built-in rules load"))
 }
 
+/// Inputs starting with `\xfeLONG` are stretched into one very long line,
+/// past the 65,535 columns where miette's own rendering gives up:
+/// `head \xfe piece \xfe tail` becomes `head`, `piece` repeated to at least
+/// 66,000 bytes, then `tail` (without separators, all of the rest is the
+/// piece). libFuzzer's length limit keeps inputs small; this reaches the
+/// long-line paths anyway.
+fn stretch(data: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    const LONG: usize = 66_000;
+    let Some(rest) = data.strip_prefix(b"\xfeLONG") else {
+        return std::borrow::Cow::Borrowed(data);
+    };
+    let mut parts = rest.splitn(3, |&b| b == 0xfe);
+    let (head, piece, tail) = match (parts.next(), parts.next(), parts.next()) {
+        (Some(h), Some(p), t) => (h, p, t.unwrap_or(b"")),
+        (Some(p), None, _) => (&b""[..], p, &b""[..]),
+        _ => return std::borrow::Cow::Borrowed(data),
+    };
+    let mut out = head.to_vec();
+    if !piece.is_empty() {
+        while out.len() < LONG {
+            out.extend_from_slice(piece);
+        }
+    }
+    out.extend_from_slice(tail);
+    std::borrow::Cow::Owned(out)
+}
+
 fuzz_target!(|data: &[u8]| {
+    let stretched = stretch(data);
+    let data = &*stretched;
     let report = linter().check_bytes("fuzz", data.to_vec());
     if let Some(problem) = report.problem() {
         panic!("{problem}");
@@ -25,6 +55,7 @@ fuzz_target!(|data: &[u8]| {
     let reports = [report];
     let out = json::render(&reports);
     assert!(!out.is_empty());
+    assert!(!concise::render(&reports).is_empty());
     let out = human::render(&reports, human::HumanOptions::plain());
     assert!(!out.is_empty());
 });

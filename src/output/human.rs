@@ -6,6 +6,7 @@ use std::fmt;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use rayon::prelude::*;
 
+use super::snippet::Snippet;
 use super::Summary;
 use crate::check::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -37,10 +38,18 @@ pub fn handler(opts: HumanOptions) -> GraphicalReportHandler {
         .without_syntax_highlighting()
         .with_width(opts.width)
         .with_links(false)
+        // Snippet headers carry their own `path:line:column` (in
+        // characters, and true on long lines shown in part).
+        .without_primary_span_start()
         // Split words at ASCII spaces: the default Unicode line-break
         // segmenter made wrapping the slowest part of rendering.
         .with_word_separator(textwrap::WordSeparator::AsciiSpace)
 }
+
+/// Related places drawn per finding (rules attach at most five). The cap
+/// keeps a shortened line, a window per label, far below miette's limit of
+/// 65,535 columns whatever a finding carries.
+const MAX_RELATED: usize = 15;
 
 /// Renders one finding (used by tests and the full report alike).
 pub fn render_one(
@@ -49,7 +58,13 @@ pub fn render_one(
     source: &SourceFile,
 ) -> String {
     let mut out = String::new();
-    let view = View { diag, source };
+    let spans: Vec<_> = std::iter::once(diag.span)
+        .chain(diag.related.iter().take(MAX_RELATED).map(|l| l.span))
+        .collect();
+    let view = View {
+        diag,
+        snippet: Snippet::new(source, &spans),
+    };
     if handler.render_report(&mut out, &view).is_err() {
         // miette only fails on a broken span; fall back to a plain line.
         let at = source.line_col(diag.span.start());
@@ -101,7 +116,7 @@ pub fn write(
 /// Adapts our diagnostic to miette's trait for rendering.
 struct View<'a> {
     diag: &'a Diagnostic,
-    source: &'a SourceFile,
+    snippet: Snippet<'a>,
 }
 
 impl fmt::Debug for View<'_> {
@@ -135,29 +150,41 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let help = self.diag.help.as_deref()?;
+        let note = self.snippet.note();
+        let Some(help) = self.diag.help.as_deref() else {
+            return note.map(|n| Box::new(n) as Box<dyn fmt::Display>);
+        };
+        let mut text = help.to_string();
         // Rule findings also name the guidance they rest on.
-        Some(match self.diag.sources.first() {
-            Some(source) => Box::new(format!(
-                "{help}\nguidance: {source} (`msklint explain {}` for more)",
+        if let Some(source) = self.diag.sources.first() {
+            text.push_str(&format!(
+                "\nguidance: {source} (`msklint explain {}` for more)",
                 self.diag.rule
-            )),
-            None => Box::new(help),
-        })
+            ));
+        }
+        if let Some(note) = note {
+            text.push('\n');
+            text.push_str(&note);
+        }
+        Some(Box::new(text))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.source)
+        Some(&self.snippet)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
-        let primary = LabeledSpan::new_primary_with_span(text(&self.diag.label), self.diag.span);
+        let primary = LabeledSpan::new_primary_with_span(
+            text(&self.diag.label),
+            self.snippet.span(self.diag.span),
+        );
         let related = self
             .diag
             .related
             .iter()
-            .map(move |l| LabeledSpan::new_with_span(text(&l.text), l.span));
+            .take(MAX_RELATED)
+            .map(move |l| LabeledSpan::new_with_span(text(&l.text), self.snippet.span(l.span)));
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }

@@ -36,6 +36,18 @@ struct Finding<'a> {
     sources: &'a [String],
     /// The question to put to the pathway's authors (rule findings only).
     question: Option<&'a str>,
+    /// In a Word document, the paragraph the finding starts in (Word shows
+    /// no line numbers).
+    paragraph: Option<ParagraphRef>,
+}
+
+#[derive(Serialize)]
+struct ParagraphRef {
+    /// 1-based, counting the document's non-empty paragraphs (a table row
+    /// counts as one).
+    number: usize,
+    /// The paragraph's opening words, to search for in Word.
+    quote: String,
 }
 
 pub fn render(reports: &[FileReport]) -> String {
@@ -71,6 +83,10 @@ pub fn write(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::io::R
                     snippet: src.slice(d.span),
                     sources: &d.sources,
                     question: d.question.as_deref(),
+                    paragraph: src.paragraph_at(d.span.start()).map(|p| ParagraphRef {
+                        number: p.number,
+                        quote: src.quote(p),
+                    }),
                 }
             })
         })

@@ -120,6 +120,11 @@ pub fn write(
             if let Some(i) = index_of(&d.rule) {
                 result["ruleIndex"] = json!(i);
             }
+            // Word shows no line numbers: name the paragraph too.
+            if let Some(p) = src.paragraph_at(d.span.start()) {
+                result["properties"] =
+                    json!({ "paragraph": p.number, "paragraphQuote": src.quote(p) });
+            }
             let snippet = src.slice(d.span);
             if !snippet.is_empty() {
                 result["locations"][0]["physicalLocation"]["region"]["snippet"] =

@@ -4,25 +4,86 @@
 //! cells joined by ` | `. Findings then point at lines of this text, which
 //! the human output shows, so a reviewer can find the sentence in Word.
 //!
-//! A .docx is a zip archive; the body is `word/document.xml`. The archive
-//! and the XML are read by the `zip` and `quick-xml` crates; sizes are
-//! capped so a zip bomb cannot exhaust memory.
+//! Word shows neither these lines nor line numbers, so the reader also
+//! records where each paragraph starts (findings name the paragraph and
+//! quote it) and which paragraphs each Word comment is attached to (a
+//! comment can carry a suppression, see src/suppress.rs).
+//!
+//! A .docx is a zip archive; the body is `word/document.xml`, comments are
+//! in `word/comments.xml`. The archive and the XML are read by the `zip`
+//! and `quick-xml` crates; sizes are capped so a zip bomb cannot exhaust
+//! memory.
 
+use std::collections::HashMap;
 use std::io::Read;
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-/// The most decompressed XML read from one document.
+use crate::source::Paragraph;
+
+/// The most decompressed XML read from one part of a document.
 const MAX_XML: u64 = 64 * 1024 * 1024;
+
+/// What msklint reads of a Word document.
+#[derive(Debug, Default, PartialEq)]
+pub struct Document {
+    /// The Markdown-like text the checks read.
+    pub text: String,
+    /// Where each non-empty paragraph (or table row) starts in `text`.
+    pub paragraphs: Vec<Paragraph>,
+    /// Comments attached to paragraphs, in document order.
+    pub comments: Vec<Comment>,
+}
+
+/// A Word comment and the paragraphs it is attached to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    /// 1-based numbers of the first and last paragraph it covers.
+    pub first: usize,
+    pub last: usize,
+    pub text: String,
+}
 
 /// The document's text, or why it cannot be read.
 pub fn text(bytes: &[u8]) -> Result<String, String> {
+    read(bytes).map(|d| d.text)
+}
+
+/// The document's text, paragraphs and comments, or why it cannot be read.
+pub fn read(bytes: &[u8]) -> Result<Document, String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("it is not a Word document (not a readable zip archive: {e})"))?;
-    let entry = archive
-        .by_name("word/document.xml")
-        .map_err(|_| "it is not a Word document (no word/document.xml inside)".to_string())?;
+    let xml = part(&mut archive, "word/document.xml")?
+        .ok_or_else(|| "it is not a Word document (no word/document.xml inside)".to_string())?;
+    let mut doc = paragraphs(&xml)?;
+    if doc.comments.is_empty() {
+        return Ok(doc);
+    }
+    // Comment text lives apart from the body; a document whose comments
+    // cannot be read is still checked, without them.
+    let texts = match part(&mut archive, "word/comments.xml") {
+        Ok(Some(xml)) => comment_texts(&xml).unwrap_or_default(),
+        _ => HashMap::new(),
+    };
+    doc.comments.retain_mut(|c| match texts.get(&c.text) {
+        Some(text) => {
+            c.text.clone_from(text);
+            true
+        }
+        None => false,
+    });
+    Ok(doc)
+}
+
+/// One part of the archive, decompressed (at most [`MAX_XML`] bytes).
+fn part(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Option<Vec<u8>>, String> {
+    let Ok(entry) = archive.by_name(name) else {
+        return Ok(None);
+    };
     let mut xml = Vec::new();
     entry
         .take(MAX_XML + 1)
@@ -34,15 +95,122 @@ pub fn text(bytes: &[u8]) -> Result<String, String> {
             MAX_XML / (1024 * 1024)
         ));
     }
-    paragraphs(&xml)
+    Ok(Some(xml))
+}
+
+/// The `w:id` attribute of an element.
+fn id_of(e: &BytesStart<'_>) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == b"id")
+        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+}
+
+/// Each comment's text in `comments.xml`, by id (paragraphs joined by
+/// newlines).
+fn comment_texts(xml: &[u8]) -> Result<HashMap<String, String>, String> {
+    let mut reader = Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut texts = HashMap::new();
+    let mut current: Option<(String, String)> = None;
+    let mut in_text = false;
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| format!("its comments are malformed: {e}"))?;
+        match event {
+            Event::Start(e) if e.local_name().as_ref() == b"comment" => {
+                current = id_of(&e).map(|id| (id, String::new()));
+            }
+            Event::Start(e) if e.local_name().as_ref() == b"t" => in_text = true,
+            Event::End(e) => match e.local_name().as_ref() {
+                b"t" => in_text = false,
+                b"p" => {
+                    if let Some((_, text)) = current.as_mut() {
+                        text.push('\n');
+                    }
+                }
+                b"comment" => {
+                    if let Some((id, text)) = current.take() {
+                        texts.insert(id, text.trim().to_string());
+                    }
+                }
+                _ => {}
+            },
+            Event::Text(t) if in_text => {
+                if let (Some((_, text)), Ok(t)) = (current.as_mut(), t.decode()) {
+                    text.push_str(&t);
+                }
+            }
+            Event::GeneralRef(r) if in_text => {
+                if let Some((_, text)) = current.as_mut() {
+                    push_reference(text, &r);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(texts)
+}
+
+/// Appends a character or entity reference (`&#8217;`, `&amp;`).
+fn push_reference(out: &mut String, r: &quick_xml::events::BytesRef<'_>) {
+    if let Ok(Some(c)) = r.resolve_char_ref() {
+        out.push(c);
+    } else if let Ok(name) = r.decode() {
+        let resolved = quick_xml::escape::resolve_predefined_entity(&name);
+        out.push_str(resolved.unwrap_or(""));
+    }
+}
+
+/// Which paragraphs comments start and end in, while the body is read.
+/// A comment marker in an empty paragraph (which gets no number) moves on
+/// to the next paragraph that has text.
+#[derive(Default)]
+struct Anchors {
+    /// Comment ids seen since the last numbered paragraph.
+    starts: Vec<String>,
+    ends: Vec<String>,
+    /// id → (first, last) paragraph, in the order comments start.
+    found: Vec<(String, usize, Option<usize>)>,
+}
+
+impl Anchors {
+    /// The paragraph numbered `number` has just been written.
+    fn settle(&mut self, number: usize) {
+        for id in self.starts.drain(..) {
+            self.found.push((id, number, None));
+        }
+        for id in self.ends.drain(..) {
+            if let Some(f) = self.found.iter_mut().rev().find(|f| f.0 == id) {
+                f.2 = Some(number);
+            }
+        }
+    }
+
+    fn comments(self) -> Vec<Comment> {
+        self.found
+            .into_iter()
+            .map(|(id, first, last)| Comment {
+                first,
+                last: last.unwrap_or(first).max(first),
+                // The id, until `read` swaps in the comment's text.
+                text: id,
+            })
+            .collect()
+    }
 }
 
 /// Walks `document.xml`: `w:p` paragraphs, `w:t` text runs, `w:tab` and
-/// `w:br`, heading styles, numbering and table cells.
-fn paragraphs(xml: &[u8]) -> Result<String, String> {
+/// `w:br`, heading styles, numbering, table cells and comment anchors.
+fn paragraphs(xml: &[u8]) -> Result<Document, String> {
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
     let mut out = String::new();
+    let mut numbered: Vec<Paragraph> = Vec::new();
+    let mut anchors = Anchors::default();
     let mut para = String::new();
     let mut prefix = "";
     let mut in_text = false;
@@ -85,6 +253,27 @@ fn paragraphs(xml: &[u8]) -> Result<String, String> {
             {
                 prefix = "- ";
             }
+            Event::Start(e) | Event::Empty(e)
+                if matches!(
+                    e.local_name().as_ref(),
+                    b"commentRangeStart" | b"commentRangeEnd" | b"commentReference"
+                ) =>
+            {
+                if let Some(id) = id_of(&e) {
+                    match e.local_name().as_ref() {
+                        b"commentRangeStart" => anchors.starts.push(id),
+                        b"commentRangeEnd" => anchors.ends.push(id),
+                        // A reference without a range marks its own
+                        // paragraph.
+                        _ if !anchors.found.iter().any(|f| f.0 == id)
+                            && !anchors.starts.contains(&id) =>
+                        {
+                            anchors.starts.push(id);
+                        }
+                        _ => {}
+                    }
+                }
+            }
             Event::Start(e) => match e.local_name().as_ref() {
                 b"t" => in_text = true,
                 b"tc" => in_cell = true,
@@ -102,14 +291,7 @@ fn paragraphs(xml: &[u8]) -> Result<String, String> {
                     .map_err(|e| format!("its text is not readable: {e}"))?;
                 para.push_str(&text);
             }
-            Event::GeneralRef(r) if in_text => {
-                if let Ok(Some(c)) = r.resolve_char_ref() {
-                    para.push(c);
-                } else if let Ok(name) = r.decode() {
-                    let resolved = quick_xml::escape::resolve_predefined_entity(&name);
-                    para.push_str(resolved.unwrap_or(""));
-                }
-            }
+            Event::GeneralRef(r) if in_text => push_reference(&mut para, &r),
             Event::End(e) => match e.local_name().as_ref() {
                 b"t" => in_text = false,
                 b"p" => {
@@ -122,6 +304,7 @@ fn paragraphs(xml: &[u8]) -> Result<String, String> {
                             row.push(line.to_string());
                         }
                     } else if !line.is_empty() {
+                        number(&mut numbered, &mut anchors, out.len());
                         out.push_str(prefix);
                         out.push_str(&literal(line));
                         out.push_str("\n\n");
@@ -140,6 +323,7 @@ fn paragraphs(xml: &[u8]) -> Result<String, String> {
                         .filter(|c| !c.is_empty())
                         .collect();
                     if !cells.is_empty() {
+                        number(&mut numbered, &mut anchors, out.len());
                         out.push_str("| ");
                         out.push_str(&cells.join(" | "));
                         out.push_str(" |\n\n");
@@ -153,7 +337,23 @@ fn paragraphs(xml: &[u8]) -> Result<String, String> {
         }
         buf.clear();
     }
-    Ok(out)
+    // Comments ending after the last paragraph end there.
+    if let Some(last) = numbered.last() {
+        anchors.starts.clear();
+        anchors.settle(last.number);
+    }
+    Ok(Document {
+        text: out,
+        paragraphs: numbered,
+        comments: anchors.comments(),
+    })
+}
+
+/// Numbers the paragraph about to be written at `start`.
+fn number(numbered: &mut Vec<Paragraph>, anchors: &mut Anchors, start: usize) {
+    let number = numbered.len() + 1;
+    numbered.push(Paragraph { start, number });
+    anchors.settle(number);
 }
 
 /// A paragraph as text, never as Markdown syntax: a Word paragraph that
@@ -182,10 +382,14 @@ mod tests {
 <w:p><w:pPr><w:numPr><w:ilvl w:val="0"/></w:numPr></w:pPr><w:r><w:t>First item</w:t></w:r></w:p>
 <w:tbl><w:tr><w:tc><w:p><w:r><w:t>BMI</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>under 35</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
 </w:body></w:document>"#;
+        let doc = paragraphs(xml).unwrap_or_default();
         assert_eq!(
-            paragraphs(xml).as_deref(),
-            Ok("# Hip policy\n\nPatients with a BMI > 40 & smokers wait.\n\n- First item\n\n| BMI | under 35 |\n\n")
+            doc.text,
+            "# Hip policy\n\nPatients with a BMI > 40 & smokers wait.\n\n- First item\n\n| BMI | under 35 |\n\n"
         );
+        let starts: Vec<(usize, usize)> =
+            doc.paragraphs.iter().map(|p| (p.start, p.number)).collect();
+        assert_eq!(starts, [(0, 1), (14, 2), (56, 3), (70, 4)]);
     }
 
     #[test]
@@ -195,13 +399,38 @@ mod tests {
 <w:p><w:r><w:t>```</w:t></w:r></w:p>
 <w:p><w:r><w:t>After.</w:t></w:r></w:p>
 </w:body></w:document>"#;
-        let text = paragraphs(xml).unwrap_or_default();
+        let text = paragraphs(xml).unwrap_or_default().text;
         assert_eq!(text, "Box\n\n\u{2060}```\n\nAfter.\n\n");
         // The fence is text (with no words, so no sentence): "After." is
         // still read.
         let found = crate::prose::sentences::split(&text);
         let last = found.last().map(|s| &text[s.span.start()..s.span.end()]);
         assert_eq!((found.len(), last), (2, Some("After.")));
+    }
+
+    #[test]
+    fn comments_are_anchored_to_the_paragraphs_they_cover() {
+        let xml = br#"<w:document xmlns:w="x"><w:body>
+<w:p><w:r><w:t>One.</w:t></w:r></w:p>
+<w:p><w:commentRangeStart w:id="7"/></w:p>
+<w:p><w:r><w:t>Two.</w:t></w:r><w:commentRangeEnd w:id="7"/><w:r><w:commentReference w:id="7"/></w:r></w:p>
+<w:p><w:commentRangeStart w:id="8"/><w:r><w:t>Three.</w:t></w:r></w:p>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Four</w:t></w:r><w:commentRangeEnd w:id="8"/></w:p></w:tc></w:tr></w:tbl>
+<w:p><w:r><w:t>Five.</w:t><w:commentReference w:id="9"/></w:r></w:p>
+</w:body></w:document>"#;
+        let doc = paragraphs(xml).unwrap_or_default();
+        let spans: Vec<(&str, usize, usize)> = doc
+            .comments
+            .iter()
+            .map(|c| (c.text.as_str(), c.first, c.last))
+            .collect();
+        // Comment 7 starts in an empty paragraph, so on the next one.
+        assert_eq!(spans, [("7", 2, 2), ("8", 3, 4), ("9", 5, 5)]);
+        let texts = comment_texts(br#"<w:comments xmlns:w="x"><w:comment w:id="7" w:author="A"><w:p><w:r><w:t>msklint: allow(bmi-threshold)</w:t></w:r></w:p><w:p><w:r><w:t>reason: &#8220;agreed&#8221;</w:t></w:r></w:p></w:comment></w:comments>"#).unwrap_or_default();
+        assert_eq!(
+            texts.get("7").map(String::as_str),
+            Some("msklint: allow(bmi-threshold)\nreason: “agreed”")
+        );
     }
 
     #[test]

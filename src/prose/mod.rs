@@ -1,9 +1,13 @@
 //! Policy documents written in prose (Markdown, plain text, Word): which
-//! files are prose, and how their text divides into sentences that the
-//! rules' prose checks read (src/rules/prose.rs).
+//! files are prose, how each format is read (`docx`, `encoding` for text
+//! that is not UTF-8, `pdf` for the format not read yet), and how their
+//! text divides into sentences that the rules' prose checks read
+//! (src/rules/prose.rs).
 
 pub mod context;
 pub mod docx;
+pub mod encoding;
+pub mod pdf;
 pub mod sentences;
 
 use std::path::Path;

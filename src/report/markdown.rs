@@ -109,9 +109,15 @@ fn item_md(n: usize, item: &Item) -> String {
         "- **Evidence** (`{}`):\n\n  ```\n  {}\n  ```\n\n",
         item.location, item.quote
     ));
+    // Findings of the input stage (`legacy-encoding`) have no code.
+    let code = if item.code.is_empty() {
+        String::new()
+    } else {
+        format!("{} ", item.code)
+    };
     s.push_str(&format!(
-        "- **What msklint found:** {} ({} `{}`, {})\n",
-        item.message, item.code, item.rule, item.severity
+        "- **What msklint found:** {} ({code}`{}`, {})\n",
+        item.message, item.rule, item.severity
     ));
     s.push_str(&format!(
         "- **Suggested change:** {}\n",

@@ -115,14 +115,11 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
         let item = |d: &Diagnostic| {
             let at = src.line_col(d.span.start());
             // A sentence can run over several lines; a pathway finding is
-            // best shown by its line.
+            // best shown by its line. Very long ones are quoted in part.
             let quote = if prose {
-                src.slice(d.span)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                crate::output::snippet::span_excerpt(src, d.span)
             } else {
-                src.line_text(at.line).trim().to_string()
+                crate::output::snippet::line_excerpt(src, d.span)
             };
             Item {
                 rule: d.rule.clone(),

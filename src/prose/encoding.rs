@@ -1,0 +1,160 @@
+//! Plain-text and Markdown policies that are not UTF-8.
+//!
+//! Word's "Plain Text" export and older Windows editors save in
+//! Windows-1252 (Latin-1 plus Word's curly quotes, dashes and bullets in
+//! 0x80-0x9F) unless told otherwise, or in UTF-16 ("Unicode"). Such a
+//! document is decoded rather than refused: UTF-16 when a byte-order mark
+//! says so, otherwise every run of valid UTF-8 is kept and each other byte
+//! is read as Windows-1252, with a `legacy-encoding` warning at the first
+//! such byte so the guess is never silent. All spans are byte offsets into
+//! the decoded text, which is what every later stage sees.
+//!
+//! Pathways are not decoded this way: see docs/language.md.
+
+use crate::diagnostic::Diagnostic;
+use crate::span::Span;
+
+/// The rule name of the warning.
+pub const LEGACY: &str = "legacy-encoding";
+
+/// Windows-1252 for 0x80-0x9F. The five bytes it leaves undefined become
+/// U+FFFD, visibly, rather than invisible control characters.
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{FFFD}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{FFFD}', 'Ž',
+    '\u{FFFD}', '\u{FFFD}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{FFFD}',
+    'ž', 'Ÿ',
+];
+
+/// One byte read as Windows-1252 (Latin-1 outside 0x80-0x9F).
+pub fn cp1252(byte: u8) -> char {
+    match byte {
+        0x80..=0x9f => CP1252_HIGH[usize::from(byte - 0x80)],
+        _ => char::from(byte),
+    }
+}
+
+/// A document decoded from a legacy encoding, with the warning that says
+/// so (`None` when nothing was guessed).
+pub struct Decoded {
+    pub text: String,
+    pub note: Option<Diagnostic>,
+}
+
+/// Decodes a text document that is not valid UTF-8. `Err` gives the bytes
+/// back when they look binary (a NUL byte outside UTF-16), for the
+/// `invalid-encoding` finding.
+pub fn decode(bytes: Vec<u8>) -> Result<Decoded, Vec<u8>> {
+    if let Some(decoded) = utf16(&bytes) {
+        return Ok(decoded);
+    }
+    if bytes.contains(&0) {
+        return Err(bytes);
+    }
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
+    let mut first: Option<(usize, char)> = None;
+    let mut count = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            let c = cp1252(b);
+            first.get_or_insert((text.len(), c));
+            count += 1;
+            text.push(c);
+        }
+    }
+    let note = first.map(|(at, c)| {
+        let bytes = if count == 1 {
+            "1 byte".to_string()
+        } else {
+            format!("{count} bytes")
+        };
+        Diagnostic::warning(
+            LEGACY,
+            Span::new(at, at + c.len_utf8()),
+            format!("this document is not UTF-8: {bytes} were read as Windows-1252 (Latin-1 with Word's quotes and dashes)"),
+        )
+        .with_label(format!("read as `{c}`"))
+        .with_help("Check that the quoted characters look right. Save the file as UTF-8 to be sure it is read as written (in Word: Save As, Plain Text, then Unicode (UTF-8); most editors have an encoding menu). If characters look wrong, the file uses another encoding and must be saved as UTF-8 before it can be checked reliably.")
+    });
+    Ok(Decoded { text, note })
+}
+
+/// UTF-16 text with a byte-order mark (Word's and Notepad's "Unicode").
+/// Unpaired surrogates become U+FFFD, with the warning.
+fn utf16(bytes: &[u8]) -> Option<Decoded> {
+    let little = match bytes {
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return None,
+    };
+    let units = bytes[2..].chunks(2).map(|pair| match (pair, little) {
+        ([a, b], true) => u16::from_le_bytes([*a, *b]),
+        ([a, b], false) => u16::from_be_bytes([*a, *b]),
+        // An odd last byte cannot be a character.
+        _ => 0xfffd,
+    });
+    let mut text = String::with_capacity(bytes.len() / 2);
+    let mut first = None;
+    for c in char::decode_utf16(units) {
+        let c = c.unwrap_or('\u{FFFD}');
+        if c == '\u{FFFD}' && first.is_none() {
+            first = Some(text.len());
+        }
+        text.push(c);
+    }
+    let note = first.map(|at| {
+        Diagnostic::warning(
+            LEGACY,
+            Span::new(at, at + '\u{FFFD}'.len_utf8()),
+            "this UTF-16 document has characters that cannot be decoded; they are shown as `\u{FFFD}`",
+        )
+        .with_label("not a character")
+        .with_help("Save the file again as UTF-8 (in Word: Save As, Plain Text, then Unicode (UTF-8)).")
+    });
+    Some(Decoded { text, note })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_quotes_dashes_and_latin1_letters_decode() {
+        let bytes = b"Caf\xe9 \x93BMI\x94 \x96 41\x80 \x92s".to_vec();
+        let d = decode(bytes).ok().unwrap();
+        assert_eq!(d.text, "Café “BMI” – 41€ ’s");
+        let note = d.note.unwrap();
+        assert_eq!(note.rule, LEGACY);
+        assert_eq!(&d.text[note.span.start()..note.span.end()], "é");
+        assert!(note.message.contains("6 bytes"), "{}", note.message);
+    }
+
+    #[test]
+    fn valid_utf8_runs_are_kept_and_undefined_bytes_are_visible() {
+        let mut bytes = "naïve — ".as_bytes().to_vec();
+        bytes.extend_from_slice(b"\x81\xe9");
+        let d = decode(bytes).ok().unwrap();
+        assert_eq!(d.text, "naïve — \u{FFFD}é");
+    }
+
+    #[test]
+    fn utf16_with_a_bom_decodes_without_a_warning() {
+        let mut bytes = vec![0xff, 0xfe];
+        for u in "BMI ≥ 40".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let d = decode(bytes).ok().unwrap();
+        assert_eq!(d.text, "BMI ≥ 40");
+        assert!(d.note.is_none());
+        let mut be = vec![0xfe, 0xff, 0xd8, 0x00, 0x00, 0x41];
+        be.push(0x00);
+        let d = decode(be).ok().unwrap();
+        assert_eq!(d.text, "\u{FFFD}A\u{FFFD}");
+        assert!(d.note.is_some());
+    }
+
+    #[test]
+    fn nul_bytes_are_binary() {
+        assert!(decode(b"ab\0\xe9".to_vec()).is_err());
+    }
+}

@@ -1,0 +1,394 @@
+//! Files people actually have: a PDF, text exported from Word in
+//! Windows-1252 or UTF-16, and Word documents, whose findings must name the
+//! paragraph (Word shows no line numbers) and which carry suppressions in
+//! Word comments.
+
+#[allow(dead_code)] // the shared helpers are not all used here
+mod common;
+
+use std::io::Write;
+
+use common::{msklint, root};
+use serde_json::Value;
+
+fn json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn rules(doc: &Value) -> Vec<String> {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn finding<'a>(doc: &'a Value, rule: &str) -> &'a Value {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} in {doc:#}"))
+}
+
+const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
+
+#[test]
+fn a_pdf_gets_a_way_forward_and_exit_two_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy.pdf"), PDF).unwrap();
+    // Saved from a browser without its extension.
+    std::fs::write(dir.path().join("download"), PDF).unwrap();
+    std::fs::copy(
+        root().join("fixtures/examples/hip-knee-oa.pathway"),
+        dir.path().join("hip.pathway"),
+    )
+    .unwrap();
+    for format in ["human", "json", "concise", "sarif", "github", "junit"] {
+        let out = msklint(
+            &[
+                "check",
+                "--format",
+                format,
+                "policy.pdf",
+                "download",
+                "hip.pathway",
+            ],
+            dir.path(),
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{format}: {stderr}");
+        assert!(
+            stderr.contains("error: policy.pdf: this is a PDF, which msklint cannot read yet: extract its text with `pdftotext -layout policy.pdf policy.txt`"),
+            "{format}: {stderr}"
+        );
+        assert!(
+            stderr.contains("error: download: this is a PDF"),
+            "{format}: {stderr}"
+        );
+        assert!(!stderr.contains("UTF-8"), "{format}: {stderr}");
+        // The pathway is still checked and reported.
+        assert!(stdout.contains("bmi-threshold"), "{format}: {stdout}");
+        assert!(!stdout.contains("policy.pdf"), "{format}: {stdout}");
+    }
+}
+
+#[test]
+fn windows_1252_and_latin1_documents_are_decoded_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    // Word's plain-text export: curly quotes, an en dash, a pound sign.
+    std::fs::write(
+        dir.path().join("policy.md"),
+        b"# Hip policy \x96 draft\r\n\r\nPatients with a BMI over 40 \x93will not\x94 be referred for surgery (\xa3 cost).\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("notes.txt"),
+        b"Physioth\xe9rapie: smokers must stop smoking for 8 weeks before listing.\n",
+    )
+    .unwrap();
+    let out = msklint(
+        &["check", "--format", "json", "policy.md", "notes.txt"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let found = rules(&doc);
+    assert!(
+        !found.contains(&"invalid-encoding".to_string()),
+        "{found:?}"
+    );
+
+    let notes: Vec<&Value> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "legacy-encoding")
+        .collect();
+    assert_eq!(notes.len(), 2, "{doc:#}");
+    assert_eq!(notes[0]["path"], "notes.txt");
+    assert_eq!(
+        (notes[0]["line"].as_u64(), notes[0]["column"].as_u64()),
+        (Some(1), Some(9))
+    );
+    assert_eq!(notes[0]["snippet"], "é");
+    assert_eq!(notes[0]["severity"], "warning");
+    assert_eq!(notes[1]["path"], "policy.md");
+    assert_eq!(
+        (notes[1]["line"].as_u64(), notes[1]["column"].as_u64()),
+        (Some(1), Some(14))
+    );
+    assert!(notes[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("4 bytes were read as Windows-1252"));
+
+    // Findings point into the decoded text: the snippet is what Word showed.
+    let bmi = finding(&doc, "bmi-threshold");
+    assert_eq!(
+        bmi["snippet"],
+        "Patients with a BMI over 40 “will not” be referred for surgery (£ cost)."
+    );
+    assert_eq!(
+        (bmi["line"].as_u64(), bmi["column"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(bmi["end_column"].as_u64(), Some(73));
+    let smoking = finding(&doc, "smoking-restriction");
+    assert_eq!(smoking["path"], "notes.txt");
+
+    // The human output shows the decoded characters.
+    let out = msklint(&["check", "policy.md"], dir.path());
+    let human = String::from_utf8(out.stdout).unwrap();
+    assert!(human.contains("╭─[policy.md:1:14]"), "{human}");
+    assert!(human.contains("read as `–`"), "{human}");
+    assert!(human.contains("“will not”"), "{human}");
+}
+
+#[test]
+fn utf16_text_saved_by_word_as_unicode_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = vec![0xff, 0xfe];
+    for unit in "Smokers must stop smoking for 8 weeks before listing.\r\n".encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    std::fs::write(dir.path().join("policy.txt"), bytes).unwrap();
+    let out = msklint(&["check", "--format", "json", "policy.txt"], dir.path());
+    let doc = json(&out);
+    let found = rules(&doc);
+    assert!(
+        found.contains(&"smoking-restriction".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&"invalid-encoding".to_string()),
+        "{found:?}"
+    );
+    assert!(!found.contains(&"legacy-encoding".to_string()), "{found:?}");
+}
+
+#[test]
+fn a_latin1_pathway_is_still_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("physio.pathway"),
+        b"pathway \"Physioth\xe9rapie\" {\n  entry gp: \"GP\" { kind: gp }\n}\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--format", "json", "physio.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(rules(&doc), ["invalid-encoding"]);
+    assert_eq!(doc["diagnostics"][0]["column"], 18);
+}
+
+/// A Word document: each paragraph is `(style, text)`, where a style of
+/// `"table"` makes the text (cells split at `|`) one table row. Comments
+/// are `(first paragraph, last paragraph, text)`, 0-based.
+fn docx(paragraphs: &[(&str, &str)], comments: &[(usize, usize, &str)]) -> Vec<u8> {
+    let mut body = String::from("<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>");
+    for (i, (style, text)) in paragraphs.iter().enumerate() {
+        let mut starts = String::new();
+        let mut ends = String::new();
+        for (id, (first, last, _)) in comments.iter().enumerate() {
+            if *first == i {
+                starts.push_str(&format!("<w:commentRangeStart w:id=\"{id}\"/>"));
+            }
+            if *last == i {
+                ends.push_str(&format!(
+                    "<w:commentRangeEnd w:id=\"{id}\"/><w:r><w:commentReference w:id=\"{id}\"/></w:r>"
+                ));
+            }
+        }
+        if *style == "table" {
+            body.push_str("<w:tbl><w:tr>");
+            for (c, cell) in text.split('|').enumerate() {
+                let (s, e) = if c == 0 {
+                    (starts.as_str(), ends.as_str())
+                } else {
+                    ("", "")
+                };
+                body.push_str(&format!(
+                    "<w:tc><w:p>{s}<w:r><w:t>{cell}</w:t></w:r>{e}</w:p></w:tc>"
+                ));
+            }
+            body.push_str("</w:tr></w:tbl>");
+        } else {
+            let props = if style.is_empty() {
+                String::new()
+            } else {
+                format!("<w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>")
+            };
+            body.push_str(&format!(
+                "<w:p>{props}{starts}<w:r><w:t>{text}</w:t></w:r>{ends}</w:p>"
+            ));
+        }
+    }
+    body.push_str("</w:body></w:document>");
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("word/document.xml", options).unwrap();
+    zip.write_all(body.as_bytes()).unwrap();
+    if !comments.is_empty() {
+        let mut xml = String::from(
+            "<w:comments xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">",
+        );
+        for (id, (_, _, text)) in comments.iter().enumerate() {
+            xml.push_str(&format!(
+                "<w:comment w:id=\"{id}\" w:author=\"Reviewer\"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:comment>"
+            ));
+        }
+        xml.push_str("</w:comments>");
+        zip.start_file("word/comments.xml", options).unwrap();
+        zip.write_all(xml.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    buf.into_inner()
+}
+
+const POLICY: &[(&str, &str)] = &[
+    ("Heading1", "Hip and knee policy"),
+    ("", "This policy covers referral to orthopaedic surgery."),
+    (
+        "",
+        "Smokers must stop smoking for 8 weeks before listing for surgery.",
+    ),
+    ("table", "Criterion|BMI must be under 35 before referral"),
+    (
+        "",
+        "Patients who do not attend will be discharged back to their GP.",
+    ),
+];
+
+#[test]
+fn word_findings_name_the_paragraph_and_quote_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy.docx"), docx(POLICY, &[])).unwrap();
+    let out = msklint(&["check", "--format", "json", "policy.docx"], dir.path());
+    let doc = json(&out);
+    let smoking = finding(&doc, "smoking-restriction");
+    assert_eq!(smoking["line"], 5);
+    assert_eq!(smoking["paragraph"]["number"], 3);
+    assert_eq!(
+        smoking["paragraph"]["quote"],
+        "Smokers must stop smoking for 8 weeks…"
+    );
+    let bmi = finding(&doc, "bmi-threshold");
+    assert_eq!(bmi["paragraph"]["number"], 4);
+    assert_eq!(bmi["paragraph"]["quote"], "Criterion");
+    let dna = finding(&doc, "dna-discharge");
+    assert_eq!(dna["paragraph"]["number"], 5);
+    // Document-level findings sit at the title.
+    assert_eq!(
+        finding(&doc, "missing-mental-health")["paragraph"]["quote"],
+        "Hip and knee policy"
+    );
+
+    let out = msklint(&["check", "policy.docx"], dir.path());
+    let human = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        human.contains("╭─[policy.docx:5:1, paragraph 3 “Smokers must stop smoking for 8 weeks…”]"),
+        "{human}"
+    );
+
+    let out = msklint(&["check", "--format", "sarif", "policy.docx"], dir.path());
+    let sarif = json(&out);
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "smoking-restriction")
+        .unwrap();
+    assert_eq!(result["properties"]["paragraph"], 3);
+
+    // Other files have no paragraph.
+    std::fs::write(
+        dir.path().join("policy.md"),
+        "Smokers must stop smoking for 8 weeks before listing.\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--format", "json", "policy.md"], dir.path());
+    let doc = json(&out);
+    assert!(finding(&doc, "smoking-restriction")["paragraph"].is_null());
+}
+
+#[test]
+fn word_comments_carry_suppressions() {
+    let dir = tempfile::tempdir().unwrap();
+    let comments = [
+        // Word turns typed quotes into curly ones.
+        (
+            2,
+            2,
+            "msklint: allow(smoking-restriction) reason: “agreed with the patient panel”",
+        ),
+        // Covers the table row and the DNA paragraph.
+        (
+            3,
+            4,
+            "msklint: allow(bmi-threshold, dna-discharge) reason: \"under review\"",
+        ),
+        (1, 1, "msklint: allow(education-gate) reason: \"x\""),
+        (0, 0, "msklint: allow(missing-inequalities)"),
+        (1, 1, "msklint: alow(bmi-threshold)"),
+        (1, 1, "An ordinary review comment."),
+    ];
+    std::fs::write(dir.path().join("policy.docx"), docx(POLICY, &comments)).unwrap();
+    let out = msklint(&["check", "--format", "json", "policy.docx"], dir.path());
+    let doc = json(&out);
+    let found = rules(&doc);
+    for gone in [
+        "smoking-restriction",
+        "bmi-threshold",
+        "dna-discharge",
+        "missing-inequalities",
+    ] {
+        assert!(!found.contains(&gone.to_string()), "{gone}: {found:?}");
+    }
+    let messages: Vec<(String, u64, String)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "unused-suppression" || d["rule"] == "suppression-without-reason")
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["paragraph"]["number"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                "suppression-without-reason".to_string(),
+                1,
+                "the Word comment on paragraph 1 does not say why it suppresses".to_string()
+            ),
+            (
+                "unused-suppression".to_string(),
+                2,
+                "`education-gate` does not fire in paragraph 2, where a Word comment suppresses it"
+                    .to_string()
+            ),
+            (
+                "unused-suppression".to_string(),
+                2,
+                "the Word comment on paragraph 2 starts with `msklint:` but is not a suppression msklint can read"
+                    .to_string()
+            ),
+        ]
+    );
+}
