@@ -9,7 +9,7 @@
 
 use serde::Deserialize;
 
-use crate::rules::model::{AnyOf, Pattern};
+use crate::rules::model::Pattern;
 
 /// A number bound to a measure that no access rule is about: masked so
 /// that "adults over 18" is not read as a threshold and "seen in the last
@@ -60,17 +60,14 @@ pub enum Scope {
     ToEnd,
 }
 
-/// The reading data's patterns compiled together, so one pass over a
-/// sentence tells which measures and triggers occur in it (most occur in
-/// none) and where its clauses break. Built on first use; a vocabulary
-/// that is extended gets a fresh one.
+/// The clause breaks compiled into one search, so a sentence is cut in one
+/// pass. Built on first use; a vocabulary that is extended gets a fresh
+/// one.
 #[derive(Debug, Default)]
 pub struct Prefilter(std::sync::OnceLock<Option<Compiled>>);
 
 #[derive(Debug)]
 struct Compiled {
-    measures: AnyOf,
-    modifiers: AnyOf,
     breaks: Option<regex::bytes::Regex>,
 }
 
@@ -97,8 +94,6 @@ impl Prefilter {
                     .collect::<Vec<_>>()
                     .join("|");
                 Some(Compiled {
-                    measures: AnyOf::new(reader.measures.iter().map(|m| &m.pattern))?,
-                    modifiers: AnyOf::new(reader.modifiers.iter().map(|m| &m.pattern))?,
                     breaks: (!breaks.is_empty())
                         .then(|| {
                             regex::bytes::RegexBuilder::new(&breaks)
@@ -162,17 +157,13 @@ impl Reader<'_> {
     /// Reads `text` (already normalised: single spaces, straight quotes).
     pub fn read(&self, text: &str) -> Reading {
         let compiled = self.prefilter.get(self);
-        // Only the measures and triggers found in the sentence are searched
-        // for their positions.
-        let measures: Vec<&Measure> = match compiled {
-            Some(c) => c
-                .measures
-                .matching(text.as_bytes())
-                .into_iter()
-                .map(|i| &self.measures[i])
-                .collect(),
-            None => self.measures.iter().collect(),
-        };
+        // Each pattern's own literal prefilter makes "does it occur?" cheap;
+        // only those that occur are searched for their positions.
+        let measures: Vec<&Measure> = self
+            .measures
+            .iter()
+            .filter(|m| m.pattern.is_match(text))
+            .collect();
         let mut bytes = text.as_bytes().to_vec();
         let mut masks = Vec::new();
         let mut kept: Vec<(usize, usize)> = measures
@@ -216,15 +207,11 @@ impl Reader<'_> {
             }
             None => clause_starts(&masked, self.breaks),
         };
-        let modifiers: Vec<&Modifier> = match compiled {
-            Some(c) => c
-                .modifiers
-                .matching(masked.as_bytes())
-                .into_iter()
-                .map(|i| &self.modifiers[i])
-                .collect(),
-            None => self.modifiers.iter().collect(),
-        };
+        let modifiers: Vec<&Modifier> = self
+            .modifiers
+            .iter()
+            .filter(|m| m.pattern.is_match(&masked))
+            .collect();
         let mut holds = Vec::new();
         for m in modifiers {
             for (start, end) in m.pattern.find_ranges(&masked) {

@@ -513,7 +513,9 @@ pub struct SetCache(std::sync::OnceLock<Option<AnyOf>>);
 #[derive(Debug)]
 pub struct AnyOf {
     any: regex::bytes::Regex,
-    set: regex::bytes::RegexSet,
+    sources: Vec<String>,
+    /// Built the first time something matches.
+    set: std::sync::OnceLock<Option<regex::bytes::RegexSet>>,
 }
 
 impl AnyOf {
@@ -532,14 +534,11 @@ impl AnyOf {
         .dfa_size_limit(16 << 20)
         .build()
         .ok()?;
-        let set = regex::bytes::RegexSetBuilder::new(&sources)
-            .unicode(false)
-            .case_insensitive(true)
-            .size_limit(8 << 20)
-            .dfa_size_limit(16 << 20)
-            .build()
-            .ok()?;
-        Some(AnyOf { any, set })
+        Some(AnyOf {
+            any,
+            sources: sources.iter().map(|s| s.to_string()).collect(),
+            set: std::sync::OnceLock::new(),
+        })
     }
 
     /// Indices of the patterns that match `text`.
@@ -547,7 +546,19 @@ impl AnyOf {
         if !self.any.is_match(text) {
             return Vec::new();
         }
-        self.set.matches(text).into_iter().collect()
+        let set = self.set.get_or_init(|| {
+            regex::bytes::RegexSetBuilder::new(&self.sources)
+                .unicode(false)
+                .case_insensitive(true)
+                .size_limit(8 << 20)
+                .dfa_size_limit(16 << 20)
+                .build()
+                .ok()
+        });
+        match set {
+            Some(set) => set.matches(text).into_iter().collect(),
+            None => (0..self.sources.len()).collect(),
+        }
     }
 }
 

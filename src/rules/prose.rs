@@ -74,6 +74,8 @@ pub fn run(
                 out.push(finding(active, check, text, sentence.span));
             }
         }
+        // Every rule has read this sentence: what was made for it goes.
+        engine.forget(i);
     }
 }
 
@@ -190,6 +192,11 @@ struct Engine<'a> {
     /// with, then the sentence), made on first need.
     owns: Vec<String>,
     readings: Vec<Option<Reading>>,
+    /// Per sentence: the question or header read with it, made on first
+    /// need.
+    withs: Vec<Option<Option<String>>>,
+    /// Per sentence: which shared exceptions occur in it.
+    shared_hits: Vec<Option<Vec<usize>>>,
     /// Per rule, its name and the subject patterns of the other rules.
     names: Vec<&'a str>,
     others: Vec<Vec<&'a Pattern>>,
@@ -201,7 +208,20 @@ struct Engine<'a> {
 /// sentence-wide context does. A long list under one lead-in then reads
 /// the lead-in once per rule, not once per item.
 #[derive(Default)]
-struct LeadCache(std::collections::HashMap<(usize, usize, usize), (Vec<bool>, bool)>);
+struct LeadCache {
+    per_rule: std::collections::HashMap<(usize, usize, usize), (Vec<bool>, bool)>,
+    /// What holds for every rule: the lead-in chain's text, whether it
+    /// reports (or otherwise governs) the list, whether it sets
+    /// conditions, and whether a shared exception is in it.
+    shared: std::collections::HashMap<(usize, usize), LeadFacts>,
+}
+
+struct LeadFacts {
+    text: String,
+    reported: bool,
+    conditional: bool,
+    excepted: bool,
+}
 
 /// Text read together with a sentence (a question, a table header) longer
 /// than this is not a question or a header: ignore it rather than read it
@@ -240,16 +260,35 @@ impl<'a> Engine<'a> {
             names: rules.iter().map(|a| a.rule.name.as_str()).collect(),
             owns: vec![String::new(); sentences.len()],
             readings: vec![None; sentences.len()],
+            shared_hits: vec![None; sentences.len()],
+            withs: vec![None; sentences.len()],
             others,
             leads: LeadCache::default(),
         }
     }
 
-    fn with(&self, i: usize) -> Option<String> {
-        self.sentences[i]
-            .with
-            .filter(|w| w.len() <= MAX_WITH)
-            .map(|w| normalise(&self.text[w.start()..w.end()]))
+    fn forget(&mut self, i: usize) {
+        self.readings[i] = None;
+        self.withs[i] = None;
+        self.owns[i] = String::new();
+        self.shared_hits[i] = None;
+    }
+
+    /// The question or table header read with sentence `i`, normalised
+    /// once.
+    fn load_with(&mut self, i: usize) {
+        if self.withs[i].is_none() {
+            let made = self.sentences[i]
+                .with
+                .filter(|w| w.len() <= MAX_WITH)
+                .map(|w| normalise(&self.text[w.start()..w.end()]));
+            self.withs[i] = Some(made);
+        }
+    }
+
+    /// After [`Engine::load_with`].
+    fn with(&self, i: usize) -> Option<&str> {
+        self.withs[i].as_ref().and_then(|w| w.as_deref())
     }
 
     /// A lead-in's text, with the lead-ins it hangs from in turn (a nested
@@ -281,6 +320,7 @@ impl<'a> Engine<'a> {
 
     fn reading(&mut self, i: usize) -> &Reading {
         if self.readings[i].is_none() {
+            self.load_with(i);
             let own = match self.with(i) {
                 Some(w) => format!("{w} {}", self.normalised[i]),
                 None => self.normalised[i].clone(),
@@ -326,6 +366,7 @@ impl<'a> Engine<'a> {
             note("a heading states no policy: silent".into());
             return false;
         }
+        self.load_with(i);
         let sentence = &self.normalised[i];
         let named = subject.is_match(sentence);
         let borrowed = !named
@@ -340,11 +381,10 @@ impl<'a> Engine<'a> {
         let rule_index = r;
         let rule_name = self.names[r];
         let lead = s.lead_in.map(|l| {
-            let key = (rule_index, l.start(), l.end());
-            if !self.leads.0.contains_key(&key) {
-                let lead = self.lead_chain(l);
-                let found = rest.iter().map(|p| p.is_match(&lead)).collect();
-                let read = env.reader.read(&lead);
+            let span_key = (l.start(), l.end());
+            if !self.leads.shared.contains_key(&span_key) {
+                let text = self.lead_chain(l);
+                let read = env.reader.read(&text);
                 // A lead-in governed to its end ("Referrals must include:",
                 // "Restrictions reported:") governs the list after it.
                 let reported = read
@@ -357,19 +397,56 @@ impl<'a> Engine<'a> {
                 let conditional = env
                     .terms
                     .get("conditional-lead")
-                    .is_some_and(|p| p.is_match(&lead));
-                let cancels = reported
-                    || !conditional
-                        && check
-                            .unless
-                            .iter()
-                            .chain(env.shared)
-                            .any(|p| p.is_match(&lead));
-                self.leads.0.insert(key, (found, cancels));
+                    .is_some_and(|p| p.is_match(&text));
+                let excepted = env.shared.iter().any(|p| p.is_match(&text));
+                let facts = LeadFacts {
+                    text,
+                    reported,
+                    conditional,
+                    excepted,
+                };
+                self.leads.shared.insert(span_key, facts);
             }
-            (self.leads.0[&key].clone(), self.lead_chain(l))
+            let key = (rule_index, l.start(), l.end());
+            if !self.leads.per_rule.contains_key(&key) {
+                let facts = &self.leads.shared[&span_key];
+                let found = rest.iter().map(|p| p.is_match(&facts.text)).collect();
+                let cancels = facts.reported
+                    || !facts.conditional
+                        && (facts.excepted || check.unless.iter().any(|p| p.is_match(&facts.text)));
+                self.leads.per_rule.insert(key, (found, cancels));
+            }
+            let chain = if tracing {
+                self.leads.shared[&span_key].text.clone()
+            } else {
+                String::new()
+            };
+            (self.leads.per_rule[&key].clone(), chain)
         });
+        // Masking only takes matches away, so a pattern missing from the
+        // sentence as written (and its lead-in) is missing from it as
+        // read: most sentences stop here, before the reading is made.
+        if !tracing {
+            let with = self.with(i);
+            let whole = |p: &Pattern| {
+                p.is_match(&self.normalised[i]) || with.is_some_and(|w| p.is_match(w))
+            };
+            let missing = rest
+                .iter()
+                .enumerate()
+                .any(|(k, p)| !lead.as_ref().is_some_and(|((f, _), _)| f[k]) && !whole(p));
+            if missing {
+                return false;
+            }
+        }
         self.reading(i);
+        // The shared exceptions are the same for every rule: looked for
+        // once per sentence.
+        if self.shared_hits[i].is_none() {
+            let text = self.readings[i].as_ref().map_or("", |r| r.text.as_str());
+            self.shared_hits[i] = Some(env.shared_set.matching(env.shared, text));
+        }
+        let shared_hits = self.shared_hits[i].as_deref().unwrap_or_default();
         let own = &self.owns[i];
         let Some(base) = self.readings[i].as_ref() else {
             return false;
@@ -416,7 +493,10 @@ impl<'a> Engine<'a> {
         }
         for (k, p) in rest.iter().enumerate() {
             let in_lead = lead.as_ref().is_some_and(|((f, _), _)| f[k]);
-            if in_lead && !tracing {
+            if !tracing {
+                if !in_lead && !p.is_match(&reading.text) {
+                    return false;
+                }
                 continue;
             }
             match p.find_first(&reading.text) {
@@ -451,12 +531,7 @@ impl<'a> Engine<'a> {
             .unless_set
             .matching(&check.unless, &reading.text)
             .into_iter()
-            .chain(
-                env.shared_set
-                    .matching(env.shared, &reading.text)
-                    .into_iter()
-                    .map(|k| k + own_count),
-            );
+            .chain(shared_hits.iter().map(|k| k + own_count));
         for k in occurring {
             let p = if k < own_count {
                 &check.unless[k]
@@ -686,10 +761,15 @@ fn normalise(text: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(
-            word.chars()
-                .map(|c| if c == '’' || c == '‘' { '\'' } else { c }),
-        );
+        // Most words have no curly apostrophe: copied whole.
+        if word.contains(['’', '‘']) {
+            out.extend(
+                word.chars()
+                    .map(|c| if c == '’' || c == '‘' { '\'' } else { c }),
+            );
+        } else {
+            out.push_str(word);
+        }
     }
     out
 }
