@@ -370,7 +370,7 @@ impl<'a> Engine<'a> {
         let sentence = &self.normalised[i];
         let named = subject.is_match(sentence);
         let borrowed = !named
-            && self.with(i).is_some_and(|w| subject.is_match(&w))
+            && self.with(i).is_some_and(|w| subject.is_match(w))
             && !self.others[r].iter().any(|o| o.is_match(sentence));
         if !named && !borrowed {
             note("subject: not found".into());
