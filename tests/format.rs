@@ -685,3 +685,44 @@ fn generators_make_valid_and_varied_input() {
     }
     assert!(fixture_tokens().len() > 60);
 }
+
+/// docs/formatting.md: a `pathway` block after `<!-- fmt: before -->`
+/// formats to the next block, which follows `<!-- fmt: after -->`; every
+/// other `pathway` block there is already in the layout.
+#[test]
+fn the_examples_in_the_formatting_docs_are_what_fmt_does() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/formatting.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let mut blocks: Vec<(String, String)> = Vec::new(); // (marker, text)
+    let mut lines = doc.lines();
+    let mut marker = String::new();
+    while let Some(line) = lines.next() {
+        if line.starts_with("```pathway") {
+            let text: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+            blocks.push((std::mem::take(&mut marker), text.join("\n") + "\n"));
+        } else if line.starts_with("<!-- fmt:") {
+            marker = line.to_string();
+        } else if !line.trim().is_empty() {
+            marker.clear();
+        }
+    }
+    let mut pairs = 0;
+    for (i, (marker, text)) in blocks.iter().enumerate() {
+        let formatted = format(text).unwrap_or_else(|e| panic!("block {i}: {e:?}"));
+        match marker.as_str() {
+            "<!-- fmt: before -->" => {
+                let (next, after) = &blocks[i + 1];
+                assert_eq!(next, "<!-- fmt: after -->", "block {i}");
+                assert_eq!(&formatted, after, "block {i} does not format to the next");
+                assert_ne!(&formatted, text, "block {i} is already formatted");
+                pairs += 1;
+            }
+            _ => assert_eq!(&formatted, text, "block {i} is not in the layout"),
+        }
+    }
+    assert!(
+        pairs >= 3 && blocks.len() >= 6,
+        "{pairs} pairs in {} blocks",
+        blocks.len()
+    );
+}
