@@ -7,6 +7,7 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -161,7 +162,14 @@ fn write_in_place(path: &Path, text: &str) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = target.with_file_name(format!(".{file_name}.msklint-fmt-{}", std::process::id()));
+    // Unique within the run too: two names for one file (a link and its
+    // target) are formatted in parallel.
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let temp = target.with_file_name(format!(
+        ".{file_name}.msklint-fmt-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     let result = std::fs::write(&temp, text)
         .and_then(|()| std::fs::set_permissions(&temp, permissions))
         .and_then(|()| std::fs::rename(&temp, &target));

@@ -43,13 +43,14 @@ impl Atom {
     }
 }
 
-/// Splits `text` (without a byte-order mark) into atoms, or returns the
-/// offset of a character no token starts with.
+/// Splits `text` into atoms, or returns the offset of a character no
+/// token starts with. A byte-order mark at the start is passed over, as
+/// the parser passes over it.
 pub fn lex(text: &str) -> Result<Vec<Atom>, usize> {
     let bytes = text.as_bytes();
     let mut atoms = Vec::with_capacity(text.len() / 4);
     let mut line: u32 = 1;
-    let mut i = 0;
+    let mut i = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
     while i < bytes.len() {
         let start = i;
         let kind = match bytes[i] {

@@ -54,7 +54,14 @@ pub fn format(text: &str) -> Result<String, FormatError> {
     let newline = if crlf(body) { "\r\n" } else { "\n" };
     let out = render::render(body, &atoms, &layout.lay, &pins, newline);
     verify(&file, &atoms, body, &out)?;
-    Ok(format!("{bom}{out}"))
+    // `check` drops one mark and the parser another, so a second one is
+    // legal too; it is kept, like the first.
+    let second = if body.starts_with('\u{FEFF}') {
+        "\u{FEFF}"
+    } else {
+        ""
+    };
+    Ok(format!("{bom}{second}{out}"))
 }
 
 /// Whether the first line ends with CRLF (the file's convention).
@@ -225,6 +232,15 @@ mod tests {
     }
 
     #[test]
+    fn empty_blocks_and_lists_and_comments_inside_them() {
+        let text = "pathway \"E\" { }\npathway \"F\" { # why\n}\npathway \"G\" {\n  service a: \"A\" { # nothing yet\n  }\n  service b: \"B\" { offers: [ # none\n  ] kind: x }\n  service c: \"C\" {   }\n  outcomes: [\n\n  a,\n\n  # more later\n  b\n  # end\n  ]\n}\n";
+        assert_eq!(
+            fmt(text),
+            "pathway \"E\" {}\npathway \"F\" {  # why\n}\npathway \"G\" {\n  service a: \"A\" {  # nothing yet\n  }\n  service b: \"B\" {\n    offers: [  # none\n    ]\n    kind: x\n  }\n  service c: \"C\" {}\n  outcomes: [\n    a,\n\n    # more later\n    b,\n    # end\n  ]\n}\n"
+        );
+    }
+
+    #[test]
     fn syntax_errors_are_returned_not_formatted() {
         assert!(matches!(
             format("pathway \"P\" {"),
@@ -237,6 +253,10 @@ mod tests {
         assert_eq!(
             fmt("\u{FEFF}pathway \"P\" {\r\n  a: 1\r\n}"),
             "\u{FEFF}pathway \"P\" {\r\n  a: 1\r\n}\r\n"
+        );
+        assert_eq!(
+            fmt("\u{FEFF}\u{FEFF}pathway \"P\" {}"),
+            "\u{FEFF}\u{FEFF}pathway \"P\" {}\n"
         );
         assert_eq!(fmt(""), "");
         assert_eq!(fmt("  \n# only a comment   \n\n"), "# only a comment\n");
