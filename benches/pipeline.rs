@@ -6,7 +6,9 @@
 //! - `graph_build`: `PathwayGraph::build` on the parsed AST;
 //! - `rules`: every built-in engine rule (`engine::run`) on the built graph;
 //! - `check_text`: the whole per-file pipeline, `Linter::check_text`
-//!   (parse, names and values, graph, rules, suppressions, sorting).
+//!   (parse, names and values, graph, rules, suppressions, sorting);
+//! - `format`: `msklint::format::format`, what `msklint fmt` does to the
+//!   text (parse, layout, and the parse of its own result that checks it).
 //!
 //! Run with `cargo bench --bench pipeline`; it is not part of `cargo test`.
 //! The end-to-end benchmark of the binary is `scripts/bench.sh`.
@@ -70,6 +72,9 @@ fn pipeline(c: &mut Criterion) {
             |t| linter.check_text("bench.pathway", t),
             BatchSize::SmallInput,
         )
+    });
+    group.bench_function("format", |b| {
+        b.iter(|| msklint::format::format(black_box(&text)))
     });
     group.finish();
 }

@@ -43,6 +43,8 @@ pub enum Command {
     Score(crate::views::ScoreArgs),
     /// Write a draft consultation response for each pathway
     Report(crate::views::ReportArgs),
+    /// Rewrite pathway files in the canonical layout (see docs/formatting.md)
+    Fmt(crate::fmt_command::FmtArgs),
 }
 
 /// How rules and configuration are found; shared by every command.
@@ -185,6 +187,7 @@ pub fn main() -> ExitCode {
         Command::Graph(args) => crate::views::graph_command(&args),
         Command::Score(args) => crate::views::score_command(&args),
         Command::Report(args) => crate::views::report_command(&args),
+        Command::Fmt(args) => crate::fmt_command::fmt_command(&args),
     })
 }
 

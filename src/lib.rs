@@ -18,6 +18,8 @@ pub mod discover;
 pub mod escape;
 pub mod explain;
 pub mod fingerprint;
+pub mod fmt_command;
+pub mod format;
 pub mod graph;
 pub mod measures;
 pub mod output;

@@ -67,3 +67,39 @@ fn pre_commit_hook_targets_pathways_and_policy_documents() {
         assert!(!files.is_match(name), "{name}");
     }
 }
+
+/// The formatting hook checks staged pathways only and writes nothing;
+/// `fmt --check` exits 1 when a file would change, which fails the commit.
+#[test]
+fn pre_commit_fmt_hook_checks_pathway_layout() {
+    let hooks = yaml(".pre-commit-hooks.yaml");
+    let hook = hooks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "msklint-fmt")
+        .expect("an msklint-fmt hook");
+    assert_eq!(hook["entry"], "msklint fmt --check");
+    assert_eq!(hook["language"], "rust");
+    let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
+    assert!(files.is_match("care/a.pathway"));
+    for name in ["p/b.md", "c.txt", "g.pathway.bak"] {
+        assert!(!files.is_match(name), "{name}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.pathway"),
+        "pathway \"P\" {\nowner: \"ICB\"\n}\n",
+    )
+    .unwrap();
+    let mut args: Vec<&str> = hook["entry"].as_str().unwrap().split(' ').skip(1).collect();
+    args.push("a.pathway");
+    let out = msklint(&args, dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::write(
+        dir.path().join("a.pathway"),
+        "pathway \"P\" {\n  owner: \"ICB\"\n}\n",
+    )
+    .unwrap();
+    assert_eq!(msklint(&args, dir.path()).status.code(), Some(0));
+}

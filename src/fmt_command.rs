@@ -1,0 +1,214 @@
+//! `msklint fmt`: files in, files out. The layout itself is
+//! [`crate::format`]; this reads, writes, diffs and prints.
+//!
+//! Exit codes: 0 nothing to do (or every file rewritten), 1 with `--check`
+//! or `--diff` when a file would change, 2 when a file could not be read,
+//! decoded, parsed or written (the other files are still formatted).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::cli::{human_options, Color, EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
+use crate::discover::{discover, io_message, Include};
+use crate::format::{format, FormatError};
+use crate::output::human;
+use crate::prose::DocumentKind;
+use crate::source::SourceFile;
+
+#[derive(clap::Args, Debug)]
+pub struct FmtArgs {
+    /// Files or directories to format; directories are searched for
+    /// *.pathway as `check` searches them (default: .)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Write nothing; exit 1 if any file would change (for CI and pre-commit)
+    #[arg(long)]
+    pub check: bool,
+
+    /// Write nothing; print a unified diff of the changes (exit 1 if any)
+    #[arg(long)]
+    pub diff: bool,
+}
+
+/// What happened to one file.
+enum Outcome {
+    Unchanged,
+    /// Rewritten, or (with `--check`/`--diff`) would be; the diff if asked for.
+    Changed(Option<String>),
+    /// Left as it was: the text does not parse.
+    Syntax(Box<SourceFile>, Vec<crate::diagnostic::Diagnostic>),
+    /// Left as it was: unreadable, undecodable or unwritable.
+    Problem(String),
+}
+
+pub fn fmt_command(args: &FmtArgs) -> u8 {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let found = discover(&paths, &Include::default());
+    let write = !(args.check || args.diff);
+    let outcomes: Vec<(String, Outcome)> = found
+        .files
+        .par_iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            let outcome = one_file(path, &name, write, args.diff);
+            (name, outcome)
+        })
+        .collect();
+
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let handler = human::handler(human_options(Color::Auto, true));
+    let (mut changed, mut unchanged, mut failed) = (0, 0, 0);
+    for p in &found.problems {
+        eprintln!("error: {}: {}", p.path, p.message);
+    }
+    for (name, outcome) in &outcomes {
+        match outcome {
+            Outcome::Unchanged => unchanged += 1,
+            Outcome::Changed(diff) => {
+                changed += 1;
+                // A closed pipe (`| head`) is not worth a panic.
+                let _ = match diff {
+                    Some(diff) => stdout.write_all(diff.as_bytes()),
+                    None if args.check => writeln!(stdout, "would reformat {name}"),
+                    None => Ok(()),
+                };
+            }
+            Outcome::Syntax(source, diagnostics) => {
+                failed += 1;
+                for d in diagnostics {
+                    eprint!("{}", human::render_one(&handler, d, source));
+                }
+                eprintln!("error: {name}: not formatted: fix the syntax error first");
+            }
+            Outcome::Problem(message) => {
+                failed += 1;
+                eprintln!("error: {name}: {message}");
+            }
+        }
+    }
+    let _ = stdout.flush();
+    eprintln!("{}", summary(write, changed, unchanged, failed));
+    if failed > 0 || !found.problems.is_empty() {
+        EXIT_TROUBLE
+    } else if changed > 0 && !write {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn one_file(path: &Path, name: &str, write: bool, diff: bool) -> Outcome {
+    if DocumentKind::of(name).is_prose() {
+        return Outcome::Problem(
+            "a policy document, not a pathway: fmt formats pathway files only".to_string(),
+        );
+    }
+    let text = match std::fs::read(path) {
+        Err(e) => return Outcome::Problem(io_message(&e)),
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Err(_) => return Outcome::Problem("not formatted: it is not valid UTF-8".to_string()),
+            Ok(text) if text.contains('\0') => {
+                return Outcome::Problem(
+                    "not formatted: it contains a NUL byte, so it looks like a binary file"
+                        .to_string(),
+                )
+            }
+            Ok(text) => text,
+        },
+    };
+    let formatted = match format(&text) {
+        Ok(formatted) => formatted,
+        Err(FormatError::Syntax(diagnostics)) => {
+            let body = text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_string();
+            return Outcome::Syntax(Box::new(SourceFile::new(name, body)), diagnostics);
+        }
+        Err(FormatError::Internal(why)) => {
+            return Outcome::Problem(format!(
+                "not formatted: msklint could not lay this file out faithfully ({why}); \
+                 this is a bug in msklint, please report it"
+            ))
+        }
+    };
+    if formatted == text {
+        return Outcome::Unchanged;
+    }
+    if write {
+        if let Err(e) = write_in_place(path, &formatted) {
+            return Outcome::Problem(format!(
+                "cannot write the formatted file: {}",
+                io_message(&e)
+            ));
+        }
+    }
+    Outcome::Changed(diff.then(|| unified_diff(name, &text, &formatted)))
+}
+
+/// Writes beside the file and renames over it, so an interrupted run never
+/// leaves half a pathway. A symlink is followed: the file it points at is
+/// replaced, the link kept.
+fn write_in_place(path: &Path, text: &str) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&target)?.permissions();
+    let file_name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // Unique within the run too: two names for one file (a link and its
+    // target) are formatted in parallel.
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let temp = target.with_file_name(format!(
+        ".{file_name}.msklint-fmt-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = std::fs::write(&temp, text)
+        .and_then(|()| std::fs::set_permissions(&temp, permissions))
+        .and_then(|()| std::fs::rename(&temp, &target));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+/// `--- name` / `+++ name` and hunks with three lines of context. Patience
+/// diffing with a deadline: a whole file reflowed never takes long.
+fn unified_diff(name: &str, before: &str, after: &str) -> String {
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Patience)
+        .deadline(Instant::now() + Duration::from_secs(5))
+        .diff_lines(before, after);
+    diff.unified_diff()
+        .context_radius(3)
+        .header(name, name)
+        .to_string()
+}
+
+fn summary(write: bool, changed: usize, unchanged: usize, failed: usize) -> String {
+    let files = |n: usize| format!("{n} file{}", if n == 1 { "" } else { "s" });
+    let mut out = if write {
+        format!(
+            "{} reformatted, {} left unchanged",
+            files(changed),
+            files(unchanged)
+        )
+    } else {
+        format!(
+            "{} would be reformatted, {} already formatted",
+            files(changed),
+            files(unchanged)
+        )
+    };
+    if failed > 0 {
+        out.push_str(&format!(", {} could not be formatted", files(failed)));
+    }
+    out
+}
