@@ -506,3 +506,37 @@ fn real_wording_accuracy() {
         docs.recall()
     );
 }
+
+/// Reading stays linear in the length of a sentence, whatever it is made
+/// of: many clauses, subjects, exceptions, context triggers, masked
+/// numbers and carve-outs in one run-on sentence. Each shape is timed at
+/// n and 4n repetitions (best of three); linear work gives a ratio near 4,
+/// quadratic near 16, so the bar of 8 leaves room for noise.
+#[test]
+fn reading_a_long_sentence_is_linear() {
+    let linter = Linter::builtin().unwrap();
+    let shapes = [
+        "patients with a BMI over 35 will not be referred; this is not a threshold, ",
+        "smokers are not listed until they stop (unless urgent, which can be expedited) and ",
+        "a survey found that adults aged 18 or over in the last 12 months were discharged if they did not attend, ",
+        "BMI, smoking status and the Oxford score are recorded but do not affect eligibility or ",
+    ];
+    let time = |text: &str| {
+        (0..3)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                let report = linter.check_text("long.md", text.to_string());
+                std::hint::black_box(report.diagnostics.len());
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    for shape in shapes {
+        let small = format!("{}end.", shape.repeat(250));
+        let large = format!("{}end.", shape.repeat(1000));
+        // Warm the patterns' caches first.
+        time(&small);
+        let ratio = time(&large) / time(&small).max(1e-6);
+        assert!(ratio < 8.0, "{ratio:.1}× for 4× the text: {shape}");
+    }
+}

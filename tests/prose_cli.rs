@@ -295,3 +295,73 @@ fn include_globs_are_relative_to_the_search_and_the_config() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `check --trace FILE:LINE` prints what docs/prose.md shows for its
+/// example, word for word, and the same decisions as JSON.
+#[test]
+fn trace_explains_a_sentence_as_the_docs_show() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("policy.md"),
+        "# Policy\n\nSmokers will not be listed for surgery until they have stopped, although BMI is not a barrier.\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--trace", "policy.md:3"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let docs = std::fs::read_to_string(root().join("docs/prose.md")).unwrap();
+    let start = docs
+        .find("```text\npolicy.md:3:")
+        .expect("docs/prose.md shows a trace of policy.md:3")
+        + "```text\n".len();
+    let end = start + docs[start..].find("```").unwrap();
+    assert_eq!(printed, &docs[start..end]);
+
+    let out = msklint(
+        &["check", "--trace", "policy.md:3", "--format", "json"],
+        dir.path(),
+    );
+    let traces = json(&out);
+    let rules = traces[0]["rules"].as_array().unwrap();
+    let fired: Vec<&str> = rules
+        .iter()
+        .filter(|r| r["fired"] == true)
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(fired, ["smoking-restriction"]);
+    let smoking = rules
+        .iter()
+        .find(|r| r["rule"] == "smoking-restriction")
+        .unwrap();
+    assert!(smoking["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s.as_str().unwrap().contains("about another rule's subject")));
+}
+
+/// A held subject and a masked number are shown, and bad requests get
+/// exit 2 with a reason.
+#[test]
+fn trace_shows_context_and_masks_and_refuses_bad_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("news.md"),
+        "More than a fifth of CCGs refuse surgery to adults aged 18 or over with a BMI above 35, a survey has found.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("p.pathway"), "pathway \"x\" {}\n").unwrap();
+    let out = msklint(&["check", "--trace", "news.md:1"], dir.path());
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        printed.contains("bound to age: «aged 18 or over»"),
+        "{printed}"
+    );
+    assert!(printed.contains("context reported"), "{printed}");
+    assert!(printed.contains("bmi-threshold: silent"), "{printed}");
+    for bad in ["news.md", "news.md:0", "missing.md:1", "p.pathway:1"] {
+        let out = msklint(&["check", "--trace", bad], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(!out.stderr.is_empty(), "{bad}");
+    }
+}
