@@ -510,8 +510,8 @@ fn real_wording_accuracy() {
 /// Reading stays linear in the length of a sentence, whatever it is made
 /// of: many clauses, subjects, exceptions, context triggers, masked
 /// numbers and carve-outs in one run-on sentence. Each shape is timed at
-/// n and 4n repetitions (best of three); linear work gives a ratio near 4,
-/// quadratic near 16, so the bar of 8 leaves room for noise.
+/// n and 4n repetitions (best of five); linear work gives a ratio near 4,
+/// quadratic near 16, so the bar of 10 leaves room for a busy machine.
 #[test]
 fn reading_a_long_sentence_is_linear() {
     let linter = Linter::builtin().unwrap();
@@ -522,7 +522,7 @@ fn reading_a_long_sentence_is_linear() {
         "BMI, smoking status and the Oxford score are recorded but do not affect eligibility or ",
     ];
     let time = |text: &str| {
-        (0..3)
+        (0..5)
             .map(|_| {
                 let start = std::time::Instant::now();
                 let report = linter.check_text("long.md", text.to_string());
@@ -537,6 +537,7 @@ fn reading_a_long_sentence_is_linear() {
         // Warm the patterns' caches first.
         time(&small);
         let ratio = time(&large) / time(&small).max(1e-6);
-        assert!(ratio < 8.0, "{ratio:.1}× for 4× the text: {shape}");
+        println!("{ratio:.1}× for 4× the text: {shape}");
+        assert!(ratio < 10.0, "{ratio:.1}× for 4× the text: {shape}");
     }
 }
