@@ -9,7 +9,7 @@
 
 use serde::Deserialize;
 
-use crate::rules::model::Pattern;
+use crate::rules::model::{Lazy, Pattern};
 
 /// A number bound to a measure that no access rule is about: masked so
 /// that "adults over 18" is not read as a threshold and "seen in the last
@@ -63,29 +63,18 @@ pub enum Scope {
 /// The clause breaks compiled into one search, so a sentence is cut in one
 /// pass. Built on first use; a vocabulary that is extended gets a fresh
 /// one.
-#[derive(Debug, Default)]
-pub struct Prefilter(std::sync::OnceLock<Option<Compiled>>);
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Prefilter(Lazy<Option<Compiled>>);
 
 #[derive(Debug)]
 struct Compiled {
     breaks: Option<regex::bytes::Regex>,
 }
 
-impl Clone for Prefilter {
-    fn clone(&self) -> Self {
-        Prefilter::default()
-    }
-}
-
-impl PartialEq for Prefilter {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
 impl Prefilter {
     fn get(&self, reader: &Reader<'_>) -> Option<&Compiled> {
         self.0
+             .0
             .get_or_init(|| {
                 let breaks = reader
                     .breaks
@@ -368,16 +357,26 @@ mod tests {
         (measures, modifiers, vec!["; ".into(), " but ".into()])
     }
 
+    fn reader<'v>(
+        m: &'v [Measure],
+        c: &'v [Modifier],
+        b: &'v [String],
+        prefilter: &'v Prefilter,
+    ) -> Reader<'v> {
+        Reader {
+            measures: m,
+            modifiers: c,
+            breaks: b,
+            carve_outs: &[],
+            prefilter,
+        }
+    }
+
     #[test]
     fn measures_are_masked_in_place() {
         let (m, c, b) = reader_parts();
-        let r = Reader {
-            measures: &m,
-            modifiers: &c,
-            breaks: &b,
-            carve_outs: &[],
-            prefilter: &Prefilter::default(),
-        };
+        let prefilter = Prefilter::default();
+        let r = reader(&m, &c, &b, &prefilter);
         let read = r.read("adults aged 18 or over with a BMI of 40");
         assert_eq!(
             read.text.len(),
@@ -391,13 +390,8 @@ mod tests {
     #[test]
     fn forward_scope_stops_at_the_clause() {
         let (m, c, b) = reader_parts();
-        let r = Reader {
-            measures: &m,
-            modifiers: &c,
-            breaks: &b,
-            carve_outs: &[],
-            prefilter: &Prefilter::default(),
-        };
+        let prefilter = Prefilter::default();
+        let r = reader(&m, &c, &b, &prefilter);
         let text = "we advise against BMI thresholds; smokers are not listed";
         let read = r.read(text);
         assert!(read.held(text.find("BMI").unwrap(), "any").is_some());

@@ -502,11 +502,33 @@ impl Pattern {
     }
 }
 
+/// Something built on first use and kept. Copies start empty and every
+/// instance compares equal: it is a cache beside data, not data.
+#[derive(Debug)]
+pub struct Lazy<T>(pub std::sync::OnceLock<T>);
+
+impl<T> Default for Lazy<T> {
+    fn default() -> Self {
+        Lazy(std::sync::OnceLock::new())
+    }
+}
+
+impl<T> Clone for Lazy<T> {
+    fn clone(&self) -> Self {
+        Lazy::default()
+    }
+}
+
+impl<T> PartialEq for Lazy<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
 /// A list of patterns compiled together on first use, so one pass over a
-/// text tells which of them match; most match nothing. Copies start empty
-/// and every instance compares equal: it is a cache, not data.
-#[derive(Debug, Default)]
-pub struct SetCache(std::sync::OnceLock<Option<AnyOf>>);
+/// text tells which of them match; most match nothing.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct SetCache(Lazy<Option<AnyOf>>);
 
 /// The same patterns as one alternation, for a quick "any of them?" (an
 /// earliest-match search, far cheaper than asking which), and as a set.
@@ -562,23 +584,11 @@ impl AnyOf {
     }
 }
 
-impl Clone for SetCache {
-    fn clone(&self) -> Self {
-        SetCache::default()
-    }
-}
-
-impl PartialEq for SetCache {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
 impl SetCache {
     /// Indices of the patterns of `patterns` (always the same list for one
     /// cache) that match `text`.
     pub fn matching(&self, patterns: &[Pattern], text: &str) -> Vec<usize> {
-        match self.0.get_or_init(|| AnyOf::new(patterns.iter())) {
+        match self.0 .0.get_or_init(|| AnyOf::new(patterns.iter())) {
             Some(any) => any.matching(text.as_bytes()),
             None => (0..patterns.len()).collect(),
         }
