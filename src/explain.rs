@@ -110,8 +110,10 @@ fn describe_prose(prose: &crate::rules::model::ProseCheck) -> String {
     let mut text = format!(
         "Also reads policy documents (`.md`, `.txt`, `.docx`) sentence by sentence. A sentence \
          fires when it matches all {} patterns below: the first (what the sentence is about) \
-         in the sentence itself, the others there or in the heading or `...:` line a list item \
-         hangs from.",
+         in the sentence itself, at least once outside any stretch that reports, studies, \
+         opposes, advises or supposes a restriction rather than imposing it; the others there \
+         or in the headings and `...:` lines a list item hangs from. Numbers bound to \
+         something else (ages, look-back windows, section numbers) are masked first.",
         prose.all.len()
     );
     text.push_str(&format!(
@@ -119,8 +121,10 @@ fn describe_prose(prose: &crate::rules::model::ProseCheck) -> String {
          every prose check shares (`prose_exceptions` in rules/vocabulary.yaml: \"not used as a \
          threshold\", \"regardless of\", support offered to everyone, a shared decision, a \
          restriction withdrawn, proposed for removal or criticised, an FAQ answered \"No.\"), \
-         unless the exception's clause is about another rule's topic or matches one of the \
-         check's overruling patterns.",
+         when the exception is in the clause of a mention of the subject or in one that \
+         refers back to it, and not when its clause is about another rule's subject, sits in a \
+         carve-out (\"unless\", \"except\") or matches one of the check's overruling patterns. \
+         `msklint check --trace FILE:LINE` shows each step for one sentence.",
         prose.unless.len()
     ));
     text.push_str(" Patterns ignore case; docs/prose.md explains how they were measured.");
