@@ -174,7 +174,74 @@ impl Linter {
                 diagnostics,
             };
         }
-        let decoded = match kind {
+        match read_input(name, kind, bytes) {
+            Ok(input) => self.check_with(name, kind, input, &policy),
+            Err(bad) => {
+                let (shown, diag) = *bad;
+                let source = SourceFile::new(name, shown);
+                let mut diagnostics = vec![diag];
+                self.finish(
+                    &source,
+                    kind,
+                    &mut diagnostics,
+                    &policy,
+                    Default::default(),
+                    &[],
+                );
+                FileReport {
+                    source: Arc::new(source),
+                    kind,
+                    diagnostics,
+                }
+            }
+        }
+    }
+
+    /// Why each sentence of a prose document that starts on `line` (or
+    /// runs over it) fired each prose rule or stayed silent: the library
+    /// side of `check --trace FILE:LINE`. The file is decoded and its lines
+    /// counted exactly as `check` does.
+    pub fn trace(
+        &self,
+        name: &str,
+        path: Option<&Path>,
+        bytes: Vec<u8>,
+        line: usize,
+    ) -> Result<(SourceFile, Vec<crate::rules::prose::SentenceTrace>), String> {
+        let kind = DocumentKind::of(name);
+        if !kind.is_prose() || pdf::is_pdf(name, &bytes) {
+            return Err(format!(
+                "{name} is not a policy document msklint reads (.md, .txt or .docx): --trace explains prose checks"
+            ));
+        }
+        let input = read_input(name, kind, bytes).map_err(|bad| bad.1.message.clone())?;
+        let source = SourceFile::new(name, prepare_text(input.text));
+        let policy = self.policy_for(path);
+        let found = sentences::split(&source.text);
+        let traces = crate::rules::prose::trace(
+            &policy.active,
+            crate::rules::prose::Env::of(&self.vocabulary),
+            &source.text,
+            &found,
+            |s| {
+                let first = source.line_col(s.span.start()).line;
+                let last = source.line_col(s.span.end()).line;
+                first <= line && line <= last
+            },
+        );
+        Ok((source, traces))
+    }
+}
+
+/// A file's bytes as text, the way `check` reads them: a PDF refused, a
+/// Word document unpacked, a policy in another encoding decoded with a
+/// note, anything else UTF-8 or an `invalid-encoding` finding.
+fn read_input(
+    name: &str,
+    kind: DocumentKind,
+    bytes: Vec<u8>,
+) -> Result<Input, Box<(String, Diagnostic)>> {
+    match kind {
             // The command line refuses a PDF before it gets here (exit 2);
             // a library caller gets the same advice as a finding.
             _ if pdf::is_pdf(name, &bytes) && kind != DocumentKind::Docx => {
@@ -210,68 +277,10 @@ impl Linter {
                 },
             },
             DocumentKind::Pathway => decode(bytes).map(Input::text),
-        };
-        match decoded {
-            Ok(input) => self.check_with(name, kind, input, &policy),
-            Err(bad) => {
-                let (shown, diag) = *bad;
-                let source = SourceFile::new(name, shown);
-                let mut diagnostics = vec![diag];
-                self.finish(
-                    &source,
-                    kind,
-                    &mut diagnostics,
-                    &policy,
-                    Default::default(),
-                    &[],
-                );
-                FileReport {
-                    source: Arc::new(source),
-                    kind,
-                    diagnostics,
-                }
-            }
-        }
     }
+}
 
-    /// Why each sentence of a prose document that starts on `line` (or
-    /// runs over it) fired each prose rule or stayed silent: the library
-    /// side of `check --trace FILE:LINE`.
-    pub fn trace(
-        &self,
-        name: &str,
-        path: Option<&Path>,
-        bytes: Vec<u8>,
-        line: usize,
-    ) -> Result<(SourceFile, Vec<crate::rules::prose::SentenceTrace>), String> {
-        let kind = DocumentKind::of(name);
-        if !kind.is_prose() {
-            return Err(format!(
-                "{name} is not a policy document (.md, .txt or .docx): --trace explains prose checks"
-            ));
-        }
-        let text = if kind == DocumentKind::Docx {
-            crate::prose::docx::text(&bytes)?
-        } else {
-            decode(bytes).map_err(|bad| bad.1.message.clone())?
-        };
-        let source = SourceFile::new(name, text);
-        let policy = self.policy_for(path);
-        let found = sentences::split(&source.text);
-        let traces = crate::rules::prose::trace(
-            &policy.active,
-            crate::rules::prose::Env::of(&self.vocabulary),
-            &source.text,
-            &found,
-            |s| {
-                let first = source.line_col(s.span.start()).line;
-                let last = source.line_col(s.span.end()).line;
-                first <= line && line <= last
-            },
-        );
-        Ok((source, traces))
-    }
-
+impl Linter {
     /// Checks text already in memory; `name`'s extension picks pathway or
     /// prose as in [`Linter::check_bytes`].
     pub fn check_text(&self, name: &str, text: String) -> FileReport {
@@ -476,6 +485,15 @@ pub fn sort(diags: &mut [Diagnostic]) {
 /// a line feed (old Mac files) becomes a line feed, so the grammar's
 /// comments, the line index, suppressions and miette's snippets all see the
 /// same lines. One byte for one byte, so no offset moves.
+/// The text as every stage sees it: no byte-order mark, one line-break
+/// convention (for `--trace`, which has no paragraphs or notes to shift).
+fn prepare_text(mut text: String) -> String {
+    if text.starts_with('\u{FEFF}') {
+        text.drain(..'\u{FEFF}'.len_utf8());
+    }
+    lone_cr_to_lf(text)
+}
+
 fn lone_cr_to_lf(text: String) -> String {
     if !text.contains('\r') {
         return text;

@@ -365,3 +365,31 @@ fn trace_shows_context_and_masks_and_refuses_bad_requests() {
         assert!(!out.stderr.is_empty(), "{bad}");
     }
 }
+
+/// An exception pattern that ends inside a multi-byte character (a user's
+/// `\W` before an en dash) does not panic, and `--trace` reads a
+/// Windows-1252 policy as `check` does.
+#[test]
+fn hostile_exception_patterns_and_legacy_encodings_are_read_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "vocabulary:\n  prose_exceptions:\n    - '\\bexempt\\W'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("policy.md"),
+        "Smokers will not be listed for surgery until they stop, exempt–for now.\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--format", "json", "policy.md"], dir.path());
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    let latin = b"Patients with a BMI over 40 will not be listed for surgery \x96 caf\xe9.\n";
+    std::fs::write(dir.path().join("latin.txt"), latin).unwrap();
+    let out = msklint(
+        &["check", "--no-config", "--trace", "latin.txt:1"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("bmi-threshold: FIRES"));
+}

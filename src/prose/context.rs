@@ -76,8 +76,12 @@ impl Prefilter {
         self.0
              .0
             .get_or_init(|| {
-                let breaks = reader
-                    .breaks
+                // Longest first: at one position the search takes the first
+                // alternative that matches, and " (unless " must win over
+                // " (".
+                let mut sorted: Vec<&String> = reader.breaks.iter().collect();
+                sorted.sort_by_key(|b| std::cmp::Reverse(b.len()));
+                let breaks = sorted
                     .iter()
                     .map(|b| regex::escape(b))
                     .collect::<Vec<_>>()
@@ -136,6 +140,8 @@ pub struct Reading {
     pub holds: Vec<Hold>,
     /// The union of the holds' scopes: (start, end, first hold), sorted.
     held: Vec<(usize, usize, usize)>,
+    /// The holds for named rules only, by index.
+    named: Vec<usize>,
 }
 
 /// The character masked text is replaced with: a word character, so a
@@ -176,9 +182,11 @@ impl Reader<'_> {
                 }
                 masks.push((m.measure.clone(), (start, end)));
                 for b in &mut bytes[start..end] {
-                    // Keep multi-byte characters' continuation bytes valid
-                    // by masking only ASCII; others are left as they are.
-                    if b.is_ascii() && *b != b' ' {
+                    // Only letters and digits: word characters stay word
+                    // characters and punctuation stays, so masking can only
+                    // take a match away, never make one (and multi-byte
+                    // characters are left whole).
+                    if b.is_ascii_alphanumeric() {
                         *b = MASK;
                     }
                 }
@@ -234,12 +242,16 @@ impl Reader<'_> {
                 _ => held.push((a, b, i)),
             }
         }
+        let named = (0..holds.len())
+            .filter(|&k| !holds[k].rules.is_empty())
+            .collect();
         Reading {
             text: masked,
             masks,
             clauses,
             holds,
             held,
+            named,
         }
     }
 }
@@ -248,12 +260,11 @@ impl Reading {
     /// The hold governing byte `at` for `rule`, if any.
     pub fn held(&self, at: usize, rule: &str) -> Option<&Hold> {
         // Holds for named rules only are few: looked through one by one.
-        let named = self.holds.iter().find(|h| {
-            !h.rules.is_empty()
-                && h.rules.iter().any(|r| r == rule)
-                && h.scope.0 <= at
-                && at < h.scope.1
-        });
+        let named = self
+            .named
+            .iter()
+            .map(|&k| &self.holds[k])
+            .find(|h| h.rules.iter().any(|r| r == rule) && h.scope.0 <= at && at < h.scope.1);
         if named.is_some() {
             return named;
         }

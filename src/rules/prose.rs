@@ -195,6 +195,8 @@ struct Engine<'a> {
     /// Per sentence: the question or header read with it, made on first
     /// need.
     withs: Vec<Option<Option<String>>>,
+    /// Per sentence: whether it is a heading.
+    headings: Vec<bool>,
     /// Per sentence: which shared exceptions occur in it.
     shared_hits: Vec<Option<Vec<usize>>>,
     /// Per rule, its name and the subject patterns of the other rules.
@@ -249,7 +251,17 @@ impl<'a> Engine<'a> {
                     .collect()
             })
             .collect();
+        let newlines: Vec<usize> = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(k, _)| k)
+            .collect();
         Engine {
+            headings: sentences
+                .iter()
+                .map(|s| is_heading(text, s.span, &newlines))
+                .collect(),
             env,
             text,
             sentences,
@@ -311,6 +323,10 @@ impl<'a> Engine<'a> {
             else {
                 break;
             };
+            // A "lead-in" longer than a question or header is not one.
+            if outer.len() > MAX_WITH {
+                break;
+            }
             parts.push(normalise(&self.text[outer.start()..outer.end()]));
             at = outer;
         }
@@ -362,7 +378,7 @@ impl<'a> Engine<'a> {
         }
         // A heading names a topic ("Criterion 1: Body Mass Index"); the
         // items under it read it as their lead-in.
-        if is_heading(self.text, s.span) {
+        if self.headings[i] {
             note("a heading states no policy: silent".into());
             return false;
         }
@@ -398,9 +414,9 @@ impl<'a> Engine<'a> {
                     .terms
                     .get("conditional-lead")
                     .is_some_and(|p| p.is_match(&text));
-                let excepted = env.shared.iter().any(|p| p.is_match(&text));
+                let excepted = env.shared.iter().any(|p| p.is_match(&read.text));
                 let facts = LeadFacts {
-                    text,
+                    text: read.text.clone(),
                     reported,
                     conditional,
                     excepted,
@@ -426,7 +442,10 @@ impl<'a> Engine<'a> {
         // Masking only takes matches away, so a pattern missing from the
         // sentence as written (and its lead-in) is missing from it as
         // read: most sentences stop here, before the reading is made.
-        if !tracing {
+        // (A question or header read with the sentence is joined to it in
+        // the reading, where a pattern may match across the join: such
+        // sentences skip this shortcut.)
+        if !tracing && self.with(i).is_none() {
             let with = self.with(i);
             let whole = |p: &Pattern| {
                 p.is_match(&self.normalised[i]) || with.is_some_and(|w| p.is_match(w))
@@ -545,7 +564,7 @@ impl<'a> Engine<'a> {
                 // A shared exception that names another rule's subject and
                 // not this one's ("every smoker, whatever their BMI") is
                 // about that rule.
-                let (c, applies) = match &reading.text[a..b] {
+                let (c, applies) = match reading.text.get(a..b).unwrap_or_default() {
                     said if k >= own_count
                         && !subject.is_match(said)
                         && others.iter().any(|o| o.is_match(said)) =>
@@ -723,8 +742,13 @@ impl<'r> ExceptionScope<'r> {
 
 /// Whether the sentence is a Markdown heading: `#` marks before it on its
 /// line, or a `===`/`---` underline on the next.
-fn is_heading(text: &str, span: Span) -> bool {
-    let line_start = text[..span.start()].rfind('\n').map_or(0, |i| i + 1);
+fn is_heading(text: &str, span: Span, newlines: &[usize]) -> bool {
+    // The line's start from an index of line breaks made once, so a long
+    // one-line paragraph is not scanned back once per sentence.
+    let line_start = newlines
+        .partition_point(|&n| n < span.start())
+        .checked_sub(1)
+        .map_or(0, |k| newlines[k] + 1);
     let before = &text[line_start..span.start()];
     if before.trim_start().starts_with('#') && before.trim_matches(['#', ' ', '\t']).is_empty() {
         return true;
