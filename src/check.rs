@@ -158,42 +158,47 @@ impl Linter {
         let policy = self.policy_for(path);
         if bytes.len() > MAX_TEXT_LEN {
             // Not even decoded: a bad byte that far in has no span.
-            let source = SourceFile::new(name, String::new());
-            let mut diagnostics = vec![parser::too_long(bytes.len())];
-            self.finish(
-                &source,
+            return self.unreadable_report(
+                name,
                 kind,
-                &mut diagnostics,
+                String::new(),
+                parser::too_long(bytes.len()),
                 &policy,
-                Default::default(),
-                &[],
             );
-            return FileReport {
-                source: Arc::new(source),
-                kind,
-                diagnostics,
-            };
         }
         match read_input(name, kind, bytes) {
             Ok(input) => self.check_with(name, kind, input, &policy),
             Err(bad) => {
                 let (shown, diag) = *bad;
-                let source = SourceFile::new(name, shown);
-                let mut diagnostics = vec![diag];
-                self.finish(
-                    &source,
-                    kind,
-                    &mut diagnostics,
-                    &policy,
-                    Default::default(),
-                    &[],
-                );
-                FileReport {
-                    source: Arc::new(source),
-                    kind,
-                    diagnostics,
-                }
+                self.unreadable_report(name, kind, shown, diag, &policy)
             }
+        }
+    }
+
+    /// The report of a file that could not be read: its one finding, with
+    /// severities and suppressions applied as for any other.
+    fn unreadable_report(
+        &self,
+        name: &str,
+        kind: DocumentKind,
+        shown: String,
+        diag: Diagnostic,
+        policy: &Policy,
+    ) -> FileReport {
+        let source = SourceFile::new(name, shown);
+        let mut diagnostics = vec![diag];
+        self.finish(
+            &source,
+            kind,
+            &mut diagnostics,
+            policy,
+            Default::default(),
+            &[],
+        );
+        FileReport {
+            source: Arc::new(source),
+            kind,
+            diagnostics,
         }
     }
 
