@@ -74,8 +74,6 @@ pub fn run(
                 out.push(finding(active, check, text, sentence.span));
             }
         }
-        // Every rule has read this sentence: what was made for it goes.
-        engine.forget(i);
     }
 }
 
@@ -112,14 +110,18 @@ pub fn trace(
                 steps,
             });
         }
-        let reading = engine.reading(i).clone();
+        engine.load_reading(i);
+        let Some(reading) = engine.current.reading.clone() else {
+            continue;
+        };
+        let own = engine.current.own.clone();
         traces.push(SentenceTrace {
             span: s.span,
             read: reading.text.clone(),
             masks: reading
                 .masks
                 .iter()
-                .map(|(m, (a, b))| (m.clone(), reading.text_of(&engine.owns[i], *a, *b)))
+                .map(|(m, (a, b))| (m.clone(), reading.text_of(&own, *a, *b)))
                 .collect(),
             clauses: reading
                 .clauses
@@ -131,7 +133,7 @@ pub fn trace(
                         .get(k + 1)
                         .copied()
                         .unwrap_or(reading.text.len());
-                    reading.text_of(&engine.owns[i], a, b)
+                    reading.text_of(&own, a, b)
                 })
                 .collect(),
             holds: reading
@@ -139,8 +141,8 @@ pub fn trace(
                 .iter()
                 .map(|h| HoldTrace {
                     kind: h.kind.clone(),
-                    trigger: reading.text_of(&engine.owns[i], h.trigger.0, h.trigger.1),
-                    scope: reading.text_of(&engine.owns[i], h.scope.0, h.scope.1),
+                    trigger: reading.text_of(&own, h.trigger.0, h.trigger.1),
+                    scope: reading.text_of(&own, h.scope.0, h.scope.1),
                 })
                 .collect(),
             rules: verdicts,
@@ -188,21 +190,28 @@ struct Engine<'a> {
     text: &'a str,
     sentences: &'a [Sentence],
     normalised: Vec<String>,
-    /// Per sentence: the text read (a question or table header it is read
-    /// with, then the sentence), made on first need.
-    owns: Vec<String>,
-    readings: Vec<Option<Reading>>,
-    /// Per sentence: the question or header read with it, made on first
-    /// need.
-    withs: Vec<Option<Option<String>>>,
     /// Per sentence: whether it is a heading.
     headings: Vec<bool>,
-    /// Per sentence: which shared exceptions occur in it.
-    shared_hits: Vec<Option<Vec<usize>>>,
+    /// What has been made for the sentence being read. Every rule reads
+    /// one sentence before any reads the next, so one is kept at a time.
+    current: Current,
     /// Per rule, its name and the subject patterns of the other rules.
     names: Vec<&'a str>,
     others: Vec<Vec<&'a Pattern>>,
     leads: LeadCache,
+}
+
+/// What is made, on first need, for the sentence being read.
+#[derive(Default)]
+struct Current {
+    index: Option<usize>,
+    /// The question or table header read with it.
+    with: Option<Option<String>>,
+    /// The text read: that question or header, then the sentence.
+    own: String,
+    reading: Option<Reading>,
+    /// Which shared exceptions occur in it.
+    shared_hits: Option<Vec<usize>>,
 }
 
 /// What a check found in lead-ins already seen: which of its `all`
@@ -270,37 +279,39 @@ impl<'a> Engine<'a> {
                 .map(|s| normalise(&text[s.span.start()..s.span.end()]))
                 .collect(),
             names: rules.iter().map(|a| a.rule.name.as_str()).collect(),
-            owns: vec![String::new(); sentences.len()],
-            readings: vec![None; sentences.len()],
-            shared_hits: vec![None; sentences.len()],
-            withs: vec![None; sentences.len()],
+            current: Current::default(),
             others,
             leads: LeadCache::default(),
         }
     }
 
-    fn forget(&mut self, i: usize) {
-        self.readings[i] = None;
-        self.withs[i] = None;
-        self.owns[i] = String::new();
-        self.shared_hits[i] = None;
+    /// Makes sentence `i` the current one, dropping what was made for the
+    /// one before.
+    fn focus(&mut self, i: usize) {
+        if self.current.index != Some(i) {
+            self.current = Current {
+                index: Some(i),
+                ..Current::default()
+            };
+        }
     }
 
     /// The question or table header read with sentence `i`, normalised
     /// once.
     fn load_with(&mut self, i: usize) {
-        if self.withs[i].is_none() {
+        self.focus(i);
+        if self.current.with.is_none() {
             let made = self.sentences[i]
                 .with
                 .filter(|w| w.len() <= MAX_WITH)
                 .map(|w| normalise(&self.text[w.start()..w.end()]));
-            self.withs[i] = Some(made);
+            self.current.with = Some(made);
         }
     }
 
-    /// After [`Engine::load_with`].
-    fn with(&self, i: usize) -> Option<&str> {
-        self.withs[i].as_ref().and_then(|w| w.as_deref())
+    /// After [`Engine::load_with`] for the current sentence.
+    fn with(&self) -> Option<&str> {
+        self.current.with.as_ref().and_then(|w| w.as_deref())
     }
 
     /// A lead-in's text, with the lead-ins it hangs from in turn (a nested
@@ -334,17 +345,17 @@ impl<'a> Engine<'a> {
         parts.join(" ")
     }
 
-    fn reading(&mut self, i: usize) -> &Reading {
-        if self.readings[i].is_none() {
-            self.load_with(i);
-            let own = match self.with(i) {
+    /// Reads sentence `i` (masks, clauses, context), once.
+    fn load_reading(&mut self, i: usize) {
+        self.load_with(i);
+        if self.current.reading.is_none() {
+            let own = match self.with() {
                 Some(w) => format!("{w} {}", self.normalised[i]),
                 None => self.normalised[i].clone(),
             };
-            self.readings[i] = Some(self.env.reader.read(&own));
-            self.owns[i] = own;
+            self.current.reading = Some(self.env.reader.read(&own));
+            self.current.own = own;
         }
-        self.readings[i].as_ref().expect("just read")
     }
 
     /// Whether sentence `i` fires rule `r`'s sentence-level check; with
@@ -386,7 +397,7 @@ impl<'a> Engine<'a> {
         let sentence = &self.normalised[i];
         let named = subject.is_match(sentence);
         let borrowed = !named
-            && self.with(i).is_some_and(|w| subject.is_match(w))
+            && self.with().is_some_and(|w| subject.is_match(w))
             && !self.others[r].iter().any(|o| o.is_match(sentence));
         if !named && !borrowed {
             note("subject: not found".into());
@@ -445,8 +456,8 @@ impl<'a> Engine<'a> {
         // (A question or header read with the sentence is joined to it in
         // the reading, where a pattern may match across the join: such
         // sentences skip this shortcut.)
-        if !tracing && self.with(i).is_none() {
-            let with = self.with(i);
+        if !tracing && self.with().is_none() {
+            let with = self.with();
             let whole = |p: &Pattern| {
                 p.is_match(&self.normalised[i]) || with.is_some_and(|w| p.is_match(w))
             };
@@ -458,16 +469,20 @@ impl<'a> Engine<'a> {
                 return false;
             }
         }
-        self.reading(i);
+        self.load_reading(i);
         // The shared exceptions are the same for every rule: looked for
         // once per sentence.
-        if self.shared_hits[i].is_none() {
-            let text = self.readings[i].as_ref().map_or("", |r| r.text.as_str());
-            self.shared_hits[i] = Some(env.shared_set.matching(env.shared, text));
+        if self.current.shared_hits.is_none() {
+            let text = self
+                .current
+                .reading
+                .as_ref()
+                .map_or("", |r| r.text.as_str());
+            self.current.shared_hits = Some(env.shared_set.matching(env.shared, text));
         }
-        let shared_hits = self.shared_hits[i].as_deref().unwrap_or_default();
-        let own = &self.owns[i];
-        let Some(base) = self.readings[i].as_ref() else {
+        let shared_hits = self.current.shared_hits.as_deref().unwrap_or_default();
+        let own = &self.current.own;
+        let Some(base) = self.current.reading.as_ref() else {
             return false;
         };
         // A rule about a masked measure (a user's age rule) reads it.
