@@ -202,7 +202,8 @@ impl Reader<'_> {
                 at.dedup();
                 at
             }
-            None => clause_starts(&masked, self.breaks),
+            // No breaks in the vocabulary: one clause.
+            None => vec![0],
         };
         let modifiers: Vec<&Modifier> = self
             .modifiers
@@ -319,19 +320,6 @@ impl Reading {
         let i = self.clauses.partition_point(|&s| s <= at).saturating_sub(1);
         (i, clause_of(&self.clauses, self.text.len(), at))
     }
-}
-
-/// Clause starts: 0, and the offset just after each break.
-fn clause_starts(text: &str, breaks: &[String]) -> Vec<usize> {
-    let lower = text.to_ascii_lowercase();
-    let mut at = vec![0];
-    for b in breaks {
-        at.extend(lower.match_indices(b.as_str()).map(|(i, _)| i + b.len()));
-    }
-    at.retain(|&i| i < text.len());
-    at.sort_unstable();
-    at.dedup();
-    at
 }
 
 fn clause_of(starts: &[usize], len: usize, at: usize) -> (usize, usize) {

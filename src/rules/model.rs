@@ -461,16 +461,6 @@ impl Pattern {
         }
     }
 
-    /// Start offsets of the pattern's matches in `text`.
-    pub fn find_iter(&self, text: &str) -> Vec<usize> {
-        // Borrowed, not cloned: a cloned Regex starts a fresh match cache,
-        // which made long documents several times slower.
-        match self.compiled.get_or_init(|| self.build().ok()) {
-            Some(r) => r.find_iter(text.as_bytes()).map(|m| m.start()).collect(),
-            None => Vec::new(),
-        }
-    }
-
     /// The first match in `text`, as a byte range.
     pub fn find_first(&self, text: &str) -> Option<(usize, usize)> {
         self.compiled
@@ -480,7 +470,9 @@ impl Pattern {
             .map(|m| (m.start(), m.end()))
     }
 
-    /// Byte ranges of the pattern's matches in `text`.
+    /// Byte ranges of the pattern's matches in `text`. (Borrowed, not
+    /// cloned: a cloned Regex starts a fresh match cache, which made long
+    /// documents several times slower.)
     pub fn find_ranges(&self, text: &str) -> Vec<(usize, usize)> {
         match self.compiled.get_or_init(|| self.build().ok()) {
             Some(r) => r
