@@ -274,7 +274,11 @@ fn split_block(text: &str, start: usize, end: usize) -> Vec<Span> {
         let ends = match next {
             None => true,
             Some(_) if !spaced => false,
-            Some(n) => !(n.is_lowercase() || c == '.' && is_abbreviation(&block[from..i], n)),
+            Some(n) => {
+                !(n.is_lowercase()
+                    || c == '.'
+                        && (is_abbreviation(&block[from..i], n) || is_enumerator(&block[from..i])))
+            }
         };
         if ends {
             spans.extend(trimmed(start + from, start + stop, text));
@@ -304,6 +308,17 @@ fn is_abbreviation(before: &str, next: char) -> bool {
     }
     ABBREVIATIONS.contains(&lower.as_str())
         || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+}
+
+/// Whether the number before a full stop numbers a criterion run into
+/// the text ("must meet all of: 2. Pain for …", or "3." opening a pasted
+/// item): the item belongs with what leads it, not in a sentence of its own.
+fn is_enumerator(before: &str) -> bool {
+    let head = before.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = before.len() - head.len();
+    let lead = head.trim();
+    (1..=2).contains(&digits)
+        && (lead.is_empty() || lead.ends_with(':') && head.ends_with(char::is_whitespace))
 }
 
 fn trimmed(start: usize, end: usize, text: &str) -> Option<Span> {
@@ -436,6 +451,24 @@ mod tests {
                 "Non-smoker for 8 weeks",
                 "| Criterion | Value |",
                 "| BMI | < 35 |"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_number_run_into_the_text_does_not_end_a_sentence() {
+        let text =
+            "Referral is accepted if all apply: 2. Pain for 4 months. 3. The BMI is 35. Then more.";
+        let found: Vec<&str> = split(text)
+            .iter()
+            .map(|s| &text[s.span.start()..s.span.end()])
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Referral is accepted if all apply: 2. Pain for 4 months.",
+                "3. The BMI is 35.",
+                "Then more."
             ]
         );
     }
