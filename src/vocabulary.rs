@@ -46,6 +46,10 @@ pub struct Vocabulary {
     /// "the threshold"): only such a clause carries an exception across.
     #[serde(default)]
     pub prose_anaphora: Vec<Pattern>,
+    /// Openings by which a sentence continues the one before it ("After 14
+    /// days, …"): such a sentence may take its subject from that one.
+    #[serde(default)]
+    pub prose_carry_over: Vec<Pattern>,
     /// Named patterns that rules' prose patterns use as `{{name}}`: wording
     /// shared by several rules (how policies withhold access) kept once.
     #[serde(default)]
@@ -101,6 +105,7 @@ impl Vocabulary {
         add(&mut self.prose_clause_breaks, other.prose_clause_breaks);
         add(&mut self.prose_carve_outs, other.prose_carve_outs);
         add(&mut self.prose_anaphora, other.prose_anaphora);
+        add(&mut self.prose_carry_over, other.prose_carry_over);
         // A term named again is widened: its alternatives are added.
         for (name, p) in other.prose_terms {
             let merged = match self.prose_terms.get(&name) {
@@ -164,6 +169,7 @@ mod tests {
             .map(|m| &m.pattern)
             .chain(v.prose_context.iter().map(|c| &c.pattern))
             .chain(&v.prose_anaphora)
+            .chain(&v.prose_carry_over)
             .chain(v.prose_terms.values());
         for p in reading {
             p.compile().unwrap_or_else(|e| panic!("{e}"));

@@ -393,3 +393,28 @@ fn hostile_exception_patterns_and_legacy_encodings_are_read_safely() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("bmi-threshold: FIRES"));
 }
+
+#[test]
+fn a_sentence_that_continues_the_one_before_takes_its_subject() {
+    let dir = tempfile::tempdir().unwrap();
+    // "After 14 days" continues the sentence about a missed appointment, so
+    // the new-referral rule it states is read as a DNA consequence.
+    let continued = "If the patient calls within 14 days of a missed appointment, the referral is reopened. After 14 days, the patient will need a new referral from their GP.\n";
+    // The same second sentence after an unrelated one, or opening without a
+    // carry-over, states nothing about missed appointments.
+    let unrelated = "Referrals are triaged within two working days. After 14 days, the patient will need a new referral from their GP.\n";
+    let no_opening = "If the patient calls within 14 days of a missed appointment, the referral is reopened. Each patient will need a new referral from their GP.\n";
+    for (name, text, expected) in [
+        ("continued.md", continued, vec![("dna-discharge".to_string(), 1, 88)]),
+        ("unrelated.md", unrelated, vec![]),
+        ("no-opening.md", no_opening, vec![]),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let out = msklint(&["check", "--format", "json", name], dir.path());
+        let sentence_level: Vec<_> = findings(&json(&out))
+            .into_iter()
+            .filter(|(rule, ..)| !rule.starts_with("missing-"))
+            .collect();
+        assert_eq!(sentence_level, expected, "{name}");
+    }
+}

@@ -24,6 +24,8 @@ pub struct Env<'v> {
     pub shared: &'v [Pattern],
     pub reader: Reader<'v>,
     pub anaphora: &'v [Pattern],
+    /// Openings that continue the sentence before (`prose_carry_over`).
+    pub carry_over: &'v [Pattern],
     pub shared_set: &'v crate::rules::model::SetCache,
     /// The vocabulary's named patterns (`prose_terms`).
     pub terms: &'v std::collections::BTreeMap<String, Pattern>,
@@ -42,6 +44,7 @@ impl<'v> Env<'v> {
                 prefilter: &v.prose_prefilter,
             },
             anaphora: &v.prose_anaphora,
+            carry_over: &v.prose_carry_over,
             terms: &v.prose_terms,
         }
     }
@@ -296,17 +299,33 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// The question or table header read with sentence `i`, normalised
-    /// once.
+    /// The question or table header read with sentence `i`, or the
+    /// sentence before it when `i` opens by continuing that one ("After 14
+    /// days, a new referral is needed"), normalised once.
     fn load_with(&mut self, i: usize) {
         self.focus(i);
         if self.current.with.is_none() {
-            let made = self.sentences[i]
-                .with
+            let with = self.sentences[i].with.or_else(|| self.continued(i));
+            let made = with
                 .filter(|w| w.len() <= MAX_WITH)
                 .map(|w| normalise(&self.text[w.start()..w.end()]));
             self.current.with = Some(made);
         }
+    }
+
+    /// The sentence that sentence `i` continues: the one just before it,
+    /// when `i` opens with a carry-over, neither is a heading or a
+    /// question, and both hang from the same lead-in (or none).
+    fn continued(&self, i: usize) -> Option<Span> {
+        let before = i.checked_sub(1)?;
+        let (s, b) = (self.sentences[i], self.sentences[before]);
+        let plain = |k: usize, s: Sentence| !self.headings[k] && !s.is_question(self.text);
+        let opens = self
+            .env
+            .carry_over
+            .iter()
+            .any(|p| p.is_match(&self.normalised[i]));
+        (opens && s.lead_in == b.lead_in && plain(i, s) && plain(before, b)).then_some(b.span)
     }
 
     /// After [`Engine::load_with`] for the current sentence.
