@@ -405,7 +405,11 @@ fn a_sentence_that_continues_the_one_before_takes_its_subject() {
     let unrelated = "Referrals are triaged within two working days. After 14 days, the patient will need a new referral from their GP.\n";
     let no_opening = "If the patient calls within 14 days of a missed appointment, the referral is reopened. Each patient will need a new referral from their GP.\n";
     for (name, text, expected) in [
-        ("continued.md", continued, vec![("dna-discharge".to_string(), 1, 88)]),
+        (
+            "continued.md",
+            continued,
+            vec![("dna-discharge".to_string(), 1, 88)],
+        ),
         ("unrelated.md", unrelated, vec![]),
         ("no-opening.md", no_opening, vec![]),
     ] {
@@ -417,4 +421,20 @@ fn a_sentence_that_continues_the_one_before_takes_its_subject() {
             .collect();
         assert_eq!(sentence_level, expected, "{name}");
     }
+}
+
+#[test]
+fn items_under_a_lead_in_that_states_the_restriction_are_parts_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Referral for knee surgery is accepted only after at least 3 months of conservative treatment, covering:\n\n- a course of physiotherapy;\n- advice on activity.\n\nThe conservative treatment rule does not apply where:\n\n- a course of physiotherapy cannot be reached.\n\nWe also ask about:\n\n- advice on activity.\n";
+    std::fs::write(dir.path().join("policy.md"), text).unwrap();
+    let out = msklint(&["check", "--format", "json", "policy.md"], dir.path());
+    let lines: Vec<u64> = findings(&json(&out))
+        .into_iter()
+        .filter(|(rule, ..)| rule == "conservative-treatment-gate")
+        .map(|(_, line, _)| line)
+        .collect();
+    // The lead-in and both its items; not the items of a lead-in that
+    // carries an exception, nor those of one that states no restriction.
+    assert_eq!(lines, [1, 3, 4]);
 }

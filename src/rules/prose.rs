@@ -223,7 +223,7 @@ struct Current {
 /// the lead-in once per rule, not once per item.
 #[derive(Default)]
 struct LeadCache {
-    per_rule: std::collections::HashMap<(usize, usize, usize), (Vec<bool>, bool)>,
+    per_rule: std::collections::HashMap<(usize, usize, usize), LeadRule>,
     /// What holds for every rule: the lead-in chain's text, whether it
     /// reports (or otherwise governs) the list, whether it sets
     /// conditions, and whether a shared exception is in it.
@@ -231,10 +231,25 @@ struct LeadCache {
 }
 
 struct LeadFacts {
-    text: String,
+    /// The lead-in chain as read (masks, clauses, context).
+    read: Reading,
     reported: bool,
     conditional: bool,
     excepted: bool,
+}
+
+/// What one rule finds in a lead-in.
+#[derive(Clone)]
+struct LeadRule {
+    /// Which of the rule's patterns after the subject match there.
+    found: Vec<bool>,
+    /// Whether the lead-in reports the list or an exception there cancels it.
+    cancels: bool,
+    /// Whether the lead-in states the whole restriction itself: the
+    /// subject named freely and every pattern matched. Its items are then
+    /// parts of it ("at least 3 months of conservative treatment, to
+    /// include:" over "- 6 weeks of physiotherapy").
+    states: bool,
 }
 
 /// Text read together with a sentence (a question, a table header) longer
@@ -413,15 +428,6 @@ impl<'a> Engine<'a> {
             return false;
         }
         self.load_with(i);
-        let sentence = &self.normalised[i];
-        let named = subject.is_match(sentence);
-        let borrowed = !named
-            && self.with().is_some_and(|w| subject.is_match(w))
-            && !self.others[r].iter().any(|o| o.is_match(sentence));
-        if !named && !borrowed {
-            note("subject: not found".into());
-            return false;
-        }
         let env = self.env;
         let others = self.others[r].clone();
         let rule_index = r;
@@ -446,7 +452,7 @@ impl<'a> Engine<'a> {
                     .is_some_and(|p| p.is_match(&text));
                 let excepted = env.shared.iter().any(|p| p.is_match(&read.text));
                 let facts = LeadFacts {
-                    text: read.text.clone(),
+                    read,
                     reported,
                     conditional,
                     excepted,
@@ -456,19 +462,52 @@ impl<'a> Engine<'a> {
             let key = (rule_index, l.start(), l.end());
             if !self.leads.per_rule.contains_key(&key) {
                 let facts = &self.leads.shared[&span_key];
-                let found = rest.iter().map(|p| p.is_match(&facts.text)).collect();
+                let text = &facts.read.text;
+                let found: Vec<bool> = rest.iter().map(|p| p.is_match(text)).collect();
                 let cancels = facts.reported
                     || !facts.conditional
-                        && (facts.excepted || check.unless.iter().any(|p| p.is_match(&facts.text)));
-                self.leads.per_rule.insert(key, (found, cancels));
+                        && (facts.excepted || check.unless.iter().any(|p| p.is_match(text)));
+                let free_subject = subject
+                    .find_ranges(text)
+                    .iter()
+                    .any(|&(a, _)| facts.read.held(a, rule_name).is_none());
+                let states =
+                    free_subject && !cancels && !facts.excepted && found.iter().all(|&f| f);
+                self.leads.per_rule.insert(
+                    key,
+                    LeadRule {
+                        found,
+                        cancels,
+                        states,
+                    },
+                );
             }
             let chain = if tracing {
-                self.leads.shared[&span_key].text.clone()
+                self.leads.shared[&span_key].read.text.clone()
             } else {
                 String::new()
             };
             (self.leads.per_rule[&key].clone(), chain)
         });
+        let sentence = &self.normalised[i];
+        let named = subject.is_match(sentence);
+        let borrowed = !named
+            && self.with().is_some_and(|w| subject.is_match(w))
+            && !self.others[r].iter().any(|o| o.is_match(sentence));
+        // An item under a lead-in that states the restriction whole is a
+        // part of it, whatever it names.
+        // (Not a table's header row, nor an item that names another rule's
+        // subject: that item is about its own restriction.)
+        let header_row = s.with.is_none() && sentence.starts_with('|');
+        let from_lead = !named
+            && !borrowed
+            && !header_row
+            && lead.as_ref().is_some_and(|(facts, _)| facts.states)
+            && !self.others[r].iter().any(|o| o.is_match(sentence));
+        if !named && !borrowed && !from_lead {
+            note("subject: not found".into());
+            return false;
+        }
         // Masking only takes matches away, so a pattern missing from the
         // sentence as written (and its lead-in) is missing from it as
         // read: most sentences stop here, before the reading is made.
@@ -483,7 +522,7 @@ impl<'a> Engine<'a> {
             let missing = rest
                 .iter()
                 .enumerate()
-                .any(|(k, p)| !lead.as_ref().is_some_and(|((f, _), _)| f[k]) && !whole(p));
+                .any(|(k, p)| !lead.as_ref().is_some_and(|(facts, _)| facts.found[k]) && !whole(p));
             if missing {
                 return false;
             }
@@ -534,18 +573,20 @@ impl<'a> Engine<'a> {
                 None => note(format!("subject «{}»: free", reading.text_of(own, a, b))),
             }
         }
-        if free.is_empty() {
+        if from_lead {
+            note("subject: stated by the lead-in".into());
+        } else if free.is_empty() {
             note("no free mention of the subject: silent".into());
             return false;
         }
-        if let Some(((_, cancels), lead_text)) = &lead {
-            if *cancels {
+        if let Some((facts, lead_text)) = &lead {
+            if facts.cancels {
                 note(format!("lead-in «{lead_text}» reports or excepts: silent"));
                 return false;
             }
         }
         for (k, p) in rest.iter().enumerate() {
-            let in_lead = lead.as_ref().is_some_and(|((f, _), _)| f[k]);
+            let in_lead = lead.as_ref().is_some_and(|(facts, _)| facts.found[k]);
             if !tracing {
                 if !in_lead && !p.is_match(&reading.text) {
                     return false;
