@@ -9,37 +9,18 @@ use std::sync::{Arc, Mutex};
 use crate::config::{Config, Policy};
 use crate::diagnostic::Diagnostic;
 use crate::graph::PathwayGraph;
+use crate::input::{lone_cr_to_lf, prepare_text, read as read_input, Input, InputFormat};
 use crate::measures::Measures;
 use crate::prose::docx::Comment;
+use crate::prose::pdf;
 use crate::prose::sentences;
-use crate::prose::{encoding, pdf, DocumentKind};
 use crate::rules::load::RuleSet;
 use crate::rules::model::Check;
 use crate::rules::{engine, strings};
-use crate::source::{Paragraph, SourceFile};
+use crate::source::SourceFile;
 use crate::span::{Span, MAX_TEXT_LEN};
 use crate::vocabulary::Vocabulary;
 use crate::{parser, suppress, validate};
-
-/// A file's text and what its format adds to it.
-#[derive(Default)]
-struct Input {
-    text: String,
-    /// Word documents: where paragraphs start, and comments on them.
-    paragraphs: Vec<Paragraph>,
-    comments: Vec<Comment>,
-    /// A text document that was not UTF-8: the warning saying how it was read.
-    note: Option<Diagnostic>,
-}
-
-impl Input {
-    fn text(text: String) -> Input {
-        Input {
-            text,
-            ..Input::default()
-        }
-    }
-}
 
 /// Everything that stays the same across the files of one run.
 #[derive(Debug)]
@@ -59,7 +40,7 @@ pub struct Linter {
 pub struct FileReport {
     pub source: Arc<SourceFile>,
     /// A pathway or a prose policy document (by the file's extension).
-    pub kind: DocumentKind,
+    pub kind: InputFormat,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -145,7 +126,7 @@ impl Linter {
     }
 
     /// Checks a file's raw bytes, as a pathway or a prose document by the
-    /// name's extension ([`DocumentKind::of`]). Never fails: undecodable
+    /// name's extension ([`InputFormat::of`]). Never fails: undecodable
     /// input becomes an `invalid-encoding` finding.
     pub fn check_bytes(&self, name: &str, bytes: Vec<u8>) -> FileReport {
         self.check_file(name, None, bytes)
@@ -154,7 +135,7 @@ impl Linter {
     /// Like [`Linter::check_bytes`], with the file's path for per-path
     /// overrides.
     pub fn check_file(&self, name: &str, path: Option<&Path>, bytes: Vec<u8>) -> FileReport {
-        let kind = DocumentKind::of(name);
+        let kind = InputFormat::of(name);
         let policy = self.policy_for(path);
         if bytes.len() > MAX_TEXT_LEN {
             // Not even decoded: a bad byte that far in has no span.
@@ -180,7 +161,7 @@ impl Linter {
     fn unreadable_report(
         &self,
         name: &str,
-        kind: DocumentKind,
+        kind: InputFormat,
         shown: String,
         diag: Diagnostic,
         policy: &Policy,
@@ -213,7 +194,7 @@ impl Linter {
         bytes: Vec<u8>,
         line: usize,
     ) -> Result<(SourceFile, Vec<crate::rules::prose::SentenceTrace>), String> {
-        let kind = DocumentKind::of(name);
+        let kind = InputFormat::of(name);
         if !kind.is_prose() || pdf::is_pdf(name, &bytes) {
             return Err(format!(
                 "{name} is not a policy document msklint reads (.md, .txt or .docx): --trace explains prose checks"
@@ -238,64 +219,17 @@ impl Linter {
     }
 }
 
-/// A file's bytes as text, the way `check` reads them: a PDF refused, a
-/// Word document unpacked, a policy in another encoding decoded with a
-/// note, anything else UTF-8 or an `invalid-encoding` finding.
-fn read_input(
-    name: &str,
-    kind: DocumentKind,
-    bytes: Vec<u8>,
-) -> Result<Input, Box<(String, Diagnostic)>> {
-    match kind {
-            // The command line refuses a PDF before it gets here (exit 2);
-            // a library caller gets the same advice as a finding.
-            _ if pdf::is_pdf(name, &bytes) && kind != DocumentKind::Docx => {
-                Err(unreadable(
-                    &pdf::refusal(name),
-                    "not text",
-                    "msklint reads pathways, Markdown, plain text and Word (.docx) files",
-                ))
-            }
-            DocumentKind::Docx => crate::prose::docx::read(&bytes)
-                .map(|doc| Input {
-                    text: doc.text,
-                    paragraphs: doc.paragraphs,
-                    comments: doc.comments,
-                    note: None,
-                })
-                .map_err(|why| {
-                    unreadable(
-                        &why,
-                        "unreadable document",
-                        "save it again from Word as a .docx, or export it as plain text (.txt) and check that",
-                    )
-                }),
-            DocumentKind::Markdown | DocumentKind::Text => match String::from_utf8(bytes) {
-                Ok(text) => decode(text.into_bytes()).map(Input::text),
-                Err(e) => match encoding::decode(e.into_bytes()) {
-                    Ok(decoded) => Ok(Input {
-                        text: decoded.text,
-                        note: decoded.note,
-                        ..Input::default()
-                    }),
-                    Err(binary) => decode(binary).map(Input::text),
-                },
-            },
-            DocumentKind::Pathway => decode(bytes).map(Input::text),
-    }
-}
-
 impl Linter {
     /// Checks text already in memory; `name`'s extension picks pathway or
     /// prose as in [`Linter::check_bytes`].
     pub fn check_text(&self, name: &str, text: String) -> FileReport {
-        self.check_with(name, DocumentKind::of(name), Input::text(text), &self.base)
+        self.check_with(name, InputFormat::of(name), Input::text(text), &self.base)
     }
 
     fn check_with(
         &self,
         name: &str,
-        kind: DocumentKind,
+        kind: InputFormat,
         input: Input,
         policy: &Policy,
     ) -> FileReport {
@@ -408,7 +342,7 @@ impl Linter {
     fn finish(
         &self,
         source: &SourceFile,
-        kind: DocumentKind,
+        kind: InputFormat,
         diagnostics: &mut Vec<Diagnostic>,
         policy: &Policy,
         extra: suppress::Extra,
@@ -427,14 +361,9 @@ impl Linter {
             }
             None => true,
         });
-        let style = if kind.is_prose() {
-            suppress::CommentStyle::Html
-        } else {
-            suppress::CommentStyle::Hash
-        };
         suppress::apply(
             source,
-            style,
+            kind.comment_style(),
             extra,
             blocks,
             diagnostics,
@@ -486,33 +415,6 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
-/// One line-break convention everywhere: a carriage return not followed by
-/// a line feed (old Mac files) becomes a line feed, so the grammar's
-/// comments, the line index, suppressions and miette's snippets all see the
-/// same lines. One byte for one byte, so no offset moves.
-/// The text as every stage sees it: no byte-order mark, one line-break
-/// convention (for `--trace`, which has no paragraphs or notes to shift).
-fn prepare_text(mut text: String) -> String {
-    if text.starts_with('\u{FEFF}') {
-        text.drain(..'\u{FEFF}'.len_utf8());
-    }
-    lone_cr_to_lf(text)
-}
-
-fn lone_cr_to_lf(text: String) -> String {
-    if !text.contains('\r') {
-        return text;
-    }
-    let mut bytes = text.into_bytes();
-    for i in 0..bytes.len() {
-        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
-            bytes[i] = b'\n';
-        }
-    }
-    // Replacing one ASCII byte with another keeps the text valid UTF-8.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
 /// Suppressions held in a Word document's comments, each covering the
 /// lines of the paragraphs it is attached to.
 fn word_comments(source: &SourceFile, comments: &[Comment]) -> suppress::Extra {
@@ -536,59 +438,4 @@ fn word_comments(source: &SourceFile, comments: &[Comment]) -> suppress::Extra {
         suppress::word_comment(&c.text, span, lines, paragraphs, &mut extra);
     }
     extra
-}
-
-/// A file that cannot be read as text (a Word document that is not one, a
-/// PDF): an `invalid-encoding` finding on an empty stand-in text.
-fn unreadable(why: &str, label: &str, help: &str) -> Box<(String, Diagnostic)> {
-    let diag = Diagnostic::error(
-        "invalid-encoding",
-        Span::new(0, 0),
-        format!("cannot check this file: {why}"),
-    )
-    .with_label(label)
-    .with_help(help);
-    Box::new((String::new(), diag))
-}
-
-/// UTF-8 text, or a printable stand-in plus the finding that explains why
-/// the file cannot be checked.
-fn decode(bytes: Vec<u8>) -> Result<String, Box<(String, Diagnostic)>> {
-    let bad = match String::from_utf8(bytes) {
-        Ok(text) => match text.find('\0') {
-            None => return Ok(text),
-            Some(at) => (
-                text.into_bytes(),
-                at,
-                "it contains a NUL byte, so it looks like a binary file",
-            ),
-        },
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            (e.into_bytes(), at, "it is not valid UTF-8")
-        }
-    };
-    let (bytes, at, why) = bad;
-    // Keep byte offsets stable: invalid bytes and control characters become
-    // one-byte `?`s so the snippet is printable and the span still lines up.
-    let shown: String = bytes
-        .iter()
-        .enumerate()
-        .map(|(i, &b)| match b {
-            b'\n' | b'\t' => b as char,
-            // A lone CR ends a line here too (see `lone_cr_to_lf`).
-            b'\r' if bytes.get(i + 1) != Some(&b'\n') => '\n',
-            b'\r' => '\r',
-            0x20..=0x7e => b as char,
-            _ => '?',
-        })
-        .collect();
-    let diag = Diagnostic::error(
-        "invalid-encoding",
-        Span::new(at, (at + 1).min(shown.len())),
-        format!("cannot check this file: {why}"),
-    )
-    .with_label("first bad byte")
-    .with_help("save the pathway as UTF-8 text; if it is not a pathway, leave it out of the check");
-    Err(Box::new((shown, diag)))
 }

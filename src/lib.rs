@@ -21,6 +21,7 @@ pub mod fingerprint;
 pub mod fmt_command;
 pub mod format;
 pub mod graph;
+pub mod input;
 pub mod measures;
 pub mod output;
 pub mod parser;
