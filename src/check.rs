@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 use crate::config::{Config, Policy};
 use crate::diagnostic::Diagnostic;
 use crate::graph::PathwayGraph;
-use crate::input::{lone_cr_to_lf, prepare_text, read as read_input, Input, InputFormat};
+use crate::input::{
+    lone_cr_to_lf, prepare_text, read as read_input, Content, Decoded, InputFormat, Unreadable,
+};
 use crate::measures::Measures;
 use crate::prose::docx::Comment;
 use crate::prose::pdf;
@@ -20,7 +22,7 @@ use crate::rules::{engine, strings};
 use crate::source::SourceFile;
 use crate::span::{Span, MAX_TEXT_LEN};
 use crate::vocabulary::Vocabulary;
-use crate::{parser, suppress, validate};
+use crate::{ast, parser, suppress, validate};
 
 /// Everything that stays the same across the files of one run.
 #[derive(Debug)]
@@ -135,24 +137,108 @@ impl Linter {
     /// Like [`Linter::check_bytes`], with the file's path for per-path
     /// overrides.
     pub fn check_file(&self, name: &str, path: Option<&Path>, bytes: Vec<u8>) -> FileReport {
+        self.check_content(name, path, Content::Bytes(bytes))
+    }
+
+    /// Checks bytes or text; the path, when given, picks per-path overrides.
+    pub fn check_content(&self, name: &str, path: Option<&Path>, content: Content) -> FileReport {
         let kind = InputFormat::of(name);
         let policy = self.policy_for(path);
-        if bytes.len() > MAX_TEXT_LEN {
-            // Not even decoded: a bad byte that far in has no span.
-            return self.unreadable_report(
-                name,
-                kind,
-                String::new(),
-                parser::too_long(bytes.len()),
-                &policy,
-            );
-        }
-        match read_input(name, kind, bytes) {
-            Ok(input) => self.check_with(name, kind, input, &policy),
-            Err(bad) => {
-                let (shown, diag) = *bad;
-                self.unreadable_report(name, kind, shown, diag, &policy)
+        match self.decoded(name, kind, content) {
+            Ok(input) => {
+                let (source, mut diagnostics, extra) = prepared(name, input);
+                let mut blocks = Vec::new();
+                if kind.is_prose() {
+                    self.check_prose(&source, &policy, &mut diagnostics);
+                } else {
+                    blocks = self.check_pathway(&source, &policy, &mut diagnostics);
+                }
+                self.report(source, kind, diagnostics, &policy, extra, &blocks)
             }
+            Err(bad) => self.unreadable_report(name, kind, *bad, &policy),
+        }
+    }
+
+    /// Checks like [`Linter::check_content`], then lends the file's parsed
+    /// pathways, with their graphs, to `view` before they are dropped: the
+    /// `graph`, `score` and `report` commands read them there instead of
+    /// parsing again. Prose documents have none.
+    pub fn check_viewed<T>(
+        &self,
+        name: &str,
+        path: Option<&Path>,
+        content: Content,
+        view: impl FnOnce(&FileReport, &[PathwayGraph<'_>]) -> T,
+    ) -> (FileReport, T) {
+        let kind = InputFormat::of(name);
+        let policy = self.policy_for(path);
+        let input = match self.decoded(name, kind, content) {
+            Ok(input) => input,
+            Err(bad) => {
+                let report = self.unreadable_report(name, kind, *bad, &policy);
+                if kind.is_prose() {
+                    let seen = view(&report, &[]);
+                    return (report, seen);
+                }
+                // The views have always drawn what the stand-in text holds
+                // (a Latin-1 pathway with `?` for its bad bytes), so they
+                // still do; the rules did not run on it.
+                let source = Arc::clone(&report.source);
+                let parsed = parser::parse(&source.text);
+                let mut scratch = Vec::new();
+                let graphs: Vec<PathwayGraph> = parsed
+                    .file
+                    .iter()
+                    .flat_map(|f| &f.pathways)
+                    .map(|p| PathwayGraph::build(p, &mut scratch))
+                    .collect();
+                let seen = view(&report, &graphs);
+                return (report, seen);
+            }
+        };
+        let (source, mut diagnostics, extra) = prepared(name, input);
+        if kind.is_prose() {
+            self.check_prose(&source, &policy, &mut diagnostics);
+            let report = self.report(source, kind, diagnostics, &policy, extra, &[]);
+            let seen = view(&report, &[]);
+            return (report, seen);
+        }
+        let parsed = parser::parse(&source.text);
+        diagnostics.extend(parsed.diagnostics);
+        let mut graphs = Vec::new();
+        let blocks = self.check_tree(
+            &source,
+            parsed.file.as_ref(),
+            &policy,
+            &mut diagnostics,
+            Some(&mut graphs),
+        );
+        let report = self.report(
+            Arc::clone(&source),
+            kind,
+            diagnostics,
+            &policy,
+            extra,
+            &blocks,
+        );
+        let seen = view(&report, &graphs);
+        (report, seen)
+    }
+
+    /// The input as text, or why it cannot be read.
+    fn decoded(
+        &self,
+        name: &str,
+        kind: InputFormat,
+        content: Content,
+    ) -> Result<Decoded, Unreadable> {
+        match content {
+            Content::Text(text) => Ok(Decoded::text(text)),
+            // Not even decoded: a bad byte that far in has no span.
+            Content::Bytes(bytes) if bytes.len() > MAX_TEXT_LEN => {
+                Err(Box::new((String::new(), parser::too_long(bytes.len()))))
+            }
+            Content::Bytes(bytes) => read_input(name, kind, bytes),
         }
     }
 
@@ -162,22 +248,26 @@ impl Linter {
         &self,
         name: &str,
         kind: InputFormat,
-        shown: String,
-        diag: Diagnostic,
+        (shown, diag): (String, Diagnostic),
         policy: &Policy,
     ) -> FileReport {
-        let source = SourceFile::new(name, shown);
-        let mut diagnostics = vec![diag];
-        self.finish(
-            &source,
-            kind,
-            &mut diagnostics,
-            policy,
-            Default::default(),
-            &[],
-        );
+        let source = Arc::new(SourceFile::new(name, shown));
+        self.report(source, kind, vec![diag], policy, Default::default(), &[])
+    }
+
+    /// Severities, suppressions, codes and order applied: the finished report.
+    fn report(
+        &self,
+        source: Arc<SourceFile>,
+        kind: InputFormat,
+        mut diagnostics: Vec<Diagnostic>,
+        policy: &Policy,
+        extra: suppress::Extra,
+        blocks: &[Span],
+    ) -> FileReport {
+        self.finish(&source, kind, &mut diagnostics, policy, extra, blocks);
         FileReport {
-            source: Arc::new(source),
+            source,
             kind,
             diagnostics,
         }
@@ -223,52 +313,7 @@ impl Linter {
     /// Checks text already in memory; `name`'s extension picks pathway or
     /// prose as in [`Linter::check_bytes`].
     pub fn check_text(&self, name: &str, text: String) -> FileReport {
-        self.check_with(name, InputFormat::of(name), Input::text(text), &self.base)
-    }
-
-    fn check_with(
-        &self,
-        name: &str,
-        kind: InputFormat,
-        input: Input,
-        policy: &Policy,
-    ) -> FileReport {
-        let Input {
-            mut text,
-            mut paragraphs,
-            comments,
-            mut note,
-        } = input;
-        // Editors hide a byte-order mark; drop it so line-1 columns agree.
-        if text.starts_with('\u{FEFF}') {
-            let bom = '\u{FEFF}'.len_utf8();
-            text.drain(..bom);
-            for p in &mut paragraphs {
-                p.start = p.start.saturating_sub(bom);
-            }
-            if let Some(n) = note.as_mut() {
-                n.span = Span::new(
-                    n.span.start().saturating_sub(bom),
-                    n.span.end().saturating_sub(bom),
-                );
-            }
-        }
-        let text = lone_cr_to_lf(text);
-        let source = SourceFile::new(name, text).with_paragraphs(paragraphs);
-        let mut diagnostics: Vec<Diagnostic> = note.into_iter().collect();
-        let mut blocks = Vec::new();
-        if kind.is_prose() {
-            self.check_prose(&source, policy, &mut diagnostics);
-        } else {
-            blocks = self.check_pathway(&source, policy, &mut diagnostics);
-        }
-        let extra = word_comments(&source, &comments);
-        self.finish(&source, kind, &mut diagnostics, policy, extra, &blocks);
-        FileReport {
-            source: Arc::new(source),
-            kind,
-            diagnostics,
-        }
+        self.check_content(name, None, Content::Text(text))
     }
 
     fn check_prose(&self, source: &SourceFile, policy: &Policy, diagnostics: &mut Vec<Diagnostic>) {
@@ -290,20 +335,34 @@ impl Linter {
         );
     }
 
-    /// Returns the spans of the nodes and routes, which a suppression on
-    /// their first line (or above it) covers whole.
+    /// Parses and checks a pathway file. Returns the spans of the nodes and
+    /// routes, which a suppression on their first line (or above it) covers
+    /// whole.
     fn check_pathway(
         &self,
         source: &SourceFile,
         policy: &Policy,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Vec<Span> {
-        let mut blocks = Vec::new();
         let parsed = parser::parse(&source.text);
         diagnostics.extend(parsed.diagnostics);
-        // `file` is dropped at the end of this block: the tree is not
-        // needed for suppressions and sorting, and is the largest thing held.
-        if let Some(file) = parsed.file {
+        // The tree is dropped here: it is not needed for suppressions and
+        // sorting, and is the largest thing held.
+        self.check_tree(source, parsed.file.as_ref(), policy, diagnostics, None)
+    }
+
+    /// The checks on a parsed file, pathway by pathway. Each graph is
+    /// dropped once its rules have run, unless `keep` asks for it.
+    fn check_tree<'t>(
+        &self,
+        source: &SourceFile,
+        file: Option<&'t ast::File<'t>>,
+        policy: &Policy,
+        diagnostics: &mut Vec<Diagnostic>,
+        mut keep: Option<&mut Vec<PathwayGraph<'t>>>,
+    ) -> Vec<Span> {
+        let mut blocks = Vec::new();
+        if let Some(file) = file {
             if file.pathways.is_empty() {
                 diagnostics.push(
                     Diagnostic::warning(
@@ -332,6 +391,9 @@ impl Linter {
                     &source.text,
                     diagnostics,
                 );
+                if let Some(graphs) = keep.as_mut() {
+                    graphs.push(graph);
+                }
             }
         }
         blocks
@@ -413,6 +475,36 @@ pub fn sort(diags: &mut [Diagnostic]) {
             &b.message,
         ))
     });
+}
+
+/// The decoded text as every stage sees it (no byte-order mark, one
+/// line-break convention), the format's note, and suppressions held in
+/// Word comments.
+fn prepared(name: &str, input: Decoded) -> (Arc<SourceFile>, Vec<Diagnostic>, suppress::Extra) {
+    let Decoded {
+        mut text,
+        mut paragraphs,
+        comments,
+        mut note,
+    } = input;
+    // Editors hide a byte-order mark; drop it so line-1 columns agree.
+    if text.starts_with('\u{FEFF}') {
+        let bom = '\u{FEFF}'.len_utf8();
+        text.drain(..bom);
+        for p in &mut paragraphs {
+            p.start = p.start.saturating_sub(bom);
+        }
+        if let Some(n) = note.as_mut() {
+            n.span = Span::new(
+                n.span.start().saturating_sub(bom),
+                n.span.end().saturating_sub(bom),
+            );
+        }
+    }
+    let text = lone_cr_to_lf(text);
+    let source = SourceFile::new(name, text).with_paragraphs(paragraphs);
+    let extra = word_comments(&source, &comments);
+    (Arc::new(source), note.into_iter().collect(), extra)
 }
 
 /// Suppressions held in a Word document's comments, each covering the

@@ -120,6 +120,12 @@ impl Config {
                 crate::discover::io_message(&e)
             ))
         })?;
+        Config::from_text(path, text)
+    }
+
+    /// A configuration from its text; `path` names it in messages, and
+    /// relative paths in it are read from `path`'s folder.
+    pub fn from_text(path: &Path, text: String) -> Result<Config, ConfigError> {
         let source = Arc::new(SourceFile::new(path.display().to_string(), text));
         let raw: RawConfig = serde_norway::from_str(&source.text).map_err(|e| {
             let at = e.location().map_or(0, |l| l.index()).min(source.text.len());

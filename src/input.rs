@@ -107,9 +107,24 @@ pub fn searched(relative: &Path) -> bool {
     relative.extension().is_some_and(|e| e == PATHWAY_EXTENSION)
 }
 
+/// What is handed in to be checked.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// A file's bytes, decoded by its format.
+    Bytes(Vec<u8>),
+    /// Text already in memory (an editor's buffer), used as it is.
+    Text(String),
+}
+
+/// Why no format reads these bytes (a PDF), with what to do instead; for
+/// a front end to refuse the file before checking it.
+pub fn refusal(name: &str, bytes: &[u8]) -> Option<String> {
+    pdf::is_pdf(name, bytes).then(|| pdf::refusal(name))
+}
+
 /// A file's text and what its format adds to it.
 #[derive(Default)]
-pub struct Input {
+pub struct Decoded {
     pub text: String,
     /// Word documents: where paragraphs start, and comments on them.
     pub paragraphs: Vec<Paragraph>,
@@ -118,11 +133,11 @@ pub struct Input {
     pub note: Option<Diagnostic>,
 }
 
-impl Input {
-    pub fn text(text: String) -> Input {
-        Input {
+impl Decoded {
+    pub fn text(text: String) -> Decoded {
+        Decoded {
             text,
-            ..Input::default()
+            ..Decoded::default()
         }
     }
 }
@@ -134,7 +149,7 @@ pub type Unreadable = Box<(String, Diagnostic)>;
 /// A file's bytes as text, the way `check` reads them: a PDF refused, a
 /// Word document unpacked, a policy in another encoding decoded with a
 /// note, anything else UTF-8 or an `invalid-encoding` finding.
-pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Input, Unreadable> {
+pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, Unreadable> {
     match format {
         // The command line refuses a PDF before it gets here (exit 2);
         // a library caller gets the same advice as a finding.
@@ -144,7 +159,7 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Input, Un
             "msklint reads pathways, Markdown, plain text and Word (.docx) files",
         )),
         InputFormat::Docx => crate::prose::docx::read(&bytes)
-            .map(|doc| Input {
+            .map(|doc| Decoded {
                 text: doc.text,
                 paragraphs: doc.paragraphs,
                 comments: doc.comments,
@@ -158,17 +173,17 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Input, Un
                 )
             }),
         InputFormat::Markdown | InputFormat::Text => match String::from_utf8(bytes) {
-            Ok(text) => decode(text.into_bytes()).map(Input::text),
+            Ok(text) => decode(text.into_bytes()).map(Decoded::text),
             Err(e) => match encoding::decode(e.into_bytes()) {
-                Ok(decoded) => Ok(Input {
+                Ok(decoded) => Ok(Decoded {
                     text: decoded.text,
                     note: decoded.note,
-                    ..Input::default()
+                    ..Decoded::default()
                 }),
-                Err(binary) => decode(binary).map(Input::text),
+                Err(binary) => decode(binary).map(Decoded::text),
             },
         },
-        InputFormat::Pathway => decode(bytes).map(Input::text),
+        InputFormat::Pathway => decode(bytes).map(Decoded::text),
     }
 }
 

@@ -3,6 +3,7 @@
 //! checks of the level logic (docs/score.md) on small pathways.
 
 use msklint::check::Linter;
+use msklint::input::Content;
 use msklint::score::{self, Scorecard};
 
 fn root() -> std::path::PathBuf {
@@ -11,8 +12,11 @@ fn root() -> std::path::PathBuf {
 
 fn cards(name: &str, text: &str) -> Vec<Scorecard> {
     let linter = Linter::builtin().unwrap();
-    let report = linter.check_text(name, text.to_string());
-    score::score_report(&report, &linter.measures)
+    let content = Content::Text(text.to_string());
+    let (_, cards) = linter.check_viewed(name, None, content, |report, graphs| {
+        score::score_file(report, graphs, &linter.measures)
+    });
+    cards
 }
 
 fn example(file: &str) -> Vec<Scorecard> {

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cli::{human_options, Color, EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
+use super::args::Color;
+use super::setup::human_options;
+use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::discover::{discover, io_message, Include};
 use crate::format::{format, FormatError};
 use crate::input::InputFormat;
@@ -46,7 +48,7 @@ enum Outcome {
     Problem(String),
 }
 
-pub fn fmt_command(args: &FmtArgs) -> u8 {
+pub fn run(args: &FmtArgs) -> u8 {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

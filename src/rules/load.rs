@@ -78,6 +78,18 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Adds one rule held in memory (an editor's or a web page's), checked
+    /// as strictly as a file from a rule folder.
+    pub fn load_text(
+        &mut self,
+        origin: &str,
+        text: &str,
+        vocab: &Vocabulary,
+        errors: &mut Vec<LoadError>,
+    ) {
+        self.add_text(origin, text, vocab, errors, true);
+    }
+
     fn add_text(
         &mut self,
         origin: &str,

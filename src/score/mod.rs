@@ -45,7 +45,6 @@ use crate::check::FileReport;
 use crate::diagnostic::Diagnostic;
 use crate::graph::PathwayGraph;
 use crate::measures::Measures;
-use crate::parser;
 use crate::rules::analysis::{distance_to, onward_target, reachable_from};
 
 mod facts;
@@ -91,7 +90,7 @@ pub struct Requirement {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Scorecard {
     pub pathway: String,
-    /// The file the pathway came from, when known ([`score_report`] sets it).
+    /// The file the pathway came from, when known ([`score_file`] sets it).
     pub file: Option<String>,
     pub requirements: Vec<Requirement>,
 }
@@ -325,10 +324,15 @@ pub fn score(g: &PathwayGraph<'_>, findings: &[Diagnostic], measures: &Measures)
 
 /// Scores every pathway in a checked file, reading the file's findings as
 /// they were reported (after configuration and suppressions; the caps that
-/// matter are also read from the graph, see the module docs). A file that
-/// could not be decoded or parsed has no scorecards: its report already
-/// holds the error to show.
-pub fn score_report(report: &FileReport, measures: &Measures) -> Vec<Scorecard> {
+/// matter are also read from the graph, see the module docs). `graphs` are
+/// the file's own, as the session lends them. A file that could not be
+/// decoded or parsed has no scorecards: its report already holds the error
+/// to show.
+pub fn score_file(
+    report: &FileReport,
+    graphs: &[PathwayGraph<'_>],
+    measures: &Measures,
+) -> Vec<Scorecard> {
     if report
         .diagnostics
         .iter()
@@ -336,16 +340,10 @@ pub fn score_report(report: &FileReport, measures: &Measures) -> Vec<Scorecard> 
     {
         return Vec::new();
     }
-    let parsed = parser::parse(&report.source.text);
-    let Some(file) = parsed.file else {
-        return Vec::new();
-    };
-    file.pathways
+    graphs
         .iter()
-        .map(|p| {
-            let mut scratch = Vec::new();
-            let g = PathwayGraph::build(p, &mut scratch);
-            let mut card = score(&g, &report.diagnostics, measures);
+        .map(|g| {
+            let mut card = score(g, &report.diagnostics, measures);
             card.file = Some(report.source.name.clone());
             card
         })
