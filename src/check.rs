@@ -16,6 +16,7 @@ use crate::measures::Measures;
 use crate::prose::docx::Comment;
 use crate::prose::pdf;
 use crate::prose::sentences;
+use crate::rules::builtin::Builtin;
 use crate::rules::load::RuleSet;
 use crate::rules::model::Check;
 use crate::rules::{engine, strings};
@@ -320,7 +321,7 @@ impl Linter {
         let found = sentences::split(&source.text);
         if found.is_empty() {
             diagnostics.push(
-                Diagnostic::warning("empty-file", Span::new(0, 0), "this document has no text")
+                Diagnostic::warning(Builtin::EmptyFile.name(), Span::new(0, 0), "this document has no text")
                     .with_label("nothing to check")
                     .with_help("check the file is the policy you meant; a PDF needs converting to text first (see the README)"),
             );
@@ -366,7 +367,7 @@ impl Linter {
             if file.pathways.is_empty() {
                 diagnostics.push(
                     Diagnostic::warning(
-                        "empty-file",
+                        Builtin::EmptyFile.name(),
                         Span::new(0, 0),
                         "this file declares no pathway",
                     )

@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::diagnostic::Diagnostic;
 use crate::prose::docx::Comment;
 use crate::prose::{encoding, pdf};
+use crate::rules::builtin::Builtin;
 use crate::source::Paragraph;
 use crate::span::Span;
 use crate::suppress::CommentStyle;
@@ -218,7 +219,7 @@ pub fn lone_cr_to_lf(text: String) -> String {
 /// PDF): an `invalid-encoding` finding on an empty stand-in text.
 fn unreadable(why: &str, label: &str, help: &str) -> Unreadable {
     let diag = Diagnostic::error(
-        "invalid-encoding",
+        Builtin::InvalidEncoding.name(),
         Span::new(0, 0),
         format!("cannot check this file: {why}"),
     )
@@ -260,7 +261,7 @@ fn decode(bytes: Vec<u8>) -> Result<String, Unreadable> {
         })
         .collect();
     let diag = Diagnostic::error(
-        "invalid-encoding",
+        Builtin::InvalidEncoding.name(),
         Span::new(at, (at + 1).min(shown.len())),
         format!("cannot check this file: {why}"),
     )

@@ -46,6 +46,7 @@ use crate::diagnostic::Diagnostic;
 use crate::graph::PathwayGraph;
 use crate::measures::Measures;
 use crate::rules::analysis::{distance_to, onward_target, reachable_from};
+use crate::rules::builtin::Builtin;
 
 mod facts;
 mod framework;
@@ -336,7 +337,7 @@ pub fn score_file(
     if report
         .diagnostics
         .iter()
-        .any(|d| d.rule == "invalid-encoding")
+        .any(|d| d.rule == Builtin::InvalidEncoding.name())
     {
         return Vec::new();
     }
