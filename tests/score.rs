@@ -389,7 +389,7 @@ fn shared_decision_making_everywhere_is_level_4() {
 fn every_card_lists_every_requirement_in_matrix_order() {
     let card = &example("hip-knee-oa.pathway")[0];
     let ids: Vec<&str> = card.requirements.iter().map(|r| r.id).collect();
-    let expected: Vec<&str> = score::REQUIREMENTS.iter().map(|r| r.0).collect();
+    let expected: Vec<&str> = score::REQUIREMENTS.iter().map(|r| r.id).collect();
     assert_eq!(ids, expected);
     for wanted in [
         "joint-replacement",
