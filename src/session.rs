@@ -286,6 +286,65 @@ mod tests {
         }
     }
 
+    /// A custom rule looking for any of `words`.
+    fn rule(words: &str) -> (String, String) {
+        let text = format!(
+            "name: org-support\ncode: ORG001\ncategory: links\nseverity: warning\n\
+             summary: s\nmessage: m\nrationale: r\nhelp: h\nsources: [x]\n\
+             examples:\n  fail: f\n  pass: p\ncheck:\n  reachable:\n    any: [{words}]\n"
+        );
+        ("org-support.yaml".to_string(), text)
+    }
+
+    fn words_of(session: &Session) -> Vec<String> {
+        let rule = session.rules().find("org-support").unwrap();
+        match &rule.rule.check {
+            crate::rules::model::Check::Reachable(c) => c.any.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_rule_names_a_capability_group_and_config_widens_it() {
+        let options = Options {
+            rule_texts: vec![rule("peer_support, group:mental_health")],
+            ..Options::default()
+        };
+        let session = Session::load(&options).unwrap();
+        assert_eq!(
+            words_of(&session),
+            ["peer_support", "mental_health", "talking_therapies"]
+        );
+        let options = Options {
+            config: ConfigSource::Text {
+                name: "msklint.yaml".into(),
+                text: "vocabulary:\n  capability_groups:\n    mental_health: [pain]\n".into(),
+            },
+            rule_texts: vec![rule("group:mental_health")],
+            ..Options::default()
+        };
+        let session = Session::load(&options).unwrap();
+        assert_eq!(
+            words_of(&session),
+            ["mental_health", "talking_therapies", "pain"]
+        );
+    }
+
+    #[test]
+    fn an_unknown_capability_group_is_refused() {
+        let options = Options {
+            rule_texts: vec![rule("group:wellbeing")],
+            ..Options::default()
+        };
+        match Session::load(&options) {
+            Err(SetupError::Files(errors)) => assert_eq!(
+                errors[0].diagnostic.message,
+                "no capability group is called `wellbeing`"
+            ),
+            other => panic!("expected a file error, got {other:?}"),
+        }
+    }
+
     #[test]
     fn views_see_the_graphs_of_every_pathway() {
         let session = Session::load(&Options::default()).unwrap();

@@ -291,7 +291,7 @@ fn score_caps_joint_replacement_for_a_criterion_under_another_name() {
 "#;
     let linter = Linter::builtin().unwrap();
     let (_, cards) = linter.check_viewed("t.pathway", None, Content::Text(text.into()), |r, g| {
-        msklint::score::score_file(r, g, &linter.measures)
+        msklint::score::score_file(r, g, &linter)
     });
     let joint = cards[0].requirement("joint-replacement").unwrap();
     assert_eq!(joint.level, Some(1), "{:#?}", joint.evidence);

@@ -25,7 +25,7 @@ fn score_counts_a_first_contact_practitioner_declared_as_an_entry() {
 "#;
     let linter = linter();
     let (_, cards) = linter.check_viewed("t.pathway", None, Content::Text(text.into()), |r, g| {
-        msklint::score::score_file(r, g, &linter.measures)
+        msklint::score::score_file(r, g, &linter)
     });
     let fcp = cards[0].requirement("first-contact-practitioner").unwrap();
     assert_eq!(fcp.level, Some(2), "{:#?}", fcp.evidence);

@@ -14,7 +14,7 @@ fn cards(name: &str, text: &str) -> Vec<Scorecard> {
     let linter = Linter::builtin().unwrap();
     let content = Content::Text(text.to_string());
     let (_, cards) = linter.check_viewed(name, None, content, |report, graphs| {
-        score::score_file(report, graphs, &linter.measures)
+        score::score_file(report, graphs, &linter)
     });
     cards
 }

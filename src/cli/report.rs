@@ -40,7 +40,7 @@ pub fn run(args: &ReportArgs) -> u8 {
         &args.setup,
         &args.paths,
         Some(&args.include),
-        |session, r, graphs| report::review(r, graphs, session.rules(), session.measures()),
+        |session, r, graphs| report::review(r, graphs, session.linter()),
     );
     let (files, unreadable) = match reviewed {
         Ok(x) => x,

@@ -31,7 +31,7 @@ pub fn run(args: &ScoreArgs) -> u8 {
         if report.kind.is_prose() {
             return Vec::new();
         }
-        score::score_file(report, graphs, session.measures())
+        score::score_file(report, graphs, session.linter())
     });
     let (files, unreadable) = match scored {
         Ok(x) => x,

@@ -7,11 +7,10 @@
 pub mod html;
 pub mod markdown;
 
-use crate::check::FileReport;
+use crate::check::{FileReport, Linter};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::diagram;
 use crate::graph::PathwayGraph;
-use crate::measures::Measures;
 use crate::rules::load::RuleSet;
 use crate::rules::model::THEMES;
 use crate::score::{self, Scorecard};
@@ -126,12 +125,8 @@ impl Reviews {
 /// Reviews one checked file: a review per pathway, drawn from the graphs
 /// the session lends with the report, one for a policy document, or the
 /// problems that stopped the file being reviewed at all.
-pub fn review(
-    report: &FileReport,
-    graphs: &[PathwayGraph<'_>],
-    rules: &RuleSet,
-    measures: &Measures,
-) -> Reviews {
+pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter) -> Reviews {
+    let rules = &linter.rules;
     let src = &report.source;
     let prose = report.kind.is_prose();
     let item = |d: &Diagnostic| {
@@ -221,7 +216,7 @@ pub fn review(
                 themes,
                 other,
                 drawn: Some(Drawn {
-                    scorecard: score::score(g, &owned, measures),
+                    scorecard: score::score(g, &owned, linter),
                     mermaid: diagram::mermaid::render(g, &marks),
                     svg: diagram::svg::render(g, &marks),
                 }),

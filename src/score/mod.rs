@@ -41,12 +41,13 @@ use petgraph::Direction::{Incoming, Outgoing};
 use serde::Serialize;
 
 use crate::ast::{self, NodeKind, PropertyValue, ValueKind};
-use crate::check::FileReport;
+use crate::check::{FileReport, Linter};
 use crate::diagnostic::Diagnostic;
 use crate::graph::PathwayGraph;
 use crate::measures::Measures;
 use crate::rules::analysis::{distance_to, onward_target, reachable_from};
 use crate::rules::builtin::Builtin;
+use crate::vocabulary::Vocabulary;
 
 mod facts;
 mod framework;
@@ -257,11 +258,9 @@ const PERSONALISATION: &str = "5 Personalisation";
 
 const SURGERY: &[&str] = &["surgery"];
 const SDM: &[&str] = &["shared_decision_making"];
-const MENTAL: &[&str] = &["mental_health", "talking_therapies"];
 const PAIN: &[&str] = &["pain", "pain_management"];
 const REHAB: &[&str] = &["rehabilitation"];
 const SOCIAL: &[&str] = &["social_prescribing"];
-const SELF_MANAGEMENT: &[&str] = &["self_management", "health_coaching", "education"];
 const FLS: &[&str] = &["fracture_liaison"];
 const PREVENTIVE: &[&str] = &[
     "prevention",
@@ -364,8 +363,8 @@ const OTHER_ACCESS: &[&str] = &[
 /// Scores one pathway. `findings` are those of the pathway's file; they may
 /// include other pathways' findings, since only those naming this pathway
 /// and lying inside its block are read.
-pub fn score(g: &PathwayGraph<'_>, findings: &[Diagnostic], measures: &Measures) -> Scorecard {
-    let facts = Facts::new(g, findings, measures);
+pub fn score(g: &PathwayGraph<'_>, findings: &[Diagnostic], linter: &Linter) -> Scorecard {
+    let facts = Facts::new(g, findings, &linter.measures, &linter.vocabulary);
     let requirements = REQUIREMENTS
         .iter()
         .map(|spec| {
@@ -396,7 +395,7 @@ pub fn score(g: &PathwayGraph<'_>, findings: &[Diagnostic], measures: &Measures)
 pub fn score_file(
     report: &FileReport,
     graphs: &[PathwayGraph<'_>],
-    measures: &Measures,
+    linter: &Linter,
 ) -> Vec<Scorecard> {
     if report
         .diagnostics
@@ -408,7 +407,7 @@ pub fn score_file(
     graphs
         .iter()
         .map(|g| {
-            let mut card = score(g, &report.diagnostics, measures);
+            let mut card = score(g, &report.diagnostics, linter);
             card.file = Some(report.source.name.clone());
             card
         })
