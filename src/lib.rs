@@ -1,11 +1,21 @@
-//! msklint: a linter for musculoskeletal (MSK) care pathways.
+//! msklint: a linter for musculoskeletal (MSK) care pathways and the
+//! commissioning policies written about them.
 //!
-//! The pipeline, one module per stage:
-//! source text ([`source`]) → parse ([`parser`], grammar in `grammar/`) →
-//! AST ([`ast`]) → graph ([`graph`]) → checks ([`validate`]) →
-//! diagnostics ([`diagnostic`]) → output formats ([`output`]).
-//! [`check`] strings the stages together for one file; [`cli`] is the
-//! command line.
+//! Front ends start at [`session`]: a [`session::Session`] is loaded once
+//! from [`session::Options`] and checks inputs given as named bytes or
+//! text, returning a [`check::FileReport`] per input, and, on request,
+//! lending the file's parsed pathways and graphs to the caller. The
+//! library never prints or exits; the command line ([`cli`]) is the one
+//! front end today.
+//!
+//! The pipeline, one module per stage: input format and decoding
+//! ([`input`]) → text ([`source`]) → parse ([`parser`], grammar in
+//! `grammar/`) → AST ([`ast`]) → names and values ([`validate`]) → graph
+//! ([`graph`]) → rules ([`rules`]; policy documents through [`prose`]) →
+//! findings ([`diagnostic`]), with configuration ([`config`]) and
+//! suppressions ([`suppress`]) applied → output ([`output`]) or views
+//! ([`diagram`], [`score`], [`report`]). [`check`] strings the stages
+//! together for one file. docs/architecture.md has the whole map.
 
 pub mod ast;
 pub mod baseline;
