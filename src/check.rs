@@ -9,37 +9,21 @@ use std::sync::{Arc, Mutex};
 use crate::config::{Config, Policy};
 use crate::diagnostic::Diagnostic;
 use crate::graph::PathwayGraph;
+use crate::input::{
+    lone_cr_to_lf, prepare_text, read as read_input, Content, Decoded, InputFormat, Unreadable,
+};
 use crate::measures::Measures;
 use crate::prose::docx::Comment;
+use crate::prose::pdf;
 use crate::prose::sentences;
-use crate::prose::{encoding, pdf, DocumentKind};
+use crate::rules::builtin::Builtin;
 use crate::rules::load::RuleSet;
 use crate::rules::model::Check;
 use crate::rules::{engine, strings};
-use crate::source::{Paragraph, SourceFile};
+use crate::source::SourceFile;
 use crate::span::{Span, MAX_TEXT_LEN};
 use crate::vocabulary::Vocabulary;
-use crate::{parser, suppress, validate};
-
-/// A file's text and what its format adds to it.
-#[derive(Default)]
-struct Input {
-    text: String,
-    /// Word documents: where paragraphs start, and comments on them.
-    paragraphs: Vec<Paragraph>,
-    comments: Vec<Comment>,
-    /// A text document that was not UTF-8: the warning saying how it was read.
-    note: Option<Diagnostic>,
-}
-
-impl Input {
-    fn text(text: String) -> Input {
-        Input {
-            text,
-            ..Input::default()
-        }
-    }
-}
+use crate::{ast, parser, suppress, validate};
 
 /// Everything that stays the same across the files of one run.
 #[derive(Debug)]
@@ -59,7 +43,7 @@ pub struct Linter {
 pub struct FileReport {
     pub source: Arc<SourceFile>,
     /// A pathway or a prose policy document (by the file's extension).
-    pub kind: DocumentKind,
+    pub kind: InputFormat,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -145,7 +129,7 @@ impl Linter {
     }
 
     /// Checks a file's raw bytes, as a pathway or a prose document by the
-    /// name's extension ([`DocumentKind::of`]). Never fails: undecodable
+    /// name's extension ([`InputFormat::of`]). Never fails: undecodable
     /// input becomes an `invalid-encoding` finding.
     pub fn check_bytes(&self, name: &str, bytes: Vec<u8>) -> FileReport {
         self.check_file(name, None, bytes)
@@ -154,24 +138,108 @@ impl Linter {
     /// Like [`Linter::check_bytes`], with the file's path for per-path
     /// overrides.
     pub fn check_file(&self, name: &str, path: Option<&Path>, bytes: Vec<u8>) -> FileReport {
-        let kind = DocumentKind::of(name);
+        self.check_content(name, path, Content::Bytes(bytes))
+    }
+
+    /// Checks bytes or text; the path, when given, picks per-path overrides.
+    pub fn check_content(&self, name: &str, path: Option<&Path>, content: Content) -> FileReport {
+        let kind = InputFormat::of(name);
         let policy = self.policy_for(path);
-        if bytes.len() > MAX_TEXT_LEN {
-            // Not even decoded: a bad byte that far in has no span.
-            return self.unreadable_report(
-                name,
-                kind,
-                String::new(),
-                parser::too_long(bytes.len()),
-                &policy,
-            );
-        }
-        match read_input(name, kind, bytes) {
-            Ok(input) => self.check_with(name, kind, input, &policy),
-            Err(bad) => {
-                let (shown, diag) = *bad;
-                self.unreadable_report(name, kind, shown, diag, &policy)
+        match self.decoded(name, kind, content) {
+            Ok(input) => {
+                let (source, mut diagnostics, extra) = prepared(name, input);
+                let mut blocks = Vec::new();
+                if kind.is_prose() {
+                    self.check_prose(&source, &policy, &mut diagnostics);
+                } else {
+                    blocks = self.check_pathway(&source, &policy, &mut diagnostics);
+                }
+                self.report(source, kind, diagnostics, &policy, extra, &blocks)
             }
+            Err(bad) => self.unreadable_report(name, kind, *bad, &policy),
+        }
+    }
+
+    /// Checks like [`Linter::check_content`], then lends the file's parsed
+    /// pathways, with their graphs, to `view` before they are dropped: the
+    /// `graph`, `score` and `report` commands read them there instead of
+    /// parsing again. Prose documents have none.
+    pub fn check_viewed<T>(
+        &self,
+        name: &str,
+        path: Option<&Path>,
+        content: Content,
+        view: impl FnOnce(&FileReport, &[PathwayGraph<'_>]) -> T,
+    ) -> (FileReport, T) {
+        let kind = InputFormat::of(name);
+        let policy = self.policy_for(path);
+        let input = match self.decoded(name, kind, content) {
+            Ok(input) => input,
+            Err(bad) => {
+                let report = self.unreadable_report(name, kind, *bad, &policy);
+                if kind.is_prose() {
+                    let seen = view(&report, &[]);
+                    return (report, seen);
+                }
+                // The views have always drawn what the stand-in text holds
+                // (a Latin-1 pathway with `?` for its bad bytes), so they
+                // still do; the rules did not run on it.
+                let source = Arc::clone(&report.source);
+                let parsed = parser::parse(&source.text);
+                let mut scratch = Vec::new();
+                let graphs: Vec<PathwayGraph> = parsed
+                    .file
+                    .iter()
+                    .flat_map(|f| &f.pathways)
+                    .map(|p| PathwayGraph::build(p, &mut scratch))
+                    .collect();
+                let seen = view(&report, &graphs);
+                return (report, seen);
+            }
+        };
+        let (source, mut diagnostics, extra) = prepared(name, input);
+        if kind.is_prose() {
+            self.check_prose(&source, &policy, &mut diagnostics);
+            let report = self.report(source, kind, diagnostics, &policy, extra, &[]);
+            let seen = view(&report, &[]);
+            return (report, seen);
+        }
+        let parsed = parser::parse(&source.text);
+        diagnostics.extend(parsed.diagnostics);
+        let mut graphs = Vec::new();
+        let blocks = self.check_tree(
+            &source,
+            parsed.file.as_ref(),
+            &policy,
+            &mut diagnostics,
+            Some(&mut graphs),
+        );
+        let report = self.report(
+            Arc::clone(&source),
+            kind,
+            diagnostics,
+            &policy,
+            extra,
+            &blocks,
+        );
+        let seen = view(&report, &graphs);
+        (report, seen)
+    }
+
+    /// The input as text, or why it cannot be read.
+    fn decoded(
+        &self,
+        name: &str,
+        kind: InputFormat,
+        content: Content,
+    ) -> Result<Decoded, Unreadable> {
+        match content {
+            Content::Text(text) => Ok(Decoded::text(text)),
+            // Not even decoded: a bad byte that far in has no span.
+            Content::Bytes(bytes) if bytes.len() > MAX_TEXT_LEN => {
+                Err(Box::new((String::new(), parser::too_long(bytes.len()))))
+            }
+            Content::Bytes(bytes) => read_input(name, kind, bytes),
         }
     }
 
@@ -180,23 +248,27 @@ impl Linter {
     fn unreadable_report(
         &self,
         name: &str,
-        kind: DocumentKind,
-        shown: String,
-        diag: Diagnostic,
+        kind: InputFormat,
+        (shown, diag): (String, Diagnostic),
         policy: &Policy,
     ) -> FileReport {
-        let source = SourceFile::new(name, shown);
-        let mut diagnostics = vec![diag];
-        self.finish(
-            &source,
-            kind,
-            &mut diagnostics,
-            policy,
-            Default::default(),
-            &[],
-        );
+        let source = Arc::new(SourceFile::new(name, shown));
+        self.report(source, kind, vec![diag], policy, Default::default(), &[])
+    }
+
+    /// Severities, suppressions, codes and order applied: the finished report.
+    fn report(
+        &self,
+        source: Arc<SourceFile>,
+        kind: InputFormat,
+        mut diagnostics: Vec<Diagnostic>,
+        policy: &Policy,
+        extra: suppress::Extra,
+        blocks: &[Span],
+    ) -> FileReport {
+        self.finish(&source, kind, &mut diagnostics, policy, extra, blocks);
         FileReport {
-            source: Arc::new(source),
+            source,
             kind,
             diagnostics,
         }
@@ -213,7 +285,7 @@ impl Linter {
         bytes: Vec<u8>,
         line: usize,
     ) -> Result<(SourceFile, Vec<crate::rules::prose::SentenceTrace>), String> {
-        let kind = DocumentKind::of(name);
+        let kind = InputFormat::of(name);
         if !kind.is_prose() || pdf::is_pdf(name, &bytes) {
             return Err(format!(
                 "{name} is not a policy document msklint reads (.md, .txt or .docx): --trace explains prose checks"
@@ -238,110 +310,18 @@ impl Linter {
     }
 }
 
-/// A file's bytes as text, the way `check` reads them: a PDF refused, a
-/// Word document unpacked, a policy in another encoding decoded with a
-/// note, anything else UTF-8 or an `invalid-encoding` finding.
-fn read_input(
-    name: &str,
-    kind: DocumentKind,
-    bytes: Vec<u8>,
-) -> Result<Input, Box<(String, Diagnostic)>> {
-    match kind {
-            // The command line refuses a PDF before it gets here (exit 2);
-            // a library caller gets the same advice as a finding.
-            _ if pdf::is_pdf(name, &bytes) && kind != DocumentKind::Docx => {
-                Err(unreadable(
-                    &pdf::refusal(name),
-                    "not text",
-                    "msklint reads pathways, Markdown, plain text and Word (.docx) files",
-                ))
-            }
-            DocumentKind::Docx => crate::prose::docx::read(&bytes)
-                .map(|doc| Input {
-                    text: doc.text,
-                    paragraphs: doc.paragraphs,
-                    comments: doc.comments,
-                    note: None,
-                })
-                .map_err(|why| {
-                    unreadable(
-                        &why,
-                        "unreadable document",
-                        "save it again from Word as a .docx, or export it as plain text (.txt) and check that",
-                    )
-                }),
-            DocumentKind::Markdown | DocumentKind::Text => match String::from_utf8(bytes) {
-                Ok(text) => decode(text.into_bytes()).map(Input::text),
-                Err(e) => match encoding::decode(e.into_bytes()) {
-                    Ok(decoded) => Ok(Input {
-                        text: decoded.text,
-                        note: decoded.note,
-                        ..Input::default()
-                    }),
-                    Err(binary) => decode(binary).map(Input::text),
-                },
-            },
-            DocumentKind::Pathway => decode(bytes).map(Input::text),
-    }
-}
-
 impl Linter {
     /// Checks text already in memory; `name`'s extension picks pathway or
     /// prose as in [`Linter::check_bytes`].
     pub fn check_text(&self, name: &str, text: String) -> FileReport {
-        self.check_with(name, DocumentKind::of(name), Input::text(text), &self.base)
-    }
-
-    fn check_with(
-        &self,
-        name: &str,
-        kind: DocumentKind,
-        input: Input,
-        policy: &Policy,
-    ) -> FileReport {
-        let Input {
-            mut text,
-            mut paragraphs,
-            comments,
-            mut note,
-        } = input;
-        // Editors hide a byte-order mark; drop it so line-1 columns agree.
-        if text.starts_with('\u{FEFF}') {
-            let bom = '\u{FEFF}'.len_utf8();
-            text.drain(..bom);
-            for p in &mut paragraphs {
-                p.start = p.start.saturating_sub(bom);
-            }
-            if let Some(n) = note.as_mut() {
-                n.span = Span::new(
-                    n.span.start().saturating_sub(bom),
-                    n.span.end().saturating_sub(bom),
-                );
-            }
-        }
-        let text = lone_cr_to_lf(text);
-        let source = SourceFile::new(name, text).with_paragraphs(paragraphs);
-        let mut diagnostics: Vec<Diagnostic> = note.into_iter().collect();
-        let mut blocks = Vec::new();
-        if kind.is_prose() {
-            self.check_prose(&source, policy, &mut diagnostics);
-        } else {
-            blocks = self.check_pathway(&source, policy, &mut diagnostics);
-        }
-        let extra = word_comments(&source, &comments);
-        self.finish(&source, kind, &mut diagnostics, policy, extra, &blocks);
-        FileReport {
-            source: Arc::new(source),
-            kind,
-            diagnostics,
-        }
+        self.check_content(name, None, Content::Text(text))
     }
 
     fn check_prose(&self, source: &SourceFile, policy: &Policy, diagnostics: &mut Vec<Diagnostic>) {
         let found = sentences::split(&source.text);
         if found.is_empty() {
             diagnostics.push(
-                Diagnostic::warning("empty-file", Span::new(0, 0), "this document has no text")
+                Diagnostic::warning(Builtin::EmptyFile.name(), Span::new(0, 0), "this document has no text")
                     .with_label("nothing to check")
                     .with_help("check the file is the policy you meant; a PDF needs converting to text first (see the README)"),
             );
@@ -356,24 +336,38 @@ impl Linter {
         );
     }
 
-    /// Returns the spans of the nodes and routes, which a suppression on
-    /// their first line (or above it) covers whole.
+    /// Parses and checks a pathway file. Returns the spans of the nodes and
+    /// routes, which a suppression on their first line (or above it) covers
+    /// whole.
     fn check_pathway(
         &self,
         source: &SourceFile,
         policy: &Policy,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Vec<Span> {
-        let mut blocks = Vec::new();
         let parsed = parser::parse(&source.text);
         diagnostics.extend(parsed.diagnostics);
-        // `file` is dropped at the end of this block: the tree is not
-        // needed for suppressions and sorting, and is the largest thing held.
-        if let Some(file) = parsed.file {
+        // The tree is dropped here: it is not needed for suppressions and
+        // sorting, and is the largest thing held.
+        self.check_tree(source, parsed.file.as_ref(), policy, diagnostics, None)
+    }
+
+    /// The checks on a parsed file, pathway by pathway. Each graph is
+    /// dropped once its rules have run, unless `keep` asks for it.
+    fn check_tree<'t>(
+        &self,
+        source: &SourceFile,
+        file: Option<&'t ast::File<'t>>,
+        policy: &Policy,
+        diagnostics: &mut Vec<Diagnostic>,
+        mut keep: Option<&mut Vec<PathwayGraph<'t>>>,
+    ) -> Vec<Span> {
+        let mut blocks = Vec::new();
+        if let Some(file) = file {
             if file.pathways.is_empty() {
                 diagnostics.push(
                     Diagnostic::warning(
-                        "empty-file",
+                        Builtin::EmptyFile.name(),
                         Span::new(0, 0),
                         "this file declares no pathway",
                     )
@@ -398,6 +392,9 @@ impl Linter {
                     &source.text,
                     diagnostics,
                 );
+                if let Some(graphs) = keep.as_mut() {
+                    graphs.push(graph);
+                }
             }
         }
         blocks
@@ -408,7 +405,7 @@ impl Linter {
     fn finish(
         &self,
         source: &SourceFile,
-        kind: DocumentKind,
+        kind: InputFormat,
         diagnostics: &mut Vec<Diagnostic>,
         policy: &Policy,
         extra: suppress::Extra,
@@ -427,14 +424,9 @@ impl Linter {
             }
             None => true,
         });
-        let style = if kind.is_prose() {
-            suppress::CommentStyle::Html
-        } else {
-            suppress::CommentStyle::Hash
-        };
         suppress::apply(
             source,
-            style,
+            kind.comment_style(),
             extra,
             blocks,
             diagnostics,
@@ -486,31 +478,34 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
-/// One line-break convention everywhere: a carriage return not followed by
-/// a line feed (old Mac files) becomes a line feed, so the grammar's
-/// comments, the line index, suppressions and miette's snippets all see the
-/// same lines. One byte for one byte, so no offset moves.
-/// The text as every stage sees it: no byte-order mark, one line-break
-/// convention (for `--trace`, which has no paragraphs or notes to shift).
-fn prepare_text(mut text: String) -> String {
+/// The decoded text as every stage sees it (no byte-order mark, one
+/// line-break convention), the format's note, and suppressions held in
+/// Word comments.
+fn prepared(name: &str, input: Decoded) -> (Arc<SourceFile>, Vec<Diagnostic>, suppress::Extra) {
+    let Decoded {
+        mut text,
+        mut paragraphs,
+        comments,
+        mut note,
+    } = input;
+    // Editors hide a byte-order mark; drop it so line-1 columns agree.
     if text.starts_with('\u{FEFF}') {
-        text.drain(..'\u{FEFF}'.len_utf8());
-    }
-    lone_cr_to_lf(text)
-}
-
-fn lone_cr_to_lf(text: String) -> String {
-    if !text.contains('\r') {
-        return text;
-    }
-    let mut bytes = text.into_bytes();
-    for i in 0..bytes.len() {
-        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
-            bytes[i] = b'\n';
+        let bom = '\u{FEFF}'.len_utf8();
+        text.drain(..bom);
+        for p in &mut paragraphs {
+            p.start = p.start.saturating_sub(bom);
+        }
+        if let Some(n) = note.as_mut() {
+            n.span = Span::new(
+                n.span.start().saturating_sub(bom),
+                n.span.end().saturating_sub(bom),
+            );
         }
     }
-    // Replacing one ASCII byte with another keeps the text valid UTF-8.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    let text = lone_cr_to_lf(text);
+    let source = SourceFile::new(name, text).with_paragraphs(paragraphs);
+    let extra = word_comments(&source, &comments);
+    (Arc::new(source), note.into_iter().collect(), extra)
 }
 
 /// Suppressions held in a Word document's comments, each covering the
@@ -536,59 +531,4 @@ fn word_comments(source: &SourceFile, comments: &[Comment]) -> suppress::Extra {
         suppress::word_comment(&c.text, span, lines, paragraphs, &mut extra);
     }
     extra
-}
-
-/// A file that cannot be read as text (a Word document that is not one, a
-/// PDF): an `invalid-encoding` finding on an empty stand-in text.
-fn unreadable(why: &str, label: &str, help: &str) -> Box<(String, Diagnostic)> {
-    let diag = Diagnostic::error(
-        "invalid-encoding",
-        Span::new(0, 0),
-        format!("cannot check this file: {why}"),
-    )
-    .with_label(label)
-    .with_help(help);
-    Box::new((String::new(), diag))
-}
-
-/// UTF-8 text, or a printable stand-in plus the finding that explains why
-/// the file cannot be checked.
-fn decode(bytes: Vec<u8>) -> Result<String, Box<(String, Diagnostic)>> {
-    let bad = match String::from_utf8(bytes) {
-        Ok(text) => match text.find('\0') {
-            None => return Ok(text),
-            Some(at) => (
-                text.into_bytes(),
-                at,
-                "it contains a NUL byte, so it looks like a binary file",
-            ),
-        },
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            (e.into_bytes(), at, "it is not valid UTF-8")
-        }
-    };
-    let (bytes, at, why) = bad;
-    // Keep byte offsets stable: invalid bytes and control characters become
-    // one-byte `?`s so the snippet is printable and the span still lines up.
-    let shown: String = bytes
-        .iter()
-        .enumerate()
-        .map(|(i, &b)| match b {
-            b'\n' | b'\t' => b as char,
-            // A lone CR ends a line here too (see `lone_cr_to_lf`).
-            b'\r' if bytes.get(i + 1) != Some(&b'\n') => '\n',
-            b'\r' => '\r',
-            0x20..=0x7e => b as char,
-            _ => '?',
-        })
-        .collect();
-    let diag = Diagnostic::error(
-        "invalid-encoding",
-        Span::new(at, (at + 1).min(shown.len())),
-        format!("cannot check this file: {why}"),
-    )
-    .with_label("first bad byte")
-    .with_help("save the pathway as UTF-8 text; if it is not a pathway, leave it out of the check");
-    Err(Box::new((shown, diag)))
 }

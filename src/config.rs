@@ -21,6 +21,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use crate::diagnostic::{suggest, Severity};
+use crate::rules::builtin::Builtin;
 use crate::rules::engine::ActiveRule;
 use crate::rules::load::{LoadError, RuleSet};
 use crate::source::SourceFile;
@@ -31,7 +32,7 @@ pub const FILE_NAME: &str = "msklint.yaml";
 
 /// Findings that can never be switched off or softened: without them a file
 /// that was not checked at all would look clean.
-pub const LOCKED: &[&str] = &["syntax-error", "invalid-encoding"];
+pub const LOCKED: &[&str] = &[Builtin::SyntaxError.name(), Builtin::InvalidEncoding.name()];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -120,6 +121,12 @@ impl Config {
                 crate::discover::io_message(&e)
             ))
         })?;
+        Config::from_text(path, text)
+    }
+
+    /// A configuration from its text; `path` names it in messages, and
+    /// relative paths in it are read from `path`'s folder.
+    pub fn from_text(path: &Path, text: String) -> Result<Config, ConfigError> {
         let source = Arc::new(SourceFile::new(path.display().to_string(), text));
         let raw: RawConfig = serde_norway::from_str(&source.text).map_err(|e| {
             let at = e.location().map_or(0, |l| l.index()).min(source.text.len());

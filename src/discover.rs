@@ -5,9 +5,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use crate::prose::DocumentKind;
-
-pub const EXTENSION: &str = "pathway";
+use crate::input::{self, InputFormat, PATHWAY_EXTENSION};
 
 /// File names (before the first dot, any case, `-` read as `_`) that are a
 /// repository's own paperwork rather than policies: a search passing over
@@ -39,7 +37,7 @@ pub fn looks_like_policy(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    if !DocumentKind::of(&name).is_prose() {
+    if !InputFormat::of(&name).is_prose() {
         return false;
     }
     let stem = name
@@ -148,13 +146,13 @@ impl Include {
     /// `relative` is the path under the folder being searched, `base` that
     /// folder under the configuration's folder.
     fn matches(&self, relative: &Path, base: Option<&Path>) -> bool {
-        relative.extension().is_some_and(|e| e == EXTENSION)
+        input::searched(relative)
             || self.globs.is_match(relative)
             || base.is_some_and(|b| self.globs.is_match(b.join(relative)))
     }
 
     fn describe(&self) -> String {
-        let mut what = format!("no .{EXTENSION} files");
+        let mut what = format!("no .{PATHWAY_EXTENSION} files");
         if !self.patterns.is_empty() {
             what.push_str(&format!(" or files matching {}", self.patterns.join(", ")));
         }

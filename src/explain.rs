@@ -1,13 +1,10 @@
-//! `msklint rules` and `msklint explain`. One function lays out a rule's
-//! documentation; the terminal text and docs/rules.md are two renderings of
-//! it, so `explain` always says as much as the docs.
-
-use std::io::Write;
+//! A rule's documentation, as `msklint explain` and `msklint rules` print
+//! it (the commands are in src/cli/). One function lays it out; the
+//! terminal text and docs/rules.md are two renderings of it, so `explain`
+//! always says as much as the docs.
 
 use serde::Serialize;
 
-use crate::cli::{ExplainArgs, RulesArgs, RulesFormat, EXIT_CLEAN, EXIT_TROUBLE};
-use crate::diagnostic::suggest;
 use crate::rules::load::{LoadedRule, RuleSet};
 use crate::rules::model::{Check, Rule, ShapeKind};
 
@@ -342,22 +339,8 @@ pub fn describe(check: &Check) -> String {
     }
 }
 
-pub fn rules_command(args: &RulesArgs) -> u8 {
-    let linter = match crate::cli::setup(&args.setup, std::path::Path::new(".")) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    let set = &linter.rules;
-    let text = match args.format {
-        RulesFormat::Markdown => rules_markdown(set),
-        RulesFormat::Json => json(set),
-        RulesFormat::Table => table(set),
-    };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    EXIT_CLEAN
-}
-
-fn table(set: &RuleSet) -> String {
+/// One line per rule, then a count.
+pub fn table(set: &RuleSet) -> String {
     let width = set
         .rules
         .iter()
@@ -383,7 +366,8 @@ fn table(set: &RuleSet) -> String {
     out
 }
 
-fn json(set: &RuleSet) -> String {
+/// Every field of every rule, in words where the YAML has structure.
+pub fn json(set: &RuleSet) -> String {
     #[derive(Serialize)]
     struct Row<'a> {
         code: &'a str,
@@ -421,28 +405,4 @@ fn json(set: &RuleSet) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n"
-}
-
-pub fn explain_command(args: &ExplainArgs) -> u8 {
-    let linter = match crate::cli::setup(&args.setup, std::path::Path::new(".")) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    match linter.rules.find(&args.rule) {
-        Some(r) => {
-            let _ = std::io::stdout()
-                .lock()
-                .write_all(explain_text(&r.rule).as_bytes());
-            EXIT_CLEAN
-        }
-        None => {
-            let hint = suggest(&args.rule, linter.rules.names())
-                .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
-            eprintln!(
-                "error: no rule is called `{}`{hint}\n`msklint rules` lists them all.",
-                args.rule
-            );
-            EXIT_TROUBLE
-        }
-    }
 }

@@ -8,6 +8,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::ast::{self, Criterion, DnaPolicy, NodeKind, PropertyValue};
 use crate::diagnostic::{suggest, Diagnostic};
+use crate::rules::builtin::Builtin;
 use crate::span::Span;
 
 /// What the rules need to know about one declared node.
@@ -86,7 +87,7 @@ impl<'a> PathwayGraph<'a> {
                 let first: &Node = &nodes[first.index()];
                 diags.push(
                     Diagnostic::error(
-                        "duplicate-node",
+                        Builtin::DuplicateNode.name(),
                         node.id.span,
                         format!("node `{}` is declared more than once", node.id.name),
                     )
@@ -161,7 +162,7 @@ fn resolve<'a>(
         return Some((idx, id));
     }
     let mut diag = Diagnostic::error(
-        "undefined-node",
+        Builtin::UndefinedNode.name(),
         id.span,
         format!(
             "route names `{}`, which is not declared in this pathway",

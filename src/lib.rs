@@ -1,11 +1,21 @@
-//! msklint: a linter for musculoskeletal (MSK) care pathways.
+//! msklint: a linter for musculoskeletal (MSK) care pathways and the
+//! commissioning policies written about them.
 //!
-//! The pipeline, one module per stage:
-//! source text ([`source`]) → parse ([`parser`], grammar in `grammar/`) →
-//! AST ([`ast`]) → graph ([`graph`]) → checks ([`validate`]) →
-//! diagnostics ([`diagnostic`]) → output formats ([`output`]).
-//! [`check`] strings the stages together for one file; [`cli`] is the
-//! command line.
+//! Front ends start at [`session`]: a [`session::Session`] is loaded once
+//! from [`session::Options`] and checks inputs given as named bytes or
+//! text, returning a [`check::FileReport`] per input, and, on request,
+//! lending the file's parsed pathways and graphs to the caller. The
+//! library never prints or exits; the command line ([`cli`]) is the one
+//! front end today.
+//!
+//! The pipeline, one module per stage: input format and decoding
+//! ([`input`]) → text ([`source`]) → parse ([`parser`], grammar in
+//! `grammar/`) → AST ([`ast`]) → names and values ([`validate`]) → graph
+//! ([`graph`]) → rules ([`rules`]; policy documents through [`prose`]) →
+//! findings ([`diagnostic`]), with configuration ([`config`]) and
+//! suppressions ([`suppress`]) applied → output ([`output`]) or views
+//! ([`diagram`], [`score`], [`report`]). [`check`] strings the stages
+//! together for one file. docs/architecture.md has the whole map.
 
 pub mod ast;
 pub mod baseline;
@@ -18,9 +28,9 @@ pub mod discover;
 pub mod escape;
 pub mod explain;
 pub mod fingerprint;
-pub mod fmt_command;
 pub mod format;
 pub mod graph;
+pub mod input;
 pub mod measures;
 pub mod output;
 pub mod parser;
@@ -28,10 +38,9 @@ pub mod prose;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod session;
 pub mod source;
 pub mod span;
 pub mod suppress;
-pub mod trace;
 pub mod validate;
-pub mod views;
 pub mod vocabulary;

@@ -18,12 +18,13 @@
 
 use crate::config::Policy;
 use crate::diagnostic::{suggest, Diagnostic, Severity};
+use crate::rules::builtin::Builtin;
 use crate::rules::load::RuleSet;
 use crate::source::SourceFile;
 use crate::span::Span;
 
-pub const WITHOUT_REASON: &str = "suppression-without-reason";
-pub const UNUSED: &str = "unused-suppression";
+pub const WITHOUT_REASON: &str = Builtin::SuppressionWithoutReason.name();
+pub const UNUSED: &str = Builtin::UnusedSuppression.name();
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suppression {

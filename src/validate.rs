@@ -5,6 +5,7 @@
 use crate::ast::{Criterion, DnaPolicy, Ident, Pathway, PropertyValue, Value, ValueKind};
 use crate::diagnostic::{suggest, Diagnostic, Severity};
 use crate::measures::Measures;
+use crate::rules::builtin::Builtin;
 use crate::vocabulary::{contains, Vocabulary};
 
 pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnostic>) {
@@ -36,19 +37,19 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
                     v.value(value);
                     match prop.key.name {
                         "requires" => v.push(
-                            Diagnostic::error("invalid-value", value.span, format!("`requires` takes criteria such as `bmi < 40`, not {}", value.describe()))
+                            Diagnostic::error(Builtin::InvalidValue.name(), value.span, format!("`requires` takes criteria such as `bmi < 40`, not {}", value.describe()))
                                 .with_label("not a criterion")
                                 .with_help("write each criterion as `attribute OP value`, separated by commas, without quotes"),
                         ),
                         "on_dna" => v.push(
-                            Diagnostic::error("invalid-value", value.span, format!("`on_dna` takes a chain of actions such as `contact then rebook`, not {}", value.describe()))
+                            Diagnostic::error(Builtin::InvalidValue.name(), value.span, format!("`on_dna` takes a chain of actions such as `contact then rebook`, not {}", value.describe()))
                                 .with_label("not a DNA policy")
                                 .with_help("write the actions joined with `then`, e.g. `on_dna: contact then review`"),
                         ),
-                        "kind" => v.words(value, &vocab.kinds, "unknown-kind", "kind", true),
-                        "offers" => v.words(value, &vocab.offers, "unknown-offer", "offer", false),
+                        "kind" => v.words(value, &vocab.kinds, Builtin::UnknownKind.name(), "kind", true),
+                        "offers" => v.words(value, &vocab.offers, Builtin::UnknownOffer.name(), "offer", false),
                         "channels" => {
-                            v.words(value, &vocab.channels, "unknown-channel", "channel", false)
+                            v.words(value, &vocab.channels, Builtin::UnknownChannel.name(), "channel", false)
                         }
                         _ => v.unknown_key(&prop.key, &vocab.node_properties, "node property"),
                     }
@@ -77,7 +78,7 @@ impl Validator<'_> {
             let first = first.span;
             self.push(
                 Diagnostic::warning(
-                    "duplicate-property",
+                    Builtin::DuplicateProperty.name(),
                     key.span,
                     format!("{what} `{}` is given more than once", key.name),
                 )
@@ -95,12 +96,12 @@ impl Validator<'_> {
     fn misplaced(&mut self, key: &Ident) -> bool {
         let name = key.name;
         let diag = if name == "when" || name == "requires" {
-            Diagnostic::error("syntax-error", key.span, format!("`{name}` on a route is written without a colon"))
+            Diagnostic::error(Builtin::SyntaxError.name(), key.span, format!("`{name}` on a route is written without a colon"))
                 .with_label("read as a pathway field")
                 .with_help(format!("write `a -> b {name} ...` on the route's line; with the colon it became a separate field and the route lost its condition"))
         } else if contains(&self.vocab.node_properties, name) {
             Diagnostic::warning(
-                "unknown-property",
+                Builtin::UnknownProperty.name(),
                 key.span,
                 format!("`{name}` is a node property, but this is written at pathway level"),
             )
@@ -121,7 +122,7 @@ impl Validator<'_> {
         if let Some(near) = suggest_key(key.name, known) {
             self.push(
                 Diagnostic::warning(
-                    "unknown-property",
+                    Builtin::UnknownProperty.name(),
                     key.span,
                     format!("unknown {what} `{}`", key.name),
                 )
@@ -137,7 +138,7 @@ impl Validator<'_> {
         let is_list = matches!(value.kind, ValueKind::List(_));
         if single && is_list {
             self.push(
-                Diagnostic::error("invalid-value", value.span, format!("`{what}` takes one identifier, not a list"))
+                Diagnostic::error(Builtin::InvalidValue.name(), value.span, format!("`{what}` takes one identifier, not a list"))
                     .with_label("a list")
                     .with_help("give the one kind that best describes the node, and list what it provides under `offers`"),
             );
@@ -154,7 +155,7 @@ impl Validator<'_> {
                 _ => {
                     self.push(
                         Diagnostic::error(
-                            "invalid-value",
+                            Builtin::InvalidValue.name(),
                             item.span,
                             format!(
                                 "{} {what} is a word such as `{}`, not {}",
@@ -195,7 +196,7 @@ impl Validator<'_> {
         match &value.kind {
             ValueKind::Number(n) if !n.is_finite() => self.push(
                 Diagnostic::error(
-                    "invalid-value",
+                    Builtin::InvalidValue.name(),
                     value.span,
                     "this number is too large to use",
                 )
@@ -203,7 +204,7 @@ impl Validator<'_> {
             ),
             ValueKind::Percent(p) if !(0.0..=100.0).contains(p) => self.push(
                 Diagnostic::error(
-                    "invalid-value",
+                    Builtin::InvalidValue.name(),
                     value.span,
                     format!(
                         "a percentage must be between 0% and 100%, not {}%",
@@ -227,7 +228,7 @@ impl Validator<'_> {
         };
         self.push(
             Diagnostic::error(
-                "invalid-value",
+                Builtin::InvalidValue.name(),
                 value.span,
                 format!("`{key}` is a percentage, not {}", value.describe()),
             )
@@ -241,19 +242,23 @@ impl Validator<'_> {
         let op = c.op.value;
         if op == crate::ast::Op::Assign {
             self.push(
-                Diagnostic::error("invalid-value", c.op.span, "`=` is not a comparison")
-                    .with_label("use `==`")
-                    .with_help(format!(
-                        "write `{} == ...` to compare for equality",
-                        c.attribute.name
-                    )),
+                Diagnostic::error(
+                    Builtin::InvalidValue.name(),
+                    c.op.span,
+                    "`=` is not a comparison",
+                )
+                .with_label("use `==`")
+                .with_help(format!(
+                    "write `{} == ...` to compare for equality",
+                    c.attribute.name
+                )),
             );
         } else if op.is_ordering()
             && !matches!(c.value.kind, ValueKind::Number(_) | ValueKind::Percent(_))
         {
             self.push(
                 Diagnostic::error(
-                    "invalid-value",
+                    Builtin::InvalidValue.name(),
                     c.value.span,
                     format!(
                         "`{}` compares numbers, but this is {}",
@@ -279,7 +284,7 @@ impl Validator<'_> {
                 };
                 self.push(
                     Diagnostic::error(
-                        "invalid-value",
+                        Builtin::InvalidValue.name(),
                         step.action.span,
                         format!("unknown DNA action `{action}`"),
                     )
@@ -292,7 +297,7 @@ impl Validator<'_> {
                 if !(n >= 1.0 && n.fract() == 0.0 && n.is_finite()) {
                     self.push(
                         Diagnostic::error(
-                            "invalid-value",
+                            Builtin::InvalidValue.name(),
                             after.span,
                             format!("`after` counts missed appointments, so it must be a whole number of at least 1, not {}", fmt_num(n)),
                         )
@@ -334,7 +339,7 @@ pub fn attributes(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagno
         };
         diags.push(
             Diagnostic::warning(
-                "unknown-property",
+                Builtin::UnknownProperty.name(),
                 c.attribute.span,
                 format!("unknown criterion attribute `{name}`"),
             )

@@ -65,6 +65,10 @@ pub struct Vocabulary {
     pub measures: Vec<Measure>,
     #[serde(default)]
     pub unit_conversions: Conversions,
+    /// Named lists of capabilities (kinds and offers) that rules write as
+    /// `group:NAME` and the maturity score reads too.
+    #[serde(default)]
+    pub capability_groups: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Vocabulary {
@@ -73,6 +77,15 @@ impl Vocabulary {
     /// than panicking.
     pub fn builtin() -> Result<Vocabulary, serde_norway::Error> {
         serde_norway::from_str(BUILTIN)
+    }
+
+    /// The capabilities of the group `name`, or none if there is no such
+    /// group.
+    pub fn group(&self, name: &str) -> Vec<&str> {
+        self.capability_groups
+            .get(name)
+            .map(|words| words.iter().map(String::as_str).collect())
+            .unwrap_or_default()
     }
 
     /// Adds the words of `other` that are not already known.
@@ -138,6 +151,9 @@ impl Vocabulary {
         for (from, to) in other.unit_conversions {
             self.unit_conversions.entry(from).or_default().extend(to);
         }
+        for (name, words) in other.capability_groups {
+            merge(self.capability_groups.entry(name).or_default(), words);
+        }
     }
 }
 
@@ -176,5 +192,20 @@ mod tests {
         }
         assert!(v.prose_terms.contains_key("withhold"));
         assert!(v.prose_clause_breaks.iter().any(|b| b == "; "));
+    }
+
+    #[test]
+    fn capability_groups_hold_known_words() {
+        let v = Vocabulary::builtin().unwrap();
+        assert!(!v.capability_groups.is_empty());
+        for (name, words) in &v.capability_groups {
+            assert!(!words.is_empty(), "{name}");
+            for w in words {
+                assert!(
+                    contains(&v.kinds, w) || contains(&v.offers, w),
+                    "{name}: {w}"
+                );
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@
 use msklint::check::{FileReport, Linter};
 use msklint::config::Config;
 use msklint::diagnostic::Diagnostic;
+use msklint::input::Content;
 use msklint::rules::load::RuleSet;
 use msklint::rules::model::Check;
 use msklint::vocabulary::Vocabulary;
@@ -289,8 +290,9 @@ fn score_caps_joint_replacement_for_a_criterion_under_another_name() {
 }
 "#;
     let linter = Linter::builtin().unwrap();
-    let report = linter.check_text("t.pathway", text.to_string());
-    let cards = msklint::score::score_report(&report, &linter.measures);
+    let (_, cards) = linter.check_viewed("t.pathway", None, Content::Text(text.into()), |r, g| {
+        msklint::score::score_file(r, g, &linter)
+    });
     let joint = cards[0].requirement("joint-replacement").unwrap();
     assert_eq!(joint.level, Some(1), "{:#?}", joint.evidence);
     assert!(joint

@@ -38,7 +38,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use msklint::check::Linter;
-use msklint::cli::SetupArgs;
+use msklint::session::{Options, Session};
 
 const CATEGORIES: &[&str] = &["language", "access", "dna", "links", "shape"];
 
@@ -233,14 +233,13 @@ fn latin1(text: &str) -> Vec<u8> {
 }
 
 /// The built-in rules plus those in `dir`, as `--rules-dir` loads them.
-fn linter_with(dir: &str) -> Result<Linter, String> {
+fn session_with(dir: &str) -> Result<Session, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let setup = SetupArgs {
-        no_config: true,
-        rules_dirs: vec![root.join(dir)],
-        ..SetupArgs::default()
+    let options = Options {
+        rule_dirs: vec![root.join(dir)],
+        ..Options::default()
     };
-    msklint::cli::setup(&setup, root).map_err(|_| format!("rules-dir={dir} does not load"))
+    Session::load(&options).map_err(|e| format!("rules-dir={dir} does not load: {e}"))
 }
 
 /// What is wrong with one example, if anything.
@@ -249,8 +248,8 @@ fn check(builtin: &Linter, block: &Block) -> Result<(), String> {
     let own;
     let linter = match &l.rules_dir {
         Some(dir) => {
-            own = linter_with(dir)?;
-            &own
+            own = session_with(dir)?;
+            own.linter()
         }
         None => builtin,
     };

@@ -5,6 +5,7 @@
 mod common;
 
 use msklint::check::Linter;
+use msklint::input::Content;
 
 fn linter() -> Linter {
     Linter::builtin().unwrap()
@@ -23,8 +24,9 @@ fn score_counts_a_first_contact_practitioner_declared_as_an_entry() {
 }
 "#;
     let linter = linter();
-    let report = linter.check_text("t.pathway", text.to_string());
-    let cards = msklint::score::score_report(&report, &linter.measures);
+    let (_, cards) = linter.check_viewed("t.pathway", None, Content::Text(text.into()), |r, g| {
+        msklint::score::score_file(r, g, &linter)
+    });
     let fcp = cards[0].requirement("first-contact-practitioner").unwrap();
     assert_eq!(fcp.level, Some(2), "{:#?}", fcp.evidence);
     assert!(fcp

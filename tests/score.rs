@@ -3,6 +3,7 @@
 //! checks of the level logic (docs/score.md) on small pathways.
 
 use msklint::check::Linter;
+use msklint::input::Content;
 use msklint::score::{self, Scorecard};
 
 fn root() -> std::path::PathBuf {
@@ -11,8 +12,11 @@ fn root() -> std::path::PathBuf {
 
 fn cards(name: &str, text: &str) -> Vec<Scorecard> {
     let linter = Linter::builtin().unwrap();
-    let report = linter.check_text(name, text.to_string());
-    score::score_report(&report, &linter.measures)
+    let content = Content::Text(text.to_string());
+    let (_, cards) = linter.check_viewed(name, None, content, |report, graphs| {
+        score::score_file(report, graphs, &linter)
+    });
+    cards
 }
 
 fn example(file: &str) -> Vec<Scorecard> {
@@ -385,7 +389,7 @@ fn shared_decision_making_everywhere_is_level_4() {
 fn every_card_lists_every_requirement_in_matrix_order() {
     let card = &example("hip-knee-oa.pathway")[0];
     let ids: Vec<&str> = card.requirements.iter().map(|r| r.id).collect();
-    let expected: Vec<&str> = score::REQUIREMENTS.iter().map(|r| r.0).collect();
+    let expected: Vec<&str> = score::REQUIREMENTS.iter().map(|r| r.id).collect();
     assert_eq!(ids, expected);
     for wanted in [
         "joint-replacement",

@@ -1,4 +1,6 @@
-//! Output formats, one file each. Every format takes the same run results.
+//! Output formats for findings, one file each, listed once in [`FORMATS`]
+//! and written through one call, [`OutputFormat::write`]. A new format is a
+//! file here, a row in the table and an arm in `write`.
 
 pub mod concise;
 pub mod github;
@@ -8,10 +10,112 @@ pub mod junit;
 pub mod sarif;
 pub mod snippet;
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use crate::check::FileReport;
 use crate::diagnostic::Severity;
+use crate::rules::load::RuleSet;
+
+/// A way to print the findings of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Human,
+    Json,
+    Concise,
+    Sarif,
+    Github,
+    Junit,
+}
+
+/// One row of the table: the name the command line takes and what it is.
+#[derive(Debug)]
+pub struct FormatEntry {
+    pub format: OutputFormat,
+    pub name: &'static str,
+    pub description: &'static str,
+    /// Ends with a summary line, which would read as a clean result when
+    /// no file could be checked at all (so nothing is printed then).
+    pub summary_line: bool,
+}
+
+pub const FORMATS: &[FormatEntry] = &[
+    FormatEntry {
+        format: OutputFormat::Human,
+        name: "human",
+        description: "Graphical diagnostics with source snippets",
+        summary_line: true,
+    },
+    FormatEntry {
+        format: OutputFormat::Json,
+        name: "json",
+        description: "One JSON document (see docs/json.md)",
+        summary_line: false,
+    },
+    FormatEntry {
+        format: OutputFormat::Concise,
+        name: "concise",
+        description: "One line per finding: path:line:column: severity[rule] message",
+        summary_line: true,
+    },
+    FormatEntry {
+        format: OutputFormat::Sarif,
+        name: "sarif",
+        description: "SARIF 2.1.0, for GitHub code scanning and other SARIF viewers",
+        summary_line: false,
+    },
+    FormatEntry {
+        format: OutputFormat::Github,
+        name: "github",
+        description: "GitHub Actions workflow commands (annotations on pull requests)",
+        summary_line: false,
+    },
+    FormatEntry {
+        format: OutputFormat::Junit,
+        name: "junit",
+        description: "JUnit XML for CI dashboards",
+        summary_line: false,
+    },
+];
+
+/// What a format may need besides the findings.
+pub struct Run<'a> {
+    pub reports: &'a [FileReport],
+    /// For SARIF, which describes every rule.
+    pub rules: &'a RuleSet,
+    /// For JUnit, whose failures follow the exit status.
+    pub deny_warnings: bool,
+    pub human: human::HumanOptions,
+}
+
+impl OutputFormat {
+    pub fn entry(self) -> &'static FormatEntry {
+        FORMATS
+            .iter()
+            .find(|f| f.format == self)
+            .unwrap_or(&FORMATS[0])
+    }
+
+    pub fn name(self) -> &'static str {
+        self.entry().name
+    }
+
+    /// Writes the run's findings. Large outputs are streamed rather than
+    /// held as one string.
+    pub fn write(self, run: &Run<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+        match self {
+            OutputFormat::Human => human::write(run.reports, run.human, out),
+            OutputFormat::Json => json::write(run.reports, out),
+            OutputFormat::Concise => out.write_all(concise::render(run.reports).as_bytes()),
+            OutputFormat::Sarif => sarif::write(run.reports, run.rules, out),
+            OutputFormat::Github => out.write_all(github::render(run.reports).as_bytes()),
+            OutputFormat::Junit => {
+                out.write_all(junit::render(run.reports, run.deny_warnings).as_bytes())
+            }
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Summary {

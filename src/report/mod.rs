@@ -9,10 +9,11 @@ pub mod markdown;
 
 use crate::check::{FileReport, Linter};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagram;
 use crate::graph::PathwayGraph;
+use crate::rules::load::RuleSet;
 use crate::rules::model::THEMES;
 use crate::score::{self, Scorecard};
-use crate::{diagram, parser};
 
 // Wording both renderers share, so the Markdown and HTML say the same.
 pub const EDIT_FIRST: &str =
@@ -106,75 +107,93 @@ pub struct Reviews {
     pub unreviewed: Vec<Unreviewed>,
 }
 
-pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
-    let mut reviews = Vec::new();
-    let mut unreviewed = Vec::new();
-    for report in reports {
-        let src = &report.source;
-        let prose = report.kind.is_prose();
-        let item = |d: &Diagnostic| {
-            let at = src.line_col(d.span.start());
-            // A sentence can run over several lines; a pathway finding is
-            // best shown by its line. Very long ones are quoted in part.
-            let quote = if prose {
-                crate::output::snippet::span_excerpt(src, d.span)
-            } else {
-                crate::output::snippet::line_excerpt(src, d.span)
-            };
-            Item {
-                rule: d.rule.clone(),
-                code: d.code.clone().unwrap_or_default(),
-                severity: d.severity,
-                question: d.question.clone().unwrap_or_else(|| d.message.clone()),
-                message: d.message.clone(),
-                location: format!("{}:{}:{}", src.name, at.line, at.column),
-                quote,
-                change: d.help.as_deref().unwrap_or_default().to_string(),
-                sources: d.sources.to_vec(),
-            }
+impl Reviews {
+    /// The reviews of several files, in order.
+    pub fn join(parts: impl IntoIterator<Item = Reviews>) -> Reviews {
+        let mut all = Reviews {
+            reviews: Vec::new(),
+            unreviewed: Vec::new(),
         };
-        let locked = |d: &Diagnostic| crate::config::LOCKED.contains(&d.rule.as_str());
-        if prose {
-            if report.diagnostics.iter().any(locked) {
-                unreviewed.push(Unreviewed {
-                    path: src.name.clone(),
-                    problems: report.diagnostics.iter().map(item).collect(),
-                });
-                continue;
-            }
-            let mine: Vec<&Diagnostic> = report.diagnostics.iter().collect();
-            let (themes, other) = by_theme(linter, &mine, item);
-            reviews.push(Review {
-                path: src.name.clone(),
-                pathway: document_title(&src.text, &src.name),
-                facts: Vec::new(),
-                errors: tally(&mine, Severity::Error),
-                warnings: tally(&mine, Severity::Warning),
-                infos: tally(&mine, Severity::Info),
-                themes,
-                other,
-                drawn: None,
-            });
-            continue;
+        for part in parts {
+            all.reviews.extend(part.reviews);
+            all.unreviewed.extend(part.unreviewed);
         }
-        let parsed = parser::parse(&src.text);
-        let Some(file) = parsed.file.filter(|f| !f.pathways.is_empty()) else {
-            unreviewed.push(Unreviewed {
-                path: src.name.clone(),
-                problems: report.diagnostics.iter().map(item).collect(),
-            });
-            continue;
+        all
+    }
+}
+
+/// Reviews one checked file: a review per pathway, drawn from the graphs
+/// the session lends with the report, one for a policy document, or the
+/// problems that stopped the file being reviewed at all.
+pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter) -> Reviews {
+    let rules = &linter.rules;
+    let src = &report.source;
+    let prose = report.kind.is_prose();
+    let item = |d: &Diagnostic| {
+        let at = src.line_col(d.span.start());
+        // A sentence can run over several lines; a pathway finding is
+        // best shown by its line. Very long ones are quoted in part.
+        let quote = if prose {
+            crate::output::snippet::span_excerpt(src, d.span)
+        } else {
+            crate::output::snippet::line_excerpt(src, d.span)
         };
-        for pathway in &file.pathways {
-            let mut scratch = Vec::new();
-            let g = PathwayGraph::build(pathway, &mut scratch);
+        Item {
+            rule: d.rule.clone(),
+            code: d.code.clone().unwrap_or_default(),
+            severity: d.severity,
+            question: d.question.clone().unwrap_or_else(|| d.message.clone()),
+            message: d.message.clone(),
+            location: format!("{}:{}:{}", src.name, at.line, at.column),
+            quote,
+            change: d.help.as_deref().unwrap_or_default().to_string(),
+            sources: d.sources.to_vec(),
+        }
+    };
+    let not_reviewed = || Reviews {
+        reviews: Vec::new(),
+        unreviewed: vec![Unreviewed {
+            path: src.name.clone(),
+            problems: report.diagnostics.iter().map(item).collect(),
+        }],
+    };
+    let locked = |d: &Diagnostic| crate::config::LOCKED.contains(&d.rule.as_str());
+    if prose {
+        if report.diagnostics.iter().any(locked) {
+            return not_reviewed();
+        }
+        let mine: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+        let (themes, other) = by_theme(rules, &mine, item);
+        let review = Review {
+            path: src.name.clone(),
+            pathway: document_title(&src.text, &src.name),
+            facts: Vec::new(),
+            errors: tally(&mine, Severity::Error),
+            warnings: tally(&mine, Severity::Warning),
+            infos: tally(&mine, Severity::Info),
+            themes,
+            other,
+            drawn: None,
+        };
+        return Reviews {
+            reviews: vec![review],
+            unreviewed: Vec::new(),
+        };
+    }
+    if graphs.is_empty() {
+        return not_reviewed();
+    }
+    let reviews = graphs
+        .iter()
+        .map(|g| {
+            let pathway = g.pathway;
             let name = pathway.name.value.as_ref();
             let mine: Vec<&Diagnostic> = report
                 .diagnostics
                 .iter()
                 .filter(|d| d.pathway.as_deref() == Some(name))
                 .collect();
-            let (themes, other) = by_theme(linter, &mine, item);
+            let (themes, other) = by_theme(rules, &mine, item);
             let facts = ["owner", "version", "condition"]
                 .iter()
                 .filter_map(|k| {
@@ -187,7 +206,7 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
                 .collect();
             let owned: Vec<Diagnostic> = mine.iter().map(|d| (*d).clone()).collect();
             let marks = diagram::marks(&owned, name);
-            reviews.push(Review {
+            Review {
                 path: src.name.clone(),
                 pathway: name.to_string(),
                 facts,
@@ -197,16 +216,16 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
                 themes,
                 other,
                 drawn: Some(Drawn {
-                    scorecard: score::score(&g, &owned, &linter.measures),
-                    mermaid: diagram::mermaid::render(&g, &marks),
-                    svg: diagram::svg::render(&g, &marks),
+                    scorecard: score::score(g, &owned, linter),
+                    mermaid: diagram::mermaid::render(g, &marks),
+                    svg: diagram::svg::render(g, &marks),
                 }),
-            });
-        }
-    }
+            }
+        })
+        .collect();
     Reviews {
         reviews,
-        unreviewed,
+        unreviewed: Vec::new(),
     }
 }
 
@@ -218,13 +237,12 @@ fn tally(diags: &[&Diagnostic], severity: Severity) -> usize {
 /// in order), and those whose rule has no theme.
 type Themed = (Vec<(&'static str, Vec<Item>)>, Vec<Item>);
 
-fn by_theme(linter: &Linter, diags: &[&Diagnostic], item: impl Fn(&Diagnostic) -> Item) -> Themed {
+fn by_theme(rules: &RuleSet, diags: &[&Diagnostic], item: impl Fn(&Diagnostic) -> Item) -> Themed {
     let mut themes: Vec<(&'static str, Vec<Item>)> =
         THEMES.iter().map(|t| (*t, Vec::new())).collect();
     let mut other = Vec::new();
     for d in diags {
-        let theme = linter
-            .rules
+        let theme = rules
             .find(&d.rule)
             .filter(|r| r.rule.name == d.rule)
             .and_then(|r| r.rule.theme.as_deref());

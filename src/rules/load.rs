@@ -78,6 +78,18 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Adds one rule held in memory (an editor's or a web page's), checked
+    /// as strictly as a file from a rule folder.
+    pub fn load_text(
+        &mut self,
+        origin: &str,
+        text: &str,
+        vocab: &Vocabulary,
+        errors: &mut Vec<LoadError>,
+    ) {
+        self.add_text(origin, text, vocab, errors, true);
+    }
+
     fn add_text(
         &mut self,
         origin: &str,
@@ -189,7 +201,7 @@ fn collect_yaml(dir: &Path, files: &mut Vec<std::path::PathBuf>) -> std::io::Res
 /// and that every capability the check names is a known word.
 pub fn parse_rule(source: &Arc<SourceFile>, vocab: &Vocabulary) -> Result<Rule, LoadError> {
     let text = source.text.as_str();
-    let rule: Rule = serde_norway::from_str(text).map_err(|e| yaml_error(source, &e))?;
+    let mut rule: Rule = serde_norway::from_str(text).map_err(|e| yaml_error(source, &e))?;
     if !is_kebab(&rule.name) {
         return Err(LoadError::new(
             source,
@@ -263,9 +275,25 @@ pub fn parse_rule(source: &Arc<SourceFile>, vocab: &Vocabulary) -> Result<Rule, 
             ));
         }
     }
+    if let Err(entry) = expand_groups(&mut rule.check, vocab) {
+        let span = word_span(text, &entry).unwrap_or_else(|| key_span(text, "check"));
+        let name = entry.strip_prefix(GROUP).unwrap_or(&entry);
+        let mut e = LoadError::new(
+            source,
+            span,
+            "invalid-rule",
+            format!("no capability group is called `{name}`"),
+        );
+        e.diagnostic.help = Some(std::sync::Arc::<str>::from(
+            "the groups are listed under `capability_groups` in rules/vocabulary.yaml; msklint.yaml can add more under `vocabulary:`",
+        ));
+        return Err(e);
+    }
     let known = |w: &str| contains(&vocab.kinds, w) || contains(&vocab.offers, w);
     let mut words = Vec::new();
-    capabilities(&rule.check, &mut words);
+    capability_lists(&mut rule.check, &mut |list| {
+        words.extend(list.iter().cloned())
+    });
     if let Some(bad) = words.iter().find(|w| !known(w)) {
         let span = word_span(text, bad).unwrap_or_else(|| key_span(text, "check"));
         let mut e = LoadError::new(source, span, "invalid-rule", format!("`{bad}` is neither a known kind nor a known offer, so this check could never match it"));
@@ -278,32 +306,61 @@ pub fn parse_rule(source: &Arc<SourceFile>, vocab: &Vocabulary) -> Result<Rule, 
     Ok(rule)
 }
 
-/// The capability words a check matches against node kinds and offers.
-fn capabilities<'a>(check: &'a Check, out: &mut Vec<&'a str>) {
-    let mut add = |list: &'a [String]| out.extend(list.iter().map(String::as_str));
+/// How a capability list names a group of `capability_groups`.
+pub const GROUP: &str = "group:";
+
+/// Replaces each `group:NAME` in the check's capability lists with the
+/// group's words, in place. The error is the first entry naming no group.
+fn expand_groups(check: &mut Check, vocab: &Vocabulary) -> Result<(), String> {
+    let mut unknown = None;
+    capability_lists(check, &mut |list| {
+        if !list.iter().any(|w| w.starts_with(GROUP)) {
+            return;
+        }
+        let mut expanded = Vec::with_capacity(list.len());
+        for word in list.drain(..) {
+            let Some(name) = word.strip_prefix(GROUP) else {
+                expanded.push(word);
+                continue;
+            };
+            match vocab.capability_groups.get(name) {
+                Some(words) => expanded.extend(words.iter().cloned()),
+                None => {
+                    unknown.get_or_insert(word);
+                }
+            }
+        }
+        *list = expanded;
+    });
+    unknown.map_or(Ok(()), Err)
+}
+
+/// Calls `f` on each list of capability words a check matches against node
+/// kinds and offers.
+fn capability_lists(check: &mut Check, f: &mut dyn FnMut(&mut Vec<String>)) {
     match check {
         Check::Reachable(c) => {
-            add(&c.any);
-            add(&c.if_present);
+            f(&mut c.any);
+            f(&mut c.if_present);
         }
         Check::Exists(c) => {
-            add(&c.any);
-            add(&c.if_present);
+            f(&mut c.any);
+            f(&mut c.if_present);
         }
         Check::Successor(c) => {
-            add(&c.from);
-            add(&c.to);
+            f(&mut c.from);
+            f(&mut c.to);
         }
         Check::LeadsTo(c) => {
-            add(&c.from);
-            add(&c.to);
+            f(&mut c.from);
+            f(&mut c.to);
         }
         Check::ReachableWithout(c) => {
-            add(&c.target);
-            add(&c.through);
+            f(&mut c.target);
+            f(&mut c.through);
         }
-        Check::Covers(c) => c.groups.iter().for_each(|g| add(&g.any)),
-        Check::Condition(c) => capabilities(&c.check, out),
+        Check::Covers(c) => c.groups.iter_mut().for_each(|g| f(&mut g.any)),
+        Check::Condition(c) => capability_lists(&mut c.check, f),
         _ => {}
     }
 }

@@ -1,7 +1,9 @@
 //! Rules as data: the YAML schema ([`model`]), loading ([`load`]), the
-//! shared graph analyses ([`analysis`]) and the evaluator ([`engine`]).
+//! shared graph analyses ([`analysis`]) and the evaluator ([`engine`]);
+//! the language rules the pipeline raises itself are named in [`builtin`].
 
 pub mod analysis;
+pub mod builtin;
 pub mod engine;
 pub mod load;
 pub mod model;

@@ -61,6 +61,10 @@ pub(super) struct Facts<'g, 'a> {
     pub(super) entries: Vec<NodeIndex>,
     pub(super) reach: Vec<bool>,
     pub(super) measures: &'g Measures,
+    /// The capability groups of rules/vocabulary.yaml that rules share
+    /// with the score.
+    pub(super) mental_health: Vec<&'g str>,
+    pub(super) self_management: Vec<&'g str>,
 }
 
 impl<'g, 'a> Facts<'g, 'a> {
@@ -68,6 +72,7 @@ impl<'g, 'a> Facts<'g, 'a> {
         g: &'g PathwayGraph<'a>,
         findings: &'g [Diagnostic],
         measures: &'g Measures,
+        vocabulary: &'g Vocabulary,
     ) -> Self {
         let span = g.pathway.span;
         let findings = findings
@@ -89,6 +94,8 @@ impl<'g, 'a> Facts<'g, 'a> {
             entries,
             reach,
             measures,
+            mental_health: vocabulary.group("mental_health"),
+            self_management: vocabulary.group("self_management"),
         }
     }
 

@@ -97,13 +97,13 @@ pub(super) fn pain_services(f: &Facts<'_, '_>) -> Outcome {
 }
 
 pub(super) fn iapt(f: &Facts<'_, '_>) -> Outcome {
-    let mh = f.reached(MENTAL);
+    let mh = f.reached(&f.mental_health);
     if mh.is_empty() {
         let mut o = Outcome::level(0).because(
             "No route reaches talking therapies or mental health support (kind \
              `mental_health`, or offering `talking_therapies`).",
         );
-        o = o.because_all(f.stranded(MENTAL));
+        o = o.because_all(f.stranded(&f.mental_health));
         o = o.because_all(f.of_rule("missing-mental-health").into_iter().map(quote));
         return o
             .raising(
@@ -199,7 +199,7 @@ pub(super) fn integrated_mental_health(f: &Facts<'_, '_>) -> Outcome {
         .into_iter()
         .filter(|&n| !f.is_exit(n) && f.kind_in(n, MSK_KINDS))
         .collect();
-    let mh = f.reached(MENTAL);
+    let mh = f.reached(&f.mental_health);
     if !embedded.is_empty() {
         return Outcome::level(4).because(format!(
             "Psychological care is part of MSK services themselves: {} offer `talking_therapies`.",
@@ -209,7 +209,7 @@ pub(super) fn integrated_mental_health(f: &Facts<'_, '_>) -> Outcome {
     if mh.is_empty() {
         let mut o =
             Outcome::level(0).because("No route reaches mental health support of any kind.");
-        o = o.because_all(f.stranded(MENTAL));
+        o = o.because_all(f.stranded(&f.mental_health));
         return o
             .raising("Level 1: add a route to a mental health service.")
             .raising(
@@ -224,7 +224,7 @@ pub(super) fn integrated_mental_health(f: &Facts<'_, '_>) -> Outcome {
                 e.source != e.target
                     && f.kind_in(e.source, MSK_KINDS)
                     && f.reach[e.source.index()]
-                    && f.provides_any(e.target, MENTAL)
+                    && f.provides_any(e.target, &f.mental_health)
             })
             .map(|e| (e.source, e.target))
             .collect::<BTreeSet<_>>()

@@ -41,12 +41,13 @@ use petgraph::Direction::{Incoming, Outgoing};
 use serde::Serialize;
 
 use crate::ast::{self, NodeKind, PropertyValue, ValueKind};
-use crate::check::FileReport;
+use crate::check::{FileReport, Linter};
 use crate::diagnostic::Diagnostic;
 use crate::graph::PathwayGraph;
 use crate::measures::Measures;
-use crate::parser;
 use crate::rules::analysis::{distance_to, onward_target, reachable_from};
+use crate::rules::builtin::Builtin;
+use crate::vocabulary::Vocabulary;
 
 mod facts;
 mod framework;
@@ -91,7 +92,7 @@ pub struct Requirement {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Scorecard {
     pub pathway: String,
-    /// The file the pathway came from, when known ([`score_report`] sets it).
+    /// The file the pathway came from, when known ([`score_file`] sets it).
     pub file: Option<String>,
     pub requirements: Vec<Requirement>,
 }
@@ -102,63 +103,151 @@ impl Scorecard {
     }
 }
 
-/// (id, name, section) of every requirement, in the matrix's order. The
-/// matrix lists MSK rehabilitation twice under Services; it is scored once.
-pub const REQUIREMENTS: &[(&str, &str, &str)] = &[
-    ("local-need", "Understanding of local need", FRAMEWORK),
-    ("workforce", "Workforce", FRAMEWORK),
-    ("pathways", "Pathways", FRAMEWORK),
-    (
-        "community-prevention",
-        "Community-based prevention",
-        FRAMEWORK,
-    ),
-    ("specialist-links", "Links into specialist care", FRAMEWORK),
-    ("health-and-work", "Health and work", FRAMEWORK),
-    (
-        "first-contact-practitioner",
-        "First contact practitioner",
-        SERVICES,
-    ),
-    ("msk-rehabilitation", "MSK rehabilitation", SERVICES),
-    ("joint-replacement", "Joint replacement surgery", SERVICES),
-    (
-        "community-exercise",
-        "Community-based exercise programmes",
-        SERVICES,
-    ),
-    (
-        "falls-prevention",
-        "Strength, balance and falls prevention",
-        PREVENTION,
-    ),
-    ("nutrition", "Nutrition and hydration", PREVENTION),
-    ("obesity", "Obesity and weight management", PREVENTION),
-    ("fracture-liaison", "Fracture liaison services", PREVENTION),
-    ("public-health", "Public health", PREVENTION),
-    ("pain-services", "Pain services", MENTAL_HEALTH),
-    ("iapt", "IAPT / NHS Talking Therapies", MENTAL_HEALTH),
-    (
-        "integrated-mental-health",
-        "Integrated mental health services",
-        MENTAL_HEALTH,
-    ),
-    ("social-prescribing", "Social prescribing", PERSONALISATION),
-    (
-        "self-management",
-        "Self-management support",
-        PERSONALISATION,
-    ),
-    (
-        "personal-health-budgets",
-        "Personal health budgets",
-        PERSONALISATION,
-    ),
-    (
-        "shared-decision-making",
-        "Shared decision making",
-        PERSONALISATION,
-    ),
+/// One requirement of the matrix and the function that scores it.
+pub struct RequirementSpec {
+    /// Stable kebab-case ID, e.g. `joint-replacement`.
+    pub id: &'static str,
+    pub name: &'static str,
+    /// The matrix section, e.g. `2 Services`.
+    pub section: &'static str,
+    score: fn(&Facts<'_, '_>) -> Outcome,
+}
+
+/// Every requirement, in the matrix's order. The matrix lists MSK
+/// rehabilitation twice under Services; it is scored once.
+pub const REQUIREMENTS: &[RequirementSpec] = &[
+    RequirementSpec {
+        id: "local-need",
+        name: "Understanding of local need",
+        section: FRAMEWORK,
+        score: local_need,
+    },
+    RequirementSpec {
+        id: "workforce",
+        name: "Workforce",
+        section: FRAMEWORK,
+        score: |_| workforce(),
+    },
+    RequirementSpec {
+        id: "pathways",
+        name: "Pathways",
+        section: FRAMEWORK,
+        score: pathways,
+    },
+    RequirementSpec {
+        id: "community-prevention",
+        name: "Community-based prevention",
+        section: FRAMEWORK,
+        score: community_prevention,
+    },
+    RequirementSpec {
+        id: "specialist-links",
+        name: "Links into specialist care",
+        section: FRAMEWORK,
+        score: specialist_links,
+    },
+    RequirementSpec {
+        id: "health-and-work",
+        name: "Health and work",
+        section: FRAMEWORK,
+        score: health_and_work,
+    },
+    RequirementSpec {
+        id: "first-contact-practitioner",
+        name: "First contact practitioner",
+        section: SERVICES,
+        score: first_contact,
+    },
+    RequirementSpec {
+        id: "msk-rehabilitation",
+        name: "MSK rehabilitation",
+        section: SERVICES,
+        score: rehabilitation,
+    },
+    RequirementSpec {
+        id: "joint-replacement",
+        name: "Joint replacement surgery",
+        section: SERVICES,
+        score: joint_replacement,
+    },
+    RequirementSpec {
+        id: "community-exercise",
+        name: "Community-based exercise programmes",
+        section: SERVICES,
+        score: community_exercise,
+    },
+    RequirementSpec {
+        id: "falls-prevention",
+        name: "Strength, balance and falls prevention",
+        section: PREVENTION,
+        score: falls_prevention,
+    },
+    RequirementSpec {
+        id: "nutrition",
+        name: "Nutrition and hydration",
+        section: PREVENTION,
+        score: |_| nutrition(),
+    },
+    RequirementSpec {
+        id: "obesity",
+        name: "Obesity and weight management",
+        section: PREVENTION,
+        score: obesity,
+    },
+    RequirementSpec {
+        id: "fracture-liaison",
+        name: "Fracture liaison services",
+        section: PREVENTION,
+        score: fracture_liaison,
+    },
+    RequirementSpec {
+        id: "public-health",
+        name: "Public health",
+        section: PREVENTION,
+        score: |_| public_health(),
+    },
+    RequirementSpec {
+        id: "pain-services",
+        name: "Pain services",
+        section: MENTAL_HEALTH,
+        score: pain_services,
+    },
+    RequirementSpec {
+        id: "iapt",
+        name: "IAPT / NHS Talking Therapies",
+        section: MENTAL_HEALTH,
+        score: iapt,
+    },
+    RequirementSpec {
+        id: "integrated-mental-health",
+        name: "Integrated mental health services",
+        section: MENTAL_HEALTH,
+        score: integrated_mental_health,
+    },
+    RequirementSpec {
+        id: "social-prescribing",
+        name: "Social prescribing",
+        section: PERSONALISATION,
+        score: social_prescribing,
+    },
+    RequirementSpec {
+        id: "self-management",
+        name: "Self-management support",
+        section: PERSONALISATION,
+        score: self_management,
+    },
+    RequirementSpec {
+        id: "personal-health-budgets",
+        name: "Personal health budgets",
+        section: PERSONALISATION,
+        score: |_| personal_health_budgets(),
+    },
+    RequirementSpec {
+        id: "shared-decision-making",
+        name: "Shared decision making",
+        section: PERSONALISATION,
+        score: shared_decision_making,
+    },
 ];
 
 const FRAMEWORK: &str = "1 Underpinning framework";
@@ -169,11 +258,9 @@ const PERSONALISATION: &str = "5 Personalisation";
 
 const SURGERY: &[&str] = &["surgery"];
 const SDM: &[&str] = &["shared_decision_making"];
-const MENTAL: &[&str] = &["mental_health", "talking_therapies"];
 const PAIN: &[&str] = &["pain", "pain_management"];
 const REHAB: &[&str] = &["rehabilitation"];
 const SOCIAL: &[&str] = &["social_prescribing"];
-const SELF_MANAGEMENT: &[&str] = &["self_management", "health_coaching", "education"];
 const FLS: &[&str] = &["fracture_liaison"];
 const PREVENTIVE: &[&str] = &[
     "prevention",
@@ -276,40 +363,16 @@ const OTHER_ACCESS: &[&str] = &[
 /// Scores one pathway. `findings` are those of the pathway's file; they may
 /// include other pathways' findings, since only those naming this pathway
 /// and lying inside its block are read.
-pub fn score(g: &PathwayGraph<'_>, findings: &[Diagnostic], measures: &Measures) -> Scorecard {
-    let facts = Facts::new(g, findings, measures);
+pub fn score(g: &PathwayGraph<'_>, findings: &[Diagnostic], linter: &Linter) -> Scorecard {
+    let facts = Facts::new(g, findings, &linter.measures, &linter.vocabulary);
     let requirements = REQUIREMENTS
         .iter()
-        .map(|&(id, name, section)| {
-            let o = match id {
-                "local-need" => local_need(&facts),
-                "workforce" => workforce(),
-                "pathways" => pathways(&facts),
-                "community-prevention" => community_prevention(&facts),
-                "specialist-links" => specialist_links(&facts),
-                "health-and-work" => health_and_work(&facts),
-                "first-contact-practitioner" => first_contact(&facts),
-                "msk-rehabilitation" => rehabilitation(&facts),
-                "joint-replacement" => joint_replacement(&facts),
-                "community-exercise" => community_exercise(&facts),
-                "falls-prevention" => falls_prevention(&facts),
-                "nutrition" => nutrition(),
-                "obesity" => obesity(&facts),
-                "fracture-liaison" => fracture_liaison(&facts),
-                "public-health" => public_health(),
-                "pain-services" => pain_services(&facts),
-                "iapt" => iapt(&facts),
-                "integrated-mental-health" => integrated_mental_health(&facts),
-                "social-prescribing" => social_prescribing(&facts),
-                "self-management" => self_management(&facts),
-                "personal-health-budgets" => personal_health_budgets(),
-                "shared-decision-making" => shared_decision_making(&facts),
-                _ => unreachable!("every requirement has a scorer"),
-            };
+        .map(|spec| {
+            let o = (spec.score)(&facts);
             Requirement {
-                id,
-                name,
-                section,
+                id: spec.id,
+                name: spec.name,
+                section: spec.section,
                 level: o.level,
                 evidence: o.evidence,
                 raise: o.raise,
@@ -325,27 +388,26 @@ pub fn score(g: &PathwayGraph<'_>, findings: &[Diagnostic], measures: &Measures)
 
 /// Scores every pathway in a checked file, reading the file's findings as
 /// they were reported (after configuration and suppressions; the caps that
-/// matter are also read from the graph, see the module docs). A file that
-/// could not be decoded or parsed has no scorecards: its report already
-/// holds the error to show.
-pub fn score_report(report: &FileReport, measures: &Measures) -> Vec<Scorecard> {
+/// matter are also read from the graph, see the module docs). `graphs` are
+/// the file's own, as the session lends them. A file that could not be
+/// decoded or parsed has no scorecards: its report already holds the error
+/// to show.
+pub fn score_file(
+    report: &FileReport,
+    graphs: &[PathwayGraph<'_>],
+    linter: &Linter,
+) -> Vec<Scorecard> {
     if report
         .diagnostics
         .iter()
-        .any(|d| d.rule == "invalid-encoding")
+        .any(|d| d.rule == Builtin::InvalidEncoding.name())
     {
         return Vec::new();
     }
-    let parsed = parser::parse(&report.source.text);
-    let Some(file) = parsed.file else {
-        return Vec::new();
-    };
-    file.pathways
+    graphs
         .iter()
-        .map(|p| {
-            let mut scratch = Vec::new();
-            let g = PathwayGraph::build(p, &mut scratch);
-            let mut card = score(&g, &report.diagnostics, measures);
+        .map(|g| {
+            let mut card = score(g, &report.diagnostics, linter);
             card.file = Some(report.source.name.clone());
             card
         })

@@ -71,7 +71,7 @@ pub(super) fn social_prescribing(f: &Facts<'_, '_>) -> Outcome {
 }
 
 pub(super) fn self_management(f: &Facts<'_, '_>) -> Outcome {
-    let sm = f.reached(SELF_MANAGEMENT);
+    let sm = f.reached(&f.self_management);
     let services: Vec<NodeIndex> = sm.iter().copied().filter(|&n| f.is_service(n)).collect();
     let at_entry: Vec<NodeIndex> = sm
         .iter()
@@ -100,7 +100,7 @@ pub(super) fn self_management(f: &Facts<'_, '_>) -> Outcome {
              `health_coaching`, or offering `self_management`, `health_coaching` or \
              `education`).",
         );
-        o = o.because_all(f.stranded(SELF_MANAGEMENT));
+        o = o.because_all(f.stranded(&f.self_management));
         o = o.because_all(f.of_rule("missing-self-management").into_iter().map(quote));
         o.raising(
             "Level 2: route people to a self-management, health coaching or education service.",

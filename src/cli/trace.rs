@@ -1,13 +1,13 @@
 //! `msklint check --trace FILE:LINE`: why each sentence on one line of a
-//! policy document fired a prose rule or stayed silent. A front end, like
-//! cli.rs: it asks the library for the trace ([`Linter::trace`]) and prints
-//! it, as text or (with `--format json`) as JSON.
+//! policy document fired a prose rule or stayed silent. Part of the
+//! command line: it asks the session for the trace ([`Session::trace`])
+//! and prints it, as text or (with `--format json`) as JSON.
 
 use std::path::Path;
 
-use crate::check::Linter;
-use crate::cli::{EXIT_CLEAN, EXIT_TROUBLE};
+use super::{EXIT_CLEAN, EXIT_TROUBLE};
 use crate::rules::prose::SentenceTrace;
+use crate::session::Session;
 
 /// Splits `FILE:LINE` at its last colon (a Windows path keeps its drive).
 pub fn parse_spec(spec: &str) -> Result<(String, usize), String> {
@@ -20,7 +20,7 @@ pub fn parse_spec(spec: &str) -> Result<(String, usize), String> {
     Ok((file.to_string(), line))
 }
 
-pub fn run(linter: &Linter, spec: &str, json: bool) -> u8 {
+pub fn run(session: &Session, spec: &str, json: bool) -> u8 {
     let (file, line) = match parse_spec(spec) {
         Ok(parts) => parts,
         Err(msg) => {
@@ -35,7 +35,7 @@ pub fn run(linter: &Linter, spec: &str, json: bool) -> u8 {
             return EXIT_TROUBLE;
         }
     };
-    let (_, traces) = match linter.trace(&file, Some(Path::new(&file)), bytes, line) {
+    let (_, traces) = match session.trace(&file, Some(Path::new(&file)), bytes, line) {
         Ok(found) => found,
         Err(msg) => {
             eprintln!("error: {msg}");

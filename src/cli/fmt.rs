@@ -12,11 +12,13 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cli::{human_options, Color, EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
+use super::args::Color;
+use super::setup::human_options;
+use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::discover::{discover, io_message, Include};
 use crate::format::{format, FormatError};
+use crate::input::InputFormat;
 use crate::output::human;
-use crate::prose::DocumentKind;
 use crate::source::SourceFile;
 
 #[derive(clap::Args, Debug)]
@@ -46,7 +48,7 @@ enum Outcome {
     Problem(String),
 }
 
-pub fn fmt_command(args: &FmtArgs) -> u8 {
+pub fn run(args: &FmtArgs) -> u8 {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -107,7 +109,7 @@ pub fn fmt_command(args: &FmtArgs) -> u8 {
 }
 
 fn one_file(path: &Path, name: &str, write: bool, diff: bool) -> Outcome {
-    if DocumentKind::of(name).is_prose() {
+    if InputFormat::of(name).is_prose() {
         return Outcome::Problem(
             "a policy document, not a pathway: fmt formats pathway files only".to_string(),
         );

@@ -1,0 +1,149 @@
+//! `msklint check`: find the files, check them, print the findings in the
+//! chosen format, and turn the result into an exit code.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::args::{Color, SetupArgs};
+use super::notes::print_path_problems;
+use super::setup::{check_files, human_options, includes, paths_or_here, session};
+use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
+use crate::baseline::Baseline;
+use crate::discover::discover;
+use crate::output::{OutputFormat, Run, Summary};
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories to check; directories are searched for
+    /// *.pathway (and --include patterns). Named .md, .txt and .docx files
+    /// are read as policy documents
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Also check files matching this glob when searching directories,
+    /// e.g. '*.md' for policy documents; repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Check a file named on the command line only if a directory search
+    /// would pick it up (*.pathway, or an --include / include: glob); for
+    /// pre-commit hooks, which name every staged file
+    #[arg(long)]
+    pub respect_include: bool,
+
+    /// How to print the findings
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Treat warnings as errors for the exit code
+    #[arg(long)]
+    pub deny_warnings: bool,
+
+    /// Hide findings recorded in this baseline file; only new ones count
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in this baseline file, then exit 0
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Explain why each sentence on this line of a policy document fired
+    /// a prose rule or stayed silent, instead of checking (FILE:LINE)
+    #[arg(long, value_name = "FILE:LINE")]
+    pub trace: Option<String>,
+
+    /// When to use colour in human output
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
+}
+
+pub fn run(args: &CheckArgs) -> u8 {
+    let paths = paths_or_here(&args.paths);
+    let session = match session(&args.setup, &paths[0]) {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+    if let Some(spec) = &args.trace {
+        return super::trace::run(&session, spec, args.format == OutputFormat::Json);
+    }
+    let include = match includes(&session, &args.include) {
+        Ok(include) => include.for_named_files(args.respect_include),
+        Err(code) => return code,
+    };
+    let found = discover(&paths, &include);
+    let mut problems = found.problems;
+    let (mut reports, read_problems) = check_files(&session, &found.files);
+    problems.extend(read_problems);
+
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::record(&reports);
+        let count: usize = baseline.findings.values().sum();
+        return match baseline.save(path) {
+            Ok(()) => {
+                eprintln!(
+                    "recorded {count} findings from {} files in {}",
+                    reports.len(),
+                    path.display()
+                );
+                print_path_problems(&found.skipped, &problems, true);
+                if problems.is_empty() {
+                    EXIT_CLEAN
+                } else {
+                    EXIT_TROUBLE
+                }
+            }
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                EXIT_TROUBLE
+            }
+        };
+    }
+    let mut hidden = 0;
+    if let Some(path) = &args.baseline {
+        match Baseline::load(path) {
+            Ok(baseline) => hidden = baseline.filter(&mut reports),
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                return EXIT_TROUBLE;
+            }
+        }
+    }
+
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    // With nothing checked because of a bad path, a summary line would
+    // read "0 files checked: no problems found".
+    let nothing_checked = reports.is_empty() && !problems.is_empty();
+    if !(nothing_checked && args.format.entry().summary_line) {
+        let run = Run {
+            reports: &reports,
+            rules: session.rules(),
+            deny_warnings: args.deny_warnings,
+            human: human_options(args.color, false),
+        };
+        // A closed pipe (e.g. `| head`) is not an error worth panicking over.
+        let _ = args.format.write(&run, &mut stdout);
+    }
+    let _ = stdout.flush();
+    print_path_problems(&found.skipped, &problems, true);
+    if hidden > 0 {
+        eprintln!("{hidden} findings already in the baseline were not reported");
+    }
+    exit_code(
+        &Summary::of(&reports),
+        !problems.is_empty(),
+        args.deny_warnings,
+    )
+}
+
+pub fn exit_code(summary: &Summary, trouble: bool, deny_warnings: bool) -> u8 {
+    if trouble {
+        EXIT_TROUBLE
+    } else if summary.errors > 0 || (deny_warnings && summary.warnings > 0) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}

@@ -1,0 +1,44 @@
+//! `msklint explain RULE`: one rule's documentation.
+
+use std::io::Write;
+
+use super::args::SetupArgs;
+use super::setup::session;
+use super::{EXIT_CLEAN, EXIT_TROUBLE};
+use crate::diagnostic::suggest;
+use crate::explain::explain_text;
+
+#[derive(clap::Args, Debug)]
+pub struct ExplainArgs {
+    /// Rule name or code, e.g. `bmi-threshold` or `MSK101`
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
+}
+
+pub fn run(args: &ExplainArgs) -> u8 {
+    let session = match session(&args.setup, std::path::Path::new(".")) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let rules = session.rules();
+    match rules.find(&args.rule) {
+        Some(r) => {
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(explain_text(&r.rule).as_bytes());
+            EXIT_CLEAN
+        }
+        None => {
+            let hint = suggest(&args.rule, rules.names())
+                .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+            eprintln!(
+                "error: no rule is called `{}`{hint}\n`msklint rules` lists them all.",
+                args.rule
+            );
+            EXIT_TROUBLE
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The command line: one file per command, plus the arguments they share
+//! (`args`), building a session and reading files (`setup`) and the notes
+//! about paths that could not be used (`notes`). This is the only part of
+//! the crate that prints or chooses an exit code; it reaches the library
+//! through [`crate::session`].
+//!
+//! Exit codes: 0 no errors, 1 errors found (or warnings with
+//! `--deny-warnings`), 2 usage, I/O or configuration problems.
+
+pub mod args;
+pub mod check;
+pub mod explain;
+pub mod fmt;
+pub mod graph;
+pub mod notes;
+pub mod report;
+pub mod rules;
+pub mod score;
+pub mod setup;
+pub mod trace;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "msklint",
+    version,
+    about = "Lint musculoskeletal (MSK) care pathways for the faults patient organisations keep finding"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check pathway files and directories (default: the current directory)
+    Check(check::CheckArgs),
+    /// List every rule: code, name, severity, category and summary
+    Rules(rules::RulesArgs),
+    /// Explain a rule: why it matters, its sources, how to fix it, examples
+    Explain(explain::ExplainArgs),
+    /// Draw each pathway (Mermaid, DOT or SVG) with findings outlined
+    Graph(graph::GraphArgs),
+    /// Score each pathway against the ARMA core offer maturity matrix
+    Score(score::ScoreArgs),
+    /// Write a draft consultation response for each pathway
+    Report(report::ReportArgs),
+    /// Rewrite pathway files in the canonical layout (see docs/formatting.md)
+    Fmt(fmt::FmtArgs),
+}
+
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_TROUBLE: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                EXIT_TROUBLE
+            } else {
+                EXIT_CLEAN
+            });
+        }
+    };
+    ExitCode::from(match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Rules(args) => rules::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Graph(args) => graph::run(&args),
+        Command::Score(args) => score::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+    })
+}

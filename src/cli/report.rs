@@ -1,0 +1,95 @@
+//! `msklint report`: a draft consultation response for each pathway and
+//! policy document, as Markdown or one self-contained HTML file.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use super::args::SetupArgs;
+use super::setup::{emit, viewed};
+use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
+use crate::report::{self, Reviews};
+
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write the report to this file instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also review files matching this glob when searching directories,
+    /// e.g. '*.md' for policy documents; repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    #[command(flatten)]
+    pub setup: SetupArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Markdown with a Mermaid diagram
+    Markdown,
+    /// One self-contained HTML file with an inline SVG diagram, ready to print
+    Html,
+}
+
+pub fn run(args: &ReportArgs) -> u8 {
+    let reviewed = viewed(
+        &args.setup,
+        &args.paths,
+        Some(&args.include),
+        |session, r, graphs| report::review(r, graphs, session.linter()),
+    );
+    let (files, unreadable) = match reviewed {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let reviews = Reviews::join(files.into_iter().map(|(_, reviews)| reviews));
+    let text = match args.format {
+        ReportFormat::Markdown => report::markdown::render(&reviews),
+        ReportFormat::Html => report::html::render(&reviews),
+    };
+    if let Some(path) = &args.output {
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!(
+                "error: {}: {}",
+                path.display(),
+                crate::discover::io_message(&e)
+            );
+            return EXIT_TROUBLE;
+        }
+        eprintln!("wrote {} ({})", path.display(), written(&reviews));
+        return if unreadable {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        };
+    }
+    emit(&text, unreadable)
+}
+
+/// "2 pathways and 1 policy: 3 errors, 1 warning and 2 for information",
+/// counted as the report shows them.
+fn written(reviews: &Reviews) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let (pathways, policies) = reviews
+        .reviews
+        .iter()
+        .fold((0, 0), |(pw, po), r| match r.noun() {
+            "pathway" => (pw + 1, po),
+            _ => (pw, po + 1),
+        });
+    let mut what = Vec::new();
+    if pathways > 0 || policies == 0 {
+        what.push(plural(pathways, "pathway", "pathways"));
+    }
+    if policies > 0 {
+        what.push(plural(policies, "policy", "policies"));
+    }
+    let sum = |f: fn(&report::Review) -> usize| reviews.reviews.iter().map(f).sum();
+    let found = report::counts_of(sum(|r| r.errors), sum(|r| r.warnings), sum(|r| r.infos));
+    format!("{}: {found}", what.join(" and "))
+}

@@ -1,0 +1,65 @@
+//! `msklint score`: each pathway rated against the ARMA core offer
+//! maturity matrix, as Markdown or JSON.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use super::args::SetupArgs;
+use super::setup::{emit, viewed};
+use super::EXIT_TROUBLE;
+use crate::score;
+
+#[derive(clap::Args, Debug)]
+pub struct ScoreArgs {
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Markdown)]
+    pub format: ScoreFormat,
+    #[command(flatten)]
+    pub setup: SetupArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScoreFormat {
+    Markdown,
+    Json,
+}
+
+pub fn run(args: &ScoreArgs) -> u8 {
+    let scored = viewed(&args.setup, &args.paths, None, |session, report, graphs| {
+        if report.kind.is_prose() {
+            return Vec::new();
+        }
+        score::score_file(report, graphs, session.linter())
+    });
+    let (files, unreadable) = match scored {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    // The maturity matrix is scored from a pathway's graph; policy
+    // documents have none, so say so rather than print an empty table.
+    let policies: Vec<&str> = files
+        .iter()
+        .filter(|(r, _)| r.kind.is_prose())
+        .map(|(r, _)| r.source.name.as_str())
+        .collect();
+    if !policies.is_empty() && policies.len() == files.len() {
+        for p in &policies {
+            eprintln!("error: {p}: `score` rates pathways only, and this is a policy document");
+        }
+        eprintln!(
+            "help: `msklint report` reviews a policy document; `msklint check` lists its findings"
+        );
+        return EXIT_TROUBLE;
+    }
+    for p in &policies {
+        eprintln!("note: {p}: not scored: `score` rates pathways only, and this is a policy document (`msklint report` reviews it)");
+    }
+    let cards: Vec<score::Scorecard> = files.iter().flat_map(|(_, c)| c.clone()).collect();
+    let text = match args.format {
+        ScoreFormat::Markdown => score::markdown(&cards),
+        ScoreFormat::Json => score::json(&cards),
+    };
+    emit(&text, unreadable)
+}

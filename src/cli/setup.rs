@@ -1,0 +1,175 @@
+//! What every command does first: build the session from the flags
+//! (printing any problem), find the files and read them from disk.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::args::{Color, SetupArgs};
+use super::notes::print_path_problems;
+use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
+use crate::check::FileReport;
+use crate::discover::{discover, io_message, Include, PathProblem};
+use crate::graph::PathwayGraph;
+use crate::output::human::{self, HumanOptions};
+use crate::session::{Input, Session, SetupError};
+
+/// Loads the session, or prints why it could not be and gives the exit code.
+pub fn session(args: &SetupArgs, start: &Path) -> Result<Session, u8> {
+    Session::load(&args.options(start)).map_err(|e| {
+        match e {
+            SetupError::Files(errors) => {
+                let handler = human::handler(human_options(Color::Auto, true));
+                for e in &errors {
+                    eprint!("{}", human::render_one(&handler, &e.diagnostic, &e.source));
+                }
+            }
+            other => eprintln!("error: {other}"),
+        }
+        EXIT_TROUBLE
+    })
+}
+
+/// The paths to search: those given, or the current directory.
+pub fn paths_or_here(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    }
+}
+
+/// The `include:` globs of msklint.yaml plus those given as flags.
+pub fn includes(session: &Session, flags: &[String]) -> Result<Include, u8> {
+    session.include(flags).map_err(|msg| {
+        eprintln!("error: {msg}");
+        EXIT_TROUBLE
+    })
+}
+
+/// Reads and checks every file; the result is in the order of `files`.
+pub fn check_files(session: &Session, files: &[PathBuf]) -> (Vec<FileReport>, Vec<PathProblem>) {
+    read_each(files, |input| session.check(input))
+}
+
+/// Reads and checks every file, and lends each file's report and graphs
+/// to `view`; the results are in the order of `files`.
+pub fn view_files<T: Send>(
+    session: &Session,
+    files: &[PathBuf],
+    view: impl Fn(&FileReport, &[PathwayGraph<'_>]) -> T + Sync,
+) -> (Vec<(FileReport, T)>, Vec<PathProblem>) {
+    read_each(files, |input| session.check_with(input, &view))
+}
+
+/// Reads the files in parallel and hands each to `check`. A file that
+/// cannot be read, or that no format reads (a PDF), is a problem with a
+/// way forward rather than a finding.
+fn read_each<R: Send>(
+    files: &[PathBuf],
+    check: impl Fn(Input<'_>) -> R + Sync,
+) -> (Vec<R>, Vec<PathProblem>) {
+    let results: Vec<Result<R, PathProblem>> = files
+        .par_iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            match std::fs::read(path) {
+                Ok(bytes) => match crate::input::refusal(&name, &bytes) {
+                    Some(message) => Err(PathProblem {
+                        message,
+                        path: name,
+                    }),
+                    None => Ok(check(Input::file(&name, path, bytes))),
+                },
+                Err(e) => Err(PathProblem {
+                    path: name,
+                    message: io_message(&e),
+                }),
+            }
+        })
+        .collect();
+    let mut reports = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(report) => reports.push(report),
+            Err(p) => problems.push(p),
+        }
+    }
+    (reports, problems)
+}
+
+/// What `graph`, `score` and `report` share: the files checked exactly as
+/// `check` checks them, each viewed while its graphs exist. Files that
+/// could not be read or parsed are reported on stderr; the flag says
+/// whether any could not be parsed. `include` is `None` for commands that
+/// only read pathways (`graph`, `score`): they ignore `include:` in
+/// msklint.yaml too.
+pub fn viewed<T: Send>(
+    setup: &SetupArgs,
+    paths: &[PathBuf],
+    include: Option<&[String]>,
+    view: impl Fn(&Session, &FileReport, &[PathwayGraph<'_>]) -> T + Sync,
+) -> Result<(Vec<(FileReport, T)>, bool), u8> {
+    let paths = paths_or_here(paths);
+    let session = session(setup, &paths[0])?;
+    let reads_documents = include.is_some();
+    let include = match include {
+        Some(flags) => includes(&session, flags)?,
+        None => Include::default(),
+    };
+    let found = discover(&paths, &include);
+    let mut problems = found.problems;
+    let (results, read) = view_files(&session, &found.files, |r, g| view(&session, r, g));
+    problems.extend(read);
+    print_path_problems(&found.skipped, &problems, reads_documents);
+    if !problems.is_empty() {
+        return Err(EXIT_TROUBLE);
+    }
+    let handler = human::handler(human_options(Color::Auto, true));
+    let mut unreadable = false;
+    for (r, _) in &results {
+        for d in r
+            .diagnostics
+            .iter()
+            .filter(|d| crate::config::LOCKED.contains(&d.rule.as_str()))
+        {
+            unreadable = true;
+            eprint!("{}", human::render_one(&handler, d, &r.source));
+        }
+    }
+    Ok((results, unreadable))
+}
+
+/// Writes a view's text to stdout; exit 1 if some file could not be parsed.
+pub fn emit(text: &str, unreadable: bool) -> u8 {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if unreadable {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// Colour and width for human output on stdout or stderr: colour when
+/// asked, or on a terminal unless NO_COLOR is set; width from COLUMNS.
+pub fn human_options(color: Color, stderr: bool) -> HumanOptions {
+    let tty = if stderr {
+        std::io::stderr().is_terminal()
+    } else {
+        std::io::stdout().is_terminal()
+    };
+    let color = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &usize| w >= 40)
+        .unwrap_or(100);
+    HumanOptions { color, width }
+}

@@ -1,0 +1,301 @@
+//! Input formats: the one table that says which files are pathways and
+//! which are policy documents, how each turns from bytes into text, and how
+//! a suppression comment is written in it. Everything else asks here.
+//!
+//! A new input format is a row in [`FORMATS`], a variant of [`InputFormat`]
+//! and an arm in [`read`] (its decoder, e.g. `src/prose/docx.rs`).
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::prose::docx::Comment;
+use crate::prose::{encoding, pdf};
+use crate::rules::builtin::Builtin;
+use crate::source::Paragraph;
+use crate::span::Span;
+use crate::suppress::CommentStyle;
+
+/// What a checked file holds, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    Pathway,
+    Markdown,
+    Text,
+    Docx,
+}
+
+/// One row of the table.
+#[derive(Debug)]
+pub struct FormatEntry {
+    pub format: InputFormat,
+    /// Lower case, without the dot. A name with none of the listed
+    /// extensions is read as a pathway.
+    pub extensions: &'static [&'static str],
+    /// Read sentence by sentence by the prose checks, not parsed.
+    pub prose: bool,
+    /// How a suppression comment is written in it.
+    pub comments: CommentStyle,
+}
+
+pub const FORMATS: &[FormatEntry] = &[
+    FormatEntry {
+        format: InputFormat::Pathway,
+        extensions: &[PATHWAY_EXTENSION],
+        prose: false,
+        comments: CommentStyle::Hash,
+    },
+    FormatEntry {
+        format: InputFormat::Markdown,
+        extensions: &["md", "markdown"],
+        prose: true,
+        comments: CommentStyle::Html,
+    },
+    FormatEntry {
+        format: InputFormat::Text,
+        extensions: &["txt", "text"],
+        prose: true,
+        comments: CommentStyle::Html,
+    },
+    FormatEntry {
+        format: InputFormat::Docx,
+        extensions: &["docx"],
+        prose: true,
+        // Word documents also carry suppressions in Word comments
+        // (src/check.rs, `word_comments`).
+        comments: CommentStyle::Html,
+    },
+];
+
+/// The extension a directory search picks up without being asked.
+pub const PATHWAY_EXTENSION: &str = "pathway";
+
+impl InputFormat {
+    /// By the name's extension, ignoring case; anything unknown (or no
+    /// extension at all) is read as a pathway.
+    pub fn of(name: &str) -> InputFormat {
+        let ext = Path::new(name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let Some(ext) = ext else {
+            return InputFormat::Pathway;
+        };
+        FORMATS
+            .iter()
+            .find(|f| f.extensions.contains(&ext.as_str()))
+            .map_or(InputFormat::Pathway, |f| f.format)
+    }
+
+    fn entry(self) -> &'static FormatEntry {
+        FORMATS
+            .iter()
+            .find(|f| f.format == self)
+            .unwrap_or(&FORMATS[0])
+    }
+
+    pub fn is_prose(self) -> bool {
+        self.entry().prose
+    }
+
+    pub fn comment_style(self) -> CommentStyle {
+        self.entry().comments
+    }
+}
+
+/// Whether a directory search picks this file up by itself (the include
+/// globs add others). The extension must be written exactly `.pathway`.
+pub fn searched(relative: &Path) -> bool {
+    relative.extension().is_some_and(|e| e == PATHWAY_EXTENSION)
+}
+
+/// What is handed in to be checked.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// A file's bytes, decoded by its format.
+    Bytes(Vec<u8>),
+    /// Text already in memory (an editor's buffer), used as it is.
+    Text(String),
+}
+
+/// Why no format reads these bytes (a PDF), with what to do instead; for
+/// a front end to refuse the file before checking it.
+pub fn refusal(name: &str, bytes: &[u8]) -> Option<String> {
+    pdf::is_pdf(name, bytes).then(|| pdf::refusal(name))
+}
+
+/// A file's text and what its format adds to it.
+#[derive(Default)]
+pub struct Decoded {
+    pub text: String,
+    /// Word documents: where paragraphs start, and comments on them.
+    pub paragraphs: Vec<Paragraph>,
+    pub comments: Vec<Comment>,
+    /// A text document that was not UTF-8: the warning saying how it was read.
+    pub note: Option<Diagnostic>,
+}
+
+impl Decoded {
+    pub fn text(text: String) -> Decoded {
+        Decoded {
+            text,
+            ..Decoded::default()
+        }
+    }
+}
+
+/// A file that cannot be checked: a printable stand-in for its text and the
+/// finding that says why.
+pub type Unreadable = Box<(String, Diagnostic)>;
+
+/// A file's bytes as text, the way `check` reads them: a PDF refused, a
+/// Word document unpacked, a policy in another encoding decoded with a
+/// note, anything else UTF-8 or an `invalid-encoding` finding.
+pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, Unreadable> {
+    match format {
+        // The command line refuses a PDF before it gets here (exit 2);
+        // a library caller gets the same advice as a finding.
+        _ if pdf::is_pdf(name, &bytes) && format != InputFormat::Docx => Err(unreadable(
+            &pdf::refusal(name),
+            "not text",
+            "msklint reads pathways, Markdown, plain text and Word (.docx) files",
+        )),
+        InputFormat::Docx => crate::prose::docx::read(&bytes)
+            .map(|doc| Decoded {
+                text: doc.text,
+                paragraphs: doc.paragraphs,
+                comments: doc.comments,
+                note: None,
+            })
+            .map_err(|why| {
+                unreadable(
+                    &why,
+                    "unreadable document",
+                    "save it again from Word as a .docx, or export it as plain text (.txt) and check that",
+                )
+            }),
+        InputFormat::Markdown | InputFormat::Text => match String::from_utf8(bytes) {
+            Ok(text) => decode(text.into_bytes()).map(Decoded::text),
+            Err(e) => match encoding::decode(e.into_bytes()) {
+                Ok(decoded) => Ok(Decoded {
+                    text: decoded.text,
+                    note: decoded.note,
+                    ..Decoded::default()
+                }),
+                Err(binary) => decode(binary).map(Decoded::text),
+            },
+        },
+        InputFormat::Pathway => decode(bytes).map(Decoded::text),
+    }
+}
+
+/// The text as every stage sees it: no byte-order mark, one line-break
+/// convention (for `--trace`, which has no paragraphs or notes to shift).
+pub fn prepare_text(mut text: String) -> String {
+    if text.starts_with('\u{FEFF}') {
+        text.drain(..'\u{FEFF}'.len_utf8());
+    }
+    lone_cr_to_lf(text)
+}
+
+/// One line-break convention everywhere: a carriage return not followed by
+/// a line feed (old Mac files) becomes a line feed, so the grammar's
+/// comments, the line index, suppressions and miette's snippets all see the
+/// same lines. One byte for one byte, so no offset moves.
+pub fn lone_cr_to_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Replacing one ASCII byte with another keeps the text valid UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// A file that cannot be read as text (a Word document that is not one, a
+/// PDF): an `invalid-encoding` finding on an empty stand-in text.
+fn unreadable(why: &str, label: &str, help: &str) -> Unreadable {
+    let diag = Diagnostic::error(
+        Builtin::InvalidEncoding.name(),
+        Span::new(0, 0),
+        format!("cannot check this file: {why}"),
+    )
+    .with_label(label)
+    .with_help(help);
+    Box::new((String::new(), diag))
+}
+
+/// UTF-8 text, or a printable stand-in plus the finding that explains why
+/// the file cannot be checked.
+fn decode(bytes: Vec<u8>) -> Result<String, Unreadable> {
+    let bad = match String::from_utf8(bytes) {
+        Ok(text) => match text.find('\0') {
+            None => return Ok(text),
+            Some(at) => (
+                text.into_bytes(),
+                at,
+                "it contains a NUL byte, so it looks like a binary file",
+            ),
+        },
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (e.into_bytes(), at, "it is not valid UTF-8")
+        }
+    };
+    let (bytes, at, why) = bad;
+    // Keep byte offsets stable: invalid bytes and control characters become
+    // one-byte `?`s so the snippet is printable and the span still lines up.
+    let shown: String = bytes
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| match b {
+            b'\n' | b'\t' => b as char,
+            // A lone CR ends a line here too (see `lone_cr_to_lf`).
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => '\n',
+            b'\r' => '\r',
+            0x20..=0x7e => b as char,
+            _ => '?',
+        })
+        .collect();
+    let diag = Diagnostic::error(
+        Builtin::InvalidEncoding.name(),
+        Span::new(at, (at + 1).min(shown.len())),
+        format!("cannot check this file: {why}"),
+    )
+    .with_label("first bad byte")
+    .with_help("save the pathway as UTF-8 text; if it is not a pathway, leave it out of the check");
+    Err(Box::new((shown, diag)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_extension_ignoring_case() {
+        assert_eq!(InputFormat::of("a/policy.MD"), InputFormat::Markdown);
+        assert_eq!(InputFormat::of("p.markdown"), InputFormat::Markdown);
+        assert_eq!(InputFormat::of("p.text"), InputFormat::Text);
+        assert_eq!(InputFormat::of("p.Docx"), InputFormat::Docx);
+        assert_eq!(InputFormat::of("p.pathway"), InputFormat::Pathway);
+        assert_eq!(InputFormat::of("p.yaml"), InputFormat::Pathway);
+        assert_eq!(InputFormat::of("Makefile"), InputFormat::Pathway);
+        assert!(!InputFormat::Pathway.is_prose());
+        assert_eq!(InputFormat::Text.comment_style(), CommentStyle::Html);
+    }
+
+    #[test]
+    fn every_format_has_one_row() {
+        for f in [
+            InputFormat::Pathway,
+            InputFormat::Markdown,
+            InputFormat::Text,
+            InputFormat::Docx,
+        ] {
+            assert_eq!(FORMATS.iter().filter(|e| e.format == f).count(), 1);
+        }
+    }
+}

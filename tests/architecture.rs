@@ -1,0 +1,207 @@
+//! The layering rules of docs/architecture.md, checked on the source: the
+//! library never prints, exits or imports the command line; front ends
+//! neither parse nor build graphs; and the map in the document names files
+//! that exist and covers every source file.
+
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every `.rs` file under `dir`, as paths relative to the crate root.
+fn rust_files(dir: &Path, out: &mut Vec<String>) {
+    let mut entries: Vec<_> = std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let relative = path.strip_prefix(root()).unwrap().to_path_buf();
+        if path.is_dir() {
+            rust_files(&relative, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(relative.to_string_lossy().replace('\\', "/"));
+        }
+    }
+}
+
+fn sources() -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(Path::new("src"), &mut files);
+    assert!(files.len() > 20, "found only {files:?}");
+    files
+}
+
+fn is_front_end(file: &str) -> bool {
+    file.starts_with("src/cli/") || file == "src/main.rs"
+}
+
+/// The code of a file without its comments, so documentation may mention
+/// what the code must not do.
+fn code(file: &str) -> String {
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    text.lines()
+        .map(|l| match l.find("//") {
+            Some(at) if !l[..at].contains('"') => &l[..at],
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether `text` uses the macro `name!` (not as part of a longer name).
+fn uses_macro(text: &str, name: &str) -> bool {
+    let call = format!("{name}!");
+    text.match_indices(&call).any(|(at, _)| {
+        !text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+#[test]
+fn the_library_never_prints_exits_or_imports_the_command_line() {
+    let mut faults = Vec::new();
+    for file in sources().iter().filter(|f| !is_front_end(f)) {
+        let text = code(file);
+        for name in ["println", "eprintln", "print", "eprint", "dbg"] {
+            if uses_macro(&text, name) {
+                faults.push(format!("{file} uses {name}!"));
+            }
+        }
+        for word in [
+            "crate::cli",
+            "super::cli",
+            "process::exit",
+            "io::stdout",
+            "io::stderr",
+            "ExitCode",
+        ] {
+            if text.contains(word) {
+                faults.push(format!("{file} uses {word}"));
+            }
+        }
+    }
+    assert!(
+        faults.is_empty(),
+        "library code must return values, not print or exit:\n{}",
+        faults.join("\n")
+    );
+}
+
+#[test]
+fn front_ends_check_through_the_session() {
+    let mut faults = Vec::new();
+    for file in sources().iter().filter(|f| f.starts_with("src/cli/")) {
+        let text = code(file);
+        for word in ["parser::", "PathwayGraph::build", "Linter"] {
+            if text.contains(word) {
+                faults.push(format!("{file} uses {word}"));
+            }
+        }
+    }
+    assert!(
+        faults.is_empty(),
+        "the command line reaches the pipeline through src/session.rs:\n{}",
+        faults.join("\n")
+    );
+}
+
+/// `src/a/{b,c}.rs` → `src/a/b.rs`, `src/a/c.rs`.
+fn expand(path: &str) -> Vec<String> {
+    let (Some(open), Some(close)) = (path.find('{'), path.find('}')) else {
+        return vec![path.to_string()];
+    };
+    path[open + 1..close]
+        .split(',')
+        .map(|part| format!("{}{}{}", &path[..open], part, &path[close + 1..]))
+        .collect()
+}
+
+/// Every path in backticks in the document, braces expanded. A path with
+/// a `<placeholder>` stands for the folder before it.
+fn named_paths(doc: &str) -> Vec<String> {
+    let tops = [
+        "src/",
+        "tests/",
+        "rules/",
+        "grammar/",
+        "docs/",
+        "fixtures/",
+        "build.rs",
+    ];
+    let mut out = Vec::new();
+    for (i, piece) in doc.split('`').enumerate() {
+        if i % 2 == 0 || !tops.iter().any(|t| piece.starts_with(t)) || piece.contains(' ') {
+            continue;
+        }
+        for path in expand(piece) {
+            let path = match path.find('<') {
+                Some(at) => path[..at].to_string(),
+                None => path,
+            };
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn architecture() -> String {
+    std::fs::read_to_string(root().join("docs/architecture.md")).unwrap()
+}
+
+#[test]
+fn the_map_names_files_that_exist() {
+    let doc = architecture();
+    let named = named_paths(&doc);
+    assert!(named.len() > 50, "found only {named:?}");
+    let missing: Vec<&String> = named
+        .iter()
+        .filter(|p| !root().join(p.as_str()).exists())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/architecture.md names paths that do not exist: {missing:?}"
+    );
+}
+
+#[test]
+fn the_map_covers_every_source_file() {
+    let named = named_paths(&architecture());
+    let covered = |file: &str| {
+        named
+            .iter()
+            .any(|p| p == file || (p.ends_with('/') && file.starts_with(p.as_str()) && p != "src/"))
+    };
+    let missing: Vec<String> = sources().into_iter().filter(|f| !covered(f)).collect();
+    assert!(
+        missing.is_empty(),
+        "add these to the map in docs/architecture.md: {missing:?}"
+    );
+}
+
+#[test]
+fn the_doc_says_where_each_new_piece_goes() {
+    let doc = architecture();
+    for heading in [
+        "### A new rule",
+        "### A new check kind",
+        "### A new output format",
+        "### A new input format",
+    ] {
+        let start = doc
+            .find(heading)
+            .unwrap_or_else(|| panic!("docs/architecture.md has no `{heading}`"));
+        let rest = &doc[start + heading.len()..];
+        let section = &rest[..rest.find("\n#").unwrap_or(rest.len())];
+        let paths = named_paths(section);
+        assert!(
+            paths
+                .iter()
+                .any(|p| p.ends_with(".rs") || p.ends_with(".yaml")),
+            "`{heading}` names no file to edit"
+        );
+    }
+}
