@@ -546,10 +546,11 @@ fn reading_a_long_sentence_is_linear() {
 }
 
 /// A set reworded from pages the development corpus did not use, labelled
-/// and committed before it was first run (its first figures and every miss
-/// are in fixtures/prose/real-heldout/FIRST-RUN.md). It measures how far
-/// the checks generalise; the floor only rises, and the target is 0.9.
-const HELDOUT_FLOOR: f64 = 0.5;
+/// and committed before it was first run (its first figures, 0.55 and 0.50,
+/// and every miss are in fixtures/prose/real-heldout/FIRST-RUN.md). Its
+/// misses have since been studied, so it is no longer blind; the floor
+/// holds today's figures and only rises.
+const HELDOUT_FLOOR: f64 = 0.85;
 
 #[test]
 fn held_out_real_wording() {

@@ -135,6 +135,10 @@ pub struct Reading {
     pub text: String,
     /// Masked stretches and their measure.
     pub masks: Vec<(String, (usize, usize))>,
+    /// For each mask, the whole stretch its pattern matched (wider than the
+    /// mask when the pattern names the part to mask): what a rule is shown
+    /// when deciding whether the measure is its own.
+    bound: Vec<(usize, usize)>,
     /// Start offsets of clauses, ascending, the first 0.
     pub clauses: Vec<usize>,
     pub holds: Vec<Hold>,
@@ -161,12 +165,14 @@ impl Reader<'_> {
             .collect();
         let mut bytes = text.as_bytes().to_vec();
         let mut masks = Vec::new();
+        let mut bound = Vec::new();
         let mut kept: Vec<(usize, usize)> = measures
             .iter()
             .filter(|m| m.keep)
             .flat_map(|m| {
                 let ranges = m.pattern.find_ranges(text);
                 masks.extend(ranges.iter().map(|&r| (m.measure.clone(), r)));
+                bound.extend(ranges.iter().copied());
                 ranges
             })
             .collect();
@@ -176,11 +182,12 @@ impl Reader<'_> {
             kept[..i].iter().rev().take(8).any(|&(_, b)| start < b)
         };
         for m in measures.iter().filter(|m| !m.keep) {
-            for (start, end) in m.pattern.find_ranges(text) {
+            for ((start, end), whole) in m.pattern.mask_ranges(text) {
                 if overlaps_kept(start, end) {
                     continue;
                 }
                 masks.push((m.measure.clone(), (start, end)));
+                bound.push(whole);
                 for b in &mut bytes[start..end] {
                     // Only letters and digits: word characters stay word
                     // characters and punctuation stays, so masking can only
@@ -249,6 +256,7 @@ impl Reader<'_> {
         Reading {
             text: masked,
             masks,
+            bound,
             clauses,
             holds,
             held,
@@ -280,11 +288,22 @@ impl Reading {
         })
     }
 
-    /// Restores the masked stretches whose original text `wanted` accepts:
-    /// a rule about ages reads the ages that are masked for every other.
+    /// Whether `wanted` accepts the original text of any bound measure.
+    pub fn binds(&self, own: &str, wanted: impl Fn(&str) -> bool) -> bool {
+        self.bound
+            .iter()
+            .any(|&(a, b)| own.get(a..b).is_some_and(&wanted))
+    }
+
+    /// Restores the masked stretches whose measure's original text `wanted`
+    /// accepts: a rule about ages reads the ages that are masked for every
+    /// other, and a rule about treatment reads "4 months of physiotherapy".
     pub fn unmask(&mut self, own: &str, wanted: impl Fn(&str) -> bool) {
-        for (_, (a, b)) in &self.masks {
-            if let Some(original) = own.get(*a..*b).filter(|t| wanted(t)) {
+        for ((_, (a, b)), &(wa, wb)) in self.masks.iter().zip(&self.bound) {
+            if !own.get(wa..wb).is_some_and(&wanted) {
+                continue;
+            }
+            if let Some(original) = own.get(*a..*b) {
                 if self.text.is_char_boundary(*a) && self.text.is_char_boundary(*b) {
                     self.text.replace_range(*a..*b, original);
                 }
@@ -369,6 +388,27 @@ mod tests {
             carve_outs: &[],
             prefilter,
         }
+    }
+
+    #[test]
+    fn a_named_group_masks_only_its_part_and_the_whole_decides_unmasking() {
+        let (_, c, b) = reader_parts();
+        let m = vec![Measure {
+            measure: "treatment length".into(),
+            pattern: Pattern::new(r"\b(?P<m>\d+ months) of physiotherapy\b").unwrap(),
+            keep: false,
+        }];
+        let prefilter = Prefilter::default();
+        let r = reader(&m, &c, &b, &prefilter);
+        let own = "pain for 6 months despite 4 months of physiotherapy";
+        let mut read = r.read(own);
+        assert!(read.text.contains("6 months despite"));
+        assert!(read.text.ends_with("_ ______ of physiotherapy"));
+        // A rule about physiotherapy is shown the whole match and reads it.
+        assert!(read.binds(own, |t| t.contains("physiotherapy")));
+        assert!(!read.binds(own, |t| t.contains("pain")));
+        read.unmask(own, |t| t.contains("physiotherapy"));
+        assert_eq!(read.text, own);
     }
 
     #[test]

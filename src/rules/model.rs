@@ -483,6 +483,26 @@ impl Pattern {
         }
     }
 
+    /// The part of each match to mask: the group named `m` when the pattern
+    /// has one ("(?P<m>4 months) of physiotherapy" masks the length and
+    /// keeps the treatment for the rules that read it), else the whole match.
+    /// Each comes with the whole match.
+    pub fn mask_ranges(&self, text: &str) -> Vec<((usize, usize), (usize, usize))> {
+        let Some(r) = self.compiled.get_or_init(|| self.build().ok()) else {
+            return Vec::new();
+        };
+        if !r.capture_names().any(|n| n == Some("m")) {
+            return self.find_ranges(text).into_iter().map(|w| (w, w)).collect();
+        }
+        r.captures_iter(text.as_bytes())
+            .filter_map(|c| {
+                let whole = c.get(0)?;
+                let part = c.name("m")?;
+                Some(((part.start(), part.end()), (whole.start(), whole.end())))
+            })
+            .collect()
+    }
+
     /// Whether the pattern matches anywhere in `text`. A pattern that cannot
     /// be compiled matches nothing (built-in patterns are tested to compile;
     /// user patterns are compiled when loaded).

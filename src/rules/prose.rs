@@ -544,11 +544,7 @@ impl<'a> Engine<'a> {
             return false;
         };
         // A rule about a masked measure (a user's age rule) reads it.
-        let reading = if base
-            .masks
-            .iter()
-            .any(|(_, (a, b))| own.get(*a..*b).is_some_and(|t| subject.is_match(t)))
-        {
+        let reading = if base.binds(own, |t| subject.is_match(t)) {
             let mut unmasked = base.clone();
             unmasked.unmask(own, |t| subject.is_match(t));
             std::borrow::Cow::Owned(unmasked)
