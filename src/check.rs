@@ -365,12 +365,15 @@ impl Linter {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Vec<Span> {
         let mut blocks = Vec::new();
+        // After a syntax error the tree holds what could be read, and the
+        // checks that need a whole pathway hold back on a broken one.
         let parsed = parser::parse(&source.text);
         diagnostics.extend(parsed.diagnostics);
         // `file` is dropped at the end of this block: the tree is not
         // needed for suppressions and sorting, and is the largest thing held.
-        if let Some(file) = parsed.file {
-            if file.pathways.is_empty() {
+        {
+            let file = parsed.file;
+            if file.pathways.is_empty() && parsed.recovered.is_empty() {
                 diagnostics.push(
                     Diagnostic::warning(
                         "empty-file",

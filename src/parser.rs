@@ -18,56 +18,113 @@ use crate::span::{Span, Spanned, MAX_TEXT_LEN};
 #[grammar = "grammar/pathway.pest"]
 struct PathwayParser;
 
-/// The result of parsing one file: the tree if the file parsed, and any
-/// problems found on the way.
+/// The result of parsing one file: always a tree, and the problems found
+/// on the way.
+///
+/// After a syntax error the parser skips to the next line that starts an
+/// item it can recognise and goes on, so `file` holds every item that could
+/// be read and `diagnostics` has one syntax error per broken stretch of
+/// text (docs/language.md, section 13, says where parsing picks up again).
 pub struct Parsed<'a> {
-    pub file: Option<File<'a>>,
+    /// What could be read: the whole file when `recovered` is empty.
+    pub file: File<'a>,
+    /// Syntax errors, plus the repeated route clauses found while building
+    /// the tree (those break no grammar rule, so nothing is skipped).
     pub diagnostics: Vec<Diagnostic>,
+    /// Each stretch of text passed over to get past a syntax error, in
+    /// order; an empty span where nothing was (a missing `}`). Empty
+    /// exactly when the text follows the grammar.
+    pub recovered: Vec<Span>,
+}
+
+impl<'a> Parsed<'a> {
+    /// Whether the text follows the grammar, so `file` is all of it.
+    pub fn is_complete(&self) -> bool {
+        self.recovered.is_empty()
+    }
+
+    /// The tree, only when the text follows the grammar: for consumers
+    /// that must not work from part of a file (the formatter, scores,
+    /// reports, diagrams).
+    pub fn complete(self) -> Option<File<'a>> {
+        self.is_complete().then_some(self.file)
+    }
 }
 
 /// Parses a whole file, one pathway header and one item at a time: pest
 /// keeps every token of a parse in memory until the parse is done, so
 /// parsing the file in one go held hundreds of megabytes for a large
 /// pathway. Items are independent, so this reads exactly what the `file`
-/// rule describes.
+/// rule describes, and a syntax error in one item need not stop the rest.
 pub fn parse(text: &str) -> Parsed<'_> {
     if text.len() > MAX_TEXT_LEN {
         return Parsed {
-            file: None,
+            file: File {
+                pathways: Vec::new(),
+            },
             diagnostics: vec![too_long(text.len())],
+            recovered: vec![Span::new(0, 0)],
         };
     }
-    let mut diagnostics = Vec::new();
-    let mut pathways = Vec::new();
+    let mut p = Parser {
+        text,
+        diagnostics: Vec::new(),
+        recovered: Vec::new(),
+        reported: false,
+    };
+    let mut pathways: Vec<Pathway<'_>> = Vec::new();
     let mut pos = skip_trivia(text, text.strip_prefix('\u{FEFF}').map_or(0, |_| 3));
     while pos < text.len() {
-        match parse_pathway(text, pos, &mut diagnostics) {
-            Ok((pathway, end)) => {
-                pathways.push(pathway);
-                pos = skip_trivia(text, end);
-            }
-            Err(diag) => {
-                // Item by item, pest cannot see that a failed optional part
-                // (say, a property block) went further than the next item's
-                // start, so its position can be worse. Syntax errors are
-                // rare: parse the whole file once more to report the
-                // furthest failure, as a single parse of `file` would.
-                let full = match PathwayParser::parse(Rule::file, text) {
-                    Err(e) => syntax_error(text, 0, &e, &[]),
-                    Ok(_) => *diag,
-                };
-                diagnostics.retain(|d| d.rule != "syntax-error");
-                diagnostics.push(full);
-                return Parsed {
-                    file: None,
-                    diagnostics,
-                };
-            }
+        if line_kind(text, pos) == LineKind::Head {
+            let pathway = p.pathway(pos);
+            pos = skip_trivia(text, pathway.span.end());
+            pathways.push(pathway);
+            continue;
         }
+        // Text outside any block: say so once, then go on at the next
+        // `pathway` line. Items found before it (a block closed early by
+        // a stray `}`, a file with no `pathway` line) are read into the
+        // last pathway, or one with no name, so they are still checked.
+        let stray = pos;
+        let item_here = PathwayParser::parse(Rule::item, &text[pos..]).is_ok();
+        p.report(|| match PathwayParser::parse(Rule::file, &text[pos..]) {
+            Err(e) => syntax_error(text, pos, &e, &[]),
+            Ok(_) => Diagnostic::error("syntax-error", Span::new(pos, pos), "expected `pathway`"),
+        });
+        let at = if item_here {
+            p.recovered.push(Span::new(pos, pos));
+            pos
+        } else {
+            let next = resync_outside(text, pos);
+            p.skipped(pos, next);
+            if next >= text.len() || line_kind(text, next) == LineKind::Head {
+                pos = next;
+                continue;
+            }
+            next
+        };
+        let mut pathway = pathways.pop().unwrap_or_else(|| Pathway {
+            name: Spanned::new(Cow::Borrowed(""), Span::new(stray, stray)),
+            header: Span::new(stray, stray),
+            span: Span::new(stray, stray),
+            fields: Vec::new(),
+            nodes: Vec::new(),
+            routes: Vec::new(),
+            skipped: Vec::new(),
+        });
+        let end = trimmed_end(text, stray, at);
+        pathway
+            .skipped
+            .push(Spanned::new(&text[stray..end], Span::new(stray, end)));
+        let end = p.items(&mut pathway, at, true, true);
+        pathway.span = pathway.span.to(Span::new(end, end));
+        pos = skip_trivia(text, end);
+        pathways.push(pathway);
     }
     Parsed {
-        file: Some(File { pathways }),
-        diagnostics,
+        file: File { pathways },
+        diagnostics: p.diagnostics,
+        recovered: p.recovered,
     }
 }
 
@@ -82,75 +139,212 @@ pub fn too_long(len: usize) -> Diagnostic {
     .with_help("split the pathways into several files")
 }
 
-/// One `pathway "name" { ... }` block starting at `start`; returns it and
-/// the offset just past its closing brace.
-fn parse_pathway<'a>(
+/// The parse of one file in progress.
+struct Parser<'a> {
     text: &'a str,
+    diagnostics: Vec<Diagnostic>,
+    recovered: Vec<Span>,
+    /// Whether a syntax error has been reported yet.
+    reported: bool,
+}
+
+/// The item read last in a block, in case the next one shows it broken.
+struct Last {
+    kind: Rule,
     start: usize,
-    diags: &mut Vec<Diagnostic>,
-) -> Result<(Pathway<'a>, usize), Box<Diagnostic>> {
-    let head = PathwayParser::parse(Rule::pathway_head, &text[start..])
-        .map_err(|e| Box::new(syntax_error(text, start, &e, &[])))?
-        .next()
-        .ok_or_else(|| {
-            Diagnostic::error(
-                "syntax-error",
-                Span::new(start, start),
-                "expected `pathway`",
-            )
-        })?;
-    let head_span = at(&head, start);
-    let mut name = Spanned::new(Cow::Borrowed(""), head_span);
-    let mut header = head_span;
-    for p in children(head) {
-        match p.as_rule() {
-            Rule::kw_pathway => header = at(&p, start),
-            Rule::string => {
-                name = string(p, start);
-                header = header.to(name.span);
+    /// How many diagnostics there were before it was built.
+    mark: usize,
+}
+
+impl<'a> Parser<'a> {
+    /// Reports a syntax error. The first in a file is worded from a parse
+    /// of the whole file, as it always was: item by item, pest cannot see
+    /// that a failed optional part (say, a property block) went further
+    /// than the next item's start, and a whole-file parse reports the
+    /// furthest failure. It stops at the first error, so this costs one
+    /// pass over the text before it.
+    fn report(&mut self, local: impl FnOnce() -> Diagnostic) {
+        let diag = if self.reported {
+            local()
+        } else {
+            self.reported = true;
+            match PathwayParser::parse(Rule::file, self.text) {
+                Err(e) => syntax_error(self.text, 0, &e, &[]),
+                Ok(_) => local(),
             }
-            _ => {}
-        }
+        };
+        self.diagnostics.push(diag);
     }
-    let (mut fields, mut nodes, mut routes) = (Vec::new(), Vec::new(), Vec::new());
-    let mut pos = head_span.end();
-    loop {
-        pos = skip_trivia(text, pos);
-        if pos >= text.len() {
-            return Err(Box::new(syntax_error(text, pos, &eof_error(), &[])));
-        }
-        if text[pos..].starts_with('}') {
-            pos += 1;
-            break;
-        }
-        let item = PathwayParser::parse(Rule::item, &text[pos..])
-            .map_err(|e| Box::new(syntax_error(text, pos, &e, &[Rule::rbrace])))?
-            .next()
-            .and_then(|i| i.into_inner().next())
-            .ok_or_else(|| {
-                Diagnostic::error(
+
+    /// Records text from `from` to `to` as passed over; returns the end of
+    /// the stretch without trailing blanks.
+    fn skipped(&mut self, from: usize, to: usize) -> usize {
+        let end = trimmed_end(self.text, from, to);
+        self.recovered.push(Span::new(from, end));
+        end
+    }
+
+    /// One `pathway "name" { ... }` block starting at `start`, which
+    /// begins with the word `pathway`. A broken header still opens a
+    /// block, with the name if one can be read, so its items are checked.
+    fn pathway(&mut self, start: usize) -> Pathway<'a> {
+        let text = self.text;
+        let mut pathway = Pathway {
+            name: Spanned::new(Cow::Borrowed(""), Span::new(start, start)),
+            header: Span::new(start, start),
+            span: Span::new(start, start),
+            fields: Vec::new(),
+            nodes: Vec::new(),
+            routes: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let (body, quiet) = match PathwayParser::parse(Rule::pathway_head, &text[start..]) {
+            Ok(mut pairs) => {
+                let head = pairs.next().map(|h| {
+                    let span = at(&h, start);
+                    pathway.name.span = span;
+                    pathway.header = span;
+                    for p in children(h) {
+                        match p.as_rule() {
+                            Rule::kw_pathway => pathway.header = at(&p, start),
+                            Rule::string => {
+                                pathway.name = string(p, start);
+                                pathway.header = pathway.header.to(pathway.name.span);
+                            }
+                            _ => {}
+                        }
+                    }
+                    span.end()
+                });
+                (head.unwrap_or(start), false)
+            }
+            Err(e) => {
+                self.report(|| syntax_error(text, start, &e, &[]));
+                let (name, header, body) = salvage_head(text, start);
+                pathway.name = name;
+                pathway.header = header;
+                let end = self.skipped(start, body);
+                pathway
+                    .skipped
+                    .push(Spanned::new(&text[start..end], Span::new(start, end)));
+                (body, true)
+            }
+        };
+        let end = self.items(&mut pathway, body, quiet, false);
+        pathway.span = Span::new(start, end);
+        pathway
+    }
+
+    /// Reads items into `pathway` from `pos` up to and including its `}`,
+    /// to the end of the file, or to a line that starts another `pathway`
+    /// block; returns where the block ends. After a syntax error the rest
+    /// of the broken item is skipped ([`resync`]).
+    ///
+    /// A missing `}` is reported unless the text just before it was
+    /// skipped after an error (the broken item may have held it) or, with
+    /// `reopened`, the block was reopened after a stray `}` or has no
+    /// header at all (its `}` is the one already reported as stray). With
+    /// `quiet` the block's header was just reported broken.
+    fn items(
+        &mut self,
+        pathway: &mut Pathway<'a>,
+        mut pos: usize,
+        mut quiet: bool,
+        reopened: bool,
+    ) -> usize {
+        let text = self.text;
+        let mut end = pos;
+        let mut last: Option<Last> = None;
+        loop {
+            pos = skip_trivia(text, pos);
+            if pos >= text.len() {
+                if !quiet && !reopened {
+                    self.report(|| syntax_error(text, pos, &eof_error(), &[]));
+                    self.recovered.push(Span::new(pos, pos));
+                }
+                return trimmed_end(text, 0, end);
+            }
+            if text.as_bytes()[pos] == b'}' {
+                return pos + 1;
+            }
+            let found = match PathwayParser::parse(Rule::item, &text[pos..]) {
+                Ok(mut pairs) => pairs.next().and_then(|i| i.into_inner().next()).ok_or(None),
+                Err(e) => Err(Some(e)),
+            };
+            let err = match found {
+                Ok(item) => {
+                    let item_end = pos + item.as_span().end();
+                    let mark = self.diagnostics.len();
+                    let kind = item.as_rule();
+                    match kind {
+                        Rule::field => pathway.fields.push(build_field(item, pos)),
+                        Rule::node => pathway.nodes.push(build_node(item, pos)),
+                        _ => pathway
+                            .routes
+                            .push(build_route(item, pos, &mut self.diagnostics)),
+                    }
+                    last = Some(Last {
+                        kind,
+                        start: pos,
+                        mark,
+                    });
+                    (pos, end, quiet) = (item_end, item_end, false);
+                    continue;
+                }
+                Err(err) => err,
+            };
+            let here = || match &err {
+                Some(e) => syntax_error(text, pos, e, &[Rule::rbrace]),
+                // Not reachable: a parsed item always has one child.
+                None => Diagnostic::error(
                     "syntax-error",
                     Span::new(pos, pos),
                     "expected a node, route or field",
-                )
-            })?;
-        let end = pos + item.as_span().end();
-        match item.as_rule() {
-            Rule::field => fields.push(build_field(item, pos)),
-            Rule::node => nodes.push(build_node(item, pos)),
-            _ => routes.push(build_route(item, pos, diags)),
+                ),
+            };
+            if line_kind(text, pos) == LineKind::Head && starts_line(text, pos) {
+                // The next block begins: this one lacks its `}`.
+                if !quiet && !reopened {
+                    self.report(here);
+                    self.recovered.push(Span::new(pos, pos));
+                }
+                return trimmed_end(text, 0, end);
+            }
+            let mut from = pos;
+            let mut diag = None;
+            if let Some(prev) = last.take() {
+                // A failed optional part of the previous item (its property
+                // block, a route clause) may have gone further than this
+                // item did: then that item is the broken one.
+                if let Err(both) = PathwayParser::parse(Rule::item_and_next, &text[prev.start..]) {
+                    let alone = err.as_ref().map_or(0, offset);
+                    if prev.start + offset(&both) > pos + alone {
+                        match prev.kind {
+                            Rule::field => drop(pathway.fields.pop()),
+                            Rule::node => drop(pathway.nodes.pop()),
+                            _ => drop(pathway.routes.pop()),
+                        }
+                        self.diagnostics.truncate(prev.mark);
+                        from = prev.start;
+                        diag = Some(syntax_error(text, prev.start, &both, &[]));
+                    }
+                }
+            }
+            self.report(|| diag.unwrap_or_else(here));
+            let next = resync(text, from);
+            end = self.skip_in(pathway, from, next).max(end);
+            (pos, quiet) = (next, true);
         }
-        pos = end;
     }
-    let pathway = Pathway {
-        name,
-        header,
-        span: Span::new(start, pos),
-        fields,
-        nodes,
-        routes,
-    };
-    Ok((pathway, pos))
+
+    /// Records text skipped inside `pathway`; returns its trimmed end.
+    fn skip_in(&mut self, pathway: &mut Pathway<'a>, from: usize, to: usize) -> usize {
+        let end = self.skipped(from, to);
+        pathway
+            .skipped
+            .push(Spanned::new(&self.text[from..end], Span::new(from, end)));
+        end
+    }
 }
 
 /// Past whitespace and `#` comments.
@@ -175,6 +369,232 @@ fn eof_error() -> pest::error::Error<Rule> {
         },
         pest::Position::from_start(""),
     )
+}
+
+/// Where a pest error points, from the start of the text it parsed.
+fn offset(err: &pest::error::Error<Rule>) -> usize {
+    match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    }
+}
+
+// ---- recovery -------------------------------------------------------------------
+
+/// What a line starts with, judged from its first tokens: enough to tell
+/// where an item begins without parsing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    /// `pathway`, not as the name of a field or a node: a block's header.
+    Head,
+    /// `entry`, `service` or `exit`, an ID and `:`. Only a node can start
+    /// so: in a property block the ID would have to be a colon.
+    Node,
+    /// IDs joined by commas, then `->`; only a route can start so.
+    Route,
+    /// `key:`: a pathway field, or a property inside a node's block.
+    KeyValue,
+    /// `}`.
+    Close,
+    Other,
+}
+
+/// Length of the identifier at `i` (0 if none starts there).
+fn ident_len(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
+            1 + b[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                .count()
+        }
+        _ => 0,
+    }
+}
+
+/// Past spaces and tabs (not line breaks).
+fn blanks(b: &[u8], i: usize) -> usize {
+    i + b
+        .get(i..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|c| matches!(c, b' ' | b'\t'))
+        .count()
+}
+
+/// What the text at `at`, a line's first token, starts.
+fn line_kind(text: &str, at: usize) -> LineKind {
+    let b = text.as_bytes();
+    if b.get(at) == Some(&b'}') {
+        return LineKind::Close;
+    }
+    let n = ident_len(b, at);
+    if n == 0 {
+        return LineKind::Other;
+    }
+    let word = &text[at..at + n];
+    let after = blanks(b, at + n);
+    let next = b.get(after).copied();
+    if word == "pathway" && !matches!(next, Some(b':' | b',' | b'-')) {
+        return LineKind::Head;
+    }
+    if matches!(word, "entry" | "service" | "exit") {
+        let id = ident_len(b, after);
+        if id > 0 && b.get(blanks(b, after + id)) == Some(&b':') {
+            return LineKind::Node;
+        }
+    }
+    let mut i = after;
+    loop {
+        match b.get(i) {
+            Some(b'-') if b.get(i + 1) == Some(&b'>') => return LineKind::Route,
+            Some(b',') => {
+                let j = blanks(b, i + 1);
+                let id = ident_len(b, j);
+                if id == 0 {
+                    break;
+                }
+                i = blanks(b, j + id);
+            }
+            _ => break,
+        }
+    }
+    if next == Some(b':') {
+        LineKind::KeyValue
+    } else {
+        LineKind::Other
+    }
+}
+
+/// Whether only spaces and tabs come before `pos` on its line.
+fn starts_line(text: &str, pos: usize) -> bool {
+    text[..pos]
+        .bytes()
+        .rev()
+        .take_while(|&c| c != b'\n')
+        .all(|c| matches!(c, b' ' | b'\t'))
+}
+
+/// Where parsing goes on after a syntax error in an item of a block that
+/// starts at `from`: at the first token of the first later line that
+/// starts an item at the block's level, or at a `}` that closes the block.
+///
+/// The braces the broken item opens are followed (outside strings and
+/// comments), so the lines of its property block are passed over as a
+/// whole; but a line that can only start a node, a route or a new block
+/// ends the skip whatever the braces say, so a missing `}` costs one item
+/// rather than the rest of the file. Each byte is read once.
+fn resync(text: &str, from: usize) -> usize {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut line = from;
+    let mut first = true;
+    while line < b.len() {
+        let line_end = text[line..].find('\n').map_or(b.len(), |n| line + n);
+        if !first {
+            let t = blanks(b, line);
+            if t < line_end {
+                match line_kind(text, t) {
+                    LineKind::Head | LineKind::Node | LineKind::Route => return t,
+                    LineKind::Close | LineKind::KeyValue if depth == 0 => return t,
+                    _ => {}
+                }
+            }
+        }
+        first = false;
+        for (j, brace) in braces(b, line, line_end) {
+            match brace {
+                b'{' => depth += 1,
+                _ if depth == 0 => return j,
+                _ => depth -= 1,
+            }
+        }
+        line = line_end + 1;
+    }
+    b.len()
+}
+
+/// The braces in `b[from..to]`, part of one line, outside strings and
+/// comments. A quote with no closing quote on the line opens no string, so
+/// the braces after it count: in `service a: "A {` the `{` opens a block.
+fn braces(b: &[u8], from: usize, to: usize) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let mut j = from;
+    std::iter::from_fn(move || {
+        while j < to {
+            let at = j;
+            j += 1;
+            match b[at] {
+                c @ (b'{' | b'}') => return Some((at, c)),
+                b'#' => j = to,
+                b'"' => {
+                    let mut k = j;
+                    while k < to && b[k] != b'"' {
+                        k += if b[k] == b'\\' { 2 } else { 1 };
+                    }
+                    if k < to {
+                        j = k + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
+/// Where parsing goes on after text outside any block: the first token of
+/// the next line that starts a block, a node or a route.
+fn resync_outside(text: &str, from: usize) -> usize {
+    let b = text.as_bytes();
+    let mut line = from;
+    while let Some(n) = text[line..].find('\n') {
+        line += n + 1;
+        let t = blanks(b, line);
+        if matches!(
+            line_kind(text, t),
+            LineKind::Head | LineKind::Node | LineKind::Route
+        ) {
+            return t;
+        }
+    }
+    b.len()
+}
+
+/// What can be read of a broken `pathway` header at `start`: the name if
+/// a well-formed string follows the keyword, the header's span, and where
+/// the block's items begin (after the first `{` on the line or at the
+/// start of the next, or on the next line if nothing else is on the way).
+fn salvage_head(text: &str, start: usize) -> (Spanned<Cow<'_, str>>, Span, usize) {
+    let b = text.as_bytes();
+    let keyword = Span::new(start, start + "pathway".len());
+    let mut name = Spanned::new(Cow::Borrowed(""), keyword);
+    let mut header = keyword;
+    let after = blanks(b, keyword.end());
+    if b.get(after) == Some(&b'"') {
+        if let Some(s) = PathwayParser::parse(Rule::string, &text[after..])
+            .ok()
+            .and_then(|mut p| p.next())
+        {
+            name = string(s, after);
+            header = keyword.to(name.span);
+        }
+    }
+    let line_end = text[start..].find('\n').map_or(b.len(), |n| start + n);
+    if let Some((j, _)) = braces(b, header.end(), line_end).find(|&(_, c)| c == b'{') {
+        return (name, header, j + 1);
+    }
+    let next = skip_trivia(text, line_end);
+    let body = if b.get(next) == Some(&b'{') {
+        next + 1
+    } else {
+        line_end
+    };
+    (name, header, body)
+}
+
+/// The end of `text[from..to]` without trailing whitespace.
+fn trimmed_end(text: &str, from: usize, to: usize) -> usize {
+    from + text[from..to].trim_end().len()
 }
 
 /// A span of `pair`, which was parsed from the text starting at `base`.
@@ -751,9 +1171,9 @@ mod tests {
     use super::*;
 
     fn first_node(text: &str) -> Node<'_> {
-        let parsed = parse(text);
+        let mut parsed = parse(text);
         assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-        parsed.file.unwrap().pathways.remove(0).nodes.remove(0)
+        parsed.file.pathways.remove(0).nodes.remove(0)
     }
 
     #[test]
@@ -778,7 +1198,7 @@ mod tests {
         let text = include_str!("../fixtures/examples/hip-knee-oa.pathway");
         let parsed = parse(text);
         assert!(parsed.diagnostics.is_empty());
-        let p = &parsed.file.unwrap().pathways[0];
+        let p = &parsed.file.pathways[0];
         assert_eq!(p.name.value, "Hip and knee osteoarthritis");
         assert_eq!(p.fields.len(), 7);
         assert_eq!(p.nodes.len(), 9);
@@ -816,6 +1236,233 @@ mod tests {
             Span::new(MAX_TEXT_LEN + 5, MAX_TEXT_LEN + 9).start(),
             MAX_TEXT_LEN
         );
+    }
+
+    /// The syntax errors' messages with the line each is on, and what
+    /// the tree holds: node IDs, routes and fields per pathway.
+    fn recovered(text: &str) -> (Vec<(usize, String)>, Vec<String>) {
+        let parsed = parse(text);
+        let errors = parsed
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let line = text[..d.span.start()].matches('\n').count() + 1;
+                (line, d.message.clone())
+            })
+            .collect();
+        let tree = parsed
+            .file
+            .pathways
+            .iter()
+            .map(|p| {
+                let nodes = p.nodes.iter().map(|n| n.id.name.to_string());
+                let routes = p.routes.iter().map(|r| {
+                    let ids = |i: &[Ident]| i.iter().map(|x| x.name).collect::<Vec<_>>().join(",");
+                    format!("{}>{}", ids(r.sources()), ids(r.targets()))
+                });
+                let fields = p.fields.iter().map(|f| format!("{}:", f.key.name));
+                let items: Vec<String> = fields.chain(nodes).chain(routes).collect();
+                format!("{}[{}]", p.name.value, items.join(" "))
+            })
+            .collect();
+        (errors, tree)
+    }
+
+    #[test]
+    fn each_broken_item_is_one_error_and_the_rest_is_read() {
+        let text = "pathway \"P\" {\n  owner: \"ICB\"\n  entry gp \"GP\" { kind: gp }\n  service a: \"A\" { kind: primary }\n  a -> b -> c\n  service b: \"B\" { offers: [x, [y]] }\n  exit c: \"C\"\n  gp -> a\n}\n";
+        let (errors, tree) = recovered(text);
+        let lines: Vec<usize> = errors.iter().map(|e| e.0).collect();
+        assert_eq!(lines, [3, 5, 6], "{errors:?}");
+        assert_eq!(tree, ["P[owner: a c a>b gp>a]"]);
+    }
+
+    #[test]
+    fn the_first_error_is_worded_as_a_whole_file_parse_words_it() {
+        // The comma is inside the node's block, past where the next item
+        // would start; the whole-file parse sees it, and so does recovery.
+        let text = "pathway \"P\" {\n  service a: \"A\" { kind: primary, offers: [x] }\n  service b: \"B\" { kind: primary, offers: [x] }\n}\n";
+        let (errors, tree) = recovered(text);
+        assert_eq!(
+            errors,
+            [
+                (
+                    2,
+                    "a comma cannot separate properties or fields".to_string()
+                ),
+                (
+                    3,
+                    "a comma cannot separate properties or fields".to_string()
+                )
+            ]
+        );
+        // Both nodes are broken items: neither is kept without its block.
+        assert_eq!(tree, ["P[]"]);
+        let alone = PathwayParser::parse(Rule::file, text).unwrap_err();
+        assert_eq!(
+            parse(text).diagnostics[0],
+            syntax_error(text, 0, &alone, &[])
+        );
+    }
+
+    #[test]
+    fn a_broken_block_over_several_lines_is_skipped_whole() {
+        let text = "pathway \"P\" {\n  service a: \"A\" {\n    kind: primary,\n    offers: [x]\n    requires: bmi < 40\n  }\n  owner: \"ICB\"\n}\n";
+        let (errors, tree) = recovered(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(tree, ["P[owner:]"]);
+        let parsed = parse(text);
+        let skipped = &parsed.file.pathways[0].skipped;
+        assert_eq!(skipped.len(), 1);
+        assert!(skipped[0].value.starts_with("service a:") && skipped[0].value.ends_with('}'));
+        assert_eq!(parsed.recovered, [skipped[0].span]);
+    }
+
+    #[test]
+    fn a_block_left_open_costs_one_node_not_the_file() {
+        for text in [
+            "pathway \"P\" {\n  service a: \"A\" { kind: primary\n  service b: \"B\"\n  a -> b\n}\n",
+            "pathway \"P\" {\n  service a: \"A\" {\n    kind: primary\n  service b: \"B\"\n  a -> b\n}\n",
+            "pathway \"P\" {\n  service a: \"A {\n    kind: primary\n  }\n  service b: \"B\"\n  a -> b\n}\n",
+        ] {
+            let (errors, tree) = recovered(text);
+            assert_eq!(errors.len(), 1, "{errors:?}\n{text}");
+            assert_eq!(tree, ["P[b a>b]"], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_broken_header_still_opens_its_block() {
+        let (errors, tree) =
+            recovered("pathway \"Hip\" [\n  entry gp: \"GP\"\n  gp -> x\n}\npathway Knee {\n  exit y: \"Y\"\n}\n");
+        assert_eq!(errors.iter().map(|e| e.0).collect::<Vec<_>>(), [1, 5]);
+        assert_eq!(tree, ["Hip[gp gp>x]", "[y]"]);
+    }
+
+    #[test]
+    fn a_block_without_its_brace_ends_where_the_next_begins() {
+        let text = "pathway \"A\" {\n  entry gp: \"GP\"\n\npathway \"B\" {\n  exit y: \"Y\"\n}\n";
+        let (errors, tree) = recovered(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, 4);
+        assert_eq!(tree, ["A[gp]", "B[y]"]);
+        assert_eq!(
+            parse(text).file.pathways[0].span.end(),
+            text.find("\n\n").unwrap()
+        );
+    }
+
+    #[test]
+    fn items_after_a_stray_brace_are_read_into_the_same_block() {
+        let text = "pathway \"P\" {\n  service a: \"A\" { kind: primary } }\n  gp -> a\n  exit b: \"B\"\n}\n";
+        let (errors, tree) = recovered(text);
+        assert_eq!(
+            errors,
+            [(
+                3,
+                "expected end of file or `pathway`, found `gp`".to_string()
+            )]
+        );
+        assert_eq!(tree, ["P[a b gp>a]"]);
+        let parsed = parse(text);
+        assert!(!parsed.is_complete());
+        assert_eq!(parsed.file.pathways[0].span, Span::new(0, text.len() - 1));
+    }
+
+    #[test]
+    fn items_with_no_pathway_line_are_read_into_a_nameless_block() {
+        let (errors, tree) = recovered(
+            "# no header\nentry gp: \"GP\"\ngp -> a\nstray words here\nservice a: \"A\"\n",
+        );
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(tree, ["[gp a gp>a]"]);
+    }
+
+    #[test]
+    fn text_outside_blocks_is_skipped_to_the_next_block() {
+        let (errors, tree) = recovered(
+            "pathway \"A\" {\n}\n???\nmore ??? text\npathway \"B\" {\n  exit y: \"Y\"\n}\n",
+        );
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(tree, ["A[]", "B[y]"]);
+    }
+
+    #[test]
+    fn a_route_dropped_as_broken_takes_its_clause_error_with_it() {
+        // The route's second `when` would be an error of its own, but the
+        // route's `requires` clause is broken, so the route is dropped and
+        // reported once.
+        let text =
+            "pathway \"P\" {\n  a -> b when \"x\" when \"y\" requires bmi < ;\n  a -> c\n}\n";
+        let (errors, tree) = recovered(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(tree, ["P[a>c]"]);
+    }
+
+    #[test]
+    fn the_end_of_a_file_inside_a_block_is_reported_once() {
+        // The broken node's block runs to the end: one error, not two.
+        let (errors, tree) =
+            recovered("pathway \"P\" {\n  a -> b\n  service x: \"X\" {\n    kind: a,\n");
+        assert_eq!(
+            errors,
+            [(
+                4,
+                "a comma cannot separate properties or fields".to_string()
+            )]
+        );
+        assert_eq!(tree, ["P[a>b]"]);
+        let (errors, tree) = recovered("pathway \"P\" {\n  a -> b\n");
+        assert_eq!(errors, [(1, "this `{` is never closed".to_string())]);
+        assert_eq!(tree, ["P[a>b]"]);
+        // Nothing was passed over, so the block is not marked broken.
+        assert!(parse("pathway \"P\" {\n  a -> b\n").file.pathways[0]
+            .skipped
+            .is_empty());
+    }
+
+    #[test]
+    fn a_file_that_parses_is_complete_and_marks_nothing() {
+        let parsed = parse(include_str!("../fixtures/examples/hip-knee-oa.pathway"));
+        assert!(parsed.is_complete() && parsed.diagnostics.is_empty());
+        assert!(parsed.file.pathways.iter().all(|p| p.skipped.is_empty()));
+        // A repeated clause breaks no grammar rule: nothing is skipped.
+        let parsed = parse("pathway \"P\" {\n  a -> b when \"x\" when \"y\"\n}\n");
+        assert!(parsed.is_complete());
+        assert_eq!(parsed.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn lines_are_told_apart_by_their_first_tokens() {
+        for (line, kind) in [
+            ("pathway \"x\" {", LineKind::Head),
+            ("pathway Hip", LineKind::Head),
+            ("pathway: 1", LineKind::KeyValue),
+            ("pathway -> a", LineKind::Route),
+            ("service a: \"A\"", LineKind::Node),
+            ("service: \"A\"", LineKind::KeyValue),
+            ("service a \"A\"", LineKind::Other),
+            ("a, b ,c -> d", LineKind::Route),
+            ("a, -> d", LineKind::Other),
+            ("kind : gp", LineKind::KeyValue),
+            ("}", LineKind::Close),
+            ("# note", LineKind::Other),
+            ("[a]", LineKind::Other),
+        ] {
+            assert_eq!(line_kind(line, 0), kind, "{line}");
+        }
+    }
+
+    #[test]
+    fn braces_in_strings_and_comments_do_not_count_unless_the_string_is_open() {
+        let found = |line: &str| -> String {
+            braces(line.as_bytes(), 0, line.len())
+                .map(|(_, c)| c as char)
+                .collect()
+        };
+        assert_eq!(found(r#"a: "{ \" }" { # }"#), "{");
+        assert_eq!(found(r#"service a: "A { kind: x }"#), "{}");
+        assert_eq!(found(r#"x "a" "b {"#), "{");
     }
 
     #[test]

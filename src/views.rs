@@ -142,7 +142,7 @@ pub fn graph_command(args: &GraphArgs) -> u8 {
     let mut pieces = Vec::new();
     // Policy documents have no graph to draw.
     for r in reports.iter().filter(|r| !r.kind.is_prose()) {
-        let Some(file) = parser::parse(&r.source.text).file else {
+        let Some(file) = parser::parse(&r.source.text).complete() else {
             continue;
         };
         for pathway in &file.pathways {

@@ -158,7 +158,7 @@ pub fn build(reports: &[FileReport], linter: &Linter) -> Reviews {
             continue;
         }
         let parsed = parser::parse(&src.text);
-        let Some(file) = parsed.file.filter(|f| !f.pathways.is_empty()) else {
+        let Some(file) = parsed.complete().filter(|f| !f.pathways.is_empty()) else {
             unreviewed.push(Unreviewed {
                 path: src.name.clone(),
                 problems: report.diagnostics.iter().map(item).collect(),

@@ -337,7 +337,7 @@ pub fn score_report(report: &FileReport, measures: &Measures) -> Vec<Scorecard> 
         return Vec::new();
     }
     let parsed = parser::parse(&report.source.text);
-    let Some(file) = parsed.file else {
+    let Some(file) = parsed.complete() else {
         return Vec::new();
     };
     file.pathways
