@@ -71,6 +71,8 @@ pub fn parse(text: &str) -> Parsed<'_> {
         diagnostics: Vec::new(),
         recovered: Vec::new(),
         reported: false,
+        first: None,
+        window: (0, 0),
     };
     let mut pathways: Vec<Pathway<'_>> = Vec::new();
     let mut pos = skip_trivia(text, text.strip_prefix('\u{FEFF}').map_or(0, |_| 3));
@@ -86,8 +88,9 @@ pub fn parse(text: &str) -> Parsed<'_> {
         // a stray `}`, a file with no `pathway` line) are read into the
         // last pathway, or one with no name, so they are still checked.
         let stray = pos;
-        let item_here = PathwayParser::parse(Rule::item, &text[pos..]).is_ok();
-        p.report(|| match PathwayParser::parse(Rule::file, &text[pos..]) {
+        let end = p.window(pos);
+        let item_here = PathwayParser::parse(Rule::item, &text[pos..end]).is_ok();
+        p.report(|| match PathwayParser::parse(Rule::file, &text[pos..end]) {
             Err(e) => syntax_error(text, pos, &e, &[]),
             Ok(_) => Diagnostic::error("syntax-error", Span::new(pos, pos), "expected `pathway`"),
         });
@@ -144,8 +147,13 @@ struct Parser<'a> {
     text: &'a str,
     diagnostics: Vec<Diagnostic>,
     recovered: Vec<Span>,
-    /// Whether a syntax error has been reported yet.
+    /// Whether a syntax error has been found yet.
     reported: bool,
+    /// The first error, found and worded but not yet placed: the block it
+    /// is in is being read again ([`Parser::items`]).
+    first: Option<Diagnostic>,
+    /// The last window computed ([`Parser::window`]): from, to.
+    window: (usize, usize),
 }
 
 /// The item read last in a block, in case the next one shows it broken.
@@ -164,16 +172,47 @@ impl<'a> Parser<'a> {
     /// furthest failure. It stops at the first error, so this costs one
     /// pass over the text before it.
     fn report(&mut self, local: impl FnOnce() -> Diagnostic) {
-        let diag = if self.reported {
-            local()
-        } else {
-            self.reported = true;
-            match PathwayParser::parse(Rule::file, self.text) {
-                Err(e) => syntax_error(self.text, 0, &e, &[]),
-                Ok(_) => local(),
+        let diag = match self.first.take() {
+            Some(first) => first,
+            None if self.reported => local(),
+            None => {
+                self.reported = true;
+                self.whole_file().unwrap_or_else(local)
             }
         };
         self.diagnostics.push(diag);
+    }
+
+    /// The first error in the text, as a parse of the whole file words it.
+    fn whole_file(&self) -> Option<Diagnostic> {
+        let err = PathwayParser::parse(Rule::file, self.text).err()?;
+        Some(syntax_error(self.text, 0, &err, &[]))
+    }
+
+    /// How far a parse starting at `from` may read. Before the first error,
+    /// to the end of the text, as the grammar says. After one, only to where
+    /// recovery would go on if this item broke ([`resync`]): the next line
+    /// that starts an item at this level. pest scans from an error to the
+    /// end of its input to quote the line, so with the rest of the file as
+    /// input every further error would cost the rest of the file; and when
+    /// the text is known to be broken, a line that starts a node, a route or
+    /// a block is taken to start one rather than continue the item before
+    /// it. Items sharing a line share its window, so each byte is scanned
+    /// once.
+    fn window(&mut self, from: usize) -> usize {
+        let text = self.text;
+        if !self.reported {
+            return text.len();
+        }
+        let (start, end) = self.window;
+        let end = if (start..end).contains(&from) {
+            end
+        } else {
+            let end = resync(text, from);
+            self.window = (from, end);
+            end
+        };
+        trimmed_end(text, from, end.max(from))
     }
 
     /// Records text from `from` to `to` as passed over; returns the end of
@@ -198,7 +237,8 @@ impl<'a> Parser<'a> {
             routes: Vec::new(),
             skipped: Vec::new(),
         };
-        let (body, quiet) = match PathwayParser::parse(Rule::pathway_head, &text[start..]) {
+        let window = self.window(start);
+        let (body, quiet) = match PathwayParser::parse(Rule::pathway_head, &text[start..window]) {
             Ok(mut pairs) => {
                 let head = pairs.next().map(|h| {
                     let span = at(&h, start);
@@ -248,13 +288,38 @@ impl<'a> Parser<'a> {
     fn items(
         &mut self,
         pathway: &mut Pathway<'a>,
-        mut pos: usize,
-        mut quiet: bool,
+        pos: usize,
+        quiet: bool,
+        reopened: bool,
+    ) -> usize {
+        let end = self.read_items(pathway, pos, quiet, reopened);
+        if let Some(first) = self.first.take() {
+            // Read again item by item, the block showed no error where the
+            // whole-file parse found one: report it all the same.
+            let at = Span::new(first.span.start(), first.span.start());
+            pathway.skipped.push(Spanned::new("", at));
+            self.recovered.push(at);
+            self.diagnostics.push(first);
+        }
+        end
+    }
+
+    fn read_items(
+        &mut self,
+        pathway: &mut Pathway<'a>,
+        body: usize,
+        quiet_at_start: bool,
         reopened: bool,
     ) -> usize {
         let text = self.text;
-        let mut end = pos;
+        let (mut pos, mut end, mut quiet) = (body, body, quiet_at_start);
         let mut last: Option<Last> = None;
+        let read = (
+            pathway.fields.len(),
+            pathway.nodes.len(),
+            pathway.routes.len(),
+            self.diagnostics.len(),
+        );
         loop {
             pos = skip_trivia(text, pos);
             if pos >= text.len() {
@@ -267,7 +332,8 @@ impl<'a> Parser<'a> {
             if text.as_bytes()[pos] == b'}' {
                 return pos + 1;
             }
-            let found = match PathwayParser::parse(Rule::item, &text[pos..]) {
+            let window = self.window(pos);
+            let found = match PathwayParser::parse(Rule::item, &text[pos..window]) {
                 Ok(mut pairs) => pairs.next().and_then(|i| i.into_inner().next()).ok_or(None),
                 Err(e) => Err(Some(e)),
             };
@@ -302,6 +368,21 @@ impl<'a> Parser<'a> {
                     "expected a node, route or field",
                 ),
             };
+            if !self.reported {
+                // The first error in the file: word it from the whole file,
+                // and read this block again from its start the way items
+                // are read once the text is known to be broken (see
+                // `Parser::window`), so an item that ran on into the
+                // broken line is found broken too.
+                self.reported = true;
+                self.first = Some(self.whole_file().unwrap_or_else(here));
+                pathway.fields.truncate(read.0);
+                pathway.nodes.truncate(read.1);
+                pathway.routes.truncate(read.2);
+                self.diagnostics.truncate(read.3);
+                (pos, end, quiet, last) = (body, body, quiet_at_start, None);
+                continue;
+            }
             if line_kind(text, pos) == LineKind::Head && starts_line(text, pos) {
                 // The next block begins: this one lacks its `}`.
                 if !quiet && !reopened {
@@ -310,21 +391,23 @@ impl<'a> Parser<'a> {
                 }
                 return trimmed_end(text, 0, end);
             }
+            let line = text[..pos].rfind('\n').map_or(0, |n| n + 1);
             let mut from = pos;
             let mut diag = None;
             if let Some(prev) = last.take() {
-                // A failed optional part of the previous item (its property
-                // block, a route clause) may have gone further than this
-                // item did: then that item is the broken one.
-                if let Err(both) = PathwayParser::parse(Rule::item_and_next, &text[prev.start..]) {
+                // The item before is broken too when it starts on the line
+                // that fails (`a -> b c`, `n1: "A" { ... }` without its
+                // keyword: what it read is part of a broken line), or when
+                // a failed optional part of it (a property block, a route
+                // clause) went further than this item did. Kept, it would
+                // stand in the tree cut short: a route without its clause
+                // could look like a copy of another.
+                if let Err(both) =
+                    PathwayParser::parse(Rule::item_and_next, &text[prev.start..window])
+                {
                     let alone = err.as_ref().map_or(0, offset);
-                    if prev.start + offset(&both) > pos + alone {
-                        match prev.kind {
-                            Rule::field => drop(pathway.fields.pop()),
-                            Rule::node => drop(pathway.nodes.pop()),
-                            _ => drop(pathway.routes.pop()),
-                        }
-                        self.diagnostics.truncate(prev.mark);
+                    if line <= prev.start || prev.start + offset(&both) > pos + alone {
+                        self.drop_last(pathway, &prev);
                         from = prev.start;
                         diag = Some(syntax_error(text, prev.start, &both, &[]));
                     }
@@ -335,6 +418,17 @@ impl<'a> Parser<'a> {
             end = self.skip_in(pathway, from, next).max(end);
             (pos, quiet) = (next, true);
         }
+    }
+
+    /// Takes the item read last back out of `pathway`, with any error
+    /// found while building it (a repeated route clause).
+    fn drop_last(&mut self, pathway: &mut Pathway<'a>, last: &Last) {
+        match last.kind {
+            Rule::field => drop(pathway.fields.pop()),
+            Rule::node => drop(pathway.nodes.pop()),
+            _ => drop(pathway.routes.pop()),
+        }
+        self.diagnostics.truncate(last.mark);
     }
 
     /// Records text skipped inside `pathway`; returns its trimmed end.
@@ -387,8 +481,9 @@ fn offset(err: &pest::error::Error<Rule>) -> usize {
 enum LineKind {
     /// `pathway`, not as the name of a field or a node: a block's header.
     Head,
-    /// `entry`, `service` or `exit`, an ID and `:`. Only a node can start
-    /// so: in a property block the ID would have to be a colon.
+    /// `entry`, `service` or `exit`, then an ID. Only a node, broken or
+    /// not, can start so: as a field, property or route the word would be
+    /// followed by `:`, `,` or `->`.
     Node,
     /// IDs joined by commas, then `->`; only a route can start so.
     Route,
@@ -438,11 +533,8 @@ fn line_kind(text: &str, at: usize) -> LineKind {
     if word == "pathway" && !matches!(next, Some(b':' | b',' | b'-')) {
         return LineKind::Head;
     }
-    if matches!(word, "entry" | "service" | "exit") {
-        let id = ident_len(b, after);
-        if id > 0 && b.get(blanks(b, after + id)) == Some(&b':') {
-            return LineKind::Node;
-        }
+    if matches!(word, "entry" | "service" | "exit") && ident_len(b, after) > 0 {
+        return LineKind::Node;
     }
     let mut i = after;
     loop {
@@ -542,10 +634,32 @@ fn braces(b: &[u8], from: usize, to: usize) -> impl Iterator<Item = (usize, u8)>
     })
 }
 
-/// Where parsing goes on after text outside any block: the first token of
-/// the next line that starts a block, a node or a route.
+/// Where parsing goes on after text outside any block: a `pathway` header
+/// later on the same line (`@ pathway "x" {`), or the first token of the
+/// next line that starts a block, a node or a route.
 fn resync_outside(text: &str, from: usize) -> usize {
     let b = text.as_bytes();
+    let line_end = text[from..].find('\n').map_or(b.len(), |n| from + n);
+    let mut j = from + 1;
+    while j < line_end {
+        match b[j] {
+            b'#' => break,
+            b'"' => {
+                let close = text[j + 1..line_end].find('"');
+                j = close.map_or(line_end, |n| j + 1 + n + 1);
+                continue;
+            }
+            c if (c.is_ascii_alphabetic() || c == b'_') && !is_ident_char(char::from(b[j - 1])) => {
+                if line_kind(text, j) == LineKind::Head {
+                    return j;
+                }
+                j += ident_len(b, j);
+                continue;
+            }
+            _ => {}
+        }
+        j += 1;
+    }
     let mut line = from;
     while let Some(n) = text[line..].find('\n') {
         line += n + 1;
@@ -570,8 +684,11 @@ fn salvage_head(text: &str, start: usize) -> (Spanned<Cow<'_, str>>, Span, usize
     let mut name = Spanned::new(Cow::Borrowed(""), keyword);
     let mut header = keyword;
     let after = blanks(b, keyword.end());
+    let line_end = text[start..].find('\n').map_or(b.len(), |n| start + n);
     if b.get(after) == Some(&b'"') {
-        if let Some(s) = PathwayParser::parse(Rule::string, &text[after..])
+        // A string ends on its line: parsing no further keeps a failure
+        // cheap (see `Parser::window`).
+        if let Some(s) = PathwayParser::parse(Rule::string, &text[after..line_end])
             .ok()
             .and_then(|mut p| p.next())
         {
@@ -579,7 +696,6 @@ fn salvage_head(text: &str, start: usize) -> (Spanned<Cow<'_, str>>, Span, usize
             header = keyword.to(name.span);
         }
     }
-    let line_end = text[start..].find('\n').map_or(b.len(), |n| start + n);
     if let Some((j, _)) = braces(b, header.end(), line_end).find(|&(_, c)| c == b'{') {
         return (name, header, j + 1);
     }
@@ -1274,7 +1390,7 @@ mod tests {
         let (errors, tree) = recovered(text);
         let lines: Vec<usize> = errors.iter().map(|e| e.0).collect();
         assert_eq!(lines, [3, 5, 6], "{errors:?}");
-        assert_eq!(tree, ["P[owner: a c a>b gp>a]"]);
+        assert_eq!(tree, ["P[owner: a c gp>a]"]);
     }
 
     #[test]
@@ -1329,6 +1445,42 @@ mod tests {
             assert_eq!(errors.len(), 1, "{errors:?}\n{text}");
             assert_eq!(tree, ["P[b a>b]"], "{text}");
         }
+    }
+
+    #[test]
+    fn an_item_that_runs_on_into_the_next_line_is_dropped_and_the_line_read() {
+        // `gp ->` takes `c` from the next line as its target, then `-> d`
+        // fails: the route being typed is dropped, not `c -> d`.
+        let text = "pathway \"P\" {\n  a -> b\n  gp ->\n  c -> d\n  e -> f,\n  g -> h\n}\n";
+        let (errors, tree) = recovered(text);
+        // The first error is where a whole-file parse fails, on the next
+        // line; after it, an item stops before a line that starts one.
+        assert_eq!(
+            errors.iter().map(|e| e.0).collect::<Vec<_>>(),
+            [4, 5],
+            "{errors:?}"
+        );
+        assert_eq!(errors[1].1, "expected an identifier, found end of line");
+        assert_eq!(tree, ["P[a>b c>d g>h]"]);
+        let parsed = parse(text);
+        let skipped: Vec<&str> = parsed.file.pathways[0]
+            .skipped
+            .iter()
+            .map(|s| s.value)
+            .collect();
+        assert_eq!(skipped, ["gp ->", "e -> f,"]);
+    }
+
+    #[test]
+    fn a_block_where_an_item_should_start_belongs_to_the_item_before() {
+        let text = "pathway \"P\" {\n  n1: \"A\" { kind: gp }\n  gp -> n1\n}\n";
+        let (errors, tree) = recovered(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(tree, ["P[gp>n1]"]);
+        assert_eq!(
+            parse(text).file.pathways[0].skipped[0].value,
+            "n1: \"A\" { kind: gp }"
+        );
     }
 
     #[test]
@@ -1441,7 +1593,8 @@ mod tests {
             ("pathway -> a", LineKind::Route),
             ("service a: \"A\"", LineKind::Node),
             ("service: \"A\"", LineKind::KeyValue),
-            ("service a \"A\"", LineKind::Other),
+            ("service a \"A\"", LineKind::Node),
+            ("exit", LineKind::Other),
             ("a, b ,c -> d", LineKind::Route),
             ("a, -> d", LineKind::Other),
             ("kind : gp", LineKind::KeyValue),
