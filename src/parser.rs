@@ -90,9 +90,15 @@ pub fn parse(text: &str) -> Parsed<'_> {
         let stray = pos;
         let end = p.window(pos);
         let item_here = PathwayParser::parse(Rule::item, &text[pos..end]).is_ok();
-        p.report(|| match PathwayParser::parse(Rule::file, &text[pos..end]) {
-            Err(e) => syntax_error(text, pos, &e, &[]),
-            Ok(_) => Diagnostic::error("syntax-error", Span::new(pos, pos), "expected `pathway`"),
+        p.report(|| {
+            // As a whole-file parse words it: a block or the end of the
+            // file was expected here, unless `pathway` starts a header
+            // that goes wrong further on (`pathway: x`).
+            let head = PathwayParser::parse(Rule::pathway_head, &text[pos..end]);
+            match head {
+                Err(e) if offset(&e) > 0 => syntax_error(text, pos, &e, &[]),
+                _ => syntax_error(text, pos, &expected(vec![Rule::EOI, Rule::pathway]), &[]),
+            }
         });
         let at = if item_here {
             p.recovered.push(Span::new(pos, pos));
@@ -208,11 +214,14 @@ impl<'a> Parser<'a> {
         let end = if (start..end).contains(&from) {
             end
         } else {
-            let end = resync(text, from);
+            // At least the rest of the line, so that text before a `}`
+            // that ends the skip is still quoted whole in an error.
+            let line_end = text[from..].find('\n').map_or(text.len(), |n| from + n);
+            let end = resync(text, from).max(line_end);
             self.window = (from, end);
             end
         };
-        trimmed_end(text, from, end.max(from))
+        trimmed_end(text, from, end)
     }
 
     /// Records text from `from` to `to` as passed over; returns the end of
@@ -456,9 +465,14 @@ fn skip_trivia(text: &str, mut pos: usize) -> usize {
 
 /// The error for a file that ends inside a block (reported at the end).
 fn eof_error() -> pest::error::Error<Rule> {
+    expected(vec![Rule::rbrace])
+}
+
+/// An error at the start of the text parsed, expecting `positives`.
+fn expected(positives: Vec<Rule>) -> pest::error::Error<Rule> {
     pest::error::Error::new_from_pos(
         ErrorVariant::ParsingError {
-            positives: vec![Rule::rbrace],
+            positives,
             negatives: vec![],
         },
         pest::Position::from_start(""),
@@ -1528,6 +1542,13 @@ mod tests {
         );
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!(tree, ["[gp a gp>a]"]);
+    }
+
+    #[test]
+    fn every_stray_brace_is_worded_alike() {
+        let (errors, _) = recovered("pathway \"A\" {\n}\n}\npathway \"B\" {\n}\n}\n");
+        let stray = "expected end of file or `pathway`, found `}`".to_string();
+        assert_eq!(errors, [(3, stray.clone()), (6, stray)]);
     }
 
     #[test]
