@@ -90,7 +90,12 @@ pub fn parse(text: &str) -> Parsed<'_> {
         let stray = pos;
         let end = p.window(pos);
         let item_here = PathwayParser::parse(Rule::item, &text[pos..end]).is_ok();
-        p.report(|| {
+        let next = if item_here {
+            pos
+        } else {
+            resync_outside(text, pos)
+        };
+        p.report(Some((pos, trimmed_end(text, pos, next))), || {
             // As a whole-file parse words it: a block or the end of the
             // file was expected here, unless `pathway` starts a header
             // that goes wrong further on (`pathway: x`).
@@ -104,7 +109,6 @@ pub fn parse(text: &str) -> Parsed<'_> {
             p.recovered.push(Span::new(pos, pos));
             pos
         } else {
-            let next = resync_outside(text, pos);
             p.skipped(pos, next);
             if next >= text.len() || line_kind(text, next) == LineKind::Head {
                 pos = next;
@@ -171,20 +175,31 @@ struct Last {
 }
 
 impl<'a> Parser<'a> {
-    /// Reports a syntax error. The first in a file is worded from a parse
-    /// of the whole file, as it always was: item by item, pest cannot see
-    /// that a failed optional part (say, a property block) went further
-    /// than the next item's start, and a whole-file parse reports the
-    /// furthest failure. It stops at the first error, so this costs one
-    /// pass over the text before it.
-    fn report(&mut self, local: impl FnOnce() -> Diagnostic) {
-        let diag = match self.first.take() {
-            Some(first) => first,
-            None if self.reported => local(),
-            None => {
+    /// Reports a syntax error for the stretch of text from `stretch.0` to
+    /// `stretch.1` (its last non-blank byte) that recovery passes over.
+    ///
+    /// The first error in a file is worded from a parse of the whole file,
+    /// as it always was: item by item, pest cannot see that a failed
+    /// optional part (say, a property block) went further than the next
+    /// item's start, and a whole-file parse reports the furthest failure.
+    /// It stops at the first error, so this costs one pass over the text
+    /// before it. That wording is kept when it points into the stretch (or
+    /// there is none, as for a `}` missing at the end); when it points
+    /// further on, the whole-file parse was misled by an item that ran on
+    /// into the next line (`a ->` with no target yet), and the error is
+    /// placed where the item broke instead.
+    fn report(&mut self, stretch: Option<(usize, usize)>, local: impl FnOnce() -> Diagnostic) {
+        let whole = match self.first.take() {
+            Some(first) => Some(first),
+            None if !self.reported => {
                 self.reported = true;
-                self.whole_file().unwrap_or_else(local)
+                self.whole_file()
             }
+            None => None,
+        };
+        let diag = match whole {
+            Some(d) if stretch.is_none_or(|(a, b)| (a..=b).contains(&d.span.start())) => d,
+            _ => local(),
         };
         self.diagnostics.push(diag);
     }
@@ -268,8 +283,9 @@ impl<'a> Parser<'a> {
                 (head.unwrap_or(start), false)
             }
             Err(e) => {
-                self.report(|| syntax_error(text, start, &e, &[]));
                 let (name, header, body) = salvage_head(text, start);
+                let stretch = (start, trimmed_end(text, start, body));
+                self.report(Some(stretch), || syntax_error(text, start, &e, &[]));
                 pathway.name = name;
                 pathway.header = header;
                 let end = self.skipped(start, body);
@@ -333,7 +349,7 @@ impl<'a> Parser<'a> {
             pos = skip_trivia(text, pos);
             if pos >= text.len() {
                 if !quiet && !reopened {
-                    self.report(|| syntax_error(text, pos, &eof_error(), &[]));
+                    self.report(None, || syntax_error(text, pos, &eof_error(), &[]));
                     self.recovered.push(Span::new(pos, pos));
                 }
                 return trimmed_end(text, 0, end);
@@ -395,7 +411,7 @@ impl<'a> Parser<'a> {
             if line_kind(text, pos) == LineKind::Head && starts_line(text, pos) {
                 // The next block begins: this one lacks its `}`.
                 if !quiet && !reopened {
-                    self.report(here);
+                    self.report(None, here);
                     self.recovered.push(Span::new(pos, pos));
                 }
                 return trimmed_end(text, 0, end);
@@ -422,8 +438,9 @@ impl<'a> Parser<'a> {
                     }
                 }
             }
-            self.report(|| diag.unwrap_or_else(here));
             let next = resync(text, from);
+            let stretch = (from, trimmed_end(text, from, next));
+            self.report(Some(stretch), || diag.unwrap_or_else(here));
             end = self.skip_in(pathway, from, next).max(end);
             (pos, quiet) = (next, true);
         }
@@ -770,7 +787,15 @@ fn syntax_error(
     if let Some(diag) = common_mistake(text, start, end) {
         return diag;
     }
-    let found = describe_found(&text[start..end]);
+    // pest skips blanks before it tries a token, so it only stops on one
+    // at the end of a window (`Parser::window`), which ends a line's text:
+    // what was found is what follows the blanks.
+    let found = if text[start..].starts_with([' ', '\t']) {
+        let at = blanks(text.as_bytes(), start);
+        describe_found(&text[at..token_end(text, at)])
+    } else {
+        describe_found(&text[start..end])
+    };
     let (message, label) = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             // `}` only counts where the item failed at its very first token.
@@ -1467,13 +1492,14 @@ mod tests {
         // fails: the route being typed is dropped, not `c -> d`.
         let text = "pathway \"P\" {\n  a -> b\n  gp ->\n  c -> d\n  e -> f,\n  g -> h\n}\n";
         let (errors, tree) = recovered(text);
-        // The first error is where a whole-file parse fails, on the next
-        // line; after it, an item stops before a line that starts one.
+        // A whole-file parse fails only on the next line; the error is
+        // placed where the route broke, as the later one is.
         assert_eq!(
             errors.iter().map(|e| e.0).collect::<Vec<_>>(),
-            [4, 5],
+            [3, 5],
             "{errors:?}"
         );
+        assert_eq!(errors[0].1, "expected an identifier, found end of line");
         assert_eq!(errors[1].1, "expected an identifier, found end of line");
         assert_eq!(tree, ["P[a>b c>d g>h]"]);
         let parsed = parse(text);
@@ -1542,6 +1568,15 @@ mod tests {
         );
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!(tree, ["[gp a gp>a]"]);
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_a_line_says_so() {
+        let (errors, _) = recovered("pathway \"P\" {\n  a -> b c\n  a -> b\n  gp,  \n}\n");
+        assert_eq!(
+            errors[1],
+            (4, "expected an identifier, found end of line".to_string())
+        );
     }
 
     #[test]
