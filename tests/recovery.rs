@@ -200,8 +200,9 @@ fn the_error_count_is_the_number_of_broken_items() {
 }
 
 /// Recovery reads each byte a bounded number of times: eight times the
-/// broken lines must not take anywhere near 64 times as long (best of
-/// three, so other work on the machine does not decide the result).
+/// broken lines take about eight times as long, where work growing with the
+/// square would take 64 times. The bound leaves room for a busy machine
+/// (best of three runs, so other work does not decide the result).
 #[test]
 fn recovery_is_linear_in_the_number_of_broken_lines() {
     let time = |n: usize| {
@@ -216,12 +217,12 @@ fn recovery_is_linear_in_the_number_of_broken_lines() {
             .min()
             .unwrap()
     };
-    let short = time(1_000);
-    let long = time(8_000);
+    let short = time(2_000);
+    let long = time(16_000);
     let ratio = long.as_secs_f64() / short.as_secs_f64().max(1e-9);
     assert!(
-        ratio < 20.0,
-        "{short:?} for 1,000 broken lines, {long:?} for 8,000"
+        ratio < 32.0,
+        "{short:?} for 2,000 broken lines, {long:?} for 16,000"
     );
 }
 
