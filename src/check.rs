@@ -143,7 +143,7 @@ impl Linter {
 
     /// Checks bytes or text; the path, when given, picks per-path overrides.
     pub fn check_content(&self, name: &str, path: Option<&Path>, content: Content) -> FileReport {
-        let kind = InputFormat::of(name);
+        let kind = InputFormat::of_content(name, &content);
         let policy = self.policy_for(path);
         match self.decoded(name, kind, content) {
             Ok(input) => {
@@ -171,7 +171,7 @@ impl Linter {
         content: Content,
         view: impl FnOnce(&FileReport, &[PathwayGraph<'_>]) -> T,
     ) -> (FileReport, T) {
-        let kind = InputFormat::of(name);
+        let kind = InputFormat::of_content(name, &content);
         let policy = self.policy_for(path);
         let input = match self.decoded(name, kind, content) {
             Ok(input) => input,
@@ -237,6 +237,7 @@ impl Linter {
     ) -> Result<Decoded, Unreadable> {
         match content {
             Content::Text(text) => Ok(Decoded::text(text)),
+            Content::Pdf(paged) => Ok(Decoded::pdf(paged)),
             // Not even decoded: a bad byte that far in has no span.
             Content::Bytes(bytes) if bytes.len() > MAX_TEXT_LEN => {
                 Err(Box::new((String::new(), parser::too_long(bytes.len()))))
@@ -288,13 +289,18 @@ impl Linter {
         line: usize,
     ) -> Result<(SourceFile, Vec<crate::rules::prose::SentenceTrace>), String> {
         let kind = InputFormat::of(name);
-        if !kind.is_prose() || pdf::is_pdf(name, &bytes) {
+        let kind = if pdf::is_pdf(name, &bytes) && kind != InputFormat::Docx {
+            InputFormat::Pdf
+        } else {
+            kind
+        };
+        if !kind.is_prose() {
             return Err(format!(
-                "{name} is not a policy document msklint reads (.md, .txt or .docx): --trace explains prose checks"
+                "{name} is not a policy document msklint reads (.md, .txt, .docx or .pdf): --trace explains prose checks"
             ));
         }
         let input = read_input(name, kind, bytes).map_err(|bad| bad.1.message.clone())?;
-        let source = SourceFile::new(name, prepare_text(input.text));
+        let source = SourceFile::new(name, prepare_text(input.text)).with_pages(input.pages);
         let policy = self.policy_for(path);
         let found = sentences::split(&source.text);
         let traces = crate::rules::prose::trace(
@@ -492,6 +498,7 @@ fn prepared(name: &str, input: Decoded) -> (Arc<SourceFile>, Vec<Diagnostic>, su
         mut text,
         mut paragraphs,
         comments,
+        pages,
         mut note,
     } = input;
     // Editors hide a byte-order mark; drop it so line-1 columns agree.
@@ -509,7 +516,9 @@ fn prepared(name: &str, input: Decoded) -> (Arc<SourceFile>, Vec<Diagnostic>, su
         }
     }
     let text = lone_cr_to_lf(text);
-    let source = SourceFile::new(name, text).with_paragraphs(paragraphs);
+    let source = SourceFile::new(name, text)
+        .with_paragraphs(paragraphs)
+        .with_pages(pages);
     let extra = word_comments(&source, &comments);
     (Arc::new(source), note.into_iter().collect(), extra)
 }

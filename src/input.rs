@@ -9,6 +9,7 @@ use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 use crate::prose::docx::Comment;
+use crate::prose::layout::Paged;
 use crate::prose::{encoding, pdf};
 use crate::rules::builtin::Builtin;
 use crate::source::Paragraph;
@@ -22,6 +23,8 @@ pub enum InputFormat {
     Markdown,
     Text,
     Docx,
+    /// A PDF: named `.pdf`, or any file whose bytes are one.
+    Pdf,
 }
 
 /// One row of the table.
@@ -64,6 +67,14 @@ pub const FORMATS: &[FormatEntry] = &[
         // (src/check.rs, `word_comments`).
         comments: CommentStyle::Html,
     },
+    FormatEntry {
+        format: InputFormat::Pdf,
+        extensions: &["pdf"],
+        prose: true,
+        // A PDF cannot carry our comments: only configuration and
+        // baselines apply to it.
+        comments: CommentStyle::Html,
+    },
 ];
 
 /// The extension a directory search picks up without being asked.
@@ -84,6 +95,19 @@ impl InputFormat {
             .iter()
             .find(|f| f.extensions.contains(&ext.as_str()))
             .map_or(InputFormat::Pathway, |f| f.format)
+    }
+
+    /// By the name, and by the content for a PDF saved under another name
+    /// (a browser download with no extension): its bytes say what it is.
+    pub fn of_content(name: &str, content: &Content) -> InputFormat {
+        let by_name = InputFormat::of(name);
+        match content {
+            Content::Pdf(_) => InputFormat::Pdf,
+            Content::Bytes(bytes) if by_name != InputFormat::Docx && pdf::is_pdf(name, bytes) => {
+                InputFormat::Pdf
+            }
+            _ => by_name,
+        }
     }
 
     fn entry(self) -> &'static FormatEntry {
@@ -115,12 +139,21 @@ pub enum Content {
     Bytes(Vec<u8>),
     /// Text already in memory (an editor's buffer), used as it is.
     Text(String),
+    /// A PDF's text, already extracted by [`open`].
+    Pdf(Paged),
 }
 
-/// Why no format reads these bytes (a PDF), with what to do instead; for
-/// a front end to refuse the file before checking it.
-pub fn refusal(name: &str, bytes: &[u8]) -> Option<String> {
-    pdf::is_pdf(name, bytes).then(|| pdf::refusal(name))
+/// A file's bytes ready to check, or why they cannot be (a PDF that is
+/// encrypted, scanned, damaged or past the limits), for a front end to
+/// refuse the file before checking it and go on with the rest. A PDF's
+/// text is extracted here, once.
+pub fn open(name: &str, bytes: Vec<u8>) -> Result<Content, String> {
+    if InputFormat::of(name) == InputFormat::Docx || !pdf::is_pdf(name, &bytes) {
+        return Ok(Content::Bytes(bytes));
+    }
+    pdf::read(&bytes)
+        .map(Content::Pdf)
+        .map_err(|why| format!("cannot check this PDF: {why}"))
 }
 
 /// A file's text and what its format adds to it.
@@ -130,6 +163,8 @@ pub struct Decoded {
     /// Word documents: where paragraphs start, and comments on them.
     pub paragraphs: Vec<Paragraph>,
     pub comments: Vec<Comment>,
+    /// PDFs: where each page starts (page `i + 1` at `pages[i]`).
+    pub pages: Vec<usize>,
     /// A text document that was not UTF-8: the warning saying how it was read.
     pub note: Option<Diagnostic>,
 }
@@ -141,30 +176,45 @@ impl Decoded {
             ..Decoded::default()
         }
     }
+
+    /// A PDF's extracted text and its pages.
+    pub fn pdf(paged: Paged) -> Decoded {
+        Decoded {
+            text: paged.text,
+            pages: paged.pages,
+            ..Decoded::default()
+        }
+    }
 }
 
 /// A file that cannot be checked: a printable stand-in for its text and the
 /// finding that says why.
 pub type Unreadable = Box<(String, Diagnostic)>;
 
-/// A file's bytes as text, the way `check` reads them: a PDF refused, a
-/// Word document unpacked, a policy in another encoding decoded with a
+/// A file's bytes as text, the way `check` reads them: a PDF's text
+/// extracted page by page, a Word document unpacked, a policy in another encoding decoded with a
 /// note, anything else UTF-8 or an `invalid-encoding` finding.
 pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, Unreadable> {
     match format {
-        // The command line refuses a PDF before it gets here (exit 2);
-        // a library caller gets the same advice as a finding.
-        _ if pdf::is_pdf(name, &bytes) && format != InputFormat::Docx => Err(unreadable(
-            &pdf::refusal(name),
-            "not text",
-            "msklint reads pathways, Markdown, plain text and Word (.docx) files",
-        )),
+        // The command line refuses an unreadable PDF before it gets here
+        // (exit 2, see `open`); a library caller gets a finding.
+        _ if format == InputFormat::Pdf
+            || (pdf::is_pdf(name, &bytes) && format != InputFormat::Docx) =>
+        {
+            pdf::read(&bytes).map(Decoded::pdf).map_err(|why| {
+                unreadable(
+                    &why.to_string(),
+                    "unreadable PDF",
+                    "check the file opens in a PDF viewer; failing that, export its text (.txt) and check that",
+                )
+            })
+        }
         InputFormat::Docx => crate::prose::docx::read(&bytes)
             .map(|doc| Decoded {
                 text: doc.text,
                 paragraphs: doc.paragraphs,
                 comments: doc.comments,
-                note: None,
+                ..Decoded::default()
             })
             .map_err(|why| {
                 unreadable(
@@ -184,7 +234,7 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, 
                 Err(binary) => decode(binary).map(Decoded::text),
             },
         },
-        InputFormat::Pathway => decode(bytes).map(Decoded::text),
+        InputFormat::Pathway | InputFormat::Pdf => decode(bytes).map(Decoded::text),
     }
 }
 
@@ -281,6 +331,8 @@ mod tests {
         assert_eq!(InputFormat::of("p.text"), InputFormat::Text);
         assert_eq!(InputFormat::of("p.Docx"), InputFormat::Docx);
         assert_eq!(InputFormat::of("p.pathway"), InputFormat::Pathway);
+        assert_eq!(InputFormat::of("p.PDF"), InputFormat::Pdf);
+        assert!(InputFormat::Pdf.is_prose());
         assert_eq!(InputFormat::of("p.yaml"), InputFormat::Pathway);
         assert_eq!(InputFormat::of("Makefile"), InputFormat::Pathway);
         assert!(!InputFormat::Pathway.is_prose());
@@ -294,6 +346,7 @@ mod tests {
             InputFormat::Markdown,
             InputFormat::Text,
             InputFormat::Docx,
+            InputFormat::Pdf,
         ] {
             assert_eq!(FORMATS.iter().filter(|e| e.format == f).count(), 1);
         }

@@ -25,6 +25,9 @@ pub struct SourceFile {
     /// For a Word document: where each of its paragraphs starts in the
     /// extracted text, in order. Empty for other files.
     paragraphs: Vec<Paragraph>,
+    /// For a PDF: where each page starts in the extracted text (page
+    /// `i + 1` at `pages[i]`). Empty for other files.
+    pages: Vec<usize>,
 }
 
 /// A paragraph of a Word document: Word shows neither our extracted lines
@@ -74,7 +77,22 @@ impl SourceFile {
             line_starts,
             marks,
             paragraphs: Vec::new(),
+            pages: Vec::new(),
         }
+    }
+
+    /// The same file, knowing where its PDF pages start.
+    pub fn with_pages(mut self, pages: Vec<usize>) -> Self {
+        self.pages = pages;
+        self
+    }
+
+    /// The 1-based PDF page holding byte `offset`; `None` outside PDFs.
+    pub fn page_at(&self, offset: usize) -> Option<usize> {
+        let after = self.pages.partition_point(|&p| p <= offset);
+        // A page with no text starts where the next one does: the last
+        // page starting at or before the offset holds it.
+        (!self.pages.is_empty()).then_some(after.max(1))
     }
 
     /// The same file, knowing where its Word paragraphs start.

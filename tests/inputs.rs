@@ -42,7 +42,7 @@ fn finding<'a>(doc: &'a Value, rule: &str) -> &'a Value {
 const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
 
 #[test]
-fn a_pdf_gets_a_way_forward_and_exit_two_in_every_format() {
+fn a_damaged_pdf_gets_exit_two_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("policy.pdf"), PDF).unwrap();
     // Saved from a browser without its extension.
@@ -68,11 +68,13 @@ fn a_pdf_gets_a_way_forward_and_exit_two_in_every_format() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{format}: {stderr}");
         assert!(
-            stderr.contains("error: policy.pdf: this is a PDF, which msklint cannot read yet: extract its text with `pdftotext -layout policy.pdf policy.txt`"),
+            stderr.contains(
+                "error: policy.pdf: cannot check this PDF: the PDF is damaged or not a PDF"
+            ),
             "{format}: {stderr}"
         );
         assert!(
-            stderr.contains("error: download: this is a PDF"),
+            stderr.contains("error: download: cannot check this PDF"),
             "{format}: {stderr}"
         );
         assert!(!stderr.contains("UTF-8"), "{format}: {stderr}");

@@ -64,7 +64,7 @@ pub fn view_files<T: Send>(
 }
 
 /// Reads the files in parallel and hands each to `check`. A file that
-/// cannot be read, or that no format reads (a PDF), is a problem with a
+/// cannot be read, or a PDF whose text cannot be extracted, is a problem with a
 /// way forward rather than a finding.
 fn read_each<R: Send>(
     files: &[PathBuf],
@@ -75,12 +75,16 @@ fn read_each<R: Send>(
         .map(|path| {
             let name = path.display().to_string();
             match std::fs::read(path) {
-                Ok(bytes) => match crate::input::refusal(&name, &bytes) {
-                    Some(message) => Err(PathProblem {
+                Ok(bytes) => match crate::input::open(&name, bytes) {
+                    Err(message) => Err(PathProblem {
                         message,
                         path: name,
                     }),
-                    None => Ok(check(Input::file(&name, path, bytes))),
+                    Ok(content) => Ok(check(Input {
+                        name: &name,
+                        path: Some(path),
+                        content,
+                    })),
                 },
                 Err(e) => Err(PathProblem {
                     path: name,

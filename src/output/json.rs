@@ -39,6 +39,10 @@ struct Finding<'a> {
     /// In a Word document, the paragraph the finding starts in (Word shows
     /// no line numbers).
     paragraph: Option<ParagraphRef>,
+    /// In a PDF, the 1-based page the finding starts on. Absent (not
+    /// `null`) for every other file, so their output is unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -87,6 +91,7 @@ pub fn write(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::io::R
                         number: p.number,
                         quote: src.quote(p),
                     }),
+                    page: src.page_at(d.span.start()),
                 }
             })
         })

@@ -100,10 +100,17 @@ pub fn write(
         report.diagnostics.iter().map(move |d| {
             let start = src.line_col(d.span.start());
             let end = src.line_col(d.span.end());
+            // A PDF's lines are those of its extracted text: the page is
+            // what a reader can find, so the message names it too.
+            let page = src.page_at(d.span.start());
+            let message = match page {
+                Some(page) => format!("{} (page {page})", d.message),
+                None => d.message.clone(),
+            };
             let mut result = json!({
                 "ruleId": d.rule,
                 "level": level(d.severity),
-                "message": { "text": d.message },
+                "message": { "text": message },
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": uri(&src.name) },
@@ -124,6 +131,9 @@ pub fn write(
             if let Some(p) = src.paragraph_at(d.span.start()) {
                 result["properties"] =
                     json!({ "paragraph": p.number, "paragraphQuote": src.quote(p) });
+            }
+            if let Some(page) = page {
+                result["properties"] = json!({ "page": page });
             }
             let snippet = src.slice(d.span);
             if !snippet.is_empty() {

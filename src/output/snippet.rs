@@ -114,6 +114,9 @@ impl<'a> Snippet<'a> {
             let quote = self.source.quote(p);
             name.push_str(&format!(", paragraph {} “{quote}”", p.number));
         }
+        if let Some(page) = self.source.page_at(offset) {
+            name.push_str(&format!(", page {page}"));
+        }
         name
     }
 }

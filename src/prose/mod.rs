@@ -1,11 +1,12 @@
-//! Policy documents written in prose (Markdown, plain text, Word): how
+//! Policy documents written in prose (Markdown, plain text, Word, PDF): how
 //! each format is read (`docx`, `encoding` for text that is not UTF-8,
-//! `pdf` for the format not read yet), and how their text divides into
+//! `pdf` with `layout` for its pages), and how their text divides into
 //! sentences that the rules' prose checks read (src/rules/prose.rs).
 //! Which files are prose is decided in src/input.rs.
 
 pub mod context;
 pub mod docx;
 pub mod encoding;
+pub mod layout;
 pub mod pdf;
 pub mod sentences;

@@ -1,11 +1,68 @@
-//! PDF files. msklint cannot read a PDF's text yet, and read as text a PDF
-//! is only "not UTF-8": a PDF is recognised (by its `%PDF-` header or its
-//! `.pdf` name) and refused with the command that extracts its text.
+//! PDF files: recognised by their `%PDF-` header or `.pdf` name, their
+//! text extracted page by page with the `pdf-extract` crate (pure Rust, on
+//! `lopdf`; docs/prose.md, "PDF", says why this one) and laid out as
+//! Markdown-like lines by src/prose/layout.rs, with where each page starts.
+//!
+//! A PDF is a hostile format: everything here is bounded. The file's size
+//! and page count are capped, every compressed stream is inflated once
+//! against a cap before the crate sees it (a decompression bomb is refused,
+//! not expanded), the extracted text is capped, and a panic inside the
+//! crate is caught and reported as a damaged file.
 
+use std::io::Read;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+
+use crate::prose::layout::{self, Paged};
 
 /// Where a PDF's header may start: readers accept a little junk before it.
 const HEADER_WITHIN: usize = 1024;
+
+/// The largest PDF read, in bytes.
+pub const MAX_BYTES: usize = 100 * 1024 * 1024;
+
+/// The most pages read.
+pub const MAX_PAGES: usize = 2_000;
+
+/// The most one compressed stream may expand to, and all of them together.
+const MAX_STREAM: u64 = 64 * 1024 * 1024;
+const MAX_INFLATED: u64 = 512 * 1024 * 1024;
+
+/// The most text kept from the whole document.
+const MAX_TEXT: usize = 32 * 1024 * 1024;
+
+/// Why a PDF's text cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// It needs a password (or only permits reading with one).
+    Encrypted,
+    /// Pages but no text layer, and pictures on them: a scan.
+    ImageOnly,
+    /// Pages with no text and no pictures either.
+    NoText,
+    /// Not a PDF that can be parsed, or one the reader gave up on.
+    Damaged(String),
+    /// Past one of the fixed limits.
+    TooLarge(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Encrypted => write!(
+                f,
+                "the PDF is encrypted: save an unprotected copy (or export it as text) and check that"
+            ),
+            Failure::ImageOnly => write!(
+                f,
+                "no text to check: the PDF holds only images; run it through OCR first"
+            ),
+            Failure::NoText => write!(f, "no text to check: the PDF's pages hold no text"),
+            Failure::Damaged(why) => write!(f, "the PDF is damaged or not a PDF ({why})"),
+            Failure::TooLarge(why) => write!(f, "the PDF is too large to check safely: {why}"),
+        }
+    }
+}
 
 /// Whether `bytes` (of the file `name`) are a PDF: named `.pdf`, starting
 /// with `%PDF-`, or binary with `%PDF-` near the start. (A text file that
@@ -21,26 +78,149 @@ pub fn is_pdf(name: &str, bytes: &[u8]) -> bool {
     named || starts || inside
 }
 
-/// Why a PDF is not checked, and what to run instead, naming the file.
-pub fn refusal(name: &str) -> String {
-    let text = Path::new(name).with_extension("txt");
-    format!(
-        "this is a PDF, which msklint cannot read yet: extract its text with `pdftotext -layout {} {}` (from poppler-utils) and check the .txt file",
-        shell_word(name),
-        shell_word(&text.display().to_string())
-    )
+/// The document's text, laid out, with where each page starts.
+pub fn read(bytes: &[u8]) -> Result<Paged, Failure> {
+    if bytes.len() > MAX_BYTES {
+        return Err(Failure::TooLarge(format!(
+            "it is larger than {} MB",
+            MAX_BYTES / (1024 * 1024)
+        )));
+    }
+    if !bytes.windows(5).take(HEADER_WITHIN).any(|w| w == b"%PDF-") {
+        return Err(Failure::Damaged("no %PDF- header".into()));
+    }
+    check_streams(bytes)?;
+    // The crate is not hardened against every malformed file: a panic in
+    // it is a damaged file, not a crash of the run.
+    let pages = catch_unwind(AssertUnwindSafe(|| extract(bytes)))
+        .map_err(|_| Failure::Damaged("the PDF reader failed on it".into()))??;
+    let laid = layout::lay_out(&pages);
+    if laid.text.trim().is_empty() {
+        let images = catch_unwind(AssertUnwindSafe(|| has_images(bytes))).unwrap_or(false);
+        return Err(if images {
+            Failure::ImageOnly
+        } else {
+            Failure::NoText
+        });
+    }
+    Ok(laid)
 }
 
-/// `word` quoted for a POSIX shell when it needs to be.
-fn shell_word(word: &str) -> String {
-    let plain = word
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_./+:@%,".contains(c));
-    if plain && !word.is_empty() {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
+/// Each page's text, as the crate gives it.
+fn extract(bytes: &[u8]) -> Result<Vec<String>, Failure> {
+    let doc = lopdf::Document::load_mem(bytes).map_err(|e| damaged(&e.to_string()))?;
+    // A file that opens without a password (only its permissions set) was
+    // decrypted on loading; one that needs a password was not.
+    if doc.is_encrypted() && !doc.was_encrypted() {
+        return Err(Failure::Encrypted);
     }
+    let count = doc.get_pages().len();
+    if count > MAX_PAGES {
+        return Err(Failure::TooLarge(format!(
+            "it has {count} pages, more than the {MAX_PAGES} read"
+        )));
+    }
+    if count == 0 {
+        return Err(Failure::Damaged("it has no pages".into()));
+    }
+    let mut pages = Vec::with_capacity(count);
+    for number in doc.get_pages().into_keys() {
+        let mut text = String::new();
+        let mut out = pdf_extract::PlainTextOutput::new(&mut text);
+        pdf_extract::output_doc_page(&doc, &mut out, number)
+            .map_err(|e| damaged(&format!("page {number}: {e}")))?;
+        pages.push(text);
+    }
+    let total: usize = pages.iter().map(String::len).sum();
+    if total > MAX_TEXT {
+        return Err(Failure::TooLarge(format!(
+            "its text is larger than {} MB",
+            MAX_TEXT / (1024 * 1024)
+        )));
+    }
+    Ok(pages)
+}
+
+/// A parser's error, shortened to its first line.
+fn damaged(why: &str) -> Failure {
+    let first = why.lines().next().unwrap_or("").trim();
+    let short: String = first.chars().take(120).collect();
+    Failure::Damaged(if short.is_empty() {
+        "it cannot be parsed".into()
+    } else {
+        short
+    })
+}
+
+/// Whether any object is an image (a scanned page).
+fn has_images(bytes: &[u8]) -> bool {
+    let Ok(doc) = lopdf::Document::load_mem(bytes) else {
+        return false;
+    };
+    doc.objects.values().any(|o| {
+        o.as_stream().is_ok_and(|s| {
+            s.dict
+                .get(b"Subtype")
+                .and_then(lopdf::Object::as_name)
+                .is_ok_and(|n| n == b"Image")
+        })
+    })
+}
+
+/// Inflates every zlib-compressed stream in the file against a cap, so a
+/// stream that expands without bound is refused before any reader expands
+/// it in full. Streams that are not zlib data (images) are skipped.
+fn check_streams(bytes: &[u8]) -> Result<(), Failure> {
+    let mut total = 0u64;
+    let mut at = 0;
+    let mut sink = vec![0u8; 64 * 1024];
+    while let Some(found) = find(&bytes[at..], b"stream") {
+        let mut start = at + found + b"stream".len();
+        at = start;
+        // `endstream` also contains the word.
+        if bytes[..start - b"stream".len()].ends_with(b"end") {
+            continue;
+        }
+        match bytes.get(start..start + 2) {
+            Some([b'\r', b'\n']) => start += 2,
+            Some([b'\n', _]) | Some([b'\r', _]) => start += 1,
+            _ => continue,
+        }
+        let body = &bytes[start..];
+        if body.len() < 2
+            || body[0] & 0x0f != 8
+            || (u16::from(body[0]) << 8 | u16::from(body[1])) % 31 != 0
+        {
+            continue;
+        }
+        let mut inflater = flate2::read::ZlibDecoder::new(body).take(MAX_STREAM + 1);
+        let mut size = 0u64;
+        loop {
+            match inflater.read(&mut sink) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => size += n as u64,
+            }
+        }
+        if size > MAX_STREAM {
+            return Err(Failure::TooLarge(format!(
+                "a stream in it expands to more than {} MB",
+                MAX_STREAM / (1024 * 1024)
+            )));
+        }
+        total += size;
+        if total > MAX_INFLATED {
+            return Err(Failure::TooLarge(format!(
+                "its streams expand to more than {} MB",
+                MAX_INFLATED / (1024 * 1024)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Where `needle` first occurs in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]
@@ -60,9 +240,25 @@ mod tests {
     }
 
     #[test]
-    fn the_way_forward_names_the_file() {
-        assert!(refusal("docs/hip policy.pdf")
-            .contains("`pdftotext -layout 'docs/hip policy.pdf' 'docs/hip policy.txt'`"));
-        assert!(refusal("a.pdf").contains("`pdftotext -layout a.pdf a.txt`"));
+    fn not_a_pdf_is_damaged() {
+        assert!(matches!(read(b"hello"), Err(Failure::Damaged(_))));
+        assert!(matches!(
+            read(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
+            Err(Failure::Damaged(_))
+        ));
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_unexpanded() {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..(MAX_STREAM / (1024 * 1024) + 1) {
+            std::io::Write::write_all(&mut z, &zeros).unwrap();
+        }
+        let body = z.finish().unwrap();
+        let mut pdf = b"%PDF-1.7\n1 0 obj\n<< /Length 0 /Filter /FlateDecode >>\nstream\n".to_vec();
+        pdf.extend(&body);
+        pdf.extend(b"\nendstream\nendobj\n");
+        assert!(matches!(read(&pdf), Err(Failure::TooLarge(_))));
     }
 }

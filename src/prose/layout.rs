@@ -1,0 +1,328 @@
+//! From a PDF's text, page by page, to the Markdown-like lines the
+//! sentence splitter reads: running headers, footers and page numbers
+//! removed, words broken by a hyphen at a line end joined, ligatures and
+//! curly quotes made plain, bullets written as list items, and pages joined
+//! so a sentence running onto the next page stays one sentence. Knows
+//! nothing of the PDF format itself (src/prose/pdf.rs extracts the pages).
+
+/// The text the checks read and where each page starts in it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paged {
+    pub text: String,
+    /// Byte offset in `text` where page `i + 1` starts, one per page (a page
+    /// with no text starts where the next one does).
+    pub pages: Vec<usize>,
+}
+
+/// How many lines at the top and at the bottom of a page may be running
+/// headers or footers.
+const EDGE_LINES: usize = 3;
+
+/// Lays out the pages' text (as extracted, one string per page).
+pub fn lay_out(pages: &[String]) -> Paged {
+    let mut lines: Vec<Vec<String>> = pages
+        .iter()
+        .map(|p| p.lines().map(plain).collect())
+        .collect();
+    remove_furniture(&mut lines);
+    let mut out = Paged::default();
+    let mut ended = true;
+    for page in &lines {
+        let body: Vec<&str> = trim_blank(page);
+        if !out.text.is_empty() && !body.is_empty() {
+            // A page that ends mid-sentence runs on into the next one.
+            if ended {
+                out.text.push('\n');
+            }
+        }
+        out.pages.push(out.text.len());
+        push_page(&body, &mut out.text);
+        if let Some(last) = body.last() {
+            ended = ends_sentence(last);
+        }
+    }
+    out
+}
+
+/// The page's lines without the blank ones at either end.
+fn trim_blank(page: &[String]) -> Vec<&str> {
+    let lines: Vec<&str> = page.iter().map(|l| l.trim_end()).collect();
+    let first = lines.iter().position(|l| !l.trim().is_empty());
+    let last = lines.iter().rposition(|l| !l.trim().is_empty());
+    match (first, last) {
+        (Some(a), Some(b)) => lines[a..=b].to_vec(),
+        _ => Vec::new(),
+    }
+}
+
+/// Writes one page's lines: blank lines kept as paragraph breaks (at most
+/// one in a row), a hyphen at a line end joined with the word it breaks,
+/// numbered section titles marked as headings, and the lines under a
+/// lead-in (a line ending in `:`) read as list items where each ends in
+/// `;` or `.` (a browser draws bullets as pictures, not text).
+fn push_page(body: &[&str], out: &mut String) {
+    let mut blank = false;
+    let mut carry = String::new();
+    // Under a lead-in: whether the next line starts an item.
+    let mut items: Option<bool> = None;
+    for (i, raw) in body.iter().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() {
+            blank = true;
+            items = None;
+            continue;
+        }
+        if blank {
+            out.push('\n');
+            blank = false;
+        }
+        let mut line = list_marker(line);
+        if !carry.is_empty() {
+            line = format!("{carry}{line}");
+            carry.clear();
+        }
+        let next = body.get(i + 1).map(|n| n.trim_start());
+        if let Some(stem) = broken_word(&line, next) {
+            carry = stem.to_string();
+            continue;
+        }
+        if heading(&line, next) {
+            out.push_str("# ");
+            items = None;
+        } else if let Some(starts) = items {
+            if starts && !line.starts_with("- ") && !numbered(&line) {
+                out.push_str("- ");
+            }
+            items = Some(line.ends_with([';', '.']));
+        }
+        if line.ends_with(':') {
+            items = Some(true);
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if !carry.is_empty() {
+        out.push_str(&carry);
+        out.push('\n');
+    }
+}
+
+/// A numbered section title on a line of its own ("2. Referral criteria",
+/// "4.1 Access"): a short line with no closing punctuation, followed by a
+/// line that starts a sentence (or by nothing).
+fn heading(line: &str, next: Option<&str>) -> bool {
+    let Some(rest) = section_number(line) else {
+        return false;
+    };
+    let words = rest.split_whitespace().count();
+    let starts = rest.chars().next().is_some_and(char::is_uppercase);
+    let open = !rest.ends_with(['.', ',', ';', ':', '?', '!']);
+    let then = next.is_none_or(|n| n.is_empty() || n.starts_with(|c: char| c.is_uppercase()));
+    starts && open && (1..=8).contains(&words) && then
+}
+
+/// The text after a leading section number (`2.`, `4.1`, `3.2.1`).
+fn section_number(line: &str) -> Option<&str> {
+    let digits = line.find(|c: char| !c.is_ascii_digit() && c != '.')?;
+    let (number, rest) = line.split_at(digits);
+    let ok = number.starts_with(|c: char| c.is_ascii_digit()) && rest.starts_with(' ');
+    ok.then(|| rest.trim_start())
+}
+
+/// Whether the line already starts a numbered item (`1.`, `2)`, `a)`).
+fn numbered(line: &str) -> bool {
+    section_number(line).is_some()
+        || line
+            .split_once(')')
+            .is_some_and(|(n, _)| n.len() <= 3 && n.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// When `line` ends in a word broken by a hyphen and `next` goes on with
+/// the rest of it in lower case: `line` without the hyphen.
+fn broken_word<'a>(line: &'a str, next: Option<&str>) -> Option<&'a str> {
+    let stem = line.strip_suffix('-')?;
+    let before = stem.chars().next_back()?;
+    let after = next?.chars().next()?;
+    (before.is_alphabetic() && after.is_lowercase()).then_some(stem)
+}
+
+/// A bullet drawn as a character becomes the `- ` the splitter reads; a
+/// numbered item (`1.`, `a)`) is already one.
+fn list_marker(line: &str) -> String {
+    for bullet in [
+        '•', '●', '▪', '◦', '■', '–', '·', '\u{f0b7}', '\u{f0a7}', '\u{2043}',
+    ] {
+        if let Some(rest) = line.strip_prefix(bullet) {
+            if rest.starts_with(char::is_whitespace) || bullet != '–' {
+                return format!("- {}", rest.trim_start());
+            }
+        }
+    }
+    line.to_string()
+}
+
+/// Whether a line's last word ends a sentence (or introduces a list).
+fn ends_sentence(line: &str) -> bool {
+    let end = line.trim_end().trim_end_matches(['"', '\'', ')']);
+    end.ends_with(['.', '!', '?', ':', ';'])
+}
+
+/// One extracted line made plain: ligatures spelt out, curly quotes and
+/// odd spaces made ASCII, control characters dropped.
+pub fn plain(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        match c {
+            'ﬀ' => out.push_str("ff"),
+            'ﬁ' => out.push_str("fi"),
+            'ﬂ' => out.push_str("fl"),
+            'ﬃ' => out.push_str("ffi"),
+            'ﬄ' => out.push_str("ffl"),
+            'ﬅ' | 'ﬆ' => out.push_str("st"),
+            '‘' | '’' | '‚' | '′' => out.push('\''),
+            '“' | '”' | '„' | '″' => out.push('"'),
+            '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\t' => out.push(' '),
+            // Soft hyphens and zero-width characters show nothing.
+            '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{feff}' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Removes running headers and footers (a line at the top or bottom of
+/// most pages, its numbers aside) and page numbers (a lone number, or
+/// "Page 3 of 7", at the top or bottom of a page).
+fn remove_furniture(pages: &mut [Vec<String>]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for page in pages.iter() {
+        let mut keys: Vec<String> = edges(page).map(|i| shape(&page[i])).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            *seen.entry(k).or_default() += 1;
+        }
+    }
+    // On most pages, and on at least two.
+    let needed = (pages.len() / 2 + 1).max(2);
+    for page in pages.iter_mut() {
+        let drop: Vec<usize> = edges(page)
+            .filter(|&i| {
+                let line = &page[i];
+                page_number(line) || seen.get(&shape(line)).is_some_and(|&n| n >= needed)
+            })
+            .collect();
+        for i in drop {
+            page[i].clear();
+        }
+    }
+}
+
+/// The first and last few non-blank lines of a page.
+fn edges(page: &[String]) -> impl Iterator<Item = usize> + '_ {
+    let filled: Vec<usize> = (0..page.len())
+        .filter(|&i| !page[i].trim().is_empty())
+        .collect();
+    let n = filled.len();
+    filled
+        .into_iter()
+        .enumerate()
+        .filter(move |&(k, _)| k < EDGE_LINES || k + EDGE_LINES >= n)
+        .map(|(_, i)| i)
+}
+
+/// A line's shape for comparing across pages: numbers as `#`, case and
+/// spacing ignored.
+fn shape(line: &str) -> String {
+    let mut out = String::new();
+    let mut digits = false;
+    for c in line.trim().chars() {
+        if c.is_ascii_digit() {
+            if !digits {
+                out.push('#');
+            }
+            digits = true;
+            continue;
+        }
+        digits = false;
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// A line that is only a page number: `7`, `- 7 -`, `7/12`, `Page 7`,
+/// `Page 7 of 12`, `p. 7`.
+fn page_number(line: &str) -> bool {
+    let s = shape(line);
+    let s = s.trim_matches(|c: char| c == '-' || c == '–' || c.is_whitespace());
+    let s = s
+        .strip_prefix("page")
+        .or_else(|| s.strip_prefix("p."))
+        .unwrap_or(s)
+        .trim();
+    matches!(s, "#" | "# of #" | "#/#" | "# / #")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages(p: &[&str]) -> Vec<String> {
+        p.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn headers_footers_and_page_numbers_go() {
+        let got = lay_out(&pages(&[
+            "North ICB | policy 7\nReferral criteria\n\nPatients are referred when\nPage 1 of 3\n",
+            "North ICB | policy 7\nthey meet all of these criteria.\nPage 2 of 3\n",
+            "North ICB | policy 7\nAppointments\nPage 3 of 3\n",
+        ]));
+        assert_eq!(
+            got.text,
+            "Referral criteria\n\nPatients are referred when\nthey meet all of these criteria.\n\nAppointments\n"
+        );
+        assert_eq!(got.pages, vec![0, 46, 80]);
+    }
+
+    #[test]
+    fn a_line_on_one_page_only_stays() {
+        let got = lay_out(&pages(&["Heading\nText one.\n", "Other\nText two.\n"]));
+        assert!(got.text.contains("Heading") && got.text.contains("Other"));
+    }
+
+    #[test]
+    fn lone_numbers_go_even_on_one_page() {
+        let got = lay_out(&pages(&["Text one.\n\n12\n"]));
+        assert_eq!(got.text, "Text one.\n");
+    }
+
+    #[test]
+    fn hyphens_ligatures_quotes_and_bullets() {
+        let got = lay_out(&pages(&[
+            "The ﬁrst “rule” is that pa-\ntients are seen.\n• BMI under 40\nWell-\nKnown\n",
+        ]));
+        assert_eq!(
+            got.text,
+            "The first \"rule\" is that patients are seen.\n- BMI under 40\nWell-\nKnown\n"
+        );
+    }
+
+    #[test]
+    fn section_titles_and_items_under_a_lead_in() {
+        let got = lay_out(&pages(&[
+            "2. Referral criteria\nPatients are referred when all apply:\nsymptoms limit sleep;\ncore treatment has\nbeen offered;\nBMI is below 35.\n2.1 GPs may refer.\n",
+        ]));
+        assert_eq!(
+            got.text,
+            "# 2. Referral criteria\nPatients are referred when all apply:\n- symptoms limit sleep;\n- core treatment has\nbeen offered;\n- BMI is below 35.\n2.1 GPs may refer.\n"
+        );
+    }
+}
