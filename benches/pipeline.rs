@@ -38,7 +38,7 @@ fn pipeline(c: &mut Criterion) {
         parsed.diagnostics.is_empty(),
         "generated text must parse cleanly"
     );
-    let file = parsed.file.expect("generated text parses");
+    let file = parsed.complete().expect("generated text parses");
     let pathway = &file.pathways[0];
     let source = SourceFile::new("bench.pathway", text.clone());
     let graph = PathwayGraph::build(pathway, &mut Vec::new());

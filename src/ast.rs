@@ -27,6 +27,12 @@ pub struct Pathway<'a> {
     pub fields: Vec<Field<'a>>,
     pub nodes: Vec<Node<'a>>,
     pub routes: Vec<Route<'a>>,
+    /// Where this block broke the grammar: for each syntax error, the
+    /// text the parser passed over to get past it (empty when nothing was
+    /// passed over, as for a stray `}`). Empty for a block that parsed
+    /// whole. Checks that conclude from something being absent do not run
+    /// on a pathway with any (docs/language.md, section 13).
+    pub skipped: Vec<Spanned<&'a str>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -185,10 +185,9 @@ impl Linter {
                 // (a Latin-1 pathway with `?` for its bad bytes), so they
                 // still do; the rules did not run on it.
                 let source = Arc::clone(&report.source);
-                let parsed = parser::parse(&source.text);
+                let file = parser::parse(&source.text).complete();
                 let mut scratch = Vec::new();
-                let graphs: Vec<PathwayGraph> = parsed
-                    .file
+                let graphs: Vec<PathwayGraph> = file
                     .iter()
                     .flat_map(|f| &f.pathways)
                     .map(|p| PathwayGraph::build(p, &mut scratch))
@@ -206,13 +205,16 @@ impl Linter {
         }
         let parsed = parser::parse(&source.text);
         diagnostics.extend(parsed.diagnostics);
+        let whole = parsed.recovered.is_empty();
         let mut graphs = Vec::new();
+        // The views draw, score and review only files read whole.
         let blocks = self.check_tree(
             &source,
-            parsed.file.as_ref(),
+            Some(&parsed.file),
+            whole,
             &policy,
             &mut diagnostics,
-            Some(&mut graphs),
+            whole.then_some(&mut graphs),
         );
         let report = self.report(
             Arc::clone(&source),
@@ -345,11 +347,14 @@ impl Linter {
         policy: &Policy,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Vec<Span> {
+        // After a syntax error the tree holds what could be read, and the
+        // checks that need a whole pathway hold back on a broken one.
         let parsed = parser::parse(&source.text);
         diagnostics.extend(parsed.diagnostics);
+        let whole = parsed.recovered.is_empty();
         // The tree is dropped here: it is not needed for suppressions and
         // sorting, and is the largest thing held.
-        self.check_tree(source, parsed.file.as_ref(), policy, diagnostics, None)
+        self.check_tree(source, Some(&parsed.file), whole, policy, diagnostics, None)
     }
 
     /// The checks on a parsed file, pathway by pathway. Each graph is
@@ -358,13 +363,14 @@ impl Linter {
         &self,
         source: &SourceFile,
         file: Option<&'t ast::File<'t>>,
+        whole: bool,
         policy: &Policy,
         diagnostics: &mut Vec<Diagnostic>,
         mut keep: Option<&mut Vec<PathwayGraph<'t>>>,
     ) -> Vec<Span> {
         let mut blocks = Vec::new();
         if let Some(file) = file {
-            if file.pathways.is_empty() {
+            if file.pathways.is_empty() && whole {
                 diagnostics.push(
                     Diagnostic::warning(
                         Builtin::EmptyFile.name(),

@@ -213,7 +213,7 @@ impl Config {
                     .level
                     .is_some_and(|l| l != Level::On(Severity::Error))
             {
-                return Err(self.error(name, format!("`{name}` cannot be switched off or softened: a file that does not parse has not been checked at all")));
+                return Err(self.error(name, format!("`{name}` cannot be switched off or softened: a file that does not parse is checked only in part, and one that cannot be read not at all")));
             }
             for (key, value) in &setting.params {
                 if let Some(default) = rule.rule.parameters.get(key) {

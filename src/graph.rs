@@ -2,7 +2,7 @@
 //! edges are routes. Name resolution happens here, so `undefined-node` and
 //! `duplicate-node` come from this stage.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -104,17 +104,25 @@ impl<'a> PathwayGraph<'a> {
             nodes.push(describe(node));
         }
 
+        // Names written in text skipped after a syntax error: a node with
+        // one of them may be declared there, so a route naming it is not
+        // reported undefined (it still joins nothing).
+        let skipped: HashSet<&str> = pathway
+            .skipped
+            .iter()
+            .flat_map(|s| identifiers(s.value))
+            .collect();
         let mut edges = Vec::with_capacity(pathway.routes.len());
         for route in &pathway.routes {
             let sources: Vec<_> = route
                 .sources()
                 .iter()
-                .filter_map(|s| resolve(s, &ids, pathway, diags))
+                .filter_map(|s| resolve(s, &ids, &skipped, pathway, diags))
                 .collect();
             let targets: Vec<_> = route
                 .targets()
                 .iter()
-                .filter_map(|t| resolve(t, &ids, pathway, diags))
+                .filter_map(|t| resolve(t, &ids, &skipped, pathway, diags))
                 .collect();
             for &(source, source_ident) in &sources {
                 for &(target, target_ident) in &targets {
@@ -155,11 +163,15 @@ impl<'a> PathwayGraph<'a> {
 fn resolve<'a>(
     id: &'a ast::Ident<'a>,
     ids: &HashMap<&str, NodeIndex>,
+    skipped: &HashSet<&str>,
     pathway: &ast::Pathway<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(NodeIndex, &'a ast::Ident<'a>)> {
     if let Some(&idx) = ids.get(id.name) {
         return Some((idx, id));
+    }
+    if skipped.contains(id.name) {
+        return None;
     }
     let mut diag = Diagnostic::error(
         Builtin::UndefinedNode.name(),
@@ -195,6 +207,12 @@ fn resolve<'a>(
     };
     diags.push(diag);
     None
+}
+
+/// The identifiers in `text`, as the grammar reads them.
+fn identifiers(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
 }
 
 fn describe<'a>(node: &'a ast::Node<'a>) -> Node<'a> {

@@ -311,7 +311,7 @@ mod tests {
 
     fn criterion(text: &str) -> Criterion<'_> {
         let parsed = crate::parser::parse(text);
-        let file = parsed.file.unwrap();
+        let file = parsed.complete().unwrap();
         let route = file.pathways.into_iter().next().unwrap().routes.remove(0);
         route.requires.into_vec().remove(0)
     }

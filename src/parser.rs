@@ -18,56 +18,126 @@ use crate::span::{Span, Spanned, MAX_TEXT_LEN};
 #[grammar = "grammar/pathway.pest"]
 struct PathwayParser;
 
-/// The result of parsing one file: the tree if the file parsed, and any
-/// problems found on the way.
+/// The result of parsing one file: always a tree, and the problems found
+/// on the way.
+///
+/// After a syntax error the parser skips to the next line that starts an
+/// item it can recognise and goes on, so `file` holds every item that could
+/// be read and `diagnostics` has one syntax error per broken stretch of
+/// text (docs/language.md, section 13, says where parsing picks up again).
 pub struct Parsed<'a> {
-    pub file: Option<File<'a>>,
+    /// What could be read: the whole file when `recovered` is empty.
+    pub file: File<'a>,
+    /// Syntax errors, plus the repeated route clauses found while building
+    /// the tree (those break no grammar rule, so nothing is skipped).
     pub diagnostics: Vec<Diagnostic>,
+    /// Each stretch of text passed over to get past a syntax error, in
+    /// order; an empty span where nothing was (a missing `}`). Empty
+    /// exactly when the text follows the grammar.
+    pub recovered: Vec<Span>,
+}
+
+impl<'a> Parsed<'a> {
+    /// Whether the text follows the grammar, so `file` is all of it.
+    pub fn is_complete(&self) -> bool {
+        self.recovered.is_empty()
+    }
+
+    /// The tree, only when the text follows the grammar: for consumers
+    /// that must not work from part of a file (the formatter, scores,
+    /// reports, diagrams).
+    pub fn complete(self) -> Option<File<'a>> {
+        self.is_complete().then_some(self.file)
+    }
 }
 
 /// Parses a whole file, one pathway header and one item at a time: pest
 /// keeps every token of a parse in memory until the parse is done, so
 /// parsing the file in one go held hundreds of megabytes for a large
 /// pathway. Items are independent, so this reads exactly what the `file`
-/// rule describes.
+/// rule describes, and a syntax error in one item need not stop the rest.
 pub fn parse(text: &str) -> Parsed<'_> {
     if text.len() > MAX_TEXT_LEN {
         return Parsed {
-            file: None,
+            file: File {
+                pathways: Vec::new(),
+            },
             diagnostics: vec![too_long(text.len())],
+            recovered: vec![Span::new(0, 0)],
         };
     }
-    let mut diagnostics = Vec::new();
-    let mut pathways = Vec::new();
+    let mut p = Parser {
+        text,
+        diagnostics: Vec::new(),
+        recovered: Vec::new(),
+        reported: false,
+        first: None,
+        window: (0, 0),
+    };
+    let mut pathways: Vec<Pathway<'_>> = Vec::new();
     let mut pos = skip_trivia(text, text.strip_prefix('\u{FEFF}').map_or(0, |_| 3));
     while pos < text.len() {
-        match parse_pathway(text, pos, &mut diagnostics) {
-            Ok((pathway, end)) => {
-                pathways.push(pathway);
-                pos = skip_trivia(text, end);
-            }
-            Err(diag) => {
-                // Item by item, pest cannot see that a failed optional part
-                // (say, a property block) went further than the next item's
-                // start, so its position can be worse. Syntax errors are
-                // rare: parse the whole file once more to report the
-                // furthest failure, as a single parse of `file` would.
-                let full = match PathwayParser::parse(Rule::file, text) {
-                    Err(e) => syntax_error(text, 0, &e, &[]),
-                    Ok(_) => *diag,
-                };
-                diagnostics.retain(|d| d.rule != "syntax-error");
-                diagnostics.push(full);
-                return Parsed {
-                    file: None,
-                    diagnostics,
-                };
-            }
+        if line_kind(text, pos) == LineKind::Head {
+            let pathway = p.pathway(pos);
+            pos = skip_trivia(text, pathway.span.end());
+            pathways.push(pathway);
+            continue;
         }
+        // Text outside any block: say so once, then go on at the next
+        // `pathway` line. Items found before it (a block closed early by
+        // a stray `}`, a file with no `pathway` line) are read into the
+        // last pathway, or one with no name, so they are still checked.
+        let stray = pos;
+        let end = p.window(pos);
+        let item_here = PathwayParser::parse(Rule::item, &text[pos..end]).is_ok();
+        let next = if item_here {
+            pos
+        } else {
+            resync_outside(text, pos)
+        };
+        p.report(Some((pos, trimmed_end(text, pos, next))), || {
+            // As a whole-file parse words it: a block or the end of the
+            // file was expected here, unless `pathway` starts a header
+            // that goes wrong further on (`pathway: x`).
+            let head = PathwayParser::parse(Rule::pathway_head, &text[pos..end]);
+            match head {
+                Err(e) if offset(&e) > 0 => syntax_error(text, pos, &e, &[]),
+                _ => syntax_error(text, pos, &expected(vec![Rule::EOI, Rule::pathway]), &[]),
+            }
+        });
+        let at = if item_here {
+            p.recovered.push(Span::new(pos, pos));
+            pos
+        } else {
+            p.skipped(pos, next);
+            if next >= text.len() || line_kind(text, next) == LineKind::Head {
+                pos = next;
+                continue;
+            }
+            next
+        };
+        let mut pathway = pathways.pop().unwrap_or_else(|| Pathway {
+            name: Spanned::new(Cow::Borrowed(""), Span::new(stray, stray)),
+            header: Span::new(stray, stray),
+            span: Span::new(stray, stray),
+            fields: Vec::new(),
+            nodes: Vec::new(),
+            routes: Vec::new(),
+            skipped: Vec::new(),
+        });
+        let end = trimmed_end(text, stray, at);
+        pathway
+            .skipped
+            .push(Spanned::new(&text[stray..end], Span::new(stray, end)));
+        let end = p.items(&mut pathway, at, true, true);
+        pathway.span = pathway.span.to(Span::new(end, end));
+        pos = skip_trivia(text, end);
+        pathways.push(pathway);
     }
     Parsed {
-        file: Some(File { pathways }),
-        diagnostics,
+        file: File { pathways },
+        diagnostics: p.diagnostics,
+        recovered: p.recovered,
     }
 }
 
@@ -82,75 +152,319 @@ pub fn too_long(len: usize) -> Diagnostic {
     .with_help("split the pathways into several files")
 }
 
-/// One `pathway "name" { ... }` block starting at `start`; returns it and
-/// the offset just past its closing brace.
-fn parse_pathway<'a>(
+/// The parse of one file in progress.
+struct Parser<'a> {
     text: &'a str,
+    diagnostics: Vec<Diagnostic>,
+    recovered: Vec<Span>,
+    /// Whether a syntax error has been found yet.
+    reported: bool,
+    /// The first error, found and worded but not yet placed: the block it
+    /// is in is being read again ([`Parser::items`]).
+    first: Option<Diagnostic>,
+    /// The last window computed ([`Parser::window`]): from, to.
+    window: (usize, usize),
+}
+
+/// The item read last in a block, in case the next one shows it broken.
+struct Last {
+    kind: Rule,
     start: usize,
-    diags: &mut Vec<Diagnostic>,
-) -> Result<(Pathway<'a>, usize), Box<Diagnostic>> {
-    let head = PathwayParser::parse(Rule::pathway_head, &text[start..])
-        .map_err(|e| Box::new(syntax_error(text, start, &e, &[])))?
-        .next()
-        .ok_or_else(|| {
-            Diagnostic::error(
-                "syntax-error",
-                Span::new(start, start),
-                "expected `pathway`",
-            )
-        })?;
-    let head_span = at(&head, start);
-    let mut name = Spanned::new(Cow::Borrowed(""), head_span);
-    let mut header = head_span;
-    for p in children(head) {
-        match p.as_rule() {
-            Rule::kw_pathway => header = at(&p, start),
-            Rule::string => {
-                name = string(p, start);
-                header = header.to(name.span);
+    /// How many diagnostics there were before it was built.
+    mark: usize,
+}
+
+impl<'a> Parser<'a> {
+    /// Reports a syntax error for the stretch of text from `stretch.0` to
+    /// `stretch.1` (its last non-blank byte) that recovery passes over.
+    ///
+    /// The first error in a file is worded from a parse of the whole file,
+    /// as it always was: item by item, pest cannot see that a failed
+    /// optional part (say, a property block) went further than the next
+    /// item's start, and a whole-file parse reports the furthest failure.
+    /// It stops at the first error, so this costs one pass over the text
+    /// before it. That wording is kept when it points into the stretch (or
+    /// there is none, as for a `}` missing at the end); when it points
+    /// further on, the whole-file parse was misled by an item that ran on
+    /// into the next line (`a ->` with no target yet), and the error is
+    /// placed where the item broke instead.
+    fn report(&mut self, stretch: Option<(usize, usize)>, local: impl FnOnce() -> Diagnostic) {
+        let whole = match self.first.take() {
+            Some(first) => Some(first),
+            None if !self.reported => {
+                self.reported = true;
+                self.whole_file()
             }
-            _ => {}
-        }
+            None => None,
+        };
+        let diag = match whole {
+            Some(d) if stretch.is_none_or(|(a, b)| (a..=b).contains(&d.span.start())) => d,
+            _ => local(),
+        };
+        self.diagnostics.push(diag);
     }
-    let (mut fields, mut nodes, mut routes) = (Vec::new(), Vec::new(), Vec::new());
-    let mut pos = head_span.end();
-    loop {
-        pos = skip_trivia(text, pos);
-        if pos >= text.len() {
-            return Err(Box::new(syntax_error(text, pos, &eof_error(), &[])));
+
+    /// The first error in the text, as a parse of the whole file words it.
+    fn whole_file(&self) -> Option<Diagnostic> {
+        let err = PathwayParser::parse(Rule::file, self.text).err()?;
+        Some(syntax_error(self.text, 0, &err, &[]))
+    }
+
+    /// How far a parse starting at `from` may read. Before the first error,
+    /// to the end of the text, as the grammar says. After one, only to where
+    /// recovery would go on if this item broke ([`resync`]): the next line
+    /// that starts an item at this level. pest scans from an error to the
+    /// end of its input to quote the line, so with the rest of the file as
+    /// input every further error would cost the rest of the file; and when
+    /// the text is known to be broken, a line that starts a node, a route or
+    /// a block is taken to start one rather than continue the item before
+    /// it. Items sharing a line share its window, so each byte is scanned
+    /// once.
+    fn window(&mut self, from: usize) -> usize {
+        let text = self.text;
+        if !self.reported {
+            return text.len();
         }
-        if text[pos..].starts_with('}') {
-            pos += 1;
-            break;
+        let (start, end) = self.window;
+        let end = if (start..end).contains(&from) {
+            end
+        } else {
+            // At least the rest of the line, so that text before a `}`
+            // that ends the skip is still quoted whole in an error.
+            let line_end = text[from..].find('\n').map_or(text.len(), |n| from + n);
+            let end = resync(text, from).max(line_end);
+            self.window = (from, end);
+            end
+        };
+        trimmed_end(text, from, end)
+    }
+
+    /// Records text from `from` to `to` as passed over; returns the end of
+    /// the stretch without trailing blanks.
+    fn skipped(&mut self, from: usize, to: usize) -> usize {
+        let end = trimmed_end(self.text, from, to);
+        self.recovered.push(Span::new(from, end));
+        end
+    }
+
+    /// One `pathway "name" { ... }` block starting at `start`, which
+    /// begins with the word `pathway`. A broken header still opens a
+    /// block, with the name if one can be read, so its items are checked.
+    fn pathway(&mut self, start: usize) -> Pathway<'a> {
+        let text = self.text;
+        let mut pathway = Pathway {
+            name: Spanned::new(Cow::Borrowed(""), Span::new(start, start)),
+            header: Span::new(start, start),
+            span: Span::new(start, start),
+            fields: Vec::new(),
+            nodes: Vec::new(),
+            routes: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let window = self.window(start);
+        let (body, quiet) = match PathwayParser::parse(Rule::pathway_head, &text[start..window]) {
+            Ok(mut pairs) => {
+                let head = pairs.next().map(|h| {
+                    let span = at(&h, start);
+                    pathway.name.span = span;
+                    pathway.header = span;
+                    for p in children(h) {
+                        match p.as_rule() {
+                            Rule::kw_pathway => pathway.header = at(&p, start),
+                            Rule::string => {
+                                pathway.name = string(p, start);
+                                pathway.header = pathway.header.to(pathway.name.span);
+                            }
+                            _ => {}
+                        }
+                    }
+                    span.end()
+                });
+                (head.unwrap_or(start), false)
+            }
+            Err(e) => {
+                let (name, header, body) = salvage_head(text, start);
+                let stretch = (start, trimmed_end(text, start, body));
+                self.report(Some(stretch), || syntax_error(text, start, &e, &[]));
+                pathway.name = name;
+                pathway.header = header;
+                let end = self.skipped(start, body);
+                pathway
+                    .skipped
+                    .push(Spanned::new(&text[start..end], Span::new(start, end)));
+                (body, true)
+            }
+        };
+        let end = self.items(&mut pathway, body, quiet, false);
+        pathway.span = Span::new(start, end);
+        pathway
+    }
+
+    /// Reads items into `pathway` from `pos` up to and including its `}`,
+    /// to the end of the file, or to a line that starts another `pathway`
+    /// block; returns where the block ends. After a syntax error the rest
+    /// of the broken item is skipped ([`resync`]).
+    ///
+    /// A missing `}` is reported unless the text just before it was
+    /// skipped after an error (the broken item may have held it) or, with
+    /// `reopened`, the block was reopened after a stray `}` or has no
+    /// header at all (its `}` is the one already reported as stray). With
+    /// `quiet` the block's header was just reported broken.
+    fn items(
+        &mut self,
+        pathway: &mut Pathway<'a>,
+        pos: usize,
+        quiet: bool,
+        reopened: bool,
+    ) -> usize {
+        let end = self.read_items(pathway, pos, quiet, reopened);
+        if let Some(first) = self.first.take() {
+            // Read again item by item, the block showed no error where the
+            // whole-file parse found one: report it all the same.
+            let at = Span::new(first.span.start(), first.span.start());
+            pathway.skipped.push(Spanned::new("", at));
+            self.recovered.push(at);
+            self.diagnostics.push(first);
         }
-        let item = PathwayParser::parse(Rule::item, &text[pos..])
-            .map_err(|e| Box::new(syntax_error(text, pos, &e, &[Rule::rbrace])))?
-            .next()
-            .and_then(|i| i.into_inner().next())
-            .ok_or_else(|| {
-                Diagnostic::error(
+        end
+    }
+
+    fn read_items(
+        &mut self,
+        pathway: &mut Pathway<'a>,
+        body: usize,
+        quiet_at_start: bool,
+        reopened: bool,
+    ) -> usize {
+        let text = self.text;
+        let (mut pos, mut end, mut quiet) = (body, body, quiet_at_start);
+        let mut last: Option<Last> = None;
+        let read = (
+            pathway.fields.len(),
+            pathway.nodes.len(),
+            pathway.routes.len(),
+            self.diagnostics.len(),
+        );
+        loop {
+            pos = skip_trivia(text, pos);
+            if pos >= text.len() {
+                if !quiet && !reopened {
+                    self.report(None, || syntax_error(text, pos, &eof_error(), &[]));
+                    self.recovered.push(Span::new(pos, pos));
+                }
+                return trimmed_end(text, 0, end);
+            }
+            if text.as_bytes()[pos] == b'}' {
+                return pos + 1;
+            }
+            let window = self.window(pos);
+            let found = match PathwayParser::parse(Rule::item, &text[pos..window]) {
+                Ok(mut pairs) => pairs.next().and_then(|i| i.into_inner().next()).ok_or(None),
+                Err(e) => Err(Some(e)),
+            };
+            let err = match found {
+                Ok(item) => {
+                    let item_end = pos + item.as_span().end();
+                    let mark = self.diagnostics.len();
+                    let kind = item.as_rule();
+                    match kind {
+                        Rule::field => pathway.fields.push(build_field(item, pos)),
+                        Rule::node => pathway.nodes.push(build_node(item, pos)),
+                        _ => pathway
+                            .routes
+                            .push(build_route(item, pos, &mut self.diagnostics)),
+                    }
+                    last = Some(Last {
+                        kind,
+                        start: pos,
+                        mark,
+                    });
+                    (pos, end, quiet) = (item_end, item_end, false);
+                    continue;
+                }
+                Err(err) => err,
+            };
+            let here = || match &err {
+                Some(e) => syntax_error(text, pos, e, &[Rule::rbrace]),
+                // Not reachable: a parsed item always has one child.
+                None => Diagnostic::error(
                     "syntax-error",
                     Span::new(pos, pos),
                     "expected a node, route or field",
-                )
-            })?;
-        let end = pos + item.as_span().end();
-        match item.as_rule() {
-            Rule::field => fields.push(build_field(item, pos)),
-            Rule::node => nodes.push(build_node(item, pos)),
-            _ => routes.push(build_route(item, pos, diags)),
+                ),
+            };
+            if !self.reported {
+                // The first error in the file: word it from the whole file,
+                // and read this block again from its start the way items
+                // are read once the text is known to be broken (see
+                // `Parser::window`), so an item that ran on into the
+                // broken line is found broken too.
+                self.reported = true;
+                self.first = Some(self.whole_file().unwrap_or_else(here));
+                pathway.fields.truncate(read.0);
+                pathway.nodes.truncate(read.1);
+                pathway.routes.truncate(read.2);
+                self.diagnostics.truncate(read.3);
+                (pos, end, quiet, last) = (body, body, quiet_at_start, None);
+                continue;
+            }
+            if line_kind(text, pos) == LineKind::Head && starts_line(text, pos) {
+                // The next block begins: this one lacks its `}`.
+                if !quiet && !reopened {
+                    self.report(None, here);
+                    self.recovered.push(Span::new(pos, pos));
+                }
+                return trimmed_end(text, 0, end);
+            }
+            let line = text[..pos].rfind('\n').map_or(0, |n| n + 1);
+            let mut from = pos;
+            let mut diag = None;
+            if let Some(prev) = last.take() {
+                // The item before is broken too when it starts on the line
+                // that fails (`a -> b c`, `n1: "A" { ... }` without its
+                // keyword: what it read is part of a broken line), or when
+                // a failed optional part of it (a property block, a route
+                // clause) went further than this item did. Kept, it would
+                // stand in the tree cut short: a route without its clause
+                // could look like a copy of another.
+                if let Err(both) =
+                    PathwayParser::parse(Rule::item_and_next, &text[prev.start..window])
+                {
+                    let alone = err.as_ref().map_or(0, offset);
+                    if line <= prev.start || prev.start + offset(&both) > pos + alone {
+                        self.drop_last(pathway, &prev);
+                        from = prev.start;
+                        diag = Some(syntax_error(text, prev.start, &both, &[]));
+                    }
+                }
+            }
+            let next = resync(text, from);
+            let stretch = (from, trimmed_end(text, from, next));
+            self.report(Some(stretch), || diag.unwrap_or_else(here));
+            end = self.skip_in(pathway, from, next).max(end);
+            (pos, quiet) = (next, true);
         }
-        pos = end;
     }
-    let pathway = Pathway {
-        name,
-        header,
-        span: Span::new(start, pos),
-        fields,
-        nodes,
-        routes,
-    };
-    Ok((pathway, pos))
+
+    /// Takes the item read last back out of `pathway`, with any error
+    /// found while building it (a repeated route clause).
+    fn drop_last(&mut self, pathway: &mut Pathway<'a>, last: &Last) {
+        match last.kind {
+            Rule::field => drop(pathway.fields.pop()),
+            Rule::node => drop(pathway.nodes.pop()),
+            _ => drop(pathway.routes.pop()),
+        }
+        self.diagnostics.truncate(last.mark);
+    }
+
+    /// Records text skipped inside `pathway`; returns its trimmed end.
+    fn skip_in(&mut self, pathway: &mut Pathway<'a>, from: usize, to: usize) -> usize {
+        let end = self.skipped(from, to);
+        pathway
+            .skipped
+            .push(Spanned::new(&self.text[from..end], Span::new(from, end)));
+        end
+    }
 }
 
 /// Past whitespace and `#` comments.
@@ -168,13 +482,266 @@ fn skip_trivia(text: &str, mut pos: usize) -> usize {
 
 /// The error for a file that ends inside a block (reported at the end).
 fn eof_error() -> pest::error::Error<Rule> {
+    expected(vec![Rule::rbrace])
+}
+
+/// An error at the start of the text parsed, expecting `positives`.
+fn expected(positives: Vec<Rule>) -> pest::error::Error<Rule> {
     pest::error::Error::new_from_pos(
         ErrorVariant::ParsingError {
-            positives: vec![Rule::rbrace],
+            positives,
             negatives: vec![],
         },
         pest::Position::from_start(""),
     )
+}
+
+/// Where a pest error points, from the start of the text it parsed.
+fn offset(err: &pest::error::Error<Rule>) -> usize {
+    match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    }
+}
+
+// ---- recovery -------------------------------------------------------------------
+
+/// What a line starts with, judged from its first tokens: enough to tell
+/// where an item begins without parsing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    /// `pathway`, not as the name of a field or a node: a block's header.
+    Head,
+    /// `entry`, `service` or `exit`, then an ID. Only a node, broken or
+    /// not, can start so: as a field, property or route the word would be
+    /// followed by `:`, `,` or `->`.
+    Node,
+    /// IDs joined by commas, then `->`; only a route can start so.
+    Route,
+    /// `key:`: a pathway field, or a property inside a node's block.
+    KeyValue,
+    /// `}`.
+    Close,
+    Other,
+}
+
+/// Length of the identifier at `i` (0 if none starts there).
+fn ident_len(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
+            1 + b[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                .count()
+        }
+        _ => 0,
+    }
+}
+
+/// Past spaces and tabs (not line breaks).
+fn blanks(b: &[u8], i: usize) -> usize {
+    i + b
+        .get(i..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|c| matches!(c, b' ' | b'\t'))
+        .count()
+}
+
+/// What the text at `at`, a line's first token, starts.
+fn line_kind(text: &str, at: usize) -> LineKind {
+    let b = text.as_bytes();
+    if b.get(at) == Some(&b'}') {
+        return LineKind::Close;
+    }
+    let n = ident_len(b, at);
+    if n == 0 {
+        return LineKind::Other;
+    }
+    let word = &text[at..at + n];
+    let after = blanks(b, at + n);
+    let next = b.get(after).copied();
+    if word == "pathway" && !matches!(next, Some(b':' | b',' | b'-')) {
+        return LineKind::Head;
+    }
+    if matches!(word, "entry" | "service" | "exit") && ident_len(b, after) > 0 {
+        return LineKind::Node;
+    }
+    let mut i = after;
+    loop {
+        match b.get(i) {
+            Some(b'-') if b.get(i + 1) == Some(&b'>') => return LineKind::Route,
+            Some(b',') => {
+                let j = blanks(b, i + 1);
+                let id = ident_len(b, j);
+                if id == 0 {
+                    break;
+                }
+                i = blanks(b, j + id);
+            }
+            _ => break,
+        }
+    }
+    if next == Some(b':') {
+        LineKind::KeyValue
+    } else {
+        LineKind::Other
+    }
+}
+
+/// Whether only spaces and tabs come before `pos` on its line.
+fn starts_line(text: &str, pos: usize) -> bool {
+    text[..pos]
+        .bytes()
+        .rev()
+        .take_while(|&c| c != b'\n')
+        .all(|c| matches!(c, b' ' | b'\t'))
+}
+
+/// Where parsing goes on after a syntax error in an item of a block that
+/// starts at `from`: at the first token of the first later line that
+/// starts an item at the block's level, or at a `}` that closes the block.
+///
+/// The braces the broken item opens are followed (outside strings and
+/// comments), so the lines of its property block are passed over as a
+/// whole; but a line that can only start a node, a route or a new block
+/// ends the skip whatever the braces say, so a missing `}` costs one item
+/// rather than the rest of the file. Each byte is read once.
+fn resync(text: &str, from: usize) -> usize {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut line = from;
+    let mut first = true;
+    while line < b.len() {
+        let line_end = text[line..].find('\n').map_or(b.len(), |n| line + n);
+        if !first {
+            let t = blanks(b, line);
+            if t < line_end {
+                match line_kind(text, t) {
+                    LineKind::Head | LineKind::Node | LineKind::Route => return t,
+                    LineKind::Close | LineKind::KeyValue if depth == 0 => return t,
+                    _ => {}
+                }
+            }
+        }
+        first = false;
+        for (j, brace) in braces(b, line, line_end) {
+            match brace {
+                b'{' => depth += 1,
+                _ if depth == 0 => return j,
+                _ => depth -= 1,
+            }
+        }
+        line = line_end + 1;
+    }
+    b.len()
+}
+
+/// The braces in `b[from..to]`, part of one line, outside strings and
+/// comments. A quote with no closing quote on the line opens no string, so
+/// the braces after it count: in `service a: "A {` the `{` opens a block.
+fn braces(b: &[u8], from: usize, to: usize) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let mut j = from;
+    std::iter::from_fn(move || {
+        while j < to {
+            let at = j;
+            j += 1;
+            match b[at] {
+                c @ (b'{' | b'}') => return Some((at, c)),
+                b'#' => j = to,
+                b'"' => {
+                    let mut k = j;
+                    while k < to && b[k] != b'"' {
+                        k += if b[k] == b'\\' { 2 } else { 1 };
+                    }
+                    if k < to {
+                        j = k + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
+/// Where parsing goes on after text outside any block: a `pathway` header
+/// later on the same line (`@ pathway "x" {`), or the first token of the
+/// next line that starts a block, a node or a route.
+fn resync_outside(text: &str, from: usize) -> usize {
+    let b = text.as_bytes();
+    let line_end = text[from..].find('\n').map_or(b.len(), |n| from + n);
+    let mut j = from + 1;
+    while j < line_end {
+        match b[j] {
+            b'#' => break,
+            b'"' => {
+                let close = text[j + 1..line_end].find('"');
+                j = close.map_or(line_end, |n| j + 1 + n + 1);
+                continue;
+            }
+            c if (c.is_ascii_alphabetic() || c == b'_') && !is_ident_char(char::from(b[j - 1])) => {
+                if line_kind(text, j) == LineKind::Head {
+                    return j;
+                }
+                j += ident_len(b, j);
+                continue;
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    let mut line = from;
+    while let Some(n) = text[line..].find('\n') {
+        line += n + 1;
+        let t = blanks(b, line);
+        if matches!(
+            line_kind(text, t),
+            LineKind::Head | LineKind::Node | LineKind::Route
+        ) {
+            return t;
+        }
+    }
+    b.len()
+}
+
+/// What can be read of a broken `pathway` header at `start`: the name if
+/// a well-formed string follows the keyword, the header's span, and where
+/// the block's items begin (after the first `{` on the line or at the
+/// start of the next, or on the next line if nothing else is on the way).
+fn salvage_head(text: &str, start: usize) -> (Spanned<Cow<'_, str>>, Span, usize) {
+    let b = text.as_bytes();
+    let keyword = Span::new(start, start + "pathway".len());
+    let mut name = Spanned::new(Cow::Borrowed(""), keyword);
+    let mut header = keyword;
+    let after = blanks(b, keyword.end());
+    let line_end = text[start..].find('\n').map_or(b.len(), |n| start + n);
+    if b.get(after) == Some(&b'"') {
+        // A string ends on its line: parsing no further keeps a failure
+        // cheap (see `Parser::window`).
+        if let Some(s) = PathwayParser::parse(Rule::string, &text[after..line_end])
+            .ok()
+            .and_then(|mut p| p.next())
+        {
+            name = string(s, after);
+            header = keyword.to(name.span);
+        }
+    }
+    if let Some((j, _)) = braces(b, header.end(), line_end).find(|&(_, c)| c == b'{') {
+        return (name, header, j + 1);
+    }
+    let next = skip_trivia(text, line_end);
+    let body = if b.get(next) == Some(&b'{') {
+        next + 1
+    } else {
+        line_end
+    };
+    (name, header, body)
+}
+
+/// The end of `text[from..to]` without trailing whitespace.
+fn trimmed_end(text: &str, from: usize, to: usize) -> usize {
+    from + text[from..to].trim_end().len()
 }
 
 /// A span of `pair`, which was parsed from the text starting at `base`.
@@ -220,7 +787,15 @@ fn syntax_error(
     if let Some(diag) = common_mistake(text, start, end) {
         return diag;
     }
-    let found = describe_found(&text[start..end]);
+    // pest skips blanks before it tries a token, so it only stops on one
+    // at the end of a window (`Parser::window`), which ends a line's text:
+    // what was found is what follows the blanks.
+    let found = if text[start..].starts_with([' ', '\t']) {
+        let at = blanks(text.as_bytes(), start);
+        describe_found(&text[at..token_end(text, at)])
+    } else {
+        describe_found(&text[start..end])
+    };
     let (message, label) = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             // `}` only counts where the item failed at its very first token.
@@ -751,9 +1326,9 @@ mod tests {
     use super::*;
 
     fn first_node(text: &str) -> Node<'_> {
-        let parsed = parse(text);
+        let mut parsed = parse(text);
         assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-        parsed.file.unwrap().pathways.remove(0).nodes.remove(0)
+        parsed.file.pathways.remove(0).nodes.remove(0)
     }
 
     #[test]
@@ -778,7 +1353,7 @@ mod tests {
         let text = include_str!("../fixtures/examples/hip-knee-oa.pathway");
         let parsed = parse(text);
         assert!(parsed.diagnostics.is_empty());
-        let p = &parsed.file.unwrap().pathways[0];
+        let p = &parsed.file.pathways[0];
         assert_eq!(p.name.value, "Hip and knee osteoarthritis");
         assert_eq!(p.fields.len(), 7);
         assert_eq!(p.nodes.len(), 9);
@@ -816,6 +1391,287 @@ mod tests {
             Span::new(MAX_TEXT_LEN + 5, MAX_TEXT_LEN + 9).start(),
             MAX_TEXT_LEN
         );
+    }
+
+    /// The syntax errors' messages with the line each is on, and what
+    /// the tree holds: node IDs, routes and fields per pathway.
+    fn recovered(text: &str) -> (Vec<(usize, String)>, Vec<String>) {
+        let parsed = parse(text);
+        let errors = parsed
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let line = text[..d.span.start()].matches('\n').count() + 1;
+                (line, d.message.clone())
+            })
+            .collect();
+        let tree = parsed
+            .file
+            .pathways
+            .iter()
+            .map(|p| {
+                let nodes = p.nodes.iter().map(|n| n.id.name.to_string());
+                let routes = p.routes.iter().map(|r| {
+                    let ids = |i: &[Ident]| i.iter().map(|x| x.name).collect::<Vec<_>>().join(",");
+                    format!("{}>{}", ids(r.sources()), ids(r.targets()))
+                });
+                let fields = p.fields.iter().map(|f| format!("{}:", f.key.name));
+                let items: Vec<String> = fields.chain(nodes).chain(routes).collect();
+                format!("{}[{}]", p.name.value, items.join(" "))
+            })
+            .collect();
+        (errors, tree)
+    }
+
+    #[test]
+    fn each_broken_item_is_one_error_and_the_rest_is_read() {
+        let text = "pathway \"P\" {\n  owner: \"ICB\"\n  entry gp \"GP\" { kind: gp }\n  service a: \"A\" { kind: primary }\n  a -> b -> c\n  service b: \"B\" { offers: [x, [y]] }\n  exit c: \"C\"\n  gp -> a\n}\n";
+        let (errors, tree) = recovered(text);
+        let lines: Vec<usize> = errors.iter().map(|e| e.0).collect();
+        assert_eq!(lines, [3, 5, 6], "{errors:?}");
+        assert_eq!(tree, ["P[owner: a c gp>a]"]);
+    }
+
+    #[test]
+    fn the_first_error_is_worded_as_a_whole_file_parse_words_it() {
+        // The comma is inside the node's block, past where the next item
+        // would start; the whole-file parse sees it, and so does recovery.
+        let text = "pathway \"P\" {\n  service a: \"A\" { kind: primary, offers: [x] }\n  service b: \"B\" { kind: primary, offers: [x] }\n}\n";
+        let (errors, tree) = recovered(text);
+        assert_eq!(
+            errors,
+            [
+                (
+                    2,
+                    "a comma cannot separate properties or fields".to_string()
+                ),
+                (
+                    3,
+                    "a comma cannot separate properties or fields".to_string()
+                )
+            ]
+        );
+        // Both nodes are broken items: neither is kept without its block.
+        assert_eq!(tree, ["P[]"]);
+        let alone = PathwayParser::parse(Rule::file, text).unwrap_err();
+        assert_eq!(
+            parse(text).diagnostics[0],
+            syntax_error(text, 0, &alone, &[])
+        );
+    }
+
+    #[test]
+    fn a_broken_block_over_several_lines_is_skipped_whole() {
+        let text = "pathway \"P\" {\n  service a: \"A\" {\n    kind: primary,\n    offers: [x]\n    requires: bmi < 40\n  }\n  owner: \"ICB\"\n}\n";
+        let (errors, tree) = recovered(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(tree, ["P[owner:]"]);
+        let parsed = parse(text);
+        let skipped = &parsed.file.pathways[0].skipped;
+        assert_eq!(skipped.len(), 1);
+        assert!(skipped[0].value.starts_with("service a:") && skipped[0].value.ends_with('}'));
+        assert_eq!(parsed.recovered, [skipped[0].span]);
+    }
+
+    #[test]
+    fn a_block_left_open_costs_one_node_not_the_file() {
+        for text in [
+            "pathway \"P\" {\n  service a: \"A\" { kind: primary\n  service b: \"B\"\n  a -> b\n}\n",
+            "pathway \"P\" {\n  service a: \"A\" {\n    kind: primary\n  service b: \"B\"\n  a -> b\n}\n",
+            "pathway \"P\" {\n  service a: \"A {\n    kind: primary\n  }\n  service b: \"B\"\n  a -> b\n}\n",
+        ] {
+            let (errors, tree) = recovered(text);
+            assert_eq!(errors.len(), 1, "{errors:?}\n{text}");
+            assert_eq!(tree, ["P[b a>b]"], "{text}");
+        }
+    }
+
+    #[test]
+    fn an_item_that_runs_on_into_the_next_line_is_dropped_and_the_line_read() {
+        // `gp ->` takes `c` from the next line as its target, then `-> d`
+        // fails: the route being typed is dropped, not `c -> d`.
+        let text = "pathway \"P\" {\n  a -> b\n  gp ->\n  c -> d\n  e -> f,\n  g -> h\n}\n";
+        let (errors, tree) = recovered(text);
+        // A whole-file parse fails only on the next line; the error is
+        // placed where the route broke, as the later one is.
+        assert_eq!(
+            errors.iter().map(|e| e.0).collect::<Vec<_>>(),
+            [3, 5],
+            "{errors:?}"
+        );
+        assert_eq!(errors[0].1, "expected an identifier, found end of line");
+        assert_eq!(errors[1].1, "expected an identifier, found end of line");
+        assert_eq!(tree, ["P[a>b c>d g>h]"]);
+        let parsed = parse(text);
+        let skipped: Vec<&str> = parsed.file.pathways[0]
+            .skipped
+            .iter()
+            .map(|s| s.value)
+            .collect();
+        assert_eq!(skipped, ["gp ->", "e -> f,"]);
+    }
+
+    #[test]
+    fn a_block_where_an_item_should_start_belongs_to_the_item_before() {
+        let text = "pathway \"P\" {\n  n1: \"A\" { kind: gp }\n  gp -> n1\n}\n";
+        let (errors, tree) = recovered(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(tree, ["P[gp>n1]"]);
+        assert_eq!(
+            parse(text).file.pathways[0].skipped[0].value,
+            "n1: \"A\" { kind: gp }"
+        );
+    }
+
+    #[test]
+    fn a_broken_header_still_opens_its_block() {
+        let (errors, tree) =
+            recovered("pathway \"Hip\" [\n  entry gp: \"GP\"\n  gp -> x\n}\npathway Knee {\n  exit y: \"Y\"\n}\n");
+        assert_eq!(errors.iter().map(|e| e.0).collect::<Vec<_>>(), [1, 5]);
+        assert_eq!(tree, ["Hip[gp gp>x]", "[y]"]);
+    }
+
+    #[test]
+    fn a_block_without_its_brace_ends_where_the_next_begins() {
+        let text = "pathway \"A\" {\n  entry gp: \"GP\"\n\npathway \"B\" {\n  exit y: \"Y\"\n}\n";
+        let (errors, tree) = recovered(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, 4);
+        assert_eq!(tree, ["A[gp]", "B[y]"]);
+        assert_eq!(
+            parse(text).file.pathways[0].span.end(),
+            text.find("\n\n").unwrap()
+        );
+    }
+
+    #[test]
+    fn items_after_a_stray_brace_are_read_into_the_same_block() {
+        let text = "pathway \"P\" {\n  service a: \"A\" { kind: primary } }\n  gp -> a\n  exit b: \"B\"\n}\n";
+        let (errors, tree) = recovered(text);
+        assert_eq!(
+            errors,
+            [(
+                3,
+                "expected end of file or `pathway`, found `gp`".to_string()
+            )]
+        );
+        assert_eq!(tree, ["P[a b gp>a]"]);
+        let parsed = parse(text);
+        assert!(!parsed.is_complete());
+        assert_eq!(parsed.file.pathways[0].span, Span::new(0, text.len() - 1));
+    }
+
+    #[test]
+    fn items_with_no_pathway_line_are_read_into_a_nameless_block() {
+        let (errors, tree) = recovered(
+            "# no header\nentry gp: \"GP\"\ngp -> a\nstray words here\nservice a: \"A\"\n",
+        );
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(tree, ["[gp a gp>a]"]);
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_a_line_says_so() {
+        let (errors, _) = recovered("pathway \"P\" {\n  a -> b c\n  a -> b\n  gp,  \n}\n");
+        assert_eq!(
+            errors[1],
+            (4, "expected an identifier, found end of line".to_string())
+        );
+    }
+
+    #[test]
+    fn every_stray_brace_is_worded_alike() {
+        let (errors, _) = recovered("pathway \"A\" {\n}\n}\npathway \"B\" {\n}\n}\n");
+        let stray = "expected end of file or `pathway`, found `}`".to_string();
+        assert_eq!(errors, [(3, stray.clone()), (6, stray)]);
+    }
+
+    #[test]
+    fn text_outside_blocks_is_skipped_to_the_next_block() {
+        let (errors, tree) = recovered(
+            "pathway \"A\" {\n}\n???\nmore ??? text\npathway \"B\" {\n  exit y: \"Y\"\n}\n",
+        );
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(tree, ["A[]", "B[y]"]);
+    }
+
+    #[test]
+    fn a_route_dropped_as_broken_takes_its_clause_error_with_it() {
+        // The route's second `when` would be an error of its own, but the
+        // route's `requires` clause is broken, so the route is dropped and
+        // reported once.
+        let text =
+            "pathway \"P\" {\n  a -> b when \"x\" when \"y\" requires bmi < ;\n  a -> c\n}\n";
+        let (errors, tree) = recovered(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(tree, ["P[a>c]"]);
+    }
+
+    #[test]
+    fn the_end_of_a_file_inside_a_block_is_reported_once() {
+        // The broken node's block runs to the end: one error, not two.
+        let (errors, tree) =
+            recovered("pathway \"P\" {\n  a -> b\n  service x: \"X\" {\n    kind: a,\n");
+        assert_eq!(
+            errors,
+            [(
+                4,
+                "a comma cannot separate properties or fields".to_string()
+            )]
+        );
+        assert_eq!(tree, ["P[a>b]"]);
+        let (errors, tree) = recovered("pathway \"P\" {\n  a -> b\n");
+        assert_eq!(errors, [(1, "this `{` is never closed".to_string())]);
+        assert_eq!(tree, ["P[a>b]"]);
+        // Nothing was passed over, so the block is not marked broken.
+        assert!(parse("pathway \"P\" {\n  a -> b\n").file.pathways[0]
+            .skipped
+            .is_empty());
+    }
+
+    #[test]
+    fn a_file_that_parses_is_complete_and_marks_nothing() {
+        let parsed = parse(include_str!("../fixtures/examples/hip-knee-oa.pathway"));
+        assert!(parsed.is_complete() && parsed.diagnostics.is_empty());
+        assert!(parsed.file.pathways.iter().all(|p| p.skipped.is_empty()));
+        // A repeated clause breaks no grammar rule: nothing is skipped.
+        let parsed = parse("pathway \"P\" {\n  a -> b when \"x\" when \"y\"\n}\n");
+        assert!(parsed.is_complete());
+        assert_eq!(parsed.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn lines_are_told_apart_by_their_first_tokens() {
+        for (line, kind) in [
+            ("pathway \"x\" {", LineKind::Head),
+            ("pathway Hip", LineKind::Head),
+            ("pathway: 1", LineKind::KeyValue),
+            ("pathway -> a", LineKind::Route),
+            ("service a: \"A\"", LineKind::Node),
+            ("service: \"A\"", LineKind::KeyValue),
+            ("service a \"A\"", LineKind::Node),
+            ("exit", LineKind::Other),
+            ("a, b ,c -> d", LineKind::Route),
+            ("a, -> d", LineKind::Other),
+            ("kind : gp", LineKind::KeyValue),
+            ("}", LineKind::Close),
+            ("# note", LineKind::Other),
+            ("[a]", LineKind::Other),
+        ] {
+            assert_eq!(line_kind(line, 0), kind, "{line}");
+        }
+    }
+
+    #[test]
+    fn braces_in_strings_and_comments_do_not_count_unless_the_string_is_open() {
+        let found = |line: &str| -> String {
+            braces(line.as_bytes(), 0, line.len())
+                .map(|(_, c)| c as char)
+                .collect()
+        };
+        assert_eq!(found(r#"a: "{ \" }" { # }"#), "{");
+        assert_eq!(found(r#"service a: "A { kind: x }"#), "{}");
+        assert_eq!(found(r#"x "a" "b {"#), "{");
     }
 
     #[test]

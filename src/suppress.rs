@@ -306,8 +306,9 @@ pub fn apply(
     if suppressions.is_empty() && malformed.is_empty() {
         return;
     }
-    // Rules did not run on a file that failed to parse or decode, so no
-    // suppression can be judged unused there.
+    // Nothing ran on a file that failed to decode, and on one with a
+    // syntax error the broken items were not read and some checks held
+    // back, so no suppression can be judged unused there.
     let unchecked = diags
         .iter()
         .any(|d| crate::config::LOCKED.contains(&d.rule.as_str()));
@@ -355,7 +356,7 @@ pub fn apply(
                 diags.push(
                     Diagnostic::warning(UNUSED, *span, format!("`{name}` cannot be suppressed"))
                         .with_label("always reported")
-                        .with_help("a file that does not parse has not been checked at all; fix the file instead"),
+                        .with_help("a file that does not parse is checked only in part, and one that cannot be read not at all; fix the file instead"),
                 );
                 continue;
             }

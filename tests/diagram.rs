@@ -26,7 +26,7 @@ fn render(text: &str) -> Vec<Rendered> {
     let findings = linter
         .check_text("test.pathway", text.to_string())
         .diagnostics;
-    let file = parser::parse(text).file.expect("parses");
+    let file = parser::parse(text).complete().expect("parses");
     file.pathways
         .iter()
         .map(|p| {

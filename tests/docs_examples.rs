@@ -220,7 +220,7 @@ fn nodes_declared(text: &str) -> usize {
         .iter()
         .map(|t| {
             msklint::parser::parse(t)
-                .file
+                .complete()
                 .map_or(0, |f| f.pathways.iter().map(|p| p.nodes.len()).sum())
         })
         .sum()

@@ -41,8 +41,7 @@ fn tree(text: &str) -> String {
     static SPAN: OnceLock<regex::Regex> = OnceLock::new();
     let span = SPAN.get_or_init(|| regex::Regex::new(r"Span \{ start: \d+, end: \d+ \}").unwrap());
     let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let parsed = msklint::parser::parse(body);
-    let Some(file) = parsed.file else {
+    let Some(file) = msklint::parser::parse(body).complete() else {
         return "no tree".to_string();
     };
     let mut order = String::new();
@@ -181,7 +180,7 @@ fn formats_faithfully(text: &str) -> Result<(), TestCaseError> {
 fn formats_or_refuses(text: &str) -> Result<(), TestCaseError> {
     let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let parsed = msklint::parser::parse(body);
-    if parsed.file.is_some() && parsed.diagnostics.is_empty() {
+    if parsed.is_complete() && parsed.diagnostics.is_empty() {
         return formats_faithfully(text);
     }
     match format(text) {
@@ -235,7 +234,7 @@ fn fixture_tokens() -> &'static Vec<Vec<String>> {
             .iter()
             .filter(|(_, text)| {
                 let parsed = msklint::parser::parse(text);
-                parsed.file.is_some() && parsed.diagnostics.is_empty()
+                parsed.is_complete() && parsed.diagnostics.is_empty()
             })
             .map(|(_, text)| tokens(text))
             .collect()
@@ -673,7 +672,7 @@ fn generators_make_valid_and_varied_input() {
         let text = generated().new_tree(&mut runner).unwrap().current();
         let parsed = msklint::parser::parse(&text);
         assert!(
-            parsed.file.is_some() && parsed.diagnostics.is_empty(),
+            parsed.is_complete() && parsed.diagnostics.is_empty(),
             "{:?}\n{text}",
             parsed.diagnostics.first().map(|d| &d.message)
         );
@@ -689,7 +688,7 @@ fn generators_make_valid_and_varied_input() {
         let text = join(tokens, &[]);
         let parsed = msklint::parser::parse(&text);
         assert!(
-            parsed.file.is_some() && parsed.diagnostics.is_empty(),
+            parsed.is_complete() && parsed.diagnostics.is_empty(),
             "{text}"
         );
     }

@@ -564,3 +564,24 @@ fn held_out_real_wording() {
         all.recall()
     );
 }
+
+/// The second held-out set, reworded from pages neither the development
+/// corpus nor the first held-out set used, labelled and committed before
+/// it was first run on the engine as tuned on the first held-out set
+/// (fixtures/prose/real-heldout-2/FIRST-RUN.md: 0.44 precision, 0.50
+/// recall). Its misses have since been studied; the floor holds today's
+/// figures and only rises.
+const HELDOUT_2_FLOOR: (f64, f64) = (0.55, 0.60);
+
+#[test]
+fn second_held_out_real_wording() {
+    let entries = load_dir("fixtures/prose/real-heldout-2");
+    assert!(entries.len() >= 200, "{} entries", entries.len());
+    let all = total(&measure_entries("real-wording held out 2", &entries, true));
+    assert!(
+        all.precision() >= HELDOUT_2_FLOOR.0 && all.recall() >= HELDOUT_2_FLOOR.1,
+        "held out 2: precision {:.2}, recall {:.2}",
+        all.precision(),
+        all.recall()
+    );
+}

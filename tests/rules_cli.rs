@@ -294,8 +294,9 @@ fn suppressions_silence_findings_and_are_themselves_checked() {
         [("suppression-without-reason".into(), "warning".into(), 29)]
     );
 
-    // In a file that does not parse, rules never ran, so suppressions are
-    // not judged; a suppression of the syntax error itself is refused.
+    // In a file that does not parse, the broken items were not read and
+    // some checks held back, so suppressions are not judged; a suppression
+    // of the syntax error itself is refused.
     let broken = "pathway \"x\" {\n  # msklint: allow(dead-end, syntax-error) reason: \"x\"\n  entry a \"A\"\n}\n";
     std::fs::write(dir.path().join("p.pathway"), broken).unwrap();
     let out = msklint(&["check", "--format", "json", "p.pathway"], dir.path());

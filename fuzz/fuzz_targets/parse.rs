@@ -1,6 +1,7 @@
-//! The parser on its own: any UTF-8 text must give a tree or diagnostics,
-//! never a panic, and every span (primary and related) must lie inside the
-//! input on character boundaries.
+//! The parser on its own: any UTF-8 text must give a tree and diagnostics,
+//! never a panic; every span (primary and related) must lie inside the
+//! input on character boundaries, and text skipped after a syntax error
+//! must come with one.
 //!
 //! Bytes that are not UTF-8 are skipped: decoding is the check target's job
 //! (`Linter::check_bytes` turns them into `invalid-encoding`).
@@ -20,4 +21,18 @@ fuzz_target!(|data: &[u8]| {
         }
         assert!(!d.message.is_empty(), "{}: empty message", d.rule);
     }
+    // Each stretch passed over after a syntax error lies in the text, in
+    // order, and comes with an error.
+    let mut last = 0;
+    for s in &parsed.recovered {
+        assert!(s.start() >= last && s.end() <= text.len(), "{s:?}");
+        last = s.end();
+    }
+    // A repeated route clause is the one syntax error with nothing skipped.
+    let grammar_errors = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "syntax-error" && !d.message.contains("at most one"))
+        .count();
+    assert_eq!(parsed.recovered.is_empty(), grammar_errors == 0, "{:?}", parsed.recovered);
 });

@@ -41,11 +41,13 @@ pub fn format(text: &str) -> Result<String, FormatError> {
         Some(rest) => ("\u{FEFF}", rest),
         None => ("", text),
     };
+    // A file with a syntax error is never rewritten, though the parser
+    // reads the rest of it: the layout would come from part of the file.
     let parsed = parser::parse(body);
-    let file = match parsed.file {
-        Some(file) if parsed.diagnostics.is_empty() => file,
-        _ => return Err(FormatError::Syntax(parsed.diagnostics)),
-    };
+    if !parsed.is_complete() || !parsed.diagnostics.is_empty() {
+        return Err(FormatError::Syntax(parsed.diagnostics));
+    }
+    let file = parsed.file;
     let atoms = lex::lex(body)
         .map_err(|at| FormatError::Internal(format!("no token starts at byte {at}")))?;
     let pins = layout::pins(&atoms, &covered_lines(body, &file));
@@ -110,7 +112,10 @@ fn covered_lines(text: &str, file: &File<'_>) -> Vec<bool> {
 fn verify(file: &File<'_>, atoms: &[lex::Atom], text: &str, out: &str) -> Result<(), FormatError> {
     let bug = |what: &str| Err(FormatError::Internal(what.to_string()));
     let reparsed = parser::parse(out);
-    let Some(again) = reparsed.file.filter(|_| reparsed.diagnostics.is_empty()) else {
+    if !reparsed.diagnostics.is_empty() {
+        return bug("the formatted text does not parse");
+    }
+    let Some(again) = reparsed.complete() else {
         return bug("the formatted text does not parse");
     };
     if outline(file) != outline(&again) {

@@ -161,7 +161,13 @@ pub fn run(
             .collect(),
         reachable: OnceLock::new(),
     };
+    // Part of a pathway skipped after a syntax error may hold what an
+    // absence check looks for: those wait until the pathway parses.
+    let partial = !g.pathway.skipped.is_empty();
     for active in rules {
+        if partial && active.rule.check.needs_whole_pathway() {
+            continue;
+        }
         let mut findings = Vec::new();
         evaluate(&ctx, active, &active.rule.check, &mut findings);
         out.extend(findings.into_iter().map(|f| to_diagnostic(active, g, f)));

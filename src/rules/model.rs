@@ -92,6 +92,35 @@ pub enum Check {
     Condition(ConditionCheck),
 }
 
+impl Check {
+    /// Whether the check can conclude from something being absent (no
+    /// route, no node, no field, a path that avoids a kind of node), so
+    /// that text the parser skipped after a syntax error could make it
+    /// fire falsely. Such checks do not run on a pathway with skipped text
+    /// (docs/language.md, section 13). The others only report what is
+    /// written in the items that were read: a criterion, a channel list, a
+    /// DNA policy, a path that exists, a route written twice. Losing an
+    /// item can only make those find less, never something false.
+    pub fn needs_whole_pathway(&self) -> bool {
+        match self {
+            Check::Builtin
+            | Check::Criterion(_)
+            | Check::Channels(_)
+            | Check::DnaPolicy(_)
+            | Check::LeadsTo(_) => false,
+            Check::Shape(s) => s.kind != ShapeKind::DuplicateRoute,
+            // A lost `condition` field only switches the inner check off.
+            Check::Condition(c) => c.check.needs_whole_pathway(),
+            Check::Reachable(_)
+            | Check::Exists(_)
+            | Check::Successor(_)
+            | Check::ReachableWithout(_)
+            | Check::Covers(_)
+            | Check::Field(_) => true,
+        }
+    }
+}
+
 /// A `requires` criterion (on a node or a route) on one of `attributes`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
