@@ -1081,3 +1081,28 @@ fn configuration_changes_are_noticed_without_the_clients_help() {
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(client.shutdown(), Ok(()));
 }
+
+#[test]
+fn navigation_goes_on_while_a_line_is_half_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = uri_of(&dir.path().join("p.pathway"));
+    // The parser recovers after the broken line; the rest is still known.
+    let text = SMALL.replace("  exit home", "  service half: \n  exit home");
+    let mut client = Client::start(json!({}), None);
+    let found = client.open(&uri, "pathway", &text);
+    assert!(!of_rule(&found, "syntax-error").is_empty(), "{found:#?}");
+    assert!(
+        !of_rule(&found, "bmi-threshold").is_empty(),
+        "still checked"
+    );
+    let def = client
+        .request(
+            "textDocument/definition",
+            Client::at(&uri, position_of(&text, "fcp -> ortho")),
+        )
+        .unwrap();
+    assert_eq!(range(&def["range"]).start, position_of(&text, "fcp:"));
+    let shown = hover_text(&mut client, &uri, position_of(&text, "ortho -> home"));
+    assert!(shown.contains("service ortho"), "{shown}");
+    assert_eq!(client.shutdown(), Ok(()));
+}

@@ -154,3 +154,20 @@ fn findings_without_a_plain_fix_carry_none() {
     let kind = found.iter().find(|d| d.rule == "unknown-kind").unwrap();
     assert!(kind.suggestion.is_none(), "nothing is near `orthopaedics`");
 }
+
+#[test]
+fn a_misspelt_node_keyword_and_a_comma_between_properties_are_fixed() {
+    let text = pathway("  servce s: \"S\" { kind: primary }\n  gp -> s\n  s -> home");
+    let fixed = fix_one("t.pathway", &text, "syntax-error", "service");
+    assert!(fixed.contains("  service s:"));
+    let text = pathway(
+        "  service s: \"S\" { kind: primary, offers: [assessment] }\n  gp -> s\n  s -> home",
+    );
+    let fixed = fix_one("t.pathway", &text, "syntax-error", "");
+    assert!(fixed.contains("kind: primary offers:"), "{fixed}");
+    let text = pathway(
+        "  service s: \"S\" { kind: primary,offers: [assessment] }\n  gp -> s\n  s -> home",
+    );
+    let fixed = fix_one("t.pathway", &text, "syntax-error", " ");
+    assert!(fixed.contains("kind: primary offers:"), "{fixed}");
+}

@@ -518,7 +518,7 @@ impl<'c> Server<'c> {
             path: doc.path.as_deref(),
             content: Content::Text(doc.text.clone()),
         };
-        let (report, outline) = session.check_with(input, |_, graphs| Outline::of(graphs));
+        let (report, outline) = session.check_with_partial(input, |_, graphs| Outline::of(graphs));
         // Checking drops a byte-order mark; nothing else changes length.
         let shift = doc.text.len().saturating_sub(report.source.text.len());
         let Some(doc) = self.documents.get_mut(uri) else {
