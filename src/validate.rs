@@ -342,9 +342,17 @@ pub fn attributes(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagno
         })
         .flatten()
         .chain(pathway.routes.iter().flat_map(|r| r.requires.iter()));
+    // A name is looked up once per pathway: large pathways repeat a few
+    // attributes thousands of times, and a miss costs an edit distance to
+    // every known name.
+    let mut looked_up: std::collections::HashMap<&str, Option<&str>> =
+        std::collections::HashMap::new();
     for c in criteria {
         let name = c.attribute.name;
-        let Some(near) = measures.suggest(name) else {
+        let near = *looked_up
+            .entry(name)
+            .or_insert_with(|| measures.suggest(name));
+        let Some(near) = near else {
             continue;
         };
         let what = match measures.measure_of(near) {
