@@ -1106,3 +1106,40 @@ fn navigation_goes_on_while_a_line_is_half_typed() {
     assert!(shown.contains("service ortho"), "{shown}");
     assert_eq!(client.shutdown(), Ok(()));
 }
+
+#[test]
+fn a_byte_order_mark_and_crlf_line_ends_keep_positions_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start(json!({}), None);
+    // Checking drops the mark; positions still count it, as the editor does.
+    let text = SMALL.replacen("pathway", "\u{FEFF}pathway", 1);
+    let one_line = "\u{FEFF}pathway \"P\" { entry gp: \"GP\" { kind: gp } service s: \"S\" { kind: secondary requires: bmi < 40 } gp -> s }\n";
+    for (name, text) in [
+        ("bom.pathway", text.as_str()),
+        ("bom-line.pathway", one_line),
+    ] {
+        let uri = uri_of(&dir.path().join(name));
+        let found = client.open(&uri, "pathway", text);
+        let bmi = range(&of_rule(&found, "bmi-threshold")[0]["range"]);
+        assert_eq!(bmi.start, position_of(text, "bmi < 40"), "{name}");
+        let shown = hover_text(&mut client, &uri, position_of(text, "gp -> "));
+        assert!(shown.contains("entry gp"), "{name}: {shown}");
+    }
+    let crlf = SMALL.replace('\n', "\r\n");
+    let uri = uri_of(&dir.path().join("crlf.pathway"));
+    let found = client.open(&uri, "pathway", &crlf);
+    let bmi = range(&of_rule(&found, "bmi-threshold")[0]["range"]);
+    assert_eq!(bmi.start, position_of(SMALL, "bmi < 40"));
+    // The suppression comment is written with the file's own line ends.
+    let list = actions(&mut client, &uri, bmi);
+    let action = list
+        .iter()
+        .find(|a| a["title"] == "Suppress `bmi-threshold` here, with a reason")
+        .unwrap();
+    let edit = &action["edit"]["changes"][uri.as_str()][0];
+    assert!(
+        edit["newText"].as_str().unwrap().ends_with("\"\r\n"),
+        "{edit}"
+    );
+    assert_eq!(client.shutdown(), Ok(()));
+}
