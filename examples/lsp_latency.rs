@@ -11,7 +11,7 @@
 //! editor does), sends a one-character `didChange` in the middle of the
 //! file and times until the `publishDiagnostics` for that version arrives.
 //! Prints each run and then `median_ms=... min_ms=... max_ms=...
-//! diagnostics=...` on the last line. Ends with `shutdown` and `exit` and
+//! server_cpu_ms_per_change=... diagnostics=...` on the last line. Ends with `shutdown` and `exit` and
 //! fails if the server does not exit with status 0.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -124,6 +124,16 @@ fn published(
     }
 }
 
+/// CPU seconds (user + system) the process has used so far, where
+/// `/proc` says (Linux); `None` elsewhere.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit(')').next()?.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // USER_HZ is 100 on every Linux configuration in use.
+    Some(ticks / 100.0)
+}
+
 fn response(rx: &mpsc::Receiver<(Instant, Value)>, id: i64) -> Result<Value, String> {
     loop {
         let (_, message) = rx
@@ -194,7 +204,12 @@ fn run() -> Result<(), String> {
     let mut times = Vec::new();
     let mut version = 1;
     let mut last_count = count;
+    let pid = child.id();
+    let mut cpu_start = None;
     for run in 0..args.warmup + args.runs {
+        if run == args.warmup {
+            cpu_start = cpu_seconds(pid);
+        }
         std::thread::sleep(Duration::from_millis(args.pause));
         version += 1;
         let replacement = if run % 2 == 0 { "Z" } else { "Q" };
@@ -217,6 +232,13 @@ fn run() -> Result<(), String> {
         }
     }
 
+    // The server's own CPU time per change (10 ms ticks, so only the
+    // average over the runs means anything): less disturbed by other work
+    // on the machine than the elapsed time.
+    let cpu_per_change = match (cpu_start, cpu_seconds(pid)) {
+        (Some(a), Some(b)) => format!("{:.1}", (b - a) * 1000.0 / args.runs as f64),
+        _ => "n/a".to_string(),
+    };
     send(
         &mut stdin,
         &json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }),
@@ -236,7 +258,7 @@ fn run() -> Result<(), String> {
         (times[times.len() / 2 - 1] + times[times.len() / 2]) / 2.0
     };
     println!(
-        "median_ms={median:.1} min_ms={:.1} max_ms={:.1} runs={} diagnostics={last_count}",
+        "median_ms={median:.1} min_ms={:.1} max_ms={:.1} runs={} server_cpu_ms_per_change={cpu_per_change} diagnostics={last_count}",
         times[0],
         times[times.len() - 1],
         times.len()
