@@ -915,13 +915,15 @@ fn configuration_and_rule_folders_are_reloaded_when_they_change() {
     let found = client.open(&uri, "pathway", SMALL);
     assert!(of_rule(&found, "bmi-threshold").is_empty());
 
-    write(
-        &config,
-        "rules:\n  bmi-threshold: warning\nrule-dirs: [org-rules]\n",
-    );
+    // The rule folder first: the server may look at any moment, and a
+    // configuration naming a folder not there yet would not load.
     write(
         &dir.join("org-rules/org-support.yaml"),
         &custom_rule("ORG001", "service providing peer support"),
+    );
+    write(
+        &config,
+        "rules:\n  bmi-threshold: warning\nrule-dirs: [org-rules]\n",
     );
     watched(&client, &config);
     let found = client.diagnostics(&uri, Some(1));
