@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::rules::load::{LoadedRule, RuleSet};
-use crate::rules::model::{Check, Rule, ShapeKind};
+use crate::rules::model::Rule;
 
 /// A rule's documentation as (heading, body) sections, in reading order.
 pub fn sections(rule: &Rule) -> Vec<(&'static str, String)> {
@@ -16,7 +16,7 @@ pub fn sections(rule: &Rule) -> Vec<(&'static str, String)> {
             crate::rules::engine::paragraph(&rule.rationale),
         ),
         ("How to fix it", crate::rules::engine::paragraph(&rule.help)),
-        ("What it checks", describe(&rule.check)),
+        ("What it checks", rule.check.describe()),
     ];
     if let Some(question) = &rule.question {
         let theme = rule.theme.as_deref().unwrap_or("none");
@@ -254,91 +254,6 @@ fn title_case(s: &str) -> String {
         .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
-/// The check in words, for readers who will not read YAML.
-pub fn describe(check: &Check) -> String {
-    let list = |v: &[String]| {
-        v.iter()
-            .map(|w| format!("`{w}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match check {
-        Check::Builtin => "Reported by the parser and graph stage while reading the file.".to_string(),
-        Check::Criterion(c) => {
-            let mut s = format!("Any `requires` criterion on {} whose attribute is one of {}, or another name of the same measure (docs/language.md, section 7.1)", match c.on {
-                crate::rules::model::Placement::Nodes => "a node",
-                crate::rules::model::Placement::Routes => "a route",
-                crate::rules::model::Placement::Both => "a node or a route",
-            }, list(&c.attributes));
-            if !c.ops.is_empty() {
-                s.push_str(&format!(" compared with {}", list(&c.ops)));
-            }
-            s.push('.');
-            s
-        }
-        Check::Channels(c) => format!("An entry whose declared `channels` are all among {} (entries that declare no channels are not judged).", list(&c.only)),
-        Check::DnaPolicy(c) => {
-            let mut s = format!("An `on_dna` chain containing {} with no earlier `contact` step.", list(&c.actions));
-            if let Some(sev) = c.after_contact {
-                s.push_str(&format!(" When a `contact` step comes first it is still reported, as {sev}."));
-            }
-            s
-        }
-        Check::Reachable(c) => {
-            let mut s = format!("Reported once per pathway when no node providing {} (as its `kind` or in its `offers`) can be reached from any entry.", list(&c.any));
-            if !c.if_present.is_empty() {
-                s.push_str(&format!(" Only pathways with a node providing {} are checked.", list(&c.if_present)));
-            }
-            s
-        }
-        Check::Exists(c) => {
-            let what = match c.node {
-                crate::rules::model::NodeFilter::Entry => "entry",
-                crate::rules::model::NodeFilter::Service => "service",
-                crate::rules::model::NodeFilter::Exit => "exit",
-                crate::rules::model::NodeFilter::Any => "node",
-            };
-            let mut s = if c.any.is_empty() {
-                format!("Reported once per pathway that declares no {what} at all.")
-            } else {
-                format!("Reported once per pathway that declares no {what} providing {}.", list(&c.any))
-            };
-            if !c.if_present.is_empty() {
-                s.push_str(&format!(" Only pathways with a node providing {} are checked.", list(&c.if_present)));
-            }
-            s
-        }
-        Check::Successor(c) => {
-            let steps = c.within.map_or("by any number of routes".to_string(), |w| format!("within {w} route{}", if w == 1 { "" } else { "s" }));
-            match c.require {
-                crate::rules::model::Require::Every => format!("Every node providing {} must lead, {steps}, to a node providing {}; each one that does not is reported.", list(&c.from), list(&c.to)),
-                crate::rules::model::Require::Any => format!("At least one node providing {} must lead, {steps}, to a node providing {}; reported once when none does.", list(&c.from), list(&c.to)),
-            }
-        }
-        Check::LeadsTo(c) => format!("Each node providing {} from which routes lead on to a node providing {}.", list(&c.from), list(&c.to)),
-        Check::ReachableWithout(c) => format!("Each node providing {} that some path from an entry reaches without passing a node providing {} (providing it at the node itself counts).", list(&c.target), list(&c.through)),
-        Check::Covers(c) => {
-            let groups = c.groups.iter().map(|g| format!("{} ({})", g.name, list(&g.any))).collect::<Vec<_>>().join("; ");
-            format!("Reported once per pathway when, among nodes reachable from an entry, none provides one of these groups: {groups}.")
-        }
-        Check::Field(c) => {
-            if c.values.is_empty() {
-                format!("Reported once per pathway that does not declare a non-empty `{}` field.", c.name)
-            } else {
-                format!("Reported once per pathway whose `{}` field is missing or names none of {}.", c.name, list(&c.values))
-            }
-        }
-        Check::Shape(s) => match s.kind {
-            ShapeKind::Linear => "Reported when the whole pathway is one chain: a single entry, at least three nodes, and every node with at most one route in and one route out.".to_string(),
-            ShapeKind::StageGate => "Each specialist service (by the `specialist-kinds` and `specialist-offers` parameters) that every path from every entry reaches only after passing at least `min-services` other services. Computed with dominators, so a single bypass route clears it; rehabilitation after surgery is not a specialist service and so is never a gate.".to_string(),
-            ShapeKind::DeadEnd => "Each entry or service with no onward route. Exits are meant to end the pathway and are not reported; loops back to earlier services count as onward routes.".to_string(),
-            ShapeKind::Unreachable => "Each node that no path from any entry reaches. Pathways without entries are left to `no-entry`.".to_string(),
-            ShapeKind::DuplicateRoute => "Each route from a source to a target declared again with the same `when` text and the same `requires` criteria, including through list routes such as `a -> b, c`.".to_string(),
-        },
-        Check::Condition(c) => format!("Only for pathways whose `condition` is one of {}: {}", list(&c.conditions), describe(&c.check)),
-    }
-}
-
 /// One line per rule, then a count.
 pub fn table(set: &RuleSet) -> String {
     let width = set
@@ -397,7 +312,7 @@ pub fn json(set: &RuleSet) -> String {
             rationale: crate::rules::engine::paragraph(&r.rationale),
             help: crate::rules::engine::paragraph(&r.help),
             sources: &r.sources,
-            check: describe(&r.check),
+            check: r.check.describe(),
             theme: r.theme.as_deref(),
             question: r.question.as_deref(),
             prose: r.prose.as_ref().map(describe_prose),

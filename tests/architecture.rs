@@ -272,3 +272,36 @@ fn the_doc_says_where_each_new_piece_goes() {
         );
     }
 }
+
+#[test]
+fn every_check_kind_has_its_file() {
+    let text = code("src/rules/checks/mod.rs");
+    let start = text
+        .find("pub enum Check {")
+        .expect("`pub enum Check` in checks/mod.rs");
+    let body = &text[start..];
+    let body = &body[..body.find('}').unwrap()];
+    let mut faults = Vec::new();
+    let mut kinds = 0;
+    // `Builtin` holds no spec: its findings come from the pipeline
+    // (src/rules/builtin.rs), so only variants with a spec are kinds.
+    for spec in body.lines().filter_map(|l| Some(l.split_once('(')?.1)) {
+        let Some((module, ty)) = spec.trim_end_matches("),").split_once("::") else {
+            faults.push(format!("`{spec}` is not named by its module"));
+            continue;
+        };
+        kinds += 1;
+        let file = format!("src/rules/checks/{module}.rs");
+        match std::fs::read_to_string(root().join(&file)) {
+            Ok(source) if source.contains(&format!("impl Kind for {ty} ")) => {}
+            Ok(_) => faults.push(format!("{file} does not implement Kind for {ty}")),
+            Err(_) => faults.push(format!("{file} is missing")),
+        }
+    }
+    assert!(kinds >= 12, "found only {kinds} check kinds");
+    assert!(
+        faults.is_empty(),
+        "each check kind lives in its own file under src/rules/checks/:\n{}",
+        faults.join("\n")
+    );
+}

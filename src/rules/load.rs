@@ -291,9 +291,8 @@ pub fn parse_rule(source: &Arc<SourceFile>, vocab: &Vocabulary) -> Result<Rule, 
     }
     let known = |w: &str| contains(&vocab.kinds, w) || contains(&vocab.offers, w);
     let mut words = Vec::new();
-    capability_lists(&mut rule.check, &mut |list| {
-        words.extend(list.iter().cloned())
-    });
+    rule.check
+        .capability_lists(&mut |list| words.extend(list.iter().cloned()));
     if let Some(bad) = words.iter().find(|w| !known(w)) {
         let span = word_span(text, bad).unwrap_or_else(|| key_span(text, "check"));
         let mut e = LoadError::new(source, span, "invalid-rule", format!("`{bad}` is neither a known kind nor a known offer, so this check could never match it"));
@@ -313,7 +312,7 @@ pub const GROUP: &str = "group:";
 /// group's words, in place. The error is the first entry naming no group.
 fn expand_groups(check: &mut Check, vocab: &Vocabulary) -> Result<(), String> {
     let mut unknown = None;
-    capability_lists(check, &mut |list| {
+    check.capability_lists(&mut |list| {
         if !list.iter().any(|w| w.starts_with(GROUP)) {
             return;
         }
@@ -333,36 +332,6 @@ fn expand_groups(check: &mut Check, vocab: &Vocabulary) -> Result<(), String> {
         *list = expanded;
     });
     unknown.map_or(Ok(()), Err)
-}
-
-/// Calls `f` on each list of capability words a check matches against node
-/// kinds and offers.
-fn capability_lists(check: &mut Check, f: &mut dyn FnMut(&mut Vec<String>)) {
-    match check {
-        Check::Reachable(c) => {
-            f(&mut c.any);
-            f(&mut c.if_present);
-        }
-        Check::Exists(c) => {
-            f(&mut c.any);
-            f(&mut c.if_present);
-        }
-        Check::Successor(c) => {
-            f(&mut c.from);
-            f(&mut c.to);
-        }
-        Check::LeadsTo(c) => {
-            f(&mut c.from);
-            f(&mut c.to);
-        }
-        Check::ReachableWithout(c) => {
-            f(&mut c.target);
-            f(&mut c.through);
-        }
-        Check::Covers(c) => c.groups.iter_mut().for_each(|g| f(&mut g.any)),
-        Check::Condition(c) => capability_lists(&mut c.check, f),
-        _ => {}
-    }
 }
 
 fn yaml_error(source: &Arc<SourceFile>, e: &serde_norway::Error) -> LoadError {

@@ -1,0 +1,64 @@
+//! `channels`: an entry that can be reached only through the listed
+//! channels.
+
+use serde::Deserialize;
+
+use super::{quoted, Kind};
+use crate::ast::{NodeKind, PropertyValue};
+use crate::rules::engine::{ActiveRule, Ctx, Finding};
+
+/// An entry whose declared channels all fall within `only`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ChannelsCheck {
+    pub only: Vec<String>,
+}
+
+impl Kind for ChannelsCheck {
+    fn evaluate(&self, ctx: &Ctx<'_, '_>, _: &ActiveRule, out: &mut Vec<Finding>) {
+        for node in ctx
+            .g
+            .nodes
+            .iter()
+            .filter(|n| n.node_kind() == NodeKind::Entry)
+        {
+            if node.channels.is_empty()
+                || !node
+                    .channels
+                    .iter()
+                    .all(|(ch, _)| self.only.iter().any(|o| o == ch))
+            {
+                continue;
+            }
+            let span = node
+                .ast
+                .properties
+                .iter()
+                .find(|p| p.key.name == "channels")
+                .and_then(|p| match &p.value {
+                    PropertyValue::Value(v) => Some(v.span),
+                    _ => None,
+                })
+                .unwrap_or(node.ast.id.span);
+            let list: Vec<&str> = node.channels.iter().map(|(ch, _)| *ch).collect();
+            out.push(
+                Finding::at(span)
+                    .node(node)
+                    .var("channels", list.join(", ")),
+            );
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "An entry whose declared `channels` are all among {} (entries that declare no \
+             channels are not judged).",
+            quoted(&self.only)
+        )
+    }
+
+    /// Reports only channel lists that were read.
+    fn needs_whole_pathway(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,93 @@
+//! `criterion`: a `requires` criterion on one of the named measures.
+
+use serde::Deserialize;
+
+use super::{quoted, Kind};
+use crate::ast::Criterion;
+use crate::rules::engine::{route_text, ActiveRule, Ctx, Finding};
+
+/// A `requires` criterion (on a node or a route) on one of `attributes`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct CriterionCheck {
+    pub attributes: Vec<String>,
+    /// Only these comparison operators (default: any).
+    #[serde(default)]
+    pub ops: Vec<String>,
+    /// Where to look: `nodes`, `routes` or `both` (default).
+    #[serde(default)]
+    pub on: Placement,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Placement {
+    Nodes,
+    Routes,
+    #[default]
+    Both,
+}
+
+impl Kind for CriterionCheck {
+    fn evaluate(&self, ctx: &Ctx<'_, '_>, _: &ActiveRule, out: &mut Vec<Finding>) {
+        // Rules name measures; a criterion may use any name of one
+        // (`non_smoker` for `smoking`), in any case.
+        let wanted: Vec<String> = self
+            .attributes
+            .iter()
+            .map(|a| ctx.measures.key(a))
+            .collect();
+        let hit = |cr: &Criterion| {
+            wanted.contains(&ctx.measures.key(cr.attribute.name))
+                && (self.ops.is_empty() || self.ops.iter().any(|o| o == cr.op.value.as_str()))
+        };
+        let finding = |cr: &Criterion| {
+            let mut f = Finding::at(cr.span)
+                .var("criterion", ctx.slice(cr.span))
+                .var("attribute", cr.attribute.name)
+                .var("measure", ctx.measures.called(cr.attribute.name));
+            f.reading = ctx.measures.reading(cr);
+            f
+        };
+        if self.on != Placement::Routes {
+            for node in &ctx.g.nodes {
+                for cr in node.requires.iter().filter(|cr| hit(cr)) {
+                    out.push(finding(cr).node(node));
+                }
+            }
+        }
+        if self.on != Placement::Nodes {
+            for route in &ctx.g.pathway.routes {
+                for cr in route.requires.iter().filter(|cr| hit(cr)) {
+                    let targets: Vec<&str> = route.targets().iter().map(|t| t.name).collect();
+                    let mut f = finding(cr).var("node", targets.join(", "));
+                    f.subject = Some(route_text(route));
+                    out.push(f);
+                }
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        let place = match self.on {
+            Placement::Nodes => "a node",
+            Placement::Routes => "a route",
+            Placement::Both => "a node or a route",
+        };
+        let mut s = format!(
+            "Any `requires` criterion on {place} whose attribute is one of {}, or another name \
+             of the same measure (docs/language.md, section 7.1)",
+            quoted(&self.attributes)
+        );
+        if !self.ops.is_empty() {
+            s.push_str(&format!(" compared with {}", quoted(&self.ops)));
+        }
+        s.push('.');
+        s
+    }
+
+    /// Reports only criteria that were read.
+    fn needs_whole_pathway(&self) -> bool {
+        false
+    }
+}
