@@ -18,7 +18,13 @@
 #   5. human output (`--format human --color never`) against JSON on the
 #      100,000-service file;
 #   6. determinism: RAYON_NUM_THREADS=1 and =2 JSON output on the corpus,
-#      compared byte for byte (the 1-thread run is also timed).
+#      compared byte for byte (the 1-thread run is also timed);
+#   7. the language server: from a didChange on a pathway of 2,000 services
+#      to the publishDiagnostics for that version, through `msklint server`
+#      over stdio (examples/lsp_latency.rs), median of 15 changes each made
+#      after a pause longer than the server's debounce (target < 50 ms).
+#
+#   scripts/bench.sh --server-only   runs step 7 alone (a minute or so).
 # It also checks that the generated input draws no language-stage finding,
 # and ends with a per-stage breakdown (examples/parse_only.rs --stages).
 #
@@ -37,12 +43,14 @@ FILES=10000
 SERVICES=40
 SEED=1
 KEEP=0
+SERVER_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --workdir) WORK="$2"; shift 2 ;;
     --files) FILES="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    --server-only) SERVER_ONLY=1; shift ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -57,6 +65,7 @@ case "$TARGET" in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
 MSKLINT="$TARGET/release/msklint"
 GEN="$TARGET/release/examples/gen_corpus"
 PARSE="$TARGET/release/examples/parse_only"
+LATENCY="$TARGET/release/examples/lsp_latency"
 
 say() { printf '\n==> %s\n' "$*" >&2; }
 
@@ -78,7 +87,31 @@ fi
 
 # ---- build --------------------------------------------------------------------
 say "building msklint and the examples (release)"
-cargo build --release --quiet --bin msklint --example gen_corpus --example parse_only
+cargo build --release --quiet --bin msklint --example gen_corpus --example parse_only --example lsp_latency
+
+# ---- 7. the language server ---------------------------------------------------------
+# server_latency FILE: prints lsp_latency's runs on stderr and sets
+# $t_server to the median milliseconds from a didChange to its diagnostics.
+server_latency() {
+  local out
+  out=$("$LATENCY" --server "$MSKLINT" --file "$1" --runs 15 --warmup 3 --pause 400)
+  sed 's/^/  /' <<<"$out" >&2
+  t_server=$(sed -n 's/^median_ms=\([^ ]*\).*/\1/p' <<<"$out")
+  server_line=$(tail -n 1 <<<"$out")
+}
+if [ "$SERVER_ONLY" = 1 ]; then
+  mkdir -p "$WORK"
+  "$GEN" --single --services 2000 --out "$WORK/p2000.pathway" --seed "$SEED" >&2
+  say "7. msklint server: didChange to publishDiagnostics, 2,000 services (15 changes, median)"
+  server_latency "$WORK/p2000.pathway"
+  echo
+  echo "msklint server latency, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "machine: $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "didChange -> publishDiagnostics on 2,000 services: median $t_server ms (target < 50 ms): $(awk -v v="$t_server" 'BEGIN { print (v < 50) ? "PASS" : "MISS" }')"
+  echo "$server_line"
+  if [ "$KEEP" = 0 ]; then rm -f "$WORK/p2000.pathway"; fi
+  exit 0
+fi
 
 # ---- corpora --------------------------------------------------------------------
 mkdir -p "$WORK"
@@ -202,6 +235,10 @@ if cmp -s "$OUT/corpus-1t.json" "$OUT/corpus-2t.json"; then same=PASS; else same
 t_1t=$(median t1)
 r_threads=$(ratio "$t_1t" "$t_corpus")
 
+"$GEN" --single --services 2000 --out "$SINGLES/p2000.pathway" --seed "$SEED" >&2
+say "7. msklint server: didChange to publishDiagnostics, 2,000 services (15 changes, median)"
+server_latency "$SINGLES/p2000.pathway"
+
 # ---- validity of the generated input ---------------------------------------------------
 # The corpus must be valid pathways: no language-stage findings anywhere.
 bad=$(cat "$OUT/corpus-1t.json" "$OUT"/p*0.json |
@@ -247,6 +284,7 @@ if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then commit="$commit + local 
   row "corpus, RAYON_NUM_THREADS=1" "$t_1t" "$(median t1 cpu)" "1 thread / default" "$r_threads" "" "info" ""
   row "JSON with 1 and 2 threads identical" "" "" "" "" "" "equal" "$same"
   row "generated input: no language findings" "" "" "" "" "" "none" "$valid"
+  row "server: change to diagnostics, 2k svc, ms" "$t_server" "" "median of 15" "" "" "< 50" "$(verdict "$t_server" '<' 50)"
   echo
   echo "Stage breakdown of the 100,000-service check (examples/parse_only --stages):"
   cat "$OUT/stages.txt"

@@ -163,12 +163,38 @@ impl Linter {
     /// Checks like [`Linter::check_content`], then lends the file's parsed
     /// pathways, with their graphs, to `view` before they are dropped: the
     /// `graph`, `score` and `report` commands read them there instead of
-    /// parsing again. Prose documents have none.
+    /// parsing again. Prose documents have none, and nor does a pathway
+    /// file read only in part (after a syntax error).
     pub fn check_viewed<T>(
         &self,
         name: &str,
         path: Option<&Path>,
         content: Content,
+        view: impl FnOnce(&FileReport, &[PathwayGraph<'_>]) -> T,
+    ) -> (FileReport, T) {
+        self.viewed(name, path, content, false, view)
+    }
+
+    /// Like [`Linter::check_viewed`], but a pathway file read only in part
+    /// lends the pathways the parser recovered too: an editor finds its
+    /// way around a file while a line is half typed. The findings are the
+    /// same either way.
+    pub fn check_viewed_partial<T>(
+        &self,
+        name: &str,
+        path: Option<&Path>,
+        content: Content,
+        view: impl FnOnce(&FileReport, &[PathwayGraph<'_>]) -> T,
+    ) -> (FileReport, T) {
+        self.viewed(name, path, content, true, view)
+    }
+
+    fn viewed<T>(
+        &self,
+        name: &str,
+        path: Option<&Path>,
+        content: Content,
+        partial: bool,
         view: impl FnOnce(&FileReport, &[PathwayGraph<'_>]) -> T,
     ) -> (FileReport, T) {
         let kind = InputFormat::of_content(name, &content);
@@ -214,7 +240,7 @@ impl Linter {
             whole,
             &policy,
             &mut diagnostics,
-            whole.then_some(&mut graphs),
+            (whole || partial).then_some(&mut graphs),
         );
         let report = self.report(
             Arc::clone(&source),

@@ -46,6 +46,16 @@ pub struct Label {
     pub text: String,
 }
 
+/// A replacement that fixes a finding: the text at `span` becomes
+/// `replacement`. Given only where the fix is plain enough to make in one
+/// step (a near-miss spelling, `=` for `==`), for an editor to offer as a
+/// quick fix; no output format prints it, the help text says it in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub span: Span,
+    pub replacement: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     /// Stable kebab-case name, e.g. `undefined-node` or `bmi-threshold`.
@@ -70,6 +80,9 @@ pub struct Diagnostic {
     pub sources: Arc<[String]>,
     /// The question a reviewer would put to the pathway's authors.
     pub question: Option<String>,
+    /// The edit that fixes it, when there is one (boxed: most findings
+    /// have none, and large files have hundreds of thousands of findings).
+    pub suggestion: Option<Box<Suggestion>>,
 }
 
 impl Diagnostic {
@@ -87,6 +100,7 @@ impl Diagnostic {
             subject: None,
             sources: Arc::from(Vec::new()),
             question: None,
+            suggestion: None,
         }
     }
 
@@ -116,6 +130,15 @@ impl Diagnostic {
         self
     }
 
+    /// The fix: the text at `span` replaced by `replacement`.
+    pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.suggestion = Some(Box::new(Suggestion {
+            span,
+            replacement: replacement.into(),
+        }));
+        self
+    }
+
     pub fn in_pathway(mut self, name: &str) -> Self {
         self.pathway = Some(name.to_string());
         self
@@ -132,7 +155,9 @@ impl Diagnostic {
     /// inside a character), or `None` when they do. The fuzz targets and
     /// property tests hold every finding to this.
     pub fn span_problem(&self, text: &str) -> Option<String> {
-        let spans = std::iter::once(self.span).chain(self.related.iter().map(|l| l.span));
+        let spans = std::iter::once(self.span)
+            .chain(self.related.iter().map(|l| l.span))
+            .chain(self.suggestion.iter().map(|s| s.span));
         for span in spans {
             if span.start() > span.end() || span.end() > text.len() {
                 return Some(format!(

@@ -192,7 +192,9 @@ fn resolve<'a>(
                 .iter()
                 .find(|n| n.id.name == near)
                 .map(|n| n.id.span);
-            let d = diag.with_help(format!("did you mean `{near}`?"));
+            let d = diag
+                .with_help(format!("did you mean `{near}`?"))
+                .with_suggestion(id.span, near);
             match decl {
                 Some(span) => d.with_related(span, format!("`{near}` is declared here")),
                 None => d,

@@ -38,6 +38,7 @@ pub mod prose;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod server;
 pub mod session;
 pub mod source;
 pub mod span;

@@ -856,10 +856,17 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
     if rest.starts_with(',')
         && before.ends_with(|c: char| is_ident_char(c) || matches!(c, '"' | ']' | '%'))
     {
+        // Removed, or a space where nothing else would part the words.
+        let gap = if rest[1..].starts_with(char::is_whitespace) {
+            ""
+        } else {
+            " "
+        };
         return Some(
             Diagnostic::error("syntax-error", Span::new(start, start + 1), "a comma cannot separate properties or fields")
                 .with_label("remove this comma")
-                .with_help("write properties and fields one after another, separated by spaces or line breaks: `kind: secondary  offers: [surgery]`"),
+                .with_help("write properties and fields one after another, separated by spaces or line breaks: `kind: secondary  offers: [surgery]`")
+                .with_suggestion(Span::new(start, start + 1), gap),
         );
     }
     // `servce ortho: "..."`: a misspelt node keyword before a node ID.
@@ -873,7 +880,8 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
                 return Some(
                     Diagnostic::error("syntax-error", Span::new(at, at + word.len()), format!("unknown keyword `{word}`"))
                         .with_label(format!("did you mean `{keyword}`?"))
-                        .with_help(format!("nodes are declared with `entry`, `service` or `exit`, then an ID, a colon and a label: `{keyword} {token}: \"...\"`")),
+                        .with_help(format!("nodes are declared with `entry`, `service` or `exit`, then an ID, a colon and a label: `{keyword} {token}: \"...\"`"))
+                        .with_suggestion(Span::new(at, at + word.len()), keyword),
                 );
             }
         }

@@ -230,6 +230,20 @@ impl Session {
             .check_viewed(input.name, input.path, input.content, view)
     }
 
+    /// Like [`Session::check_with`], but a pathway file read only in part
+    /// (the parser recovered after a syntax error) lends the pathways it
+    /// did read as well, for an editor's navigation while a line is half
+    /// typed. Views that judge whole pathways (graph, score, report) use
+    /// [`Session::check_with`], which lends nothing for such a file.
+    pub fn check_with_partial<T>(
+        &self,
+        input: Input<'_>,
+        view: impl FnOnce(&FileReport, &[PathwayGraph<'_>]) -> T,
+    ) -> (FileReport, T) {
+        self.linter
+            .check_viewed_partial(input.name, input.path, input.content, view)
+    }
+
     /// Why each sentence on `line` of a policy document fired a prose rule
     /// or stayed silent. Only bytes are traced, decoded as `check` does.
     pub fn trace(
@@ -343,6 +357,26 @@ mod tests {
             ),
             other => panic!("expected a file error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_file_read_in_part_lends_its_graphs_only_when_asked() {
+        let session = Session::load(&Options::default()).unwrap();
+        let text = "pathway \"a\" {\n  entry x: \"X\" { kind: gp }\n  service s: \n  exit y: \"Y\"\n  x -> y\n}\n";
+        let names = |graphs: &[PathwayGraph<'_>]| {
+            graphs
+                .iter()
+                .flat_map(|g| g.nodes.iter().map(|n| n.id().to_string()))
+                .collect::<Vec<_>>()
+        };
+        let (whole, none) =
+            session.check_with(Input::text("t.pathway", text.into()), |_, g| names(g));
+        let (partial, some) =
+            session.check_with_partial(Input::text("t.pathway", text.into()), |_, g| names(g));
+        assert!(none.is_empty());
+        assert_eq!(some, ["x", "y"]);
+        assert_eq!(whole.diagnostics, partial.diagnostics);
+        assert!(whole.diagnostics.iter().any(|d| d.rule == "syntax-error"));
     }
 
     #[test]

@@ -364,18 +364,24 @@ pub fn apply(
                 continue;
             }
             if !known(name) {
-                let hint = match code_of(name) {
-                    Some(rule) => {
-                        format!(" `{name}` is the code of `{rule}`; suppressions use rule names.")
-                    }
-                    None => suggest(name, rules.names())
-                        .map_or(String::new(), |n| format!(" Did you mean `{n}`?")),
+                let (hint, fix) = match code_of(name) {
+                    Some(rule) => (
+                        format!(" `{name}` is the code of `{rule}`; suppressions use rule names."),
+                        Some(rule),
+                    ),
+                    None => match suggest(name, rules.names()) {
+                        Some(n) => (format!(" Did you mean `{n}`?"), Some(n.to_string())),
+                        None => (String::new(), None),
+                    },
                 };
-                diags.push(
+                let mut d =
                     Diagnostic::warning(UNUSED, *span, format!("no rule is called `{name}`"))
                         .with_label("unknown rule")
-                        .with_help(format!("`msklint rules` lists every rule name.{hint}")),
-                );
+                        .with_help(format!("`msklint rules` lists every rule name.{hint}"));
+                if let Some(fix) = fix.filter(|_| s.word.is_none()) {
+                    d = d.with_suggestion(*span, fix);
+                }
+                diags.push(d);
             } else if enabled(name) {
                 if let Some(p) = &s.word {
                     diags.push(

@@ -129,7 +129,8 @@ impl Validator<'_> {
                 .with_label("not a known key")
                 .with_help(format!(
                     "did you mean `{near}`? As written it is kept as a free property that no rule reads"
-                )),
+                ))
+                .with_suggestion(key.span, near),
             );
         }
     }
@@ -172,23 +173,31 @@ impl Validator<'_> {
             if contains(known, word) {
                 continue;
             }
-            let help = match suggest(word, known.iter().map(String::as_str)) {
+            let near = suggest(word, known.iter().map(String::as_str));
+            let help = match near {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!(
                     "known {what}s: {}. Add new ones under `vocabulary:` in msklint.yaml",
                     known.join(", ")
                 ),
             };
-            self.push(
-                Diagnostic::new(
-                    rule,
-                    Severity::Warning,
-                    item.span,
-                    format!("unknown {what} `{word}`"),
-                )
-                .with_label(format!("not a known {what}"))
-                .with_help(help),
-            );
+            let mut diag = Diagnostic::new(
+                rule,
+                Severity::Warning,
+                item.span,
+                format!("unknown {what} `{word}`"),
+            )
+            .with_label(format!("not a known {what}"))
+            .with_help(help);
+            if let Some(near) = near {
+                // Written the way it was: a quoted word stays quoted.
+                let replacement = match item.kind {
+                    ValueKind::String(_) => format!("\"{near}\""),
+                    _ => near.to_string(),
+                };
+                diag = diag.with_suggestion(item.span, replacement);
+            }
+            self.push(diag);
         }
     }
 
@@ -219,22 +228,29 @@ impl Validator<'_> {
     }
 
     fn expect_percentage(&mut self, value: &Value, key: &str) {
-        let help = match value.kind {
+        let (help, fix) = match value.kind {
             ValueKind::Percent(_) => return,
-            ValueKind::Number(n) => {
-                format!("write it with a per cent sign: `{key}: {}%`", fmt_num(n))
-            }
-            _ => format!("write it as a percentage, e.g. `{key}: 92%`"),
+            ValueKind::Number(n) if n.is_finite() => (
+                format!("write it with a per cent sign: `{key}: {}%`", fmt_num(n)),
+                Some(format!("{}%", fmt_num(n))),
+            ),
+            ValueKind::Number(n) => (
+                format!("write it with a per cent sign: `{key}: {}%`", fmt_num(n)),
+                None,
+            ),
+            _ => (format!("write it as a percentage, e.g. `{key}: 92%`"), None),
         };
-        self.push(
-            Diagnostic::error(
-                Builtin::InvalidValue.name(),
-                value.span,
-                format!("`{key}` is a percentage, not {}", value.describe()),
-            )
-            .with_label("expected a percentage")
-            .with_help(help),
-        );
+        let mut diag = Diagnostic::error(
+            Builtin::InvalidValue.name(),
+            value.span,
+            format!("`{key}` is a percentage, not {}", value.describe()),
+        )
+        .with_label("expected a percentage")
+        .with_help(help);
+        if let Some(fix) = fix {
+            diag = diag.with_suggestion(value.span, fix);
+        }
+        self.push(diag);
     }
 
     fn criterion(&mut self, c: &Criterion) {
@@ -251,7 +267,8 @@ impl Validator<'_> {
                 .with_help(format!(
                     "write `{} == ...` to compare for equality",
                     c.attribute.name
-                )),
+                ))
+                .with_suggestion(c.op.span, "=="),
             );
         } else if op.is_ordering()
             && !matches!(c.value.kind, ValueKind::Number(_) | ValueKind::Percent(_))
@@ -277,20 +294,22 @@ impl Validator<'_> {
         for step in &policy.steps {
             let action = &step.action.name;
             if !contains(&self.vocab.dna_actions, action) {
-                let help = match suggest(action, self.vocab.dna_actions.iter().map(String::as_str))
-                {
+                let near = suggest(action, self.vocab.dna_actions.iter().map(String::as_str));
+                let help = match near {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => format!("DNA actions are: {}", self.vocab.dna_actions.join(", ")),
                 };
-                self.push(
-                    Diagnostic::error(
-                        Builtin::InvalidValue.name(),
-                        step.action.span,
-                        format!("unknown DNA action `{action}`"),
-                    )
-                    .with_label("not a DNA action")
-                    .with_help(help),
-                );
+                let mut diag = Diagnostic::error(
+                    Builtin::InvalidValue.name(),
+                    step.action.span,
+                    format!("unknown DNA action `{action}`"),
+                )
+                .with_label("not a DNA action")
+                .with_help(help);
+                if let Some(near) = near {
+                    diag = diag.with_suggestion(step.action.span, near);
+                }
+                self.push(diag);
             }
             if let Some(after) = &step.after {
                 let n = after.value;
@@ -323,9 +342,17 @@ pub fn attributes(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagno
         })
         .flatten()
         .chain(pathway.routes.iter().flat_map(|r| r.requires.iter()));
+    // A name is looked up once per pathway: large pathways repeat a few
+    // attributes thousands of times, and a miss costs an edit distance to
+    // every known name.
+    let mut looked_up: std::collections::HashMap<&str, Option<&str>> =
+        std::collections::HashMap::new();
     for c in criteria {
         let name = c.attribute.name;
-        let Some(near) = measures.suggest(name) else {
+        let near = *looked_up
+            .entry(name)
+            .or_insert_with(|| measures.suggest(name));
+        let Some(near) = near else {
             continue;
         };
         let what = match measures.measure_of(near) {
@@ -347,6 +374,7 @@ pub fn attributes(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagno
             .with_help(format!(
                 "did you mean `{near}`{what}? As written, no rule reads this criterion. docs/language.md (section 7.1) lists the attributes the rules know; `vocabulary:` in msklint.yaml can add names"
             ))
+            .with_suggestion(c.attribute.span, near)
             .in_pathway(&pathway.name.value),
         );
     }

@@ -1,7 +1,9 @@
 //! The layering rules of docs/architecture.md, checked on the source: the
-//! library never prints, exits or imports the command line; front ends
-//! neither parse nor build graphs; and the map in the document names files
-//! that exist and covers every source file.
+//! library never prints, exits or imports a front end; front ends (the
+//! command line and the language server) neither parse nor build graphs;
+//! the server leaves standard output to the protocol and is started only by
+//! its command; and the map in the document names files that exist and
+//! covers every source file.
 
 use std::path::{Path, PathBuf};
 
@@ -34,7 +36,11 @@ fn sources() -> Vec<String> {
 }
 
 fn is_front_end(file: &str) -> bool {
-    file.starts_with("src/cli/") || file == "src/main.rs"
+    file.starts_with("src/cli/") || is_server(file) || file == "src/main.rs"
+}
+
+fn is_server(file: &str) -> bool {
+    file.starts_with("src/server/")
 }
 
 /// The code of a file without its comments, so documentation may mention
@@ -74,6 +80,8 @@ fn the_library_never_prints_exits_or_imports_the_command_line() {
         for word in [
             "crate::cli",
             "super::cli",
+            "crate::server",
+            "super::server",
             "process::exit",
             "io::stdout",
             "io::stderr",
@@ -94,7 +102,11 @@ fn the_library_never_prints_exits_or_imports_the_command_line() {
 #[test]
 fn front_ends_check_through_the_session() {
     let mut faults = Vec::new();
-    for file in sources().iter().filter(|f| f.starts_with("src/cli/")) {
+    let front_ends = sources();
+    let front_ends = front_ends
+        .iter()
+        .filter(|f| f.starts_with("src/cli/") || is_server(f));
+    for file in front_ends {
         let text = code(file);
         for word in ["parser::", "PathwayGraph::build", "Linter"] {
             if text.contains(word) {
@@ -104,7 +116,62 @@ fn front_ends_check_through_the_session() {
     }
     assert!(
         faults.is_empty(),
-        "the command line reaches the pipeline through src/session.rs:\n{}",
+        "the front ends reach the pipeline through src/session.rs:\n{}",
+        faults.join("\n")
+    );
+}
+
+#[test]
+fn the_server_leaves_standard_output_to_the_protocol() {
+    let mut faults = Vec::new();
+    let files = sources();
+    let files: Vec<&String> = files.iter().filter(|f| is_server(f)).collect();
+    assert!(files.len() >= 5, "found only {files:?}");
+    for file in files {
+        let text = code(file);
+        for name in ["println", "eprintln", "print", "eprint", "dbg"] {
+            if uses_macro(&text, name) {
+                faults.push(format!("{file} uses {name}!"));
+            }
+        }
+        for word in [
+            "io::stdout",
+            "io::stderr",
+            "process::exit",
+            "ExitCode",
+            "crate::cli",
+            "super::cli",
+        ] {
+            if text.contains(word) {
+                faults.push(format!("{file} uses {word}"));
+            }
+        }
+    }
+    assert!(
+        faults.is_empty(),
+        "the server speaks only through its connection (stdout carries the protocol; \
+         messages go to the client as window/logMessage) and does not use the command line:\n{}",
+        faults.join("\n")
+    );
+}
+
+#[test]
+fn only_the_server_command_starts_the_server() {
+    let mut faults = Vec::new();
+    for file in sources()
+        .iter()
+        .filter(|f| !is_server(f) && *f != "src/cli/server.rs" && *f != "src/lib.rs")
+    {
+        let text = code(file);
+        for word in ["crate::server", "msklint::server"] {
+            if text.contains(word) {
+                faults.push(format!("{file} uses {word}"));
+            }
+        }
+    }
+    assert!(
+        faults.is_empty(),
+        "the server is a front end beside the command line; only src/cli/server.rs starts it:\n{}",
         faults.join("\n")
     );
 }

@@ -16,6 +16,7 @@ pub mod notes;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod server;
 pub mod setup;
 pub mod trace;
 
@@ -50,6 +51,9 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Rewrite pathway files in the canonical layout (see docs/formatting.md)
     Fmt(fmt::FmtArgs),
+    /// Run the language server for editors, over standard input and output
+    /// (see docs/server.md)
+    Server(server::ServerArgs),
 }
 
 pub const EXIT_CLEAN: u8 = 0;
@@ -76,5 +80,6 @@ pub fn main() -> ExitCode {
         Command::Score(args) => score::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Server(args) => server::run(&args),
     })
 }

@@ -1,5 +1,5 @@
 //! The outside programs some tests drive (headless Chromium, Graphviz,
-//! Python), shared by build.rs and the tests.
+//! Python, Neovim), shared by build.rs and the tests.
 //!
 //! build.rs looks for each program on PATH and sets `cfg(run_..._tests)`
 //! when it is found or when `CI=true`. Tests that need a program carry
@@ -43,7 +43,14 @@ pub const PYTHON: Program = Program {
     install: "apt-get install python3",
 };
 
-pub const ALL: [&Program; 3] = [&CHROMIUM, &GRAPHVIZ, &PYTHON];
+pub const NEOVIM: Program = Program {
+    what: "Neovim",
+    names: &["nvim"],
+    cfg: "run_neovim_tests",
+    install: "apt-get install neovim",
+};
+
+pub const ALL: [&Program; 4] = [&CHROMIUM, &GRAPHVIZ, &PYTHON, &NEOVIM];
 
 /// The first of `names` (in that order of preference) that is an executable
 /// file in one of the directories of `path`, a PATH value. Empty and

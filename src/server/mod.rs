@@ -1,0 +1,643 @@
+//! `msklint server`: a Language Server for pathways and policy documents,
+//! a front end beside the command line (docs/server.md describes what it
+//! offers, docs/architecture.md where it sits).
+//!
+//! One thread runs a plain loop over the messages `lsp-server` reads from
+//! standard input. Documents are checked through the library's session
+//! ([`crate::session`]), like `msklint check FILE`; nothing here parses or
+//! builds graphs. Standard output carries the protocol, so nothing here
+//! prints.
+//!
+//! Checks are debounced per document: a change after a quiet spell is
+//! checked at once, and changes that follow it within [`QUIET`] are
+//! gathered and checked once the typing pauses for that long. Diagnostics
+//! are always those of the latest text, published with its version; a
+//! request about a document with a check waiting runs the check first.
+
+pub mod actions;
+pub mod diagnostics;
+pub mod documents;
+pub mod formatting;
+pub mod hover;
+pub mod navigation;
+pub mod positions;
+pub mod uris;
+pub mod workspace;
+
+use std::collections::{HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::RecvTimeoutError;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::{
+    CodeActionOptions, CodeActionParams, CodeActionProviderCapability, DidChangeTextDocumentParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentFormattingParams,
+    DocumentSymbolParams, GotoDefinitionParams, GotoDefinitionResponse, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, MarkupKind, MessageType, OneOf,
+    PositionEncodingKind, PublishDiagnosticsParams, ReferenceParams, RenameOptions, RenameParams,
+    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentPositionParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri, WorkDoneProgressOptions,
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use documents::{Analysis, Document};
+use formatting::Formatted;
+use navigation::Outline;
+use workspace::Workspace;
+
+use crate::input::Content;
+use crate::session::Input;
+
+/// How long typing must pause before a change that followed another
+/// closely is checked.
+pub const QUIET: Duration = Duration::from_millis(150);
+
+/// How often configuration files are looked at for changes, for clients
+/// that do not report changes to watched files.
+const POLL: Duration = Duration::from_secs(2);
+
+/// Runs the server over standard input and output until the client says
+/// `exit`. An error means the session did not end as the protocol asks
+/// (no `shutdown` before `exit`, or the client went away).
+pub fn run() -> Result<(), String> {
+    let (connection, io_threads) = Connection::stdio();
+    serve(connection)?;
+    // The reader stops after `exit`; the writer once the connection is
+    // dropped, which `serve` did.
+    io_threads.join().map_err(|e| e.to_string())
+}
+
+/// Runs the server on a connection: the protocol from `initialize` to
+/// `exit`. Tests drive it over [`Connection::memory`].
+pub fn serve(connection: Connection) -> Result<(), String> {
+    let (id, params) = connection
+        .initialize_start()
+        .map_err(|e| format!("no initialize request: {e}"))?;
+    let params: InitializeParams =
+        serde_json::from_value(params).map_err(|e| format!("bad initialize request: {e}"))?;
+    let result = InitializeResult {
+        capabilities: capabilities(),
+        server_info: Some(ServerInfo {
+            name: "msklint".to_string(),
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        }),
+    };
+    let result = serde_json::to_value(result).map_err(|e| e.to_string())?;
+    connection
+        .initialize_finish(id, result)
+        .map_err(|e| format!("initialize did not finish: {e}"))?;
+    let mut server = Server::new(&connection, &params);
+    server.run()
+}
+
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(PositionEncodingKind::UTF16),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                will_save: None,
+                will_save_wait_until: None,
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(false),
+                })),
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![lsp_types::CodeActionKind::QUICKFIX]),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+            resolve_provider: None,
+        })),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// What the client can show, from its `initialize` request.
+struct Client {
+    markdown: bool,
+    nested_symbols: bool,
+    watches_files: bool,
+}
+
+impl Client {
+    fn of(params: &InitializeParams) -> Client {
+        let text = params.capabilities.text_document.as_ref();
+        let markdown = text
+            .and_then(|t| t.hover.as_ref())
+            .and_then(|h| h.content_format.as_ref())
+            .is_some_and(|f| f.contains(&MarkupKind::Markdown));
+        let nested_symbols = text
+            .and_then(|t| t.document_symbol.as_ref())
+            .and_then(|s| s.hierarchical_document_symbol_support)
+            .unwrap_or(false);
+        let watches_files = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        Client {
+            markdown,
+            nested_symbols,
+            watches_files,
+        }
+    }
+}
+
+/// The folder `msklint.yaml` is looked for from when a document has no
+/// path of its own.
+fn root_of(params: &InitializeParams) -> Option<std::path::PathBuf> {
+    let folder = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .map(|f| f.uri.clone());
+    #[allow(deprecated)] // older clients send only `rootUri`
+    let uri = folder.or_else(|| params.root_uri.clone());
+    uri.as_ref().and_then(uris::to_path)
+}
+
+enum Flow {
+    Continue,
+    Exit,
+}
+
+struct Server<'c> {
+    connection: &'c Connection,
+    client: Client,
+    documents: HashMap<Uri, Document>,
+    /// The configuration each open document was last checked with.
+    configs: HashMap<Uri, workspace::ConfigKey>,
+    workspace: Workspace,
+    /// Configuration and rule files that carry problems in the editor.
+    reported: HashSet<Uri>,
+    shutting_down: bool,
+    last_poll: Instant,
+}
+
+impl<'c> Server<'c> {
+    fn new(connection: &'c Connection, params: &InitializeParams) -> Server<'c> {
+        Server {
+            connection,
+            client: Client::of(params),
+            documents: HashMap::new(),
+            configs: HashMap::new(),
+            workspace: Workspace::new(root_of(params)),
+            reported: HashSet::new(),
+            shutting_down: false,
+            last_poll: Instant::now(),
+        }
+    }
+
+    fn run(&mut self) -> Result<(), String> {
+        loop {
+            let wait = self.next_wake().saturating_duration_since(Instant::now());
+            let first = match self.connection.receiver.recv_timeout(wait) {
+                Ok(message) => Some(message),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err("the client went away without `exit`".to_string())
+                }
+            };
+            // Everything already waiting is taken in before checking, so
+            // a check never runs on text a queued change replaces.
+            let batch: Vec<Message> = first
+                .into_iter()
+                .chain(self.connection.receiver.try_iter())
+                .collect();
+            for message in batch {
+                if let Flow::Exit = self.handle(message) {
+                    return if self.shutting_down {
+                        Ok(())
+                    } else {
+                        Err("`exit` came before `shutdown`".to_string())
+                    };
+                }
+            }
+            self.check_due();
+            if !self.documents.is_empty() && self.last_poll.elapsed() >= POLL {
+                self.reload();
+            }
+        }
+    }
+
+    fn next_wake(&self) -> Instant {
+        let due = self.documents.values().filter_map(|d| d.due).min();
+        let poll = if self.documents.is_empty() {
+            Instant::now() + Duration::from_secs(3600)
+        } else {
+            self.last_poll + POLL
+        };
+        due.map_or(poll, |d| d.min(poll))
+    }
+
+    fn send(&self, message: impl Into<Message>) {
+        // The client may be gone already; the loop notices on the next read.
+        let _ = self.connection.sender.send(message.into());
+    }
+
+    fn notify(&self, method: &str, params: impl serde::Serialize) {
+        self.send(Notification::new(method.to_string(), params));
+    }
+
+    fn log(&self, kind: MessageType, message: String) {
+        self.notify(
+            "window/logMessage",
+            lsp_types::LogMessageParams { typ: kind, message },
+        );
+    }
+
+    fn handle(&mut self, message: Message) -> Flow {
+        match message {
+            Message::Request(request) => {
+                let id = request.id.clone();
+                let response = if self.shutting_down && request.method != "shutdown" {
+                    Err(error(
+                        ErrorCode::InvalidRequest,
+                        "the server is shutting down".to_string(),
+                    ))
+                } else {
+                    let method = request.method.clone();
+                    catch_unwind(AssertUnwindSafe(|| self.request(request))).unwrap_or_else(|_| {
+                        Err(error(
+                            ErrorCode::InternalError,
+                            format!(
+                                "msklint failed on `{method}`: a bug in msklint, please report it"
+                            ),
+                        ))
+                    })
+                };
+                self.send(Response {
+                    id,
+                    response_result: response,
+                });
+                Flow::Continue
+            }
+            Message::Notification(n) if n.method == "exit" => Flow::Exit,
+            Message::Notification(n) => {
+                let method = n.method.clone();
+                if catch_unwind(AssertUnwindSafe(|| self.notification(n))).is_err() {
+                    self.log(
+                        MessageType::ERROR,
+                        format!("msklint failed on `{method}`: a bug in msklint, please report it"),
+                    );
+                }
+                Flow::Continue
+            }
+            // Answers to our own requests (registering file watchers).
+            Message::Response(_) => Flow::Continue,
+        }
+    }
+
+    fn notification(&mut self, n: Notification) {
+        match n.method.as_str() {
+            "initialized" => self.watch_files(),
+            "textDocument/didOpen" => {
+                let Ok(p) = from::<DidOpenTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let item = p.text_document;
+                let uri = item.uri.clone();
+                if let Some(doc) =
+                    Document::open(item.uri, item.version, &item.language_id, item.text)
+                {
+                    self.documents.insert(uri.clone(), doc);
+                    self.check(&uri);
+                }
+            }
+            "textDocument/didChange" => {
+                let Ok(p) = from::<DidChangeTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let Some(doc) = self.documents.get_mut(&p.text_document.uri) else {
+                    return;
+                };
+                doc.change(p.text_document.version, p.content_changes);
+                let now = Instant::now();
+                let typing = doc.changed.is_some_and(|t| now.duration_since(t) < QUIET);
+                doc.due = Some(if typing { now + QUIET } else { now });
+                doc.changed = Some(now);
+            }
+            "textDocument/didClose" => {
+                let Ok(p) = from::<DidCloseTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let uri = p.text_document.uri;
+                if self.documents.remove(&uri).is_some() {
+                    self.configs.remove(&uri);
+                    self.publish(uri, Vec::new(), None);
+                }
+            }
+            "textDocument/didSave" | "workspace/didChangeWatchedFiles" => self.reload(),
+            // `$/setTrace`, `$/cancelRequest` (every request is answered
+            // before the next is read), settings: nothing to do.
+            _ => {}
+        }
+    }
+
+    fn request(&mut self, request: Request) -> Result<Value, lsp_server::ResponseError> {
+        let Request { method, params, .. } = request;
+        let null = || Ok(Value::Null);
+        match method.as_str() {
+            "shutdown" => {
+                self.shutting_down = true;
+                null()
+            }
+            "textDocument/hover" => {
+                let p: HoverParams = from(params)?;
+                let at = p.text_document_position_params;
+                let markdown = self.client.markdown;
+                let Some((doc, analysis)) = self.ready(&at.text_document.uri) else {
+                    return null();
+                };
+                to_value(hover::hover(doc, analysis, at.position, markdown))
+            }
+            "textDocument/codeAction" => {
+                let p: CodeActionParams = from(params)?;
+                let Some((doc, analysis)) = self.ready(&p.text_document.uri) else {
+                    return null();
+                };
+                to_value(actions::actions(
+                    doc,
+                    analysis,
+                    p.range,
+                    p.context.only.as_deref(),
+                ))
+            }
+            "textDocument/definition" => {
+                let p: GotoDefinitionParams = from(params)?;
+                let at = p.text_document_position_params;
+                let Some((doc, analysis)) = self.ready(&at.text_document.uri) else {
+                    return null();
+                };
+                to_value(
+                    navigation::definition(doc, analysis, at.position)
+                        .map(GotoDefinitionResponse::Scalar),
+                )
+            }
+            "textDocument/references" => {
+                let p: ReferenceParams = from(params)?;
+                let at = p.text_document_position;
+                let Some((doc, analysis)) = self.ready(&at.text_document.uri) else {
+                    return null();
+                };
+                to_value(navigation::references(
+                    doc,
+                    analysis,
+                    at.position,
+                    p.context.include_declaration,
+                ))
+            }
+            "textDocument/prepareRename" => {
+                let at: TextDocumentPositionParams = from(params)?;
+                let Some((doc, analysis)) = self.ready(&at.text_document.uri) else {
+                    return null();
+                };
+                to_value(navigation::prepare_rename(doc, analysis, at.position))
+            }
+            "textDocument/rename" => {
+                let p: RenameParams = from(params)?;
+                let at = p.text_document_position;
+                let Some((doc, analysis)) = self.ready(&at.text_document.uri) else {
+                    return null();
+                };
+                match navigation::rename(doc, analysis, at.position, &p.new_name) {
+                    Ok(edit) => to_value(edit),
+                    Err(why) => Err(error(ErrorCode::InvalidParams, why)),
+                }
+            }
+            "textDocument/documentSymbol" => {
+                let p: DocumentSymbolParams = from(params)?;
+                let nested = self.client.nested_symbols;
+                let Some((doc, analysis)) = self.ready(&p.text_document.uri) else {
+                    return null();
+                };
+                to_value(navigation::symbols(doc, analysis, nested))
+            }
+            "textDocument/formatting" => {
+                let p: DocumentFormattingParams = from(params)?;
+                let Some(doc) = self.documents.get(&p.text_document.uri) else {
+                    return null();
+                };
+                match formatting::formatting(doc) {
+                    Formatted::Edits(edits) => to_value(edits),
+                    Formatted::Nothing(why) => {
+                        if let Some(why) = why {
+                            self.log(MessageType::INFO, why);
+                        }
+                        null()
+                    }
+                    Formatted::Failed(why) => Err(error(ErrorCode::InternalError, why)),
+                }
+            }
+            _ => Err(error(
+                ErrorCode::MethodNotFound,
+                format!("msklint does not handle `{method}`"),
+            )),
+        }
+    }
+
+    /// Asks the client to report changes to configuration and rule files,
+    /// when it can be asked (otherwise they are polled for).
+    fn watch_files(&self) {
+        if !self.client.watches_files {
+            return;
+        }
+        let watchers = ["**/msklint.yaml", "**/*.{yaml,yml}"]
+            .iter()
+            .map(|glob| lsp_types::FileSystemWatcher {
+                glob_pattern: lsp_types::GlobPattern::String((*glob).to_string()),
+                kind: None,
+            })
+            .collect();
+        let options = lsp_types::DidChangeWatchedFilesRegistrationOptions { watchers };
+        let params = lsp_types::RegistrationParams {
+            registrations: vec![lsp_types::Registration {
+                id: "msklint-configuration".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(options).ok(),
+            }],
+        };
+        self.send(Request::new(
+            RequestId::from("msklint-watch".to_string()),
+            "client/registerCapability".to_string(),
+            params,
+        ));
+    }
+
+    /// The document with a check of its current text, running the check
+    /// first if one is waiting.
+    fn ready(&mut self, uri: &Uri) -> Option<(&Document, &Analysis)> {
+        let stale = self
+            .documents
+            .get(uri)
+            .is_some_and(|d| d.due.is_some() || d.current().is_none());
+        if stale {
+            self.check(uri);
+        }
+        let doc = self.documents.get(uri)?;
+        Some((doc, doc.current()?))
+    }
+
+    fn check_due(&mut self) {
+        let now = Instant::now();
+        let due: Vec<Uri> = self
+            .documents
+            .iter()
+            .filter(|(_, d)| d.due.is_some_and(|t| t <= now))
+            .map(|(u, _)| u.clone())
+            .collect();
+        for uri in due {
+            self.check(&uri);
+        }
+    }
+
+    /// Checks a document's current text and publishes the findings.
+    fn check(&mut self, uri: &Uri) {
+        let Some(doc) = self.documents.get(uri) else {
+            return;
+        };
+        let config = self.workspace.config_for(doc.path.as_deref());
+        let (session, fresh) = self.workspace.session(&config);
+        let input = Input {
+            name: &doc.name,
+            path: doc.path.as_deref(),
+            content: Content::Text(doc.text.clone()),
+        };
+        let (report, outline) = session.check_with_partial(input, |_, graphs| Outline::of(graphs));
+        // Checking drops a byte-order mark; nothing else changes length.
+        let shift = doc.text.len().saturating_sub(report.source.text.len());
+        let Some(doc) = self.documents.get_mut(uri) else {
+            return;
+        };
+        doc.analysis = Some(Analysis {
+            version: doc.version,
+            report,
+            shift,
+            outline,
+            session,
+        });
+        doc.due = None;
+        self.configs.insert(uri.clone(), config);
+        let doc = &self.documents[uri];
+        if let Some(analysis) = doc.current() {
+            let found = diagnostics::of_document(doc, analysis);
+            self.publish(uri.clone(), found, Some(doc.version));
+        }
+        if fresh {
+            self.publish_setup_problems();
+        }
+    }
+
+    fn publish(&self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
+        self.notify(
+            "textDocument/publishDiagnostics",
+            PublishDiagnosticsParams {
+                uri,
+                diagnostics,
+                version,
+            },
+        );
+    }
+
+    /// Loads again any configuration whose files changed and checks the
+    /// documents it applies to; a document whose nearest `msklint.yaml`
+    /// is now another file is checked again too.
+    fn reload(&mut self) {
+        self.last_poll = Instant::now();
+        let changed = self.workspace.refresh();
+        let now = Instant::now();
+        let moved: Vec<Uri> = self
+            .documents
+            .iter()
+            .filter(|(uri, doc)| {
+                changed
+                    || self.configs.get(*uri)
+                        != Some(&self.workspace.config_for(doc.path.as_deref()))
+            })
+            .map(|(uri, _)| uri.clone())
+            .collect();
+        for uri in moved {
+            if let Some(doc) = self.documents.get_mut(&uri) {
+                doc.due = Some(now);
+            }
+        }
+        if changed {
+            self.publish_setup_problems();
+        }
+    }
+
+    /// Shows every configuration problem on its file, and clears files
+    /// whose problems are gone. A newly broken configuration is also
+    /// announced, since its file may not be open.
+    fn publish_setup_problems(&mut self) {
+        // `Uri` hashes and compares by its text, which never changes; clippy
+        // cannot see that through its parsed form.
+        #[allow(clippy::mutable_key_type)]
+        let mut now: HashMap<Uri, Vec<lsp_types::Diagnostic>> = HashMap::new();
+        for (config, problem) in self.workspace.problems() {
+            for (uri, found) in diagnostics::of_setup(config.as_deref(), problem) {
+                now.entry(uri).or_default().extend(found);
+            }
+        }
+        let gone: Vec<Uri> = self
+            .reported
+            .iter()
+            .filter(|u| !now.contains_key(*u))
+            .cloned()
+            .collect();
+        for uri in gone {
+            self.reported.remove(&uri);
+            self.publish(uri, Vec::new(), None);
+        }
+        for (uri, found) in now {
+            if self.reported.insert(uri.clone()) {
+                let first = found
+                    .first()
+                    .map(|d| d.message.lines().next().unwrap_or(""));
+                self.notify(
+                    "window/showMessage",
+                    lsp_types::ShowMessageParams {
+                        typ: MessageType::WARNING,
+                        message: format!(
+                            "msklint: {} has a problem ({}); checking goes on with the last configuration that loaded",
+                            uri.as_str(),
+                            first.unwrap_or("")
+                        ),
+                    },
+                );
+            }
+            self.publish(uri, found, None);
+        }
+    }
+}
+
+fn error(code: ErrorCode, message: String) -> lsp_server::ResponseError {
+    lsp_server::ResponseError {
+        code: code as i32,
+        message,
+        data: None,
+    }
+}
+
+fn from<P: DeserializeOwned>(params: Value) -> Result<P, lsp_server::ResponseError> {
+    serde_json::from_value(params).map_err(|e| error(ErrorCode::InvalidParams, e.to_string()))
+}
+
+fn to_value(value: impl serde::Serialize) -> Result<Value, lsp_server::ResponseError> {
+    serde_json::to_value(value).map_err(|e| error(ErrorCode::InternalError, e.to_string()))
+}

@@ -1,0 +1,173 @@
+//! The structured fixes findings carry (`Diagnostic::suggestion`), which
+//! the editor server offers as quick fixes: each one, applied to the text,
+//! makes its finding go away without raising another.
+
+use msklint::diagnostic::Diagnostic;
+use msklint::session::{Input, Options, Session};
+
+fn session() -> Session {
+    Session::load(&Options::default()).unwrap()
+}
+
+fn check(session: &Session, name: &str, text: &str) -> Vec<Diagnostic> {
+    session
+        .check(Input::text(name, text.to_string()))
+        .diagnostics
+}
+
+/// The one finding of `rule` in `text`, its fix applied, and the findings
+/// of the fixed text.
+fn fix_one(name: &str, text: &str, rule: &str, replacement: &str) -> String {
+    let session = session();
+    let before = check(&session, name, text);
+    let found: Vec<&Diagnostic> = before.iter().filter(|d| d.rule == rule).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "{rule} in {:#?}",
+        before
+            .iter()
+            .map(|d| (&d.rule, &d.message))
+            .collect::<Vec<_>>()
+    );
+    let fix = found[0]
+        .suggestion
+        .as_ref()
+        .unwrap_or_else(|| panic!("{rule} has no suggestion: {:#?}", found[0]));
+    assert_eq!(fix.replacement, replacement);
+    let mut fixed = text.to_string();
+    fixed.replace_range(fix.span.start()..fix.span.end(), &fix.replacement);
+    let after = check(&session, name, &fixed);
+    assert!(
+        after
+            .iter()
+            .all(|d| d.rule != rule || d.span.start() != fix.span.start()),
+        "{rule} still fires after the fix:\n{fixed}\n{after:#?}"
+    );
+    // The fix brings no new problem with the words of the file (the
+    // pathway rules may well judge the corrected pathway differently).
+    let language =
+        |d: &&Diagnostic| d.code.as_deref().is_some_and(|c| c < "MSK100") && d.rule != rule;
+    let new: Vec<&Diagnostic> = after
+        .iter()
+        .filter(language)
+        .filter(|d| {
+            !before
+                .iter()
+                .any(|b| b.rule == d.rule && b.message == d.message)
+        })
+        .collect();
+    assert!(new.is_empty(), "the fix raised {new:#?}\n{fixed}");
+    fixed
+}
+
+fn pathway(body: &str) -> String {
+    format!(
+        "pathway \"P\" {{\n  inequalities: \"x\"\n  entry gp: \"GP\" {{ kind: gp }}\n{body}\n  exit home: \"Home\"\n}}\n"
+    )
+}
+
+#[test]
+fn a_lone_equals_becomes_a_comparison() {
+    let text = pathway(
+        "  service s: \"S\" { kind: primary requires: smoking = true }\n  gp -> s\n  s -> home",
+    );
+    let fixed = fix_one("t.pathway", &text, "invalid-value", "==");
+    assert!(fixed.contains("smoking == true"));
+}
+
+#[test]
+fn a_misspelt_kind_offer_and_channel_become_the_near_word() {
+    let text = pathway("  service s: \"S\" { kind: secondry }\n  gp -> s\n  s -> home");
+    fix_one("t.pathway", &text, "unknown-kind", "secondary");
+    let text =
+        pathway("  service s: \"S\" { kind: primary offers: [asessment] }\n  gp -> s\n  s -> home");
+    fix_one("t.pathway", &text, "unknown-offer", "assessment");
+    // A quoted word stays quoted.
+    let text = pathway(
+        "  service s: \"S\" { kind: primary offers: [\"asessment\"] }\n  gp -> s\n  s -> home",
+    );
+    fix_one("t.pathway", &text, "unknown-offer", "\"assessment\"");
+    let text =
+        pathway("  service s: \"S\" { kind: primary channels: [onlin] }\n  gp -> s\n  s -> home");
+    fix_one("t.pathway", &text, "unknown-channel", "online");
+}
+
+#[test]
+fn a_misspelt_property_attribute_and_dna_action_become_the_near_word() {
+    let text =
+        pathway("  service s: \"S\" { kind: primary ofers: [assessment] }\n  gp -> s\n  s -> home");
+    fix_one("t.pathway", &text, "unknown-property", "offers");
+    let text =
+        pathway("  service s: \"S\" { kind: primary requires: bmii < 40 }\n  gp -> s\n  s -> home");
+    fix_one("t.pathway", &text, "unknown-property", "bmi");
+    let text = pathway(
+        "  service s: \"S\" { kind: primary on_dna: contact then rebok }\n  gp -> s\n  s -> home",
+    );
+    fix_one("t.pathway", &text, "invalid-value", "rebook");
+}
+
+#[test]
+fn a_misspelt_node_in_a_route_becomes_the_declared_id() {
+    let text = pathway("  service fcp: \"S\" { kind: primary }\n  gp -> fpc\n  fcp -> home");
+    fix_one("t.pathway", &text, "undefined-node", "fcp");
+}
+
+#[test]
+fn a_percentage_written_as_a_number_gets_its_sign() {
+    let text = "pathway \"P\" {\n  inequalities: \"x\"\n  rtt_within_18_weeks: 92\n  entry gp: \"GP\" { kind: gp }\n  exit home: \"Home\"\n  gp -> home\n}\n";
+    fix_one("t.pathway", text, "invalid-value", "92%");
+}
+
+#[test]
+fn a_rule_code_or_misspelt_name_in_a_suppression_becomes_the_rule_name() {
+    let session = session();
+    for (written, name) in [
+        ("MSK101", "bmi-threshold"),
+        ("bmi-treshold", "bmi-threshold"),
+    ] {
+        let text = pathway(&format!(
+            "  service s: \"S\" {{ kind: secondary requires: bmi < 40 }}  # msklint: allow({written}) reason: \"r\"\n  gp -> s\n  s -> home"
+        ));
+        let found = check(&session, "t.pathway", &text);
+        let d = found
+            .iter()
+            .find(|d| d.rule == "unused-suppression")
+            .unwrap_or_else(|| panic!("{found:#?}"));
+        let fix = d.suggestion.as_ref().unwrap();
+        assert_eq!(&text[fix.span.start()..fix.span.end()], written);
+        assert_eq!(fix.replacement, name);
+    }
+}
+
+#[test]
+fn findings_without_a_plain_fix_carry_none() {
+    let session = session();
+    let text = pathway(
+        "  service s: \"S\" { kind: secondary requires: bmi < 40 }\n  gp -> s\n  s -> home",
+    );
+    let found = check(&session, "t.pathway", &text);
+    let bmi = found.iter().find(|d| d.rule == "bmi-threshold").unwrap();
+    assert!(bmi.suggestion.is_none());
+    let text = pathway("  service s: \"S\" { kind: orthopaedics }\n  gp -> s\n  s -> home");
+    let found = check(&session, "t.pathway", &text);
+    let kind = found.iter().find(|d| d.rule == "unknown-kind").unwrap();
+    assert!(kind.suggestion.is_none(), "nothing is near `orthopaedics`");
+}
+
+#[test]
+fn a_misspelt_node_keyword_and_a_comma_between_properties_are_fixed() {
+    let text = pathway("  servce s: \"S\" { kind: primary }\n  gp -> s\n  s -> home");
+    let fixed = fix_one("t.pathway", &text, "syntax-error", "service");
+    assert!(fixed.contains("  service s:"));
+    let text = pathway(
+        "  service s: \"S\" { kind: primary, offers: [assessment] }\n  gp -> s\n  s -> home",
+    );
+    let fixed = fix_one("t.pathway", &text, "syntax-error", "");
+    assert!(fixed.contains("kind: primary offers:"), "{fixed}");
+    let text = pathway(
+        "  service s: \"S\" { kind: primary,offers: [assessment] }\n  gp -> s\n  s -> home",
+    );
+    let fixed = fix_one("t.pathway", &text, "syntax-error", " ");
+    assert!(fixed.contains("kind: primary offers:"), "{fixed}");
+}
