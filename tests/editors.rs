@@ -10,6 +10,7 @@ mod programs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Mutex;
 
 use serde_json::Value;
 
@@ -30,9 +31,14 @@ fn grammar() -> Value {
         .expect("the TextMate grammar is JSON")
 }
 
+/// Both scripts rebuild editors/vscode/node_modules; they take a file lock
+/// where `flock` exists, and this keeps the two tests apart everywhere.
+static NODE_MODULES: Mutex<()> = Mutex::new(());
+
 /// Runs one of editors/vscode/scripts with bash, and fails with all it
 /// printed unless it succeeds.
 fn script(name: &str, args: &[&Path]) -> Output {
+    let _one_at_a_time = NODE_MODULES.lock().unwrap_or_else(|e| e.into_inner());
     let out = Command::new("bash")
         .arg(vscode().join("scripts").join(name))
         .args(args)
