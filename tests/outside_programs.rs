@@ -7,7 +7,9 @@ mod programs;
 use std::ffi::OsString;
 use std::path::Path;
 
-use programs::{find_in, in_ci, require_in, tests_run, CHROMIUM, GRAPHVIZ, NEOVIM, PYTHON};
+use programs::{
+    find_in, in_ci, require_in, tests_run, CHROMIUM, GRAPHVIZ, NEOVIM, NODE, NPM, PYTHON,
+};
 
 fn write(path: &Path, mode: u32) {
     std::fs::write(path, "#!/bin/sh\n").unwrap();
@@ -114,6 +116,8 @@ fn the_build_script_gated_each_program_as_the_rules_say() {
         (&GRAPHVIZ, cfg!(run_graphviz_tests)),
         (&PYTHON, cfg!(run_python_tests)),
         (&NEOVIM, cfg!(run_neovim_tests)),
+        (&NODE, cfg!(run_node_tests)),
+        (&NPM, cfg!(run_npm_tests)),
     ] {
         let found = programs::find(program).is_some();
         assert_eq!(

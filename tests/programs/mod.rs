@@ -1,5 +1,5 @@
 //! The outside programs some tests drive (headless Chromium, Graphviz,
-//! Python, Neovim), shared by build.rs and the tests.
+//! Python, Neovim, Node.js and npm), shared by build.rs and the tests.
 //!
 //! build.rs looks for each program on PATH and sets `cfg(run_..._tests)`
 //! when it is found or when `CI=true`. Tests that need a program carry
@@ -50,7 +50,22 @@ pub const NEOVIM: Program = Program {
     install: "apt-get install neovim",
 };
 
-pub const ALL: [&Program; 4] = [&CHROMIUM, &GRAPHVIZ, &PYTHON, &NEOVIM];
+/// Node.js and npm build and test the VS Code extension in editors/vscode.
+pub const NODE: Program = Program {
+    what: "Node.js",
+    names: &["node"],
+    cfg: "run_node_tests",
+    install: "apt-get install nodejs npm",
+};
+
+pub const NPM: Program = Program {
+    what: "npm",
+    names: &["npm"],
+    cfg: "run_npm_tests",
+    install: "apt-get install npm",
+};
+
+pub const ALL: [&Program; 6] = [&CHROMIUM, &GRAPHVIZ, &PYTHON, &NEOVIM, &NODE, &NPM];
 
 /// The first of `names` (in that order of preference) that is an executable
 /// file in one of the directories of `path`, a PATH value. Empty and
