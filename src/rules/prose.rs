@@ -238,11 +238,24 @@ struct LeadFacts {
     excepted: bool,
 }
 
-/// What one rule finds in a lead-in.
-#[derive(Clone)]
+/// Bit `k` of a pattern mask.
+trait Bits {
+    fn has(self, k: usize) -> bool;
+}
+
+impl Bits for u64 {
+    fn has(self, k: usize) -> bool {
+        k < 64 && self & (1 << k) != 0
+    }
+}
+
+/// What one rule finds in a lead-in: small and `Copy`, since it is read
+/// for every item under the lead-in and every rule.
+#[derive(Clone, Copy)]
 struct LeadRule {
-    /// Which of the rule's patterns after the subject match there.
-    found: Vec<bool>,
+    /// Which of the rule's patterns after the subject match there, one bit
+    /// each (a rule has a handful; any past 64 count as not found).
+    found: u64,
     /// Whether the lead-in reports the list or an exception there cancels it.
     cancels: bool,
     /// Whether the lead-in states the whole restriction itself: the
@@ -463,7 +476,12 @@ impl<'a> Engine<'a> {
             if !self.leads.per_rule.contains_key(&key) {
                 let facts = &self.leads.shared[&span_key];
                 let text = &facts.read.text;
-                let found: Vec<bool> = rest.iter().map(|p| p.is_match(text)).collect();
+                let found = rest
+                    .iter()
+                    .take(64)
+                    .enumerate()
+                    .filter(|(_, p)| p.is_match(text))
+                    .fold(0u64, |bits, (k, _)| bits | 1 << k);
                 let cancels = facts.reported
                     || !facts.conditional
                         && (facts.excepted || check.unless.iter().any(|p| p.is_match(text)));
@@ -471,8 +489,10 @@ impl<'a> Engine<'a> {
                     .find_ranges(text)
                     .iter()
                     .any(|&(a, _)| facts.read.held(a, rule_name).is_none());
-                let states =
-                    free_subject && !cancels && !facts.excepted && found.iter().all(|&f| f);
+                let states = free_subject
+                    && !cancels
+                    && !facts.excepted
+                    && (0..rest.len()).all(|k| found.has(k));
                 self.leads.per_rule.insert(
                     key,
                     LeadRule {
@@ -487,7 +507,7 @@ impl<'a> Engine<'a> {
             } else {
                 String::new()
             };
-            (self.leads.per_rule[&key].clone(), chain)
+            (self.leads.per_rule[&key], chain)
         });
         let sentence = &self.normalised[i];
         let named = subject.is_match(sentence);
@@ -519,10 +539,9 @@ impl<'a> Engine<'a> {
             let whole = |p: &Pattern| {
                 p.is_match(&self.normalised[i]) || with.is_some_and(|w| p.is_match(w))
             };
-            let missing = rest
-                .iter()
-                .enumerate()
-                .any(|(k, p)| !lead.as_ref().is_some_and(|(facts, _)| facts.found[k]) && !whole(p));
+            let missing = rest.iter().enumerate().any(|(k, p)| {
+                !lead.as_ref().is_some_and(|(facts, _)| facts.found.has(k)) && !whole(p)
+            });
             if missing {
                 return false;
             }
@@ -582,7 +601,7 @@ impl<'a> Engine<'a> {
             }
         }
         for (k, p) in rest.iter().enumerate() {
-            let in_lead = lead.as_ref().is_some_and(|(facts, _)| facts.found[k]);
+            let in_lead = lead.as_ref().is_some_and(|(facts, _)| facts.found.has(k));
             if !tracing {
                 if !in_lead && !p.is_match(&reading.text) {
                     return false;
