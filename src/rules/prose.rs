@@ -239,14 +239,8 @@ struct LeadFacts {
 }
 
 /// Bit `k` of a pattern mask.
-trait Bits {
-    fn has(self, k: usize) -> bool;
-}
-
-impl Bits for u64 {
-    fn has(self, k: usize) -> bool {
-        k < 64 && self & (1 << k) != 0
-    }
+fn has(bits: u64, k: usize) -> bool {
+    k < 64 && bits & (1 << k) != 0
 }
 
 /// What one rule finds in a lead-in: small and `Copy`, since it is read
@@ -492,7 +486,7 @@ impl<'a> Engine<'a> {
                 let states = free_subject
                     && !cancels
                     && !facts.excepted
-                    && (0..rest.len()).all(|k| found.has(k));
+                    && (0..rest.len()).all(|k| has(found, k));
                 self.leads.per_rule.insert(
                     key,
                     LeadRule {
@@ -540,7 +534,7 @@ impl<'a> Engine<'a> {
                 p.is_match(&self.normalised[i]) || with.is_some_and(|w| p.is_match(w))
             };
             let missing = rest.iter().enumerate().any(|(k, p)| {
-                !lead.as_ref().is_some_and(|(facts, _)| facts.found.has(k)) && !whole(p)
+                !lead.as_ref().is_some_and(|(facts, _)| has(facts.found, k)) && !whole(p)
             });
             if missing {
                 return false;
@@ -601,7 +595,7 @@ impl<'a> Engine<'a> {
             }
         }
         for (k, p) in rest.iter().enumerate() {
-            let in_lead = lead.as_ref().is_some_and(|(facts, _)| facts.found.has(k));
+            let in_lead = lead.as_ref().is_some_and(|(facts, _)| has(facts.found, k));
             if !tracing {
                 if !in_lead && !p.is_match(&reading.text) {
                     return false;

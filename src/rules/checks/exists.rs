@@ -4,7 +4,7 @@
 use petgraph::graph::NodeIndex;
 use serde::Deserialize;
 
-use super::{join_or, quoted, Kind};
+use super::{join_or, only_if_present, quoted, Kind};
 use crate::ast::NodeKind;
 use crate::rules::engine::{ActiveRule, Ctx, Finding};
 
@@ -66,12 +66,7 @@ impl Kind for ExistsCheck {
                 quoted(&self.any)
             )
         };
-        if !self.if_present.is_empty() {
-            s.push_str(&format!(
-                " Only pathways with a node providing {} are checked.",
-                quoted(&self.if_present)
-            ));
-        }
+        s.push_str(&only_if_present(&self.if_present));
         s
     }
 

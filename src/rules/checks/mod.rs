@@ -135,6 +135,18 @@ impl Check {
 }
 
 /// Words as a list of code spans: "`a`, `b`".
+/// The sentence `explain` adds for a check limited to pathways that offer
+/// something (`if_present`); empty when it is not limited.
+fn only_if_present(words: &[String]) -> String {
+    if words.is_empty() {
+        return String::new();
+    }
+    format!(
+        " Only pathways with a node providing {} are checked.",
+        quoted(words)
+    )
+}
+
 fn quoted(words: &[String]) -> String {
     words
         .iter()

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{join_or, quoted, Kind};
+use super::{join_or, only_if_present, quoted, Kind};
 use crate::diagnostic::Label;
 use crate::rules::engine::{ActiveRule, Ctx, Finding};
 
@@ -54,12 +54,7 @@ impl Kind for ReachableCheck {
              `offers`) can be reached from any entry.",
             quoted(&self.any)
         );
-        if !self.if_present.is_empty() {
-            s.push_str(&format!(
-                " Only pathways with a node providing {} are checked.",
-                quoted(&self.if_present)
-            ));
-        }
+        s.push_str(&only_if_present(&self.if_present));
         s
     }
 
