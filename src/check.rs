@@ -363,7 +363,7 @@ impl Linter {
         }
         crate::rules::prose::run(
             &policy.active,
-            crate::rules::prose::Env::of(&self.vocabulary),
+            crate::rules::prose::Env::of(&self.vocabulary).with_subjects(&policy.subjects),
             &source.text,
             &found,
             diagnostics,
@@ -419,17 +419,29 @@ impl Linter {
                 let spans = pathway.nodes.iter().map(|n| n.span);
                 let spans = spans.chain(pathway.routes.iter().map(|r| r.span));
                 blocks.extend(spans.filter(|&b| source.slice(b).contains('\n')));
-                validate::validate(pathway, &self.vocabulary, diagnostics);
-                validate::attributes(pathway, &self.measures, diagnostics);
-                let graph = PathwayGraph::build(pathway, diagnostics);
-                engine::run(&policy.active, &graph, source, &self.measures, diagnostics);
-                strings::run(
-                    &prose_rules,
-                    crate::rules::prose::Env::of(&self.vocabulary),
-                    pathway,
-                    &source.text,
-                    diagnostics,
+                // The rules on the graph and the prose checks on the
+                // strings are independent: on two threads when there are.
+                let mut read = Vec::new();
+                let (graph, ()) = rayon::join(
+                    || {
+                        validate::validate(pathway, &self.vocabulary, diagnostics);
+                        validate::attributes(pathway, &self.measures, diagnostics);
+                        let graph = PathwayGraph::build(pathway, diagnostics);
+                        engine::run(&policy.active, &graph, source, &self.measures, diagnostics);
+                        graph
+                    },
+                    || {
+                        strings::run(
+                            &prose_rules,
+                            crate::rules::prose::Env::of(&self.vocabulary)
+                                .with_subjects(&policy.subjects),
+                            pathway,
+                            &source.text,
+                            &mut read,
+                        )
+                    },
                 );
+                diagnostics.append(&mut read);
                 if let Some(graphs) = keep.as_mut() {
                     graphs.push(graph);
                 }

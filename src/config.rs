@@ -24,6 +24,7 @@ use crate::diagnostic::{suggest, Severity};
 use crate::rules::builtin::Builtin;
 use crate::rules::engine::ActiveRule;
 use crate::rules::load::{LoadError, RuleSet};
+use crate::rules::model::Subjects;
 use crate::source::SourceFile;
 use crate::span::Span;
 use crate::vocabulary::Vocabulary;
@@ -299,7 +300,16 @@ impl Config {
                 }
             }
         }
-        Policy { active, severity }
+        let subjects = Subjects::of(
+            active
+                .iter()
+                .filter_map(|a| a.rule.prose.as_ref()?.all.first()),
+        );
+        Policy {
+            active,
+            severity,
+            subjects,
+        }
     }
 }
 
@@ -309,6 +319,8 @@ impl Config {
 pub struct Policy {
     pub active: Vec<ActiveRule>,
     pub severity: BTreeMap<String, Option<Severity>>,
+    /// The subjects of the active rules' prose checks, searched together.
+    pub subjects: Subjects,
 }
 
 #[derive(Debug)]

@@ -406,6 +406,15 @@ impl AnyOf {
 }
 
 impl SetCache {
+    /// Whether any pattern of `patterns` (always the same list for one
+    /// cache) may match `text`: true when they cannot be compiled together.
+    pub fn any(&self, patterns: &[Pattern], text: &str) -> bool {
+        match self.0 .0.get_or_init(|| AnyOf::new(patterns.iter())) {
+            Some(any) => any.any.is_match(text.as_bytes()),
+            None => true,
+        }
+    }
+
     /// Indices of the patterns of `patterns` (always the same list for one
     /// cache) that match `text`.
     pub fn matching(&self, patterns: &[Pattern], text: &str) -> Vec<usize> {
@@ -413,6 +422,30 @@ impl SetCache {
             Some(any) => any.matching(text.as_bytes()),
             None => (0..patterns.len()).collect(),
         }
+    }
+}
+
+/// The subject patterns of a set of prose rules, searched for together: a
+/// sentence that holds none of them can fire no sentence-level check, and
+/// most sentences hold none, so the engine passes them by with one search
+/// instead of one per rule.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Subjects {
+    patterns: Vec<Pattern>,
+    any: SetCache,
+}
+
+impl Subjects {
+    pub fn of<'p>(patterns: impl Iterator<Item = &'p Pattern>) -> Subjects {
+        Subjects {
+            patterns: patterns.cloned().collect(),
+            any: SetCache::default(),
+        }
+    }
+
+    /// Whether some subject may occur in `text`.
+    pub fn any(&self, text: &str) -> bool {
+        self.any.any(&self.patterns, text)
     }
 }
 

@@ -4,7 +4,7 @@
 //! it comes from. Each check is one pass over the sentences.
 
 use super::engine::{fill, ActiveRule};
-use super::model::{Pattern, ProseCheck};
+use super::model::{Pattern, ProseCheck, Subjects};
 use crate::diagnostic::Diagnostic;
 use crate::prose::context::{Reader, Reading};
 use crate::prose::sentences::Sentence;
@@ -29,6 +29,9 @@ pub struct Env<'v> {
     pub shared_set: &'v crate::rules::model::SetCache,
     /// The vocabulary's named patterns (`prose_terms`).
     pub terms: &'v std::collections::BTreeMap<String, Pattern>,
+    /// Every subject of the rules being run, searched together, when the
+    /// caller has them ([`Env::with_subjects`]).
+    pub subjects: Option<&'v Subjects>,
 }
 
 impl<'v> Env<'v> {
@@ -46,6 +49,16 @@ impl<'v> Env<'v> {
             anaphora: &v.prose_anaphora,
             carry_over: &v.prose_carry_over,
             terms: &v.prose_terms,
+            subjects: None,
+        }
+    }
+
+    /// With the subjects of (at least) the rules to be run, so sentences
+    /// that name none of them are passed by at once.
+    pub fn with_subjects(self, subjects: &'v Subjects) -> Self {
+        Env {
+            subjects: Some(subjects),
+            ..self
         }
     }
 }
@@ -69,6 +82,9 @@ pub fn run(
         }
     }
     for (i, sentence) in sentences.iter().enumerate() {
+        if engine.passes_by(i) {
+            continue;
+        }
         for (r, active) in rules.iter().enumerate() {
             let Some(check) = &active.rule.prose else {
                 continue;
@@ -228,6 +244,8 @@ struct LeadCache {
     /// reports (or otherwise governs) the list, whether it sets
     /// conditions, and whether a shared exception is in it.
     shared: std::collections::HashMap<(usize, usize), LeadFacts>,
+    /// Whether no rule's subject occurs in the lead-in chain.
+    quiet: std::collections::HashMap<(usize, usize), bool>,
 }
 
 struct LeadFacts {
@@ -308,6 +326,35 @@ impl<'a> Engine<'a> {
             others,
             leads: LeadCache::default(),
         }
+    }
+
+    /// Whether sentence `i` can fire no sentence-level check: no subject
+    /// occurs in it or in its lead-in, and nothing is read with it (a
+    /// question, a table header, a sentence it continues), the only other
+    /// places a subject may come from ([`Engine::fires`]).
+    fn passes_by(&mut self, i: usize) -> bool {
+        let Some(subjects) = self.env.subjects else {
+            return false;
+        };
+        let s = self.sentences[i];
+        if s.with.is_some() || subjects.any(&self.normalised[i]) {
+            return false;
+        }
+        let lead_quiet = match s.lead_in {
+            None => true,
+            Some(l) => {
+                let key = (l.start(), l.end());
+                match self.leads.quiet.get(&key) {
+                    Some(&quiet) => quiet,
+                    None => {
+                        let quiet = !subjects.any(&self.lead_chain(l));
+                        self.leads.quiet.insert(key, quiet);
+                        quiet
+                    }
+                }
+            }
+        };
+        lead_quiet && self.continued(i).is_none()
     }
 
     /// Makes sentence `i` the current one, dropping what was made for the

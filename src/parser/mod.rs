@@ -10,6 +10,8 @@ use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 use pest::Parser as _;
 
+mod chunks;
+
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
 use crate::span::{Span, Spanned, MAX_TEXT_LEN};
@@ -57,6 +59,12 @@ impl<'a> Parsed<'a> {
 /// pathway. Items are independent, so this reads exactly what the `file`
 /// rule describes, and a syntax error in one item need not stop the rest.
 pub fn parse(text: &str) -> Parsed<'_> {
+    parse_with(text, true)
+}
+
+/// [`parse`], with `parallel` false reading every item on this thread (the
+/// tests compare the two).
+pub(crate) fn parse_with(text: &str, parallel: bool) -> Parsed<'_> {
     if text.len() > MAX_TEXT_LEN {
         return Parsed {
             file: File {
@@ -73,6 +81,7 @@ pub fn parse(text: &str) -> Parsed<'_> {
         reported: false,
         first: None,
         window: (0, 0),
+        parallel,
     };
     let mut pathways: Vec<Pathway<'_>> = Vec::new();
     let mut pos = skip_trivia(text, text.strip_prefix('\u{FEFF}').map_or(0, |_| 3));
@@ -164,6 +173,8 @@ struct Parser<'a> {
     first: Option<Diagnostic>,
     /// The last window computed ([`Parser::window`]): from, to.
     window: (usize, usize),
+    /// Whether long blocks may be read on several threads.
+    parallel: bool,
 }
 
 /// The item read last in a block, in case the next one shows it broken.
@@ -357,6 +368,27 @@ impl<'a> Parser<'a> {
             if text.as_bytes()[pos] == b'}' {
                 return pos + 1;
             }
+            if !self.reported && last.is_none() && self.parallel {
+                // Before any error, a long block's items can be read on
+                // several threads with the same result (chunks.rs).
+                if let Some(ahead) = chunks::read_ahead(text, pos, chunks::MIN_LEN) {
+                    for built in ahead.items {
+                        let mark = self.diagnostics.len();
+                        self.diagnostics.extend(built.diagnostics);
+                        add_item(pathway, built.item);
+                        last = Some(Last {
+                            kind: built.kind,
+                            start: built.start,
+                            mark,
+                        });
+                        (end, quiet) = (built.end, false);
+                    }
+                    pos = ahead.end.max(pos);
+                    if last.is_some() {
+                        continue;
+                    }
+                }
+            }
             let window = self.window(pos);
             let found = match PathwayParser::parse(Rule::item, &text[pos..window]) {
                 Ok(mut pairs) => pairs.next().and_then(|i| i.into_inner().next()).ok_or(None),
@@ -367,13 +399,7 @@ impl<'a> Parser<'a> {
                     let item_end = pos + item.as_span().end();
                     let mark = self.diagnostics.len();
                     let kind = item.as_rule();
-                    match kind {
-                        Rule::field => pathway.fields.push(build_field(item, pos)),
-                        Rule::node => pathway.nodes.push(build_node(item, pos)),
-                        _ => pathway
-                            .routes
-                            .push(build_route(item, pos, &mut self.diagnostics)),
-                    }
+                    add_item(pathway, build_item(item, pos, &mut self.diagnostics));
                     last = Some(Last {
                         kind,
                         start: pos,
@@ -1318,6 +1344,29 @@ fn build_route<'a>(pair: Pair<'a, Rule>, b: usize, diags: &mut Vec<Diagnostic>) 
     }
 }
 
+/// One item of a block, built.
+enum Item<'a> {
+    Field(Field<'a>),
+    Node(Node<'a>),
+    Route(Route<'a>),
+}
+
+fn build_item<'a>(pair: Pair<'a, Rule>, b: usize, diags: &mut Vec<Diagnostic>) -> Item<'a> {
+    match pair.as_rule() {
+        Rule::field => Item::Field(build_field(pair, b)),
+        Rule::node => Item::Node(build_node(pair, b)),
+        _ => Item::Route(build_route(pair, b, diags)),
+    }
+}
+
+fn add_item<'a>(pathway: &mut Pathway<'a>, item: Item<'a>) {
+    match item {
+        Item::Field(f) => pathway.fields.push(f),
+        Item::Node(n) => pathway.nodes.push(n),
+        Item::Route(r) => pathway.routes.push(r),
+    }
+}
+
 fn repeated_clause(word: &str, span: Span, first: Span) -> Diagnostic {
     Diagnostic::error(
         "syntax-error",
@@ -1358,7 +1407,7 @@ mod tests {
 
     #[test]
     fn example_parses_into_the_expected_tree() {
-        let text = include_str!("../fixtures/examples/hip-knee-oa.pathway");
+        let text = include_str!("../../fixtures/examples/hip-knee-oa.pathway");
         let parsed = parse(text);
         assert!(parsed.diagnostics.is_empty());
         let p = &parsed.file.pathways[0];
@@ -1639,7 +1688,7 @@ mod tests {
 
     #[test]
     fn a_file_that_parses_is_complete_and_marks_nothing() {
-        let parsed = parse(include_str!("../fixtures/examples/hip-knee-oa.pathway"));
+        let parsed = parse(include_str!("../../fixtures/examples/hip-knee-oa.pathway"));
         assert!(parsed.is_complete() && parsed.diagnostics.is_empty());
         assert!(parsed.file.pathways.iter().all(|p| p.skipped.is_empty()));
         // A repeated clause breaks no grammar rule: nothing is skipped.
