@@ -3,6 +3,8 @@
 //! help and sources, so a finding reads the same whichever kind of document
 //! it comes from. Each check is one pass over the sentences.
 
+use rayon::prelude::*;
+
 use super::engine::{fill, ActiveRule};
 use super::model::{Pattern, ProseCheck, Subjects};
 use crate::diagnostic::Diagnostic;
@@ -70,30 +72,45 @@ pub fn run(
     sentences: &[Sentence],
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut engine = Engine::new(rules, env, text, sentences);
+    let prepared = Prepared::of(text, sentences);
     for active in rules {
         let Some(check) = &active.rule.prose else {
             continue;
         };
         if check.is_document_level() {
-            if let Some(d) = document(active, check, text, sentences, &engine.normalised) {
+            if let Some(d) = document(active, check, text, sentences, &prepared.normalised) {
                 out.push(d);
             }
         }
     }
-    for (i, sentence) in sentences.iter().enumerate() {
-        if engine.passes_by(i) {
-            continue;
-        }
-        for (r, active) in rules.iter().enumerate() {
-            let Some(check) = &active.rule.prose else {
+    let read = |range: std::ops::Range<usize>| {
+        let mut engine = Engine::new(rules, env, text, sentences, &prepared);
+        let mut found = Vec::new();
+        for i in range {
+            if engine.passes_by(i) {
                 continue;
-            };
-            if !check.is_document_level() && engine.fires(r, check, i, None) {
-                out.push(finding(active, check, text, sentence.span));
+            }
+            for (r, active) in rules.iter().enumerate() {
+                let Some(check) = &active.rule.prose else {
+                    continue;
+                };
+                if !check.is_document_level() && engine.fires(r, check, i, None) {
+                    found.push(finding(active, check, text, sentences[i].span));
+                }
             }
         }
+        found
+    };
+    if sentences.len() < 2 * PIECE || rayon::current_num_threads() < 2 {
+        out.extend(read(0..sentences.len()));
+        return;
     }
+    let pieces: Vec<std::ops::Range<usize>> = (0..sentences.len())
+        .step_by(PIECE)
+        .map(|a| a..(a + PIECE).min(sentences.len()))
+        .collect();
+    let found: Vec<Vec<Diagnostic>> = pieces.into_par_iter().map(read).collect();
+    out.extend(found.into_iter().flatten());
 }
 
 /// Why each sentence whose span starts on one of `lines` (1-based, as
@@ -105,7 +122,8 @@ pub fn trace(
     sentences: &[Sentence],
     wanted: impl Fn(&Sentence) -> bool,
 ) -> Vec<SentenceTrace> {
-    let mut engine = Engine::new(rules, env, text, sentences);
+    let prepared = Prepared::of(text, sentences);
+    let mut engine = Engine::new(rules, env, text, sentences, &prepared);
     let mut traces = Vec::new();
     for (i, s) in sentences.iter().enumerate() {
         if !wanted(s) {
@@ -208,9 +226,9 @@ struct Engine<'a> {
     env: Env<'a>,
     text: &'a str,
     sentences: &'a [Sentence],
-    normalised: Vec<String>,
+    normalised: &'a [String],
     /// Per sentence: whether it is a heading.
-    headings: Vec<bool>,
+    headings: &'a [bool],
     /// What has been made for the sentence being read. Every rule reads
     /// one sentence before any reads the next, so one is kept at a time.
     current: Current,
@@ -282,12 +300,53 @@ struct LeadRule {
 /// again with every sentence after it.
 const MAX_WITH: usize = 2_000;
 
+/// What each sentence needs once, whichever engine reads it: the text
+/// normalised, and whether it is a heading.
+struct Prepared {
+    normalised: Vec<String>,
+    headings: Vec<bool>,
+}
+
+impl Prepared {
+    fn of(text: &str, sentences: &[Sentence]) -> Prepared {
+        let newlines: Vec<usize> = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(k, _)| k)
+            .collect();
+        let one = |s: &Sentence| {
+            (
+                normalise(&text[s.span.start()..s.span.end()]),
+                is_heading(text, s.span, &newlines),
+            )
+        };
+        let (normalised, headings) =
+            if sentences.len() >= 2 * PIECE && rayon::current_num_threads() > 1 {
+                sentences.par_iter().map(one).unzip()
+            } else {
+                sentences.iter().map(one).unzip()
+            };
+        Prepared {
+            normalised,
+            headings,
+        }
+    }
+}
+
+/// Sentences read by one engine at a time: a long document's pieces are
+/// read on several threads. Each sentence's verdict depends only on the
+/// text around it, never on what an engine found before, so the findings
+/// are the same however the sentences are shared out.
+const PIECE: usize = 2_048;
+
 impl<'a> Engine<'a> {
     fn new(
         rules: &'a [ActiveRule],
         env: Env<'a>,
         text: &'a str,
         sentences: &'a [Sentence],
+        prepared: &'a Prepared,
     ) -> Self {
         let subjects: Vec<(&str, &Pattern)> = rules
             .iter()
@@ -303,24 +362,12 @@ impl<'a> Engine<'a> {
                     .collect()
             })
             .collect();
-        let newlines: Vec<usize> = text
-            .bytes()
-            .enumerate()
-            .filter(|&(_, b)| b == b'\n')
-            .map(|(k, _)| k)
-            .collect();
         Engine {
-            headings: sentences
-                .iter()
-                .map(|s| is_heading(text, s.span, &newlines))
-                .collect(),
+            headings: &prepared.headings,
             env,
             text,
             sentences,
-            normalised: sentences
-                .iter()
-                .map(|s| normalise(&text[s.span.start()..s.span.end()]))
-                .collect(),
+            normalised: &prepared.normalised,
             names: rules.iter().map(|a| a.rule.name.as_str()).collect(),
             current: Current::default(),
             others,
