@@ -147,7 +147,8 @@ impl Linter {
         let policy = self.policy_for(path);
         match self.decoded(name, kind, content) {
             Ok(input) => {
-                let (source, mut diagnostics, extra) = prepared(name, input);
+                let (source, mut diagnostics, mut extra) = prepared(name, input);
+                sidecar_suppressions(kind, path, &source, &mut extra);
                 let mut blocks = Vec::new();
                 if kind.is_prose() {
                     self.check_prose(&source, &policy, &mut diagnostics);
@@ -222,7 +223,8 @@ impl Linter {
                 return (report, seen);
             }
         };
-        let (source, mut diagnostics, extra) = prepared(name, input);
+        let (source, mut diagnostics, mut extra) = prepared(name, input);
+        sidecar_suppressions(kind, path, &source, &mut extra);
         if kind.is_prose() {
             self.check_prose(&source, &policy, &mut diagnostics);
             let report = self.report(source, kind, diagnostics, &policy, extra, &[]);
@@ -559,6 +561,22 @@ fn prepared(name: &str, input: Decoded) -> (Arc<SourceFile>, Vec<Diagnostic>, su
         .with_pages(pages);
     let extra = word_comments(&source, &comments);
     (Arc::new(source), note.into_iter().collect(), extra)
+}
+
+/// Suppressions in the sidecar file beside a policy document read from a
+/// path (src/sidecar.rs); text given without a path has none.
+fn sidecar_suppressions(
+    kind: InputFormat,
+    path: Option<&Path>,
+    source: &SourceFile,
+    extra: &mut suppress::Extra,
+) {
+    if !kind.is_prose() {
+        return;
+    }
+    if let Some((file, yaml)) = path.and_then(crate::sidecar::load) {
+        crate::sidecar::read(source, &file, &yaml, extra);
+    }
 }
 
 /// Suppressions held in a Word document's comments, each covering the

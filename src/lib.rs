@@ -40,6 +40,7 @@ pub mod rules;
 pub mod score;
 pub mod server;
 pub mod session;
+pub mod sidecar;
 pub mod source;
 pub mod span;
 pub mod suppress;

@@ -14,7 +14,9 @@
 //!
 //! A Word document's text has no comments of this kind, so a Word comment
 //! whose text is `msklint: allow(rule) reason: "why"` does the same for the
-//! paragraphs it is attached to ([`word_comment`]).
+//! paragraphs it is attached to ([`word_comment`]). A PDF holds neither:
+//! its suppressions live beside it in a sidecar file (src/sidecar.rs),
+//! which Word documents may use too.
 
 use crate::config::Policy;
 use crate::diagnostic::{suggest, Diagnostic, Severity};
@@ -37,9 +39,27 @@ pub struct Suppression {
     pub last_line: usize,
     pub rules: Vec<(String, Span)>,
     pub reason: Option<String>,
-    /// For a Word comment, the paragraphs it covers ("paragraph 4"), which
-    /// messages name instead of a line.
-    pub word: Option<String>,
+    /// Where a suppression written outside the text is, which messages
+    /// name instead of a line; `None` for a comment in the text.
+    pub word: Option<Outside>,
+}
+
+/// A suppression written outside the document's text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outside {
+    /// A Word comment on these paragraphs ("paragraph 4").
+    Word(String),
+    /// Entry `entry` (1-based) of the sidecar file named `file`.
+    Sidecar { file: String, entry: usize },
+}
+
+impl std::fmt::Display for Outside {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outside::Word(p) => write!(f, "the Word comment on {p}"),
+            Outside::Sidecar { file, entry } => write!(f, "entry {entry} of {file}"),
+        }
+    }
 }
 
 /// A `# msklint:` comment that could not be read.
@@ -47,11 +67,13 @@ pub struct Suppression {
 pub struct Malformed {
     pub span: Span,
     /// As in [`Suppression::word`].
-    pub word: Option<String>,
+    pub word: Option<Outside>,
+    /// What is wrong, when more can be said than "not understood".
+    pub problem: Option<String>,
 }
 
-/// Suppressions written outside the text (Word comments), with those that
-/// could not be read.
+/// Suppressions written outside the text (Word comments, a sidecar file),
+/// with those that could not be read.
 pub type Extra = (Vec<Suppression>, Vec<Malformed>);
 
 /// Adds the suppression a Word comment holds, if its text starts with
@@ -83,11 +105,12 @@ pub fn word_comment(
             last_line: lines.1,
             rules: rules.into_iter().map(|(name, _)| (name, span)).collect(),
             reason,
-            word: Some(paragraphs),
+            word: Some(Outside::Word(paragraphs)),
         }),
         None => extra.1.push(Malformed {
             span,
-            word: Some(paragraphs),
+            word: Some(Outside::Word(paragraphs)),
+            problem: None,
         }),
     }
 }
@@ -190,7 +213,11 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
                             pending.push(found.len() - 1);
                         }
                     }
-                    None => malformed.push(Malformed { span, word: None }),
+                    None => malformed.push(Malformed {
+                        span,
+                        word: None,
+                        problem: None,
+                    }),
                 }
             }
         }
@@ -339,13 +366,17 @@ pub fn apply(
     for (i, s) in suppressions.iter().enumerate() {
         if s.reason.is_none() {
             let message = match &s.word {
-                Some(p) => format!("the Word comment on {p} does not say why it suppresses"),
+                Some(o) => format!("{o} does not say why it suppresses"),
                 None => "this suppression does not say why".to_string(),
+            };
+            let help = match &s.word {
+                Some(Outside::Sidecar { .. }) => "add `reason: \"...\"` to the entry, so a reviewer can judge whether the exception still holds",
+                _ => "add `reason: \"...\"` after the allow list, so a reviewer can judge whether the exception still holds",
             };
             diags.push(
                 Diagnostic::warning(WITHOUT_REASON, s.span, message)
                     .with_label("no reason given")
-                    .with_help("add `reason: \"...\"` after the allow list, so a reviewer can judge whether the exception still holds"),
+                    .with_help(help),
             );
         }
         for (j, (name, span)) in s.rules.iter().enumerate() {
@@ -383,19 +414,23 @@ pub fn apply(
                 }
                 diags.push(d);
             } else if enabled(name) {
-                if let Some(p) = &s.word {
-                    diags.push(
-                        Diagnostic::warning(
-                            UNUSED,
-                            *span,
+                if let Some(o) = &s.word {
+                    let (message, help) = match o {
+                        Outside::Word(p) => (
                             format!(
                                 "`{name}` does not fire in {p}, where a Word comment suppresses it"
                             ),
-                        )
-                        .with_label("suppresses nothing")
-                        .with_help(
                             "remove the comment, or attach it to the paragraph the finding is in",
                         ),
+                        Outside::Sidecar { .. } => (
+                            format!("`{name}` does not fire on the text {o} quotes"),
+                            "remove the entry, or quote the sentence the finding is in",
+                        ),
+                    };
+                    diags.push(
+                        Diagnostic::warning(UNUSED, *span, message)
+                            .with_label("suppresses nothing")
+                            .with_help(help),
                     );
                     continue;
                 }
@@ -442,18 +477,26 @@ pub fn apply(
     }
     for m in malformed {
         let (message, help) = match &m.word {
-            Some(p) => (
+            Some(Outside::Word(p)) => (
                 format!("the Word comment on {p} starts with `msklint:` but is not a suppression msklint can read"),
                 "write the comment as `msklint: allow(rule-name) reason: \"why\"`",
+            ),
+            Some(o @ Outside::Sidecar { .. }) => (
+                format!("{o} cannot be used: {}", m.problem.as_deref().unwrap_or("not understood")),
+                "each entry names `rules`, quotes part of a `sentence` of the document word for word, and gives a `reason` (docs/prose.md, \"Suppressions beside the document\")",
             ),
             None => (
                 "this `msklint:` comment is not a suppression msklint can read".to_string(),
                 "write `# msklint: allow(rule-name) reason: \"why\"`",
             ),
         };
+        let label = match &m.word {
+            Some(Outside::Sidecar { .. }) => "sidecar entry not used",
+            _ => "not understood",
+        };
         diags.push(
             Diagnostic::new(UNUSED, Severity::Warning, m.span, message)
-                .with_label("not understood")
+                .with_label(label)
                 .with_help(help),
         );
     }
