@@ -53,6 +53,12 @@ impl Checker {
         self.inner.json()
     }
 
+    /// The command line's closing line for the files checked so far, such
+    /// as "2 files checked: 1 error, 3 warnings".
+    pub fn summary(&self) -> String {
+        msklint::output::Summary::of(&self.inner.reports).line()
+    }
+
     /// What the page needs besides the findings to show them: each file's
     /// text as it was read, with every finding's span in UTF-16 units, and
     /// the files that could not be read. See [`Views`].
