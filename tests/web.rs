@@ -2,10 +2,10 @@
 //! builds it into target/web; web/test/e2e.test.js, run with Node.js,
 //! serves that folder on 127.0.0.1 and drives it in headless Chromium
 //! through playwright-core: it pastes the bundled example pathway, opens a
-//! share link and chooses the example pathway and policy as files, and
-//! each time the findings on the page must be those `msklint check
-//! --format json` prints here for the same file, with no network request
-//! once the page has loaded. Screenshots are kept in target/web-test/.
+//! share link, chooses the example pathway and policy as files and drops
+//! the policy on the page, and each time the findings on the page must be
+//! those `msklint check --format json` prints here for the same file, with
+//! no network request once the page has loaded. Screenshots are kept in target/web-test/.
 //!
 //! Gated like every outside program (tests/programs/mod.rs): ignored
 //! without Chromium, Node.js and npm on PATH, run (and failing without
@@ -116,9 +116,39 @@ fn the_web_page_shows_the_command_lines_findings_in_headless_chromium() {
     let tap = String::from_utf8_lossy(&out.stdout);
     assert!(tap.contains("\n# fail 0"), "{tap}");
     assert!(!tap.contains("\n# pass 0"), "{tap}");
-    for shot in ["pasted-pathway.png", "share-link.png", "several-files.png"] {
+    for shot in [
+        "pasted-pathway.png",
+        "share-link.png",
+        "several-files.png",
+        "rules.png",
+    ] {
         let shot = artefacts.join(shot);
         let size = std::fs::metadata(&shot).map_or(0, |m| m.len());
         assert!(size > 10_000, "no screenshot at {}", shot.display());
     }
+}
+
+/// Without Chromium, Node.js or npm the test above is ignored, or fails
+/// when built under CI=true; run anyway, it fails. It never passes.
+#[test]
+fn without_chromium_or_node_the_web_test_is_ignored_or_fails_never_passes() {
+    let test = "the_web_page_shows_the_command_lines_findings_in_headless_chromium";
+    let out = programs::rerun_without_programs(test, false);
+    let text = String::from_utf8_lossy(&out.stdout);
+    if cfg!(all(run_chromium_tests, run_node_tests, run_npm_tests)) {
+        assert!(text.contains(&format!("test {test} ... FAILED")), "{text}");
+    } else {
+        assert!(
+            text.contains(&format!(
+                "test {test} ... ignored, Chromium, Node.js or npm"
+            )),
+            "{text}"
+        );
+        assert!(text.contains("0 passed; 0 failed; 1 ignored"), "{text}");
+    }
+    // libtest prints a failed test's panic on stdout.
+    let out = programs::rerun_without_programs(test, true);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("Chromium is not on PATH"), "{text}");
 }

@@ -237,6 +237,37 @@ test("several files chosen at once are checked and shown file by file", async ()
   await page.close();
 });
 
+test("a file dropped on the page is checked", async () => {
+  const session = await open(`${origin}/`);
+  const { page } = session;
+  const files = [{ name: policy.name, bytes: [...readFileSync(policy.file)] }];
+  const dataTransfer = await page.evaluateHandle((files) => {
+    const transfer = new DataTransfer();
+    for (const f of files) transfer.items.add(new File([new Uint8Array(f.bytes)], f.name));
+    return transfer;
+  }, files);
+  await page.dispatchEvent("#drop", "drop", { dataTransfer });
+  await waitForResults(page);
+  assert.deepEqual(await shown(page, policy.name), expected(policy));
+  assertOffline(session);
+  await page.close();
+});
+
+test("the rule catalogue shows each rule's explain text", async () => {
+  const session = await open(`${origin}/`);
+  const { page } = session;
+  await page.getByText("Every rule msklint applies").click();
+  const rule = JSON.parse(readFileSync(pathway.expected, "utf8")).diagnostics[0];
+  await page.getByText(`Explain ${rule.rule}`, { exact: true }).click();
+  const text = await page.locator("#rules-list pre").first().textContent();
+  assert.match(text, new RegExp(`^${rule.code} ${rule.rule} `));
+  assert.ok(text.includes("Why it matters"), text);
+  await page.screenshot({ path: join(artefacts, "rules.png"), fullPage: false });
+  await assertAccessible(page);
+  assertOffline(session);
+  await page.close();
+});
+
 test("the server saw only the page's own files, once for each page opened", () => {
   assert.ok(opened > 0);
   const expected = Array.from({ length: opened }, () => PAGE_FILES).flat().sort();
