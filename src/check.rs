@@ -424,7 +424,7 @@ impl Linter {
                 // The rules on the graph and the prose checks on the
                 // strings are independent: on two threads when there are.
                 let mut read = Vec::new();
-                let (graph, ()) = rayon::join(
+                let (graph, ()) = crate::par::join(
                     || {
                         validate::validate(pathway, &self.vocabulary, diagnostics);
                         validate::attributes(pathway, &self.measures, diagnostics);

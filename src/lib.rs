@@ -5,8 +5,10 @@
 //! from [`session::Options`] and checks inputs given as named bytes or
 //! text, returning a [`check::FileReport`] per input, and, on request,
 //! lending the file's parsed pathways and graphs to the caller. The
-//! library never prints or exits; the command line ([`cli`]) is the one
-//! front end today.
+//! library never prints or exits; the command line (`cli`) and the
+//! language server (`server`) are front ends built with the `cli` feature,
+//! and the web page (`web/`) is one built on the library alone, without
+//! threads (`parallel` off, see [`par`]).
 //!
 //! The pipeline, one module per stage: input format and decoding
 //! ([`input`]) → text ([`source`]) → parse ([`parser`], grammar in
@@ -20,6 +22,7 @@
 pub mod ast;
 pub mod baseline;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -33,11 +36,13 @@ pub mod graph;
 pub mod input;
 pub mod measures;
 pub mod output;
+pub mod par;
 pub mod parser;
 pub mod prose;
 pub mod report;
 pub mod rules;
 pub mod score;
+#[cfg(feature = "cli")]
 pub mod server;
 pub mod session;
 pub mod sidecar;

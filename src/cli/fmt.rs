@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use super::args::Color;
 use super::setup::human_options;
 use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
@@ -56,15 +54,11 @@ pub fn run(args: &FmtArgs) -> u8 {
     };
     let found = discover(&paths, &Include::default());
     let write = !(args.check || args.diff);
-    let outcomes: Vec<(String, Outcome)> = found
-        .files
-        .par_iter()
-        .map(|path| {
-            let name = path.display().to_string();
-            let outcome = one_file(path, &name, write, args.diff);
-            (name, outcome)
-        })
-        .collect();
+    let outcomes: Vec<(String, Outcome)> = crate::par::map(&found.files, |path| {
+        let name = path.display().to_string();
+        let outcome = one_file(path, &name, write, args.diff);
+        (name, outcome)
+    });
 
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let handler = human::handler(human_options(Color::Auto, true));

@@ -4,8 +4,6 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use super::args::{Color, SetupArgs};
 use super::notes::print_path_problems;
 use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
@@ -70,29 +68,26 @@ fn read_each<R: Send>(
     files: &[PathBuf],
     check: impl Fn(Input<'_>) -> R + Sync,
 ) -> (Vec<R>, Vec<PathProblem>) {
-    let results: Vec<Result<R, PathProblem>> = files
-        .par_iter()
-        .map(|path| {
-            let name = path.display().to_string();
-            match std::fs::read(path) {
-                Ok(bytes) => match crate::input::open(&name, bytes) {
-                    Err(message) => Err(PathProblem {
-                        message,
-                        path: name,
-                    }),
-                    Ok(content) => Ok(check(Input {
-                        name: &name,
-                        path: Some(path),
-                        content,
-                    })),
-                },
-                Err(e) => Err(PathProblem {
+    let results: Vec<Result<R, PathProblem>> = crate::par::map(files, |path| {
+        let name = path.display().to_string();
+        match std::fs::read(path) {
+            Ok(bytes) => match crate::input::open(&name, bytes) {
+                Err(message) => Err(PathProblem {
+                    message,
                     path: name,
-                    message: io_message(&e),
                 }),
-            }
-        })
-        .collect();
+                Ok(content) => Ok(check(Input {
+                    name: &name,
+                    path: Some(path),
+                    content,
+                })),
+            },
+            Err(e) => Err(PathProblem {
+                path: name,
+                message: io_message(&e),
+            }),
+        }
+    });
     let mut reports = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for r in results {

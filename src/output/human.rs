@@ -4,7 +4,6 @@
 use std::fmt;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
-use rayon::prelude::*;
 
 use super::snippet::Snippet;
 use super::Summary;
@@ -101,10 +100,8 @@ pub fn write(
         .flat_map(|r| r.diagnostics.iter().map(move |d| (d, &*r.source)))
         .collect();
     for batch in all.chunks(BATCH) {
-        let pieces: Vec<String> = batch
-            .par_iter()
-            .map(|&(d, source)| render_one(&handler, d, source))
-            .collect();
+        let pieces: Vec<String> =
+            crate::par::map(batch, |&(d, source)| render_one(&handler, d, source));
         for piece in pieces {
             out.write_all(piece.as_bytes())?;
             out.write_all(b"\n")?;

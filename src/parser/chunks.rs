@@ -11,7 +11,6 @@
 //! handles the error as it always does.
 
 use pest::Parser as _;
-use rayon::prelude::*;
 
 use super::{blanks, braces, build_item, line_kind, skip_trivia, Item, LineKind};
 use super::{PathwayParser, Rule};
@@ -43,9 +42,9 @@ pub(super) struct Ahead<'a> {
 
 /// Reads the items of the block whose body starts at `from` (a token) in
 /// parallel, when it is long enough to be worth it and more than one
-/// thread is available.
+/// thread is available (never without the `parallel` feature).
 pub(super) fn read_ahead(text: &str, from: usize, min_len: usize) -> Option<Ahead<'_>> {
-    let threads = rayon::current_num_threads();
+    let threads = crate::par::threads();
     if threads < 2 {
         return None;
     }
@@ -59,10 +58,9 @@ pub(super) fn read_ahead(text: &str, from: usize, min_len: usize) -> Option<Ahea
     if cuts.len() < 3 {
         return None;
     }
-    let pieces: Vec<Option<Piece<'_>>> = cuts
-        .par_windows(2)
-        .map(|w| read_piece(text, w[0], w[1]))
-        .collect();
+    let spans: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    let pieces: Vec<Option<Piece<'_>>> =
+        crate::par::map(&spans, |&(start, end)| read_piece(text, start, end));
     let mut items = Vec::new();
     let mut at = from;
     for (piece, &start) in pieces.into_iter().zip(&cuts) {
@@ -191,12 +189,22 @@ mod tests {
         assert_eq!(one.recovered, many.recovered);
     }
 
+    /// Runs `f` with four threads to read on; without the `parallel`
+    /// feature there is only the calling thread.
     fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build();
-        pool.expect("a thread pool").install(f)
+        #[cfg(feature = "parallel")]
+        {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build();
+            pool.expect("a thread pool").install(f)
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            f()
+        }
     }
 
     #[test]
+    #[cfg(feature = "parallel")]
     fn a_long_block_is_read_ahead_in_pieces() {
         let text = long_pathway(1500);
         let body = text.find("owner").expect("the body");
@@ -235,10 +243,15 @@ mod tests {
         let body = text.find("owner").expect("the body");
         assert!(in_pool(|| read_ahead(&text, body, MIN_LEN)).is_none());
         let long = long_pathway(1500);
-        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build();
-        let ahead = one
+        #[cfg(feature = "parallel")]
+        let ahead = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
             .expect("a pool")
             .install(|| read_ahead(&long, body, MIN_LEN));
+        // Without the `parallel` feature there is never a second thread.
+        #[cfg(not(feature = "parallel"))]
+        let ahead = read_ahead(&long, body, MIN_LEN);
         assert!(ahead.is_none());
     }
 }
