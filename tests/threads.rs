@@ -3,6 +3,8 @@
 //! checks on a pathway's strings). The findings must be exactly those of
 //! one thread, in the same order.
 
+#![cfg(feature = "parallel")]
+
 use std::path::PathBuf;
 
 use msklint::check::Linter;

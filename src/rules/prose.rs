@@ -3,8 +3,6 @@
 //! help and sources, so a finding reads the same whichever kind of document
 //! it comes from. Each check is one pass over the sentences.
 
-use rayon::prelude::*;
-
 use super::engine::{fill, ActiveRule};
 use super::model::{Pattern, ProseCheck, Subjects};
 use crate::diagnostic::Diagnostic;
@@ -101,7 +99,7 @@ pub fn run(
         }
         found
     };
-    if sentences.len() < 2 * PIECE || rayon::current_num_threads() < 2 {
+    if sentences.len() < 2 * PIECE || crate::par::threads() < 2 {
         out.extend(read(0..sentences.len()));
         return;
     }
@@ -109,7 +107,7 @@ pub fn run(
         .step_by(PIECE)
         .map(|a| a..(a + PIECE).min(sentences.len()))
         .collect();
-    let found: Vec<Vec<Diagnostic>> = pieces.into_par_iter().map(read).collect();
+    let found: Vec<Vec<Diagnostic>> = crate::par::map(&pieces, |r| read(r.clone()));
     out.extend(found.into_iter().flatten());
 }
 
@@ -321,12 +319,11 @@ impl Prepared {
                 is_heading(text, s.span, &newlines),
             )
         };
-        let (normalised, headings) =
-            if sentences.len() >= 2 * PIECE && rayon::current_num_threads() > 1 {
-                sentences.par_iter().map(one).unzip()
-            } else {
-                sentences.iter().map(one).unzip()
-            };
+        let (normalised, headings) = if sentences.len() >= 2 * PIECE && crate::par::threads() > 1 {
+            crate::par::map(sentences, one).into_iter().unzip()
+        } else {
+            sentences.iter().map(one).unzip()
+        };
         Prepared {
             normalised,
             headings,
