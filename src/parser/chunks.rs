@@ -12,7 +12,7 @@
 
 use pest::Parser as _;
 
-use super::{blanks, braces, build_item, line_kind, skip_trivia, Item, LineKind};
+use super::{blanks, build_item, line_kind, skip_trivia, walk_block, Item, LineKind};
 use super::{PathwayParser, Rule};
 use crate::diagnostic::Diagnostic;
 
@@ -77,21 +77,7 @@ pub(super) fn read_ahead(text: &str, from: usize, min_len: usize) -> Option<Ahea
 /// by counting braces outside strings and comments, or the end of the text.
 /// In a broken block this may be wrong; that costs speed, never results.
 fn block_end(text: &str, from: usize) -> usize {
-    let b = text.as_bytes();
-    let mut depth = 0usize;
-    let mut line = from;
-    while line < b.len() {
-        let line_end = text[line..].find('\n').map_or(b.len(), |n| line + n);
-        for (j, brace) in braces(b, line, line_end) {
-            match brace {
-                b'{' => depth += 1,
-                _ if depth == 0 => return j,
-                _ => depth -= 1,
-            }
-        }
-        line = line_end + 1;
-    }
-    b.len()
+    walk_block(text, from, |_, _| false)
 }
 
 /// `from`, then about `pieces - 1` places between it and `end` where a line

@@ -634,6 +634,19 @@ fn starts_line(text: &str, pos: usize) -> bool {
 /// ends the skip whatever the braces say, so a missing `}` costs one item
 /// rather than the rest of the file. Each byte is read once.
 fn resync(text: &str, from: usize) -> usize {
+    walk_block(text, from, |t, depth| match line_kind(text, t) {
+        LineKind::Head | LineKind::Node | LineKind::Route => true,
+        LineKind::Close | LineKind::KeyValue => depth == 0,
+        LineKind::Other => false,
+    })
+}
+
+/// Follows the braces from `from` (outside strings and comments) to the
+/// `}` that closes the block `from` is in, and returns where it is, or the
+/// end of the text. `stop(token, depth)` may end the walk sooner, at the
+/// first token of a later line, given how many blocks opened since `from`
+/// are still open there.
+fn walk_block(text: &str, from: usize, stop: impl Fn(usize, usize) -> bool) -> usize {
     let b = text.as_bytes();
     let mut depth = 0usize;
     let mut line = from;
@@ -642,12 +655,8 @@ fn resync(text: &str, from: usize) -> usize {
         let line_end = text[line..].find('\n').map_or(b.len(), |n| line + n);
         if !first {
             let t = blanks(b, line);
-            if t < line_end {
-                match line_kind(text, t) {
-                    LineKind::Head | LineKind::Node | LineKind::Route => return t,
-                    LineKind::Close | LineKind::KeyValue if depth == 0 => return t,
-                    _ => {}
-                }
+            if t < line_end && stop(t, depth) {
+                return t;
             }
         }
         first = false;
