@@ -33,6 +33,8 @@ pub struct Linter {
     pub measures: Measures,
     pub rules: RuleSet,
     pub config: Config,
+    /// The learnt second opinion on prose findings, unless configured off.
+    pub opinion: Option<Arc<crate::rules::opinion::Opinion>>,
     base: Arc<Policy>,
     /// Policies for files matched by `overrides:`, keyed by which matched.
     cache: Mutex<HashMap<Vec<usize>, Arc<Policy>>>,
@@ -79,7 +81,12 @@ impl Linter {
                 .iter()
                 .flat_map(|r| criterion_attributes(&r.rule.check)),
         );
+        let opinion = config
+            .second_opinion
+            .unwrap_or(true)
+            .then(crate::rules::opinion::shipped);
         Linter {
+            opinion,
             measures,
             vocabulary,
             rules,
@@ -99,6 +106,13 @@ impl Linter {
                 .join("; ")
         })?;
         Ok(Linter::new(vocabulary, rules, Config::default()))
+    }
+
+    /// With another second opinion (`None` for the patterns alone), as the
+    /// accuracy tests do to measure a model on sets it was not trained on.
+    pub fn with_opinion(mut self, opinion: Option<Arc<crate::rules::opinion::Opinion>>) -> Self {
+        self.opinion = opinion;
+        self
     }
 
     /// Only the language stage: no rules (used to test parse and name checks
@@ -333,7 +347,7 @@ impl Linter {
         let found = sentences::split(&source.text);
         let traces = crate::rules::prose::trace(
             &policy.active,
-            crate::rules::prose::Env::of(&self.vocabulary),
+            crate::rules::prose::Env::of(&self.vocabulary).with_opinion(self.opinion.as_deref()),
             &source.text,
             &found,
             |s| {
@@ -353,6 +367,23 @@ impl Linter {
         self.check_content(name, None, Content::Text(text))
     }
 
+    /// For each sentence of a policy `text` that names a rule's subject,
+    /// its line (1-based) and what the second opinion reads there: how a
+    /// labelled document becomes training examples (tests/opinion.rs).
+    pub fn opinion_texts(&self, text: &str) -> Vec<(usize, String)> {
+        let source = SourceFile::new("policy.md", text.to_string());
+        let found = sentences::split(&source.text);
+        crate::rules::prose::opinion_texts(
+            &self.base.active,
+            crate::rules::prose::Env::of(&self.vocabulary),
+            &source.text,
+            &found,
+        )
+        .into_iter()
+        .map(|(span, read)| (source.line_col(span.start()).line, read))
+        .collect()
+    }
+
     fn check_prose(&self, source: &SourceFile, policy: &Policy, diagnostics: &mut Vec<Diagnostic>) {
         let found = sentences::split(&source.text);
         if found.is_empty() {
@@ -365,7 +396,9 @@ impl Linter {
         }
         crate::rules::prose::run(
             &policy.active,
-            crate::rules::prose::Env::of(&self.vocabulary).with_subjects(&policy.subjects),
+            crate::rules::prose::Env::of(&self.vocabulary)
+                .with_opinion(self.opinion.as_deref())
+                .with_subjects(&policy.subjects),
             &source.text,
             &found,
             diagnostics,
@@ -435,6 +468,9 @@ impl Linter {
                     || {
                         strings::run(
                             &prose_rules,
+                            // No second opinion: it learnt from policy
+                            // sentences, and a pathway's short strings
+                            // read differently.
                             crate::rules::prose::Env::of(&self.vocabulary)
                                 .with_subjects(&policy.subjects),
                             pathway,

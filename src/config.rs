@@ -67,6 +67,9 @@ pub struct Config {
     /// Globs for more files to check when walking a directory (besides
     /// `*.pathway`), e.g. `policies/**/*.md`.
     pub include: Vec<String>,
+    /// `second-opinion: false` turns off the learnt second opinion on prose
+    /// findings (src/rules/opinion.rs); unset means on.
+    pub second_opinion: Option<bool>,
     source: Option<Arc<SourceFile>>,
 }
 
@@ -83,6 +86,8 @@ struct RawConfig {
     overrides: Vec<RawOverride>,
     #[serde(default)]
     include: Vec<String>,
+    #[serde(default)]
+    second_opinion: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -149,6 +154,7 @@ impl Config {
             root,
             vocabulary: raw.vocabulary.unwrap_or_default(),
             include: raw.include.clone(),
+            second_opinion: raw.second_opinion,
             source: Some(Arc::clone(&source)),
             ..Config::default()
         };

@@ -9,5 +9,6 @@ pub mod checks;
 pub mod engine;
 pub mod load;
 pub mod model;
+pub mod opinion;
 pub mod prose;
 pub mod strings;

@@ -5,6 +5,7 @@
 
 use super::engine::{fill, ActiveRule};
 use super::model::{Pattern, ProseCheck, Subjects};
+use super::opinion::Opinion;
 use crate::diagnostic::Diagnostic;
 use crate::prose::context::{Reader, Reading};
 use crate::prose::sentences::Sentence;
@@ -32,6 +33,9 @@ pub struct Env<'v> {
     /// Every subject of the rules being run, searched together, when the
     /// caller has them ([`Env::with_subjects`]).
     pub subjects: Option<&'v Subjects>,
+    /// The learnt second opinion, when the caller has one
+    /// ([`Env::with_opinion`]).
+    pub opinion: Option<&'v Opinion>,
 }
 
 impl<'v> Env<'v> {
@@ -50,7 +54,14 @@ impl<'v> Env<'v> {
             carry_over: &v.prose_carry_over,
             terms: &v.prose_terms,
             subjects: None,
+            opinion: None,
         }
+    }
+
+    /// With a second opinion to veto weak pattern findings and to fire on
+    /// sentences the patterns miss (src/rules/opinion.rs).
+    pub fn with_opinion(self, opinion: Option<&'v Opinion>) -> Self {
+        Env { opinion, ..self }
     }
 
     /// With the subjects of (at least) the rules to be run, so sentences
@@ -92,8 +103,17 @@ pub fn run(
                 let Some(check) = &active.rule.prose else {
                     continue;
                 };
-                if !check.is_document_level() && engine.fires(r, check, i, None) {
-                    found.push(finding(active, check, text, sentences[i].span));
+                if check.is_document_level() {
+                    continue;
+                }
+                match engine.decides(r, check, i, None) {
+                    Decision::Silent => {}
+                    Decision::Pattern => {
+                        found.push(finding(active, check, text, sentences[i].span))
+                    }
+                    Decision::Learnt => found.push(
+                        finding(active, check, text, sentences[i].span).with_label(LEARNT_LABEL),
+                    ),
                 }
             }
         }
@@ -109,6 +129,35 @@ pub fn run(
         .collect();
     let found: Vec<Vec<Diagnostic>> = crate::par::map(&pieces, |r| read(r.clone()));
     out.extend(found.into_iter().flatten());
+}
+
+/// What the second opinion reads for each sentence that names a rule's
+/// subject (itself or in its lead-in, question or header), and where the
+/// sentence is: the examples a whole labelled document gives for training.
+pub fn opinion_texts(
+    rules: &[ActiveRule],
+    env: Env<'_>,
+    text: &str,
+    sentences: &[Sentence],
+) -> Vec<(Span, String)> {
+    let prepared = Prepared::of(text, sentences);
+    let mut engine = Engine::new(rules, env, text, sentences, &prepared);
+    let mut out = Vec::new();
+    for (i, sentence) in sentences.iter().enumerate() {
+        let named = rules.iter().any(|a| {
+            a.rule
+                .prose
+                .as_ref()
+                .filter(|c| !c.is_document_level())
+                .is_some_and(|c| engine.names_subject(c, i))
+        });
+        if named {
+            for read in engine.opinion_texts(i) {
+                out.push((sentence.span, read));
+            }
+        }
+    }
+    out
 }
 
 /// Why each sentence whose span starts on one of `lines` (1-based, as
@@ -138,7 +187,7 @@ pub fn trace(
                 continue;
             };
             let mut steps = Vec::new();
-            let fired = engine.fires(r, check, i, Some(&mut steps));
+            let fired = engine.decides(r, check, i, Some(&mut steps)) != Decision::Silent;
             verdicts.push(RuleTrace {
                 rule: active.rule.name.clone(),
                 fired,
@@ -247,6 +296,8 @@ struct Current {
     reading: Option<Reading>,
     /// Which shared exceptions occur in it.
     shared_hits: Option<Vec<usize>>,
+    /// Its features for the second opinion, one set per stretch read.
+    features: Option<Vec<Vec<(String, f32)>>>,
 }
 
 /// What a check found in lead-ins already seen: which of its `all`
@@ -330,6 +381,16 @@ impl Prepared {
         }
     }
 }
+
+/// The longest stretch of a sentence the second opinion reads at once, in
+/// words. A longer sentence is read in stretches that overlap by half and
+/// the highest score counts, so a restriction is not drowned by the text
+/// around it (its examples are rarely longer).
+const OPINION_WORDS: usize = 40;
+
+/// How much of the lead-ins and question is read before each stretch, in
+/// words: the end nearest the sentence.
+const OPINION_LEAD_WORDS: usize = 30;
 
 /// Sentences read by one engine at a time: a long document's pieces are
 /// read on several threads. Each sentence's verdict depends only on the
@@ -490,15 +551,144 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Whether sentence `i` fires rule `r`'s sentence-level check; with
-    /// `log`, each step of the decision is written there.
+    /// Whether sentence `i` fires rule `r`: the patterns' verdict
+    /// ([`Engine::fires`]), weighed by the second opinion when there is one
+    /// for the rule. A pattern finding it scores low is dropped; a sentence
+    /// that names the rule's subject, matched no pattern and scores high
+    /// fires. With `log`, the score and what moved it are written there.
+    fn decides(
+        &mut self,
+        r: usize,
+        check: &ProseCheck,
+        i: usize,
+        mut log: Option<&mut Vec<String>>,
+    ) -> Decision {
+        let verdict = self.fires(r, check, i, log.as_deref_mut());
+        let fired = verdict == Verdict::Fires;
+        let name = self.names[r];
+        let alone = if fired {
+            Decision::Pattern
+        } else {
+            Decision::Silent
+        };
+        let Some(opinion) = self.env.opinion.filter(|o| o.knows(name)) else {
+            return alone;
+        };
+        if verdict == Verdict::Silent && !self.names_subject(check, i) {
+            return alone;
+        }
+        if self.current.features.is_none() {
+            let read = self
+                .opinion_texts(i)
+                .iter()
+                .map(|t| opinion.read(t))
+                .collect();
+            self.current.features = Some(read);
+        }
+        let stretches = self.current.features.as_deref().unwrap_or_default();
+        // The stretch that scores highest speaks for the sentence.
+        let Some((score, features)) = stretches
+            .iter()
+            .filter_map(|f| Some((opinion.score_of(name, f)?, f.as_slice())))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+        else {
+            return alone;
+        };
+        let bar = match verdict {
+            Verdict::Fires => opinion.veto_below,
+            Verdict::Silent => opinion.fire_above,
+            Verdict::Cancelled => opinion.overturn_above,
+        };
+        let decided = score >= bar;
+        if let Some(log) = log {
+            let moved: Vec<String> = opinion
+                .reasons(name, features, 4)
+                .iter()
+                .map(|(f, x)| format!("\"{f}\" {x:+.2}"))
+                .collect();
+            let rule = match verdict {
+                Verdict::Fires => "a pattern finding stands",
+                Verdict::Silent => "fires without a pattern",
+                Verdict::Cancelled => "overturns the cancellation",
+            };
+            log.push(format!(
+                "second opinion: {score:.2} ({rule} from {bar:.2}): {}; weighed most: {}",
+                if decided { "fires" } else { "silent" },
+                if moved.is_empty() {
+                    "nothing it knows".to_string()
+                } else {
+                    moved.join(", ")
+                }
+            ));
+        }
+        match (decided, fired) {
+            (true, true) => Decision::Pattern,
+            (true, false) => Decision::Learnt,
+            (false, _) => Decision::Silent,
+        }
+    }
+
+    /// Whether sentence `i`, not a heading or a question, names rule's
+    /// subject itself or in what is read with it: the second opinion fires
+    /// only where the rule's subject is named.
+    fn names_subject(&mut self, check: &ProseCheck, i: usize) -> bool {
+        let Some(subject) = check.all.first() else {
+            return false;
+        };
+        if self.headings[i] || self.sentences[i].is_question(self.text) {
+            return false;
+        }
+        self.load_with(i);
+        subject.is_match(&self.normalised[i])
+            || self.with().is_some_and(|w| subject.is_match(w))
+            || self.sentences[i]
+                .lead_in
+                .is_some_and(|l| subject.is_match(&self.lead_chain(l)))
+    }
+
+    /// What the second opinion reads for sentence `i`: the end of its
+    /// lead-ins and of the question or header read with it, then the
+    /// sentence, a stretch at a time when it is long (see
+    /// [`OPINION_WORDS`]).
+    fn opinion_texts(&mut self, i: usize) -> Vec<String> {
+        self.load_with(i);
+        let mut before = self.sentences[i]
+            .lead_in
+            .map(|l| self.lead_chain(l))
+            .unwrap_or_default();
+        if let Some(w) = self.with() {
+            before.push(' ');
+            before.push_str(w);
+        }
+        let before: Vec<&str> = before.split_whitespace().collect();
+        let before = before[before.len().saturating_sub(OPINION_LEAD_WORDS)..].join(" ");
+        let words: Vec<&str> = self.normalised[i].split_whitespace().collect();
+        let mut out = Vec::new();
+        let mut start = 0;
+        loop {
+            let end = (start + OPINION_WORDS).min(words.len());
+            let stretch = words[start..end].join(" ");
+            out.push(if before.is_empty() {
+                stretch
+            } else {
+                format!("{before} {stretch}")
+            });
+            if end == words.len() {
+                return out;
+            }
+            start += OPINION_WORDS / 2;
+        }
+    }
+
+    /// Whether sentence `i` fires rule `r`'s sentence-level check by its
+    /// patterns; with `log`, each step of the decision is written there.
     fn fires(
         &mut self,
         r: usize,
         check: &ProseCheck,
         i: usize,
         mut log: Option<&mut Vec<String>>,
-    ) -> bool {
+    ) -> Verdict {
         let tracing = log.is_some();
         let mut note = |line: String| {
             if let Some(l) = log.as_deref_mut() {
@@ -506,7 +696,7 @@ impl<'a> Engine<'a> {
             }
         };
         let Some((subject, rest)) = check.all.split_first() else {
-            return false;
+            return Verdict::Silent;
         };
         let s = self.sentences[i];
         // A question states no policy; its answer is read with it, as a
@@ -517,13 +707,13 @@ impl<'a> Engine<'a> {
         // form.").
         if s.is_question(self.text) {
             note("a question states no policy: silent".into());
-            return false;
+            return Verdict::Silent;
         }
         // A heading names a topic ("Criterion 1: Body Mass Index"); the
         // items under it read it as their lead-in.
         if self.headings[i] {
             note("a heading states no policy: silent".into());
-            return false;
+            return Verdict::Silent;
         }
         self.load_with(i);
         let env = self.env;
@@ -611,7 +801,7 @@ impl<'a> Engine<'a> {
             && !self.others[r].iter().any(|o| o.is_match(sentence));
         if !named && !borrowed && !from_lead {
             note("subject: not found".into());
-            return false;
+            return Verdict::Silent;
         }
         // Masking only takes matches away, so a pattern missing from the
         // sentence as written (and its lead-in) is missing from it as
@@ -628,7 +818,7 @@ impl<'a> Engine<'a> {
                 !lead.as_ref().is_some_and(|(facts, _)| has(facts.found, k)) && !whole(p)
             });
             if missing {
-                return false;
+                return Verdict::Silent;
             }
         }
         self.load_reading(i);
@@ -645,7 +835,7 @@ impl<'a> Engine<'a> {
         let shared_hits = self.current.shared_hits.as_deref().unwrap_or_default();
         let own = &self.current.own;
         let Some(base) = self.current.reading.as_ref() else {
-            return false;
+            return Verdict::Silent;
         };
         // A rule about a masked measure (a user's age rule) reads it.
         let reading = if base.binds(own, |t| subject.is_match(t)) {
@@ -677,19 +867,19 @@ impl<'a> Engine<'a> {
             note("subject: stated by the lead-in".into());
         } else if free.is_empty() {
             note("no free mention of the subject: silent".into());
-            return false;
+            return Verdict::Cancelled;
         }
         if let Some((facts, lead_text)) = &lead {
             if facts.cancels {
                 note(format!("lead-in «{lead_text}» reports or excepts: silent"));
-                return false;
+                return Verdict::Cancelled;
             }
         }
         for (k, p) in rest.iter().enumerate() {
             let in_lead = lead.as_ref().is_some_and(|(facts, _)| has(facts.found, k));
             if !tracing {
                 if !in_lead && !p.is_match(&reading.text) {
-                    return false;
+                    return Verdict::Silent;
                 }
                 continue;
             }
@@ -702,7 +892,7 @@ impl<'a> Engine<'a> {
                 None if in_lead => note(format!("pattern {}: in the lead-in", k + 2)),
                 None => {
                     note(format!("pattern {}: not found: silent", k + 2));
-                    return false;
+                    return Verdict::Silent;
                 }
             }
         }
@@ -757,14 +947,42 @@ impl<'a> Engine<'a> {
                     ));
                 }
                 if applies == Applies::Yes {
-                    return false;
+                    return Verdict::Cancelled;
                 }
             }
         }
         note("fires".into());
-        true
+        Verdict::Fires
     }
 }
+
+/// What a rule's patterns make of a sentence.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Fires,
+    /// The subject or a pattern is missing.
+    Silent,
+    /// Subject and patterns are there, but an exception, a reporting or
+    /// advising context, or the lead-in cancels them: a decision the second
+    /// opinion overturns only when it is sure.
+    Cancelled,
+}
+
+/// What the engine decides for a sentence and rule, the second opinion
+/// heard.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    Silent,
+    /// The patterns fire (and the second opinion, if asked, agrees).
+    Pattern,
+    /// No pattern finding, but the second opinion reads a restriction.
+    Learnt,
+}
+
+/// The label of a finding no pattern made: the reader should know it is
+/// the learnt model's reading, and how to see why.
+const LEARNT_LABEL: &str =
+    "read as a restriction by the learnt second opinion (no pattern matched); `--trace` shows why";
 
 /// Whether an exception found at byte `at` cancels the finding, and why.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,383 @@
+//! The second opinion on prose findings (src/rules/opinion.rs), measured.
+//!
+//! - The shipped model (`rules/second-opinion.tsv`) is what training on the
+//!   labelled sets gives; `MSKLINT_RETRAIN=1 cargo test --release --test
+//!   opinion` writes it again after the sets change.
+//! - Cross-validation: for each real-wording held-out set, a model trained
+//!   on every other set is measured on it, against the patterns alone.
+//! - `fixtures/prose/real-heldout-4/` is left out of training; it was
+//!   labelled, and measured once with the patterns alone, before the model
+//!   existed, so the shipped model's figures on it are blind.
+//!
+//! Run with `--nocapture` for the tables.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use msklint::check::Linter;
+use msklint::rules::opinion::{self, Example, Opinion};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct Entry {
+    text: String,
+    expect: Vec<String>,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &str) -> Vec<Example> {
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
+    let entries: Vec<Entry> = serde_norway::from_str(&text).unwrap();
+    entries
+        .into_iter()
+        .map(|e| Example {
+            text: e.text,
+            expect: e.expect,
+        })
+        .collect()
+}
+
+/// Every labelled sentence set the shipped model learns from, by name.
+fn training_sets() -> Vec<(String, Vec<Example>)> {
+    let prose = root().join("fixtures/prose");
+    let mut sets = Vec::new();
+    let mut files: Vec<String> = std::fs::read_dir(&prose)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    for name in files {
+        sets.push((name.clone(), read(&format!("fixtures/prose/{name}"))));
+    }
+    let mut real = Vec::new();
+    for name in [
+        "access-dna",
+        "duration-conservative-education",
+        "weight-smoking-oxford",
+    ] {
+        real.extend(read(&format!("fixtures/prose/real/{name}.yaml")));
+    }
+    sets.push(("real".into(), real));
+    for dir in HELD_OUT {
+        sets.push((
+            dir.to_string(),
+            read(&format!("fixtures/prose/{dir}/sentences.yaml")),
+        ));
+    }
+    let mut documents = Vec::new();
+    for dir in [
+        "fixtures/examples",
+        "fixtures/prose/documents",
+        "fixtures/prose/real-documents",
+    ] {
+        documents.extend(document_examples(dir));
+    }
+    sets.push(("documents".into(), documents));
+    sets
+}
+
+/// Each sentence naming a rule's subject in the labelled documents of
+/// `dir`, labelled with the rules its `.expect` file lists on its line.
+fn document_examples(dir: &str) -> Vec<Example> {
+    let linter = Linter::builtin().unwrap();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && p.with_extension("expect").exists())
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for path in paths {
+        let expect = std::fs::read_to_string(path.with_extension("expect")).unwrap();
+        let mut at: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for l in expect.lines().map(str::trim) {
+            let mut parts = l.split_whitespace();
+            if let (Some(Ok(line)), Some(rule)) =
+                (parts.next().map(str::parse::<usize>), parts.next())
+            {
+                at.entry(line).or_default().push(rule.to_string());
+            }
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (line, read) in linter.opinion_texts(&text) {
+            out.push(Example {
+                text: read,
+                expect: at.get(&line).cloned().unwrap_or_default(),
+            });
+        }
+    }
+    out
+}
+
+/// Real-wording sets each measured by a model trained on all the others.
+const HELD_OUT: [&str; 3] = ["real-heldout", "real-heldout-2", "real-heldout-3"];
+
+/// Never trained on: measured blind by the shipped model.
+const BLIND: &str = "real-heldout-4";
+
+fn sentence_rules(linter: &Linter) -> Vec<String> {
+    linter
+        .rules
+        .rules
+        .iter()
+        .filter(|r| {
+            r.rule
+                .prose
+                .as_ref()
+                .is_some_and(|p| !p.is_document_level())
+        })
+        .map(|r| r.rule.name.clone())
+        .collect()
+}
+
+#[derive(Default, Clone, Copy, Debug)]
+struct Counts {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Counts {
+    fn precision(self) -> f64 {
+        self.tp as f64 / (self.tp + self.fp).max(1) as f64
+    }
+    fn recall(self) -> f64 {
+        self.tp as f64 / (self.tp + self.fn_).max(1) as f64
+    }
+    fn f1(self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+    fn add(&mut self, o: Counts) {
+        self.tp += o.tp;
+        self.fp += o.fp;
+        self.fn_ += o.fn_;
+    }
+}
+
+/// Per rule and in all, each entry checked as a Markdown document of its own.
+fn measure(linter: &Linter, examples: &[Example]) -> (BTreeMap<String, Counts>, Counts) {
+    let rules: BTreeSet<String> = sentence_rules(linter).into_iter().collect();
+    let mut per: BTreeMap<String, Counts> = BTreeMap::new();
+    for e in examples {
+        let report = linter.check_text("statement.md", e.text.clone());
+        let fired: BTreeSet<&str> = report
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.as_str())
+            .filter(|r| rules.contains(*r))
+            .collect();
+        for r in &rules {
+            let c = per.entry(r.clone()).or_default();
+            match (e.expect.contains(r), fired.contains(r.as_str())) {
+                (true, true) => c.tp += 1,
+                (false, true) => c.fp += 1,
+                (true, false) => c.fn_ += 1,
+                (false, false) => {}
+            }
+        }
+    }
+    let mut all = Counts::default();
+    per.values().for_each(|c| all.add(*c));
+    (per, all)
+}
+
+fn line(label: &str, c: Counts) -> String {
+    format!(
+        "| {label} | {} | {} | {} | {:.2} | {:.2} | {:.2} |",
+        c.tp,
+        c.fp,
+        c.fn_,
+        c.precision(),
+        c.recall(),
+        c.f1()
+    )
+}
+
+#[test]
+fn shipped_model_is_the_trained_one() {
+    let linter = Linter::builtin().unwrap();
+    let examples: Vec<Example> = training_sets().into_iter().flat_map(|(_, e)| e).collect();
+    let trained = opinion::train(&examples, &sentence_rules(&linter));
+    let path = root().join("rules/second-opinion.tsv");
+    if std::env::var_os("MSKLINT_RETRAIN").is_some() {
+        std::fs::write(&path, trained.render()).unwrap();
+    }
+    let shipped = Opinion::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        (
+            shipped.veto_below,
+            shipped.fire_above,
+            shipped.overturn_above
+        ),
+        (
+            trained.veto_below,
+            trained.fire_above,
+            trained.overturn_above
+        ),
+        "rules/second-opinion.tsv's settings are not training's"
+    );
+    let mut worst = 0.0f32;
+    for rule in sentence_rules(&linter) {
+        assert_eq!(shipped.knows(&rule), trained.knows(&rule), "{rule}");
+        for e in &examples {
+            let (a, b) = (shipped.score(&rule, &e.text), trained.score(&rule, &e.text));
+            if let (Some(a), Some(b)) = (a, b) {
+                worst = worst.max((a - b).abs());
+            }
+        }
+    }
+    assert!(
+        worst < 0.02,
+        "rules/second-opinion.tsv is not what training gives (scores differ by up to {worst:.3}): \
+         run MSKLINT_RETRAIN=1 cargo test --release --test opinion"
+    );
+}
+
+/// Each real-wording held-out set, measured by a model that never saw it.
+/// The patterns were tuned on the misses of the first two sets, so there
+/// the patterns alone are not blind and the comparison favours them; the
+/// third was never studied, so on it both are blind, and the second
+/// opinion must add at least 0.1 F1 there.
+#[test]
+fn cross_validated_on_real_wording() {
+    let base = Linter::builtin().unwrap();
+    let rules = sentence_rules(&base);
+    let sets = training_sets();
+    println!(
+        "\n| held-out set, model trained on the rest | TP | FP | FN | precision | recall | F1 |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let mut blind = None;
+    for dir in HELD_OUT {
+        let others: Vec<Example> = sets
+            .iter()
+            .filter(|(name, _)| name != dir)
+            .flat_map(|(_, e)| e.iter().cloned())
+            .collect();
+        let test = &sets.iter().find(|(name, _)| name == dir).unwrap().1;
+        let model = Arc::new(opinion::train(&others, &rules));
+        let without = Linter::builtin().unwrap().with_opinion(None);
+        let with = Linter::builtin().unwrap().with_opinion(Some(model));
+        let (_, a) = measure(&without, test);
+        let (_, b) = measure(&with, test);
+        println!("{}", line(&format!("{dir}: patterns alone"), a));
+        println!("{}", line(&format!("{dir}: with the second opinion"), b));
+        if dir == "real-heldout-3" {
+            blind = Some((a, b));
+        }
+    }
+    let (a, b) = blind.unwrap();
+    assert!(
+        b.f1() >= a.f1() + 0.1,
+        "on the set neither has seen, the second opinion should add at least 0.1 F1: {:.2} against {:.2}",
+        b.f1(),
+        a.f1()
+    );
+}
+
+/// The blind set: the shipped model never saw it.
+#[test]
+fn blind_set_four() {
+    let test = read(&format!("fixtures/prose/{BLIND}/sentences.yaml"));
+    assert!(test.len() >= 180);
+    let without = Linter::builtin().unwrap().with_opinion(None);
+    let with = Linter::builtin().unwrap();
+    let (_, a) = measure(&without, &test);
+    let (per, b) = measure(&with, &test);
+    println!("\n{BLIND}: patterns alone {a:?}; with the second opinion {b:?}");
+    println!(
+        "| rule | TP | FP | FN | precision | recall | F1 |\n|---|---:|---:|---:|---:|---:|---:|"
+    );
+    for (rule, c) in &per {
+        println!("{}", line(rule, *c));
+    }
+    println!("{}", line("all", b));
+    // First run with the second opinion: 0.65 precision, 0.61 recall
+    // against 0.51 and 0.57 for the patterns alone (FIRST-RUN.md there).
+    assert!(
+        b.f1() >= a.f1() + 0.05 && b.precision() >= 0.6,
+        "{b:?} against {a:?}"
+    );
+    // Its three documents, line by line (first run with the patterns
+    // alone: precision 1.00, recall 0.40).
+    let mut docs = Counts::default();
+    for entry in
+        std::fs::read_dir(root().join(format!("fixtures/prose/{BLIND}/documents"))).unwrap()
+    {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let expect = std::fs::read_to_string(path.with_extension("expect")).unwrap();
+        let want: BTreeSet<String> = expect
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        let report = with.check_text("policy.md", std::fs::read_to_string(&path).unwrap());
+        let got: BTreeSet<String> = report
+            .diagnostics
+            .iter()
+            .filter(|d| !d.rule.starts_with("missing-"))
+            .map(|d| format!("{} {}", report.source.line_col(d.span.start()).line, d.rule))
+            .collect();
+        docs.add(Counts {
+            tp: want.intersection(&got).count(),
+            fp: got.difference(&want).count(),
+            fn_: want.difference(&got).count(),
+        });
+    }
+    println!("{}", line("its documents, line by line", docs));
+    assert!(docs.tp >= 4 && docs.precision() >= 0.8, "{docs:?}");
+}
+
+/// `second-opinion: false` in msklint.yaml, as docs/configuration.md
+/// shows it, leaves the patterns to decide alone: a removal after missed
+/// appointments worded in a way no pattern knows is then missed.
+#[test]
+fn the_configuration_key_turns_it_off() {
+    let doc = std::fs::read_to_string(root().join("docs/configuration.md")).unwrap();
+    let at = doc
+        .find("```yaml\nsecond-opinion: false")
+        .expect("the example in docs/configuration.md");
+    let body = &doc[at + "```yaml\n".len()..];
+    let example = &body[..body.find("```").unwrap()];
+    let config = msklint::config::Config::from_text(
+        std::path::Path::new("msklint.yaml"),
+        example.to_string(),
+    )
+    .unwrap();
+    let base = Linter::builtin().unwrap();
+    let off = Linter::new(
+        base.vocabulary.clone(),
+        Linter::builtin().unwrap().rules,
+        config,
+    );
+    assert!(off.opinion.is_none());
+    let text = "# Appointments\n\nMissing appointments again and again can lead to being dropped by the clinic.\n";
+    let fires = |l: &Linter| {
+        let report = l.check_text("policy.md", text.to_string());
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "dna-discharge")
+            .map(|d| d.label.clone())
+            .collect::<Vec<_>>()
+    };
+    let on = fires(&base);
+    assert_eq!(on.len(), 1, "{on:?}");
+    assert!(on[0].contains("learnt second opinion"), "{on:?}");
+    assert!(fires(&off).is_empty());
+}
