@@ -33,11 +33,20 @@ pub struct Linter {
     pub measures: Measures,
     pub rules: RuleSet,
     pub config: Config,
-    /// The learnt second opinion on prose findings, unless configured off.
-    pub opinion: Option<Arc<crate::rules::opinion::Opinion>>,
+    /// Which second opinion weighs prose findings (the shipped one is
+    /// read on first need, so a run with no policy never reads it).
+    opinion: Opinion,
     base: Arc<Policy>,
     /// Policies for files matched by `overrides:`, keyed by which matched.
     cache: Mutex<HashMap<Vec<usize>, Arc<Policy>>>,
+}
+
+/// Which second opinion a linter asks.
+#[derive(Debug, Clone)]
+enum Opinion {
+    Off,
+    Shipped,
+    Given(Arc<crate::rules::opinion::Opinion>),
 }
 
 /// The findings for one file, with its text for rendering.
@@ -81,10 +90,11 @@ impl Linter {
                 .iter()
                 .flat_map(|r| criterion_attributes(&r.rule.check)),
         );
-        let opinion = config
-            .second_opinion
-            .unwrap_or(true)
-            .then(crate::rules::opinion::shipped);
+        let opinion = if config.second_opinion.unwrap_or(true) {
+            Opinion::Shipped
+        } else {
+            Opinion::Off
+        };
         Linter {
             opinion,
             measures,
@@ -111,8 +121,17 @@ impl Linter {
     /// With another second opinion (`None` for the patterns alone), as the
     /// accuracy tests do to measure a model on sets it was not trained on.
     pub fn with_opinion(mut self, opinion: Option<Arc<crate::rules::opinion::Opinion>>) -> Self {
-        self.opinion = opinion;
+        self.opinion = opinion.map_or(Opinion::Off, Opinion::Given);
         self
+    }
+
+    /// The second opinion prose findings are weighed by, if any.
+    pub fn second_opinion(&self) -> Option<Arc<crate::rules::opinion::Opinion>> {
+        match &self.opinion {
+            Opinion::Off => None,
+            Opinion::Shipped => Some(crate::rules::opinion::shipped()),
+            Opinion::Given(o) => Some(Arc::clone(o)),
+        }
     }
 
     /// Only the language stage: no rules (used to test parse and name checks
@@ -345,9 +364,10 @@ impl Linter {
         let source = SourceFile::new(name, prepare_text(input.text)).with_pages(input.pages);
         let policy = self.policy_for(path);
         let found = sentences::split(&source.text);
+        let opinion = self.second_opinion();
         let traces = crate::rules::prose::trace(
             &policy.active,
-            crate::rules::prose::Env::of(&self.vocabulary).with_opinion(self.opinion.as_deref()),
+            crate::rules::prose::Env::of(&self.vocabulary).with_opinion(opinion.as_deref()),
             &source.text,
             &found,
             |s| {
@@ -394,10 +414,11 @@ impl Linter {
             );
             return;
         }
+        let opinion = self.second_opinion();
         crate::rules::prose::run(
             &policy.active,
             crate::rules::prose::Env::of(&self.vocabulary)
-                .with_opinion(self.opinion.as_deref())
+                .with_opinion(opinion.as_deref())
                 .with_subjects(&policy.subjects),
             &source.text,
             &found,

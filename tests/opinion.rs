@@ -365,7 +365,7 @@ fn the_configuration_key_turns_it_off() {
         Linter::builtin().unwrap().rules,
         config,
     );
-    assert!(off.opinion.is_none());
+    assert!(off.second_opinion().is_none());
     let text = "# Appointments\n\nMissing appointments again and again can lead to being dropped by the clinic.\n";
     let fires = |l: &Linter| {
         let report = l.check_text("policy.md", text.to_string());

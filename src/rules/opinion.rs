@@ -30,8 +30,13 @@ const MIN_EXAMPLES: usize = 2;
 /// The per-rule models and when they are heeded.
 #[derive(Debug, Clone, Default)]
 pub struct Opinion {
-    /// How rare each known feature is (inverse document frequency).
-    idf: HashMap<String, f32>,
+    /// Each known feature's text, by id: a word, or two words and a space.
+    names: Vec<String>,
+    /// How rare each feature is (inverse document frequency), by id.
+    idf: Vec<f32>,
+    /// The id of each known word, and of each known pair of word ids.
+    words: foldhash::HashMap<String, u32>,
+    pairs: foldhash::HashMap<(u32, u32), u32>,
     rules: HashMap<String, RuleModel>,
     /// A pattern finding scored below this is dropped.
     pub veto_below: f32,
@@ -46,8 +51,13 @@ pub struct Opinion {
 #[derive(Debug, Clone, Default)]
 struct RuleModel {
     bias: f32,
-    weights: HashMap<String, f32>,
+    /// By feature id; 0 for the features left out.
+    weights: Vec<f32>,
 }
+
+/// A text as the model reads it: known feature ids, each with its weight,
+/// together of length one.
+pub type Features = Vec<(u32, f32)>;
 
 /// A labelled sentence to learn from.
 #[derive(Debug, Clone)]
@@ -64,45 +74,76 @@ pub fn shipped() -> Arc<Opinion> {
     Arc::clone(MODEL.get_or_init(|| Arc::new(Opinion::parse(SHIPPED).unwrap_or_default())))
 }
 
-/// Lower-case words, numbers as `0` (so "BMI 35" and "BMI 40" are one
-/// feature), and the comparison signs as words of their own.
-pub fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
+/// Calls `each` with every word of `parts`, read one after another as if
+/// joined by spaces, in order: lower case, a number as `0` (so "BMI 35"
+/// and "BMI 40" read alike), and the comparison signs as words of their
+/// own. One buffer, no allocation per word.
+fn each_word(parts: &[&str], mut each: impl FnMut(&str)) {
     let mut word = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
+    for part in parts {
+        each_word_of(part, &mut word, &mut each);
+        if !word.is_empty() {
+            each(&word);
+            word.clear();
+        }
+    }
+}
+
+fn each_word_of(text: &str, word: &mut String, each: &mut impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut k = 0;
+    while k < bytes.len() {
+        let b = bytes[k];
+        if b.is_ascii_digit() {
             // A number, with its decimal point or thousands comma.
-            while chars
-                .peek()
-                .is_some_and(|d| d.is_ascii_digit() || matches!(d, '.' | ','))
-            {
-                let d = chars.next().unwrap_or('0');
-                if !d.is_ascii_digit() && !chars.peek().is_some_and(char::is_ascii_digit) {
+            k += 1;
+            while k < bytes.len() {
+                let d = bytes[k];
+                let joins =
+                    matches!(d, b'.' | b',') && bytes.get(k + 1).is_some_and(u8::is_ascii_digit);
+                if d.is_ascii_digit() || joins {
+                    k += 1;
+                } else {
                     break;
                 }
             }
             if !word.ends_with('0') {
                 word.push('0');
             }
-        } else if c.is_alphanumeric() {
+            continue;
+        }
+        if b.is_ascii_alphabetic() {
+            word.push(char::from(b.to_ascii_lowercase()));
+            k += 1;
+            continue;
+        }
+        // Not an ASCII letter or digit: a whole character.
+        let c = text[k..].chars().next().unwrap_or(' ');
+        k += c.len_utf8();
+        if c.is_alphanumeric() && !c.is_ascii() {
             word.extend(c.to_lowercase());
-        } else {
-            if !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
-            if matches!(c, '<' | '>' | '≤' | '≥') {
-                out.push(c.to_string());
-            }
+            continue;
+        }
+        if !word.is_empty() {
+            each(word);
+            word.clear();
+        }
+        if matches!(c, '<' | '>' | '≤' | '≥') {
+            let mut sign = [0u8; 4];
+            each(c.encode_utf8(&mut sign));
         }
     }
-    if !word.is_empty() {
-        out.push(word);
-    }
+}
+
+/// The words of `text` as the model reads them.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    each_word(&[text], |w| out.push(w.to_string()));
     out
 }
 
-/// Each word and each pair of neighbouring words, with how often it occurs.
+/// Each word and each pair of neighbouring words, with how often it occurs
+/// (for training, before the features are known).
 fn counts(text: &str) -> HashMap<String, u32> {
     let words = words(text);
     let mut counts = HashMap::new();
@@ -117,47 +158,85 @@ fn counts(text: &str) -> HashMap<String, u32> {
     counts
 }
 
-/// Known features weighted by rarity and count, scaled to length one.
-fn vector(idf: &HashMap<String, f32>, text: &str) -> Vec<(String, f32)> {
-    let mut v: Vec<(String, f32)> = counts(text)
-        .into_iter()
-        .filter_map(|(f, n)| {
-            let rarity = *idf.get(&f)?;
-            Some((f, (1.0 + (n as f32).ln()) * rarity))
-        })
-        .collect();
-    let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        for (_, x) in &mut v {
-            *x /= norm;
-        }
-    }
-    v
-}
-
 fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
 impl Opinion {
+    /// A model with these features (text and rarity) and no rules yet.
+    fn with_features(mut features: Vec<(String, f32)>) -> Opinion {
+        features.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut model = Opinion::default();
+        for (id, (name, rarity)) in features.into_iter().enumerate() {
+            if !name.contains(' ') {
+                model.words.insert(name.clone(), id as u32);
+            }
+            model.names.push(name);
+            model.idf.push(rarity);
+        }
+        for (id, name) in model.names.iter().enumerate() {
+            // Both words of a known pair are known: a pair is never in
+            // more examples than either of its words.
+            if let Some((a, b)) = name.split_once(' ') {
+                if let (Some(&a), Some(&b)) = (model.words.get(a), model.words.get(b)) {
+                    model.pairs.insert((a, b), id as u32);
+                }
+            }
+        }
+        model
+    }
+
     /// Whether `rule` has a model.
     pub fn knows(&self, rule: &str) -> bool {
         self.rules.contains_key(rule)
     }
 
     /// The features of `text` this model knows, for [`Opinion::score_of`].
-    pub fn read(&self, text: &str) -> Vec<(String, f32)> {
-        vector(&self.idf, text)
+    pub fn read(&self, text: &str) -> Features {
+        self.read_parts(&[text])
+    }
+
+    /// [`Opinion::read`] of the parts joined by spaces, without joining
+    /// them.
+    pub fn read_parts(&self, parts: &[&str]) -> Features {
+        let mut ids: Vec<u32> = Vec::new();
+        let mut before: Option<u32> = None;
+        each_word(parts, |w| {
+            let id = self.words.get(w).copied();
+            if let (Some(a), Some(b)) = (before, id) {
+                if let Some(&pair) = self.pairs.get(&(a, b)) {
+                    ids.push(pair);
+                }
+            }
+            ids.extend(id);
+            before = id;
+        });
+        ids.sort_unstable();
+        let mut v: Features = ids
+            .chunk_by(|a, b| a == b)
+            .map(|run| {
+                let id = run[0];
+                let rarity = self.idf.get(id as usize).copied().unwrap_or(0.0);
+                (id, (1.0 + (run.len() as f32).ln()) * rarity)
+            })
+            .collect();
+        let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for (_, x) in &mut v {
+                *x /= norm;
+            }
+        }
+        v
     }
 
     /// How likely (0 to 1) `rule` applies to a text read by
     /// [`Opinion::read`]; `None` for a rule with no model.
-    pub fn score_of(&self, rule: &str, features: &[(String, f32)]) -> Option<f32> {
+    pub fn score_of(&self, rule: &str, features: &[(u32, f32)]) -> Option<f32> {
         let m = self.rules.get(rule)?;
         let z: f32 = m.bias
             + features
                 .iter()
-                .filter_map(|(f, x)| Some(m.weights.get(f)? * x))
+                .map(|&(id, x)| m.weights.get(id as usize).copied().unwrap_or(0.0) * x)
                 .sum::<f32>();
         Some(sigmoid(f64::from(z)) as f32)
     }
@@ -169,56 +248,99 @@ impl Opinion {
 
     /// The features that moved the score most, strongest first, for the
     /// trace.
-    pub fn reasons(&self, rule: &str, features: &[(String, f32)], n: usize) -> Vec<(String, f32)> {
+    pub fn reasons(&self, rule: &str, features: &[(u32, f32)], n: usize) -> Vec<(String, f32)> {
         let Some(m) = self.rules.get(rule) else {
             return Vec::new();
         };
         let mut parts: Vec<(String, f32)> = features
             .iter()
-            .filter_map(|(f, x)| Some((f.clone(), m.weights.get(f)? * x)))
+            .filter_map(|&(id, x)| {
+                let w = *m.weights.get(id as usize)?;
+                (w != 0.0).then(|| (self.names[id as usize].clone(), w * x))
+            })
             .collect();
         parts.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
         parts.truncate(n);
         parts
     }
 
-    /// Reads the tab-separated model file (see [`Opinion::render`]).
+    /// Reads the tab-separated model file (see [`Opinion::render`]):
+    /// settings and rarities first, then biases and weights, each looked
+    /// up without copying (the file has some 25,000 lines and is read once
+    /// per run that checks a policy).
     pub fn parse(text: &str) -> Result<Opinion, String> {
-        let mut model = Opinion::default();
         let number = |s: &str, line: usize| {
             s.parse::<f32>()
                 .ok()
                 .filter(|x| x.is_finite())
                 .ok_or_else(|| format!("line {line}: `{s}` is not a number"))
         };
-        for (k, line) in text.lines().enumerate() {
-            let at = k + 1;
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let cols: Vec<&str> = line.split('\t').collect();
-            match cols.as_slice() {
-                ["veto-below", x] => model.veto_below = number(x, at)?,
-                ["fire-above", x] => model.fire_above = number(x, at)?,
-                ["overturn-above", x] => model.overturn_above = number(x, at)?,
-                ["idf", f, x] => {
-                    model.idf.insert((*f).to_string(), number(x, at)?);
+        let lines = || {
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+                .map(|(k, l)| (k + 1, l, l.split('\t')))
+        };
+        let mut settings = [0.0f32; 3];
+        let mut features = Vec::new();
+        for (at, line, mut cols) in lines() {
+            match (
+                cols.next(),
+                cols.next(),
+                cols.next(),
+                cols.next(),
+                cols.next(),
+            ) {
+                (Some("veto-below"), Some(x), None, ..) => settings[0] = number(x, at)?,
+                (Some("fire-above"), Some(x), None, ..) => settings[1] = number(x, at)?,
+                (Some("overturn-above"), Some(x), None, ..) => settings[2] = number(x, at)?,
+                (Some("idf"), Some(f), Some(x), None, _) => {
+                    features.push((f.to_string(), number(x, at)?));
                 }
-                ["bias", rule, x] => {
-                    model.rules.entry((*rule).to_string()).or_default().bias = number(x, at)?;
-                }
-                ["weight", rule, f, x] => {
-                    model
-                        .rules
-                        .entry((*rule).to_string())
-                        .or_default()
-                        .weights
-                        .insert((*f).to_string(), number(x, at)?);
-                }
+                (Some("bias"), Some(_), Some(_), None, _) => {}
+                (Some("weight"), Some(_), Some(_), Some(_), None) => {}
                 _ => return Err(format!("line {at}: not a model line: `{line}`")),
             }
         }
+        let mut model = Opinion::with_features(features);
+        [model.veto_below, model.fire_above, model.overturn_above] = settings;
+        let dims = model.names.len();
+        let mut rules: HashMap<String, RuleModel> = HashMap::new();
+        for (at, _, mut cols) in lines() {
+            match (cols.next(), cols.next(), cols.next(), cols.next()) {
+                (Some("bias"), Some(rule), Some(x), _) => {
+                    rules.entry(rule.to_string()).or_default().bias = number(x, at)?;
+                }
+                (Some("weight"), Some(rule), Some(feature), Some(x)) => {
+                    let Some(id) = model.id(feature) else {
+                        return Err(format!(
+                            "line {at}: a weight for `{feature}`, which has no idf line"
+                        ));
+                    };
+                    let w = number(x, at)?;
+                    let m = match rules.get_mut(rule) {
+                        Some(m) => m,
+                        None => rules.entry(rule.to_string()).or_default(),
+                    };
+                    m.weights.resize(dims, 0.0);
+                    m.weights[id as usize] = w;
+                }
+                _ => {}
+            }
+        }
+        model.rules = rules;
         Ok(model)
+    }
+
+    /// A known feature's id from its text.
+    fn id(&self, feature: &str) -> Option<u32> {
+        match feature.split_once(' ') {
+            None => self.words.get(feature).copied(),
+            Some((a, b)) => {
+                let pair = (*self.words.get(a)?, *self.words.get(b)?);
+                self.pairs.get(&pair).copied()
+            }
+        }
     }
 
     /// The model as the file ships it: settings, then each feature's
@@ -235,19 +357,17 @@ impl Opinion {
         let _ = writeln!(out, "veto-below\t{}", self.veto_below);
         let _ = writeln!(out, "fire-above\t{}", self.fire_above);
         let _ = writeln!(out, "overturn-above\t{}", self.overturn_above);
-        let mut idf: Vec<_> = self.idf.iter().collect();
-        idf.sort_by(|a, b| a.0.cmp(b.0));
-        for (f, x) in idf {
-            let _ = writeln!(out, "idf\t{f}\t{x:.4}");
+        for (name, x) in self.names.iter().zip(&self.idf) {
+            let _ = writeln!(out, "idf\t{name}\t{x:.4}");
         }
         let mut rules: Vec<_> = self.rules.iter().collect();
         rules.sort_by(|a, b| a.0.cmp(b.0));
         for (rule, m) in rules {
             let _ = writeln!(out, "bias\t{rule}\t{:.4}", m.bias);
-            let mut weights: Vec<_> = m.weights.iter().collect();
-            weights.sort_by(|a, b| a.0.cmp(b.0));
-            for (f, x) in weights {
-                let _ = writeln!(out, "weight\t{rule}\t{f}\t{x:.4}");
+            for (name, x) in self.names.iter().zip(&m.weights) {
+                if *x != 0.0 {
+                    let _ = writeln!(out, "weight\t{rule}\t{name}\t{x:.4}");
+                }
             }
         }
         out
@@ -260,58 +380,36 @@ impl Opinion {
 /// Adam (deterministic, so the same examples give the same file).
 pub fn train(examples: &[Example], rules: &[String]) -> Opinion {
     let n = examples.len();
-    let docs: Vec<HashMap<String, u32>> = examples.iter().map(|e| counts(&e.text)).collect();
-    let mut df: HashMap<&str, usize> = HashMap::new();
-    for d in &docs {
-        for f in d.keys() {
-            *df.entry(f.as_str()).or_insert(0) += 1;
+    let mut df: HashMap<String, usize> = HashMap::new();
+    for e in examples {
+        for f in counts(&e.text).into_keys() {
+            *df.entry(f).or_insert(0) += 1;
         }
     }
-    let idf: HashMap<String, f32> = df
+    let features: Vec<(String, f32)> = df
         .into_iter()
         .filter(|&(_, k)| k >= MIN_EXAMPLES)
         .map(|(f, k)| {
             let rarity = ((1.0 + n as f64) / (1.0 + k as f64)).ln() + 1.0;
-            (f.to_string(), rarity as f32)
+            (f, rarity as f32)
         })
         .collect();
-    let mut names: Vec<String> = idf.keys().cloned().collect();
-    names.sort();
-    let index: HashMap<&str, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(k, f)| (f.as_str(), k))
-        .collect();
-    let rows: Vec<Vec<(usize, f64)>> = examples
-        .iter()
-        .map(|e| {
-            let mut row: Vec<(usize, f64)> = vector(&idf, &e.text)
-                .into_iter()
-                .filter_map(|(f, x)| Some((*index.get(f.as_str())?, f64::from(x))))
-                .collect();
-            row.sort_by_key(|&(k, _)| k);
-            row
-        })
-        .collect();
-    let mut model = Opinion {
-        idf,
-        rules: HashMap::new(),
-        veto_below: 0.3,
-        fire_above: 0.7,
-        overturn_above: 0.9,
-    };
+    let mut model = Opinion::with_features(features);
+    model.veto_below = 0.3;
+    model.fire_above = 0.7;
+    model.overturn_above = 0.9;
+    let rows: Vec<Features> = examples.iter().map(|e| model.read(&e.text)).collect();
+    let dims = model.names.len();
     for rule in rules {
         let labels: Vec<bool> = examples.iter().map(|e| e.expect.contains(rule)).collect();
         let positives = labels.iter().filter(|&&y| y).count();
         if positives < MIN_POSITIVES || positives == n {
             continue;
         }
-        let (weights, bias) = fit(&rows, &labels, names.len());
+        let (weights, bias) = fit(&rows, &labels, dims);
         let weights = weights
             .into_iter()
-            .enumerate()
-            .filter(|(_, w)| w.abs() >= PRUNE)
-            .map(|(k, w)| (names[k].clone(), w as f32))
+            .map(|w| if w.abs() >= PRUNE { w as f32 } else { 0.0 })
             .collect();
         model.rules.insert(
             rule.clone(),
@@ -325,7 +423,7 @@ pub fn train(examples: &[Example], rules: &[String]) -> Opinion {
 }
 
 /// Logistic regression by full-batch Adam: weights per feature and a bias.
-fn fit(rows: &[Vec<(usize, f64)>], labels: &[bool], dims: usize) -> (Vec<f64>, f64) {
+fn fit(rows: &[Features], labels: &[bool], dims: usize) -> (Vec<f64>, f64) {
     let n = rows.len() as f64;
     let positives = labels.iter().filter(|&&y| y).count() as f64;
     let (up, down) = (n / (2.0 * positives), n / (2.0 * (n - positives)));
@@ -336,11 +434,15 @@ fn fit(rows: &[Vec<(usize, f64)>], labels: &[bool], dims: usize) -> (Vec<f64>, f
     for step in 1..=STEPS {
         grad.iter_mut().for_each(|g| *g = 0.0);
         for (row, &y) in rows.iter().zip(labels) {
-            let z = w[dims] + row.iter().map(|&(k, x)| w[k] * x).sum::<f64>();
+            let z = w[dims]
+                + row
+                    .iter()
+                    .map(|&(k, x)| w[k as usize] * f64::from(x))
+                    .sum::<f64>();
             let weight = if y { up } else { down };
             let g = weight * (sigmoid(z) - f64::from(u8::from(y))) / n;
             for &(k, x) in row {
-                grad[k] += g * x;
+                grad[k as usize] += g * f64::from(x);
             }
             grad[dims] += g;
         }

@@ -297,7 +297,7 @@ struct Current {
     /// Which shared exceptions occur in it.
     shared_hits: Option<Vec<usize>>,
     /// Its features for the second opinion, one set per stretch read.
-    features: Option<Vec<Vec<(String, f32)>>>,
+    features: Option<Vec<super::opinion::Features>>,
 }
 
 /// What a check found in lead-ins already seen: which of its `all`
@@ -313,6 +313,8 @@ struct LeadCache {
     shared: std::collections::HashMap<(usize, usize), LeadFacts>,
     /// Whether no rule's subject occurs in the lead-in chain.
     quiet: std::collections::HashMap<(usize, usize), bool>,
+    /// The lead-in chain's text, for the second opinion.
+    chains: std::collections::HashMap<(usize, usize), String>,
 }
 
 struct LeadFacts {
@@ -574,7 +576,7 @@ impl<'a> Engine<'a> {
         let Some(opinion) = self.env.opinion.filter(|o| o.knows(name)) else {
             return alone;
         };
-        if verdict == Verdict::Silent && !self.names_subject(check, i) {
+        if verdict == Verdict::Unnamed {
             return alone;
         }
         if self.current.features.is_none() {
@@ -596,7 +598,7 @@ impl<'a> Engine<'a> {
         };
         let bar = match verdict {
             Verdict::Fires => opinion.veto_below,
-            Verdict::Silent => opinion.fire_above,
+            Verdict::Silent | Verdict::Unnamed => opinion.fire_above,
             Verdict::Cancelled => opinion.overturn_above,
         };
         let decided = score >= bar;
@@ -608,7 +610,7 @@ impl<'a> Engine<'a> {
                 .collect();
             let rule = match verdict {
                 Verdict::Fires => "a pattern finding stands",
-                Verdict::Silent => "fires without a pattern",
+                Verdict::Silent | Verdict::Unnamed => "fires without a pattern",
                 Verdict::Cancelled => "overturns the cancellation",
             };
             log.push(format!(
@@ -649,32 +651,67 @@ impl<'a> Engine<'a> {
     /// What the second opinion reads for sentence `i`: the end of its
     /// lead-ins and of the question or header read with it, then the
     /// sentence, a stretch at a time when it is long (see
-    /// [`OPINION_WORDS`]).
+    /// [`OPINION_WORDS`]). Each text is that lead text and a stretch.
     fn opinion_texts(&mut self, i: usize) -> Vec<String> {
+        let (before, stretches) = self.opinion_stretches(i);
+        stretches
+            .into_iter()
+            .map(|(a, b)| {
+                let stretch = &self.normalised[i][a..b];
+                if before.is_empty() {
+                    stretch.to_string()
+                } else {
+                    format!("{before} {stretch}")
+                }
+            })
+            .collect()
+    }
+
+    /// The lead text read before each stretch of sentence `i`, and the
+    /// stretches as byte ranges of its normalised text.
+    fn opinion_stretches(&mut self, i: usize) -> (String, Vec<(usize, usize)>) {
         self.load_with(i);
-        let mut before = self.sentences[i]
-            .lead_in
-            .map(|l| self.lead_chain(l))
-            .unwrap_or_default();
+        let mut before = match self.sentences[i].lead_in {
+            None => String::new(),
+            Some(l) => {
+                let key = (l.start(), l.end());
+                if !self.leads.chains.contains_key(&key) {
+                    let chain = self.lead_chain(l);
+                    self.leads.chains.insert(key, chain);
+                }
+                self.leads.chains[&key].clone()
+            }
+        };
         if let Some(w) = self.with() {
             before.push(' ');
             before.push_str(w);
         }
-        let before: Vec<&str> = before.split_whitespace().collect();
-        let before = before[before.len().saturating_sub(OPINION_LEAD_WORDS)..].join(" ");
-        let words: Vec<&str> = self.normalised[i].split_whitespace().collect();
-        let mut out = Vec::new();
+        let lead_words = before.split(' ').filter(|w| !w.is_empty()).count();
+        if lead_words > OPINION_LEAD_WORDS {
+            let skip = lead_words - OPINION_LEAD_WORDS;
+            let kept: Vec<&str> = before
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .skip(skip)
+                .collect();
+            before = kept.join(" ");
+        }
+        let sentence = self.normalised[i].as_str();
+        // Normalised text has one space between words: each word's start.
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(sentence.match_indices(' ').map(|(k, _)| k + 1))
+            .collect();
+        if starts.len() <= OPINION_WORDS {
+            return (before, vec![(0, sentence.len())]);
+        }
+        let mut stretches = Vec::new();
         let mut start = 0;
         loop {
-            let end = (start + OPINION_WORDS).min(words.len());
-            let stretch = words[start..end].join(" ");
-            out.push(if before.is_empty() {
-                stretch
-            } else {
-                format!("{before} {stretch}")
-            });
-            if end == words.len() {
-                return out;
+            let end = (start + OPINION_WORDS).min(starts.len());
+            let to = starts.get(end).map_or(sentence.len(), |&k| k - 1);
+            stretches.push((starts[start], to));
+            if end == starts.len() {
+                return (before, stretches);
             }
             start += OPINION_WORDS / 2;
         }
@@ -696,7 +733,7 @@ impl<'a> Engine<'a> {
             }
         };
         let Some((subject, rest)) = check.all.split_first() else {
-            return Verdict::Silent;
+            return Verdict::Unnamed;
         };
         let s = self.sentences[i];
         // A question states no policy; its answer is read with it, as a
@@ -707,13 +744,13 @@ impl<'a> Engine<'a> {
         // form.").
         if s.is_question(self.text) {
             note("a question states no policy: silent".into());
-            return Verdict::Silent;
+            return Verdict::Unnamed;
         }
         // A heading names a topic ("Criterion 1: Body Mass Index"); the
         // items under it read it as their lead-in.
         if self.headings[i] {
             note("a heading states no policy: silent".into());
-            return Verdict::Silent;
+            return Verdict::Unnamed;
         }
         self.load_with(i);
         let env = self.env;
@@ -801,7 +838,7 @@ impl<'a> Engine<'a> {
             && !self.others[r].iter().any(|o| o.is_match(sentence));
         if !named && !borrowed && !from_lead {
             note("subject: not found".into());
-            return Verdict::Silent;
+            return Verdict::Unnamed;
         }
         // Masking only takes matches away, so a pattern missing from the
         // sentence as written (and its lead-in) is missing from it as
@@ -960,7 +997,10 @@ impl<'a> Engine<'a> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Verdict {
     Fires,
-    /// The subject or a pattern is missing.
+    /// The sentence does not name the subject (or is a question or a
+    /// heading).
+    Unnamed,
+    /// The subject is named, but a pattern is missing.
     Silent,
     /// Subject and patterns are there, but an exception, a reporting or
     /// advising context, or the lead-in cancels them: a decision the second
