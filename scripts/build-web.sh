@@ -63,7 +63,9 @@ cargo build --release --locked -p msklint-web --target "$target"
 
 rm -rf "$out"
 mkdir -p "$out"
-"$bindgen" --target web --no-typescript --out-dir "$out" \
+# The reset function lets the page start msklint afresh after a panic,
+# which leaves a WebAssembly instance unusable, without loading it again.
+"$bindgen" --target web --no-typescript --experimental-reset-state-function --out-dir "$out" \
   "$cargo_target/$target/release/msklint_web.wasm"
 cp web/static/index.html web/static/app.js web/static/style.css "$out/"
 
