@@ -475,6 +475,21 @@ function wire() {
   });
 }
 
+/// Has the browser keep the page's files (sw.js), so that it opens again
+/// with no network. Waits until they are kept, so that every request the
+/// page makes is made while it loads. Browsers that refuse (a private
+/// window, a page not served over HTTPS or from this computer) simply
+/// fetch the page again next time.
+async function keepForOffline() {
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+  try {
+    await navigator.serviceWorker.register("sw.js");
+    await Promise.race([navigator.serviceWorker.ready, new Promise((done) => setTimeout(done, 15_000))]);
+  } catch {
+    // Not kept for offline use; everything else works as before.
+  }
+}
+
 async function start() {
   wire();
   try {
@@ -498,6 +513,7 @@ async function start() {
   for (const id of CONTROLS) $(id).disabled = false;
   status.textContent = "Ready. Paste text or choose files to check.";
   openFragment();
+  await keepForOffline();
   // Tests wait for this before counting network requests.
   document.documentElement.dataset.ready = "true";
 }

@@ -16,8 +16,8 @@
 //   MSKLINT_ARTEFACTS  where screenshots go
 //
 // The page is served from a small static server on 127.0.0.1 (serve.js).
-// Every request a page makes is recorded; once the page says it is ready
-// (html[data-ready]) there must be none at all.
+// Every request a page (or its service worker) makes is recorded; once the
+// page says it is ready (html[data-ready]) there must be none at all.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -73,27 +73,32 @@ async function open(url) {
   let ready = false;
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("request", (r) => (ready ? requests.late : requests.early).push(r.url()));
+  // The context's requests include those of the page's service worker.
+  page.context().on("request", (r) => (ready ? requests.late : requests.early).push(r.url()));
   await page.goto(url, { waitUntil: "load" });
   await page.waitForSelector("html[data-ready=true]", { timeout: 30_000 });
   ready = true;
   return { page, requests, errors };
 }
 
-/// The files a page fetches while loading, each once, and nothing else.
+/// The page's own files.
 const PAGE_FILES = ["/", "/app.js", "/msklint_web.js", "/msklint_web_bg.wasm", "/style.css"];
+/// What a page opened for the first time fetches while it loads, and
+/// nothing else: its files, its service worker (sw.js), and its files
+/// again, which the worker keeps for offline use.
+const LOADING = [...PAGE_FILES, "/sw.js", ...PAGE_FILES].sort();
 
 /// While loading, the page fetched its own files from the test's server,
-/// each once, and nothing else; after that, nothing at all. (A request
-/// made just after the page got ready may be counted as early: it is then
-/// one too many.)
+/// as LOADING lists, and nothing else; after that, nothing at all. (A
+/// request made just after the page got ready may be counted as early: it
+/// is then one too many.)
 function assertOffline({ requests, errors }) {
   assert.deepEqual(errors, [], "the page threw");
   const early = requests.early.map((url) => {
     assert.ok(url.startsWith(origin + "/"), `the page fetched ${url} from elsewhere`);
     return new URL(url).pathname;
   });
-  assert.deepEqual(early.sort(), PAGE_FILES, "the requests made while loading");
+  assert.deepEqual(early.sort(), LOADING, "the requests made while loading");
   assert.deepEqual(requests.late, [], "requests after the page had loaded");
 }
 
@@ -486,8 +491,25 @@ test("the rule catalogue shows each rule's explain text", async () => {
   await page.close();
 });
 
-test("the server saw only the page's own files, once for each page opened", () => {
+test("once loaded, the page opens again and checks files with no network", async () => {
+  const session = await open(`${origin}/`);
+  const { page } = session;
+  assertOffline(session);
+  const before = served.length;
+  await page.context().setOffline(true);
+  await page.reload({ waitUntil: "load" });
+  await page.waitForSelector("html[data-ready=true]", { timeout: 30_000 });
+  await page.getByLabel("File name").fill(pathway.name);
+  await page.getByLabel("Text", { exact: true }).fill(readFileSync(pathway.file, "utf8"));
+  await page.getByRole("button", { name: "Check" }).click();
+  await waitForResults(page);
+  assert.deepEqual(await shown(page, pathway.name), expected(pathway));
+  assert.equal(served.length, before, "the server was asked for something while offline");
+  await page.close();
+});
+
+test("the server saw only the page's own files, as each page opened loaded them", () => {
   assert.ok(opened > 0);
-  const expected = Array.from({ length: opened }, () => PAGE_FILES).flat().sort();
+  const expected = Array.from({ length: opened }, () => LOADING).flat().sort();
   assert.deepEqual(served.map((url) => new URL(url, origin).pathname).sort(), expected);
 });
