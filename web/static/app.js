@@ -91,7 +91,11 @@ function guarded(work) {
   try {
     return work(checker);
   } catch (e) {
-    if (restart()) status.textContent = `msklint failed (${e}) and was started afresh; please check the files again.`;
+    if (restart()) {
+      // The fresh msklint has checked nothing yet.
+      for (const d of DOWNLOADS) $(d.id).disabled = true;
+      status.textContent = `msklint failed (${e}) and was started afresh; please check the files again.`;
+    }
     return undefined;
   }
 }
