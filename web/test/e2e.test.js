@@ -428,12 +428,24 @@ test("bad input gets a clear message and the page goes on working", async () => 
     const add = Checker.prototype.add;
     Checker.prototype.add = function () {
       Checker.prototype.add = add;
+      window.failedChecker = this;
       this.fail_for_test();
     };
   });
   await drop(page, [pathway, policy].map((c) => ({ name: c.name, bytes: readFileSync(c.file) })));
   assert.match(await problem(pathway.name), /^msklint stopped with an internal error on this file/);
   assert.deepEqual(await shown(page, policy.name), expected(policy));
+  // The page made a new WebAssembly instance rather than a new checker in
+  // the failed one: the failed checker now belongs to a past instance.
+  const stale = await page.evaluate(() => {
+    try {
+      window.failedChecker.summary();
+      return "no error";
+    } catch (e) {
+      return String(e);
+    }
+  });
+  assert.match(stale, /stale object from previous Wasm instance/);
   // ... and it goes on checking.
   await drop(page, [{ name: pathway.name, bytes: readFileSync(pathway.file) }]);
   assert.deepEqual(await shown(page, pathway.name), expected(pathway));
