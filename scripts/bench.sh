@@ -25,6 +25,12 @@
 #      after a pause longer than the server's debounce (target < 50 ms).
 #
 #   scripts/bench.sh --server-only   runs step 7 alone (a minute or so).
+#   scripts/bench.sh --web           measures the web page alone instead:
+#      builds it (scripts/build-web.sh), gzips the WebAssembly (target
+#      < 3 MB), and times in headless Chromium (web/test/bench.js) from
+#      pressing Check on the pasted example pathway to the findings
+#      painted, on 15 freshly loaded pages (median; target < 100 ms).
+#      Exits 1 if either target is missed. Needs chromium, node and npm.
 # It also checks that the generated input draws no language-stage finding,
 # and ends with a per-stage breakdown (examples/parse_only.rs --stages).
 #
@@ -44,13 +50,15 @@ SERVICES=40
 SEED=1
 KEEP=0
 SERVER_ONLY=0
+WEB_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --workdir) WORK="$2"; shift 2 ;;
     --files) FILES="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --server-only) SERVER_ONLY=1; shift ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    --web) WEB_ONLY=1; shift ;;
+    -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -68,6 +76,41 @@ PARSE="$TARGET/release/examples/parse_only"
 LATENCY="$TARGET/release/examples/lsp_latency"
 
 say() { printf '\n==> %s\n' "$*" >&2; }
+
+# ---- the web page (--web) ---------------------------------------------------------
+if [ "$WEB_ONLY" = 1 ]; then
+  for tool in chromium node npm gzip; do
+    command -v "$tool" >/dev/null || { echo "error: --web needs $tool on PATH" >&2; exit 1; }
+  done
+  say "building the web page (scripts/build-web.sh)"
+  bash "$ROOT/scripts/build-web.sh" >&2
+  wasm="$TARGET/web/msklint_web_bg.wasm"
+  raw=$(wc -c <"$wasm")
+  packed=$(gzip -9 -c "$wasm" | wc -c)
+  say "installing the test's pinned packages (npm ci in web/test)"
+  (cd "$ROOT/web/test" && npm ci --ignore-scripts --no-audit --no-fund --silent) >&2
+  say "timing: the example pathway pasted and checked in headless Chromium"
+  out=$(cd "$ROOT/web/test" && MSKLINT_WEB="$TARGET/web" MSKLINT_CHROMIUM="$(command -v chromium)" \
+    MSKLINT_PATHWAY="$ROOT/fixtures/examples/hip-knee-oa.pathway" MSKLINT_RUNS="${WEB_RUNS:-15}" node bench.js)
+  sed 's/^/  /' <<<"$out" >&2
+  summary=$(tail -n 1 <<<"$out")
+  first=$(sed -n 's/.*first_median_ms=\([^ ]*\).*/\1/p' <<<"$summary")
+  later=$(sed -n 's/.*later_median_ms=\([^ ]*\).*/\1/p' <<<"$summary")
+  ready=$(sed -n 's/.*ready_median_ms=\([^ ]*\).*/\1/p' <<<"$summary")
+  size_ok=$(awk -v b="$packed" 'BEGIN { print (b < 3000000) ? "PASS" : "MISS" }')
+  time_ok=$(awk -v v="$first" 'BEGIN { print (v < 100) ? "PASS" : "MISS" }')
+  commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+  if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then commit="$commit + local changes"; fi
+  echo
+  echo "msklint web page, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"
+  echo "machine: $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(chromium --version 2>/dev/null)"
+  echo "WebAssembly: $raw bytes, $packed gzipped (-9): $(awk -v b="$packed" 'BEGIN { printf "%.2f", b / 1e6 }') MB (target < 3 MB): $size_ok"
+  echo "pasted example pathway, Check to findings painted, first check on a fresh page: median $first ms of ${WEB_RUNS:-15} (target < 100 ms): $time_ok"
+  echo "later checks of the same text on the same page: median $later ms (for information)"
+  echo "from opening the page to msklint ready, from a local server: median $ready ms (for information)"
+  if [ "$size_ok" != PASS ] || [ "$time_ok" != PASS ]; then exit 1; fi
+  exit 0
+fi
 
 # ---- tools ------------------------------------------------------------------
 apt_install() {

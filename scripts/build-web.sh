@@ -63,9 +63,14 @@ cargo build --release --locked -p msklint-web --target "$target"
 
 rm -rf "$out"
 mkdir -p "$out"
-"$bindgen" --target web --no-typescript --out-dir "$out" \
+# The reset function lets the page start msklint afresh after a panic,
+# which leaves a WebAssembly instance unusable, without loading it again.
+"$bindgen" --target web --no-typescript --experimental-reset-state-function --out-dir "$out" \
   "$cargo_target/$target/release/msklint_web.wasm"
 cp web/static/index.html web/static/app.js web/static/style.css "$out/"
+# The service worker's cache is named after a digest of the files it keeps.
+digest=$(cd "$out" && cat index.html app.js style.css msklint_web.js msklint_web_bg.wasm | sha256sum | cut -c1-16)
+sed "s/@VERSION@/$digest/" web/static/sw.js >"$out/sw.js"
 
 wasm="$out/msklint_web_bg.wasm"
 raw=$(wc -c <"$wasm")

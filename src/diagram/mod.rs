@@ -94,6 +94,20 @@ pub fn marks(findings: &[Diagnostic], pathway: &str) -> Marks {
     out
 }
 
+/// The node IDs a finding's subject names: the node itself, or every
+/// source and target of a route (`a -> b`, `a, b -> c`), each once, in
+/// the order written. A finding with no subject names none.
+pub fn subject_nodes(subject: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    let (sources, targets) = subject.split_once("->").unwrap_or((subject, ""));
+    for id in names(sources).chain(names(targets)) {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
 fn names(list: &str) -> impl Iterator<Item = &str> + Clone {
     list.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
@@ -338,6 +352,14 @@ mod tests {
         assert_eq!(m.nodes.len(), 1);
         assert!(m.edge("s", "u").is_some() && m.edge("t", "u").is_some());
         assert_eq!(m.edges.len(), 2);
+    }
+
+    #[test]
+    fn a_subject_names_its_node_or_its_routes_ends() {
+        assert_eq!(subject_nodes(" x "), ["x"]);
+        assert_eq!(subject_nodes("s, t -> u"), ["s", "t", "u"]);
+        assert_eq!(subject_nodes("a -> a"), ["a"]);
+        assert!(subject_nodes("").is_empty());
     }
 
     #[test]

@@ -3,13 +3,21 @@
 // shows what it finds. Nothing is fetched once the page has loaded, and
 // nothing is sent anywhere.
 
-import init, { Checker, version } from "./msklint_web.js";
+import init, {
+  Checker, version, locked_rules, max_bytes, __wbg_reset_state as resetWasm,
+} from "./msklint_web.js";
 
 const $ = (id) => document.getElementById(id);
 const status = $("status");
 const results = $("results");
 
 let checker = null;
+/// What is usable once msklint has started.
+const CONTROLS = ["check", "share", "files", "apply-settings", "default-settings"];
+/// The files last checked, kept to check them again with new settings.
+let lastFiles = [];
+/// The msklint.yaml text in force ("" for none).
+let settings = "";
 
 // ---- share links ------------------------------------------------------
 // The fragment holds one file: #name=<percent-encoded name>&source=<its
@@ -52,20 +60,80 @@ function readFragment(hash) {
 
 // ---- checking ---------------------------------------------------------
 
-/// Checks the files, each { name, bytes }, and shows the findings.
-function checkFiles(files) {
-  status.textContent = files.length === 1 ? `Checking ${files[0].name}…` : `Checking ${files.length} files…`;
-  checker.clear();
+// A panic inside msklint cannot be caught in WebAssembly: the call throws
+// a RuntimeError and the instance is left unusable. The page then starts
+// msklint afresh from the module it already has (no download), with the
+// same settings, and lists the file that caused it.
+
+/// Starts a fresh msklint; false if even that fails.
+function restart() {
   try {
-    for (const file of files) checker.add(file.name, file.bytes);
-    show(JSON.parse(checker.json()), JSON.parse(checker.views()));
+    resetWasm();
+    checker = new Checker();
+    if (settings) checker.configure(settings);
+    return true;
   } catch (e) {
-    // A panic inside msklint leaves its WebAssembly unusable.
-    results.replaceChildren();
-    status.textContent = `msklint stopped with an internal error (${e}). Reload the page to go on; please report the file that caused it.`;
-    checker = null;
-    for (const id of ["check", "share", "files"]) $(id).disabled = true;
+    stopped(e);
+    return false;
   }
+}
+
+function stopped(e) {
+  checker = null;
+  results.replaceChildren();
+  status.textContent = `msklint stopped with an internal error (${e}) and could not be started again. Reload the page to go on.`;
+  for (const id of CONTROLS) $(id).disabled = true;
+}
+
+/// Runs `work` with the checker; after a failure inside msklint, starts it
+/// afresh and says so. Returns work's value, or undefined after a failure.
+function guarded(work) {
+  try {
+    return work(checker);
+  } catch (e) {
+    if (restart()) {
+      // The fresh msklint has checked nothing yet.
+      for (const d of DOWNLOADS) $(d.id).disabled = true;
+      status.textContent = `msklint failed (${e}) and was started afresh; please check the files again.`;
+    }
+    return undefined;
+  }
+}
+
+const CRASHED = "msklint stopped with an internal error on this file, a defect in msklint " +
+  "(please report it, with the file if you can). msklint was started afresh and the other files were checked.";
+
+/// Checks the files, each { name, bytes } (bytes null for a file too large
+/// to read), and shows the findings.
+function checkFiles(files) {
+  lastFiles = files;
+  status.textContent = files.length === 1 ? `Checking ${files[0].name}…` : `Checking ${files.length} files…`;
+  const crashed = [];
+  // Each pass checks every file not yet known to crash msklint; a crash
+  // restarts msklint and starts the pass again without that file.
+  for (let pass = 0; pass <= files.length; pass++) {
+    let current = null;
+    try {
+      checker.clear();
+      for (const file of files) {
+        if (crashed.includes(file)) continue;
+        current = file;
+        if (file.bytes === null) checker.too_large(file.name, file.size);
+        else checker.add(file.name, file.bytes);
+      }
+      current = null;
+      const views = JSON.parse(checker.views());
+      for (const file of crashed) views.problems.push({ path: file.name, message: CRASHED });
+      show(JSON.parse(checker.json()), views);
+      return;
+    } catch (e) {
+      if (!restart()) return;
+      if (current === null) break;
+      crashed.push(current);
+    }
+  }
+  results.replaceChildren();
+  status.textContent = "msklint failed while showing the findings and was started afresh. Please try again.";
 }
 
 function plural(n, one, many) {
@@ -100,6 +168,8 @@ function where(finding) {
 function show(doc, views) {
   results.replaceChildren();
   status.textContent = summaryLine(views.problems);
+  showScores();
+  for (const id of DOWNLOADS.map((d) => d.id)) $(id).disabled = views.files.length === 0;
   for (const problem of views.problems) {
     results.append(el("section", { class: "file" },
       el("h3", {}, problem.path),
@@ -133,15 +203,154 @@ function fileSection(file, findings, index) {
       item.append(el("p", { class: "sources-title" }, "Guidance"),
         el("ul", { class: "sources" }, ...finding.sources.map((s) => el("li", {}, s))));
     }
-    button.addEventListener("click", () => highlight(list, item, source, file.text, file.spans[i]));
+    button.addEventListener("click", () => {
+      highlight(list, item, source, file.text, file.spans[i]);
+      markNodes(figures, finding.pathway, file.nodes[i]);
+    });
     list.append(item);
   });
+  const figures = file.diagrams.map((d, n) => diagram(d, `${id}-diagram-${n}`));
   const count = findings.length ? plural(findings.length, "finding", "findings") : "no findings";
   return el("section", { class: "file", "aria-labelledby": `${id}-title` },
     el("h3", { id: `${id}-title` }, `${file.path} `, el("span", { class: "code" }, `(${file.format}, ${count})`)),
     list,
+    figures.length ? el("h4", {}, figures.length === 1 ? "Diagram" : "Diagrams") : null,
+    ...figures,
     el("h4", {}, "Text as msklint read it"),
     source);
+}
+
+/// One pathway's diagram, the SVG msklint drew, in a figure.
+function diagram({ pathway, svg }, id) {
+  const holder = el("div", { class: "diagram-scroll", tabindex: "0", "aria-labelledby": `${id}-caption` });
+  // The SVG is msklint's own output, with every name in it escaped.
+  holder.innerHTML = svg;
+  const drawing = holder.querySelector("svg");
+  drawing?.setAttribute("role", "img");
+  drawing?.setAttribute("aria-labelledby", `${id}-caption`);
+  return el("figure", { class: "diagram", "data-pathway": pathway }, holder,
+    el("figcaption", { id: `${id}-caption` },
+      `The pathway “${pathway}” as a diagram. Services with findings are outlined in red (errors) ` +
+      "or amber (warnings); the one a chosen finding is about is drawn in a thick blue line."));
+}
+
+/// Marks the nodes a finding is about in its pathway's diagram.
+function markNodes(figures, pathway, nodes) {
+  for (const figure of figures) {
+    for (const old of figure.querySelectorAll("g.node.selected")) old.classList.remove("selected");
+    if (figure.dataset.pathway !== pathway) continue;
+    for (const id of nodes) {
+      figure.querySelector(`g.node[id="${CSS.escape(`node-${id}`)}"]`)?.classList.add("selected");
+    }
+  }
+}
+
+// ---- maturity scores --------------------------------------------------
+
+function levelText(level) {
+  return level === null ? "not evidenced" : `level ${level}`;
+}
+
+function listOf(lines) {
+  return lines.length ? el("ul", {}, ...lines.map((line) => el("li", {}, line))) : "";
+}
+
+function showScores() {
+  const doc = guarded((c) => JSON.parse(c.scores()));
+  const holder = $("scores");
+  holder.replaceChildren();
+  if (!doc) return;
+  if (!doc.scorecards.length) {
+    holder.append(el("p", {}, "No pathway checked yet: the matrix rates pathways, not policy documents."));
+    return;
+  }
+  holder.append(el("p", {}, `Each pathway rated against the ${doc.matrix}, from what its file shows ` +
+    "(0 to 4; “not evidenced” where the file says nothing either way)."));
+  for (const card of doc.scorecards) {
+    const rows = card.requirements.map((r) => el("tr", {},
+      el("td", {}, r.section),
+      el("th", { scope: "row" }, r.name),
+      el("td", { class: "level" }, levelText(r.level)),
+      el("td", {}, listOf(r.evidence)),
+      el("td", {}, listOf(r.raise))));
+    holder.append(el("div", { class: "table-scroll", tabindex: "0", "aria-label": `Maturity of ${card.pathway}` },
+      el("table", { class: "scores" },
+        el("caption", {}, `${card.pathway} (${card.file})`),
+        el("thead", {}, el("tr", {}, ...["Section", "Requirement", "Level", "What the file shows", "What would raise it"]
+          .map((h) => el("th", { scope: "col" }, h)))),
+        el("tbody", {}, ...rows))));
+  }
+}
+
+// ---- downloads --------------------------------------------------------
+
+const DOWNLOADS = [
+  { id: "download-html", file: "consultation-response.html", type: "text/html", make: (c) => c.report_html() },
+  { id: "download-markdown", file: "consultation-response.md", type: "text/markdown", make: (c) => c.report_markdown() },
+  { id: "download-json", file: "msklint-findings.json", type: "application/json", make: (c) => c.json() },
+  { id: "download-sarif", file: "msklint-findings.sarif", type: "application/sarif+json", make: (c) => c.sarif() },
+];
+
+/// Hands the browser a file made here; nothing is fetched or sent.
+function save(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
+  const link = el("a", { href: url, download: name, hidden: "" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// ---- settings (what msklint.yaml can change) --------------------------
+
+const LEVELS = ["error", "warning", "info", "off"];
+
+function showSettings() {
+  const locked = JSON.parse(locked_rules());
+  const rules = JSON.parse(checker.rules()).filter((r) => !locked.includes(r.name));
+  const rows = rules.map((rule) => {
+    const select = el("select", { "data-rule": rule.name, "aria-label": `Severity of ${rule.name}` },
+      el("option", { value: "" }, `its own (${rule.severity})`),
+      ...LEVELS.map((level) => el("option", { value: level }, level)));
+    select.addEventListener("change", writeSettings);
+    return el("tr", {},
+      el("th", { scope: "row" }, rule.name, " ", el("span", { class: "code" }, `(${rule.code})`)),
+      el("td", {}, rule.category),
+      el("td", {}, select));
+  });
+  $("settings-rules").replaceChildren(el("div", { class: "table-scroll", tabindex: "0", "aria-label": "Rules and their severities" },
+    el("table", {},
+      el("thead", {}, el("tr", {}, ...["Rule", "Category", "Severity"].map((h) => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, ...rows))));
+  const note = locked.length ? `${locked.join(" and ")} cannot be changed: they say that msklint could not read a file.` : "";
+  $("settings-locked").textContent = note;
+}
+
+/// The msklint.yaml text the choices in the table make.
+function writeSettings() {
+  const lines = [];
+  for (const select of $("settings-rules").querySelectorAll("select")) {
+    if (select.value) lines.push(`  ${select.dataset.rule}: ${select.value}`);
+  }
+  $("settings-yaml").value = lines.length ? `rules:\n${lines.join("\n")}\n` : "";
+}
+
+function applySettings() {
+  const yaml = $("settings-yaml").value;
+  const says = $("settings-status");
+  try {
+    checker.configure(yaml);
+  } catch (e) {
+    // msklint refused the text; the settings stay as they were.
+    says.textContent = `Not applied: ${e.message ?? e}`;
+    says.className = "problem";
+    return;
+  }
+  settings = yaml;
+  says.className = "";
+  says.textContent = yaml.trim() ? "Applied. Files are now checked with these settings." :
+    "Applied: every rule at its own severity.";
+  if (lastFiles.length) checkFiles(lastFiles);
 }
 
 /// Marks a finding's text in its file's source view and scrolls to it.
@@ -185,8 +394,11 @@ function pasted() {
 
 async function readFiles(fileList) {
   const files = [];
+  const limit = max_bytes();
   for (const file of fileList) {
-    files.push({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+    // A file too large to check is not read at all.
+    const bytes = file.size > limit ? null : new Uint8Array(await file.arrayBuffer());
+    files.push({ name: file.name, bytes, size: file.size });
   }
   if (files.length) checkFiles(files);
 }
@@ -223,7 +435,31 @@ function wire() {
     $("share-link").focus();
     $("share-link").select();
   });
+  // Ctrl+Enter (or Command+Enter) in the text checks it.
+  $("source").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && checker) {
+      event.preventDefault();
+      $("paste-form").requestSubmit();
+    }
+  });
   $("files").addEventListener("change", (event) => readFiles(event.target.files));
+  for (const d of DOWNLOADS) {
+    $(d.id).addEventListener("click", () => {
+      const text = guarded(d.make);
+      if (text !== undefined) save(d.file, d.type, text);
+    });
+  }
+  $("settings").addEventListener("toggle", () => {
+    if ($("settings").open && checker && !$("settings-rules").querySelector("table")) showSettings();
+  });
+  $("apply-settings").addEventListener("click", () => {
+    if (checker) applySettings();
+  });
+  $("default-settings").addEventListener("click", () => {
+    for (const select of $("settings-rules").querySelectorAll("select")) select.value = "";
+    writeSettings();
+    if (checker) applySettings();
+  });
   const drop = $("drop");
   drop.addEventListener("dragover", (event) => {
     event.preventDefault();
@@ -243,6 +479,21 @@ function wire() {
   });
 }
 
+/// Has the browser keep the page's files (sw.js), so that it opens again
+/// with no network. Waits until they are kept, so that every request the
+/// page makes is made while it loads. Browsers that refuse (a private
+/// window, a page not served over HTTPS or from this computer) simply
+/// fetch the page again next time.
+async function keepForOffline() {
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+  try {
+    await navigator.serviceWorker.register("sw.js");
+    await Promise.race([navigator.serviceWorker.ready, new Promise((done) => setTimeout(done, 15_000))]);
+  } catch {
+    // Not kept for offline use; everything else works as before.
+  }
+}
+
 async function start() {
   wire();
   try {
@@ -252,10 +503,21 @@ async function start() {
     status.textContent = `msklint could not start in this browser: ${e}`;
     return;
   }
+  // The first check compiles the rules' text patterns; doing one now, on
+  // texts of msklint's own, makes the person's first check as quick as
+  // later ones. It is only a head start, so a failure here is not fatal.
+  status.textContent = "Starting msklint…";
+  await new Promise((done) => setTimeout(done, 0));
+  try {
+    checker.warm_up();
+  } catch {
+    if (!restart()) return;
+  }
   $("version").textContent = version();
-  for (const id of ["check", "share", "files"]) $(id).disabled = false;
+  for (const id of CONTROLS) $(id).disabled = false;
   status.textContent = "Ready. Paste text or choose files to check.";
   openFragment();
+  await keepForOffline();
   // Tests wait for this before counting network requests.
   document.documentElement.dataset.ready = "true";
 }
