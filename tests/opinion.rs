@@ -19,6 +19,15 @@ use msklint::check::Linter;
 use msklint::rules::opinion::{self, Example, Opinion};
 use serde::Deserialize;
 
+#[path = "common/accuracy.rs"]
+mod accuracy;
+use accuracy::Counts;
+
+/// Rules with a sentence-level prose check, as training wants them.
+fn sentence_rules(linter: &Linter) -> Vec<String> {
+    accuracy::sentence_rules(linter).into_iter().collect()
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case")]
 struct Entry {
@@ -121,53 +130,9 @@ const HELD_OUT: [&str; 3] = ["real-heldout", "real-heldout-2", "real-heldout-3"]
 /// Never trained on: measured blind by the shipped model.
 const BLIND: &str = "real-heldout-4";
 
-fn sentence_rules(linter: &Linter) -> Vec<String> {
-    linter
-        .rules
-        .rules
-        .iter()
-        .filter(|r| {
-            r.rule
-                .prose
-                .as_ref()
-                .is_some_and(|p| !p.is_document_level())
-        })
-        .map(|r| r.rule.name.clone())
-        .collect()
-}
-
-#[derive(Default, Clone, Copy, Debug)]
-struct Counts {
-    tp: usize,
-    fp: usize,
-    fn_: usize,
-}
-
-impl Counts {
-    fn precision(self) -> f64 {
-        self.tp as f64 / (self.tp + self.fp).max(1) as f64
-    }
-    fn recall(self) -> f64 {
-        self.tp as f64 / (self.tp + self.fn_).max(1) as f64
-    }
-    fn f1(self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
-    }
-    fn add(&mut self, o: Counts) {
-        self.tp += o.tp;
-        self.fp += o.fp;
-        self.fn_ += o.fn_;
-    }
-}
-
 /// Per rule and in all, each entry checked as a Markdown document of its own.
 fn measure(linter: &Linter, examples: &[Example]) -> (BTreeMap<String, Counts>, Counts) {
-    let rules: BTreeSet<String> = sentence_rules(linter).into_iter().collect();
+    let rules: BTreeSet<String> = accuracy::sentence_rules(linter);
     let mut per: BTreeMap<String, Counts> = BTreeMap::new();
     for e in examples {
         let report = linter.check_text("statement.md", e.text.clone());

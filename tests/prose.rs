@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 use msklint::check::Linter;
 use serde::Deserialize;
 
+#[path = "common/accuracy.rs"]
+mod accuracy;
+use accuracy::{sentence_rules, Counts};
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Entry {
@@ -32,46 +36,6 @@ fn load(name: &str) -> Vec<Entry> {
     let path = root().join("fixtures/prose").join(name);
     let text = std::fs::read_to_string(&path).unwrap();
     serde_norway::from_str(&text).unwrap()
-}
-
-/// Rules with a sentence-level prose check.
-fn sentence_rules(linter: &Linter) -> BTreeSet<String> {
-    linter
-        .rules
-        .rules
-        .iter()
-        .filter(|r| {
-            r.rule
-                .prose
-                .as_ref()
-                .is_some_and(|p| !p.is_document_level())
-        })
-        .map(|r| r.rule.name.clone())
-        .collect()
-}
-
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    tp: usize,
-    fp: usize,
-    fn_: usize,
-}
-
-impl Counts {
-    fn precision(self) -> f64 {
-        if self.tp + self.fp == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fp) as f64
-        }
-    }
-    fn recall(self) -> f64 {
-        if self.tp + self.fn_ == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fn_) as f64
-        }
-    }
 }
 
 /// Runs every statement as a Markdown document of its own and tallies

@@ -315,6 +315,8 @@ struct LeadCache {
     quiet: std::collections::HashMap<(usize, usize), bool>,
     /// The lead-in chain's text, for the second opinion.
     chains: std::collections::HashMap<(usize, usize), String>,
+    /// Per rule and lead-in, whether the chain names the rule's subject.
+    named: std::collections::HashMap<(usize, usize, usize), bool>,
 }
 
 struct LeadFacts {
@@ -576,7 +578,7 @@ impl<'a> Engine<'a> {
         let Some(opinion) = self.env.opinion.filter(|o| o.knows(name)) else {
             return alone;
         };
-        if verdict == Verdict::Unnamed {
+        if verdict == Verdict::Unnamed && !self.lead_names_subject(r, check, i) {
             return alone;
         }
         if self.current.features.is_none() {
@@ -646,6 +648,30 @@ impl<'a> Engine<'a> {
             || self.sentences[i]
                 .lead_in
                 .is_some_and(|l| subject.is_match(&self.lead_chain(l)))
+    }
+
+    /// Whether sentence `i` (not a heading or a question) hangs from a
+    /// lead-in chain naming rule `r`'s subject ("Patients with a BMI over
+    /// 40:" over "- will not be listed").
+    fn lead_names_subject(&mut self, r: usize, check: &ProseCheck, i: usize) -> bool {
+        let (Some(lead), Some(subject)) = (self.sentences[i].lead_in, check.all.first()) else {
+            return false;
+        };
+        if self.headings[i] || self.sentences[i].is_question(self.text) {
+            return false;
+        }
+        let key = (r, lead.start(), lead.end());
+        if let Some(&named) = self.leads.named.get(&key) {
+            return named;
+        }
+        let span = (lead.start(), lead.end());
+        if !self.leads.chains.contains_key(&span) {
+            let chain = self.lead_chain(lead);
+            self.leads.chains.insert(span, chain);
+        }
+        let named = subject.is_match(&self.leads.chains[&span]);
+        self.leads.named.insert(key, named);
+        named
     }
 
     /// What the second opinion reads for sentence `i`: the end of its
