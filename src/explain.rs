@@ -126,8 +126,16 @@ fn describe_prose(prose: &crate::rules::model::ProseCheck) -> String {
     ));
     text.push_str(" Patterns ignore case; docs/prose.md explains how they were measured.");
     text.push_str(
+        " In a policy document the patterns' verdict is then weighed by a learnt second \
+         opinion, a model of the words of sentences labelled by hand: it drops a pattern \
+         finding it scores low, and fires on a sentence that names the subject in wording no \
+         pattern knows when it scores high (such a finding says so in its label). \
+         `second-opinion: false` in msklint.yaml turns it off; docs/prose.md, \"The second \
+         opinion\", gives its bars and figures.",
+    );
+    text.push_str(
         " A pathway's own strings (labels, `when` notes, free-text properties) are read the \
-         same way (docs/language.md, section 5.4).",
+         same way by the patterns alone (docs/language.md, section 5.4).",
     );
     text
 }
