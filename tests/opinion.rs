@@ -103,13 +103,9 @@ fn document_examples(dir: &str) -> Vec<Example> {
     paths.sort();
     let mut out = Vec::new();
     for path in paths {
-        let expect = std::fs::read_to_string(path.with_extension("expect")).unwrap();
         let mut at: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-        for l in expect.lines().map(str::trim) {
-            let mut parts = l.split_whitespace();
-            if let (Some(Ok(line)), Some(rule)) =
-                (parts.next().map(str::parse::<usize>), parts.next())
-            {
+        for finding in accuracy::expected_findings(&path) {
+            if let Some((Ok(line), rule)) = finding.split_once(' ').map(|(l, r)| (l.parse(), r)) {
                 at.entry(line).or_default().push(rule.to_string());
             }
         }
@@ -284,13 +280,7 @@ fn blind_set_four() {
         if path.extension().is_none_or(|e| e != "md") {
             continue;
         }
-        let expect = std::fs::read_to_string(path.with_extension("expect")).unwrap();
-        let want: BTreeSet<String> = expect
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-            .collect();
+        let want = accuracy::expected_findings(&path);
         let report = with.check_text("policy.md", std::fs::read_to_string(&path).unwrap());
         let got: BTreeSet<String> = report
             .diagnostics

@@ -261,7 +261,6 @@ fn assert_at_least(counts: &BTreeMap<String, Counts>, bar: f64) {
 /// as `LINE RULE` or `document RULE` strings.
 fn document_findings(linter: &Linter, path: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
     let text = std::fs::read_to_string(path).unwrap();
-    let expect_text = std::fs::read_to_string(path.with_extension("expect")).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let report = linter.check_text(&name, text);
     let mut got = BTreeSet::new();
@@ -278,12 +277,7 @@ fn document_findings(linter: &Linter, path: &Path) -> (BTreeSet<String>, BTreeSe
         };
         got.insert(format!("{at} {}", d.rule));
     }
-    let want: BTreeSet<String> = expect_text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
+    let want = accuracy::expected_findings(path);
     (want, got)
 }
 

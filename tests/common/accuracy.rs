@@ -3,6 +3,7 @@
 //! positives and misses.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use msklint::check::Linter;
 
@@ -64,4 +65,16 @@ impl Counts {
         self.fp += other.fp;
         self.fn_ += other.fn_;
     }
+}
+
+/// What a labelled document (`NAME.md` beside `NAME.expect`) must give:
+/// each `LINE RULE` or `document RULE` line of its `.expect` file, with
+/// single spaces; comments and blank lines left out.
+pub fn expected_findings(document: &Path) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(document.with_extension("expect")).unwrap();
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
 }
