@@ -37,7 +37,7 @@ pub struct Opinion {
     /// The id of each known word, and of each known pair of word ids.
     words: foldhash::HashMap<String, u32>,
     pairs: foldhash::HashMap<(u32, u32), u32>,
-    rules: HashMap<String, RuleModel>,
+    rules: foldhash::HashMap<String, RuleModel>,
     /// A pattern finding scored below this is dropped.
     pub veto_below: f32,
     /// A sentence naming the subject with no pattern finding fires from this.
@@ -217,7 +217,12 @@ impl Opinion {
             .map(|run| {
                 let id = run[0];
                 let rarity = self.idf.get(id as usize).copied().unwrap_or(0.0);
-                (id, (1.0 + (run.len() as f32).ln()) * rarity)
+                // Sublinear counts; most words occur once, and ln 1 = 0.
+                let count = match run.len() {
+                    1 => 1.0,
+                    n => 1.0 + (n as f32).ln(),
+                };
+                (id, count * rarity)
             })
             .collect();
         let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
@@ -305,7 +310,7 @@ impl Opinion {
         let mut model = Opinion::with_features(features);
         [model.veto_below, model.fire_above, model.overturn_above] = settings;
         let dims = model.names.len();
-        let mut rules: HashMap<String, RuleModel> = HashMap::new();
+        let mut rules: foldhash::HashMap<String, RuleModel> = Default::default();
         for (at, _, mut cols) in lines() {
             match (cols.next(), cols.next(), cols.next(), cols.next()) {
                 (Some("bias"), Some(rule), Some(x), _) => {

@@ -306,17 +306,17 @@ struct Current {
 /// the lead-in once per rule, not once per item.
 #[derive(Default)]
 struct LeadCache {
-    per_rule: std::collections::HashMap<(usize, usize, usize), LeadRule>,
+    per_rule: foldhash::HashMap<(usize, usize, usize), LeadRule>,
     /// What holds for every rule: the lead-in chain's text, whether it
     /// reports (or otherwise governs) the list, whether it sets
     /// conditions, and whether a shared exception is in it.
-    shared: std::collections::HashMap<(usize, usize), LeadFacts>,
+    shared: foldhash::HashMap<(usize, usize), LeadFacts>,
     /// Whether no rule's subject occurs in the lead-in chain.
-    quiet: std::collections::HashMap<(usize, usize), bool>,
+    quiet: foldhash::HashMap<(usize, usize), bool>,
     /// The lead-in chain's text, for the second opinion.
-    chains: std::collections::HashMap<(usize, usize), String>,
+    chains: foldhash::HashMap<(usize, usize), String>,
     /// Per rule and lead-in, whether the chain names the rule's subject.
-    named: std::collections::HashMap<(usize, usize, usize), bool>,
+    named: foldhash::HashMap<(usize, usize, usize), bool>,
 }
 
 struct LeadFacts {
@@ -582,10 +582,13 @@ impl<'a> Engine<'a> {
             return alone;
         }
         if self.current.features.is_none() {
-            let read = self
-                .opinion_texts(i)
+            let (before, stretches) = self.opinion_stretches(i);
+            let sentence = self.normalised[i].as_str();
+            // The same reading as `opinion_texts` gives for training, read
+            // in place rather than joined.
+            let read = stretches
                 .iter()
-                .map(|t| opinion.read(t))
+                .map(|&(a, b)| opinion.read_parts(&[&before, &sentence[a..b]]))
                 .collect();
             self.current.features = Some(read);
         }
@@ -723,13 +726,14 @@ impl<'a> Engine<'a> {
             before = kept.join(" ");
         }
         let sentence = self.normalised[i].as_str();
-        // Normalised text has one space between words: each word's start.
+        // Normalised text has one space between words.
+        if sentence.bytes().filter(|&b| b == b' ').count() < OPINION_WORDS {
+            return (before, vec![(0, sentence.len())]);
+        }
+        // Each word's start.
         let starts: Vec<usize> = std::iter::once(0)
             .chain(sentence.match_indices(' ').map(|(k, _)| k + 1))
             .collect();
-        if starts.len() <= OPINION_WORDS {
-            return (before, vec![(0, sentence.len())]);
-        }
         let mut stretches = Vec::new();
         let mut start = 0;
         loop {
@@ -1095,7 +1099,7 @@ struct ExceptionScope<'r> {
     free: Vec<usize>,
     others: &'r [&'r Pattern],
     anaphora: &'r [Pattern],
-    decided: std::collections::HashMap<usize, Applies>,
+    decided: foldhash::HashMap<usize, Applies>,
     carve_outs: &'r [String],
 }
 
@@ -1123,7 +1127,7 @@ impl<'r> ExceptionScope<'r> {
             free: free.iter().map(|&(a, _)| a).collect(),
             others,
             anaphora,
-            decided: std::collections::HashMap::new(),
+            decided: Default::default(),
             carve_outs,
         }
     }
