@@ -10,6 +10,7 @@ mod programs;
 
 fn main() {
     gate_program_tests();
+    build_id();
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let rules = root.join("rules");
     println!("cargo:rerun-if-changed=rules");
@@ -38,6 +39,47 @@ fn main() {
     let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("builtin_rules.rs");
     if let Err(e) = std::fs::write(&dest, out) {
         panic!("cannot write {}: {e}", dest.display());
+    }
+}
+
+/// `MSKLINT_BUILD_ID`: a hash of the sources, rules and locked
+/// dependencies, so the result cache (src/cache.rs) trusts no entry made
+/// by a different build, while the same sources built again (a fresh CI
+/// machine) still share entries.
+fn build_id() {
+    use std::hash::{Hash, Hasher};
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let mut files = Vec::new();
+    for dir in ["src", "rules"] {
+        println!("cargo:rerun-if-changed={dir}");
+        every_file(&root.join(dir), &mut files);
+    }
+    for file in ["Cargo.toml", "Cargo.lock", "build.rs"] {
+        println!("cargo:rerun-if-changed={file}");
+        files.push(root.join(file));
+    }
+    files.sort();
+    // `DefaultHasher::new` always starts from the same keys: the same
+    // bytes give the same id from one build to the next.
+    let mut hasher = std::hash::DefaultHasher::new();
+    for file in &files {
+        file.strip_prefix(&root).unwrap_or(file).hash(&mut hasher);
+        std::fs::read(file).unwrap_or_default().hash(&mut hasher);
+    }
+    println!("cargo:rustc-env=MSKLINT_BUILD_ID={:016x}", hasher.finish());
+}
+
+fn every_file(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            every_file(&path, files);
+        } else {
+            files.push(path);
+        }
     }
 }
 

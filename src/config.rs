@@ -119,6 +119,11 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 }
 
 impl Config {
+    /// The text the configuration was read from (`None` for the defaults).
+    pub fn text(&self) -> Option<&str> {
+        self.source.as_deref().map(|s| s.text.as_str())
+    }
+
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             ConfigError::Io(format!(

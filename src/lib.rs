@@ -21,6 +21,7 @@
 
 pub mod ast;
 pub mod baseline;
+pub mod cache;
 pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;

@@ -87,6 +87,11 @@ impl SourceFile {
         self
     }
 
+    /// Where each PDF page starts in the text (empty for other files).
+    pub fn pages(&self) -> &[usize] {
+        &self.pages
+    }
+
     /// The 1-based PDF page holding byte `offset`; `None` outside PDFs.
     pub fn page_at(&self, offset: usize) -> Option<usize> {
         let after = self.pages.partition_point(|&p| p <= offset);

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use super::args::{Color, SetupArgs};
 use super::notes::print_path_problems;
-use super::setup::{check_files, human_options, includes, paths_or_here, session};
+use super::setup::{cache_dir, check_files, human_options, includes, paths_or_here, session};
 use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::baseline::Baseline;
+use crate::cache::Cache;
 use crate::discover::discover;
 use crate::output::{OutputFormat, Run, Summary};
 
@@ -56,6 +57,17 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 
+    /// Keep each file's results in this folder and reuse them while the
+    /// file, the rules and the configuration are unchanged (default:
+    /// .msklint_cache beside msklint.yaml, else in the current folder;
+    /// MSKLINT_CACHE_DIR also sets it)
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Check every file afresh, neither reading nor writing the cache
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+
     #[command(flatten)]
     pub setup: SetupArgs,
 }
@@ -75,7 +87,13 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     let found = discover(&paths, &include);
     let mut problems = found.problems;
-    let (mut reports, read_problems) = check_files(&session, &found.files);
+    let cache = (!args.no_cache).then(|| {
+        Cache::new(
+            cache_dir(&session, args.cache_dir.as_deref()),
+            session.linter(),
+        )
+    });
+    let (mut reports, read_problems) = check_files(&session, &found.files, cache.as_ref());
     problems.extend(read_problems);
 
     if let Some(path) = &args.write_baseline {

@@ -9,6 +9,7 @@
 
 pub mod args;
 pub mod check;
+pub mod clean;
 pub mod explain;
 pub mod fmt;
 pub mod graph;
@@ -54,6 +55,8 @@ pub enum Command {
     /// Run the language server for editors, over standard input and output
     /// (see docs/server.md)
     Server(server::ServerArgs),
+    /// Remove the result cache that `check` keeps (see docs/cache.md)
+    Clean(clean::CleanArgs),
 }
 
 pub const EXIT_CLEAN: u8 = 0;
@@ -81,5 +84,6 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Server(args) => server::run(&args),
+        Command::Clean(args) => clean::run(&args),
     })
 }

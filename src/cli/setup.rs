@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::args::{Color, SetupArgs};
 use super::notes::print_path_problems;
 use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
+use crate::cache::Cache;
 use crate::check::FileReport;
 use crate::discover::{discover, io_message, Include, PathProblem};
 use crate::graph::PathwayGraph;
@@ -47,8 +48,77 @@ pub fn includes(session: &Session, flags: &[String]) -> Result<Include, u8> {
 }
 
 /// Reads and checks every file; the result is in the order of `files`.
-pub fn check_files(session: &Session, files: &[PathBuf]) -> (Vec<FileReport>, Vec<PathProblem>) {
-    read_each(files, |input| session.check(input))
+pub fn check_files(
+    session: &Session,
+    files: &[PathBuf],
+    cache: Option<&Cache>,
+) -> (Vec<FileReport>, Vec<PathProblem>) {
+    let Some(cache) = cache else {
+        return read_each(files, |input| session.check(input));
+    };
+    let results: Vec<Result<FileReport, PathProblem>> = crate::par::map(files, |path| {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| PathProblem {
+            path: name.clone(),
+            message: io_message(&e),
+        })?;
+        // A sidecar of suppressions changes a document's findings.
+        let sidecar = (crate::input::InputFormat::of(&name) != crate::input::InputFormat::Pathway
+            || bytes.starts_with(b"%PDF"))
+        .then(|| crate::sidecar::load(path))
+        .flatten();
+        let key = cache.key(
+            &name,
+            &bytes,
+            sidecar.as_ref().map(|(_, text)| text.as_str()),
+        );
+        if let Some(report) = cache.get(&name, key, &bytes) {
+            return Ok(report);
+        }
+        let fingerprint = crate::cache::fingerprint(&bytes);
+        let content = crate::input::open(&name, bytes).map_err(|message| PathProblem {
+            message,
+            path: name.clone(),
+        })?;
+        let report = session.check(Input {
+            name: &name,
+            path: Some(path),
+            content,
+        });
+        // Not written, the cache costs the next run time, not results.
+        let _ = cache.put(&name, key, fingerprint, &report);
+        Ok(report)
+    });
+    let mut reports = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(report) => reports.push(report),
+            Err(p) => problems.push(p),
+        }
+    }
+    (reports, problems)
+}
+
+/// The result cache a command uses: `--no-cache` turns it off; otherwise
+/// `--cache-dir`, then `MSKLINT_CACHE_DIR`, then `.msklint_cache` beside
+/// the configuration file, or in the current folder without one.
+pub fn cache_dir(session: &Session, flag: Option<&Path>) -> PathBuf {
+    cache_dir_beside(session.config().path.as_deref(), flag)
+}
+
+/// [`cache_dir`] for the configuration file `config`, if there is one.
+pub fn cache_dir_beside(config: Option<&Path>, flag: Option<&Path>) -> PathBuf {
+    if let Some(dir) = flag {
+        return dir.to_path_buf();
+    }
+    if let Some(dir) = std::env::var_os(crate::cache::DIR_VARIABLE).filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    match config.and_then(Path::parent) {
+        Some(folder) => folder.join(crate::cache::DIR_NAME),
+        None => PathBuf::from(crate::cache::DIR_NAME),
+    }
 }
 
 /// Reads and checks every file, and lends each file's report and graphs

@@ -45,6 +45,9 @@ impl LoadError {
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub rules: Vec<LoadedRule>,
+    /// A hash of every rule file's name and text, in the order loaded: the
+    /// result cache's entries hold only for the same rules.
+    pub fingerprint: u64,
 }
 
 impl RuleSet {
@@ -98,6 +101,10 @@ impl RuleSet {
         errors: &mut Vec<LoadError>,
         compile: bool,
     ) {
+        self.fingerprint = xxhash_rust::xxh3::xxh3_64_with_seed(
+            format!("{origin}\0{text}").as_bytes(),
+            self.fingerprint,
+        );
         let source = Arc::new(SourceFile::new(origin, text.to_string()));
         match parse_rule(&source, vocab).and_then(|mut rule| {
             if let Some(prose) = rule.prose.as_mut() {

@@ -1,0 +1,470 @@
+//! The result cache: each checked file's report, kept on disk under a key
+//! made from the file's name and bytes and from everything else that
+//! decides its findings (this build of msklint, every rule file, the
+//! configuration). A re-run over unchanged files reads the reports back
+//! instead of checking again, and renders them byte for byte as a fresh
+//! check would.
+//!
+//! Every entry is checked before it is trusted: one that does not parse,
+//! or was made under another key (another build, other rules, other
+//! bytes), is a miss and is written again. Entries are written to a
+//! temporary file and renamed into place, so two runs sharing the cache
+//! never read half an entry. A cache that cannot be written is no error:
+//! the run goes on without it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::{FileReport, Linter};
+use crate::diagnostic::{Diagnostic, Label, Severity, Suggestion};
+use crate::input::FORMATS;
+use crate::source::{Paragraph, SourceFile};
+use crate::span::Span;
+
+/// The folder's name when no other is asked for.
+pub const DIR_NAME: &str = ".msklint_cache";
+
+/// The environment variable that names the folder (as `--cache-dir`).
+pub const DIR_VARIABLE: &str = "MSKLINT_CACHE_DIR";
+
+/// Bumped when an entry's layout changes; entries live in a folder of
+/// this name, so older layouts are never read.
+const LAYOUT: &str = "v1";
+
+/// What this build is: its version and a hash of the sources it was built
+/// from (build.rs).
+const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("MSKLINT_BUILD_ID"));
+
+/// A cache folder, for one set of rules and configuration.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+    /// A hash of what, besides a file's own bytes, decides its findings.
+    setup: u64,
+}
+
+impl Cache {
+    /// The cache in `dir` for checks made by `linter`.
+    pub fn new(dir: PathBuf, linter: &Linter) -> Cache {
+        Cache {
+            dir,
+            setup: setup_hash(BUILD, linter),
+        }
+    }
+
+    /// The folder it reads and writes.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The key of file `name` with these bytes, and the text of the
+    /// sidecar file of suppressions beside it, if it has one.
+    pub fn key(&self, name: &str, bytes: &[u8], sidecar: Option<&str>) -> Key {
+        let mut head = Vec::with_capacity(name.len() + 10);
+        head.extend_from_slice(&self.setup.to_le_bytes());
+        head.extend_from_slice(name.as_bytes());
+        head.push(0);
+        if let Some(sidecar) = sidecar {
+            head.push(1);
+            head.extend_from_slice(sidecar.as_bytes());
+        }
+        let head = xxhash_rust::xxh3::xxh3_64(&head);
+        Key(xxhash_rust::xxh3::xxh3_128_with_seed(bytes, head))
+    }
+
+    /// The report kept for `name` under `key`, if there is a sound one.
+    /// `bytes` are the file's bytes: most files' text is their bytes, so
+    /// the entry does not repeat it.
+    pub fn get(&self, name: &str, key: Key, bytes: &[u8]) -> Option<FileReport> {
+        let text = std::fs::read(self.entry_path(name)).ok()?;
+        let entry: Entry = serde_json::from_slice(&text).ok()?;
+        if entry.key != key.hex() || entry.name != name {
+            return None;
+        }
+        entry.into_report(bytes)
+    }
+
+    /// Keeps `report` for `name` under `key`; `bytes` is [`fingerprint`]
+    /// of the file's bytes. A failure to write is returned for the caller
+    /// to ignore or mention; the run does not depend on it.
+    pub fn put(
+        &self,
+        name: &str,
+        key: Key,
+        bytes: u128,
+        report: &FileReport,
+    ) -> Result<(), String> {
+        let entry = Entry::of(name, key, bytes, report);
+        let text = serde_json::to_vec(&entry).map_err(|e| e.to_string())?;
+        let path = self.entry_path(name);
+        let folder = path.parent().unwrap_or(&self.dir);
+        self.prepare(folder)?;
+        // A name no other writer uses, then an atomic rename.
+        let temporary = folder.join(format!(
+            ".{}.{}.{}.tmp",
+            key.hex(),
+            std::process::id(),
+            unique()
+        ));
+        std::fs::write(&temporary, text).map_err(|e| e.to_string())?;
+        std::fs::rename(&temporary, &path).map_err(|e| {
+            let _ = std::fs::remove_file(&temporary);
+            e.to_string()
+        })
+    }
+
+    /// Makes the folder, marked as a cache for backup tools and ignored
+    /// by git, the first time.
+    fn prepare(&self, folder: &Path) -> Result<(), String> {
+        if folder.is_dir() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
+        let tag = self.dir.join("CACHEDIR.TAG");
+        if !tag.exists() {
+            let _ = std::fs::write(
+                &tag,
+                "Signature: 8a477f597d28d172789f06886806bc55\n\
+                 # This folder holds msklint's result cache; `msklint clean` removes it.\n",
+            );
+            let _ = std::fs::write(self.dir.join(".gitignore"), "*\n");
+        }
+        Ok(())
+    }
+
+    /// One entry file per checked file, named by a hash of its name.
+    fn entry_path(&self, name: &str) -> PathBuf {
+        let hash = xxhash_rust::xxh3::xxh3_64(name.as_bytes());
+        self.dir.join(LAYOUT).join(format!("{hash:016x}.json"))
+    }
+}
+
+/// Removes the cache folder `dir`, if it is one: a folder that does not
+/// hold msklint's `CACHEDIR.TAG` is left alone. Returns whether there was
+/// one to remove.
+pub fn clean(dir: &Path) -> Result<bool, String> {
+    if !dir.exists() {
+        return Ok(false);
+    }
+    let tag = std::fs::read_to_string(dir.join("CACHEDIR.TAG")).unwrap_or_default();
+    if !tag.contains("msklint") {
+        return Err(format!(
+            "{} is not an msklint cache (it has no CACHEDIR.TAG written by msklint); not removing it",
+            dir.display()
+        ));
+    }
+    std::fs::remove_dir_all(dir)
+        .map(|()| true)
+        .map_err(|e| format!("{}: {}", dir.display(), crate::discover::io_message(&e)))
+}
+
+/// A hash of a file's bytes, to tell whether the text checked is the
+/// bytes as they are (so the entry need not hold it).
+pub fn fingerprint(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// A file's key: its name and bytes together with [`Cache`]'s setup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key(u128);
+
+impl Key {
+    fn hex(self) -> String {
+        format!("{:032x}", self.0)
+    }
+}
+
+/// A hash of what decides findings besides the file: the build, every
+/// rule file (built-in and the user's), and the configuration's text and
+/// folder (relative paths in it are read from there).
+fn setup_hash(build: &str, linter: &Linter) -> u64 {
+    let config = &linter.config;
+    let mut text = String::new();
+    text.push_str(build);
+    text.push('\0');
+    text.push_str(&linter.rules.fingerprint.to_string());
+    text.push('\0');
+    text.push_str(&config.root.to_string_lossy());
+    text.push('\0');
+    text.push_str(config.text().unwrap_or(""));
+    text.push('\0');
+    // Set by hand in tests and embedders; the command line leaves it.
+    text.push_str(&format!("{:?}", linter.second_opinion().is_some()));
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    (u64::from(nanos) << 20) ^ NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// One cached report, as stored. Findings repeat their rule's texts
+/// (help, sources, often the message), so every text is kept once in
+/// `strings` and findings refer to it by number: a policy with 100,000
+/// findings is a few megabytes, not sixty.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    key: String,
+    name: String,
+    /// The input format, as `InputFormat`'s debug name.
+    kind: String,
+    /// The text checked, when it is not the file's bytes as they are (Word,
+    /// PDF, a byte-order mark or lone carriage returns removed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    paragraphs: Vec<(usize, usize)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pages: Vec<usize>,
+    strings: Vec<String>,
+    /// Lists of sources, as numbers in `strings`.
+    source_lists: Vec<Vec<u32>>,
+    findings: Vec<Finding>,
+}
+
+/// A text's number in [`Entry::strings`], or none.
+type Text = Option<u32>;
+
+/// A finding, field for field, texts by number: rule, code, severity,
+/// message, span, label, help, related labels, pathway, subject, sources
+/// (a number in `source_lists`), question, suggestion.
+#[derive(Serialize, Deserialize)]
+struct Finding(
+    u32,
+    Text,
+    Severity,
+    u32,
+    (usize, usize),
+    u32,
+    Text,
+    Vec<(usize, usize, u32)>,
+    Text,
+    Text,
+    u32,
+    Text,
+    Option<(usize, usize, u32)>,
+);
+
+/// Numbers each distinct text (and list of sources) once, as written.
+#[derive(Default)]
+struct Table<'r> {
+    strings: Vec<String>,
+    numbers: HashMap<&'r str, u32>,
+    lists: Vec<Vec<u32>>,
+    list_numbers: HashMap<Vec<u32>, u32>,
+}
+
+impl<'r> Table<'r> {
+    fn text(&mut self, text: &'r str) -> u32 {
+        let next = self.strings.len() as u32;
+        *self.numbers.entry(text).or_insert_with(|| {
+            self.strings.push(text.to_string());
+            next
+        })
+    }
+
+    fn list(&mut self, texts: &'r [String]) -> u32 {
+        let list: Vec<u32> = texts.iter().map(|t| self.text(t)).collect();
+        let next = self.lists.len() as u32;
+        *self.list_numbers.entry(list).or_insert_with_key(|list| {
+            self.lists.push(list.clone());
+            next
+        })
+    }
+
+    fn finding(&mut self, d: &'r Diagnostic) -> Finding {
+        Finding(
+            self.text(&d.rule),
+            d.code.as_deref().map(|t| self.text(t)),
+            d.severity,
+            self.text(&d.message),
+            (d.span.start(), d.span.end()),
+            self.text(&d.label),
+            d.help.as_deref().map(|t| self.text(t)),
+            d.related
+                .iter()
+                .map(|l| (l.span.start(), l.span.end(), self.text(&l.text)))
+                .collect(),
+            d.pathway.as_deref().map(|t| self.text(t)),
+            d.subject.as_deref().map(|t| self.text(t)),
+            self.list(&d.sources),
+            d.question.as_deref().map(|t| self.text(t)),
+            d.suggestion
+                .as_ref()
+                .map(|s| (s.span.start(), s.span.end(), self.text(&s.replacement))),
+        )
+    }
+}
+
+impl Entry {
+    fn of(name: &str, key: Key, bytes: u128, report: &FileReport) -> Entry {
+        let source = &report.source;
+        let mut table = Table::default();
+        let findings = report
+            .diagnostics
+            .iter()
+            .map(|d| table.finding(d))
+            .collect();
+        Entry {
+            key: key.hex(),
+            name: name.to_string(),
+            kind: format!("{:?}", report.kind),
+            text: (fingerprint(source.text.as_bytes()) != bytes).then(|| source.text.clone()),
+            paragraphs: source
+                .paragraphs()
+                .iter()
+                .map(|p| (p.start, p.number))
+                .collect(),
+            pages: source.pages().to_vec(),
+            strings: table.strings,
+            source_lists: table.lists,
+            findings,
+        }
+    }
+
+    /// The report again, or `None` when the entry does not fit the bytes:
+    /// a number with no text, or a span off the text's characters.
+    fn into_report(self, bytes: &[u8]) -> Option<FileReport> {
+        let kind = FORMATS
+            .iter()
+            .map(|f| f.format)
+            .find(|f| format!("{f:?}") == self.kind)?;
+        let text = match self.text {
+            Some(text) => text,
+            None => String::from_utf8(bytes.to_vec()).ok()?,
+        };
+        let paragraphs = self
+            .paragraphs
+            .into_iter()
+            .map(|(start, number)| Paragraph { start, number })
+            .collect();
+        let source = SourceFile::new(self.name, text)
+            .with_paragraphs(paragraphs)
+            .with_pages(self.pages);
+        // Help and sources are shared between findings, as a fresh check
+        // shares them with the rule.
+        let shared: Vec<Arc<str>> = self.strings.iter().map(|s| Arc::from(s.as_str())).collect();
+        let lists: Vec<Arc<[String]>> = self
+            .source_lists
+            .iter()
+            .map(|l| {
+                l.iter()
+                    .map(|&k| self.strings.get(k as usize).cloned())
+                    .collect::<Option<Vec<String>>>()
+                    .map(Arc::from)
+            })
+            .collect::<Option<_>>()?;
+        let text = |k: u32| self.strings.get(k as usize).cloned();
+        let maybe = |k: Text| match k {
+            None => Some(None),
+            Some(k) => text(k).map(Some),
+        };
+        let diagnostics = self
+            .findings
+            .into_iter()
+            .map(|f| {
+                let Finding(
+                    rule,
+                    code,
+                    severity,
+                    message,
+                    span,
+                    label,
+                    help,
+                    related,
+                    pathway,
+                    subject,
+                    sources,
+                    question,
+                    suggestion,
+                ) = f;
+                Some(Diagnostic {
+                    rule: text(rule)?,
+                    code: maybe(code)?,
+                    severity,
+                    message: text(message)?,
+                    span: Span::new(span.0, span.1),
+                    label: text(label)?,
+                    help: match help {
+                        None => None,
+                        Some(k) => Some(Arc::clone(shared.get(k as usize)?)),
+                    },
+                    related: related
+                        .into_iter()
+                        .map(|(start, end, t)| {
+                            Some(Label {
+                                span: Span::new(start, end),
+                                text: text(t)?,
+                            })
+                        })
+                        .collect::<Option<_>>()?,
+                    pathway: maybe(pathway)?,
+                    subject: maybe(subject)?,
+                    sources: Arc::clone(lists.get(sources as usize)?),
+                    question: maybe(question)?,
+                    suggestion: match suggestion {
+                        None => None,
+                        Some((start, end, t)) => Some(Box::new(Suggestion {
+                            span: Span::new(start, end),
+                            replacement: text(t)?,
+                        })),
+                    },
+                })
+            })
+            .collect::<Option<Vec<Diagnostic>>>()?;
+        let report = FileReport {
+            source: Arc::new(source),
+            kind,
+            diagnostics,
+        };
+        report.problem().is_none().then_some(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn linter() -> Linter {
+        Linter::builtin().unwrap()
+    }
+
+    #[test]
+    fn another_build_gives_other_keys() {
+        let l = linter();
+        assert_ne!(setup_hash("0.1.0+aaaa", &l), setup_hash("0.1.0+bbbb", &l));
+        assert_eq!(setup_hash("0.1.0+aaaa", &l), setup_hash("0.1.0+aaaa", &l));
+    }
+
+    #[test]
+    fn other_rules_give_other_keys() {
+        let l = linter();
+        let mut other = linter();
+        other.rules.fingerprint ^= 1;
+        assert_ne!(setup_hash(BUILD, &l), setup_hash(BUILD, &other));
+    }
+
+    #[test]
+    fn a_key_depends_on_the_name_and_every_byte() {
+        let dir = std::env::temp_dir();
+        let cache = Cache::new(dir, &linter());
+        let k = cache.key("a.md", b"abc", None);
+        assert_eq!(k, cache.key("a.md", b"abc", None));
+        assert_ne!(k, cache.key("b.md", b"abc", None));
+        assert_ne!(k, cache.key("a.md", b"abd", None));
+        assert_ne!(k, cache.key("a.md", b"abc", Some("")));
+        assert_ne!(
+            cache.key("a.md", b"abc", Some("x")),
+            cache.key("a.md", b"abc", Some("y"))
+        );
+        // The name and the bytes do not run into each other.
+        assert_ne!(cache.key("ab", b"c", None), cache.key("a", b"bc", None));
+    }
+}

@@ -1,0 +1,49 @@
+//! `msklint clean`: removes the result cache that `msklint check` keeps
+//! (src/cache.rs), found the way `check` finds it.
+
+use std::path::PathBuf;
+
+use super::setup::cache_dir_beside;
+use super::{EXIT_CLEAN, EXIT_TROUBLE};
+
+#[derive(clap::Args, Debug)]
+pub struct CleanArgs {
+    /// The cache folder to remove (default: as `check` finds it:
+    /// MSKLINT_CACHE_DIR, else .msklint_cache beside msklint.yaml, else in
+    /// the current folder)
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// The configuration file whose folder holds the cache
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Look for the cache in the current folder, not beside msklint.yaml
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+pub fn run(args: &CleanArgs) -> u8 {
+    let config = if args.no_config {
+        None
+    } else {
+        args.config
+            .clone()
+            .or_else(|| crate::config::discover(std::path::Path::new(".")))
+    };
+    let dir = cache_dir_beside(config.as_deref(), args.cache_dir.as_deref());
+    match crate::cache::clean(&dir) {
+        Ok(true) => {
+            eprintln!("removed the cache in {}", dir.display());
+            EXIT_CLEAN
+        }
+        Ok(false) => {
+            eprintln!("no cache to remove: {} does not exist", dir.display());
+            EXIT_CLEAN
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            EXIT_TROUBLE
+        }
+    }
+}

@@ -1,0 +1,474 @@
+//! The result cache (src/cache.rs) through the command line: cached
+//! results print exactly as fresh ones; a damaged, foreign or outdated
+//! entry is never trusted; the folder is where the docs say; runs may
+//! share it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// msklint in `dir`, with no MSKLINT_CACHE_DIR from the caller's shell.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_msklint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .env_remove("MSKLINT_CACHE_DIR")
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// A minimal Word document of these paragraphs.
+fn docx(paragraphs: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let mut body = String::from("<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>");
+    for p in paragraphs {
+        body.push_str(&format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"));
+    }
+    body.push_str("</w:body></w:document>");
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("word/document.xml", options).unwrap();
+    zip.write_all(body.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    buf.into_inner()
+}
+
+/// A folder holding one file of every input kind, each with findings.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(root().join(from), dir.path().join(to)).unwrap();
+    };
+    copy("fixtures/examples/hip-knee-oa.pathway", "pathway.pathway");
+    copy("fixtures/examples/hip-knee-policy.md", "policy.md");
+    copy("fixtures/pdf/hip-knee-policy.chromium.pdf", "policy.pdf");
+    std::fs::write(
+        dir.path().join("policy.docx"),
+        docx(&[
+            "Hip replacement",
+            "Smokers must stop smoking for 8 weeks before they can be referred.",
+            "Patients with a BMI over 40 will not be referred.",
+        ]),
+    )
+    .unwrap();
+    // A byte-order mark and Windows line ends: the text checked is not
+    // the bytes as they are.
+    std::fs::write(
+        dir.path().join("windows.md"),
+        "\u{FEFF}# Access\r\n\r\nPatients with a BMI over 40 will not be referred.\r\n",
+    )
+    .unwrap();
+    dir
+}
+
+const FILES: [&str; 5] = [
+    "pathway.pathway",
+    "policy.md",
+    "policy.pdf",
+    "policy.docx",
+    "windows.md",
+];
+
+fn check_args<'a>(format: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["check", "--no-config", "--format", format];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&FILES);
+    args
+}
+
+/// Every entry file in the cache folder `dir`.
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let Ok(read) = std::fs::read_dir(dir.join("v1")) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = read
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn cached_results_print_exactly_as_fresh_ones_in_every_format() {
+    let dir = project();
+    let cache = dir.path().join(".msklint_cache");
+    for format in msklint::output::FORMATS.iter().map(|f| f.name) {
+        let fresh = run(dir.path(), &check_args(format, &["--no-cache"]));
+        assert!(!cache.exists(), "--no-cache wrote a cache");
+        let cold = run(dir.path(), &check_args(format, &[]));
+        assert_eq!(
+            entries(&cache).len(),
+            FILES.len(),
+            "{format}: one entry per file"
+        );
+        let warm = run(dir.path(), &check_args(format, &[]));
+        assert_eq!(fresh.status.code(), Some(1), "{format}");
+        for (label, out) in [("cold", &cold), ("warm", &warm)] {
+            assert_eq!(out.status.code(), fresh.status.code(), "{format} {label}");
+            assert_eq!(stdout(out), stdout(&fresh), "{format} {label}");
+            assert_eq!(out.stderr, fresh.stderr, "{format} {label}");
+        }
+        std::fs::remove_dir_all(&cache).unwrap();
+    }
+}
+
+/// The entries are read: what an entry says is what is printed. (An
+/// entry changed by hand keeps its key, so this is the only way to see a
+/// warm run did not check again.)
+#[test]
+fn a_warm_run_prints_what_the_entry_holds() {
+    let dir = project();
+    let args = ["check", "--no-config", "--format", "json", "policy.md"];
+    let fresh = stdout(&run(dir.path(), &args));
+    let entry = entries(&dir.path().join(".msklint_cache"))[0].clone();
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let message_at = json["findings"][0][3].as_u64().unwrap() as usize;
+    let message = json["strings"][message_at].as_str().unwrap().to_string();
+    json["strings"][message_at] = serde_json::Value::from("a message only the entry holds");
+    std::fs::write(&entry, json.to_string()).unwrap();
+    let warm = stdout(&run(dir.path(), &args));
+    assert!(warm.contains("a message only the entry holds"), "{warm}");
+    assert_eq!(
+        warm.replace("a message only the entry holds", &message),
+        fresh
+    );
+}
+
+#[test]
+fn a_damaged_or_foreign_entry_is_not_trusted_and_is_written_again() {
+    let dir = project();
+    let cache = dir.path().join(".msklint_cache");
+    let args = ["check", "--no-config", "--format", "json", "policy.md"];
+    let fresh = stdout(&run(dir.path(), &args));
+    let entry = entries(&cache)[0].clone();
+    let good = std::fs::read_to_string(&entry).unwrap();
+    let damaged: [(&str, String); 5] = [
+        ("cut short", good[..good.len() / 2].to_string()),
+        ("not JSON", "\u{0}\u{1}garbage".to_string()),
+        ("empty", String::new()),
+        ("another key", {
+            let mut json: serde_json::Value = serde_json::from_str(&good).unwrap();
+            json["key"] = serde_json::Value::from("0".repeat(32));
+            json.to_string()
+        }),
+        ("a span off the text", {
+            let mut json: serde_json::Value = serde_json::from_str(&good).unwrap();
+            json["findings"][0][4] = serde_json::json!([1_000_000, 1_000_001]);
+            json.to_string()
+        }),
+    ];
+    for (what, text) in damaged {
+        std::fs::write(&entry, text).unwrap();
+        let out = run(dir.path(), &args);
+        assert_eq!(stdout(&out), fresh, "{what}");
+        assert_eq!(
+            std::fs::read_to_string(&entry).unwrap(),
+            good,
+            "{what}: rewritten"
+        );
+    }
+    // Another file's entry under this file's name is not this file's.
+    let other = ["check", "--no-config", "--format", "json", "windows.md"];
+    run(dir.path(), &other);
+    let theirs = entries(&cache).into_iter().find(|p| *p != entry).unwrap();
+    std::fs::copy(&theirs, &entry).unwrap();
+    assert_eq!(stdout(&run(dir.path(), &args)), fresh);
+}
+
+#[test]
+fn changes_to_the_file_the_rules_or_the_configuration_are_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.md");
+    let bmi = "# Access\n\nPatients with a BMI over 40 will not be referred.\n";
+    std::fs::write(&policy, bmi).unwrap();
+    let rules_of = |out: Output| -> Vec<String> {
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap().to_string())
+            .filter(|r| !r.starts_with("missing-"))
+            .collect()
+    };
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push("policy.md");
+        rules_of(run(dir.path(), &args))
+    };
+    assert_eq!(check(&[]), ["bmi-threshold"]);
+    assert_eq!(check(&[]), ["bmi-threshold"]);
+    // The file.
+    std::fs::write(
+        &policy,
+        "# Access\n\nSmokers will not be listed for surgery until they have stopped.\n",
+    )
+    .unwrap();
+    assert_eq!(check(&[]), ["smoking-restriction"]);
+    std::fs::write(&policy, bmi).unwrap();
+    assert_eq!(check(&[]), ["bmi-threshold"]);
+    // The configuration: the cache moves beside it, and what it says counts.
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "rules:\n  bmi-threshold: off\n",
+    )
+    .unwrap();
+    assert_eq!(check(&[]), Vec::<String>::new());
+    assert!(dir.path().join(".msklint_cache").is_dir());
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "rules:\n  bmi-threshold: error\n",
+    )
+    .unwrap();
+    assert_eq!(check(&[]), ["bmi-threshold"]);
+    // A rule of the user's own: an age criterion fires only with it.
+    let pathway = std::fs::read_to_string(root().join("fixtures/examples/hip-knee-oa.pathway"))
+        .unwrap()
+        .replace("requires symptom_weeks >= 12", "requires age < 80");
+    std::fs::write(dir.path().join("route.pathway"), pathway).unwrap();
+    let rules = dir.path().join("my-rules");
+    std::fs::create_dir(&rules).unwrap();
+    let pathway_rules = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push("route.pathway");
+        rules_of(run(dir.path(), &args))
+    };
+    assert!(!pathway_rules(&["--rules-dir", "my-rules"]).contains(&"age-threshold".to_string()));
+    std::fs::copy(
+        root().join("fixtures/custom-rules/local/age-threshold.yaml"),
+        rules.join("age.yaml"),
+    )
+    .unwrap();
+    assert!(pathway_rules(&["--rules-dir", "my-rules"]).contains(&"age-threshold".to_string()));
+    std::fs::write(
+        rules.join("age.yaml"),
+        std::fs::read_to_string(rules.join("age.yaml"))
+            .unwrap()
+            .replace("severity: warning", "severity: error"),
+    )
+    .unwrap();
+    assert_eq!(
+        run(
+            dir.path(),
+            &[
+                "check",
+                "--format",
+                "json",
+                "--rules-dir",
+                "my-rules",
+                "route.pathway"
+            ]
+        )
+        .stdout,
+        run(
+            dir.path(),
+            &[
+                "check",
+                "--format",
+                "json",
+                "--no-cache",
+                "--rules-dir",
+                "my-rules",
+                "route.pathway"
+            ]
+        )
+        .stdout,
+    );
+    std::fs::write(rules.join("age.yaml"), "not: [a rule").unwrap();
+    let broken = run(
+        dir.path(),
+        &["check", "--rules-dir", "my-rules", "route.pathway"],
+    );
+    assert_eq!(
+        broken.status.code(),
+        Some(2),
+        "a broken rule file is still reported"
+    );
+    // A sidecar of suppressions beside the document.
+    std::fs::write(
+        dir.path().join("policy.md.msklint.yaml"),
+        "allow:\n  - rule: bmi-threshold\n    sentence: \"BMI over 40\"\n    reason: \"agreed with the panel\"\n",
+    )
+    .unwrap();
+    let sidecar = check(&[]);
+    let fresh = rules_of(run(
+        dir.path(),
+        &["check", "--format", "json", "--no-cache", "policy.md"],
+    ));
+    assert_eq!(sidecar, fresh);
+}
+
+#[test]
+fn the_folder_is_chosen_by_flag_variable_or_configuration() {
+    let dir = project();
+    let args = |extra: &[&'static str]| {
+        let mut a = vec!["check", "--no-config", "policy.md"];
+        a.extend_from_slice(extra);
+        a
+    };
+    // --cache-dir
+    run(dir.path(), &args(&["--cache-dir", "elsewhere"]));
+    assert_eq!(entries(&dir.path().join("elsewhere")).len(), 1);
+    assert!(!dir.path().join(".msklint_cache").exists());
+    // MSKLINT_CACHE_DIR
+    let out = Command::new(env!("CARGO_BIN_EXE_msklint"))
+        .args(args(&[]))
+        .current_dir(dir.path())
+        .env("MSKLINT_CACHE_DIR", dir.path().join("from-env"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(entries(&dir.path().join("from-env")).len(), 1);
+    assert!(!dir.path().join(".msklint_cache").exists());
+    // Beside msklint.yaml, found from a folder below it.
+    std::fs::write(dir.path().join("msklint.yaml"), "rules: {}\n").unwrap();
+    let below = dir.path().join("policies");
+    std::fs::create_dir(&below).unwrap();
+    std::fs::copy(dir.path().join("policy.md"), below.join("policy.md")).unwrap();
+    run(&below, &["check", "policy.md"]);
+    assert_eq!(entries(&dir.path().join(".msklint_cache")).len(), 1);
+    assert!(!below.join(".msklint_cache").exists());
+    let tag = std::fs::read_to_string(dir.path().join(".msklint_cache/CACHEDIR.TAG")).unwrap();
+    assert!(tag.starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".msklint_cache/.gitignore")).unwrap(),
+        "*\n"
+    );
+    // A directory search does not check the cache's own files.
+    let listed = run(
+        dir.path(),
+        &["check", "--include", "*", "--format", "json", "."],
+    );
+    assert!(!stdout(&listed).contains(".msklint_cache"));
+}
+
+#[test]
+fn clean_removes_the_cache_and_nothing_else() {
+    let dir = project();
+    run(dir.path(), &["check", "--no-config", "policy.md"]);
+    assert!(dir.path().join(".msklint_cache").is_dir());
+    let out = run(dir.path(), &["clean", "--no-config"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!dir.path().join(".msklint_cache").exists());
+    assert!(dir.path().join("policy.md").exists());
+    // Nothing to remove is fine.
+    assert_eq!(
+        run(dir.path(), &["clean", "--no-config"]).status.code(),
+        Some(0)
+    );
+    // A folder that is not a cache is left alone.
+    std::fs::create_dir(dir.path().join("notes")).unwrap();
+    std::fs::write(dir.path().join("notes/keep.txt"), "mine").unwrap();
+    let out = run(dir.path(), &["clean", "--cache-dir", "notes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an msklint cache"));
+    assert!(dir.path().join("notes/keep.txt").exists());
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_does_not_stop_the_run() {
+    let dir = project();
+    // A file where the folder would be.
+    std::fs::write(dir.path().join("blocked"), "a file").unwrap();
+    let fresh = run(dir.path(), &check_args("json", &["--no-cache"]));
+    let out = run(
+        dir.path(),
+        &check_args("json", &["--cache-dir", "blocked/cache"]),
+    );
+    assert_eq!(out.status.code(), fresh.status.code());
+    assert_eq!(out.stdout, fresh.stdout);
+}
+
+#[test]
+fn runs_sharing_a_cache_agree_with_a_fresh_run() {
+    let dir = project();
+    let fresh = run(dir.path(), &check_args("json", &["--no-cache"]));
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_msklint"))
+                .args(check_args("json", &[]))
+                .current_dir(dir.path())
+                .env_remove("MSKLINT_CACHE_DIR")
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.stdout, fresh.stdout);
+    }
+    // No half-written entry or temporary file is left.
+    let cache = dir.path().join(".msklint_cache/v1");
+    for entry in std::fs::read_dir(&cache).unwrap() {
+        let path = entry.unwrap().path();
+        assert!(
+            path.extension().is_some_and(|e| e == "json"),
+            "{}",
+            path.display()
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap();
+    }
+    let warm = run(dir.path(), &check_args("json", &[]));
+    assert_eq!(warm.stdout, fresh.stdout);
+}
+
+/// The commands docs/cache.md opens with, run as written on a folder of
+/// policies, do what their comments say.
+#[test]
+fn the_commands_in_the_docs_work_as_written() {
+    let docs = std::fs::read_to_string(root().join("docs/cache.md")).unwrap();
+    let start = docs.find("```sh\n").expect("a sh block") + "```sh\n".len();
+    let block = &docs[start..start + docs[start..].find("```").unwrap()];
+    let dir = project();
+    let policies = dir.path().join("policies");
+    std::fs::create_dir(&policies).unwrap();
+    std::fs::copy(dir.path().join("policy.md"), policies.join("policy.md")).unwrap();
+    std::fs::write(dir.path().join("msklint.yaml"), "include: ['*.md']\n").unwrap();
+    let cache = dir.path().join(".msklint_cache");
+    let mut fresh = None;
+    let mut ran = 0;
+    for line in block.lines() {
+        let command = line.split('#').next().unwrap().trim();
+        let words: Vec<&str> = command.split_whitespace().collect();
+        assert_eq!(words[0], "msklint", "{line}");
+        let out = run(dir.path(), &words[1..]);
+        let comment = line.split('#').nth(1).unwrap_or("");
+        match words[1] {
+            "check" => {
+                assert_eq!(out.status.code(), Some(1), "{line}");
+                let printed = stdout(&out);
+                assert!(printed.contains("bmi-threshold"), "{line}: {printed}");
+                assert_eq!(fresh.get_or_insert(printed.clone()), &printed, "{line}");
+                if comment.contains("untouched") {
+                    assert_eq!(entries(&cache).len(), 1, "{line}");
+                } else {
+                    assert!(cache.is_dir(), "{line}");
+                }
+            }
+            "clean" => {
+                assert_eq!(out.status.code(), Some(0), "{line}");
+                assert!(!cache.exists(), "{line}");
+            }
+            other => panic!("docs/cache.md runs `{other}`, which this test does not know"),
+        }
+        ran += 1;
+    }
+    assert_eq!(ran, 4);
+}
