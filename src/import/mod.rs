@@ -592,20 +592,50 @@ fn write_page(
     }
 
     // Nodes.
+    // What each route says; a criterion every one of a service's several
+    // routes in carries (a decision all of them pass) is the service's own.
+    let mut said: Vec<Said> = routes.iter().map(|r| describe_route(page, r)).collect();
+    let mut hoisted: HashMap<usize, Vec<(String, String)>> = HashMap::new();
+    for &i in &nodes {
+        let into_i: Vec<usize> = (0..routes.len()).filter(|&k| routes[k].to == i).collect();
+        if into_i.len() < 2 || !matches!(page.shapes[i].form, Form::Process) {
+            continue;
+        }
+        let common: Vec<(String, String)> = said[into_i[0]]
+            .requires
+            .iter()
+            .filter(|(c, _)| {
+                into_i
+                    .iter()
+                    .all(|&k| said[k].requires.iter().any(|(d, _)| d == c))
+            })
+            .cloned()
+            .collect();
+        if common.is_empty() {
+            continue;
+        }
+        for &k in &into_i {
+            said[k]
+                .requires
+                .retain(|(c, _)| !common.iter().any(|(d, _)| d == c));
+        }
+        hoisted.insert(i, common);
+    }
     for &i in &nodes {
         let s = &page.shapes[i];
         let id = ids.get(&i).cloned().unwrap_or_default();
-        write_node(w, s, &id, (into[i], from[i]), names, vocabulary);
+        let extra = hoisted.remove(&i).unwrap_or_default();
+        write_node(w, s, &id, (into[i], from[i]), &extra, names, vocabulary);
     }
     if !routes.is_empty() {
         w.text.push('\n');
     }
     // Routes.
-    for r in &routes {
+    for (r, said) in routes.iter().zip(said) {
         let (Some(a), Some(b)) = (ids.get(&r.from), ids.get(&r.to)) else {
             continue;
         };
-        write_route(w, page, r, a, b);
+        write_route(w, page, r, said, (a, b));
     }
     if too_many {
         let span = w.comment(
@@ -666,6 +696,7 @@ fn write_node(
     s: &Shape,
     id: &str,
     (into, from): (usize, usize),
+    hoisted: &[(String, String)],
     names: &Names<'_>,
     vocabulary: &Vocabulary,
 ) {
@@ -769,15 +800,21 @@ fn write_node(
     } else {
         Vec::new()
     };
-    if !found.is_empty() {
-        let written: Vec<&str> = found.iter().map(|c| c.written.as_str()).collect();
-        let from: Vec<String> = found
-            .iter()
-            .map(|c| format!("`{}` from “{}”", c.written, c.from))
-            .collect();
+    let mut written: Vec<&str> = found.iter().map(|c| c.written.as_str()).collect();
+    let mut from: Vec<String> = found
+        .iter()
+        .map(|c| format!("`{}` from “{}” in the shape", c.written, c.from))
+        .collect();
+    for (c, said) in hoisted {
+        if !written.contains(&c.as_str()) {
+            written.push(c);
+            from.push(format!("`{c}` from {said}, on every route in"));
+        }
+    }
+    if !written.is_empty() {
         props.push((
             format!("requires: {}", written.join(", ")),
-            format!("criteria read from {}: {}", shape_named(s), from.join(", ")),
+            format!("criteria of {}: {}", shape_named(s), from.join("; ")),
         ));
     }
     let head = format!("{keyword} {id}: {}", quote(&label));
@@ -833,7 +870,16 @@ fn write_node(
     }
 }
 
-fn write_route(w: &mut Writer, page: &Page, r: &Route, a: &str, b: &str) {
+/// What a route says: its `when` text, its criteria (each with where it
+/// was read), and the decisions it passes through.
+#[derive(Default)]
+struct Said {
+    when: String,
+    requires: Vec<(String, String)>,
+    through: Vec<String>,
+}
+
+fn describe_route(page: &Page, r: &Route) -> Said {
     let mut requires: Vec<(String, String)> = Vec::new();
     let mut parts: Vec<String> = Vec::new();
     let mut through: Vec<String> = Vec::new();
@@ -847,7 +893,7 @@ fn write_route(w: &mut Writer, page: &Page, r: &Route, a: &str, b: &str) {
         without(text, &found)
     };
     let Some(first) = r.links.first().map(|&li| &page.links[li]) else {
-        return;
+        return Said::default();
     };
     let rest = add(&mut requires, &one_line(&first.text), &link_named(first));
     if !rest.is_empty() {
@@ -897,8 +943,23 @@ fn write_route(w: &mut Writer, page: &Page, r: &Route, a: &str, b: &str) {
             }
         }
     }
+    Said {
+        when: parts.join("; "),
+        requires,
+        through,
+    }
+}
+
+fn write_route(w: &mut Writer, page: &Page, r: &Route, said: Said, (a, b): (&str, &str)) {
+    let Said {
+        when,
+        requires,
+        through,
+    } = said;
+    let Some(first) = r.links.first().map(|&li| &page.links[li]) else {
+        return;
+    };
     let mut line = format!("{a} -> {b}");
-    let when = parts.join("; ");
     if !when.is_empty() {
         line.push_str(&format!(" when {}", quote(&when)));
     }
