@@ -74,6 +74,12 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Page>, String> {
                 inner = inner.saturating_sub(1);
             }
             Event::Start(e) | Event::Empty(e) if process.is_some() && inner == 0 => {
+                let count = pages
+                    .iter()
+                    .chain(process.as_ref())
+                    .map(|p| p.shapes.len() + p.links.len())
+                    .sum();
+                super::too_many(count)?;
                 let name = e.local_name();
                 let name = name.as_ref();
                 if let Some(form) = form_of(name) {

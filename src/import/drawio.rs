@@ -236,6 +236,8 @@ fn model(xml: &str, name: String) -> Result<Page, String> {
                     }
                 }
                 cells.push(cell);
+                // Cells 0 and 1 are the root and the layer.
+                super::too_many(cells.len().saturating_sub(2))?;
             }
             Event::Eof => break,
             _ => {}
@@ -283,8 +285,14 @@ fn model(xml: &str, name: String) -> Result<Page, String> {
             });
         }
     }
+    let by_id: std::collections::HashMap<String, usize> = page
+        .links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.clone(), i))
+        .collect();
     for (edge, text) in edge_labels {
-        if let Some(l) = page.links.iter_mut().find(|l| l.id == edge) {
+        if let Some(l) = by_id.get(&edge).and_then(|&i| page.links.get_mut(i)) {
             if l.text.is_empty() {
                 l.text = text;
             } else {

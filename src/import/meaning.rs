@@ -244,6 +244,9 @@ fn unit(word: &str) -> &'static str {
 /// or trailing joining words or punctuation. Empty when nothing else was
 /// said.
 pub fn without(text: &str, found: &[Criterion]) -> String {
+    if found.is_empty() {
+        return text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
     let mut out = String::new();
     let mut at = 0;
     for c in found {

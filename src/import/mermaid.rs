@@ -6,6 +6,7 @@
 //! Mermaid diagram, or a statement this reader cannot follow, is an error
 //! naming the line, so nothing is silently left out.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -64,7 +65,12 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Page>, String> {
         ));
     }
     // The rest of the header line may hold statements after a `;`.
-    let mut reader = Reader { page, depth: 0 };
+    let mut reader = Reader {
+        page,
+        index: HashMap::new(),
+        pairs: HashMap::new(),
+        depth: 0,
+    };
     if let Some((_, rest)) = head.split_once(';') {
         reader.line(rest, 1)?;
     }
@@ -76,6 +82,9 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Page>, String> {
 
 struct Reader {
     page: Page,
+    /// Shapes by ID, and links so far between two IDs.
+    index: HashMap<String, usize>,
+    pairs: HashMap<(String, String), usize>,
     /// Open subgraphs.
     depth: usize,
 }
@@ -143,12 +152,10 @@ impl Reader {
                 for b in &after {
                     // Named as Mermaid names links: `L_from_to_n`, `n`
                     // counting earlier links between the same two nodes.
-                    let n = self
-                        .page
-                        .links
-                        .iter()
-                        .filter(|l| l.from == *a && l.to == *b)
-                        .count();
+                    let count = self.pairs.entry((a.clone(), b.clone())).or_default();
+                    let n = *count;
+                    *count += 1;
+                    super::too_many(self.page.shapes.len() + self.page.links.len() + 1)?;
                     self.page.links.push(Link {
                         id: format!("L_{a}_{b}_{n}"),
                         from: a.clone(),
@@ -228,18 +235,26 @@ impl Reader {
             *at += 3;
             *at += id_length(&t[*at..]);
         }
-        match self.page.shapes.iter_mut().find(|s| s.id == id) {
+        match self
+            .index
+            .get(&id)
+            .and_then(|&i| self.page.shapes.get_mut(i))
+        {
             Some(known) => {
                 if let Some(text) = text {
                     known.text = text;
                     known.form = form;
                 }
             }
-            None => self.page.shapes.push(Shape {
-                text: text.unwrap_or_else(|| id.clone()),
-                id: id.clone(),
-                form,
-            }),
+            None => {
+                super::too_many(self.page.shapes.len() + self.page.links.len() + 1)?;
+                self.index.insert(id.clone(), self.page.shapes.len());
+                self.page.shapes.push(Shape {
+                    text: text.unwrap_or_else(|| id.clone()),
+                    id: id.clone(),
+                    form,
+                });
+            }
         }
         Ok(id)
     }

@@ -112,12 +112,7 @@ impl Diagram {
             InputFormat::Bpmn => bpmn::read(bytes)?,
             _ => return Err("it is not a diagram msklint reads".to_string()),
         };
-        let count: usize = pages.iter().map(|p| p.shapes.len() + p.links.len()).sum();
-        if count > MAX_SHAPES {
-            return Err(format!(
-                "it has {count} shapes and connectors, over the {MAX_SHAPES} msklint reads from one diagram"
-            ));
-        }
+        too_many(pages.iter().map(|p| p.shapes.len() + p.links.len()).sum())?;
         if pages.iter().all(|p| p.shapes.is_empty()) {
             return Err("it has no shapes to read as a pathway".to_string());
         }
@@ -142,6 +137,17 @@ impl Diagram {
             _ => "a diagram",
         }
     }
+}
+
+/// The error a reader returns as soon as it has read more than
+/// [`MAX_SHAPES`] shapes and connectors, so a huge file is not read whole.
+pub fn too_many(count: usize) -> Result<(), String> {
+    if count > MAX_SHAPES {
+        return Err(format!(
+            "it has more than {MAX_SHAPES} shapes and connectors, over the {MAX_SHAPES} msklint reads from one diagram"
+        ));
+    }
+    Ok(())
 }
 
 fn cap(text: &mut String) {
@@ -594,10 +600,17 @@ fn write_page(
     // Nodes.
     // What each route says; a criterion every one of a service's several
     // routes in carries (a decision all of them pass) is the service's own.
-    let mut said: Vec<Said> = routes.iter().map(|r| describe_route(page, r)).collect();
+    let mut said: Vec<Said> = routes
+        .iter()
+        .map(|r| describe_route(page, &index, r))
+        .collect();
     let mut hoisted: HashMap<usize, Vec<(String, String)>> = HashMap::new();
+    let mut routes_into: Vec<Vec<usize>> = vec![Vec::new(); page.shapes.len()];
+    for (k, r) in routes.iter().enumerate() {
+        routes_into[r.to].push(k);
+    }
     for &i in &nodes {
-        let into_i: Vec<usize> = (0..routes.len()).filter(|&k| routes[k].to == i).collect();
+        let into_i = &routes_into[i];
         if into_i.len() < 2 || !matches!(page.shapes[i].form, Form::Process) {
             continue;
         }
@@ -614,7 +627,7 @@ fn write_page(
         if common.is_empty() {
             continue;
         }
-        for &k in &into_i {
+        for &k in into_i {
             said[k]
                 .requires
                 .retain(|(c, _)| !common.iter().any(|(d, _)| d == c));
@@ -879,7 +892,7 @@ struct Said {
     through: Vec<String>,
 }
 
-fn describe_route(page: &Page, r: &Route) -> Said {
+fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route) -> Said {
     let mut requires: Vec<(String, String)> = Vec::new();
     let mut parts: Vec<String> = Vec::new();
     let mut through: Vec<String> = Vec::new();
@@ -901,7 +914,7 @@ fn describe_route(page: &Page, r: &Route) -> Said {
     }
     for &li in r.links.iter().skip(1) {
         let l = &page.links[li];
-        let Some(d) = page.shapes.iter().find(|s| s.id == l.from) else {
+        let Some(d) = index.get(l.from.as_str()).map(|&i| &page.shapes[i]) else {
             continue;
         };
         let question = one_line(&d.text);
