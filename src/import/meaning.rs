@@ -298,7 +298,7 @@ pub fn field(line: &str, vocabulary: &Vocabulary) -> Option<(String, String)> {
         "organisation" | "commissioner" => "owner".to_string(),
         _ => key,
     };
-    if !vocabulary.pathway_fields.iter().any(|f| *f == key) {
+    if !vocabulary.pathway_fields.contains(&key) {
         return None;
     }
     let written = match key.as_str() {
