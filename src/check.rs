@@ -289,22 +289,49 @@ impl Linter {
         (report, seen)
     }
 
-    /// The input as text, or why it cannot be read.
+    /// The input as text, or why it cannot be read. A diagram is written
+    /// out as pathway text here, with this linter's vocabulary.
     fn decoded(
         &self,
         name: &str,
         kind: InputFormat,
         content: Content,
     ) -> Result<Decoded, Unreadable> {
-        match content {
-            Content::Text(text) => Ok(Decoded::text(text)),
-            Content::Pdf(paged) => Ok(Decoded::pdf(paged)),
+        let mut decoded = match content {
+            Content::Text(text) if kind.is_diagram() => read_input(name, kind, text.into_bytes())?,
+            Content::Text(text) => Decoded::text(text),
+            Content::Pdf(paged) => Decoded::pdf(paged),
+            Content::Diagram(diagram) => Decoded {
+                diagram: Some(diagram),
+                ..Decoded::default()
+            },
             // Not even decoded: a bad byte that far in has no span.
             Content::Bytes(bytes) if bytes.len() > MAX_TEXT_LEN => {
-                Err(Box::new((String::new(), parser::too_long(bytes.len()))))
+                return Err(Box::new((String::new(), parser::too_long(bytes.len()))))
             }
-            Content::Bytes(bytes) => read_input(name, kind, bytes),
+            Content::Bytes(bytes) => read_input(name, kind, bytes)?,
+        };
+        if let Some(diagram) = decoded.diagram.take() {
+            let imported = crate::import::to_pathway(&diagram, name, &self.vocabulary);
+            decoded.text = imported.text;
+            decoded.parts = imported.parts;
+            decoded.guesses = imported.guesses;
         }
+        Ok(decoded)
+    }
+
+    /// The pathway text written from a diagram, with what came from where
+    /// and the guesses made: what `msklint import` writes.
+    pub fn import(&self, name: &str, bytes: &[u8]) -> Result<crate::import::Imported, String> {
+        let format = InputFormat::sniffed(name, bytes).unwrap_or(InputFormat::of(name));
+        if !format.is_diagram() {
+            return Err(
+                "it is not a diagram msklint reads: name it .mmd or .mermaid (Mermaid), .drawio (draw.io) or .bpmn (BPMN); a .xml file is read when it holds draw.io or BPMN"
+                    .to_string(),
+            );
+        }
+        let diagram = crate::import::Diagram::read(format, bytes)?;
+        Ok(crate::import::to_pathway(&diagram, name, &self.vocabulary))
     }
 
     /// The report of a file that could not be read: its one finding, with
@@ -597,6 +624,9 @@ fn prepared(name: &str, input: Decoded) -> (Arc<SourceFile>, Vec<Diagnostic>, su
         comments,
         pages,
         mut note,
+        diagram: _,
+        parts,
+        guesses,
     } = input;
     // Editors hide a byte-order mark; drop it so line-1 columns agree.
     if text.starts_with('\u{FEFF}') {
@@ -615,9 +645,12 @@ fn prepared(name: &str, input: Decoded) -> (Arc<SourceFile>, Vec<Diagnostic>, su
     let text = lone_cr_to_lf(text);
     let source = SourceFile::new(name, text)
         .with_paragraphs(paragraphs)
-        .with_pages(pages);
+        .with_pages(pages)
+        .with_parts(parts);
     let extra = word_comments(&source, &comments);
-    (Arc::new(source), note.into_iter().collect(), extra)
+    let mut found: Vec<Diagnostic> = note.into_iter().collect();
+    found.extend(guesses);
+    (Arc::new(source), found, extra)
 }
 
 /// Suppressions in the sidecar file beside a policy document read from a

@@ -66,6 +66,8 @@ pub struct Include {
     /// Files named on the command line are filtered too (pre-commit passes
     /// every staged file, README included).
     named: bool,
+    /// Searches pick up `.pathway` files only, not diagrams (`fmt`).
+    pathways_only: bool,
 }
 
 impl Include {
@@ -95,6 +97,7 @@ impl Include {
             patterns: patterns.to_vec(),
             root: None,
             named: false,
+            pathways_only: false,
         })
     }
 
@@ -102,6 +105,12 @@ impl Include {
     /// a directory search would pick it up.
     pub fn for_named_files(mut self, yes: bool) -> Include {
         self.named = yes;
+        self
+    }
+
+    /// Searches pick up `.pathway` files but not diagrams.
+    pub fn pathways_only(mut self) -> Include {
+        self.pathways_only = true;
         self
     }
 
@@ -146,7 +155,12 @@ impl Include {
     /// `relative` is the path under the folder being searched, `base` that
     /// folder under the configuration's folder.
     fn matches(&self, relative: &Path, base: Option<&Path>) -> bool {
-        input::searched(relative)
+        let searched = if self.pathways_only {
+            relative.extension().is_some_and(|e| e == PATHWAY_EXTENSION)
+        } else {
+            input::searched(relative)
+        };
+        searched
             || self.globs.is_match(relative)
             || base.is_some_and(|b| self.globs.is_match(b.join(relative)))
     }

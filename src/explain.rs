@@ -235,6 +235,16 @@ fn example_label(text: &str, rule: &str, fires: bool) -> String {
         let t = l.trim();
         !t.is_empty() && !t.starts_with('#')
     };
+    // A diagram's example (import-guess) is a Mermaid flowchart, which the
+    // docs test checks as a `.mmd` file.
+    let first = text.trim_start();
+    if first.starts_with("flowchart") || first.starts_with("graph ") {
+        let mut label = format!("mermaid only={rule}");
+        if fires {
+            label.push_str(&format!(" expect={rule}"));
+        }
+        return label;
+    }
     let whole = text.lines().any(|l| l.trim_start().starts_with("pathway "))
         || !text.lines().any(|l| code(&l));
     let mut label = String::from("pathway");

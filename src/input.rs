@@ -3,11 +3,13 @@
 //! a suppression comment is written in it. Everything else asks here.
 //!
 //! A new input format is a row in [`FORMATS`], a variant of [`InputFormat`]
-//! and an arm in [`read`] (its decoder, e.g. `src/prose/docx.rs`).
+//! and an arm in [`read`] (its decoder, e.g. `src/prose/docx.rs`, or a
+//! diagram reader under `src/import/`).
 
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
+use crate::import::Diagram;
 use crate::prose::docx::Comment;
 use crate::prose::layout::Paged;
 use crate::prose::{encoding, pdf};
@@ -25,6 +27,12 @@ pub enum InputFormat {
     Docx,
     /// A PDF: named `.pdf`, or any file whose bytes are one.
     Pdf,
+    /// A Mermaid flowchart, imported as a pathway (src/import/mermaid.rs).
+    Mermaid,
+    /// A draw.io diagram: named `.drawio`, or `.xml` holding one.
+    DrawIo,
+    /// BPMN 2.0 XML: named `.bpmn`, or `.xml` holding it.
+    Bpmn,
 }
 
 /// One row of the table.
@@ -36,6 +44,12 @@ pub struct FormatEntry {
     pub extensions: &'static [&'static str],
     /// Read sentence by sentence by the prose checks, not parsed.
     pub prose: bool,
+    /// A drawing, imported as a pathway before it is checked
+    /// (src/import/); its findings are located in the generated pathway
+    /// and name the shape they are about.
+    pub diagram: bool,
+    /// Picked up by a directory search without an include glob.
+    pub searched: bool,
     /// How a suppression comment is written in it.
     pub comments: CommentStyle,
 }
@@ -45,18 +59,24 @@ pub const FORMATS: &[FormatEntry] = &[
         format: InputFormat::Pathway,
         extensions: &[PATHWAY_EXTENSION],
         prose: false,
+        diagram: false,
+        searched: true,
         comments: CommentStyle::Hash,
     },
     FormatEntry {
         format: InputFormat::Markdown,
         extensions: &["md", "markdown"],
         prose: true,
+        diagram: false,
+        searched: false,
         comments: CommentStyle::Html,
     },
     FormatEntry {
         format: InputFormat::Text,
         extensions: &["txt", "text"],
         prose: true,
+        diagram: false,
+        searched: false,
         comments: CommentStyle::Html,
     },
     FormatEntry {
@@ -65,6 +85,8 @@ pub const FORMATS: &[FormatEntry] = &[
         prose: true,
         // Word documents also carry suppressions in Word comments
         // (src/check.rs, `word_comments`).
+        diagram: false,
+        searched: false,
         comments: CommentStyle::Html,
     },
     FormatEntry {
@@ -73,9 +95,42 @@ pub const FORMATS: &[FormatEntry] = &[
         prose: true,
         // A PDF cannot carry our comments: only configuration and
         // baselines apply to it.
+        diagram: false,
+        searched: false,
         comments: CommentStyle::Html,
     },
+    // Diagrams are checked as the pathway written from them, so `#`
+    // comments are those of that text.
+    FormatEntry {
+        format: InputFormat::Mermaid,
+        extensions: &["mmd", "mermaid"],
+        prose: false,
+        diagram: true,
+        searched: true,
+        comments: CommentStyle::Hash,
+    },
+    FormatEntry {
+        format: InputFormat::DrawIo,
+        extensions: &["drawio"],
+        prose: false,
+        diagram: true,
+        searched: true,
+        comments: CommentStyle::Hash,
+    },
+    FormatEntry {
+        format: InputFormat::Bpmn,
+        extensions: &["bpmn"],
+        prose: false,
+        diagram: true,
+        searched: true,
+        comments: CommentStyle::Hash,
+    },
 ];
+
+/// An extension shared by several kinds of XML: a file named so is read as
+/// a diagram when its content is draw.io or BPMN, and as a pathway (as
+/// any unknown extension) otherwise.
+pub const XML_EXTENSION: &str = "xml";
 
 /// The extension a directory search picks up without being asked.
 pub const PATHWAY_EXTENSION: &str = "pathway";
@@ -103,10 +158,32 @@ impl InputFormat {
         let by_name = InputFormat::of(name);
         match content {
             Content::Pdf(_) => InputFormat::Pdf,
+            Content::Diagram(d) => d.format,
             Content::Bytes(bytes) if by_name != InputFormat::Docx && pdf::is_pdf(name, bytes) => {
                 InputFormat::Pdf
             }
-            _ => by_name,
+            Content::Bytes(bytes) => InputFormat::sniffed(name, bytes).unwrap_or(by_name),
+            Content::Text(text) => InputFormat::sniffed(name, text.as_bytes()).unwrap_or(by_name),
+        }
+    }
+
+    /// A `.xml` file's format by its content: draw.io (`<mxfile>` or
+    /// `<mxGraphModel>` near the start) or BPMN (its namespace).
+    pub fn sniffed(name: &str, bytes: &[u8]) -> Option<InputFormat> {
+        let xml = Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(XML_EXTENSION));
+        if !xml {
+            return None;
+        }
+        let head = &bytes[..bytes.len().min(4096)];
+        let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+        if has(b"<mxfile") || has(b"<mxGraphModel") {
+            Some(InputFormat::DrawIo)
+        } else if has(b"http://www.omg.org/spec/BPMN/20100524/MODEL") {
+            Some(InputFormat::Bpmn)
+        } else {
+            None
         }
     }
 
@@ -124,12 +201,25 @@ impl InputFormat {
     pub fn comment_style(self) -> CommentStyle {
         self.entry().comments
     }
+
+    /// A drawing, checked as the pathway imported from it.
+    pub fn is_diagram(self) -> bool {
+        self.entry().diagram
+    }
 }
 
 /// Whether a directory search picks this file up by itself (the include
-/// globs add others). The extension must be written exactly `.pathway`.
+/// globs add others): `.pathway` and the diagrams' extensions, written in
+/// lower case.
 pub fn searched(relative: &Path) -> bool {
-    relative.extension().is_some_and(|e| e == PATHWAY_EXTENSION)
+    relative
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| {
+            FORMATS
+                .iter()
+                .any(|f| f.searched && f.extensions.contains(&e))
+        })
 }
 
 /// What is handed in to be checked.
@@ -141,6 +231,8 @@ pub enum Content {
     Text(String),
     /// A PDF's text, already extracted by [`open`].
     Pdf(Paged),
+    /// A diagram's shapes and connectors, already read by [`open`].
+    Diagram(Diagram),
 }
 
 /// A file's bytes ready to check, or why they cannot be (a PDF that is
@@ -148,7 +240,13 @@ pub enum Content {
 /// refuse the file before checking it and go on with the rest. A PDF's
 /// text is extracted here, once.
 pub fn open(name: &str, bytes: Vec<u8>) -> Result<Content, String> {
-    if InputFormat::of(name) == InputFormat::Docx || !pdf::is_pdf(name, &bytes) {
+    let format = InputFormat::sniffed(name, &bytes).unwrap_or(InputFormat::of(name));
+    if format.is_diagram() {
+        return Diagram::read(format, &bytes)
+            .map(Content::Diagram)
+            .map_err(|why| format!("cannot read this diagram: {why}"));
+    }
+    if format == InputFormat::Docx || !pdf::is_pdf(name, &bytes) {
         return Ok(Content::Bytes(bytes));
     }
     pdf::read(&bytes)
@@ -167,6 +265,14 @@ pub struct Decoded {
     pub pages: Vec<usize>,
     /// A text document that was not UTF-8: the warning saying how it was read.
     pub note: Option<Diagnostic>,
+    /// A diagram: its shapes and connectors, which the check writes out
+    /// as pathway text with the session's vocabulary (`text` is empty
+    /// until then).
+    pub diagram: Option<Diagram>,
+    /// A diagram written out: which shape or connector each node and
+    /// route came from, and the guesses made (`import-guess` findings).
+    pub parts: Vec<crate::source::DiagramPart>,
+    pub guesses: Vec<Diagnostic>,
 }
 
 impl Decoded {
@@ -234,6 +340,20 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, 
                 Err(binary) => decode(binary).map(Decoded::text),
             },
         },
+        InputFormat::Mermaid | InputFormat::DrawIo | InputFormat::Bpmn => {
+            Diagram::read(format, &bytes)
+                .map(|diagram| Decoded {
+                    diagram: Some(diagram),
+                    ..Decoded::default()
+                })
+                .map_err(|why| {
+                    unreadable(
+                        &why,
+                        "unreadable diagram",
+                        "check the file opens in the tool that drew it and save it again; docs/import.md lists what msklint reads",
+                    )
+                })
+        }
         InputFormat::Pathway | InputFormat::Pdf => decode(bytes).map(Decoded::text),
     }
 }
@@ -337,6 +457,43 @@ mod tests {
         assert_eq!(InputFormat::of("Makefile"), InputFormat::Pathway);
         assert!(!InputFormat::Pathway.is_prose());
         assert_eq!(InputFormat::Text.comment_style(), CommentStyle::Html);
+        assert_eq!(InputFormat::of("flow.MMD"), InputFormat::Mermaid);
+        assert_eq!(InputFormat::of("flow.mermaid"), InputFormat::Mermaid);
+        assert_eq!(InputFormat::of("flow.drawio"), InputFormat::DrawIo);
+        assert_eq!(InputFormat::of("flow.bpmn"), InputFormat::Bpmn);
+        assert!(InputFormat::Bpmn.is_diagram() && !InputFormat::Bpmn.is_prose());
+        // `.xml` by what it holds.
+        assert_eq!(InputFormat::of("flow.xml"), InputFormat::Pathway);
+        let drawio = Content::Text("<mxfile><diagram/></mxfile>".into());
+        assert_eq!(
+            InputFormat::of_content("a.xml", &drawio),
+            InputFormat::DrawIo
+        );
+        let bpmn = Content::Bytes(
+            b"<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"/>".to_vec(),
+        );
+        assert_eq!(InputFormat::of_content("a.XML", &bpmn), InputFormat::Bpmn);
+        let other = Content::Text("<note/>".into());
+        assert_eq!(
+            InputFormat::of_content("a.xml", &other),
+            InputFormat::Pathway
+        );
+        // Only a `.xml` name is looked inside.
+        assert_eq!(
+            InputFormat::of_content("a.pathway", &drawio),
+            InputFormat::Pathway
+        );
+    }
+
+    #[test]
+    fn searches_pick_up_pathways_and_diagrams() {
+        assert!(searched(Path::new("a/p.pathway")));
+        assert!(searched(Path::new("a/flow.mmd")));
+        assert!(searched(Path::new("a/flow.drawio")));
+        assert!(searched(Path::new("a/flow.bpmn")));
+        assert!(!searched(Path::new("a/flow.xml")));
+        assert!(!searched(Path::new("a/policy.md")));
+        assert!(!searched(Path::new("a/p.PATHWAY")));
     }
 
     #[test]
@@ -347,6 +504,9 @@ mod tests {
             InputFormat::Text,
             InputFormat::Docx,
             InputFormat::Pdf,
+            InputFormat::Mermaid,
+            InputFormat::DrawIo,
+            InputFormat::Bpmn,
         ] {
             assert_eq!(FORMATS.iter().filter(|e| e.format == f).count(), 1);
         }

@@ -11,7 +11,7 @@
 //! threads (`parallel` off, see [`par`]).
 //!
 //! The pipeline, one module per stage: input format and decoding
-//! ([`input`]) → text ([`source`]) → parse ([`parser`], grammar in
+//! ([`input`]; diagrams written out as pathway text by [`import`]) → text ([`source`]) → parse ([`parser`], grammar in
 //! `grammar/`) → AST ([`ast`]) → names and values ([`validate`]) → graph
 //! ([`graph`]) → rules ([`rules`]; policy documents through [`prose`]) →
 //! findings ([`diagnostic`]), with configuration ([`config`]) and
@@ -34,6 +34,7 @@ pub mod explain;
 pub mod fingerprint;
 pub mod format;
 pub mod graph;
+pub mod import;
 pub mod input;
 pub mod measures;
 pub mod output;

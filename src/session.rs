@@ -244,6 +244,12 @@ impl Session {
             .check_viewed_partial(input.name, input.path, input.content, view)
     }
 
+    /// The pathway written from a diagram (`msklint import`), or why the
+    /// file cannot be read as one.
+    pub fn import(&self, name: &str, bytes: &[u8]) -> Result<crate::import::Imported, String> {
+        self.linter.import(name, bytes)
+    }
+
     /// Why each sentence on `line` of a policy document fired a prose rule
     /// or stayed silent. Only bytes are traced, decoded as `check` does.
     pub fn trace(

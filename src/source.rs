@@ -28,6 +28,24 @@ pub struct SourceFile {
     /// For a PDF: where each page starts in the extracted text (page
     /// `i + 1` at `pages[i]`). Empty for other files.
     pages: Vec<usize>,
+    /// For a diagram: which shape or connector each generated node and
+    /// route came from, in text order. Empty for other files.
+    parts: Vec<DiagramPart>,
+}
+
+/// A node or route of a pathway generated from a diagram (src/import/),
+/// and the shape or connector it was drawn as: findings inside it name
+/// that shape, so the author can find it in the drawing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagramPart {
+    /// Where the node or route is in the generated text.
+    pub span: Span,
+    /// The shape's or connector's ID in the diagram.
+    pub id: String,
+    /// Its text, on one line.
+    pub text: String,
+    /// A connector rather than a shape.
+    pub connector: bool,
 }
 
 /// A paragraph of a Word document: Word shows neither our extracted lines
@@ -78,7 +96,24 @@ impl SourceFile {
             marks,
             paragraphs: Vec::new(),
             pages: Vec::new(),
+            parts: Vec::new(),
         }
+    }
+
+    /// The same file, knowing the diagram parts its text was written from.
+    pub fn with_parts(mut self, mut parts: Vec<DiagramPart>) -> Self {
+        parts.sort_by_key(|p| p.span.start());
+        self.parts = parts;
+        self
+    }
+
+    /// The diagram's shape or connector that byte `offset` of the
+    /// generated text was written from; `None` outside diagrams, and in
+    /// the generated text between nodes and routes.
+    pub fn part_at(&self, offset: usize) -> Option<&DiagramPart> {
+        let after = self.parts.partition_point(|p| p.span.start() <= offset);
+        let part = self.parts.get(after.checked_sub(1)?)?;
+        (offset <= part.span.end()).then_some(part)
     }
 
     /// The same file, knowing where its PDF pages start.

@@ -69,6 +69,27 @@ pub struct Vocabulary {
     /// `group:NAME` and the maturity score reads too.
     #[serde(default)]
     pub capability_groups: std::collections::BTreeMap<String, Vec<String>>,
+    /// The names services go by in drawn pathways, with the kind, offers
+    /// and channels each stands for (src/import/meaning.rs).
+    #[serde(default)]
+    pub diagram_names: Vec<DiagramName>,
+    /// Kinds that are ways in: a drawn shape of one with nothing leading to
+    /// it is read as an entry.
+    #[serde(default)]
+    pub entry_kinds: Vec<String>,
+}
+
+/// Names a service is drawn with, and what they say about it.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DiagramName {
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub offers: Vec<String>,
+    #[serde(default)]
+    pub channels: Vec<String>,
 }
 
 impl Vocabulary {
@@ -154,6 +175,8 @@ impl Vocabulary {
         for (name, words) in other.capability_groups {
             merge(self.capability_groups.entry(name).or_default(), words);
         }
+        add(&mut self.diagram_names, other.diagram_names);
+        merge(&mut self.entry_kinds, other.entry_kinds);
     }
 }
 
@@ -192,6 +215,27 @@ mod tests {
         }
         assert!(v.prose_terms.contains_key("withhold"));
         assert!(v.prose_clause_breaks.iter().any(|b| b == "; "));
+    }
+
+    #[test]
+    fn diagram_names_stand_for_known_words() {
+        let v = Vocabulary::builtin().unwrap();
+        assert!(v.diagram_names.len() > 20);
+        for d in &v.diagram_names {
+            assert!(!d.names.is_empty());
+            if let Some(kind) = &d.kind {
+                assert!(contains(&v.kinds, kind), "{kind}");
+            }
+            for o in &d.offers {
+                assert!(contains(&v.offers, o), "{o}");
+            }
+            for c in &d.channels {
+                assert!(contains(&v.channels, c), "{c}");
+            }
+        }
+        for k in &v.entry_kinds {
+            assert!(contains(&v.kinds, k), "{k}");
+        }
     }
 
     #[test]

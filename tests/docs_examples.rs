@@ -29,6 +29,11 @@
 //!   test verifies the reason: a sketch declares no node however it is read
 //!   (as a file or wrapped), so no real pathway can hide behind it.
 //!
+//! A fenced `mermaid` block with labels (`only=`, `expect=`) is a diagram:
+//! it is checked as a `.mmd` file, imported as `msklint check` imports it,
+//! and its lines are those of the generated pathway. A bare ```mermaid
+//! block is a picture and is left alone.
+//!
 //! A block labelled `text`, or not labelled at all, that looks like
 //! pathway code (a `pathway "…" {` line, a node, a route or a `# msklint:`
 //! comment) fails the test until it is labelled. Blocks in another
@@ -119,6 +124,8 @@ fn blocks(path: &Path) -> Vec<Block> {
 struct Labels {
     fragment: bool,
     latin1: bool,
+    /// A Mermaid diagram, checked as a `.mmd` file.
+    diagram: bool,
     only: Vec<String>,
     /// Rules that fire somewhere.
     anywhere: Vec<String>,
@@ -130,8 +137,12 @@ struct Labels {
 
 fn labels(info: &str) -> Result<Labels, String> {
     let mut words = info.split_whitespace();
-    assert_eq!(words.next(), Some("pathway"));
-    let mut l = Labels::default();
+    let first = words.next();
+    assert!(matches!(first, Some("pathway" | "mermaid")));
+    let mut l = Labels {
+        diagram: first == Some("mermaid"),
+        ..Labels::default()
+    };
     let list = |v: &str| v.split(',').map(|s| s.trim().to_string()).collect();
     for w in words {
         match w.split_once('=') {
@@ -298,7 +309,11 @@ fn check(builtin: &Linter, block: &Block) -> Result<(), String> {
     } else {
         (block.text.clone(), 0)
     };
-    let name = format!("{}.pathway", block.at());
+    let name = format!(
+        "{}.{}",
+        block.at(),
+        if l.diagram { "mmd" } else { "pathway" }
+    );
     let report = if l.latin1 {
         linter.check_bytes(&name, latin1(&text))
     } else {
@@ -356,7 +371,8 @@ fn every_pathway_example_in_the_docs_reports_what_it_says() {
     for path in documents() {
         for block in blocks(&path) {
             let first = block.info.split_whitespace().next().unwrap_or("");
-            if first == "pathway" {
+            let diagram = first == "mermaid" && block.info.contains('=');
+            if first == "pathway" || diagram {
                 checked += 1;
                 if let Err(e) = check(&linter, &block) {
                     failures.push(format!("{}: {e}", block.at()));

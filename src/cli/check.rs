@@ -16,8 +16,9 @@ use crate::output::{OutputFormat, Run, Summary};
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
     /// Files or directories to check; directories are searched for
-    /// *.pathway (and --include patterns). Named .md, .txt and .docx files
-    /// are read as policy documents
+    /// *.pathway and diagrams (*.mmd, *.mermaid, *.drawio, *.bpmn), and
+    /// --include patterns. Named .md, .txt and .docx files are read as
+    /// policy documents
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 

@@ -52,7 +52,7 @@ pub fn run(args: &FmtArgs) -> u8 {
     } else {
         args.paths.clone()
     };
-    let found = discover(&paths, &Include::default());
+    let found = discover(&paths, &Include::default().pathways_only());
     let write = !(args.check || args.diff);
     let outcomes: Vec<(String, Outcome)> = crate::par::map(&found.files, |path| {
         let name = path.display().to_string();
@@ -106,6 +106,12 @@ fn one_file(path: &Path, name: &str, write: bool, diff: bool) -> Outcome {
     if InputFormat::of(name).is_prose() {
         return Outcome::Problem(
             "a policy document, not a pathway: fmt formats pathway files only".to_string(),
+        );
+    }
+    if InputFormat::of(name).is_diagram() {
+        return Outcome::Problem(
+            "a diagram, not a pathway: fmt formats pathway files only (`msklint import` writes one from it)"
+                .to_string(),
         );
     }
     let text = match std::fs::read(path) {

@@ -13,6 +13,7 @@ pub mod clean;
 pub mod explain;
 pub mod fmt;
 pub mod graph;
+pub mod import;
 pub mod notes;
 pub mod report;
 pub mod rules;
@@ -52,6 +53,9 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Rewrite pathway files in the canonical layout (see docs/formatting.md)
     Fmt(fmt::FmtArgs),
+    /// Write a pathway from a diagram: Mermaid, draw.io or BPMN (see
+    /// docs/import.md)
+    Import(import::ImportArgs),
     /// Run the language server for editors, over standard input and output
     /// (see docs/server.md)
     Server(server::ServerArgs),
@@ -83,6 +87,7 @@ pub fn main() -> ExitCode {
         Command::Score(args) => score::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Server(args) => server::run(&args),
         Command::Clean(args) => clean::run(&args),
     })

@@ -43,6 +43,19 @@ struct Finding<'a> {
     /// `null`) for every other file, so their output is unchanged.
     #[serde(skip_serializing_if = "Option::is_none")]
     page: Option<usize>,
+    /// In a diagram, the shape or connector the finding is about (its ID
+    /// and text in the drawing); line and column are in the pathway
+    /// written from it (`msklint import`). Absent for every other file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shape: Option<ShapeRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct ShapeRef<'a> {
+    id: &'a str,
+    text: &'a str,
+    /// A connector (arrow) rather than a shape.
+    connector: bool,
 }
 
 #[derive(Serialize)]
@@ -92,6 +105,11 @@ pub fn write(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::io::R
                         quote: src.quote(p),
                     }),
                     page: src.page_at(d.span.start()),
+                    shape: src.part_at(d.span.start()).map(|p| ShapeRef {
+                        id: &p.id,
+                        text: &p.text,
+                        connector: p.connector,
+                    }),
                 }
             })
         })

@@ -135,6 +135,21 @@ pub fn write(
             if let Some(page) = page {
                 result["properties"] = json!({ "page": page });
             }
+            // A diagram's lines are those of the pathway written from it:
+            // the shape is what the author can find.
+            if let Some(part) = src.part_at(d.span.start()) {
+                result["properties"] = json!({
+                    "shape": part.id,
+                    "shapeText": part.text,
+                    "connector": part.connector,
+                });
+                result["message"]["text"] = json!(format!(
+                    "{} ({} `{}`)",
+                    d.message,
+                    if part.connector { "connector" } else { "shape" },
+                    part.id
+                ));
+            }
             let snippet = src.slice(d.span);
             if !snippet.is_empty() {
                 result["locations"][0]["physicalLocation"]["region"]["snippet"] =

@@ -117,6 +117,13 @@ impl<'a> Snippet<'a> {
         if let Some(page) = self.source.page_at(offset) {
             name.push_str(&format!(", page {page}"));
         }
+        if let Some(part) = self.source.part_at(offset) {
+            let what = if part.connector { "connector" } else { "shape" };
+            name.push_str(&format!(", {what} `{}`", part.id));
+            if !part.text.is_empty() {
+                name.push_str(&format!(" “{}”", part.text));
+            }
+        }
         name
     }
 }

@@ -20,10 +20,11 @@ pub enum Builtin {
     InvalidValue,
     SuppressionWithoutReason,
     UnusedSuppression,
+    ImportGuess,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 13] = [
+    pub const ALL: [Builtin; 14] = [
         Builtin::SyntaxError,
         Builtin::InvalidEncoding,
         Builtin::EmptyFile,
@@ -37,6 +38,7 @@ impl Builtin {
         Builtin::InvalidValue,
         Builtin::SuppressionWithoutReason,
         Builtin::UnusedSuppression,
+        Builtin::ImportGuess,
     ];
 
     /// The rule's name, as findings and configuration spell it.
@@ -55,6 +57,7 @@ impl Builtin {
             Builtin::InvalidValue => "invalid-value",
             Builtin::SuppressionWithoutReason => "suppression-without-reason",
             Builtin::UnusedSuppression => "unused-suppression",
+            Builtin::ImportGuess => "import-guess",
         }
     }
 
@@ -73,6 +76,7 @@ impl Builtin {
             Builtin::InvalidValue => "MSK011",
             Builtin::SuppressionWithoutReason => "MSK012",
             Builtin::UnusedSuppression => "MSK013",
+            Builtin::ImportGuess => "MSK014",
         }
     }
 

@@ -84,7 +84,9 @@ pub fn format_of(path_name: Option<&str>, language_id: &str) -> Option<InputForm
         "plaintext" => Some(InputFormat::Text),
         _ => None,
     })?;
-    (format != InputFormat::Docx).then_some(format)
+    // A diagram is checked as the pathway written from it, whose positions
+    // are not the editor's: editors are left to `msklint check`.
+    (format != InputFormat::Docx && !format.is_diagram()).then_some(format)
 }
 
 impl Document {
@@ -177,6 +179,7 @@ mod tests {
         );
         assert_eq!(format_of(Some("/a/x.yaml"), "yaml"), None);
         assert_eq!(format_of(Some("/a/x.docx"), "plaintext"), None);
+        assert_eq!(format_of(Some("/a/flow.mmd"), "mermaid"), None);
     }
 
     #[test]

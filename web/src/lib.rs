@@ -414,6 +414,9 @@ fn format_name(format: InputFormat) -> &'static str {
         InputFormat::Text => "text",
         InputFormat::Docx => "docx",
         InputFormat::Pdf => "pdf",
+        InputFormat::Mermaid => "mermaid",
+        InputFormat::DrawIo => "drawio",
+        InputFormat::Bpmn => "bpmn",
     }
 }
 

@@ -1,0 +1,447 @@
+//! What a shape's or connector's text says, read against the vocabulary:
+//! the kind, offers and channels its names stand for
+//! (`diagram_names` in rules/vocabulary.yaml), criteria such as "BMI < 40"
+//! or "after 6 weeks" that can become `requires`, and pathway fields
+//! written in a note ("Owner: Example ICB").
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::vocabulary::Vocabulary;
+
+/// The kind, offers and channels a text's names stand for, each with the
+/// name it came from (as the vocabulary writes it).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Named {
+    pub kind: Option<(String, String)>,
+    pub offers: Vec<(String, String)>,
+    pub channels: Vec<(String, String)>,
+}
+
+/// Lower case, `&` read as "and", everything but letters and digits a
+/// single space, with a space at each end so names match whole words.
+pub fn normalise(text: &str) -> String {
+    let mut out = String::from(" ");
+    for c in text.chars() {
+        if c == '&' {
+            out.push_str(" and ");
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out.split(' ')
+        .filter(|w| !w.is_empty())
+        .fold(String::from(" "), |mut acc, w| {
+            acc.push_str(w);
+            acc.push(' ');
+            acc
+        })
+}
+
+/// The vocabulary's `diagram_names`, normalised once for a whole diagram.
+pub struct Names<'v> {
+    vocabulary: &'v Vocabulary,
+    /// Per entry of `diagram_names`: each name as written and normalised.
+    normalised: Vec<Vec<(&'v str, String)>>,
+}
+
+impl<'v> Names<'v> {
+    pub fn new(vocabulary: &'v Vocabulary) -> Self {
+        let normalised = vocabulary
+            .diagram_names
+            .iter()
+            .map(|e| {
+                e.names
+                    .iter()
+                    .map(|n| (n.as_str(), normalise(n)))
+                    .filter(|(_, n)| !n.trim().is_empty())
+                    .collect()
+            })
+            .collect();
+        Names {
+            vocabulary,
+            normalised,
+        }
+    }
+
+    /// The names found in `text`.
+    pub fn read(&self, text: &str) -> Named {
+        let haystack = normalise(text);
+        let mut named = Named::default();
+        let mut longest = 0;
+        for (entry, names) in self.vocabulary.diagram_names.iter().zip(&self.normalised) {
+            // The longest of this entry's names that the text holds.
+            // The first of the longest, as the vocabulary lists them.
+            let mut best: Option<(&str, usize)> = None;
+            for (w, n) in names {
+                if haystack.contains(n.as_str()) && best.is_none_or(|(_, len)| n.len() > len) {
+                    best = Some((w, n.len()));
+                }
+            }
+            let Some((found, length)) = best else {
+                continue;
+            };
+            if let Some(kind) = &entry.kind {
+                if length > longest {
+                    longest = length;
+                    named.kind = Some((kind.clone(), found.to_string()));
+                }
+            }
+            for offer in &entry.offers {
+                if !named.offers.iter().any(|(o, _)| o == offer) {
+                    named.offers.push((offer.clone(), found.to_string()));
+                }
+            }
+            for channel in &entry.channels {
+                if !named.channels.iter().any(|(c, _)| c == channel) {
+                    named.channels.push((channel.clone(), found.to_string()));
+                }
+            }
+        }
+        named
+    }
+}
+
+/// A criterion recognised in a text: `attribute op value` as the pathway
+/// language writes it, and the words it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Criterion {
+    pub written: String,
+    pub from: String,
+    /// Byte range of `from` in the text it was found in.
+    pub at: (usize, usize),
+}
+
+fn operator(words: &str) -> Option<&'static str> {
+    let words = words.trim().to_ascii_lowercase();
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(match words.as_str() {
+        "<" | "under" | "below" | "less than" | "lower than" | "of less than" | "of under" => "<",
+        "<=" | "at most" | "no more than" | "up to" | "not over" | "or less" => "<=",
+        ">" | "over" | "above" | "more than" | "greater than" | "longer than" | "of more than"
+        | "of over" => ">",
+        ">=" | "at least" | "for at least" | "of at least" | "for" | "lasting" | "of"
+        | "for over" => ">=",
+        "=" | "==" | "of exactly" => "==",
+        _ => return None,
+    })
+}
+
+fn patterns() -> &'static [(Regex, Reading)] {
+    static PATTERNS: OnceLock<Vec<(Regex, Reading)>> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        const OP: &str = r"(<=|>=|<|>|==|=|of less than|of more than|of under|of over|of at least|of exactly|less than|lower than|more than|greater than|longer than|no more than|at least|at most|up to|under|below|over|above)";
+        let compile = |p: &str| Regex::new(&format!("(?i){p}")).ok();
+        let list: Vec<(Option<Regex>, Reading)> = vec![
+            (
+                compile(&format!(r"\b(?:bmi|body mass index)\s*{OP}\s*(\d+(?:\.\d+)?)")),
+                Reading::Measure("bmi"),
+            ),
+            (
+                compile(&format!(
+                    r"\b(?:oxford (?:hip |knee |shoulder )?score|ohs|oks)\s*{OP}\s*(\d+(?:\.\d+)?)"
+                )),
+                Reading::Measure("oxford_score"),
+            ),
+            (
+                compile(r"\b(?:non[- ]?smokers?|not (?:a )?smok(?:er|ing)|no(?:t|n)? ?smoking|stopped smoking|quit smoking|smoke[- ]free)\b"),
+                Reading::NonSmoker,
+            ),
+            (
+                compile(r"\b(?:symptoms?|pain)\b[^.;,?]{0,24}?\s(<=|>=|<|>|for at least|for over|for|lasting|of at least|of|at least|over|more than|longer than)\s*(\d+)\s*(\+)?\s*(weeks?|wks?|months?|days?)\b(\s*or (?:more|longer))?"),
+                Reading::Duration("symptom"),
+            ),
+            (
+                compile(r"\bafter\s+(at least\s+)?(\d+)\s*(weeks?|wks?|months?)\b"),
+                Reading::After,
+            ),
+        ];
+        list.into_iter()
+            .filter_map(|(r, reading)| r.map(|r| (r, reading)))
+            .collect()
+    })
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Reading {
+    /// `measure op number`.
+    Measure(&'static str),
+    /// Not smoking: `smoking == false`.
+    NonSmoker,
+    /// How long symptoms have lasted, in the unit written.
+    Duration(&'static str),
+    /// "after 6 weeks" of the treatment before: time in conservative
+    /// treatment, at least that long.
+    After,
+}
+
+/// Every criterion recognised in `text`, in order, none overlapping.
+pub fn criteria(text: &str) -> Vec<Criterion> {
+    let mut found: Vec<Criterion> = Vec::new();
+    for (regex, reading) in patterns() {
+        for caps in regex.captures_iter(text) {
+            let Some(whole) = caps.get(0) else { continue };
+            let overlaps = found
+                .iter()
+                .any(|c| whole.start() < c.at.1 && c.at.0 < whole.end());
+            if overlaps {
+                continue;
+            }
+            let group = |i: usize| caps.get(i).map_or("", |m| m.as_str());
+            let written = match reading {
+                Reading::Measure(measure) => {
+                    let Some(op) = operator(group(1)) else {
+                        continue;
+                    };
+                    format!("{measure} {op} {}", group(2))
+                }
+                Reading::NonSmoker => "smoking == false".to_string(),
+                Reading::Duration(measure) => {
+                    let more = !group(3).is_empty() || !group(5).is_empty();
+                    let op = if more {
+                        ">="
+                    } else {
+                        let Some(op) = operator(group(1)) else {
+                            continue;
+                        };
+                        op
+                    };
+                    format!("{measure}_{} {op} {}", unit(group(4)), group(2))
+                }
+                Reading::After => {
+                    format!("conservative_{} >= {}", unit(group(3)), group(2))
+                }
+            };
+            found.push(Criterion {
+                written,
+                from: whole.as_str().to_string(),
+                at: (whole.start(), whole.end()),
+            });
+        }
+    }
+    found.sort_by_key(|c| c.at);
+    found
+}
+
+fn unit(word: &str) -> &'static str {
+    let w = word.to_ascii_lowercase();
+    if w.starts_with('m') {
+        "months"
+    } else if w.starts_with('d') {
+        "days"
+    } else {
+        "weeks"
+    }
+}
+
+/// `text` with the criteria cut out and what is left tidied: no leading
+/// or trailing joining words or punctuation. Empty when nothing else was
+/// said.
+pub fn without(text: &str, found: &[Criterion]) -> String {
+    if found.is_empty() {
+        return text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    let mut out = String::new();
+    let mut at = 0;
+    for c in found {
+        if c.at.0 >= at && c.at.1 <= text.len() {
+            out.push_str(text.get(at..c.at.0).unwrap_or(""));
+            out.push(' ');
+            at = c.at.1;
+        }
+    }
+    out.push_str(text.get(at..).unwrap_or(""));
+    tidy(&out)
+}
+
+/// Spaces collapsed; joining words and punctuation trimmed from both ends.
+pub fn tidy(text: &str) -> String {
+    const JOINERS: &[&str] = &["and", "or", "if", "with", "and/or", "&", "who", "are", "is"];
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    let junk = |w: &str| {
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+        bare.is_empty() || JOINERS.contains(&bare.to_ascii_lowercase().as_str())
+    };
+    while words.first().is_some_and(|w| junk(w)) {
+        words.remove(0);
+    }
+    while words.last().is_some_and(|w| junk(w)) {
+        words.pop();
+    }
+    let joined = words.join(" ");
+    let joined = joined.trim_end_matches([',', ';', ':', '-', '–']).trim();
+    // " , " left where a criterion was cut out of a list.
+    joined.replace(" ,", ",").replace(",,", ",")
+}
+
+/// A pathway field written in a note ("Owner: Example ICB"): the field's
+/// name and its value as the language writes it.
+pub fn field(line: &str, vocabulary: &Vocabulary) -> Option<(String, String)> {
+    let (key, value) = line.split_once(':')?;
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    let key = normalise(key).trim().replace(' ', "_");
+    let key = match key.as_str() {
+        "co_production" | "coproduced" | "co_produced" => "coproduction".to_string(),
+        "outcome_measures" | "outcome" => "outcomes".to_string(),
+        "rtt" | "rtt_within_18_weeks" | "referral_to_treatment_within_18_weeks" => {
+            "rtt_within_18_weeks".to_string()
+        }
+        "organisation" | "commissioner" => "owner".to_string(),
+        _ => key,
+    };
+    if !vocabulary.pathway_fields.contains(&key) {
+        return None;
+    }
+    let written = match key.as_str() {
+        "outcomes" => {
+            let items: Vec<String> = value
+                .split([',', ';', '/'])
+                .flat_map(|part| part.split(" and "))
+                .map(|w| normalise(w).trim().replace(' ', "_"))
+                .filter(|w| is_ident(w))
+                .collect();
+            format!("[{}]", items.join(", "))
+        }
+        "rtt_within_18_weeks"
+            if value.ends_with('%') && value[..value.len() - 1].trim().parse::<f64>().is_ok() =>
+        {
+            value.replace(' ', "")
+        }
+        "condition" if is_ident(&value.to_ascii_lowercase()) => value.to_ascii_lowercase(),
+        _ => quote(value),
+    };
+    Some((key, written))
+}
+
+/// Whether `word` is an identifier of the pathway language.
+pub fn is_ident(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !KEYWORDS.contains(&word)
+}
+
+/// Words the language reserves (or reads as values) that cannot be node IDs.
+pub const KEYWORDS: &[&str] = &[
+    "pathway", "entry", "service", "exit", "requires", "on_dna", "when", "then", "after", "true",
+    "false",
+];
+
+/// A string literal of the pathway language.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => {}
+            c if (c as u32) < 0x20 => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(text: &str) -> Vec<String> {
+        criteria(text).into_iter().map(|c| c.written).collect()
+    }
+
+    #[test]
+    fn criteria_people_write_on_connectors() {
+        assert_eq!(written("BMI < 40"), ["bmi < 40"]);
+        assert_eq!(written("BMI under 35"), ["bmi < 35"]);
+        assert_eq!(
+            written("bmi ≤ 40".replace('≤', "<=").as_str()),
+            ["bmi <= 40"]
+        );
+        assert_eq!(written("non-smoker"), ["smoking == false"]);
+        assert_eq!(
+            written("BMI < 40, non-smoker"),
+            ["bmi < 40", "smoking == false"]
+        );
+        assert_eq!(written("after 6 weeks"), ["conservative_weeks >= 6"]);
+        assert_eq!(
+            written("after 3 months of physio"),
+            ["conservative_months >= 3"]
+        );
+        assert_eq!(written("symptoms > 12 weeks"), ["symptom_weeks > 12"]);
+        assert_eq!(
+            written("symptoms for 12 weeks or more"),
+            ["symptom_weeks >= 12"]
+        );
+        assert_eq!(written("pain lasting 3 months"), ["symptom_months >= 3"]);
+        assert_eq!(written("Oxford hip score < 20"), ["oxford_score < 20"]);
+    }
+
+    #[test]
+    fn near_misses_are_not_criteria() {
+        assert!(written("BMI recorded").is_empty());
+        assert!(written("smokers offered support").is_empty());
+        assert!(written("6 weeks").is_empty());
+        assert!(written("symptoms worsen").is_empty());
+        assert!(written("red flags").is_empty());
+    }
+
+    #[test]
+    fn what_is_left_after_the_criteria() {
+        let text = "severe pain and BMI < 40";
+        assert_eq!(without(text, &criteria(text)), "severe pain");
+        let text = "BMI < 40";
+        assert_eq!(without(text, &criteria(text)), "");
+    }
+
+    #[test]
+    fn names_give_the_longest_kind_and_every_offer() {
+        let v = Vocabulary::builtin().unwrap();
+        let v = Names::new(&v);
+        let names = |t: &str, v: &Names<'_>| v.read(t);
+        let n = names("Orthopaedic surgery", &v);
+        assert_eq!(n.kind.unwrap().0, "secondary");
+        assert!(n.offers.iter().any(|(o, _)| o == "surgery"));
+        let n = names("ESCAPE-pain group", &v);
+        assert_eq!(n.kind.unwrap().0, "community");
+        assert_eq!(n.offers.len(), 3);
+        let n = names("NHS Talking Therapies pain pathway", &v);
+        assert_eq!(n.kind.unwrap().0, "mental_health");
+        assert_eq!(names("Review meeting", &v), Named::default());
+        // Whole words only: "escaped" is not ESCAPE, "referred" not "ED".
+        assert_eq!(names("escaped referred", &v), Named::default());
+    }
+
+    #[test]
+    fn fields_in_notes() {
+        let v = Vocabulary::builtin().unwrap();
+        assert_eq!(
+            field("Owner: Example ICB", &v),
+            Some(("owner".into(), "\"Example ICB\"".into()))
+        );
+        assert_eq!(
+            field("Outcomes: PROMs, PREMs", &v),
+            Some(("outcomes".into(), "[proms, prems]".into()))
+        );
+        assert_eq!(
+            field("RTT within 18 weeks: 86%", &v),
+            Some(("rtt_within_18_weeks".into(), "86%".into()))
+        );
+        assert_eq!(field("Colour: blue", &v), None);
+    }
+}

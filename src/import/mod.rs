@@ -1,0 +1,1141 @@
+//! Diagrams read as pathways. A reader per format (Mermaid flowcharts,
+//! draw.io, BPMN 2.0) turns the file into [`Diagram`]: pages of shapes and
+//! the connectors between them, each with its ID and text. The step shared
+//! by every format, [`to_pathway`], turns those into the text of a
+//! `.pathway` file: start shapes and shapes naming a way in become entries,
+//! terminators that lead nowhere exits, the rest services, with `kind`,
+//! `offers` and `requires` read from their text through the vocabulary
+//! ([`meaning`]); decision diamonds become branches. Every guess is an
+//! `import-guess` finding pointing into the generated text, and the
+//! generated nodes and routes remember the shape or connector they came
+//! from ([`crate::source::DiagramPart`]) so findings can name it.
+//!
+//! Readers never panic and stay within fixed limits ([`MAX_DIAGRAM_BYTES`],
+//! [`MAX_SHAPES`], [`MAX_INFLATED_BYTES`]); a file they cannot read is an
+//! error with the reason, which the command line turns into exit 2.
+
+pub mod bpmn;
+pub mod drawio;
+pub mod meaning;
+pub mod mermaid;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::input::InputFormat;
+use crate::rules::builtin::Builtin;
+use crate::source::DiagramPart;
+use crate::span::Span;
+use crate::vocabulary::Vocabulary;
+
+use meaning::{criteria, is_ident, quote, without, Names};
+
+/// The largest diagram file read (a flowchart of a pathway is a few
+/// kilobytes; the largest real ones are well under a megabyte).
+pub const MAX_DIAGRAM_BYTES: usize = 16 * 1024 * 1024;
+/// The most a compressed draw.io page may inflate to.
+pub const MAX_INFLATED_BYTES: usize = 16 * 1024 * 1024;
+/// The most shapes and connectors read from one file, all pages together.
+pub const MAX_SHAPES: usize = 10_000;
+/// The most routes decision diamonds may expand into (each path through a
+/// chain of decisions is a route of its own).
+pub const MAX_ROUTES: usize = 50_000;
+/// The most characters kept of one shape's or connector's text.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+
+/// What a shape is drawn as, as far as a pathway cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// A start event (BPMN): an entry.
+    Start,
+    /// An end event (BPMN): an exit.
+    End,
+    /// A terminator, stadium or circle: an entry where nothing leads to
+    /// it, an exit where it leads nowhere.
+    Terminal,
+    /// A decision diamond or exclusive gateway: its branches become routes.
+    Decision,
+    /// A parallel gateway: routes pass through it to every branch.
+    Fork,
+    /// A box: a service, unless its text says it is a way in.
+    Process,
+    /// A note or text annotation: its `Field: value` lines become pathway
+    /// fields, the rest a comment.
+    Note,
+}
+
+/// A shape with text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    pub id: String,
+    pub text: String,
+    pub form: Form,
+}
+
+/// A connector from one shape to another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub text: String,
+}
+
+/// One page, process or flowchart: one pathway.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub name: String,
+    pub shapes: Vec<Shape>,
+    pub links: Vec<Link>,
+}
+
+/// A diagram file as its reader found it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagram {
+    pub format: InputFormat,
+    pub pages: Vec<Page>,
+}
+
+impl Diagram {
+    /// Reads a diagram of `format`, or says why it cannot be read.
+    pub fn read(format: InputFormat, bytes: &[u8]) -> Result<Diagram, String> {
+        if bytes.len() > MAX_DIAGRAM_BYTES {
+            return Err(format!(
+                "it is {} bytes, over the {} MB msklint reads from a diagram",
+                bytes.len(),
+                MAX_DIAGRAM_BYTES / (1024 * 1024)
+            ));
+        }
+        let pages = match format {
+            InputFormat::Mermaid => mermaid::read(bytes)?,
+            InputFormat::DrawIo => drawio::read(bytes)?,
+            InputFormat::Bpmn => bpmn::read(bytes)?,
+            _ => return Err("it is not a diagram msklint reads".to_string()),
+        };
+        too_many(pages.iter().map(|p| p.shapes.len() + p.links.len()).sum())?;
+        if pages.iter().all(|p| p.shapes.is_empty()) {
+            return Err("it has no shapes to read as a pathway".to_string());
+        }
+        let mut pages = pages;
+        for page in &mut pages {
+            for s in &mut page.shapes {
+                cap(&mut s.text);
+            }
+            for l in &mut page.links {
+                cap(&mut l.text);
+            }
+        }
+        Ok(Diagram { format, pages })
+    }
+
+    /// What it is, for messages ("a Mermaid flowchart").
+    pub fn describe(&self) -> &'static str {
+        match self.format {
+            InputFormat::Mermaid => "a Mermaid flowchart",
+            InputFormat::DrawIo => "a draw.io diagram",
+            InputFormat::Bpmn => "a BPMN diagram",
+            _ => "a diagram",
+        }
+    }
+}
+
+/// The error a reader returns as soon as it has read more than
+/// [`MAX_SHAPES`] shapes and connectors, so a huge file is not read whole.
+pub fn too_many(count: usize) -> Result<(), String> {
+    if count > MAX_SHAPES {
+        return Err(format!(
+            "it has more than {MAX_SHAPES} shapes and connectors, over the {MAX_SHAPES} msklint reads from one diagram"
+        ));
+    }
+    Ok(())
+}
+
+fn cap(text: &mut String) {
+    if let Some((at, _)) = text.char_indices().nth(MAX_TEXT_CHARS) {
+        text.truncate(at);
+    }
+}
+
+/// The pathway text written for a diagram, what in it came from which
+/// shape or connector, and the guesses made.
+#[derive(Debug, Clone, Default)]
+pub struct Imported {
+    pub text: String,
+    pub parts: Vec<DiagramPart>,
+    pub guesses: Vec<Diagnostic>,
+}
+
+/// Text as shown in one line: newlines and runs of spaces as one space.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text from HTML labels (draw.io with `html=1`, Mermaid's `<br>`): line
+/// breaks and block ends become newlines, other tags go, the common
+/// entities are decoded.
+pub fn from_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            out.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let tag = rest[open + 1..open + close].trim().to_ascii_lowercase();
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        if matches!(name, "br" | "div" | "p" | "li" | "tr") && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    let decoded = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("#quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+        .replace('\u{a0}', " ");
+    decoded
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Branch labels that mean the decision's question was answered yes.
+fn yes(label: &str) -> bool {
+    matches!(
+        label
+            .trim()
+            .trim_end_matches(['.', '!'])
+            .to_ascii_lowercase()
+            .as_str(),
+        "yes" | "y" | "true" | "met" | "eligible" | "suitable" | "ok" | "criteria met"
+    )
+}
+
+/// Branch labels that mean it was answered no.
+fn no(label: &str) -> bool {
+    matches!(
+        label
+            .trim()
+            .trim_end_matches(['.', '!'])
+            .to_ascii_lowercase()
+            .as_str(),
+        "no" | "n" | "false" | "not met" | "not eligible" | "not suitable" | "criteria not met"
+    )
+}
+
+/// What a node is in the pathway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Entry,
+    Service,
+    Exit,
+}
+
+/// A route in the pathway: from node to node, through the links (and the
+/// decisions between them) it was drawn with.
+struct Route {
+    from: usize,
+    to: usize,
+    /// Link indices, first from `from`, last into `to`.
+    links: Vec<usize>,
+}
+
+/// The generated text, its parts and guesses, for one file.
+struct Writer {
+    text: String,
+    parts: Vec<DiagramPart>,
+    guesses: Vec<Diagnostic>,
+    pathway: String,
+}
+
+impl Writer {
+    /// Appends `s` at `indent` spaces as a line; returns its span.
+    fn line(&mut self, indent: usize, s: &str) -> Span {
+        self.text.extend(std::iter::repeat_n(' ', indent));
+        let start = self.text.len();
+        self.text.push_str(s);
+        let end = self.text.len();
+        self.text.push('\n');
+        Span::new(start, end)
+    }
+
+    /// A `# …` comment line, each line of `text` one comment line.
+    fn comment(&mut self, indent: usize, text: &str) -> Span {
+        let mut first = None;
+        for l in text.lines() {
+            let span = self.line(indent, &format!("# {}", l.trim_end()));
+            first.get_or_insert(span);
+        }
+        first.unwrap_or_else(|| self.line(indent, "#"))
+    }
+
+    fn guess(&mut self, span: Span, subject: Option<&str>, label: &str, message: String) {
+        let mut d = Diagnostic::new(Builtin::ImportGuess.name(), Severity::Info, span, message)
+            .with_label(label)
+            .with_help(
+                "check the guess against the diagram: correct the diagram's text, or \
+                 import it (`msklint import FILE -o FILE.pathway`) and edit the pathway",
+            )
+            .in_pathway(&self.pathway);
+        if let Some(s) = subject {
+            d = d.about(s);
+        }
+        self.guesses.push(d);
+    }
+}
+
+/// How a diagram's pieces are named in messages.
+fn shape_named(shape: &Shape) -> String {
+    let first = shape.text.lines().map(str::trim).find(|l| !l.is_empty());
+    match first {
+        Some(first) => format!("shape `{}` “{}”", shape.id, clipped(first)),
+        None => format!("shape `{}`", shape.id),
+    }
+}
+
+fn link_named(link: &Link) -> String {
+    if link.text.trim().is_empty() {
+        format!("connector `{}`", link.id)
+    } else {
+        format!(
+            "connector `{}` “{}”",
+            link.id,
+            clipped(&one_line(&link.text))
+        )
+    }
+}
+
+/// At most 60 characters of a text, for messages.
+fn clipped(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", text[..at].trim_end()),
+        None => text.to_string(),
+    }
+}
+
+/// The pathway for a diagram read from `name`.
+pub fn to_pathway(diagram: &Diagram, name: &str, vocabulary: &Vocabulary) -> Imported {
+    let names = Names::new(vocabulary);
+    let mut w = Writer {
+        text: String::new(),
+        parts: Vec::new(),
+        guesses: Vec::new(),
+        pathway: String::new(),
+    };
+    let stem = std::path::Path::new(name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_string());
+    let pages: Vec<&Page> = diagram
+        .pages
+        .iter()
+        .filter(|p| !p.shapes.is_empty())
+        .collect();
+    for (i, page) in pages.iter().enumerate() {
+        if i > 0 {
+            w.text.push('\n');
+        }
+        let title = match page.name.trim() {
+            "" if pages.len() > 1 => format!("{stem} ({})", i + 1),
+            "" => stem.clone(),
+            t => one_line(t),
+        };
+        write_page(
+            &mut w,
+            page,
+            &title,
+            diagram.describe(),
+            name,
+            &names,
+            vocabulary,
+        );
+    }
+    Imported {
+        text: w.text,
+        parts: w.parts,
+        guesses: w.guesses,
+    }
+}
+
+fn write_page(
+    w: &mut Writer,
+    page: &Page,
+    title: &str,
+    what: &str,
+    file: &str,
+    names: &Names<'_>,
+    vocabulary: &Vocabulary,
+) {
+    w.pathway = title.to_string();
+    let index: HashMap<&str, usize> = page
+        .shapes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .rev()
+        .collect();
+    // Links between two known shapes; the rest are left out, with a note.
+    let mut dropped = Vec::new();
+    let mut links: Vec<(usize, usize, usize)> = Vec::new();
+    for (li, l) in page.links.iter().enumerate() {
+        match (index.get(l.from.as_str()), index.get(l.to.as_str())) {
+            (Some(&a), Some(&b)) => links.push((li, a, b)),
+            _ => dropped.push(li),
+        }
+    }
+    let linked: HashSet<usize> = links.iter().flat_map(|&(_, a, b)| [a, b]).collect();
+    // Notes: drawn as notes, or unconnected shapes holding only fields.
+    let is_fields = |s: &Shape| {
+        let lines: Vec<&str> = s.text.lines().filter(|l| !l.trim().is_empty()).collect();
+        !lines.is_empty()
+            && lines
+                .iter()
+                .all(|l| meaning::field(l, vocabulary).is_some())
+    };
+    let note: Vec<bool> = page
+        .shapes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.form == Form::Note || (!linked.contains(&i) && is_fields(s)))
+        .collect();
+    let links: Vec<(usize, usize, usize)> = links
+        .into_iter()
+        .filter(|&(li, a, b)| {
+            let keep = !note[a] && !note[b];
+            if !keep {
+                dropped.push(li);
+            }
+            keep
+        })
+        .collect();
+    let mut ins = vec![0usize; page.shapes.len()];
+    let mut outs: Vec<Vec<usize>> = vec![Vec::new(); page.shapes.len()];
+    for (k, &(_, a, b)) in links.iter().enumerate() {
+        outs[a].push(k);
+        ins[b] += 1;
+    }
+    let branching: Vec<bool> = page
+        .shapes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            matches!(s.form, Form::Decision | Form::Fork) && ins[i] > 0 && !outs[i].is_empty()
+        })
+        .collect();
+    let nodes: Vec<usize> = (0..page.shapes.len())
+        .filter(|&i| !note[i] && !branching[i])
+        .collect();
+
+    // Routes, expanding paths through decisions.
+    let mut routes: Vec<Route> = Vec::new();
+    let mut too_many = false;
+    'links: for &(li, a, b) in &links {
+        if branching[a] {
+            continue;
+        }
+        if !branching[b] {
+            routes.push(Route {
+                from: a,
+                to: b,
+                links: vec![li],
+            });
+            continue;
+        }
+        // Depth first through the decisions; a decision already on the
+        // path is not entered again, so loops end.
+        let mut stack: Vec<(usize, Vec<usize>)> = vec![(b, vec![li])];
+        while let Some((d, path)) = stack.pop() {
+            for &k in outs[d].iter().rev() {
+                let (next, _, to) = links[k];
+                let mut path = path.clone();
+                path.push(next);
+                if !branching[to] {
+                    if routes.len() >= MAX_ROUTES {
+                        too_many = true;
+                        break 'links;
+                    }
+                    routes.push(Route {
+                        from: a,
+                        to,
+                        links: path,
+                    });
+                } else if !path[..path.len() - 1]
+                    .iter()
+                    .any(|&p| index.get(page.links[p].to.as_str()) == Some(&to))
+                {
+                    stack.push((to, path));
+                }
+            }
+        }
+    }
+    let mut into = vec![0usize; page.shapes.len()];
+    let mut from = vec![0usize; page.shapes.len()];
+    for r in &routes {
+        from[r.from] += 1;
+        into[r.to] += 1;
+    }
+
+    // IDs: the diagram's own where it is a usable identifier, else from
+    // the text; each once.
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut ids: HashMap<usize, String> = HashMap::new();
+    for &i in &nodes {
+        let s = &page.shapes[i];
+        let own = if is_ident(&s.id)
+            && (what == "a Mermaid flowchart" || !s.id.chars().any(|c| c.is_ascii_digit()))
+        {
+            s.id.clone()
+        } else {
+            slug(&label_of(s))
+        };
+        let mut id = own.clone();
+        let mut n = 2;
+        while taken.contains(&id) {
+            id = format!("{own}_{n}");
+            n += 1;
+        }
+        taken.insert(id.clone());
+        ids.insert(i, id);
+    }
+
+    // The header, the fields from notes, and what notes say besides.
+    w.line(0, &format!("pathway {} {{", quote(title)));
+    w.comment(
+        2,
+        &format!(
+            "Imported by msklint from {what}, {}.\nEvery guess is an `import-guess` finding; check them against the diagram.",
+            one_line(file)
+        ),
+    );
+    let mut seen_fields: HashSet<String> = HashSet::new();
+    for s in page
+        .shapes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| note[*i])
+        .map(|(_, s)| s)
+    {
+        let mut other = Vec::new();
+        for l in s.text.lines().filter(|l| !l.trim().is_empty()) {
+            match meaning::field(l, vocabulary) {
+                Some((key, value)) if seen_fields.insert(key.clone()) => {
+                    let start = w.text.len() + 2;
+                    let span = w.line(2, &format!("{key}: {value}"));
+                    w.parts.push(DiagramPart {
+                        span: Span::new(start, span.end()),
+                        id: s.id.clone(),
+                        text: one_line(l),
+                        connector: false,
+                    });
+                    w.guess(
+                        span,
+                        None,
+                        "field from a note",
+                        format!(
+                            "`{key}` read from “{}” in note `{}`",
+                            clipped(l.trim()),
+                            s.id
+                        ),
+                    );
+                }
+                _ => other.push(l.trim().to_string()),
+            }
+        }
+        if !other.is_empty() {
+            let span = w.comment(2, &format!("note `{}`: {}", s.id, other.join(" / ")));
+            w.guess(
+                span,
+                None,
+                "kept as a comment",
+                format!(
+                    "{} is a note, not a service: its text is kept as a comment",
+                    shape_named(s)
+                ),
+            );
+        }
+    }
+    for &li in &dropped {
+        let l = &page.links[li];
+        let span = w.comment(
+            2,
+            &format!(
+                "connector `{}` ({} to {}) left out",
+                l.id,
+                if l.from.is_empty() {
+                    "nothing"
+                } else {
+                    &l.from
+                },
+                if l.to.is_empty() { "nothing" } else { &l.to }
+            ),
+        );
+        w.guess(
+            span,
+            None,
+            "connector left out",
+            format!(
+                "{} is left out: it does not join two shapes of the pathway (one end is loose, or on a note)",
+                link_named(l)
+            ),
+        );
+    }
+    if !w.text.ends_with("{\n") {
+        w.text.push('\n');
+    }
+
+    // Nodes.
+    // What each route says; a criterion every one of a service's several
+    // routes in carries (a decision all of them pass) is the service's own.
+    let mut said: Vec<Said> = routes
+        .iter()
+        .map(|r| describe_route(page, &index, r))
+        .collect();
+    let mut hoisted: HashMap<usize, Vec<(String, String)>> = HashMap::new();
+    let mut routes_into: Vec<Vec<usize>> = vec![Vec::new(); page.shapes.len()];
+    for (k, r) in routes.iter().enumerate() {
+        routes_into[r.to].push(k);
+    }
+    for &i in &nodes {
+        let into_i = &routes_into[i];
+        if into_i.len() < 2 || !matches!(page.shapes[i].form, Form::Process) {
+            continue;
+        }
+        let common: Vec<(String, String)> = said[into_i[0]]
+            .requires
+            .iter()
+            .filter(|(c, _)| {
+                into_i
+                    .iter()
+                    .all(|&k| said[k].requires.iter().any(|(d, _)| d == c))
+            })
+            .cloned()
+            .collect();
+        if common.is_empty() {
+            continue;
+        }
+        for &k in into_i {
+            said[k]
+                .requires
+                .retain(|(c, _)| !common.iter().any(|(d, _)| d == c));
+        }
+        hoisted.insert(i, common);
+    }
+    for &i in &nodes {
+        let s = &page.shapes[i];
+        let id = ids.get(&i).cloned().unwrap_or_default();
+        let extra = hoisted.remove(&i).unwrap_or_default();
+        write_node(w, s, &id, (into[i], from[i]), &extra, names, vocabulary);
+    }
+    if !routes.is_empty() {
+        w.text.push('\n');
+    }
+    // Routes.
+    for (r, said) in routes.iter().zip(said) {
+        let (Some(a), Some(b)) = (ids.get(&r.from), ids.get(&r.to)) else {
+            continue;
+        };
+        write_route(w, page, r, said, (a, b));
+    }
+    if too_many {
+        let span = w.comment(
+            2,
+            &format!("only the first {MAX_ROUTES} routes are written"),
+        );
+        w.guess(
+            span,
+            None,
+            "routes left out",
+            format!(
+                "the paths through this diagram's decisions make more than {MAX_ROUTES} routes: only the first {MAX_ROUTES} are written"
+            ),
+        );
+    }
+    w.line(0, "}");
+}
+
+/// The shape's label: its first line, without criteria when more is said.
+fn label_of(s: &Shape) -> String {
+    let first = s.text.lines().map(str::trim).find(|l| !l.is_empty());
+    let Some(first) = first else {
+        return s.id.clone();
+    };
+    let rest = without(first, &criteria(first));
+    let label = if rest.is_empty() { first } else { &rest };
+    let label = label.trim_end_matches('?').trim();
+    let mut label = one_line(label);
+    if let Some((at, _)) = label.char_indices().nth(120) {
+        label.truncate(at);
+        label.push('…');
+    }
+    label
+}
+
+/// An identifier from a label: its first words, lower case, joined by `_`.
+fn slug(label: &str) -> String {
+    let words: Vec<String> = meaning::normalise(label)
+        .split_whitespace()
+        .filter(|w| w.is_ascii())
+        .take(4)
+        .map(str::to_string)
+        .collect();
+    let mut id = words.join("_");
+    id.truncate(32);
+    let id = id.trim_end_matches('_').to_string();
+    if id.is_empty() || !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return format!("n_{id}").trim_end_matches('_').to_string();
+    }
+    if meaning::KEYWORDS.contains(&id.as_str()) {
+        return format!("{id}_node");
+    }
+    id
+}
+
+fn write_node(
+    w: &mut Writer,
+    s: &Shape,
+    id: &str,
+    (into, from): (usize, usize),
+    hoisted: &[(String, String)],
+    names: &Names<'_>,
+    vocabulary: &Vocabulary,
+) {
+    let named = names.read(&s.text);
+    let kind = named.kind.as_ref().map(|(k, _)| k.as_str());
+    let entry_kind = kind.is_some_and(|k| vocabulary.entry_kinds.iter().any(|e| e == k));
+    let (role, why) = match s.form {
+        Form::Start => (Role::Entry, None),
+        Form::End => (Role::Exit, None),
+        Form::Terminal if into == 0 && from > 0 => (
+            Role::Entry,
+            Some("it is drawn as a start or end shape and nothing leads to it".to_string()),
+        ),
+        Form::Terminal if from == 0 && into > 0 => (
+            Role::Exit,
+            Some("it is drawn as a start or end shape and leads nowhere".to_string()),
+        ),
+        _ if entry_kind && into == 0 => (
+            Role::Entry,
+            Some(format!(
+                "its text names a way in ({}) and nothing leads to it",
+                named.kind.as_ref().map_or("", |(_, n)| n.as_str())
+            )),
+        ),
+        Form::Terminal => (
+            Role::Service,
+            Some("it is drawn as a start or end shape, but routes lead both into and out of it, so it is kept as a service".to_string()),
+        ),
+        Form::Decision | Form::Fork => (
+            Role::Service,
+            Some("it is drawn as a decision but has no branches both in and out, so it is kept as a service".to_string()),
+        ),
+        _ => (Role::Service, None),
+    };
+    let keyword = match role {
+        Role::Entry => "entry",
+        Role::Service => "service",
+        Role::Exit => "exit",
+    };
+    let label = label_of(s);
+    let lines: Vec<&str> = s
+        .text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let unrecognised = role == Role::Service && named.kind.is_none();
+    if unrecognised {
+        w.comment(2, &format!("not recognised: “{}”", one_line(&s.text)));
+    } else if lines.len() > 1 {
+        w.comment(2, &format!("shape `{}`: {}", s.id, lines.join(" / ")));
+    }
+    let start = w.text.len() + 2;
+    // Properties: what the text says, by role.
+    let mut props: Vec<(String, String)> = Vec::new();
+    if role != Role::Exit {
+        if let Some((k, from_name)) = &named.kind {
+            props.push((
+                format!("kind: {k}"),
+                format!(
+                    "kind `{k}` guessed from {} (it names {from_name})",
+                    shape_named(s)
+                ),
+            ));
+        }
+    }
+    if role == Role::Entry && !named.channels.is_empty() {
+        let list: Vec<&str> = named.channels.iter().map(|(c, _)| c.as_str()).collect();
+        let from: Vec<String> = named
+            .channels
+            .iter()
+            .map(|(c, n)| format!("`{c}` ({n})"))
+            .collect();
+        props.push((
+            format!("channels: [{}]", list.join(", ")),
+            format!(
+                "channels guessed from {}: {}",
+                shape_named(s),
+                from.join(", ")
+            ),
+        ));
+    }
+    if role == Role::Service && !named.offers.is_empty() {
+        let list: Vec<&str> = named.offers.iter().map(|(o, _)| o.as_str()).collect();
+        let from: Vec<String> = named
+            .offers
+            .iter()
+            .map(|(o, n)| format!("`{o}` ({n})"))
+            .collect();
+        props.push((
+            format!("offers: [{}]", list.join(", ")),
+            format!(
+                "offers guessed from {}: {}",
+                shape_named(s),
+                from.join(", ")
+            ),
+        ));
+    }
+    let found = if role == Role::Service {
+        criteria(&s.text)
+    } else {
+        Vec::new()
+    };
+    let mut written: Vec<&str> = found.iter().map(|c| c.written.as_str()).collect();
+    let mut from: Vec<String> = found
+        .iter()
+        .map(|c| format!("`{}` from “{}” in the shape", c.written, c.from))
+        .collect();
+    for (c, said) in hoisted {
+        if !written.contains(&c.as_str()) {
+            written.push(c);
+            from.push(format!("`{c}` from {said}, on every route in"));
+        }
+    }
+    if !written.is_empty() {
+        props.push((
+            format!("requires: {}", written.join(", ")),
+            format!("criteria of {}: {}", shape_named(s), from.join("; ")),
+        ));
+    }
+    let head = format!("{keyword} {id}: {}", quote(&label));
+    let head_span;
+    let mut prop_spans = Vec::new();
+    if props.is_empty() {
+        head_span = w.line(2, &head);
+    } else {
+        head_span = w.line(2, &format!("{head} {{"));
+        for (p, _) in &props {
+            prop_spans.push(w.line(4, p));
+        }
+        w.line(2, "}");
+    }
+    let end = w.text.len() - 1;
+    w.parts.push(DiagramPart {
+        span: Span::new(start, end),
+        id: s.id.clone(),
+        text: one_line(&s.text),
+        connector: false,
+    });
+    let id_span = Span::new(
+        head_span.start() + keyword.len() + 1,
+        head_span.start() + keyword.len() + 1 + id.len(),
+    );
+    if let Some(why) = why {
+        let what = match role {
+            Role::Entry => "an entry",
+            Role::Exit => "an exit",
+            Role::Service => "a service",
+        };
+        w.guess(
+            id_span,
+            Some(id),
+            &format!("read as {what}"),
+            format!("{} read as {what}: {why}", shape_named(s)),
+        );
+    }
+    if unrecognised {
+        w.guess(
+            id_span,
+            Some(id),
+            "no kind recognised",
+            format!(
+                "no service recognised in {}: kept as a service with its text as the label; give it a `kind`",
+                shape_named(s)
+            ),
+        );
+    }
+    for ((_, message), span) in props.into_iter().zip(prop_spans) {
+        let label = message.split(' ').next().unwrap_or("guess").to_string();
+        w.guess(span, Some(id), &format!("{label} guessed"), message);
+    }
+}
+
+/// What a route says: its `when` text, its criteria (each with where it
+/// was read), and the decisions it passes through.
+#[derive(Default)]
+struct Said {
+    when: String,
+    requires: Vec<(String, String)>,
+    through: Vec<String>,
+}
+
+fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route) -> Said {
+    let mut requires: Vec<(String, String)> = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
+    let mut through: Vec<String> = Vec::new();
+    let add = |requires: &mut Vec<(String, String)>, text: &str, from: &str| {
+        let found = criteria(text);
+        for c in &found {
+            if !requires.iter().any(|(w, _)| *w == c.written) {
+                requires.push((c.written.clone(), format!("“{}” on {from}", c.from)));
+            }
+        }
+        without(text, &found)
+    };
+    let Some(first) = r.links.first().map(|&li| &page.links[li]) else {
+        return Said::default();
+    };
+    let rest = add(&mut requires, &one_line(&first.text), &link_named(first));
+    if !rest.is_empty() {
+        parts.push(rest);
+    }
+    for &li in r.links.iter().skip(1) {
+        let l = &page.links[li];
+        let Some(d) = index.get(l.from.as_str()).map(|&i| &page.shapes[i]) else {
+            continue;
+        };
+        let question = one_line(&d.text);
+        let question = question.trim_end_matches('?').trim();
+        let branch = one_line(&l.text);
+        through.push(format!(
+            "{} (branch “{}”)",
+            shape_named(d),
+            if branch.is_empty() {
+                "unlabelled"
+            } else {
+                &branch
+            }
+        ));
+        if d.form == Form::Fork || question.is_empty() {
+            let rest = add(&mut requires, &branch, &link_named(l));
+            if !rest.is_empty() {
+                parts.push(rest);
+            }
+        } else if no(&branch) {
+            parts.push(format!("{question}: {branch}"));
+        } else if yes(&branch) {
+            let rest = add(&mut requires, question, &shape_named(d));
+            if !rest.is_empty() {
+                parts.push(format!("{rest}: {branch}"));
+            }
+        } else {
+            let joined = format!("{question} {branch}");
+            let found = criteria(joined.trim());
+            let rest = add(&mut requires, joined.trim(), &shape_named(d));
+            if found.is_empty() {
+                parts.push(if branch.is_empty() {
+                    question.to_string()
+                } else {
+                    format!("{question}: {branch}")
+                });
+            } else if !rest.is_empty() {
+                parts.push(rest);
+            }
+        }
+    }
+    Said {
+        when: parts.join("; "),
+        requires,
+        through,
+    }
+}
+
+fn write_route(w: &mut Writer, page: &Page, r: &Route, said: Said, (a, b): (&str, &str)) {
+    let Said {
+        when,
+        requires,
+        through,
+    } = said;
+    let Some(first) = r.links.first().map(|&li| &page.links[li]) else {
+        return;
+    };
+    let mut line = format!("{a} -> {b}");
+    if !when.is_empty() {
+        line.push_str(&format!(" when {}", quote(&when)));
+    }
+    let mut spans = Vec::new();
+    if !requires.is_empty() {
+        line.push_str(" requires ");
+        for (i, (written, _)) in requires.iter().enumerate() {
+            if i > 0 {
+                line.push_str(", ");
+            }
+            let at = line.len();
+            line.push_str(written);
+            spans.push((at, line.len()));
+        }
+    }
+    let span = w.line(2, &line);
+    let last = r.links.last().map_or(first, |&li| &page.links[li]);
+    let text = if r.links.len() == 1 {
+        one_line(&first.text)
+    } else {
+        r.links
+            .iter()
+            .map(|&li| one_line(&page.links[li].text))
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    w.parts.push(DiagramPart {
+        span,
+        id: last.id.clone(),
+        text,
+        connector: true,
+    });
+    let subject = format!("{a} -> {b}");
+    if !through.is_empty() {
+        w.guess(
+            span,
+            Some(&subject),
+            "branch of a decision",
+            format!(
+                "route `{subject}` drawn through {}",
+                through.join(", then ")
+            ),
+        );
+    }
+    for ((written, from), (s, e)) in requires.iter().zip(spans) {
+        w.guess(
+            Span::new(span.start() + s, span.start() + e),
+            Some(&subject),
+            "criterion guessed",
+            format!("`{written}` read from {from}"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(id: &str, text: &str, form: Form) -> Shape {
+        Shape {
+            id: id.into(),
+            text: text.into(),
+            form,
+        }
+    }
+
+    fn link(id: &str, from: &str, to: &str, text: &str) -> Link {
+        Link {
+            id: id.into(),
+            from: from.into(),
+            to: to.into(),
+            text: text.into(),
+        }
+    }
+
+    fn import(page: Page) -> Imported {
+        let diagram = Diagram {
+            format: InputFormat::Mermaid,
+            pages: vec![page],
+        };
+        to_pathway(&diagram, "t.mmd", &Vocabulary::builtin().unwrap())
+    }
+
+    #[test]
+    fn a_decision_becomes_branches() {
+        let page = Page {
+            name: "P".into(),
+            shapes: vec![
+                shape("gp", "GP", Form::Process),
+                shape("d", "BMI < 40?", Form::Decision),
+                shape("ortho", "Orthopaedic surgery", Form::Process),
+                shape("wm", "Weight management", Form::Process),
+            ],
+            links: vec![
+                link("e1", "gp", "d", ""),
+                link("e2", "d", "ortho", "Yes"),
+                link("e3", "d", "wm", "No"),
+            ],
+        };
+        let out = import(page);
+        assert!(
+            out.text.contains("gp -> ortho requires bmi < 40\n"),
+            "{}",
+            out.text
+        );
+        assert!(
+            out.text.contains("gp -> wm when \"BMI < 40: No\"\n"),
+            "{}",
+            out.text
+        );
+        assert!(out.text.contains("entry gp: \"GP\""), "{}", out.text);
+        let branch = out
+            .guesses
+            .iter()
+            .filter(|g| g.message.contains("drawn through"))
+            .count();
+        assert_eq!(branch, 2);
+        for g in &out.guesses {
+            assert!(g.span_problem(&out.text).is_none(), "{g:?}");
+        }
+    }
+
+    #[test]
+    fn an_unrecognised_shape_keeps_its_text() {
+        let page = Page {
+            name: String::new(),
+            shapes: vec![
+                shape("a", "GP practice", Form::Process),
+                shape("b", "Weekly huddle", Form::Process),
+            ],
+            links: vec![link("e1", "a", "b", "")],
+        };
+        let out = import(page);
+        assert!(
+            out.text.contains("# not recognised: “Weekly huddle”"),
+            "{}",
+            out.text
+        );
+        assert!(
+            out.text.contains("service b: \"Weekly huddle\"\n"),
+            "{}",
+            out.text
+        );
+        assert!(out.text.starts_with("pathway \"t\" {"), "{}", out.text);
+    }
+
+    #[test]
+    fn ids_from_text_when_the_diagram_has_none_usable() {
+        assert_eq!(
+            slug("First contact practitioner"),
+            "first_contact_practitioner"
+        );
+        assert_eq!(slug("12 week review"), "n_12_week_review");
+        assert_eq!(slug("Exit"), "exit_node");
+        assert_eq!(slug(""), "n");
+    }
+
+    #[test]
+    fn html_labels_become_lines() {
+        assert_eq!(
+            from_html("<div>GP&nbsp;practice</div><div>BMI &lt; 40<br></div>"),
+            "GP practice\nBMI < 40"
+        );
+    }
+}
