@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::check::{FileReport, Linter};
 use crate::diagnostic::{Diagnostic, Label, Severity, Suggestion};
 use crate::input::FORMATS;
-use crate::source::{Paragraph, SourceFile};
+use crate::source::{DiagramPart, Paragraph, SourceFile};
 use crate::span::Span;
 
 /// The folder's name when no other is asked for.
@@ -216,13 +216,17 @@ struct Entry {
     /// The input format, as `InputFormat`'s debug name.
     kind: String,
     /// The text checked, when it is not the file's bytes as they are (Word,
-    /// PDF, a byte-order mark or lone carriage returns removed).
+    /// PDF, a diagram's pathway, a byte-order mark or lone carriage
+    /// returns removed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     text: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     paragraphs: Vec<(usize, usize)>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pages: Vec<usize>,
+    /// A diagram's shapes and connectors: span, ID, text, connector.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    parts: Vec<(usize, usize, String, String, bool)>,
     strings: Vec<String>,
     /// Lists of sources, as numbers in `strings`.
     source_lists: Vec<Vec<u32>>,
@@ -323,6 +327,19 @@ impl Entry {
                 .map(|p| (p.start, p.number))
                 .collect(),
             pages: source.pages().to_vec(),
+            parts: source
+                .parts()
+                .iter()
+                .map(|p| {
+                    (
+                        p.span.start(),
+                        p.span.end(),
+                        p.id.clone(),
+                        p.text.clone(),
+                        p.connector,
+                    )
+                })
+                .collect(),
             strings: table.strings,
             source_lists: table.lists,
             findings,
@@ -345,9 +362,20 @@ impl Entry {
             .into_iter()
             .map(|(start, number)| Paragraph { start, number })
             .collect();
+        let parts = self
+            .parts
+            .into_iter()
+            .map(|(start, end, id, text, connector)| DiagramPart {
+                span: Span::new(start, end),
+                id,
+                text,
+                connector,
+            })
+            .collect();
         let source = SourceFile::new(self.name, text)
             .with_paragraphs(paragraphs)
-            .with_pages(self.pages);
+            .with_pages(self.pages)
+            .with_parts(parts);
         // Help and sources are shared between findings, as a fresh check
         // shares them with the rule.
         let shared: Vec<Arc<str>> = self.strings.iter().map(|s| Arc::from(s.as_str())).collect();

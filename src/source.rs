@@ -107,6 +107,12 @@ impl SourceFile {
         self
     }
 
+    /// The diagram parts its text was written from (empty for other
+    /// files).
+    pub fn parts(&self) -> &[DiagramPart] {
+        &self.parts
+    }
+
     /// The diagram's shape or connector that byte `offset` of the
     /// generated text was written from; `None` outside diagrams, and in
     /// the generated text between nodes and routes.

@@ -53,6 +53,8 @@ fn project() -> tempfile::TempDir {
     copy("fixtures/examples/hip-knee-oa.pathway", "pathway.pathway");
     copy("fixtures/examples/hip-knee-policy.md", "policy.md");
     copy("fixtures/pdf/hip-knee-policy.chromium.pdf", "policy.pdf");
+    copy("fixtures/import/hip-knee-oa.drawio", "pathway.drawio");
+    copy("fixtures/import/hip-knee-oa.mmd", "pathway.mmd");
     std::fs::write(
         dir.path().join("policy.docx"),
         docx(&[
@@ -72,12 +74,14 @@ fn project() -> tempfile::TempDir {
     dir
 }
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 7] = [
     "pathway.pathway",
     "policy.md",
     "policy.pdf",
     "policy.docx",
     "windows.md",
+    "pathway.drawio",
+    "pathway.mmd",
 ];
 
 fn check_args<'a>(format: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
