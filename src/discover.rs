@@ -318,9 +318,12 @@ fn walk(
         let Ok(kind) = entry.file_type() else {
             continue;
         };
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let name = entry.file_name();
+        let hidden = name.to_string_lossy().starts_with('.');
         if kind.is_dir() {
-            if !hidden {
+            // Installed JavaScript packages ship diagrams and Markdown of
+            // their own, never the user's pathways or policies.
+            if !hidden && name != "node_modules" {
                 walk(search, &path, files, skipped, problems);
             }
             continue;

@@ -129,9 +129,21 @@ fn directories_are_searched_recursively_and_hidden_folders_skipped() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
     std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::create_dir_all(dir.path().join("tools/node_modules/pkg")).unwrap();
     std::fs::write(dir.path().join("a/b/deep.pathway"), error()).unwrap();
     std::fs::write(dir.path().join("top.pathway"), warning_only()).unwrap();
     std::fs::write(dir.path().join(".git/skip.pathway"), error()).unwrap();
+    // Installed packages are not the user's files.
+    std::fs::write(
+        dir.path().join("tools/node_modules/pkg/example.pathway"),
+        error(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("tools/node_modules/pkg/demo.mmd"),
+        "flowchart TD\n  A[GP] --> B[Physio]\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("a/readme.md"), "ignored").unwrap();
     let out = msklint(&["check", "--format", "json", "."], dir.path());
     let doc = json(&out);
