@@ -281,6 +281,8 @@ struct Engine<'a> {
     current: Current,
     /// Per rule, its name and the subject patterns of the other rules.
     names: Vec<&'a str>,
+    /// Per rule, its place among the second opinion's scores.
+    opinion_rules: Vec<Option<usize>>,
     others: Vec<Vec<&'a Pattern>>,
     leads: LeadCache,
 }
@@ -296,8 +298,10 @@ struct Current {
     reading: Option<Reading>,
     /// Which shared exceptions occur in it.
     shared_hits: Option<Vec<usize>>,
-    /// Its features for the second opinion, one set per stretch read.
+    /// Its features for the second opinion, one set per stretch read,
+    /// and every rule's score for each.
     features: Option<Vec<super::opinion::Features>>,
+    scores: Vec<Vec<f32>>,
 }
 
 /// What a check found in lead-ins already seen: which of its `all`
@@ -431,6 +435,10 @@ impl<'a> Engine<'a> {
             sentences,
             normalised: &prepared.normalised,
             names: rules.iter().map(|a| a.rule.name.as_str()).collect(),
+            opinion_rules: rules
+                .iter()
+                .map(|a| env.opinion.and_then(|o| o.rule_index(&a.rule.name)))
+                .collect(),
             current: Current::default(),
             others,
             leads: LeadCache::default(),
@@ -575,7 +583,11 @@ impl<'a> Engine<'a> {
         } else {
             Decision::Silent
         };
-        let Some(opinion) = self.env.opinion.filter(|o| o.knows(name)) else {
+        let Some((opinion, k)) = self
+            .env
+            .opinion
+            .and_then(|o| Some((o, self.opinion_rules.get(r).copied().flatten()?)))
+        else {
             return alone;
         };
         if verdict == Verdict::Unnamed && !self.lead_names_subject(r, check, i) {
@@ -586,17 +598,19 @@ impl<'a> Engine<'a> {
             let sentence = self.normalised[i].as_str();
             // The same reading as `opinion_texts` gives for training, read
             // in place rather than joined.
-            let read = stretches
+            let read: Vec<super::opinion::Features> = stretches
                 .iter()
                 .map(|&(a, b)| opinion.read_parts(&[&before, &sentence[a..b]]))
                 .collect();
+            self.current.scores = read.iter().map(|f| opinion.scores(f)).collect();
             self.current.features = Some(read);
         }
         let stretches = self.current.features.as_deref().unwrap_or_default();
         // The stretch that scores highest speaks for the sentence.
         let Some((score, features)) = stretches
             .iter()
-            .filter_map(|f| Some((opinion.score_of(name, f)?, f.as_slice())))
+            .zip(&self.current.scores)
+            .filter_map(|(f, s)| Some((*s.get(k)?, f.as_slice())))
             .max_by(|a, b| a.0.total_cmp(&b.0))
         else {
             return alone;
