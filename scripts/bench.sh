@@ -25,6 +25,11 @@
 #      after a pause longer than the server's debounce (target < 50 ms).
 #
 #   scripts/bench.sh --server-only   runs step 7 alone (a minute or so).
+#   scripts/bench.sh --policy        times one 20 MB policy document (the
+#      example policy repeated) with and without the learnt second opinion,
+#      7 interleaved rounds after a warm-up, median (target < 2 s with it),
+#      beside `rg -c -i bmi` on the same file. Exits 1 if the target is
+#      missed.
 #   scripts/bench.sh --web           measures the web page alone instead:
 #      builds it (scripts/build-web.sh), gzips the WebAssembly (target
 #      < 3 MB), and times in headless Chromium (web/test/bench.js) from
@@ -51,6 +56,7 @@ SEED=1
 KEEP=0
 SERVER_ONLY=0
 WEB_ONLY=0
+POLICY_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --workdir) WORK="$2"; shift 2 ;;
@@ -58,6 +64,7 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift ;;
     --server-only) SERVER_ONLY=1; shift ;;
     --web) WEB_ONLY=1; shift ;;
+    --policy) POLICY_ONLY=1; shift ;;
     -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -131,6 +138,44 @@ fi
 # ---- build --------------------------------------------------------------------
 say "building msklint and the examples (release)"
 cargo build --release --quiet --bin msklint --example gen_corpus --example parse_only --example lsp_latency
+
+# ---- the 20 MB policy (--policy) ------------------------------------------------------
+if [ "$POLICY_ONLY" = 1 ]; then
+  mkdir -p "$WORK"
+  policy="$WORK/policy-20mb.md"
+  example="$ROOT/fixtures/examples/hip-knee-policy.md"
+  copies=$(( 20000000 / $(wc -c <"$example") + 1 ))
+  for _ in $(seq "$copies"); do cat "$example"; done >"$policy"
+  printf 'second-opinion: false\n' >"$WORK/no-opinion.yaml"
+  cat "$policy" >/dev/null
+  say "20 MB policy ($(wc -c <"$policy") bytes): with and without the second opinion, and rg; 1 warm-up + 7 rounds"
+  : >"$WORK/with.s"; : >"$WORK/without.s"; : >"$WORK/rg.s"
+  time_one() {
+    local into="$1" t0 t1; shift
+    t0=$EPOCHREALTIME
+    "$@" >"$WORK/policy.out" || [ $? = 1 ]
+    t1=$EPOCHREALTIME
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$into"
+  }
+  for round in 0 1 2 3 4 5 6 7; do
+    time_one "$WORK/with.s" "$MSKLINT" check --no-cache --no-config --format json "$policy"
+    time_one "$WORK/without.s" "$MSKLINT" check --no-cache --config "$WORK/no-opinion.yaml" --format json "$policy"
+    time_one "$WORK/rg.s" rg -c -i bmi "$policy"
+    if [ "$round" = 0 ]; then : >"$WORK/with.s"; : >"$WORK/without.s"; : >"$WORK/rg.s"; fi
+  done
+  mid() { sort -g "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+  with=$(mid "$WORK/with.s"); without=$(mid "$WORK/without.s"); rg_s=$(mid "$WORK/rg.s")
+  ok=$(awk -v v="$with" 'BEGIN { print (v < 2) ? "PASS" : "MISS" }')
+  echo
+  echo "msklint 20 MB policy, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "machine: $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "with the second opinion: median $with s of 7 ($(tr '\n' ' ' <"$WORK/with.s")); target < 2 s: $ok"
+  echo "second-opinion: false:   median $without s of 7 ($(tr '\n' ' ' <"$WORK/without.s"))"
+  echo "rg -c -i bmi:            median $rg_s s; msklint / rg $(awk -v a="$with" -v b="$rg_s" 'BEGIN { if (b > 0) printf "%.0f", a / b; else print "inf" }')x"
+  if [ "$KEEP" = 0 ]; then rm -f "$policy" "$WORK/policy.out"; fi
+  [ "$ok" = PASS ]
+  exit $?
+fi
 
 # ---- 7. the language server ---------------------------------------------------------
 # server_latency FILE: prints lsp_latency's runs on stderr and sets
