@@ -6,6 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "common/docx.rs"]
+mod docx;
+use docx::docx;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -24,24 +28,6 @@ fn run(dir: &Path, args: &[&str]) -> Output {
 
 fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-/// A minimal Word document of these paragraphs.
-fn docx(paragraphs: &[&str]) -> Vec<u8> {
-    use std::io::Write;
-    let mut body = String::from("<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>");
-    for p in paragraphs {
-        body.push_str(&format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"));
-    }
-    body.push_str("</w:body></w:document>");
-    let mut buf = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut buf);
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    zip.start_file("word/document.xml", options).unwrap();
-    zip.write_all(body.as_bytes()).unwrap();
-    zip.finish().unwrap();
-    buf.into_inner()
 }
 
 /// A folder holding one file of every input kind, each with findings.

@@ -4,9 +4,12 @@
 
 mod common;
 
-use std::io::Write;
 
 use common::{msklint, root};
+
+#[path = "common/docx.rs"]
+mod docx;
+use docx::docx;
 
 const POLICY: &str = "# Knee policy\n\nReferral criteria:\n\n- BMI under 35 kg/m2\n\nPatients who do not attend\ntwice will be discharged. Inequalities and mental health are\nreviewed in shared decision making.\n";
 
@@ -132,24 +135,6 @@ fn html_comments_suppress_findings_in_documents() {
             "unused-suppression"
         ]
     );
-}
-
-/// A minimal Word document: the parts Word itself needs are not required to
-/// read the text, only `word/document.xml`.
-fn docx(paragraphs: &[&str]) -> Vec<u8> {
-    let mut body = String::from("<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>");
-    for p in paragraphs {
-        body.push_str(&format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"));
-    }
-    body.push_str("</w:body></w:document>");
-    let mut buf = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut buf);
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    zip.start_file("word/document.xml", options).unwrap();
-    zip.write_all(body.as_bytes()).unwrap();
-    zip.finish().unwrap();
-    buf.into_inner()
 }
 
 #[test]

@@ -4,6 +4,10 @@
 use std::path::Path;
 use std::process::Command;
 
+#[path = "common/docx.rs"]
+mod docx;
+use docx::docx;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -118,26 +122,6 @@ fn a_sidecar_that_is_not_yaml_is_reported_and_the_rest_still_checked() {
     let bad = rules(&found, "unused-suppression");
     assert_eq!(bad.len(), 1, "{found:#?}");
     assert!(bad[0].contains("not a sidecar msklint can read"), "{bad:?}");
-}
-
-/// A minimal Word document of these paragraphs (only `word/document.xml`,
-/// which is all msklint reads the text from).
-fn docx(paragraphs: &[&str]) -> Vec<u8> {
-    use std::io::Write;
-    let mut body = String::from("<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>");
-    for p in paragraphs {
-        body.push_str(&format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"));
-    }
-    body.push_str("</w:body></w:document>");
-    let mut buf = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut buf);
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    zip.start_file("word/document.xml", options)
-        .expect("a zip entry");
-    zip.write_all(body.as_bytes()).expect("written");
-    zip.finish().expect("a zip");
-    buf.into_inner()
 }
 
 #[test]

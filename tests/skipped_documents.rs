@@ -5,11 +5,14 @@
 
 mod common;
 
-use std::io::Write as _;
 use std::path::Path;
 use std::process::Output;
 
 use common::{msklint, root};
+
+#[path = "common/docx.rs"]
+mod docx;
+use docx::docx;
 
 /// A policy with errors for bmi-threshold and dna-discharge.
 const POLICY: &str = "# Knee policy\n\nReferral criteria:\n\n- BMI under 35 kg/m2\n\nPatients who do not attend\ntwice will be discharged. Inequalities and mental health are\nreviewed in shared decision making.\n";
@@ -30,21 +33,6 @@ fn files_checked(o: &Output) -> u64 {
     doc["summary"]["files"].as_u64().unwrap()
 }
 
-/// A minimal Word document holding `text` as one paragraph.
-fn docx(text: &str) -> Vec<u8> {
-    let body = format!(
-        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"
-    );
-    let mut buf = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut buf);
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    zip.start_file("word/document.xml", options).unwrap();
-    zip.write_all(body.as_bytes()).unwrap();
-    zip.finish().unwrap();
-    buf.into_inner()
-}
-
 /// policies/ with a clean pathway, a Markdown policy and a Word policy.
 fn mixed_folder(dir: &Path) {
     std::fs::create_dir(dir.join("policies")).unwrap();
@@ -52,7 +40,7 @@ fn mixed_folder(dir: &Path) {
     std::fs::write(dir.join("policies/knee.md"), POLICY).unwrap();
     std::fs::write(
         dir.join("policies/hip.docx"),
-        docx("Patients with a BMI over 40 will not be referred for surgery."),
+        docx(&["Patients with a BMI over 40 will not be referred for surgery."]),
     )
     .unwrap();
 }
@@ -247,7 +235,7 @@ fn ci_repository(dir: &Path) {
     std::fs::write(dir.join("policies/back.txt"), POLICY).unwrap();
     std::fs::write(
         dir.join("policies/msk/hip.docx"),
-        docx("Patients with a BMI over 40 will not be referred for surgery."),
+        docx(&["Patients with a BMI over 40 will not be referred for surgery."]),
     )
     .unwrap();
     std::fs::write(dir.join("README.md"), "Smokers will not be listed.\n").unwrap();
