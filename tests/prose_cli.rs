@@ -4,7 +4,6 @@
 
 mod common;
 
-
 use common::{msklint, root};
 
 #[path = "common/docx.rs"]

@@ -9,6 +9,9 @@ use crate::diagnostic::Severity;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The whole document as one value: the schema's outline, and what the
+/// pieces [`write`] renders must add up to (its test compares them).
+#[cfg(test)]
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
@@ -74,51 +77,158 @@ pub fn render(reports: &[FileReport]) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Streams the document to `out`, so a run with many findings never holds
-/// the whole text in memory.
+/// Findings rendered together on one thread, and findings held at once.
+const PIECE: usize = 2_048;
+const BATCH: usize = 64 * PIECE;
+
+/// Streams the document to `out`, batch by batch, so a run with many
+/// findings never holds the whole text in memory. Each batch's findings
+/// are rendered on several threads, in pieces, and written in order: the
+/// text is what `serde_json`'s pretty printer gives for the whole document
+/// (`tests` below compares the two).
 pub fn write(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let diagnostics = reports
+    let places: Vec<(usize, usize)> = reports
         .iter()
-        .flat_map(|r| {
-            let src = &r.source;
-            r.diagnostics.iter().map(move |d| {
-                let start = src.line_col(d.span.start());
-                let end = src.line_col(d.span.end());
-                Finding {
-                    rule: &d.rule,
-                    code: d.code.as_deref(),
-                    severity: d.severity,
-                    path: &src.name,
-                    line: start.line,
-                    column: start.column,
-                    end_line: end.line,
-                    end_column: end.column,
-                    message: &d.message,
-                    help: d.help.as_deref(),
-                    pathway: d.pathway.as_deref(),
-                    subject: d.subject.as_deref(),
-                    snippet: src.slice(d.span),
-                    sources: &d.sources,
-                    question: d.question.as_deref(),
-                    paragraph: src.paragraph_at(d.span.start()).map(|p| ParagraphRef {
-                        number: p.number,
-                        quote: src.quote(p),
-                    }),
-                    page: src.page_at(d.span.start()),
-                    shape: src.part_at(d.span.start()).map(|p| ShapeRef {
-                        id: &p.id,
-                        text: &p.text,
-                        connector: p.connector,
-                    }),
-                }
-            })
-        })
+        .enumerate()
+        .flat_map(|(r, report)| (0..report.diagnostics.len()).map(move |d| (r, d)))
         .collect();
-    let doc = Document {
-        version: SCHEMA_VERSION,
-        diagnostics,
-        summary: Summary::of(reports),
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
-    out.write_all(b"\n")
+    write!(
+        out,
+        "{{\n  \"version\": {SCHEMA_VERSION},\n  \"diagnostics\": "
+    )?;
+    if places.is_empty() {
+        out.write_all(b"[]")?;
+    } else {
+        out.write_all(b"[\n")?;
+        for (b, batch) in places.chunks(BATCH).enumerate() {
+            let pieces: Vec<&[(usize, usize)]> = batch.chunks(PIECE).collect();
+            let rendered = crate::par::map(&pieces, |piece| render_piece(reports, piece));
+            for (i, text) in rendered.into_iter().enumerate() {
+                if b > 0 || i > 0 {
+                    out.write_all(b",\n")?;
+                }
+                out.write_all(&text?)?;
+            }
+        }
+        out.write_all(b"\n  ]")?;
+    }
+    out.write_all(b",\n  \"summary\": ")?;
+    let summary =
+        serde_json::to_vec_pretty(&Summary::of(reports)).map_err(std::io::Error::other)?;
+    out.write_all(&indented(&summary, b"\n  "))?;
+    out.write_all(b"\n}\n")
+}
+
+/// The findings at `places`, each as the pretty printer writes an item of
+/// the `diagnostics` list (four spaces in), separated by commas.
+fn render_piece(reports: &[FileReport], places: &[(usize, usize)]) -> std::io::Result<Vec<u8>> {
+    let mut text = Vec::new();
+    for (k, &(r, d)) in places.iter().enumerate() {
+        if k > 0 {
+            text.extend_from_slice(b",\n");
+        }
+        text.extend_from_slice(b"    ");
+        let one =
+            serde_json::to_vec_pretty(&finding(&reports[r], d)).map_err(std::io::Error::other)?;
+        text.extend_from_slice(&indented(&one, b"\n    "));
+    }
+    Ok(text)
+}
+
+/// `json` with every line break followed by `indent`'s spaces. JSON text
+/// holds no raw line break inside a string, so only the printer's own
+/// breaks are moved.
+fn indented(json: &[u8], indent: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
+    for (i, line) in json.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.extend_from_slice(indent);
+        }
+        out.extend_from_slice(line);
+    }
+    out
+}
+
+/// Finding `d` of `report`, as the schema has it.
+fn finding(report: &FileReport, d: usize) -> Finding<'_> {
+    let src = &report.source;
+    let d = &report.diagnostics[d];
+    let start = src.line_col(d.span.start());
+    let end = src.line_col(d.span.end());
+    Finding {
+        rule: &d.rule,
+        code: d.code.as_deref(),
+        severity: d.severity,
+        path: &src.name,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        message: &d.message,
+        help: d.help.as_deref(),
+        pathway: d.pathway.as_deref(),
+        subject: d.subject.as_deref(),
+        snippet: src.slice(d.span),
+        sources: &d.sources,
+        question: d.question.as_deref(),
+        paragraph: src.paragraph_at(d.span.start()).map(|p| ParagraphRef {
+            number: p.number,
+            quote: src.quote(p),
+        }),
+        page: src.page_at(d.span.start()),
+        shape: src.part_at(d.span.start()).map(|p| ShapeRef {
+            id: &p.id,
+            text: &p.text,
+            connector: p.connector,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Linter;
+
+    /// The whole document through `serde_json`'s pretty printer at once:
+    /// what [`write`] must give, byte for byte.
+    fn in_one_go(reports: &[FileReport]) -> String {
+        let places = reports
+            .iter()
+            .flat_map(|r| (0..r.diagnostics.len()).map(move |d| finding(r, d)))
+            .collect();
+        let doc = Document {
+            version: SCHEMA_VERSION,
+            diagnostics: places,
+            summary: Summary::of(reports),
+        };
+        serde_json::to_string_pretty(&doc).unwrap() + "\n"
+    }
+
+    #[test]
+    fn pieces_written_in_parallel_read_as_the_whole_document() {
+        let linter = Linter::builtin().unwrap();
+        let policy = "# Access\n\nPatients with a BMI over 40 will not be referred. \"Smokers\" \\ must stop — «now».\n";
+        let many = policy.repeat(3_000);
+        let pathway = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/examples/hip-knee-oa.pathway"
+        ))
+        .unwrap();
+        let sets: Vec<Vec<FileReport>> = vec![
+            vec![],
+            vec![linter.check_text("clean.md", "# Nothing to see\n".into())],
+            vec![linter.check_text("p.md", policy.into())],
+            vec![
+                linter.check_text("a.pathway", pathway.clone()),
+                linter.check_text("many.md", many),
+                linter.check_text("b.pathway", pathway),
+            ],
+        ];
+        for reports in &sets {
+            let count: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+            assert_eq!(render(reports), in_one_go(reports), "{count} findings");
+        }
+        let biggest: usize = sets[3].iter().map(|r| r.diagnostics.len()).sum();
+        assert!(biggest > PIECE, "pieces were tried: {biggest} findings");
+    }
 }
