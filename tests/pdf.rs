@@ -118,22 +118,26 @@ fn pdfs_give_the_markdown_findings_on_the_right_pages() {
                 let mut text = String::new();
                 let mut out = pdf_extract::PlainTextOutput::new(&mut text);
                 pdf_extract::output_doc_page(&doc, &mut out, page as u32).unwrap();
+                // Without spaces: msklint judges the gaps between words
+                // more strictly than the crate's plain text does.
+                let squeezed = |s: &str| s.replace(' ', "");
                 assert!(
-                    words(&text).contains(&opening),
+                    squeezed(&words(&text)).contains(&squeezed(&opening)),
                     "{name}: {} said page {page}, which lacks {opening:?}",
                     d.rule
                 );
             }
         }
     }
-    // Issue 14 asks for 0.95. First measured: 42 of 54 (0.78); the misses
-    // are table rows read without their header row (4), list items a
-    // browser draws without bullets that the lead-in heuristic missed (2),
-    // LibreOffice's numbered items in two columns (3) and numbered
-    // paragraphs joined to the previous line (3). The floor sits just
-    // below what is measured, so it can only rise.
+    // Issue 14 asks for 0.95. First measured: 42 of 54 (0.78). Since
+    // then: numbered items in two columns and joined paragraphs (LibreOffice),
+    // words split after their capital ("B MI", from too small a gap taken
+    // for a space) and a browser's list with a margin under its lead-in
+    // (Chromium): 52 of 54 (0.96). The two left are table rows read without
+    // their header row. The floor sits just below what is measured.
     let share = f64::from(matched) / f64::from(total);
-    assert!(share >= 0.77, "{matched} of {total} matched: {misses:#?}");
+    println!("{matched} of {total} findings matched ({share:.2}); missed: {misses:#?}");
+    assert!(share >= 0.95, "{matched} of {total} matched: {misses:#?}");
 }
 
 #[test]

@@ -69,7 +69,11 @@ fn push_page(body: &[&str], out: &mut String) {
         let line = raw.trim();
         if line.is_empty() {
             blank = true;
-            items = None;
+            // A gap between a lead-in and its first item (a browser's
+            // margin above a list) does not end the list.
+            if items != Some(true) || !out.trim_end().ends_with(':') {
+                items = None;
+            }
             continue;
         }
         if blank {
@@ -323,6 +327,17 @@ mod tests {
         assert_eq!(
             got.text,
             "# 2. Referral criteria\nPatients are referred when all apply:\n- symptoms limit sleep;\n- core treatment has\nbeen offered;\n- BMI is below 35.\n2.1 GPs may refer.\n"
+        );
+    }
+
+    #[test]
+    fn a_gap_after_a_lead_in_keeps_its_list_but_a_gap_after_items_ends_it() {
+        let got = lay_out(&pages(&[
+            "Referred when all apply:\n\nsymptoms limit sleep;\nBMI is below 35.\n\nOther text follows here.\nAnd more of it.\n",
+        ]));
+        assert_eq!(
+            got.text,
+            "Referred when all apply:\n\n- symptoms limit sleep;\n- BMI is below 35.\n\nOther text follows here.\nAnd more of it.\n"
         );
     }
 }
