@@ -128,6 +128,29 @@ impl SourceFile {
         self
     }
 
+    /// `path:line:column` of `offset`, with what a reader of the original
+    /// needs to find it: the Word paragraph and its opening words, the PDF
+    /// page, the diagram's shape or connector.
+    pub fn place(&self, offset: usize) -> String {
+        let at = self.line_col(offset);
+        let mut name = format!("{}:{}:{}", self.name, at.line, at.column);
+        if let Some(p) = self.paragraph_at(offset) {
+            let quote = self.quote(p);
+            name.push_str(&format!(", paragraph {} “{quote}”", p.number));
+        }
+        if let Some(page) = self.page_at(offset) {
+            name.push_str(&format!(", page {page}"));
+        }
+        if let Some(part) = self.part_at(offset) {
+            let what = if part.connector { "connector" } else { "shape" };
+            name.push_str(&format!(", {what} `{}`", part.id));
+            if !part.text.is_empty() {
+                name.push_str(&format!(" “{}”", part.text));
+            }
+        }
+        name
+    }
+
     /// Where each PDF page starts in the text (empty for other files).
     pub fn pages(&self) -> &[usize] {
         &self.pages

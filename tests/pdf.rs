@@ -164,6 +164,19 @@ fn findings_carry_their_page_in_every_output() {
     assert!(results
         .iter()
         .all(|r| r["message"]["text"].as_str().unwrap().contains("(page ")));
+    // The consultation report cites the page beside each piece of
+    // evidence, in both of its formats.
+    for format in ["markdown", "html"] {
+        let out = msklint(&["report", "--format", format, pdf], dir.path());
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let cited = |page: &str| text.matches(&format!(":1, page {page}")).count();
+        assert_eq!(
+            cited("1") + cited("2"),
+            pages.len(),
+            "{format}: every finding cites its page"
+        );
+    }
     // Markdown output gains no page.
     let md = msklint::check::Linter::builtin()
         .unwrap()

@@ -106,25 +106,9 @@ impl<'a> Snippet<'a> {
         ))
     }
 
-    /// `path:line:column` of a real offset, for a snippet's header.
+    /// Where a real offset is, for a snippet's header.
     fn header(&self, offset: usize) -> String {
-        let at = self.source.line_col(offset);
-        let mut name = format!("{}:{}:{}", self.source.name, at.line, at.column);
-        if let Some(p) = self.source.paragraph_at(offset) {
-            let quote = self.source.quote(p);
-            name.push_str(&format!(", paragraph {} “{quote}”", p.number));
-        }
-        if let Some(page) = self.source.page_at(offset) {
-            name.push_str(&format!(", page {page}"));
-        }
-        if let Some(part) = self.source.part_at(offset) {
-            let what = if part.connector { "connector" } else { "shape" };
-            name.push_str(&format!(", {what} `{}`", part.id));
-            if !part.text.is_empty() {
-                name.push_str(&format!(" “{}”", part.text));
-            }
-        }
-        name
+        self.source.place(offset)
     }
 }
 

@@ -130,7 +130,6 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
     let src = &report.source;
     let prose = report.kind.is_prose();
     let item = |d: &Diagnostic| {
-        let at = src.line_col(d.span.start());
         // A sentence can run over several lines; a pathway finding is
         // best shown by its line. Very long ones are quoted in part.
         let quote = if prose {
@@ -144,7 +143,9 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
             severity: d.severity,
             question: d.question.clone().unwrap_or_else(|| d.message.clone()),
             message: d.message.clone(),
-            location: format!("{}:{}:{}", src.name, at.line, at.column),
+            // With the page, paragraph or shape, so a reviewer can cite
+            // "page 7" of a PDF.
+            location: src.place(d.span.start()),
             quote,
             change: d.help.as_deref().unwrap_or_default().to_string(),
             sources: d.sources.to_vec(),
