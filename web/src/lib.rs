@@ -417,6 +417,7 @@ fn format_name(format: InputFormat) -> &'static str {
         InputFormat::Mermaid => "mermaid",
         InputFormat::DrawIo => "drawio",
         InputFormat::Bpmn => "bpmn",
+        InputFormat::Pptx => "pptx",
     }
 }
 
