@@ -36,6 +36,9 @@ pub enum InputFormat {
     /// A PowerPoint deck (`.pptx`): each slide holding a flowchart is a
     /// pathway (src/import/pptx.rs).
     Pptx,
+    /// A Visio drawing (`.vsdx`): each page holding a flowchart is a
+    /// pathway (src/import/vsdx.rs).
+    Vsdx,
 }
 
 /// One row of the table.
@@ -131,6 +134,14 @@ pub const FORMATS: &[FormatEntry] = &[
     FormatEntry {
         format: InputFormat::Pptx,
         extensions: &["pptx"],
+        prose: false,
+        diagram: true,
+        searched: true,
+        comments: CommentStyle::Hash,
+    },
+    FormatEntry {
+        format: InputFormat::Vsdx,
+        extensions: &["vsdx"],
         prose: false,
         diagram: true,
         searched: true,
@@ -351,7 +362,9 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, 
                 Err(binary) => decode(binary).map(Decoded::text),
             },
         },
-        InputFormat::Mermaid | InputFormat::DrawIo | InputFormat::Bpmn | InputFormat::Pptx => {
+        InputFormat::Mermaid | InputFormat::DrawIo | InputFormat::Bpmn
+        | InputFormat::Pptx
+        | InputFormat::Vsdx => {
             Diagram::read(format, &bytes)
                 .map(|diagram| Decoded {
                     diagram: Some(diagram),
@@ -474,6 +487,7 @@ mod tests {
         assert_eq!(InputFormat::of("flow.bpmn"), InputFormat::Bpmn);
         assert_eq!(InputFormat::of("deck.PPTX"), InputFormat::Pptx);
         assert!(InputFormat::Pptx.is_diagram());
+        assert_eq!(InputFormat::of("flow.vsdx"), InputFormat::Vsdx);
         assert!(InputFormat::Bpmn.is_diagram() && !InputFormat::Bpmn.is_prose());
         // `.xml` by what it holds.
         assert_eq!(InputFormat::of("flow.xml"), InputFormat::Pathway);
@@ -505,6 +519,7 @@ mod tests {
         assert!(searched(Path::new("a/flow.drawio")));
         assert!(searched(Path::new("a/flow.bpmn")));
         assert!(searched(Path::new("a/deck.pptx")));
+        assert!(searched(Path::new("a/flow.vsdx")));
         assert!(!searched(Path::new("a/flow.xml")));
         assert!(!searched(Path::new("a/policy.md")));
         assert!(!searched(Path::new("a/p.PATHWAY")));
@@ -522,6 +537,7 @@ mod tests {
             InputFormat::DrawIo,
             InputFormat::Bpmn,
             InputFormat::Pptx,
+            InputFormat::Vsdx,
         ] {
             assert_eq!(FORMATS.iter().filter(|e| e.format == f).count(), 1);
         }

@@ -97,12 +97,13 @@ fn findings(
     out
 }
 
-const DRAWINGS: [&str; 5] = [
+const DRAWINGS: [&str; 6] = [
     "fixtures/import/hip-knee-oa.mmd",
     "fixtures/import/hip-knee-oa.drawio",
     "fixtures/import/hip-knee-oa-compressed.drawio",
     "fixtures/import/hip-knee-oa.bpmn",
     "fixtures/import/hip-knee-oa.pptx",
+    "fixtures/import/hip-knee-oa.vsdx",
 ];
 
 #[test]
@@ -308,6 +309,70 @@ fn damaged_decks_and_zip_bombs_are_refused_with_exit_2() {
         let out = msklint(&["import", path.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(2), "{name}");
     }
+}
+
+#[test]
+fn a_visio_drawing_is_read_through_its_connects() {
+    let bytes = std::fs::read(root().join("fixtures/import/hip-knee-oa.vsdx")).unwrap();
+    let diagram = Diagram::read(InputFormat::Vsdx, &bytes).unwrap();
+    assert_eq!(diagram.pages.len(), 1);
+    let page = &diagram.pages[0];
+    // Named after its title shape, which is not a node.
+    assert_eq!(page.name, "Hip and knee osteoarthritis");
+    assert!(!page.shapes.iter().any(|s| s.text == page.name));
+    assert_eq!(page.links.len(), 13);
+    // The circles are terminators; the fields are in a box joined to
+    // nothing, which the shared step reads as a note.
+    let forms = |f: Form| page.shapes.iter().filter(|s| s.form == f).count();
+    assert_eq!(
+        (
+            forms(Form::Terminal),
+            forms(Form::Process),
+            forms(Form::Note)
+        ),
+        (3, 7, 0)
+    );
+    let weeks = page
+        .links
+        .iter()
+        .find(|l| l.text == "symptoms for 12 weeks or more")
+        .unwrap();
+    let text_of = |id: &str| &page.shapes.iter().find(|s| s.id == id).unwrap().text;
+    assert_eq!(text_of(&weeks.from), "ESCAPE-pain group");
+    assert!(text_of(&weeks.to).starts_with("Orthopaedic surgery"));
+
+    // Near miss: the same drawing with nothing in its Connects part. Its
+    // connectors are glued to nothing, so the page holds no flowchart.
+    let unglued = repack(&bytes, |name, content| {
+        if name != "visio/pages/page1.xml" {
+            return Some(content);
+        }
+        let xml = String::from_utf8(content).unwrap();
+        let start = xml.find("<Connects>").unwrap();
+        let end = xml.find("</Connects>").unwrap() + "</Connects>".len();
+        Some(format!("{}{}", &xml[..start], &xml[end..]).into_bytes())
+    });
+    assert!(refused("unglued.vsdx", &unglued).contains("none of its 1 pages holds a flowchart"));
+    // Damaged, another kind of zip, a zip bomb.
+    assert!(refused("cut.vsdx", &bytes[..bytes.len() / 2]).contains("not a readable zip archive"));
+    assert!(refused("deck.vsdx", &deck()).contains("no pages"));
+    let broken = repack(&bytes, |name, content| {
+        Some(if name == "visio/pages/page1.xml" {
+            b"<PageContents><Shapes></PageContents>".to_vec()
+        } else {
+            content
+        })
+    });
+    assert!(refused("broken.vsdx", &broken).starts_with("page 1 is malformed XML"));
+    let spaces = vec![b' '; import::MAX_INFLATED_BYTES + 1];
+    let bomb = zipped(&[("visio/pages/page1.xml".to_string(), spaces)]);
+    assert!(refused("bomb.vsdx", &bomb).contains("inflate to more than 16 MB"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.vsdx");
+    std::fs::write(&path, &bomb).unwrap();
+    let out = msklint(&["check", "--no-config", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("inflate to more than 16 MB"));
 }
 
 #[test]

@@ -10,7 +10,8 @@ use std::io::{Cursor, Read};
 use super::MAX_INFLATED_BYTES;
 
 /// The most entries an Office package may hold (a deck of a hundred
-/// slides with their layouts, media and relationships has a few hundred).
+/// slides, or a drawing of a hundred pages, with their layouts, masters,
+/// media and relationships has a few hundred).
 pub const MAX_ZIP_ENTRIES: usize = 5_000;
 
 /// An open package and what is left of its inflation budget.

@@ -418,6 +418,7 @@ fn format_name(format: InputFormat) -> &'static str {
         InputFormat::DrawIo => "drawio",
         InputFormat::Bpmn => "bpmn",
         InputFormat::Pptx => "pptx",
+        InputFormat::Vsdx => "vsdx",
     }
 }
 
