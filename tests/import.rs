@@ -257,6 +257,89 @@ fn only_the_slides_holding_a_flowchart_become_pathways() {
 }
 
 #[test]
+fn slides_are_taken_in_the_order_the_deck_shows_them() {
+    // A copy of the flowchart slide, with its own title, added as
+    // slide4.xml but listed first in presentation.xml.
+    let bytes = deck();
+    let reordered = repack(&bytes, |name, content| {
+        match name {
+        "ppt/presentation.xml" => Some(
+            String::from_utf8(content)
+                .unwrap()
+                .replace(
+                    "<p:sldIdLst>",
+                    "<p:sldIdLst><p:sldId id=\"300\" r:id=\"rIdCopy\"/>",
+                )
+                .into_bytes(),
+        ),
+        "ppt/_rels/presentation.xml.rels" => Some(
+            String::from_utf8(content)
+                .unwrap()
+                .replace(
+                    "</Relationships>",
+                    "<Relationship Id=\"rIdCopy\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide\" Target=\"slides/slide4.xml\"/></Relationships>",
+                )
+                .into_bytes(),
+        ),
+        _ => Some(content),
+    }
+    });
+    let slide2 = {
+        use std::io::Read;
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.as_slice())).unwrap();
+        let mut xml = String::new();
+        archive
+            .by_name("ppt/slides/slide2.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        assert!(xml.contains("<a:t>Hip and knee osteoarthritis</a:t>"));
+        xml.replace(
+            "<a:t>Hip and knee osteoarthritis</a:t>",
+            "<a:t>Second copy</a:t>",
+        )
+    };
+    let with_copy = |package: &[u8]| {
+        let mut entries = Vec::new();
+        {
+            use std::io::Read;
+            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(package)).unwrap();
+            for i in 0..archive.len() {
+                let mut entry = archive.by_index(i).unwrap();
+                let mut content = Vec::new();
+                entry.read_to_end(&mut content).unwrap();
+                entries.push((entry.name().to_string(), content));
+            }
+        }
+        entries.push((
+            "ppt/slides/slide4.xml".to_string(),
+            slide2.clone().into_bytes(),
+        ));
+        zipped(&entries)
+    };
+    let names = |package: &[u8]| -> Vec<String> {
+        Diagram::read(InputFormat::Pptx, package)
+            .unwrap()
+            .pages
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    };
+    assert_eq!(
+        names(&with_copy(&reordered)),
+        ["Second copy", "Hip and knee osteoarthritis"]
+    );
+    // Without presentation.xml, by the numbers in the slides' names.
+    let unlisted = repack(&with_copy(&bytes), |name, content| {
+        (name != "ppt/presentation.xml").then_some(content)
+    });
+    assert_eq!(
+        names(&unlisted),
+        ["Hip and knee osteoarthritis", "Second copy"]
+    );
+}
+
+#[test]
 fn damaged_decks_and_zip_bombs_are_refused_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let bytes = deck();

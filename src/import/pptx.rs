@@ -541,6 +541,44 @@ mod tests {
     }
 
     #[test]
+    fn a_label_is_matched_to_the_nearest_line_it_touches() {
+        let label = Place {
+            x: 900_000.0,
+            y: 400_000.0,
+            cx: 200_000.0,
+            cy: 200_000.0,
+            ..Place::default()
+        };
+        let straight = |a, b| {
+            Some(Line {
+                a,
+                b,
+                straight: true,
+            })
+        };
+        // A diagonal through the label's box, and one that passes by.
+        let lines = [
+            straight((0.0, 2_000_000.0), (2_000_000.0, 2_000_000.0)),
+            straight((0.0, 0.0), (2_000_000.0, 1_000_000.0)),
+            None,
+        ];
+        assert_eq!(on_line(&label, &lines), Some(1));
+        // An elbow connector is known only by the box it spans.
+        let elbow = [Some(Line {
+            a: (1_150_000.0, 0.0),
+            b: (3_000_000.0, 3_000_000.0),
+            straight: false,
+        })];
+        assert_eq!(on_line(&label, &elbow), Some(0));
+        let far = [Some(Line {
+            a: (2_000_000.0, 0.0),
+            b: (3_000_000.0, 3_000_000.0),
+            straight: false,
+        })];
+        assert_eq!(on_line(&label, &far), None);
+    }
+
+    #[test]
     fn rotated_connectors_turn_about_their_centre() {
         let p = Place {
             x: 0.0,
