@@ -11,10 +11,11 @@
 //! shape with no master, from its geometry: an ellipse (elliptical arcs
 //! and no straight sides) is a terminator, four corners at the middles of
 //! its box's sides a decision, a shape with no geometry (a text block)
-//! joined to nothing a note. Connectors are the 1-D shapes; the `Connects`
-//! part says what their ends are glued to: the shape glued to `BeginX` to
-//! the one glued to `EndX` (turned round when only the begin end has an
-//! arrowhead), with the connector's own text as its label.
+//! joined to nothing a note. Connectors are the 1-D shapes (and those of
+//! a master named as a connector); the `Connects` part says what their
+//! ends are glued to: the shape glued to `BeginX` to the one glued to
+//! `EndX` (turned round when only the begin end has an arrowhead), with
+//! the connector's own text as its label.
 
 use std::collections::{HashMap, HashSet};
 
@@ -420,7 +421,11 @@ fn page_of(items: Vec<Item>, glued: Vec<(String, bool, String)>, name: &str) -> 
     let mut title: Option<String> = None;
     for it in &items {
         let body = text(it);
-        let connector = it.one_d || ends.contains_key(it.id.as_str());
+        // A connector's cells may all come from its master, so its master's
+        // name also says what it is.
+        let connector = it.one_d
+            || ends.contains_key(it.id.as_str())
+            || it.master.to_ascii_lowercase().contains("connector");
         if connector {
             if let Some((Some(a), Some(b))) = ends.get(it.id.as_str()) {
                 let (from, to) = if it.begin_arrow && !it.end_arrow {
@@ -472,7 +477,7 @@ mod tests {
 <Shape ID="2" NameU="Box"><Cell N="Width" V="2"/><Cell N="Height" V="1"/><Section N="Geometry" IX="0"><Row T="MoveTo" IX="1"><Cell N="X" V="1"/><Cell N="Y" V="1"/></Row><Row T="LineTo" IX="2"><Cell N="X" V="2"/><Cell N="Y" V="0.5"/></Row><Row T="LineTo" IX="3"><Cell N="X" V="1"/><Cell N="Y" V="0"/></Row><Row T="LineTo" IX="4"><Cell N="X" V="0"/><Cell N="Y" V="0.5"/></Row><Row T="LineTo" IX="5"><Cell N="X" V="1"/><Cell N="Y" V="1"/></Row></Section><Text>BMI &lt; 40?</Text></Shape>
 <Shape ID="3" NameU="Round"><Section N="Geometry" IX="0"><Row T="MoveTo" IX="1"/><Row T="EllipticalArcTo" IX="2"/><Row T="EllipticalArcTo" IX="3"/></Section><Text>Discharged</Text></Shape>
 <Shape ID="4" NameU="Dynamic connector" Master="6"><Cell N="BeginX" V="0"/><Cell N="EndArrow" V="13"/><Text>after 6 weeks</Text></Shape>
-<Shape ID="5" NameU="Dynamic connector.5" Master="6"><Cell N="BeginX" V="0"/></Shape>
+<Shape ID="5" NameU="Dynamic connector.5" Master="6"><Text>unglued</Text></Shape>
 <Shape ID="6" NameU="Title"><Text>Knees</Text></Shape>
 <Shape ID="7" NameU="Sheet.7"><Text>Owner: Example ICB</Text></Shape>
 </Shapes><Connects>
