@@ -326,7 +326,7 @@ impl Linter {
         let format = InputFormat::sniffed(name, bytes).unwrap_or(InputFormat::of(name));
         if !format.is_diagram() {
             return Err(
-                "it is not a diagram msklint reads: name it .mmd or .mermaid (Mermaid), .drawio (draw.io) or .bpmn (BPMN); a .xml file is read when it holds draw.io or BPMN"
+                "it is not a diagram msklint reads: name it .mmd or .mermaid (Mermaid), .drawio (draw.io), .bpmn (BPMN), .pptx (PowerPoint) or .vsdx (Visio); a .xml file is read when it holds draw.io or BPMN"
                     .to_string(),
             );
         }

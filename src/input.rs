@@ -33,6 +33,12 @@ pub enum InputFormat {
     DrawIo,
     /// BPMN 2.0 XML: named `.bpmn`, or `.xml` holding it.
     Bpmn,
+    /// A PowerPoint deck (`.pptx`): each slide holding a flowchart is a
+    /// pathway (src/import/pptx.rs).
+    Pptx,
+    /// A Visio drawing (`.vsdx`): each page holding a flowchart is a
+    /// pathway (src/import/vsdx.rs).
+    Vsdx,
 }
 
 /// One row of the table.
@@ -120,6 +126,22 @@ pub const FORMATS: &[FormatEntry] = &[
     FormatEntry {
         format: InputFormat::Bpmn,
         extensions: &["bpmn"],
+        prose: false,
+        diagram: true,
+        searched: true,
+        comments: CommentStyle::Hash,
+    },
+    FormatEntry {
+        format: InputFormat::Pptx,
+        extensions: &["pptx"],
+        prose: false,
+        diagram: true,
+        searched: true,
+        comments: CommentStyle::Hash,
+    },
+    FormatEntry {
+        format: InputFormat::Vsdx,
+        extensions: &["vsdx"],
         prose: false,
         diagram: true,
         searched: true,
@@ -340,7 +362,9 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, 
                 Err(binary) => decode(binary).map(Decoded::text),
             },
         },
-        InputFormat::Mermaid | InputFormat::DrawIo | InputFormat::Bpmn => {
+        InputFormat::Mermaid | InputFormat::DrawIo | InputFormat::Bpmn
+        | InputFormat::Pptx
+        | InputFormat::Vsdx => {
             Diagram::read(format, &bytes)
                 .map(|diagram| Decoded {
                     diagram: Some(diagram),
@@ -461,6 +485,9 @@ mod tests {
         assert_eq!(InputFormat::of("flow.mermaid"), InputFormat::Mermaid);
         assert_eq!(InputFormat::of("flow.drawio"), InputFormat::DrawIo);
         assert_eq!(InputFormat::of("flow.bpmn"), InputFormat::Bpmn);
+        assert_eq!(InputFormat::of("deck.PPTX"), InputFormat::Pptx);
+        assert!(InputFormat::Pptx.is_diagram());
+        assert_eq!(InputFormat::of("flow.vsdx"), InputFormat::Vsdx);
         assert!(InputFormat::Bpmn.is_diagram() && !InputFormat::Bpmn.is_prose());
         // `.xml` by what it holds.
         assert_eq!(InputFormat::of("flow.xml"), InputFormat::Pathway);
@@ -491,6 +518,8 @@ mod tests {
         assert!(searched(Path::new("a/flow.mmd")));
         assert!(searched(Path::new("a/flow.drawio")));
         assert!(searched(Path::new("a/flow.bpmn")));
+        assert!(searched(Path::new("a/deck.pptx")));
+        assert!(searched(Path::new("a/flow.vsdx")));
         assert!(!searched(Path::new("a/flow.xml")));
         assert!(!searched(Path::new("a/policy.md")));
         assert!(!searched(Path::new("a/p.PATHWAY")));
@@ -507,6 +536,8 @@ mod tests {
             InputFormat::Mermaid,
             InputFormat::DrawIo,
             InputFormat::Bpmn,
+            InputFormat::Pptx,
+            InputFormat::Vsdx,
         ] {
             assert_eq!(FORMATS.iter().filter(|e| e.format == f).count(), 1);
         }

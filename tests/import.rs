@@ -97,11 +97,13 @@ fn findings(
     out
 }
 
-const DRAWINGS: [&str; 4] = [
+const DRAWINGS: [&str; 6] = [
     "fixtures/import/hip-knee-oa.mmd",
     "fixtures/import/hip-knee-oa.drawio",
     "fixtures/import/hip-knee-oa-compressed.drawio",
     "fixtures/import/hip-knee-oa.bpmn",
+    "fixtures/import/hip-knee-oa.pptx",
+    "fixtures/import/hip-knee-oa.vsdx",
 ];
 
 #[test]
@@ -154,6 +156,306 @@ fn compressed_and_plain_draw_io_are_the_same_diagram() {
         read("fixtures/import/hip-knee-oa.drawio"),
         read("fixtures/import/hip-knee-oa-compressed.drawio")
     );
+}
+
+/// A zip package rewritten entry by entry: `change` returns an entry's
+/// new bytes, or `None` to leave it out.
+fn repack(bytes: &[u8], change: impl Fn(&str, Vec<u8>) -> Option<Vec<u8>>) -> Vec<u8> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut entries = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().to_string();
+        let mut content = Vec::new();
+        entry.read_to_end(&mut content).unwrap();
+        if let Some(content) = change(&name, content) {
+            entries.push((name, content));
+        }
+    }
+    zipped(&entries)
+}
+
+/// A zip archive of these entries, deflated.
+fn zipped(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in entries {
+        zip.start_file(name.as_str(), options).unwrap();
+        zip.write_all(content).unwrap();
+    }
+    zip.finish().unwrap();
+    buf.into_inner()
+}
+
+fn deck() -> Vec<u8> {
+    std::fs::read(root().join("fixtures/import/hip-knee-oa.pptx")).unwrap()
+}
+
+#[test]
+fn only_the_slides_holding_a_flowchart_become_pathways() {
+    // The deck's title slide and slide of bullets are passed over.
+    let diagram = Diagram::read(InputFormat::Pptx, &deck()).unwrap();
+    assert_eq!(diagram.pages.len(), 1);
+    assert_eq!(diagram.pages[0].name, "Hip and knee osteoarthritis");
+    let page = &diagram.pages[0];
+    assert_eq!(page.links.len(), 13);
+    // The two labels drawn on connectors are their text, not shapes.
+    let labelled: Vec<&str> = page
+        .links
+        .iter()
+        .filter(|l| !l.text.is_empty())
+        .map(|l| l.text.as_str())
+        .collect();
+    assert_eq!(
+        labelled,
+        [
+            "red flags, or severe symptoms after a shared decision",
+            "symptoms for 12 weeks or more"
+        ]
+    );
+    assert!(!page.shapes.iter().any(|s| s.text.starts_with("symptoms")));
+    let forms = |f: Form| page.shapes.iter().filter(|s| s.form == f).count();
+    assert_eq!(
+        (
+            forms(Form::Terminal),
+            forms(Form::Process),
+            forms(Form::Note)
+        ),
+        (3, 6, 1)
+    );
+
+    // Near miss: the same deck with the connectors glued at their start
+    // only. No slide holds a flowchart, and the file is refused.
+    let unglued = repack(&deck(), |name, content| {
+        if name != "ppt/slides/slide2.xml" {
+            return Some(content);
+        }
+        let xml = String::from_utf8(content).unwrap();
+        let mut out = String::new();
+        let mut rest = xml.as_str();
+        while let Some(at) = rest.find("<a:endCxn ") {
+            out.push_str(&rest[..at]);
+            let end = rest[at..].find("/>").unwrap() + at + 2;
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        Some(out.into_bytes())
+    });
+    assert!(refused("unglued.pptx", &unglued).contains("none of its 3 slides holds a flowchart"));
+    // Without the flowchart slide, the other two are not one.
+    let two = repack(&deck(), |name, content| {
+        (name != "ppt/slides/slide2.xml").then_some(content)
+    });
+    assert!(refused("two.pptx", &two).contains("none of its 2 slides holds a flowchart"));
+    let out = msklint(&["import", "fixtures/import/hip-knee-oa.pptx"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("pathway \"").count(), 1, "{text}");
+}
+
+#[test]
+fn slides_are_taken_in_the_order_the_deck_shows_them() {
+    // A copy of the flowchart slide, with its own title, added as
+    // slide4.xml but listed first in presentation.xml.
+    let bytes = deck();
+    let reordered = repack(&bytes, |name, content| {
+        match name {
+        "ppt/presentation.xml" => Some(
+            String::from_utf8(content)
+                .unwrap()
+                .replace(
+                    "<p:sldIdLst>",
+                    "<p:sldIdLst><p:sldId id=\"300\" r:id=\"rIdCopy\"/>",
+                )
+                .into_bytes(),
+        ),
+        "ppt/_rels/presentation.xml.rels" => Some(
+            String::from_utf8(content)
+                .unwrap()
+                .replace(
+                    "</Relationships>",
+                    "<Relationship Id=\"rIdCopy\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide\" Target=\"slides/slide4.xml\"/></Relationships>",
+                )
+                .into_bytes(),
+        ),
+        _ => Some(content),
+    }
+    });
+    let slide2 = {
+        use std::io::Read;
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.as_slice())).unwrap();
+        let mut xml = String::new();
+        archive
+            .by_name("ppt/slides/slide2.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        assert!(xml.contains("<a:t>Hip and knee osteoarthritis</a:t>"));
+        xml.replace(
+            "<a:t>Hip and knee osteoarthritis</a:t>",
+            "<a:t>Second copy</a:t>",
+        )
+    };
+    let with_copy = |package: &[u8]| {
+        let mut entries = Vec::new();
+        {
+            use std::io::Read;
+            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(package)).unwrap();
+            for i in 0..archive.len() {
+                let mut entry = archive.by_index(i).unwrap();
+                let mut content = Vec::new();
+                entry.read_to_end(&mut content).unwrap();
+                entries.push((entry.name().to_string(), content));
+            }
+        }
+        entries.push((
+            "ppt/slides/slide4.xml".to_string(),
+            slide2.clone().into_bytes(),
+        ));
+        zipped(&entries)
+    };
+    let names = |package: &[u8]| -> Vec<String> {
+        Diagram::read(InputFormat::Pptx, package)
+            .unwrap()
+            .pages
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    };
+    assert_eq!(
+        names(&with_copy(&reordered)),
+        ["Second copy", "Hip and knee osteoarthritis"]
+    );
+    // Without presentation.xml, by the numbers in the slides' names.
+    let unlisted = repack(&with_copy(&bytes), |name, content| {
+        (name != "ppt/presentation.xml").then_some(content)
+    });
+    assert_eq!(
+        names(&unlisted),
+        ["Hip and knee osteoarthritis", "Second copy"]
+    );
+}
+
+#[test]
+fn damaged_decks_and_zip_bombs_are_refused_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = deck();
+    // Cut short: the zip's directory at its end is lost.
+    let cut = &bytes[..bytes.len() / 2];
+    assert!(refused("cut.pptx", cut).contains("not a readable zip archive"));
+    assert!(refused("text.pptx", b"flowchart TD\n  a --> b\n").contains("not a readable zip"));
+    // A slide that is not XML.
+    let broken = repack(&bytes, |name, content| {
+        Some(if name == "ppt/slides/slide2.xml" {
+            b"<p:sld><p:cSld><p:spTree></p:sld>".to_vec()
+        } else {
+            content
+        })
+    });
+    assert!(refused("broken.pptx", &broken).starts_with("slide 2 is malformed XML"));
+    // Another kind of zip named .pptx.
+    let word = zipped(&[("word/document.xml".to_string(), b"<w:document/>".to_vec())]);
+    assert!(refused("word.pptx", &word).contains("no slides"));
+    // A zip bomb: a slide a few kilobytes long that inflates past the limit.
+    let spaces = vec![b' '; import::MAX_INFLATED_BYTES + 1];
+    let bomb = zipped(&[("ppt/slides/slide1.xml".to_string(), spaces)]);
+    assert!(bomb.len() < 100_000, "{}", bomb.len());
+    assert!(refused("bomb.pptx", &bomb).contains("inflate to more than 16 MB"));
+    // And one of too many entries.
+    let many: Vec<(String, Vec<u8>)> = (0..=import::package::MAX_ZIP_ENTRIES)
+        .map(|i| (format!("ppt/slides/slide{i}.xml"), Vec::new()))
+        .collect();
+    assert!(refused("many.pptx", &zipped(&many)).contains("entries, over the 5000"));
+    // On the command line: exit 2 with the reason, the rest still checked.
+    for (name, content, why) in [
+        ("bomb.pptx", &bomb, "inflate to more than 16 MB"),
+        ("broken.pptx", &broken, "slide 2 is malformed XML"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        let out = msklint(&[
+            "check",
+            "--no-config",
+            "--format",
+            "concise",
+            path.to_str().unwrap(),
+            "fixtures/examples/hip-knee-oa.pathway",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("cannot read this diagram"), "{stderr}");
+        assert!(stderr.contains(why), "{name}: {stderr}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("error[bmi-threshold]"));
+        let out = msklint(&["import", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+    }
+}
+
+#[test]
+fn a_visio_drawing_is_read_through_its_connects() {
+    let bytes = std::fs::read(root().join("fixtures/import/hip-knee-oa.vsdx")).unwrap();
+    let diagram = Diagram::read(InputFormat::Vsdx, &bytes).unwrap();
+    assert_eq!(diagram.pages.len(), 1);
+    let page = &diagram.pages[0];
+    // Named after its title shape, which is not a node.
+    assert_eq!(page.name, "Hip and knee osteoarthritis");
+    assert!(!page.shapes.iter().any(|s| s.text == page.name));
+    assert_eq!(page.links.len(), 13);
+    // The circles are terminators; the fields are in a box joined to
+    // nothing, which the shared step reads as a note.
+    let forms = |f: Form| page.shapes.iter().filter(|s| s.form == f).count();
+    assert_eq!(
+        (
+            forms(Form::Terminal),
+            forms(Form::Process),
+            forms(Form::Note)
+        ),
+        (3, 7, 0)
+    );
+    let weeks = page
+        .links
+        .iter()
+        .find(|l| l.text == "symptoms for 12 weeks or more")
+        .unwrap();
+    let text_of = |id: &str| &page.shapes.iter().find(|s| s.id == id).unwrap().text;
+    assert_eq!(text_of(&weeks.from), "ESCAPE-pain group");
+    assert!(text_of(&weeks.to).starts_with("Orthopaedic surgery"));
+
+    // Near miss: the same drawing with nothing in its Connects part. Its
+    // connectors are glued to nothing, so the page holds no flowchart.
+    let unglued = repack(&bytes, |name, content| {
+        if name != "visio/pages/page1.xml" {
+            return Some(content);
+        }
+        let xml = String::from_utf8(content).unwrap();
+        let start = xml.find("<Connects>").unwrap();
+        let end = xml.find("</Connects>").unwrap() + "</Connects>".len();
+        Some(format!("{}{}", &xml[..start], &xml[end..]).into_bytes())
+    });
+    assert!(refused("unglued.vsdx", &unglued).contains("none of its 1 pages holds a flowchart"));
+    // Damaged, another kind of zip, a zip bomb.
+    assert!(refused("cut.vsdx", &bytes[..bytes.len() / 2]).contains("not a readable zip archive"));
+    assert!(refused("deck.vsdx", &deck()).contains("no pages"));
+    let broken = repack(&bytes, |name, content| {
+        Some(if name == "visio/pages/page1.xml" {
+            b"<PageContents><Shapes></PageContents>".to_vec()
+        } else {
+            content
+        })
+    });
+    assert!(refused("broken.vsdx", &broken).starts_with("page 1 is malformed XML"));
+    let spaces = vec![b' '; import::MAX_INFLATED_BYTES + 1];
+    let bomb = zipped(&[("visio/pages/page1.xml".to_string(), spaces)]);
+    assert!(refused("bomb.vsdx", &bomb).contains("inflate to more than 16 MB"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.vsdx");
+    std::fs::write(&path, &bomb).unwrap();
+    let out = msklint(&["check", "--no-config", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("inflate to more than 16 MB"));
 }
 
 #[test]

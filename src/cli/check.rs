@@ -16,7 +16,7 @@ use crate::output::{OutputFormat, Run, Summary};
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
     /// Files or directories to check; directories are searched for
-    /// *.pathway and diagrams (*.mmd, *.mermaid, *.drawio, *.bpmn), and
+    /// *.pathway and diagrams (*.mmd, *.mermaid, *.drawio, *.bpmn, *.pptx, *.vsdx), and
     /// --include patterns. Named .md, .txt and .docx files are read as
     /// policy documents
     #[arg(value_name = "PATH")]

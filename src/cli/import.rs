@@ -14,7 +14,8 @@ use crate::source::SourceFile;
 #[derive(clap::Args, Debug)]
 pub struct ImportArgs {
     /// The diagram: .mmd or .mermaid (Mermaid flowchart), .drawio
-    /// (draw.io), .bpmn (BPMN 2.0), or .xml holding draw.io or BPMN
+    /// (draw.io), .bpmn (BPMN 2.0), .pptx (PowerPoint), .vsdx (Visio), or
+    /// .xml holding draw.io or BPMN
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 

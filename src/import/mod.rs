@@ -1,5 +1,5 @@
 //! Diagrams read as pathways. A reader per format (Mermaid flowcharts,
-//! draw.io, BPMN 2.0) turns the file into [`Diagram`]: pages of shapes and
+//! draw.io, BPMN 2.0, PowerPoint, Visio) turns the file into [`Diagram`]: pages of shapes and
 //! the connectors between them, each with its ID and text. The step shared
 //! by every format, [`to_pathway`], turns those into the text of a
 //! `.pathway` file: start shapes and shapes naming a way in become entries,
@@ -11,13 +11,16 @@
 //! from ([`crate::source::DiagramPart`]) so findings can name it.
 //!
 //! Readers never panic and stay within fixed limits ([`MAX_DIAGRAM_BYTES`],
-//! [`MAX_SHAPES`], [`MAX_INFLATED_BYTES`]); a file they cannot read is an
+//! [`MAX_SHAPES`], [`MAX_INFLATED_BYTES`], [`package::MAX_ZIP_ENTRIES`]); a file they cannot read is an
 //! error with the reason, which the command line turns into exit 2.
 
 pub mod bpmn;
 pub mod drawio;
 pub mod meaning;
 pub mod mermaid;
+pub mod package;
+pub mod pptx;
+pub mod vsdx;
 
 use std::collections::{HashMap, HashSet};
 
@@ -33,7 +36,8 @@ use meaning::{criteria, is_ident, quote, without, Names};
 /// The largest diagram file read (a flowchart of a pathway is a few
 /// kilobytes; the largest real ones are well under a megabyte).
 pub const MAX_DIAGRAM_BYTES: usize = 16 * 1024 * 1024;
-/// The most a compressed draw.io page may inflate to.
+/// The most a compressed draw.io page may inflate to, and the most all
+/// the parts read from an Office package (`.pptx`, `.vsdx`) may inflate to together.
 pub const MAX_INFLATED_BYTES: usize = 16 * 1024 * 1024;
 /// The most shapes and connectors read from one file, all pages together.
 pub const MAX_SHAPES: usize = 10_000;
@@ -110,6 +114,8 @@ impl Diagram {
             InputFormat::Mermaid => mermaid::read(bytes)?,
             InputFormat::DrawIo => drawio::read(bytes)?,
             InputFormat::Bpmn => bpmn::read(bytes)?,
+            InputFormat::Pptx => pptx::read(bytes)?,
+            InputFormat::Vsdx => vsdx::read(bytes)?,
             _ => return Err("it is not a diagram msklint reads".to_string()),
         };
         too_many(pages.iter().map(|p| p.shapes.len() + p.links.len()).sum())?;
@@ -134,6 +140,8 @@ impl Diagram {
             InputFormat::Mermaid => "a Mermaid flowchart",
             InputFormat::DrawIo => "a draw.io diagram",
             InputFormat::Bpmn => "a BPMN diagram",
+            InputFormat::Pptx => "a PowerPoint deck",
+            InputFormat::Vsdx => "a Visio drawing",
             _ => "a diagram",
         }
     }

@@ -417,6 +417,8 @@ fn format_name(format: InputFormat) -> &'static str {
         InputFormat::Mermaid => "mermaid",
         InputFormat::DrawIo => "drawio",
         InputFormat::Bpmn => "bpmn",
+        InputFormat::Pptx => "pptx",
+        InputFormat::Vsdx => "vsdx",
     }
 }
 
