@@ -41,6 +41,8 @@ fn project() -> tempfile::TempDir {
     copy("fixtures/pdf/hip-knee-policy.chromium.pdf", "policy.pdf");
     copy("fixtures/import/hip-knee-oa.drawio", "pathway.drawio");
     copy("fixtures/import/hip-knee-oa.mmd", "pathway.mmd");
+    copy("fixtures/import/hip-knee-oa.pptx", "pathway.pptx");
+    copy("fixtures/import/hip-knee-oa.vsdx", "pathway.vsdx");
     std::fs::write(
         dir.path().join("policy.docx"),
         docx(&[
@@ -60,7 +62,7 @@ fn project() -> tempfile::TempDir {
     dir
 }
 
-const FILES: [&str; 7] = [
+const FILES: [&str; 9] = [
     "pathway.pathway",
     "policy.md",
     "policy.pdf",
@@ -68,6 +70,8 @@ const FILES: [&str; 7] = [
     "windows.md",
     "pathway.drawio",
     "pathway.mmd",
+    "pathway.pptx",
+    "pathway.vsdx",
 ];
 
 fn check_args<'a>(format: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
