@@ -2,10 +2,11 @@
 # Seeds the cargo-fuzz corpora from the fixtures. docs/robustness.md explains
 # how to run the fuzzers.
 #
-#   scripts/fuzz-seeds.sh [TARGET...]     (default: parse check prose)
+#   scripts/fuzz-seeds.sh [TARGET...]     (default: parse check prose pdf)
 #
 # Copies every fixtures/**/*.pathway (for the prose target, every
-# fixtures/**/*.md and each labelled statement of fixtures/prose/*.yaml) (fixtures/fuzz/ included, so crashes
+# fixtures/**/*.md and each labelled statement of fixtures/prose/*.yaml; for
+# the pdf target, every fixtures/**/*.pdf) (fixtures/fuzz/ included, so crashes
 # found earlier stay in the corpus) into fuzz/corpus/<target>/, named after
 # its path under fixtures/ (`rules/dead-end/fires.pathway` becomes
 # `rules__dead-end__fires.pathway`), since several fixtures share a file
@@ -16,7 +17,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(parse check prose)
+    targets=(parse check prose pdf)
 fi
 
 for target in "${targets[@]}"; do
@@ -29,6 +30,8 @@ for target in "${targets[@]}"; do
         n=$((n + 1))
     done < <(if [ "$target" = prose ]; then
         find "$ROOT/fixtures" -type f -name '*.md' -print0
+    elif [ "$target" = pdf ]; then
+        find "$ROOT/fixtures" -type f -name '*.pdf' -print0
     else
         find "$ROOT/fixtures" -type f -name '*.pathway' -print0
     fi | sort -z)
