@@ -25,6 +25,10 @@
 #      after a pause longer than the server's debounce (target < 50 ms).
 #
 #   scripts/bench.sh --server-only   runs step 7 alone (a minute or so).
+#   scripts/bench.sh --pdf           reads a PDF of about 500 pages (the six
+#      test policies repeated, printed by headless Chromium): peak resident
+#      memory against the file's size (target < 20x) and pages per second,
+#      median of 3 runs. Exits 1 if the target is missed. Needs chromium.
 #   scripts/bench.sh --policy        times one 20 MB policy document (the
 #      example policy repeated) with and without the learnt second opinion,
 #      7 interleaved rounds after a warm-up, median (target < 2 s with it),
@@ -57,6 +61,7 @@ KEEP=0
 SERVER_ONLY=0
 WEB_ONLY=0
 POLICY_ONLY=0
+PDF_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --workdir) WORK="$2"; shift 2 ;;
@@ -65,6 +70,7 @@ while [ $# -gt 0 ]; do
     --server-only) SERVER_ONLY=1; shift ;;
     --web) WEB_ONLY=1; shift ;;
     --policy) POLICY_ONLY=1; shift ;;
+    --pdf) PDF_ONLY=1; shift ;;
     -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -138,6 +144,49 @@ fi
 # ---- build --------------------------------------------------------------------
 say "building msklint and the examples (release)"
 cargo build --release --quiet --bin msklint --example gen_corpus --example parse_only --example lsp_latency
+
+# ---- a 500-page PDF (--pdf) ---------------------------------------------------------------
+if [ "$PDF_ONLY" = 1 ]; then
+  mkdir -p "$WORK"
+  browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+  [ -n "$browser" ] || { echo "error: --pdf needs chromium to print the PDF" >&2; exit 1; }
+  src="$WORK/long-policy.md"
+  : >"$src"
+  for _ in $(seq 40); do
+    for f in fixtures/examples/hip-knee-policy.md fixtures/pdf/src/*-policy.md; do
+      cat "$f"; printf '\n'
+    done
+  done >>"$src"
+  python3 fixtures/pdf/src/md2html.py "$src" "$WORK/long-policy.html" "Example ICB | long policy" 1
+  say "printing the long policy to PDF with headless Chromium"
+  "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$WORK/chromium-profile" --no-pdf-header-footer \
+    --print-to-pdf="$WORK/long-policy.pdf" "$WORK/long-policy.html" 2>/dev/null
+  pdf="$WORK/long-policy.pdf"
+  bytes=$(wc -c <"$pdf")
+  pages=$(python3 -c 'import re, sys; print(len(re.findall(rb"/Type\s*/Page(?![s\w])", open(sys.argv[1], "rb").read())))' "$pdf")
+  : >"$WORK/pdf.runs"
+  for _ in 1 2 3; do
+    /usr/bin/time -f '%e %M' -o "$WORK/pdf.time" "$MSKLINT" check --no-cache --no-config --format json "$pdf" >"$WORK/pdf.json" || [ $? = 1 ]
+    tail -n 1 "$WORK/pdf.time" >>"$WORK/pdf.runs"
+  done
+  mid() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+  wall=$(cut -d' ' -f1 "$WORK/pdf.runs" | mid)
+  rss_kb=$(cut -d' ' -f2 "$WORK/pdf.runs" | mid)
+  findings=$(grep -c '"rule":' "$WORK/pdf.json" || true)
+  ratio=$(awk -v r="$rss_kb" -v b="$bytes" 'BEGIN { printf "%.1f", r * 1024 / b }')
+  ok=$(awk -v v="$ratio" 'BEGIN { print (v < 20) ? "PASS" : "MISS" }')
+  echo
+  echo "msklint on a long PDF, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "machine: $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "file: $pages pages, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB; $findings findings"
+  echo "check: median $wall s of 3 ($(cut -d' ' -f1 "$WORK/pdf.runs" | tr '\n' ' ')); $(awk -v p="$pages" -v s="$wall" 'BEGIN { if (s > 0) printf "%.0f", p / s; else print "inf" }') pages per second"
+  echo "peak resident memory: median $((rss_kb / 1024)) MB, $ratio x the file (target < 20x): $ok"
+  if [ "$KEEP" = 0 ]; then rm -f "$src" "$WORK/long-policy.html" "$pdf" "$WORK/pdf.json"; fi
+  [ "$ok" = PASS ]
+  exit $?
+fi
 
 # ---- the 20 MB policy (--policy) ------------------------------------------------------
 if [ "$POLICY_ONLY" = 1 ]; then

@@ -94,6 +94,7 @@ pub fn read(bytes: &[u8]) -> Result<Paged, Failure> {
     // it is a damaged file, not a crash of the run.
     let pages = catch_unwind(AssertUnwindSafe(|| extract(bytes)))
         .map_err(|_| Failure::Damaged("the PDF reader failed on it".into()))??;
+    release_free_memory();
     let laid = layout::lay_out(&pages);
     if laid.text.trim().is_empty() {
         let images = catch_unwind(AssertUnwindSafe(|| has_images(bytes))).unwrap_or(false);
@@ -104,6 +105,24 @@ pub fn read(bytes: &[u8]) -> Result<Paged, Failure> {
         });
     }
     Ok(laid)
+}
+
+/// Hands the memory the PDF's objects took, now dropped, back to the
+/// system. glibc keeps freed memory in the allocating thread's own arena,
+/// where the prose check, spread over other threads next, cannot reuse
+/// it: on a 500-page PDF that doubled the peak.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> std::os::raw::c_int;
+        }
+        // SAFETY: malloc_trim takes no pointers and only returns free
+        // memory to the system; it is safe to call at any time.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
 }
 
 /// Each page's text, as the crate gives it.
