@@ -192,7 +192,8 @@ fn setup_hash(build: &str, linter: &Linter) -> u64 {
     text.push_str(config.text().unwrap_or(""));
     text.push('\0');
     // Set by hand in tests and embedders; the command line leaves it.
-    text.push_str(&format!("{:?}", linter.second_opinion().is_some()));
+    // Named, not loaded: a run over pathways never reads the model.
+    text.push_str(linter.second_opinion_kind());
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 

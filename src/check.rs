@@ -134,6 +134,16 @@ impl Linter {
         }
     }
 
+    /// Which second opinion is used, without reading the shipped model:
+    /// `off`, `shipped` or `given` (for the result cache's key).
+    pub fn second_opinion_kind(&self) -> &'static str {
+        match &self.opinion {
+            Opinion::Off => "off",
+            Opinion::Shipped => "shipped",
+            Opinion::Given(_) => "given",
+        }
+    }
+
     /// Only the language stage: no rules (used to test parse and name checks
     /// in isolation).
     pub fn language_only(vocabulary: Vocabulary) -> Self {
