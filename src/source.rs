@@ -42,10 +42,17 @@ pub struct DiagramPart {
     pub span: Span,
     /// The shape's or connector's ID in the diagram.
     pub id: String,
-    /// Its text, on one line.
+    /// Its text, with the line breaks it has in the drawing.
     pub text: String,
     /// A connector rather than a shape.
     pub connector: bool,
+}
+
+impl DiagramPart {
+    /// Its text on one line, as messages and reports quote it.
+    pub fn one_line(&self) -> String {
+        self.text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
 }
 
 /// A paragraph of a Word document: Word shows neither our extracted lines
@@ -145,7 +152,7 @@ impl SourceFile {
             let what = if part.connector { "connector" } else { "shape" };
             name.push_str(&format!(", {what} `{}`", part.id));
             if !part.text.is_empty() {
-                name.push_str(&format!(" “{}”", part.text));
+                name.push_str(&format!(" “{}”", part.one_line()));
             }
         }
         name

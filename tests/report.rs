@@ -148,6 +148,39 @@ fn graph_command_draws_each_format() {
     );
 }
 
+/// A pathway imported from a drawing is drawn with the drawing's own
+/// texts: every line of a shape, and an arrow's label rather than the
+/// criterion read from it.
+#[test]
+fn imported_drawings_are_drawn_with_their_own_labels() {
+    let drawio = "fixtures/import/hip-knee-oa.drawio";
+    let mermaid = stdout(&["graph", drawio]);
+    assert!(mermaid.contains("n_self_referral([\"Self-referral<br/>online, phone or walk-in<br/>"));
+    assert!(mermaid.contains("-->|\"symptoms for 12 weeks or more<br/>"));
+    assert!(!mermaid.contains("requires symptom_weeks"));
+    let dot = stdout(&[
+        "graph",
+        "fixtures/import/hip-knee-oa.bpmn",
+        "--format",
+        "dot",
+    ]);
+    assert!(
+        dot.contains("label=\"symptoms for 12 weeks or more / Yes\\n"),
+        "{dot}"
+    );
+    let svg = stdout(&["graph", drawio, "--format", "svg"]);
+    assert!(svg.contains(">online, phone or walk-in</text>"));
+    let md = stdout(&["report", drawio]);
+    assert!(md.contains("<br/>BMI #lt; 40, non-smoker<br/>"));
+    // Locations quoting a shape ID in backticks stay one code span.
+    assert!(md.contains("(`` fixtures/import/hip-knee-oa.drawio:16:9, shape `"));
+    let html = stdout(&["report", drawio, "--format", "html"]);
+    assert!(html.contains("online, phone or walk-in"));
+    // A pathway written as text keeps its own labels and criteria.
+    let text = stdout(&["graph", EXAMPLE]);
+    assert!(text.contains("requires symptom_weeks #gt;= 12"));
+}
+
 #[test]
 fn graph_pathway_option_picks_one_of_several() {
     let dir = tempfile::tempdir().unwrap();

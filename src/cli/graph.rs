@@ -48,7 +48,8 @@ pub fn run(args: &GraphArgs) -> u8 {
                     .is_none_or(|n| n == g.pathway.name.value)
             })
             .map(|g| {
-                let marks = diagram::marks(&report.diagnostics, &g.pathway.name.value);
+                let marks = diagram::marks(&report.diagnostics, &g.pathway.name.value)
+                    .with_drawing(g, &report.source);
                 match args.format {
                     GraphFormat::Mermaid => format!(
                         "%% {} ({})\n{}",

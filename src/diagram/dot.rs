@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{escape_dot, node_lines, route_lines, rule_line, severity_colour, Family, Marks};
+use super::{escape_dot, node_lines, rule_line, severity_colour, Family, Marks};
 use super::{Mark, STROKE};
 use crate::ast::NodeKind;
 use crate::graph::PathwayGraph;
@@ -27,7 +27,7 @@ pub fn render(g: &PathwayGraph, marks: &Marks) -> String {
 
     for node in &g.nodes {
         let mark = marks.node(node.id());
-        let lines = node_lines(node, mark);
+        let lines = node_lines(node, marks);
         let shape = match node.node_kind() {
             NodeKind::Entry => "shape=oval",
             NodeKind::Service => "shape=box, style=\"rounded,filled\"",
@@ -47,7 +47,7 @@ pub fn render(g: &PathwayGraph, marks: &Marks) -> String {
     for edge in &g.edges {
         let (from, to) = (&edge.source_ident.name, &edge.target_ident.name);
         let mark = marks.edge(from, to);
-        let mut lines = route_lines(edge.route);
+        let mut lines = marks.route_lines(edge);
         lines.extend(mark.map(rule_line));
         let mut attrs = Vec::new();
         if !lines.is_empty() {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{escape_mermaid, node_lines, route_lines, rule_line, severity_colour, Family, Marks};
+use super::{escape_mermaid, node_lines, rule_line, severity_colour, Family, Marks};
 use super::{Mark, STROKE};
 use crate::ast::NodeKind;
 use crate::diagnostic::Severity;
@@ -17,7 +17,7 @@ pub fn render(g: &PathwayGraph, marks: &Marks) -> String {
     for node in &g.nodes {
         let id = node_id(node.id());
         let mark = marks.node(node.id());
-        let text = text(&node_lines(node, mark));
+        let text = text(&node_lines(node, marks));
         let (open, close) = match node.node_kind() {
             NodeKind::Entry => ("([", "])"),
             NodeKind::Service => ("[", "]"),
@@ -34,7 +34,7 @@ pub fn render(g: &PathwayGraph, marks: &Marks) -> String {
     for (i, edge) in g.edges.iter().enumerate() {
         let (from, to) = (&edge.source_ident.name, &edge.target_ident.name);
         let mark = marks.edge(from, to);
-        let mut lines = route_lines(edge.route);
+        let mut lines = marks.route_lines(edge);
         lines.extend(mark.map(rule_line));
         let arrow = if lines.is_empty() {
             "-->".to_string()

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 
 use crate::ast::{Criterion, Route, Value, ValueKind};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::graph::Node;
+use crate::graph::{Edge, Node, PathwayGraph};
+use crate::source::SourceFile;
 
 /// The findings about one node or route: the worst severity and the rule
 /// names, each once, in the order the findings came.
@@ -36,11 +37,15 @@ impl Mark {
 }
 
 /// Findings of one pathway keyed by node ID, and by (source, target) for
-/// route findings.
+/// route findings; for a pathway imported from a drawing, also the texts
+/// its shapes and connectors carry there, so the picture reads like the
+/// drawing the author knows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Marks {
     pub nodes: HashMap<String, Mark>,
     pub edges: HashMap<(String, String), Mark>,
+    pub shapes: HashMap<String, String>,
+    pub connectors: HashMap<(String, String), String>,
 }
 
 impl Marks {
@@ -50,6 +55,53 @@ impl Marks {
 
     pub fn edge(&self, source: &str, target: &str) -> Option<&Mark> {
         self.edges.get(&(source.to_string(), target.to_string()))
+    }
+
+    /// The same marks with the drawing's own texts for `g`, taken from
+    /// the diagram parts `source` was written from (none for a pathway
+    /// written as text).
+    pub fn with_drawing(mut self, g: &PathwayGraph, source: &SourceFile) -> Marks {
+        if source.parts().is_empty() {
+            return self;
+        }
+        for node in &g.nodes {
+            let part = source.part_at(node.ast.id.span.start());
+            if let Some(p) = part.filter(|p| !p.connector && !p.text.is_empty()) {
+                self.shapes.insert(node.id().to_string(), p.text.clone());
+            }
+        }
+        for e in &g.edges {
+            let part = source.part_at(e.route.span.start());
+            if let Some(p) = part.filter(|p| p.connector && !p.text.is_empty()) {
+                let key = (
+                    e.source_ident.name.to_string(),
+                    e.target_ident.name.to_string(),
+                );
+                self.connectors.insert(key, p.text.clone());
+            }
+        }
+        self
+    }
+
+    /// The label to draw for `node`: the shape's text in the drawing it
+    /// was imported from, else the pathway's label.
+    pub fn label<'a>(&'a self, node: &'a Node) -> &'a str {
+        self.shapes
+            .get(node.id())
+            .map_or(&node.ast.label.value, String::as_str)
+    }
+
+    /// The text lines to draw on a route: the connector's text in the
+    /// drawing, else its `when` and `requires`.
+    pub fn route_lines(&self, e: &Edge) -> Vec<String> {
+        let key = (
+            e.source_ident.name.to_string(),
+            e.target_ident.name.to_string(),
+        );
+        match self.connectors.get(&key) {
+            Some(text) => vec![text.clone()],
+            None => route_lines(e.route),
+        }
     }
 
     /// Whether any outlined finding exists, so legends can explain outlines.
@@ -215,8 +267,9 @@ pub fn severity_colour(severity: Severity) -> Option<&'static str> {
 
 /// The text lines of a node: its label (split at newlines), its kind, and
 /// the rule names of its findings.
-pub fn node_lines(node: &Node, mark: Option<&Mark>) -> Vec<String> {
-    let mut lines: Vec<String> = node.ast.label.value.lines().map(str::to_string).collect();
+pub fn node_lines(node: &Node, marks: &Marks) -> Vec<String> {
+    let mark = marks.node(node.id());
+    let mut lines: Vec<String> = marks.label(node).lines().map(str::to_string).collect();
     if lines.is_empty() {
         lines.push(node.id().to_string());
     }

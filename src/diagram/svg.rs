@@ -51,8 +51,9 @@ struct Shape {
 }
 
 impl Shape {
-    fn new(node: &Node, mark: Option<&Mark>) -> Shape {
-        let mut label = wrap_lines(&node.ast.label.value, WRAP);
+    fn new(node: &Node, marks: &Marks) -> Shape {
+        let mark = marks.node(node.id());
+        let mut label = wrap_lines(marks.label(node), WRAP);
         if label.is_empty() {
             label.push(node.id().to_string());
         }
@@ -173,17 +174,14 @@ pub fn render(g: &PathwayGraph, marks: &Marks) -> String {
     order(&mut columns, &layer, &succ, &pred);
     tighten(&mut columns, &layer, &succ, &pred);
 
-    let mut shapes: Vec<Shape> = g
-        .nodes
-        .iter()
-        .map(|node| Shape::new(node, marks.node(node.id())))
-        .collect();
+    let mut shapes: Vec<Shape> = g.nodes.iter().map(|node| Shape::new(node, marks)).collect();
     let routes: Vec<Route> = g
         .edges
         .iter()
         .map(|e| {
             let mark = marks.edge(e.source_ident.name, e.target_ident.name);
-            let mut lines: Vec<String> = route_lines(e.route)
+            let mut lines: Vec<String> = marks
+                .route_lines(e)
                 .iter()
                 .flat_map(|l| wrap(l, WRAP_SMALL))
                 .collect();

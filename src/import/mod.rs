@@ -178,6 +178,17 @@ pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Text with its line breaks kept but each line tidied as [`one_line`]
+/// does and blank lines dropped: how a shape's text is remembered.
+pub fn tidy_lines(text: &str) -> String {
+    let lines: Vec<String> = text
+        .lines()
+        .map(one_line)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
 /// Text from HTML labels (draw.io with `html=1`, Mermaid's `<br>`): line
 /// breaks and block ends become newlines, other tags go, the common
 /// entities are decoded.
@@ -854,7 +865,7 @@ fn write_node(
     w.parts.push(DiagramPart {
         span: Span::new(start, end),
         id: s.id.clone(),
-        text: one_line(&s.text),
+        text: tidy_lines(&s.text),
         connector: false,
     });
     let id_span = Span::new(

@@ -56,7 +56,7 @@ struct Finding<'a> {
 #[derive(Serialize)]
 struct ShapeRef<'a> {
     id: &'a str,
-    text: &'a str,
+    text: String,
     /// A connector (arrow) rather than a shape.
     connector: bool,
 }
@@ -178,7 +178,7 @@ fn finding(report: &FileReport, d: usize) -> Finding<'_> {
         page: src.page_at(d.span.start()),
         shape: src.part_at(d.span.start()).map(|p| ShapeRef {
             id: &p.id,
-            text: &p.text,
+            text: p.one_line(),
             connector: p.connector,
         }),
     }

@@ -140,7 +140,7 @@ pub fn write(
             if let Some(part) = src.part_at(d.span.start()) {
                 result["properties"] = json!({
                     "shape": part.id,
-                    "shapeText": part.text,
+                    "shapeText": part.one_line(),
                     "connector": part.connector,
                 });
                 result["message"]["text"] = json!(format!(

@@ -103,11 +103,30 @@ pub fn render(all: &Reviews) -> String {
     out
 }
 
+/// `text` as inline code. A location can itself hold backticks (a
+/// diagram shape's ID is quoted in them), so the span is opened with one
+/// backtick more than the longest run inside, as CommonMark allows.
+fn code_span(text: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let ticks = "`".repeat(longest + 1);
+    if longest == 0 {
+        format!("{ticks}{text}{ticks}")
+    } else {
+        format!("{ticks} {text} {ticks}")
+    }
+}
+
 fn item_md(n: usize, item: &Item) -> String {
     let mut s = format!("**{n}. {}**\n\n", item.question);
     s.push_str(&format!(
-        "- **Evidence** (`{}`):\n\n  ```\n  {}\n  ```\n\n",
-        item.location, item.quote
+        "- **Evidence** ({}):\n\n  ```\n  {}\n  ```\n\n",
+        code_span(&item.location),
+        item.quote
     ));
     // Findings of the input stage (`legacy-encoding`) have no code.
     let code = if item.code.is_empty() {
@@ -138,4 +157,19 @@ pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
         .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_span;
+
+    #[test]
+    fn code_spans_hold_backticks_inside() {
+        assert_eq!(code_span("a.pathway:3:1"), "`a.pathway:3:1`");
+        assert_eq!(
+            code_span("d.drawio:2:1, shape `x`"),
+            "`` d.drawio:2:1, shape `x` ``"
+        );
+        assert_eq!(code_span("``a`"), "``` ``a` ```");
+    }
 }

@@ -206,7 +206,7 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
                 })
                 .collect();
             let owned: Vec<Diagnostic> = mine.iter().map(|d| (*d).clone()).collect();
-            let marks = diagram::marks(&owned, name);
+            let marks = diagram::marks(&owned, name).with_drawing(g, src);
             Review {
                 path: src.name.clone(),
                 pathway: name.to_string(),
