@@ -241,3 +241,87 @@ fn baseline_hides_known_findings_and_survives_edits_elsewhere() {
     );
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// `--rules-table` moves each rule's help and sources into one `rules`
+/// object: filling them back into the findings gives the default document
+/// exactly, over pathways, a policy and a diagram together.
+#[test]
+fn json_rules_table_holds_what_it_takes_off_the_findings() {
+    let paths = [
+        "--no-cache",
+        "fixtures/examples/",
+        "fixtures/examples/hip-knee-policy.md",
+        "fixtures/import/hip-knee-oa.drawio",
+    ];
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&paths);
+        let out = msklint(&args, &root());
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let plain = run(&[]);
+    let mut tabled = run(&["--rules-table"]);
+    assert!(plain.get("rules").is_none());
+    let table = tabled["rules"].as_object().unwrap().clone();
+    let mut taken = 0;
+    for d in tabled["diagnostics"].as_array_mut().unwrap() {
+        let entry = &table[d["rule"].as_str().unwrap()];
+        assert_eq!(entry["code"], d["code"]);
+        let d = d.as_object_mut().unwrap();
+        for key in ["help", "sources"] {
+            if !d.contains_key(key) {
+                d.insert(key.to_string(), entry[key].clone());
+                taken += 1;
+            }
+        }
+    }
+    tabled.as_object_mut().unwrap().remove("rules");
+    assert_eq!(tabled, plain);
+    let findings = plain["diagnostics"].as_array().unwrap().len();
+    assert!(
+        findings > 20 && taken > findings,
+        "{findings} findings, {taken} fields taken"
+    );
+    let rules: Vec<&str> = plain["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(table.keys().all(|k| rules.contains(&k.as_str())));
+    // It only shapes JSON.
+    let out = msklint(&["check", "--rules-table", "fixtures/examples/"], &root());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format json"));
+}
+
+/// Each `msklint check` command docs/json.md shows, followed by a JSON
+/// block, prints exactly that block: the reference shows real output.
+#[test]
+fn json_reference_examples_are_real_output() {
+    let doc = std::fs::read_to_string(root().join("docs/json.md")).unwrap();
+    let mut shown = 0;
+    let mut rest = doc.as_str();
+    while let Some(at) = rest.find("```sh\nmsklint check") {
+        rest = &rest[at + "```sh\n".len()..];
+        let command = rest.lines().next().unwrap();
+        let after = &rest[command.len()..];
+        let Some(body) = after.strip_prefix("\n```\n\n```json\n") else {
+            continue;
+        };
+        let expected = &body[..body.find("```").unwrap()];
+        let mut args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        args.insert(1, "--no-cache");
+        let out = msklint(&args, &root());
+        assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{command}");
+        shown += 1;
+    }
+    assert_eq!(shown, 2, "the default document and the rules table");
+}

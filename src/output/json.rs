@@ -1,6 +1,8 @@
 //! `--format json`: one document with every finding and a summary. The field
 //! names are a documented, stable schema (docs/json.md); add, never rename.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::Summary;
@@ -15,8 +17,21 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rules: Option<Table<'a>>,
     diagnostics: Vec<Finding<'a>>,
     summary: Summary,
+}
+
+/// With `--rules-table`: each reported rule's code, help and sources,
+/// written once instead of on every finding, by rule name.
+type Table<'a> = BTreeMap<&'a str, RuleEntry<'a>>;
+
+#[derive(Serialize, Clone, Copy)]
+struct RuleEntry<'a> {
+    code: Option<&'a str>,
+    help: Option<&'a str>,
+    sources: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -30,13 +45,17 @@ struct Finding<'a> {
     end_line: usize,
     end_column: usize,
     message: &'a str,
-    help: Option<&'a str>,
+    /// Absent when the rules table gives it; `null` when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<Option<&'a str>>,
     pathway: Option<&'a str>,
     subject: Option<&'a str>,
     /// The source text under the span, so a reader need not open the file.
     snippet: &'a str,
     /// The guidance the rule rests on (empty for language diagnostics).
-    sources: &'a [String],
+    /// Absent when the rules table gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sources: Option<&'a [String]>,
     /// The question to put to the pathway's authors (rule findings only).
     question: Option<&'a str>,
     /// In a Word document, the paragraph the finding starts in (Word shows
@@ -70,11 +89,31 @@ struct ParagraphRef {
     quote: String,
 }
 
+/// The document as text (no rules table).
 pub fn render(reports: &[FileReport]) -> String {
+    render_as(reports, false)
+}
+
+fn render_as(reports: &[FileReport], rules_table: bool) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write(reports, &mut out);
+    let _ = write(reports, rules_table, &mut out);
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// The rules table for `reports`: for each rule, the help and sources of
+/// its first finding in output order (findings whose own differ keep
+/// them).
+fn table(reports: &[FileReport]) -> Table<'_> {
+    let mut table = Table::new();
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        table.entry(d.rule.as_str()).or_insert_with(|| RuleEntry {
+            code: d.code.as_deref(),
+            help: d.help.as_deref(),
+            sources: &d.sources,
+        });
+    }
+    table
 }
 
 /// Findings rendered together on one thread, and findings held at once.
@@ -85,24 +124,37 @@ const BATCH: usize = 64 * PIECE;
 /// findings never holds the whole text in memory. Each batch's findings
 /// are rendered on several threads, in pieces, and written in order: the
 /// text is what `serde_json`'s pretty printer gives for the whole document
-/// (`tests` below compares the two).
-pub fn write(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// (`tests` below compares the two). With `rules_table`, a `rules` object
+/// after `version` gives each rule's help and sources once, and findings
+/// leave out those that match it.
+pub fn write(
+    reports: &[FileReport],
+    rules_table: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let table = rules_table.then(|| table(reports));
     let places: Vec<(usize, usize)> = reports
         .iter()
         .enumerate()
         .flat_map(|(r, report)| (0..report.diagnostics.len()).map(move |d| (r, d)))
         .collect();
-    write!(
-        out,
-        "{{\n  \"version\": {SCHEMA_VERSION},\n  \"diagnostics\": "
-    )?;
+    write!(out, "{{\n  \"version\": {SCHEMA_VERSION},\n")?;
+    if let Some(table) = &table {
+        out.write_all(b"  \"rules\": ")?;
+        let text = serde_json::to_vec_pretty(table).map_err(std::io::Error::other)?;
+        out.write_all(&indented(&text, b"\n  "))?;
+        out.write_all(b",\n")?;
+    }
+    out.write_all(b"  \"diagnostics\": ")?;
     if places.is_empty() {
         out.write_all(b"[]")?;
     } else {
         out.write_all(b"[\n")?;
         for (b, batch) in places.chunks(BATCH).enumerate() {
             let pieces: Vec<&[(usize, usize)]> = batch.chunks(PIECE).collect();
-            let rendered = crate::par::map(&pieces, |piece| render_piece(reports, piece));
+            let rendered = crate::par::map(&pieces, |piece| {
+                render_piece(reports, table.as_ref(), piece)
+            });
             for (i, text) in rendered.into_iter().enumerate() {
                 if b > 0 || i > 0 {
                     out.write_all(b",\n")?;
@@ -121,15 +173,19 @@ pub fn write(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::io::R
 
 /// The findings at `places`, each as the pretty printer writes an item of
 /// the `diagnostics` list (four spaces in), separated by commas.
-fn render_piece(reports: &[FileReport], places: &[(usize, usize)]) -> std::io::Result<Vec<u8>> {
+fn render_piece(
+    reports: &[FileReport],
+    table: Option<&Table>,
+    places: &[(usize, usize)],
+) -> std::io::Result<Vec<u8>> {
     let mut text = Vec::new();
     for (k, &(r, d)) in places.iter().enumerate() {
         if k > 0 {
             text.extend_from_slice(b",\n");
         }
         text.extend_from_slice(b"    ");
-        let one =
-            serde_json::to_vec_pretty(&finding(&reports[r], d)).map_err(std::io::Error::other)?;
+        let one = serde_json::to_vec_pretty(&finding(&reports[r], d, table))
+            .map_err(std::io::Error::other)?;
         text.extend_from_slice(&indented(&one, b"\n    "));
     }
     Ok(text)
@@ -149,10 +205,15 @@ fn indented(json: &[u8], indent: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Finding `d` of `report`, as the schema has it.
-fn finding(report: &FileReport, d: usize) -> Finding<'_> {
+/// Finding `d` of `report`, as the schema has it, leaving out the help
+/// and sources `table` already gives.
+fn finding<'a>(report: &'a FileReport, d: usize, table: Option<&Table>) -> Finding<'a> {
     let src = &report.source;
     let d = &report.diagnostics[d];
+    let given = table.and_then(|t| t.get(d.rule.as_str()));
+    let help = d.help.as_deref();
+    let help_given = given.is_some_and(|e| e.help == help);
+    let sources_given = given.is_some_and(|e| *e.sources == *d.sources);
     let start = src.line_col(d.span.start());
     let end = src.line_col(d.span.end());
     Finding {
@@ -165,11 +226,11 @@ fn finding(report: &FileReport, d: usize) -> Finding<'_> {
         end_line: end.line,
         end_column: end.column,
         message: &d.message,
-        help: d.help.as_deref(),
+        help: (!help_given).then_some(help),
         pathway: d.pathway.as_deref(),
         subject: d.subject.as_deref(),
         snippet: src.slice(d.span),
-        sources: &d.sources,
+        sources: (!sources_given).then_some(&d.sources[..]),
         question: d.question.as_deref(),
         paragraph: src.paragraph_at(d.span.start()).map(|p| ParagraphRef {
             number: p.number,
@@ -191,13 +252,15 @@ mod tests {
 
     /// The whole document through `serde_json`'s pretty printer at once:
     /// what [`write`] must give, byte for byte.
-    fn in_one_go(reports: &[FileReport]) -> String {
+    fn in_one_go(reports: &[FileReport], rules_table: bool) -> String {
+        let table = rules_table.then(|| table(reports));
         let places = reports
             .iter()
-            .flat_map(|r| (0..r.diagnostics.len()).map(move |d| finding(r, d)))
+            .flat_map(|r| (0..r.diagnostics.len()).map(|d| finding(r, d, table.as_ref())))
             .collect();
         let doc = Document {
             version: SCHEMA_VERSION,
+            rules: table.clone(),
             diagnostics: places,
             summary: Summary::of(reports),
         };
@@ -226,7 +289,12 @@ mod tests {
         ];
         for reports in &sets {
             let count: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-            assert_eq!(render(reports), in_one_go(reports), "{count} findings");
+            for table in [false, true] {
+                let text = render_as(reports, table);
+                assert_eq!(text, in_one_go(reports, table), "{count} findings");
+                let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(doc["rules"].is_object(), table);
+            }
         }
         let biggest: usize = sets[3].iter().map(|r| r.diagnostics.len()).sum();
         assert!(biggest > PIECE, "pieces were tried: {biggest} findings");

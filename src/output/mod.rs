@@ -87,6 +87,8 @@ pub struct Run<'a> {
     /// For JUnit, whose failures follow the exit status.
     pub deny_warnings: bool,
     pub human: human::HumanOptions,
+    /// For JSON: each rule's help and sources once, in a `rules` table.
+    pub rules_table: bool,
 }
 
 impl OutputFormat {
@@ -106,7 +108,7 @@ impl OutputFormat {
     pub fn write(self, run: &Run<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         match self {
             OutputFormat::Human => human::write(run.reports, run.human, out),
-            OutputFormat::Json => json::write(run.reports, out),
+            OutputFormat::Json => json::write(run.reports, run.rules_table, out),
             OutputFormat::Concise => out.write_all(concise::render(run.reports).as_bytes()),
             OutputFormat::Sarif => sarif::write(run.reports, run.rules, out),
             OutputFormat::Github => out.write_all(github::render(run.reports).as_bytes()),
