@@ -34,6 +34,12 @@
 #      7 interleaved rounds after a warm-up, median (target < 2 s with it),
 #      beside `rg -c -i bmi` on the same file. Exits 1 if the target is
 #      missed.
+#   scripts/bench.sh --policies      checks 1,000 Markdown policies of about
+#      5 KB (paragraphs of the test policies in fixtures/, cut and mixed
+#      with a fixed seed) against `rg -c -i bmi` on the same folder (target
+#      <= 15x), and the same text as one file, so per-document overhead
+#      shows as the difference; 1 warm-up + 5 rounds, medians. Exits 1 if
+#      the target is missed.
 #   scripts/bench.sh --web           measures the web page alone instead:
 #      builds it (scripts/build-web.sh), gzips the WebAssembly (target
 #      < 3 MB), and times in headless Chromium (web/test/bench.js) from
@@ -61,6 +67,7 @@ KEEP=0
 SERVER_ONLY=0
 WEB_ONLY=0
 POLICY_ONLY=0
+POLICIES_ONLY=0
 PDF_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -70,6 +77,7 @@ while [ $# -gt 0 ]; do
     --server-only) SERVER_ONLY=1; shift ;;
     --web) WEB_ONLY=1; shift ;;
     --policy) POLICY_ONLY=1; shift ;;
+    --policies) POLICIES_ONLY=1; shift ;;
     --pdf) PDF_ONLY=1; shift ;;
     -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
@@ -184,6 +192,55 @@ if [ "$PDF_ONLY" = 1 ]; then
   echo "check: median $wall s of 3 ($(cut -d' ' -f1 "$WORK/pdf.runs" | tr '\n' ' ')); $(awk -v p="$pages" -v s="$wall" 'BEGIN { if (s > 0) printf "%.0f", p / s; else print "inf" }') pages per second"
   echo "peak resident memory: median $((rss_kb / 1024)) MB, $ratio x the file (target < 20x): $ok"
   if [ "$KEEP" = 0 ]; then rm -f "$src" "$WORK/long-policy.html" "$pdf" "$WORK/pdf.json"; fi
+  [ "$ok" = PASS ]
+  exit $?
+fi
+
+# ---- 1,000 small policies (--policies) ------------------------------------------------
+if [ "$POLICIES_ONLY" = 1 ]; then
+  dir="$WORK/policies"
+  rm -rf "$dir"; mkdir -p "$dir/each"
+  python3 - "$dir" "$ROOT"/fixtures/examples/hip-knee-policy.md "$ROOT"/fixtures/pdf/src/*-policy.md <<'PY'
+import random, sys
+out, sources = sys.argv[1], sys.argv[2:]
+paras = [p for f in sources for p in open(f, encoding="utf-8").read().split("\n\n") if p.strip()]
+rng = random.Random(1)
+with open(f"{out}/all.md", "w", encoding="utf-8") as whole:
+    for i in range(1000):
+        text, j = [], rng.randrange(len(paras))
+        while sum(len(p) + 2 for p in text) < 5000:
+            text.append(paras[j % len(paras)]); j += 1
+        doc = "\n\n".join(text) + "\n"
+        open(f"{out}/each/policy-{i:04}.md", "w", encoding="utf-8").write(doc)
+        whole.write(doc + "\n")
+PY
+  cat "$dir"/each/*.md "$dir/all.md" >/dev/null
+  say "1,000 policies ($(cat "$dir"/each/*.md | wc -c) bytes): msklint, the same as one file, rg; 1 warm-up + 5 rounds"
+  : >"$WORK/each.s"; : >"$WORK/one.s"; : >"$WORK/rg.s"
+  time_one() {
+    local into="$1" t0 t1; shift
+    t0=$EPOCHREALTIME
+    "$@" >"$WORK/policies.out" || [ $? = 1 ]
+    t1=$EPOCHREALTIME
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$into"
+  }
+  for round in 0 1 2 3 4 5; do
+    time_one "$WORK/each.s" "$MSKLINT" check --no-cache --no-config --format json --include '*.md' "$dir/each"
+    time_one "$WORK/one.s" "$MSKLINT" check --no-cache --no-config --format json "$dir/all.md"
+    time_one "$WORK/rg.s" rg -c -i bmi "$dir/each"
+    if [ "$round" = 0 ]; then : >"$WORK/each.s"; : >"$WORK/one.s"; : >"$WORK/rg.s"; fi
+  done
+  mid() { sort -g "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+  each=$(mid "$WORK/each.s"); one=$(mid "$WORK/one.s"); rg_s=$(mid "$WORK/rg.s")
+  r=$(awk -v a="$each" -v b="$rg_s" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "inf" }')
+  ok=$(awk -v v="$r" 'BEGIN { print (v <= 15) ? "PASS" : "MISS" }')
+  echo
+  echo "msklint 1,000 policies, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "machine: $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "1,000 files:        median $each s of 5 ($(tr '\n' ' ' <"$WORK/each.s"))"
+  echo "the same, one file: median $one s of 5 ($(tr '\n' ' ' <"$WORK/one.s"))"
+  echo "rg -c -i bmi:       median $rg_s s; msklint / rg ${r}x (target <= 15): $ok"
+  if [ "$KEEP" = 0 ]; then rm -rf "$dir" "$WORK/policies.out"; fi
   [ "$ok" = PASS ]
   exit $?
 fi
