@@ -196,6 +196,16 @@ if [ "$PDF_ONLY" = 1 ]; then
   exit $?
 fi
 
+# time_one FILE COMMAND...: runs COMMAND (output to $WORK/policy.out; exit 1,
+# findings, is fine) and appends its wall-clock seconds to FILE.
+time_one() {
+  local into="$1" t0 t1; shift
+  t0=$EPOCHREALTIME
+  "$@" >"$WORK/policy.out" || [ $? = 1 ]
+  t1=$EPOCHREALTIME
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$into"
+}
+
 # ---- 1,000 small policies (--policies) ------------------------------------------------
 if [ "$POLICIES_ONLY" = 1 ]; then
   dir="$WORK/policies"
@@ -217,13 +227,6 @@ PY
   cat "$dir"/each/*.md "$dir/all.md" >/dev/null
   say "1,000 policies ($(cat "$dir"/each/*.md | wc -c) bytes): msklint, the same as one file, rg; 1 warm-up + 5 rounds"
   : >"$WORK/each.s"; : >"$WORK/one.s"; : >"$WORK/rg.s"
-  time_one() {
-    local into="$1" t0 t1; shift
-    t0=$EPOCHREALTIME
-    "$@" >"$WORK/policies.out" || [ $? = 1 ]
-    t1=$EPOCHREALTIME
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$into"
-  }
   for round in 0 1 2 3 4 5; do
     time_one "$WORK/each.s" "$MSKLINT" check --no-cache --no-config --format json --include '*.md' "$dir/each"
     time_one "$WORK/one.s" "$MSKLINT" check --no-cache --no-config --format json "$dir/all.md"
@@ -240,7 +243,7 @@ PY
   echo "1,000 files:        median $each s of 5 ($(tr '\n' ' ' <"$WORK/each.s"))"
   echo "the same, one file: median $one s of 5 ($(tr '\n' ' ' <"$WORK/one.s"))"
   echo "rg -c -i bmi:       median $rg_s s; msklint / rg ${r}x (target <= 15): $ok"
-  if [ "$KEEP" = 0 ]; then rm -rf "$dir" "$WORK/policies.out"; fi
+  if [ "$KEEP" = 0 ]; then rm -rf "$dir" "$WORK/policy.out"; fi
   [ "$ok" = PASS ]
   exit $?
 fi
@@ -256,13 +259,6 @@ if [ "$POLICY_ONLY" = 1 ]; then
   cat "$policy" >/dev/null
   say "20 MB policy ($(wc -c <"$policy") bytes): with and without the second opinion, and rg; 1 warm-up + 7 rounds"
   : >"$WORK/with.s"; : >"$WORK/without.s"; : >"$WORK/rg.s"
-  time_one() {
-    local into="$1" t0 t1; shift
-    t0=$EPOCHREALTIME
-    "$@" >"$WORK/policy.out" || [ $? = 1 ]
-    t1=$EPOCHREALTIME
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$into"
-  }
   for round in 0 1 2 3 4 5 6 7; do
     time_one "$WORK/with.s" "$MSKLINT" check --no-cache --no-config --format json "$policy"
     time_one "$WORK/without.s" "$MSKLINT" check --no-cache --config "$WORK/no-opinion.yaml" --format json "$policy"
