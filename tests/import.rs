@@ -97,12 +97,13 @@ fn findings(
     out
 }
 
-const DRAWINGS: [&str; 6] = [
+const DRAWINGS: [&str; 7] = [
     "fixtures/import/hip-knee-oa.mmd",
     "fixtures/import/hip-knee-oa.drawio",
     "fixtures/import/hip-knee-oa-compressed.drawio",
     "fixtures/import/hip-knee-oa.bpmn",
     "fixtures/import/hip-knee-oa.pptx",
+    "fixtures/import/hip-knee-oa-libreoffice.pptx",
     "fixtures/import/hip-knee-oa.vsdx",
 ];
 
@@ -144,6 +145,157 @@ fn each_drawing_of_the_example_gives_the_hand_written_findings() {
             part.text.starts_with("Orthopaedic surgery"),
             "{path}: {part:?}"
         );
+    }
+}
+
+/// The text an SVG shows: what its `<text>` elements hold, markup and
+/// entities resolved, with no whitespace at all (renderers break lines
+/// and split runs where they like; text only in a `<title>` or a comment
+/// does not count).
+fn svg_text(svg: &str) -> String {
+    let mut out = String::new();
+    let mut rest = svg;
+    while let Some(at) = rest.find("<text") {
+        let after = &rest[at + "<text".len()..];
+        rest = after;
+        if !after.starts_with(|c: char| c == '>' || c.is_whitespace()) {
+            continue; // <textPath>, <textarea>
+        }
+        let Some(open) = after.find('>') else { break };
+        if after[..open].ends_with('/') {
+            continue;
+        }
+        let Some(close) = after.find("</text>") else {
+            break;
+        };
+        let mut inside = false;
+        for c in after[open + 1..close].chars() {
+            match c {
+                '<' => inside = true,
+                '>' => inside = false,
+                c if !inside => out.push(c),
+                _ => {}
+            }
+        }
+        rest = &after[close..];
+    }
+    let mut text = String::new();
+    let mut parts = out.split('&');
+    text.push_str(parts.next().unwrap_or(""));
+    for part in parts {
+        let Some((name, tail)) = part.split_once(';') else {
+            text.push('&');
+            text.push_str(part);
+            continue;
+        };
+        let c = match name {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            n if n.starts_with("#x") => u32::from_str_radix(&n[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match c {
+            Some(c) => text.push(c),
+            None => {
+                text.push('&');
+                text.push_str(name);
+                text.push(';');
+            }
+        }
+        text.push_str(tail);
+    }
+    text.split_whitespace().collect()
+}
+
+#[test]
+fn svg_text_reads_text_elements_only() {
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg"><title>Orthopaedic surgery</title>
+<text x="1"><tspan>BMI &lt; 40,</tspan><tspan dy="1"> non-smoker</tspan></text>
+<textPath>not this</textPath><text/><text>Orthopaedic</text><text>surgery &#38; &#x41;</text></svg>"#;
+    assert_eq!(svg_text(svg), "BMI<40,non-smokerOrthopaedicsurgery&A");
+}
+
+/// Every picture docs/import.md shows is an SVG of the diagram it is named
+/// after (`images/import/NAME.EXT.svg` pictures `fixtures/import/NAME.EXT`):
+/// each line of each shape's text on a flowchart page, as msklint reads
+/// the diagram, is text in the picture. A missing picture, one that is not
+/// SVG, one of another diagram, or one whose text became outlines fails.
+#[test]
+fn each_picture_in_the_import_doc_is_an_svg_of_its_diagram() {
+    let doc = std::fs::read_to_string(root().join("docs/import.md")).unwrap();
+    let pictures: Vec<&str> = doc
+        .match_indices("](images/")
+        .map(|(i, _)| {
+            let rest = &doc[i + 2..];
+            &rest[..rest.find(')').unwrap()]
+        })
+        .collect();
+    for ext in ["mmd", "drawio", "bpmn", "pptx", "vsdx"] {
+        let want = format!("images/import/hip-knee-oa.{ext}.svg");
+        assert!(
+            pictures.contains(&want.as_str()),
+            "docs/import.md shows no {want}: {pictures:?}"
+        );
+    }
+    for picture in pictures {
+        let path = root().join("docs").join(picture);
+        let svg = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("docs/import.md shows {picture}, which cannot be read: {e}")
+        });
+        let mut head = svg.trim_start();
+        while head.starts_with("<?") || head.starts_with("<!") {
+            let end = if head.starts_with("<!--") {
+                head.find("-->").map(|i| i + 3)
+            } else {
+                head.find('>').map(|i| i + 1)
+            };
+            head = head[end.unwrap_or(head.len())..].trim_start();
+        }
+        assert!(
+            head.starts_with("<svg") && svg.contains("http://www.w3.org/2000/svg"),
+            "{picture} is not an SVG file"
+        );
+        assert!(svg.trim_end().ends_with("</svg>"), "{picture} is cut short");
+        let name = picture
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.strip_suffix(".svg"))
+            .unwrap_or_else(|| panic!("{picture} is not named NAME.EXT.svg"));
+        let fixture = format!("fixtures/import/{name}");
+        let format = InputFormat::of(&fixture);
+        assert!(format.is_diagram(), "{picture}: {fixture} is not a diagram");
+        let bytes = std::fs::read(root().join(&fixture))
+            .unwrap_or_else(|e| panic!("{picture} pictures {fixture}, which cannot be read: {e}"));
+        let diagram = Diagram::read(format, &bytes).unwrap();
+        let shown = svg_text(&svg);
+        let mut lines = 0;
+        for page in diagram.pages.iter().filter(|p| !p.links.is_empty()) {
+            for shape in &page.shapes {
+                for line in shape.text.lines() {
+                    let want: String = line.split_whitespace().collect();
+                    assert!(
+                        shown.contains(&want),
+                        "{picture} does not show “{line}” of shape `{}` in {fixture}",
+                        shape.id
+                    );
+                    lines += 1;
+                }
+            }
+        }
+        assert!(
+            lines >= 10,
+            "{picture}: {fixture} has only {lines} lines of shape text"
+        );
+        for must in ["Orthopaedic surgery", "ESCAPE-pain", "GP practice"] {
+            let want: String = must.split_whitespace().collect();
+            assert!(shown.contains(&want), "{picture} does not show “{must}”");
+        }
     }
 }
 

@@ -9,13 +9,21 @@
 //! paragraph by paragraph, and their preset geometry (`a:prstGeom`) read
 //! as a [`Form`]. `p:cxnSp` elements are connectors, from the shape their
 //! `a:stCxn` names to the one their `a:endCxn` names (turned round when
-//! only the start end has an arrowhead). PowerPoint connectors carry no
-//! text, so a label is a text box drawn on one: a text box joined to
-//! nothing that lies on a connector becomes its text. Other unjoined text
-//! boxes are notes. Shapes inside groups are read as if ungrouped (but
-//! their text boxes are not matched to connectors, their positions being
-//! in the group's own coordinates); the title, date, footer and slide
-//! number placeholders are not shapes.
+//! only the start end has an arrowhead); so are `p:sp` elements of a line
+//! or connector geometry with no text, as LibreOffice saves a line drawn
+//! with Impress's line tool, though glued to nothing. A connector not
+//! glued at both ends is a link from or to nothing, which the pathway
+//! leaves out with a comment. PowerPoint connectors carry no text, so a
+//! label is a text box drawn on one: a text box joined to nothing that
+//! lies on a connector glued at both ends becomes its text: on its path,
+//! for a straight or elbow connector (`bentConnector2` to `5`, flipped and
+//! turned as its `a:xfrm` says, its bends where its `adj` guides put them,
+//! outside its box when they are negative or over 100%, as LibreOffice
+//! writes them), or within the box its control points span, for a curved
+//! one. Other unjoined text boxes are notes. Shapes inside groups are read
+//! as if ungrouped (but their text boxes are not matched to connectors,
+//! their positions being in the group's own coordinates); the title, date,
+//! footer and slide number placeholders are not shapes.
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -145,6 +153,9 @@ struct Item {
     head_arrow: bool,
     tail_arrow: bool,
     place: Option<Place>,
+    /// The preset geometry's adjust values (`a:gd name="adj1" fmla="val
+    /// 50000"`), in 100,000ths of the box.
+    adjust: Vec<(String, f64)>,
     grouped: bool,
     in_text: bool,
 }
@@ -255,6 +266,13 @@ fn element(it: &mut Item, e: &BytesStart<'_>, empty: bool) {
         b"ph" => it.placeholder = Some(attribute(e, b"type").unwrap_or_default()),
         b"prstGeom" => it.geometry = attribute(e, b"prst").unwrap_or_default(),
         b"custGeom" => it.geometry = "custom".to_string(),
+        b"gd" => {
+            let value = attribute(e, b"fmla")
+                .and_then(|f| f.strip_prefix("val ").and_then(|v| v.trim().parse().ok()));
+            if let (Some(name), Some(value)) = (attribute(e, b"name"), value) {
+                it.adjust.push((name, value));
+            }
+        }
         b"stCxn" => it.start = attribute(e, b"id"),
         b"endCxn" => it.end = attribute(e, b"id"),
         b"headEnd" => it.head_arrow = attribute(e, b"type").is_some_and(|t| t != "none"),
@@ -297,6 +315,15 @@ fn is_title(kind: &str) -> bool {
     matches!(kind, "title" | "ctrTitle")
 }
 
+/// Whether a preset geometry is a line or connector, however the shape
+/// holding it is written.
+fn line_geometry(geometry: &str) -> bool {
+    geometry == "line"
+        || geometry.starts_with("straightConnector")
+        || geometry.starts_with("bentConnector")
+        || geometry.starts_with("curvedConnector")
+}
+
 /// A shape's form by its preset geometry.
 fn form_of(geometry: &str) -> Form {
     match geometry {
@@ -319,22 +346,33 @@ fn page_of(items: Vec<Item>) -> Page {
             .collect::<Vec<_>>()
             .join("\n")
     };
+    // Connectors, and lines drawn as shapes: LibreOffice saves a line
+    // drawn with Impress's line tool as a `p:sp` of `line` geometry.
+    let is_line = |it: &Item| {
+        it.connector
+            || (it.placeholder.is_none() && line_geometry(&it.geometry) && text(it).is_empty())
+    };
     let joined: std::collections::HashSet<&str> = items
         .iter()
-        .filter(|it| it.connector)
+        .filter(|it| is_line(it))
         .flat_map(|it| it.start.iter().chain(it.end.iter()))
         .map(String::as_str)
         .collect();
-    // Connectors: their links, and their line on the slide for labels.
+    // Connectors: their links, and their line on the slide for labels. One
+    // glued at one end or none is a link from or to nothing, left out of
+    // the pathway with a comment saying so; labels are matched only to
+    // those glued at both ends.
     let mut lines: Vec<Option<Line>> = Vec::new();
-    for it in items.iter().filter(|it| it.connector) {
-        let (Some(a), Some(b)) = (&it.start, &it.end) else {
-            continue;
-        };
+    for it in items.iter().filter(|it| is_line(it)) {
+        let (a, b) = (
+            it.start.clone().unwrap_or_default(),
+            it.end.clone().unwrap_or_default(),
+        );
+        let glued = !a.is_empty() && !b.is_empty();
         let (from, to) = if it.head_arrow && !it.tail_arrow {
-            (b.clone(), a.clone())
+            (b, a)
         } else {
-            (a.clone(), b.clone())
+            (a, b)
         };
         page.links.push(Link {
             id: it.id.clone(),
@@ -342,13 +380,13 @@ fn page_of(items: Vec<Item>) -> Page {
             to,
             text: String::new(),
         });
-        let straight = matches!(it.geometry.as_str(), "straightConnector1" | "line" | "");
-        lines.push(it.place.filter(|_| !it.grouped).map(|p| {
-            let (a, b) = ends(&p);
-            Line { a, b, straight }
-        }));
+        lines.push(
+            it.place
+                .filter(|_| !it.grouped && glued)
+                .map(|p| path(&p, &it.geometry, &it.adjust)),
+        );
     }
-    for it in items.iter().filter(|it| !it.connector) {
+    for it in items.iter().filter(|it| !is_line(it)) {
         let kind = it.placeholder.as_deref().unwrap_or("");
         let body = text(it);
         if is_title(kind) {
@@ -395,73 +433,125 @@ fn page_of(items: Vec<Item>) -> Page {
     page
 }
 
-/// A connector's two ends on the slide: its box's corners, flipped and
-/// rotated about the box's centre as `a:xfrm` says.
-fn ends(p: &Place) -> ((f64, f64), (f64, f64)) {
-    let (mut x0, mut x1) = (p.x, p.x + p.cx);
-    let (mut y0, mut y1) = (p.y, p.y + p.cy);
-    if p.flip_h {
-        std::mem::swap(&mut x0, &mut x1);
-    }
-    if p.flip_v {
-        std::mem::swap(&mut y0, &mut y1);
-    }
+/// A point of a connector's box, given from its top left corner before
+/// flipping, where it lies on the slide: flipped and rotated about the
+/// box's centre as `a:xfrm` says.
+fn on_slide(p: &Place, (lx, ly): (f64, f64)) -> (f64, f64) {
+    let x = p.x + if p.flip_h { p.cx - lx } else { lx };
+    let y = p.y + if p.flip_v { p.cy - ly } else { ly };
     if p.rot == 0.0 {
-        return ((x0, y0), (x1, y1));
+        return (x, y);
     }
     let (cx, cy) = (p.x + p.cx / 2.0, p.y + p.cy / 2.0);
     let a = (p.rot / 60_000.0).to_radians();
-    let turn = |(x, y): (f64, f64)| {
-        let (dx, dy) = (x - cx, y - cy);
-        (
-            cx + dx * a.cos() - dy * a.sin(),
-            cy + dx * a.sin() + dy * a.cos(),
-        )
-    };
-    (turn((x0, y0)), turn((x1, y1)))
+    let (dx, dy) = (x - cx, y - cy);
+    (
+        cx + dx * a.cos() - dy * a.sin(),
+        cy + dx * a.sin() + dy * a.cos(),
+    )
 }
 
-/// A connector's line on the slide: its two ends, and whether it is
-/// drawn straight between them (an elbow or curve only stays within the
-/// box they span).
-#[derive(Debug, Clone, Copy)]
+/// A connector's line on the slide, from its start to its end: through
+/// the bends of an elbow connector (the path DrawingML's preset
+/// `bentConnectorN` defines, its bends at its `adjN` guides, 50% when
+/// not given), or along the control points of a curved one, which the
+/// curve stays within the box of.
+fn path(p: &Place, geometry: &str, adjust: &[(String, f64)]) -> Line {
+    let (w, h) = (p.cx, p.cy);
+    let adj = |n: &str| {
+        adjust
+            .iter()
+            .find(|(k, _)| k == n)
+            .map_or(50_000.0, |(_, v)| *v)
+            / 100_000.0
+    };
+    let (x1, y2, x3) = (w * adj("adj1"), h * adj("adj2"), w * adj("adj3"));
+    let kind = geometry
+        .strip_prefix("bentConnector")
+        .map(|n| (n, true))
+        .or_else(|| geometry.strip_prefix("curvedConnector").map(|n| (n, false)));
+    let (local, exact) = match kind {
+        Some(("2", exact)) => (vec![(0.0, 0.0), (w, 0.0), (w, h)], exact),
+        Some(("3", exact)) => (vec![(0.0, 0.0), (x1, 0.0), (x1, h), (w, h)], exact),
+        Some(("4", exact)) => (
+            vec![(0.0, 0.0), (x1, 0.0), (x1, y2), (w, y2), (w, h)],
+            exact,
+        ),
+        Some(("5", exact)) => (
+            vec![(0.0, 0.0), (x1, 0.0), (x1, y2), (x3, y2), (x3, h), (w, h)],
+            exact,
+        ),
+        // Straight connectors and lines, and shapes of other geometry
+        // joined as connectors: from one corner of the box to the other.
+        _ => (vec![(0.0, 0.0), (w, h)], true),
+    };
+    Line {
+        points: local.into_iter().map(|q| on_slide(p, q)).collect(),
+        exact,
+    }
+}
+
+/// A connector's line on the slide: the points it passes through, and
+/// whether it runs straight from each to the next (a curve only stays
+/// within the box they span).
+#[derive(Debug, Clone)]
 struct Line {
-    a: (f64, f64),
-    b: (f64, f64),
-    straight: bool,
+    points: Vec<(f64, f64)>,
+    exact: bool,
 }
 
 /// How near a label must be to a connector to be its label: a tenth of an
 /// inch, in EMUs.
 const NEAR: f64 = 91_440.0;
 
-/// The connector a text box at `p` lies on, if any: the nearest whose
-/// line (or, for an elbow or curve, whose box) comes within [`NEAR`] of
-/// the text box.
+/// The point halfway along a line, where a label is put on it.
+fn middle(points: &[(f64, f64)]) -> (f64, f64) {
+    let length = |(a, b): ((f64, f64), (f64, f64))| (b.0 - a.0).hypot(b.1 - a.1);
+    let segments = || points.windows(2).map(|w| (w[0], w[1]));
+    let mut left = segments().map(length).sum::<f64>() / 2.0;
+    for (a, b) in segments() {
+        let l = length((a, b));
+        if l > 0.0 && left <= l {
+            let t = left / l;
+            return (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+        }
+        left -= l;
+    }
+    points.first().copied().unwrap_or_default()
+}
+
+/// The connector a text box at `p` lies on, if any: of those whose line
+/// (or, for a curve, whose box) comes within [`NEAR`] of the text box, the
+/// one whose middle is nearest the text box's centre.
 fn on_line(p: &Place, lines: &[Option<Line>]) -> Option<usize> {
     let (left, top, right, bottom) = (p.x - NEAR, p.y - NEAR, p.x + p.cx + NEAR, p.y + p.cy + NEAR);
     let inside = |(x, y): (f64, f64)| x >= left && x <= right && y >= top && y <= bottom;
     let centre = (p.x + p.cx / 2.0, p.y + p.cy / 2.0);
     let mut best: Option<(f64, usize)> = None;
     for (k, line) in lines.iter().enumerate() {
-        let Some(Line { a, b, straight }) = *line else {
+        let Some(Line { points, exact }) = line else {
             continue;
         };
-        let touches = if straight {
-            (0..=64).any(|i| {
-                let t = f64::from(i) / 64.0;
-                inside((a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t))
+        let segments = || points.windows(2).map(|w| (w[0], w[1]));
+        let touches = if *exact {
+            segments().any(|(a, b)| {
+                (0..=64).any(|i| {
+                    let t = f64::from(i) / 64.0;
+                    inside((a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t))
+                })
             })
         } else {
-            a.0.min(b.0) <= right
-                && a.0.max(b.0) >= left
-                && a.1.min(b.1) <= bottom
-                && a.1.max(b.1) >= top
+            let xs = points.iter().map(|q| q.0);
+            let ys = points.iter().map(|q| q.1);
+            xs.clone().fold(f64::INFINITY, f64::min) <= right
+                && xs.fold(f64::NEG_INFINITY, f64::max) >= left
+                && ys.clone().fold(f64::INFINITY, f64::min) <= bottom
+                && ys.fold(f64::NEG_INFINITY, f64::max) >= top
         };
         if !touches {
             continue;
         }
-        let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+        let mid = middle(points);
         let d = (mid.0 - centre.0).hypot(mid.1 - centre.1);
         if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, k));
@@ -529,6 +619,33 @@ mod tests {
         );
     }
 
+    /// A connector glued at one end, and a line drawn as a shape (as
+    /// LibreOffice saves Impress's line tool), glued at neither: each a
+    /// link from or to nothing, which the pathway leaves out with a
+    /// comment; a text box on them stays a note.
+    #[test]
+    fn loose_connectors_and_lines_are_links_to_nothing() {
+        let loose = r#"<p:cxnSp><p:nvCxnSpPr><p:cNvPr id="9" name="C2"/><p:cNvCxnSpPr><a:stCxn id="3" idx="2"/></p:cNvCxnSpPr><p:nvPr/></p:nvCxnSpPr><p:spPr><a:xfrm><a:off x="5000000" y="5000000"/><a:ext cx="100" cy="100"/></a:xfrm><a:prstGeom prst="straightConnector1"/></p:spPr></p:cxnSp>
+<p:sp><p:nvSpPr><p:cNvPr id="10" name="Line"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="8900000" y="9000000"/><a:ext cx="100000" cy="100000"/></a:xfrm><a:prstGeom prst="line"><a:avLst/></a:prstGeom><a:ln><a:tailEnd type="triangle"/></a:ln></p:spPr><p:txBody><a:bodyPr/><a:p><a:endParaRPr/></a:p></p:txBody></p:sp>
+</p:spTree>"#;
+        let xml = SLIDE.replace("</p:spTree>", loose);
+        let page = slide(&xml, &mut 0).unwrap();
+        let links: Vec<(&str, &str, &str)> = page
+            .links
+            .iter()
+            .map(|l| (l.id.as_str(), l.from.as_str(), l.to.as_str()))
+            .collect();
+        assert_eq!(links, [("5", "3", "4"), ("9", "3", ""), ("10", "", "")]);
+        assert_eq!(page.links[0].text, "after 6 weeks");
+        // The note lies on the line, which is glued to nothing.
+        assert!(page
+            .shapes
+            .iter()
+            .any(|s| s.id == "7" && s.form == Form::Note));
+        assert!(page.shapes.iter().all(|s| s.id != "10"));
+        assert!(holds_flowchart(&page));
+    }
+
     #[test]
     fn not_a_slide() {
         assert!(slide("<html/>", &mut 0)
@@ -549,33 +666,46 @@ mod tests {
             cy: 200_000.0,
             ..Place::default()
         };
-        let straight = |a, b| {
+        let line = |points: &[(f64, f64)], exact| {
             Some(Line {
-                a,
-                b,
-                straight: true,
+                points: points.to_vec(),
+                exact,
             })
         };
         // A diagonal through the label's box, and one that passes by.
         let lines = [
-            straight((0.0, 2_000_000.0), (2_000_000.0, 2_000_000.0)),
-            straight((0.0, 0.0), (2_000_000.0, 1_000_000.0)),
+            line(&[(0.0, 2_000_000.0), (2_000_000.0, 2_000_000.0)], true),
+            line(&[(0.0, 0.0), (2_000_000.0, 1_000_000.0)], true),
             None,
         ];
         assert_eq!(on_line(&label, &lines), Some(1));
-        // An elbow connector is known only by the box it spans.
-        let elbow = [Some(Line {
-            a: (1_150_000.0, 0.0),
-            b: (3_000_000.0, 3_000_000.0),
-            straight: false,
-        })];
-        assert_eq!(on_line(&label, &elbow), Some(0));
-        let far = [Some(Line {
-            a: (2_000_000.0, 0.0),
-            b: (3_000_000.0, 3_000_000.0),
-            straight: false,
-        })];
+        // A curve is known by the box its control points span.
+        let curve = [line(
+            &[(1_150_000.0, 0.0), (3_000_000.0, 3_000_000.0)],
+            false,
+        )];
+        assert_eq!(on_line(&label, &curve), Some(0));
+        let far = [line(
+            &[(2_000_000.0, 0.0), (3_000_000.0, 3_000_000.0)],
+            false,
+        )];
         assert_eq!(on_line(&label, &far), None);
+        // An elbow by its path: its box holds the label, its path does not
+        // come near it; then one whose bend runs through the label.
+        let elbow = [line(
+            &[(0.0, 0.0), (3_000_000.0, 0.0), (3_000_000.0, 3_000_000.0)],
+            true,
+        )];
+        assert_eq!(on_line(&label, &elbow), None);
+        let bent = [line(
+            &[(0.0, 0.0), (1_000_000.0, 0.0), (1_000_000.0, 3_000_000.0)],
+            true,
+        )];
+        assert_eq!(on_line(&label, &bent), Some(0));
+    }
+
+    fn near(a: (f64, f64), b: (f64, f64)) -> bool {
+        (a.0 - b.0).abs() < 1.0 && (a.1 - b.1).abs() < 1.0
     }
 
     #[test]
@@ -588,14 +718,118 @@ mod tests {
             rot: 5_400_000.0,
             ..Place::default()
         };
-        let ((x0, y0), (x1, y1)) = ends(&p);
-        assert!(
-            (x0 - 1.0).abs() < 1e-9 && (y0 + 1.0).abs() < 1e-9,
-            "{x0} {y0}"
+        let points = path(&p, "straightConnector1", &[]).points;
+        assert!(near(points[0], (1.0, -1.0)), "{points:?}");
+        assert!(near(points[1], (1.0, 1.0)), "{points:?}");
+    }
+
+    /// An elbow connector as LibreOffice Impress saves one (from
+    /// fixtures/import/hip-knee-oa-libreoffice.pptx): from the bottom of
+    /// one box to the bottom of another, turned a quarter, flipped both
+    /// ways, its bend a negative adjust that takes it below both boxes,
+    /// outside its own.
+    #[test]
+    fn an_elbow_connector_follows_its_bends_outside_its_box() {
+        let p = Place {
+            x: 6_372_000.0,
+            y: 2_628_000.0,
+            cx: 216_360.0,
+            cy: 3_600_360.0,
+            flip_h: true,
+            flip_v: true,
+            rot: 5_400_000.0,
+        };
+        let line = path(&p, "bentConnector3", &[("adj1".to_string(), -85_833.0)]);
+        let want = [
+            (4_680_000.0, 4_536_360.0),
+            (4_680_000.0, 4_722_068.0),
+            (8_280_360.0, 4_722_068.0),
+            (8_280_360.0, 4_320_000.0),
+        ];
+        assert!(line.exact);
+        assert_eq!(line.points.len(), 4);
+        for (got, want) in line.points.iter().zip(want) {
+            assert!(near(*got, want), "{:?}", line.points);
+        }
+        // A label under the bend, outside the connector's box, is its.
+        let label = Place {
+            x: 6_000_000.0,
+            y: 4_750_000.0,
+            cx: 600_000.0,
+            cy: 150_000.0,
+            ..Place::default()
+        };
+        assert_eq!(on_line(&label, &[Some(line)]), Some(0));
+    }
+
+    #[test]
+    fn elbow_paths_by_their_presets() {
+        let p = Place {
+            cx: 100.0,
+            cy: 50.0,
+            ..Place::default()
+        };
+        let points = |g: &str, adj: &[(&str, f64)]| {
+            let adjust: Vec<(String, f64)> =
+                adj.iter().map(|(k, v)| ((*k).to_string(), *v)).collect();
+            path(&p, g, &adjust).points
+        };
+        assert_eq!(
+            points("bentConnector2", &[]),
+            [(0.0, 0.0), (100.0, 0.0), (100.0, 50.0)]
         );
-        assert!(
-            (x1 - 1.0).abs() < 1e-9 && (y1 - 1.0).abs() < 1e-9,
-            "{x1} {y1}"
+        assert_eq!(
+            points("bentConnector3", &[]),
+            [(0.0, 0.0), (50.0, 0.0), (50.0, 50.0), (100.0, 50.0)]
         );
+        assert_eq!(
+            points(
+                "bentConnector4",
+                &[("adj1", 120_000.0), ("adj2", -20_000.0)]
+            ),
+            [
+                (0.0, 0.0),
+                (120.0, 0.0),
+                (120.0, -10.0),
+                (100.0, -10.0),
+                (100.0, 50.0)
+            ]
+        );
+        assert_eq!(points("bentConnector5", &[]).len(), 6);
+        let curve = path(&p, "curvedConnector3", &[]);
+        assert!(!curve.exact);
+        assert_eq!(curve.points.len(), 4);
+        assert_eq!(
+            points("straightConnector1", &[]),
+            [(0.0, 0.0), (100.0, 50.0)]
+        );
+    }
+
+    #[test]
+    fn adjust_values_are_read_from_the_preset_geometry() {
+        let xml = SLIDE.replace(
+            "<a:prstGeom prst=\"straightConnector1\"/>",
+            "<a:prstGeom prst=\"bentConnector3\"><a:avLst><a:gd name=\"adj1\" fmla=\"val -85833\"/></a:avLst></a:prstGeom>",
+        );
+        let mut reader = Reader::from_str(&xml);
+        let mut it = Item::default();
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Start(e) | Event::Empty(e) => element(&mut it, &e, false),
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(it.adjust, [("adj1".to_string(), -85_833.0)]);
+        // Its bend now lies left of its box, and its legs run along the
+        // box's top and bottom: the text box in the middle of the box, off
+        // its path, is a note, not its label (the box alone would have
+        // said label).
+        let page = slide(&xml, &mut 0).unwrap();
+        assert_eq!(page.links[0].text, "");
+        assert!(page
+            .shapes
+            .iter()
+            .any(|s| s.id == "6" && s.text == "after 6 weeks" && s.form == Form::Note));
     }
 }
