@@ -687,7 +687,18 @@ impl<'a> Engine<'a> {
             .own
             .len()
             .saturating_sub(self.normalised[i].len());
-        let after = |p: &Pattern| p.find_ranges(text).iter().any(|&(_, b)| b > start);
+        // An exception in a clause the check overrules ("we cannot run
+        // face-to-face groups") does not count, as in `fires`.
+        let after = |p: &Pattern| {
+            p.find_ranges(text).iter().any(|&(a, b)| {
+                let (_, (c, d)) = reading.clause(a);
+                b > start
+                    && !check
+                        .overruled_by
+                        .iter()
+                        .any(|o| o.is_match(text.get(c..d).unwrap_or_default()))
+            })
+        };
         check
             .unless_set
             .matching(&check.unless, text)
