@@ -300,11 +300,15 @@ fn blind_set_five() {
     }
     println!("{}", line("all", b));
     // First run (FIRST-RUN.md): 0.60 precision, 0.69 recall with the
-    // second opinion, 0.62 and 0.74 with the patterns alone. These floors
-    // guard against losing ground; they are not the bar (0.9).
-    assert!(a.f1() >= 0.64 && b.f1() >= 0.62, "{b:?} and {a:?}");
+    // second opinion, 0.62 and 0.74 with the patterns alone. The set has
+    // since been studied (STUDIED.md), so it is no longer blind for the
+    // patterns (the second opinion still never learns from it): F1 0.78
+    // with the second opinion, 0.81 with the patterns alone. These floors,
+    // just under those, guard against losing ground; they are not the
+    // issue's bar (0.9).
+    assert!(a.f1() >= 0.80 && b.f1() >= 0.77, "{b:?} and {a:?}");
     // Its four documents, line by line (first run: precision 0.67,
-    // recall 0.62).
+    // recall 0.62; after studying: 17 found, precision 0.74, recall 0.65).
     let mut docs = Counts::default();
     for entry in
         std::fs::read_dir(root().join(format!("fixtures/prose/{BLIND}/documents"))).unwrap()
@@ -328,7 +332,7 @@ fn blind_set_five() {
         });
     }
     println!("{}", line("its documents, line by line", docs));
-    assert!(docs.tp >= 14 && docs.precision() >= 0.6, "{docs:?}");
+    assert!(docs.tp >= 17 && docs.precision() >= 0.73, "{docs:?}");
 }
 
 /// `second-opinion: false` in msklint.yaml, as docs/configuration.md

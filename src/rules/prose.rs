@@ -605,12 +605,14 @@ impl<'a> Engine<'a> {
             self.current.scores = read.iter().map(|f| opinion.scores(f)).collect();
             self.current.features = Some(read);
         }
-        let stretches = self.current.features.as_deref().unwrap_or_default();
         // The stretch that scores highest speaks for the sentence.
-        let Some((score, features)) = stretches
+        let Some((score, best)) = self
+            .current
+            .scores
             .iter()
-            .zip(&self.current.scores)
-            .filter_map(|(f, s)| Some((*s.get(k)?, f.as_slice())))
+            .take(self.current.features.as_deref().map_or(0, <[_]>::len))
+            .enumerate()
+            .filter_map(|(j, s)| Some((*s.get(k)?, j)))
             .max_by(|a, b| a.0.total_cmp(&b.0))
         else {
             return alone;
@@ -620,8 +622,22 @@ impl<'a> Engine<'a> {
             Verdict::Silent | Verdict::Unnamed => opinion.fire_above,
             Verdict::Cancelled => opinion.overturn_above,
         };
-        let decided = score >= bar;
+        let mut decided = score >= bar;
+        // Firing without a pattern is a guess from the words alone: a
+        // sentence that also carries one of the rule's exceptions (another
+        // channel offered, a charge rather than a discharge, "regardless
+        // of") is not one the guess may overrule.
+        let excepted = decided
+            && matches!(verdict, Verdict::Silent | Verdict::Unnamed)
+            && self.carries_exception(check, i);
+        decided &= !excepted;
         if let Some(log) = log {
+            let features = self
+                .current
+                .features
+                .as_deref()
+                .and_then(|f| f.get(best))
+                .map_or(&[][..], |f| f.as_slice());
             let moved: Vec<String> = opinion
                 .reasons(name, features, 4)
                 .iter()
@@ -634,7 +650,13 @@ impl<'a> Engine<'a> {
             };
             log.push(format!(
                 "second opinion: {score:.2} ({rule} from {bar:.2}): {}; weighed most: {}",
-                if decided { "fires" } else { "silent" },
+                if decided {
+                    "fires"
+                } else if excepted {
+                    "silent (the sentence carries an exception)"
+                } else {
+                    "silent"
+                },
                 if moved.is_empty() {
                     "nothing it knows".to_string()
                 } else {
@@ -647,6 +669,46 @@ impl<'a> Engine<'a> {
             (true, false) => Decision::Learnt,
             (false, _) => Decision::Silent,
         }
+    }
+
+    /// Whether sentence `i` itself (not the question or header read with
+    /// it) holds one of the check's own exceptions or a shared one, in any
+    /// clause. Asked only when the second opinion would fire a sentence the
+    /// patterns left silent, so rarely.
+    fn carries_exception(&mut self, check: &ProseCheck, i: usize) -> bool {
+        self.load_reading(i);
+        let env = self.env;
+        let Some(reading) = self.current.reading.as_ref() else {
+            return false;
+        };
+        let text = reading.text.as_str();
+        let start = self
+            .current
+            .own
+            .len()
+            .saturating_sub(self.normalised[i].len());
+        // An exception in a clause the check overrules ("we cannot run
+        // face-to-face groups") does not count, as in `fires`.
+        let after = |p: &Pattern| {
+            p.find_ranges(text).iter().any(|&(a, b)| {
+                let (_, (c, d)) = reading.clause(a);
+                b > start
+                    && !check
+                        .overruled_by
+                        .iter()
+                        .any(|o| o.is_match(text.get(c..d).unwrap_or_default()))
+            })
+        };
+        check
+            .unless_set
+            .matching(&check.unless, text)
+            .into_iter()
+            .any(|k| after(&check.unless[k]))
+            || env
+                .shared_set
+                .matching(env.shared, text)
+                .into_iter()
+                .any(|k| after(&env.shared[k]))
     }
 
     /// Whether sentence `i`, not a heading or a question, names rule's
