@@ -340,9 +340,15 @@ impl Linter {
     /// and the guesses made: what `msklint import` writes.
     pub fn import(&self, name: &str, bytes: &[u8]) -> Result<crate::import::Imported, String> {
         let format = InputFormat::sniffed(name, bytes).unwrap_or(InputFormat::of(name));
+        if format == InputFormat::Markdown {
+            let text =
+                std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
+            let text = lone_cr_to_lf(text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string());
+            return crate::import::markdown::import(&text, name, &self.vocabulary);
+        }
         if !format.is_diagram() {
             return Err(
-                "it is not a diagram msklint reads: name it .mmd or .mermaid (Mermaid), .drawio (draw.io), .bpmn (BPMN), .pptx (PowerPoint) or .vsdx (Visio); a .xml file is read when it holds draw.io or BPMN"
+                "it is not a diagram msklint reads: name it .mmd or .mermaid (Mermaid), .md or .markdown (Mermaid flowcharts fenced in Markdown), .drawio (draw.io), .bpmn (BPMN), .pptx (PowerPoint) or .vsdx (Visio); a .xml file is read when it holds draw.io or BPMN"
                     .to_string(),
             );
         }

@@ -276,6 +276,49 @@ fn heading_above(before: &str) -> Option<String> {
     found
 }
 
+/// The pathways written from the flowchart fences of a Markdown text, one
+/// after another, for `msklint import`; an error when it has none, or when
+/// one cannot be read (naming its line).
+pub fn import(text: &str, file: &str, vocabulary: &Vocabulary) -> Result<Imported, String> {
+    let charts = flowcharts(text, file, vocabulary);
+    if charts.is_empty() {
+        return Err(
+            "it has no Mermaid flowchart to read as a pathway (a fenced block opened with ```mermaid whose first statement is `flowchart` or `graph`)"
+                .to_string(),
+        );
+    }
+    let mut out = Imported::default();
+    for chart in charts {
+        let (imported, _) = chart.read.map_err(|unread| {
+            let line = text[..unread.line.start()].matches('\n').count() + 1;
+            format!(
+                "line {line}: the flowchart `{}` cannot be read: {}",
+                chart.name, unread.why
+            )
+        })?;
+        if !out.text.is_empty() {
+            out.text.push('\n');
+        }
+        let shift = out.text.len();
+        let moved = |span: Span| Span::new(span.start() + shift, span.end() + shift);
+        out.text.push_str(&imported.text);
+        out.parts
+            .extend(imported.parts.into_iter().map(|p| DiagramPart {
+                span: moved(p.span),
+                ..p
+            }));
+        out.guesses
+            .extend(imported.guesses.into_iter().map(|mut g| {
+                g.span = moved(g.span);
+                for label in &mut g.related {
+                    label.span = moved(label.span);
+                }
+                g
+            }));
+    }
+    Ok(out)
+}
+
 impl Flowchart {
     /// The Markdown span of byte `offset` of the generated pathway text:
     /// the shape's or link's place in the fence when the offset is inside
