@@ -190,11 +190,14 @@ impl Linter {
         let policy = self.policy_for(path);
         match self.decoded(name, kind, content) {
             Ok(input) => {
-                let (source, mut diagnostics, mut extra) = prepared(name, input);
+                let (mut source, mut diagnostics, mut extra) = prepared(name, input);
                 sidecar_suppressions(kind, path, &source, &mut extra);
                 let mut blocks = Vec::new();
                 if kind.is_prose() {
                     self.check_prose(&source, &policy, &mut diagnostics);
+                    if kind == InputFormat::Markdown {
+                        source = self.check_flowcharts(source, &policy, &mut diagnostics);
+                    }
                 } else {
                     blocks = self.check_pathway(&source, &policy, &mut diagnostics);
                 }
@@ -266,10 +269,13 @@ impl Linter {
                 return (report, seen);
             }
         };
-        let (source, mut diagnostics, mut extra) = prepared(name, input);
+        let (mut source, mut diagnostics, mut extra) = prepared(name, input);
         sidecar_suppressions(kind, path, &source, &mut extra);
         if kind.is_prose() {
             self.check_prose(&source, &policy, &mut diagnostics);
+            if kind == InputFormat::Markdown {
+                source = self.check_flowcharts(source, &policy, &mut diagnostics);
+            }
             let report = self.report(source, kind, diagnostics, &policy, extra, &[]);
             let seen = view(&report, &[]);
             return (report, seen);
@@ -334,9 +340,15 @@ impl Linter {
     /// and the guesses made: what `msklint import` writes.
     pub fn import(&self, name: &str, bytes: &[u8]) -> Result<crate::import::Imported, String> {
         let format = InputFormat::sniffed(name, bytes).unwrap_or(InputFormat::of(name));
+        if format == InputFormat::Markdown {
+            let text =
+                std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
+            let text = lone_cr_to_lf(text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string());
+            return crate::import::markdown::import(&text, name, &self.vocabulary);
+        }
         if !format.is_diagram() {
             return Err(
-                "it is not a diagram msklint reads: name it .mmd or .mermaid (Mermaid), .drawio (draw.io), .bpmn (BPMN), .pptx (PowerPoint) or .vsdx (Visio); a .xml file is read when it holds draw.io or BPMN"
+                "it is not a diagram msklint reads: name it .mmd or .mermaid (Mermaid), .md or .markdown (Mermaid flowcharts fenced in Markdown), .drawio (draw.io), .bpmn (BPMN), .pptx (PowerPoint) or .vsdx (Visio); a .xml file is read when it holds draw.io or BPMN"
                     .to_string(),
             );
         }
@@ -461,6 +473,90 @@ impl Linter {
             &found,
             diagnostics,
         );
+    }
+
+    /// The Mermaid flowcharts fenced in a Markdown policy, each checked as
+    /// a pathway (src/import/markdown.rs), their findings placed on the
+    /// fence's statements. A flowchart that cannot be read is one
+    /// `syntax-error` at the line at fault; the prose findings stand.
+    /// Returns the file knowing the shapes and links drawn in it.
+    ///
+    /// A gap both the prose and a drawn pathway report (a rule with a
+    /// whole-document prose check, such as `missing-mental-health`) is
+    /// said once: by the drawn pathway, which names the pathway and the
+    /// place to add what is missing.
+    fn check_flowcharts(
+        &self,
+        source: Arc<SourceFile>,
+        policy: &Policy,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Arc<SourceFile> {
+        let charts =
+            crate::import::markdown::flowcharts(&source.text, &source.name, &self.vocabulary);
+        if charts.is_empty() {
+            return source;
+        }
+        let mut drawn = Vec::new();
+        let mut parts = Vec::new();
+        for chart in &charts {
+            let (imported, _) = match &chart.read {
+                Ok(read) => read,
+                Err(unread) => {
+                    drawn.push(
+                        Diagnostic::error(
+                            Builtin::SyntaxError.name(),
+                            unread.line,
+                            format!(
+                                "the Mermaid flowchart `{}` cannot be read as a pathway: {}",
+                                chart.name, unread.why
+                            ),
+                        )
+                        .with_label("flowchart not read")
+                        .with_help(
+                            "fix the flowchart at this line (`msklint import` reads the same \
+                             statements: see docs/import.md); until then it is not checked as \
+                             a pathway, though the rest of the document is",
+                        )
+                        .in_pathway(&chart.name),
+                    );
+                    continue;
+                }
+            };
+            let generated = SourceFile::new(source.name.clone(), imported.text.clone())
+                .with_parts(imported.parts.clone());
+            let mut found = imported.guesses.clone();
+            self.check_pathway(&generated, policy, &mut found);
+            for mut d in found {
+                chart.place(&generated, &mut d);
+                drawn.push(d);
+            }
+            parts.extend(chart.parts());
+        }
+        // "This policy never mentions X": not so when its drawing does;
+        // and when a drawn pathway lacks X too, that finding says it.
+        let read: Vec<&str> = charts
+            .iter()
+            .filter(|c| c.read.is_ok())
+            .map(|c| c.words.as_str())
+            .collect();
+        let settled = |rule: &str| {
+            policy.active.iter().any(|a| {
+                a.rule.name == rule
+                    && a.rule.prose.as_ref().is_some_and(|p| {
+                        !p.missing.is_empty()
+                            && (drawn.iter().any(|f| f.rule == rule)
+                                || read.iter().any(|w| crate::rules::prose::mentions(p, w)))
+                    })
+            })
+        };
+        diagnostics.retain(|d| !settled(&d.rule));
+        diagnostics.append(&mut drawn);
+        if parts.is_empty() {
+            return source;
+        }
+        let source = Arc::try_unwrap(source)
+            .unwrap_or_else(|shared| SourceFile::new(shared.name.clone(), shared.text.clone()));
+        Arc::new(source.with_parts(parts))
     }
 
     /// Parses and checks a pathway file. Returns the spans of the nodes and

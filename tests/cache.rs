@@ -43,6 +43,9 @@ fn project() -> tempfile::TempDir {
     copy("fixtures/import/hip-knee-oa.mmd", "pathway.mmd");
     copy("fixtures/import/hip-knee-oa.pptx", "pathway.pptx");
     copy("fixtures/import/hip-knee-oa.vsdx", "pathway.vsdx");
+    // A policy with the pathway drawn in a Mermaid fence: prose and
+    // pathway findings in one file, placed on the fence's shapes.
+    copy("fixtures/import/hip-knee-oa-policy.md", "flowchart.md");
     std::fs::write(
         dir.path().join("policy.docx"),
         docx(&[
@@ -62,7 +65,7 @@ fn project() -> tempfile::TempDir {
     dir
 }
 
-const FILES: [&str; 9] = [
+const FILES: [&str; 10] = [
     "pathway.pathway",
     "policy.md",
     "policy.pdf",
@@ -72,6 +75,7 @@ const FILES: [&str; 9] = [
     "pathway.mmd",
     "pathway.pptx",
     "pathway.vsdx",
+    "flowchart.md",
 ];
 
 fn check_args<'a>(format: &'a str, extra: &[&'a str]) -> Vec<&'a str> {

@@ -32,7 +32,9 @@
 //! A fenced `mermaid` block with labels (`only=`, `expect=`) is a diagram:
 //! it is checked as a `.mmd` file, imported as `msklint check` imports it,
 //! and its lines are those of the generated pathway. A bare ```mermaid
-//! block is a picture and is left alone.
+//! block is a picture and is left alone. Likewise a fenced `markdown`
+//! block with labels is a policy page, checked as a `.md` file (Mermaid
+//! flowcharts fenced inside it included), its lines those of the block.
 //!
 //! A block labelled `text`, or not labelled at all, that looks like
 //! pathway code (a `pathway "…" {` line, a node, a route or a `# msklint:`
@@ -126,6 +128,8 @@ struct Labels {
     latin1: bool,
     /// A Mermaid diagram, checked as a `.mmd` file.
     diagram: bool,
+    /// A policy page, checked as a `.md` file.
+    markdown: bool,
     only: Vec<String>,
     /// Rules that fire somewhere.
     anywhere: Vec<String>,
@@ -138,9 +142,10 @@ struct Labels {
 fn labels(info: &str) -> Result<Labels, String> {
     let mut words = info.split_whitespace();
     let first = words.next();
-    assert!(matches!(first, Some("pathway" | "mermaid")));
+    assert!(matches!(first, Some("pathway" | "mermaid" | "markdown")));
     let mut l = Labels {
         diagram: first == Some("mermaid"),
+        markdown: first == Some("markdown"),
         ..Labels::default()
     };
     let list = |v: &str| v.split(',').map(|s| s.trim().to_string()).collect();
@@ -312,7 +317,13 @@ fn check(builtin: &Linter, block: &Block) -> Result<(), String> {
     let name = format!(
         "{}.{}",
         block.at(),
-        if l.diagram { "mmd" } else { "pathway" }
+        if l.diagram {
+            "mmd"
+        } else if l.markdown {
+            "md"
+        } else {
+            "pathway"
+        }
     );
     let report = if l.latin1 {
         linter.check_bytes(&name, latin1(&text))
@@ -371,7 +382,7 @@ fn every_pathway_example_in_the_docs_reports_what_it_says() {
     for path in documents() {
         for block in blocks(&path) {
             let first = block.info.split_whitespace().next().unwrap_or("");
-            let diagram = first == "mermaid" && block.info.contains('=');
+            let diagram = matches!(first, "mermaid" | "markdown") && block.info.contains('=');
             if first == "pathway" || diagram {
                 checked += 1;
                 if let Err(e) = check(&linter, &block) {

@@ -13,7 +13,8 @@ use crate::source::SourceFile;
 
 #[derive(clap::Args, Debug)]
 pub struct ImportArgs {
-    /// The diagram: .mmd or .mermaid (Mermaid flowchart), .drawio
+    /// The diagram: .mmd or .mermaid (Mermaid flowchart), .md or .markdown
+    /// (its ```mermaid flowchart fences), .drawio
     /// (draw.io), .bpmn (BPMN 2.0), .pptx (PowerPoint), .vsdx (Visio), or
     /// .xml holding draw.io or BPMN
     #[arg(value_name = "FILE")]

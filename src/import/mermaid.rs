@@ -6,7 +6,7 @@
 //! Mermaid diagram, or a statement this reader cannot follow, is an error
 //! naming the line, so nothing is silently left out.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -16,6 +16,35 @@ use super::{from_html, Form, Link, Page, Shape};
 /// Reads the flowchart.
 pub fn read(bytes: &[u8]) -> Result<Vec<Page>, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
+    read_located(text)
+        .map(|(page, _)| vec![page])
+        .map_err(|broken| broken.why)
+}
+
+/// Where in the text given to [`read_located`] each shape and link was
+/// written, as byte ranges: a shape at the statement that gives its text
+/// (or first names it, if none does), from its ID to the end of its shape;
+/// a link at its arrow and label. Mermaid in Markdown places findings with
+/// these (src/import/markdown.rs).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Located {
+    pub shapes: HashMap<String, (usize, usize)>,
+    pub links: HashMap<String, (usize, usize)>,
+}
+
+/// Why a flowchart cannot be read, and the byte offset of the line at
+/// fault in the text given (the start when no one line is).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Broken {
+    pub at: usize,
+    pub why: String,
+}
+
+/// Reads the flowchart, remembering where each shape and link is.
+pub fn read_located(text: &str) -> Result<(Page, Located), Broken> {
+    let base = text.as_ptr() as usize;
+    let off = |s: &str| s.as_ptr() as usize - base;
+    let broken = |at: usize, why: String| Broken { at, why };
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut lines = text.lines().enumerate().peekable();
     let mut page = Page::default();
@@ -27,7 +56,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Page>, String> {
             break;
         }
     }
-    if lines.peek().is_some_and(|(_, l)| l.trim() == "---") {
+    if let Some(&(_, open)) = lines.peek().filter(|(_, l)| l.trim() == "---") {
         lines.next();
         let mut closed = false;
         for (_, l) in lines.by_ref() {
@@ -40,7 +69,10 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Page>, String> {
             }
         }
         if !closed {
-            return Err("its front matter (`---`) is never closed".to_string());
+            return Err(broken(
+                off(open),
+                "its front matter (`---`) is never closed".to_string(),
+            ));
         }
     }
     let mut header = None;
@@ -53,16 +85,16 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Page>, String> {
         break;
     }
     let Some((_, head)) = header else {
-        return Err("it holds no Mermaid diagram".to_string());
+        return Err(broken(0, "it holds no Mermaid diagram".to_string()));
     };
     let keyword = head
         .split(|c: char| c.is_whitespace() || c == ';')
         .next()
         .unwrap_or("");
     if keyword != "flowchart" && keyword != "graph" && keyword != "flowchart-elk" {
-        return Err(format!(
+        return Err(broken(off(head), format!(
             "it is a Mermaid `{keyword}` diagram; msklint reads only flowcharts (`flowchart` or `graph`)"
-        ));
+        )));
     }
     // The rest of the header line may hold statements after a `;`.
     let mut reader = Reader {
@@ -70,14 +102,17 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Page>, String> {
         index: HashMap::new(),
         pairs: HashMap::new(),
         depth: 0,
+        base,
+        located: Located::default(),
+        defined: HashSet::new(),
     };
     if let Some((_, rest)) = head.split_once(';') {
-        reader.line(rest, 1)?;
+        reader.line(rest, 1).map_err(|why| broken(off(head), why))?;
     }
     for (n, l) in lines {
-        reader.line(l, n + 1)?;
+        reader.line(l, n + 1).map_err(|why| broken(off(l), why))?;
     }
-    Ok(vec![reader.page])
+    Ok((reader.page, reader.located))
 }
 
 struct Reader {
@@ -87,6 +122,12 @@ struct Reader {
     pairs: HashMap<(String, String), usize>,
     /// Open subgraphs.
     depth: usize,
+    /// Where the text read starts in memory, to turn the statements
+    /// (slices of it) into offsets.
+    base: usize,
+    located: Located,
+    /// Shapes whose text has been given.
+    defined: HashSet<String>,
 }
 
 /// Statement keywords passed over: styling, interaction, layout.
@@ -138,6 +179,7 @@ impl Reader {
 
     /// `group (link group)*`, where a group is `node (& node)*`.
     fn statement(&mut self, t: &str) -> Result<(), String> {
+        let here = t.as_ptr() as usize - self.base;
         let mut at = 0;
         let mut before: Vec<String> = self.group(t, &mut at)?;
         loop {
@@ -145,7 +187,9 @@ impl Reader {
             if at >= t.len() {
                 return Ok(());
             }
+            let arrow_at = at;
             let label = link(t, &mut at).ok_or("expected a link such as `-->` here")?;
+            let arrow = (here + arrow_at, here + at);
             skip_space(t, &mut at);
             let after = self.group(t, &mut at)?;
             for a in &before {
@@ -156,8 +200,10 @@ impl Reader {
                     let n = *count;
                     *count += 1;
                     super::too_many(self.page.shapes.len() + self.page.links.len() + 1)?;
+                    let id = format!("L_{a}_{b}_{n}");
+                    self.located.links.insert(id.clone(), arrow);
                     self.page.links.push(Link {
-                        id: format!("L_{a}_{b}_{n}"),
+                        id,
                         from: a.clone(),
                         to: b.clone(),
                         text: label.clone(),
@@ -188,6 +234,7 @@ impl Reader {
     /// optionally `:::class`. Declared once; later mentions may add text.
     fn node(&mut self, t: &str, at: &mut usize) -> Result<String, String> {
         let rest = &t[*at..];
+        let start = t.as_ptr() as usize - self.base + *at;
         let id_len = id_length(rest);
         if id_len == 0 {
             return Err("expected a node ID here".to_string());
@@ -234,6 +281,12 @@ impl Reader {
         if t[*at..].starts_with(":::") {
             *at += 3;
             *at += id_length(&t[*at..]);
+        }
+        let place = (start, t.as_ptr() as usize - self.base + *at);
+        if text.is_some() && self.defined.insert(id.clone()) {
+            self.located.shapes.insert(id.clone(), place);
+        } else {
+            self.located.shapes.entry(id.clone()).or_insert(place);
         }
         match self
             .index

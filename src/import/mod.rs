@@ -16,6 +16,7 @@
 
 pub mod bpmn;
 pub mod drawio;
+pub mod markdown;
 pub mod meaning;
 pub mod mermaid;
 pub mod package;
@@ -118,6 +119,12 @@ impl Diagram {
             InputFormat::Vsdx => vsdx::read(bytes)?,
             _ => return Err("it is not a diagram msklint reads".to_string()),
         };
+        Diagram::from_pages(format, pages)
+    }
+
+    /// The diagram of pages a reader found, held to the limits every
+    /// diagram is: not too many shapes, some shapes, texts capped.
+    pub fn from_pages(format: InputFormat, pages: Vec<Page>) -> Result<Diagram, String> {
         too_many(pages.iter().map(|p| p.shapes.len() + p.links.len()).sum())?;
         if pages.iter().all(|p| p.shapes.is_empty()) {
             return Err("it has no shapes to read as a pathway".to_string());

@@ -1337,6 +1337,14 @@ fn normalise(text: &str) -> String {
     out
 }
 
+/// Whether `text` says what a whole-document check looks for (matches
+/// one of its `missing` patterns), read as the check reads a sentence:
+/// the words of a flowchart drawn in a policy count as the policy's.
+pub fn mentions(check: &ProseCheck, text: &str) -> bool {
+    let normalised = normalise(text);
+    check.missing.iter().any(|p| p.is_match(&normalised))
+}
+
 /// A document none of whose text matches `missing`: one finding at its
 /// first sentence (usually the title).
 fn document(
