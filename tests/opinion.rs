@@ -5,9 +5,11 @@
 //!   opinion` writes it again after the sets change.
 //! - Cross-validation: for each real-wording held-out set, a model trained
 //!   on every other set is measured on it, against the patterns alone.
-//! - `fixtures/prose/real-heldout-5/` is left out of training; it was
-//!   labelled and committed, then measured once, before anything was
-//!   changed for it, so the shipped model's figures on it are blind.
+//! - `fixtures/prose/real-heldout-6/` is left out of training; it was
+//!   labelled and committed, then measured before anything was changed
+//!   for it, so the shipped model's figures on it are blind. (Set 5, the
+//!   blind set before it, was measured, then studied for patterns, and is
+//!   now trained on.)
 //!
 //! Run with `--nocapture` for the tables.
 
@@ -90,10 +92,12 @@ fn training_sets() -> Vec<(String, Vec<Example>)> {
     sets.push(("documents".into(), documents));
     sets.push(("rule examples".into(), rule_examples()));
     // Left out with its set's sentences when that set is measured.
-    sets.push((
-        "real-heldout-4/documents".into(),
-        document_examples("fixtures/prose/real-heldout-4/documents"),
-    ));
+    for dir in ["real-heldout-4", "real-heldout-5"] {
+        sets.push((
+            format!("{dir}/documents"),
+            document_examples(&format!("fixtures/prose/{dir}/documents")),
+        ));
+    }
     sets
 }
 
@@ -148,15 +152,16 @@ fn document_examples(dir: &str) -> Vec<Example> {
 }
 
 /// Real-wording sets each measured by a model trained on all the others.
-const HELD_OUT: [&str; 4] = [
+const HELD_OUT: [&str; 5] = [
     "real-heldout",
     "real-heldout-2",
     "real-heldout-3",
     "real-heldout-4",
+    "real-heldout-5",
 ];
 
-/// Never trained on: measured blind by the shipped model.
-const BLIND: &str = "real-heldout-5";
+/// Never trained on nor studied: measured blind by the shipped model.
+const BLIND: &str = "real-heldout-6";
 
 /// Per rule and in all, each entry checked as a Markdown document of its own.
 fn measure(linter: &Linter, examples: &[Example]) -> (BTreeMap<String, Counts>, Counts) {
@@ -281,12 +286,12 @@ fn cross_validated_on_real_wording() {
     );
 }
 
-/// The blind set: labelled and committed, then run once (FIRST-RUN.md
+/// The blind set: labelled and committed, then measured (FIRST-RUN.md
 /// there), and never trained on or studied for patterns.
 #[test]
-fn blind_set_five() {
+fn blind_set_six() {
     let test = read(&format!("fixtures/prose/{BLIND}/sentences.yaml"));
-    assert!(test.len() >= 110);
+    assert!(test.len() >= 140);
     let without = Linter::builtin().unwrap().with_opinion(None);
     let with = Linter::builtin().unwrap();
     let (_, a) = measure(&without, &test);
@@ -299,16 +304,14 @@ fn blind_set_five() {
         println!("{}", line(rule, *c));
     }
     println!("{}", line("all", b));
-    // First run (FIRST-RUN.md): 0.60 precision, 0.69 recall with the
-    // second opinion, 0.62 and 0.74 with the patterns alone. The set has
-    // since been studied (STUDIED.md), so it is no longer blind for the
-    // patterns (the second opinion still never learns from it): F1 0.78
-    // with the second opinion, 0.81 with the patterns alone. These floors,
-    // just under those, guard against losing ground; they are not the
-    // issue's bar (0.9).
-    assert!(a.f1() >= 0.80 && b.f1() >= 0.77, "{b:?} and {a:?}");
-    // Its four documents, line by line (first run: precision 0.67,
-    // recall 0.62; after studying: 17 found, precision 0.74, recall 0.65).
+    // First run (FIRST-RUN.md): F1 0.59 with the second opinion, 0.55 with
+    // the patterns alone. Neither studying set 5 for patterns nor training
+    // the second opinion on it moved these (0.60 and 0.55 after both).
+    // The floors, just under, guard against losing ground; they are not
+    // the bar (0.9).
+    assert!(a.f1() >= 0.53 && b.f1() >= 0.58, "{b:?} and {a:?}");
+    // Its three documents, line by line (first run: 9 of 12 found,
+    // precision 0.64).
     let mut docs = Counts::default();
     for entry in
         std::fs::read_dir(root().join(format!("fixtures/prose/{BLIND}/documents"))).unwrap()
@@ -332,7 +335,7 @@ fn blind_set_five() {
         });
     }
     println!("{}", line("its documents, line by line", docs));
-    assert!(docs.tp >= 17 && docs.precision() >= 0.73, "{docs:?}");
+    assert!(docs.tp >= 9 && docs.precision() >= 0.6, "{docs:?}");
 }
 
 /// `second-opinion: false` in msklint.yaml, as docs/configuration.md
