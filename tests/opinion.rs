@@ -168,13 +168,7 @@ fn measure(linter: &Linter, examples: &[Example]) -> (BTreeMap<String, Counts>, 
     let rules: BTreeSet<String> = accuracy::sentence_rules(linter);
     let mut per: BTreeMap<String, Counts> = BTreeMap::new();
     for e in examples {
-        let report = linter.check_text("statement.md", e.text.clone());
-        let fired: BTreeSet<&str> = report
-            .diagnostics
-            .iter()
-            .map(|d| d.rule.as_str())
-            .filter(|r| rules.contains(*r))
-            .collect();
+        let fired = accuracy::fired(linter, &rules, &e.text);
         for r in &rules {
             let c = per.entry(r.clone()).or_default();
             match (e.expect.contains(r), fired.contains(r.as_str())) {

@@ -23,6 +23,18 @@ pub fn sentence_rules(linter: &Linter) -> BTreeSet<String> {
         .collect()
 }
 
+/// The rules of `rules` that fire on `text`, checked as a Markdown
+/// document of its own.
+pub fn fired(linter: &Linter, rules: &BTreeSet<String>, text: &str) -> BTreeSet<String> {
+    let report = linter.check_text("statement.md", text.to_string());
+    report
+        .diagnostics
+        .into_iter()
+        .map(|d| d.rule)
+        .filter(|r| rules.contains(r))
+        .collect()
+}
+
 /// True positives, false positives and misses. With nothing predicted,
 /// precision is 1; with nothing to find, recall is 1.
 #[derive(Default, Clone, Copy, Debug)]
