@@ -6,7 +6,9 @@
 #
 # Copies every fixtures/**/*.pathway (for the prose target, every
 # fixtures/**/*.md and each labelled statement of fixtures/prose/*.yaml; for
-# the pdf target, every fixtures/**/*.pdf) (fixtures/fuzz/ included, so crashes
+# the pdf target, every fixtures/**/*.pdf; for an import_KIND target, the
+# drawings of that kind: *.mmd and *.mermaid, *.drawio, *.bpmn, *.pptx,
+# *.vsdx) (fixtures/fuzz/ included, so crashes
 # found earlier stay in the corpus) into fuzz/corpus/<target>/, named after
 # its path under fixtures/ (`rules/dead-end/fires.pathway` becomes
 # `rules__dead-end__fires.pathway`), since several fixtures share a file
@@ -32,6 +34,13 @@ for target in "${targets[@]}"; do
         find "$ROOT/fixtures" -type f -name '*.md' -print0
     elif [ "$target" = pdf ]; then
         find "$ROOT/fixtures" -type f -name '*.pdf' -print0
+    elif [[ "$target" = import_* ]]; then
+        # Each diagram reader from the drawings of its own kind.
+        case "$target" in
+            import_mermaid) find "$ROOT/fixtures" -type f \( -name '*.mmd' -o -name '*.mermaid' \) -print0 ;;
+            import_drawio) find "$ROOT/fixtures" -type f -name '*.drawio' -print0 ;;
+            *) find "$ROOT/fixtures" -type f -name "*.${target#import_}" -print0 ;;
+        esac
     else
         find "$ROOT/fixtures" -type f -name '*.pathway' -print0
     fi | sort -z)
