@@ -5,11 +5,12 @@
 //!   opinion` writes it again after the sets change.
 //! - Cross-validation: for each real-wording held-out set, a model trained
 //!   on every other set is measured on it, against the patterns alone.
-//! - `fixtures/prose/real-heldout-6/` is left out of training; it was
+//! - `fixtures/prose/real-heldout-7/` is left out of training; it was
 //!   labelled and committed, then measured before anything was changed
-//!   for it, so the shipped model's figures on it are blind. (Set 5, the
-//!   blind set before it, was measured, then studied for patterns, and is
-//!   now trained on.)
+//!   for it, so the shipped model's figures on it are blind. Its misses
+//!   have since been studied for patterns, so the patterns' figures on it
+//!   are not. (Sets 5 and 6, the blind sets before it, were measured, then
+//!   studied for patterns, and are now trained on.)
 //!
 //! Run with `--nocapture` for the tables.
 
@@ -92,7 +93,7 @@ fn training_sets() -> Vec<(String, Vec<Example>)> {
     sets.push(("documents".into(), documents));
     sets.push(("rule examples".into(), rule_examples()));
     // Left out with its set's sentences when that set is measured.
-    for dir in ["real-heldout-4", "real-heldout-5"] {
+    for dir in ["real-heldout-4", "real-heldout-5", "real-heldout-6"] {
         sets.push((
             format!("{dir}/documents"),
             document_examples(&format!("fixtures/prose/{dir}/documents")),
@@ -152,16 +153,17 @@ fn document_examples(dir: &str) -> Vec<Example> {
 }
 
 /// Real-wording sets each measured by a model trained on all the others.
-const HELD_OUT: [&str; 5] = [
+const HELD_OUT: [&str; 6] = [
     "real-heldout",
     "real-heldout-2",
     "real-heldout-3",
     "real-heldout-4",
     "real-heldout-5",
+    "real-heldout-6",
 ];
 
-/// Never trained on nor studied: measured blind by the shipped model.
-const BLIND: &str = "real-heldout-6";
+/// Never trained on: measured blind by the shipped model.
+const BLIND: &str = "real-heldout-7";
 
 /// Per rule and in all, each entry checked as a Markdown document of its own.
 fn measure(linter: &Linter, examples: &[Example]) -> (BTreeMap<String, Counts>, Counts) {
@@ -280,12 +282,12 @@ fn cross_validated_on_real_wording() {
     );
 }
 
-/// The blind set: labelled and committed, then measured (FIRST-RUN.md
-/// there), and never trained on or studied for patterns.
+/// The model's blind set: labelled and committed, then measured
+/// (FIRST-RUN.md there), and never trained on.
 #[test]
-fn blind_set_six() {
+fn blind_set() {
     let test = read(&format!("fixtures/prose/{BLIND}/sentences.yaml"));
-    assert!(test.len() >= 140);
+    assert!(test.len() >= 170);
     let without = Linter::builtin().unwrap().with_opinion(None);
     let with = Linter::builtin().unwrap();
     let (_, a) = measure(&without, &test);
@@ -298,14 +300,14 @@ fn blind_set_six() {
         println!("{}", line(rule, *c));
     }
     println!("{}", line("all", b));
-    // First run (FIRST-RUN.md): F1 0.59 with the second opinion, 0.55 with
-    // the patterns alone. Neither studying set 5 for patterns nor training
-    // the second opinion on it moved these (0.60 and 0.55 after both).
-    // The floors, just under, guard against losing ground; they are not
-    // the bar (0.9).
-    assert!(a.f1() >= 0.53 && b.f1() >= 0.58, "{b:?} and {a:?}");
-    // Its three documents, line by line (first run: 9 of 12 found,
-    // precision 0.64).
+    // First run (FIRST-RUN.md), blind for both: F1 0.56 with the second
+    // opinion, 0.58 with the patterns alone; studying set 6 for patterns
+    // left both where they were. After set 7's own misses were studied for
+    // patterns (STUDIED.md there): 0.74 and 0.81. The floors, just under,
+    // guard against losing ground; they are not the bar (0.9).
+    assert!(a.f1() >= 0.79 && b.f1() >= 0.72, "{b:?} and {a:?}");
+    // Its three documents, line by line (first run: 9 of 14 found,
+    // precision 0.75; after studying, 10 of 14 at 0.77).
     let mut docs = Counts::default();
     for entry in
         std::fs::read_dir(root().join(format!("fixtures/prose/{BLIND}/documents"))).unwrap()
@@ -329,7 +331,7 @@ fn blind_set_six() {
         });
     }
     println!("{}", line("its documents, line by line", docs));
-    assert!(docs.tp >= 9 && docs.precision() >= 0.6, "{docs:?}");
+    assert!(docs.tp >= 10 && docs.precision() >= 0.75, "{docs:?}");
 }
 
 /// `second-opinion: false` in msklint.yaml, as docs/configuration.md

@@ -45,7 +45,8 @@ const ABBREVIATIONS: &[&str] = &[
 /// What the current block of lines is.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Block {
-    Paragraph,
+    /// A paragraph whose first line has this indentation.
+    Paragraph(usize),
     /// A list item at this indentation.
     Item(usize),
 }
@@ -56,8 +57,12 @@ struct Splitter<'t> {
     /// Start offset and kind of the block being gathered.
     block: Option<(usize, Block)>,
     block_end: usize,
-    /// Lead-ins in force: `None` indent for a heading or paragraph, the
-    /// item's indent for an item that ends with `:`.
+    /// Lead-ins in force, each with the indentation at or below which an
+    /// item ends it: `None` for a heading or a paragraph at the margin
+    /// (it leads every list under it), the item's indent for an item that
+    /// ends with `:`, one less than its own for an indented paragraph (a
+    /// note inside a list item leads that item's sub-list, not the next
+    /// item out).
     leads: Vec<(Option<usize>, Span)>,
     /// The heading above, which leads lists until the next heading even
     /// when an introductory paragraph stands between.
@@ -127,7 +132,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
         }
         if is_rule_line(trimmed) {
             // `---` under a line makes it a heading; alone it is a rule.
-            if let Some((_, Block::Paragraph)) = s.block {
+            if let Some((_, Block::Paragraph(_))) = s.block {
                 let heading = s.flush();
                 s.leads.clear();
                 s.heading = heading;
@@ -175,7 +180,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
             // A wrapped line continues its block.
             Some(_) => s.block_end = content_end,
             None => {
-                s.block = Some((content_start, Block::Paragraph));
+                s.block = Some((content_start, Block::Paragraph(indent)));
                 s.block_end = content_end;
             }
         }
@@ -201,7 +206,7 @@ impl Splitter<'_> {
                 }
                 self.leads.last().map(|(_, span)| *span)
             }
-            Block::Paragraph => None,
+            Block::Paragraph(_) => None,
         };
         let mut last = None;
         for span in split_block(self.text, start, end) {
@@ -212,13 +217,24 @@ impl Splitter<'_> {
         let end = self.text[last.start()..last.end()].trim_end_matches(['*', '_']);
         let ends_with_colon = end.ends_with(':');
         match kind {
-            Block::Paragraph => {
+            Block::Paragraph(indent) => {
+                // Indented under a list item that leads its own list: a
+                // note inside that item. Otherwise indentation is layout.
+                let inside_item = self
+                    .leads
+                    .iter()
+                    .any(|(i, _)| i.is_some_and(|i| i < indent));
+                let ends_at = if inside_item {
+                    indent.checked_sub(1)
+                } else {
+                    None
+                };
                 self.leads.clear();
                 self.leads.extend(self.heading.map(|h| (None, h)));
                 // "Eligibility for listing" over a list leads it like a
                 // heading does; a finished sentence does not.
                 if ends_with_colon || !end.ends_with(['.', '!', '?', '…']) {
-                    self.leads.push((None, last));
+                    self.leads.push((ends_at, last));
                 }
             }
             Block::Item(indent) if ends_with_colon => self.leads.push((Some(indent), last)),
@@ -489,6 +505,28 @@ mod tests {
         // A finished paragraph leads nothing, so the heading leads again.
         assert_eq!(item(8), "Free item");
         assert_eq!(lead(8), Some("Referral criteria"));
+    }
+
+    #[test]
+    fn a_note_inside_an_item_leads_its_sub_list_and_no_further() {
+        let text = "1. Covered when all are met:\n   1. Pain\n\n   Note: at least 8 weeks of therapy, including:\n\n   1. exercises\n\n2. Revision is covered when any of these:\n\n   1. Fracture\n";
+        let found = split(text);
+        let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start()..s.end()]);
+        let item = |i: usize| &text[found[i].span.start()..found[i].span.end()];
+        assert_eq!(item(3), "exercises");
+        assert_eq!(
+            lead(3),
+            Some("Note: at least 8 weeks of therapy, including:")
+        );
+        assert_eq!(item(4), "Revision is covered when any of these:");
+        assert_eq!(lead(4), None);
+        assert_eq!(lead(5), Some("Revision is covered when any of these:"));
+        // An indented paragraph outside any list leads as before.
+        let text = "    Eligible only if:\n  - BMI under 35\n";
+        assert_eq!(
+            split(text)[1].lead_in.map(|s| &text[s.start()..s.end()]),
+            Some("    Eligible only if:".trim())
+        );
     }
 
     #[test]
