@@ -135,6 +135,18 @@ fn closes(line: &str, marker: char, count: usize) -> bool {
 /// Whether a fence holds a Mermaid flowchart: its info string's first
 /// word is `mermaid` and its first statement (after blank lines, `%%`
 /// comments and front matter) is `flowchart` or `graph`.
+/// Whether `mermaid`, in any case, occurs anywhere in `text`: no fence
+/// can hold a flowchart otherwise.
+fn mentions_mermaid(text: &str) -> bool {
+    static MERMAID: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    // The regex engine searches for a literal with SIMD; if it could not
+    // be built, search fences as before.
+    MERMAID
+        .get_or_init(|| regex::Regex::new("(?i)mermaid").ok())
+        .as_ref()
+        .is_none_or(|re| re.is_match(text))
+}
+
 pub fn is_flowchart(fence: &Fence<'_>) -> bool {
     let language = fence.info.split_whitespace().next().unwrap_or("");
     if !language.eq_ignore_ascii_case("mermaid") {
@@ -184,6 +196,11 @@ pub struct Unread {
 
 /// The flowchart fences of a Markdown text, each read as a pathway.
 pub fn flowcharts(text: &str, file: &str, vocabulary: &Vocabulary) -> Vec<Flowchart> {
+    // Almost no policy holds a diagram: one pass over the bytes spares
+    // them the line-by-line reading of fences.
+    if !mentions_mermaid(text) {
+        return Vec::new();
+    }
     fences(text)
         .into_iter()
         .filter(is_flowchart)
@@ -386,6 +403,17 @@ mod tests {
         assert!(found[0].closed);
         assert_eq!(found[1].body, "graph LR\n~~~\nx --> y\n");
         assert!(is_flowchart(&found[0]) && is_flowchart(&found[1]));
+    }
+
+    #[test]
+    fn only_text_that_names_mermaid_is_searched_for_fences() {
+        assert!(mentions_mermaid("x\n```MerMaid\n"));
+        assert!(!mentions_mermaid(
+            "```mermai\nflowchart TD\n a --> b\n```\n"
+        ));
+        let v = crate::vocabulary::Vocabulary::builtin().unwrap();
+        let text = "# T\n\n```Mermaid\nflowchart TD\n a --> b\n```\n";
+        assert_eq!(flowcharts(text, "p.md", &v).len(), 1);
     }
 
     #[test]
