@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Summary;
 use crate::check::FileReport;
@@ -191,6 +191,224 @@ fn render_piece(
     Ok(text)
 }
 
+/// One file's part of the `diagnostics` list, rendered once: what the
+/// result cache keeps so a re-run writes a file's findings without
+/// building them again ([`write_fragments`] puts the parts together).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fragment {
+    /// The file's findings as items of the list (four spaces in),
+    /// separated by commas; empty when it has none.
+    pub text: Vec<u8>,
+    /// The file's findings counted (`files` is 1).
+    pub summary: Summary,
+    /// With the rules table: for each rule the file reports, in name
+    /// order, the code, help and sources of its first finding. The text
+    /// leaves out the help and sources that match these, which is right
+    /// while the run's table says the same ([`RunTable::misfits`]).
+    pub rules: Vec<FragmentRule>,
+}
+
+/// A rule's row of the rules table, as one file's first finding of it
+/// gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FragmentRule {
+    pub rule: String,
+    pub code: Option<String>,
+    pub help: Option<String>,
+    pub sources: Vec<String>,
+}
+
+/// `report`'s findings rendered as [`write`] renders them, each rule's help
+/// and sources left out where they match its first finding in the file
+/// (with `rules_table`).
+pub fn fragment(report: &FileReport, rules_table: bool) -> Fragment {
+    let local = rules_table.then(|| table(std::slice::from_ref(report)));
+    let mut fragment = render_fragment(report, local.as_ref());
+    fragment.rules = local.as_ref().map(rows).unwrap_or_default();
+    fragment
+}
+
+fn rows(table: &Table) -> Vec<FragmentRule> {
+    table
+        .iter()
+        .map(|(rule, e)| FragmentRule {
+            rule: rule.to_string(),
+            code: e.code.map(str::to_string),
+            help: e.help.map(str::to_string),
+            sources: e.sources.to_vec(),
+        })
+        .collect()
+}
+
+fn render_fragment(report: &FileReport, table: Option<&Table>) -> Fragment {
+    let mut text = Vec::new();
+    for d in 0..report.diagnostics.len() {
+        if d > 0 {
+            text.extend_from_slice(b",\n");
+        }
+        text.extend_from_slice(b"    ");
+        // A finding's fields are strings, numbers and options of them,
+        // which serialize without fail.
+        let one = serde_json::to_vec_pretty(&finding(report, d, table)).unwrap_or_default();
+        text.extend_from_slice(&indented(&one, b"\n    "));
+    }
+    Fragment {
+        text,
+        summary: Summary::of(std::slice::from_ref(report)),
+        rules: Vec::new(),
+    }
+}
+
+/// The rules table of a run put together from its files' fragments: each
+/// rule's row from the first file that reports it, as [`table`] takes it
+/// from the first finding in output order.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RunTable {
+    rows: BTreeMap<String, FragmentRule>,
+}
+
+impl RunTable {
+    pub fn of(fragments: &[Fragment]) -> RunTable {
+        let mut rows = BTreeMap::new();
+        for r in fragments.iter().flat_map(|f| &f.rules) {
+            if !rows.contains_key(&r.rule) {
+                rows.insert(r.rule.clone(), r.clone());
+            }
+        }
+        RunTable { rows }
+    }
+
+    /// The fragments rendered against rows other than the run's: their
+    /// file's first finding of a rule has other help or sources than the
+    /// run's first. Each must be rendered again with [`RunTable::refit`].
+    pub fn misfits(&self, fragments: &[Fragment]) -> Vec<usize> {
+        (0..fragments.len())
+            .filter(|&i| {
+                fragments[i]
+                    .rules
+                    .iter()
+                    .any(|r| self.rows.get(&r.rule) != Some(r))
+            })
+            .collect()
+    }
+
+    /// `report`'s fragment rendered against the run's table (to take the
+    /// place of a misfit; not one to keep for another run).
+    pub fn refit(&self, report: &FileReport) -> Fragment {
+        let mut fragment = render_fragment(report, Some(&self.table()));
+        fragment.rules = rows(&table(std::slice::from_ref(report)));
+        fragment
+    }
+
+    fn table(&self) -> Table<'_> {
+        self.rows
+            .iter()
+            .map(|(rule, r)| {
+                let entry = RuleEntry {
+                    code: r.code.as_deref(),
+                    help: r.help.as_deref(),
+                    sources: &r.sources,
+                };
+                (rule.as_str(), entry)
+            })
+            .collect()
+    }
+}
+
+/// The document [`write`] gives, from each file's [`fragment`]: with
+/// `table` (from [`RunTable::of`], every misfit refitted), the rules table
+/// form.
+pub fn write_fragments(
+    fragments: &[Fragment],
+    table: Option<&RunTable>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut writer = FragmentWriter::start(out, table);
+    for f in fragments {
+        writer.push(f);
+    }
+    writer.finish().1.map(|_| ())
+}
+
+/// [`write_fragments`] a file at a time, so a caller can write one batch
+/// of files' fragments while it reads the next, and hold none for the
+/// whole run (with the rules table every fragment is needed first, to
+/// know the table). After a failure to write, it writes no more but goes
+/// on counting, so the run's summary is known either way.
+pub struct FragmentWriter<W: std::io::Write> {
+    out: W,
+    any: bool,
+    summary: Summary,
+    failed: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> FragmentWriter<W> {
+    /// Writes the document's opening, and the rules table if given.
+    pub fn start(out: W, table: Option<&RunTable>) -> Self {
+        let mut writer = FragmentWriter {
+            out,
+            any: false,
+            summary: Summary::default(),
+            failed: None,
+        };
+        writer.write(|out| {
+            write!(out, "{{\n  \"version\": {SCHEMA_VERSION},\n")?;
+            if let Some(table) = table {
+                out.write_all(b"  \"rules\": ")?;
+                let text =
+                    serde_json::to_vec_pretty(&table.table()).map_err(std::io::Error::other)?;
+                out.write_all(&indented(&text, b"\n  "))?;
+                out.write_all(b",\n")?;
+            }
+            out.write_all(b"  \"diagnostics\": ")
+        });
+        writer
+    }
+
+    fn write(&mut self, what: impl FnOnce(&mut W) -> std::io::Result<()>) {
+        if self.failed.is_none() {
+            if let Err(e) = what(&mut self.out) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    /// Counts and writes the next file's findings.
+    pub fn push(&mut self, fragment: &Fragment) {
+        let s = &mut self.summary;
+        s.files += 1;
+        s.errors += fragment.summary.errors;
+        s.warnings += fragment.summary.warnings;
+        s.infos += fragment.summary.infos;
+        if fragment.text.is_empty() {
+            return;
+        }
+        let first = !self.any;
+        self.any = true;
+        self.write(|out| {
+            out.write_all(if first { b"[\n" } else { b",\n" })?;
+            out.write_all(&fragment.text)
+        });
+    }
+
+    /// Closes the list and writes the summary: the run's counts, and the
+    /// writer back or the first failure to write.
+    pub fn finish(mut self) -> (Summary, std::io::Result<W>) {
+        let (any, summary) = (self.any, self.summary);
+        self.write(|out| {
+            out.write_all(if any { &b"\n  ]"[..] } else { b"[]" })?;
+            out.write_all(b",\n  \"summary\": ")?;
+            let text = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
+            out.write_all(&indented(&text, b"\n  "))?;
+            out.write_all(b"\n}\n")
+        });
+        match self.failed {
+            Some(e) => (summary, Err(e)),
+            None => (summary, Ok(self.out)),
+        }
+    }
+}
+
 /// `json` with every line break followed by `indent`'s spaces. JSON text
 /// holds no raw line break inside a string, so only the printer's own
 /// breaks are moved.
@@ -249,6 +467,7 @@ fn finding<'a>(report: &'a FileReport, d: usize, table: Option<&Table>) -> Findi
 mod tests {
     use super::*;
     use crate::check::Linter;
+    use std::sync::Arc;
 
     /// The whole document through `serde_json`'s pretty printer at once:
     /// what [`write`] must give, byte for byte.
@@ -265,6 +484,22 @@ mod tests {
             summary: Summary::of(reports),
         };
         serde_json::to_string_pretty(&doc).unwrap() + "\n"
+    }
+
+    /// The document from each report's fragment, misfits rendered again.
+    fn from_fragments(reports: &[FileReport], rules_table: bool) -> String {
+        let mut fragments: Vec<Fragment> =
+            reports.iter().map(|r| fragment(r, rules_table)).collect();
+        let table = rules_table.then(|| RunTable::of(&fragments));
+        if let Some(table) = &table {
+            for i in table.misfits(&fragments) {
+                fragments[i] = table.refit(&reports[i]);
+            }
+            assert_eq!(RunTable::of(&fragments), *table);
+        }
+        let mut out = Vec::new();
+        write_fragments(&fragments, table.as_ref(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
     }
 
     #[test]
@@ -297,6 +532,23 @@ mod tests {
             }
         }
         let biggest: usize = sets[3].iter().map(|r| r.diagnostics.len()).sum();
+        // From each file's fragment: the same document.
+        let mut other_help = vec![
+            linter.check_text("p.md", policy.into()),
+            linter.check_text("q.md", policy.into()),
+            linter.check_text("r.md", policy.into()),
+        ];
+        for d in &mut other_help[1].diagnostics {
+            d.help = Some(Arc::from("help only this file gives"));
+        }
+        other_help[2].diagnostics[0].sources = Arc::from(vec!["a source".to_string()]);
+        let kept: Vec<Fragment> = other_help.iter().map(|r| fragment(r, true)).collect();
+        assert_eq!(RunTable::of(&kept).misfits(&kept), [1, 2]);
+        for reports in sets.iter().chain([&other_help]) {
+            for table in [false, true] {
+                assert_eq!(from_fragments(reports, table), render_as(reports, table));
+            }
+        }
         assert!(biggest > PIECE, "pieces were tried: {biggest} findings");
     }
 }
