@@ -221,9 +221,12 @@ if [ "$WARM_ONLY" = 1 ]; then
   "$MSKLINT" check --cache-dir "$OUT/cache" --format json --rules-table "$CORPUS" >/dev/null || [ $? = 1 ]
   # warm_one KEY OUTFILE CMD...: wall and CPU (user + system) seconds of one
   # run appended to $OUT/KEY.wall and $OUT/KEY.cpu; stdout to a real file
-  # (rg stops at its first match when stdout is /dev/null).
+  # (rg stops at its first match when stdout is /dev/null). The previous
+  # round's file is removed first, untimed: truncating 268 MB still being
+  # written back to disk would otherwise be counted as msklint's wall time.
   warm_one() {
     local key="$1" into="$2" t0 t1 rc=0; shift 2
+    rm -f "$into"
     t0=$EPOCHREALTIME
     /usr/bin/time -f '%U %S' -o "$OUT/cpu.tmp" "$@" >"$into" || rc=$?
     t1=$EPOCHREALTIME

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::check::{FileReport, Linter};
 use crate::diagnostic::{Diagnostic, Label, Severity, Suggestion};
 use crate::input::FORMATS;
-use crate::output::json::{Fragment, FragmentRule};
+use crate::output::json::Fragment;
 use crate::output::Summary;
 use crate::source::{DiagramPart, Paragraph, SourceFile};
 use crate::span::Span;
@@ -123,13 +123,9 @@ impl Cache {
         buffer: Vec<u8>,
     ) -> Option<Fragment> {
         let mut data = read_into(&self.fragment_path(name, rendering), buffer).ok()?;
-        let (text_len, summary, rules) = read_fragment(&data, name, key, rendering)?;
-        data.truncate(text_len);
-        Some(Fragment {
-            text: data,
-            summary,
-            rules,
-        })
+        let (text_len, rows_len, summary, rules) = read_fragment(&data, name, key, rendering)?;
+        data.truncate(text_len + rows_len);
+        Fragment::from_parts(data, text_len, summary, rules)
     }
 
     /// Keeps `fragment`, the findings of `name` under `key` rendered for
@@ -243,60 +239,69 @@ impl Rendering {
 /// What a fragment file starts its header with.
 const FRAGMENT_MAGIC: &[u8] = b"msklint fragment\n";
 
-/// A fragment as stored: the rendered text first (so reading it back
-/// needs no copy), then a header (magic, key, rendering, name, counts,
-/// the rules table rows as JSON), the text's and the header's lengths,
-/// and a checksum of everything before it.
+/// A fragment as stored: the rendered text and the rules table rows
+/// first (so reading them back needs no copy), then a header (magic, key,
+/// rendering, name, counts, each rule's name and row hash), the lengths of
+/// the text, the rows and the header, and a checksum of everything before
+/// it.
 fn fragment_bytes(
     name: &str,
     key: Key,
     rendering: Rendering,
     fragment: &Fragment,
 ) -> Result<Vec<u8>, String> {
-    let rules = serde_json::to_vec(&fragment.rules).map_err(|e| e.to_string())?;
     let tag = rendering.name();
-    let mut data = Vec::with_capacity(fragment.text.len() + rules.len() + name.len() + 128);
-    data.extend_from_slice(&fragment.text);
+    let body = fragment.bytes();
+    let mut data = Vec::with_capacity(body.len() + name.len() + 128);
+    data.extend_from_slice(body);
     data.extend_from_slice(FRAGMENT_MAGIC);
     data.extend_from_slice(&key.0.to_le_bytes());
     data.extend_from_slice(&(tag.len() as u32).to_le_bytes());
     data.extend_from_slice(tag.as_bytes());
     data.extend_from_slice(&(name.len() as u32).to_le_bytes());
     data.extend_from_slice(name.as_bytes());
-    let s = &fragment.summary;
+    let s = fragment.summary();
     for count in [s.errors, s.warnings, s.infos] {
         data.extend_from_slice(&(count as u64).to_le_bytes());
     }
-    data.extend_from_slice(&(rules.len() as u32).to_le_bytes());
-    data.extend_from_slice(&rules);
-    let head_len = data.len() - fragment.text.len();
-    data.extend_from_slice(&(fragment.text.len() as u64).to_le_bytes());
-    data.extend_from_slice(&(head_len as u64).to_le_bytes());
+    data.extend_from_slice(&(fragment.rules().len() as u32).to_le_bytes());
+    for (rule, hash) in fragment.rules() {
+        data.extend_from_slice(&(rule.len() as u32).to_le_bytes());
+        data.extend_from_slice(rule.as_bytes());
+        data.extend_from_slice(&hash.to_le_bytes());
+    }
+    let text_len = fragment.text_len();
+    let head_len = data.len() - body.len();
+    for len in [text_len, body.len() - text_len, head_len] {
+        data.extend_from_slice(&(len as u64).to_le_bytes());
+    }
     let sum = xxhash_rust::xxh3::xxh3_128(&data);
     data.extend_from_slice(&sum.to_le_bytes());
     Ok(data)
 }
 
-/// The length of a stored fragment's text, its counts and its rules table
-/// rows, if `data` is a whole fragment of `name` under `key` rendered for
+/// The lengths of a stored fragment's text and rows, its counts and its
+/// rules, if `data` is a whole fragment of `name` under `key` rendered for
 /// `rendering`.
+#[allow(clippy::type_complexity)]
 fn read_fragment(
     data: &[u8],
     name: &str,
     key: Key,
     rendering: Rendering,
-) -> Option<(usize, Summary, Vec<FragmentRule>)> {
+) -> Option<(usize, usize, Summary, Vec<(String, u128)>)> {
     let (body, sum) = data.split_at(data.len().checked_sub(16)?);
     if xxhash_rust::xxh3::xxh3_128(body).to_le_bytes() != sum {
         return None;
     }
-    let (body, lengths) = body.split_at(body.len().checked_sub(16)?);
-    let text_len = usize::try_from(u64::from_le_bytes(lengths[..8].try_into().ok()?)).ok()?;
-    let head_len = usize::try_from(u64::from_le_bytes(lengths[8..].try_into().ok()?)).ok()?;
-    if text_len.checked_add(head_len)? != body.len() {
+    let (body, lengths) = body.split_at(body.len().checked_sub(24)?);
+    let mut lengths = Reader(lengths);
+    let (text_len, rows_len, head_len) =
+        (lengths.number(8)?, lengths.number(8)?, lengths.number(8)?);
+    if text_len.checked_add(rows_len)?.checked_add(head_len)? != body.len() {
         return None;
     }
-    let mut head = Reader(&body[text_len..]);
+    let mut head = Reader(&body[text_len + rows_len..]);
     if head.take(FRAGMENT_MAGIC.len())? != FRAGMENT_MAGIC || head.take(16)? != key.0.to_le_bytes() {
         return None;
     }
@@ -314,12 +319,19 @@ fn read_fragment(
         warnings: head.number(8)?,
         infos: head.number(8)?,
     };
-    let rules_len = head.number(4)?;
-    let rules: Vec<FragmentRule> = serde_json::from_slice(head.take(rules_len)?).ok()?;
-    if !head.0.is_empty() || (rendering == Rendering::Json && !rules.is_empty()) {
+    let count = head.number(4)?;
+    let mut rules = Vec::with_capacity(count.min(1_024));
+    for _ in 0..count {
+        let len = head.number(4)?;
+        let rule = String::from_utf8(head.take(len)?.to_vec()).ok()?;
+        let hash = u128::from_le_bytes(head.take(16)?.try_into().ok()?);
+        rules.push((rule, hash));
+    }
+    let plain = rendering == Rendering::Json;
+    if !head.0.is_empty() || (plain && (count > 0 || rows_len > 0)) {
         return None;
     }
-    Some((text_len, summary, rules))
+    Some((text_len, rows_len, summary, rules))
 }
 
 /// Reads a fragment's header front to back.

@@ -331,6 +331,34 @@ fn a_fragment_is_never_served_for_another_rendering_file_or_key() {
     assert_ne!(changed, fresh_plain);
 }
 
+/// A rules-table fragment sealed whole but whose rows do not match the
+/// hashes in its header (made by hand: msklint writes both together) is
+/// not used for the table: the run is checked the ordinary way.
+#[test]
+fn a_rules_table_fragment_whose_rows_disagree_is_not_used() {
+    let dir = project();
+    let cache = dir.path().join(".msklint_cache");
+    let args = [
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        "--rules-table",
+        "policy.md",
+    ];
+    let fresh = run(dir.path(), &[&args[..], &["--no-cache"]].concat());
+    run(dir.path(), &args);
+    let fragment = fragments(&cache, true)[0].clone();
+    let mut data = std::fs::read(&fragment).unwrap();
+    let rows = find(&data, b"[{\"rule\":\"");
+    let at = rows + find(&data[rows..], b"\"help\":\"") + 8;
+    data[at] ^= 0x20;
+    std::fs::write(&fragment, resealed(data)).unwrap();
+    let out = run(dir.path(), &args);
+    assert_eq!(out.stdout, fresh.stdout);
+    assert_eq!(out.status.code(), fresh.status.code());
+}
+
 /// A damaged fragment is a miss, never trusted, and is written again.
 #[test]
 fn a_damaged_fragment_is_not_trusted_and_is_written_again() {

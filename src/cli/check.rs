@@ -191,9 +191,9 @@ pub fn run(args: &CheckArgs) -> u8 {
 
 /// `--format json` from the cache's rendered findings: each file's
 /// fragment is read back, or checked (or read from its entry), rendered
-/// and kept. `None` when a file whose fragment must be rendered again for
-/// the run's rules table can no longer be read: the caller then checks
-/// the run the ordinary way.
+/// and kept. `None` when the run's rules table cannot be made from the
+/// fragments, or a file whose fragment must be rendered again for it can
+/// no longer be read: the caller then checks the run the ordinary way.
 fn run_rendered(
     args: &CheckArgs,
     session: &crate::session::Session,
@@ -209,13 +209,14 @@ fn run_rendered(
         // The table comes first, and is made from every file's fragment.
         let (rendered, read_problems) = render_files(session, files, cache, rendering, &buffers);
         let (paths, mut fragments): (Vec<_>, Vec<_>) = rendered.into_iter().unzip();
-        let table = json::RunTable::of(&fragments);
-        for i in table.misfits(&fragments) {
+        let table = json::RunTable::of(&fragments)?;
+        let misfits = table.misfits(&fragments);
+        for &i in &misfits {
             let report = report_of(session, cache, paths[i]).ok()?;
             fragments[i] = table.refit(&report);
         }
         // A file changed since it was first read could change the table.
-        if json::RunTable::of(&fragments) != table {
+        if !misfits.is_empty() && json::RunTable::of(&fragments).as_ref() != Some(&table) {
             return None;
         }
         problems.extend(read_problems);
@@ -233,7 +234,7 @@ fn run_rendered(
                 || {
                     for f in ready.drain(..) {
                         writer.push(&f);
-                        buffers.give(f.text);
+                        buffers.give(f.into_buffer());
                     }
                 },
                 || render_files(session, batch, cache, rendering, &buffers),

@@ -197,25 +197,83 @@ fn render_piece(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fragment {
     /// The file's findings as items of the list (four spaces in),
-    /// separated by commas; empty when it has none.
-    pub text: Vec<u8>,
-    /// The file's findings counted (`files` is 1).
-    pub summary: Summary,
+    /// separated by commas (empty when it has none); then, with the rules
+    /// table, its [`FragmentRule`]s as a JSON list.
+    bytes: Vec<u8>,
+    text_len: usize,
+    summary: Summary,
     /// With the rules table: for each rule the file reports, in name
-    /// order, the code, help and sources of its first finding. The text
-    /// leaves out the help and sources that match these, which is right
-    /// while the run's table says the same ([`RunTable::misfits`]).
-    pub rules: Vec<FragmentRule>,
+    /// order, its name and [`row_hash`] of its row. The text leaves out
+    /// the help and sources that match these rows, which is right while
+    /// the run's table has the same ([`RunTable::misfits`]).
+    rules: Vec<(String, u128)>,
+}
+
+impl Fragment {
+    /// A fragment from its parts, as [`Fragment::bytes`] and the others
+    /// give them; `None` if `text_len` is beyond `bytes`.
+    pub fn from_parts(
+        bytes: Vec<u8>,
+        text_len: usize,
+        summary: Summary,
+        rules: Vec<(String, u128)>,
+    ) -> Option<Fragment> {
+        (text_len <= bytes.len()).then_some(Fragment {
+            bytes,
+            text_len,
+            summary,
+            rules,
+        })
+    }
+
+    /// The findings as items of the `diagnostics` list.
+    pub fn text(&self) -> &[u8] {
+        &self.bytes[..self.text_len]
+    }
+
+    /// The text followed by the rows (see [`Fragment::text_len`]).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Where the text ends in [`Fragment::bytes`].
+    pub fn text_len(&self) -> usize {
+        self.text_len
+    }
+
+    /// The file's findings counted (`files` is 1).
+    pub fn summary(&self) -> Summary {
+        self.summary
+    }
+
+    /// With the rules table, each rule's name and row hash.
+    pub fn rules(&self) -> &[(String, u128)] {
+        &self.rules
+    }
+
+    /// The memory it holds, for reuse.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    fn rows(&self) -> Option<Vec<FragmentRule>> {
+        serde_json::from_slice(&self.bytes[self.text_len..]).ok()
+    }
 }
 
 /// A rule's row of the rules table, as one file's first finding of it
 /// gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FragmentRule {
-    pub rule: String,
-    pub code: Option<String>,
-    pub help: Option<String>,
-    pub sources: Vec<String>,
+    rule: String,
+    code: Option<String>,
+    help: Option<String>,
+    sources: Vec<String>,
+}
+
+/// A hash of a row, to compare rows without reading them.
+fn row_hash(row: &FragmentRule) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(&serde_json::to_vec(row).unwrap_or_default())
 }
 
 /// `report`'s findings rendered as [`write`] renders them, each rule's help
@@ -223,9 +281,7 @@ pub struct FragmentRule {
 /// (with `rules_table`).
 pub fn fragment(report: &FileReport, rules_table: bool) -> Fragment {
     let local = rules_table.then(|| table(std::slice::from_ref(report)));
-    let mut fragment = render_fragment(report, local.as_ref());
-    fragment.rules = local.as_ref().map(rows).unwrap_or_default();
-    fragment
+    render_fragment(report, local.as_ref(), rules_table)
 }
 
 fn rows(table: &Table) -> Vec<FragmentRule> {
@@ -240,22 +296,32 @@ fn rows(table: &Table) -> Vec<FragmentRule> {
         .collect()
 }
 
-fn render_fragment(report: &FileReport, table: Option<&Table>) -> Fragment {
-    let mut text = Vec::new();
+/// The fragment of `report` with its text rendered against `table`, and
+/// (with `rules_table`) the rows of its own first findings.
+fn render_fragment(report: &FileReport, against: Option<&Table>, rules_table: bool) -> Fragment {
+    let mut bytes = Vec::new();
     for d in 0..report.diagnostics.len() {
         if d > 0 {
-            text.extend_from_slice(b",\n");
+            bytes.extend_from_slice(b",\n");
         }
-        text.extend_from_slice(b"    ");
+        bytes.extend_from_slice(b"    ");
         // A finding's fields are strings, numbers and options of them,
         // which serialize without fail.
-        let one = serde_json::to_vec_pretty(&finding(report, d, table)).unwrap_or_default();
-        text.extend_from_slice(&indented(&one, b"\n    "));
+        let one = serde_json::to_vec_pretty(&finding(report, d, against)).unwrap_or_default();
+        bytes.extend_from_slice(&indented(&one, b"\n    "));
+    }
+    let text_len = bytes.len();
+    let mut rules = Vec::new();
+    if rules_table {
+        let own = rows(&table(std::slice::from_ref(report)));
+        rules = own.iter().map(|r| (r.rule.clone(), row_hash(r))).collect();
+        bytes.extend_from_slice(&serde_json::to_vec(&own).unwrap_or_default());
     }
     Fragment {
-        text,
+        bytes,
+        text_len,
         summary: Summary::of(std::slice::from_ref(report)),
-        rules: Vec::new(),
+        rules,
     }
 }
 
@@ -264,18 +330,34 @@ fn render_fragment(report: &FileReport, table: Option<&Table>) -> Fragment {
 /// from the first finding in output order.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct RunTable {
-    rows: BTreeMap<String, FragmentRule>,
+    rows: BTreeMap<String, (u128, FragmentRule)>,
 }
 
 impl RunTable {
-    pub fn of(fragments: &[Fragment]) -> RunTable {
-        let mut rows = BTreeMap::new();
-        for r in fragments.iter().flat_map(|f| &f.rules) {
-            if !rows.contains_key(&r.rule) {
-                rows.insert(r.rule.clone(), r.clone());
+    /// The table, or `None` if a fragment's rows do not read back as its
+    /// hashes say.
+    pub fn of(fragments: &[Fragment]) -> Option<RunTable> {
+        let mut first: BTreeMap<&str, (u128, usize)> = BTreeMap::new();
+        for (i, f) in fragments.iter().enumerate() {
+            for (rule, hash) in &f.rules {
+                first.entry(rule.as_str()).or_insert((*hash, i));
             }
         }
-        RunTable { rows }
+        // Only the rows of the files that give the table are read.
+        let mut read: BTreeMap<usize, Vec<FragmentRule>> = BTreeMap::new();
+        let mut rows = BTreeMap::new();
+        for (rule, (hash, i)) in first {
+            let own = match read.entry(i) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => e.insert(fragments[i].rows()?),
+            };
+            let row = own.iter().find(|r| r.rule == rule)?;
+            if row_hash(row) != hash {
+                return None;
+            }
+            rows.insert(rule.to_string(), (hash, row.clone()));
+        }
+        Some(RunTable { rows })
     }
 
     /// The fragments rendered against rows other than the run's: their
@@ -287,7 +369,7 @@ impl RunTable {
                 fragments[i]
                     .rules
                     .iter()
-                    .any(|r| self.rows.get(&r.rule) != Some(r))
+                    .any(|(rule, hash)| self.rows.get(rule).map(|r| r.0) != Some(*hash))
             })
             .collect()
     }
@@ -295,15 +377,13 @@ impl RunTable {
     /// `report`'s fragment rendered against the run's table (to take the
     /// place of a misfit; not one to keep for another run).
     pub fn refit(&self, report: &FileReport) -> Fragment {
-        let mut fragment = render_fragment(report, Some(&self.table()));
-        fragment.rules = rows(&table(std::slice::from_ref(report)));
-        fragment
+        render_fragment(report, Some(&self.table()), true)
     }
 
     fn table(&self) -> Table<'_> {
         self.rows
             .iter()
-            .map(|(rule, r)| {
+            .map(|(rule, (_, r))| {
                 let entry = RuleEntry {
                     code: r.code.as_deref(),
                     help: r.help.as_deref(),
@@ -380,14 +460,14 @@ impl<W: std::io::Write> FragmentWriter<W> {
         s.errors += fragment.summary.errors;
         s.warnings += fragment.summary.warnings;
         s.infos += fragment.summary.infos;
-        if fragment.text.is_empty() {
+        if fragment.text_len == 0 {
             return;
         }
         let first = !self.any;
         self.any = true;
         self.write(|out| {
             out.write_all(if first { b"[\n" } else { b",\n" })?;
-            out.write_all(&fragment.text)
+            out.write_all(fragment.text())
         });
     }
 
@@ -490,12 +570,12 @@ mod tests {
     fn from_fragments(reports: &[FileReport], rules_table: bool) -> String {
         let mut fragments: Vec<Fragment> =
             reports.iter().map(|r| fragment(r, rules_table)).collect();
-        let table = rules_table.then(|| RunTable::of(&fragments));
+        let table = rules_table.then(|| RunTable::of(&fragments).unwrap());
         if let Some(table) = &table {
             for i in table.misfits(&fragments) {
                 fragments[i] = table.refit(&reports[i]);
             }
-            assert_eq!(RunTable::of(&fragments), *table);
+            assert_eq!(RunTable::of(&fragments).as_ref(), Some(table));
         }
         let mut out = Vec::new();
         write_fragments(&fragments, table.as_ref(), &mut out).unwrap();
@@ -543,7 +623,7 @@ mod tests {
         }
         other_help[2].diagnostics[0].sources = Arc::from(vec!["a source".to_string()]);
         let kept: Vec<Fragment> = other_help.iter().map(|r| fragment(r, true)).collect();
-        assert_eq!(RunTable::of(&kept).misfits(&kept), [1, 2]);
+        assert_eq!(RunTable::of(&kept).unwrap().misfits(&kept), [1, 2]);
         for reports in sets.iter().chain([&other_help]) {
             for table in [false, true] {
                 assert_eq!(from_fragments(reports, table), render_as(reports, table));
