@@ -195,15 +195,21 @@ impl Cache {
     }
 }
 
-/// The bytes of the file at `path`, read into `buffer` (emptied first).
+/// The bytes of the file at `path`, of the length it has when opened,
+/// read into `buffer` (whose memory may be reused from an earlier file):
+/// one read call for a whole file, where reading to the end takes two or
+/// more. Bytes added after it is opened are not read.
 pub fn read_into(path: &Path, mut buffer: Vec<u8>) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
-    buffer.clear();
-    if let Ok(meta) = file.metadata() {
-        buffer.reserve(usize::try_from(meta.len()).unwrap_or(0));
+    let len = usize::try_from(file.metadata()?.len()).map_err(std::io::Error::other)?;
+    // Only what the buffer did not hold before is filled in first.
+    if buffer.len() < len {
+        buffer.resize(len, 0);
+    } else {
+        buffer.truncate(len);
     }
-    file.read_to_end(&mut buffer)?;
+    file.read_exact(&mut buffer)?;
     Ok(buffer)
 }
 

@@ -125,7 +125,8 @@ impl Buffers {
             .unwrap_or_default()
     }
 
-    /// Keeps `buffer`'s memory for a later read.
+    /// Keeps `buffer`'s memory for a later read (its bytes as they are:
+    /// the next read overwrites them, and need not clear them first).
     pub fn give(&self, buffer: Vec<u8>) {
         if let Ok(mut spare) = self.0.lock() {
             if spare.len() < Self::KEEP {

@@ -2,6 +2,7 @@
 //! names are a documented, stable schema (docs/json.md); add, never rename.
 
 use std::collections::BTreeMap;
+use std::io::IoSlice;
 
 use serde::{Deserialize, Serialize};
 
@@ -466,8 +467,21 @@ impl<W: std::io::Write> FragmentWriter<W> {
         let first = !self.any;
         self.any = true;
         self.write(|out| {
-            out.write_all(if first { b"[\n" } else { b",\n" })?;
-            out.write_all(fragment.text())
+            // The comma and the findings in one call: a buffered writer
+            // hands a long text straight on, so two calls would be two
+            // writes to the system.
+            let comma: &[u8] = if first { b"[\n" } else { b",\n" };
+            let mut parts = [IoSlice::new(comma), IoSlice::new(fragment.text())];
+            let mut parts = &mut parts[..];
+            while !parts.is_empty() {
+                match out.write_vectored(parts) {
+                    Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                    Ok(n) => IoSlice::advance_slices(&mut parts, n),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(())
         });
     }
 
