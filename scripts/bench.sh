@@ -411,6 +411,9 @@ find "$CORPUS" "$SINGLES" -type f -exec cat {} + >/dev/null
 run() {
   local key="$1" out="$2"; shift 2
   local t0 t1 rc=0
+  # The previous round's output goes first, untimed (truncating a large
+  # file still being written back is the file system's time, not msklint's).
+  rm -f "$out"
   t0=$EPOCHREALTIME
   /usr/bin/time -f '%U %S' -o "$OUT/cpu.tmp" "$@" >"$out" || rc=$?
   t1=$EPOCHREALTIME
