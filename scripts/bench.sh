@@ -46,6 +46,13 @@
 #      pressing Check on the pasted example pathway to the findings
 #      painted, on 15 freshly loaded pages (median; target < 100 ms).
 #      Exits 1 if either target is missed. Needs chromium, node and npm.
+#   scripts/bench.sh --warm          the result cache alone: fills a cache
+#      from the corpus of step 1, then times re-runs with every file in it
+#      (`--format json`, with and without `--rules-table`) against `rg -c -i
+#      bmi` on the same files, 1 warm-up + 7 interleaved rounds, medians of
+#      wall and CPU seconds (target <= 5x rg), and compares each re-run's
+#      output, at 1 and 2 threads, with a fresh run's. Exits 1 if the
+#      target is missed or the output differs. A few minutes.
 # It also checks that the generated input draws no language-stage finding,
 # and ends with a per-stage breakdown (examples/parse_only.rs --stages).
 #
@@ -69,6 +76,7 @@ WEB_ONLY=0
 POLICY_ONLY=0
 POLICIES_ONLY=0
 PDF_ONLY=0
+WARM_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --workdir) WORK="$2"; shift 2 ;;
@@ -79,7 +87,8 @@ while [ $# -gt 0 ]; do
     --policy) POLICY_ONLY=1; shift ;;
     --policies) POLICIES_ONLY=1; shift ;;
     --pdf) PDF_ONLY=1; shift ;;
-    -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
+    --warm) WARM_ONLY=1; shift ;;
+    -h|--help) sed -n '2,55p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -193,6 +202,74 @@ if [ "$PDF_ONLY" = 1 ]; then
   echo "peak resident memory: median $((rss_kb / 1024)) MB, $ratio x the file (target < 20x): $ok"
   if [ "$KEEP" = 0 ]; then rm -f "$src" "$WORK/long-policy.html" "$pdf" "$WORK/pdf.json"; fi
   [ "$ok" = PASS ]
+  exit $?
+fi
+
+# ---- re-runs from a full result cache (--warm) ---------------------------------------------
+if [ "$WARM_ONLY" = 1 ]; then
+  mkdir -p "$WORK"
+  CORPUS="$WORK/corpus"
+  OUT="$WORK/warm-out"
+  rm -rf "$CORPUS" "$OUT"; mkdir -p "$OUT"
+  say "generating $FILES files of $SERVICES services"
+  "$GEN" --files "$FILES" --services "$SERVICES" --out "$CORPUS" --seed "$SEED" >&2
+  find "$CORPUS" -type f -exec cat {} + >/dev/null
+  say "fresh runs (no cache) for comparison, then filling the cache"
+  "$MSKLINT" check --no-cache --format json "$CORPUS" >"$OUT/fresh.json" || [ $? = 1 ]
+  "$MSKLINT" check --no-cache --format json --rules-table "$CORPUS" >"$OUT/fresh-table.json" || [ $? = 1 ]
+  "$MSKLINT" check --cache-dir "$OUT/cache" --format json "$CORPUS" >/dev/null || [ $? = 1 ]
+  "$MSKLINT" check --cache-dir "$OUT/cache" --format json --rules-table "$CORPUS" >/dev/null || [ $? = 1 ]
+  # warm_one KEY OUTFILE CMD...: wall and CPU (user + system) seconds of one
+  # run appended to $OUT/KEY.wall and $OUT/KEY.cpu; stdout to a real file
+  # (rg stops at its first match when stdout is /dev/null). The previous
+  # round's file is removed first, untimed: truncating 268 MB still being
+  # written back to disk would otherwise be counted as msklint's wall time.
+  warm_one() {
+    local key="$1" into="$2" t0 t1 rc=0; shift 2
+    rm -f "$into"
+    t0=$EPOCHREALTIME
+    /usr/bin/time -f '%U %S' -o "$OUT/cpu.tmp" "$@" >"$into" || rc=$?
+    t1=$EPOCHREALTIME
+    if [ "$rc" -gt 1 ]; then echo "error: '$*' exited $rc" >&2; exit 1; fi
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$OUT/$key.wall"
+    tail -n 1 "$OUT/cpu.tmp" | awk '{ printf "%.2f\n", $1 + $2 }' >>"$OUT/$key.cpu"
+  }
+  say "timing: warm json, warm json --rules-table, rg; 1 warm-up + 7 rounds"
+  for round in 0 1 2 3 4 5 6 7; do
+    warm_one warm "$OUT/warm.json" "$MSKLINT" check --cache-dir "$OUT/cache" --format json "$CORPUS"
+    warm_one table "$OUT/warm-table.json" "$MSKLINT" check --cache-dir "$OUT/cache" --format json --rules-table "$CORPUS"
+    warm_one rg "$OUT/rg.txt" rg -c -i bmi "$CORPUS"
+    if [ "$round" = 0 ]; then rm -f "$OUT"/*.wall "$OUT"/*.cpu; fi
+  done
+  mid() { sort -g "$OUT/$1.$2" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+  same=PASS
+  cmp -s "$OUT/fresh.json" "$OUT/warm.json" || same=MISS
+  cmp -s "$OUT/fresh-table.json" "$OUT/warm-table.json" || same=MISS
+  RAYON_NUM_THREADS=1 "$MSKLINT" check --cache-dir "$OUT/cache" --format json "$CORPUS" >"$OUT/warm-1t.json" || [ $? = 1 ]
+  RAYON_NUM_THREADS=1 "$MSKLINT" check --cache-dir "$OUT/cache" --format json --rules-table "$CORPUS" >"$OUT/warm-table-1t.json" || [ $? = 1 ]
+  cmp -s "$OUT/fresh.json" "$OUT/warm-1t.json" || same=MISS
+  cmp -s "$OUT/fresh-table.json" "$OUT/warm-table-1t.json" || same=MISS
+  commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+  if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then commit="$commit + local changes"; fi
+  echo
+  echo "msklint re-runs from a full result cache, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"
+  echo "machine: $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "corpus: $FILES files, $(find "$CORPUS" -type f -exec cat {} + | wc -c) bytes; JSON $(wc -c <"$OUT/fresh.json") bytes, with --rules-table $(wc -c <"$OUT/fresh-table.json"); cache $(du -sb "$OUT/cache" | cut -f1) bytes"
+  echo "medians of 7 interleaved rounds; wall = elapsed, CPU = user + system"
+  ok=PASS
+  for key in rg warm table; do
+    w=$(mid "$key" wall); c=$(mid "$key" cpu)
+    if [ "$key" = rg ]; then wr=$w; cr=$c; echo "rg -c -i bmi:            wall $w s, CPU $c s"; continue; fi
+    rw=$(awk -v a="$w" -v b="$wr" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "inf" }')
+    rc=$(awk -v a="$c" -v b="$cr" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "inf" }')
+    v=$(awk -v r="$rw" 'BEGIN { print (r <= 5) ? "PASS" : "MISS" }')
+    [ "$v" = PASS ] || ok=MISS
+    label="warm json:              "; [ "$key" = table ] && label="warm json --rules-table:"
+    echo "$label wall $w s ($(tr '\n' ' ' <"$OUT/$key.wall")), CPU $c s; wall ${rw}x rg (target <= 5): $v; CPU ${rc}x rg"
+  done
+  echo "output from the cache identical to a fresh run (json and --rules-table, 1 and 2 threads): $same"
+  if [ "$KEEP" = 0 ]; then rm -rf "$CORPUS" "$OUT"; fi
+  [ "$ok" = PASS ] && [ "$same" = PASS ]
   exit $?
 fi
 
@@ -334,6 +411,9 @@ find "$CORPUS" "$SINGLES" -type f -exec cat {} + >/dev/null
 run() {
   local key="$1" out="$2"; shift 2
   local t0 t1 rc=0
+  # The previous round's output goes first, untimed (truncating a large
+  # file still being written back is the file system's time, not msklint's).
+  rm -f "$out"
   t0=$EPOCHREALTIME
   /usr/bin/time -f '%U %S' -o "$OUT/cpu.tmp" "$@" >"$out" || rc=$?
   t1=$EPOCHREALTIME

@@ -11,6 +11,14 @@
 //! temporary file and renamed into place, so two runs sharing the cache
 //! never read half an entry. A cache that cannot be written is no error:
 //! the run goes on without it.
+//!
+//! Beside a file's entry the cache may keep its findings already rendered
+//! in an output format (a [`Fragment`] of `--format json`, with or without
+//! `--rules-table`), one file per [`Rendering`], so a re-run writes them
+//! as they are. A fragment is stored under the entry's key and its
+//! rendering's name, and ends with a checksum of all its bytes: one made
+//! for another file, other bytes, another rendering or damaged in any way
+//! is a miss.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -21,6 +29,8 @@ use serde::{Deserialize, Serialize};
 use crate::check::{FileReport, Linter};
 use crate::diagnostic::{Diagnostic, Label, Severity, Suggestion};
 use crate::input::FORMATS;
+use crate::output::json::Fragment;
+use crate::output::Summary;
 use crate::source::{DiagramPart, Paragraph, SourceFile};
 use crate::span::Span;
 
@@ -32,7 +42,7 @@ pub const DIR_VARIABLE: &str = "MSKLINT_CACHE_DIR";
 
 /// Bumped when an entry's layout changes; entries live in a folder of
 /// this name, so older layouts are never read.
-const LAYOUT: &str = "v1";
+const LAYOUT: &str = "v2";
 
 /// What this build is: its version and a hash of the sources it was built
 /// from (build.rs).
@@ -99,7 +109,41 @@ impl Cache {
     ) -> Result<(), String> {
         let entry = Entry::of(name, key, bytes, report);
         let text = serde_json::to_vec(&entry).map_err(|e| e.to_string())?;
-        let path = self.entry_path(name);
+        self.store(&self.entry_path(name), key, &text)
+    }
+
+    /// The findings of `name` under `key` as rendered for `rendering`, if
+    /// a sound fragment is kept. It is read into `buffer`, whose memory a
+    /// caller may have from an earlier fragment.
+    pub fn get_fragment(
+        &self,
+        name: &str,
+        key: Key,
+        rendering: Rendering,
+        buffer: Vec<u8>,
+    ) -> Option<Fragment> {
+        let mut data = read_into(&self.fragment_path(name, rendering), buffer).ok()?;
+        let (text_len, rows_len, summary, rules) = read_fragment(&data, name, key, rendering)?;
+        data.truncate(text_len + rows_len);
+        Fragment::from_parts(data, text_len, summary, rules)
+    }
+
+    /// Keeps `fragment`, the findings of `name` under `key` rendered for
+    /// `rendering`. A failure to write is for the caller to ignore, as
+    /// with [`Cache::put`].
+    pub fn put_fragment(
+        &self,
+        name: &str,
+        key: Key,
+        rendering: Rendering,
+        fragment: &Fragment,
+    ) -> Result<(), String> {
+        let data = fragment_bytes(name, key, rendering, fragment)?;
+        self.store(&self.fragment_path(name, rendering), key, &data)
+    }
+
+    /// Writes `data` to `path` through a temporary file and a rename.
+    fn store(&self, path: &Path, key: Key, data: &[u8]) -> Result<(), String> {
         let folder = path.parent().unwrap_or(&self.dir);
         self.prepare(folder)?;
         // A name no other writer uses, then an atomic rename.
@@ -109,8 +153,8 @@ impl Cache {
             std::process::id(),
             unique()
         ));
-        std::fs::write(&temporary, text).map_err(|e| e.to_string())?;
-        std::fs::rename(&temporary, &path).map_err(|e| {
+        std::fs::write(&temporary, data).map_err(|e| e.to_string())?;
+        std::fs::rename(&temporary, path).map_err(|e| {
             let _ = std::fs::remove_file(&temporary);
             e.to_string()
         })
@@ -139,6 +183,182 @@ impl Cache {
     fn entry_path(&self, name: &str) -> PathBuf {
         let hash = xxhash_rust::xxh3::xxh3_64(name.as_bytes());
         self.dir.join(LAYOUT).join(format!("{hash:016x}.json"))
+    }
+
+    /// The fragment of one rendering, beside the entry.
+    fn fragment_path(&self, name: &str, rendering: Rendering) -> PathBuf {
+        let hash = xxhash_rust::xxh3::xxh3_64(name.as_bytes());
+        let tag = rendering.name();
+        self.dir
+            .join(LAYOUT)
+            .join(format!("{hash:016x}.{tag}.frag"))
+    }
+}
+
+/// The bytes of the file at `path`, of the length it has when opened,
+/// read into `buffer` (whose memory may be reused from an earlier file):
+/// one read call for a whole file, where reading to the end takes two or
+/// more. Bytes added after it is opened are not read.
+pub fn read_into(path: &Path, mut buffer: Vec<u8>) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let len = usize::try_from(file.metadata()?.len()).map_err(std::io::Error::other)?;
+    // Only what the buffer did not hold before is filled in first.
+    if buffer.len() < len {
+        buffer.resize(len, 0);
+    } else {
+        buffer.truncate(len);
+    }
+    file.read_exact(&mut buffer)?;
+    Ok(buffer)
+}
+
+/// An output format with the flags that change its bytes, for which a
+/// file's findings are kept rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendering {
+    /// `--format json`.
+    Json,
+    /// `--format json --rules-table`.
+    JsonRulesTable,
+}
+
+impl Rendering {
+    /// The JSON rendering, with the rules table or without.
+    pub fn json(rules_table: bool) -> Rendering {
+        if rules_table {
+            Rendering::JsonRulesTable
+        } else {
+            Rendering::Json
+        }
+    }
+
+    /// Its name in fragments' file names and headers.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rendering::Json => "json",
+            Rendering::JsonRulesTable => "json-rules-table",
+        }
+    }
+}
+
+/// What a fragment file starts its header with.
+const FRAGMENT_MAGIC: &[u8] = b"msklint fragment\n";
+
+/// A fragment as stored: the rendered text and the rules table rows
+/// first (so reading them back needs no copy), then a header (magic, key,
+/// rendering, name, counts, each rule's name and row hash), the lengths of
+/// the text, the rows and the header, and a checksum of everything before
+/// it.
+fn fragment_bytes(
+    name: &str,
+    key: Key,
+    rendering: Rendering,
+    fragment: &Fragment,
+) -> Result<Vec<u8>, String> {
+    let tag = rendering.name();
+    let body = fragment.bytes();
+    let mut data = Vec::with_capacity(body.len() + name.len() + 128);
+    data.extend_from_slice(body);
+    data.extend_from_slice(FRAGMENT_MAGIC);
+    data.extend_from_slice(&key.0.to_le_bytes());
+    data.extend_from_slice(&(tag.len() as u32).to_le_bytes());
+    data.extend_from_slice(tag.as_bytes());
+    data.extend_from_slice(&(name.len() as u32).to_le_bytes());
+    data.extend_from_slice(name.as_bytes());
+    let s = fragment.summary();
+    for count in [s.errors, s.warnings, s.infos] {
+        data.extend_from_slice(&(count as u64).to_le_bytes());
+    }
+    data.extend_from_slice(&(fragment.rules().len() as u32).to_le_bytes());
+    for (rule, hash) in fragment.rules() {
+        data.extend_from_slice(&(rule.len() as u32).to_le_bytes());
+        data.extend_from_slice(rule.as_bytes());
+        data.extend_from_slice(&hash.to_le_bytes());
+    }
+    let text_len = fragment.text_len();
+    let head_len = data.len() - body.len();
+    for len in [text_len, body.len() - text_len, head_len] {
+        data.extend_from_slice(&(len as u64).to_le_bytes());
+    }
+    let sum = xxhash_rust::xxh3::xxh3_128(&data);
+    data.extend_from_slice(&sum.to_le_bytes());
+    Ok(data)
+}
+
+/// The lengths of a stored fragment's text and rows, its counts and its
+/// rules, if `data` is a whole fragment of `name` under `key` rendered for
+/// `rendering`.
+#[allow(clippy::type_complexity)]
+fn read_fragment(
+    data: &[u8],
+    name: &str,
+    key: Key,
+    rendering: Rendering,
+) -> Option<(usize, usize, Summary, Vec<(String, u128)>)> {
+    let (body, sum) = data.split_at(data.len().checked_sub(16)?);
+    if xxhash_rust::xxh3::xxh3_128(body).to_le_bytes() != sum {
+        return None;
+    }
+    let (body, lengths) = body.split_at(body.len().checked_sub(24)?);
+    let mut lengths = Reader(lengths);
+    let (text_len, rows_len, head_len) =
+        (lengths.number(8)?, lengths.number(8)?, lengths.number(8)?);
+    if text_len.checked_add(rows_len)?.checked_add(head_len)? != body.len() {
+        return None;
+    }
+    let mut head = Reader(&body[text_len + rows_len..]);
+    if head.take(FRAGMENT_MAGIC.len())? != FRAGMENT_MAGIC || head.take(16)? != key.0.to_le_bytes() {
+        return None;
+    }
+    let tag_len = head.number(4)?;
+    if head.take(tag_len)? != rendering.name().as_bytes() {
+        return None;
+    }
+    let name_len = head.number(4)?;
+    if head.take(name_len)? != name.as_bytes() {
+        return None;
+    }
+    let summary = Summary {
+        files: 1,
+        errors: head.number(8)?,
+        warnings: head.number(8)?,
+        infos: head.number(8)?,
+    };
+    let count = head.number(4)?;
+    let mut rules = Vec::with_capacity(count.min(1_024));
+    for _ in 0..count {
+        let len = head.number(4)?;
+        let rule = String::from_utf8(head.take(len)?.to_vec()).ok()?;
+        let hash = u128::from_le_bytes(head.take(16)?.try_into().ok()?);
+        rules.push((rule, hash));
+    }
+    let plain = rendering == Rendering::Json;
+    if !head.0.is_empty() || (plain && (count > 0 || rows_len > 0)) {
+        return None;
+    }
+    Some((text_len, rows_len, summary, rules))
+}
+
+/// Reads a fragment's header front to back.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if n > self.0.len() {
+            return None;
+        }
+        let (taken, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(taken)
+    }
+
+    /// A little-endian number of `width` bytes (4 or 8).
+    fn number(&mut self, width: usize) -> Option<usize> {
+        let bytes = self.take(width)?;
+        let mut all = [0u8; 8];
+        all[..width].copy_from_slice(bytes);
+        usize::try_from(u64::from_le_bytes(all)).ok()
     }
 }
 

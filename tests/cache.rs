@@ -87,38 +87,309 @@ fn check_args<'a>(format: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 
 /// Every entry file in the cache folder `dir`.
 fn entries(dir: &Path) -> Vec<PathBuf> {
-    let Ok(read) = std::fs::read_dir(dir.join("v1")) else {
+    kept(dir, ".json")
+}
+
+/// Every file in the cache folder `dir` whose name ends with `suffix`.
+fn kept(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let Ok(read) = std::fs::read_dir(dir.join("v2")) else {
         return Vec::new();
     };
     let mut found: Vec<PathBuf> = read
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
         .collect();
     found.sort();
     found
+}
+
+/// The fragments of `--format json` (`rules_table`: with `--rules-table`)
+/// in the cache folder `dir`.
+fn fragments(dir: &Path, rules_table: bool) -> Vec<PathBuf> {
+    kept(
+        dir,
+        if rules_table {
+            ".json-rules-table.frag"
+        } else {
+            ".json.frag"
+        },
+    )
+}
+
+/// Removes the kept fragments from the cache in `dir`, so a JSON run reads
+/// the entries.
+fn forget_fragments(dir: &Path) {
+    for path in kept(&dir.join(".msklint_cache"), ".frag") {
+        std::fs::remove_file(path).unwrap();
+    }
+}
+
+/// A fragment's bytes with its closing checksum made again, so a change
+/// to them is read as sound.
+fn resealed(mut data: Vec<u8>) -> Vec<u8> {
+    let body = data.len() - 16;
+    let sum = xxhash_rust::xxh3::xxh3_128(&data[..body]);
+    data[body..].copy_from_slice(&sum.to_le_bytes());
+    data
+}
+
+/// Where `needle` first is in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .unwrap()
 }
 
 #[test]
 fn cached_results_print_exactly_as_fresh_ones_in_every_format() {
     let dir = project();
     let cache = dir.path().join(".msklint_cache");
-    for format in msklint::output::FORMATS.iter().map(|f| f.name) {
-        let fresh = run(dir.path(), &check_args(format, &["--no-cache"]));
+    let runs = msklint::output::FORMATS
+        .iter()
+        .map(|f| (f.name, None))
+        .chain([("json", Some("--rules-table"))]);
+    for (format, flag) in runs {
+        let with = |extra: &[&'static str]| {
+            let mut all = extra.to_vec();
+            all.extend(flag);
+            run(dir.path(), &check_args(format, &all))
+        };
+        let fresh = with(&["--no-cache"]);
         assert!(!cache.exists(), "--no-cache wrote a cache");
-        let cold = run(dir.path(), &check_args(format, &[]));
+        let cold = with(&[]);
         assert_eq!(
             entries(&cache).len(),
             FILES.len(),
             "{format}: one entry per file"
         );
-        let warm = run(dir.path(), &check_args(format, &[]));
+        let kept = if format == "json" { FILES.len() } else { 0 };
+        assert_eq!(
+            fragments(&cache, flag.is_some()).len(),
+            kept,
+            "{format} {flag:?}: fragments"
+        );
+        let warm = with(&[]);
         assert_eq!(fresh.status.code(), Some(1), "{format}");
         for (label, out) in [("cold", &cold), ("warm", &warm)] {
             assert_eq!(out.status.code(), fresh.status.code(), "{format} {label}");
-            assert_eq!(stdout(out), stdout(&fresh), "{format} {label}");
+            assert_eq!(stdout(out), stdout(&fresh), "{format} {flag:?} {label}");
             assert_eq!(out.stderr, fresh.stderr, "{format} {label}");
         }
         std::fs::remove_dir_all(&cache).unwrap();
+    }
+}
+
+/// msklint in `dir` on rayon's pool of `threads`.
+fn run_threads(dir: &Path, threads: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_msklint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("RAYON_NUM_THREADS", threads)
+        .env_remove("MSKLINT_CACHE_DIR")
+        .output()
+        .unwrap()
+}
+
+/// JSON written from kept fragments is a fresh run's, byte for byte, at
+/// any thread count, whether the fragments were made on a fresh check or
+/// from entries another format left, with and without the rules table;
+/// exit codes follow the findings as ever.
+#[test]
+fn json_from_fragments_is_a_fresh_runs_at_any_thread_count() {
+    let dir = project();
+    let cache = dir.path().join(".msklint_cache");
+    // Entries first, from another format; the fragments from them.
+    run(dir.path(), &check_args("concise", &[]));
+    assert!(fragments(&cache, false).is_empty());
+    for flags in [
+        &[][..],
+        &["--rules-table"],
+        &["--deny-warnings"],
+        &["--rules-table", "--deny-warnings"],
+    ] {
+        let mut fresh_args = flags.to_vec();
+        fresh_args.push("--no-cache");
+        let fresh = run(dir.path(), &check_args("json", &fresh_args));
+        for threads in ["1", "2", "1", "2"] {
+            let out = run_threads(dir.path(), threads, &check_args("json", flags));
+            assert_eq!(
+                out.status.code(),
+                fresh.status.code(),
+                "{flags:?} {threads}"
+            );
+            assert_eq!(out.stdout, fresh.stdout, "{flags:?} {threads}");
+            assert_eq!(out.stderr, fresh.stderr, "{flags:?} {threads}");
+        }
+        assert_eq!(
+            fragments(&cache, flags.contains(&"--rules-table")).len(),
+            FILES.len()
+        );
+    }
+    // The rules table gives each rule's help from its first finding; the
+    // policy's findings of a rule the pathway reports first keep their own
+    // help, so some fragments were rendered again for this run's table.
+    let table = stdout(&run(dir.path(), &check_args("json", &["--rules-table"])));
+    let json: serde_json::Value = serde_json::from_str(&table).unwrap();
+    let own_help = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d.get("help").is_some())
+        .count();
+    assert!(own_help > 0, "no finding with its own help: {table}");
+    // A file with no findings has an empty fragment; a run of it alone
+    // writes an empty list, from the cache as afresh.
+    std::fs::write(dir.path().join("clean.pathway"), "").unwrap();
+    let clean = ["check", "--no-config", "--format", "json", "clean.pathway"];
+    let fresh = run(dir.path(), &[&clean[..], &["--no-cache"]].concat());
+    for _ in 0..2 {
+        let out = run(dir.path(), &clean);
+        assert_eq!(out.stdout, fresh.stdout);
+        assert_eq!(out.status.code(), fresh.status.code());
+    }
+}
+
+/// What a fragment holds is what is printed: the warm run reads it, not
+/// the entry, and does not check again.
+#[test]
+fn a_warm_json_run_prints_what_the_fragment_holds() {
+    let dir = project();
+    let cache = dir.path().join(".msklint_cache");
+    for flag in [None, Some("--rules-table")] {
+        let mut args = vec!["check", "--no-config", "--format", "json", "policy.md"];
+        args.extend(flag);
+        let fresh = stdout(&run(dir.path(), &args));
+        let fragment = fragments(&cache, flag.is_some())[0].clone();
+        let mut data = std::fs::read(&fragment).unwrap();
+        let needle = b"\"rule\": \"bmi-threshold\"";
+        let at = find(&data, needle);
+        data[at..at + needle.len()].copy_from_slice(b"\"rule\": \"bmi-THRESHOLD\"");
+        std::fs::write(&fragment, resealed(data)).unwrap();
+        let warm = stdout(&run(dir.path(), &args));
+        assert!(warm.contains("bmi-THRESHOLD"), "{warm}");
+        assert_eq!(warm.replacen("bmi-THRESHOLD", "bmi-threshold", 1), fresh);
+    }
+}
+
+/// A fragment is served only for the file, the bytes, the build and the
+/// rendering it was made for: one made for `--format json` is never
+/// printed for `--rules-table` (or the other way), nor one of another file
+/// or under another key; each is a miss, and is written again.
+#[test]
+fn a_fragment_is_never_served_for_another_rendering_file_or_key() {
+    let dir = project();
+    let cache = dir.path().join(".msklint_cache");
+    let plain = ["check", "--no-config", "--format", "json", "policy.md"];
+    let table = [&plain[..], &["--rules-table"]].concat();
+    let fresh_plain = run(dir.path(), &[&plain[..], &["--no-cache"]].concat()).stdout;
+    let fresh_table = run(dir.path(), &[&table[..], &["--no-cache"]].concat()).stdout;
+    assert_ne!(fresh_plain, fresh_table);
+    run(dir.path(), &plain);
+    run(dir.path(), &table);
+    let plain_fragment = fragments(&cache, false)[0].clone();
+    let table_fragment = fragments(&cache, true)[0].clone();
+    let good_plain = std::fs::read(&plain_fragment).unwrap();
+    let good_table = std::fs::read(&table_fragment).unwrap();
+    // Each rendering's fragment under the other's name.
+    std::fs::write(&table_fragment, &good_plain).unwrap();
+    assert_eq!(run(dir.path(), &table).stdout, fresh_table);
+    assert_eq!(std::fs::read(&table_fragment).unwrap(), good_table);
+    std::fs::write(&plain_fragment, &good_table).unwrap();
+    assert_eq!(run(dir.path(), &plain).stdout, fresh_plain);
+    assert_eq!(std::fs::read(&plain_fragment).unwrap(), good_plain);
+    // Another file's fragment under this file's name.
+    let other = ["check", "--no-config", "--format", "json", "windows.md"];
+    run(dir.path(), &other);
+    let theirs = fragments(&cache, false)
+        .into_iter()
+        .find(|p| *p != plain_fragment)
+        .unwrap();
+    std::fs::copy(&theirs, &plain_fragment).unwrap();
+    assert_eq!(run(dir.path(), &plain).stdout, fresh_plain);
+    assert_eq!(std::fs::read(&plain_fragment).unwrap(), good_plain);
+    // Another key (another build, other rules, other bytes), sealed.
+    let mut foreign = good_plain.clone();
+    let at = find(&foreign, b"msklint fragment\n") + b"msklint fragment\n".len();
+    foreign[at] ^= 1;
+    std::fs::write(&plain_fragment, resealed(foreign)).unwrap();
+    assert_eq!(run(dir.path(), &plain).stdout, fresh_plain);
+    assert_eq!(std::fs::read(&plain_fragment).unwrap(), good_plain);
+    // Other bytes in the file: the fragment kept for the old ones is not
+    // read for the new.
+    std::fs::write(
+        dir.path().join("policy.md"),
+        "# Access\n\nSmokers will not be listed for surgery until they have stopped.\n",
+    )
+    .unwrap();
+    let changed = run(dir.path(), &plain).stdout;
+    assert_eq!(
+        changed,
+        run(dir.path(), &[&plain[..], &["--no-cache"]].concat()).stdout
+    );
+    assert_ne!(changed, fresh_plain);
+}
+
+/// A rules-table fragment sealed whole but whose rows do not match the
+/// hashes in its header (made by hand: msklint writes both together) is
+/// not used for the table: the run is checked the ordinary way.
+#[test]
+fn a_rules_table_fragment_whose_rows_disagree_is_not_used() {
+    let dir = project();
+    let cache = dir.path().join(".msklint_cache");
+    let args = [
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        "--rules-table",
+        "policy.md",
+    ];
+    let fresh = run(dir.path(), &[&args[..], &["--no-cache"]].concat());
+    run(dir.path(), &args);
+    let fragment = fragments(&cache, true)[0].clone();
+    let mut data = std::fs::read(&fragment).unwrap();
+    let rows = find(&data, b"[{\"rule\":\"");
+    let at = rows + find(&data[rows..], b"\"help\":\"") + 8;
+    data[at] ^= 0x20;
+    std::fs::write(&fragment, resealed(data)).unwrap();
+    let out = run(dir.path(), &args);
+    assert_eq!(out.stdout, fresh.stdout);
+    assert_eq!(out.status.code(), fresh.status.code());
+}
+
+/// A damaged fragment is a miss, never trusted, and is written again.
+#[test]
+fn a_damaged_fragment_is_not_trusted_and_is_written_again() {
+    let dir = project();
+    let cache = dir.path().join(".msklint_cache");
+    let args = ["check", "--no-config", "--format", "json", "policy.md"];
+    let fresh = run(dir.path(), &[&args[..], &["--no-cache"]].concat());
+    run(dir.path(), &args);
+    let fragment = fragments(&cache, false)[0].clone();
+    let good = std::fs::read(&fragment).unwrap();
+    let flipped = |at: usize| {
+        let mut data = good.clone();
+        data[at] ^= 0x20;
+        data
+    };
+    let damaged: [(&str, Vec<u8>); 8] = [
+        ("cut short", good[..good.len() / 2].to_vec()),
+        ("cut by a byte", good[..good.len() - 1].to_vec()),
+        ("a byte more", [&good[..], b"\n"].concat()),
+        ("garbage", b"\x00\x01garbage".to_vec()),
+        ("empty", Vec::new()),
+        ("a letter changed in the text", flipped(40)),
+        ("a letter changed in the header", flipped(good.len() - 60)),
+        ("the checksum changed", flipped(good.len() - 1)),
+    ];
+    for (what, data) in damaged {
+        std::fs::write(&fragment, data).unwrap();
+        let out = run(dir.path(), &args);
+        assert_eq!(out.stdout, fresh.stdout, "{what}");
+        assert_eq!(out.status.code(), fresh.status.code(), "{what}");
+        assert_eq!(std::fs::read(&fragment).unwrap(), good, "{what}: rewritten");
     }
 }
 
@@ -137,6 +408,7 @@ fn a_warm_run_prints_what_the_entry_holds() {
     let message = json["strings"][message_at].as_str().unwrap().to_string();
     json["strings"][message_at] = serde_json::Value::from("a message only the entry holds");
     std::fs::write(&entry, json.to_string()).unwrap();
+    forget_fragments(dir.path());
     let warm = stdout(&run(dir.path(), &args));
     assert!(warm.contains("a message only the entry holds"), "{warm}");
     assert_eq!(
@@ -170,6 +442,7 @@ fn a_damaged_or_foreign_entry_is_not_trusted_and_is_written_again() {
     ];
     for (what, text) in damaged {
         std::fs::write(&entry, text).unwrap();
+        forget_fragments(dir.path());
         let out = run(dir.path(), &args);
         assert_eq!(stdout(&out), fresh, "{what}");
         assert_eq!(
@@ -183,6 +456,7 @@ fn a_damaged_or_foreign_entry_is_not_trusted_and_is_written_again() {
     run(dir.path(), &other);
     let theirs = entries(&cache).into_iter().find(|p| *p != entry).unwrap();
     std::fs::copy(&theirs, &entry).unwrap();
+    forget_fragments(dir.path());
     assert_eq!(stdout(&run(dir.path(), &args)), fresh);
 }
 
@@ -412,9 +686,12 @@ fn runs_sharing_a_cache_agree_with_a_fresh_run() {
         assert_eq!(out.stdout, fresh.stdout);
     }
     // No half-written entry or temporary file is left.
-    let cache = dir.path().join(".msklint_cache/v1");
+    let cache = dir.path().join(".msklint_cache/v2");
     for entry in std::fs::read_dir(&cache).unwrap() {
         let path = entry.unwrap().path();
+        if path.to_string_lossy().ends_with(".json.frag") {
+            continue;
+        }
         assert!(
             path.extension().is_some_and(|e| e == "json"),
             "{}",
@@ -423,6 +700,10 @@ fn runs_sharing_a_cache_agree_with_a_fresh_run() {
         let text = std::fs::read_to_string(&path).unwrap();
         serde_json::from_str::<serde_json::Value>(&text).unwrap();
     }
+    assert_eq!(
+        fragments(dir.path().join(".msklint_cache").as_path(), false).len(),
+        FILES.len()
+    );
     let warm = run(dir.path(), &check_args("json", &[]));
     assert_eq!(warm.stdout, fresh.stdout);
 }

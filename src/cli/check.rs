@@ -6,12 +6,15 @@ use std::path::PathBuf;
 
 use super::args::{Color, SetupArgs};
 use super::notes::print_path_problems;
-use super::setup::{cache_dir, check_files, human_options, includes, paths_or_here, session};
+use super::setup::{
+    cache_dir, check_files, human_options, includes, paths_or_here, render_files, report_of,
+    session, Buffers,
+};
 use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::baseline::Baseline;
-use crate::cache::Cache;
+use crate::cache::{Cache, Rendering};
 use crate::discover::discover;
-use crate::output::{OutputFormat, Run, Summary};
+use crate::output::{json, OutputFormat, Run, Summary};
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
@@ -106,6 +109,22 @@ pub fn run(args: &CheckArgs) -> u8 {
             session.linter(),
         )
     });
+    // JSON without a baseline is written from each file's rendered
+    // findings, which the cache keeps.
+    if let (Some(cache), OutputFormat::Json, None, None) =
+        (&cache, args.format, &args.baseline, &args.write_baseline)
+    {
+        if let Some(code) = run_rendered(
+            args,
+            &session,
+            cache,
+            &found.files,
+            &found.skipped,
+            &mut problems,
+        ) {
+            return code;
+        }
+    }
     let (mut reports, read_problems) = check_files(&session, &found.files, cache.as_ref());
     problems.extend(read_problems);
 
@@ -169,6 +188,77 @@ pub fn run(args: &CheckArgs) -> u8 {
         args.deny_warnings,
     )
 }
+
+/// `--format json` from the cache's rendered findings: each file's
+/// fragment is read back, or checked (or read from its entry), rendered
+/// and kept. `None` when the run's rules table cannot be made from the
+/// fragments, or a file whose fragment must be rendered again for it can
+/// no longer be read: the caller then checks the run the ordinary way.
+fn run_rendered(
+    args: &CheckArgs,
+    session: &crate::session::Session,
+    cache: &Cache,
+    files: &[PathBuf],
+    skipped: &[crate::discover::Skipped],
+    problems: &mut Vec<crate::discover::PathProblem>,
+) -> Option<u8> {
+    let rendering = Rendering::json(args.rules_table);
+    let buffers = Buffers::default();
+    let stdout = std::io::BufWriter::new(std::io::stdout());
+    let (summary, written) = if args.rules_table {
+        // The table comes first, and is made from every file's fragment.
+        let (rendered, read_problems) = render_files(session, files, cache, rendering, &buffers);
+        let (paths, mut fragments): (Vec<_>, Vec<_>) = rendered.into_iter().unzip();
+        let table = json::RunTable::of(&fragments)?;
+        let misfits = table.misfits(&fragments);
+        for &i in &misfits {
+            let report = report_of(session, cache, paths[i]).ok()?;
+            fragments[i] = table.refit(&report);
+        }
+        // A file changed since it was first read could change the table.
+        if !misfits.is_empty() && json::RunTable::of(&fragments).as_ref() != Some(&table) {
+            return None;
+        }
+        problems.extend(read_problems);
+        let mut writer = json::FragmentWriter::start(stdout, Some(&table));
+        for f in &fragments {
+            writer.push(f);
+        }
+        writer.finish()
+    } else {
+        // A batch of files is written while the next is read.
+        let mut writer = json::FragmentWriter::start(stdout, None);
+        let mut ready: Vec<json::Fragment> = Vec::new();
+        for batch in files.chunks(BATCH) {
+            let ((), (rendered, read_problems)) = crate::par::join(
+                || {
+                    for f in ready.drain(..) {
+                        writer.push(&f);
+                        buffers.give(f.into_buffer());
+                    }
+                },
+                || render_files(session, batch, cache, rendering, &buffers),
+            );
+            problems.extend(read_problems);
+            ready.extend(rendered.into_iter().map(|(_, f)| f));
+        }
+        ready.iter().for_each(|f| writer.push(f));
+        writer.finish()
+    };
+    // A closed pipe (e.g. `| head`) is not an error worth panicking over.
+    if let Ok(mut stdout) = written {
+        let _ = stdout.flush();
+    }
+    print_path_problems(skipped, problems, true);
+    Some(exit_code(
+        &summary,
+        !problems.is_empty(),
+        args.deny_warnings,
+    ))
+}
+
+/// Files read at once when JSON is written from the cache's fragments.
+const BATCH: usize = 256;
 
 pub fn exit_code(summary: &Summary, trouble: bool, deny_warnings: bool) -> u8 {
     if trouble {

@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use super::args::{Color, SetupArgs};
 use super::notes::print_path_problems;
 use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
-use crate::cache::Cache;
+use crate::cache::{Cache, Key, Rendering};
 use crate::check::FileReport;
 use crate::discover::{discover, io_message, Include, PathProblem};
 use crate::graph::PathwayGraph;
 use crate::output::human::{self, HumanOptions};
+use crate::output::json::Fragment;
 use crate::session::{Input, Session, SetupError};
 
 /// Loads the session, or prints why it could not be and gives the exit code.
@@ -57,37 +58,8 @@ pub fn check_files(
         return read_each(files, |input| session.check(input));
     };
     let results: Vec<Result<FileReport, PathProblem>> = crate::par::map(files, |path| {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| PathProblem {
-            path: name.clone(),
-            message: io_message(&e),
-        })?;
-        // A sidecar of suppressions changes a document's findings.
-        let sidecar = (crate::input::InputFormat::of(&name) != crate::input::InputFormat::Pathway
-            || bytes.starts_with(b"%PDF"))
-        .then(|| crate::sidecar::load(path))
-        .flatten();
-        let key = cache.key(
-            &name,
-            &bytes,
-            sidecar.as_ref().map(|(_, text)| text.as_str()),
-        );
-        if let Some(report) = cache.get(&name, key, &bytes) {
-            return Ok(report);
-        }
-        let fingerprint = crate::cache::fingerprint(&bytes);
-        let content = crate::input::open(&name, bytes).map_err(|message| PathProblem {
-            message,
-            path: name.clone(),
-        })?;
-        let report = session.check(Input {
-            name: &name,
-            path: Some(path),
-            content,
-        });
-        // Not written, the cache costs the next run time, not results.
-        let _ = cache.put(&name, key, fingerprint, &report);
-        Ok(report)
+        let (name, bytes, key) = read_keyed(cache, path, Vec::new())?;
+        cached_report(session, cache, path, &name, bytes, key)
     });
     let mut reports = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
@@ -98,6 +70,129 @@ pub fn check_files(
         }
     }
     (reports, problems)
+}
+
+/// Reads and checks every file like [`check_files`], but gives each
+/// file's findings rendered for `rendering`: a re-run of an unchanged file
+/// reads its kept fragment and neither checks nor renders it again. The
+/// results are in the order of `files`, each with its path. Files and
+/// fragments are read into memory from `buffers`.
+pub fn render_files<'f>(
+    session: &Session,
+    files: &'f [PathBuf],
+    cache: &Cache,
+    rendering: Rendering,
+    buffers: &Buffers,
+) -> (Vec<(&'f Path, Fragment)>, Vec<PathProblem>) {
+    let rules_table = rendering == Rendering::JsonRulesTable;
+    let results: Vec<Result<Fragment, PathProblem>> = crate::par::map(files, |path| {
+        let (name, bytes, key) = read_keyed(cache, path, buffers.take())?;
+        if let Some(fragment) = cache.get_fragment(&name, key, rendering, buffers.take()) {
+            buffers.give(bytes);
+            return Ok(fragment);
+        }
+        let report = cached_report(session, cache, path, &name, bytes, key)?;
+        let fragment = crate::output::json::fragment(&report, rules_table);
+        // As with entries: not written costs time, not results.
+        let _ = cache.put_fragment(&name, key, rendering, &fragment);
+        Ok(fragment)
+    });
+    let mut fragments = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for (path, r) in files.iter().zip(results) {
+        match r {
+            Ok(fragment) => fragments.push((path.as_path(), fragment)),
+            Err(p) => problems.push(p),
+        }
+    }
+    (fragments, problems)
+}
+
+/// Memory to read files and fragments into, given back once they are
+/// written: a re-run from the cache then reuses a few megabytes instead
+/// of asking the system for fresh memory for each of thousands of files.
+#[derive(Default)]
+pub struct Buffers(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Buffers {
+    /// How many spare buffers are kept.
+    const KEEP: usize = 1_024;
+
+    fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .map(|mut spare| spare.pop().unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    /// Keeps `buffer`'s memory for a later read (its bytes as they are:
+    /// the next read overwrites them, and need not clear them first).
+    pub fn give(&self, buffer: Vec<u8>) {
+        if let Ok(mut spare) = self.0.lock() {
+            if spare.len() < Self::KEEP {
+                spare.push(buffer);
+            }
+        }
+    }
+}
+
+/// The report of the file at `path`, from the cache or checked afresh
+/// (and then kept).
+pub fn report_of(session: &Session, cache: &Cache, path: &Path) -> Result<FileReport, PathProblem> {
+    let (name, bytes, key) = read_keyed(cache, path, Vec::new())?;
+    cached_report(session, cache, path, &name, bytes, key)
+}
+
+/// A file's name as shown, its bytes (read into `buffer`), and its key
+/// in `cache`.
+fn read_keyed(
+    cache: &Cache,
+    path: &Path,
+    buffer: Vec<u8>,
+) -> Result<(String, Vec<u8>, Key), PathProblem> {
+    let name = path.display().to_string();
+    let bytes = crate::cache::read_into(path, buffer).map_err(|e| PathProblem {
+        path: name.clone(),
+        message: io_message(&e),
+    })?;
+    // A sidecar of suppressions changes a document's findings.
+    let sidecar = (crate::input::InputFormat::of(&name) != crate::input::InputFormat::Pathway
+        || bytes.starts_with(b"%PDF"))
+    .then(|| crate::sidecar::load(path))
+    .flatten();
+    let key = cache.key(
+        &name,
+        &bytes,
+        sidecar.as_ref().map(|(_, text)| text.as_str()),
+    );
+    Ok((name, bytes, key))
+}
+
+/// The report kept under `key`, or the file checked and its report kept.
+fn cached_report(
+    session: &Session,
+    cache: &Cache,
+    path: &Path,
+    name: &str,
+    bytes: Vec<u8>,
+    key: Key,
+) -> Result<FileReport, PathProblem> {
+    if let Some(report) = cache.get(name, key, &bytes) {
+        return Ok(report);
+    }
+    let fingerprint = crate::cache::fingerprint(&bytes);
+    let content = crate::input::open(name, bytes).map_err(|message| PathProblem {
+        message,
+        path: name.to_string(),
+    })?;
+    let report = session.check(Input {
+        name,
+        path: Some(path),
+        content,
+    });
+    // Not written, the cache costs the next run time, not results.
+    let _ = cache.put(name, key, fingerprint, &report);
+    Ok(report)
 }
 
 /// The result cache a command uses: `--no-cache` turns it off; otherwise

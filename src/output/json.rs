@@ -2,8 +2,9 @@
 //! names are a documented, stable schema (docs/json.md); add, never rename.
 
 use std::collections::BTreeMap;
+use std::io::IoSlice;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Summary;
 use crate::check::FileReport;
@@ -191,6 +192,317 @@ fn render_piece(
     Ok(text)
 }
 
+/// One file's part of the `diagnostics` list, rendered once: what the
+/// result cache keeps so a re-run writes a file's findings without
+/// building them again ([`write_fragments`] puts the parts together).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fragment {
+    /// The file's findings as items of the list (four spaces in),
+    /// separated by commas (empty when it has none); then, with the rules
+    /// table, its [`FragmentRule`]s as a JSON list.
+    bytes: Vec<u8>,
+    text_len: usize,
+    summary: Summary,
+    /// With the rules table: for each rule the file reports, in name
+    /// order, its name and [`row_hash`] of its row. The text leaves out
+    /// the help and sources that match these rows, which is right while
+    /// the run's table has the same ([`RunTable::misfits`]).
+    rules: Vec<(String, u128)>,
+}
+
+impl Fragment {
+    /// A fragment from its parts, as [`Fragment::bytes`] and the others
+    /// give them; `None` if `text_len` is beyond `bytes`.
+    pub fn from_parts(
+        bytes: Vec<u8>,
+        text_len: usize,
+        summary: Summary,
+        rules: Vec<(String, u128)>,
+    ) -> Option<Fragment> {
+        (text_len <= bytes.len()).then_some(Fragment {
+            bytes,
+            text_len,
+            summary,
+            rules,
+        })
+    }
+
+    /// The findings as items of the `diagnostics` list.
+    pub fn text(&self) -> &[u8] {
+        &self.bytes[..self.text_len]
+    }
+
+    /// The text followed by the rows (see [`Fragment::text_len`]).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Where the text ends in [`Fragment::bytes`].
+    pub fn text_len(&self) -> usize {
+        self.text_len
+    }
+
+    /// The file's findings counted (`files` is 1).
+    pub fn summary(&self) -> Summary {
+        self.summary
+    }
+
+    /// With the rules table, each rule's name and row hash.
+    pub fn rules(&self) -> &[(String, u128)] {
+        &self.rules
+    }
+
+    /// The memory it holds, for reuse.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    fn rows(&self) -> Option<Vec<FragmentRule>> {
+        serde_json::from_slice(&self.bytes[self.text_len..]).ok()
+    }
+}
+
+/// A rule's row of the rules table, as one file's first finding of it
+/// gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FragmentRule {
+    rule: String,
+    code: Option<String>,
+    help: Option<String>,
+    sources: Vec<String>,
+}
+
+/// A hash of a row, to compare rows without reading them.
+fn row_hash(row: &FragmentRule) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(&serde_json::to_vec(row).unwrap_or_default())
+}
+
+/// `report`'s findings rendered as [`write`] renders them, each rule's help
+/// and sources left out where they match its first finding in the file
+/// (with `rules_table`).
+pub fn fragment(report: &FileReport, rules_table: bool) -> Fragment {
+    let local = rules_table.then(|| table(std::slice::from_ref(report)));
+    render_fragment(report, local.as_ref(), rules_table)
+}
+
+fn rows(table: &Table) -> Vec<FragmentRule> {
+    table
+        .iter()
+        .map(|(rule, e)| FragmentRule {
+            rule: rule.to_string(),
+            code: e.code.map(str::to_string),
+            help: e.help.map(str::to_string),
+            sources: e.sources.to_vec(),
+        })
+        .collect()
+}
+
+/// The fragment of `report` with its text rendered against `table`, and
+/// (with `rules_table`) the rows of its own first findings.
+fn render_fragment(report: &FileReport, against: Option<&Table>, rules_table: bool) -> Fragment {
+    let mut bytes = Vec::new();
+    for d in 0..report.diagnostics.len() {
+        if d > 0 {
+            bytes.extend_from_slice(b",\n");
+        }
+        bytes.extend_from_slice(b"    ");
+        // A finding's fields are strings, numbers and options of them,
+        // which serialize without fail.
+        let one = serde_json::to_vec_pretty(&finding(report, d, against)).unwrap_or_default();
+        bytes.extend_from_slice(&indented(&one, b"\n    "));
+    }
+    let text_len = bytes.len();
+    let mut rules = Vec::new();
+    if rules_table {
+        let own = rows(&table(std::slice::from_ref(report)));
+        rules = own.iter().map(|r| (r.rule.clone(), row_hash(r))).collect();
+        bytes.extend_from_slice(&serde_json::to_vec(&own).unwrap_or_default());
+    }
+    Fragment {
+        bytes,
+        text_len,
+        summary: Summary::of(std::slice::from_ref(report)),
+        rules,
+    }
+}
+
+/// The rules table of a run put together from its files' fragments: each
+/// rule's row from the first file that reports it, as [`table`] takes it
+/// from the first finding in output order.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RunTable {
+    rows: BTreeMap<String, (u128, FragmentRule)>,
+}
+
+impl RunTable {
+    /// The table, or `None` if a fragment's rows do not read back as its
+    /// hashes say.
+    pub fn of(fragments: &[Fragment]) -> Option<RunTable> {
+        let mut first: BTreeMap<&str, (u128, usize)> = BTreeMap::new();
+        for (i, f) in fragments.iter().enumerate() {
+            for (rule, hash) in &f.rules {
+                first.entry(rule.as_str()).or_insert((*hash, i));
+            }
+        }
+        // Only the rows of the files that give the table are read.
+        let mut read: BTreeMap<usize, Vec<FragmentRule>> = BTreeMap::new();
+        let mut rows = BTreeMap::new();
+        for (rule, (hash, i)) in first {
+            let own = match read.entry(i) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => e.insert(fragments[i].rows()?),
+            };
+            let row = own.iter().find(|r| r.rule == rule)?;
+            if row_hash(row) != hash {
+                return None;
+            }
+            rows.insert(rule.to_string(), (hash, row.clone()));
+        }
+        Some(RunTable { rows })
+    }
+
+    /// The fragments rendered against rows other than the run's: their
+    /// file's first finding of a rule has other help or sources than the
+    /// run's first. Each must be rendered again with [`RunTable::refit`].
+    pub fn misfits(&self, fragments: &[Fragment]) -> Vec<usize> {
+        (0..fragments.len())
+            .filter(|&i| {
+                fragments[i]
+                    .rules
+                    .iter()
+                    .any(|(rule, hash)| self.rows.get(rule).map(|r| r.0) != Some(*hash))
+            })
+            .collect()
+    }
+
+    /// `report`'s fragment rendered against the run's table (to take the
+    /// place of a misfit; not one to keep for another run).
+    pub fn refit(&self, report: &FileReport) -> Fragment {
+        render_fragment(report, Some(&self.table()), true)
+    }
+
+    fn table(&self) -> Table<'_> {
+        self.rows
+            .iter()
+            .map(|(rule, (_, r))| {
+                let entry = RuleEntry {
+                    code: r.code.as_deref(),
+                    help: r.help.as_deref(),
+                    sources: &r.sources,
+                };
+                (rule.as_str(), entry)
+            })
+            .collect()
+    }
+}
+
+/// The document [`write`] gives, from each file's [`fragment`]: with
+/// `table` (from [`RunTable::of`], every misfit refitted), the rules table
+/// form.
+pub fn write_fragments(
+    fragments: &[Fragment],
+    table: Option<&RunTable>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut writer = FragmentWriter::start(out, table);
+    for f in fragments {
+        writer.push(f);
+    }
+    writer.finish().1.map(|_| ())
+}
+
+/// [`write_fragments`] a file at a time, so a caller can write one batch
+/// of files' fragments while it reads the next, and hold none for the
+/// whole run (with the rules table every fragment is needed first, to
+/// know the table). After a failure to write, it writes no more but goes
+/// on counting, so the run's summary is known either way.
+pub struct FragmentWriter<W: std::io::Write> {
+    out: W,
+    any: bool,
+    summary: Summary,
+    failed: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> FragmentWriter<W> {
+    /// Writes the document's opening, and the rules table if given.
+    pub fn start(out: W, table: Option<&RunTable>) -> Self {
+        let mut writer = FragmentWriter {
+            out,
+            any: false,
+            summary: Summary::default(),
+            failed: None,
+        };
+        writer.write(|out| {
+            write!(out, "{{\n  \"version\": {SCHEMA_VERSION},\n")?;
+            if let Some(table) = table {
+                out.write_all(b"  \"rules\": ")?;
+                let text =
+                    serde_json::to_vec_pretty(&table.table()).map_err(std::io::Error::other)?;
+                out.write_all(&indented(&text, b"\n  "))?;
+                out.write_all(b",\n")?;
+            }
+            out.write_all(b"  \"diagnostics\": ")
+        });
+        writer
+    }
+
+    fn write(&mut self, what: impl FnOnce(&mut W) -> std::io::Result<()>) {
+        if self.failed.is_none() {
+            if let Err(e) = what(&mut self.out) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    /// Counts and writes the next file's findings.
+    pub fn push(&mut self, fragment: &Fragment) {
+        let s = &mut self.summary;
+        s.files += 1;
+        s.errors += fragment.summary.errors;
+        s.warnings += fragment.summary.warnings;
+        s.infos += fragment.summary.infos;
+        if fragment.text_len == 0 {
+            return;
+        }
+        let first = !self.any;
+        self.any = true;
+        self.write(|out| {
+            // The comma and the findings in one call: a buffered writer
+            // hands a long text straight on, so two calls would be two
+            // writes to the system.
+            let comma: &[u8] = if first { b"[\n" } else { b",\n" };
+            let mut parts = [IoSlice::new(comma), IoSlice::new(fragment.text())];
+            let mut parts = &mut parts[..];
+            while !parts.is_empty() {
+                match out.write_vectored(parts) {
+                    Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                    Ok(n) => IoSlice::advance_slices(&mut parts, n),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(())
+        });
+    }
+
+    /// Closes the list and writes the summary: the run's counts, and the
+    /// writer back or the first failure to write.
+    pub fn finish(mut self) -> (Summary, std::io::Result<W>) {
+        let (any, summary) = (self.any, self.summary);
+        self.write(|out| {
+            out.write_all(if any { &b"\n  ]"[..] } else { b"[]" })?;
+            out.write_all(b",\n  \"summary\": ")?;
+            let text = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
+            out.write_all(&indented(&text, b"\n  "))?;
+            out.write_all(b"\n}\n")
+        });
+        match self.failed {
+            Some(e) => (summary, Err(e)),
+            None => (summary, Ok(self.out)),
+        }
+    }
+}
+
 /// `json` with every line break followed by `indent`'s spaces. JSON text
 /// holds no raw line break inside a string, so only the printer's own
 /// breaks are moved.
@@ -249,6 +561,7 @@ fn finding<'a>(report: &'a FileReport, d: usize, table: Option<&Table>) -> Findi
 mod tests {
     use super::*;
     use crate::check::Linter;
+    use std::sync::Arc;
 
     /// The whole document through `serde_json`'s pretty printer at once:
     /// what [`write`] must give, byte for byte.
@@ -265,6 +578,22 @@ mod tests {
             summary: Summary::of(reports),
         };
         serde_json::to_string_pretty(&doc).unwrap() + "\n"
+    }
+
+    /// The document from each report's fragment, misfits rendered again.
+    fn from_fragments(reports: &[FileReport], rules_table: bool) -> String {
+        let mut fragments: Vec<Fragment> =
+            reports.iter().map(|r| fragment(r, rules_table)).collect();
+        let table = rules_table.then(|| RunTable::of(&fragments).unwrap());
+        if let Some(table) = &table {
+            for i in table.misfits(&fragments) {
+                fragments[i] = table.refit(&reports[i]);
+            }
+            assert_eq!(RunTable::of(&fragments).as_ref(), Some(table));
+        }
+        let mut out = Vec::new();
+        write_fragments(&fragments, table.as_ref(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
     }
 
     #[test]
@@ -297,6 +626,23 @@ mod tests {
             }
         }
         let biggest: usize = sets[3].iter().map(|r| r.diagnostics.len()).sum();
+        // From each file's fragment: the same document.
+        let mut other_help = vec![
+            linter.check_text("p.md", policy.into()),
+            linter.check_text("q.md", policy.into()),
+            linter.check_text("r.md", policy.into()),
+        ];
+        for d in &mut other_help[1].diagnostics {
+            d.help = Some(Arc::from("help only this file gives"));
+        }
+        other_help[2].diagnostics[0].sources = Arc::from(vec!["a source".to_string()]);
+        let kept: Vec<Fragment> = other_help.iter().map(|r| fragment(r, true)).collect();
+        assert_eq!(RunTable::of(&kept).unwrap().misfits(&kept), [1, 2]);
+        for reports in sets.iter().chain([&other_help]) {
+            for table in [false, true] {
+                assert_eq!(from_fragments(reports, table), render_as(reports, table));
+            }
+        }
         assert!(biggest > PIECE, "pieces were tried: {biggest} findings");
     }
 }
