@@ -20,6 +20,7 @@
 
 use crate::config::Policy;
 use crate::diagnostic::{suggest, Diagnostic, Severity};
+use crate::prose::sentences::CodeFence;
 use crate::rules::builtin::Builtin;
 use crate::rules::load::RuleSet;
 use crate::source::SourceFile;
@@ -138,21 +139,21 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
     // In a document: inside a code fence (examples of suppressions, not
     // suppressions) or the later lines of a multi-line HTML comment (which
     // stand between a suppression and its sentence like a comment line).
-    let mut fence: Option<&str> = None;
+    let mut fence: Option<CodeFence> = None;
     let mut in_comment = false;
     for (index, raw_line) in text.split_inclusive('\n').enumerate() {
         let line_no = index + 1;
         let line = raw_line.trim_end_matches(['\n', '\r']);
         if style == CommentStyle::Html {
-            if let Some(marker) = fence {
-                if line.trim_start().starts_with(marker) {
+            if let Some(open) = fence {
+                if open.closed_by(line) {
                     fence = None;
                 }
                 offset += raw_line.len();
                 continue;
             }
-            if let Some(marker) = crate::prose::sentences::fence_opening(line) {
-                fence = Some(marker);
+            if let Some((open, _)) = CodeFence::opened_by(line) {
+                fence = Some(open);
                 offset += raw_line.len();
                 continue;
             }

@@ -10,6 +10,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::input::InputFormat;
+use crate::prose::sentences::CodeFence;
 use crate::source::{DiagramPart, SourceFile};
 use crate::span::Span;
 use crate::vocabulary::Vocabulary;
@@ -37,7 +38,7 @@ pub struct Fence<'a> {
 /// (src/prose/sentences.rs) sees it.
 pub fn fences(text: &str) -> Vec<Fence<'_>> {
     let mut out = Vec::new();
-    let mut open: Option<(Span, &str, char, usize, usize)> = None;
+    let mut open: Option<(Span, &str, CodeFence, usize)> = None;
     let mut in_comment = false;
     let mut in_front_matter = false;
     let mut offset = 0;
@@ -45,8 +46,8 @@ pub fn fences(text: &str) -> Vec<Fence<'_>> {
         let start = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
-        if let Some((span, info, marker, count, body_start)) = open {
-            if closes(line, marker, count) {
+        if let Some((span, info, fence, body_start)) = open {
+            if fence.closed_by(line) {
                 out.push(Fence {
                     open: span,
                     info,
@@ -76,21 +77,15 @@ pub fn fences(text: &str) -> Vec<Fence<'_>> {
             in_comment = !line.contains("-->");
             continue;
         }
-        if let Some((marker, count, info)) = opening(line) {
-            open = Some((
-                Span::new(start, start + line.len()),
-                info,
-                marker,
-                count,
-                offset,
-            ));
+        if let Some((fence, info)) = CodeFence::opened_by(line) {
+            open = Some((Span::new(start, start + line.len()), info, fence, offset));
             continue;
         }
         if trimmed.starts_with("<!--") {
             in_comment = !trimmed.contains("-->");
         }
     }
-    if let Some((span, info, _, _, body_start)) = open {
+    if let Some((span, info, _, body_start)) = open {
         out.push(Fence {
             open: span,
             info,
@@ -100,36 +95,6 @@ pub fn fences(text: &str) -> Vec<Fence<'_>> {
         });
     }
     out
-}
-
-/// The marker character, its count and the info string of a fence that
-/// `line` opens: at most three spaces in, three or more backticks or
-/// tildes; a backtick fence's info string holds no backtick.
-fn opening(line: &str) -> Option<(char, usize, &str)> {
-    let trimmed = line.trim_start_matches(' ');
-    if line.len() - trimmed.len() > 3 {
-        return None;
-    }
-    let marker = trimmed.chars().next().filter(|c| matches!(c, '`' | '~'))?;
-    let count = trimmed.chars().take_while(|&c| c == marker).count();
-    if count < 3 {
-        return None;
-    }
-    let info = trimmed[count..].trim();
-    if marker == '`' && info.contains('`') {
-        return None;
-    }
-    Some((marker, count, info))
-}
-
-/// Whether `line` closes a fence opened by `count` of `marker`.
-fn closes(line: &str, marker: char, count: usize) -> bool {
-    let trimmed = line.trim_start_matches(' ');
-    if line.len() - trimmed.len() > 3 {
-        return false;
-    }
-    let run = trimmed.chars().take_while(|&c| c == marker).count();
-    run >= count && trimmed[run..].trim().is_empty()
 }
 
 /// Whether a fence holds a Mermaid flowchart: its info string's first
@@ -262,17 +227,17 @@ fn title_of(text: &str) -> Option<String> {
 
 /// The text of the last ATX heading (`# …`) in `before`, outside fences.
 fn heading_above(before: &str) -> Option<String> {
-    let mut inside: Option<(char, usize)> = None;
+    let mut inside: Option<CodeFence> = None;
     let mut found = None;
     for line in before.lines() {
-        if let Some((marker, count)) = inside {
-            if closes(line, marker, count) {
+        if let Some(fence) = inside {
+            if fence.closed_by(line) {
                 inside = None;
             }
             continue;
         }
-        if let Some((marker, count, _)) = opening(line) {
-            inside = Some((marker, count));
+        if let Some((fence, _)) = CodeFence::opened_by(line) {
+            inside = Some(fence);
             continue;
         }
         let t = line.trim_start_matches(' ');

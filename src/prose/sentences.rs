@@ -78,7 +78,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
         leads: Vec::new(),
         heading: None,
     };
-    let mut fence: Option<&str> = None;
+    let mut fence: Option<CodeFence> = None;
     let mut in_comment = false;
     let mut in_front_matter = false;
     // A table's first row: the lead-in of the rows under it, which often
@@ -106,8 +106,8 @@ pub fn split(text: &str) -> Vec<Sentence> {
             in_front_matter = !matches!(line.trim_end(), "---" | "...");
             continue;
         }
-        if let Some(marker) = fence {
-            if trimmed.starts_with(marker) {
+        if let Some(open) = fence {
+            if open.closed_by(line) {
                 fence = None;
             }
             continue;
@@ -116,9 +116,9 @@ pub fn split(text: &str) -> Vec<Sentence> {
             in_comment = !line.contains("-->");
             continue;
         }
-        if let Some(marker) = fence_opening(line) {
+        if let Some((open, _)) = CodeFence::opened_by(line) {
             s.flush();
-            fence = Some(marker);
+            fence = Some(open);
             continue;
         }
         if trimmed.starts_with("<!--") {
@@ -344,15 +344,47 @@ fn trimmed(start: usize, end: usize, text: &str) -> Option<Span> {
     (!body.is_empty()).then(|| Span::new(start + lead, start + lead + body.len()))
 }
 
-/// The marker of a Markdown code fence that `line` opens (at most three
-/// spaces in), which the same marker closes. Suppressions read fences the
-/// same way (src/suppress.rs).
-pub fn fence_opening(line: &str) -> Option<&'static str> {
-    let trimmed = line.trim_start();
-    if line.len() - trimmed.len() > 3 {
-        return None;
+/// A Markdown code fence, read as CommonMark reads it: opened by three or
+/// more backticks or tildes at most three spaces in, closed by a run of
+/// the same marker at least as long with nothing after it. The one reading
+/// of fences: sentences skip them, suppressions look past them
+/// (src/suppress.rs), and Mermaid flowcharts are found in them
+/// (src/import/markdown.rs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeFence {
+    marker: char,
+    count: usize,
+}
+
+impl CodeFence {
+    /// The fence `line` opens, and its info string (a backtick fence's
+    /// info string holds no backtick).
+    pub fn opened_by(line: &str) -> Option<(CodeFence, &str)> {
+        let trimmed = line.trim_start_matches(' ');
+        if line.len() - trimmed.len() > 3 {
+            return None;
+        }
+        let marker = trimmed.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+        let count = trimmed.chars().take_while(|&c| c == marker).count();
+        if count < 3 {
+            return None;
+        }
+        let info = trimmed[count..].trim();
+        if marker == '`' && info.contains('`') {
+            return None;
+        }
+        Some((CodeFence { marker, count }, info))
     }
-    ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m))
+
+    /// Whether `line` closes this fence.
+    pub fn closed_by(self, line: &str) -> bool {
+        let trimmed = line.trim_start_matches(' ');
+        if line.len() - trimmed.len() > 3 {
+            return false;
+        }
+        let run = trimmed.chars().take_while(|&c| c == self.marker).count();
+        run >= self.count && trimmed[run..].trim().is_empty()
+    }
 }
 
 /// Whether YAML front matter opened by a first-line `---` is closed by a
@@ -580,6 +612,17 @@ mod tests {
         let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start()..s.end()]);
         assert_eq!(lead(1), Some("Eligibility for listing"));
         assert_eq!(lead(3), None);
+    }
+
+    #[test]
+    fn a_fence_closes_only_on_a_run_as_long_with_nothing_after_it() {
+        let text = "Text one.\n````\n```\nBMI < 35 must\n```js\n````\nText two.\n";
+        assert_eq!(texts(text), ["Text one.", "Text two."]);
+        // Four spaces in is indented code's text, not a fence.
+        assert!(CodeFence::opened_by("    ```").is_none());
+        let (fence, info) = CodeFence::opened_by("~~~ mermaid").unwrap();
+        assert_eq!(info, "mermaid");
+        assert!(!fence.closed_by("```") && fence.closed_by("~~~~"));
     }
 
     #[test]
