@@ -187,11 +187,8 @@ impl Cache {
 
     /// The fragment of one rendering, beside the entry.
     fn fragment_path(&self, name: &str, rendering: Rendering) -> PathBuf {
-        let hash = xxhash_rust::xxh3::xxh3_64(name.as_bytes());
-        let tag = rendering.name();
-        self.dir
-            .join(LAYOUT)
-            .join(format!("{hash:016x}.{tag}.frag"))
+        self.entry_path(name)
+            .with_extension(format!("{}.frag", rendering.name()))
     }
 }
 
