@@ -372,3 +372,26 @@ fn the_configuration_key_turns_it_off() {
     assert!(on[0].contains("learnt second opinion"), "{on:?}");
     assert!(fires(&off).is_empty());
 }
+
+/// A subject its context holds ("…, the health board announced") is a
+/// cancellation, which only a sure score overturns. Checking must decide
+/// it as `--trace` explains it: before, the quick path read a missing
+/// pattern as plain silence and let a middling score (0.84) fire.
+#[test]
+fn a_held_subject_needs_the_surer_score_when_checked_too() {
+    let text = "People with a BMI over 40 will wait an extra six months for surgery, \
+                the health board announced.\n";
+    let linter = Linter::builtin().unwrap();
+    let score = linter
+        .second_opinion()
+        .and_then(|o| o.score("bmi-threshold", text))
+        .unwrap();
+    let report = linter.check_text("policy.md", text.to_string());
+    let fired: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.as_str())
+        .filter(|r| !r.starts_with("missing-"))
+        .collect();
+    assert!(fired.is_empty(), "score {score:.2}: {fired:?}");
+}

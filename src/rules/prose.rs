@@ -575,7 +575,8 @@ impl<'a> Engine<'a> {
         i: usize,
         mut log: Option<&mut Vec<String>>,
     ) -> Decision {
-        let verdict = self.fires(r, check, i, log.as_deref_mut());
+        let quick = log.is_none();
+        let verdict = self.fires(r, check, i, log.as_deref_mut(), quick);
         let fired = verdict == Verdict::Fires;
         let name = self.names[r];
         let alone = if fired {
@@ -616,6 +617,19 @@ impl<'a> Engine<'a> {
             .max_by(|a, b| a.0.total_cmp(&b.0))
         else {
             return alone;
+        };
+        // The quick reading says silent when a pattern is missing from the
+        // words as written, without asking whether context holds the
+        // subject. Where the score could fire the rule, read the sentence in
+        // full (as `--trace` does): a held subject is a cancellation, which
+        // only a surer score overturns.
+        let verdict = if quick
+            && verdict == Verdict::Silent
+            && (opinion.fire_above..opinion.overturn_above).contains(&score)
+        {
+            self.fires(r, check, i, None, false)
+        } else {
+            verdict
         };
         let bar = match verdict {
             Verdict::Fires => opinion.veto_below,
@@ -825,12 +839,15 @@ impl<'a> Engine<'a> {
 
     /// Whether sentence `i` fires rule `r`'s sentence-level check by its
     /// patterns; with `log`, each step of the decision is written there.
+    /// `quick` lets a sentence missing a pattern as written be silent
+    /// before it is read (whether context holds its subject is not asked).
     fn fires(
         &mut self,
         r: usize,
         check: &ProseCheck,
         i: usize,
         mut log: Option<&mut Vec<String>>,
+        quick: bool,
     ) -> Verdict {
         let tracing = log.is_some();
         let mut note = |line: String| {
@@ -952,7 +969,7 @@ impl<'a> Engine<'a> {
         // (A question or header read with the sentence is joined to it in
         // the reading, where a pattern may match across the join: such
         // sentences skip this shortcut.)
-        if !tracing && self.with().is_none() {
+        if quick && self.with().is_none() {
             let with = self.with();
             let whole = |p: &Pattern| {
                 p.is_match(&self.normalised[i]) || with.is_some_and(|w| p.is_match(w))
