@@ -303,9 +303,11 @@ fn blind_set() {
     // First run (FIRST-RUN.md), blind for both: F1 0.56 with the second
     // opinion, 0.58 with the patterns alone; studying set 6 for patterns
     // left both where they were. After set 7's own misses were studied for
-    // patterns (STUDIED.md there): 0.74 and 0.81. The floors, just under,
-    // guard against losing ground; they are not the bar (0.9).
-    assert!(a.f1() >= 0.79 && b.f1() >= 0.72, "{b:?} and {a:?}");
+    // patterns (STUDIED.md there): 0.74 and 0.81; 0.77 with the second
+    // opinion once checking read held subjects as `--trace` does. The
+    // floors, just under, guard against losing ground; they are not the
+    // issue's bar (0.9).
+    assert!(a.f1() >= 0.79 && b.f1() >= 0.75, "{b:?} and {a:?}");
     // Its three documents, line by line (first run: 9 of 14 found,
     // precision 0.75; after studying, 10 of 14 at 0.77).
     let mut docs = Counts::default();
