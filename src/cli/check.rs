@@ -90,8 +90,11 @@ pub fn run(args: &CheckArgs) -> u8 {
         return EXIT_TROUBLE;
     }
     let paths = paths_or_here(&args.paths);
+    // Not dropped: the process ends when the check does, and freeing the
+    // rules and their compiled patterns piece by piece cost about 2% of a
+    // run over many small files.
     let session = match session(&args.setup, &paths[0]) {
-        Ok(session) => session,
+        Ok(session) => std::mem::ManuallyDrop::new(session),
         Err(code) => return code,
     };
     if let Some(spec) = &args.trace {

@@ -9,7 +9,7 @@
 
 use serde::Deserialize;
 
-use crate::rules::model::{Lazy, Pattern};
+use crate::rules::model::{AnyOf, Lazy, Pattern};
 
 /// A number bound to a measure that no access rule is about: masked so
 /// that "adults over 18" is not read as a threshold and "seen in the last
@@ -69,6 +69,10 @@ pub struct Prefilter(Lazy<Option<Compiled>>);
 #[derive(Debug)]
 struct Compiled {
     breaks: Option<regex::bytes::Regex>,
+    /// The measures' and the modifiers' patterns, each searched together:
+    /// one pass tells which occur.
+    measures: Option<AnyOf>,
+    modifiers: Option<AnyOf>,
 }
 
 impl Prefilter {
@@ -87,6 +91,8 @@ impl Prefilter {
                     .collect::<Vec<_>>()
                     .join("|");
                 Some(Compiled {
+                    measures: AnyOf::new(reader.measures.iter().map(|m| &m.pattern)),
+                    modifiers: AnyOf::new(reader.modifiers.iter().map(|m| &m.pattern)),
                     breaks: (!breaks.is_empty())
                         .then(|| {
                             regex::bytes::RegexBuilder::new(&breaks)
@@ -99,6 +105,24 @@ impl Prefilter {
                 })
             })
             .as_ref()
+    }
+}
+
+/// The items of `all` whose pattern occurs in `text`, in order: found in
+/// one search when their patterns are compiled together (`set`).
+fn occurring<'t, T>(
+    all: &'t [T],
+    set: Option<&AnyOf>,
+    text: &str,
+    pattern: impl Fn(&T) -> &Pattern,
+) -> Vec<&'t T> {
+    match set {
+        Some(set) => set
+            .matching(text.as_bytes())
+            .into_iter()
+            .filter_map(|k| all.get(k))
+            .collect(),
+        None => all.iter().filter(|m| pattern(m).is_match(text)).collect(),
     }
 }
 
@@ -158,11 +182,12 @@ impl Reader<'_> {
         let compiled = self.prefilter.get(self);
         // Each pattern's own literal prefilter makes "does it occur?" cheap;
         // only those that occur are searched for their positions.
-        let measures: Vec<&Measure> = self
-            .measures
-            .iter()
-            .filter(|m| m.pattern.is_match(text))
-            .collect();
+        let measures = occurring(
+            self.measures,
+            compiled.and_then(|c| c.measures.as_ref()),
+            text,
+            |m| &m.pattern,
+        );
         let mut bytes = text.as_bytes().to_vec();
         let mut masks = Vec::new();
         let mut bound = Vec::new();
@@ -212,11 +237,12 @@ impl Reader<'_> {
             // No breaks in the vocabulary: one clause.
             None => vec![0],
         };
-        let modifiers: Vec<&Modifier> = self
-            .modifiers
-            .iter()
-            .filter(|m| m.pattern.is_match(&masked))
-            .collect();
+        let modifiers = occurring(
+            self.modifiers,
+            compiled.and_then(|c| c.modifiers.as_ref()),
+            &masked,
+            |m| &m.pattern,
+        );
         let mut holds = Vec::new();
         for m in modifiers {
             for (start, end) in m.pattern.find_ranges(&masked) {

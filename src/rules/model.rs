@@ -138,6 +138,26 @@ impl ProseCheck {
     }
 }
 
+thread_local! {
+    /// Set while the built-in rules and vocabulary are read ([`trusting`]).
+    static TRUSTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `read` with the syntax check of [`Pattern::new`] skipped. For the
+/// built-in rules and vocabulary only: tests hold every one of their
+/// patterns to compiling, and checking them again at every start was about
+/// half of a small run's time.
+pub fn trusting<T>(read: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            TRUSTED.with(|t| t.set(self.0));
+        }
+    }
+    let _restore = Restore(TRUSTED.with(|t| t.replace(true)));
+    read()
+}
+
 /// A case-insensitive regular expression, written as one string or as a
 /// list of alternatives. The `regex` crate matches in linear time, so no
 /// pattern can make a check hang; the size limit stops one from eating
@@ -153,7 +173,7 @@ impl ProseCheck {
 #[derive(Debug, Clone)]
 pub struct Pattern {
     pub source: String,
-    compiled: std::sync::OnceLock<Option<regex::bytes::Regex>>,
+    compiled: std::sync::OnceLock<Option<regex_automata::meta::Regex>>,
 }
 
 impl PartialEq for Pattern {
@@ -222,6 +242,12 @@ impl Pattern {
 
     /// Checks the syntax only (a `{{term}}` counts as a group).
     pub fn new(source: &str) -> Result<Pattern, String> {
+        if TRUSTED.with(std::cell::Cell::get) {
+            return Ok(Pattern {
+                source: source.to_string(),
+                compiled: std::sync::OnceLock::new(),
+            });
+        }
         let checked = replace_terms(source, |_| Ok("(?:x)".to_string()))?;
         regex_syntax::ParserBuilder::new()
             .unicode(false)
@@ -237,22 +263,27 @@ impl Pattern {
         })
     }
 
-    fn build(&self) -> Result<regex::bytes::Regex, String> {
-        regex::bytes::RegexBuilder::new(&self.source)
-            .unicode(false)
-            .case_insensitive(true)
-            .size_limit(1 << 20)
-            // Room for the lazy DFA's states: at the 2 MB default the cache
-            // was cleared and rebuilt over and over on long documents.
-            .dfa_size_limit(8 << 20)
-            .nest_limit(64)
-            .build()
-            .map_err(|e| match e {
-                regex::Error::CompiledTooBig(_) => format!(
-                    "pattern `{}` is too large (compiled size over 1 MB)",
-                    self.source
-                ),
-                other => format!("invalid pattern `{}`: {other}", self.source),
+    fn build(&self) -> Result<regex_automata::meta::Regex, String> {
+        regex_automata::meta::Regex::builder()
+            .syntax(syntax())
+            .configure(
+                engine()
+                    .nfa_size_limit(Some(1 << 20))
+                    // Room for the lazy DFA's states: at the 2 MB default
+                    // the cache was cleared and rebuilt over and over on
+                    // long documents.
+                    .hybrid_cache_capacity(8 << 20),
+            )
+            .build(&self.source)
+            .map_err(|e| {
+                if e.size_limit().is_some() {
+                    format!(
+                        "pattern `{}` is too large (compiled size over 1 MB)",
+                        self.source
+                    )
+                } else {
+                    format!("invalid pattern `{}`: {e}", self.source)
+                }
             })
     }
 
@@ -300,14 +331,18 @@ impl Pattern {
         let Some(r) = self.compiled.get_or_init(|| self.build().ok()) else {
             return Vec::new();
         };
-        if !r.capture_names().any(|n| n == Some("m")) {
+        let named = r
+            .group_info()
+            .to_index(regex_automata::PatternID::ZERO, "m")
+            .is_some();
+        if !named {
             return self.find_ranges(text).into_iter().map(|w| (w, w)).collect();
         }
         r.captures_iter(text.as_bytes())
             .filter_map(|c| {
-                let whole = c.get(0)?;
-                let part = c.name("m")?;
-                Some(((part.start(), part.end()), (whole.start(), whole.end())))
+                let whole = c.get_match()?;
+                let part = c.get_group_by_name("m")?;
+                Some(((part.start, part.end), (whole.start(), whole.end())))
             })
             .collect()
     }
@@ -346,62 +381,67 @@ impl<T> PartialEq for Lazy<T> {
     }
 }
 
+/// How every pattern is read: case-insensitive, ASCII classes, matched
+/// against bytes.
+fn syntax() -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new()
+        .unicode(false)
+        .utf8(false)
+        .case_insensitive(true)
+        .nest_limit(64)
+}
+
+/// How every pattern is searched for.
+fn engine() -> regex_automata::meta::Config {
+    regex_automata::meta::Config::new()
+        .utf8_empty(false)
+        // Sentences are short: a literal prefilter saves little searching
+        // them, and finding its literals was most of the cost of building
+        // the rule set's patterns (the run on 1,000 small policies also got
+        // faster without it).
+        .auto_prefilter(false)
+}
+
 /// A list of patterns compiled together on first use, so one pass over a
 /// text tells which of them match; most match nothing.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct SetCache(Lazy<Option<AnyOf>>);
 
-/// The same patterns as one alternation, for a quick "any of them?" (an
-/// earliest-match search, far cheaper than asking which), and as a set.
+/// The same patterns compiled together: one search tells whether any of
+/// them matches, and which.
 #[derive(Debug)]
 pub struct AnyOf {
-    any: regex::bytes::Regex,
-    sources: Vec<String>,
-    /// Built the first time something matches.
-    set: std::sync::OnceLock<Option<regex::bytes::RegexSet>>,
+    set: regex_automata::meta::Regex,
 }
 
 impl AnyOf {
     pub fn new<'p>(patterns: impl Iterator<Item = &'p Pattern> + Clone) -> Option<AnyOf> {
         let sources: Vec<&str> = patterns.map(|p| p.source.as_str()).collect();
-        let any = regex::bytes::RegexBuilder::new(
-            &sources
-                .iter()
-                .map(|s| format!("(?:{s})"))
-                .collect::<Vec<_>>()
-                .join("|"),
-        )
-        .unicode(false)
-        .case_insensitive(true)
-        .size_limit(8 << 20)
-        .dfa_size_limit(16 << 20)
-        .build()
-        .ok()?;
-        Some(AnyOf {
-            any,
-            sources: sources.iter().map(|s| s.to_string()).collect(),
-            set: std::sync::OnceLock::new(),
-        })
+        let set = regex_automata::meta::Regex::builder()
+            .syntax(syntax())
+            .configure(
+                engine()
+                    .match_kind(regex_automata::MatchKind::All)
+                    .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(8 << 20))
+                    .hybrid_cache_capacity(16 << 20),
+            )
+            .build_many(&sources)
+            .ok()?;
+        Some(AnyOf { set })
     }
 
-    /// Indices of the patterns that match `text`.
+    /// Whether any of the patterns matches `text`.
+    pub fn is_match(&self, text: &[u8]) -> bool {
+        self.set.is_match(text)
+    }
+
+    /// Indices of the patterns that match `text`, ascending.
     pub fn matching(&self, text: &[u8]) -> Vec<usize> {
-        if !self.any.is_match(text) {
-            return Vec::new();
-        }
-        let set = self.set.get_or_init(|| {
-            regex::bytes::RegexSetBuilder::new(&self.sources)
-                .unicode(false)
-                .case_insensitive(true)
-                .size_limit(8 << 20)
-                .dfa_size_limit(16 << 20)
-                .build()
-                .ok()
-        });
-        match set {
-            Some(set) => set.matches(text).into_iter().collect(),
-            None => (0..self.sources.len()).collect(),
-        }
+        let mut found = regex_automata::PatternSet::new(self.set.pattern_len());
+        self.set
+            .which_overlapping_matches(&regex_automata::Input::new(text), &mut found);
+        found.iter().map(|p| p.as_usize()).collect()
     }
 }
 
@@ -410,8 +450,18 @@ impl SetCache {
     /// cache) may match `text`: true when they cannot be compiled together.
     pub fn any(&self, patterns: &[Pattern], text: &str) -> bool {
         match self.0 .0.get_or_init(|| AnyOf::new(patterns.iter())) {
-            Some(any) => any.any.is_match(text.as_bytes()),
+            Some(any) => any.is_match(text.as_bytes()),
             None => true,
+        }
+    }
+
+    /// Whether some pattern of `patterns` (always the same list for one
+    /// cache) matches `text`: one search, or one per pattern when they
+    /// cannot be compiled together.
+    pub fn any_exact(&self, patterns: &[Pattern], text: &str) -> bool {
+        match self.0 .0.get_or_init(|| AnyOf::new(patterns.iter())) {
+            Some(any) => any.is_match(text.as_bytes()),
+            None => patterns.iter().any(|p| p.is_match(text)),
         }
     }
 
@@ -469,5 +519,49 @@ impl<'de> Deserialize<'de> for Pattern {
             return Err(serde::de::Error::custom("a pattern must not be empty"));
         }
         Pattern::new(&source).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patterns(sources: &[&str]) -> Vec<Pattern> {
+        sources.iter().map(|s| Pattern::new(s).unwrap()).collect()
+    }
+
+    #[test]
+    fn a_set_tells_which_patterns_match_even_when_they_share_a_group_name() {
+        let list = patterns(&[
+            r"\b(?P<m>\d+ months) of physio",
+            r"\bbmi\b",
+            r"\b(?P<m>\d+ weeks) of rest",
+        ]);
+        let set = AnyOf::new(list.iter()).expect("compiles");
+        let text = b"after 3 weeks of rest and 6 months of physio";
+        assert!(set.is_match(text));
+        assert_eq!(set.matching(text), vec![0, 2]);
+        assert!(set.matching(b"a BMI of 40").eq(&[1]));
+        assert!(!set.is_match(b"nothing here"));
+    }
+
+    #[test]
+    fn patterns_match_case_blind_and_mask_their_named_part() {
+        let p = Pattern::new(r"\b(?P<m>\d+ months) of physiotherapy\b").unwrap();
+        let text = "Pain for 6 MONTHS of Physiotherapy";
+        assert!(p.is_match(text));
+        assert_eq!(p.mask_ranges(text), vec![((9, 17), (9, 34))]);
+        assert_eq!(p.find_first(text), Some((9, 34)));
+    }
+
+    #[test]
+    fn trusted_reading_skips_the_check_only_while_it_lasts() {
+        assert!(Pattern::new("(unclosed").is_err());
+        assert!(trusting(|| Pattern::new("(unclosed")).is_ok());
+        assert!(Pattern::new("(unclosed").is_err());
+        // A trusted pattern that does not compile matches nothing.
+        let broken = trusting(|| Pattern::new("(unclosed")).unwrap();
+        assert!(!broken.is_match("(unclosed"));
+        assert!(broken.compile().is_err());
     }
 }

@@ -880,6 +880,19 @@ impl<'a> Engine<'a> {
         let others = self.others[r].clone();
         let rule_index = r;
         let rule_name = self.names[r];
+        let named = subject.is_match(&self.normalised[i]);
+        let borrowed = !named
+            && self.with().is_some_and(|w| subject.is_match(w))
+            && !self.others[r]
+                .iter()
+                .any(|o| o.is_match(&self.normalised[i]));
+        // Otherwise only a lead-in stating the restriction can name the
+        // subject, and it cannot without naming it: most items under a
+        // lead-in stop here, before the lead-in is read for this rule.
+        if !named && !borrowed && !self.lead_names_subject(r, check, i) {
+            note("subject: not found".into());
+            return Verdict::Unnamed;
+        }
         let lead = s.lead_in.map(|l| {
             let span_key = (l.start(), l.end());
             if !self.leads.shared.contains_key(&span_key) {
@@ -898,7 +911,7 @@ impl<'a> Engine<'a> {
                     .terms
                     .get("conditional-lead")
                     .is_some_and(|p| p.is_match(&text));
-                let excepted = env.shared.iter().any(|p| p.is_match(&read.text));
+                let excepted = env.shared_set.any_exact(env.shared, &read.text);
                 let facts = LeadFacts {
                     read,
                     reported,
@@ -919,7 +932,7 @@ impl<'a> Engine<'a> {
                     .fold(0u64, |bits, (k, _)| bits | 1 << k);
                 let cancels = facts.reported
                     || !facts.conditional
-                        && (facts.excepted || check.unless.iter().any(|p| p.is_match(text)));
+                        && (facts.excepted || check.unless_set.any_exact(&check.unless, text));
                 let free_subject = subject
                     .find_ranges(text)
                     .iter()
@@ -945,10 +958,6 @@ impl<'a> Engine<'a> {
             (self.leads.per_rule[&key], chain)
         });
         let sentence = &self.normalised[i];
-        let named = subject.is_match(sentence);
-        let borrowed = !named
-            && self.with().is_some_and(|w| subject.is_match(w))
-            && !self.others[r].iter().any(|o| o.is_match(sentence));
         // An item under a lead-in that states the restriction whole is a
         // part of it, whatever it names.
         // (Not a table's header row, nor an item that names another rule's
