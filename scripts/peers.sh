@@ -27,7 +27,7 @@
 #
 # A peer that cannot be installed or run gets a row saying so, not a number.
 # Needs cargo, node and npm, python3 with venv; installs GNU time with apt-get
-# if missing. About 10 minutes on 2 cores, most of it in the peers.
+# if missing. About 6 minutes on 2 cores after the build, most of it in the peers.
 set -euo pipefail
 export LC_ALL=C # a '.' decimal point in $EPOCHREALTIME and awk
 
