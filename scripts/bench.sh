@@ -287,20 +287,7 @@ time_one() {
 if [ "$POLICIES_ONLY" = 1 ]; then
   dir="$WORK/policies"
   rm -rf "$dir"; mkdir -p "$dir/each"
-  python3 - "$dir" "$ROOT"/fixtures/examples/hip-knee-policy.md "$ROOT"/fixtures/pdf/src/*-policy.md <<'PY'
-import random, sys
-out, sources = sys.argv[1], sys.argv[2:]
-paras = [p for f in sources for p in open(f, encoding="utf-8").read().split("\n\n") if p.strip()]
-rng = random.Random(1)
-with open(f"{out}/all.md", "w", encoding="utf-8") as whole:
-    for i in range(1000):
-        text, j = [], rng.randrange(len(paras))
-        while sum(len(p) + 2 for p in text) < 5000:
-            text.append(paras[j % len(paras)]); j += 1
-        doc = "\n\n".join(text) + "\n"
-        open(f"{out}/each/policy-{i:04}.md", "w", encoding="utf-8").write(doc)
-        whole.write(doc + "\n")
-PY
+  python3 "$ROOT/scripts/gen_policies.py" "$dir" "$ROOT"/fixtures/examples/hip-knee-policy.md "$ROOT"/fixtures/pdf/src/*-policy.md
   cat "$dir"/each/*.md "$dir/all.md" >/dev/null
   say "1,000 policies ($(cat "$dir"/each/*.md | wc -c) bytes): msklint, the same as one file, rg; 1 warm-up + 5 rounds"
   : >"$WORK/each.s"; : >"$WORK/one.s"; : >"$WORK/rg.s"
