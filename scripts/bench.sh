@@ -475,7 +475,7 @@ mbs_corpus=$(field mb_per_s "$parse_corpus")
 mbs_single=$(field mb_per_s "$parse_single")
 parse_s_corpus=$(field seconds "$parse_corpus")
 # The floor pest sets: parsing alone, spread perfectly over every core,
-# against rg. The 12x target cannot be met while this is above 12.
+# against rg. The 30x target (issue 15) cannot be met while this is above 30.
 parse_floor=$(awk -v s="$parse_s_corpus" -v n="$(nproc)" 'BEGIN { printf "%.3f", s / n }')
 r_floor=$(ratio "$parse_floor" "$t_rg")
 
@@ -533,7 +533,7 @@ if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then commit="$commit + local 
   row "measurement" "wall s" "CPU s" "ratio" "wall" "CPU" "target" "result"
   row "----------------------------------------" "-------" "-------" "-------------------" "------" "------" "------" "------"
   row "corpus: msklint check --format json" "$t_corpus" "$c_corpus" "" "" "" "" ""
-  row "corpus: rg -c -i bmi" "$t_rg" "$c_rg" "msklint / rg" "$r_rg" "" "<= 12" "$(verdict "$r_rg" '<=' 12)"
+  row "corpus: rg -c -i bmi" "$t_rg" "$c_rg" "msklint / rg" "$r_rg" "" "<= 30" "$(verdict "$r_rg" '<=' 30)"
   row "parse alone on $(nproc) cores (floor)" "$parse_floor" "" "floor / rg" "$r_floor" "" "info" ""
   row "corpus again, every file in the cache" "$t_warm" "$c_warm" "cached / rg" "$r_warm" "" "<= 5" "$(verdict "$r_warm" '<=' 5)"
   row "JSON from the cache identical to fresh" "" "" "" "" "" "equal" "$same_cached"
@@ -542,8 +542,8 @@ if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then commit="$commit + local 
   row "parse only, 100k file, 1 thread, MB/s" "" "" "" "$mbs_single" "" "info" ""
   row "pathway of 25,000 services" "$t25" "$c25" "" "" "" "" ""
   row "pathway of 50,000 services" "$t50" "$c50" "50k / 25k" "$r_50_25" "$rc_50_25" "info" ""
-  row "pathway of 100,000 services" "$t100" "$c100" "100k / 50k" "$r_100_50" "$rc_100_50" "<= 2.3" "$(verdict "$r_100_50" '<=' 2.3)"
-  row "peak RSS, 100k: $(mb "$rss_bytes") MB" "" "" "RSS / file size" "$r_mem" "" "< 10" "$(verdict "$r_mem" '<' 10)"
+  row "pathway of 100,000 services" "$t100" "$c100" "100k / 50k" "$r_100_50" "$rc_100_50" "<= 2.2" "$(verdict "$r_100_50" '<=' 2.2)"
+  row "peak RSS, 100k: $(mb "$rss_bytes") MB" "" "" "RSS / file size" "$r_mem" "" "<= 8" "$(verdict "$r_mem" '<=' 8)"
   row "human output, 100k services" "$t100h" "$c100h" "human / json" "$r_human" "$rc_human" "<= 2" "$(verdict "$r_human" '<=' 2)"
   row "peak RSS, corpus: $(mb "$((rss_corpus_kb * 1024))") MB" "" "" "RSS / corpus size" "$r_mem_corpus" "" "info" ""
   row "corpus, RAYON_NUM_THREADS=1" "$t_1t" "$(median t1 cpu)" "1 thread / default" "$r_threads" "" "info" ""
