@@ -180,8 +180,8 @@ impl Reader<'_> {
     /// Reads `text` (already normalised: single spaces, straight quotes).
     pub fn read(&self, text: &str) -> Reading {
         let compiled = self.prefilter.get(self);
-        // Each pattern's own literal prefilter makes "does it occur?" cheap;
-        // only those that occur are searched for their positions.
+        // One search over each set tells which patterns occur; only those
+        // are searched for their positions.
         let measures = occurring(
             self.measures,
             compiled.and_then(|c| c.measures.as_ref()),

@@ -159,9 +159,9 @@ pub fn trusting<T>(read: impl FnOnce() -> T) -> T {
 }
 
 /// A case-insensitive regular expression, written as one string or as a
-/// list of alternatives. The `regex` crate matches in linear time, so no
-/// pattern can make a check hang; the size limit stops one from eating
-/// memory when compiled.
+/// list of alternatives. `regex-automata` (the engine of the `regex`
+/// crate) matches in linear time, so no pattern can make a check hang; the
+/// size limit stops one from eating memory when compiled.
 ///
 /// Classes are ASCII (`\w`, `\b`, `[^.]` mean what they do in English
 /// text): Unicode-aware classes made the rule set ten times slower to
