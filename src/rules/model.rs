@@ -446,19 +446,10 @@ impl AnyOf {
 }
 
 impl SetCache {
-    /// Whether any pattern of `patterns` (always the same list for one
-    /// cache) may match `text`: true when they cannot be compiled together.
-    pub fn any(&self, patterns: &[Pattern], text: &str) -> bool {
-        match self.0 .0.get_or_init(|| AnyOf::new(patterns.iter())) {
-            Some(any) => any.is_match(text.as_bytes()),
-            None => true,
-        }
-    }
-
     /// Whether some pattern of `patterns` (always the same list for one
     /// cache) matches `text`: one search, or one per pattern when they
     /// cannot be compiled together.
-    pub fn any_exact(&self, patterns: &[Pattern], text: &str) -> bool {
+    pub fn any(&self, patterns: &[Pattern], text: &str) -> bool {
         match self.0 .0.get_or_init(|| AnyOf::new(patterns.iter())) {
             Some(any) => any.is_match(text.as_bytes()),
             None => patterns.iter().any(|p| p.is_match(text)),
@@ -466,11 +457,13 @@ impl SetCache {
     }
 
     /// Indices of the patterns of `patterns` (always the same list for one
-    /// cache) that match `text`.
+    /// cache) that match `text`, ascending.
     pub fn matching(&self, patterns: &[Pattern], text: &str) -> Vec<usize> {
         match self.0 .0.get_or_init(|| AnyOf::new(patterns.iter())) {
             Some(any) => any.matching(text.as_bytes()),
-            None => (0..patterns.len()).collect(),
+            None => (0..patterns.len())
+                .filter(|&k| patterns[k].is_match(text))
+                .collect(),
         }
     }
 }
@@ -493,7 +486,7 @@ impl Subjects {
         }
     }
 
-    /// Whether some subject may occur in `text`.
+    /// Whether some subject occurs in `text`.
     pub fn any(&self, text: &str) -> bool {
         self.any.any(&self.patterns, text)
     }

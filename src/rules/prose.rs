@@ -911,7 +911,7 @@ impl<'a> Engine<'a> {
                     .terms
                     .get("conditional-lead")
                     .is_some_and(|p| p.is_match(&text));
-                let excepted = env.shared_set.any_exact(env.shared, &read.text);
+                let excepted = env.shared_set.any(env.shared, &read.text);
                 let facts = LeadFacts {
                     read,
                     reported,
@@ -932,7 +932,7 @@ impl<'a> Engine<'a> {
                     .fold(0u64, |bits, (k, _)| bits | 1 << k);
                 let cancels = facts.reported
                     || !facts.conditional
-                        && (facts.excepted || check.unless_set.any_exact(&check.unless, text));
+                        && (facts.excepted || check.unless_set.any(&check.unless, text));
                 let free_subject = subject
                     .find_ranges(text)
                     .iter()
