@@ -476,7 +476,7 @@ pub fn train(examples: &[Example], rules: &[String]) -> Opinion {
         })
         .collect();
     let mut model = Opinion::with_features(features);
-    model.veto_below = 0.3;
+    model.veto_below = 0.2;
     model.fire_above = 0.7;
     model.overturn_above = 0.9;
     let rows: Vec<Features> = examples.iter().map(|e| model.read(&e.text)).collect();

@@ -591,6 +591,12 @@ impl<'a> Engine<'a> {
         else {
             return alone;
         };
+        if verdict == Verdict::Held {
+            if let Some(log) = log {
+                log.push("second opinion: not asked, as a held subject stays silent".into());
+            }
+            return alone;
+        }
         if verdict == Verdict::Unnamed && !self.lead_names_subject(r, check, i) {
             return alone;
         }
@@ -621,12 +627,9 @@ impl<'a> Engine<'a> {
         // The quick reading says silent when a pattern is missing from the
         // words as written, without asking whether context holds the
         // subject. Where the score could fire the rule, read the sentence in
-        // full (as `--trace` does): a held subject is a cancellation, which
-        // only a surer score overturns.
-        let verdict = if quick
-            && verdict == Verdict::Silent
-            && (opinion.fire_above..opinion.overturn_above).contains(&score)
-        {
+        // full (as `--trace` does): a held subject is never overturned, and
+        // an excepted one only by a surer score.
+        let verdict = if quick && verdict == Verdict::Silent && score >= opinion.fire_above {
             self.fires(r, check, i, None, false)
         } else {
             verdict
@@ -635,6 +638,8 @@ impl<'a> Engine<'a> {
             Verdict::Fires => opinion.veto_below,
             Verdict::Silent | Verdict::Unnamed => opinion.fire_above,
             Verdict::Cancelled => opinion.overturn_above,
+            // Reached when the full reading finds the subject held.
+            Verdict::Held => return Decision::Silent,
         };
         let mut decided = score >= bar;
         // Firing without a pattern is a guess from the words alone: a
@@ -660,7 +665,7 @@ impl<'a> Engine<'a> {
             let rule = match verdict {
                 Verdict::Fires => "a pattern finding stands",
                 Verdict::Silent | Verdict::Unnamed => "fires without a pattern",
-                Verdict::Cancelled => "overturns the cancellation",
+                Verdict::Cancelled | Verdict::Held => "overturns the cancellation",
             };
             log.push(format!(
                 "second opinion: {score:.2} ({rule} from {bar:.2}): {}; weighed most: {}",
@@ -1036,7 +1041,7 @@ impl<'a> Engine<'a> {
             note("subject: stated by the lead-in".into());
         } else if free.is_empty() {
             note("no free mention of the subject: silent".into());
-            return Verdict::Cancelled;
+            return Verdict::Held;
         }
         if let Some((facts, lead_text)) = &lead {
             if facts.cancels {
@@ -1134,10 +1139,14 @@ enum Verdict {
     Unnamed,
     /// The subject is named, but a pattern is missing.
     Silent,
-    /// Subject and patterns are there, but an exception, a reporting or
-    /// advising context, or the lead-in cancels them: a decision the second
-    /// opinion overturns only when it is sure.
+    /// Subject and patterns are there, but an exception or the lead-in
+    /// cancels them: a decision the second opinion overturns only when it
+    /// is sure.
     Cancelled,
+    /// Every mention of the subject is held by a reporting, studying,
+    /// opposing or advising context: the words say whose the restriction
+    /// is, so no score overturns it.
+    Held,
 }
 
 /// What the engine decides for a sentence and rule, the second opinion
