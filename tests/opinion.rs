@@ -376,12 +376,13 @@ fn the_configuration_key_turns_it_off() {
     assert!(fires(&off).is_empty());
 }
 
-/// A subject its context holds ("…, the health board announced") is a
-/// cancellation, which only a sure score overturns. Checking must decide
-/// it as `--trace` explains it: before, the quick path read a missing
-/// pattern as plain silence and let a middling score (0.84) fire.
+/// A subject its context holds ("…, the health board announced") stays
+/// silent whatever the second opinion scores (a model trained on set 8
+/// scored this sentence 0.90). Checking must decide it as `--trace`
+/// explains it: the quick path once read a missing pattern as plain
+/// silence and let a middling score fire.
 #[test]
-fn a_held_subject_needs_the_surer_score_when_checked_too() {
+fn a_held_subject_is_never_overturned_when_checked_too() {
     let text = "People with a BMI over 40 will wait an extra six months for surgery, \
                 the health board announced.\n";
     let linter = Linter::builtin().unwrap();
@@ -397,4 +398,21 @@ fn a_held_subject_needs_the_surer_score_when_checked_too() {
         .filter(|r| !r.starts_with("missing-"))
         .collect();
     assert!(fired.is_empty(), "score {score:.2}: {fired:?}");
+    // The trace says why the score was not weighed.
+    let (_, traces) = linter
+        .trace("policy.md", None, text.as_bytes().to_vec(), 1)
+        .unwrap();
+    let bmi = traces[0]
+        .rules
+        .iter()
+        .find(|r| r.rule == "bmi-threshold")
+        .unwrap();
+    assert!(!bmi.fired);
+    assert!(
+        bmi.steps
+            .iter()
+            .any(|s| s == "second opinion: not asked, as a held subject stays silent"),
+        "{:?}",
+        bmi.steps
+    );
 }
