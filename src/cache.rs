@@ -27,7 +27,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::check::{FileReport, Linter};
-use crate::diagnostic::{Diagnostic, Label, Severity, Suggestion};
+use crate::diagnostic::{Diagnostic, Label, Name, Severity, Suggestion};
 use crate::input::FORMATS;
 use crate::output::json::Fragment;
 use crate::output::Summary;
@@ -632,12 +632,12 @@ impl Entry {
                     suggestion,
                 ) = f;
                 Some(Diagnostic {
-                    rule: text(rule)?,
-                    code: maybe(code)?,
+                    rule: text(rule)?.into(),
+                    code: maybe(code)?.map(Name::from),
                     severity,
                     message: text(message)?,
                     span: Span::new(span.0, span.1),
-                    label: text(label)?,
+                    label: text(label)?.into(),
                     help: match help {
                         None => None,
                         Some(k) => Some(Arc::clone(shared.get(k as usize)?)),
@@ -651,7 +651,7 @@ impl Entry {
                             })
                         })
                         .collect::<Option<_>>()?,
-                    pathway: maybe(pathway)?,
+                    pathway: maybe(pathway)?.map(Name::from),
                     subject: maybe(subject)?,
                     sources: Arc::clone(lists.get(sources as usize)?),
                     question: maybe(question)?,

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use crate::config::{Config, Policy};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Name};
 use crate::graph::PathwayGraph;
 use crate::input::{
     lone_cr_to_lf, prepare_text, read as read_input, Content, Decoded, InputFormat, Unreadable,
@@ -604,10 +604,6 @@ impl Linter {
             }
             let prose_rules = strings::sentence_rules(&policy.active);
             for pathway in &file.pathways {
-                // Only blocks over several lines cover more than a line.
-                let spans = pathway.nodes.iter().map(|n| n.span);
-                let spans = spans.chain(pathway.routes.iter().map(|r| r.span));
-                blocks.extend(spans.filter(|&b| source.slice(b).contains('\n')));
                 // The rules on the graph and the prose checks on the
                 // strings are independent: on two threads when there are.
                 let mut read = Vec::new();
@@ -633,10 +629,18 @@ impl Linter {
                         )
                     },
                 );
+                crate::diagnostic::make_room(diagnostics, read.len());
                 diagnostics.append(&mut read);
                 if let Some(graphs) = keep.as_mut() {
                     graphs.push(graph);
                 }
+            }
+            // Gathered once the graphs are gone, where memory peaks less.
+            // Only blocks over several lines cover more than a line.
+            for pathway in &file.pathways {
+                let spans = pathway.nodes.iter().map(|n| n.span);
+                let spans = spans.chain(pathway.routes.iter().map(|r| r.span));
+                blocks.extend(spans.filter(|&b| source.slice(b).contains('\n')));
             }
         }
         blocks
@@ -691,7 +695,7 @@ impl Linter {
                     .rules
                     .find(&d.rule)
                     .filter(|r| r.rule.name == d.rule)
-                    .map(|r| r.rule.code.clone());
+                    .map(|r| Name::from(&r.rule.code));
             }
         }
         sort(diagnostics);

@@ -39,6 +39,122 @@ impl std::fmt::Display for Severity {
     }
 }
 
+/// A short text many findings share: a rule's name and code, the pathway
+/// they are in, a label with nothing filled in. Cloning one shares it, so
+/// a pathway with hundreds of thousands of findings holds each once. It
+/// reads as a `str` (`d.rule == "bmi-threshold"`, `d.rule.starts_with`).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Name(Arc<str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        Name(Arc::from(s))
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Self {
+        Name(Arc::from(s))
+    }
+}
+
+impl From<&String> for Name {
+    fn from(s: &String) -> Self {
+        Name(Arc::from(s.as_str()))
+    }
+}
+
+impl From<&Name> for Name {
+    fn from(s: &Name) -> Self {
+        s.clone()
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Name> for String {
+    fn eq(&self, other: &Name) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == *other.0
+    }
+}
+
+impl Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Name::from)
+    }
+}
+
 /// A secondary span with its own short label ("first declared here").
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
@@ -59,20 +175,20 @@ pub struct Suggestion {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     /// Stable kebab-case name, e.g. `undefined-node` or `bmi-threshold`.
-    pub rule: String,
+    pub rule: Name,
     /// Stable short code for rules that have one (e.g. `MSK001`).
-    pub code: Option<String>,
+    pub code: Option<Name>,
     pub severity: Severity,
     pub message: String,
     pub span: Span,
     /// Short text under the primary span.
-    pub label: String,
+    pub label: Name,
     /// Shared with the rule (and every other finding of it): large
     /// pathways can have hundreds of thousands of findings.
     pub help: Option<Arc<str>>,
     pub related: Vec<Label>,
     /// Name of the pathway the finding is in, when it is in one.
-    pub pathway: Option<String>,
+    pub pathway: Option<Name>,
     /// The node ID or route (`a -> b`) the finding is about, when there is one.
     pub subject: Option<String>,
     /// The guidance the rule rests on (document and section), shared with
@@ -86,14 +202,19 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &str, severity: Severity, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(
+        rule: impl Into<Name>,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
-            rule: rule.to_string(),
+            rule: rule.into(),
             code: None,
             severity,
             message: message.into(),
             span,
-            label: String::new(),
+            label: Name::default(),
             help: None,
             related: Vec::new(),
             pathway: None,
@@ -104,15 +225,15 @@ impl Diagnostic {
         }
     }
 
-    pub fn error(rule: &str, span: Span, message: impl Into<String>) -> Self {
+    pub fn error(rule: impl Into<Name>, span: Span, message: impl Into<String>) -> Self {
         Self::new(rule, Severity::Error, span, message)
     }
 
-    pub fn warning(rule: &str, span: Span, message: impl Into<String>) -> Self {
+    pub fn warning(rule: impl Into<Name>, span: Span, message: impl Into<String>) -> Self {
         Self::new(rule, Severity::Warning, span, message)
     }
 
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+    pub fn with_label(mut self, label: impl Into<Name>) -> Self {
         self.label = label.into();
         self
     }
@@ -139,8 +260,8 @@ impl Diagnostic {
         self
     }
 
-    pub fn in_pathway(mut self, name: &str) -> Self {
-        self.pathway = Some(name.to_string());
+    pub fn in_pathway(mut self, name: impl Into<Name>) -> Self {
+        self.pathway = Some(name.into());
         self
     }
 
@@ -175,6 +296,15 @@ impl Diagnostic {
             }
         }
         None
+    }
+}
+
+/// Room in `findings` for `more`, grown by at least an eighth: a vector
+/// left to double can have half its room unused, and a large pathway
+/// has hundreds of thousands of findings.
+pub(crate) fn make_room(findings: &mut Vec<Diagnostic>, more: usize) {
+    if findings.capacity() - findings.len() < more {
+        findings.reserve_exact(more.max(findings.len() / 8));
     }
 }
 

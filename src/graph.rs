@@ -77,7 +77,14 @@ pub struct PathwayGraph<'a> {
 
 impl<'a> PathwayGraph<'a> {
     pub fn build(pathway: &'a ast::Pathway<'a>, diags: &mut Vec<Diagnostic>) -> Self {
-        let mut graph = DiGraph::with_capacity(pathway.nodes.len(), pathway.routes.len());
+        // Room for every edge a route can make (each source to each
+        // target), so the two edge lists never double past it.
+        let most_edges = pathway
+            .routes
+            .iter()
+            .map(|r| r.sources().len() * r.targets().len())
+            .sum();
+        let mut graph = DiGraph::with_capacity(pathway.nodes.len(), most_edges);
         let mut nodes = Vec::with_capacity(pathway.nodes.len());
         let mut ids: HashMap<&str, NodeIndex> = HashMap::with_capacity(pathway.nodes.len());
         let name = pathway.name.value.as_ref();
@@ -112,7 +119,7 @@ impl<'a> PathwayGraph<'a> {
             .iter()
             .flat_map(|s| identifiers(s.value))
             .collect();
-        let mut edges = Vec::with_capacity(pathway.routes.len());
+        let mut edges = Vec::with_capacity(most_edges);
         for route in &pathway.routes {
             let sources: Vec<_> = route
                 .sources()
@@ -182,7 +189,7 @@ fn resolve<'a>(
         ),
     )
     .with_label("not declared")
-    .in_pathway(&pathway.name.value)
+    .in_pathway(pathway.name.value.as_ref())
     .about(id.name);
     let declared = pathway.nodes.iter().map(|n| n.id.name);
     diag = match suggest(id.name, declared) {

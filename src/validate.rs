@@ -375,7 +375,7 @@ pub fn attributes(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagno
                 "did you mean `{near}`{what}? As written, no rule reads this criterion. docs/language.md (section 7.1) lists the attributes the rules know; `vocabulary:` in msklint.yaml can add names"
             ))
             .with_suggestion(c.attribute.span, near)
-            .in_pathway(&pathway.name.value),
+            .in_pathway(pathway.name.value.as_ref()),
         );
     }
 }

@@ -23,7 +23,12 @@ fn found(report: &FileReport, rules: &[&str]) -> Vec<(usize, String)> {
         .diagnostics
         .iter()
         .filter(|d| rules.contains(&d.rule.as_str()))
-        .map(|d| (report.source.line_col(d.span.start()).line, d.rule.clone()))
+        .map(|d| {
+            (
+                report.source.line_col(d.span.start()).line,
+                d.rule.to_string(),
+            )
+        })
         .collect()
 }
 

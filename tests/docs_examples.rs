@@ -333,13 +333,13 @@ fn check(builtin: &Linter, block: &Block) -> Result<(), String> {
     let mut actual: BTreeMap<(usize, String), usize> = BTreeMap::new();
     let mut anywhere: BTreeMap<String, usize> = BTreeMap::new();
     for d in report.diagnostics.iter().filter(|d| compared(&d.rule)) {
-        if l.anywhere.contains(&d.rule) {
-            *anywhere.entry(d.rule.clone()).or_default() += 1;
+        if l.anywhere.iter().any(|r| *r == d.rule) {
+            *anywhere.entry(d.rule.to_string()).or_default() += 1;
             continue;
         }
         let line = report.source.line_col(d.span.start()).line;
         *actual
-            .entry((line.wrapping_sub(offset), d.rule.clone()))
+            .entry((line.wrapping_sub(offset), d.rule.to_string()))
             .or_default() += 1;
     }
     let mut want: BTreeMap<(usize, String), usize> = BTreeMap::new();

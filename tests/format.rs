@@ -119,7 +119,7 @@ fn findings(text: &str) -> Vec<(String, String, String, String)> {
         .iter()
         .map(|d| {
             (
-                d.rule.clone(),
+                d.rule.to_string(),
                 d.severity.as_str().to_string(),
                 without_line_numbers(&squash(&d.message)),
                 code(report.source.slice(d.span)),

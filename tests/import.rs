@@ -92,7 +92,7 @@ fn findings(
             .map(canonical)
             .collect::<Vec<_>>()
             .join(" -> ");
-        *out.entry((d.rule.clone(), subject)).or_default() += 1;
+        *out.entry((d.rule.to_string(), subject)).or_default() += 1;
     }
     out
 }

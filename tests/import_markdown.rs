@@ -71,7 +71,7 @@ fn the_drawn_example_gives_the_hand_written_findings_at_its_lines() {
     let count = |r: &FileReport| {
         let mut m: BTreeMap<(String, String), usize> = BTreeMap::new();
         for d in r.diagnostics.iter().filter(|d| d.rule != "import-guess") {
-            let key = (d.rule.clone(), d.subject.clone().unwrap_or_default());
+            let key = (d.rule.to_string(), d.subject.clone().unwrap_or_default());
             *m.entry(key).or_default() += 1;
         }
         m

@@ -80,7 +80,7 @@ fn each_invalid_fixture_yields_exactly_its_diagnostics() {
             .iter()
             .map(|d| {
                 let at = report.source.line_col(d.span.start());
-                (d.rule.clone(), at.line, at.column)
+                (d.rule.to_string(), at.line, at.column)
             })
             .collect();
         actual.sort();

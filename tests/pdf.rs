@@ -72,7 +72,7 @@ fn findings(report: &FileReport) -> Vec<(String, String)> {
     report
         .diagnostics
         .iter()
-        .map(|d| (d.rule.clone(), words(report.source.slice(d.span))))
+        .map(|d| (d.rule.to_string(), words(report.source.slice(d.span))))
         .collect()
 }
 

@@ -36,7 +36,7 @@ fn check(text: &str) -> Vec<Found> {
         .diagnostics
         .iter()
         .map(|d| Found {
-            rule: d.rule.clone(),
+            rule: d.rule.to_string(),
             start: d.span.start(),
             end: d.span.end(),
             message: d.message.clone(),

@@ -493,7 +493,11 @@ fn policies_are_checked_as_msklint_check_file_checks_them() {
         r.sort();
         r
     };
-    let mut expected: Vec<String> = report.diagnostics.iter().map(|d| d.rule.clone()).collect();
+    let mut expected: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.to_string())
+        .collect();
     expected.sort();
     assert!(!expected.is_empty());
     assert_eq!(rules(&found), expected);

@@ -30,8 +30,8 @@ impl Mark {
 
     fn add(&mut self, d: &Diagnostic) {
         self.severity = self.severity.max(d.severity);
-        if !self.rules.contains(&d.rule) {
-            self.rules.push(d.rule.clone());
+        if !self.rules.iter().any(|r| *r == d.rule) {
+            self.rules.push(d.rule.to_string());
         }
     }
 }

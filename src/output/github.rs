@@ -17,7 +17,7 @@ pub fn render(reports: &[FileReport]) -> String {
             };
             let title = match &d.code {
                 Some(code) => format!("{} ({code})", d.rule),
-                None => d.rule.clone(),
+                None => d.rule.to_string(),
             };
             let mut message = d.message.clone();
             if let Some(help) = &d.help {

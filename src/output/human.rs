@@ -134,7 +134,7 @@ impl miette::Diagnostic for View<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         Some(Box::new(match &self.diag.code {
             Some(code) => format!("{}({code})", self.diag.rule),
-            None => self.diag.rule.clone(),
+            None => self.diag.rule.to_string(),
         }))
     }
 

@@ -308,6 +308,11 @@ impl<'a> Parser<'a> {
         };
         let end = self.items(&mut pathway, body, quiet, false);
         pathway.span = Span::new(start, end);
+        // Pushed one by one, the lists end with up to half their room
+        // unused, and they live until the run ends: hand it back.
+        pathway.nodes.shrink_to_fit();
+        pathway.routes.shrink_to_fit();
+        pathway.fields.shrink_to_fit();
         pathway
     }
 

@@ -138,8 +138,8 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
             crate::output::snippet::line_excerpt(src, d.span)
         };
         Item {
-            rule: d.rule.clone(),
-            code: d.code.clone().unwrap_or_default(),
+            rule: d.rule.to_string(),
+            code: d.code.as_deref().unwrap_or_default().to_string(),
             severity: d.severity,
             question: d.question.clone().unwrap_or_else(|| d.message.clone()),
             message: d.message.clone(),

@@ -11,7 +11,7 @@ use petgraph::graph::NodeIndex;
 use super::analysis::reachable_from;
 use super::model::Rule;
 use crate::ast::NodeKind;
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, Label, Name, Severity};
 use crate::graph::{Node, PathwayGraph};
 use crate::measures::Measures;
 use crate::source::SourceFile;
@@ -29,6 +29,11 @@ pub struct ActiveRule {
     pub(crate) sources: std::sync::Arc<[String]>,
     /// Help for findings in prose documents, when the rule words it apart.
     pub(crate) prose_help: Option<std::sync::Arc<str>>,
+    /// The rule's name and code, and its label when it has nothing to
+    /// fill in, as every finding shares them.
+    pub(crate) name: Name,
+    pub(crate) code: Name,
+    pub(crate) label: Option<Name>,
 }
 
 impl ActiveRule {
@@ -43,6 +48,13 @@ impl ActiveRule {
                 .as_ref()
                 .and_then(|p| p.help.as_deref())
                 .map(|h| std::sync::Arc::from(paragraph(h))),
+            name: Name::from(&rule.name),
+            code: Name::from(&rule.code),
+            label: rule
+                .label
+                .as_deref()
+                .filter(|l| !l.contains('{'))
+                .map(Name::from),
             rule,
         }
     }
@@ -164,44 +176,53 @@ pub fn run(
     // Part of a pathway skipped after a syntax error may hold what an
     // absence check looks for: those wait until the pathway parses.
     let partial = !g.pathway.skipped.is_empty();
+    let pathway = Name::from(g.name());
     for active in rules {
         if partial && active.rule.check.needs_whole_pathway() {
             continue;
         }
         let mut findings = Vec::new();
         active.rule.check.evaluate(&ctx, active, &mut findings);
-        out.extend(findings.into_iter().map(|f| to_diagnostic(active, g, f)));
+        crate::diagnostic::make_room(out, findings.len());
+        out.extend(
+            findings
+                .into_iter()
+                .map(|f| to_diagnostic(active, &pathway, f)),
+        );
     }
 }
 
-fn to_diagnostic(active: &ActiveRule, g: &PathwayGraph<'_>, mut f: Finding) -> Diagnostic {
+fn to_diagnostic(active: &ActiveRule, pathway: &Name, mut f: Finding) -> Diagnostic {
     let rule = &active.rule;
-    f.vars.push(("pathway", g.name().to_string()));
+    f.vars.push(("pathway", pathway.to_string()));
     let message = fill(rule.message.as_deref().unwrap_or(&rule.summary), &f.vars);
-    let mut label = rule
-        .label
-        .as_deref()
-        .map(|l| fill(l, &f.vars))
-        .unwrap_or_default();
     // The message quotes the criterion as written; the label says how the
     // rules read it.
-    if let Some(reading) = &f.reading {
-        label = if label.is_empty() {
-            format!("read as `{reading}`")
-        } else {
-            format!("{label} (read as `{reading}`)")
-        };
-    }
+    let label = match (&f.reading, &active.label) {
+        (None, Some(shared)) => shared.clone(),
+        (reading, _) => {
+            let label = rule
+                .label
+                .as_deref()
+                .map(|l| fill(l, &f.vars))
+                .unwrap_or_default();
+            match reading {
+                None => Name::from(label),
+                Some(reading) if label.is_empty() => Name::from(format!("read as `{reading}`")),
+                Some(reading) => Name::from(format!("{label} (read as `{reading}`)")),
+            }
+        }
+    };
     // A finding's own severity (e.g. dna-discharge after contact) never
     // exceeds what the user configured for the rule.
     let severity = f
         .severity
         .map_or(active.severity, |s| s.min(active.severity));
-    let mut d = Diagnostic::new(&rule.name, severity, f.span, message)
+    let mut d = Diagnostic::new(active.name.clone(), severity, f.span, message)
         .with_label(label)
-        .in_pathway(g.name());
+        .in_pathway(pathway);
     d.help = Some(std::sync::Arc::clone(&active.help));
-    d.code = Some(rule.code.clone());
+    d.code = Some(active.code.clone());
     d.sources = std::sync::Arc::clone(&active.sources);
     d.question = rule.question.as_deref().map(|q| fill(q, &f.vars));
     d.related = f.related;
@@ -211,32 +232,37 @@ fn to_diagnostic(active: &ActiveRule, g: &PathwayGraph<'_>, mut f: Finding) -> D
 
 /// Fills `{name}` placeholders; unknown ones are left as written.
 pub fn fill(template: &str, vars: &[(&str, String)]) -> String {
-    let mut out = String::with_capacity(template.len());
+    // Measured first, so the text has exactly its room: findings keep
+    // their filled texts, and a large pathway has hundreds of thousands.
+    let mut len = 0;
+    pieces(template, vars, |p| len += p.len());
+    let mut out = String::with_capacity(len);
+    pieces(template, vars, |p| out.push_str(p));
+    out
+}
+
+/// The filled text of `template`, piece by piece.
+fn pieces<'t>(template: &'t str, vars: &'t [(&str, String)], mut emit: impl FnMut(&'t str)) {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
+        emit(&rest[..open]);
         let after = &rest[open + 1..];
         match after.find('}') {
             Some(close) => {
                 let key = &after[..close];
                 match vars.iter().find(|(k, _)| *k == key) {
-                    Some((_, v)) => out.push_str(v),
-                    None => {
-                        out.push('{');
-                        out.push_str(key);
-                        out.push('}');
-                    }
+                    Some((_, v)) => emit(v),
+                    None => emit(&rest[open..open + close + 2]),
                 }
                 rest = &after[close + 1..];
             }
             None => {
-                out.push_str(&rest[open..]);
+                emit(&rest[open..]);
                 rest = "";
             }
         }
     }
-    out.push_str(rest);
-    out
+    emit(rest);
 }
 
 /// YAML block text as one paragraph per blank-line-separated block, so the
@@ -253,4 +279,30 @@ pub(crate) fn route_text(route: &crate::ast::Route) -> String {
     let names =
         |ids: &[crate::ast::Ident]| ids.iter().map(|i| i.name).collect::<Vec<_>>().join(", ");
     format!("{} -> {}", names(route.sources()), names(route.targets()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn fill_puts_values_in_and_leaves_unknown_or_open_braces() {
+        let vars = [("node", "triage".to_string()), ("n", "30".to_string())];
+        let cases = [
+            (
+                "`{node}` needs BMI under {n}",
+                "`triage` needs BMI under 30",
+            ),
+            ("{missing} and {node}", "{missing} and triage"),
+            ("an open { brace", "an open { brace"),
+            ("{node}{n}{", "triage30{"),
+            ("", ""),
+        ];
+        for (template, want) in cases {
+            let text = fill(template, &vars);
+            assert_eq!(text, want);
+            // Exactly its room, as findings keep it.
+            assert_eq!(text.capacity(), text.len(), "{template}");
+        }
+    }
 }

@@ -357,7 +357,7 @@ fn yaml_error(source: &Arc<SourceFile>, e: &serde_norway::Error) -> LoadError {
         "invalid-rule",
         format!("invalid rule file: {e}"),
     );
-    err.diagnostic.label = "here".to_string();
+    err.diagnostic.label = "here".into();
     err.diagnostic.help = Some(std::sync::Arc::<str>::from(
         "see docs/rules-format.md for the fields a rule file takes".to_string(),
     ));

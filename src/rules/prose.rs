@@ -1407,11 +1407,12 @@ fn finding(active: &ActiveRule, check: &ProseCheck, text: &str, span: Span) -> D
         .as_deref()
         .or(rule.label.as_deref())
         .unwrap_or_default();
-    let mut d = Diagnostic::new(&rule.name, active.severity, span, message).with_label(label);
+    let mut d =
+        Diagnostic::new(active.name.clone(), active.severity, span, message).with_label(label);
     d.help = Some(std::sync::Arc::clone(
         active.prose_help.as_ref().unwrap_or(&active.help),
     ));
-    d.code = Some(rule.code.clone());
+    d.code = Some(active.code.clone());
     d.sources = std::sync::Arc::clone(&active.sources);
     d.question = check.question.as_deref().map(|q| fill(q, &vars));
     d

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use super::engine::ActiveRule;
 use crate::ast::{Pathway, PropertyValue, Value, ValueKind};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Name};
 use crate::prose::sentences::{self, Sentence};
 use crate::span::Span;
 
@@ -161,7 +161,8 @@ impl Reader<'_, '_> {
                 &self.sentences,
                 &mut found,
             );
-            let name = self.pathway.name.value.as_ref();
+            let name = Name::from(self.pathway.name.value.as_ref());
+            crate::diagnostic::make_room(self.out, found.len());
             for mut d in found {
                 // Every finding of a sentence-level check is at one of the
                 // sentences given; anything else cannot be placed.
@@ -182,7 +183,7 @@ impl Reader<'_, '_> {
                         .get(i as usize)
                         .map(super::engine::route_text),
                 };
-                self.out.push(d.in_pathway(name));
+                self.out.push(d.in_pathway(&name));
             }
         }
         self.text.clear();

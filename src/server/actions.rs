@@ -57,10 +57,10 @@ pub fn actions(
             continue;
         }
         let line = doc.lines.line_of(analysis.to_document(d.span).start());
-        if suppressed.contains(&(d.rule.clone(), line)) {
+        if suppressed.contains(&(d.rule.to_string(), line)) {
             continue;
         }
-        suppressed.push((d.rule.clone(), line));
+        suppressed.push((d.rule.to_string(), line));
         if let Some(edit) = suppression(doc, analysis, d) {
             suppressions.push(action(
                 format!("Suppress `{}` here, with a reason", d.rule),

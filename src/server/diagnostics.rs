@@ -33,7 +33,7 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
 pub fn code(d: &Diagnostic) -> String {
     match &d.code {
         Some(code) => format!("{code} {}", d.rule),
-        None => d.rule.clone(),
+        None => d.rule.to_string(),
     }
 }
 

@@ -30,7 +30,7 @@ pub fn fired(linter: &Linter, rules: &BTreeSet<String>, text: &str) -> BTreeSet<
     report
         .diagnostics
         .into_iter()
-        .map(|d| d.rule)
+        .map(|d| d.rule.to_string())
         .filter(|r| rules.contains(r))
         .collect()
 }
