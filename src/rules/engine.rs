@@ -285,6 +285,31 @@ pub(crate) fn route_text(route: &crate::ast::Route) -> String {
 mod tests {
     use super::fill;
 
+    /// Findings of one rule hold one copy of its name, code and label, and
+    /// of their pathway's name, not one each: large pathways have
+    /// hundreds of thousands of findings.
+    #[test]
+    fn findings_share_their_names() {
+        let linter = crate::check::Linter::builtin().unwrap();
+        let text = "pathway \"P\" {\n  entry a: \"A\" { kind: self_referral  channels: [online] }\n  entry b: \"B\" { kind: self_referral  channels: [app] }\n  service s: \"S\" { kind: physiotherapy }\n  a, b -> s\n}\n";
+        let report = linter.check_text("p.pathway", text.into());
+        let found: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "digital-only-access")
+            .collect();
+        assert_eq!(found.len(), 2, "{:#?}", report.diagnostics);
+        let same = |a: &str, b: &str| std::ptr::eq(a.as_ptr(), b.as_ptr());
+        let (x, y) = (found[0], found[1]);
+        assert!(same(&x.rule, &y.rule));
+        assert!(same(x.code.as_deref().unwrap(), y.code.as_deref().unwrap()));
+        assert!(same(&x.label, &y.label) && !x.label.is_empty());
+        assert!(same(
+            x.pathway.as_deref().unwrap(),
+            y.pathway.as_deref().unwrap()
+        ));
+    }
+
     #[test]
     fn fill_puts_values_in_and_leaves_unknown_or_open_braces() {
         let vars = [("node", "triage".to_string()), ("n", "30".to_string())];
