@@ -313,7 +313,7 @@ mod tests {
         let parsed = crate::parser::parse(text);
         let file = parsed.complete().unwrap();
         let route = file.pathways.into_iter().next().unwrap().routes.remove(0);
-        route.requires.into_vec().remove(0)
+        route.clauses.unwrap().requires.into_vec().remove(0)
     }
 
     fn read(m: &Measures, c: &str) -> Option<String> {

@@ -58,7 +58,7 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
         }
     }
     for route in &pathway.routes {
-        route.requires.iter().for_each(|c| v.criterion(c));
+        route.requires().iter().for_each(|c| v.criterion(c));
     }
 }
 
@@ -341,7 +341,7 @@ pub fn attributes(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagno
             _ => None,
         })
         .flatten()
-        .chain(pathway.routes.iter().flat_map(|r| r.requires.iter()));
+        .chain(pathway.routes.iter().flat_map(|r| r.requires().iter()));
     // A name is looked up once per pathway: large pathways repeat a few
     // attributes thousands of times, and a miss costs an edit distance to
     // every known name.

@@ -288,11 +288,11 @@ pub fn rule_line(mark: &Mark) -> String {
 /// The text lines of a route: its `when` text and its `requires` criteria.
 pub fn route_lines(route: &Route) -> Vec<String> {
     let mut lines = Vec::new();
-    if let Some(when) = &route.when {
+    if let Some(when) = route.when() {
         lines.extend(when.value.lines().map(str::to_string));
     }
-    if !route.requires.is_empty() {
-        let criteria: Vec<String> = route.requires.iter().map(criterion).collect();
+    if !route.requires().is_empty() {
+        let criteria: Vec<String> = route.requires().iter().map(criterion).collect();
         lines.push(format!("requires {}", criteria.join(", ")));
     }
     lines

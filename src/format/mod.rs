@@ -173,11 +173,11 @@ fn outline(file: &File<'_>) -> String {
                 ids.iter().map(|i| i.name).collect::<Vec<_>>().join(",")
             };
             let mut s = format!("{} -> {}", names(r.sources()), names(r.targets()));
-            if let Some(w) = &r.when {
+            if let Some(w) = r.when() {
                 let _ = write!(s, " when {:?}", w.value);
             }
-            if !r.requires.is_empty() {
-                let _ = write!(s, " requires {}", criteria(&r.requires));
+            if !r.requires().is_empty() {
+                let _ = write!(s, " requires {}", criteria(r.requires()));
             }
             items.push((r.span.start(), s));
         }

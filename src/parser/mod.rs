@@ -1308,7 +1308,7 @@ fn build_route<'a>(pair: Pair<'a, Rule>, b: usize, diags: &mut Vec<Diagnostic>) 
     let span = at(&pair, b);
     let mut ends = Vec::new();
     let mut source_count = 0;
-    let mut when: Option<Box<Spanned<Cow<'a, str>>>> = None;
+    let mut when: Option<Spanned<Cow<'a, str>>> = None;
     let mut requires: Option<(Box<[Criterion<'a>]>, Span)> = None;
     let mut seen_arrow = false;
     for p in children(pair) {
@@ -1330,7 +1330,7 @@ fn build_route<'a>(pair: Pair<'a, Rule>, b: usize, diags: &mut Vec<Diagnostic>) 
                 if let Some(first) = &when {
                     diags.push(repeated_clause("when", clause, first.span));
                 } else {
-                    when = text.map(Box::new);
+                    when = text;
                 }
             }
             Rule::requires_clause => {
@@ -1349,12 +1349,14 @@ fn build_route<'a>(pair: Pair<'a, Rule>, b: usize, diags: &mut Vec<Diagnostic>) 
             _ => {}
         }
     }
+    let requires = requires.map(|(c, _)| c).unwrap_or_default();
+    let clauses =
+        (when.is_some() || !requires.is_empty()).then(|| Box::new(RouteClauses { when, requires }));
     Route {
         ends: ends.into_boxed_slice(),
         source_count,
-        when,
-        requires: requires.map(|(c, _)| c).unwrap_or_default(),
         span,
+        clauses,
     }
 }
 
@@ -1435,12 +1437,12 @@ mod tests {
             ["escape", "talking", "link", "rehab"]
         );
         let gate = &p.routes[4];
-        assert_eq!(gate.requires.len(), 1);
-        assert_eq!(gate.requires[0].attribute.name, "symptom_weeks");
-        assert_eq!(gate.requires[0].op.value, Op::Ge);
-        assert_eq!(gate.requires[0].value.kind, ValueKind::Number(12.0));
+        assert_eq!(gate.requires().len(), 1);
+        assert_eq!(gate.requires()[0].attribute.name, "symptom_weeks");
+        assert_eq!(gate.requires()[0].op.value, Op::Ge);
+        assert_eq!(gate.requires()[0].value.kind, ValueKind::Number(12.0));
         assert_eq!(
-            p.routes[3].when.as_ref().unwrap().value,
+            p.routes[3].when().unwrap().value,
             "red flags, or severe symptoms after a shared decision"
         );
         let rtt = p

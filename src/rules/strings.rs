@@ -247,7 +247,7 @@ pub fn run(
         }
     }
     for (i, route) in pathway.routes.iter().enumerate() {
-        if let Some(text) = &route.when {
+        if let Some(text) = route.when() {
             r.add(text.span, Some(WHEN_LEAD_IN), About::Route(small(i)));
         }
     }

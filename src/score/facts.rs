@@ -191,7 +191,7 @@ impl<'g, 'a> Facts<'g, 'a> {
         };
         names
             .split(',')
-            .filter_map(|n| self.g.ids.get(n.trim()).copied())
+            .filter_map(|n| self.g.find(n.trim()))
             .collect()
     }
 

@@ -221,11 +221,11 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
             let leads = route
                 .targets()
                 .iter()
-                .any(|t| g.ids.get(t.name).is_some_and(|&n| upstream(n)));
+                .any(|t| g.find(t.name).is_some_and(upstream));
             if !leads {
                 continue;
             }
-            for c in route.requires.iter().filter(|c| hit(c)) {
+            for c in route.requires().iter().filter(|c| hit(c)) {
                 caps.push(Cap {
                     evidence: format!(
                         "`{}` on the route `{}` is a {what} on the way to surgery (no `{rule}` \

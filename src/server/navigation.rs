@@ -83,7 +83,7 @@ impl Outline {
                     .map(|r| RouteOutline {
                         sources: ends(r.sources()),
                         targets: ends(r.targets()),
-                        when: r.when.as_ref().map(|w| w.value.to_string()),
+                        when: r.when().map(|w| w.value.to_string()),
                         span: r.span,
                     })
                     .collect();

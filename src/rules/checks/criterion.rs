@@ -58,7 +58,7 @@ impl Kind for CriterionCheck {
         }
         if self.on != Placement::Nodes {
             for route in &ctx.g.pathway.routes {
-                for cr in route.requires.iter().filter(|cr| hit(cr)) {
+                for cr in route.requires().iter().filter(|cr| hit(cr)) {
                     let targets: Vec<&str> = route.targets().iter().map(|t| t.name).collect();
                     let mut f = finding(cr).var("node", targets.join(", "));
                     f.subject = Some(route_text(route));

@@ -152,7 +152,7 @@ fn duplicate_routes(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             let edge = &edges[i];
             let mut requires: Vec<String> = edge
                 .route
-                .requires
+                .requires()
                 .iter()
                 .map(|c| {
                     // The same gate written with another name of its
@@ -164,7 +164,7 @@ fn duplicate_routes(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                 })
                 .collect();
             requires.sort();
-            let key = (edge.route.when.as_ref().map(|w| w.value.as_ref()), requires);
+            let key = (edge.route.when().map(|w| w.value.as_ref()), requires);
             let here = edge.target_ident.span;
             if let Some(&first) = seen.get(&key) {
                 let route = format!("{} -> {}", edge.source_ident.name, edge.target_ident.name);
