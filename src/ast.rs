@@ -74,6 +74,14 @@ impl Value<'_> {
         }
     }
 
+    /// The first of [`Value::words`], without gathering the rest.
+    pub fn first_word(&self) -> Option<&str> {
+        match &self.kind {
+            ValueKind::List(items) => items.iter().find_map(|v| v.word()).map(|w| w.0),
+            _ => self.word().map(|w| w.0),
+        }
+    }
+
     fn word(&self) -> Option<(&str, Span)> {
         match &self.kind {
             ValueKind::Ident(s) => Some((s, self.span)),

@@ -16,7 +16,6 @@ use crate::span::Span;
 #[derive(Debug)]
 pub struct Node<'a> {
     pub ast: &'a ast::Node<'a>,
-    pub kind: Option<&'a str>,
     // Exact-size slices, not `Vec`s: a graph can have 100,000 nodes.
     pub offers: Box<[&'a str]>,
     pub channels: Box<[(&'a str, Span)]>,
@@ -24,7 +23,7 @@ pub struct Node<'a> {
     pub on_dna: Option<&'a DnaPolicy<'a>>,
 }
 
-impl Node<'_> {
+impl<'a> Node<'a> {
     pub fn id(&self) -> &str {
         self.ast.id.name
     }
@@ -33,9 +32,21 @@ impl Node<'_> {
         self.ast.kind
     }
 
+    /// The first word of its first `kind` property, if it has one. Read
+    /// from the tree, not kept: a graph can have 100,000 nodes.
+    pub fn kind(&self) -> Option<&'a str> {
+        let ast: &'a ast::Node<'a> = self.ast;
+        ast.properties
+            .iter()
+            .find_map(|p| match (&p.value, p.key.name) {
+                (PropertyValue::Value(v), "kind") => v.first_word(),
+                _ => None,
+            })
+    }
+
     /// A node provides a capability when its `kind` is it or it `offers` it.
     pub fn provides(&self, capability: &str) -> bool {
-        self.kind == Some(capability) || self.offers.contains(&capability)
+        self.kind() == Some(capability) || self.offers.contains(&capability)
     }
 
     /// Span of the `kind`/`offers` word that makes it provide `capability`,
@@ -60,8 +71,24 @@ pub struct Edge<'a> {
     pub route: &'a ast::Route<'a>,
     pub source: NodeIndex,
     pub target: NodeIndex,
-    pub source_ident: &'a ast::Ident<'a>,
-    pub target_ident: &'a ast::Ident<'a>,
+    // Where the two names are in the route's `ends`: positions, not
+    // references, as a graph can have 200,000 edges.
+    source_at: u32,
+    target_at: u32,
+}
+
+impl<'a> Edge<'a> {
+    /// The source's name as the route writes it.
+    pub fn source_ident(&self) -> &'a ast::Ident<'a> {
+        let route: &'a ast::Route<'a> = self.route;
+        &route.ends[self.source_at as usize]
+    }
+
+    /// The target's name as the route writes it.
+    pub fn target_ident(&self) -> &'a ast::Ident<'a> {
+        let route: &'a ast::Route<'a> = self.route;
+        &route.ends[self.target_at as usize]
+    }
 }
 
 #[derive(Debug)]
@@ -150,25 +177,30 @@ impl<'a> PathwayGraph<'a> {
             .collect();
         let mut edges = Vec::with_capacity(most_edges);
         for route in &pathway.routes {
-            let sources: Vec<_> = route
-                .sources()
-                .iter()
-                .filter_map(|s| resolve(s, (&ids, &nodes), &skipped, pathway, diags))
-                .collect();
-            let targets: Vec<_> = route
-                .targets()
-                .iter()
-                .filter_map(|t| resolve(t, (&ids, &nodes), &skipped, pathway, diags))
-                .collect();
-            for &(source, source_ident) in &sources {
-                for &(target, target_ident) in &targets {
+            // Each name resolved, with its position in the route's `ends`
+            // (spans are u32, so a route's ends number fewer than 2^32).
+            let mut resolved = |from: usize,
+                                names: &'a [ast::Ident<'a>]|
+             -> Vec<(NodeIndex, u32)> {
+                let mut found = Vec::new();
+                for (k, name) in names.iter().enumerate() {
+                    if let Some((n, _)) = resolve(name, (&ids, &nodes), &skipped, pathway, diags) {
+                        found.push((n, u32::try_from(from + k).unwrap_or(u32::MAX)));
+                    }
+                }
+                found
+            };
+            let sources = resolved(0, route.sources());
+            let targets = resolved(route.sources().len(), route.targets());
+            for &(source, source_at) in &sources {
+                for &(target, target_at) in &targets {
                     graph.add_edge(source, target, ());
                     edges.push(Edge {
                         route,
                         source,
                         target,
-                        source_ident,
-                        target_ident,
+                        source_at,
+                        target_at,
                     });
                 }
             }
@@ -257,12 +289,10 @@ fn identifiers(text: &str) -> impl Iterator<Item = &str> {
 }
 
 fn describe<'a>(node: &'a ast::Node<'a>) -> Node<'a> {
-    let mut kind = None;
     let (mut offers, mut channels, mut requires) = (Vec::new(), Vec::new(), Vec::new());
     let mut on_dna = None;
     for prop in &node.properties {
         match (&prop.value, prop.key.name) {
-            (PropertyValue::Value(v), "kind") => kind = kind.or(v.words().first().map(|w| w.0)),
             (PropertyValue::Value(v), "offers") => {
                 offers.extend(v.words().into_iter().map(|w| w.0))
             }
@@ -274,7 +304,6 @@ fn describe<'a>(node: &'a ast::Node<'a>) -> Node<'a> {
     }
     Node {
         ast: node,
-        kind,
         offers: offers.into(),
         channels: channels.into(),
         requires: requires.into(),

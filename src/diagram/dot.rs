@@ -45,7 +45,7 @@ pub fn render(g: &PathwayGraph, marks: &Marks) -> String {
     }
 
     for edge in &g.edges {
-        let (from, to) = (&edge.source_ident.name, &edge.target_ident.name);
+        let (from, to) = (&edge.source_ident().name, &edge.target_ident().name);
         let mark = marks.edge(from, to);
         let mut lines = marks.route_lines(edge);
         lines.extend(mark.map(rule_line));

@@ -32,7 +32,7 @@ pub fn render(g: &PathwayGraph, marks: &Marks) -> String {
 
     let mut link_styles = Vec::new();
     for (i, edge) in g.edges.iter().enumerate() {
-        let (from, to) = (&edge.source_ident.name, &edge.target_ident.name);
+        let (from, to) = (&edge.source_ident().name, &edge.target_ident().name);
         let mark = marks.edge(from, to);
         let mut lines = marks.route_lines(edge);
         lines.extend(mark.map(rule_line));

@@ -74,8 +74,8 @@ impl Marks {
             let part = source.part_at(e.route.span.start());
             if let Some(p) = part.filter(|p| p.connector && !p.text.is_empty()) {
                 let key = (
-                    e.source_ident.name.to_string(),
-                    e.target_ident.name.to_string(),
+                    e.source_ident().name.to_string(),
+                    e.target_ident().name.to_string(),
                 );
                 self.connectors.insert(key, p.text.clone());
             }
@@ -95,8 +95,8 @@ impl Marks {
     /// drawing, else its `when` and `requires`.
     pub fn route_lines(&self, e: &Edge) -> Vec<String> {
         let key = (
-            e.source_ident.name.to_string(),
-            e.target_ident.name.to_string(),
+            e.source_ident().name.to_string(),
+            e.target_ident().name.to_string(),
         );
         match self.connectors.get(&key) {
             Some(text) => vec![text.clone()],
@@ -208,7 +208,7 @@ impl Family {
     }
 
     pub fn of_node(node: &Node) -> Family {
-        Family::of(node.kind)
+        Family::of(node.kind())
     }
 
     /// A class name, safe in CSS, Mermaid and DOT.
@@ -273,7 +273,7 @@ pub fn node_lines(node: &Node, marks: &Marks) -> Vec<String> {
     if lines.is_empty() {
         lines.push(node.id().to_string());
     }
-    if let Some(kind) = node.kind {
+    if let Some(kind) = node.kind() {
         lines.push(kind.to_string());
     }
     lines.extend(mark.map(rule_line));

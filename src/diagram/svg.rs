@@ -57,7 +57,7 @@ impl Shape {
         if label.is_empty() {
             label.push(node.id().to_string());
         }
-        let kind = node.kind.map(str::to_string);
+        let kind = node.kind().map(str::to_string);
         let rules = mark.map_or_else(Vec::new, |m| wrap(&rule_line(m), WRAP_SMALL));
         let kind_w = kind.as_deref().map_or(0.0, |k| width(k, SMALL_CHAR));
         let text_w = widest(&label, CHAR).max(kind_w);
@@ -179,7 +179,7 @@ pub fn render(g: &PathwayGraph, marks: &Marks) -> String {
         .edges
         .iter()
         .map(|e| {
-            let mark = marks.edge(e.source_ident.name, e.target_ident.name);
+            let mark = marks.edge(e.source_ident().name, e.target_ident().name);
             let mut lines: Vec<String> = marks
                 .route_lines(e)
                 .iter()
@@ -559,7 +559,7 @@ fn node_group(out: &mut String, node: &Node, s: &Shape, mark: Option<&Mark>) {
     );
 
     let mut title = node.ast.label.value.to_string();
-    let _ = write!(title, "\nkind: {}", node.kind.unwrap_or("none"));
+    let _ = write!(title, "\nkind: {}", node.kind().unwrap_or("none"));
     if !node.requires.is_empty() {
         let criteria: Vec<String> = node.requires.iter().map(|c| super::criterion(c)).collect();
         let _ = write!(title, "\nrequires: {}", criteria.join(", "));
@@ -622,7 +622,7 @@ fn edge(out: &mut String, e: &Edge, route: &Route, path: &Path) {
         ""
     };
     out.push_str("<g class=\"edge\">\n");
-    let mut title = format!("{} → {}", e.source_ident.name, e.target_ident.name);
+    let mut title = format!("{} → {}", e.source_ident().name, e.target_ident().name);
     for l in route_lines(e.route) {
         title.push('\n');
         title.push_str(&l);
@@ -672,7 +672,7 @@ fn legend(g: &PathwayGraph, marks: &Marks, x: f64, y: f64) -> (String, f64, f64)
     let mut used: BTreeMap<Family, BTreeSet<&str>> = BTreeMap::new();
     for node in &g.nodes {
         let kinds = used.entry(Family::of_node(node)).or_default();
-        kinds.insert(node.kind.unwrap_or("no kind"));
+        kinds.insert(node.kind().unwrap_or("no kind"));
     }
     let mut rows: Vec<(String, String, f64)> = used
         .iter()

@@ -109,7 +109,7 @@ impl Finding {
         let mut f = self
             .var("node", node.id())
             .var("label", node.ast.label.value.clone())
-            .var("kind", node.kind.unwrap_or("none"));
+            .var("kind", node.kind().unwrap_or("none"));
         f.subject = Some(node.id().to_string());
         f
     }

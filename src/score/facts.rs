@@ -105,7 +105,7 @@ impl<'g, 'a> Facts<'g, 'a> {
     }
 
     pub(super) fn kind_in(&self, n: NodeIndex, kinds: &[&str]) -> bool {
-        self.g.node(n).kind.is_some_and(|k| kinds.contains(&k))
+        self.g.node(n).kind().is_some_and(|k| kinds.contains(&k))
     }
 
     pub(super) fn is_service(&self, n: NodeIndex) -> bool {

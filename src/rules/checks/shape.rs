@@ -165,9 +165,13 @@ fn duplicate_routes(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                 .collect();
             requires.sort();
             let key = (edge.route.when().map(|w| w.value.as_ref()), requires);
-            let here = edge.target_ident.span;
+            let here = edge.target_ident().span;
             if let Some(&first) = seen.get(&key) {
-                let route = format!("{} -> {}", edge.source_ident.name, edge.target_ident.name);
+                let route = format!(
+                    "{} -> {}",
+                    edge.source_ident().name,
+                    edge.target_ident().name
+                );
                 let mut f = Finding::at(here).var("route", route.clone());
                 f.subject = Some(route);
                 f.related.push(Label {
@@ -195,7 +199,7 @@ fn stage_gate(ctx: &Ctx<'_, '_>, active: &ActiveRule, out: &mut Vec<Finding>) {
     let specialist = |n: NodeIndex| {
         let node = ctx.g.node(n);
         node.node_kind() == NodeKind::Service
-            && (node.kind.is_some_and(|k| kinds.iter().any(|s| s == k))
+            && (node.kind().is_some_and(|k| kinds.iter().any(|s| s == k))
                 || offers.iter().any(|o| node.offers.contains(&o.as_str())))
     };
     let candidates: Vec<NodeIndex> = ctx.g.indices().filter(|&n| specialist(n)).collect();
