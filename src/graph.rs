@@ -179,17 +179,16 @@ impl<'a> PathwayGraph<'a> {
         for route in &pathway.routes {
             // Each name resolved, with its position in the route's `ends`
             // (spans are u32, so a route's ends number fewer than 2^32).
-            let mut resolved = |from: usize,
-                                names: &'a [ast::Ident<'a>]|
-             -> Vec<(NodeIndex, u32)> {
-                let mut found = Vec::new();
-                for (k, name) in names.iter().enumerate() {
-                    if let Some((n, _)) = resolve(name, (&ids, &nodes), &skipped, pathway, diags) {
-                        found.push((n, u32::try_from(from + k).unwrap_or(u32::MAX)));
+            let mut resolved =
+                |from: usize, names: &'a [ast::Ident<'a>]| -> Vec<(NodeIndex, u32)> {
+                    let mut found = Vec::new();
+                    for (k, name) in names.iter().enumerate() {
+                        if let Some(n) = resolve(name, (&ids, &nodes), &skipped, pathway, diags) {
+                            found.push((n, u32::try_from(from + k).unwrap_or(u32::MAX)));
+                        }
                     }
-                }
-                found
-            };
+                    found
+                };
             let sources = resolved(0, route.sources());
             let targets = resolved(route.sources().len(), route.targets());
             for &(source, source_at) in &sources {
@@ -239,9 +238,9 @@ fn resolve<'a>(
     skipped: &HashSet<&str>,
     pathway: &ast::Pathway<'_>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<(NodeIndex, &'a ast::Ident<'a>)> {
+) -> Option<NodeIndex> {
     if let Some(idx) = ids.get(id.name, nodes) {
-        return Some((idx, id));
+        return Some(idx);
     }
     if skipped.contains(id.name) {
         return None;

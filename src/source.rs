@@ -82,12 +82,11 @@ pub struct LineCol {
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: String) -> Self {
         let indexed = &text.as_bytes()[..text.len().min(MAX_TEXT_LEN)];
-        // Counted first for exact room: the index lives as long as the
-        // text, and a large file has hundreds of thousands of lines.
-        let lines = indexed.iter().filter(|&&b| b == b'\n').count();
-        let mut line_starts = Vec::with_capacity(lines + 1);
-        line_starts.push(0);
+        let mut line_starts = vec![0];
         line_starts.extend(memchr_newlines(indexed));
+        // The index lives as long as the text, and a large file has
+        // hundreds of thousands of lines: no unused room.
+        line_starts.shrink_to_fit();
         let long_line = line_starts
             .windows(2)
             .map(|w| w[1] - w[0])
