@@ -64,14 +64,20 @@ pub struct Value<'a> {
     pub span: Span,
 }
 
-impl Value<'_> {
+impl<'a> Value<'a> {
     /// The value as a list of plain words (identifiers or strings), for
     /// properties such as `offers` that also accept a single item.
     pub fn words(&self) -> Vec<(&str, Span)> {
-        match &self.kind {
-            ValueKind::List(items) => items.iter().filter_map(Value::word).collect(),
-            _ => self.word().into_iter().collect(),
-        }
+        self.each_word().collect()
+    }
+
+    /// [`Value::words`] one at a time, without gathering them.
+    pub fn each_word(&self) -> impl Iterator<Item = (&str, Span)> {
+        let items: &[Value<'a>] = match &self.kind {
+            ValueKind::List(items) => items,
+            _ => std::slice::from_ref(self),
+        };
+        items.iter().filter_map(Value::word)
     }
 
     /// The first of [`Value::words`], without gathering the rest.

@@ -7,7 +7,7 @@ use std::hash::BuildHasher;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::ast::{self, Criterion, DnaPolicy, NodeKind, PropertyValue};
+use crate::ast::{self, Criterion, DnaPolicy, NodeKind, PropertyValue, Value};
 use crate::diagnostic::{suggest, Diagnostic};
 use crate::rules::builtin::Builtin;
 use crate::span::Span;
@@ -16,11 +16,6 @@ use crate::span::Span;
 #[derive(Debug)]
 pub struct Node<'a> {
     pub ast: &'a ast::Node<'a>,
-    // Exact-size slices, not `Vec`s: a graph can have 100,000 nodes.
-    pub offers: Box<[&'a str]>,
-    pub channels: Box<[(&'a str, Span)]>,
-    pub requires: Box<[&'a Criterion<'a>]>,
-    pub on_dna: Option<&'a DnaPolicy<'a>>,
 }
 
 impl<'a> Node<'a> {
@@ -44,9 +39,51 @@ impl<'a> Node<'a> {
             })
     }
 
+    /// The values of its properties named `key`.
+    fn values(&self, key: &'static str) -> impl Iterator<Item = &'a Value<'a>> + use<'a> {
+        let ast: &'a ast::Node<'a> = self.ast;
+        ast.properties
+            .iter()
+            .filter(move |p| p.key.name == key)
+            .filter_map(|p| match &p.value {
+                PropertyValue::Value(v) => Some(v),
+                _ => None,
+            })
+    }
+
+    /// The words of its `offers` properties. Like everything else a node
+    /// says, read from the tree when asked: a graph can have 100,000 nodes.
+    pub fn offers(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.values("offers")
+            .flat_map(|v| v.each_word().map(|(w, _)| w))
+    }
+
+    /// The words of its `channels` properties, with where each is written.
+    pub fn channels(&self) -> impl Iterator<Item = (&'a str, Span)> + use<'a> {
+        self.values("channels").flat_map(Value::each_word)
+    }
+
+    /// Its `requires` criteria, in order.
+    pub fn requires(&self) -> impl Iterator<Item = &'a Criterion<'a>> + use<'a> {
+        let ast: &'a ast::Node<'a> = self.ast;
+        ast.properties.iter().flat_map(|p| match &p.value {
+            PropertyValue::Criteria(c) => &c[..],
+            _ => &[],
+        })
+    }
+
+    /// Its first `on_dna` policy, if it has one.
+    pub fn on_dna(&self) -> Option<&'a DnaPolicy<'a>> {
+        let ast: &'a ast::Node<'a> = self.ast;
+        ast.properties.iter().find_map(|p| match &p.value {
+            PropertyValue::Dna(d) => Some(d),
+            _ => None,
+        })
+    }
+
     /// A node provides a capability when its `kind` is it or it `offers` it.
     pub fn provides(&self, capability: &str) -> bool {
-        self.kind() == Some(capability) || self.offers.contains(&capability)
+        self.kind() == Some(capability) || self.offers().any(|o| o == capability)
     }
 
     /// Span of the `kind`/`offers` word that makes it provide `capability`,
@@ -288,24 +325,44 @@ fn identifiers(text: &str) -> impl Iterator<Item = &str> {
 }
 
 fn describe<'a>(node: &'a ast::Node<'a>) -> Node<'a> {
-    let (mut offers, mut channels, mut requires) = (Vec::new(), Vec::new(), Vec::new());
-    let mut on_dna = None;
-    for prop in &node.properties {
-        match (&prop.value, prop.key.name) {
-            (PropertyValue::Value(v), "offers") => {
-                offers.extend(v.words().into_iter().map(|w| w.0))
-            }
-            (PropertyValue::Value(v), "channels") => channels.extend(v.words()),
-            (PropertyValue::Criteria(c), _) => requires.extend(c.iter()),
-            (PropertyValue::Dna(d), _) => on_dna = on_dna.or(Some(d)),
-            _ => {}
-        }
-    }
-    Node {
-        ast: node,
-        offers: offers.into(),
-        channels: channels.into(),
-        requires: requires.into(),
-        on_dna,
+    Node { ast: node }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_reads_its_properties_from_the_tree() {
+        let text = "pathway \"p\" {\n\
+            entry gp: \"GP\" { kind: gp  channels: [phone, online] }\n\
+            service physio: \"Physio\" {\n\
+              kind: community\n\
+              offers: [exercise, education]\n\
+              requires: bmi < 40, smoking == false\n\
+              on_dna: contact then rebook\n\
+            }\n\
+            exit home: \"Home\"\n\
+            gp -> physio\n\
+            physio -> home\n\
+            }\n";
+        let parsed = crate::parser::parse(text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let graph = PathwayGraph::build(&parsed.file.pathways[0], &mut Vec::new());
+        let gp = graph.node(graph.find("gp").unwrap());
+        let physio = graph.node(graph.find("physio").unwrap());
+        let channels: Vec<&str> = gp.channels().map(|(c, _)| c).collect();
+        assert_eq!(channels, ["phone", "online"]);
+        assert_eq!(gp.offers().count(), 0);
+        assert!(gp.requires().next().is_none() && gp.on_dna().is_none());
+        let offers: Vec<&str> = physio.offers().collect();
+        assert_eq!(offers, ["exercise", "education"]);
+        assert!(physio.provides("education") && physio.provides("community"));
+        assert!(!physio.provides("surgery"));
+        let requires: Vec<&str> = physio.requires().map(|c| c.attribute.name).collect();
+        assert_eq!(requires, ["bmi", "smoking"]);
+        assert_eq!(physio.on_dna().map(|d| d.steps.len()), Some(2));
+        // Only the reference into the tree: a graph can have 100,000 nodes.
+        assert_eq!(std::mem::size_of::<Node>(), std::mem::size_of::<usize>());
     }
 }

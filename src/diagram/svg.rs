@@ -560,8 +560,8 @@ fn node_group(out: &mut String, node: &Node, s: &Shape, mark: Option<&Mark>) {
 
     let mut title = node.ast.label.value.to_string();
     let _ = write!(title, "\nkind: {}", node.kind().unwrap_or("none"));
-    if !node.requires.is_empty() {
-        let criteria: Vec<String> = node.requires.iter().map(|c| super::criterion(c)).collect();
+    let criteria: Vec<String> = node.requires().map(super::criterion).collect();
+    if !criteria.is_empty() {
         let _ = write!(title, "\nrequires: {}", criteria.join(", "));
     }
     if let Some(m) = mark {

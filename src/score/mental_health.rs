@@ -80,7 +80,7 @@ pub(super) fn pain_services(f: &Facts<'_, '_>) -> Outcome {
         let gated: Vec<NodeIndex> = open
             .iter()
             .copied()
-            .filter(|&n| !f.g.node(n).requires.is_empty())
+            .filter(|&n| f.g.node(n).requires().next().is_some())
             .collect();
         if !gated.is_empty() {
             o = o.because(format!("{} sets entry criteria of its own.", f.ids(&gated)));

@@ -204,7 +204,7 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
         };
         for n in g.indices().filter(|&n| upstream(n)) {
             let node = g.node(n);
-            for c in node.requires.iter().copied().filter(|c| hit(c)) {
+            for c in node.requires().filter(|c| hit(c)) {
                 caps.push(Cap {
                     evidence: format!(
                         "`{}` on `{}` is a {what} on the way to surgery (no `{rule}` finding was \

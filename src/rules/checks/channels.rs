@@ -22,10 +22,9 @@ impl Kind for ChannelsCheck {
             .iter()
             .filter(|n| n.node_kind() == NodeKind::Entry)
         {
-            if node.channels.is_empty()
+            if node.channels().next().is_none()
                 || !node
-                    .channels
-                    .iter()
+                    .channels()
                     .all(|(ch, _)| self.only.iter().any(|o| o == ch))
             {
                 continue;
@@ -40,7 +39,7 @@ impl Kind for ChannelsCheck {
                     _ => None,
                 })
                 .unwrap_or(node.ast.id.span);
-            let list: Vec<&str> = node.channels.iter().map(|(ch, _)| *ch).collect();
+            let list: Vec<&str> = node.channels().map(|(ch, _)| ch).collect();
             out.push(
                 Finding::at(span)
                     .node(node)

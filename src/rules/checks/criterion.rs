@@ -51,7 +51,7 @@ impl Kind for CriterionCheck {
         };
         if self.on != Placement::Routes {
             for node in &ctx.g.nodes {
-                for cr in node.requires.iter().filter(|cr| hit(cr)) {
+                for cr in node.requires().filter(|cr| hit(cr)) {
                     out.push(finding(cr).node(node));
                 }
             }

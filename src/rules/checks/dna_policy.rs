@@ -21,7 +21,9 @@ pub struct DnaPolicyCheck {
 impl Kind for DnaPolicyCheck {
     fn evaluate(&self, ctx: &Ctx<'_, '_>, _: &ActiveRule, out: &mut Vec<Finding>) {
         for node in &ctx.g.nodes {
-            let Some(policy) = node.on_dna else { continue };
+            let Some(policy) = node.on_dna() else {
+                continue;
+            };
             let mut contacted = false;
             for step in &policy.steps {
                 let action = step.action.name;

@@ -200,7 +200,7 @@ fn stage_gate(ctx: &Ctx<'_, '_>, active: &ActiveRule, out: &mut Vec<Finding>) {
         let node = ctx.g.node(n);
         node.node_kind() == NodeKind::Service
             && (node.kind().is_some_and(|k| kinds.iter().any(|s| s == k))
-                || offers.iter().any(|o| node.offers.contains(&o.as_str())))
+                || node.offers().any(|o| offers.iter().any(|w| w == o)))
     };
     let candidates: Vec<NodeIndex> = ctx.g.indices().filter(|&n| specialist(n)).collect();
     if candidates.is_empty() {
