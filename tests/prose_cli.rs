@@ -233,6 +233,13 @@ fn user_prose_rules_load_fire_and_are_checked_at_load() {
             "too large",
         ),
         ("(unclosed", "invalid"),
+        // A curly apostrophe, as a word processor types it: the message
+        // says patterns are ASCII and what to write instead.
+        ("patient\u{2019}s (address|postcode)", "write `'`"),
+        ("patient[\u{2019}']s (address|postcode)", "write `'`"),
+        // Outside a class a dash is matched as its bytes; inside, refused
+        // with a way round it.
+        ("[\u{2013}-] resident", "write it as an alternative"),
     ] {
         std::fs::write(rules.join("age.yaml"), with_prose(pattern)).unwrap();
         let out = msklint(

@@ -248,6 +248,18 @@ impl Pattern {
                 compiled: std::sync::OnceLock::new(),
             });
         }
+        // Documents are read with curly single quotes made straight, so a
+        // pattern holding one would never match.
+        if let Some(c) = source
+            .chars()
+            .find(|c| matches!(c, '\u{2018}' | '\u{2019}'))
+        {
+            return Err(format!(
+                "pattern `{source}` contains `{c}` (U+{:04X}), which no document text holds: \
+                 curly quotes and apostrophes are read as a straight `'`, so write `'`",
+                c as u32
+            ));
+        }
         let checked = replace_terms(source, |_| Ok("(?:x)".to_string()))?;
         regex_syntax::ParserBuilder::new()
             .unicode(false)
@@ -256,7 +268,19 @@ impl Pattern {
             .nest_limit(64)
             .build()
             .parse(&checked)
-            .map_err(|e| format!("invalid pattern `{source}`: {e}"))?;
+            .map_err(|e| match (&e, source.chars().find(|c| !c.is_ascii())) {
+                (regex_syntax::Error::Translate(t), Some(c))
+                    if *t.kind() == regex_syntax::hir::ErrorKind::UnicodeNotAllowed =>
+                {
+                    format!(
+                        "pattern `{source}` has `{c}` (U+{:04X}) inside a `[...]` class, where \
+                         only ASCII characters are allowed: write it as an alternative instead, \
+                         as in `(?:{c}|-)`",
+                        c as u32
+                    )
+                }
+                _ => format!("invalid pattern `{source}`: {e}"),
+            })?;
         Ok(Pattern {
             source: source.to_string(),
             compiled: std::sync::OnceLock::new(),
