@@ -153,7 +153,7 @@ fn document_examples(dir: &str) -> Vec<Example> {
 }
 
 /// Real-wording sets each measured by a model trained on all the others.
-const HELD_OUT: [&str; 8] = [
+const HELD_OUT: [&str; 9] = [
     "real-heldout",
     "real-heldout-2",
     "real-heldout-3",
@@ -162,6 +162,7 @@ const HELD_OUT: [&str; 8] = [
     "real-heldout-6",
     "real-heldout-8",
     "real-heldout-9",
+    "real-heldout-10",
 ];
 
 /// Never trained on: measured blind by the shipped model.
@@ -309,7 +310,7 @@ fn blind_set() {
     // opinion once checking read held subjects as `--trace` does. The
     // floors, just under, guard against losing ground; they are not the
     // issue's bar (0.9). Trained on set 9 as well: 0.80 with the second
-    // opinion.
+    // opinion; on set 10 too: 0.79 (one finding fewer).
     assert!(a.f1() >= 0.79 && b.f1() >= 0.75, "{b:?} and {a:?}");
     // Its three documents, line by line (first run: 9 of 14 found,
     // precision 0.75; after studying, 10 of 14 at 0.77).
