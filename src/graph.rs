@@ -200,7 +200,7 @@ impl<'a> PathwayGraph<'a> {
                 continue;
             }
             let idx = graph.add_node(());
-            nodes.push(describe(node));
+            nodes.push(Node { ast: node });
             ids.insert(idx, &nodes);
         }
 
@@ -322,10 +322,6 @@ fn resolve<'a>(
 fn identifiers(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
-}
-
-fn describe<'a>(node: &'a ast::Node<'a>) -> Node<'a> {
-    Node { ast: node }
 }
 
 #[cfg(test)]

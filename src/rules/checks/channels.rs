@@ -22,11 +22,8 @@ impl Kind for ChannelsCheck {
             .iter()
             .filter(|n| n.node_kind() == NodeKind::Entry)
         {
-            if node.channels().next().is_none()
-                || !node
-                    .channels()
-                    .all(|(ch, _)| self.only.iter().any(|o| o == ch))
-            {
+            let list: Vec<&str> = node.channels().map(|(ch, _)| ch).collect();
+            if list.is_empty() || !list.iter().all(|ch| self.only.iter().any(|o| o == ch)) {
                 continue;
             }
             let span = node
@@ -39,7 +36,6 @@ impl Kind for ChannelsCheck {
                     _ => None,
                 })
                 .unwrap_or(node.ast.id.span);
-            let list: Vec<&str> = node.channels().map(|(ch, _)| ch).collect();
             out.push(
                 Finding::at(span)
                     .node(node)
