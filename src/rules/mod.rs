@@ -12,3 +12,4 @@ pub mod model;
 pub mod opinion;
 pub mod prose;
 pub mod strings;
+pub mod warm;
