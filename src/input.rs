@@ -352,14 +352,14 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, 
                 )
             }),
         InputFormat::Markdown | InputFormat::Text => match String::from_utf8(bytes) {
-            Ok(text) => decode(text.into_bytes()).map(Decoded::text),
+            Ok(text) => decode(text.into_bytes(), DOCUMENT_HELP).map(Decoded::text),
             Err(e) => match encoding::decode(e.into_bytes()) {
                 Ok(decoded) => Ok(Decoded {
                     text: decoded.text,
                     note: decoded.note,
                     ..Decoded::default()
                 }),
-                Err(binary) => decode(binary).map(Decoded::text),
+                Err(binary) => decode(binary, DOCUMENT_HELP).map(Decoded::text),
             },
         },
         InputFormat::Mermaid | InputFormat::DrawIo | InputFormat::Bpmn
@@ -378,7 +378,7 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, 
                     )
                 })
         }
-        InputFormat::Pathway | InputFormat::Pdf => decode(bytes).map(Decoded::text),
+        InputFormat::Pathway | InputFormat::Pdf => decode(bytes, PATHWAY_HELP).map(Decoded::text),
     }
 }
 
@@ -422,9 +422,18 @@ fn unreadable(why: &str, label: &str, help: &str) -> Unreadable {
     Box::new((String::new(), diag))
 }
 
+/// What to do about a pathway that is not UTF-8 text.
+const PATHWAY_HELP: &str =
+    "save the pathway as UTF-8 text; if it is not a pathway, leave it out of the check";
+
+/// What to do about a Markdown or text policy that is not text msklint
+/// can read.
+const DOCUMENT_HELP: &str = "save the document as UTF-8 text (in Word: Save As, Plain Text, \
+     then Unicode (UTF-8)); if it is not a policy, leave it out of the check";
+
 /// UTF-8 text, or a printable stand-in plus the finding that explains why
-/// the file cannot be checked.
-fn decode(bytes: Vec<u8>) -> Result<String, Unreadable> {
+/// the file cannot be checked (`help` says what to do).
+fn decode(bytes: Vec<u8>, help: &str) -> Result<String, Unreadable> {
     let bad = match String::from_utf8(bytes) {
         Ok(text) => match text.find('\0') {
             None => return Ok(text),
@@ -460,13 +469,30 @@ fn decode(bytes: Vec<u8>) -> Result<String, Unreadable> {
         format!("cannot check this file: {why}"),
     )
     .with_label("first bad byte")
-    .with_help("save the pathway as UTF-8 text; if it is not a pathway, leave it out of the check");
+    .with_help(help);
     Err(Box::new((shown, diag)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_binary_file_is_told_what_to_save_it_as_in_the_words_of_its_kind() {
+        let help = |name: &str| {
+            let format = InputFormat::of(name);
+            let Err(e) = read(name, format, b"ab\0cd".to_vec()) else {
+                panic!("{name}: a NUL byte is not text");
+            };
+            e.1.help.unwrap_or_default()
+        };
+        assert!(help("p.pathway").contains("save the pathway as UTF-8"));
+        for name in ["policy.md", "policy.txt"] {
+            let said = help(name);
+            assert!(said.contains("save the document as UTF-8"), "{name}: {said}");
+            assert!(!said.contains("pathway"), "{name}: {said}");
+        }
+    }
 
     #[test]
     fn formats_by_extension_ignoring_case() {
