@@ -58,6 +58,11 @@ impl<'a> Node<'a> {
             .flat_map(|v| v.each_word().map(|(w, _)| w))
     }
 
+    /// Where the first `key` property's value is written.
+    pub fn value_span(&self, key: &'static str) -> Option<Span> {
+        self.values(key).next().map(|v| v.span)
+    }
+
     /// The words of its `channels` properties, with where each is written.
     pub fn channels(&self) -> impl Iterator<Item = (&'a str, Span)> + use<'a> {
         self.values("channels").flat_map(Value::each_word)
@@ -92,7 +97,7 @@ impl<'a> Node<'a> {
         for prop in &self.ast.properties {
             if let PropertyValue::Value(v) = &prop.value {
                 if prop.key.name == "kind" || prop.key.name == "offers" {
-                    if let Some((_, span)) = v.words().into_iter().find(|(w, _)| *w == capability) {
+                    if let Some((_, span)) = v.each_word().find(|(w, _)| *w == capability) {
                         return span;
                     }
                 }

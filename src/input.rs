@@ -489,7 +489,10 @@ mod tests {
         assert!(help("p.pathway").contains("save the pathway as UTF-8"));
         for name in ["policy.md", "policy.txt"] {
             let said = help(name);
-            assert!(said.contains("save the document as UTF-8"), "{name}: {said}");
+            assert!(
+                said.contains("save the document as UTF-8"),
+                "{name}: {said}"
+            );
             assert!(!said.contains("pathway"), "{name}: {said}");
         }
     }

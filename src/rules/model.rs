@@ -216,6 +216,19 @@ fn replace_terms(
     Ok(out)
 }
 
+/// The non-ASCII character a syntax error points at (one inside a `[...]`
+/// class), else the first in `checked`, the pattern the parser read.
+fn class_char(e: &regex_syntax::Error, checked: &str) -> Option<char> {
+    let at = match e {
+        regex_syntax::Error::Translate(t) => Some(t.span().start.offset),
+        regex_syntax::Error::Parse(p) => Some(p.span().start.offset),
+        _ => None,
+    };
+    at.and_then(|a| checked.get(a..)?.chars().next())
+        .filter(|c| !c.is_ascii())
+        .or_else(|| checked.chars().find(|c| !c.is_ascii()))
+}
+
 impl Pattern {
     /// The pattern with each `{{name}}` replaced by the vocabulary term of
     /// that name; an unknown name is an error.
@@ -268,7 +281,7 @@ impl Pattern {
             .nest_limit(64)
             .build()
             .parse(&checked)
-            .map_err(|e| match (&e, source.chars().find(|c| !c.is_ascii())) {
+            .map_err(|e| match (&e, class_char(&e, &checked)) {
                 (regex_syntax::Error::Translate(t), Some(c))
                     if *t.kind() == regex_syntax::hir::ErrorKind::UnicodeNotAllowed =>
                 {
@@ -574,6 +587,15 @@ impl<'de> Deserialize<'de> for Pattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_non_ascii_character_in_a_class_is_the_one_named() {
+        // `≥` outside the class is fine; the en dash inside is refused.
+        let err = Pattern::new("bmi \u{2265} 30 [\u{2013}-] referred").unwrap_err();
+        assert!(err.contains("U+2013") && !err.contains("U+2265"), "{err}");
+        let err = Pattern::new("bmi [\u{2265}>] 30").unwrap_err();
+        assert!(err.contains("U+2265"), "{err}");
+    }
 
     fn patterns(sources: &[&str]) -> Vec<Pattern> {
         sources.iter().map(|s| Pattern::new(s).unwrap()).collect()

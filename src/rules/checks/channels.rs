@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{quoted, Kind};
-use crate::ast::{NodeKind, PropertyValue};
+use crate::ast::NodeKind;
 use crate::rules::engine::{ActiveRule, Ctx, Finding};
 
 /// An entry whose declared channels all fall within `only`.
@@ -26,16 +26,7 @@ impl Kind for ChannelsCheck {
             if list.is_empty() || !list.iter().all(|ch| self.only.iter().any(|o| o == ch)) {
                 continue;
             }
-            let span = node
-                .ast
-                .properties
-                .iter()
-                .find(|p| p.key.name == "channels")
-                .and_then(|p| match &p.value {
-                    PropertyValue::Value(v) => Some(v.span),
-                    _ => None,
-                })
-                .unwrap_or(node.ast.id.span);
+            let span = node.value_span("channels").unwrap_or(node.ast.id.span);
             out.push(
                 Finding::at(span)
                     .node(node)
