@@ -3,8 +3,8 @@
 //! Patterns compile on first use, so a run that checks only pathways never
 //! pays for them. But when several threads start on policy documents at
 //! once, they meet the same patterns in the same order: one compiles while
-//! the others wait on it, and the compiling (about an eighth of the CPU
-//! time of a run over 1,000 small policies) happens on one thread. [`prose`] compiles everything up
+//! the others wait on it, and the compiling (a sixth of a run over 1,000
+//! small policies) happens on one thread. [`prose`] compiles everything up
 //! front instead, spread over the threads, largest first.
 
 use crate::config::Policy;
@@ -33,7 +33,7 @@ impl Job<'_> {
                 .map(|m| m.pattern.source.len())
                 .chain(r.modifiers.iter().map(|m| m.pattern.source.len()))
                 .sum(),
-            // Reading the model is one of the longest jobs: started first.
+            // Reading the model costs about as much as the largest set.
             Job::Opinion(_) => usize::MAX,
         }
     }
