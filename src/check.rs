@@ -39,8 +39,6 @@ pub struct Linter {
     base: Arc<Policy>,
     /// Policies for files matched by `overrides:`, keyed by which matched.
     cache: Mutex<HashMap<Vec<usize>, Arc<Policy>>>,
-    /// Whether the prose checks were built ahead ([`Linter::warm_prose`]).
-    warmed: std::sync::atomic::AtomicBool,
 }
 
 /// Which second opinion a linter asks.
@@ -105,7 +103,6 @@ impl Linter {
             config,
             base,
             cache: Mutex::new(HashMap::new()),
-            warmed: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -126,21 +123,6 @@ impl Linter {
     pub fn with_opinion(mut self, opinion: Option<Arc<crate::rules::opinion::Opinion>>) -> Self {
         self.opinion = opinion.map_or(Opinion::Off, Opinion::Given);
         self
-    }
-
-    /// On the first policy document, when there are several threads:
-    /// compiles the prose checks' patterns and reads the second opinion,
-    /// spread over the threads (src/rules/warm.rs). Only the first caller
-    /// does it; the others go on, each compiling on first use what it
-    /// meets before the warm-up reaches it.
-    fn warm_prose(&self) {
-        if crate::par::threads() < 2 || self.warmed.swap(true, std::sync::atomic::Ordering::Relaxed)
-        {
-            return;
-        }
-        crate::rules::warm::prose(&self.base, &self.vocabulary, &|| {
-            let _ = self.second_opinion();
-        });
     }
 
     /// The second opinion prose findings are weighed by, if any.
@@ -481,7 +463,6 @@ impl Linter {
             );
             return;
         }
-        self.warm_prose();
         let opinion = self.second_opinion();
         crate::rules::prose::run(
             &policy.active,

@@ -54,24 +54,6 @@ where
     }
 }
 
-/// `f` run on each item, each item a task of its own, so that a few
-/// large items are spread over the threads however they are ordered.
-pub fn each_apart<T, F>(items: &[T], f: F)
-where
-    T: Sync,
-    F: Fn(&T) + Sync + Send,
-{
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        items.par_iter().with_max_len(1).for_each(f)
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        items.iter().for_each(f)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

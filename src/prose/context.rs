@@ -76,11 +76,6 @@ struct Compiled {
 }
 
 impl Prefilter {
-    /// Whether the reading's sets have been compiled (or tried).
-    pub fn is_built(&self) -> bool {
-        self.0 .0.get().is_some()
-    }
-
     fn get(&self, reader: &Reader<'_>) -> Option<&Compiled> {
         self.0
              .0
@@ -143,13 +138,6 @@ pub struct Reader<'v> {
     /// carved out, not about the restriction.
     pub carve_outs: &'v [String],
     pub prefilter: &'v Prefilter,
-}
-
-impl Reader<'_> {
-    /// Compiles the reading's pattern sets now, if not yet done.
-    pub fn build(&self) {
-        let _ = self.prefilter.get(self);
-    }
 }
 
 /// A stretch governed by a context trigger.

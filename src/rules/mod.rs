@@ -12,4 +12,3 @@ pub mod model;
 pub mod opinion;
 pub mod prose;
 pub mod strings;
-pub mod warm;

@@ -338,11 +338,6 @@ impl Pattern {
         }
     }
 
-    /// Whether the automaton has been built (or found not to build).
-    pub fn is_built(&self) -> bool {
-        self.compiled.get().is_some()
-    }
-
     /// The first match in `text`, as a byte range.
     pub fn find_first(&self, text: &str) -> Option<(usize, usize)> {
         self.compiled
@@ -488,17 +483,6 @@ impl AnyOf {
 }
 
 impl SetCache {
-    /// Whether the patterns have been compiled together (or tried).
-    pub fn is_built(&self) -> bool {
-        self.0 .0.get().is_some()
-    }
-
-    /// Compiles `patterns` (always the same list for one cache) together
-    /// now, if not yet done.
-    pub fn build(&self, patterns: &[Pattern]) {
-        self.0 .0.get_or_init(|| AnyOf::new(patterns.iter()));
-    }
-
     /// Whether some pattern of `patterns` (always the same list for one
     /// cache) matches `text`: one search, or one per pattern when they
     /// cannot be compiled together.
@@ -537,22 +521,6 @@ impl Subjects {
             patterns: patterns.cloned().collect(),
             any: SetCache::default(),
         }
-    }
-
-    /// Whether the subjects have been compiled together (or tried).
-    pub fn is_built(&self) -> bool {
-        self.any.is_built()
-    }
-
-    /// Compiles the subjects together now, if not yet done.
-    pub fn build(&self) {
-        self.any.build(&self.patterns);
-    }
-
-    /// The length of the subjects' patterns: what compiling them costs,
-    /// roughly.
-    pub fn size(&self) -> usize {
-        self.patterns.iter().map(|p| p.source.len()).sum()
     }
 
     /// Whether some subject occurs in `text`.
