@@ -79,6 +79,51 @@ fn criteria_under_other_names_from_the_issue_are_reported() {
     );
 }
 
+/// Names a newcomer tried on the access rules that once passed clean,
+/// each on a line of its own, beside clinical criteria no access rule
+/// should read.
+#[test]
+fn everyday_names_for_the_restricted_measures_are_read_and_clinical_ones_left_alone() {
+    let cases = [
+        ("nicotine_free_weeks >= 8", Some("smoking-restriction")),
+        ("cigarettes_per_day == 0", Some("smoking-restriction")),
+        ("months_of_symptoms >= 6", Some("symptom-duration-gate")),
+        ("weeks_of_pain >= 12", Some("symptom-duration-gate")),
+        ("physio_sessions >= 6", Some("conservative-treatment-gate")),
+        ("lives_in_area == true", Some("address-required")),
+        ("postcode_in_area == true", Some("address-required")),
+        ("attended_joint_school == true", Some("education-gate")),
+        ("hba1c < 69", None),
+        ("age >= 18", None),
+        ("pain_score >= 7", None),
+    ];
+    let gates = [
+        "smoking-restriction",
+        "symptom-duration-gate",
+        "conservative-treatment-gate",
+        "address-required",
+        "education-gate",
+        "bmi-threshold",
+    ];
+    for (criterion, want) in cases {
+        let text = format!(
+            "pathway \"Knee\" {{\n  entry gp: \"GP practice\" {{ kind: gp }}\n  service ortho: \"Orthopaedics\" {{ kind: secondary }}\n  gp -> ortho requires {criterion}\n}}\n"
+        );
+        let report = check(&text);
+        let got: Vec<String> = found(&report, &gates).into_iter().map(|(_, r)| r).collect();
+        let want: Vec<String> = want.into_iter().map(String::from).collect();
+        assert_eq!(got, want, "{criterion}");
+        assert!(
+            !report
+                .diagnostics
+                .iter()
+                .any(|d| d.rule == "unknown-property"),
+            "{criterion}: {:#?}",
+            report.diagnostics
+        );
+    }
+}
+
 #[test]
 fn messages_quote_the_criterion_as_written_and_labels_read_it() {
     let text = r#"pathway "Hip" {
