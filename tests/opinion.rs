@@ -242,10 +242,12 @@ fn shipped_model_is_the_trained_one() {
 }
 
 /// Each real-wording held-out set, measured by a model that never saw it.
-/// The patterns were tuned on the misses of the first two sets, so there
-/// the patterns alone are not blind and the comparison favours them; the
-/// third and fourth were never studied, so on them both are blind, and
-/// there the second opinion must add at least 0.05 F1.
+/// The patterns were tuned on the misses of every set but the fourth, so
+/// there the patterns alone are not blind and the comparison favours them;
+/// the fourth was never studied, so on it both are blind, and there the
+/// second opinion must add at least 0.05 F1. (The third was studied on 1
+/// December 2026: before, sets 3 and 4 together gave 0.68 alone and 0.72
+/// with the model; set 4 alone gives 0.59 and 0.68.)
 #[test]
 fn cross_validated_on_real_wording() {
     let base = Linter::builtin().unwrap();
@@ -270,16 +272,16 @@ fn cross_validated_on_real_wording() {
         let (_, b) = measure(&with, test);
         println!("{}", line(&format!("{dir}: patterns alone"), a));
         println!("{}", line(&format!("{dir}: with the second opinion"), b));
-        if dir == "real-heldout-3" || dir == "real-heldout-4" {
+        if dir == "real-heldout-4" {
             alone.add(a);
             weighed.add(b);
         }
     }
-    println!("{}", line("sets 3 and 4: patterns alone", alone));
-    println!("{}", line("sets 3 and 4: with the second opinion", weighed));
+    println!("{}", line("set 4: patterns alone", alone));
+    println!("{}", line("set 4: with the second opinion", weighed));
     assert!(
         weighed.f1() >= alone.f1() + 0.05,
-        "on the sets neither has seen, the second opinion should add at least 0.05 F1: {:.2} against {:.2}",
+        "on the set neither has seen, the second opinion should add at least 0.05 F1: {:.2} against {:.2}",
         weighed.f1(),
         alone.f1()
     );

@@ -513,9 +513,9 @@ fn reading_a_long_sentence_is_linear() {
 ///   0.44 and 0.50; studied.
 /// - `real-heldout-3`: labelled under the rule that a reported sentence
 ///   keeps its cue; first run blind on the engine tuned on both, 0.47 and
-///   0.51. Then studied (`STUDIED.md` there), the last of the sets never
-///   read for patterns: from 0.73 and 0.75 with the second opinion (0.51
-///   and 0.59 alone) to 0.89 and 0.84 (0.77 and 0.78 alone).
+///   0.51. Then studied (`STUDIED.md` there), leaving the fourth the
+///   only set never read for patterns: from 0.73 and 0.75 with the second
+///   opinion (0.51 and 0.59 alone) to 0.89 and 0.84 (0.77 and 0.78 alone).
 /// - `real-heldout-8`: 1,446 sentences (one repeat removed); first run 0.84 and 0.74 with the
 ///   second opinion (0.81 and 0.71 with the patterns alone); studied
 ///   (`STUDIED.md` there). The second opinion has been trained on it
