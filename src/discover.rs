@@ -174,8 +174,9 @@ impl Include {
     }
 }
 
-/// A path that could not be used, with the reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A path that could not be used, with the reason. Serialized as the
+/// JSON output's `not_checked` items.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PathProblem {
     pub path: String,
     pub message: String,

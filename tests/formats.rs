@@ -323,5 +323,8 @@ fn json_reference_examples_are_real_output() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{command}");
         shown += 1;
     }
-    assert_eq!(shown, 2, "the default document and the rules table");
+    assert_eq!(
+        shown, 3,
+        "the default document, the rules table and paths not checked"
+    );
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::args::{Color, SetupArgs};
-use super::notes::print_path_problems;
+use super::notes::{explained, print_path_problems};
 use super::setup::{
     cache_dir, check_files, human_options, includes, paths_or_here, render_files, report_of,
     session, Buffers,
@@ -170,12 +170,14 @@ pub fn run(args: &CheckArgs) -> u8 {
     // read "0 files checked: no problems found".
     let nothing_checked = reports.is_empty() && !problems.is_empty();
     if !(nothing_checked && args.format.entry().summary_line) {
+        let not_checked = explained(&found.skipped, &problems, true);
         let run = Run {
             reports: &reports,
             rules: session.rules(),
             deny_warnings: args.deny_warnings,
             human: human_options(args.color, false),
             rules_table: args.rules_table,
+            not_checked: &not_checked,
         };
         // A closed pipe (e.g. `| head`) is not an error worth panicking over.
         let _ = args.format.write(&run, &mut stdout);
@@ -227,7 +229,7 @@ fn run_rendered(
         for f in &fragments {
             writer.push(f);
         }
-        writer.finish()
+        writer.finish(&explained(skipped, problems, true))
     } else {
         // A batch of files is written while the next is read.
         let mut writer = json::FragmentWriter::start(stdout, None);
@@ -246,7 +248,7 @@ fn run_rendered(
             ready.extend(rendered.into_iter().map(|(_, f)| f));
         }
         ready.iter().for_each(|f| writer.push(f));
-        writer.finish()
+        writer.finish(&explained(skipped, problems, true))
     };
     // A closed pipe (e.g. `| head`) is not an error worth panicking over.
     if let Ok(mut stdout) = written {

@@ -11,20 +11,34 @@ pub fn print_path_problems(skipped: &[Skipped], problems: &[PathProblem], reads_
     for s in skipped.iter().filter(|s| !s.alone && reads_documents) {
         eprintln!("note: {}", skipped_note(s));
     }
-    for p in problems {
-        let alone = skipped
-            .iter()
-            .find(|s| s.alone && s.dir.as_deref() == Some(p.path.as_str()));
-        match alone {
-            Some(s) => eprintln!(
-                "error: {}: {}; {}",
-                p.path,
-                p.message,
-                skipped_hint(s, reads_documents)
-            ),
-            None => eprintln!("error: {}: {}", p.path, p.message),
-        }
+    for p in explained(skipped, problems, reads_documents) {
+        eprintln!("error: {}: {}", p.path, p.message);
     }
+}
+
+/// The problems as they are reported, on standard error and in the
+/// structured formats: a directory with nothing to check also says what
+/// it does hold.
+pub fn explained(
+    skipped: &[Skipped],
+    problems: &[PathProblem],
+    reads_documents: bool,
+) -> Vec<PathProblem> {
+    problems
+        .iter()
+        .map(|p| {
+            let alone = skipped
+                .iter()
+                .find(|s| s.alone && s.dir.as_deref() == Some(p.path.as_str()));
+            match alone {
+                Some(s) => PathProblem {
+                    path: p.path.clone(),
+                    message: format!("{}; {}", p.message, skipped_hint(s, reads_documents)),
+                },
+                None => p.clone(),
+            }
+        })
+        .collect()
 }
 
 fn documents(s: &Skipped) -> String {

@@ -3,8 +3,9 @@
 
 use crate::check::FileReport;
 use crate::diagnostic::Severity;
+use crate::discover::PathProblem;
 
-pub fn render(reports: &[FileReport]) -> String {
+pub fn render(reports: &[FileReport], not_checked: &[PathProblem]) -> String {
     let mut out = String::new();
     for r in reports {
         for d in &r.diagnostics {
@@ -35,6 +36,16 @@ pub fn render(reports: &[FileReport]) -> String {
                 data(&message)
             ));
         }
+    }
+    // A path that could not be checked has no line to point at: the
+    // annotation names the file alone.
+    for p in not_checked {
+        out.push_str(&format!(
+            "::error file={},title={}::{}\n",
+            property(p.path.trim_start_matches("./")),
+            property("msklint: not checked"),
+            data(&p.message)
+        ));
     }
     out
 }

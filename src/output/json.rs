@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Summary;
 use crate::check::FileReport;
 use crate::diagnostic::Severity;
+use crate::discover::PathProblem;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -98,7 +99,7 @@ pub fn render(reports: &[FileReport]) -> String {
 fn render_as(reports: &[FileReport], rules_table: bool) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write(reports, rules_table, &mut out);
+    let _ = write(reports, rules_table, &[], &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -133,6 +134,7 @@ const BATCH: usize = 8 * PIECE;
 pub fn write(
     reports: &[FileReport],
     rules_table: bool,
+    not_checked: &[PathProblem],
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let table = rules_table.then(|| table(reports));
@@ -167,6 +169,7 @@ pub fn write(
         }
         out.write_all(b"\n  ]")?;
     }
+    write_not_checked(out, not_checked)?;
     out.write_all(b",\n  \"summary\": ")?;
     let summary =
         serde_json::to_vec_pretty(&Summary::of(reports)).map_err(std::io::Error::other)?;
@@ -410,7 +413,22 @@ pub fn write_fragments(
     for f in fragments {
         writer.push(f);
     }
-    writer.finish().1.map(|_| ())
+    writer.finish(&[]).1.map(|_| ())
+}
+
+/// The paths that could not be checked, as `"not_checked"` between the
+/// findings and the summary; nothing when every path was checked, so a
+/// clean run's document is as it always was.
+fn write_not_checked(
+    out: &mut dyn std::io::Write,
+    not_checked: &[PathProblem],
+) -> std::io::Result<()> {
+    if not_checked.is_empty() {
+        return Ok(());
+    }
+    out.write_all(b",\n  \"not_checked\": ")?;
+    let text = serde_json::to_vec_pretty(not_checked).map_err(std::io::Error::other)?;
+    out.write_all(&indented(&text, b"\n  "))
 }
 
 /// [`write_fragments`] a file at a time, so a caller can write one batch
@@ -487,12 +505,14 @@ impl<W: std::io::Write> FragmentWriter<W> {
         });
     }
 
-    /// Closes the list and writes the summary: the run's counts, and the
-    /// writer back or the first failure to write.
-    pub fn finish(mut self) -> (Summary, std::io::Result<W>) {
+    /// Closes the list and writes the paths that could not be checked and
+    /// the summary: the run's counts, and the writer back or the first
+    /// failure to write.
+    pub fn finish(mut self, not_checked: &[PathProblem]) -> (Summary, std::io::Result<W>) {
         let (any, summary) = (self.any, self.summary);
         self.write(|out| {
             out.write_all(if any { &b"\n  ]"[..] } else { b"[]" })?;
+            write_not_checked(out, not_checked)?;
             out.write_all(b",\n  \"summary\": ")?;
             let text = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
             out.write_all(&indented(&text, b"\n  "))?;

@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 
 use crate::check::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::discover::PathProblem;
 use crate::escape::xml;
 
-pub fn render(reports: &[FileReport], deny_warnings: bool) -> String {
+pub fn render(reports: &[FileReport], not_checked: &[PathProblem], deny_warnings: bool) -> String {
     let fails = |s: Severity| s == Severity::Error || (deny_warnings && s == Severity::Warning);
     let mut suites = String::new();
     let (mut total_tests, mut total_failures) = (0, 0);
@@ -71,7 +72,18 @@ pub fn render(reports: &[FileReport], deny_warnings: bool) -> String {
             "  <testsuite name=\"{name}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n{cases}  </testsuite>\n"
         ));
     }
+    // A path that could not be checked is a case that could not run: a
+    // JUnit error, not a failure.
+    for p in not_checked {
+        let name = xml(&p.path);
+        total_tests += 1;
+        suites.push_str(&format!(
+            "  <testsuite name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase classname=\"{name}\" name=\"msklint\">\n      <error type=\"not checked\" message=\"{}\"/>\n    </testcase>\n  </testsuite>\n",
+            xml(&p.message)
+        ));
+    }
+    let errors = not_checked.len();
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"msklint\" tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"0\">\n{suites}</testsuites>\n"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"msklint\" tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"{errors}\">\n{suites}</testsuites>\n"
     )
 }

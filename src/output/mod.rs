@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::check::FileReport;
 use crate::diagnostic::Severity;
+use crate::discover::PathProblem;
 use crate::rules::load::RuleSet;
 
 /// A way to print the findings of a run.
@@ -89,6 +90,10 @@ pub struct Run<'a> {
     pub human: human::HumanOptions,
     /// For JSON: each rule's help and sources once, in a `rules` table.
     pub rules_table: bool,
+    /// Paths that could not be checked (the run exits 2). The structured
+    /// formats carry them too, for a CI job that reads only its output;
+    /// human and concise output leave them to standard error.
+    pub not_checked: &'a [PathProblem],
 }
 
 impl OutputFormat {
@@ -108,13 +113,15 @@ impl OutputFormat {
     pub fn write(self, run: &Run<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         match self {
             OutputFormat::Human => human::write(run.reports, run.human, out),
-            OutputFormat::Json => json::write(run.reports, run.rules_table, out),
+            OutputFormat::Json => json::write(run.reports, run.rules_table, run.not_checked, out),
             OutputFormat::Concise => out.write_all(concise::render(run.reports).as_bytes()),
-            OutputFormat::Sarif => sarif::write(run.reports, run.rules, out),
-            OutputFormat::Github => out.write_all(github::render(run.reports).as_bytes()),
-            OutputFormat::Junit => {
-                out.write_all(junit::render(run.reports, run.deny_warnings).as_bytes())
+            OutputFormat::Sarif => sarif::write(run.reports, run.rules, run.not_checked, out),
+            OutputFormat::Github => {
+                out.write_all(github::render(run.reports, run.not_checked).as_bytes())
             }
+            OutputFormat::Junit => out.write_all(
+                junit::render(run.reports, run.not_checked, run.deny_warnings).as_bytes(),
+            ),
         }
     }
 }

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use crate::check::FileReport;
 use crate::diagnostic::Severity;
+use crate::discover::PathProblem;
 use crate::fingerprint;
 use crate::rules::engine::paragraph;
 use crate::rules::load::RuleSet;
@@ -64,8 +65,30 @@ fn uri(path: &str) -> String {
 pub fn render(reports: &[FileReport], rules: &RuleSet) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write(reports, rules, &mut out);
+    let _ = write(reports, rules, &[], &mut out);
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// A run that could not check every path did not execute successfully,
+/// in SARIF's terms: each path is a tool notification at level error,
+/// which code scanning lists on its tool status page.
+fn invocations(not_checked: &[PathProblem]) -> Value {
+    let notifications: Vec<Value> = not_checked
+        .iter()
+        .map(|p| {
+            json!({
+                "level": "error",
+                "message": { "text": format!("{}: {}", p.path, p.message) },
+                "locations": [{
+                    "physicalLocation": { "artifactLocation": { "uri": uri(&p.path) } }
+                }],
+            })
+        })
+        .collect();
+    json!([{
+        "executionSuccessful": false,
+        "toolExecutionNotifications": notifications,
+    }])
 }
 
 /// Streams the document to `out`. Only one result at a time exists as a
@@ -73,6 +96,7 @@ pub fn render(reports: &[FileReport], rules: &RuleSet) -> String {
 pub fn write(
     reports: &[FileReport],
     rules: &RuleSet,
+    not_checked: &[PathProblem],
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let driver_rules: Vec<Value> = rules
@@ -158,7 +182,7 @@ pub fn write(
             result
         })
     });
-    let doc = json!({
+    let mut doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -174,6 +198,9 @@ pub fn write(
             "results": [],
         }]
     });
+    if !not_checked.is_empty() {
+        doc["runs"][0]["invocations"] = invocations(not_checked);
+    }
     let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     // The document is printed with `results` empty, and the results are
     // written into that gap one by one, indented as `to_string_pretty`

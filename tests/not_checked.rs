@@ -1,0 +1,162 @@
+//! Paths msklint could not check (missing, unreadable, a damaged PDF) end
+//! the run with status 2 and a line on standard error. A CI job that reads
+//! only the structured output must see them too: JSON lists them under
+//! `not_checked`, SARIF as tool notifications of a run that did not
+//! succeed, JUnit as errors and GitHub as file annotations. The files that
+//! could be read are still checked and reported.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{msklint, root};
+
+/// A folder with a readable pathway that has one error, and a `.pdf` that
+/// is not a PDF.
+fn folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = std::fs::read_to_string(root().join("fixtures/examples/hip-knee-oa-clean.pathway"))
+        .unwrap();
+    let error = clean.replace("  gp -> fcp\n", "  gp -> fcp\n  gp -> nowhere\n");
+    assert_ne!(error, clean);
+    std::fs::write(dir.path().join("err.pathway"), error).unwrap();
+    std::fs::write(dir.path().join("policy.pdf"), "not a PDF at all").unwrap();
+    dir
+}
+
+fn run(dir: &Path, format: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "check",
+        "--format",
+        format,
+        "missing.pathway",
+        "policy.pdf",
+        "err.pathway",
+    ];
+    args.extend_from_slice(extra);
+    let out = msklint(&args, dir);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    out
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The "error: PATH: MESSAGE" lines of standard error, as (path, message).
+fn stderr_problems(o: &Output) -> Vec<(String, String)> {
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .filter_map(|l| l.strip_prefix("error: "))
+        .filter_map(|l| l.split_once(": "))
+        .map(|(p, m)| (p.to_string(), m.to_string()))
+        .collect()
+}
+
+#[test]
+fn json_lists_them_as_standard_error_does_with_the_rest_checked() {
+    let dir = folder();
+    for extra in [&[][..], &["--no-cache"], &["--rules-table"]] {
+        let out = run(dir.path(), "json", extra);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let listed: Vec<(String, String)> = doc["not_checked"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no not_checked with {extra:?}: {}", stdout(&out)))
+            .iter()
+            .map(|p| {
+                let text = |k: &str| p[k].as_str().unwrap().to_string();
+                (text("path"), text("message"))
+            })
+            .collect();
+        assert_eq!(listed, stderr_problems(&out), "{extra:?}");
+        let paths: Vec<&str> = listed.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths, ["missing.pathway", "policy.pdf"]);
+        assert!(listed[1].1.contains("not a PDF"), "{:?}", listed[1]);
+        assert_eq!(doc["summary"]["files"], 1);
+        assert_eq!(doc["diagnostics"][0]["rule"], "undefined-node");
+        // Between the findings and the summary.
+        let text = stdout(&out);
+        let at = |key: &str| text.find(&format!("\n  \"{key}\": ")).unwrap();
+        assert!(at("diagnostics") < at("not_checked") && at("not_checked") < at("summary"));
+    }
+}
+
+#[test]
+fn a_run_that_checked_everything_has_no_not_checked_field() {
+    let dir = folder();
+    let out = msklint(&["check", "--format", "json", "err.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stdout(&out).contains("not_checked"), "{}", stdout(&out));
+    let out = msklint(&["check", "--format", "sarif", "err.pathway"], dir.path());
+    assert!(!stdout(&out).contains("invocations"), "{}", stdout(&out));
+}
+
+#[test]
+fn sarif_says_the_run_did_not_succeed_and_names_each_path() {
+    let dir = folder();
+    let out = run(dir.path(), "sarif", &[]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = &doc["runs"][0];
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    let uris: Vec<&str> = notes
+        .iter()
+        .map(|n| {
+            assert_eq!(n["level"], "error");
+            n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(uris, ["missing.pathway", "policy.pdf"]);
+    let text = notes[0]["message"]["text"].as_str().unwrap();
+    assert_eq!(text, "missing.pathway: no such file or directory");
+    assert_eq!(run["results"][0]["ruleId"], "undefined-node");
+}
+
+#[test]
+fn junit_counts_each_as_an_error_case() {
+    let dir = folder();
+    let out = run(dir.path(), "junit", &[]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("<testsuites name=\"msklint\" tests=\"3\" failures=\"1\" errors=\"2\">"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<testsuite name=\"policy.pdf\" tests=\"1\" failures=\"0\" errors=\"1\">"),
+        "{text}"
+    );
+    assert!(text.contains("<error type=\"not checked\" message=\"cannot check this PDF"));
+}
+
+#[test]
+fn github_annotates_each_file() {
+    let dir = folder();
+    let out = run(dir.path(), "github", &[]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "::error file=missing.pathway,title=msklint%3A not checked::no such file or directory\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "::error file=policy.pdf,title=msklint%3A not checked::cannot check this PDF"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn human_and_concise_output_leave_them_to_standard_error() {
+    let dir = folder();
+    for format in ["human", "concise"] {
+        let out = run(dir.path(), format, &[]);
+        assert!(!stdout(&out).contains("policy.pdf"), "{}", stdout(&out));
+        assert_eq!(stderr_problems(&out).len(), 2, "{format}");
+    }
+}
