@@ -909,6 +909,9 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
                 .with_suggestion(Span::new(start, start + 1), gap),
         );
     }
+    if let Some(diag) = criteria_joined_by_words(text, line_start, start) {
+        return Some(diag);
+    }
     // `servce ortho: "..."`: a misspelt node keyword before a node ID.
     let token = &text[start..end];
     if !token.is_empty()
@@ -927,6 +930,122 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
         }
     }
     None
+}
+
+/// `requires: bmi < 35 and smoker == false`: criteria joined or negated
+/// with words the language does not have (`and`, `or`, `not`, `in`,
+/// `between`, `&&`, `||`, `!`), found on the line of the error, after
+/// `requires` and at or before the error, outside strings and comments.
+fn criteria_joined_by_words(text: &str, line_start: usize, start: usize) -> Option<Diagnostic> {
+    if let Some(diag) = connective_in_criteria(text, line_start, start) {
+        return Some(diag);
+    }
+    // A node's `requires: not smoking` fails only at the next line's `}`.
+    if line_start > 0 && text[line_start..start].trim().is_empty() {
+        let previous = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+        return connective_in_criteria(text, previous, line_start - 1);
+    }
+    None
+}
+
+fn connective_in_criteria(text: &str, line_start: usize, start: usize) -> Option<Diagnostic> {
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = &text[line_start..line_end];
+    let after = line
+        .match_indices("requires")
+        .find(|&(i, _)| {
+            let b = line.as_bytes();
+            (i == 0 || !is_ident_char(b[i - 1] as char))
+                && !b.get(i + 8).is_some_and(|&c| is_ident_char(c as char))
+        })
+        .map(|(i, _)| i + "requires".len())?;
+    if line[..after].contains('#') {
+        return None;
+    }
+    let b = line.as_bytes();
+    let (mut i, mut quoted) = (after, false);
+    while i < b.len() && line_start + i <= start {
+        let c = b[i];
+        if quoted {
+            if c == b'\\' {
+                i += 1;
+            } else if c == b'"' {
+                quoted = false;
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'"' => quoted = true,
+            b'#' => return None,
+            b'&' | b'|' if b.get(i + 1) == Some(&c) => {
+                return Some(joined(text, line_start + i, &line[i..i + 2]));
+            }
+            b'!' if b.get(i + 1) != Some(&b'=') => {
+                return Some(joined(text, line_start + i, "!"));
+            }
+            c if is_ident_char(c as char) => {
+                let len = b[i..]
+                    .iter()
+                    .take_while(|&&c| is_ident_char(c as char))
+                    .count();
+                let word = &line[i..i + len];
+                if (i == 0 || !is_ident_char(b[i - 1] as char))
+                    && ["and", "or", "not", "in", "between"]
+                        .contains(&word.to_ascii_lowercase().as_str())
+                {
+                    return Some(joined(text, line_start + i, word));
+                }
+                i += len;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The error for a connective word in criteria, by what it tried to say.
+/// `text` is the whole file: an `and` becomes a comma in place of the
+/// blanks before it and the word.
+fn joined(text: &str, at: usize, word: &str) -> Diagnostic {
+    let span = Span::new(at, at + word.len());
+    let blanks = text[..at].len() - text[..at].trim_end_matches([' ', '\t']).len();
+    let comma = Span::new(at - blanks, at + word.len());
+    match word.to_ascii_lowercase().as_str() {
+        "and" | "&&" => Diagnostic::error(
+            "syntax-error",
+            span,
+            format!("criteria are joined with commas, not `{word}`"),
+        )
+        .with_label("write a comma here")
+        .with_help("every criterion after `requires` must hold, so a comma is all that joins them: `requires: bmi < 40, smoking == false`")
+        .with_suggestion(comma, ","),
+        "or" | "||" => Diagnostic::error(
+            "syntax-error",
+            span,
+            format!("criteria cannot be joined with `{word}`"),
+        )
+        .with_label("the language has no `or`")
+        .with_help("every criterion after `requires` must hold; to describe either of two ways in, write two routes to the node, each with its own `requires`"),
+        "in" | "between" => Diagnostic::error(
+            "syntax-error",
+            span,
+            format!("a criterion compares with one value; `{word}` is not an operator"),
+        )
+        .with_label("write the range as two criteria")
+        .with_help("write a range as two comparisons joined by a comma: `requires: age >= 18, age <= 65`"),
+        _ => Diagnostic::error(
+            "syntax-error",
+            span,
+            format!("a criterion cannot be negated with `{word}`"),
+        )
+        .with_label("write a comparison instead")
+        .with_help("compare the attribute with a value: `smoking == false` or `smoking != true`"),
+    }
 }
 
 /// The identifier `s` ends with, and where it starts.
@@ -1641,6 +1760,74 @@ mod tests {
         );
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!(tree, ["[gp a gp>a]"]);
+    }
+
+    /// Each broken criteria line's one error: message and the text it marks.
+    fn criteria_errors(requires: &str) -> Vec<(String, String)> {
+        let text = format!(
+            "pathway \"p\" {{\n  service a: \"A\" {{\n    requires: {requires}\n  }}\n  service b: \"B\"\n  a -> b requires {requires}\n}}\n"
+        );
+        parse(&text)
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.message.clone(),
+                    text[d.span.start()..d.span.end()].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn criteria_joined_by_words_are_told_how_the_language_joins_them() {
+        let and = "criteria are joined with commas, not `and`".to_string();
+        let pair = |m: &str, w: &str| vec![(m.to_string(), w.to_string()); 2];
+        // The fix gives criteria that parse.
+        let route = "pathway \"p\" {\n  a -> b requires bmi < 35 and smoking == false\n}\n";
+        let fix = parse(route).diagnostics[0].suggestion.clone().unwrap();
+        let mut fixed = route.to_string();
+        fixed.replace_range(fix.span.start()..fix.span.end(), &fix.replacement);
+        assert!(
+            fixed.contains("requires bmi < 35, smoking == false\n"),
+            "{fixed}"
+        );
+        assert!(parse(&fixed).diagnostics.is_empty());
+        assert_eq!(
+            criteria_errors("bmi < 35 and smoking == false"),
+            vec![(and.clone(), "and".to_string()); 2]
+        );
+        assert_eq!(
+            criteria_errors("bmi < 35 && smoking == false"),
+            pair("criteria are joined with commas, not `&&`", "&&")
+        );
+        assert_eq!(
+            criteria_errors("bmi < 35 OR smoking == false"),
+            pair("criteria cannot be joined with `OR`", "OR")
+        );
+        // The node's error is found at the next line's `}`.
+        assert_eq!(
+            criteria_errors("not smoking"),
+            pair("a criterion cannot be negated with `not`", "not")
+        );
+        assert_eq!(
+            criteria_errors("!smoking"),
+            pair("a criterion cannot be negated with `!`", "!")
+        );
+        assert_eq!(
+            criteria_errors("age between 18 and 65"),
+            pair(
+                "a criterion compares with one value; `between` is not an operator",
+                "between"
+            )
+        );
+        // Words inside strings and names containing them are not connectives.
+        let plain = criteria_errors("region == \"north and east\" x");
+        assert!(
+            plain.iter().all(|(m, _)| m.starts_with("expected")),
+            "{plain:?}"
+        );
+        assert!(criteria_errors("not_smoker == true, smoking != true, band < 3").is_empty());
     }
 
     #[test]
