@@ -187,6 +187,19 @@ impl Linter {
     /// Checks bytes or text; the path, when given, picks per-path overrides.
     pub fn check_content(&self, name: &str, path: Option<&Path>, content: Content) -> FileReport {
         let kind = InputFormat::of_content(name, &content);
+        self.check_content_as(name, path, content, kind)
+    }
+
+    /// Like [`Linter::check_content`], in a format the caller chose rather
+    /// than the one `name` gives: text piped in under a label such as
+    /// `<stdin>`, which has no extension to go by.
+    pub fn check_content_as(
+        &self,
+        name: &str,
+        path: Option<&Path>,
+        content: Content,
+        kind: InputFormat,
+    ) -> FileReport {
         let policy = self.policy_for(path);
         match self.decoded(name, kind, content) {
             Ok(input) => {

@@ -107,7 +107,12 @@ struct RawOverride {
 
 /// The nearest `msklint.yaml` in `start` or a parent directory.
 pub fn discover(start: &Path) -> Option<PathBuf> {
-    let start = std::fs::canonicalize(start).ok()?;
+    // A path that does not exist (yet: a name given to piped text) is
+    // looked up from its nearest folder that does.
+    let start = start.ancestors().find_map(|a| {
+        let a = if a.as_os_str().is_empty() { Path::new(".") } else { a };
+        std::fs::canonicalize(a).ok()
+    })?;
     let dir = if start.is_dir() {
         start.as_path()
     } else {

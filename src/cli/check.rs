@@ -21,9 +21,16 @@ pub struct CheckArgs {
     /// Files or directories to check; directories are searched for
     /// *.pathway and diagrams (*.mmd, *.mermaid, *.drawio, *.bpmn, *.pptx, *.vsdx), and
     /// --include patterns. Named .md, .txt and .docx files are read as
-    /// policy documents
+    /// policy documents. `-` checks what is piped in on standard input
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// With `-`: the name to give standard input, for its format (by the
+    /// extension), the output and per-path configuration (default:
+    /// `<stdin>`, read as a pathway, PDF or Word document by its content,
+    /// else as a plain-text policy)
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
 
     /// Also check files matching this glob when searching directories,
     /// e.g. '*.md' for policy documents; repeatable
@@ -89,7 +96,21 @@ pub fn run(args: &CheckArgs) -> u8 {
         );
         return EXIT_TROUBLE;
     }
-    let paths = paths_or_here(&args.paths);
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if stdin && args.paths.len() > 1 {
+        eprintln!("error: `-` (standard input) is checked on its own; give it without other paths");
+        return EXIT_TROUBLE;
+    }
+    if args.stdin_filename.is_some() && !stdin {
+        eprintln!("error: --stdin-filename names standard input; give `-` as the path to read it");
+        return EXIT_TROUBLE;
+    }
+    let paths = match (&args.stdin_filename, stdin) {
+        // The configuration is found from where the named file would be.
+        (Some(name), true) => vec![name.clone()],
+        (None, true) => vec![PathBuf::from(".")],
+        _ => paths_or_here(&args.paths),
+    };
     // Not dropped: the process ends when the check does, and freeing the
     // rules and their compiled patterns piece by piece cost about 2% of a
     // run over many small files.
@@ -104,9 +125,14 @@ pub fn run(args: &CheckArgs) -> u8 {
         Ok(include) => include.for_named_files(args.respect_include),
         Err(code) => return code,
     };
-    let found = discover(&paths, &include);
+    let found = if stdin {
+        crate::discover::Discovery::default()
+    } else {
+        discover(&paths, &include)
+    };
     let mut problems = found.problems;
-    let cache = (!args.no_cache).then(|| {
+    // Piped text has no file to key a cache entry by.
+    let cache = (!args.no_cache && !stdin).then(|| {
         Cache::new(
             cache_dir(&session, args.cache_dir.as_deref()),
             session.linter(),
@@ -128,7 +154,14 @@ pub fn run(args: &CheckArgs) -> u8 {
             return code;
         }
     }
-    let (mut reports, read_problems) = check_files(&session, &found.files, cache.as_ref());
+    let (mut reports, read_problems) = if stdin {
+        match super::stdin::check(&session, args.stdin_filename.as_deref()) {
+            Ok(report) => (vec![report], Vec::new()),
+            Err(problem) => (Vec::new(), vec![problem]),
+        }
+    } else {
+        check_files(&session, &found.files, cache.as_ref())
+    };
     problems.extend(read_problems);
 
     if let Some(path) = &args.write_baseline {

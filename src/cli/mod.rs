@@ -20,6 +20,7 @@ pub mod rules;
 pub mod score;
 pub mod server;
 pub mod setup;
+pub mod stdin;
 pub mod trace;
 
 use std::process::ExitCode;

@@ -1,0 +1,76 @@
+//! `msklint check -`: the text piped in on standard input, checked as one
+//! file. `--stdin-filename` names it (in the output, for its format and
+//! for per-path configuration); without it the text says what it is.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::check::FileReport;
+use crate::discover::PathProblem;
+use crate::input::{self, InputFormat};
+use crate::session::Session;
+
+/// What the output calls piped text that was not given a name.
+pub const LABEL: &str = "<stdin>";
+
+/// Reads standard input and checks it: the report, or why it could not
+/// be checked.
+pub fn check(session: &Session, filename: Option<&Path>) -> Result<FileReport, PathProblem> {
+    let mut bytes = Vec::new();
+    let name = filename.map_or(LABEL.to_string(), |p| p.to_string_lossy().into_owned());
+    if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
+        return Err(PathProblem {
+            path: name,
+            message: crate::discover::io_message(&e),
+        });
+    }
+    // The name to read the format from: the given one, or one that
+    // stands for what the bytes look like.
+    let by = match filename {
+        Some(_) => name.clone(),
+        None => format!("stdin.{}", guessed(&bytes)),
+    };
+    let content = input::open(&by, bytes).map_err(|message| PathProblem {
+        path: name.clone(),
+        message,
+    })?;
+    let kind = InputFormat::of_content(&by, &content);
+    Ok(session
+        .linter()
+        .check_content_as(&name, filename, content, kind))
+}
+
+/// The extension unnamed input would have: a PDF or a Word document by
+/// their first bytes, a pathway when a line opens a `pathway` block,
+/// otherwise plain-text policy.
+fn guessed(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(b"%PDF-") {
+        "pdf"
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        "docx"
+    } else if String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)])
+        .lines()
+        .any(|l| l.trim_start().starts_with("pathway \""))
+    {
+        input::PATHWAY_EXTENSION
+    } else {
+        "txt"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unnamed_input_is_read_by_what_it_looks_like() {
+        assert_eq!(guessed(b"%PDF-1.7\n"), "pdf");
+        assert_eq!(guessed(b"PK\x03\x04rest"), "docx");
+        assert_eq!(guessed(b"# notes\npathway \"Hips\" {\n}\n"), "pathway");
+        assert_eq!(
+            guessed(b"Patients with a BMI over 40 are not referred."),
+            "txt"
+        );
+        assert_eq!(guessed(b""), "txt");
+    }
+}

@@ -1,0 +1,170 @@
+//! `msklint check -`: text piped in on standard input is checked as one
+//! file, named `<stdin>` or by `--stdin-filename`, with the same findings,
+//! output and exit status as the file itself.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::{msklint, root};
+
+fn piped(args: &[&str], dir: &Path, input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_msklint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Written from another thread: a large input could fill the pipe
+    // while msklint's own output fills the other.
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    // A run refused for its arguments never reads its input, and the
+    // write then fails with a closed pipe: that is not the test's concern.
+    let _ = writer.join().unwrap();
+    out
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+fn rules(doc: &serde_json::Value) -> Vec<String> {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const POLICY: &[u8] = b"Patients with a BMI over 40 will not be referred for knee replacement.\n";
+
+#[test]
+fn unnamed_policy_text_is_read_as_a_policy_called_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = piped(&["check", "--format", "json", "-"], dir.path(), POLICY);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let doc = json(&out);
+    assert!(rules(&doc).contains(&"bmi-threshold".to_string()), "{doc}");
+    assert_eq!(doc["diagnostics"][0]["path"], "<stdin>");
+    assert_eq!(doc["summary"]["files"], 1);
+}
+
+#[test]
+fn a_piped_file_gives_what_the_file_gives() {
+    let name = "fixtures/examples/hip-knee-oa.pathway";
+    let bytes = std::fs::read(root().join(name)).unwrap();
+    let file = msklint(&["check", "--no-cache", "--format", "json", name], &root());
+    let named = piped(
+        &["check", "--format", "json", "--stdin-filename", name, "-"],
+        &root(),
+        &bytes,
+    );
+    assert_eq!(named.status.code(), file.status.code());
+    assert_eq!(
+        String::from_utf8_lossy(&named.stdout),
+        String::from_utf8_lossy(&file.stdout)
+    );
+    // Unnamed, it is recognised as a pathway by its `pathway "..." {` line.
+    let unnamed = piped(&["check", "--format", "json", "-"], &root(), &bytes);
+    assert_eq!(rules(&json(&unnamed)), rules(&json(&file)));
+    assert!(rules(&json(&file)).contains(&"smoking-restriction".to_string()));
+}
+
+#[test]
+fn the_name_sets_the_format() {
+    let dir = tempfile::tempdir().unwrap();
+    // Policy prose named as a pathway is read as one, and does not parse.
+    let out = piped(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "draft.pathway",
+            "-",
+        ],
+        dir.path(),
+        POLICY,
+    );
+    let doc = json(&out);
+    assert_eq!(rules(&doc), ["syntax-error"]);
+    assert_eq!(doc["diagnostics"][0]["path"], "draft.pathway");
+}
+
+#[test]
+fn the_name_picks_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "overrides:\n  - paths: [\"drafts/**\"]\n    rules:\n      bmi-threshold: off\n",
+    )
+    .unwrap();
+    let draft = piped(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "drafts/knee.md",
+            "-",
+        ],
+        dir.path(),
+        POLICY,
+    );
+    assert!(!rules(&json(&draft)).contains(&"bmi-threshold".to_string()));
+    let policy = piped(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "policies/knee.md",
+            "-",
+        ],
+        dir.path(),
+        POLICY,
+    );
+    assert!(rules(&json(&policy)).contains(&"bmi-threshold".to_string()));
+}
+
+#[test]
+fn a_damaged_pdf_piped_in_is_not_checked_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = piped(
+        &["check", "--format", "json", "-"],
+        dir.path(),
+        b"%PDF-1.7\nnothing a PDF reader could use",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out);
+    assert_eq!(doc["not_checked"][0]["path"], "<stdin>");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error: <stdin>: cannot check this PDF"));
+}
+
+#[test]
+fn standard_input_is_checked_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = piped(&["check", "-", "other.pathway"], dir.path(), POLICY);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`-` (standard input) is checked on its own")
+    );
+    let out = piped(
+        &["check", "--stdin-filename", "a.md", "x.pathway"],
+        dir.path(),
+        POLICY,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give `-` as the path"));
+}
