@@ -110,7 +110,11 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     // A path that does not exist (yet: a name given to piped text) is
     // looked up from its nearest folder that does.
     let start = start.ancestors().find_map(|a| {
-        let a = if a.as_os_str().is_empty() { Path::new(".") } else { a };
+        let a = if a.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            a
+        };
         std::fs::canonicalize(a).ok()
     })?;
     let dir = if start.is_dir() {

@@ -3,7 +3,8 @@
 //! only the structured output must see them too: JSON lists them under
 //! `not_checked`, SARIF as tool notifications of a run that did not
 //! succeed, JUnit as errors and GitHub as file annotations. The files that
-//! could be read are still checked and reported.
+//! could be read are still checked and reported, and `report`, `graph`
+//! and `score` still write what they could read.
 
 mod common;
 
@@ -159,4 +160,36 @@ fn human_and_concise_output_leave_them_to_standard_error() {
         assert!(!stdout(&out).contains("policy.pdf"), "{}", stdout(&out));
         assert_eq!(stderr_problems(&out).len(), 2, "{format}");
     }
+}
+
+#[test]
+fn report_graph_and_score_write_what_they_could_read() {
+    let dir = folder();
+    let args = ["missing.pathway", "policy.pdf", "err.pathway"];
+    for (command, shows) in [
+        ("report", "# Consultation response"),
+        ("graph", "flowchart"),
+        ("score", "# MSK core offer maturity"),
+    ] {
+        let out = msklint(&[&[command][..], &args].concat(), dir.path());
+        assert_eq!(out.status.code(), Some(2), "{command}: {out:?}");
+        let text = stdout(&out);
+        assert!(text.contains(shows), "{command}: {text}");
+        assert_eq!(stderr_problems(&out).len(), 2, "{command}");
+        // Nothing could be read: nothing is written.
+        let out = msklint(&[command, "missing.pathway"], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(out.stdout.is_empty(), "{command}: {}", stdout(&out));
+    }
+    // The report tells its reader which files it does not cover, and why.
+    let out = msklint(&[&["report"][..], &args].concat(), dir.path());
+    let text = stdout(&out);
+    assert!(
+        text.contains("# Not reviewed: `missing.pathway`\n\nmsklint could not open this file"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- `policy.pdf` not read: cannot check this PDF"),
+        "{text}"
+    );
 }

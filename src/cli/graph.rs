@@ -63,11 +63,19 @@ pub fn run(args: &GraphArgs) -> u8 {
             })
             .collect::<Vec<String>>()
     });
-    let (files, unreadable) = match drawn {
+    let mut drawn = match drawn {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let pieces: Vec<String> = files.into_iter().flat_map(|(_, p)| p).collect();
+    let unreadable = drawn.unreadable;
+    let pieces: Vec<String> = std::mem::take(&mut drawn.files)
+        .into_iter()
+        .flat_map(|(_, p)| p)
+        .collect();
+    // Nothing read: the paths' errors are already said.
+    if pieces.is_empty() && !drawn.problems.is_empty() {
+        return EXIT_TROUBLE;
+    }
     if pieces.is_empty() {
         eprintln!(
             "error: no pathway to draw{}",
@@ -84,5 +92,5 @@ pub fn run(args: &GraphArgs) -> u8 {
         );
         return EXIT_TROUBLE;
     }
-    emit(&pieces.join("\n"), unreadable)
+    drawn.exit(emit(&pieces.join("\n"), unreadable))
 }

@@ -42,11 +42,24 @@ pub fn run(args: &ReportArgs) -> u8 {
         Some(&args.include),
         |session, r, graphs| report::review(r, graphs, session.linter()),
     );
-    let (files, unreadable) = match reviewed {
+    let mut reviewed = match reviewed {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let reviews = Reviews::join(files.into_iter().map(|(_, reviews)| reviews));
+    // Nothing read: the paths' errors are already said.
+    if reviewed.files.is_empty() && !reviewed.problems.is_empty() {
+        return EXIT_TROUBLE;
+    }
+    let unreadable = reviewed.unreadable;
+    let mut reviews = Reviews::join(
+        std::mem::take(&mut reviewed.files)
+            .into_iter()
+            .map(|(_, r)| r),
+    );
+    // A reader of the report learns which files it does not cover.
+    reviews
+        .unreviewed
+        .extend(reviewed.problems.iter().map(report::Unreviewed::not_read));
     let text = match args.format {
         ReportFormat::Markdown => report::markdown::render(&reviews),
         ReportFormat::Html => report::html::render(&reviews),
@@ -61,13 +74,13 @@ pub fn run(args: &ReportArgs) -> u8 {
             return EXIT_TROUBLE;
         }
         eprintln!("wrote {} ({})", path.display(), written(&reviews));
-        return if unreadable {
+        return reviewed.exit(if unreadable {
             EXIT_FINDINGS
         } else {
             EXIT_CLEAN
-        };
+        });
     }
-    emit(&text, unreadable)
+    reviewed.exit(emit(&text, unreadable))
 }
 
 /// "2 pathways and 1 policy: 3 errors, 1 warning and 2 for information",

@@ -33,10 +33,15 @@ pub fn run(args: &ScoreArgs) -> u8 {
         }
         score::score_file(report, graphs, session.linter())
     });
-    let (files, unreadable) = match scored {
+    let scored = match scored {
         Ok(x) => x,
         Err(code) => return code,
     };
+    // Nothing read: the paths' errors are already said.
+    if scored.files.is_empty() && !scored.problems.is_empty() {
+        return EXIT_TROUBLE;
+    }
+    let files = &scored.files;
     // The maturity matrix is scored from a pathway's graph; policy
     // documents have none, so say so rather than print an empty table.
     let policies: Vec<&str> = files
@@ -61,5 +66,5 @@ pub fn run(args: &ScoreArgs) -> u8 {
         ScoreFormat::Markdown => score::markdown(&cards),
         ScoreFormat::Json => score::json(&cards),
     };
-    emit(&text, unreadable)
+    scored.exit(emit(&text, scored.unreadable))
 }

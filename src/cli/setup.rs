@@ -267,15 +267,16 @@ fn read_each<R: Send>(
 /// What `graph`, `score` and `report` share: the files checked exactly as
 /// `check` checks them, each viewed while its graphs exist. Files that
 /// could not be read or parsed are reported on stderr; the flag says
-/// whether any could not be parsed. `include` is `None` for commands that
-/// only read pathways (`graph`, `score`): they ignore `include:` in
-/// msklint.yaml too.
+/// whether any could not be parsed, and the paths that could not be read
+/// are given back too: the command still writes what it could, then exits
+/// with 2. `include` is `None` for commands that only read pathways
+/// (`graph`, `score`): they ignore `include:` in msklint.yaml too.
 pub fn viewed<T: Send>(
     setup: &SetupArgs,
     paths: &[PathBuf],
     include: Option<&[String]>,
     view: impl Fn(&Session, &FileReport, &[PathwayGraph<'_>]) -> T + Sync,
-) -> Result<(Vec<(FileReport, T)>, bool), u8> {
+) -> Result<Viewed<T>, u8> {
     let paths = paths_or_here(paths);
     let session = session(setup, &paths[0])?;
     let reads_documents = include.is_some();
@@ -288,9 +289,7 @@ pub fn viewed<T: Send>(
     let (results, read) = view_files(&session, &found.files, |r, g| view(&session, r, g));
     problems.extend(read);
     print_path_problems(&found.skipped, &problems, reads_documents);
-    if !problems.is_empty() {
-        return Err(EXIT_TROUBLE);
-    }
+    let problems = super::notes::explained(&found.skipped, &problems, reads_documents);
     let handler = human::handler(human_options(Color::Auto, true));
     let mut unreadable = false;
     for (r, _) in &results {
@@ -303,7 +302,33 @@ pub fn viewed<T: Send>(
             eprint!("{}", human::render_one(&handler, d, &r.source));
         }
     }
-    Ok((results, unreadable))
+    Ok(Viewed {
+        files: results,
+        unreadable,
+        problems,
+    })
+}
+
+/// What [`viewed`] gives a command.
+pub struct Viewed<T> {
+    /// Each file read, with its report and what the command made of it.
+    pub files: Vec<(FileReport, T)>,
+    /// Some file could not be parsed (its findings are on stderr).
+    pub unreadable: bool,
+    /// Paths that could not be read at all (already on stderr).
+    pub problems: Vec<crate::discover::PathProblem>,
+}
+
+impl<T> Viewed<T> {
+    /// The exit status once the command's text is written: 2 when a path
+    /// could not be read, else what `emit` gave.
+    pub fn exit(&self, written: u8) -> u8 {
+        if self.problems.is_empty() {
+            written
+        } else {
+            EXIT_TROUBLE
+        }
+    }
 }
 
 /// Writes a view's text to stdout; exit 1 if some file could not be parsed.

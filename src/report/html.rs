@@ -4,7 +4,7 @@
 use super::markdown::capitalise;
 use super::{
     counts, level_text, section, Item, Reviews, ABOUT, ABOUT_PROSE, EDIT_FIRST, NO_CONCERNS,
-    OUTLINES, UNREADABLE,
+    OUTLINES,
 };
 use crate::diagnostic::Severity;
 
@@ -90,7 +90,11 @@ pub fn render(all: &Reviews) -> String {
         body.push_str("</article>\n");
     }
     for u in &all.unreviewed {
-        body.push_str(&format!("<article class=\"review\"><h1>Not reviewed: <code>{}</code></h1>\n<p>{UNREADABLE}</p>\n<ul>\n", esc(&u.path)));
+        body.push_str(&format!(
+            "<article class=\"review\"><h1>Not reviewed: <code>{}</code></h1>\n<p>{}</p>\n<ul>\n",
+            esc(&u.path),
+            esc(u.why)
+        ));
         for p in &u.problems {
             body.push_str(&format!(
                 "<li><code>{}</code> {}: {}</li>\n",

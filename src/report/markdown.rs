@@ -3,7 +3,7 @@
 
 use super::{
     counts, level_text, section, Item, Reviews, ABOUT, ABOUT_PROSE, EDIT_FIRST, NO_CONCERNS,
-    OUTLINES, UNREADABLE,
+    OUTLINES,
 };
 
 pub fn render(all: &Reviews) -> String {
@@ -94,7 +94,7 @@ pub fn render(all: &Reviews) -> String {
         out.push_str(&format!("## About this review\n\n{about}\n\n"));
     }
     for u in &all.unreviewed {
-        out.push_str(&format!("# Not reviewed: `{}`\n\n{UNREADABLE}\n\n", u.path));
+        out.push_str(&format!("# Not reviewed: `{}`\n\n{}\n\n", u.path, u.why));
         for p in &u.problems {
             out.push_str(&format!("- `{}` {}: {}\n", p.location, p.rule, p.message));
         }

@@ -23,6 +23,7 @@ pub const OUTLINES: &str =
 pub const NO_CONCERNS: &str = "No concerns found under this theme.";
 pub const UNREADABLE: &str =
     "msklint could not read this file as a pathway, so nothing in it was reviewed:";
+pub const NOT_READ: &str = "msklint could not open this file, so nothing in it was reviewed:";
 pub const ABOUT: &str = "msklint checks a pathway written in its plain-text pathway language \
 against rules drawn from published guidance: the ARMA key messages for MSK service improvement \
 (2023), the ARMA core offer maturity matrix (2019), the supported self-management toolkit, the \
@@ -99,7 +100,31 @@ impl Review {
 #[derive(Debug, Clone)]
 pub struct Unreviewed {
     pub path: String,
+    /// What the section says first: [`UNREADABLE`] or [`NOT_READ`].
+    pub why: &'static str,
     pub problems: Vec<Item>,
+}
+
+impl Unreviewed {
+    /// A path that could not be read at all (missing, or a PDF with no
+    /// text): its one problem, as the command line words it.
+    pub fn not_read(p: &crate::discover::PathProblem) -> Unreviewed {
+        Unreviewed {
+            path: p.path.clone(),
+            why: NOT_READ,
+            problems: vec![Item {
+                rule: "not read".to_string(),
+                code: String::new(),
+                severity: Severity::Error,
+                question: String::new(),
+                message: p.message.clone(),
+                location: p.path.clone(),
+                quote: String::new(),
+                change: String::new(),
+                sources: Vec::new(),
+            }],
+        }
+    }
 }
 
 pub struct Reviews {
@@ -155,6 +180,7 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
         reviews: Vec::new(),
         unreviewed: vec![Unreviewed {
             path: src.name.clone(),
+            why: UNREADABLE,
             problems: report.diagnostics.iter().map(item).collect(),
         }],
     };
