@@ -259,3 +259,35 @@ fn the_bundled_examples_format_and_still_check_the_same() {
     let check = msklint(&["fmt", "--check"], dir.path());
     assert_eq!(check.status.code(), Some(0));
 }
+
+/// `msklint fmt -`, as editors call a formatter: standard input in, the
+/// laid-out text out; nothing written when the text does not parse.
+#[test]
+fn standard_input_is_formatted_to_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let messy = b"pathway \"t\" {\nentry gp:\"GP\"{kind:gp}\n}\n";
+    let tidy = "pathway \"t\" {\n  entry gp: \"GP\" { kind: gp }\n}\n";
+    let out = common::piped(&["fmt", "-"], dir.path(), messy);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), tidy);
+    // Already tidy: the same text back.
+    let out = common::piped(&["fmt", "-"], dir.path(), tidy.as_bytes());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), tidy);
+    let out = common::piped(&["fmt", "--check", "-"], dir.path(), messy);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "would reformat <stdin>\n"
+    );
+    let out = common::piped(&["fmt", "--diff", "-"], dir.path(), messy);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("+  entry gp: \"GP\" { kind: gp }\n"));
+    let broken = b"pathway \"t\" {\n  entry gp \"GP\" { kind: gp }\n}\n";
+    let out = common::piped(&["fmt", "-"], dir.path(), broken);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("error: <stdin>: not formatted: fix the syntax error first"));
+    let out = common::piped(&["fmt", "-", "x.pathway"], dir.path(), messy);
+    assert_eq!(out.status.code(), Some(2));
+}

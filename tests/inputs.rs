@@ -83,7 +83,11 @@ fn a_damaged_pdf_gets_exit_two_in_every_format() {
         // The formats a CI job reads name it as not checked
         // (tests/not_checked.rs); the others leave it to stderr.
         let structured = !matches!(format, "human" | "concise");
-        assert_eq!(stdout.contains("policy.pdf"), structured, "{format}: {stdout}");
+        assert_eq!(
+            stdout.contains("policy.pdf"),
+            structured,
+            "{format}: {stdout}"
+        );
     }
 }
 

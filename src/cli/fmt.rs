@@ -22,7 +22,8 @@ use crate::source::SourceFile;
 #[derive(clap::Args, Debug)]
 pub struct FmtArgs {
     /// Files or directories to format; directories are searched for
-    /// *.pathway as `check` searches them (default: .)
+    /// *.pathway as `check` searches them (default: .). `-` formats
+    /// standard input to standard output
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -47,6 +48,15 @@ enum Outcome {
 }
 
 pub fn run(args: &FmtArgs) -> u8 {
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        if args.paths.len() > 1 {
+            eprintln!(
+                "error: `-` (standard input) is formatted on its own; give it without other paths"
+            );
+            return EXIT_TROUBLE;
+        }
+        return piped(args);
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -61,7 +71,6 @@ pub fn run(args: &FmtArgs) -> u8 {
     });
 
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    let handler = human::handler(human_options(Color::Auto, true));
     let (mut changed, mut unchanged, mut failed) = (0, 0, 0);
     for p in &found.problems {
         eprintln!("error: {}: {}", p.path, p.message);
@@ -78,16 +87,9 @@ pub fn run(args: &FmtArgs) -> u8 {
                     None => Ok(()),
                 };
             }
-            Outcome::Syntax(source, diagnostics) => {
+            Outcome::Syntax(..) | Outcome::Problem(_) => {
                 failed += 1;
-                for d in diagnostics {
-                    eprint!("{}", human::render_one(&handler, d, source));
-                }
-                eprintln!("error: {name}: not formatted: fix the syntax error first");
-            }
-            Outcome::Problem(message) => {
-                failed += 1;
-                eprintln!("error: {name}: {message}");
+                report_failure(name, outcome);
             }
         }
     }
@@ -99,6 +101,98 @@ pub fn run(args: &FmtArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// `msklint fmt -`, as editors call a formatter: the pathway on standard
+/// input, the formatted text on standard output (or, with `--check`,
+/// nothing; with `--diff`, the diff). A text that does not parse is
+/// reported on standard error and nothing is written, so an editor keeps
+/// its buffer as it was.
+fn piped(args: &FmtArgs) -> u8 {
+    const NAME: &str = "<stdin>";
+    let mut bytes = Vec::new();
+    if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes) {
+        eprintln!("error: {NAME}: {}", io_message(&e));
+        return EXIT_TROUBLE;
+    }
+    let text = match decoded(bytes) {
+        Ok(text) => text,
+        Err(message) => {
+            eprintln!("error: {NAME}: {message}");
+            return EXIT_TROUBLE;
+        }
+    };
+    let formatted = match formatted(NAME, &text) {
+        Ok(formatted) => formatted,
+        Err(outcome) => {
+            report_failure(NAME, &outcome);
+            return EXIT_TROUBLE;
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let changed = formatted != text;
+    // A closed pipe is not worth a panic.
+    let _ = if args.diff {
+        stdout.write_all(unified_diff(NAME, &text, &formatted).as_bytes())
+    } else if args.check {
+        if changed {
+            writeln!(stdout, "would reformat {NAME}")
+        } else {
+            Ok(())
+        }
+    } else {
+        stdout.write_all(formatted.as_bytes())
+    };
+    let _ = stdout.flush();
+    if changed && (args.check || args.diff) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// A failure's message on standard error, as for a file.
+fn report_failure(name: &str, outcome: &Outcome) {
+    match outcome {
+        Outcome::Syntax(source, diagnostics) => {
+            let handler = human::handler(human_options(Color::Auto, true));
+            for d in diagnostics {
+                eprint!("{}", human::render_one(&handler, d, source));
+            }
+            eprintln!("error: {name}: not formatted: fix the syntax error first");
+        }
+        Outcome::Problem(message) => eprintln!("error: {name}: {message}"),
+        Outcome::Unchanged | Outcome::Changed(_) => {}
+    }
+}
+
+/// A file's bytes as text to format, or why they cannot be.
+fn decoded(bytes: Vec<u8>) -> Result<String, String> {
+    match String::from_utf8(bytes) {
+        Err(_) => Err("not formatted: it is not valid UTF-8".to_string()),
+        Ok(text) if text.contains('\0') => {
+            Err("not formatted: it contains a NUL byte, so it looks like a binary file".to_string())
+        }
+        Ok(text) => Ok(text),
+    }
+}
+
+/// The text laid out, or the outcome that says why it was not.
+fn formatted(name: &str, text: &str) -> Result<String, Outcome> {
+    match format(text) {
+        Ok(formatted) => Ok(formatted),
+        Err(FormatError::Syntax(diagnostics)) => {
+            let body = text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string();
+            Err(Outcome::Syntax(
+                Box::new(SourceFile::new(name, body)),
+                diagnostics,
+            ))
+        }
+        Err(FormatError::Internal(why)) => Err(Outcome::Problem(format!(
+            "not formatted: msklint could not lay this file out faithfully ({why}); \
+             this is a bug in msklint, please report it"
+        ))),
     }
 }
 
@@ -116,29 +210,14 @@ fn one_file(path: &Path, name: &str, write: bool, diff: bool) -> Outcome {
     }
     let text = match std::fs::read(path) {
         Err(e) => return Outcome::Problem(io_message(&e)),
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Err(_) => return Outcome::Problem("not formatted: it is not valid UTF-8".to_string()),
-            Ok(text) if text.contains('\0') => {
-                return Outcome::Problem(
-                    "not formatted: it contains a NUL byte, so it looks like a binary file"
-                        .to_string(),
-                )
-            }
+        Ok(bytes) => match decoded(bytes) {
             Ok(text) => text,
+            Err(message) => return Outcome::Problem(message),
         },
     };
-    let formatted = match format(&text) {
+    let formatted = match formatted(name, &text) {
         Ok(formatted) => formatted,
-        Err(FormatError::Syntax(diagnostics)) => {
-            let body = text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_string();
-            return Outcome::Syntax(Box::new(SourceFile::new(name, body)), diagnostics);
-        }
-        Err(FormatError::Internal(why)) => {
-            return Outcome::Problem(format!(
-                "not formatted: msklint could not lay this file out faithfully ({why}); \
-                 this is a bug in msklint, please report it"
-            ))
-        }
+        Err(outcome) => return outcome,
     };
     if formatted == text {
         return Outcome::Unchanged;
