@@ -262,6 +262,9 @@ pub enum Content {
 /// refuse the file before checking it and go on with the rest. A PDF's
 /// text is extracted here, once.
 pub fn open(name: &str, bytes: Vec<u8>) -> Result<Content, String> {
+    if let Some(advice) = not_read(name, &bytes) {
+        return Err(advice);
+    }
     let format = InputFormat::sniffed(name, &bytes).unwrap_or(InputFormat::of(name));
     if format.is_diagram() {
         return Diagram::read(format, &bytes)
@@ -274,6 +277,53 @@ pub fn open(name: &str, bytes: Vec<u8>) -> Result<Content, String> {
     pdf::read(&bytes)
         .map(Content::Pdf)
         .map_err(|why| format!("cannot check this PDF: {why}"))
+}
+
+/// Formats policies are kept in that msklint does not read, by
+/// extension, each with what to save it as instead. Read as pathways they
+/// gave a syntax or encoding error that said nothing of the kind.
+const NOT_READ: &[(&[&str], &str, &str)] = &[
+    (
+        &["doc", "dot"],
+        "a Word 97-2003 document",
+        "open it in Word and save it as a Word document (.docx) or as plain text (.txt)",
+    ),
+    (
+        &["odt", "ott", "fodt"],
+        "an OpenDocument text",
+        "save it as a Word document (.docx) or as plain text (.txt)",
+    ),
+    (
+        &["rtf"],
+        "a Rich Text document",
+        "save it as a Word document (.docx) or as plain text (.txt)",
+    ),
+    (
+        &["htm", "html", "xhtml", "mht", "mhtml"],
+        "a web page",
+        "save its text as plain text (.txt) or Markdown (.md)",
+    ),
+    (
+        &["pages"],
+        "an Apple Pages document",
+        "export it as a Word document (.docx) or as plain text (.txt)",
+    ),
+];
+
+/// Why `name` is not read, when its extension is one of [`NOT_READ`] and
+/// its bytes do not say otherwise (a PDF saved under the wrong name is
+/// still read as one).
+fn not_read(name: &str, bytes: &[u8]) -> Option<String> {
+    let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
+    let (_, what, advice) = NOT_READ
+        .iter()
+        .find(|(exts, _, _)| exts.contains(&ext.as_str()))?;
+    if pdf::is_pdf("", bytes) {
+        return None;
+    }
+    Some(format!(
+        "cannot check this file: a .{ext} file is {what}, which msklint does not read; {advice}, then check that"
+    ))
 }
 
 /// A file's text and what its format adds to it.

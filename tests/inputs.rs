@@ -401,3 +401,54 @@ fn word_comments_carry_suppressions() {
         ]
     );
 }
+
+/// Word 97-2003, OpenDocument, Rich Text and web pages were read as
+/// pathways (a syntax or encoding error that said nothing useful). They are
+/// now refused by name, with what to save them as; a PDF saved under such
+/// a name is still read.
+#[test]
+fn document_formats_msklint_does_not_read_are_refused_with_advice() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: [(&str, &[u8], &str); 4] = [
+        (
+            "old.doc",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1binary",
+            "a Word 97-2003 document",
+        ),
+        ("draft.odt", b"PK\x03\x04zipped", "an OpenDocument text"),
+        (
+            "page.html",
+            b"<p>Patients with a BMI over 40 are not referred.</p>",
+            "a web page",
+        ),
+        ("notes.rtf", b"{\\rtf1 BMI over 40}", "a Rich Text document"),
+    ];
+    for (name, bytes, _) in &files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    std::fs::copy(
+        root().join("fixtures/pdf/hip-knee-policy.chromium.pdf"),
+        dir.path().join("saved-as.doc"),
+    )
+    .unwrap();
+    let mut args = vec!["check", "--no-cache", "--format", "json", "saved-as.doc"];
+    args.extend(files.iter().map(|(name, _, _)| *name));
+    let out = msklint(&args, dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for (name, _, what) in &files {
+        let line = format!("error: {name}: cannot check this file: a .");
+        assert!(stderr.contains(&line), "{name}: {stderr}");
+        assert!(stderr.contains(what), "{name}: {stderr}");
+    }
+    assert!(stderr.contains("save it as a Word document (.docx) or as plain text (.txt)"));
+    assert_eq!(doc["not_checked"].as_array().unwrap().len(), files.len());
+    // The PDF under a Word name is read, as a PDF.
+    assert_eq!(doc["summary"]["files"], 1);
+    assert!(!rules(&doc).contains(&"syntax-error".to_string()), "{doc}");
+    assert!(
+        !rules(&doc).contains(&"invalid-encoding".to_string()),
+        "{doc}"
+    );
+}
