@@ -349,6 +349,25 @@ fn rules_lists_every_rule_and_explain_prints_everything() {
     let unknown = msklint(&["explain", "bmi-treshold"], &root());
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("did you mean `bmi-threshold`?"));
+    // A word of a rule's name points at the rules that have it.
+    for (word, hint) in [
+        ("bmi", "rules with `bmi` in their name: `bmi-threshold`"),
+        (
+            "mental",
+            "rules with `mental` in their name: `missing-mental-health`",
+        ),
+    ] {
+        let out = msklint(&["explain", word], &root());
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).contains(hint), "{}", text(&out.stderr));
+    }
+    // Too many to be a hint ("missing" is in a dozen names): none.
+    let out = msklint(&["explain", "missing"], &root());
+    assert!(
+        !text(&out.stderr).contains("in their name"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

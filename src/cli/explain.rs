@@ -32,8 +32,20 @@ pub fn run(args: &ExplainArgs) -> u8 {
             EXIT_CLEAN
         }
         None => {
-            let hint = suggest(&args.rule, rules.names())
-                .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+            // A misspelling, else a word of a rule's name ("bmi", "dna").
+            let word = args.rule.to_ascii_lowercase();
+            let containing: Vec<&str> = rules
+                .names()
+                .filter(|n| word.len() >= 3 && n.contains(word.as_str()))
+                .collect();
+            let hint = match suggest(&args.rule, rules.names()) {
+                Some(n) => format!("; did you mean `{n}`?"),
+                None if !containing.is_empty() && containing.len() <= 5 => {
+                    let names: Vec<String> = containing.iter().map(|n| format!("`{n}`")).collect();
+                    format!("; rules with `{word}` in their name: {}", names.join(", "))
+                }
+                None => String::new(),
+            };
             eprintln!(
                 "error: no rule is called `{}`{hint}\n`msklint rules` lists them all.",
                 args.rule
