@@ -49,13 +49,21 @@ fn guessed(bytes: &[u8]) -> &'static str {
     } else if bytes.starts_with(b"PK\x03\x04") {
         "docx"
     } else if String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)])
-        .lines()
-        .any(|l| l.trim_start().starts_with("pathway \""))
+        .split(['\n', '\r'])
+        .any(opens_pathway)
     {
         input::PATHWAY_EXTENSION
     } else {
         "txt"
     }
+}
+
+/// `pathway "…"` at the start of a line, after blanks or a byte-order
+/// mark, with any blanks between the keyword and the name.
+fn opens_pathway(line: &str) -> bool {
+    let line = line.trim_start_matches(['\u{FEFF}', ' ', '\t']);
+    line.strip_prefix("pathway")
+        .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with('"'))
 }
 
 #[cfg(test)]
@@ -72,5 +80,12 @@ mod tests {
             "txt"
         );
         assert_eq!(guessed(b""), "txt");
+        // As the parser takes them: a byte-order mark, blanks, old Mac lines.
+        assert_eq!(guessed(b"\xef\xbb\xbfpathway \"p\" {\n}\n"), "pathway");
+        assert_eq!(guessed(b"pathway \t \"p\" {\n}\n"), "pathway");
+        assert_eq!(guessed(b"# Hips\rpathway \"p\" {\r}\r"), "pathway");
+        assert_eq!(guessed(b"The pathway \"p\" is described below."), "txt");
+        assert_eq!(guessed(b"pathway\"p\" {"), "pathway");
+        assert_eq!(guessed(b"pathways \"p\" are described below."), "txt");
     }
 }

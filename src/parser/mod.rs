@@ -953,19 +953,11 @@ fn connective_in_criteria(text: &str, line_start: usize, start: usize) -> Option
         .find('\n')
         .map_or(text.len(), |i| line_start + i);
     let line = &text[line_start..line_end];
-    let after = line
-        .match_indices("requires")
-        .find(|&(i, _)| {
-            let b = line.as_bytes();
-            (i == 0 || !is_ident_char(b[i - 1] as char))
-                && !b.get(i + 8).is_some_and(|&c| is_ident_char(c as char))
-        })
-        .map(|(i, _)| i + "requires".len())?;
-    if line[..after].contains('#') {
-        return None;
-    }
     let b = line.as_bytes();
-    let (mut i, mut quoted) = (after, false);
+    // One pass from the line's start, so a `requires` or an `and` inside a
+    // label ("Surgery (requires referral)") or a comment is never taken
+    // for the keyword or the connective.
+    let (mut i, mut quoted, mut criteria) = (0, false, false);
     while i < b.len() && line_start + i <= start {
         let c = b[i];
         if quoted {
@@ -980,19 +972,22 @@ fn connective_in_criteria(text: &str, line_start: usize, start: usize) -> Option
         match c {
             b'"' => quoted = true,
             b'#' => return None,
-            b'&' | b'|' if b.get(i + 1) == Some(&c) => {
+            b'&' | b'|' if criteria && b.get(i + 1) == Some(&c) => {
                 return Some(joined(text, line_start + i, &line[i..i + 2]));
             }
-            b'!' if b.get(i + 1) != Some(&b'=') => {
+            b'!' if criteria && b.get(i + 1) != Some(&b'=') => {
                 return Some(joined(text, line_start + i, "!"));
             }
             c if is_ident_char(c as char) => {
+                // A whole identifier at a time, so `i` is always at one's start.
                 let len = b[i..]
                     .iter()
                     .take_while(|&&c| is_ident_char(c as char))
                     .count();
                 let word = &line[i..i + len];
-                if (i == 0 || !is_ident_char(b[i - 1] as char))
+                if word == "requires" {
+                    criteria = true;
+                } else if criteria
                     && ["and", "or", "not", "in", "between"]
                         .contains(&word.to_ascii_lowercase().as_str())
                 {
@@ -1828,6 +1823,27 @@ mod tests {
             "{plain:?}"
         );
         assert!(criteria_errors("not_smoker == true, smoking != true, band < 3").is_empty());
+        // `requires` in a label is not the keyword, and a broken list on
+        // that line keeps its own error.
+        let label = parse(
+            "pathway \"p\" {\n  service o: \"Surgery (requires referral)\" { note: \"seen in clinic\" offers: [surgery }\n}\n",
+        );
+        assert!(
+            label
+                .diagnostics
+                .iter()
+                .all(|d| !d.message.contains("operator")),
+            "{:?}",
+            label.diagnostics
+        );
+        // ... nor does it hide a real connective after the real keyword.
+        let route = parse(
+            "pathway \"p\" {\n  a -> b when \"requires review\" requires bmi < 35 and smoking == false\n}\n",
+        );
+        assert_eq!(
+            route.diagnostics[0].message,
+            "criteria are joined with commas, not `and`"
+        );
     }
 
     #[test]
