@@ -44,7 +44,8 @@ pub fn check(session: &Session, filename: Option<&Path>) -> Result<FileReport, P
 /// their first bytes, a pathway when a line opens a `pathway` block,
 /// otherwise plain-text policy.
 fn guessed(bytes: &[u8]) -> &'static str {
-    if bytes.starts_with(b"%PDF-") {
+    // The same test `input::open` makes, so the guess and the read agree.
+    if crate::prose::pdf::is_pdf("", bytes) {
         "pdf"
     } else if bytes.starts_with(b"PK\x03\x04") {
         "docx"
