@@ -72,7 +72,7 @@ pub fn run(args: &GraphArgs) -> u8 {
         .into_iter()
         .flat_map(|(_, p)| p)
         .collect();
-    // Nothing read: the paths' errors are already said.
+    // Nothing drawn but a path unread: its error is already said.
     if pieces.is_empty() && !drawn.problems.is_empty() {
         return EXIT_TROUBLE;
     }

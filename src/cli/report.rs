@@ -46,10 +46,6 @@ pub fn run(args: &ReportArgs) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    // Nothing read: the paths' errors are already said.
-    if reviewed.files.is_empty() && !reviewed.problems.is_empty() {
-        return EXIT_TROUBLE;
-    }
     let unreadable = reviewed.unreadable;
     let mut reviews = Reviews::join(
         std::mem::take(&mut reviewed.files)

@@ -37,10 +37,6 @@ pub fn run(args: &ScoreArgs) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    // Nothing read: the paths' errors are already said.
-    if scored.files.is_empty() && !scored.problems.is_empty() {
-        return EXIT_TROUBLE;
-    }
     let files = &scored.files;
     // The maturity matrix is scored from a pathway's graph; policy
     // documents have none, so say so rather than print an empty table.

@@ -289,6 +289,10 @@ pub fn viewed<T: Send>(
     let (results, read) = view_files(&session, &found.files, |r, g| view(&session, r, g));
     problems.extend(read);
     print_path_problems(&found.skipped, &problems, reads_documents);
+    // Nothing read: the paths' errors are said, and there is nothing to write.
+    if results.is_empty() && !problems.is_empty() {
+        return Err(EXIT_TROUBLE);
+    }
     let problems = super::notes::explained(&found.skipped, &problems, reads_documents);
     let handler = human::handler(human_options(Color::Auto, true));
     let mut unreadable = false;
