@@ -18,10 +18,12 @@ pub struct Baseline {
 }
 
 impl Baseline {
+    /// Records every finding but syntax and encoding errors, which stay
+    /// reported until they are mended.
     pub fn record(reports: &[FileReport]) -> Baseline {
         let mut findings = BTreeMap::new();
         for r in reports {
-            for d in &r.diagnostics {
+            for d in r.diagnostics.iter().filter(|d| !locked(d)) {
                 *findings.entry(fingerprint::of(d, &r.source)).or_insert(0) += 1;
             }
         }
@@ -44,7 +46,10 @@ impl Baseline {
             .map_err(|e| format!("{}: {}", path.display(), crate::discover::io_message(&e)))
     }
 
-    /// Removes findings the baseline already knows; returns how many.
+    /// Removes findings the baseline already knows; returns how many. A
+    /// syntax or encoding error is never hidden, even by a baseline written
+    /// by hand or by an older msklint: hidden, the file would look clean
+    /// while nothing in it was checked.
     pub fn filter(&self, reports: &mut [FileReport]) -> usize {
         let mut left = self.findings.clone();
         let mut hidden = 0;
@@ -52,6 +57,7 @@ impl Baseline {
             let source = std::sync::Arc::clone(&r.source);
             r.diagnostics
                 .retain(|d| match left.get_mut(&fingerprint::of(d, &source)) {
+                    _ if locked(d) => true,
                     Some(n) if *n > 0 => {
                         *n -= 1;
                         hidden += 1;
@@ -61,5 +67,60 @@ impl Baseline {
                 });
         }
         hidden
+    }
+}
+
+/// Findings no baseline records or hides (the rules `config::LOCKED` names).
+fn locked(d: &crate::diagnostic::Diagnostic) -> bool {
+    crate::config::LOCKED.contains(&d.rule.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::diagnostic::Diagnostic;
+    use crate::input::InputFormat;
+    use crate::source::SourceFile;
+    use crate::span::Span;
+
+    fn report(rules: &[&str]) -> FileReport {
+        let diagnostics = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Diagnostic::error(*r, Span::new(i, i + 1), "a finding"))
+            .collect();
+        FileReport {
+            source: Arc::new(SourceFile::new("p.pathway", "abcdef\n".to_string())),
+            kind: InputFormat::Pathway,
+            diagnostics,
+        }
+    }
+
+    #[test]
+    fn syntax_and_encoding_errors_are_neither_recorded_nor_hidden() {
+        let rules = ["syntax-error", "invalid-encoding", "dead-end"];
+        let recorded = Baseline::record(&[report(&rules)]);
+        assert_eq!(recorded.findings.values().sum::<usize>(), 1);
+
+        // A baseline that names all three, as one written by hand might.
+        let all = report(&rules);
+        let by_hand = Baseline {
+            version: 1,
+            findings: all
+                .diagnostics
+                .iter()
+                .map(|d| (fingerprint::of(d, &all.source), 1))
+                .collect(),
+        };
+        let mut reports = [report(&rules)];
+        assert_eq!(by_hand.filter(&mut reports), 1);
+        let left: Vec<&str> = reports[0]
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.as_str())
+            .collect();
+        assert_eq!(left, ["syntax-error", "invalid-encoding"]);
     }
 }

@@ -242,6 +242,58 @@ fn baseline_hides_known_findings_and_survives_edits_elsewhere() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
+/// A syntax or encoding error is never recorded in a baseline (nor hidden
+/// by one written by hand; see the unit test in src/baseline.rs): hidden,
+/// the broken file would look clean while nothing in it was checked.
+#[test]
+fn baseline_never_hides_syntax_or_encoding_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = "pathway \"P\" {\n  entry gp: \"GP\"\n  servce fcp: \"FCP\"\n}\n";
+    std::fs::write(dir.path().join("p.pathway"), broken).unwrap();
+    std::fs::write(dir.path().join("q.pathway"), b"pathway \"Q\" {\xff}\n").unwrap();
+    let write = msklint(
+        &[
+            "check",
+            "--write-baseline",
+            "baseline.json",
+            "p.pathway",
+            "q.pathway",
+        ],
+        dir.path(),
+    );
+    assert_eq!(write.status.code(), Some(0));
+    let recorded = std::fs::read_to_string(dir.path().join("baseline.json")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&write.stderr).contains("recorded 0 findings from 2 files"),
+        "{}",
+        String::from_utf8_lossy(&write.stderr)
+    );
+
+    assert!(recorded.contains("\"findings\": {}"), "{recorded}");
+    let out = msklint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--baseline",
+            "baseline.json",
+            "p.pathway",
+            "q.pathway",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let kept: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kept: Vec<&str> = kept["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(kept.contains(&"syntax-error"), "{kept:?}");
+    assert!(kept.contains(&"invalid-encoding"), "{kept:?}");
+}
+
 /// `--rules-table` moves each rule's help and sources into one `rules`
 /// object: filling them back into the findings gives the default document
 /// exactly, over pathways, a policy and a diagram together.

@@ -14,7 +14,7 @@ use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::baseline::Baseline;
 use crate::cache::{Cache, Rendering};
 use crate::discover::discover;
-use crate::output::{json, OutputFormat, Run, Summary};
+use crate::output::{json, plural, OutputFormat, Run, Summary};
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
@@ -170,8 +170,9 @@ pub fn run(args: &CheckArgs) -> u8 {
         return match baseline.save(path) {
             Ok(()) => {
                 eprintln!(
-                    "recorded {count} findings from {} files in {}",
-                    reports.len(),
+                    "recorded {} from {} in {}",
+                    plural(count, "finding", "findings"),
+                    plural(reports.len(), "file", "files"),
                     path.display()
                 );
                 print_path_problems(&found.skipped, &problems, true);
@@ -218,7 +219,11 @@ pub fn run(args: &CheckArgs) -> u8 {
     let _ = stdout.flush();
     print_path_problems(&found.skipped, &problems, true);
     if hidden > 0 {
-        eprintln!("{hidden} findings already in the baseline were not reported");
+        let (n, were) = (
+            plural(hidden, "finding", "findings"),
+            if hidden == 1 { "was" } else { "were" },
+        );
+        eprintln!("{n} already in the baseline {were} not reported");
     }
     exit_code(
         &Summary::of(&reports),

@@ -171,6 +171,7 @@ impl Summary {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+/// "1 finding", "2 findings".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
