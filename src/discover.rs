@@ -226,6 +226,17 @@ impl Skipped {
 /// searched for `*.pathway` and the `include` globs, skipping hidden
 /// folders and never following symlinked directories (so a symlink loop
 /// cannot trap the walk).
+/// Keeps the first of several names for one file (`p.pathway` and
+/// `./p.pathway`, a folder and a link to it), so nothing is checked, or
+/// counted, twice. Only needed when more than one path was given.
+fn same_files_once(files: &mut Vec<PathBuf>) {
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| match fs::canonicalize(f) {
+        Ok(real) => seen.insert(real),
+        Err(_) => true,
+    });
+}
+
 pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
     let mut found = Discovery::default();
     let mut named_skipped = Vec::new();
@@ -286,6 +297,9 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
     }
     found.files.sort();
     found.files.dedup();
+    if paths.len() > 1 {
+        same_files_once(&mut found.files);
+    }
     found
 }
 

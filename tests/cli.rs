@@ -338,3 +338,34 @@ fn human_output_shows_snippet_rule_and_summary() {
         "{text}"
     );
 }
+
+/// One file named two ways, or inside a folder named twice (once through a
+/// link), is checked and counted once.
+#[test]
+fn a_file_named_two_ways_is_checked_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("paths")).unwrap();
+    std::fs::write(dir.path().join("paths/p.pathway"), error()).unwrap();
+    let out = msklint(
+        &[
+            "check",
+            "paths/p.pathway",
+            "./paths/p.pathway",
+            "paths/../paths/p.pathway",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("1 file checked: 1 error"),
+        "{}",
+        stdout(&out)
+    );
+
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(dir.path().join("paths"), dir.path().join("link")).unwrap();
+        let out = msklint(&["check", "--format", "json", "paths", "link"], dir.path());
+        assert_eq!(json(&out)["summary"]["files"], 1, "{}", stdout(&out));
+    }
+}
