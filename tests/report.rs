@@ -366,3 +366,56 @@ fn without_chromium_the_browser_test_is_ignored_or_fails_never_passes() {
     assert!(!out.status.success(), "{text}");
     assert!(text.contains("Chromium is not on PATH"), "{text}");
 }
+
+/// `-o` never replaces an input, and a `.html` name gets HTML unless
+/// `--format` says otherwise.
+#[test]
+fn output_file_is_checked_and_its_extension_sets_the_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "# Hip policy\n\nPatients with a BMI over 40 will not be referred.\n";
+    std::fs::write(dir.path().join("p.md"), policy).unwrap();
+    let out = msklint(&["report", "p.md", "-o", "p.md"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("one of the files being read"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("p.md")).unwrap(),
+        policy
+    );
+
+    let out = msklint(&["report", "p.md", "-o", "response.html"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(dir.path().join("response.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+
+    let out = msklint(
+        &[
+            "report",
+            "p.md",
+            "--format",
+            "markdown",
+            "-o",
+            "response.html",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success());
+    let md = std::fs::read_to_string(dir.path().join("response.html")).unwrap();
+    assert!(md.starts_with("# "), "{md}");
+
+    std::fs::write(
+        dir.path().join("d.mmd"),
+        "flowchart TD\n  gp[GP] --> physio[Physio]\n",
+    )
+    .unwrap();
+    let before = std::fs::read_to_string(dir.path().join("d.mmd")).unwrap();
+    let out = msklint(&["import", "d.mmd", "-o", "./d.mmd"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("d.mmd")).unwrap(),
+        before
+    );
+}

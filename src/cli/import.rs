@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::args::SetupArgs;
-use super::setup::session;
+use super::setup::{refuse_overwriting_input, session};
 use super::{EXIT_CLEAN, EXIT_TROUBLE};
 use crate::discover::io_message;
 use crate::source::SourceFile;
@@ -29,6 +29,11 @@ pub struct ImportArgs {
 }
 
 pub fn run(args: &ImportArgs) -> u8 {
+    if let Some(out) = &args.output {
+        if let Err(code) = refuse_overwriting_input(out, std::slice::from_ref(&args.file)) {
+            return code;
+        }
+    }
     let session = match session(&args.setup, &args.file) {
         Ok(session) => session,
         Err(code) => return code,

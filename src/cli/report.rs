@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use super::args::SetupArgs;
-use super::setup::{emit, viewed};
+use super::setup::{emit, refuse_overwriting_input, viewed};
 use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::report::{self, Reviews};
 
@@ -14,8 +14,10 @@ use crate::report::{self, Reviews};
 pub struct ReportArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
-    pub format: ReportFormat,
+    /// Markdown, or HTML; without it, HTML when -o names a .html or .htm
+    /// file, Markdown otherwise
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
     /// Write the report to this file instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -36,6 +38,11 @@ pub enum ReportFormat {
 }
 
 pub fn run(args: &ReportArgs) -> u8 {
+    if let Some(out) = &args.output {
+        if let Err(code) = refuse_overwriting_input(out, &args.paths) {
+            return code;
+        }
+    }
     let reviewed = viewed(
         &args.setup,
         &args.paths,
@@ -56,7 +63,10 @@ pub fn run(args: &ReportArgs) -> u8 {
     reviews
         .unreviewed
         .extend(reviewed.problems.iter().map(report::Unreviewed::not_read));
-    let text = match args.format {
+    let text = match args
+        .format
+        .unwrap_or_else(|| by_extension(args.output.as_deref()))
+    {
         ReportFormat::Markdown => report::markdown::render(&reviews),
         ReportFormat::Html => report::html::render(&reviews),
     };
@@ -77,6 +87,20 @@ pub fn run(args: &ReportArgs) -> u8 {
         });
     }
     reviewed.exit(emit(&text, unreadable))
+}
+
+/// The format `-o` asks for by its extension: `report -o response.html`
+/// writes HTML, not Markdown under an HTML name.
+fn by_extension(out: Option<&std::path::Path>) -> ReportFormat {
+    let html = out
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    if html {
+        ReportFormat::Html
+    } else {
+        ReportFormat::Markdown
+    }
 }
 
 /// "2 pathways and 1 policy: 3 errors, 1 warning and 2 for information",

@@ -366,3 +366,26 @@ pub fn human_options(color: Color, stderr: bool) -> HumanOptions {
         .unwrap_or(100);
     HumanOptions { color, width }
 }
+
+/// Refuses an `-o FILE` that is one of the inputs (`report p.md -o p.md`),
+/// which would replace the document being read with what was made from
+/// it. Checked before any work, so nothing is lost. A folder among the
+/// inputs is fine: a report may be written inside the folder it reviews.
+pub fn refuse_overwriting_input(out: &Path, inputs: &[PathBuf]) -> Result<(), u8> {
+    let Ok(target) = std::fs::canonicalize(out) else {
+        // Not there yet, so not an input.
+        return Ok(());
+    };
+    let named = inputs
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .any(|p| p == target);
+    if named {
+        eprintln!(
+            "error: {}: this is one of the files being read, and writing there would replace it; choose another name with -o",
+            out.display()
+        );
+        return Err(EXIT_TROUBLE);
+    }
+    Ok(())
+}
