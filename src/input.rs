@@ -271,12 +271,36 @@ pub fn open(name: &str, bytes: Vec<u8>) -> Result<Content, String> {
             .map(Content::Diagram)
             .map_err(|why| format!("cannot read this diagram: {why}"));
     }
-    if format == InputFormat::Docx || !pdf::is_pdf(name, &bytes) {
+    if format == InputFormat::Docx {
+        return match not_a_docx(&bytes) {
+            Some(why) => Err(why),
+            None => Ok(Content::Bytes(bytes)),
+        };
+    }
+    if !pdf::is_pdf(name, &bytes) {
         return Ok(Content::Bytes(bytes));
     }
     pdf::read(&bytes)
         .map(Content::Pdf)
         .map_err(|why| format!("cannot check this PDF: {why}"))
+}
+
+/// Why a file named `.docx` holds no Word document at all, as a PDF that
+/// cannot be opened is not checked: empty, an older Word document renamed,
+/// or anything else that is not a zip archive (which every `.docx` is).
+/// A damaged archive is found when it is read (`invalid-encoding`).
+fn not_a_docx(bytes: &[u8]) -> Option<String> {
+    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.is_empty() {
+        return Some("cannot check this Word document: the file is empty (0 bytes)".to_string());
+    }
+    if bytes.starts_with(OLE) {
+        return Some("cannot check this Word document: it is a Word 97-2003 document (.doc) under a .docx name, which msklint does not read; open it in Word and save it as a Word document (.docx) or as plain text (.txt), then check that".to_string());
+    }
+    if !bytes.starts_with(b"PK") {
+        return Some("cannot check this Word document: it is not one (a .docx file is a zip archive, and this file is not); open it in the program that made it and save it as a Word document (.docx) or as plain text (.txt)".to_string());
+    }
+    None
 }
 
 /// Formats policies are kept in that msklint does not read, by

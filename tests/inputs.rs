@@ -140,6 +140,18 @@ fn windows_1252_and_latin1_documents_are_decoded_with_a_warning() {
         .as_str()
         .unwrap()
         .contains("4 bytes were read as Windows-1252"));
+    // A rule like any other: a code, `explain`, and a setting in msklint.yaml.
+    assert_eq!(notes[0]["code"], "MSK015");
+    let explain = msklint(&["explain", "legacy-encoding"], dir.path());
+    assert!(explain.status.success());
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "rules:\n  legacy-encoding: off\n",
+    )
+    .unwrap();
+    let quiet = msklint(&["check", "--format", "json", "notes.txt"], dir.path());
+    assert!(!rules(&json(&quiet)).contains(&"legacy-encoding".to_string()));
+    std::fs::remove_file(dir.path().join("msklint.yaml")).unwrap();
 
     // Findings point into the decoded text: the snippet is what Word showed.
     let bmi = finding(&doc, "bmi-threshold");
@@ -451,4 +463,44 @@ fn document_formats_msklint_does_not_read_are_refused_with_advice() {
         !rules(&doc).contains(&"invalid-encoding".to_string()),
         "{doc}"
     );
+}
+
+/// A `.docx` that holds no Word document at all is not checked, as a PDF
+/// that cannot be opened is not: empty, an older Word file renamed, or not
+/// a zip archive. Each gets advice; a damaged archive is still read far
+/// enough to say so (`invalid-encoding`, in prose_cli.rs).
+#[test]
+fn a_docx_that_is_no_word_document_is_not_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: [(&str, &[u8], &str); 3] = [
+        ("empty.docx", b"", "the file is empty"),
+        (
+            "old.docx",
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 Word 97",
+            "Word 97-2003 document (.doc) under a .docx name",
+        ),
+        (
+            "text.docx",
+            b"Patients with a BMI over 40.\n",
+            "a .docx file is a zip archive",
+        ),
+    ];
+    for (name, bytes, _) in &files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let mut args = vec!["check", "--no-cache", "--format", "json"];
+    args.extend(files.iter().map(|(name, _, _)| *name));
+    let out = msklint(&args, dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for (name, _, why) in &files {
+        assert!(
+            stderr.contains(&format!("error: {name}: ")),
+            "{name}: {stderr}"
+        );
+        assert!(stderr.contains(why), "{name}: {stderr}");
+    }
+    assert_eq!(doc["not_checked"].as_array().unwrap().len(), 3);
+    assert_eq!(doc["summary"]["files"], 0);
 }

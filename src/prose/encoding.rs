@@ -15,7 +15,7 @@ use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 
 /// The rule name of the warning.
-pub const LEGACY: &str = "legacy-encoding";
+pub const LEGACY: &str = crate::rules::builtin::Builtin::LegacyEncoding.name();
 
 /// Windows-1252 for 0x80-0x9F. The five bytes it leaves undefined become
 /// U+FFFD, visibly, rather than invisible control characters.

@@ -128,7 +128,7 @@ fn item_md(n: usize, item: &Item) -> String {
         code_span(&item.location),
         item.quote
     ));
-    // Findings of the input stage (`legacy-encoding`) have no code.
+    // A finding with no rule file (none built in) has no code.
     let code = if item.code.is_empty() {
         String::new()
     } else {

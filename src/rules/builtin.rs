@@ -21,10 +21,11 @@ pub enum Builtin {
     SuppressionWithoutReason,
     UnusedSuppression,
     ImportGuess,
+    LegacyEncoding,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 14] = [
+    pub const ALL: [Builtin; 15] = [
         Builtin::SyntaxError,
         Builtin::InvalidEncoding,
         Builtin::EmptyFile,
@@ -39,6 +40,7 @@ impl Builtin {
         Builtin::SuppressionWithoutReason,
         Builtin::UnusedSuppression,
         Builtin::ImportGuess,
+        Builtin::LegacyEncoding,
     ];
 
     /// The rule's name, as findings and configuration spell it.
@@ -58,6 +60,7 @@ impl Builtin {
             Builtin::SuppressionWithoutReason => "suppression-without-reason",
             Builtin::UnusedSuppression => "unused-suppression",
             Builtin::ImportGuess => "import-guess",
+            Builtin::LegacyEncoding => "legacy-encoding",
         }
     }
 
@@ -77,6 +80,7 @@ impl Builtin {
             Builtin::SuppressionWithoutReason => "MSK012",
             Builtin::UnusedSuppression => "MSK013",
             Builtin::ImportGuess => "MSK014",
+            Builtin::LegacyEncoding => "MSK015",
         }
     }
 

@@ -123,7 +123,7 @@ impl Check {
     pub fn describe(&self) -> String {
         match self.kind() {
             Some(kind) => kind.describe(),
-            None => "Reported by the parser and graph stage while reading the file.".to_string(),
+            None => "Reported by msklint itself while reading the file (decoding, parsing or building the graph), not by a pattern.".to_string(),
         }
     }
 
