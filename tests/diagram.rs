@@ -132,7 +132,10 @@ fn assert_xml_well_formed(xml: &str) {
         let tag = &tail[1..end];
         rest = &tail[end + 1..];
         let quotes = tag.matches('"').count();
-        assert!(quotes % 2 == 0 && !tag.contains('<'), "bad tag <{tag}>");
+        assert!(
+            quotes.is_multiple_of(2) && !tag.contains('<'),
+            "bad tag <{tag}>"
+        );
         if let Some(closing) = tag.strip_prefix('/') {
             assert_eq!(stack.pop(), Some(closing.trim()), "mismatched </{closing}>");
         } else if !tag.ends_with('/') {

@@ -198,7 +198,7 @@ fn list(items: &[String]) -> String {
 /// Escaped text with `code spans` (as rule texts write them) as <code>.
 pub fn rich(s: &str) -> String {
     let parts: Vec<&str> = s.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         // An unmatched backtick: show the text as it is.
         return esc(s);
     }
