@@ -42,7 +42,8 @@ fn action_runs_real_commands() {
     }
 }
 
-/// The hook passes pathways and anything that may be a policy document;
+/// The hook passes pathways, flowcharts (which a folder search reads too)
+/// and anything that may be a policy document;
 /// `--respect-include` leaves the ones msklint.yaml does not name (what it
 /// then checks is tested in skipped_documents.rs).
 #[test]
@@ -60,10 +61,15 @@ fn pre_commit_hook_targets_pathways_and_policy_documents() {
         "d.txt",
         "e.text",
         "f.docx",
+        "h.pdf",
+        "i.mmd",
+        "j.drawio",
+        "k.bpmn",
+        "l.vsdx",
     ] {
         assert!(files.is_match(name), "{name}");
     }
-    for name in ["msklint.yaml", "g.pathway.bak", "h.pdf"] {
+    for name in ["msklint.yaml", "g.pathway.bak", "m.doc"] {
         assert!(!files.is_match(name), "{name}");
     }
 }
