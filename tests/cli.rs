@@ -369,3 +369,56 @@ fn a_file_named_two_ways_is_checked_once() {
         assert_eq!(json(&out)["summary"]["files"], 1, "{}", stdout(&out));
     }
 }
+
+/// `graph` answers a name that matches nothing with the names there are,
+/// a name shared by two files with the files, and a file that could not
+/// be parsed with exit 1, as `score` and `report` do.
+#[test]
+fn graph_names_what_it_could_draw() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.pathway"), CLEAN).unwrap();
+    std::fs::write(dir.path().join("b.pathway"), CLEAN).unwrap();
+    std::fs::write(
+        dir.path().join("typo.pathway"),
+        "pathway \"P\" {\n  entry gp: \"GP\"\n  servce fcp: \"FCP\"\n}\n",
+    )
+    .unwrap();
+    let name = "Hip and knee osteoarthritis";
+    assert!(CLEAN.contains(&format!("pathway \"{name}\"")));
+
+    let out = msklint(&["graph", "--pathway", "Hip", "a.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!("the pathways read are `{name}`")),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = msklint(
+        &[
+            "graph",
+            "--format",
+            "svg",
+            "--pathway",
+            name,
+            "a.pathway",
+            "b.pathway",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("a.pathway, b.pathway"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !stderr(&out).contains("choose it with --pathway"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = msklint(&["graph", "typo.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("syntax-error"), "{}", stderr(&out));
+}

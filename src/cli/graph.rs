@@ -7,7 +7,7 @@ use clap::ValueEnum;
 
 use super::args::SetupArgs;
 use super::setup::{emit, viewed};
-use super::EXIT_TROUBLE;
+use super::{EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::diagram;
 
 #[derive(clap::Args, Debug)]
@@ -35,22 +35,17 @@ pub enum GraphFormat {
 }
 
 pub fn run(args: &GraphArgs) -> u8 {
+    // Every pathway read is drawn, then chosen by name, so a name that
+    // matches nothing can be answered with the names there are. (Policy
+    // documents lend no graphs: their fenced flowcharts are checked, not
+    // drawn.)
     let drawn = viewed(&args.setup, &args.paths, None, |_, report, graphs| {
-        // Policy documents have no graph to draw.
-        if report.kind.is_prose() {
-            return Vec::new();
-        }
         graphs
             .iter()
-            .filter(|g| {
-                args.pathway
-                    .as_deref()
-                    .is_none_or(|n| n == g.pathway.name.value)
-            })
             .map(|g| {
                 let marks = diagram::marks(&report.diagnostics, &g.pathway.name.value)
                     .with_drawing(g, &report.source);
-                match args.format {
+                let text = match args.format {
                     GraphFormat::Mermaid => format!(
                         "%% {} ({})\n{}",
                         g.pathway.name.value,
@@ -59,38 +54,75 @@ pub fn run(args: &GraphArgs) -> u8 {
                     ),
                     GraphFormat::Dot => diagram::dot::render(g, &marks),
                     GraphFormat::Svg => diagram::svg::render(g, &marks),
+                };
+                Drawing {
+                    name: g.pathway.name.value.to_string(),
+                    file: report.source.name.clone(),
+                    text,
                 }
             })
-            .collect::<Vec<String>>()
+            .collect::<Vec<Drawing>>()
     });
     let mut drawn = match drawn {
         Ok(x) => x,
         Err(code) => return code,
     };
     let unreadable = drawn.unreadable;
-    let pieces: Vec<String> = std::mem::take(&mut drawn.files)
+    let all: Vec<Drawing> = std::mem::take(&mut drawn.files)
         .into_iter()
         .flat_map(|(_, p)| p)
+        .collect();
+    let names: Vec<String> = all.iter().map(|d| format!("`{}`", d.name)).collect();
+    let pieces: Vec<Drawing> = all
+        .into_iter()
+        .filter(|d| args.pathway.as_deref().is_none_or(|n| n == d.name))
         .collect();
     // Nothing drawn but a path unread: its error is already said.
     if pieces.is_empty() && !drawn.problems.is_empty() {
         return EXIT_TROUBLE;
     }
     if pieces.is_empty() {
-        eprintln!(
-            "error: no pathway to draw{}",
-            args.pathway
-                .as_ref()
-                .map_or(String::new(), |n| format!(" is called `{n}`"))
-        );
-        return EXIT_TROUBLE;
+        match &args.pathway {
+            Some(n) if !names.is_empty() => eprintln!(
+                "error: no pathway to draw is called `{n}`; the pathways read are {}",
+                names.join(", ")
+            ),
+            Some(n) => eprintln!("error: no pathway to draw is called `{n}`"),
+            None => eprintln!("error: no pathway to draw"),
+        }
+        // A file that could not be parsed has its error above, and the
+        // exit status says so, as score and report do.
+        return if unreadable {
+            EXIT_FINDINGS
+        } else {
+            EXIT_TROUBLE
+        };
     }
     if args.format == GraphFormat::Svg && pieces.len() > 1 {
-        eprintln!(
-            "error: {} pathways found; an SVG holds one, so choose it with --pathway NAME",
-            pieces.len()
-        );
+        match &args.pathway {
+            Some(n) => {
+                let files: Vec<&str> = pieces.iter().map(|d| d.file.as_str()).collect();
+                eprintln!(
+                    "error: {} pathways are called `{n}` ({}); an SVG holds one, so draw one file at a time",
+                    pieces.len(),
+                    files.join(", ")
+                );
+            }
+            None => eprintln!(
+                "error: {} pathways found ({}); an SVG holds one, so choose it with --pathway NAME",
+                pieces.len(),
+                names.join(", ")
+            ),
+        }
         return EXIT_TROUBLE;
     }
-    drawn.exit(emit(&pieces.join("\n"), unreadable))
+    let text: Vec<String> = pieces.into_iter().map(|d| d.text).collect();
+    drawn.exit(emit(&text.join("\n"), unreadable))
+}
+
+/// One pathway drawn, with the name it is chosen by and the file it is in.
+struct Drawing {
+    name: String,
+    file: String,
+    text: String,
 }
