@@ -193,3 +193,38 @@ fn report_graph_and_score_write_what_they_could_read() {
         "{text}"
     );
 }
+
+/// The human and concise summary lines count the paths left out, so the
+/// last line of a log never reads "no problems found" alone.
+#[test]
+fn summary_lines_count_paths_not_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("fixtures/examples/hip-knee-oa-clean.pathway"),
+        dir.path().join("clean.pathway"),
+    )
+    .unwrap();
+    for format in ["human", "concise"] {
+        let out = msklint(
+            &[
+                "check",
+                "--format",
+                format,
+                "clean.pathway",
+                "missing.pathway",
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(2));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.trim_end()
+                .ends_with("1 file checked: no problems found; 1 path could not be checked"),
+            "{format}: {text}"
+        );
+    }
+    let out = msklint(&["check", "clean.pathway"], dir.path());
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .trim_end()
+        .ends_with("1 file checked: no problems found"));
+}

@@ -5,6 +5,11 @@ use super::Summary;
 use crate::check::FileReport;
 
 pub fn render(reports: &[FileReport]) -> String {
+    render_with(reports, 0)
+}
+
+/// Like [`render`], the summary also counting paths not checked.
+pub fn render_with(reports: &[FileReport], not_checked: usize) -> String {
     let mut out = String::new();
     for r in reports {
         for d in &r.diagnostics {
@@ -16,7 +21,7 @@ pub fn render(reports: &[FileReport]) -> String {
             ));
         }
     }
-    out.push_str(&Summary::of(reports).line());
+    out.push_str(&Summary::of(reports).line_and(not_checked));
     out.push('\n');
     out
 }

@@ -78,7 +78,7 @@ pub fn render_one(
 pub fn render(reports: &[FileReport], opts: HumanOptions) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write(reports, opts, &mut out);
+    let _ = write(reports, opts, 0, &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -88,10 +88,12 @@ pub fn render(reports: &[FileReport], opts: HumanOptions) -> String {
 const BATCH: usize = 512;
 
 /// Streams the findings to `out`, in order. Rendering is the costly part of
-/// human output, so each batch is rendered in parallel.
+/// human output, so each batch is rendered in parallel. The summary line
+/// also counts the paths that could not be checked.
 pub fn write(
     reports: &[FileReport],
     opts: HumanOptions,
+    not_checked: usize,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let handler = handler(opts);
@@ -107,7 +109,7 @@ pub fn write(
             out.write_all(b"\n")?;
         }
     }
-    writeln!(out, "{}", Summary::of(reports).line())
+    writeln!(out, "{}", Summary::of(reports).line_and(not_checked))
 }
 
 /// Adapts our diagnostic to miette's trait for rendering.

@@ -112,9 +112,11 @@ impl OutputFormat {
     /// held as one string.
     pub fn write(self, run: &Run<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         match self {
-            OutputFormat::Human => human::write(run.reports, run.human, out),
+            OutputFormat::Human => human::write(run.reports, run.human, run.not_checked.len(), out),
             OutputFormat::Json => json::write(run.reports, run.rules_table, run.not_checked, out),
-            OutputFormat::Concise => out.write_all(concise::render(run.reports).as_bytes()),
+            OutputFormat::Concise => {
+                out.write_all(concise::render_with(run.reports, run.not_checked.len()).as_bytes())
+            }
             OutputFormat::Sarif => sarif::write(run.reports, run.rules, run.not_checked, out),
             OutputFormat::Github => {
                 out.write_all(github::render(run.reports, run.not_checked).as_bytes())
@@ -148,6 +150,20 @@ impl Summary {
             }
         }
         s
+    }
+
+    /// The summary line, then how many paths could not be checked (their
+    /// errors follow on standard error), so the last line a person reads
+    /// never looks clean when something was left out.
+    pub fn line_and(&self, not_checked: usize) -> String {
+        match not_checked {
+            0 => self.line(),
+            n => format!(
+                "{}; {} could not be checked",
+                self.line(),
+                plural(n, "path", "paths")
+            ),
+        }
     }
 
     /// "3 files checked: 1 error, 2 warnings".
