@@ -36,8 +36,12 @@ impl Baseline {
     pub fn load(path: &std::path::Path) -> Result<Baseline, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: {}", path.display(), crate::discover::io_message(&e)))?;
-        serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a msklint baseline: {e}", path.display()))
+        serde_json::from_str(&text).map_err(|_| {
+            format!(
+                "{}: not a msklint baseline (write one with `msklint check --write-baseline FILE`)",
+                path.display()
+            )
+        })
     }
 
     pub fn save(&self, path: &std::path::Path) -> Result<(), String> {

@@ -90,6 +90,33 @@ struct RawConfig {
     second_opinion: Option<bool>,
 }
 
+/// The YAML reader's message in words a newcomer can act on, and help:
+/// serde's names for our types and the scanner's wording for a tab mean
+/// nothing to someone editing msklint.yaml.
+fn yaml_problem(message: &str, text: &str, at: usize) -> (String, String) {
+    let general = "see docs/configuration.md for what msklint.yaml may contain".to_string();
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let line = &text[line_start..];
+    let position = message.rfind(" at line ").map_or("", |n| {
+        let rest = &message[n..];
+        &rest[..rest.find(',').unwrap_or(rest.len())]
+    });
+    if line.starts_with('\t') || text[line_start..at].contains('\t') {
+        return (
+            format!("a tab indents this line{position}; YAML is indented with spaces only"),
+            "replace the tab at the start of the line with spaces (two per level, as in docs/configuration.md)".to_string(),
+        );
+    }
+    if message.contains("untagged enum RawSetting") {
+        let name = line.split(':').next().unwrap_or("").trim();
+        return (
+            format!("`{name}` must be set to a severity, `off` or a block{position}"),
+            "give a rule a severity (`error`, `warning` or `info`), `off`, or a block of `severity:` and the rule's parameters; see docs/configuration.md".to_string(),
+        );
+    }
+    (message.to_string(), general)
+}
+
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum RawSetting {
@@ -150,15 +177,14 @@ impl Config {
         let source = Arc::new(SourceFile::new(path.display().to_string(), text));
         let raw: RawConfig = serde_norway::from_str(&source.text).map_err(|e| {
             let at = e.location().map_or(0, |l| l.index()).min(source.text.len());
+            let (message, help) = yaml_problem(&e.to_string(), &source.text, at);
             let mut err = LoadError::new(
                 &source,
                 Span::new(at, at),
                 "invalid-config",
-                format!("invalid {FILE_NAME}: {e}"),
+                format!("invalid {FILE_NAME}: {message}"),
             );
-            err.diagnostic.help = Some(std::sync::Arc::<str>::from(
-                "see docs/configuration.md for what msklint.yaml may contain".to_string(),
-            ));
+            err.diagnostic.help = Some(std::sync::Arc::<str>::from(help));
             ConfigError::File(Box::new(err))
         })?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();

@@ -350,11 +350,19 @@ fn trace_shows_context_and_masks_and_refuses_bad_requests() {
     );
     assert!(printed.contains("context reported"), "{printed}");
     assert!(printed.contains("bmi-threshold: silent"), "{printed}");
-    for bad in ["news.md", "news.md:0", "missing.md:1", "p.pathway:1"] {
+    for bad in [
+        "news.md",
+        "news.md:0",
+        "missing.md:1",
+        "p.pathway:1",
+        "news.md:99",
+    ] {
         let out = msklint(&["check", "--trace", bad], dir.path());
         assert_eq!(out.status.code(), Some(2), "{bad}");
         assert!(!out.stderr.is_empty(), "{bad}");
     }
+    let out = msklint(&["check", "--trace", "news.md:99"], dir.path());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("past its end"));
 }
 
 /// An exception pattern that ends inside a multi-byte character (a user's

@@ -202,6 +202,11 @@ fn bad_config_is_a_diagnostic_pointing_into_the_yaml_with_exit_two() {
             "rules:\n  stage-gate: { min-services: -1 }\n",
             "must be like its default",
         ),
+        (
+            "rules:\n  dead-end:\n",
+            "`dead-end` must be set to a severity, `off` or a block",
+        ),
+        ("rules:\n\tdead-end: off\n", "a tab indents this line"),
     ] {
         std::fs::write(dir.path().join("msklint.yaml"), yaml).unwrap();
         let out = msklint(&["check", "p.pathway"], dir.path());
@@ -213,6 +218,10 @@ fn bad_config_is_a_diagnostic_pointing_into_the_yaml_with_exit_two() {
     let missing = msklint(&["check", "--config", "nope.yaml", "p.pathway"], dir.path());
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("nope.yaml"));
+    let folder = msklint(&["check", "--config", ".", "p.pathway"], dir.path());
+    assert_eq!(folder.status.code(), Some(2));
+    assert!(text(&folder.stderr).contains("this is a directory, not a file"));
+    assert!(!text(&folder.stderr).contains("os error"));
 }
 
 #[test]

@@ -20,8 +20,9 @@ use crate::output::{json, plural, OutputFormat, Run, Summary};
 pub struct CheckArgs {
     /// Files or directories to check; directories are searched for
     /// *.pathway and diagrams (*.mmd, *.mermaid, *.drawio, *.bpmn, *.pptx, *.vsdx), and
-    /// --include patterns. Named .md, .txt and .docx files are read as
-    /// policy documents. `-` checks what is piped in on standard input
+    /// --include patterns. Named .md, .markdown, .txt, .text, .docx and .pdf
+    /// files are read as policy documents. `-` checks what is piped in on
+    /// standard input
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 

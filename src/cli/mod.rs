@@ -50,12 +50,12 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Score each pathway against the ARMA core offer maturity matrix
     Score(score::ScoreArgs),
-    /// Write a draft consultation response for each pathway
+    /// Write a draft consultation response for each pathway and policy
     Report(report::ReportArgs),
     /// Rewrite pathway files in the canonical layout (see docs/formatting.md)
     Fmt(fmt::FmtArgs),
-    /// Write a pathway from a diagram: Mermaid, draw.io or BPMN (see
-    /// docs/import.md)
+    /// Write a pathway from a diagram: Mermaid, draw.io, BPMN, PowerPoint
+    /// or Visio (see docs/import.md)
     Import(import::ImportArgs),
     /// Run the language server for editors, over standard input and output
     /// (see docs/server.md)

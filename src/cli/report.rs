@@ -12,6 +12,7 @@ use crate::report::{self, Reviews};
 
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {
+    /// Pathways, policy documents or directories to review (default: the current directory); --include adds documents found in directories
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Markdown, or HTML; without it, HTML when -o names a .html or .htm

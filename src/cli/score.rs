@@ -12,6 +12,7 @@ use crate::score;
 
 #[derive(clap::Args, Debug)]
 pub struct ScoreArgs {
+    /// Pathway files or directories to score (default: the current directory)
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = ScoreFormat::Markdown)]

@@ -35,13 +35,22 @@ pub fn run(session: &Session, spec: &str, json: bool) -> u8 {
             return EXIT_TROUBLE;
         }
     };
-    let (_, traces) = match session.trace(&file, Some(Path::new(&file)), bytes, line) {
+    let (source, traces) = match session.trace(&file, Some(Path::new(&file)), bytes, line) {
         Ok(found) => found,
         Err(msg) => {
             eprintln!("error: {msg}");
             return EXIT_TROUBLE;
         }
     };
+    // A line past the end is a slip in the command, not a silent sentence.
+    let lines = source.line_count();
+    if line > lines {
+        eprintln!(
+            "error: {file} has {}, so line {line} is past its end",
+            crate::output::plural(lines, "line", "lines")
+        );
+        return EXIT_TROUBLE;
+    }
     if json {
         match serde_json::to_string_pretty(&traces) {
             Ok(text) => println!("{text}"),
