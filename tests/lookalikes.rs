@@ -2,6 +2,7 @@
 //! (curly quotes, no-break spaces, arrows, dashes): `msklint check` names
 //! the character and the one it looks like.
 
+#[allow(dead_code)] // the shared helpers are not all used here
 mod common;
 
 use common::msklint;
