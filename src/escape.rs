@@ -1,5 +1,6 @@
 //! Escaping text for XML and HTML, shared by JUnit output, the SVG diagram
-//! and the HTML report.
+//! and the HTML report; for Markdown, used by the Markdown report; and for
+//! one-line comments, used by the Mermaid graph.
 
 /// Text safe in XML or HTML element content and attribute values. Newlines
 /// survive inside attributes as `&#10;`; other control characters, which
@@ -22,6 +23,72 @@ pub fn xml(text: &str) -> String {
     out
 }
 
+/// Text from a pathway (a name, an owner) as plain Markdown: HTML is
+/// written as entities, so a renderer that passes raw HTML through shows it
+/// as text; the characters Markdown gives a meaning inline are
+/// backslash-escaped; line breaks and other control characters become
+/// spaces, so the text cannot start a heading or a list of its own.
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A message msklint wrote, which marks names with backticks and may quote
+/// pathway text inside them, as Markdown: outside code spans HTML is
+/// written as entities; inside them (where Markdown shows text as it is)
+/// it is left alone. A backtick without a partner is escaped. Line breaks
+/// and other control characters become spaces.
+pub fn markdown_message(text: &str) -> String {
+    let paired = text.matches('`').count() / 2 * 2;
+    let mut out = String::with_capacity(text.len());
+    let mut seen = 0;
+    let mut inside = false;
+    for c in text.chars() {
+        match c {
+            '`' if seen < paired => {
+                seen += 1;
+                inside = !inside;
+                out.push(c);
+            }
+            '`' => out.push_str("\\`"),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push(' '),
+            '&' if !inside => out.push_str("&amp;"),
+            '<' if !inside => out.push_str("&lt;"),
+            '>' if !inside => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text on one line: line breaks (including Unicode's line and paragraph
+/// separators) and other control characters become spaces, so the text
+/// cannot end a one-line comment early.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -29,6 +96,31 @@ mod tests {
         assert_eq!(
             super::xml("a<b>&\"c\" 'd'\ne\u{1}f"),
             "a&lt;b&gt;&amp;&quot;c&quot; &#39;d&#39;&#10;e f"
+        );
+    }
+
+    #[test]
+    fn markdown_text_shows_html_and_markup_as_text() {
+        assert_eq!(
+            super::markdown_text("<script>alert(1)</script> & *x* | `y`\n# z"),
+            "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\*x\\* \\| \\`y\\` # z"
+        );
+    }
+
+    #[test]
+    fn markdown_messages_keep_code_spans_and_escape_outside_them() {
+        assert_eq!(
+            super::markdown_message("node `<b>&</b>` has <i>no</i> route\nnext"),
+            "node `<b>&</b>` has &lt;i&gt;no&lt;/i&gt; route next"
+        );
+        assert_eq!(super::markdown_message("a ` b <"), "a \\` b &lt;");
+    }
+
+    #[test]
+    fn one_line_breaks_nothing() {
+        assert_eq!(
+            super::one_line("Line one\nA --> B\r\u{2028}"),
+            "Line one A --> B  "
         );
     }
 }

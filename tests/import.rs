@@ -1106,3 +1106,30 @@ fn without_node_the_mermaid_test_is_ignored_or_fails_never_passes() {
     assert!(!out.status.success(), "{text}");
     assert!(text.contains("Node.js is not on PATH"), "{text}");
 }
+
+#[test]
+fn a_mermaid_hexagon_is_a_service_and_a_diamond_a_decision() {
+    let linter = linter();
+    let hexagon = linter.check_bytes(
+        "hex.mmd",
+        b"flowchart TD\n  gp[GP practice] --> ortho{{Orthopaedic surgery}}\n  ortho --> rehab[Rehabilitation]\n"
+            .to_vec(),
+    );
+    let text = &hexagon.source.text;
+    assert!(text.contains("ortho: \"Orthopaedic surgery\""), "{text}");
+    assert!(text.contains("gp -> ortho"), "{text}");
+    assert!(text.contains("ortho -> rehab"), "{text}");
+    assert!(!text.contains("when \"Orthopaedic surgery\""), "{text}");
+
+    let diamond = linter.check_bytes(
+        "diamond.mmd",
+        b"flowchart TD\n  gp[GP practice] --> fit{Fit for surgery?}\n  fit --> rehab[Rehabilitation]\n"
+            .to_vec(),
+    );
+    let text = &diamond.source.text;
+    assert!(!text.contains("fit:"), "{text}");
+    assert!(
+        text.contains("gp -> rehab when \"Fit for surgery"),
+        "{text}"
+    );
+}

@@ -419,3 +419,54 @@ fn output_file_is_checked_and_its_extension_sets_the_format() {
         before
     );
 }
+
+#[test]
+fn pathway_text_is_escaped_in_the_markdown_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "pathway \"<b>&</b> | hips\" {\n  owner: \"<script>alert(1)</script>\"\n  entry gp: \"GP\" { kind: gp }\n  exit home: \"Home\"\n  gp -> home\n}\n";
+    std::fs::write(dir.path().join("esc.pathway"), text).unwrap();
+    let out = msklint(&["report", "esc.pathway"], dir.path());
+    let md = String::from_utf8(out.stdout).unwrap();
+    // Outside code blocks and code spans, where Markdown shows text as it
+    // is, no `<` from the pathway is left for a renderer to take as HTML.
+    let mut fenced = false;
+    for line in md.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        let outside: String = line.split('`').step_by(2).collect();
+        assert!(!outside.contains('<'), "{line}");
+    }
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
+    assert!(
+        md.contains("# Consultation response: &lt;b&gt;&amp;&lt;/b&gt; \\| hips\n"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_line_break_in_a_name_stays_inside_the_mermaid_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "pathway \"Line one\\nA --> B\" {\n  entry gp: \"GP\" { kind: gp }\n  exit home: \"Home\"\n  gp -> home\n}\n";
+    std::fs::write(dir.path().join("nl.pathway"), text).unwrap();
+    let out = msklint(&["graph", "nl.pathway"], dir.path());
+    let mermaid = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        mermaid.starts_with("%% Line one A --> B (nl.pathway)\nflowchart LR\n"),
+        "{mermaid}"
+    );
+    assert!(
+        !mermaid.lines().any(|l| l.starts_with("A -->")),
+        "{mermaid}"
+    );
+    let out = msklint(&["graph", "nl.pathway", "--format", "dot"], dir.path());
+    let dot = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        dot.starts_with("digraph \"Line one\\nA --> B\" {\n"),
+        "{dot}"
+    );
+}

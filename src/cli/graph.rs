@@ -48,8 +48,8 @@ pub fn run(args: &GraphArgs) -> u8 {
                 let text = match args.format {
                     GraphFormat::Mermaid => format!(
                         "%% {} ({})\n{}",
-                        g.pathway.name.value,
-                        report.source.name,
+                        crate::escape::one_line(&g.pathway.name.value),
+                        crate::escape::one_line(&report.source.name),
                         diagram::mermaid::render(g, &marks)
                     ),
                     GraphFormat::Dot => diagram::dot::render(g, &marks),

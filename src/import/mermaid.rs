@@ -324,7 +324,8 @@ const SHAPES: &[(Form, &str, &str)] = &[
     (Form::Process, "[\\", "\\]"),
     (Form::Process, "[", "]"),
     (Form::Process, "(", ")"),
-    (Form::Decision, "{{", "}}"),
+    // `{{…}}` is a hexagon (a preparation step), not a diamond.
+    (Form::Process, "{{", "}}"),
     (Form::Decision, "{", "}"),
     (Form::Process, ">", "]"),
 ];
@@ -341,9 +342,7 @@ fn shape_data(body: &str) -> (Form, Option<String>) {
         match key.trim() {
             "shape" => {
                 form = match value {
-                    "diam" | "diamond" | "decision" | "question" | "hex" | "hexagon" => {
-                        Form::Decision
-                    }
+                    "diam" | "diamond" | "decision" | "question" => Form::Decision,
                     "stadium" | "pill" | "terminal" | "circle" | "circ" | "sm-circ" | "start"
                     | "fr-circ" | "stop" | "dbl-circ" | "double-circle" => Form::Terminal,
                     "doc" | "document" | "notch-rect" | "card" | "comment" | "brace"
@@ -516,5 +515,17 @@ mod tests {
         assert_eq!(p.shapes[0].form, Form::Terminal);
         assert_eq!(p.shapes[0].text, "GP");
         assert_eq!(p.shapes[1].form, Form::Decision);
+        let p = page("flowchart TD\n  a@{ shape: hex, label: \"Prep\" } --> b\n");
+        assert_eq!(p.shapes[0].form, Form::Process);
+    }
+
+    #[test]
+    fn a_hexagon_is_a_step_and_a_diamond_a_decision() {
+        let p =
+            page("flowchart TD\n  gp[GP] --> ortho{{Orthopaedic surgery}}\n  ortho --> d{Fit?}\n");
+        let s = |id: &str| p.shapes.iter().find(|s| s.id == id).unwrap();
+        assert_eq!(s("ortho").form, Form::Process);
+        assert_eq!(s("ortho").text, "Orthopaedic surgery");
+        assert_eq!(s("d").form, Form::Decision);
     }
 }

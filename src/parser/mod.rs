@@ -824,17 +824,30 @@ fn syntax_error(
             .with_help("add the closing `}` at the end of the block");
         }
     }
-    if let Some(diag) = common_mistake(text, start, end) {
-        return diag;
-    }
     // pest skips blanks before it tries a token, so it only stops on one
     // at the end of a window (`Parser::window`), which ends a line's text:
     // what was found is what follows the blanks.
-    let found = if text[start..].starts_with([' ', '\t']) {
-        let at = blanks(text.as_bytes(), start);
-        describe_found(&text[at..token_end(text, at)])
+    let found_at = if text[start..].starts_with([' ', '\t']) {
+        blanks(text.as_bytes(), start)
     } else {
-        describe_found(&text[start..end])
+        start
+    };
+    let look_alike = text[found_at..]
+        .chars()
+        .next()
+        .and_then(|c| LookAlike::of(c).map(|l| (c, l)));
+    if look_alike.is_none() {
+        if let Some(diag) = common_mistake(text, start, end) {
+            return diag;
+        }
+        if let Some(diag) = hyphen_in_identifier(text, found_at) {
+            return diag;
+        }
+    }
+    let found = match look_alike {
+        Some((c, l)) => l.describe(c),
+        None if found_at == start => describe_found(&text[start..end]),
+        None => describe_found(&text[found_at..token_end(text, found_at)]),
     };
     let (message, label) = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
@@ -860,10 +873,225 @@ fn syntax_error(
     };
     let mut diag =
         Diagnostic::error("syntax-error", Span::new(start, end), message).with_label(label);
-    if let Some(help) = syntax_help(&text[start..end], &err.variant) {
+    if let Some((c, l)) = look_alike {
+        let (span, replacement) = l.fix(text, found_at, c);
+        diag = diag.with_help(l.help(c)).with_suggestion(span, replacement);
+    } else if let Some(help) = syntax_help(&text[start..end], &err.variant) {
         diag = diag.with_help(help);
     }
     diag
+}
+
+/// A character that looks like one the language uses (or like a plain
+/// space), as word processors and web pages write them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LookAlike {
+    DoubleQuote,
+    SingleQuote,
+    Space,
+    InvisibleSpace,
+    Arrow,
+    Dash,
+    Colon,
+    Comma,
+}
+
+impl LookAlike {
+    fn of(c: char) -> Option<LookAlike> {
+        Some(match c {
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{FF02}' => {
+                LookAlike::DoubleQuote
+            }
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => {
+                LookAlike::SingleQuote
+            }
+            '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => {
+                LookAlike::Space
+            }
+            '\u{200B}' | '\u{2060}' | '\u{FEFF}' => LookAlike::InvisibleSpace,
+            '\u{2192}' | '\u{21D2}' | '\u{27F6}' | '\u{27F9}' | '\u{2794}' | '\u{279C}' => {
+                LookAlike::Arrow
+            }
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => {
+                LookAlike::Dash
+            }
+            '\u{FF1A}' => LookAlike::Colon,
+            '\u{FF0C}' | '\u{3001}' => LookAlike::Comma,
+            _ => return None,
+        })
+    }
+
+    /// The character's name, for messages.
+    fn name(c: char) -> &'static str {
+        match c {
+            '\u{201C}' => "left double quotation mark",
+            '\u{201D}' => "right double quotation mark",
+            '\u{201E}' => "double low-9 quotation mark",
+            '\u{201F}' => "double high-reversed-9 quotation mark",
+            '\u{2033}' => "double prime",
+            '\u{FF02}' => "full-width quotation mark",
+            '\u{2018}' => "left single quotation mark",
+            '\u{2019}' => "right single quotation mark",
+            '\u{201A}' => "single low-9 quotation mark",
+            '\u{201B}' => "single high-reversed-9 quotation mark",
+            '\u{2032}' => "prime",
+            '\u{00A0}' => "no-break space",
+            '\u{2002}' => "en space",
+            '\u{2003}' => "em space",
+            '\u{2004}' => "three-per-em space",
+            '\u{2005}' => "four-per-em space",
+            '\u{2006}' => "six-per-em space",
+            '\u{2007}' => "figure space",
+            '\u{2008}' => "punctuation space",
+            '\u{2009}' => "thin space",
+            '\u{200A}' => "hair space",
+            '\u{202F}' => "narrow no-break space",
+            '\u{205F}' => "medium mathematical space",
+            '\u{3000}' => "ideographic space",
+            '\u{200B}' => "zero-width space",
+            '\u{2060}' => "word joiner",
+            '\u{FEFF}' => "zero-width no-break space",
+            '\u{2192}' => "rightwards arrow",
+            '\u{21D2}' => "rightwards double arrow",
+            '\u{27F6}' => "long rightwards arrow",
+            '\u{27F9}' => "long rightwards double arrow",
+            '\u{2794}' | '\u{279C}' => "heavy rightwards arrow",
+            '\u{2010}' => "hyphen",
+            '\u{2011}' => "non-breaking hyphen",
+            '\u{2012}' => "figure dash",
+            '\u{2013}' => "en dash",
+            '\u{2014}' => "em dash",
+            '\u{2212}' => "minus sign",
+            '\u{FF1A}' => "full-width colon",
+            '\u{FF0C}' => "full-width comma",
+            '\u{3001}' => "ideographic comma",
+            _ => "look-alike character",
+        }
+    }
+
+    /// How the character is named after "found": a space cannot be seen
+    /// between backticks, so it is named and numbered instead.
+    fn describe(self, c: char) -> String {
+        let name = LookAlike::name(c);
+        match self {
+            LookAlike::Space | LookAlike::InvisibleSpace => {
+                format!("a {name} (U+{:04X})", c as u32)
+            }
+            _ => format!("`{c}` ({name})"),
+        }
+    }
+
+    fn help(self, c: char) -> String {
+        let name = LookAlike::name(c);
+        let shown = match self {
+            LookAlike::Space | LookAlike::InvisibleSpace => {
+                format!("the {name} (U+{:04X})", c as u32)
+            }
+            _ => format!("`{c}` ({name})"),
+        };
+        match self {
+            LookAlike::DoubleQuote => format!(
+                "{shown} looks like `\"`; word processors change quotes, so type a straight quote"
+            ),
+            LookAlike::SingleQuote => format!(
+                "{shown} looks like `'`; strings are written between straight double quotes: `\"GP practice\"`"
+            ),
+            LookAlike::Space => format!(
+                "{shown} looks like a space but is not one; word processors and web pages insert it, so type an ordinary space"
+            ),
+            LookAlike::InvisibleSpace => {
+                format!("{shown} cannot be seen but is there; delete it")
+            }
+            LookAlike::Arrow => {
+                format!("{shown} looks like `->`; routes are written with a hyphen and `>`: `gp -> physio`")
+            }
+            LookAlike::Dash => format!(
+                "{shown} looks like `-`; word processors turn hyphens into dashes. A route is written `gp -> physio`"
+            ),
+            LookAlike::Colon => format!("{shown} looks like `:`; type an ordinary colon"),
+            LookAlike::Comma => format!("{shown} looks like `,`; type an ordinary comma"),
+        }
+    }
+
+    /// What to put in place of the character at `at`. A quote is replaced
+    /// together with its partner later on the line, so both become
+    /// straight double quotes; a dash not followed by `>` stands for a
+    /// whole arrow.
+    fn fix(self, text: &str, at: usize, c: char) -> (Span, String) {
+        let one = Span::new(at, at + c.len_utf8());
+        match self {
+            LookAlike::DoubleQuote | LookAlike::SingleQuote => {
+                let after = at + c.len_utf8();
+                let line_end = text[after..].find('\n').map_or(text.len(), |i| after + i);
+                let close = text[after..line_end]
+                    .char_indices()
+                    .find(|&(_, d)| d == '"' || LookAlike::of(d) == Some(self));
+                match close {
+                    Some((i, d)) => {
+                        let inner = &text[after..after + i];
+                        (
+                            Span::new(at, after + i + d.len_utf8()),
+                            format!("\"{inner}\""),
+                        )
+                    }
+                    None => (one, "\"".to_string()),
+                }
+            }
+            LookAlike::Space => (one, " ".to_string()),
+            LookAlike::InvisibleSpace => (one, String::new()),
+            LookAlike::Arrow => (one, "->".to_string()),
+            LookAlike::Dash => {
+                if text[at + c.len_utf8()..].starts_with('>') {
+                    (one, "-".to_string())
+                } else {
+                    (one, "->".to_string())
+                }
+            }
+            LookAlike::Colon => (one, ":".to_string()),
+            LookAlike::Comma => (one, ",".to_string()),
+        }
+    }
+}
+
+/// `gp-practice`: an identifier written with a hyphen, which the language
+/// does not allow in one. `at` is the hyphen pest stopped at.
+fn hyphen_in_identifier(text: &str, at: usize) -> Option<Diagnostic> {
+    let rest = &text[at..];
+    if !rest.starts_with('-') || rest.starts_with("->") {
+        return None;
+    }
+    let (first_at, _) = word_before(&text[..at])?;
+    if !text[first_at..at].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return None;
+    }
+    // The whole word: parts joined by single hyphens.
+    let mut end = at;
+    while text[end..].starts_with('-') && !text[end..].starts_with("->") {
+        let part = text[end + 1..]
+            .find(|c: char| !is_ident_char(c))
+            .unwrap_or(text.len() - end - 1);
+        if part == 0 {
+            break;
+        }
+        end += 1 + part;
+    }
+    if end == at {
+        return None;
+    }
+    let word = &text[first_at..end];
+    let fixed = word.replace('-', "_");
+    Some(
+        Diagnostic::error(
+            "syntax-error",
+            Span::new(at, at + 1),
+            format!("`{word}` is not an identifier: identifiers cannot contain `-`"),
+        )
+        .with_label("a hyphen cannot go in an identifier")
+        .with_help(format!(
+            "identifiers (node IDs, keys and kinds) use letters, digits and underscores only: write `{fixed}`"
+        ))
+        .with_suggestion(Span::new(first_at, end), fixed),
+    )
 }
 
 /// Mistakes common enough to deserve their own message, recognised from the
@@ -1948,6 +2176,116 @@ mod tests {
         assert_eq!(found(r#"a: "{ \" }" { # }"#), "{");
         assert_eq!(found(r#"service a: "A { kind: x }"#), "{}");
         assert_eq!(found(r#"x "a" "b {"#), "{");
+    }
+
+    /// The first error in `text`, and `text` with its suggested fix made.
+    fn first_error_and_fix(text: &str) -> (Diagnostic, String) {
+        let parsed = parse(text);
+        let diag = parsed.diagnostics.first().cloned().unwrap();
+        let mut fixed = text.to_string();
+        if let Some(fix) = &diag.suggestion {
+            fixed.replace_range(fix.span.start()..fix.span.end(), &fix.replacement);
+        }
+        (diag, fixed)
+    }
+
+    #[test]
+    fn look_alike_characters_are_named_and_replaced() {
+        let cases = [
+            // (text, in the message, in the help)
+            (
+                "pathway \u{201C}x\u{201D} {\n  entry gp: \"GP\"\n}\n",
+                "found `\u{201C}` (left double quotation mark)",
+                "looks like `\"`",
+            ),
+            (
+                "pathway \"x\" {\n  entry gp: \u{201E}GP\u{201C}\n}\n",
+                "double low-9 quotation mark",
+                "type a straight quote",
+            ),
+            (
+                "pathway \"x\" {\n  entry gp: \u{2018}GP\u{2019}\n}\n",
+                "left single quotation mark",
+                "looks like `'`",
+            ),
+            (
+                "pathway \"x\" {\n  entry\u{A0}gp: \"GP\"\n}\n",
+                "found a no-break space (U+00A0)",
+                "type an ordinary space",
+            ),
+            (
+                "pathway \"x\" {\n  entry gp:\u{2009}\"GP\"\n}\n",
+                "thin space (U+2009)",
+                "looks like a space",
+            ),
+            (
+                "pathway \"x\" {\n  entry\u{3000}gp: \"GP\"\n}\n",
+                "ideographic space (U+3000)",
+                "looks like a space",
+            ),
+            (
+                "pathway \"x\" {\n  entry gp: \"GP\"\n  service h: \"H\"\n  gp \u{2192} h\n}\n",
+                "found `\u{2192}` (rightwards arrow)",
+                "looks like `->`",
+            ),
+            (
+                "pathway \"x\" {\n  entry gp: \"GP\"\n  service h: \"H\"\n  gp \u{21D2} h\n}\n",
+                "rightwards double arrow",
+                "looks like `->`",
+            ),
+            (
+                "pathway \"x\" {\n  entry gp: \"GP\"\n  service h: \"H\"\n  gp \u{2013} h\n}\n",
+                "found `\u{2013}` (en dash)",
+                "looks like `-`",
+            ),
+            (
+                "pathway \"x\" {\n  entry gp: \"GP\"\n  service h: \"H\"\n  gp \u{2014}> h\n}\n",
+                "em dash",
+                "looks like `-`",
+            ),
+            (
+                "pathway \"x\" {\n  entry gp\u{FF1A} \"GP\"\n}\n",
+                "full-width colon",
+                "looks like `:`",
+            ),
+            (
+                "pathway \"x\" {\n  entry gp: \"GP\" { kind: gp offers: [triage\u{FF0C} advice] }\n}\n",
+                "full-width comma",
+                "looks like `,`",
+            ),
+        ];
+        for (text, message, help) in cases {
+            let (diag, fixed) = first_error_and_fix(text);
+            assert!(diag.message.contains(message), "{text:?}: {}", diag.message);
+            let h = diag.help.as_deref().unwrap_or_default();
+            assert!(h.contains(help), "{text:?}: {h}");
+            assert!(diag.suggestion.is_some(), "{text:?}");
+            let errors = parse(&fixed).diagnostics;
+            assert!(errors.is_empty(), "{fixed:?}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn a_curly_quote_pair_is_straightened_together() {
+        let (_, fixed) = first_error_and_fix("pathway \u{201C}Hip pain\u{201D} {\n}\n");
+        assert_eq!(fixed, "pathway \"Hip pain\" {\n}\n");
+    }
+
+    #[test]
+    fn a_hyphen_in_a_node_id_is_told_identifiers_use_underscores() {
+        for text in [
+            "pathway \"x\" {\n  entry gp-practice: \"GP\"\n}\n",
+            "pathway \"x\" {\n  entry gp_practice: \"GP\"\n  exit h: \"H\"\n  gp-practice -> h\n}\n",
+        ] {
+            let (diag, fixed) = first_error_and_fix(text);
+            let help = diag.help.as_deref().unwrap_or_default();
+            assert!(
+                help.contains("letters, digits and underscores") && help.contains("`gp_practice`"),
+                "{text:?}: {help}"
+            );
+            assert!(!help.contains("key: value"), "{help}");
+            assert!(parse(&fixed).diagnostics.is_empty(), "{fixed:?}");
+        }
     }
 
     #[test]

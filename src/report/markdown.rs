@@ -1,6 +1,8 @@
 //! The consultation response as Markdown: renders on GitHub (the diagram is
 //! Mermaid) and pastes into a word processor.
 
+use crate::escape::{markdown_message, markdown_text, one_line};
+
 use super::{
     counts, level_text, section, Item, Reviews, ABOUT, ABOUT_PROSE, EDIT_FIRST, NO_CONCERNS,
     OUTLINES,
@@ -9,20 +11,23 @@ use super::{
 pub fn render(all: &Reviews) -> String {
     let mut out = String::new();
     for r in &all.reviews {
-        out.push_str(&format!("# Consultation response: {}\n\n", r.pathway));
         out.push_str(&format!(
-            "*Draft prepared with msklint {} from `{}`. {EDIT_FIRST}*\n\n",
+            "# Consultation response: {}\n\n",
+            markdown_text(&r.pathway)
+        ));
+        out.push_str(&format!(
+            "*Draft prepared with msklint {} from {}. {EDIT_FIRST}*\n\n",
             env!("CARGO_PKG_VERSION"),
-            r.path
+            code_span(&r.path)
         ));
         out.push_str("## Summary\n\n");
         out.push_str(&format!(
             "- **{} reviewed:** {}\n",
             capitalise(r.noun()),
-            r.pathway
+            markdown_text(&r.pathway)
         ));
         for (k, v) in &r.facts {
-            out.push_str(&format!("- **{}:** {v}\n", capitalise(k)));
+            out.push_str(&format!("- **{}:** {}\n", capitalise(k), markdown_text(v)));
         }
         out.push_str(&format!("- **Findings:** {}\n\n", counts(r)));
         if let Some(drawn) = &r.drawn {
@@ -94,9 +99,18 @@ pub fn render(all: &Reviews) -> String {
         out.push_str(&format!("## About this review\n\n{about}\n\n"));
     }
     for u in &all.unreviewed {
-        out.push_str(&format!("# Not reviewed: `{}`\n\n{}\n\n", u.path, u.why));
+        out.push_str(&format!(
+            "# Not reviewed: {}\n\n{}\n\n",
+            code_span(&u.path),
+            u.why
+        ));
         for p in &u.problems {
-            out.push_str(&format!("- `{}` {}: {}\n", p.location, p.rule, p.message));
+            out.push_str(&format!(
+                "- {} {}: {}\n",
+                code_span(&p.location),
+                p.rule,
+                markdown_message(&p.message)
+            ));
         }
         out.push('\n');
     }
@@ -105,14 +119,11 @@ pub fn render(all: &Reviews) -> String {
 
 /// `text` as inline code. A location can itself hold backticks (a
 /// diagram shape's ID is quoted in them), so the span is opened with one
-/// backtick more than the longest run inside, as CommonMark allows.
+/// backtick more than the longest run inside, as CommonMark allows. Line
+/// breaks, which would end the span, become spaces.
 fn code_span(text: &str) -> String {
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
+    let text = one_line(text);
+    let longest = longest_run(&text, '`');
     let ticks = "`".repeat(longest + 1);
     if longest == 0 {
         format!("{ticks}{text}{ticks}")
@@ -121,12 +132,28 @@ fn code_span(text: &str) -> String {
     }
 }
 
+/// The longest run of `c` in `text`.
+fn longest_run(text: &str, c: char) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    for d in text.chars() {
+        run = if d == c { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
+}
+
 fn item_md(n: usize, item: &Item) -> String {
-    let mut s = format!("**{n}. {}**\n\n", item.question);
+    let mut s = format!("**{n}. {}**\n\n", markdown_message(&item.question));
+    // The quote is pathway text: a fence longer than any run of backticks
+    // in it keeps it inside the block, and each of its lines is indented
+    // to stay in the list item.
+    let fence = "`".repeat(longest_run(&item.quote, '`').max(2) + 1);
+    let quote: Vec<String> = item.quote.lines().map(one_line).collect();
     s.push_str(&format!(
-        "- **Evidence** ({}):\n\n  ```\n  {}\n  ```\n\n",
+        "- **Evidence** ({}):\n\n  {fence}\n  {}\n  {fence}\n\n",
         code_span(&item.location),
-        item.quote
+        quote.join("\n  ")
     ));
     // A finding with no rule file (none built in) has no code.
     let code = if item.code.is_empty() {
@@ -136,11 +163,13 @@ fn item_md(n: usize, item: &Item) -> String {
     };
     s.push_str(&format!(
         "- **What msklint found:** {} ({code}`{}`, {})\n",
-        item.message, item.rule, item.severity
+        markdown_message(&item.message),
+        item.rule,
+        item.severity
     ));
     s.push_str(&format!(
         "- **Suggested change:** {}\n",
-        item.change.replace('\n', " ")
+        markdown_message(&item.change)
     ));
     if !item.sources.is_empty() {
         s.push_str(&format!("- **Guidance:** {}\n", item.sources.join("; ")));
@@ -149,8 +178,10 @@ fn item_md(n: usize, item: &Item) -> String {
     s
 }
 
+/// Text in a table cell: as a message, with `|` escaped even inside code
+/// spans (GitHub's tables split on it there too).
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    markdown_message(s).replace('|', "\\|")
 }
 
 pub fn capitalise(s: &str) -> String {
