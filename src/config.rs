@@ -101,16 +101,19 @@ fn yaml_problem(message: &str, text: &str, at: usize) -> (String, String) {
         let rest = &message[n..];
         &rest[..rest.find(',').unwrap_or(rest.len())]
     });
-    if line.starts_with('\t') || text[line_start..at].contains('\t') {
+    // Only a tab in the line's indentation: a tab after a value is valid
+    // YAML, and the real error must not be hidden behind this one.
+    if line.trim_start_matches(' ').starts_with('\t') {
         return (
             format!("a tab indents this line{position}; YAML is indented with spaces only"),
             "replace the tab at the start of the line with spaces (two per level, as in docs/configuration.md)".to_string(),
         );
     }
     if message.contains("untagged enum RawSetting") {
-        let name = line.split(':').next().unwrap_or("").trim();
+        // The reader points at the block holding the setting, not at the
+        // setting itself, so no rule is named.
         return (
-            format!("`{name}` must be set to a severity, `off` or a block{position}"),
+            format!("a rule in this block is set to something other than a severity, `off` or a block{position}"),
             "give a rule a severity (`error`, `warning` or `info`), `off`, or a block of `severity:` and the rule's parameters; see docs/configuration.md".to_string(),
         );
     }

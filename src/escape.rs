@@ -52,26 +52,69 @@ pub fn markdown_text(text: &str) -> String {
 /// it is left alone. A backtick without a partner is escaped. Line breaks
 /// and other control characters become spaces.
 pub fn markdown_message(text: &str) -> String {
-    let paired = text.matches('`').count() / 2 * 2;
+    // Code spans pair runs of backticks of the same length, as CommonMark
+    // reads them; a run with no partner of its length is plain text.
+    let runs = backtick_runs(text);
     let mut out = String::with_capacity(text.len());
-    let mut seen = 0;
-    let mut inside = false;
+    let mut pos = 0;
+    let mut i = 0;
+    while i < runs.len() {
+        let (start, len) = runs[i];
+        push_plain(&mut out, &text[pos..start]);
+        match (i + 1..runs.len()).find(|&j| runs[j].1 == len) {
+            Some(j) => {
+                let end = runs[j].0 + len;
+                for c in text[start..end].chars() {
+                    out.push(if is_break(c) { ' ' } else { c });
+                }
+                pos = end;
+                i = j + 1;
+            }
+            None => {
+                out.push_str(&"\\`".repeat(len));
+                pos = start + len;
+                i += 1;
+            }
+        }
+    }
+    push_plain(&mut out, &text[pos..]);
+    out
+}
+
+/// Where each run of backticks starts, and how long it is.
+fn backtick_runs(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let start = i;
+            while i < bytes.len() && bytes[i] == b'`' {
+                i += 1;
+            }
+            runs.push((start, i - start));
+        } else {
+            i += 1;
+        }
+    }
+    runs
+}
+
+/// Text outside code spans: HTML as entities, breaks as spaces.
+fn push_plain(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
-            '`' if seen < paired => {
-                seen += 1;
-                inside = !inside;
-                out.push(c);
-            }
-            '`' => out.push_str("\\`"),
-            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push(' '),
-            '&' if !inside => out.push_str("&amp;"),
-            '<' if !inside => out.push_str("&lt;"),
-            '>' if !inside => out.push_str("&gt;"),
+            c if is_break(c) => out.push(' '),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
             c => out.push(c),
         }
     }
-    out
+}
+
+fn is_break(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
 }
 
 /// Text on one line: line breaks (including Unicode's line and paragraph
@@ -114,6 +157,16 @@ mod tests {
             "node `<b>&</b>` has &lt;i&gt;no&lt;/i&gt; route next"
         );
         assert_eq!(super::markdown_message("a ` b <"), "a \\` b &lt;");
+        // Runs pair by length, as CommonMark reads them: a run of three with
+        // no partner of three is plain text, so what follows is escaped.
+        assert_eq!(
+            super::markdown_message("```<img src=x onerror=alert(1)>` does not"),
+            "\\`\\`\\`&lt;img src=x onerror=alert(1)&gt;\\` does not"
+        );
+        assert_eq!(
+            super::markdown_message("``a ` b`` and `<c>`"),
+            "``a ` b`` and `<c>`"
+        );
     }
 
     #[test]

@@ -382,6 +382,25 @@ fn output_file_is_checked_and_its_extension_sets_the_format() {
         policy
     );
 
+    // Nor one a folder search found.
+    let out = msklint(
+        &[
+            "report",
+            "--no-config",
+            "--include",
+            "*.md",
+            ".",
+            "-o",
+            "p.md",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("p.md")).unwrap(),
+        policy
+    );
+
     let out = msklint(&["report", "p.md", "-o", "response.html"], dir.path());
     assert!(
         out.status.success(),

@@ -204,7 +204,7 @@ fn bad_config_is_a_diagnostic_pointing_into_the_yaml_with_exit_two() {
         ),
         (
             "rules:\n  dead-end:\n",
-            "`dead-end` must be set to a severity, `off` or a block",
+            "set to something other than a severity",
         ),
         ("rules:\n\tdead-end: off\n", "a tab indents this line"),
     ] {

@@ -54,6 +54,17 @@ pub fn run(args: &ReportArgs) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
+    // Also every file a folder search found (`report . -o policy.md`).
+    if let Some(out) = &args.output {
+        let read: Vec<PathBuf> = reviewed
+            .files
+            .iter()
+            .map(|(r, _)| PathBuf::from(&r.source.name))
+            .collect();
+        if let Err(code) = refuse_overwriting_input(out, &read) {
+            return code;
+        }
+    }
     let unreadable = reviewed.unreadable;
     let mut reviews = Reviews::join(
         std::mem::take(&mut reviewed.files)

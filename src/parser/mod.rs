@@ -1023,9 +1023,15 @@ impl LookAlike {
             LookAlike::DoubleQuote | LookAlike::SingleQuote => {
                 let after = at + c.len_utf8();
                 let line_end = text[after..].find('\n').map_or(text.len(), |i| after + i);
-                let close = text[after..line_end]
-                    .char_indices()
-                    .find(|&(_, d)| d == '"' || LookAlike::of(d) == Some(self));
+                // An apostrophe (`’s`) is followed by a letter; a closing
+                // quote is not.
+                let span = &text[after..line_end];
+                let close = span.char_indices().find(|&(i, d)| {
+                    let next = span[i + d.len_utf8()..].chars().next();
+                    (d == '"' || LookAlike::of(d) == Some(self))
+                        && !(self == LookAlike::SingleQuote
+                            && next.is_some_and(char::is_alphanumeric))
+                });
                 match close {
                     Some((i, d)) => {
                         let inner = &text[after..after + i];
@@ -1041,8 +1047,14 @@ impl LookAlike {
             LookAlike::InvisibleSpace => (one, String::new()),
             LookAlike::Arrow => (one, "->".to_string()),
             LookAlike::Dash => {
-                if text[at + c.len_utf8()..].starts_with('>') {
+                let after = &text[at + c.len_utf8()..];
+                let joins =
+                    |d: Option<char>| d.is_some_and(|d| d.is_ascii_alphanumeric() || d == '_');
+                if after.starts_with('>') {
                     (one, "-".to_string())
+                } else if joins(text[..at].chars().next_back()) && joins(after.chars().next()) {
+                    // `gp–practice`: a dash inside a name, which takes `_`.
+                    (one, "_".to_string())
                 } else {
                     (one, "->".to_string())
                 }
@@ -2242,6 +2254,18 @@ mod tests {
                 "pathway \"x\" {\n  entry gp: \"GP\"\n  service h: \"H\"\n  gp \u{2014}> h\n}\n",
                 "em dash",
                 "looks like `-`",
+            ),
+            // A dash inside a name becomes `_`, not an arrow.
+            (
+                "pathway \"x\" {\n  entry gp\u{2013}practice: \"GP\"\n}\n",
+                "en dash",
+                "looks like `-`",
+            ),
+            // An apostrophe inside curly quotes is not the closing quote.
+            (
+                "pathway \"x\" {\n  entry gp: \u{2018}Patient\u{2019}s GP\u{2019}\n}\n",
+                "left single quotation mark",
+                "looks like `'`",
             ),
             (
                 "pathway \"x\" {\n  entry gp\u{FF1A} \"GP\"\n}\n",
