@@ -39,7 +39,7 @@ pub fn markdown_text(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push(' '),
+            c if is_break(c) => out.push(' '),
             c => out.push(c),
         }
     }
@@ -122,13 +122,7 @@ fn is_break(c: char) -> bool {
 /// cannot end a one-line comment early.
 pub fn one_line(text: &str) -> String {
     text.chars()
-        .map(|c| {
-            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
-                ' '
-            } else {
-                c
-            }
-        })
+        .map(|c| if is_break(c) { ' ' } else { c })
         .collect()
 }
 

@@ -35,26 +35,34 @@ pub enum GraphFormat {
 }
 
 pub fn run(args: &GraphArgs) -> u8 {
-    // Every pathway read is drawn, then chosen by name, so a name that
-    // matches nothing can be answered with the names there are. (Policy
-    // documents lend no graphs: their fenced flowcharts are checked, not
-    // drawn.)
+    // Every pathway read is listed and the chosen ones drawn, so a name
+    // that matches nothing can be answered with the names there are.
+    // (Policy documents lend no graphs: their fenced flowcharts are
+    // checked, not drawn.)
     let drawn = viewed(&args.setup, &args.paths, None, |_, report, graphs| {
         graphs
             .iter()
             .map(|g| {
-                let marks = diagram::marks(&report.diagnostics, &g.pathway.name.value)
-                    .with_drawing(g, &report.source);
-                let text = match args.format {
-                    GraphFormat::Mermaid => format!(
-                        "%% {} ({})\n{}",
-                        crate::escape::one_line(&g.pathway.name.value),
-                        crate::escape::one_line(&report.source.name),
-                        diagram::mermaid::render(g, &marks)
-                    ),
-                    GraphFormat::Dot => diagram::dot::render(g, &marks),
-                    GraphFormat::Svg => diagram::svg::render(g, &marks),
-                };
+                let chosen = args
+                    .pathway
+                    .as_deref()
+                    .is_none_or(|n| n == g.pathway.name.value);
+                // Only the chosen pathways are drawn; the others lend
+                // their names to the messages below.
+                let text = chosen.then(|| {
+                    let marks = diagram::marks(&report.diagnostics, &g.pathway.name.value)
+                        .with_drawing(g, &report.source);
+                    match args.format {
+                        GraphFormat::Mermaid => format!(
+                            "%% {} ({})\n{}",
+                            crate::escape::one_line(&g.pathway.name.value),
+                            crate::escape::one_line(&report.source.name),
+                            diagram::mermaid::render(g, &marks)
+                        ),
+                        GraphFormat::Dot => diagram::dot::render(g, &marks),
+                        GraphFormat::Svg => diagram::svg::render(g, &marks),
+                    }
+                });
                 Drawing {
                     name: g.pathway.name.value.to_string(),
                     file: report.source.name.clone(),
@@ -73,10 +81,7 @@ pub fn run(args: &GraphArgs) -> u8 {
         .flat_map(|(_, p)| p)
         .collect();
     let names: Vec<String> = all.iter().map(|d| format!("`{}`", d.name)).collect();
-    let pieces: Vec<Drawing> = all
-        .into_iter()
-        .filter(|d| args.pathway.as_deref().is_none_or(|n| n == d.name))
-        .collect();
+    let pieces: Vec<Drawing> = all.into_iter().filter(|d| d.text.is_some()).collect();
     // Nothing drawn but a path unread: its error is already said.
     if pieces.is_empty() && !drawn.problems.is_empty() {
         return EXIT_TROUBLE;
@@ -116,13 +121,14 @@ pub fn run(args: &GraphArgs) -> u8 {
         }
         return EXIT_TROUBLE;
     }
-    let text: Vec<String> = pieces.into_iter().map(|d| d.text).collect();
+    let text: Vec<String> = pieces.into_iter().filter_map(|d| d.text).collect();
     drawn.exit(emit(&text.join("\n"), unreadable))
 }
 
-/// One pathway drawn, with the name it is chosen by and the file it is in.
+/// One pathway read, with the name it is chosen by, the file it is in,
+/// and its drawing when it was chosen.
 struct Drawing {
     name: String,
     file: String,
-    text: String,
+    text: Option<String>,
 }
