@@ -380,3 +380,29 @@ fn json_reference_examples_are_real_output() {
         "the default document, the rules table and paths not checked"
     );
 }
+
+/// `--write-baseline` naming a file being checked (named, or found in a
+/// folder) is refused before anything is written: it would replace the
+/// pathway with the baseline.
+#[test]
+fn write_baseline_never_replaces_a_file_being_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let example =
+        std::fs::read_to_string(root().join("fixtures/examples/hip-knee-oa.pathway")).unwrap();
+    std::fs::create_dir(dir.path().join("proj")).unwrap();
+    std::fs::write(dir.path().join("proj/p.pathway"), &example).unwrap();
+    for args in [
+        &["check", "--write-baseline", "proj/p.pathway", "proj/p.pathway"][..],
+        &["check", "--write-baseline", "./proj/p.pathway", "proj"][..],
+    ] {
+        let out = msklint(args, dir.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("one of the files being read"), "{err}");
+        assert!(err.contains("--write-baseline"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("proj/p.pathway")).unwrap(),
+            example
+        );
+    }
+}

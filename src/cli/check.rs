@@ -131,6 +131,14 @@ pub fn run(args: &CheckArgs) -> u8 {
     } else {
         discover(&paths, &include)
     };
+    if let Some(out) = &args.write_baseline {
+        let mut read = paths.clone();
+        read.extend(found.files.iter().cloned());
+        if let Err(code) = super::setup::refuse_overwriting_input(out, &read, "--write-baseline")
+        {
+            return code;
+        }
+    }
     let mut problems = found.problems;
     // Piped text has no file to key a cache entry by.
     let cache = (!args.no_cache && !stdin).then(|| {

@@ -30,7 +30,7 @@ pub struct ImportArgs {
 
 pub fn run(args: &ImportArgs) -> u8 {
     if let Some(out) = &args.output {
-        if let Err(code) = refuse_overwriting_input(out, std::slice::from_ref(&args.file)) {
+        if let Err(code) = refuse_overwriting_input(out, std::slice::from_ref(&args.file), "-o") {
             return code;
         }
     }

@@ -40,7 +40,7 @@ pub enum ReportFormat {
 
 pub fn run(args: &ReportArgs) -> u8 {
     if let Some(out) = &args.output {
-        if let Err(code) = refuse_overwriting_input(out, &args.paths) {
+        if let Err(code) = refuse_overwriting_input(out, &args.paths, "-o") {
             return code;
         }
     }
@@ -61,7 +61,7 @@ pub fn run(args: &ReportArgs) -> u8 {
             .iter()
             .map(|(r, _)| PathBuf::from(&r.source.name))
             .collect();
-        if let Err(code) = refuse_overwriting_input(out, &read) {
+        if let Err(code) = refuse_overwriting_input(out, &read, "-o") {
             return code;
         }
     }

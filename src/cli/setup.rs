@@ -367,11 +367,12 @@ pub fn human_options(color: Color, stderr: bool) -> HumanOptions {
     HumanOptions { color, width }
 }
 
-/// Refuses an `-o FILE` that is one of the inputs (`report p.md -o p.md`),
-/// which would replace the document being read with what was made from
-/// it. Checked before any work, so nothing is lost. A folder among the
-/// inputs is fine: a report may be written inside the folder it reviews.
-pub fn refuse_overwriting_input(out: &Path, inputs: &[PathBuf]) -> Result<(), u8> {
+/// Refuses an output file (`-o FILE`, `--write-baseline FILE`, named by
+/// `flag`) that is one of the inputs (`report p.md -o p.md`), which would
+/// replace the document being read with what was made from it. Checked
+/// before any work, so nothing is lost. A folder among the inputs is fine:
+/// a report may be written inside the folder it reviews.
+pub fn refuse_overwriting_input(out: &Path, inputs: &[PathBuf], flag: &str) -> Result<(), u8> {
     let Ok(target) = std::fs::canonicalize(out) else {
         // Not there yet, so not an input.
         return Ok(());
@@ -382,7 +383,7 @@ pub fn refuse_overwriting_input(out: &Path, inputs: &[PathBuf]) -> Result<(), u8
         .any(|p| p == target);
     if named {
         eprintln!(
-            "error: {}: this is one of the files being read, and writing there would replace it; choose another name with -o",
+            "error: {}: this is one of the files being read, and writing there would replace it; choose another name with {flag}",
             out.display()
         );
         return Err(EXIT_TROUBLE);
