@@ -392,7 +392,12 @@ fn write_baseline_never_replaces_a_file_being_checked() {
     std::fs::create_dir(dir.path().join("proj")).unwrap();
     std::fs::write(dir.path().join("proj/p.pathway"), &example).unwrap();
     for args in [
-        &["check", "--write-baseline", "proj/p.pathway", "proj/p.pathway"][..],
+        &[
+            "check",
+            "--write-baseline",
+            "proj/p.pathway",
+            "proj/p.pathway",
+        ][..],
         &["check", "--write-baseline", "./proj/p.pathway", "proj"][..],
     ] {
         let out = msklint(args, dir.path());

@@ -134,8 +134,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     if let Some(out) = &args.write_baseline {
         let mut read = paths.clone();
         read.extend(found.files.iter().cloned());
-        if let Err(code) = super::setup::refuse_overwriting_input(out, &read, "--write-baseline")
-        {
+        if let Err(code) = super::setup::refuse_overwriting_input(out, &read, "--write-baseline") {
             return code;
         }
     }

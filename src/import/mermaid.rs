@@ -188,27 +188,37 @@ impl Reader {
                 return Ok(());
             }
             let arrow_at = at;
-            let label = link(t, &mut at).ok_or("expected a link such as `-->` here")?;
+            let (label, ends) = link(t, &mut at).ok_or("expected a link such as `-->` here")?;
             let arrow = (here + arrow_at, here + at);
             skip_space(t, &mut at);
             let after = self.group(t, &mut at)?;
+            // `a <--> b` is a route each way; `a ~~~ b` only places b
+            // beside a, and is no route at all.
+            let mut pairs: Vec<(&String, &String)> = Vec::new();
             for a in &before {
                 for b in &after {
-                    // Named as Mermaid names links: `L_from_to_n`, `n`
-                    // counting earlier links between the same two nodes.
-                    let count = self.pairs.entry((a.clone(), b.clone())).or_default();
-                    let n = *count;
-                    *count += 1;
-                    super::too_many(self.page.shapes.len() + self.page.links.len() + 1)?;
-                    let id = format!("L_{a}_{b}_{n}");
-                    self.located.links.insert(id.clone(), arrow);
-                    self.page.links.push(Link {
-                        id,
-                        from: a.clone(),
-                        to: b.clone(),
-                        text: label.clone(),
-                    });
+                    match ends {
+                        Ends::Invisible => {}
+                        Ends::One => pairs.push((a, b)),
+                        Ends::Both => pairs.extend([(a, b), (b, a)]),
+                    }
                 }
+            }
+            for (a, b) in pairs {
+                // Named as Mermaid names links: `L_from_to_n`, `n`
+                // counting earlier links between the same two nodes.
+                let count = self.pairs.entry((a.clone(), b.clone())).or_default();
+                let n = *count;
+                *count += 1;
+                super::too_many(self.page.shapes.len() + self.page.links.len() + 1)?;
+                let id = format!("L_{a}_{b}_{n}");
+                self.located.links.insert(id.clone(), arrow);
+                self.page.links.push(Link {
+                    id,
+                    from: a.clone(),
+                    to: b.clone(),
+                    text: label.clone(),
+                });
             }
             before = after;
         }
@@ -412,25 +422,49 @@ fn arrow() -> Option<&'static Regex> {
     .as_ref()
 }
 
-/// A link at `at`, with its label (empty if none).
-fn link(t: &str, at: &mut usize) -> Option<String> {
+/// Which way a link leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ends {
+    /// `-->`, `---`, `-.->`, `==>`: from the first node to the second
+    /// (a line with no arrowhead is read in the order it is written).
+    One,
+    /// `<-->`, `o--o`, `x--x`: both ways.
+    Both,
+    /// `~~~`: layout only.
+    Invisible,
+}
+
+/// A link at `at`, with its label (empty if none) and which way it leads.
+fn link(t: &str, at: &mut usize) -> Option<(String, Ends)> {
     let rest = &t[*at..];
     let caps = arrow()?.captures(rest)?;
     let whole = caps.get(0)?;
+    let drawn = whole.as_str();
+    let ends = if drawn == "~~~" {
+        Ends::Invisible
+    } else {
+        match (drawn.chars().next(), drawn.chars().last()) {
+            (Some('<'), Some('>')) | (Some('o'), Some('o')) | (Some('x'), Some('x')) => Ends::Both,
+            _ => Ends::One,
+        }
+    };
     let mut label = ["t1", "t2", "t3"]
         .iter()
         .find_map(|n| caps.name(n))
         .map(|m| m.as_str().trim().to_string())
         .unwrap_or_default();
     *at += whole.end();
-    // `-->|label|`
-    if t[*at..].starts_with('|') {
+    // `-->|label|`, also written `--> |label|`
+    let mut label_at = *at;
+    skip_space(t, &mut label_at);
+    if t[label_at..].starts_with('|') {
+        *at = label_at;
         let end = t[*at + 1..].find('|')?;
         label = t[*at + 1..*at + 1 + end].trim().to_string();
         *at += end + 2;
     }
     let label = label.trim_matches('"');
-    Some(label_text(label))
+    Some((label_text(label), ends))
 }
 
 /// Statements on one line are separated by `;` outside quotes and labels.
@@ -527,5 +561,29 @@ mod tests {
         assert_eq!(s("ortho").form, Form::Process);
         assert_eq!(s("ortho").text, "Orthopaedic surgery");
         assert_eq!(s("d").form, Form::Decision);
+    }
+
+    #[test]
+    fn two_way_invisible_and_spaced_label_links() {
+        let p = page(
+            "flowchart TD\n  gp([GP]) --> p[Physio]\n  p <--> o[Ortho]\n  p ~~~ h([Home])\n  p --> |after 6 weeks| h\n  o o--o h\n",
+        );
+        let routes: Vec<(&str, &str, &str)> = p
+            .links
+            .iter()
+            .map(|l| (l.from.as_str(), l.to.as_str(), l.text.as_str()))
+            .collect();
+        assert_eq!(
+            routes,
+            [
+                ("gp", "p", ""),
+                ("p", "o", ""),
+                ("o", "p", ""),
+                ("p", "h", "after 6 weeks"),
+                ("o", "h", ""),
+                ("h", "o", ""),
+            ]
+        );
+        assert!(p.shapes.iter().any(|s| s.id == "h"));
     }
 }
