@@ -422,3 +422,30 @@ fn graph_names_what_it_could_draw() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("syntax-error"), "{}", stderr(&out));
 }
+
+/// With standard error a pipe nobody reads (`2>&1 >/dev/null | true` in a
+/// CI step), notes and errors are dropped and the exit code keeps its
+/// meaning; it was 101, a panic.
+#[test]
+fn a_closed_standard_error_keeps_the_exit_code() {
+    let run = |args: &[&str]| {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        std::process::Command::new(env!("CARGO_BIN_EXE_msklint"))
+            .args(args)
+            .current_dir(root())
+            .stdout(std::process::Stdio::null())
+            .stderr(writer)
+            .status()
+            .unwrap()
+            .code()
+    };
+    // The folder's skipped policy documents make a note on standard error.
+    assert_eq!(run(&["check", "--no-cache", "fixtures/examples"]), Some(1));
+    assert_eq!(
+        run(&["check", "--no-cache", "fixtures/examples/hip-knee-oa-clean.pathway"]),
+        Some(0)
+    );
+    assert_eq!(run(&["check", "--no-cache", "no-such-file.pathway"]), Some(2));
+    assert_eq!(run(&["explain", "no-such-rule"]), Some(2));
+}

@@ -92,18 +92,18 @@ pub struct CheckArgs {
 
 pub fn run(args: &CheckArgs) -> u8 {
     if args.rules_table && args.format != OutputFormat::Json {
-        eprintln!(
+        errln!(
             "error: --rules-table shapes JSON output; use it with --format json (SARIF already lists each rule once)"
         );
         return EXIT_TROUBLE;
     }
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if stdin && args.paths.len() > 1 {
-        eprintln!("error: `-` (standard input) is checked on its own; give it without other paths");
+        errln!("error: `-` (standard input) is checked on its own; give it without other paths");
         return EXIT_TROUBLE;
     }
     if args.stdin_filename.is_some() && !stdin {
-        eprintln!("error: --stdin-filename names standard input; give `-` as the path to read it");
+        errln!("error: --stdin-filename names standard input; give `-` as the path to read it");
         return EXIT_TROUBLE;
     }
     let paths = match (&args.stdin_filename, stdin) {
@@ -177,7 +177,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         let count: usize = baseline.findings.values().sum();
         return match baseline.save(path) {
             Ok(()) => {
-                eprintln!(
+                errln!(
                     "recorded {} from {} in {}",
                     plural(count, "finding", "findings"),
                     plural(reports.len(), "file", "files"),
@@ -191,7 +191,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                 }
             }
             Err(msg) => {
-                eprintln!("error: {msg}");
+                errln!("error: {msg}");
                 EXIT_TROUBLE
             }
         };
@@ -201,7 +201,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         match Baseline::load(path) {
             Ok(baseline) => hidden = baseline.filter(&mut reports),
             Err(msg) => {
-                eprintln!("error: {msg}");
+                errln!("error: {msg}");
                 return EXIT_TROUBLE;
             }
         }
@@ -231,7 +231,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             plural(hidden, "finding", "findings"),
             if hidden == 1 { "was" } else { "were" },
         );
-        eprintln!("{n} already in the baseline {were} not reported");
+        errln!("{n} already in the baseline {were} not reported");
     }
     exit_code(
         &Summary::of(&reports),

@@ -34,15 +34,15 @@ pub fn run(args: &CleanArgs) -> u8 {
     let dir = cache_dir_beside(config.as_deref(), args.cache_dir.as_deref());
     match crate::cache::clean(&dir) {
         Ok(true) => {
-            eprintln!("removed the cache in {}", dir.display());
+            errln!("removed the cache in {}", dir.display());
             EXIT_CLEAN
         }
         Ok(false) => {
-            eprintln!("no cache to remove: {} does not exist", dir.display());
+            errln!("no cache to remove: {} does not exist", dir.display());
             EXIT_CLEAN
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             EXIT_TROUBLE
         }
     }

@@ -46,7 +46,7 @@ pub fn run(args: &ExplainArgs) -> u8 {
                 }
                 None => String::new(),
             };
-            eprintln!(
+            errln!(
                 "error: no rule is called `{}`{hint}\n`msklint rules` lists them all.",
                 args.rule
             );

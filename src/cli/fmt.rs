@@ -50,7 +50,7 @@ enum Outcome {
 pub fn run(args: &FmtArgs) -> u8 {
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         if args.paths.len() > 1 {
-            eprintln!(
+            errln!(
                 "error: `-` (standard input) is formatted on its own; give it without other paths"
             );
             return EXIT_TROUBLE;
@@ -73,7 +73,7 @@ pub fn run(args: &FmtArgs) -> u8 {
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let (mut changed, mut unchanged, mut failed) = (0, 0, 0);
     for p in &found.problems {
-        eprintln!("error: {}: {}", p.path, p.message);
+        errln!("error: {}: {}", p.path, p.message);
     }
     for (name, outcome) in &outcomes {
         match outcome {
@@ -94,7 +94,7 @@ pub fn run(args: &FmtArgs) -> u8 {
         }
     }
     let _ = stdout.flush();
-    eprintln!("{}", summary(write, changed, unchanged, failed));
+    errln!("{}", summary(write, changed, unchanged, failed));
     if failed > 0 || !found.problems.is_empty() {
         EXIT_TROUBLE
     } else if changed > 0 && !write {
@@ -113,13 +113,13 @@ fn piped(args: &FmtArgs) -> u8 {
     const NAME: &str = "<stdin>";
     let mut bytes = Vec::new();
     if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes) {
-        eprintln!("error: {NAME}: {}", io_message(&e));
+        errln!("error: {NAME}: {}", io_message(&e));
         return EXIT_TROUBLE;
     }
     let text = match decoded(bytes) {
         Ok(text) => text,
         Err(message) => {
-            eprintln!("error: {NAME}: {message}");
+            errln!("error: {NAME}: {message}");
             return EXIT_TROUBLE;
         }
     };
@@ -158,11 +158,11 @@ fn report_failure(name: &str, outcome: &Outcome) {
         Outcome::Syntax(source, diagnostics) => {
             let handler = human::handler(human_options(Color::Auto, true));
             for d in diagnostics {
-                eprint!("{}", human::render_one(&handler, d, source));
+                errprint!("{}", human::render_one(&handler, d, source));
             }
-            eprintln!("error: {name}: not formatted: fix the syntax error first");
+            errln!("error: {name}: not formatted: fix the syntax error first");
         }
-        Outcome::Problem(message) => eprintln!("error: {name}: {message}"),
+        Outcome::Problem(message) => errln!("error: {name}: {message}"),
         Outcome::Unchanged | Outcome::Changed(_) => {}
     }
 }

@@ -96,12 +96,12 @@ pub fn run(args: &GraphArgs) -> u8 {
     }
     if pieces.is_empty() {
         match &args.pathway {
-            Some(n) if !names.is_empty() => eprintln!(
+            Some(n) if !names.is_empty() => errln!(
                 "error: no pathway to draw is called `{n}`; the pathways read are {}",
                 names.join(", ")
             ),
-            Some(n) => eprintln!("error: no pathway to draw is called `{n}`"),
-            None => eprintln!("error: no pathway to draw"),
+            Some(n) => errln!("error: no pathway to draw is called `{n}`"),
+            None => errln!("error: no pathway to draw"),
         }
         // A file that could not be parsed has its error above, and the
         // exit status says so, as score and report do.
@@ -115,13 +115,13 @@ pub fn run(args: &GraphArgs) -> u8 {
         match &args.pathway {
             Some(n) => {
                 let files: Vec<&str> = pieces.iter().map(|d| d.file.as_str()).collect();
-                eprintln!(
+                errln!(
                     "error: {} pathways are called `{n}` ({}); an SVG holds one, so draw one file at a time",
                     pieces.len(),
                     files.join(", ")
                 );
             }
-            None => eprintln!(
+            None => errln!(
                 "error: {} pathways found ({}); an SVG holds one, so choose it with --pathway NAME",
                 pieces.len(),
                 names.join(", ")

@@ -42,21 +42,21 @@ pub fn run(args: &ImportArgs) -> u8 {
     let bytes = match std::fs::read(&args.file) {
         Ok(bytes) => bytes,
         Err(e) => {
-            eprintln!("error: {name}: {}", io_message(&e));
+            errln!("error: {name}: {}", io_message(&e));
             return EXIT_TROUBLE;
         }
     };
     let imported = match session.import(&name, &bytes) {
         Ok(imported) => imported,
         Err(why) => {
-            eprintln!("error: {name}: cannot read this diagram: {why}");
+            errln!("error: {name}: cannot read this diagram: {why}");
             return EXIT_TROUBLE;
         }
     };
     let shown = match &args.output {
         Some(out) => {
             if let Err(e) = std::fs::write(out, &imported.text) {
-                eprintln!("error: {}: {}", out.display(), io_message(&e));
+                errln!("error: {}: {}", out.display(), io_message(&e));
                 return EXIT_TROUBLE;
             }
             out.display().to_string()

@@ -7,6 +7,24 @@
 //! Exit codes: 0 no errors, 1 errors found (or warnings with
 //! `--deny-warnings`), 2 usage, I/O or configuration problems.
 
+/// `eprintln!` that cannot panic: with standard error closed (`2>&-`, or a
+/// pipe whose reader has gone) the message is dropped instead of the run
+/// ending with exit 101. Defined before the modules so they can use it.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that cannot panic, as [`errln!`].
+macro_rules! errprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod args;
 pub mod check;
 pub mod clean;

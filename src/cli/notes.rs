@@ -9,10 +9,10 @@ use crate::discover::{PathProblem, Skipped};
 /// false for commands that read pathways only (graph, score).
 pub fn print_path_problems(skipped: &[Skipped], problems: &[PathProblem], reads_documents: bool) {
     for s in skipped.iter().filter(|s| !s.alone && reads_documents) {
-        eprintln!("note: {}", skipped_note(s));
+        errln!("note: {}", skipped_note(s));
     }
     for p in explained(skipped, problems, reads_documents) {
-        eprintln!("error: {}: {}", p.path, p.message);
+        errln!("error: {}: {}", p.path, p.message);
     }
 }
 

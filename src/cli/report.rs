@@ -84,14 +84,14 @@ pub fn run(args: &ReportArgs) -> u8 {
     };
     if let Some(path) = &args.output {
         if let Err(e) = std::fs::write(path, text) {
-            eprintln!(
+            errln!(
                 "error: {}: {}",
                 path.display(),
                 crate::discover::io_message(&e)
             );
             return EXIT_TROUBLE;
         }
-        eprintln!("wrote {} ({})", path.display(), written(&reviews));
+        errln!("wrote {} ({})", path.display(), written(&reviews));
         return reviewed.exit(if unreadable {
             EXIT_FINDINGS
         } else {

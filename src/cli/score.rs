@@ -48,15 +48,15 @@ pub fn run(args: &ScoreArgs) -> u8 {
         .collect();
     if !policies.is_empty() && policies.len() == files.len() {
         for p in &policies {
-            eprintln!("error: {p}: `score` rates pathways only, and this is a policy document");
+            errln!("error: {p}: `score` rates pathways only, and this is a policy document");
         }
-        eprintln!(
+        errln!(
             "help: `msklint report` reviews a policy document; `msklint check` lists its findings"
         );
         return EXIT_TROUBLE;
     }
     for p in &policies {
-        eprintln!("note: {p}: not scored: `score` rates pathways only, and this is a policy document (`msklint report` reviews it)");
+        errln!("note: {p}: not scored: `score` rates pathways only, and this is a policy document (`msklint report` reviews it)");
     }
     let cards: Vec<score::Scorecard> = files.iter().flat_map(|(_, c)| c.clone()).collect();
     let text = match args.format {

@@ -16,7 +16,7 @@ pub fn run(_args: &ServerArgs) -> u8 {
     match crate::server::run() {
         Ok(()) => EXIT_CLEAN,
         Err(why) => {
-            eprintln!("msklint server: {why}");
+            errln!("msklint server: {why}");
             EXIT_FINDINGS
         }
     }

@@ -22,10 +22,10 @@ pub fn session(args: &SetupArgs, start: &Path) -> Result<Session, u8> {
             SetupError::Files(errors) => {
                 let handler = human::handler(human_options(Color::Auto, true));
                 for e in &errors {
-                    eprint!("{}", human::render_one(&handler, &e.diagnostic, &e.source));
+                    errprint!("{}", human::render_one(&handler, &e.diagnostic, &e.source));
                 }
             }
-            other => eprintln!("error: {other}"),
+            other => errln!("error: {other}"),
         }
         EXIT_TROUBLE
     })
@@ -43,7 +43,7 @@ pub fn paths_or_here(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// The `include:` globs of msklint.yaml plus those given as flags.
 pub fn includes(session: &Session, flags: &[String]) -> Result<Include, u8> {
     session.include(flags).map_err(|msg| {
-        eprintln!("error: {msg}");
+        errln!("error: {msg}");
         EXIT_TROUBLE
     })
 }
@@ -303,7 +303,7 @@ pub fn viewed<T: Send>(
             .filter(|d| crate::config::LOCKED.contains(&d.rule.as_str()))
         {
             unreadable = true;
-            eprint!("{}", human::render_one(&handler, d, &r.source));
+            errprint!("{}", human::render_one(&handler, d, &r.source));
         }
     }
     Ok(Viewed {
@@ -382,7 +382,7 @@ pub fn refuse_overwriting_input(out: &Path, inputs: &[PathBuf], flag: &str) -> R
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .any(|p| p == target);
     if named {
-        eprintln!(
+        errln!(
             "error: {}: this is one of the files being read, and writing there would replace it; choose another name with {flag}",
             out.display()
         );

@@ -24,28 +24,28 @@ pub fn run(session: &Session, spec: &str, json: bool) -> u8 {
     let (file, line) = match parse_spec(spec) {
         Ok(parts) => parts,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            errln!("error: {msg}");
             return EXIT_TROUBLE;
         }
     };
     let bytes = match std::fs::read(&file) {
         Ok(bytes) => bytes,
         Err(e) => {
-            eprintln!("error: {file}: {}", crate::discover::io_message(&e));
+            errln!("error: {file}: {}", crate::discover::io_message(&e));
             return EXIT_TROUBLE;
         }
     };
     let (source, traces) = match session.trace(&file, Some(Path::new(&file)), bytes, line) {
         Ok(found) => found,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            errln!("error: {msg}");
             return EXIT_TROUBLE;
         }
     };
     // A line past the end is a slip in the command, not a silent sentence.
     let lines = source.line_count();
     if line > lines {
-        eprintln!(
+        errln!(
             "error: {file} has {}, so line {line} is past its end",
             crate::output::plural(lines, "line", "lines")
         );
@@ -55,7 +55,7 @@ pub fn run(session: &Session, spec: &str, json: bool) -> u8 {
         match serde_json::to_string_pretty(&traces) {
             Ok(text) => println!("{text}"),
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return EXIT_TROUBLE;
             }
         }
