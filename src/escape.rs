@@ -1,6 +1,7 @@
 //! Escaping text for XML and HTML, shared by JUnit output, the SVG diagram
 //! and the HTML report; for Markdown, used by the Markdown report; and for
-//! one-line comments, used by the Mermaid graph.
+//! one-line comments, used by the Mermaid graph; and for terminals, used
+//! by the human, concise and GitHub output.
 
 /// Text safe in XML or HTML element content and attribute values. Newlines
 /// survive inside attributes as `&#10;`; other control characters, which
@@ -126,6 +127,54 @@ pub fn one_line(text: &str) -> String {
         .collect()
 }
 
+/// Whether `c` could act on a terminal instead of showing as text: a C0
+/// control other than tab, newline and carriage return, DEL, a C1 control,
+/// or a mark that reorders text (bidirectional embeddings, overrides and
+/// isolates), which can make a line read differently from its bytes.
+pub fn is_terminal_control(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+        || ('\u{7f}'..='\u{9f}').contains(&c)
+        || matches!(
+            c,
+            '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text from a file made safe to print on a terminal: each control
+/// ([`is_terminal_control`]) is written out as `\u{1b}`.
+pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_terminal_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_terminal_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Like [`terminal`], for a source snippet whose byte offsets must not
+/// move: each control becomes a stand-in of the same length in UTF-8
+/// (`?`, `¿` or U+FFFD).
+pub fn terminal_in_place(text: &mut String) {
+    if !text.chars().any(is_terminal_control) {
+        return;
+    }
+    *text = text
+        .chars()
+        .map(|c| match (is_terminal_control(c), c.len_utf8()) {
+            (false, _) => c,
+            (true, 1) => '?',
+            (true, 2) => '\u{bf}',
+            (true, _) => '\u{fffd}',
+        })
+        .collect();
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -169,5 +218,18 @@ mod tests {
             super::one_line("Line one\nA --> B\r\u{2028}"),
             "Line one A --> B  "
         );
+    }
+
+    #[test]
+    fn terminal_controls_are_shown_not_obeyed() {
+        use super::{terminal, terminal_in_place};
+        assert_eq!(terminal("plain – text"), "plain – text");
+        assert_eq!(terminal("X\u{1b}[31mY\u{7}"), "X\\u{1b}[31mY\\u{7}");
+        assert_eq!(terminal("a\u{202e}b\tc"), "a\\u{202e}b\tc");
+        let mut s = "a\u{1b}b\u{85}c\u{202e}d\r\n".to_string();
+        let len = s.len();
+        terminal_in_place(&mut s);
+        assert_eq!(s, "a?b\u{bf}c\u{fffd}d\r\n");
+        assert_eq!(s.len(), len);
     }
 }

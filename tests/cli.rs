@@ -443,9 +443,47 @@ fn a_closed_standard_error_keeps_the_exit_code() {
     // The folder's skipped policy documents make a note on standard error.
     assert_eq!(run(&["check", "--no-cache", "fixtures/examples"]), Some(1));
     assert_eq!(
-        run(&["check", "--no-cache", "fixtures/examples/hip-knee-oa-clean.pathway"]),
+        run(&[
+            "check",
+            "--no-cache",
+            "fixtures/examples/hip-knee-oa-clean.pathway"
+        ]),
         Some(0)
     );
-    assert_eq!(run(&["check", "--no-cache", "no-such-file.pathway"]), Some(2));
+    assert_eq!(
+        run(&["check", "--no-cache", "no-such-file.pathway"]),
+        Some(2)
+    );
     assert_eq!(run(&["explain", "no-such-rule"]), Some(2));
+}
+
+/// A control character or a bidirectional override in a file (a pathway
+/// name, a policy sentence) is shown as `\u{…}` in the text formats, never
+/// sent to the terminal, where it could clear the screen or reorder a line.
+#[test]
+fn terminal_controls_in_a_file_are_shown_not_obeyed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("e.pathway"),
+        "pathway \"X\u{1b}[31mRED\" {\n  entry gp: \"GP\u{1b}]0;title\u{7}\" { kind: gp }\n  exit home: \"Home \u{202e}olleh\"\n  gp -> home\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("p.md"),
+        "Patients with a BMI over 40 \u{1b}[2J will not be referred.\n",
+    )
+    .unwrap();
+    for format in ["human", "concise", "github"] {
+        let out = msklint(
+            &["check", "--no-cache", "--format", format, "e.pathway", "p.md"],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let text = stdout(&out);
+        assert!(!text.contains('\u{1b}'), "{format}: {text}");
+        assert!(!text.contains('\u{7}'), "{format}: {text}");
+        assert!(!text.contains('\u{202e}'), "{format}: {text}");
+        assert!(text.contains("X\\u{1b}[31mRED"), "{format}: {text}");
+        assert!(text.contains("bmi-threshold"), "{format}: {text}");
+    }
 }

@@ -15,9 +15,16 @@ pub fn render_with(reports: &[FileReport], not_checked: usize) -> String {
         for d in &r.diagnostics {
             let at = r.source.line_col(d.span.start());
             let message: String = d.message.split_whitespace().collect::<Vec<_>>().join(" ");
+            // A quoted control character is shown, not obeyed.
+            let message = crate::escape::terminal(&message);
             out.push_str(&format!(
                 "{}:{}:{}: {}[{}] {}\n",
-                r.source.name, at.line, at.column, d.severity, d.rule, message
+                crate::escape::terminal(&r.source.name),
+                at.line,
+                at.column,
+                d.severity,
+                d.rule,
+                message
             ));
         }
     }

@@ -50,9 +50,11 @@ pub fn render(reports: &[FileReport], not_checked: &[PathProblem]) -> String {
     out
 }
 
-/// Escapes a command's message.
+/// Escapes a command's message (and shows, rather than passes on, any
+/// terminal control character, which the runner's log would obey).
 pub fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    crate::escape::terminal(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

@@ -9,6 +9,7 @@ use super::snippet::Snippet;
 use super::Summary;
 use crate::check::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::escape::terminal;
 use crate::source::SourceFile;
 
 #[derive(Debug, Clone, Copy)]
@@ -69,7 +70,12 @@ pub fn render_one(
         let at = source.line_col(diag.span.start());
         out = format!(
             "{}:{}:{}: {}[{}] {}\n",
-            source.name, at.line, at.column, diag.severity, diag.rule, diag.message
+            source.name,
+            at.line,
+            at.column,
+            diag.severity,
+            diag.rule,
+            terminal(&diag.message)
         );
     }
     out
@@ -120,13 +126,15 @@ struct View<'a> {
 
 impl fmt::Debug for View<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&terminal(&self.diag.message))
     }
 }
 
+// Messages quote the file (names, sentences): its control characters are
+// shown, not sent to the terminal.
 impl fmt::Display for View<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&terminal(&self.diag.message))
     }
 }
 
@@ -153,7 +161,7 @@ impl miette::Diagnostic for View<'_> {
         let Some(help) = self.diag.help.as_deref() else {
             return note.map(|n| Box::new(n) as Box<dyn fmt::Display>);
         };
-        let mut text = help.to_string();
+        let mut text = terminal(help).into_owned();
         // Rule findings also name the guidance they rest on.
         if let Some(source) = self.diag.sources.first() {
             text.push_str(&format!(
@@ -173,7 +181,7 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let text = |s: &str| (!s.is_empty()).then(|| terminal(s).into_owned());
         let primary = LabeledSpan::new_primary_with_span(
             text(&self.diag.label),
             self.snippet.span(self.diag.span),

@@ -74,9 +74,22 @@ impl<'a> Snippet<'a> {
                 end - start > LONG_LINE
             })
         });
+        // Lines holding terminal controls are shown from a stand-in too,
+        // with each control replaced in place (escape::terminal_in_place).
+        let controls = || {
+            spans.iter().any(|&span| {
+                let (first, last) = lines_of(source, span);
+                let (start, _, _) = source.line_bounds(first.saturating_sub(1));
+                let (_, end, _) =
+                    source.line_bounds((last + 1).min(source.line_count().saturating_sub(1)));
+                source.text[start..end]
+                    .chars()
+                    .any(crate::escape::is_terminal_control)
+            })
+        };
         Snippet {
             source,
-            clipped: long.then(|| Clipped::new(source, spans)),
+            clipped: (long || controls()).then(|| Clipped::new(source, spans)),
         }
     }
 
@@ -280,6 +293,7 @@ impl Clipped {
             }
             lines.push(ShownLine { line, pieces });
         }
+        crate::escape::terminal_in_place(&mut shown);
         Clipped {
             text: SourceFile::new("", shown),
             lines,
