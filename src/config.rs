@@ -117,7 +117,53 @@ fn yaml_problem(message: &str, text: &str, at: usize) -> (String, String) {
             "give a rule a severity (`error`, `warning` or `info`), `off`, or a block of `severity:` and the rule's parameters; see docs/configuration.md".to_string(),
         );
     }
-    (message.to_string(), general)
+    (plain_words(message), general)
+}
+
+/// The YAML reader's message in the words of msklint.yaml: its type names
+/// (`struct RawConfig`, `unit value`, `sequence`) mean nothing to a reader
+/// of the file.
+fn plain_words(message: &str) -> String {
+    if message.contains("more than one document") {
+        return "the file holds more than one YAML document (a `---` line starts another); \
+                keep the settings in one"
+            .to_string();
+    }
+    const WORDS: &[(&str, &str)] = &[
+        (
+            "expected struct RawConfig",
+            "expected a block of settings such as `rules:`",
+        ),
+        (
+            "expected struct RawOverride",
+            "expected a block of `paths:` and `rules:`",
+        ),
+        (
+            "expected struct Vocabulary",
+            "expected a block of word lists such as `measures:`",
+        ),
+        ("invalid type: unit value", "found nothing (an empty value)"),
+        ("invalid type: sequence", "found a list"),
+        ("invalid type: map", "found a block"),
+        ("invalid type: integer", "found the number"),
+        ("invalid type: floating point", "found the number"),
+        ("invalid type: boolean", "found"),
+        ("invalid type: string", "found the text"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected a block"),
+    ];
+    let mut out = message.to_string();
+    for (from, to) in WORDS {
+        out = out.replace(from, to);
+    }
+    // Any other of our type names: a block is what each of them is.
+    while let Some(at) = out.find("expected struct ") {
+        let end = out[at + 16..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(out.len(), |n| at + 16 + n);
+        out.replace_range(at..end, "expected a block of settings");
+    }
+    out
 }
 
 #[derive(Deserialize)]
@@ -429,4 +475,29 @@ fn same_shape(default: &serde_json::Value, value: &serde_json::Value) -> bool {
 /// Span of the first whole-word occurrence of `word` (for pointing at a key).
 fn find(text: &str, word: &str) -> Span {
     crate::rules::load::find_word(text, word, 0).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reader_type_names_are_put_in_plain_words() {
+        assert_eq!(
+            super::plain_words("invalid type: integer `42`, expected struct RawConfig"),
+            "found the number `42`, expected a block of settings such as `rules:`"
+        );
+        assert_eq!(
+            super::plain_words(
+                "vocabulary: invalid type: unit value, expected struct Vocabulary at line 1 column 13"
+            ),
+            "vocabulary: found nothing (an empty value), expected a block of word lists such as `measures:` at line 1 column 13"
+        );
+        assert!(super::plain_words(
+            "deserializing from YAML containing more than one document is not supported"
+        )
+        .contains("`---`"));
+        assert_eq!(
+            super::plain_words("x: expected struct Other at line 2"),
+            "x: expected a block of settings at line 2"
+        );
+    }
 }

@@ -475,7 +475,14 @@ fn terminal_controls_in_a_file_are_shown_not_obeyed() {
     .unwrap();
     for format in ["human", "concise", "github"] {
         let out = msklint(
-            &["check", "--no-cache", "--format", format, "e.pathway", "p.md"],
+            &[
+                "check",
+                "--no-cache",
+                "--format",
+                format,
+                "e.pathway",
+                "p.md",
+            ],
             dir.path(),
         );
         assert_eq!(out.status.code(), Some(1), "{format}");
