@@ -570,3 +570,60 @@ fn a_folder_check_passes_over_what_msklint_wrote() {
     let named = json(&["check", "response.md", "--format", "json"]);
     assert_eq!(files(&named), (vec!["response.md".to_string()], 1));
 }
+
+/// `score` names every path it has no scorecard for, in the Markdown and
+/// in JSON's `not_scored`, not only on standard error: a saved score must
+/// not look complete when a file was missing or broken.
+#[test]
+fn score_lists_what_it_could_not_score() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join(EXAMPLE), dir.path().join("p.pathway")).unwrap();
+    std::fs::write(
+        dir.path().join("broken.pathway"),
+        "pathway \"B\" {\n  entry gp: \"GP\" {\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("policy.md"),
+        "Referral is open to everyone.\n",
+    )
+    .unwrap();
+    let args = [
+        "score",
+        "p.pathway",
+        "broken.pathway",
+        "missing.pathway",
+        "policy.md",
+    ];
+    let out = msklint(&args, dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let md = String::from_utf8(out.stdout).unwrap();
+    let tail = &md[md.find("## Not scored").expect("a Not scored section")..];
+    assert!(
+        tail.contains("- `missing.pathway`: no such file or directory"),
+        "{tail}"
+    );
+    assert!(
+        tail.contains("- `broken.pathway`: could not be read as a pathway (syntax-error at line 2"),
+        "{tail}"
+    );
+    assert!(tail.contains("- `policy.md`: a policy document"), "{tail}");
+    assert!(!tail.contains("p.pathway`:"), "{tail}");
+
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let out = msklint(&json_args, dir.path());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = doc["not_scored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["missing.pathway", "broken.pathway", "policy.md"]);
+    assert_eq!(doc["scorecards"].as_array().unwrap().len(), 1);
+
+    let clean = msklint(&["score", "p.pathway", "--format", "json"], dir.path());
+    let doc: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
+    assert_eq!(doc["not_scored"], serde_json::json!([]));
+}

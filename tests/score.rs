@@ -47,22 +47,22 @@ fn raise(card: &Scorecard, id: &str) -> String {
 
 #[test]
 fn markdown_for_the_faulty_example() {
-    insta::assert_snapshot!(score::markdown(&example("hip-knee-oa.pathway")));
+    insta::assert_snapshot!(score::markdown(&example("hip-knee-oa.pathway"), &[]));
 }
 
 #[test]
 fn json_for_the_faulty_example() {
-    insta::assert_snapshot!(score::json(&example("hip-knee-oa.pathway")));
+    insta::assert_snapshot!(score::json(&example("hip-knee-oa.pathway"), &[]));
 }
 
 #[test]
 fn markdown_for_the_clean_example() {
-    insta::assert_snapshot!(score::markdown(&example("hip-knee-oa-clean.pathway")));
+    insta::assert_snapshot!(score::markdown(&example("hip-knee-oa-clean.pathway"), &[]));
 }
 
 #[test]
 fn json_for_the_clean_example() {
-    insta::assert_snapshot!(score::json(&example("hip-knee-oa-clean.pathway")));
+    insta::assert_snapshot!(score::json(&example("hip-knee-oa-clean.pathway"), &[]));
 }
 
 // ---------------------------------------------------------------------------
@@ -419,7 +419,7 @@ fn every_card_lists_every_requirement_in_matrix_order() {
 #[test]
 fn json_has_the_documented_fields() {
     let doc: serde_json::Value =
-        serde_json::from_str(&score::json(&example("hip-knee-oa.pathway"))).unwrap();
+        serde_json::from_str(&score::json(&example("hip-knee-oa.pathway"), &[])).unwrap();
     assert_eq!(doc["version"], 1);
     assert!(doc["matrix"].as_str().unwrap().contains("ARMA"));
     let card = &doc["scorecards"][0];
@@ -465,7 +465,7 @@ fn a_file_that_does_not_parse_has_no_scorecards() {
 #[test]
 fn markdown_marks_unscored_requirements_and_escapes_cells() {
     let text = surgical("rtt_within_18_weeks: 95%").replace("\"Knee\"", "\"Knee | hip <b>\"");
-    let md = score::markdown(&cards("t.pathway", &text));
+    let md = score::markdown(&cards("t.pathway", &text), &[]);
     assert!(md.contains("## Knee \\| hip &lt;b&gt;"), "{md}");
     assert!(md.contains("| not evidenced |"));
     assert!(md.contains("| Requirement | Level | Evidence | To raise it |"));

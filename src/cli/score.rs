@@ -59,9 +59,40 @@ pub fn run(args: &ScoreArgs) -> u8 {
         errln!("note: {p}: not scored: `score` rates pathways only, and this is a policy document (`msklint report` reviews it)");
     }
     let cards: Vec<score::Scorecard> = files.iter().flat_map(|(_, c)| c.clone()).collect();
+    // Every path given that has no scorecard is named in the output too,
+    // not only on standard error, so a saved score does not look complete.
+    let mut not_scored: Vec<score::NotScored> = scored
+        .problems
+        .iter()
+        .map(|p| score::NotScored {
+            path: p.path.clone(),
+            reason: p.message.clone(),
+        })
+        .collect();
+    for (r, _) in files {
+        let broken = r
+            .diagnostics
+            .iter()
+            .find(|d| crate::config::LOCKED.contains(&d.rule.as_str()));
+        let reason = if let Some(d) = broken {
+            let at = r.source.line_col(d.span.start());
+            format!(
+                "could not be read as a pathway ({} at line {}: {})",
+                d.rule, at.line, d.message
+            )
+        } else if r.kind.is_prose() {
+            "a policy document: `score` rates pathways (`msklint report` reviews it)".to_string()
+        } else {
+            continue;
+        };
+        not_scored.push(score::NotScored {
+            path: r.source.name.clone(),
+            reason,
+        });
+    }
     let text = match args.format {
-        ScoreFormat::Markdown => score::markdown(&cards),
-        ScoreFormat::Json => score::json(&cards),
+        ScoreFormat::Markdown => score::markdown(&cards, &not_scored),
+        ScoreFormat::Json => score::json(&cards, &not_scored),
     };
     scored.exit(emit(&text, scored.unreadable))
 }

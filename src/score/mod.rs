@@ -64,7 +64,7 @@ use personalisation::*;
 use prevention::*;
 use services::*;
 
-pub use render::{json, markdown};
+pub use render::{json, markdown, NotScored};
 
 /// Version of the JSON document's schema.
 pub const SCHEMA_VERSION: u32 = 1;

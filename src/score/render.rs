@@ -5,8 +5,17 @@ use super::*;
 // ---------------------------------------------------------------------------
 // Output
 
-/// A Markdown report: a short key, then one table per pathway.
-pub fn markdown(cards: &[Scorecard]) -> String {
+/// A path given to `score` that has no scorecard, and why: it could not be
+/// read or parsed, or it is a policy document.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotScored {
+    pub path: String,
+    pub reason: String,
+}
+
+/// A Markdown report: a short key, one table per pathway, then the paths
+/// that have none.
+pub fn markdown(cards: &[Scorecard], not_scored: &[NotScored]) -> String {
     let mut out = String::new();
     out.push_str("# MSK core offer maturity\n\n");
     out.push_str(&format!(
@@ -44,6 +53,16 @@ pub fn markdown(cards: &[Scorecard]) -> String {
             ));
         }
     }
+    if !not_scored.is_empty() {
+        out.push_str("\n## Not scored\n\n");
+        for n in not_scored {
+            out.push_str(&format!(
+                "- `{}`: {}\n",
+                crate::escape::one_line(&n.path).replace('`', "'"),
+                cell(&n.reason)
+            ));
+        }
+    }
     out
 }
 
@@ -71,6 +90,8 @@ pub(super) fn cell(text: &str) -> String {
             }
             '|' => out.push_str("\\|"),
             '\n' | '\r' => out.push(' '),
+            // As in the report: a control character is no text to show.
+            c if crate::escape::is_terminal_control(c) => out.push(' '),
             '<' if !code => out.push_str("&lt;"),
             '>' if !code => out.push_str("&gt;"),
             '&' if !code => out.push_str("&amp;"),
@@ -85,14 +106,16 @@ pub(super) struct Document<'a> {
     version: u32,
     matrix: &'static str,
     scorecards: &'a [Scorecard],
+    not_scored: &'a [NotScored],
 }
 
 /// The JSON document (schema in docs/score.md).
-pub fn json(cards: &[Scorecard]) -> String {
+pub fn json(cards: &[Scorecard], not_scored: &[NotScored]) -> String {
     let doc = Document {
         version: SCHEMA_VERSION,
         matrix: MATRIX,
         scorecards: cards,
+        not_scored,
     };
     // Plain structs of strings and numbers always serialise.
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
