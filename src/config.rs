@@ -76,7 +76,7 @@ pub struct Config {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "once_each")]
     rules: BTreeMap<String, RawSetting>,
     #[serde(default)]
     rule_dirs: Vec<String>,
@@ -166,6 +166,38 @@ fn plain_words(message: &str) -> String {
     out
 }
 
+/// A `rules:` block, refusing a rule set twice: YAML readers keep the
+/// last, so `bmi-threshold: error` then `bmi-threshold: off` would quietly
+/// turn the rule off.
+fn once_each<'de, D>(d: D) -> Result<BTreeMap<String, RawSetting>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Once;
+    impl<'de> serde::de::Visitor<'de> for Once {
+        type Value = BTreeMap<String, RawSetting>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a block of rule settings")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((name, setting)) = map.next_entry::<String, RawSetting>()? {
+                if out.contains_key(&name) {
+                    return Err(serde::de::Error::custom(format!(
+                        "`{name}` is set twice in this block; keep one setting"
+                    )));
+                }
+                out.insert(name, setting);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Once)
+}
+
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum RawSetting {
@@ -177,7 +209,7 @@ enum RawSetting {
 #[serde(deny_unknown_fields)]
 struct RawOverride {
     paths: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "once_each")]
     rules: BTreeMap<String, RawSetting>,
 }
 
@@ -479,6 +511,22 @@ fn find(text: &str, word: &str) -> Span {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_rule_set_twice_in_one_block_is_refused() {
+        let twice = |text: &str| {
+            super::Config::from_text(std::path::Path::new("msklint.yaml"), text.to_string())
+                .err()
+                .map(|e| format!("{e:?}"))
+        };
+        let e = twice("rules:\n  bmi-threshold: error\n  bmi-threshold: off\n").unwrap();
+        assert!(e.contains("`bmi-threshold` is set twice"), "{e}");
+        let e = twice("overrides:\n  - paths: ['*.md']\n    rules:\n      dead-end: off\n      dead-end: error\n")
+            .unwrap();
+        assert!(e.contains("`dead-end` is set twice"), "{e}");
+        assert!(twice("rules:\n  bmi-threshold: off\n  dead-end: off\n").is_none());
+        assert!(twice("rules:\n").is_none());
+    }
+
     #[test]
     fn reader_type_names_are_put_in_plain_words() {
         assert_eq!(
