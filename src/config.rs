@@ -323,13 +323,18 @@ impl Config {
             .chain(self.overrides.iter().flat_map(|o| o.rules.iter()));
         for (name, setting) in all {
             if let Some(r) = rules.find(name).filter(|r| r.rule.name != *name) {
-                return Err(self.error(
-                    name,
+                let why = if r.rule.code.eq_ignore_ascii_case(name) {
                     format!(
                         "`{name}` is the code of `{}`: configure rules by name",
                         r.rule.name
-                    ),
-                ));
+                    )
+                } else {
+                    format!(
+                        "no rule is called `{name}`: rule names are written in lower case, `{}`",
+                        r.rule.name
+                    )
+                };
+                return Err(self.error(name, why));
             }
             let Some(rule) = rules.find(name).filter(|r| r.rule.name == *name) else {
                 let hint = suggest(name, rules.names())

@@ -306,11 +306,13 @@ pub fn apply(
     let known = |name: &str| rules.find(name).is_some_and(|r| r.rule.name == name);
     let enabled = |name: &str| !matches!(policy.severity.get(name), Some(None));
     // `find` also matches codes: a code here is a name written wrongly.
-    let code_of = |name: &str| {
+    // A rule's code (`MSK101`), or its name in other letter case
+    // (`Dead-End`): the rule meant, and which of the two it was.
+    let meant = |name: &str| {
         rules
             .find(name)
             .filter(|r| r.rule.name != name)
-            .map(|r| r.rule.name.clone())
+            .map(|r| (r.rule.name.clone(), r.rule.code.eq_ignore_ascii_case(name)))
     };
     let (mut suppressions, mut malformed) = scan(source, style);
     // A comment above the first line of a node or route written over
@@ -401,9 +403,13 @@ pub fn apply(
                 continue;
             }
             if !known(name) {
-                let (hint, fix) = match code_of(name) {
-                    Some(rule) => (
+                let (hint, fix) = match meant(name) {
+                    Some((rule, true)) => (
                         format!(" `{name}` is the code of `{rule}`; suppressions use rule names."),
+                        Some(rule),
+                    ),
+                    Some((rule, false)) => (
+                        format!(" Rule names are written in lower case: `{rule}`."),
                         Some(rule),
                     ),
                     None => match suggest(name, rules.names()) {

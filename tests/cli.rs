@@ -494,3 +494,44 @@ fn terminal_controls_in_a_file_are_shown_not_obeyed() {
         assert!(text.contains("bmi-threshold"), "{format}: {text}");
     }
 }
+
+/// A suppression naming a rule by its code or in other letter case is
+/// told which, and offered the rule's name as the fix.
+#[test]
+fn suppressions_by_code_or_in_other_case_are_told_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = std::fs::read_to_string(root().join("fixtures/examples/hip-knee-oa-clean.pathway"))
+        .unwrap();
+    let text = clean.replacen(
+        "  entry gp:",
+        "  # msklint: allow(Dead-End, MSK101) reason: \"testing\"\n  entry gp:",
+        1,
+    );
+    std::fs::write(dir.path().join("p.pathway"), text).unwrap();
+    let out = msklint(&["check", "--format", "json", "p.pathway"], dir.path());
+    let doc = json(&out);
+    let helps: Vec<(String, String)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "unused-suppression")
+        .map(|d| {
+            (
+                d["message"].as_str().unwrap().to_string(),
+                d["help"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(helps.len(), 2, "{doc}");
+    assert!(
+        helps[0].1.contains("written in lower case: `dead-end`"),
+        "{helps:?}"
+    );
+    assert!(!helps[0].1.contains("is the code of"), "{helps:?}");
+    assert!(
+        helps[1]
+            .1
+            .contains("`MSK101` is the code of `bmi-threshold`"),
+        "{helps:?}"
+    );
+}

@@ -195,6 +195,10 @@ fn bad_config_is_a_diagnostic_pointing_into_the_yaml_with_exit_two() {
         ("rulez: {}\n", "unknown field `rulez`"),
         ("rules:\n  MSK403: off\n", "is the code of `dead-end`"),
         (
+            "rules:\n  Dead-End: off\n",
+            "written in lower case, `dead-end`",
+        ),
+        (
             "rules:\n  stage-gate: { min-services: \"three\" }\n",
             "must be like its default",
         ),
