@@ -244,7 +244,7 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             ConfigError::Io(format!(
-                "{}: {}",
+                "{}: the configuration could not be read: {}",
                 path.display(),
                 crate::discover::io_message(&e)
             ))

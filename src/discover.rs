@@ -279,6 +279,7 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 let before = found.files.len();
+                let problems_before = found.problems.len();
                 let base = include.base_of(path);
                 let search = Search {
                     root: path,
@@ -294,7 +295,12 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
                     &mut found.problems,
                 );
                 let alone = found.files.len() == before;
-                if alone {
+                // A folder that could not be read at all has said so
+                // already; "nothing found in it" would contradict that.
+                let unread = found.problems[problems_before..]
+                    .iter()
+                    .any(|p| Path::new(&p.path) == path.as_path());
+                if alone && !unread {
                     found.problems.push(PathProblem {
                         path: path.display().to_string(),
                         message: format!("{} found in this directory", include.describe()),

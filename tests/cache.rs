@@ -650,6 +650,11 @@ fn clean_removes_the_cache_and_nothing_else() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an msklint cache"));
     assert!(dir.path().join("notes/keep.txt").exists());
+    // A configuration named but missing is an error, as it is for check.
+    let out = run(dir.path(), &["clean", "--config", "nope.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("nope.yaml: the configuration could not be read"));
 }
 
 #[test]

@@ -24,6 +24,23 @@ pub struct CleanArgs {
 }
 
 pub fn run(args: &CleanArgs) -> u8 {
+    // As `check` does: a configuration named but missing is an error, not
+    // a reason to look for the cache somewhere else.
+    if let Some(path) = args.config.as_deref().filter(|_| !args.no_config) {
+        if let Err(e) = std::fs::File::open(path).and_then(|f| {
+            f.metadata()?
+                .is_dir()
+                .then(|| std::io::Error::from(std::io::ErrorKind::IsADirectory))
+                .map_or(Ok(()), Err)
+        }) {
+            errln!(
+                "error: {}: the configuration could not be read: {}",
+                path.display(),
+                crate::discover::io_message(&e)
+            );
+            return EXIT_TROUBLE;
+        }
+    }
     let config = if args.no_config {
         None
     } else {
