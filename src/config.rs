@@ -315,6 +315,52 @@ impl Config {
         }
     }
 
+    /// Checks the words `vocabulary:` adds against the vocabulary they join
+    /// (`merged`), so a mistake is reported here and not in the built-in
+    /// rule files that would later trip over it: a capability group may list
+    /// only known kinds and offers, and a name may belong to one measure.
+    pub fn check_vocabulary(
+        &self,
+        merged: &crate::vocabulary::Vocabulary,
+    ) -> Result<(), ConfigError> {
+        let added = &self.vocabulary;
+        for (group, words) in &added.capability_groups {
+            for word in words {
+                if !merged.kinds.contains(word) && !merged.offers.contains(word) {
+                    return Err(self.error(
+                        word,
+                        format!(
+                            "`{word}` in the capability group `{group}` is neither a known kind nor a known offer; \
+                             add it under `vocabulary:` as a kind or an offer first, or correct it"
+                        ),
+                    ));
+                }
+            }
+        }
+        for measure in &added.measures {
+            let names = std::iter::once(measure.measure.as_str())
+                .chain(measure.names.iter().map(|n| n.name()));
+            for name in names {
+                let other = merged.measures.iter().find(|m| {
+                    m.measure != measure.measure
+                        && (m.measure.eq_ignore_ascii_case(name)
+                            || m.names.iter().any(|n| n.name().eq_ignore_ascii_case(name)))
+                });
+                if let Some(other) = other {
+                    return Err(self.error(
+                        name,
+                        format!(
+                            "`{name}` already names the measure `{}`, so it cannot also name `{}`; \
+                             a name belongs to one measure",
+                            other.measure, measure.measure
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Checks rule names, severities and parameters against the loaded rules.
     pub fn validate(&self, rules: &RuleSet) -> Result<(), ConfigError> {
         let all = self

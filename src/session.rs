@@ -148,6 +148,7 @@ impl Session {
         let mut vocabulary =
             Vocabulary::builtin().map_err(|e| SetupError::Vocabulary(e.to_string()))?;
         vocabulary.extend(config.vocabulary.clone());
+        config.check_vocabulary(&vocabulary)?;
         let mut rules = RuleSet::builtin(&vocabulary).map_err(SetupError::Files)?;
         let mut errors = Vec::new();
         let mut seen = Vec::new();
@@ -348,6 +349,43 @@ mod tests {
             words_of(&session),
             ["mental_health", "talking_therapies", "pain"]
         );
+    }
+
+    #[test]
+    fn configured_words_are_checked_in_msklint_yaml() {
+        let refused = |text: &str| {
+            let options = Options {
+                config: ConfigSource::Text {
+                    name: "msklint.yaml".into(),
+                    text: text.into(),
+                },
+                ..Options::default()
+            };
+            match Session::load(&options) {
+                Err(SetupError::Files(errors)) => {
+                    assert_eq!(errors[0].source.name, "msklint.yaml");
+                    Some(errors[0].diagnostic.message.to_string())
+                }
+                Err(other) => panic!("expected a configuration error, got {other:?}"),
+                Ok(_) => None,
+            }
+        };
+        let m = refused("vocabulary:\n  capability_groups:\n    mental_health: [not_a_word]\n")
+            .unwrap();
+        assert!(
+            m.starts_with("`not_a_word` in the capability group `mental_health`"),
+            "{m}"
+        );
+        let m = refused("vocabulary:\n  measures:\n    - measure: bmi\n      names: [smoking]\n")
+            .unwrap();
+        assert!(
+            m.starts_with("`smoking` already names the measure `smoking`"),
+            "{m}"
+        );
+        assert!(refused(
+            "vocabulary:\n  offers: [yoga]\n  capability_groups:\n    mental_health: [yoga]\n  measures:\n    - measure: bmi\n      names: [body_mass]\n"
+        )
+        .is_none());
     }
 
     #[test]
