@@ -347,6 +347,15 @@ impl Config {
                             || m.names.iter().any(|n| n.name().eq_ignore_ascii_case(name)))
                 });
                 if let Some(other) = other {
+                    if other.measure.eq_ignore_ascii_case(&measure.measure) {
+                        return Err(self.error(
+                            &measure.measure,
+                            format!(
+                                "measure names are written in lower case: write `{}` to add names to it",
+                                other.measure
+                            ),
+                        ));
+                    }
                     return Err(self.error(
                         name,
                         format!(

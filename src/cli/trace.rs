@@ -51,18 +51,29 @@ pub fn run(session: &Session, spec: &str, json: bool) -> u8 {
         );
         return EXIT_TROUBLE;
     }
+    // Written without println!, which panics when the reader has gone.
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
     if json {
         match serde_json::to_string_pretty(&traces) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => {
+                let _ = writeln!(out, "{text}");
+            }
             Err(e) => {
                 errln!("error: {e}");
                 return EXIT_TROUBLE;
             }
         }
     } else if traces.is_empty() {
-        println!("{file}:{line}: no sentence starts or runs on this line");
+        let _ = writeln!(
+            out,
+            "{file}:{line}: no sentence starts or runs on this line"
+        );
     } else {
-        print!("{}", render(&file, line, &traces));
+        // The sentences quoted are the file's text: its control characters
+        // are shown, not obeyed.
+        let text = render(&file, line, &traces);
+        let _ = write!(out, "{}", crate::escape::terminal(&text));
     }
     EXIT_CLEAN
 }

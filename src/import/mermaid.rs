@@ -415,7 +415,7 @@ fn arrow() -> Option<&'static Regex> {
     // a label in the middle: `-- text -->`, `-. text .->`, `== text ==>`.
     RE.get_or_init(|| {
         Regex::new(
-            r"^(?:[ox<]?(?:--\s(?P<t1>[^|]*?)\s?-{2,}[->ox]?|==\s(?P<t2>[^|]*?)\s?={2,}[=>ox]?|-\.\s(?P<t3>[^|]*?)\s?\.-+[>ox]?|-{2,}[->ox]|={2,}[=>ox]|-\.+-[>ox]?|~~~))",
+            r"^(?:[ox<]?(?:--\s(?P<t1>[^|]*?)\s?-{2,}[->ox]?|==\s(?P<t2>[^|]*?)\s?={2,}[=>ox]?|-\.\s(?P<t3>[^|]*?)\s?\.-+[>ox]?|-{2,}[->ox]|={2,}[=>ox]|-\.+-[>ox]?|~{3,}))",
         )
         .ok()
     })
@@ -440,7 +440,7 @@ fn link(t: &str, at: &mut usize) -> Option<(String, Ends)> {
     let caps = arrow()?.captures(rest)?;
     let whole = caps.get(0)?;
     let drawn = whole.as_str();
-    let ends = if drawn == "~~~" {
+    let ends = if drawn.starts_with("~~~") {
         Ends::Invisible
     } else {
         match (drawn.chars().next(), drawn.chars().last()) {
@@ -566,7 +566,7 @@ mod tests {
     #[test]
     fn two_way_invisible_and_spaced_label_links() {
         let p = page(
-            "flowchart TD\n  gp([GP]) --> p[Physio]\n  p <--> o[Ortho]\n  p ~~~ h([Home])\n  p --> |after 6 weeks| h\n  o o--o h\n",
+            "flowchart TD\n  gp([GP]) --> p[Physio]\n  p <--> o[Ortho]\n  p ~~~ h([Home])\n  o ~~~~ h\n  p --> |after 6 weeks| h\n  o o--o h\n",
         );
         let routes: Vec<(&str, &str, &str)> = p
             .links

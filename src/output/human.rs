@@ -70,7 +70,7 @@ pub fn render_one(
         let at = source.line_col(diag.span.start());
         out = format!(
             "{}:{}:{}: {}[{}] {}\n",
-            source.name,
+            terminal(&source.name),
             at.line,
             at.column,
             diag.severity,

@@ -121,7 +121,8 @@ impl<'a> Snippet<'a> {
 
     /// Where a real offset is, for a snippet's header.
     fn header(&self, offset: usize) -> String {
-        self.source.place(offset)
+        // The file's name and a paragraph's quote are the file's own text.
+        crate::escape::terminal(&self.source.place(offset)).into_owned()
     }
 }
 
