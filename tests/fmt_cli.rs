@@ -291,3 +291,161 @@ fn standard_input_is_formatted_to_standard_output() {
     let out = common::piped(&["fmt", "-", "x.pathway"], dir.path(), messy);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A path that does not exist is a file not formatted, and the summary
+/// says so, not only the error above it.
+#[test]
+fn a_missing_file_is_counted_as_not_formatted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("messy.pathway"), MESSY).unwrap();
+
+    let out = msklint(&["fmt", "nope.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "error: nope.pathway: no such file or directory\n\
+         0 files reformatted, 0 files left unchanged, 1 file could not be formatted\n"
+    );
+
+    let out = msklint(
+        &["fmt", "--check", "nope.pathway", "messy.pathway"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).ends_with(
+            "1 file would be reformatted, 0 files already formatted, 1 file could not be formatted\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(&dir.path().join("messy.pathway")), MESSY);
+}
+
+/// A folder that cannot be read is an error, as it is for `check`, not
+/// passed over in silence.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_is_reported_as_check_reports_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("a.pathway"), MESSY).unwrap();
+    std::fs::write(dir.path().join("b.pathway"), TIDY).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let unlock = || std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755));
+    // Root reads a folder whatever its mode, so there is nothing to test.
+    if std::fs::read_dir(&locked).is_ok() {
+        unlock().unwrap();
+        return;
+    }
+    let fmt = msklint(&["fmt", "--check", "."], dir.path());
+    let check = msklint(&["check", "--no-cache", "."], dir.path());
+    unlock().unwrap();
+
+    let line = "error: ./locked: permission denied\n";
+    assert!(stderr(&check).contains(line), "{}", stderr(&check));
+    assert_eq!(fmt.status.code(), Some(2), "{}", stderr(&fmt));
+    assert_eq!(
+        stderr(&fmt),
+        format!("{line}0 files would be reformatted, 1 file already formatted, 1 folder could not be read\n")
+    );
+}
+
+/// Runs a program in `dir`, `None` if it is not installed.
+fn run(program: &str, args: &[&str], dir: &Path) -> Option<Output> {
+    match std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+    {
+        Ok(out) => Some(out),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => panic!("{program}: {e}"),
+    }
+}
+
+/// The diff's paths are ones `git apply -p0` and `patch -p0` take: no
+/// leading `./` (git calls it an invalid path), and a name with a space
+/// ended by a tab (else patch reads only up to the space).
+#[test]
+fn diff_output_applies_with_git_and_patch() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = ["sub/a.pathway", "with space/b c.pathway"];
+    for f in files {
+        let path = dir.path().join(f);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, MESSY).unwrap();
+    }
+    let out = msklint(&["fmt", "--diff", "."], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let diff = stdout(&out);
+    assert!(
+        diff.contains("--- sub/a.pathway\n+++ sub/a.pathway\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("--- with space/b c.pathway\t\n+++ with space/b c.pathway\t\n"),
+        "{diff}"
+    );
+    let patch_file = dir.path().join("fmt.diff");
+    std::fs::write(&patch_file, &diff).unwrap();
+    let patch_file = patch_file.to_str().unwrap();
+
+    let git = run("git", &["apply", "-p0", "--check", patch_file], dir.path())
+        .expect("git is needed to test that the diff applies");
+    assert!(git.status.success(), "git apply: {}", stderr(&git));
+    // `patch` is not installed everywhere; git alone then vouches for it.
+    if let Some(patch) = run("patch", &["-p0", "--dry-run", "-i", patch_file], dir.path()) {
+        assert!(
+            patch.status.success(),
+            "patch: {}{}",
+            stdout(&patch),
+            stderr(&patch)
+        );
+    }
+    let git = run("git", &["apply", "-p0", patch_file], dir.path()).unwrap();
+    assert!(git.status.success(), "git apply: {}", stderr(&git));
+    for f in files {
+        assert_eq!(read(&dir.path().join(f)), TIDY, "{f}");
+    }
+}
+
+/// A syntax error reads as `check` shows it, code and all.
+#[test]
+fn a_syntax_error_is_shown_as_check_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.pathway"), BROKEN).unwrap();
+    let fmt = msklint(&["fmt", "broken.pathway"], dir.path());
+    assert_eq!(fmt.status.code(), Some(2));
+    let err = stderr(&fmt);
+    assert!(err.contains("syntax-error(MSK001)"), "{err}");
+    let check = msklint(
+        &["check", "--no-cache", "--no-config", "broken.pathway"],
+        dir.path(),
+    );
+    let shown = stdout(&check);
+    let finding = shown.split("\n\n").next().unwrap();
+    assert!(finding.contains("syntax-error(MSK001)"), "{shown}");
+    assert!(err.starts_with(finding), "fmt:\n{err}\ncheck:\n{shown}");
+}
+
+/// The examples shipped with msklint are in its own layout.
+#[test]
+fn the_bundled_examples_are_formatted() {
+    let examples = common::root().join("fixtures/examples");
+    let out = msklint(&["fmt", "--check", "."], &examples);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).starts_with("0 files would be reformatted, "),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -340,7 +340,11 @@ fn fmt_leaves_a_file_with_several_syntax_errors_as_it_is() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(out.stdout.is_empty(), "{args:?}");
         assert!(
-            stderr.lines().filter(|l| *l == "syntax-error").count() >= 3,
+            stderr
+                .lines()
+                .filter(|l| *l == "syntax-error(MSK001)")
+                .count()
+                >= 3,
             "{stderr}"
         );
         assert!(

@@ -72,8 +72,18 @@ pub fn run(args: &FmtArgs) -> u8 {
 
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let (mut changed, mut unchanged, mut failed) = (0, 0, 0);
+    // A path that is no folder (most often one that does not exist) is a
+    // file not formatted; a folder that cannot be read is counted apart,
+    // as what it holds is unknown.
+    let mut unread = 0;
     for p in &found.problems {
         errln!("error: {}: {}", p.path, p.message);
+        let path = Path::new(&p.path);
+        if !path.is_dir() {
+            failed += 1;
+        } else if std::fs::read_dir(path).is_err() {
+            unread += 1;
+        }
     }
     for (name, outcome) in &outcomes {
         match outcome {
@@ -94,7 +104,7 @@ pub fn run(args: &FmtArgs) -> u8 {
         }
     }
     let _ = stdout.flush();
-    errln!("{}", summary(write, changed, unchanged, failed));
+    errln!("{}", summary(write, changed, unchanged, failed, unread));
     if failed > 0 || !found.problems.is_empty() {
         EXIT_TROUBLE
     } else if changed > 0 && !write {
@@ -267,13 +277,29 @@ fn unified_diff(name: &str, before: &str, after: &str) -> String {
         .algorithm(similar::Algorithm::Patience)
         .deadline(Instant::now() + Duration::from_secs(5))
         .diff_lines(before, after);
+    let path = diff_path(name);
     diff.unified_diff()
         .context_radius(3)
-        .header(name, name)
+        .header(&path, &path)
         .to_string()
 }
 
-fn summary(write: bool, changed: usize, unchanged: usize, failed: usize) -> String {
+/// A path as `git apply -p0` and `patch -p0` both read it in a `---` or
+/// `+++` line. git refuses `./` in a path ("invalid path"), and `patch`
+/// ends a name at a space unless a tab ends it, as GNU diff writes it.
+fn diff_path(name: &str) -> String {
+    let mut path = name;
+    while let Some(rest) = path.strip_prefix("./") {
+        path = rest.trim_start_matches('/');
+    }
+    if path.contains(' ') {
+        format!("{path}\t")
+    } else {
+        path.to_string()
+    }
+}
+
+fn summary(write: bool, changed: usize, unchanged: usize, failed: usize, unread: usize) -> String {
     let files = |n: usize| format!("{n} file{}", if n == 1 { "" } else { "s" });
     let mut out = if write {
         format!(
@@ -290,6 +316,10 @@ fn summary(write: bool, changed: usize, unchanged: usize, failed: usize) -> Stri
     };
     if failed > 0 {
         out.push_str(&format!(", {} could not be formatted", files(failed)));
+    }
+    if unread > 0 {
+        let folders = if unread == 1 { "folder" } else { "folders" };
+        out.push_str(&format!(", {unread} {folders} could not be read"));
     }
     out
 }

@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 use crate::ast::{File, PropertyValue, Value, ValueKind};
 use crate::diagnostic::Diagnostic;
 use crate::parser;
+use crate::rules::builtin::Builtin;
 use crate::source::SourceFile;
 use crate::suppress::{self, CommentStyle};
 
@@ -45,7 +46,13 @@ pub fn format(text: &str) -> Result<String, FormatError> {
     // reads the rest of it: the layout would come from part of the file.
     let parsed = parser::parse(body);
     if !parsed.is_complete() || !parsed.diagnostics.is_empty() {
-        return Err(FormatError::Syntax(parsed.diagnostics));
+        let mut diagnostics = parsed.diagnostics;
+        // The parser leaves codes to `check`; fmt shows the error as check
+        // does, `syntax-error(MSK001)`.
+        for d in diagnostics.iter_mut().filter(|d| d.code.is_none()) {
+            d.code = Builtin::of(&d.rule).map(|b| b.code().into());
+        }
+        return Err(FormatError::Syntax(diagnostics));
     }
     let file = parsed.file;
     let atoms = lex::lex(body)
