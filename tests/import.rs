@@ -1133,3 +1133,36 @@ fn a_mermaid_hexagon_is_a_service_and_a_diamond_a_decision() {
         "{text}"
     );
 }
+
+/// `graph` draws a pathway as Mermaid with entity codes, kinds and findings
+/// in its labels; importing that drawing gives the pathway back: the same
+/// labels, kinds, `when` text and criteria, so the same findings.
+#[test]
+fn a_pathway_drawn_by_graph_imports_back_to_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("q.pathway");
+    std::fs::write(
+        &source,
+        "pathway \"Quotes\" {\n  entry gp: \"GP <main> & co #1\" { kind: gp }\n  service ortho: \"Ortho\" { kind: secondary offers: [surgery] }\n  gp -> ortho when \"pain > 6/10 & \\\"severe\\\"\" requires symptom_weeks >= 12, bmi < 40\n}\n",
+    )
+    .unwrap();
+    let drawn = msklint(&["graph", source.to_str().unwrap()]);
+    assert_eq!(drawn.status.code(), Some(0), "{drawn:?}");
+    let mmd = dir.path().join("q.mmd");
+    std::fs::write(&mmd, &drawn.stdout).unwrap();
+    let imported = msklint(&["import", mmd.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&imported.stdout);
+    assert!(text.contains("\"GP <main> & co #1\""), "{text}");
+    assert!(text.contains("kind: secondary"), "{text}");
+    assert!(!text.contains("rehabilitation"), "{text}");
+    assert!(
+        text.contains(
+            "when \"pain > 6/10 & \\\"severe\\\"\" requires symptom_weeks >= 12, bmi < 40"
+        ),
+        "{text}"
+    );
+    let checked = msklint(&["check", "--format", "concise", mmd.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&checked.stdout);
+    assert!(out.contains("bmi-threshold"), "{out}");
+    assert!(out.contains("symptom-duration-gate"), "{out}");
+}

@@ -376,7 +376,56 @@ fn label_text(body: &str) -> String {
         .and_then(|b| b.strip_suffix('`'))
         .unwrap_or(body);
     let body = body.replace("\\n", "\n");
-    from_html(&body)
+    entities(&from_html(&body))
+}
+
+/// Decodes Mermaid's entity codes, `#lt;` for a name or `#60;` for a
+/// decimal code point (the form `msklint graph` writes), after the HTML has
+/// been read, so an escaped `<` cannot open a tag. The word joiner that
+/// `graph` puts after a `\` (to keep Mermaid from reading `\n` as a line
+/// break) is dropped with it.
+fn entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(hash) = rest.find('#') {
+        out.push_str(&rest[..hash]);
+        let after = &rest[hash + 1..];
+        let code = after
+            .find(';')
+            .filter(|&n| n > 0 && n <= 8)
+            .map(|n| &after[..n])
+            .filter(|c| c.bytes().all(|b| b.is_ascii_alphanumeric()));
+        let decoded = code.and_then(|c| {
+            let ch = match c {
+                "quot" => '"',
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                _ if c.bytes().all(|b| b.is_ascii_digit()) => {
+                    char::from_u32(c.parse().ok()?).filter(|ch| !ch.is_control())?
+                }
+                _ => return None,
+            };
+            Some((ch, c.len()))
+        });
+        match decoded {
+            Some((ch, len)) => {
+                out.push(ch);
+                rest = &after[len + 1..];
+                if ch == '\\' {
+                    rest = rest.strip_prefix('\u{2060}').unwrap_or(rest);
+                }
+            }
+            None => {
+                out.push('#');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn id_length(s: &str) -> usize {
@@ -529,6 +578,33 @@ mod tests {
         assert!(l.contains(&("d", "home", "")));
         assert!(l.contains(&("a", "c", "")) && l.contains(&("b", "c", "")));
         assert!(l.contains(&("c", "d", "")));
+    }
+
+    #[test]
+    fn entity_codes_are_decoded_as_mermaid_decodes_them() {
+        let p = page("flowchart LR\n  a[\"Surgery<br>BMI #lt; 40 #amp; ASA #gt;= 2, #35;1 #quot;fit#quot; #9829;\"] --> b[\"#not; #12; a#b\"]\n");
+        assert_eq!(
+            p.shapes[0].text,
+            "Surgery\nBMI < 40 & ASA >= 2, #1 \"fit\" \u{2665}"
+        );
+        // Unknown names, control characters and a bare `#` stay as written.
+        assert_eq!(p.shapes[1].text, "#not; #12; a#b");
+    }
+
+    #[test]
+    fn labels_written_by_graph_read_back_unchanged() {
+        for text in [
+            "BMI < 40 & \"fit\"",
+            "a\\nb | c `d` #e",
+            "<b>not a tag</b>",
+            "\\",
+        ] {
+            let line = format!(
+                "flowchart LR\n  a[\"{}\"] --> b\n",
+                crate::diagram::escape_mermaid(text)
+            );
+            assert_eq!(page(&line).shapes[0].text, text, "{line}");
+        }
     }
 
     #[test]

@@ -132,9 +132,11 @@ impl Diagram {
         let mut pages = pages;
         for page in &mut pages {
             for s in &mut page.shapes {
+                drop_rule_lines(&mut s.text);
                 cap(&mut s.text);
             }
             for l in &mut page.links {
+                drop_rule_lines(&mut l.text);
                 cap(&mut l.text);
             }
         }
@@ -151,6 +153,30 @@ impl Diagram {
             InputFormat::Vsdx => "a Visio drawing",
             _ => "a diagram",
         }
+    }
+}
+
+/// Drops the lines of a text that only list rule names: the findings
+/// `msklint graph` writes under a label. Read back as words, they would
+/// say what a shape is ("missing-rehabilitation" is no rehabilitation
+/// service).
+fn drop_rule_lines(text: &mut String) {
+    let is_rule_line = |line: &str| {
+        let line = line.trim();
+        !line.is_empty()
+            && line
+                .split(',')
+                .all(|name| crate::rules::load::is_builtin_name(name.trim()))
+    };
+    // The first line is the label itself, whatever it says.
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let first = lines.next();
+    if lines.clone().any(is_rule_line) {
+        let kept: Vec<&str> = first
+            .into_iter()
+            .chain(lines.filter(|l| !is_rule_line(l)))
+            .collect();
+        *text = kept.join("\n");
     }
 }
 
@@ -934,7 +960,24 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route) -> Said 
     let Some(first) = r.links.first().map(|&li| &page.links[li]) else {
         return Said::default();
     };
-    let rest = add(&mut requires, &one_line(&first.text), &link_named(first));
+    let mut text = String::new();
+    for line in first.text.lines() {
+        match written_criteria(line) {
+            Some(list) => {
+                for c in list {
+                    if !requires.iter().any(|(w, _)| *w == c) {
+                        let from = format!("the `requires` line on {}", link_named(first));
+                        requires.push((c, from));
+                    }
+                }
+            }
+            None => {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    let rest = add(&mut requires, &one_line(&text), &link_named(first));
     if !rest.is_empty() {
         parts.push(rest);
     }
@@ -987,6 +1030,33 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route) -> Said 
         requires,
         through,
     }
+}
+
+/// A link's line that is already in the pathway language, `requires
+/// a >= 1, b == true` (how `msklint graph` labels a route's criteria):
+/// its criteria as written, each tidied to `name op value`.
+fn written_criteria(line: &str) -> Option<Vec<String>> {
+    let rest = line.trim().strip_prefix("requires ")?;
+    rest.split(',')
+        .map(|part| {
+            let part = part.trim();
+            let name_end = part
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(part.len());
+            let (name, after) = part.split_at(name_end);
+            let after = after.trim_start();
+            let op = ["<=", ">=", "==", "!=", "<", ">"]
+                .into_iter()
+                .find(|op| after.starts_with(op))?;
+            let value = after[op.len()..].trim();
+            let plain = |v: &str| {
+                !v.is_empty()
+                    && v.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '%'))
+            };
+            (is_ident(name) && plain(value)).then(|| format!("{name} {op} {value}"))
+        })
+        .collect()
 }
 
 fn write_route(w: &mut Writer, page: &Page, r: &Route, said: Said, (a, b): (&str, &str)) {

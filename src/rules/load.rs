@@ -190,6 +190,16 @@ impl RuleSet {
     }
 }
 
+/// Whether `name` names a built-in rule: each rule file is named after its
+/// rule, so this needs no rule set loaded.
+pub fn is_builtin_name(name: &str) -> bool {
+    BUILTIN_RULES.iter().any(|(path, _)| {
+        Path::new(path)
+            .file_stem()
+            .is_some_and(|stem| stem.eq_ignore_ascii_case(name))
+    })
+}
+
 fn collect_yaml(dir: &Path, files: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
