@@ -9,9 +9,7 @@ use std::sync::{Arc, Mutex};
 use crate::config::{Config, Policy};
 use crate::diagnostic::{Diagnostic, Name};
 use crate::graph::PathwayGraph;
-use crate::input::{
-    lone_cr_to_lf, prepare_text, read as read_input, Content, Decoded, InputFormat, Unreadable,
-};
+use crate::input::{lone_cr_to_lf, read as read_input, Content, Decoded, InputFormat, Unreadable};
 use crate::measures::Measures;
 use crate::prose::docx::Comment;
 use crate::prose::pdf;
@@ -410,7 +408,7 @@ impl Linter {
         path: Option<&Path>,
         bytes: Vec<u8>,
         line: usize,
-    ) -> Result<(SourceFile, Vec<crate::rules::prose::SentenceTrace>), String> {
+    ) -> Result<(Arc<SourceFile>, Vec<crate::rules::prose::SentenceTrace>), String> {
         let kind = InputFormat::of(name);
         let kind = if pdf::is_pdf(name, &bytes) && kind != InputFormat::Docx {
             InputFormat::Pdf
@@ -423,11 +421,12 @@ impl Linter {
             ));
         }
         let input = read_input(name, kind, bytes).map_err(|bad| bad.1.message.clone())?;
-        let source = SourceFile::new(name, prepare_text(input.text)).with_pages(input.pages);
+        let (source, _, mut extra) = prepared(name, input);
+        sidecar_suppressions(kind, path, &source, &mut extra);
         let policy = self.policy_for(path);
         let found = sentences::split(&source.text);
         let opinion = self.second_opinion();
-        let traces = crate::rules::prose::trace(
+        let mut traces = crate::rules::prose::trace(
             &policy.active,
             crate::rules::prose::Env::of(&self.vocabulary).with_opinion(opinion.as_deref()),
             &source.text,
@@ -438,6 +437,22 @@ impl Linter {
                 first <= line && line <= last
             },
         );
+        // A finding the rule makes can still be suppressed, as `check`
+        // would: say by what, so the trace does not contradict the check.
+        let (mut suppressions, _) = suppress::scan(&source, kind.comment_style());
+        suppressions.extend(extra.0);
+        for t in &mut traces {
+            let line = source.line_col(t.span.start()).line;
+            for r in t.rules.iter_mut().filter(|r| r.fired) {
+                r.suppressed = suppressions
+                    .iter()
+                    .find(|s| {
+                        (s.target_line..=s.last_line).contains(&line)
+                            && s.rules.iter().any(|(name, _)| *name == r.rule)
+                    })
+                    .map(|s| s.describe(&source));
+            }
+        }
         Ok((source, traces))
     }
 }

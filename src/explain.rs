@@ -84,14 +84,33 @@ pub fn explain_text(rule: &Rule) -> String {
         out.push_str("\nPolicy wording that passes:\n");
         out.push_str(&indent(&examples.pass));
     }
-    out.push_str(&format!(
-        "\nSilence one finding with a comment on (or just above) its line:\n  # msklint: allow({}) reason: \"...\"\n",
-        rule.name
-    ));
+    out.push_str(&silencing(rule));
+    out
+}
+
+/// How to silence one finding of `rule`, or why it cannot be.
+fn silencing(rule: &Rule) -> String {
+    let name = &rule.name;
+    if crate::config::LOCKED.contains(&name.as_str()) {
+        return "\nThis finding cannot be suppressed or switched off: mend the file instead, \
+                since what could not be read was not checked.\n"
+            .to_string();
+    }
+    if name.as_str() == crate::rules::builtin::Builtin::ImportGuess.name() {
+        return format!(
+            "\nA diagram holds no suppression comments. Once every guess is checked against \
+             the drawing, switch the rule off in msklint.yaml (`{name}: off`), \
+             or record the findings in a baseline (`msklint check --write-baseline FILE`).\n"
+        );
+    }
+    let mut out = format!(
+        "\nSilence one finding with a comment on (or just above) its line:\n  # msklint: allow({name}) reason: \"...\"\n"
+    );
     if rule.prose.is_some() {
         out.push_str(&format!(
-            "In a Markdown or text policy:\n  <!-- msklint: allow({}) reason: \"...\" -->\n",
-            rule.name
+            "In a Markdown or text policy:\n  <!-- msklint: allow({name}) reason: \"...\" -->\n\
+             In a PDF or Word document, in a sidecar file beside it (docs/prose.md, \
+             \"Suppressions beside the document\").\n"
         ));
     }
     out
@@ -100,12 +119,12 @@ pub fn explain_text(rule: &Rule) -> String {
 /// The prose check in words.
 fn describe_prose(prose: &crate::rules::model::ProseCheck) -> String {
     if prose.is_document_level() {
-        return "Also reads policy documents (`.md`, `.txt`, `.docx`): fires once, at the \
+        return "Also reads policy documents (`.md`, `.txt`, `.docx`, `.pdf`): fires once, at the \
                 document's title, when no sentence anywhere in it matches the patterns below."
             .to_string();
     }
     let mut text = format!(
-        "Also reads policy documents (`.md`, `.txt`, `.docx`) sentence by sentence. A sentence \
+        "Also reads policy documents (`.md`, `.txt`, `.docx`, `.pdf`) sentence by sentence. A sentence \
          fires when it matches all {} patterns below: the first (what the sentence is about) \
          in the sentence itself, at least once outside any stretch that reports, studies, \
          opposes, advises or supposes a restriction rather than imposing it; the others there \
@@ -114,7 +133,7 @@ fn describe_prose(prose: &crate::rules::model::ProseCheck) -> String {
         prose.all.len()
     );
     text.push_str(&format!(
-        " It is cancelled by any of its own {} exception patterns below, or by the exceptions \
+        " It is cancelled by any of its own {} below, or by the exceptions \
          every prose check shares (`prose_exceptions` in rules/vocabulary.yaml: \"not used as a \
          threshold\", \"regardless of\", support offered to everyone, a shared decision, a \
          restriction withdrawn, proposed for removal or criticised, an FAQ answered \"No.\"), \
@@ -122,7 +141,11 @@ fn describe_prose(prose: &crate::rules::model::ProseCheck) -> String {
          refers back to it, and not when its clause is about another rule's subject, sits in a \
          carve-out (\"unless\", \"except\") or matches one of the check's overruling patterns. \
          `msklint check --trace FILE:LINE` shows each step for one sentence.",
-        prose.unless.len()
+        crate::output::plural(
+            prose.unless.len(),
+            "exception pattern",
+            "exception patterns"
+        )
     ));
     text.push_str(" Patterns ignore case; docs/prose.md explains how they were measured.");
     text.push_str(

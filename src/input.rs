@@ -456,15 +456,6 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, 
     }
 }
 
-/// The text as every stage sees it: no byte-order mark, one line-break
-/// convention (for `--trace`, which has no paragraphs or notes to shift).
-pub fn prepare_text(mut text: String) -> String {
-    if text.starts_with('\u{FEFF}') {
-        text.drain(..'\u{FEFF}'.len_utf8());
-    }
-    lone_cr_to_lf(text)
-}
-
 /// One line-break convention everywhere: a carriage return not followed by
 /// a line feed (old Mac files) becomes a line feed, so the grammar's
 /// comments, the line index, suppressions and miette's snippets all see the

@@ -259,7 +259,7 @@ impl Session {
         path: Option<&Path>,
         bytes: Vec<u8>,
         line: usize,
-    ) -> Result<(SourceFile, Vec<SentenceTrace>), String> {
+    ) -> Result<(std::sync::Arc<SourceFile>, Vec<SentenceTrace>), String> {
         self.linter.trace(name, path, bytes, line)
     }
 }

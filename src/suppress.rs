@@ -45,6 +45,24 @@ pub struct Suppression {
     pub word: Option<Outside>,
 }
 
+impl Suppression {
+    /// Where it is and why, for `--trace`: "the comment on line 12
+    /// (reason: agreed with panel)".
+    pub fn describe(&self, source: &SourceFile) -> String {
+        let at = match &self.word {
+            Some(o) => o.to_string(),
+            None => format!(
+                "the comment on line {}",
+                source.line_col(self.span.start()).line
+            ),
+        };
+        match &self.reason {
+            Some(reason) => format!("{at} (reason: {reason})"),
+            None => at,
+        }
+    }
+}
+
 /// A suppression written outside the document's text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outside {

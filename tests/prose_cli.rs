@@ -439,3 +439,79 @@ fn items_under_a_lead_in_that_states_the_restriction_are_parts_of_it() {
     // carries an exception, nor those of one that states no restriction.
     assert_eq!(lines, [1, 3, 4]);
 }
+
+/// A sentence whose finding a comment or a sidecar entry suppresses is
+/// traced as firing and suppressed, matching what `check` reports; paths
+/// besides FILE:LINE and formats other than text and JSON are refused.
+#[test]
+fn trace_names_the_suppression_that_hides_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("policy.md"),
+        "# Access\n\n<!-- msklint: allow(smoking-restriction) reason: \"agreed with the panel\" -->\nSmokers will not be listed for surgery until they have stopped.\n\nPatients with a BMI over 40 will not be listed for surgery.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("policy.md.msklint.yaml"),
+        "allow:\n  - rule: bmi-threshold\n    sentence: \"BMI over 40\"\n    reason: \"under review\"\n",
+    )
+    .unwrap();
+    let check = msklint(
+        &["check", "--no-config", "--format", "concise", "policy.md"],
+        dir.path(),
+    );
+    let found = String::from_utf8_lossy(&check.stdout);
+    assert!(!found.contains("smoking-restriction"), "{found}");
+    assert!(!found.contains("bmi-threshold"), "{found}");
+    assert!(!found.contains("unused-suppression"), "{found}");
+    let out = msklint(
+        &["check", "--no-config", "--trace", "policy.md:4"],
+        dir.path(),
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.contains("smoking-restriction: FIRES, but the finding is suppressed by the comment on line 3 (reason: agreed with the panel)"),
+        "{printed}"
+    );
+    let out = msklint(
+        &["check", "--no-config", "--trace", "policy.md:6"],
+        dir.path(),
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.contains("bmi-threshold: FIRES, but the finding is suppressed by entry 1 of policy.md.msklint.yaml (reason: under review)"),
+        "{printed}"
+    );
+    let json = msklint(
+        &[
+            "check",
+            "--no-config",
+            "--trace",
+            "policy.md:4",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        value[0]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == "smoking-restriction")
+            .unwrap()["suppressed"],
+        "the comment on line 3 (reason: agreed with the panel)"
+    );
+    for extra in [
+        vec!["check", "--trace", "policy.md:4", "other.md"],
+        vec!["check", "--trace", "policy.md:4", "--format", "sarif"],
+    ] {
+        let out = msklint(&extra, dir.path());
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--trace"),
+            "{extra:?}"
+        );
+    }
+}

@@ -448,3 +448,26 @@ fn cycles_are_ordinary_input_for_every_rule() {
     assert!(!rules.contains(&"dead-end".to_string()), "{rules:?}");
     assert!(!rules.contains(&"linear-pathway".to_string()), "{rules:?}");
 }
+
+/// `explain` offers a way to silence a finding only where one works: none
+/// for the findings that cannot be suppressed, a setting or a baseline for
+/// guesses read from a diagram, and a sidecar file for PDFs and Word.
+#[test]
+fn explain_offers_only_suppressions_that_work() {
+    for locked in ["syntax-error", "invalid-encoding"] {
+        let out = text(&msklint(&["explain", locked], &root()).stdout);
+        assert!(!out.contains("allow("), "{out}");
+        assert!(out.contains("cannot be suppressed"), "{out}");
+    }
+    let out = text(&msklint(&["explain", "import-guess"], &root()).stdout);
+    assert!(!out.contains("allow("), "{out}");
+    assert!(
+        out.contains("import-guess: off") && out.contains("--write-baseline"),
+        "{out}"
+    );
+    let out = text(&msklint(&["explain", "bmi-threshold"], &root()).stdout);
+    assert!(out.contains("# msklint: allow(bmi-threshold)"), "{out}");
+    assert!(out.contains("<!-- msklint: allow(bmi-threshold)"), "{out}");
+    assert!(out.contains("sidecar file"), "{out}");
+    assert!(out.contains("`.docx`, `.pdf`"), "{out}");
+}

@@ -91,6 +91,20 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
+    if args.trace.is_some() {
+        // The trace reads one line of one file; anything else given would
+        // be quietly dropped.
+        if !args.paths.is_empty() {
+            errln!("error: --trace reads the file named in FILE:LINE; give no other paths with it");
+            return EXIT_TROUBLE;
+        }
+        if !matches!(args.format, OutputFormat::Human | OutputFormat::Json) {
+            errln!(
+                "error: --trace prints text, or JSON with --format json; it has no other format"
+            );
+            return EXIT_TROUBLE;
+        }
+    }
     if args.rules_table && args.format != OutputFormat::Json {
         errln!(
             "error: --rules-table shapes JSON output; use it with --format json (SARIF already lists each rule once)"

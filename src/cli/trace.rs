@@ -105,7 +105,11 @@ pub fn render(file: &str, line: usize, traces: &[SentenceTrace]) -> String {
             if r.steps.first().is_some_and(|s| s == "subject: not found") {
                 continue;
             }
-            let verdict = if r.fired { "FIRES" } else { "silent" };
+            let verdict = match (&r.suppressed, r.fired) {
+                (Some(by), true) => format!("FIRES, but the finding is suppressed by {by}"),
+                (None, true) => "FIRES".to_string(),
+                _ => "silent".to_string(),
+            };
             let _ = writeln!(out, "  {}: {verdict}", r.rule);
             for step in &r.steps {
                 let _ = writeln!(out, "    - {step}");

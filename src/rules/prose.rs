@@ -192,6 +192,7 @@ pub fn trace(
                 rule: active.rule.name.clone(),
                 fired,
                 steps,
+                suppressed: None,
             });
         }
         engine.load_reading(i);
@@ -264,6 +265,10 @@ pub struct RuleTrace {
     pub fired: bool,
     /// What was looked for and what was found, in order.
     pub steps: Vec<String>,
+    /// For a rule that fires: the suppression that hides its finding from
+    /// `check` (a comment, a sidecar entry, a Word comment), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<String>,
 }
 
 /// The state of one run over a document: each sentence normalised, and
