@@ -313,3 +313,44 @@ fn empty_and_entryless_pathways_render() {
         assert_dot_strings_closed(&r.dot);
     }
 }
+
+/// `graph` over several pathways writes one flowchart, each pathway a
+/// subgraph with its own node IDs, which `import` reads back: two
+/// `flowchart` blocks in one file would be neither.
+#[test]
+fn several_pathways_make_one_flowchart_of_subgraphs() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = Command::new(env!("CARGO_BIN_EXE_msklint"))
+        .args(["graph", "fixtures/examples/"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("flowchart LR").count(), 1, "{text}");
+    assert_eq!(text.matches("\n  subgraph s").count(), 2, "{text}");
+    assert_eq!(text.matches("\n  end\n").count(), 2, "{text}");
+    assert!(
+        text.contains("    n_gp([") && text.contains("    p2_n_gp(["),
+        "{text}"
+    );
+    // Links are counted across the subgraphs, as Mermaid counts them.
+    let links = text.matches(" --> ").count() + text.matches(" -->|").count();
+    for line in text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("linkStyle"))
+    {
+        let n: usize = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        assert!(n < links, "{line}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mmd = dir.path().join("two.mmd");
+    std::fs::write(&mmd, &text).unwrap();
+    let imported = Command::new(env!("CARGO_BIN_EXE_msklint"))
+        .args(["import", mmd.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(imported.status.code(), Some(0), "{imported:?}");
+    let pathway = String::from_utf8(imported.stdout).unwrap();
+    assert!(pathway.contains("p2_n_gp"), "{pathway}");
+}

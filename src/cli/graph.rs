@@ -60,15 +60,16 @@ pub fn run(args: &GraphArgs) -> u8 {
                     let marks = diagram::marks(&report.diagnostics, &g.pathway.name.value)
                         .with_drawing(g, &report.source);
                     match args.format {
-                        GraphFormat::Mermaid => format!(
-                            "{}\n%% {} ({})\n{}",
-                            GENERATED_LINE,
-                            crate::escape::one_line(&g.pathway.name.value),
-                            crate::escape::one_line(&report.source.name),
-                            diagram::mermaid::render(g, &marks)
-                        ),
-                        GraphFormat::Dot => diagram::dot::render(g, &marks),
-                        GraphFormat::Svg => diagram::svg::render(g, &marks),
+                        GraphFormat::Mermaid => {
+                            let title = format!(
+                                "{} ({})",
+                                crate::escape::one_line(&g.pathway.name.value),
+                                crate::escape::one_line(&report.source.name)
+                            );
+                            Content::Mermaid(diagram::mermaid::Piece::of(g, &marks, Some(title)))
+                        }
+                        GraphFormat::Dot => Content::Text(diagram::dot::render(g, &marks)),
+                        GraphFormat::Svg => Content::Text(diagram::svg::render(g, &marks)),
                     }
                 });
                 Drawing {
@@ -129,8 +130,45 @@ pub fn run(args: &GraphArgs) -> u8 {
         }
         return EXIT_TROUBLE;
     }
-    let text: Vec<String> = pieces.into_iter().filter_map(|d| d.text).collect();
-    drawn.exit(emit(&text.join("\n"), unreadable))
+    let count = pieces.len();
+    let mut texts = Vec::new();
+    let mut flowchart = Vec::new();
+    for d in pieces {
+        match d.text {
+            Some(Content::Text(t)) => texts.push(t),
+            Some(Content::Mermaid(p)) => flowchart.push((d.name, d.file, p)),
+            None => {}
+        }
+    }
+    if !flowchart.is_empty() {
+        // Several pathways are subgraphs of one flowchart: a file holding
+        // two `flowchart` blocks is not Mermaid.
+        let heading = match flowchart.as_slice() {
+            [(name, file, _)] => format!(
+                "{} ({})",
+                crate::escape::one_line(name),
+                crate::escape::one_line(file)
+            ),
+            _ => format!("{count} pathways, one subgraph each"),
+        };
+        let alone = flowchart.len() == 1;
+        let pieces = flowchart
+            .into_iter()
+            .map(|(_, _, p)| if alone { p.untitled() } else { p })
+            .collect();
+        texts.push(format!(
+            "{GENERATED_LINE}\n%% {heading}\n{}",
+            diagram::mermaid::assemble(pieces)
+        ));
+    }
+    drawn.exit(emit(&texts.join("\n"), unreadable))
+}
+
+/// A drawing in its format: Mermaid is kept in pieces until every
+/// pathway is read, so they join into one flowchart.
+enum Content {
+    Text(String),
+    Mermaid(diagram::mermaid::Piece),
 }
 
 /// One pathway read, with the name it is chosen by, the file it is in,
@@ -138,5 +176,5 @@ pub fn run(args: &GraphArgs) -> u8 {
 struct Drawing {
     name: String,
     file: String,
-    text: Option<String>,
+    text: Option<Content>,
 }
