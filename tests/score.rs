@@ -521,3 +521,49 @@ fn a_pathway_with_gaps_is_level_1_for_pathways() {
         "{ev}"
     );
 }
+
+/// A pathway file that declares no pathway is named as not scored, not
+/// dropped; `report` and `graph` treat it alike, and all three exit 1, as
+/// for a file that could not be parsed.
+#[test]
+fn a_file_with_no_pathway_is_named_and_exits_1_in_every_view() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.pathway"), "").unwrap();
+    std::fs::write(dir.path().join("note.pathway"), "# only a comment\n").unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_msklint"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "score",
+        "--no-config",
+        "--format",
+        "json",
+        "empty.pathway",
+        "note.pathway",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let named: Vec<&str> = doc["not_scored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(named, ["empty.pathway", "note.pathway"]);
+    assert!(doc["not_scored"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("declares no pathway"));
+    for view in ["report", "graph"] {
+        let out = run(&[view, "--no-config", "empty.pathway"]);
+        assert_eq!(out.status.code(), Some(1), "{view}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("declares no pathway"),
+            "{view}"
+        );
+    }
+}

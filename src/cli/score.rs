@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use super::args::SetupArgs;
-use super::setup::{emit, viewed};
+use super::setup::{emit, holds_no_pathway, viewed};
 use super::EXIT_TROUBLE;
 use crate::score;
 
@@ -80,6 +80,8 @@ pub fn run(args: &ScoreArgs) -> u8 {
                 "could not be read as a pathway ({} at line {}: {})",
                 d.rule, at.line, d.message
             )
+        } else if let Some(d) = r.diagnostics.iter().find(|d| holds_no_pathway(r, d)) {
+            format!("nothing to score: {}", d.message)
         } else if r.kind.is_prose() {
             "a policy document: `score` rates pathways (`msklint report` reviews it)".to_string()
         } else {

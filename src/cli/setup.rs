@@ -300,7 +300,7 @@ pub fn viewed<T: Send>(
         for d in r
             .diagnostics
             .iter()
-            .filter(|d| crate::config::LOCKED.contains(&d.rule.as_str()))
+            .filter(|d| crate::config::LOCKED.contains(&d.rule.as_str()) || holds_no_pathway(r, d))
         {
             unreadable = true;
             errprint!("{}", human::render_one(&handler, d, &r.source));
@@ -311,6 +311,13 @@ pub fn viewed<T: Send>(
         unreadable,
         problems,
     })
+}
+
+/// Whether `d` says a pathway file declares no pathway: there is nothing
+/// in it to draw, score or review, which these commands say as they say a
+/// file could not be parsed.
+pub fn holds_no_pathway(r: &FileReport, d: &crate::diagnostic::Diagnostic) -> bool {
+    !r.kind.is_prose() && d.rule == crate::rules::builtin::Builtin::EmptyFile.name()
 }
 
 /// What [`viewed`] gives a command.
