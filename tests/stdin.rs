@@ -143,3 +143,23 @@ fn standard_input_is_checked_alone() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("give `-` as the path"));
 }
+
+/// The views and `import` do not read standard input: `-` is refused with
+/// a message that says so, not looked for as a file called `-`.
+#[test]
+fn views_and_import_refuse_standard_input_plainly() {
+    for command in ["report", "score", "graph", "import"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_msklint"))
+            .args([command, "-"])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("read by `msklint check` only"),
+            "{command}: {err}"
+        );
+        assert!(!err.contains("no such file"), "{command}: {err}");
+    }
+}

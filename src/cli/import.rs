@@ -29,6 +29,9 @@ pub struct ImportArgs {
 }
 
 pub fn run(args: &ImportArgs) -> u8 {
+    if let Err(code) = super::setup::refuse_stdin(std::slice::from_ref(&args.file)) {
+        return code;
+    }
     if let Some(out) = &args.output {
         if let Err(code) = refuse_overwriting_input(out, std::slice::from_ref(&args.file), "-o") {
             return code;

@@ -278,6 +278,7 @@ pub fn viewed<T: Send>(
     view: impl Fn(&Session, &FileReport, &[PathwayGraph<'_>]) -> T + Sync,
 ) -> Result<Viewed<T>, u8> {
     let paths = paths_or_here(paths);
+    refuse_stdin(&paths)?;
     let session = session(setup, &paths[0])?;
     let reads_documents = include.is_some();
     let include = match include {
@@ -318,6 +319,18 @@ pub fn viewed<T: Send>(
 /// file could not be parsed.
 pub fn holds_no_pathway(r: &FileReport, d: &crate::diagnostic::Diagnostic) -> bool {
     !r.kind.is_prose() && d.rule == crate::rules::builtin::Builtin::EmptyFile.name()
+}
+
+/// `-` for standard input is read by `check` only: elsewhere it would be
+/// looked for as a file called `-`.
+pub fn refuse_stdin(paths: &[PathBuf]) -> Result<(), u8> {
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        errln!(
+            "error: `-` (standard input) is read by `msklint check` only; save the text to a file and give its path"
+        );
+        return Err(EXIT_TROUBLE);
+    }
+    Ok(())
 }
 
 /// What [`viewed`] gives a command.
