@@ -63,12 +63,16 @@ pub const QUIET: Duration = Duration::from_millis(150);
 /// that do not report changes to watched files.
 const POLL: Duration = Duration::from_secs(2);
 
-/// Runs the server over standard input and output until the client says
-/// `exit`. An error means the session did not end as the protocol asks
-/// (no `shutdown` before `exit`, the client went away, or a message's
-/// frame could not be read).
-pub fn run() -> Result<(), String> {
-    let (link, threads) = transport::stdio()?;
+/// Runs the server over a byte stream each way (standard input and output,
+/// handed over by the command line) until the client says `exit`. An error
+/// means the session did not end as the protocol asks (no `shutdown`
+/// before `exit`, the client went away, or a message's frame could not be
+/// read).
+pub fn run(
+    input: impl std::io::Read + Send + 'static,
+    output: impl std::io::Write + Send + 'static,
+) -> Result<(), String> {
+    let (link, threads) = transport::spawn(input, output)?;
     let ended = serve_on(link);
     // The writer stops once the link is dropped, which `serve_on` did, and
     // is waited for however the session ended so no answer is lost. The

@@ -7,7 +7,7 @@
 //! broken frame leaves the stream unreadable; a body that is not a message
 //! is answered with an error, as JSON-RPC asks, and reading goes on.
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::thread::{self, JoinHandle};
 
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
@@ -185,7 +185,7 @@ pub fn write(out: &mut impl Write, message: &Outgoing) -> io::Result<()> {
     }
 }
 
-/// The threads that read standard input and write standard output.
+/// The threads that read the input and write the output.
 pub struct Threads {
     reader: JoinHandle<()>,
     writer: JoinHandle<io::Result<()>>,
@@ -210,8 +210,12 @@ impl Threads {
     }
 }
 
-/// A link over standard input and output.
-pub fn stdio() -> Result<(Link, Threads), String> {
+/// A link over a byte stream in each direction (standard input and output,
+/// which the command line hands over).
+pub fn spawn(
+    input: impl Read + Send + 'static,
+    output: impl Write + Send + 'static,
+) -> Result<(Link, Threads), String> {
     // No buffering on the way in: the client waits for answers, and the
     // loop takes in everything already waiting before it checks.
     let (in_sender, in_receiver) = bounded::<Incoming>(0);
@@ -219,8 +223,7 @@ pub fn stdio() -> Result<(Link, Threads), String> {
     let reader = thread::Builder::new()
         .name("msklint-stdin".to_string())
         .spawn(move || {
-            let stdin = io::stdin();
-            let mut input = stdin.lock();
+            let mut input = BufReader::new(input);
             loop {
                 let incoming = match read_frame(&mut input) {
                     Ok(None) => return,
@@ -243,8 +246,7 @@ pub fn stdio() -> Result<(Link, Threads), String> {
     let writer = thread::Builder::new()
         .name("msklint-stdout".to_string())
         .spawn(move || {
-            let stdout = io::stdout();
-            let mut out = stdout.lock();
+            let mut out = output;
             out_receiver.iter().try_for_each(|m| write(&mut out, &m))
         })
         .map_err(|e| format!("no thread to write standard output: {e}"))?;
