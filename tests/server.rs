@@ -338,6 +338,182 @@ fn trace_cancel_and_unknown_methods_do_no_harm() {
     assert_eq!(client.shutdown(), Ok(()));
 }
 
+// ---- over standard input and output, malformed messages -------------------------
+
+/// A body framed as the protocol frames it.
+fn frame(body: &str) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body.as_bytes());
+    out
+}
+
+fn initialize_body(id: i32) -> String {
+    json!({"jsonrpc": "2.0", "id": id, "method": "initialize",
+           "params": {"processId": null, "rootUri": null, "capabilities": {}}})
+    .to_string()
+}
+
+/// The messages `msklint server` writes, its exit status and what it
+/// printed, for `input` written to it whole (standard input is closed
+/// only after that). A server that has not ended after [`WAIT`] is killed.
+fn stdio_session(input: &[u8]) -> (Vec<Value>, Option<i32>, String) {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_msklint"))
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stdout.read_to_end(&mut bytes);
+        bytes
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let mut stdin = child.stdin.take().unwrap();
+    // A server that stopped early cannot be written to; its status says so.
+    let _ = stdin.write_all(input);
+    let _ = stdin.flush();
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server did not stop within {WAIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    drop(stdin);
+    let bytes = out.join().unwrap();
+    let mut messages = Vec::new();
+    let mut rest = &bytes[..];
+    while !rest.is_empty() {
+        let text = std::str::from_utf8(rest).unwrap();
+        let (header, after) = text.split_once("\r\n\r\n").unwrap();
+        let length: usize = header
+            .strip_prefix("Content-Length: ")
+            .unwrap()
+            .parse()
+            .unwrap();
+        messages.push(serde_json::from_str(&after[..length]).unwrap());
+        rest = &after.as_bytes()[length..];
+    }
+    (messages, status.code(), err.join().unwrap())
+}
+
+/// The answer to request `id` (a number or `null`), at most one allowed.
+fn answer_to<'a>(messages: &'a [Value], id: &Value) -> Vec<&'a Value> {
+    messages
+        .iter()
+        .filter(|m| m.get("method").is_none() && m.get("id") == Some(id))
+        .collect()
+}
+
+#[test]
+fn bodies_that_are_not_messages_are_answered_and_the_server_goes_on() {
+    let mut input = Vec::new();
+    input.extend(frame(&initialize_body(1)));
+    input.extend(frame(
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+    ));
+    input.extend(frame("{not json"));
+    input.extend(frame("[]"));
+    input.extend(frame(r#"{"jsonrpc":"2.0"}"#));
+    input.extend(frame(r#"{"jsonrpc":"2.0","id":5}"#));
+    input.extend(frame(
+        r#"{"jsonrpc":"2.0","id":2,"method":"textDocument/documentSymbol","params":{"textDocument":{"uri":"file:///nowhere/x.pathway"}}}"#,
+    ));
+    input.extend(frame(r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#));
+    input.extend(frame(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+    let (messages, status, stderr) = stdio_session(&input);
+    assert_eq!(status, Some(0), "stderr: {stderr}\nmessages: {messages:?}");
+    assert_eq!(stderr, "");
+    // The three bodies without an id are answered in order, to `null`.
+    let unaddressed: Vec<i64> = answer_to(&messages, &Value::Null)
+        .iter()
+        .map(|m| m["error"]["code"].as_i64().unwrap())
+        .collect();
+    assert_eq!(unaddressed, [-32700, -32600, -32600]);
+    // One with an id that reads is answered to it.
+    let five = answer_to(&messages, &json!(5));
+    assert_eq!(five.len(), 1);
+    assert_eq!(five[0]["error"]["code"], -32600);
+    // Later requests are still answered.
+    let symbols = answer_to(&messages, &json!(2));
+    assert_eq!(symbols.len(), 1);
+    assert!(symbols[0].get("error").is_none(), "{:?}", symbols[0]);
+    let shutdown = answer_to(&messages, &json!(3));
+    assert_eq!(shutdown.len(), 1);
+    assert_eq!(shutdown[0]["result"], Value::Null);
+    for m in &messages {
+        assert_eq!(m["jsonrpc"], "2.0");
+        if let Some(text) = m["error"]["message"].as_str() {
+            assert!(!text.contains('{') && !text.is_empty(), "{text}");
+        }
+    }
+}
+
+#[test]
+fn a_broken_frame_ends_the_session_and_says_so() {
+    let mut input = Vec::new();
+    input.extend(frame(&initialize_body(1)));
+    input.extend(b"Content-Length: lots\r\n\r\n{}");
+    // Never read: the stream is lost after a broken header.
+    input.extend(frame(r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#));
+    let (messages, status, stderr) = stdio_session(&input);
+    assert_eq!(status, Some(1));
+    assert_eq!(answer_to(&messages, &json!(1)).len(), 1, "{messages:?}");
+    assert!(answer_to(&messages, &json!(3)).is_empty());
+    assert!(stderr.contains("malformed Content-Length"), "{stderr}");
+    assert!(!stderr.contains("went away"), "{stderr}");
+}
+
+#[test]
+fn requests_before_initialize_and_a_second_initialize_are_refused_plainly() {
+    let mut input = Vec::new();
+    input.extend(frame(
+        r#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///x.pathway"},"position":{"line":0,"character":0}}}"#,
+    ));
+    input.extend(frame(
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+    ));
+    input.extend(frame(&initialize_body(2)));
+    input.extend(frame(&initialize_body(3)));
+    input.extend(frame(r#"{"jsonrpc":"2.0","id":4,"method":"shutdown"}"#));
+    input.extend(frame(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+    let (messages, status, stderr) = stdio_session(&input);
+    assert_eq!(status, Some(0), "stderr: {stderr}\nmessages: {messages:?}");
+    let early = answer_to(&messages, &json!(1));
+    assert_eq!(early.len(), 1);
+    assert_eq!(early[0]["error"]["code"], -32002);
+    let text = early[0]["error"]["message"].as_str().unwrap();
+    assert!(text.contains("initialize"), "{text}");
+    assert!(
+        !text.contains("Request {") && !text.contains("RequestId"),
+        "{text}"
+    );
+    let first = answer_to(&messages, &json!(2));
+    assert_eq!(first[0]["result"]["serverInfo"]["name"], "msklint");
+    let second = answer_to(&messages, &json!(3));
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0]["error"]["code"], -32600);
+    assert!(!second[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains('{'));
+    assert_eq!(answer_to(&messages, &json!(4))[0]["result"], Value::Null);
+}
+
 // ---- diagnostics ----------------------------------------------------------------------
 
 #[test]

@@ -13,7 +13,7 @@ pub struct ServerArgs {
 }
 
 pub fn run(_args: &ServerArgs) -> u8 {
-    match crate::server::run() {
+    match crate::server::run(std::io::stdin(), std::io::stdout()) {
         Ok(()) => EXIT_CLEAN,
         Err(why) => {
             errln!("msklint server: {why}");

@@ -2,8 +2,10 @@
 //! a front end beside the command line (docs/server.md describes what it
 //! offers, docs/architecture.md where it sits).
 //!
-//! One thread runs a plain loop over the messages `lsp-server` reads from
-//! standard input. Documents are checked through the library's session
+//! One thread runs a plain loop over the messages read from standard input
+//! ([`transport`]). A body that is not a message is answered with an error
+//! and the loop goes on; only a frame that cannot be read ends it.
+//! Documents are checked through the library's session
 //! ([`crate::session`]), like `msklint check FILE`; nothing here parses or
 //! builds graphs. Standard output carries the protocol, so nothing here
 //! prints.
@@ -21,6 +23,7 @@ pub mod formatting;
 pub mod hover;
 pub mod navigation;
 pub mod positions;
+pub mod transport;
 pub mod uris;
 pub mod workspace;
 
@@ -42,6 +45,7 @@ use lsp_types::{
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use transport::{error, Incoming, Link, Outgoing};
 
 use documents::{Analysis, Document};
 use formatting::Formatted;
@@ -59,25 +63,32 @@ pub const QUIET: Duration = Duration::from_millis(150);
 /// that do not report changes to watched files.
 const POLL: Duration = Duration::from_secs(2);
 
-/// Runs the server over standard input and output until the client says
-/// `exit`. An error means the session did not end as the protocol asks
-/// (no `shutdown` before `exit`, or the client went away).
-pub fn run() -> Result<(), String> {
-    let (connection, io_threads) = Connection::stdio();
-    serve(connection)?;
-    // The reader stops after `exit`; the writer once the connection is
-    // dropped, which `serve` did.
-    io_threads.join().map_err(|e| e.to_string())
+/// Runs the server over a byte stream each way (standard input and output,
+/// handed over by the command line) until the client says `exit`. An error
+/// means the session did not end as the protocol asks (no `shutdown`
+/// before `exit`, the client went away, or a message's frame could not be
+/// read).
+pub fn run(
+    input: impl std::io::Read + Send + 'static,
+    output: impl std::io::Write + Send + 'static,
+) -> Result<(), String> {
+    let (link, threads) = transport::spawn(input, output)?;
+    let ended = serve_on(link);
+    // The writer stops once the link is dropped, which `serve_on` did, and
+    // is waited for however the session ended so no answer is lost. The
+    // reader is waited for only after a clean end: it stops after `exit`.
+    let joined = threads.join(ended.is_ok());
+    ended.and(joined)
 }
 
 /// Runs the server on a connection: the protocol from `initialize` to
 /// `exit`. Tests drive it over [`Connection::memory`].
 pub fn serve(connection: Connection) -> Result<(), String> {
-    let (id, params) = connection
-        .initialize_start()
-        .map_err(|e| format!("no initialize request: {e}"))?;
-    let params: InitializeParams =
-        serde_json::from_value(params).map_err(|e| format!("bad initialize request: {e}"))?;
+    serve_on(transport::memory(connection)?)
+}
+
+fn serve_on(link: Link) -> Result<(), String> {
+    let (id, params) = initialize(&link)?;
     let result = InitializeResult {
         capabilities: capabilities(),
         server_info: Some(ServerInfo {
@@ -86,11 +97,80 @@ pub fn serve(connection: Connection) -> Result<(), String> {
         }),
     };
     let result = serde_json::to_value(result).map_err(|e| e.to_string())?;
-    connection
-        .initialize_finish(id, result)
-        .map_err(|e| format!("initialize did not finish: {e}"))?;
-    let mut server = Server::new(&connection, &params);
+    send(
+        &link,
+        Response {
+            id,
+            response_result: Ok(result),
+        },
+    );
+    let mut server = Server::new(&link, &params);
     server.run()
+}
+
+/// Waits for `initialize`, answering every other request with the
+/// protocol's "not initialized" and dropping notifications, as the
+/// protocol asks.
+fn initialize(link: &Link) -> Result<(RequestId, InitializeParams), String> {
+    loop {
+        let incoming = link
+            .receiver
+            .recv()
+            .map_err(|_| "the client went away before `initialize`".to_string())?;
+        match incoming {
+            Incoming::Message(Message::Request(r)) if r.method == "initialize" => {
+                match serde_json::from_value(r.params) {
+                    Ok(params) => return Ok((r.id, params)),
+                    Err(e) => answer(
+                        link,
+                        Some(r.id),
+                        error(
+                            ErrorCode::InvalidParams,
+                            format!("the parameters of `initialize` do not read: {e}"),
+                        ),
+                    ),
+                }
+            }
+            Incoming::Message(Message::Request(r)) => answer(
+                link,
+                Some(r.id),
+                error(
+                    ErrorCode::ServerNotInitialized,
+                    format!(
+                        "the server is not initialized yet: `{}` must wait for the answer to `initialize`",
+                        r.method
+                    ),
+                ),
+            ),
+            Incoming::Message(Message::Notification(n)) if n.method == "exit" => {
+                return Err("`exit` came before `initialize`".to_string())
+            }
+            Incoming::Message(_) => {}
+            Incoming::Invalid { id, error } => answer(link, id, error),
+            Incoming::Broken(why) => return Err(why),
+        }
+    }
+}
+
+fn send(link: &Link, message: impl Into<Message>) {
+    // The client may be gone already; the loop notices on the next read.
+    let _ = link.sender.send(Outgoing::Message(message.into()));
+}
+
+/// Answers a request, or a message that was not one, with an error.
+fn answer(link: &Link, id: Option<RequestId>, error: lsp_server::ResponseError) {
+    match id {
+        Some(id) => send(
+            link,
+            Response {
+                id,
+                response_result: Err(error),
+            },
+        ),
+        None => {
+            let _ = link.sender.send(Outgoing::Unaddressed(error));
+        }
+    }
 }
 
 fn capabilities() -> ServerCapabilities {
@@ -177,7 +257,7 @@ enum Flow {
 }
 
 struct Server<'c> {
-    connection: &'c Connection,
+    link: &'c Link,
     client: Client,
     documents: HashMap<Uri, Document>,
     /// The configuration each open document was last checked with.
@@ -190,9 +270,9 @@ struct Server<'c> {
 }
 
 impl<'c> Server<'c> {
-    fn new(connection: &'c Connection, params: &InitializeParams) -> Server<'c> {
+    fn new(link: &'c Link, params: &InitializeParams) -> Server<'c> {
         Server {
-            connection,
+            link,
             client: Client::of(params),
             documents: HashMap::new(),
             configs: HashMap::new(),
@@ -206,7 +286,7 @@ impl<'c> Server<'c> {
     fn run(&mut self) -> Result<(), String> {
         loop {
             let wait = self.next_wake().saturating_duration_since(Instant::now());
-            let first = match self.connection.receiver.recv_timeout(wait) {
+            let first = match self.link.receiver.recv_timeout(wait) {
                 Ok(message) => Some(message),
                 Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => {
@@ -215,11 +295,19 @@ impl<'c> Server<'c> {
             };
             // Everything already waiting is taken in before checking, so
             // a check never runs on text a queued change replaces.
-            let batch: Vec<Message> = first
+            let batch: Vec<Incoming> = first
                 .into_iter()
-                .chain(self.connection.receiver.try_iter())
+                .chain(self.link.receiver.try_iter())
                 .collect();
-            for message in batch {
+            for incoming in batch {
+                let message = match incoming {
+                    Incoming::Message(message) => message,
+                    Incoming::Invalid { id, error } => {
+                        answer(self.link, id, error);
+                        continue;
+                    }
+                    Incoming::Broken(why) => return Err(why),
+                };
                 if let Flow::Exit = self.handle(message) {
                     return if self.shutting_down {
                         Ok(())
@@ -246,8 +334,7 @@ impl<'c> Server<'c> {
     }
 
     fn send(&self, message: impl Into<Message>) {
-        // The client may be gone already; the loop notices on the next read.
-        let _ = self.connection.sender.send(message.into());
+        send(self.link, message);
     }
 
     fn notify(&self, method: &str, params: impl serde::Serialize) {
@@ -357,6 +444,10 @@ impl<'c> Server<'c> {
                 self.shutting_down = true;
                 null()
             }
+            "initialize" => Err(error(
+                ErrorCode::InvalidRequest,
+                "the server is already initialized: `initialize` is sent once".to_string(),
+            )),
             "textDocument/hover" => {
                 let p: HoverParams = from(params)?;
                 let at = p.text_document_position_params;
@@ -623,14 +714,6 @@ impl<'c> Server<'c> {
             }
             self.publish(uri, found, None);
         }
-    }
-}
-
-fn error(code: ErrorCode, message: String) -> lsp_server::ResponseError {
-    lsp_server::ResponseError {
-        code: code as i32,
-        message,
-        data: None,
     }
 }
 
