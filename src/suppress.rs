@@ -68,7 +68,8 @@ impl Suppression {
 pub enum Outside {
     /// A Word comment on these paragraphs ("paragraph 4").
     Word(String),
-    /// Entry `entry` (1-based) of the sidecar file named `file`.
+    /// Entry `entry` (1-based; 0 for the whole file) of the sidecar file
+    /// named `file`.
     Sidecar { file: String, entry: usize },
 }
 
@@ -76,6 +77,8 @@ impl std::fmt::Display for Outside {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Outside::Word(p) => write!(f, "the Word comment on {p}"),
+            // Entry 0 is the file as a whole (one that cannot be read).
+            Outside::Sidecar { file, entry: 0 } => write!(f, "{file}"),
             Outside::Sidecar { file, entry } => write!(f, "entry {entry} of {file}"),
         }
     }

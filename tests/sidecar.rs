@@ -122,6 +122,9 @@ fn a_sidecar_that_is_not_yaml_is_reported_and_the_rest_still_checked() {
     let bad = rules(&found, "unused-suppression");
     assert_eq!(bad.len(), 1, "{found:#?}");
     assert!(bad[0].contains("not a sidecar msklint can read"), "{bad:?}");
+    // The whole file is at fault, not an entry numbered 0.
+    assert!(!bad[0].contains("entry 0"), "{bad:?}");
+    assert!(bad[0].contains(".msklint.yaml"), "{bad:?}");
 }
 
 #[test]

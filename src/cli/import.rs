@@ -84,13 +84,13 @@ pub fn run(args: &ImportArgs) -> u8 {
     }
     let _ = writeln!(
         stderr,
-        "wrote {} from {name}: {} guesses to check (import-guess)",
+        "wrote {} from {name}: {} to check (import-guess)",
         if args.output.is_some() {
             shown.as_str()
         } else {
             "the pathway"
         },
-        imported.guesses.len()
+        crate::output::plural(imported.guesses.len(), "guess", "guesses")
     );
     EXIT_CLEAN
 }

@@ -1115,6 +1115,22 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
     let before = text[..start].trim_end_matches([' ', '\t']);
     // `a -> b -> c`: the second arrow on a route's line.
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    if rest.starts_with("->") && before.ends_with("->") {
+        // `gp -> -> physio`: an arrow doubled, no step between.
+        let extra = Span::new(before.len() - 2, start);
+        return Some(
+            Diagnostic::error(
+                "syntax-error",
+                Span::new(start, start + 2),
+                "two `->` with no node between them",
+            )
+            .with_label("second `->`")
+            .with_help(
+                "remove one of the arrows, or name the node the route passes through between them",
+            )
+            .with_suggestion(extra, ""),
+        );
+    }
     if rest.starts_with("->") && text[line_start..start].contains("->") {
         let from = word_before(before).map_or("b", |(_, w)| w);
         let next = rest[2..].trim_start();

@@ -64,14 +64,14 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded, Vec<u8>> {
     }
     let note = first.map(|(at, c)| {
         let bytes = if count == 1 {
-            "1 byte".to_string()
+            "1 byte was".to_string()
         } else {
-            format!("{count} bytes")
+            format!("{count} bytes were")
         };
         Diagnostic::warning(
             LEGACY,
             Span::new(at, at + c.len_utf8()),
-            format!("this document is not UTF-8: {bytes} were read as Windows-1252 (Latin-1 with Word's quotes and dashes)"),
+            format!("this document is not UTF-8: {bytes} read as Windows-1252 (Latin-1 with Word's quotes and dashes)"),
         )
         .with_label(format!("read as `{c}`"))
         .with_help("Check that the quoted characters look right. Save the file as UTF-8 to be sure it is read as written (in Word: Save As, Plain Text, then Unicode (UTF-8); most editors have an encoding menu). If characters look wrong, the file uses another encoding and must be saved as UTF-8 before it can be checked reliably.")
