@@ -411,3 +411,38 @@ fn write_baseline_never_replaces_a_file_being_checked() {
         );
     }
 }
+
+/// A JUnit case holding several findings of one rule quotes, in its
+/// `message`, the first one its body lists.
+#[test]
+fn junit_message_is_the_first_finding_of_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("w.pathway"),
+        "pathway \"W\" {\n  entry gp: \"GP\" { kind: gp }\n  entry self: \"Self\" { kind: self_referral }\n}\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_msklint"))
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "junit",
+            "--deny-warnings",
+            "w.pathway",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let case = text
+        .split("<testcase ")
+        .find(|c| c.contains("name=\"dead-end\""))
+        .unwrap();
+    assert!(
+        case.contains("message=\"`gp` (GP) has no route onward"),
+        "{case}"
+    );
+    let body = case.split('>').nth(2).unwrap();
+    assert!(body.starts_with("w.pathway:2:"), "{case}");
+}

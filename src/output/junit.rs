@@ -43,9 +43,11 @@ pub fn render(reports: &[FileReport], not_checked: &[PathProblem], deny_warnings
                 })
                 .collect();
             // The worst finding speaks for the case (a rule may report at
-            // more than one severity, as dna-discharge does).
+            // more than one severity, as dna-discharge does); of equals, the
+            // first, which the body lists first (`max_by_key` keeps the last).
             let worst = diags
                 .iter()
+                .rev()
                 .max_by_key(|d| d.severity)
                 .copied()
                 .unwrap_or(diags[0]);
