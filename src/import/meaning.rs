@@ -257,20 +257,7 @@ pub fn without(text: &str, found: &[Criterion]) -> String {
         }
     }
     out.push_str(text.get(at..).unwrap_or(""));
-    let rest = tidy(&out);
-    // "after 6 weeks of exercise" less its criterion is "of exercise",
-    // which says nothing alone: a rest that begins by leaning on the words
-    // taken out keeps the whole text.
-    const LEANING: &[&str] = &["of", "for", "in", "on", "at", "by", "from", "to", "than"];
-    let leans = rest
-        .split_whitespace()
-        .next()
-        .is_some_and(|w| LEANING.contains(&w.to_ascii_lowercase().as_str()));
-    if leans {
-        tidy(text)
-    } else {
-        rest
-    }
+    tidy(&out)
 }
 
 /// Spaces collapsed; joining words and punctuation trimmed from both ends.
@@ -420,10 +407,6 @@ mod tests {
         assert_eq!(without(text, &criteria(text)), "severe pain");
         let text = "BMI < 40";
         assert_eq!(without(text, &criteria(text)), "");
-        // A rest that leans on the words taken out keeps them.
-        let text = "after 6 weeks of exercise";
-        assert!(!criteria(text).is_empty());
-        assert_eq!(without(text, &criteria(text)), "after 6 weeks of exercise");
     }
 
     #[test]
