@@ -99,7 +99,7 @@ fn silencing(rule: &Rule) -> String {
     if name.as_str() == crate::rules::builtin::Builtin::ImportGuess.name() {
         return format!(
             "\nA diagram holds no suppression comments. Once every guess is checked against \
-             the drawing, switch the rule off in msklint.yaml (`{name}: off`), \
+             the drawing, switch the rule off under `rules:` in msklint.yaml (`{name}: off`), \
              or record the findings in a baseline (`msklint check --write-baseline FILE`).\n"
         );
     }
@@ -109,8 +109,9 @@ fn silencing(rule: &Rule) -> String {
     if rule.prose.is_some() {
         out.push_str(&format!(
             "In a Markdown or text policy:\n  <!-- msklint: allow({name}) reason: \"...\" -->\n\
-             In a PDF or Word document, in a sidecar file beside it (docs/prose.md, \
-             \"Suppressions beside the document\").\n"
+             In a Word document, a Word comment that starts `msklint: allow({name})`; in a \
+             PDF or Word document, a sidecar file beside it (docs/prose.md, \"Suppressions \
+             beside the document\").\n"
         ));
     }
     out

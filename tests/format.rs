@@ -654,7 +654,7 @@ fn every_fixture_formats_faithfully_or_is_refused() {
             .all(|n| n.starts_with("invalid/syntax-error")),
         "{refused:?}"
     );
-    assert_eq!(refused.len(), 8, "{refused:?}");
+    assert_eq!(refused.len(), 9, "{refused:?}");
 }
 
 #[test]

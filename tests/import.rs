@@ -1143,7 +1143,7 @@ fn a_pathway_drawn_by_graph_imports_back_to_itself() {
     let source = dir.path().join("q.pathway");
     std::fs::write(
         &source,
-        "pathway \"Quotes\" {\n  entry gp: \"GP <main> & co #1\" { kind: gp }\n  service ortho: \"Ortho\" { kind: secondary offers: [surgery] }\n  gp -> ortho when \"pain > 6/10 & \\\"severe\\\"\" requires symptom_weeks >= 12, bmi < 40\n}\n",
+        "pathway \"Quotes\" {\n  entry gp: \"GP <main> & co #1\" { kind: gp }\n  service ortho: \"Ortho\" { kind: secondary offers: [surgery] }\n  service physio: \"Physio\" { kind: community }\n  gp -> ortho when \"pain > 6/10 & \\\"severe\\\"\" requires symptom_weeks >= 12, bmi < 40, smoker == \"no\"\n  gp -> physio\n  gp -> physio\n  physio -> ortho\n}\n",
     )
     .unwrap();
     let drawn = msklint(&["graph", source.to_str().unwrap()]);
@@ -1157,12 +1157,33 @@ fn a_pathway_drawn_by_graph_imports_back_to_itself() {
     assert!(!text.contains("rehabilitation"), "{text}");
     assert!(
         text.contains(
-            "when \"pain > 6/10 & \\\"severe\\\"\" requires symptom_weeks >= 12, bmi < 40"
+            "when \"pain > 6/10 & \\\"severe\\\"\" requires symptom_weeks >= 12, bmi < 40, smoker == \"no\""
         ),
         "{text}"
     );
+    // The doubled route is drawn with its finding, `duplicate-route`, as
+    // its only words: read back, the route has no `when`.
+    assert_eq!(text.matches("n_gp -> n_physio\n").count(), 2, "{text}");
+    assert!(!text.contains("duplicate-route"), "{text}");
     let checked = msklint(&["check", "--format", "concise", mmd.to_str().unwrap()]);
     let out = String::from_utf8_lossy(&checked.stdout);
     assert!(out.contains("bmi-threshold"), "{out}");
     assert!(out.contains("symptom-duration-gate"), "{out}");
+}
+
+/// Lines that look like rule names are dropped only from drawings `graph`
+/// made: in a drawing of one's own they are words of a label.
+#[test]
+fn a_hand_drawn_label_keeps_lines_that_name_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let mmd = dir.path().join("own.mmd");
+    std::fs::write(
+        &mmd,
+        "flowchart LR\n  a([\"GP\"]) --> b[\"Library<br/>Vocabulary\"]\n  b --> c[\"Physio<br/>stage-gate\"]\n",
+    )
+    .unwrap();
+    let out = msklint(&["import", mmd.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Library Vocabulary"), "{text}");
+    assert!(text.contains("Physio / stage-gate"), "{text}");
 }

@@ -111,7 +111,7 @@ impl Diagram {
                 MAX_DIAGRAM_BYTES / (1024 * 1024)
             ));
         }
-        let pages = match format {
+        let mut pages = match format {
             InputFormat::Mermaid => mermaid::read(bytes)?,
             InputFormat::DrawIo => drawio::read(bytes)?,
             InputFormat::Bpmn => bpmn::read(bytes)?,
@@ -119,6 +119,21 @@ impl Diagram {
             InputFormat::Vsdx => vsdx::read(bytes)?,
             _ => return Err("it is not a diagram msklint reads".to_string()),
         };
+        // A drawing `msklint graph` made lists each shape's and arrow's
+        // findings on a line of their own: not words of the drawing.
+        let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+        let generated = format == InputFormat::Mermaid
+            && String::from_utf8_lossy(first_line).contains(crate::discover::GENERATED);
+        if generated {
+            for page in &mut pages {
+                for s in &mut page.shapes {
+                    drop_rule_lines(&mut s.text, true);
+                }
+                for l in &mut page.links {
+                    drop_rule_lines(&mut l.text, false);
+                }
+            }
+        }
         Diagram::from_pages(format, pages)
     }
 
@@ -132,11 +147,9 @@ impl Diagram {
         let mut pages = pages;
         for page in &mut pages {
             for s in &mut page.shapes {
-                drop_rule_lines(&mut s.text);
                 cap(&mut s.text);
             }
             for l in &mut page.links {
-                drop_rule_lines(&mut l.text);
                 cap(&mut l.text);
             }
         }
@@ -159,18 +172,24 @@ impl Diagram {
 /// Drops the lines of a text that only list rule names: the findings
 /// `msklint graph` writes under a label. Read back as words, they would
 /// say what a shape is ("missing-rehabilitation" is no rehabilitation
-/// service).
-fn drop_rule_lines(text: &mut String) {
+/// service). A shape's first line is its label and always kept; an arrow
+/// may have no other line. A name counts when it is a built-in rule's or
+/// written as one (lower case, with a hyphen), so a project's own rules go
+/// too, and a kind (`self_referral`) stays.
+fn drop_rule_lines(text: &mut String, keep_first: bool) {
+    let rule_like = |name: &str| {
+        crate::rules::load::is_builtin_name(name)
+            || (name.contains('-')
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+    };
     let is_rule_line = |line: &str| {
         let line = line.trim();
-        !line.is_empty()
-            && line
-                .split(',')
-                .all(|name| crate::rules::load::is_builtin_name(name.trim()))
+        !line.is_empty() && line.split(',').all(|name| rule_like(name.trim()))
     };
-    // The first line is the label itself, whatever it says.
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let first = lines.next();
+    let first = if keep_first { lines.next() } else { None };
     if lines.clone().any(is_rule_line) {
         let kept: Vec<&str> = first
             .into_iter()
@@ -1054,7 +1073,15 @@ fn written_criteria(line: &str) -> Option<Vec<String>> {
                     && v.chars()
                         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '%'))
             };
-            (is_ident(name) && plain(value)).then(|| format!("{name} {op} {value}"))
+            let quoted = |v: &str| {
+                v.len() >= 2
+                    && v.starts_with('"')
+                    && v.ends_with('"')
+                    && !v[1..v.len() - 1].contains(['"', '\\'])
+            };
+            let name = name.to_ascii_lowercase();
+            (is_ident(&name) && (plain(value) || quoted(value)))
+                .then(|| format!("{name} {op} {value}"))
         })
         .collect()
 }

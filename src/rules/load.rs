@@ -193,10 +193,13 @@ impl RuleSet {
 /// Whether `name` names a built-in rule: each rule file is named after its
 /// rule, so this needs no rule set loaded.
 pub fn is_builtin_name(name: &str) -> bool {
+    // Rule files sit one folder down (`rules/access/...`); files at the
+    // top (`rules/vocabulary.yaml`) are not rules.
     BUILTIN_RULES.iter().any(|(path, _)| {
-        Path::new(path)
-            .file_stem()
-            .is_some_and(|stem| stem.eq_ignore_ascii_case(name))
+        let path = Path::new(path);
+        path.components().count() > 2
+            && path.extension().is_some_and(|e| e == "yaml")
+            && path.file_stem().is_some_and(|stem| stem == name)
     })
 }
 

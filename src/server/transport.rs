@@ -142,6 +142,17 @@ pub fn parse(body: &[u8]) -> Incoming {
     let id = value
         .get("id")
         .and_then(|id| serde_json::from_value::<RequestId>(id.clone()).ok());
+    // A request whose id is null or a fraction would be read as a
+    // notification and never answered: refuse it instead.
+    if value.get("method").is_some() && value.get("id").is_some() && id.is_none() {
+        return Incoming::Invalid {
+            id: None,
+            error: error(
+                ErrorCode::InvalidRequest,
+                "a request's id must be a whole number or a string".to_string(),
+            ),
+        };
+    }
     match serde_json::from_value::<Message>(value) {
         Ok(message) => Incoming::Message(message),
         Err(_) => Incoming::Invalid {
@@ -327,6 +338,14 @@ mod tests {
             panic!("not an error");
         };
         assert_eq!(id, Some(RequestId::from(7)));
+        // A request with an id that is no id is refused, not taken for a
+        // notification that needs no answer.
+        for bad in [
+            &br#"{"jsonrpc":"2.0","id":null,"method":"shutdown"}"#[..],
+            br#"{"jsonrpc":"2.0","id":1.5,"method":"shutdown"}"#,
+        ] {
+            assert_eq!(code(&parse(bad)), Some(-32600));
+        }
         let ok = parse(br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#);
         assert!(
             matches!(ok, Incoming::Message(Message::Request(_))),
