@@ -627,3 +627,25 @@ fn score_lists_what_it_could_not_score() {
     let doc: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
     assert_eq!(doc["not_scored"], serde_json::json!([]));
 }
+
+/// `-o` naming a PDF or Word file is refused before anything is written:
+/// the report is Markdown or HTML, which those programs cannot open.
+#[test]
+fn a_report_is_not_written_to_a_pdf_or_word_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/examples/hip-knee-oa.pathway");
+    for name in ["out.pdf", "out.DOCX"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_msklint"))
+            .args(["report", example.to_str().unwrap(), "-o", name])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("Markdown or HTML"),
+            "{name}"
+        );
+        assert!(!dir.path().join(name).exists(), "{name}");
+    }
+}

@@ -43,6 +43,19 @@ pub fn run(args: &ReportArgs) -> u8 {
         if let Err(code) = refuse_overwriting_input(out, &args.paths, "-o") {
             return code;
         }
+        // A file named for another program would hold Markdown it cannot
+        // open: say so before anything is written.
+        let foreign = out.extension().and_then(|e| e.to_str()).filter(|e| {
+            ["pdf", "docx", "doc", "odt", "rtf"]
+                .iter()
+                .any(|f| e.eq_ignore_ascii_case(f))
+        });
+        if let Some(ext) = foreign {
+            errln!(
+                "error: `report` writes Markdown or HTML, not .{ext}; name the file .md or .html (an HTML report prints to PDF from a browser)"
+            );
+            return EXIT_TROUBLE;
+        }
     }
     let reviewed = viewed(
         &args.setup,
