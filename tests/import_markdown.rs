@@ -335,3 +335,26 @@ fn import_writes_the_fences_pathways_or_says_there_are_none() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no Mermaid flowchart"));
 }
+
+/// `graph` on a page with a fenced flowchart draws nothing, and says how
+/// to draw it: write the pathway out with `import`, then draw that.
+#[test]
+fn graph_on_a_page_says_how_to_draw_its_flowchart() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("knee.md"),
+        "# Knee\n\n```mermaid\nflowchart TD\n  gp([GP practice]) --> ortho[Orthopaedic surgery]\n```\n",
+    )
+    .unwrap();
+    let out = msklint(dir.path(), &["graph", "knee.md"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("msklint import knee.md -o FILE.pathway"),
+        "{err}"
+    );
+    let written = msklint(dir.path(), &["import", "knee.md", "-o", "knee.pathway"]);
+    assert_eq!(written.status.code(), Some(0), "{written:?}");
+    let drawn = msklint(dir.path(), &["graph", "knee.pathway"]);
+    assert!(String::from_utf8_lossy(&drawn.stdout).contains("flowchart LR"));
+}

@@ -85,6 +85,12 @@ pub fn run(args: &GraphArgs) -> u8 {
         Err(code) => return code,
     };
     let unreadable = drawn.unreadable;
+    let documents: Vec<String> = drawn
+        .files
+        .iter()
+        .filter(|(r, _)| r.kind == crate::input::InputFormat::Markdown)
+        .map(|(r, _)| r.source.name.clone())
+        .collect();
     let all: Vec<Drawing> = std::mem::take(&mut drawn.files)
         .into_iter()
         .flat_map(|(_, p)| p)
@@ -103,6 +109,12 @@ pub fn run(args: &GraphArgs) -> u8 {
             ),
             Some(n) => errln!("error: no pathway to draw is called `{n}`"),
             None => errln!("error: no pathway to draw"),
+        }
+        if !documents.is_empty() {
+            errln!(
+                "help: a policy document's fenced flowcharts are checked but not drawn; write one out with `msklint import {} -o FILE.pathway` and draw that",
+                documents[0]
+            );
         }
         // A file that could not be parsed has its error above, and the
         // exit status says so, as score and report do.
