@@ -446,10 +446,7 @@ impl Linter {
             for r in t.rules.iter_mut().filter(|r| r.fired) {
                 r.suppressed = suppressions
                     .iter()
-                    .find(|s| {
-                        (s.target_line..=s.last_line).contains(&line)
-                            && s.rules.iter().any(|(name, _)| *name == r.rule)
-                    })
+                    .find(|s| s.covers(line, &r.rule))
                     .map(|s| s.describe(&source));
             }
         }

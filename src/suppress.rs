@@ -48,6 +48,12 @@ pub struct Suppression {
 impl Suppression {
     /// Where it is and why, for `--trace`: "the comment on line 12
     /// (reason: agreed with panel)".
+    /// Whether it hides a finding of `rule` on `line` (1-based).
+    pub fn covers(&self, line: usize, rule: &str) -> bool {
+        (self.target_line..=self.last_line).contains(&line)
+            && self.rules.iter().any(|(name, _)| name == rule)
+    }
+
     pub fn describe(&self, source: &SourceFile) -> String {
         let at = match &self.word {
             Some(o) => o.to_string(),

@@ -142,35 +142,27 @@ pub fn run(args: &GraphArgs) -> u8 {
         }
         return EXIT_TROUBLE;
     }
-    let count = pieces.len();
     let mut texts = Vec::new();
     let mut flowchart = Vec::new();
     for d in pieces {
         match d.text {
             Some(Content::Text(t)) => texts.push(t),
-            Some(Content::Mermaid(p)) => flowchart.push((d.name, d.file, p)),
+            Some(Content::Mermaid(p)) => flowchart.push(p),
             None => {}
         }
     }
     if !flowchart.is_empty() {
         // Several pathways are subgraphs of one flowchart: a file holding
-        // two `flowchart` blocks is not Mermaid.
-        let heading = match flowchart.as_slice() {
-            [(name, file, _)] => format!(
-                "{} ({})",
-                crate::escape::one_line(name),
-                crate::escape::one_line(file)
-            ),
+        // two `flowchart` blocks is not Mermaid. One alone is drawn bare,
+        // its title in the comment above.
+        let count = flowchart.len();
+        let heading = match flowchart.as_mut_slice() {
+            [only] => only.take_title().unwrap_or_default(),
             _ => format!("{count} pathways, one subgraph each"),
         };
-        let alone = flowchart.len() == 1;
-        let pieces = flowchart
-            .into_iter()
-            .map(|(_, _, p)| if alone { p.untitled() } else { p })
-            .collect();
         texts.push(format!(
             "{GENERATED_LINE}\n%% {heading}\n{}",
-            diagram::mermaid::assemble(pieces)
+            diagram::mermaid::assemble(flowchart)
         ));
     }
     drawn.exit(emit(&texts.join("\n"), unreadable))

@@ -29,12 +29,10 @@ pub struct Piece {
 }
 
 impl Piece {
-    /// The piece drawn on its own, not as a subgraph.
-    pub fn untitled(self) -> Piece {
-        Piece {
-            title: None,
-            ..self
-        }
+    /// Takes the title away, so the piece is drawn on its own rather than
+    /// as a subgraph.
+    pub fn take_title(&mut self) -> Option<String> {
+        self.title.take()
     }
 
     pub fn of(g: &PathwayGraph, marks: &Marks, title: Option<String>) -> Piece {
