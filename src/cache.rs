@@ -44,6 +44,13 @@ pub const DIR_VARIABLE: &str = "MSKLINT_CACHE_DIR";
 /// this name, so older layouts are never read.
 const LAYOUT: &str = "v2";
 
+/// The file that marks a folder as a cache for backup tools.
+const TAG: &str = "CACHEDIR.TAG";
+const TAG_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+     # This folder holds msklint's result cache; `msklint clean` removes it.\n";
+/// The `.gitignore` msklint writes in a cache folder it made.
+const IGNORE_ALL: &str = "*\n";
+
 /// What this build is: its version and a hash of the sources it was built
 /// from (build.rs).
 const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("MSKLINT_BUILD_ID"));
@@ -160,21 +167,25 @@ impl Cache {
         })
     }
 
-    /// Makes the folder, marked as a cache for backup tools and ignored
-    /// by git, the first time.
+    /// Makes the folder the first time. The cache folder is marked for
+    /// backup tools and ignored by git only when msklint makes it or finds
+    /// it empty: a folder that already holds other things (`~/.cache`, a
+    /// project named by `--cache-dir .`) is someone else's, and so are its
+    /// `.gitignore` and what backup tools do with it.
     fn prepare(&self, folder: &Path) -> Result<(), String> {
         if folder.is_dir() {
             return Ok(());
         }
+        let ours = std::fs::read_dir(&self.dir).map_or(true, |mut e| e.next().is_none());
         std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
-        let tag = self.dir.join("CACHEDIR.TAG");
-        if !tag.exists() {
-            let _ = std::fs::write(
-                &tag,
-                "Signature: 8a477f597d28d172789f06886806bc55\n\
-                 # This folder holds msklint's result cache; `msklint clean` removes it.\n",
-            );
-            let _ = std::fs::write(self.dir.join(".gitignore"), "*\n");
+        if ours {
+            let _ = std::fs::write(self.dir.join(TAG), TAG_TEXT);
+            // `create_new`: a `.gitignore` already there is never replaced.
+            let _ = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(self.dir.join(".gitignore"))
+                .and_then(|mut f| std::io::Write::write_all(&mut f, IGNORE_ALL.as_bytes()));
         }
         Ok(())
     }
@@ -359,23 +370,99 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Removes the cache folder `dir`, if it is one: a folder that does not
-/// hold msklint's `CACHEDIR.TAG` is left alone. Returns whether there was
-/// one to remove.
-pub fn clean(dir: &Path) -> Result<bool, String> {
+/// What [`clean`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cleaned {
+    /// There was no such folder.
+    Missing,
+    /// The folder held only msklint's files, and is gone.
+    Removed,
+    /// msklint's files are gone; the folder holds other things and stays.
+    Kept,
+}
+
+/// Removes msklint's cache from `dir`, and nothing else: the layout
+/// folders' entries, fragments and temporary files (by their names), the
+/// `CACHEDIR.TAG` msklint writes, and the folder itself once that leaves
+/// it empty (with msklint's `.gitignore`). A folder with neither the tag
+/// nor a layout folder is not a cache, and is refused. Files msklint did
+/// not write are never touched: an older msklint could mark a folder it
+/// was pointed at that already held other things.
+pub fn clean(dir: &Path) -> Result<Cleaned, String> {
     if !dir.exists() {
-        return Ok(false);
+        return Ok(Cleaned::Missing);
     }
-    let tag = std::fs::read_to_string(dir.join("CACHEDIR.TAG")).unwrap_or_default();
-    if !tag.contains("msklint") {
+    let trouble = |path: &Path, e: std::io::Error| {
+        format!("{}: {}", path.display(), crate::discover::io_message(&e))
+    };
+    let tag = dir.join(TAG);
+    let tagged = std::fs::read_to_string(&tag).is_ok_and(|t| t.contains("msklint"));
+    let layouts: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| trouble(dir, e))?
+        .filter_map(Result::ok)
+        .filter(|e| is_layout_name(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    if !tagged && layouts.is_empty() {
         return Err(format!(
             "{} is not an msklint cache (it has no CACHEDIR.TAG written by msklint); not removing it",
             dir.display()
         ));
     }
-    std::fs::remove_dir_all(dir)
-        .map(|()| true)
-        .map_err(|e| format!("{}: {}", dir.display(), crate::discover::io_message(&e)))
+    for layout in &layouts {
+        for entry in std::fs::read_dir(layout).map_err(|e| trouble(layout, e))? {
+            let entry = entry.map_err(|e| trouble(layout, e))?;
+            if is_cache_file_name(&entry.file_name().to_string_lossy()) {
+                std::fs::remove_file(entry.path()).map_err(|e| trouble(&entry.path(), e))?;
+            }
+        }
+        // Left in place if it holds anything msklint did not write.
+        let _ = std::fs::remove_dir(layout);
+    }
+    if tagged {
+        std::fs::remove_file(&tag).map_err(|e| trouble(&tag, e))?;
+    }
+    let ignore = dir.join(".gitignore");
+    let rest: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| trouble(dir, e))?
+        .filter_map(Result::ok)
+        .filter(|e| e.path() != ignore)
+        .collect();
+    let only_ours = std::fs::read_to_string(&ignore).map_or(true, |t| t == IGNORE_ALL);
+    if rest.is_empty() && only_ours {
+        let _ = std::fs::remove_file(&ignore);
+        std::fs::remove_dir(dir).map_err(|e| trouble(dir, e))?;
+        return Ok(Cleaned::Removed);
+    }
+    Ok(Cleaned::Kept)
+}
+
+/// `v1`, `v2`, ...: the folders entries of each layout live in.
+fn is_layout_name(name: &str) -> bool {
+    name.strip_prefix('v')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The names msklint gives files in a layout folder: `<16 hex>.json`
+/// entries, `<16 hex>.<rendering>.frag` fragments, and
+/// `.<32 hex>.<pid>.<n>.tmp` files left by a run that was stopped.
+fn is_cache_file_name(name: &str) -> bool {
+    let hex = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = name.split('.').collect();
+    match parts.as_slice() {
+        [stem, "json"] => hex(stem, 16),
+        [stem, rendering, "frag"] => {
+            hex(stem, 16)
+                && !rendering.is_empty()
+                && rendering
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+        }
+        ["", key, pid, n, "tmp"] => hex(key, 32) && digits(pid) && digits(n),
+        _ => false,
+    }
 }
 
 /// A hash of a file's bytes, to tell whether the text checked is the

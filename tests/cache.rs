@@ -657,6 +657,77 @@ fn clean_removes_the_cache_and_nothing_else() {
         .contains("nope.yaml: the configuration could not be read"));
 }
 
+/// A cache pointed at a folder that already holds other things (a shared
+/// `~/.cache`, or the project itself) neither marks that folder nor takes
+/// over its `.gitignore`, and `clean` then removes msklint's files only.
+#[test]
+fn a_cache_in_a_folder_that_holds_other_things_leaves_them_alone() {
+    let dir = project();
+    let shared = dir.path().join("shared");
+    std::fs::create_dir_all(shared.join("pip")).unwrap();
+    std::fs::write(shared.join("pip/wheel.txt"), "keep").unwrap();
+    std::fs::write(shared.join(".gitignore"), "target/\n*.log\n").unwrap();
+    let out = run(
+        dir.path(),
+        &["check", "--no-config", "--cache-dir", "shared", "policy.md"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(entries(&shared).len(), 1, "the cache is still used");
+    assert!(!shared.join("CACHEDIR.TAG").exists(), "not ours to mark");
+    assert_eq!(
+        std::fs::read_to_string(shared.join(".gitignore")).unwrap(),
+        "target/\n*.log\n"
+    );
+    let out = run(dir.path(), &["clean", "--cache-dir", "shared"]);
+    assert_eq!(out.status.code(), Some(0));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("holds other files too, so it was kept"), "{said}");
+    assert!(!shared.join("v2").exists());
+    assert_eq!(std::fs::read_to_string(shared.join("pip/wheel.txt")).unwrap(), "keep");
+    assert!(shared.join(".gitignore").exists());
+
+    // A folder an older msklint marked while it held other things: the
+    // tag is no licence to remove them. A `v2` folder of the user's own
+    // keeps every file whose name msklint would not give.
+    let marked = dir.path().join("marked");
+    std::fs::create_dir_all(marked.join("v2")).unwrap();
+    std::fs::write(marked.join("notes.md"), "mine").unwrap();
+    std::fs::write(marked.join("v2/plan.json"), "mine").unwrap();
+    std::fs::write(
+        marked.join("CACHEDIR.TAG"),
+        "Signature: 8a477f597d28d172789f06886806bc55\n# msklint\n",
+    )
+    .unwrap();
+    std::fs::write(marked.join(".gitignore"), "*\n").unwrap();
+    run(
+        dir.path(),
+        &["check", "--no-config", "--cache-dir", "marked", "policy.md"],
+    );
+    // The entry, beside the user's own `plan.json`.
+    assert_eq!(entries(&marked).len(), 2);
+    let out = run(dir.path(), &["clean", "--cache-dir", "marked"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(entries(&marked), vec![marked.join("v2/plan.json")]);
+    assert!(!marked.join("CACHEDIR.TAG").exists());
+    assert_eq!(std::fs::read_to_string(marked.join("notes.md")).unwrap(), "mine");
+    assert_eq!(std::fs::read_to_string(marked.join("v2/plan.json")).unwrap(), "mine");
+
+    // The project itself as the cache: every file in it stays.
+    let out = run(
+        dir.path(),
+        &["check", "--no-config", "--cache-dir", ".", "policy.md"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.path().join("CACHEDIR.TAG").exists());
+    assert!(!dir.path().join(".gitignore").exists());
+    let out = run(dir.path(), &["clean", "--cache-dir", "."]);
+    assert_eq!(out.status.code(), Some(0));
+    for name in ["policy.md", "pathway.pathway", "policy.pdf", "shared/pip/wheel.txt"] {
+        assert!(dir.path().join(name).exists(), "{name} was removed");
+    }
+    assert!(!dir.path().join("v2").exists());
+}
+
 #[test]
 fn a_cache_that_cannot_be_written_does_not_stop_the_run() {
     let dir = project();

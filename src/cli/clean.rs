@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::setup::cache_dir_beside;
+use crate::cache::Cleaned;
 use super::{EXIT_CLEAN, EXIT_TROUBLE};
 
 #[derive(clap::Args, Debug)]
@@ -50,11 +51,18 @@ pub fn run(args: &CleanArgs) -> u8 {
     };
     let dir = cache_dir_beside(config.as_deref(), args.cache_dir.as_deref());
     match crate::cache::clean(&dir) {
-        Ok(true) => {
+        Ok(Cleaned::Removed) => {
             errln!("removed the cache in {}", dir.display());
             EXIT_CLEAN
         }
-        Ok(false) => {
+        Ok(Cleaned::Kept) => {
+            errln!(
+                "removed msklint's cache files from {}; the folder holds other files too, so it was kept",
+                dir.display()
+            );
+            EXIT_CLEAN
+        }
+        Ok(Cleaned::Missing) => {
             errln!("no cache to remove: {} does not exist", dir.display());
             EXIT_CLEAN
         }
