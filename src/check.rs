@@ -437,6 +437,20 @@ impl Linter {
                 first <= line && line <= last
             },
         );
+        // A prose rule switched off is named, so its silence is not taken
+        // for a reading.
+        let off: Vec<String> = self
+            .rules
+            .rules
+            .iter()
+            .map(|l| &l.rule)
+            .filter(|r| r.prose.as_ref().is_some_and(|c| !c.is_document_level()))
+            .filter(|r| !policy.active.iter().any(|a| a.rule.name == r.name))
+            .map(|r| r.name.clone())
+            .collect();
+        for t in &mut traces {
+            t.off.clone_from(&off);
+        }
         // A finding the rule makes can still be suppressed, as `check`
         // would: say by what, so the trace does not contradict the check.
         let (mut suppressions, _) = suppress::scan(&source, kind.comment_style());

@@ -440,6 +440,43 @@ fn items_under_a_lead_in_that_states_the_restriction_are_parts_of_it() {
     assert_eq!(lines, [1, 3, 4]);
 }
 
+/// The trace reads its file under the configuration `check FILE` would
+/// use (the msklint.yaml in the file's folder, not the current folder's),
+/// and names the prose rules that configuration turns off.
+#[test]
+fn trace_uses_the_configuration_beside_the_traced_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("proj");
+    std::fs::create_dir(&proj).unwrap();
+    std::fs::write(
+        proj.join("msklint.yaml"),
+        "rules:\n  smoking-restriction: off\nsecond-opinion: false\n",
+    )
+    .unwrap();
+    std::fs::write(
+        proj.join("tr.md"),
+        "# Policy\n\nSmokers will not be listed for surgery until they have stopped.\n",
+    )
+    .unwrap();
+    let check = msklint(&["check", "--format", "concise", "proj/tr.md"], dir.path());
+    assert!(!String::from_utf8_lossy(&check.stdout).contains("smoking-restriction"));
+    let out = msklint(&["check", "--trace", "proj/tr.md:3"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(!printed.contains("smoking-restriction: FIRES"), "{printed}");
+    assert!(!printed.contains("second opinion"), "{printed}");
+    assert!(
+        printed.contains("off in the configuration: smoking-restriction"),
+        "{printed}"
+    );
+    let out = msklint(
+        &["check", "--trace", "proj/tr.md:3", "--format", "json"],
+        dir.path(),
+    );
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value[0]["off"], serde_json::json!(["smoking-restriction"]));
+}
+
 /// A sentence whose finding a comment or a sidecar entry suppresses is
 /// traced as firing and suppressed, matching what `check` reports; paths
 /// besides FILE:LINE and formats other than text and JSON are refused.

@@ -121,6 +121,18 @@ pub fn run(args: &CheckArgs) -> u8 {
         return EXIT_TROUBLE;
     }
     let paths = match (&args.stdin_filename, stdin) {
+        // The configuration is found from the traced file's folder, as
+        // `check FILE` finds it, so the trace reads the sentence as the
+        // check does.
+        _ if args.trace.is_some() => {
+            match super::trace::parse_spec(args.trace.as_deref().unwrap_or_default()) {
+                Ok((file, _)) => vec![PathBuf::from(file)],
+                Err(msg) => {
+                    errln!("error: {msg}");
+                    return EXIT_TROUBLE;
+                }
+            }
+        }
         // The configuration is found from where the named file would be.
         (Some(name), true) => vec![name.clone()],
         (None, true) => vec![PathBuf::from(".")],

@@ -124,6 +124,9 @@ pub fn render(file: &str, line: usize, traces: &[SentenceTrace]) -> String {
         if !quiet.is_empty() {
             let _ = writeln!(out, "  no subject for: {}", quiet.join(", "));
         }
+        if !t.off.is_empty() {
+            let _ = writeln!(out, "  off in the configuration: {}", t.off.join(", "));
+        }
     }
     out
 }

@@ -231,6 +231,7 @@ pub fn trace(
                 })
                 .collect(),
             rules: verdicts,
+            off: Vec::new(),
         });
     }
     traces
@@ -250,6 +251,8 @@ pub struct SentenceTrace {
     pub clauses: Vec<String>,
     pub holds: Vec<HoldTrace>,
     pub rules: Vec<RuleTrace>,
+    /// Prose rules the configuration turns off for this file: not read.
+    pub off: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
