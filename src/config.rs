@@ -540,7 +540,7 @@ fn settings(
                 match Severity::parse(s) {
                     Some(sev) => Some(Level::On(sev)),
                     None => {
-                        let err = LoadError::new(source, find(&source.text, &name), "invalid-config", format!("`{s}` is not a severity for `{name}`: use error, warning, info or off"));
+                        let err = LoadError::new(source, find_key(&source.text, &name, Some(s)), "invalid-config", format!("`{s}` is not a severity for `{name}`: use error, warning, info or off"));
                         return Err(ConfigError::File(Box::new(err)));
                     }
                 }
@@ -566,7 +566,42 @@ fn same_shape(default: &serde_json::Value, value: &serde_json::Value) -> bool {
 
 /// Span of the first whole-word occurrence of `word` (for pointing at a key).
 fn find(text: &str, word: &str) -> Span {
-    crate::rules::load::find_word(text, word, 0).unwrap_or_default()
+    find_key(text, word, None)
+}
+
+/// Where `word` is written as a key (`word:`, not in a comment), preferring
+/// the one whose value starts with `value` when that is given: the same
+/// rule may be set in `rules:` and again under `overrides:`, and only one
+/// of them is wrong. Falls back to the first mention anywhere.
+fn find_key(text: &str, word: &str, value: Option<&str>) -> Span {
+    use crate::rules::load::find_word;
+    let mut first_key = None;
+    let mut from = 0;
+    while let Some(span) = find_word(text, word, from) {
+        from = span.end();
+        let line_start = text[..span.start()].rfind('\n').map_or(0, |n| n + 1);
+        let before = &text[line_start..span.start()];
+        let commented = before
+            .char_indices()
+            .any(|(i, c)| c == '#' && (i == 0 || before[..i].ends_with([' ', '\t'])));
+        let after = text[span.end()..].trim_start_matches(['"', '\'']);
+        let Some(rest) = after.trim_start_matches([' ', '\t']).strip_prefix(':') else {
+            continue;
+        };
+        if commented {
+            continue;
+        }
+        let rest = rest.trim_start_matches([' ', '\t', '"', '\'']);
+        match value {
+            Some(v) if rest.starts_with(v) => return span,
+            _ => {
+                first_key.get_or_insert(span);
+            }
+        }
+    }
+    first_key
+        .or_else(|| find_word(text, word, 0))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -585,6 +620,28 @@ mod tests {
         assert!(e.contains("`dead-end` is set twice"), "{e}");
         assert!(twice("rules:\n  bmi-threshold: off\n  dead-end: off\n").is_none());
         assert!(twice("rules:\n").is_none());
+    }
+
+    /// A mistake is shown at the key that holds it: not a comment that
+    /// mentions the rule, nor a valid setting of the same rule elsewhere.
+    #[test]
+    fn a_bad_setting_is_found_at_its_own_key() {
+        let at = |text: &str| match super::Config::from_text(
+            std::path::Path::new("msklint.yaml"),
+            text.to_string(),
+        ) {
+            Err(super::ConfigError::File(e)) => {
+                let start = e.diagnostic.span.start();
+                text[..start].matches('\n').count() + 1
+            }
+            other => panic!("expected an error, got {other:?}"),
+        };
+        assert_eq!(at("# dead-end is noisy\nrules:\n  dead-end: loud\n"), 3);
+        assert_eq!(
+            at("rules: {dead-end: off}\noverrides:\n  - paths: [\"x/**\"]\n    rules: { dead-end: loud }\n"),
+            4
+        );
+        assert_eq!(at("rules:\n  # dead-end: loud\n  dead-end: loud\n"), 3);
     }
 
     #[test]
