@@ -813,8 +813,10 @@ fn sidecar_suppressions(
     if !kind.is_prose() {
         return;
     }
-    if let Some((file, yaml)) = path.and_then(crate::sidecar::load) {
-        crate::sidecar::read(source, &file, &yaml, extra);
+    match path.and_then(crate::sidecar::load) {
+        Some((file, Ok(yaml))) => crate::sidecar::read(source, &file, &yaml, extra),
+        Some((file, Err(why))) => crate::sidecar::unreadable(source, &file, why, extra),
+        None => {}
     }
 }
 

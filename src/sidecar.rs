@@ -38,13 +38,40 @@ pub fn path_for(document: &Path) -> PathBuf {
     document.with_file_name(name)
 }
 
-/// The sidecar beside `document`, as (its file name, its text), if there
-/// is one that can be read.
-pub fn load(document: &Path) -> Option<(String, String)> {
+/// The sidecar beside `document`, as its file name and its text, or why
+/// it could not be read; `None` when there is none. A sidecar saved in a
+/// legacy encoding (Notepad's Windows-1252, UTF-16) is decoded as a `.txt`
+/// policy would be, not passed over.
+pub fn load(document: &Path) -> Option<(String, Result<String, String>)> {
     let path = path_for(document);
-    let text = std::fs::read_to_string(&path).ok()?;
     let name = path.file_name()?.to_string_lossy().into_owned();
+    let text = match std::fs::read(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => Err(format!(
+            "it could not be read ({})",
+            crate::discover::io_message(&e)
+        )),
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Ok(text),
+            Err(e) => crate::prose::encoding::decode(e.into_bytes())
+                .map(|d| d.text)
+                .map_err(|_| "it is not a text file".to_string()),
+        },
+    };
     Some((name, text))
+}
+
+/// Reports a sidecar `file` that is there but could not be read (`why`),
+/// at the document's first line, as a sidecar that cannot be parsed is.
+pub fn unreadable(source: &SourceFile, file: &str, why: String, extra: &mut Extra) {
+    extra.1.push(Malformed {
+        span: Span::new(0, source.line_text(1).len()),
+        word: Some(Outside::Sidecar {
+            file: file.to_string(),
+            entry: 0,
+        }),
+        problem: Some(why),
+    });
 }
 
 #[derive(Deserialize)]

@@ -127,6 +127,33 @@ fn a_sidecar_that_is_not_yaml_is_reported_and_the_rest_still_checked() {
     assert!(bad[0].contains(".msklint.yaml"), "{bad:?}");
 }
 
+/// Notepad saves a reason with a curly apostrophe in Windows-1252: the
+/// sidecar is decoded as a `.txt` policy would be, not passed over in
+/// silence. One that is there but cannot be read is reported.
+#[test]
+fn a_sidecar_in_a_legacy_encoding_is_read_and_an_unreadable_one_reported() {
+    let (dir, file) = copy(PDF, None);
+    let mut yaml = b"allow:\n  - rules: [bmi-threshold]\n    sentence: \"referred to the tier 3 weight management\"\n    reason: \"agreed with the panel".to_vec();
+    yaml.push(0x92); // Windows-1252's right single quotation mark
+    yaml.extend_from_slice(b"s chair\"\n");
+    let side = dir.path().join("hip-knee-policy.chromium.pdf.msklint.yaml");
+    std::fs::write(&side, yaml).unwrap();
+    let (_, found) = check(&file);
+    let left = rules(&found, "bmi-threshold");
+    assert_eq!(left.len(), 1, "{found:#?}");
+    assert!(!left[0].contains("tier 3"), "{left:?}");
+    assert!(rules(&found, "unused-suppression").is_empty(), "{found:#?}");
+    // A folder where the sidecar would be.
+    std::fs::remove_file(&side).unwrap();
+    std::fs::create_dir(&side).unwrap();
+    let (code, found) = check(&file);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&found, "bmi-threshold").len(), 2, "{found:#?}");
+    let bad = rules(&found, "unused-suppression");
+    assert_eq!(bad.len(), 1, "{found:#?}");
+    assert!(bad[0].contains("could not be read"), "{bad:?}");
+}
+
 #[test]
 fn a_word_document_takes_a_sidecar_too() {
     let dir = tempfile::tempdir().expect("a temporary folder");

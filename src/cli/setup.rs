@@ -163,7 +163,9 @@ fn read_keyed(
     let key = cache.key(
         &name,
         &bytes,
-        sidecar.as_ref().map(|(_, text)| text.as_str()),
+        sidecar
+            .as_ref()
+            .map(|(_, text)| text.as_deref().unwrap_or_else(|why| why.as_str())),
     );
     Ok((name, bytes, key))
 }
