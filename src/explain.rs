@@ -358,7 +358,7 @@ pub fn json(set: &RuleSet) -> String {
     let rows: Vec<Row> = set
         .rules
         .iter()
-        .map(|LoadedRule { rule: r, origin }| Row {
+        .map(|LoadedRule { rule: r, origin, .. }| Row {
             code: &r.code,
             name: &r.name,
             severity: r.severity,

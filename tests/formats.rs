@@ -159,7 +159,13 @@ fn sarif_validates_against_the_official_schema() {
             for key in ["shortDescription", "fullDescription", "help"] {
                 assert!(!rule[key]["text"].as_str().unwrap().is_empty());
             }
-            assert!(rule["helpUri"].as_str().unwrap().contains("docs/rules.md#"));
+            // msklint's own rules link to their section of docs/rules.md;
+            // a rule from the user's folder is not there, so it has no link.
+            if rule["id"] == "awkward-message" {
+                assert!(rule.get("helpUri").is_none(), "{rule}");
+            } else {
+                assert!(rule["helpUri"].as_str().unwrap().contains("docs/rules.md#"));
+            }
         }
     }
 }

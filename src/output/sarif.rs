@@ -103,8 +103,9 @@ pub fn write(
         .rules
         .iter()
         .map(|r| {
+            let loaded = r;
             let r = &r.rule;
-            json!({
+            let mut entry = json!({
                 "id": r.name,
                 "name": r.name,
                 "shortDescription": { "text": r.summary },
@@ -112,10 +113,15 @@ pub fn write(
                 "help": {
                     "text": format!("{}\n\nSources: {}", paragraph(&r.help), r.sources.join("; ")),
                 },
-                "helpUri": help_uri(&r.code, &r.name),
                 "defaultConfiguration": { "level": level(r.severity) },
                 "properties": { "code": r.code, "category": r.category, "tags": [r.category] },
-            })
+            });
+            // Only msklint's own rules are in docs/rules.md; a link for one
+            // loaded from the user's folder would lead nowhere.
+            if loaded.builtin {
+                entry["helpUri"] = Value::String(help_uri(&r.code, &r.name));
+            }
+            entry
         })
         .collect();
     let index_of = |name: &str| rules.rules.iter().position(|r| r.rule.name == name);

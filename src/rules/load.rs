@@ -18,6 +18,9 @@ pub struct LoadedRule {
     pub rule: Rule,
     /// Where it came from: `rules/access/bmi-threshold.yaml` or a user path.
     pub origin: String,
+    /// One of msklint's own rules (documented in docs/rules.md), not one
+    /// loaded from the user's files, whatever their path.
+    pub builtin: bool,
 }
 
 /// A problem in a rule (or configuration) file, with the file's text so it
@@ -159,6 +162,8 @@ impl RuleSet {
                     self.rules.push(LoadedRule {
                         rule,
                         origin: origin.to_string(),
+                        // Only the built-in rules are not compiled at load.
+                        builtin: !compile,
                     });
                 }
             }

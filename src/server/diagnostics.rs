@@ -46,7 +46,7 @@ pub fn docs_link(session: &Session, rule: &str) -> Option<Uri> {
     if origin.is_absolute() {
         return uris::from_path(origin);
     }
-    if !loaded.origin.starts_with("rules/") {
+    if !loaded.builtin {
         return None;
     }
     let address = crate::output::sarif::help_uri(&loaded.rule.code, &loaded.rule.name);
