@@ -498,7 +498,7 @@ impl Linter {
             diagnostics.push(
                 Diagnostic::warning(Builtin::EmptyFile.name(), Span::new(0, 0), "this document has no text")
                     .with_label("nothing to check")
-                    .with_help("check the file is the policy you meant; a PDF needs converting to text first (see the README)"),
+                    .with_help("check the file is the policy you meant: an empty file, or a Word document whose words are all in pictures, holds no sentences to read"),
             );
             return;
         }

@@ -440,6 +440,25 @@ fn items_under_a_lead_in_that_states_the_restriction_are_parts_of_it() {
     assert_eq!(lines, [1, 3, 4]);
 }
 
+/// An empty policy is named, with advice that fits it (PDFs are read
+/// directly now, so it no longer says to convert one).
+#[test]
+fn an_empty_policy_says_it_has_no_text() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.md"), "\n\n").unwrap();
+    let out = msklint(
+        &["check", "--no-config", "--format", "json", "empty.md"],
+        dir.path(),
+    );
+    let doc = json(&out);
+    let found = &doc["diagnostics"][0];
+    assert_eq!(found["rule"], "empty-file");
+    assert_eq!(found["message"], "this document has no text");
+    let help = found["help"].as_str().unwrap();
+    assert!(help.contains("the policy you meant"), "{help}");
+    assert!(!help.contains("PDF"), "{help}");
+}
+
 /// The trace reads its file under the configuration `check FILE` would
 /// use (the msklint.yaml in the file's folder, not the current folder's),
 /// and names the prose rules that configuration turns off.
