@@ -191,6 +191,22 @@ fn reports_review_documents_and_graph_skips_them() {
     let out = msklint(&["graph", "policy.md"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no pathway to draw"));
+
+    // Beside a pathway, the policy is drawn from nothing and says so, as
+    // `score` says it is not scored.
+    std::fs::copy(
+        root().join("fixtures/examples/hip-knee-oa.pathway"),
+        dir.path().join("p.pathway"),
+    )
+    .unwrap();
+    let out = msklint(&["graph", "policy.md", "p.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("%% @generated"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("note: policy.md: not drawn"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A user's rule with a prose check: loaded from `--rules-dir`, it fires on

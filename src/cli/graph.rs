@@ -85,6 +85,12 @@ pub fn run(args: &GraphArgs) -> u8 {
         Err(code) => return code,
     };
     let unreadable = drawn.unreadable;
+    let policies: Vec<String> = drawn
+        .files
+        .iter()
+        .filter(|(r, _)| r.kind.is_prose())
+        .map(|(r, _)| r.source.name.clone())
+        .collect();
     let documents: Vec<String> = drawn
         .files
         .iter()
@@ -123,6 +129,11 @@ pub fn run(args: &GraphArgs) -> u8 {
         } else {
             EXIT_TROUBLE
         };
+    }
+    // As `score` does: a policy given beside pathways is named, so the
+    // drawing is not taken for all of what was asked.
+    for p in &policies {
+        errln!("note: {p}: not drawn: `graph` draws pathways, and this is a policy document (`msklint report` reviews it)");
     }
     if args.format == GraphFormat::Svg && pieces.len() > 1 {
         match &args.pathway {
