@@ -161,6 +161,18 @@ impl SourceFile {
         name
     }
 
+    /// In a few words, where `offset` is in a Word or PDF original, whose
+    /// line numbers are those of its extracted text: `paragraph 5`,
+    /// `page 2`. `None` for other files (a diagram's findings name their
+    /// shapes already). For one-line formats (concise, github, junit);
+    /// [`SourceFile::place`] quotes as well.
+    pub fn found_at(&self, offset: usize) -> Option<String> {
+        if let Some(p) = self.paragraph_at(offset) {
+            return Some(format!("paragraph {}", p.number));
+        }
+        self.page_at(offset).map(|page| format!("page {page}"))
+    }
+
     /// Where each PDF page starts in the text (empty for other files).
     pub fn pages(&self) -> &[usize] {
         &self.pages

@@ -456,6 +456,46 @@ fn items_under_a_lead_in_that_states_the_restriction_are_parts_of_it() {
     assert_eq!(lines, [1, 3, 4]);
 }
 
+/// A Word or PDF finding's line is one of the extracted text, which no
+/// viewer shows: the one-line formats name the paragraph or page too, as
+/// human, JSON and SARIF output do.
+#[test]
+fn one_line_formats_name_the_paragraph_or_page() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("policy.docx"),
+        docx(&[
+            "Knee policy",
+            "Patients with a BMI over 40 will not be referred for knee replacement.",
+        ]),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("fixtures/pdf/hip-knee-policy.chromium.pdf"),
+        dir.path().join("policy.pdf"),
+    )
+    .unwrap();
+    let run = |format: &str, file: &str| {
+        let out = msklint(&["check", "--no-config", "--format", format, file], dir.path());
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let concise = run("concise", "policy.docx");
+    let bmi = concise.lines().find(|l| l.contains("[bmi-threshold]")).unwrap();
+    assert!(bmi.ends_with("knee replacement.” (paragraph 2)"), "{bmi}");
+    let concise = run("concise", "policy.pdf");
+    let dna = concise.lines().find(|l| l.contains("[dna-discharge]")).unwrap();
+    assert!(dna.ends_with("(page 2)"), "{dna}");
+    let github = run("github", "policy.pdf");
+    let dna = github.lines().find(|l| l.contains("title=dna-discharge")).unwrap();
+    assert!(dna.contains("GP.” (page 2)%0A%0A"), "{dna}");
+    let junit = run("junit", "policy.docx");
+    assert!(junit.contains("knee replacement.” (paragraph 2)\">"), "{junit}");
+    // A Markdown policy's lines are the reader's own: nothing is added.
+    std::fs::write(dir.path().join("policy.md"), POLICY).unwrap();
+    assert!(!run("concise", "policy.md").contains("(paragraph"));
+}
+
 /// An empty policy is named, with advice that fits it (PDFs are read
 /// directly now, so it no longer says to convert one).
 #[test]

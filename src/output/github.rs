@@ -21,6 +21,11 @@ pub fn render(reports: &[FileReport], not_checked: &[PathProblem]) -> String {
                 None => d.rule.to_string(),
             };
             let mut message = d.message.clone();
+            // A Word or PDF line is one of the extracted text:
+            // name what a reader of the original can find.
+            if let Some(found) = r.source.found_at(d.span.start()) {
+                message.push_str(&format!(" ({found})"));
+            }
             if let Some(help) = &d.help {
                 message.push_str("\n\n");
                 message.push_str(help);

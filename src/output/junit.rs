@@ -38,7 +38,12 @@ pub fn render(reports: &[FileReport], not_checked: &[PathProblem], deny_warnings
                     let at = r.source.line_col(d.span.start());
                     format!(
                         "{}:{}:{}: {}[{}] {}",
-                        r.source.name, at.line, at.column, d.severity, d.rule, d.message
+                        r.source.name,
+                        at.line,
+                        at.column,
+                        d.severity,
+                        d.rule,
+                        message_with_place(r, d)
                     )
                 })
                 .collect();
@@ -56,7 +61,7 @@ pub fn render(reports: &[FileReport], not_checked: &[PathProblem], deny_warnings
                 format!(
                     "<failure type=\"{}\" message=\"{}\">{}</failure>",
                     worst.severity,
-                    xml(&worst.message),
+                    xml(&message_with_place(r, worst)),
                     xml(&details.join("\n"))
                 )
             } else {
@@ -88,4 +93,13 @@ pub fn render(reports: &[FileReport], not_checked: &[PathProblem], deny_warnings
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"msklint\" tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"{errors}\">\n{suites}</testsuites>\n"
     )
+}
+
+/// The message, with what a reader of a Word or PDF original can find
+/// (its lines are those of the extracted text).
+fn message_with_place(r: &FileReport, d: &Diagnostic) -> String {
+    match r.source.found_at(d.span.start()) {
+        Some(found) => format!("{} ({found})", d.message),
+        None => d.message.clone(),
+    }
 }
