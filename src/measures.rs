@@ -264,10 +264,10 @@ impl Measures {
             .known
             .iter()
             .filter(|k| {
-                let theirs: Vec<&str> = k.split('_').filter(|w| !w.is_empty()).collect();
+                let theirs = k.split('_').filter(|w| !w.is_empty());
                 // Every word of the known name, and at least half the
                 // words written, so `bmi_at_referral_date` is too far.
-                theirs.iter().all(|w| words.contains(w)) && theirs.len() * 2 >= words.len()
+                theirs.clone().all(|w| words.contains(&w)) && theirs.count() * 2 >= words.len()
             })
             .max_by_key(|k| (k.len(), std::cmp::Reverse(k.as_str())));
         match extended {
@@ -276,9 +276,13 @@ impl Measures {
             // short name and two in a long one, so `pain_score` is not
             // taken for names three letters away.
             None => {
-                let limit = if lower.chars().count() <= 7 { 1 } else { 2 };
+                let length = lower.chars().count();
+                let limit = if length <= 7 { 1 } else { 2 };
                 self.known
                     .iter()
+                    // The distance is at least the difference in length:
+                    // most names are passed over without computing it.
+                    .filter(|k| k.chars().count().abs_diff(length) <= limit)
                     .map(|k| (strsim::damerau_levenshtein(&lower, k), k.as_str()))
                     .filter(|&(d, k)| d <= limit && d < k.chars().count())
                     .min()
