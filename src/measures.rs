@@ -4,6 +4,7 @@
 //! this maps whatever a commissioner wrote onto them.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use serde::Deserialize;
 
@@ -95,6 +96,7 @@ pub struct Measures {
     by_name: HashMap<String, Meaning>,
     /// Every known name, then attributes named by rules, lower case.
     known: Vec<String>,
+    memo: Memo,
 }
 
 impl Measures {
@@ -142,6 +144,7 @@ impl Measures {
     /// Adds attribute names that rules look for, so a near miss of one is
     /// suggested too (`agee` for a custom rule on `age`).
     pub fn also_known<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
+        self.memo = Memo::default();
         for name in names {
             let key = name.to_ascii_lowercase();
             if !self.known.contains(&key) {
@@ -259,36 +262,64 @@ impl Measures {
         if self.is_known(&lower) {
             return None;
         }
+        // Worked out once a run: thousands of small pathways repeat the
+        // same few unknown names (`age`, `red_flags`).
+        if let Some(&found) = self.memo.0.lock().ok()?.get(&lower) {
+            return found.map(|i| self.known[i].as_str());
+        }
+        let found = self.nearest(&lower);
+        if let Ok(mut memo) = self.memo.0.lock() {
+            memo.insert(lower, found);
+        }
+        found.map(|i| self.known[i].as_str())
+    }
+
+    /// [`Measures::suggest`] worked out: the index in `known`.
+    fn nearest(&self, lower: &str) -> Option<usize> {
         let words: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
-        let extended = self
-            .known
-            .iter()
-            .filter(|k| {
+        let known = self.known.iter().enumerate();
+        let extended = known
+            .clone()
+            .filter(|(_, k)| {
                 let theirs = k.split('_').filter(|w| !w.is_empty());
                 // Every word of the known name, and at least half the
                 // words written, so `bmi_at_referral_date` is too far.
                 theirs.clone().all(|w| words.contains(&w)) && theirs.count() * 2 >= words.len()
             })
-            .max_by_key(|k| (k.len(), std::cmp::Reverse(k.as_str())));
-        match extended {
-            Some(k) => Some(k),
-            // A slip of the keyboard: as for property keys, one edit in a
-            // short name and two in a long one, so `pain_score` is not
-            // taken for names three letters away.
-            None => {
-                let length = lower.chars().count();
-                let limit = if length <= 7 { 1 } else { 2 };
-                self.known
-                    .iter()
-                    // The distance is at least the difference in length:
-                    // most names are passed over without computing it.
-                    .filter(|k| k.chars().count().abs_diff(length) <= limit)
-                    .map(|k| (strsim::damerau_levenshtein(&lower, k), k.as_str()))
-                    .filter(|&(d, k)| d <= limit && d < k.chars().count())
-                    .min()
-                    .map(|(_, k)| k)
-            }
+            .max_by_key(|(_, k)| (k.len(), std::cmp::Reverse(k.as_str())));
+        if let Some((i, _)) = extended {
+            return Some(i);
         }
+        // A slip of the keyboard: as for property keys, one edit in a
+        // short name and two in a long one, so `pain_score` is not taken
+        // for names three letters away.
+        let length = lower.chars().count();
+        let limit = if length <= 7 { 1 } else { 2 };
+        known
+            // The distance is at least the difference in length: most
+            // names are passed over without computing it.
+            .filter(|(_, k)| k.chars().count().abs_diff(length) <= limit)
+            .map(|(i, k)| (strsim::damerau_levenshtein(lower, k), k.as_str(), i))
+            .filter(|&(d, k, _)| d <= limit && d < k.chars().count())
+            .min()
+            .map(|(_, _, i)| i)
+    }
+}
+
+/// Suggestions already worked out, by lower-case name. A copy of the
+/// measures starts with none, since its names may then change.
+#[derive(Default)]
+struct Memo(Mutex<HashMap<String, Option<usize>>>);
+
+impl Clone for Memo {
+    fn clone(&self) -> Self {
+        Memo::default()
+    }
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
     }
 }
 
@@ -323,6 +354,21 @@ mod tests {
     fn read(m: &Measures, c: &str) -> Option<String> {
         let text = format!("pathway \"p\" {{ a -> b requires {c} }}");
         m.reading(&criterion(&text))
+    }
+
+    /// Answers are remembered for the run, and forgotten when the names
+    /// known change.
+    #[test]
+    fn a_remembered_suggestion_follows_the_names_known() {
+        let mut m = builtin();
+        assert_eq!(m.suggest("bmii"), Some("bmi"));
+        assert_eq!(m.suggest("BMII"), Some("bmi"));
+        assert_eq!(m.suggest("widgetz"), None);
+        assert_eq!(m.suggest("widgetz"), None);
+        m.also_known(["widgets"]);
+        assert_eq!(m.suggest("widgetz"), Some("widgets"));
+        let copy = m.clone();
+        assert_eq!(copy.suggest("widgetz"), Some("widgets"));
     }
 
     #[test]
