@@ -176,7 +176,12 @@ impl Cache {
         if folder.is_dir() {
             return Ok(());
         }
-        let ours = std::fs::read_dir(&self.dir).map_or(true, |mut e| e.next().is_none());
+        // Only a folder that is not there, or is there and empty, is ours
+        // to mark: one that cannot be listed is not known to be empty.
+        let ours = match std::fs::read_dir(&self.dir) {
+            Ok(mut entries) => entries.next().is_none(),
+            Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+        };
         std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
         if ours {
             let _ = std::fs::write(self.dir.join(TAG), TAG_TEXT);
@@ -375,73 +380,94 @@ impl<'a> Reader<'a> {
 pub enum Cleaned {
     /// There was no such folder.
     Missing,
+    /// The folder holds nothing msklint wrote; nothing was removed.
+    NothingOurs,
     /// The folder held only msklint's files, and is gone.
     Removed,
     /// msklint's files are gone; the folder holds other things and stays.
     Kept,
 }
 
-/// Removes msklint's cache from `dir`, and nothing else: the layout
-/// folders' entries, fragments and temporary files (by their names), the
-/// `CACHEDIR.TAG` msklint writes, and the folder itself once that leaves
-/// it empty (with msklint's `.gitignore`). A folder with neither the tag
-/// nor a layout folder is not a cache, and is refused. Files msklint did
-/// not write are never touched: an older msklint could mark a folder it
-/// was pointed at that already held other things.
+/// The layout folders any msklint has written: the current one and those
+/// before it. No other name is taken for one.
+const LAYOUTS: [&str; 2] = ["v1", LAYOUT];
+
+/// Removes msklint's cache from `dir`, and nothing else: the entries,
+/// fragments and temporary files in its layout folders (known by their
+/// names; links are never followed), the `CACHEDIR.TAG` msklint writes,
+/// each layout folder once emptied, and the folder itself once nothing
+/// else is left in it (with msklint's `.gitignore`). An older msklint
+/// could mark a folder it was pointed at that already held other things,
+/// so even a marked folder loses only what msklint wrote.
 pub fn clean(dir: &Path) -> Result<Cleaned, String> {
-    if !dir.exists() {
-        return Ok(Cleaned::Missing);
-    }
     let trouble = |path: &Path, e: std::io::Error| {
         format!("{}: {}", path.display(), crate::discover::io_message(&e))
     };
-    let tag = dir.join(TAG);
-    let tagged = std::fs::read_to_string(&tag).is_ok_and(|t| t.contains("msklint"));
-    let layouts: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| trouble(dir, e))?
-        .filter_map(Result::ok)
-        .filter(|e| is_layout_name(&e.file_name().to_string_lossy()))
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    if !tagged && layouts.is_empty() {
+    let meta = match std::fs::symlink_metadata(dir) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Cleaned::Missing),
+        Err(e) => return Err(trouble(dir, e)),
+    };
+    if meta.file_type().is_symlink() {
         return Err(format!(
-            "{} is not an msklint cache (it has no CACHEDIR.TAG written by msklint); not removing it",
+            "{} is a link to another folder; to remove the cache, give the folder itself (nothing was removed)",
             dir.display()
         ));
     }
-    for layout in &layouts {
-        for entry in std::fs::read_dir(layout).map_err(|e| trouble(layout, e))? {
-            let entry = entry.map_err(|e| trouble(layout, e))?;
-            if is_cache_file_name(&entry.file_name().to_string_lossy()) {
-                std::fs::remove_file(entry.path()).map_err(|e| trouble(&entry.path(), e))?;
+    if !meta.is_dir() {
+        return Err(format!(
+            "{} is not a folder, so it holds no cache (nothing was removed)",
+            dir.display()
+        ));
+    }
+    let tag = dir.join(TAG);
+    let tagged = std::fs::read_to_string(&tag).is_ok_and(|t| t.contains("msklint"));
+    // Each layout folder that is a real folder (not a link), with the
+    // files in it that msklint named.
+    let mut found: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+    for name in LAYOUTS {
+        let layout = dir.join(name);
+        let is_folder = std::fs::symlink_metadata(&layout).is_ok_and(|m| m.is_dir());
+        if !is_folder {
+            continue;
+        }
+        let mut ours = Vec::new();
+        for entry in std::fs::read_dir(&layout).map_err(|e| trouble(&layout, e))? {
+            let entry = entry.map_err(|e| trouble(&layout, e))?;
+            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+            if is_file && is_cache_file_name(&entry.file_name().to_string_lossy()) {
+                ours.push(entry.path());
             }
         }
-        // Left in place if it holds anything msklint did not write.
+        if !ours.is_empty() {
+            found.push((layout, ours));
+        }
+    }
+    if !tagged && found.is_empty() {
+        return Ok(Cleaned::NothingOurs);
+    }
+    for (layout, files) in &found {
+        for file in files {
+            std::fs::remove_file(file).map_err(|e| trouble(file, e))?;
+        }
+        // Stays if it holds anything msklint did not write.
         let _ = std::fs::remove_dir(layout);
     }
     if tagged {
         std::fs::remove_file(&tag).map_err(|e| trouble(&tag, e))?;
     }
     let ignore = dir.join(".gitignore");
-    let rest: Vec<_> = std::fs::read_dir(dir)
+    let mut rest = std::fs::read_dir(dir)
         .map_err(|e| trouble(dir, e))?
         .filter_map(Result::ok)
-        .filter(|e| e.path() != ignore)
-        .collect();
+        .filter(|e| e.path() != ignore);
     let only_ours = std::fs::read_to_string(&ignore).map_or(true, |t| t == IGNORE_ALL);
-    if rest.is_empty() && only_ours {
+    if rest.next().is_none() && only_ours {
         let _ = std::fs::remove_file(&ignore);
         std::fs::remove_dir(dir).map_err(|e| trouble(dir, e))?;
         return Ok(Cleaned::Removed);
     }
     Ok(Cleaned::Kept)
-}
-
-/// `v1`, `v2`, ...: the folders entries of each layout live in.
-fn is_layout_name(name: &str) -> bool {
-    name.strip_prefix('v')
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The names msklint gives files in a layout folder: `<16 hex>.json`

@@ -522,6 +522,7 @@ fn settings(
 ) -> Result<BTreeMap<String, RuleSetting>, ConfigError> {
     let mut out = BTreeMap::new();
     for (name, value) in raw {
+        let detailed = matches!(value, RawSetting::Detailed(_));
         let (level, mut params) = match value {
             RawSetting::Level(l) => (Some(l), BTreeMap::new()),
             RawSetting::Detailed(mut map) => {
@@ -540,7 +541,16 @@ fn settings(
                 match Severity::parse(s) {
                     Some(sev) => Some(Level::On(sev)),
                     None => {
-                        let err = LoadError::new(source, find_key(&source.text, &name, Some(s)), "invalid-config", format!("`{s}` is not a severity for `{name}`: use error, warning, info or off"));
+                        // `rule: { severity: err }` is underlined at its
+                        // `severity`, `rule: err` at the rule.
+                        let at = if detailed {
+                            Some(find_key(&source.text, "severity", Some(s)))
+                                .filter(|at| source.text[at.start()..].starts_with("severity"))
+                                .unwrap_or_else(|| find_key(&source.text, &name, Some(s)))
+                        } else {
+                            find_key(&source.text, &name, Some(s))
+                        };
+                        let err = LoadError::new(source, at, "invalid-config", format!("`{s}` is not a severity for `{name}`: use error, warning, info or off"));
                         return Err(ConfigError::File(Box::new(err)));
                     }
                 }
@@ -592,8 +602,17 @@ fn find_key(text: &str, word: &str, value: Option<&str>) -> Span {
             continue;
         }
         let rest = rest.trim_start_matches([' ', '\t', '"', '\'']);
+        // The whole value, not its start: `warn` is not `warning`.
+        let whole = |v: &str| {
+            rest.strip_prefix(v).is_some_and(|after| {
+                after
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            })
+        };
         match value {
-            Some(v) if rest.starts_with(v) => return span,
+            Some(v) if whole(v) => return span,
             _ => {
                 first_key.get_or_insert(span);
             }
@@ -642,6 +661,16 @@ mod tests {
             4
         );
         assert_eq!(at("rules:\n  # dead-end: loud\n  dead-end: loud\n"), 3);
+        // A value that starts the right one (`warn`, `warning`) is not it.
+        assert_eq!(
+            at("rules:\n  bmi-threshold: warning\noverrides:\n  - paths: [\"x/**\"]\n    rules:\n      bmi-threshold: warn\n"),
+            6
+        );
+        // The map form, at its `severity`.
+        assert_eq!(
+            at("rules:\n  bmi-threshold: warning\noverrides:\n  - paths: [\"x/**\"]\n    rules:\n      bmi-threshold:\n        severity: err\n"),
+            7
+        );
     }
 
     #[test]

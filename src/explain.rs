@@ -358,21 +358,25 @@ pub fn json(set: &RuleSet) -> String {
     let rows: Vec<Row> = set
         .rules
         .iter()
-        .map(|LoadedRule { rule: r, origin, .. }| Row {
-            code: &r.code,
-            name: &r.name,
-            severity: r.severity,
-            category: &r.category,
-            summary: &r.summary,
-            rationale: crate::rules::engine::paragraph(&r.rationale),
-            help: crate::rules::engine::paragraph(&r.help),
-            sources: &r.sources,
-            check: r.check.describe(),
-            theme: r.theme.as_deref(),
-            question: r.question.as_deref(),
-            prose: r.prose.as_ref().map(describe_prose),
-            origin,
-        })
+        .map(
+            |LoadedRule {
+                 rule: r, origin, ..
+             }| Row {
+                code: &r.code,
+                name: &r.name,
+                severity: r.severity,
+                category: &r.category,
+                summary: &r.summary,
+                rationale: crate::rules::engine::paragraph(&r.rationale),
+                help: crate::rules::engine::paragraph(&r.help),
+                sources: &r.sources,
+                check: r.check.describe(),
+                theme: r.theme.as_deref(),
+                question: r.question.as_deref(),
+                prose: r.prose.as_ref().map(describe_prose),
+                origin,
+            },
+        )
         .collect();
     serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n"
 }

@@ -4,7 +4,7 @@
 //! this maps whatever a commissioner wrote onto them.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 use serde::Deserialize;
 
@@ -264,13 +264,12 @@ impl Measures {
         }
         // Worked out once a run: thousands of small pathways repeat the
         // same few unknown names (`age`, `red_flags`).
-        if let Some(&found) = self.memo.0.lock().ok()?.get(&lower) {
+        let memo = || self.memo.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&found) = memo().get(&lower) {
             return found.map(|i| self.known[i].as_str());
         }
         let found = self.nearest(&lower);
-        if let Ok(mut memo) = self.memo.0.lock() {
-            memo.insert(lower, found);
-        }
+        memo().insert(lower, found);
         found.map(|i| self.known[i].as_str())
     }
 
@@ -367,8 +366,6 @@ mod tests {
         assert_eq!(m.suggest("widgetz"), None);
         m.also_known(["widgets"]);
         assert_eq!(m.suggest("widgetz"), Some("widgets"));
-        let copy = m.clone();
-        assert_eq!(copy.suggest("widgetz"), Some("widgets"));
     }
 
     #[test]

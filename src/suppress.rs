@@ -520,6 +520,11 @@ pub fn apply(
                 format!("the Word comment on {p} starts with `msklint:` but is not a suppression msklint can read"),
                 "write the comment as `msklint: allow(rule-name) reason: \"why\"`",
             ),
+            // The whole file could not be read or parsed (entry 0).
+            Some(o @ Outside::Sidecar { entry: 0, .. }) => (
+                format!("{o} cannot be used: {}", m.problem.as_deref().unwrap_or("not understood")),
+                "a sidecar is a text file you can read, holding YAML: `allow:`, then entries that name `rules`, quote part of a `sentence` of the document word for word, and give a `reason` (docs/prose.md, \"Suppressions beside the document\")",
+            ),
             Some(o @ Outside::Sidecar { .. }) => (
                 format!("{o} cannot be used: {}", m.problem.as_deref().unwrap_or("not understood")),
                 "each entry names `rules`, quotes part of a `sentence` of the document word for word, and gives a `reason` (docs/prose.md, \"Suppressions beside the document\")",
@@ -530,6 +535,7 @@ pub fn apply(
             ),
         };
         let label = match &m.word {
+            Some(Outside::Sidecar { entry: 0, .. }) => "sidecar not read",
             Some(Outside::Sidecar { .. }) => "sidecar entry not used",
             _ => "not understood",
         };

@@ -643,12 +643,12 @@ fn clean_removes_the_cache_and_nothing_else() {
         run(dir.path(), &["clean", "--no-config"]).status.code(),
         Some(0)
     );
-    // A folder that is not a cache is left alone.
+    // A folder that is not a cache is left alone, and nothing is wrong.
     std::fs::create_dir(dir.path().join("notes")).unwrap();
     std::fs::write(dir.path().join("notes/keep.txt"), "mine").unwrap();
     let out = run(dir.path(), &["clean", "--cache-dir", "notes"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not an msklint cache"));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds none of msklint's cache files"));
     assert!(dir.path().join("notes/keep.txt").exists());
     // A configuration named but missing is an error, as it is for check.
     let out = run(dir.path(), &["clean", "--config", "nope.yaml"]);
@@ -681,9 +681,15 @@ fn a_cache_in_a_folder_that_holds_other_things_leaves_them_alone() {
     let out = run(dir.path(), &["clean", "--cache-dir", "shared"]);
     assert_eq!(out.status.code(), Some(0));
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("holds other files too, so it was kept"), "{said}");
+    assert!(
+        said.contains("holds other files too, so it was kept"),
+        "{said}"
+    );
     assert!(!shared.join("v2").exists());
-    assert_eq!(std::fs::read_to_string(shared.join("pip/wheel.txt")).unwrap(), "keep");
+    assert_eq!(
+        std::fs::read_to_string(shared.join("pip/wheel.txt")).unwrap(),
+        "keep"
+    );
     assert!(shared.join(".gitignore").exists());
 
     // A folder an older msklint marked while it held other things: the
@@ -709,8 +715,14 @@ fn a_cache_in_a_folder_that_holds_other_things_leaves_them_alone() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(entries(&marked), vec![marked.join("v2/plan.json")]);
     assert!(!marked.join("CACHEDIR.TAG").exists());
-    assert_eq!(std::fs::read_to_string(marked.join("notes.md")).unwrap(), "mine");
-    assert_eq!(std::fs::read_to_string(marked.join("v2/plan.json")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(marked.join("notes.md")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        std::fs::read_to_string(marked.join("v2/plan.json")).unwrap(),
+        "mine"
+    );
 
     // The project itself as the cache: every file in it stays.
     let out = run(
@@ -722,10 +734,65 @@ fn a_cache_in_a_folder_that_holds_other_things_leaves_them_alone() {
     assert!(!dir.path().join(".gitignore").exists());
     let out = run(dir.path(), &["clean", "--cache-dir", "."]);
     assert_eq!(out.status.code(), Some(0));
-    for name in ["policy.md", "pathway.pathway", "policy.pdf", "shared/pip/wheel.txt"] {
+    for name in [
+        "policy.md",
+        "pathway.pathway",
+        "policy.pdf",
+        "shared/pip/wheel.txt",
+    ] {
         assert!(dir.path().join(name).exists(), "{name} was removed");
     }
     assert!(!dir.path().join("v2").exists());
+}
+
+/// `clean` follows no link, takes no folder but `v1` and `v2` for a layout
+/// folder, and removes a layout folder only when msklint's files were in
+/// it: a user's files outside the cache, and their own `v3` or empty `v9`,
+/// stay.
+#[cfg(unix)]
+#[test]
+fn clean_follows_no_link_and_keeps_folders_it_did_not_fill() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("proj");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(proj.join("v3")).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(proj.join("readme.txt"), "hi").unwrap();
+    std::fs::write(proj.join("v3/0123456789abcdef.json"), "mine").unwrap();
+    std::fs::write(elsewhere.join("0123456789abcdef.json"), "mine").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, proj.join("v2")).unwrap();
+    let out = run(dir.path(), &["clean", "--cache-dir", "proj"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds none of msklint's"));
+    assert!(elsewhere.join("0123456789abcdef.json").exists());
+    assert!(proj.join("v3/0123456789abcdef.json").exists());
+    assert!(proj.join("v2").exists());
+    // A folder holding only an empty `v9` is not a cache.
+    std::fs::create_dir_all(dir.path().join("only/v9")).unwrap();
+    let out = run(dir.path(), &["clean", "--cache-dir", "only"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(dir.path().join("only/v9").is_dir());
+    // A cache folder named through a link is refused before anything goes.
+    let real = dir.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    std::fs::write(real.join("keep.txt"), "mine").unwrap();
+    std::os::unix::fs::symlink(&real, dir.path().join("link")).unwrap();
+    let project = project();
+    std::fs::copy(
+        project.path().join("policy.md"),
+        dir.path().join("policy.md"),
+    )
+    .unwrap();
+    run(
+        dir.path(),
+        &["check", "--no-config", "--cache-dir", "link", "policy.md"],
+    );
+    assert_eq!(entries(&real).len(), 1);
+    let out = run(dir.path(), &["clean", "--cache-dir", "link"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a link to another folder"));
+    assert_eq!(entries(&real).len(), 1);
+    assert!(real.join("keep.txt").exists());
 }
 
 #[test]

@@ -476,21 +476,36 @@ fn one_line_formats_name_the_paragraph_or_page() {
     )
     .unwrap();
     let run = |format: &str, file: &str| {
-        let out = msklint(&["check", "--no-config", "--format", format, file], dir.path());
+        let out = msklint(
+            &["check", "--no-config", "--format", format, file],
+            dir.path(),
+        );
         assert_eq!(out.status.code(), Some(1));
         String::from_utf8(out.stdout).unwrap()
     };
     let concise = run("concise", "policy.docx");
-    let bmi = concise.lines().find(|l| l.contains("[bmi-threshold]")).unwrap();
+    let bmi = concise
+        .lines()
+        .find(|l| l.contains("[bmi-threshold]"))
+        .unwrap();
     assert!(bmi.ends_with("knee replacement.” (paragraph 2)"), "{bmi}");
     let concise = run("concise", "policy.pdf");
-    let dna = concise.lines().find(|l| l.contains("[dna-discharge]")).unwrap();
+    let dna = concise
+        .lines()
+        .find(|l| l.contains("[dna-discharge]"))
+        .unwrap();
     assert!(dna.ends_with("(page 2)"), "{dna}");
     let github = run("github", "policy.pdf");
-    let dna = github.lines().find(|l| l.contains("title=dna-discharge")).unwrap();
+    let dna = github
+        .lines()
+        .find(|l| l.contains("title=dna-discharge"))
+        .unwrap();
     assert!(dna.contains("GP.” (page 2)%0A%0A"), "{dna}");
     let junit = run("junit", "policy.docx");
-    assert!(junit.contains("knee replacement.” (paragraph 2)\">"), "{junit}");
+    assert!(
+        junit.contains("knee replacement.” (paragraph 2)\">"),
+        "{junit}"
+    );
     // A Markdown policy's lines are the reader's own: nothing is added.
     std::fs::write(dir.path().join("policy.md"), POLICY).unwrap();
     assert!(!run("concise", "policy.md").contains("(paragraph"));

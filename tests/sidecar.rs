@@ -143,6 +143,14 @@ fn a_sidecar_in_a_legacy_encoding_is_read_and_an_unreadable_one_reported() {
     assert_eq!(left.len(), 1, "{found:#?}");
     assert!(!left[0].contains("tier 3"), "{left:?}");
     assert!(rules(&found, "unused-suppression").is_empty(), "{found:#?}");
+    // UTF-16, as Notepad's "Unicode" saves it, with its byte-order mark.
+    let text = "allow:\n  - rules: [bmi-threshold]\n    sentence: \"referred to the tier 3 weight management\"\n    reason: \"agreed with the panel\"\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&side, utf16).unwrap();
+    let (_, found) = check(&file);
+    assert_eq!(rules(&found, "bmi-threshold").len(), 1, "{found:#?}");
+    assert!(rules(&found, "unused-suppression").is_empty(), "{found:#?}");
     // A folder where the sidecar would be.
     std::fs::remove_file(&side).unwrap();
     std::fs::create_dir(&side).unwrap();

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use super::setup::cache_dir_beside;
-use crate::cache::Cleaned;
 use super::{EXIT_CLEAN, EXIT_TROUBLE};
+use crate::cache::Cleaned;
 
 #[derive(clap::Args, Debug)]
 pub struct CleanArgs {
@@ -58,6 +58,13 @@ pub fn run(args: &CleanArgs) -> u8 {
         Ok(Cleaned::Kept) => {
             errln!(
                 "removed msklint's cache files from {}; the folder holds other files too, so it was kept",
+                dir.display()
+            );
+            EXIT_CLEAN
+        }
+        Ok(Cleaned::NothingOurs) => {
+            errln!(
+                "no cache to remove: {} holds none of msklint's cache files",
                 dir.display()
             );
             EXIT_CLEAN

@@ -160,13 +160,13 @@ fn read_keyed(
         || bytes.starts_with(b"%PDF"))
     .then(|| crate::sidecar::load(path))
     .flatten();
-    let key = cache.key(
-        &name,
-        &bytes,
-        sidecar
-            .as_ref()
-            .map(|(_, text)| text.as_deref().unwrap_or_else(|why| why.as_str())),
-    );
+    // Marked apart, so no sidecar's text can pass for a reason it could
+    // not be read.
+    let sidecar = sidecar.map(|(_, text)| match text {
+        Ok(text) => format!("text\0{text}"),
+        Err(why) => format!("unread\0{why}"),
+    });
+    let key = cache.key(&name, &bytes, sidecar.as_deref());
     Ok((name, bytes, key))
 }
 
