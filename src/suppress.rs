@@ -166,24 +166,50 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
     // In a document: inside a code fence (examples of suppressions, not
     // suppressions) or the later lines of a multi-line HTML comment (which
     // stand between a suppression and its sentence like a comment line).
-    let mut fence: Option<CodeFence> = None;
+    // The fence, and whether it is a Mermaid drawing, whose findings
+    // its own `%%` comments can suppress. Standalone comments outside wait
+    // across it, as they did before it.
+    let mut fence: Option<(CodeFence, bool)> = None;
+    let mut outside: Vec<usize> = Vec::new();
     let mut in_comment = false;
     for (index, raw_line) in text.split_inclusive('\n').enumerate() {
         let line_no = index + 1;
         let line = raw_line.trim_end_matches(['\n', '\r']);
+        let mut mermaid_comment = None;
         if style == CommentStyle::Html {
-            if let Some(open) = fence {
+            if let Some((open, mermaid)) = fence {
                 if open.closed_by(line) {
                     fence = None;
+                    if mermaid {
+                        pending = std::mem::take(&mut outside);
+                    }
+                    offset += raw_line.len();
+                    continue;
                 }
+                if !mermaid {
+                    offset += raw_line.len();
+                    continue;
+                }
+                // Mermaid comments take a line of their own.
+                mermaid_comment = Some(
+                    line.trim_start()
+                        .starts_with("%%")
+                        .then(|| line.len() - line.trim_start().len()),
+                );
+            } else if let Some((open, info)) = CodeFence::opened_by(line) {
+                let mermaid = info
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| w.eq_ignore_ascii_case("mermaid"));
+                if mermaid {
+                    outside = std::mem::take(&mut pending);
+                }
+                fence = Some((open, mermaid));
                 offset += raw_line.len();
                 continue;
             }
-            if let Some((open, _)) = CodeFence::opened_by(line) {
-                fence = Some(open);
-                offset += raw_line.len();
-                continue;
-            }
+        }
+        if style == CommentStyle::Html && mermaid_comment.is_none() {
             if in_comment {
                 in_comment = !line.contains("-->");
                 offset += raw_line.len();
@@ -193,9 +219,10 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
                 in_comment = !line[open + 4..].contains("-->");
             }
         }
-        let hash = match style {
-            CommentStyle::Hash => comment_start(line),
-            CommentStyle::Html => line.find("<!--"),
+        let hash = match (style, mermaid_comment) {
+            (_, Some(at)) => at,
+            (CommentStyle::Hash, None) => comment_start(line),
+            (CommentStyle::Html, None) => line.find("<!--"),
         };
         let code_part = hash.map_or(line, |h| &line[..h]);
         let has_code = !code_part.trim().is_empty();
@@ -211,6 +238,7 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
         }
         if let Some(h) = hash {
             let (comment, marker) = match style {
+                _ if mermaid_comment.is_some() => (&line[h..], 2),
                 CommentStyle::Hash => (&line[h..], 1),
                 CommentStyle::Html => {
                     // The close is looked for after the opening `<!--`, so
@@ -223,6 +251,7 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
             let body = comment.get(marker..).unwrap_or("").trim_start();
             if let Some(rest) = body.strip_prefix("msklint:") {
                 let span = match style {
+                    _ if mermaid_comment.is_some() => Span::new(offset + h, offset + line.len()),
                     CommentStyle::Hash => Span::new(offset + h, offset + line.len()),
                     CommentStyle::Html => {
                         let end = line[h + 4..]
@@ -550,6 +579,22 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Inside a `mermaid` fence, the drawing's `%%` comments suppress;
+    /// in any other fence nothing does, and a comment above a fence still
+    /// waits for the first line after it.
+    #[test]
+    fn mermaid_comments_suppress_inside_their_fence_only() {
+        let text = "<!-- msklint: allow(dead-end) reason: \"r\" -->\n```mermaid\nflowchart TD\n  %% msklint: allow(bmi-threshold) reason: \"agreed\"\n  a[\"BMI < 40\"] --> b\n```\nAfter the drawing.\n```text\n%% msklint: allow(smoking-restriction) reason: \"r\"\nx\n```\n";
+        let src = SourceFile::new("p.md", text.to_string());
+        let (found, bad) = scan(&src, CommentStyle::Html);
+        assert!(bad.is_empty(), "{bad:?}");
+        let lines: Vec<(usize, &str)> = found
+            .iter()
+            .map(|s| (s.target_line, s.rules[0].0.as_str()))
+            .collect();
+        assert_eq!(lines, [(7, "dead-end"), (5, "bmi-threshold")]);
+    }
 
     #[test]
     fn trailing_and_standalone_comments_cover_the_right_lines() {

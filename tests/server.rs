@@ -916,6 +916,48 @@ fn suppress_with_a_reason_silences_the_finding_in_a_pathway_and_a_policy() {
     assert_eq!(client.shutdown(), Ok(()));
 }
 
+/// A finding on a Mermaid drawing in a Markdown policy is suppressed by
+/// the drawing's own `%%` comment on the line above: an HTML comment there
+/// would break the drawing and lose every finding on it.
+#[test]
+fn suppress_with_a_reason_inside_a_mermaid_fence_keeps_the_drawing() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/import/hip-knee-oa-policy.md"),
+    )
+    .unwrap();
+    let uri = uri_of(&dir.path().join("policy.md"));
+    let mut client = Client::start(json!({}), None);
+    let found = client.open(&uri, "markdown", &text);
+    let gate = of_rule(&found, "symptom-duration-gate");
+    assert_eq!(gate.len(), 1, "{found:#?}");
+    let list = actions(&mut client, &uri, range(&gate[0]["range"]));
+    let action = list
+        .iter()
+        .find(|a| a["title"] == "Suppress `symptom-duration-gate` here, with a reason")
+        .unwrap_or_else(|| panic!("{list:#?}"));
+    let fixed = apply(&text, &action["edit"], &uri);
+    assert!(
+        fixed.contains("  %% msklint: allow(symptom-duration-gate) reason: \"TODO: say why this is acceptable here\"\n"),
+        "{fixed}"
+    );
+    assert!(!fixed.contains("<!-- msklint"), "{fixed}");
+    client.change(&uri, 2, json!([{ "text": fixed }]));
+    let after = client.diagnostics(&uri, Some(2));
+    assert!(
+        of_rule(&after, "symptom-duration-gate").is_empty(),
+        "{after:#?}"
+    );
+    assert!(of_rule(&after, "syntax-error").is_empty(), "{after:#?}");
+    assert!(
+        of_rule(&after, "unused-suppression").is_empty(),
+        "{after:#?}"
+    );
+    assert_eq!(after.len(), found.len() - 1, "{fixed}");
+    assert_eq!(client.shutdown(), Ok(()));
+}
+
 // ---- formatting -------------------------------------------------------------------------
 
 #[test]

@@ -133,7 +133,23 @@ fn suppression(doc: &Document, analysis: &Analysis, d: &Diagnostic) -> Option<Te
     }
     let line = doc.lines.line_of(analysis.to_document(d.span).start());
     let text = doc.lines.line_text(&doc.text, line);
+    // An HTML comment would break a Mermaid drawing: its own `%%` comment,
+    // on a line of its own, is what suppresses a finding in it.
+    let in_drawing = style == CommentStyle::Html
+        && in_mermaid_fence(&doc.text, analysis.to_document(d.span).start());
     match style {
+        _ if in_drawing => {
+            let indent: String = text.chars().take_while(|c| c.is_whitespace()).collect();
+            let newline = newline_of(doc, line);
+            let at = Position::new(line as u32, 0);
+            Some(TextEdit {
+                range: Range::new(at, at),
+                new_text: format!(
+                    "{indent}%% msklint: allow({}) reason: \"{REASON_PLACEHOLDER}\"{newline}",
+                    d.rule
+                ),
+            })
+        }
         CommentStyle::Hash => {
             let indent: String = text.chars().take_while(|c| c.is_whitespace()).collect();
             let newline = newline_of(doc, line);
@@ -163,6 +179,18 @@ fn suppression(doc: &Document, analysis: &Analysis, d: &Diagnostic) -> Option<Te
             })
         }
     }
+}
+
+/// Whether byte `at` of a Markdown `text` is inside a Mermaid fence.
+fn in_mermaid_fence(text: &str, at: usize) -> bool {
+    crate::import::markdown::fences(text).iter().any(|f| {
+        let mermaid = f
+            .info
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("mermaid"));
+        mermaid && (f.body_start..=f.body_start + f.body.len()).contains(&at)
+    })
 }
 
 /// The line break the document uses at `line` (or its first one).
