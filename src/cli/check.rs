@@ -209,6 +209,25 @@ pub fn run(args: &CheckArgs) -> u8 {
                     plural(reports.len(), "file", "files"),
                     path.display()
                 );
+                // A baseline never hides these: say so now, not at the
+                // next run that fails on them.
+                for r in &reports {
+                    for d in r
+                        .diagnostics
+                        .iter()
+                        .filter(|d| crate::config::LOCKED.contains(&d.rule.as_str()))
+                    {
+                        let at = r.source.line_col(d.span.start());
+                        errln!(
+                            "warning: {}:{}:{}: {} not recorded ({}): a baseline never hides it, so checks report it until it is mended",
+                            r.source.name,
+                            at.line,
+                            at.column,
+                            d.rule,
+                            d.message
+                        );
+                    }
+                }
                 print_path_problems(&found.skipped, &problems, true);
                 if problems.is_empty() {
                     EXIT_CLEAN
