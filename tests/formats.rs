@@ -272,7 +272,10 @@ fn baseline_never_hides_syntax_or_encoding_errors() {
     let said = String::from_utf8_lossy(&write.stderr);
     assert!(said.contains("recorded 0 findings from 2 files"), "{said}");
     // Each is named as it is left out, not first met at the next run.
-    assert!(said.contains("warning: p.pathway:3:3: syntax-error not recorded"), "{said}");
+    assert!(
+        said.contains("warning: p.pathway:3:3: syntax-error not recorded"),
+        "{said}"
+    );
     assert!(said.contains("warning: q.pathway:1:"), "{said}");
     assert!(said.contains("invalid-encoding not recorded"), "{said}");
 

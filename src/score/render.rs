@@ -24,7 +24,11 @@ pub fn markdown(cards: &[Scorecard], not_scored: &[NotScored]) -> String {
          cannot show it. Only what the pathway text shows is claimed; see docs/score.md.\n"
     ));
     for card in cards {
-        out.push_str(&format!("\n## {}\n\n", cell(&card.pathway)));
+        // A name is the pathway's own text: nothing in it is markup.
+        out.push_str(&format!(
+            "\n## {}\n\n",
+            crate::escape::markdown_text(&card.pathway)
+        ));
         if let Some(file) = &card.file {
             out.push_str(&format!("File: `{}`\n\n", file.replace('`', "'")));
         }
@@ -79,26 +83,21 @@ pub(super) fn lines(items: &[String]) -> String {
 
 /// Text safe inside a table cell: pipes escaped, one line, and `<`, `>`
 /// and `&` escaped outside code spans (inside them they show as written).
+/// Code spans pair backticks as CommonMark does, so a backtick without a
+/// partner (in a quoted label) is escaped rather than taken to open one.
 pub(super) fn cell(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut code = false;
-    for ch in text.chars() {
-        match ch {
-            '`' => {
-                code = !code;
-                out.push(ch);
+    let shown: String = text
+        .chars()
+        // As in the report: a control character is no text to show.
+        .map(|c| {
+            if crate::escape::is_terminal_control(c) {
+                ' '
+            } else {
+                c
             }
-            '|' => out.push_str("\\|"),
-            '\n' | '\r' => out.push(' '),
-            // As in the report: a control character is no text to show.
-            c if crate::escape::is_terminal_control(c) => out.push(' '),
-            '<' if !code => out.push_str("&lt;"),
-            '>' if !code => out.push_str("&gt;"),
-            '&' if !code => out.push_str("&amp;"),
-            _ => out.push(ch),
-        }
-    }
-    out
+        })
+        .collect();
+    crate::escape::markdown_message(&shown).replace('|', "\\|")
 }
 
 #[derive(Serialize)]
