@@ -41,6 +41,15 @@ pub enum Level {
     On(Severity),
 }
 
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::On(s) => s.as_str(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuleSetting {
     pub level: Option<Level>,
@@ -425,6 +434,19 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The level the top-level `rules:` gives a rule, if it sets one.
+    pub fn level(&self, name: &str) -> Option<Level> {
+        self.rules.get(name).and_then(|s| s.level)
+    }
+
+    /// The overrides that set a level for a rule: their path globs and the level.
+    pub fn override_levels(&self, name: &str) -> Vec<(&[String], Level)> {
+        self.overrides
+            .iter()
+            .filter_map(|o| Some((o.patterns.as_slice(), o.rules.get(name)?.level?)))
+            .collect()
     }
 
     /// Indexes of the overrides that apply to `path`.

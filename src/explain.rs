@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::config::{Config, Level};
 use crate::rules::load::{LoadedRule, RuleSet};
 use crate::rules::model::Rule;
 
@@ -64,10 +65,21 @@ pub fn sections(rule: &Rule) -> Vec<(&'static str, String)> {
 }
 
 pub fn explain_text(rule: &Rule) -> String {
+    explain_configured(rule, None)
+}
+
+/// `explain_text` with what the configuration does to the rule said under
+/// its summary, so the severity shown is never taken for the one in force.
+pub fn explain_configured(rule: &Rule, config: Option<&Config>) -> String {
+    let note = config.and_then(|c| configured(c, rule));
+    let default = if note.is_some() { " by default" } else { "" };
     let mut out = format!(
-        "{} {}  ({}, {})\n{}\n",
+        "{} {}  ({}{default}, {})\n{}\n",
         rule.code, rule.name, rule.severity, rule.category, rule.summary
     );
+    if let Some(note) = note {
+        out.push_str(&format!("{note}\n"));
+    }
     for (title, body) in sections(rule) {
         out.push_str(&format!("\n{title}:\n"));
         for line in body.lines() {
@@ -309,8 +321,10 @@ fn title_case(s: &str) -> String {
         .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
-/// One line per rule, then a count.
-pub fn table(set: &RuleSet) -> String {
+/// One line per rule, then a count. With a configuration, the severity
+/// column is the one its top-level `rules:` gives, marked `*` where it (or
+/// an override) changes the rule.
+pub fn table(set: &RuleSet, config: Option<&Config>) -> String {
     let width = set
         .rules
         .iter()
@@ -318,26 +332,115 @@ pub fn table(set: &RuleSet) -> String {
         .max()
         .unwrap_or(4);
     let mut out = String::new();
+    let mut marked = false;
     for r in &set.rules {
         let r = &r.rule;
+        let (level, changed) = match config {
+            Some(c) => (
+                c.level(&r.name).map_or(r.severity.as_str(), Level::as_str),
+                c.level(&r.name).is_some() || !c.override_levels(&r.name).is_empty(),
+            ),
+            None => (r.severity.as_str(), false),
+        };
+        marked |= changed;
+        let level = format!("{level}{}", if changed { "*" } else { "" });
         out.push_str(&format!(
-            "{:<7} {:<width$}  {:<7}  {:<9} {}\n",
-            r.code,
-            r.name,
-            r.severity.as_str(),
-            r.category,
-            r.summary
+            "{:<7} {:<width$}  {:<8}  {:<9} {}\n",
+            r.code, r.name, level, r.category, r.summary
         ));
     }
     out.push_str(&format!(
         "{} rules. `msklint explain NAME` for details.\n",
         set.rules.len()
     ));
+    if let (true, Some(c)) = (marked, config) {
+        out.push_str(&format!(
+            "* set in {}; `msklint explain NAME` says how, `msklint rules --no-config` lists the defaults.\n",
+            config_name(c)
+        ));
+    }
     out
 }
 
+/// The configuration file as the user would name it: relative to the
+/// current folder when it lies under it.
+fn config_name(config: &Config) -> String {
+    let Some(path) = config.path.as_deref() else {
+        return "the configuration".to_string();
+    };
+    let here = std::env::current_dir().ok();
+    let short = here
+        .as_deref()
+        .and_then(|h| path.strip_prefix(h).ok())
+        .unwrap_or(path);
+    short.display().to_string()
+}
+
+/// What a configuration does to a rule, in a sentence, if anything.
+pub fn configured(config: &Config, rule: &Rule) -> Option<String> {
+    let top = config.level(&rule.name);
+    let overrides = config.override_levels(&rule.name);
+    if top.is_none() && overrides.is_empty() {
+        return None;
+    }
+    let file = config_name(config);
+    let mut parts = Vec::new();
+    if let Some(level) = top {
+        if level == Level::On(rule.severity) {
+            parts.push(format!("`{}` (its default too)", level.as_str()));
+        } else {
+            parts.push(format!(
+                "`{}` (its default is `{}`)",
+                level.as_str(),
+                rule.severity
+            ));
+        }
+    }
+    for (paths, level) in overrides {
+        let globs: Vec<String> = paths.iter().map(|p| format!("`{p}`")).collect();
+        parts.push(format!(
+            "`{}` for files matching {}",
+            level.as_str(),
+            globs.join(" or ")
+        ));
+    }
+    Some(format!("{file} sets this rule to {}.", parts.join("; ")))
+}
+
+/// What a configuration sets for one rule, in `rules --format json`.
+#[derive(Serialize)]
+struct Configured {
+    /// The level the top-level `rules:` gives it (`off` included), if any.
+    severity: Option<&'static str>,
+    overrides: Vec<OverrideLevel>,
+}
+
+#[derive(Serialize)]
+struct OverrideLevel {
+    paths: Vec<String>,
+    severity: &'static str,
+}
+
+fn configured_json(config: &Config, name: &str) -> Option<Configured> {
+    let severity = config.level(name).map(Level::as_str);
+    let overrides: Vec<OverrideLevel> = config
+        .override_levels(name)
+        .into_iter()
+        .map(|(paths, level)| OverrideLevel {
+            paths: paths.to_vec(),
+            severity: level.as_str(),
+        })
+        .collect();
+    (severity.is_some() || !overrides.is_empty()).then_some(Configured {
+        severity,
+        overrides,
+    })
+}
+
 /// Every field of every rule, in words where the YAML has structure.
-pub fn json(set: &RuleSet) -> String {
+/// `severity` is always the rule's default; `configured` says what the
+/// configuration, if given, changes.
+pub fn json(set: &RuleSet, config: Option<&Config>) -> String {
     #[derive(Serialize)]
     struct Row<'a> {
         code: &'a str,
@@ -354,6 +457,8 @@ pub fn json(set: &RuleSet) -> String {
         /// The prose check in words, when the rule reads policy documents.
         prose: Option<String>,
         origin: &'a str,
+        /// What msklint.yaml sets for this rule (null when nothing).
+        configured: Option<Configured>,
     }
     let rows: Vec<Row> = set
         .rules
@@ -375,6 +480,7 @@ pub fn json(set: &RuleSet) -> String {
                 question: r.question.as_deref(),
                 prose: r.prose.as_ref().map(describe_prose),
                 origin,
+                configured: config.and_then(|c| configured_json(c, &r.name)),
             },
         )
         .collect();

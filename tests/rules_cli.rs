@@ -384,6 +384,80 @@ fn rules_lists_every_rule_and_explain_prints_everything() {
 }
 
 #[test]
+fn rules_and_explain_say_what_msklint_yaml_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "rules:\n  stage-gate: error\n  dead-end: off\n  bmi-threshold: error\noverrides:\n  - paths: [\"legacy/**\"]\n    rules: { stage-gate: off }\n",
+    )
+    .unwrap();
+    let table = text(&msklint(&["rules"], dir.path()).stdout);
+    let line = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(name))
+            .unwrap_or_else(|| panic!("no {name} in:\n{table}"))
+            .split_whitespace()
+            .nth(2)
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(line("stage-gate"), "error*");
+    assert_eq!(line("dead-end"), "off*");
+    assert_eq!(line("bmi-threshold"), "error*");
+    assert_eq!(line("missing-mental-health"), "warning");
+    assert!(table.contains("* set in msklint.yaml;"), "{table}");
+    // --no-config: the defaults, unmarked.
+    let plain = text(&msklint(&["rules", "--no-config"], dir.path()).stdout);
+    assert!(!plain.contains('*'), "{plain}");
+
+    let e = text(&msklint(&["explain", "stage-gate"], dir.path()).stdout);
+    assert!(
+        e.starts_with("MSK402 stage-gate  (warning by default, shape)\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("msklint.yaml sets this rule to `error` (its default is `warning`); `off` for files matching `legacy/**`."),
+        "{e}"
+    );
+    let same = text(&msklint(&["explain", "bmi-threshold"], dir.path()).stdout);
+    assert!(same.contains("to `error` (its default too)."), "{same}");
+    let untouched = text(&msklint(&["explain", "dead-end", "--no-config"], dir.path()).stdout);
+    assert!(
+        untouched.starts_with("MSK403 dead-end  (warning, shape)\n"),
+        "{untouched}"
+    );
+    assert!(!untouched.contains("sets this rule"), "{untouched}");
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&msklint(&["rules", "--format", "json"], dir.path()).stdout)
+            .unwrap();
+    let row = |name: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        row("stage-gate")["severity"],
+        "warning",
+        "the default stays"
+    );
+    assert_eq!(
+        row("stage-gate")["configured"],
+        serde_json::json!({"severity": "error", "overrides": [{"paths": ["legacy/**"], "severity": "off"}]})
+    );
+    assert_eq!(row("dead-end")["configured"]["severity"], "off");
+    assert!(row("missing-mental-health")["configured"].is_null());
+    // docs/rules.md is the reference: the Markdown ignores the configuration.
+    let md = msklint(&["rules", "--format", "markdown"], dir.path());
+    let committed = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
+    assert!(text(&md.stdout) == committed);
+}
+
+#[test]
 fn every_rule_is_documented_and_cites_a_source() {
     let out = msklint(&["rules", "--format", "json"], &root());
     let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

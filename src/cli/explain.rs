@@ -6,7 +6,7 @@ use super::args::SetupArgs;
 use super::setup::session;
 use super::{EXIT_CLEAN, EXIT_TROUBLE};
 use crate::diagnostic::suggest;
-use crate::explain::explain_text;
+use crate::explain::explain_configured;
 
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
@@ -28,7 +28,7 @@ pub fn run(args: &ExplainArgs) -> u8 {
         Some(r) => {
             let _ = std::io::stdout()
                 .lock()
-                .write_all(explain_text(&r.rule).as_bytes());
+                .write_all(explain_configured(&r.rule, Some(session.config())).as_bytes());
             EXIT_CLEAN
         }
         None => {

@@ -35,10 +35,12 @@ pub fn run(args: &RulesArgs) -> u8 {
         Err(code) => return code,
     };
     let set = session.rules();
+    // docs/rules.md is the reference: defaults only, whatever msklint.yaml says.
+    let config = session.config().path.is_some().then(|| session.config());
     let text = match args.format {
         RulesFormat::Markdown => explain::rules_markdown(set),
-        RulesFormat::Json => explain::json(set),
-        RulesFormat::Table => explain::table(set),
+        RulesFormat::Json => explain::json(set, config),
+        RulesFormat::Table => explain::table(set, config),
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     EXIT_CLEAN

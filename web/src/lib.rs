@@ -128,7 +128,7 @@ impl Checker {
 
     /// Every rule, as `msklint rules --format json` prints them.
     pub fn rules(&self) -> String {
-        msklint::explain::json(self.inner.session.rules())
+        msklint::explain::json(self.inner.session.rules(), None)
     }
 
     /// What `msklint explain RULE` prints, for a rule's name or code, or
