@@ -304,6 +304,17 @@ fn iapt_rises_with_a_pain_specific_and_linked_offer() {
         "kind: mental_health  offers: [talking_therapies, pain_management] }",
     );
     assert_eq!(level(&card(&specific), "iapt"), Some(3));
+    // A mental health service with pain care and talking therapies is not the
+    // combined service pain-services level 2 asks for, and its evidence says
+    // why rather than that it lacks talking therapies.
+    let psychological = card(&specific);
+    assert_eq!(level(&psychological, "pain-services"), Some(1));
+    let said = evidence(&psychological, "pain-services");
+    assert!(
+        said.contains("`talking` (Talking therapies) is a `mental_health` service: it gives psychological care but not the physical care a pain service brings, so no integrated"),
+        "{said}"
+    );
+    assert!(!said.contains("none of it also offers"), "{said}");
 
     let linked = specific
         .replace(

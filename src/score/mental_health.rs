@@ -25,12 +25,42 @@ pub(super) fn pain_services(f: &Facts<'_, '_>) -> Outcome {
         .filter(|&n| !f.kind_in(n, &["mental_health"]) && f.provides_any(n, &["talking_therapies"]))
         .collect();
     if integrated.is_empty() {
-        return Outcome::level(1)
-            .because(format!(
+        // A mental health service offering pain care and talking therapies
+        // is psychological care alone, not the combined service level 2 asks for.
+        let psychological: Vec<NodeIndex> = pain
+            .iter()
+            .copied()
+            .filter(|&n| {
+                f.kind_in(n, &["mental_health"]) && f.provides_any(n, &["talking_therapies"])
+            })
+            .collect();
+        let reason = if psychological.is_empty() {
+            format!(
                 "Pain support is reached at {}, but none of it also offers \
                  `talking_therapies`, so no integrated biopsychosocial service is shown.",
                 f.list(&pain)
-            ))
+            )
+        } else {
+            let (is, what) = if psychological.len() == 1 {
+                ("is a `mental_health` service", "it gives")
+            } else {
+                ("are `mental_health` services", "they give")
+            };
+            let rest = if psychological.len() == pain.len() {
+                String::new()
+            } else {
+                " and none of the others offers `talking_therapies`,".to_string()
+            };
+            format!(
+                "Pain support is reached at {}. {} {is}: {what} psychological care but not the \
+                 physical care a pain service brings,{rest} so no integrated biopsychosocial \
+                 service is shown.",
+                f.list(&pain),
+                f.list(&psychological)
+            )
+        };
+        return Outcome::level(1)
+            .because(reason)
             .raising(
                 "Level 2: a pain service that offers `talking_therapies` alongside its physical \
                  care.",
