@@ -889,10 +889,23 @@ fn limits_hold_for_huge_diagrams_and_zip_bombs() {
             "  d{i} -->|yes| d{next}{{d}}\n  d{i} -->|no| d{next}\n"
         ));
     }
-    text.push_str("  d20 --> e([Discharged])\n");
+    text.push_str("  d20 --> p[Physiotherapy]\n  p --> e([Discharged])\n");
     let report = linter().check_bytes("paths.mmd", text.into_bytes());
     assert!(report.problem().is_none());
     assert!(report.source.text.lines().count() < import::MAX_ROUTES + 500);
+    // An arrow through no decision is written even past the cap, so the
+    // drawing's end is not taken for a dead end.
+    assert!(
+        report.source.text.lines().any(|l| l.trim() == "p -> e"),
+        "{}",
+        &report.source.text[report.source.text.len() - 2000..]
+    );
+    for rule in ["dead-end", "unreachable-node"] {
+        assert!(
+            !report.diagnostics.iter().any(|d| d.rule == rule),
+            "{rule} after the cap"
+        );
+    }
     assert!(report
         .diagnostics
         .iter()

@@ -514,6 +514,9 @@ fn write_page(
     // Routes, expanding paths through decisions.
     let mut routes: Vec<Route> = Vec::new();
     let mut too_many = false;
+    // Only paths through decisions multiply; the cap counts those, so a
+    // plain arrow is always written.
+    let mut expanded = 0usize;
     'links: for &(li, a, b) in &links {
         if branching[a] {
             continue;
@@ -526,6 +529,9 @@ fn write_page(
             });
             continue;
         }
+        if too_many {
+            continue;
+        }
         // Depth first through the decisions; a decision already on the
         // path is not entered again, so loops end.
         let mut stack: Vec<(usize, Vec<usize>)> = vec![(b, vec![li])];
@@ -535,10 +541,11 @@ fn write_page(
                 let mut path = path.clone();
                 path.push(next);
                 if !branching[to] {
-                    if routes.len() >= MAX_ROUTES {
+                    if expanded >= MAX_ROUTES {
                         too_many = true;
-                        break 'links;
+                        continue 'links;
                     }
+                    expanded += 1;
                     routes.push(Route {
                         from: a,
                         to,
@@ -724,14 +731,14 @@ fn write_page(
     if too_many {
         let span = w.comment(
             2,
-            &format!("only the first {MAX_ROUTES} routes are written"),
+            &format!("only the first {MAX_ROUTES} routes through decisions are written"),
         );
         w.guess(
             span,
             None,
             "routes left out",
             format!(
-                "the paths through this diagram's decisions make more than {MAX_ROUTES} routes: only the first {MAX_ROUTES} are written"
+                "the paths through this diagram's decisions make more than {MAX_ROUTES} routes: only the first {MAX_ROUTES} are written (every arrow that passes through no decision is)"
             ),
         );
     }
