@@ -694,6 +694,67 @@ fn a_criterion_on_a_connector_becomes_requires_and_the_rest_when() {
 }
 
 #[test]
+fn a_question_criterion_holds_on_its_yes_branch_only() {
+    let linter = linter();
+    // Branch labels that open with the answer and say more, and one that
+    // is no answer at all.
+    let text = "flowchart TD
+  gp([GP]) --> q{BMI under 40?}
+  q -->|Yes - list| ortho[Orthopaedic surgery]
+  q -->|No, refer on| wm[Weight management service]
+  q -->|Not yet measured| fcp[FCP]
+  q2{Smoker?} -->|Yes, non-smoker| ortho
+  fcp --> q2
+  ortho --> home((Home))
+  wm --> home
+";
+    let report = linter.check_bytes("branches.mmd", text.as_bytes().to_vec());
+    let written = &report.source.text;
+    for line in [
+        "gp -> ortho when \"Yes - list\" requires bmi < 40\n",
+        "gp -> wm when \"BMI under 40: No, refer on\"\n",
+        "gp -> fcp when \"BMI under 40: Not yet measured\"\n",
+        "fcp -> ortho when \"Smoker: Yes, non-smoker\" requires smoking == false\n",
+    ] {
+        assert!(written.contains(line), "no {line:?} in:\n{written}");
+    }
+    let bmi: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "bmi-threshold")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(bmi.len(), 1, "{bmi:?}");
+    assert!(bmi[0].contains("`ortho`"), "{bmi:?}");
+    // The smoking criterion was read from the arrow's label, and says so.
+    assert!(report.diagnostics.iter().any(|d| d.rule == "import-guess"
+        && d.message
+            .contains("`smoking == false` read from “non-smoker” on connector")));
+
+    // A question about how care went, answered on the way out: no gate on the exit.
+    let review = "flowchart TD
+  gp([GP]) --> physio[Physiotherapy]
+  physio --> f{Improved after 6 weeks?}
+  f -- Yes --> out((Discharge))
+  f -- No --> pain[Pain clinic]
+  pain --> out
+";
+    let report = linter.check_bytes("review.mmd", review.as_bytes().to_vec());
+    assert!(
+        report
+            .source
+            .text
+            .contains("physio -> out when \"Improved after 6 weeks: Yes\"\n"),
+        "{}",
+        report.source.text
+    );
+    assert!(!report
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "conservative-treatment-gate"));
+}
+
+#[test]
 fn the_json_and_human_output_name_the_shape() {
     let out = msklint(&[
         "check",

@@ -308,6 +308,27 @@ fn no(label: &str) -> bool {
     )
 }
 
+/// A branch label that opens with an answer and says more ("Yes - list",
+/// "No, refer on", "Yes: non-smoker"): whether the answer is yes, and the rest.
+fn answer(label: &str) -> Option<(bool, &str)> {
+    let label = label.trim();
+    let end = label
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(label.len());
+    let (word, rest) = label.split_at(end);
+    let said = if yes(word) {
+        true
+    } else if no(word) {
+        false
+    } else {
+        return None;
+    };
+    // A separator must follow: "Not yet measured" opens with no answer.
+    let rest = rest.strip_prefix(|c: char| c.is_whitespace() || ",;:-–—.(/".contains(c))?;
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || ",;:-–—.(/".contains(c));
+    Some((said, rest.trim_end_matches(')').trim()))
+}
+
 /// What a node is in the pathway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -680,7 +701,11 @@ fn write_page(
     // routes in carries (a decision all of them pass) is the service's own.
     let mut said: Vec<Said> = routes
         .iter()
-        .map(|r| describe_route(page, &index, r))
+        .map(|r| {
+            let s = &page.shapes[r.to];
+            let exit = s.form == Form::End || (s.form == Form::Terminal && from[r.to] == 0);
+            describe_route(page, &index, r, exit)
+        })
         .collect();
     let mut hoisted: HashMap<usize, Vec<(String, String)>> = HashMap::new();
     let mut routes_into: Vec<Vec<usize>> = vec![Vec::new(); page.shapes.len()];
@@ -970,7 +995,10 @@ struct Said {
     through: Vec<String>,
 }
 
-fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route) -> Said {
+/// `into_exit`: the route ends at an exit, where a decision's criterion
+/// is a question about how care went ("Improved after 6 weeks?"), not a
+/// condition of access, so it stays in the `when` text.
+fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exit: bool) -> Said {
     let mut requires: Vec<(String, String)> = Vec::new();
     let mut parts: Vec<String> = Vec::new();
     let mut through: Vec<String> = Vec::new();
@@ -1024,7 +1052,13 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route) -> Said 
                 &branch
             }
         ));
-        if d.form == Form::Fork || question.is_empty() {
+        if into_exit && d.form != Form::Fork && !question.is_empty() {
+            parts.push(if branch.is_empty() {
+                question.to_string()
+            } else {
+                format!("{question}: {branch}")
+            });
+        } else if d.form == Form::Fork || question.is_empty() {
             let rest = add(&mut requires, &branch, &link_named(l));
             if !rest.is_empty() {
                 parts.push(rest);
@@ -1036,6 +1070,35 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route) -> Said 
             if !rest.is_empty() {
                 parts.push(format!("{rest}: {branch}"));
             }
+        } else if let Some((said_yes, rest)) = answer(&branch) {
+            // The question's criterion belongs to the yes branch only; what
+            // the label adds is read from the arrow.
+            let asked = if said_yes {
+                add(&mut requires, question, &shape_named(d))
+            } else {
+                question.to_string()
+            };
+            let added = add(&mut requires, rest, &link_named(l));
+            // The label as drawn, unless criteria were taken out of it.
+            let said = if added.is_empty() || added == rest {
+                &branch
+            } else {
+                &added
+            };
+            if asked.is_empty() {
+                parts.push(said.to_string());
+            } else {
+                parts.push(format!("{asked}: {said}"));
+            }
+        } else if !criteria(question).is_empty() {
+            // A question that is a criterion in itself ("BMI under 40?") and
+            // a branch that is no answer to it ("Not yet measured"): the
+            // criterion does not hold on this branch.
+            let added = add(&mut requires, &branch, &link_named(l));
+            parts.push(format!(
+                "{question}: {}",
+                if added.is_empty() { &branch } else { &added }
+            ));
         } else {
             let joined = format!("{question} {branch}");
             let found = criteria(joined.trim());
