@@ -390,6 +390,16 @@ fn walk(
             continue;
         }
         let relative = path.strip_prefix(search.root).unwrap_or(&path);
+        if !kind.is_file() && !kind.is_symlink() {
+            // A named pipe, socket or device: reading it could wait forever.
+            if search.include.matches(relative, search.base) {
+                problems.push(PathProblem {
+                    path: path.display().to_string(),
+                    message: "not a regular file (a named pipe, socket or device), so it was not read; name it on the command line to read it".to_string(),
+                });
+            }
+            continue;
+        }
         if search.include.matches(relative, search.base) {
             // What msklint itself wrote is passed over in silence; named
             // on the command line, it is checked like any file.

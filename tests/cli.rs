@@ -169,6 +169,51 @@ fn symlink_loops_do_not_trap_the_walk() {
     assert_eq!(json(&out)["summary"]["files"], 1);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_a_folder_is_reported_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.pathway"), warning_only()).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("b.pathway"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for args in [
+        &["check", "--format", "json", "."][..],
+        &["fmt", "--check", "."],
+        &["score", "."],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_msklint"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Reading the pipe would wait for a writer that never comes.
+        let start = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > std::time::Duration::from_secs(60) {
+                child.kill().unwrap();
+                panic!("{args:?} waited on the named pipe");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("b.pathway: not a regular file (a named pipe, socket or device)"),
+            "{args:?}: {err}"
+        );
+        if args[0] == "check" {
+            // The rest of the run is kept.
+            assert_eq!(json(&out)["summary"]["files"], 1);
+        }
+    }
+}
+
 #[test]
 fn json_has_the_documented_fields_and_one_based_positions() {
     let out = msklint(
