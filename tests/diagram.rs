@@ -252,6 +252,29 @@ fn svg_for_the_example_has_a_group_per_node_and_marks_findings() {
     for rule in ["bmi-threshold", "smoking-restriction"] {
         assert!(ortho.contains(rule), "{rule} missing from {ortho}");
     }
+    // The criteria the findings are about are drawn inside the box, broken
+    // between criteria.
+    let attr = |tag: &str, name: &str| -> f64 {
+        let at = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        tag[at..at + tag[at..].find('"').unwrap()].parse().unwrap()
+    };
+    let rect = &ortho[ortho.find("<rect").unwrap()..];
+    let (top, height) = (attr(rect, "y"), attr(rect, "height"));
+    let lines: Vec<(f64, &str)> = ortho
+        .match_indices("<text class=\"requires\"")
+        .map(|(at, _)| {
+            let tag = &ortho[at..];
+            let text = &tag[tag.find('>').unwrap() + 1..tag.find("</text>").unwrap()];
+            (attr(tag, "y"), text)
+        })
+        .collect();
+    assert_eq!(
+        lines.iter().map(|(_, t)| *t).collect::<Vec<_>>(),
+        ["requires bmi &lt; 40,", "smoking == false"]
+    );
+    for (y, _) in &lines {
+        assert!(*y > top && *y < top + height, "{y} outside {top}+{height}");
+    }
     // No findings, no outline.
     assert!(!node_group(&r.svg, "fcp").contains("#dc2626"));
 }

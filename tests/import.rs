@@ -1217,7 +1217,7 @@ fn a_pathway_drawn_by_graph_imports_back_to_itself() {
     let source = dir.path().join("q.pathway");
     std::fs::write(
         &source,
-        "pathway \"Quotes\" {\n  entry gp: \"GP <main> & co #1\" { kind: gp }\n  service ortho: \"Ortho\" { kind: secondary offers: [surgery] }\n  service physio: \"Physio\" { kind: community }\n  gp -> ortho when \"pain > 6/10 & \\\"severe\\\"\" requires symptom_weeks >= 12, bmi < 40, smoker == \"no\"\n  gp -> physio\n  gp -> physio\n  physio -> ortho\n}\n",
+        "pathway \"Quotes\" {\n  entry gp: \"GP <main> & co #1\" { kind: gp }\n  service ortho: \"Ortho\" { kind: secondary offers: [surgery] requires: smoking == false, oxford_score <= 20 }\n  service physio: \"Physio\" { kind: community }\n  gp -> ortho when \"pain > 6/10 & \\\"severe\\\"\" requires symptom_weeks >= 12, bmi < 40, smoker == \"no\"\n  gp -> physio\n  gp -> physio\n  physio -> ortho\n}\n",
     )
     .unwrap();
     let drawn = msklint(&["graph", source.to_str().unwrap()]);
@@ -1243,6 +1243,13 @@ fn a_pathway_drawn_by_graph_imports_back_to_itself() {
     let out = String::from_utf8_lossy(&checked.stdout);
     assert!(out.contains("bmi-threshold"), "{out}");
     assert!(out.contains("symptom-duration-gate"), "{out}");
+    // A node's own criteria are drawn, and read back as written.
+    assert!(
+        text.contains("requires: smoking == false, oxford_score <= 20"),
+        "{text}"
+    );
+    assert!(out.contains("smoking-restriction"), "{out}");
+    assert!(out.contains("oxford-score-threshold"), "{out}");
 }
 
 /// Lines that look like rule names are dropped only from drawings `graph`

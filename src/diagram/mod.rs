@@ -265,7 +265,8 @@ pub fn severity_colour(severity: Severity) -> Option<&'static str> {
     }
 }
 
-/// The text lines of a node: its label (split at newlines), its kind, and
+/// The text lines of a node: its label (split at newlines), its kind, its
+/// `requires` criteria (often the very thing its findings are about), and
 /// the rule names of its findings.
 pub fn node_lines(node: &Node, marks: &Marks) -> Vec<String> {
     let mark = marks.node(node.id());
@@ -275,6 +276,10 @@ pub fn node_lines(node: &Node, marks: &Marks) -> Vec<String> {
     }
     if let Some(kind) = node.kind() {
         lines.push(kind.to_string());
+    }
+    let criteria: Vec<String> = node.requires().map(criterion).collect();
+    if !criteria.is_empty() {
+        lines.push(format!("requires {}", criteria.join(", ")));
     }
     lines.extend(mark.map(rule_line));
     lines

@@ -41,6 +41,8 @@ const LANE: f64 = 12.0;
 struct Shape {
     label: Vec<String>,
     kind: Option<String>,
+    /// The node's `requires`, in small type under the kind.
+    criteria: Vec<String>,
     rules: Vec<String>,
     w: f64,
     h: f64,
@@ -59,10 +61,31 @@ impl Shape {
         }
         let kind = node.kind().map(str::to_string);
         let rules = mark.map_or_else(Vec::new, |m| wrap(&rule_line(m), WRAP_SMALL));
+        let said: Vec<String> = node.requires().map(super::criterion).collect();
+        // Lines break between criteria, never inside one.
+        let mut criteria: Vec<String> = Vec::new();
+        for (i, c) in said.iter().enumerate() {
+            let part = if i + 1 < said.len() {
+                format!("{c},")
+            } else {
+                c.clone()
+            };
+            match criteria.last_mut() {
+                Some(line) if line.chars().count() + 1 + part.chars().count() <= WRAP_SMALL => {
+                    line.push(' ');
+                    line.push_str(&part);
+                }
+                _ if i == 0 => criteria.push(format!("requires {part}")),
+                _ => criteria.push(part),
+            }
+        }
         let kind_w = kind.as_deref().map_or(0.0, |k| width(k, SMALL_CHAR));
-        let text_w = widest(&label, CHAR).max(kind_w);
+        let text_w = widest(&label, CHAR)
+            .max(kind_w)
+            .max(widest(&criteria, SMALL_CHAR));
         let kind_h = if kind.is_some() { SMALL_LINE } else { 0.0 };
-        let h = 2.0 * PAD_Y + LINE * label.len() as f64 + kind_h;
+        let h =
+            2.0 * PAD_Y + LINE * label.len() as f64 + kind_h + SMALL_LINE * criteria.len() as f64;
         // Stadium ends eat into the text width.
         let ends = if node.node_kind() == NodeKind::Entry {
             h / 2.0
@@ -77,6 +100,7 @@ impl Shape {
         Shape {
             label,
             kind,
+            criteria,
             rules,
             w,
             h,
@@ -598,6 +622,12 @@ fn node_group(out: &mut String, node: &Node, s: &Shape, mark: Option<&Mark>) {
     if let Some(kind) = &s.kind {
         let y = s.y + PAD_Y + LINE * s.label.len() as f64 + 10.0;
         let _ = writeln!(out, "<text x=\"{cx:.1}\" y=\"{y:.1}\" text-anchor=\"middle\" font-size=\"{SMALL}\" font-style=\"italic\" fill=\"#4b5563\">{}</text>", escape_xml(kind));
+    }
+    let below_kind =
+        s.y + PAD_Y + LINE * s.label.len() as f64 + if s.kind.is_some() { SMALL_LINE } else { 0.0 };
+    for (i, line) in s.criteria.iter().enumerate() {
+        let y = below_kind + SMALL_LINE * i as f64 + 10.0;
+        let _ = writeln!(out, "<text class=\"requires\" x=\"{cx:.1}\" y=\"{y:.1}\" text-anchor=\"middle\" font-size=\"{SMALL}\" fill=\"#4b5563\">{}</text>", escape_xml(line));
     }
     let rule_colour = stroke.unwrap_or("#4b5563");
     for (i, line) in s.rules.iter().enumerate() {

@@ -911,16 +911,40 @@ fn write_node(
             ),
         ));
     }
+    // A line already in the pathway language (`msklint graph` draws a
+    // node's criteria so) is taken as written; the rest is read as words.
+    let mut as_written: Vec<String> = Vec::new();
+    let words: Vec<&str> = s
+        .text
+        .lines()
+        .filter(|line| match written_criteria(line) {
+            Some(list) => {
+                as_written.extend(list);
+                false
+            }
+            None => true,
+        })
+        .collect();
     let found = if role == Role::Service {
-        criteria(&s.text)
+        criteria(&words.join("\n"))
     } else {
+        as_written.clear();
         Vec::new()
     };
-    let mut written: Vec<&str> = found.iter().map(|c| c.written.as_str()).collect();
-    let mut from: Vec<String> = found
-        .iter()
-        .map(|c| format!("`{}` from “{}” in the shape", c.written, c.from))
-        .collect();
+    let mut written: Vec<&str> = Vec::new();
+    let mut from: Vec<String> = Vec::new();
+    for c in &as_written {
+        if !written.contains(&c.as_str()) {
+            written.push(c);
+            from.push(format!("`{c}` from the `requires` line in the shape"));
+        }
+    }
+    for c in &found {
+        if !written.contains(&c.written.as_str()) {
+            written.push(&c.written);
+            from.push(format!("`{}` from “{}” in the shape", c.written, c.from));
+        }
+    }
     for (c, said) in hoisted {
         if !written.contains(&c.as_str()) {
             written.push(c);
