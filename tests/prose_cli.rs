@@ -381,6 +381,26 @@ fn trace_shows_context_and_masks_and_refuses_bad_requests() {
     }
     let out = msklint(&["check", "--trace", "news.md:99"], dir.path());
     assert!(String::from_utf8_lossy(&out.stderr).contains("past its end"));
+    // Lines are counted as `wc -l` counts them: the final newline starts none.
+    let text = std::fs::read_to_string(dir.path().join("news.md")).unwrap();
+    assert!(text.ends_with('\n'));
+    let lines = text.lines().count();
+    let past = format!("news.md:{}", lines + 1);
+    let out = msklint(&["check", "--trace", &past], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(&format!(
+            "news.md has {}, so line {} is past its end",
+            if lines == 1 {
+                "1 line".to_string()
+            } else {
+                format!("{lines} lines")
+            },
+            lines + 1
+        )),
+        "{said}"
+    );
 }
 
 /// An exception pattern that ends inside a multi-byte character (a user's

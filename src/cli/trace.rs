@@ -43,7 +43,9 @@ pub fn run(session: &Session, spec: &str, json: bool) -> u8 {
         }
     };
     // A line past the end is a slip in the command, not a silent sentence.
-    let lines = source.line_count();
+    // Counted as `wc -l` and editors do: a final newline ends the last
+    // line, it does not start another.
+    let lines = source.text.lines().count();
     if line > lines {
         errln!(
             "error: {file} has {}, so line {line} is past its end",
