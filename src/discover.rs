@@ -287,11 +287,12 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
                     include,
                 };
                 let mut skipped = Vec::new();
+                let mut made = 0;
                 walk(
                     &search,
                     path,
                     &mut found.files,
-                    &mut skipped,
+                    (&mut skipped, &mut made),
                     &mut found.problems,
                 );
                 let alone = found.files.len() == before;
@@ -301,9 +302,20 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
                     .iter()
                     .any(|p| Path::new(&p.path) == path.as_path());
                 if alone && !unread {
+                    let mut message = format!("{} found in this directory", include.describe());
+                    if made > 0 {
+                        let (what, which) = if made == 1 {
+                            ("one file".to_string(), "it")
+                        } else {
+                            (format!("{made} files"), "one")
+                        };
+                        message.push_str(&format!(
+                            ", only {what} msklint wrote (marked `{GENERATED}`), which a folder search passes over; name {which} on the command line to check it"
+                        ));
+                    }
                     found.problems.push(PathProblem {
                         path: path.display().to_string(),
-                        message: format!("{} found in this directory", include.describe()),
+                        message,
                     });
                 }
                 if !skipped.is_empty() {
@@ -358,7 +370,7 @@ fn walk(
     search: &Search<'_>,
     dir: &Path,
     files: &mut Vec<PathBuf>,
-    skipped: &mut Vec<PathBuf>,
+    (skipped, made): (&mut Vec<PathBuf>, &mut usize),
     problems: &mut Vec<PathProblem>,
 ) {
     let entries = match fs::read_dir(dir) {
@@ -382,7 +394,7 @@ fn walk(
             // Installed JavaScript packages ship diagrams and Markdown of
             // their own, never the user's pathways or policies.
             if !hidden && name != "node_modules" {
-                walk(search, &path, files, skipped, problems);
+                walk(search, &path, files, (&mut *skipped, &mut *made), problems);
             }
             continue;
         }
@@ -403,7 +415,9 @@ fn walk(
         if search.include.matches(relative, search.base) {
             // What msklint itself wrote is passed over in silence; named
             // on the command line, it is checked like any file.
-            if !generated(&path) {
+            if generated(&path) {
+                *made += 1;
+            } else {
                 files.push(path);
             }
         } else if looks_like_policy(&path) {
