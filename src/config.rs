@@ -565,13 +565,14 @@ fn settings(
                     None => {
                         // `rule: { severity: err }` is underlined at its
                         // `severity`, `rule: err` at the rule.
-                        let at = if detailed {
+                        let key = if detailed {
                             Some(find_key(&source.text, "severity", Some(s)))
                                 .filter(|at| source.text[at.start()..].starts_with("severity"))
                                 .unwrap_or_else(|| find_key(&source.text, &name, Some(s)))
                         } else {
                             find_key(&source.text, &name, Some(s))
                         };
+                        let at = value_after(&source.text, key, s);
                         let err = LoadError::new(source, at, "invalid-config", format!("`{s}` is not a severity for `{name}`: use error, warning, info or off"));
                         return Err(ConfigError::File(Box::new(err)));
                     }
@@ -593,6 +594,21 @@ fn same_shape(default: &serde_json::Value, value: &serde_json::Value) -> bool {
         (Value::Array(_), Value::Array(items)) => items.iter().all(Value::is_string),
         (Value::String(_), Value::String(_)) | (Value::Bool(_), Value::Bool(_)) => true,
         _ => false,
+    }
+}
+
+/// The span of `value` written after the key at `key` on the same line (the
+/// mistake itself, so the underline falls on `critical`, not the rule),
+/// else the key's.
+fn value_after(text: &str, key: Span, value: &str) -> Span {
+    let rest = &text[key.end().min(text.len())..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    match line.find(value) {
+        Some(at) if !value.is_empty() => {
+            let start = key.end() + at;
+            Span::new(start, start + value.len())
+        }
+        _ => key,
     }
 }
 
@@ -693,6 +709,25 @@ mod tests {
             at("rules:\n  bmi-threshold: warning\noverrides:\n  - paths: [\"x/**\"]\n    rules:\n      bmi-threshold:\n        severity: err\n"),
             7
         );
+    }
+
+    /// The underline falls on the wrong value itself, in every form.
+    #[test]
+    fn a_bad_severity_is_underlined_at_its_value() {
+        let under = |text: &str| match super::Config::from_text(
+            std::path::Path::new("msklint.yaml"),
+            text.to_string(),
+        ) {
+            Err(super::ConfigError::File(e)) => {
+                let span = e.diagnostic.span;
+                text[span.start()..span.end()].to_string()
+            }
+            other => panic!("expected an error, got {other:?}"),
+        };
+        assert_eq!(under("rules: {bmi-threshold: critical}\n"), "critical");
+        assert_eq!(under("rules:\n  bmi-threshold: \"critical\"\n"), "critical");
+        assert_eq!(under("rules:\n  dead-end: { severity: loud }\n"), "loud");
+        assert_eq!(under("rules:\n  dead-end:\n    severity: loud\n"), "loud");
     }
 
     #[test]
