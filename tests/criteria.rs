@@ -270,6 +270,20 @@ fn conditions_in_free_text_point_at_the_string_contents() {
     assert_eq!(label.subject.as_deref(), Some("foot"));
     let when = at(&report, "bmi-threshold", "only once BMI is below 40");
     assert_eq!(when.subject.as_deref(), Some("gp -> foot"));
+    // The messages name the pathway's string, not "this policy".
+    assert!(
+        criteria
+            .message
+            .starts_with("the text of `ortho` makes access depend on BMI or weight: “BMI under 40"),
+        "{}",
+        criteria.message
+    );
+    assert!(
+        when.message
+            .starts_with("the `when` of `gp -> foot` makes access depend on BMI"),
+        "{}",
+        when.message
+    );
     assert!(report.problem().is_none(), "{:?}", report.problem());
 }
 

@@ -183,6 +183,19 @@ impl Reader<'_, '_> {
                         .get(i as usize)
                         .map(super::engine::route_text),
                 };
+                // The rules' messages speak of a policy; here the words are
+                // the pathway's own.
+                if let Some(rest) = d.message.strip_prefix("this policy ") {
+                    let whose = match (about, &d.subject) {
+                        (About::Node(_), Some(id)) => format!("the text of `{id}`"),
+                        (About::Route(_), Some(route)) => format!("the `when` of `{route}`"),
+                        _ => "the pathway's text".to_string(),
+                    };
+                    d.message = format!("{whose} {rest}");
+                }
+                if let Some(q) = &mut d.question {
+                    *q = q.replace("this policy", "this pathway");
+                }
                 self.out.push(d.in_pathway(&name));
             }
         }
