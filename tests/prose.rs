@@ -307,6 +307,26 @@ fn documents_fire_exactly_where_expected() {
     assert!(checked >= 2, "only {checked} documents");
 }
 
+/// A prose check's message and question speak of a policy: a report on a
+/// policy document must not ask about "this pathway".
+#[test]
+fn prose_wording_speaks_of_a_policy() {
+    let linter = Linter::builtin().unwrap();
+    for loaded in &linter.rules.rules {
+        let Some(prose) = &loaded.rule.prose else {
+            continue;
+        };
+        let name = &loaded.rule.name;
+        let question = prose
+            .question
+            .as_deref()
+            .unwrap_or_else(|| panic!("{name}: its prose check has no question"));
+        for text in [question, prose.message.as_deref().unwrap_or_default()] {
+            assert!(!text.contains("pathway"), "{name}: {text}");
+        }
+    }
+}
+
 /// Each rule's own prose examples: `fail` fires the rule, `pass` does not,
 /// and every built-in pattern compiles.
 #[test]
