@@ -531,6 +531,12 @@ fn a_pathway_with_gaps_is_level_1_for_pathways() {
         ev.contains("Gap: no onward route from `rehab`, `lost`."),
         "{ev}"
     );
+    // Below the cap, the cap is a limit of the file, not what holds it.
+    assert!(!ev.contains("Capped at"), "{ev}");
+    assert!(
+        ev.contains("A pathway file can show no more than level 2 here:"),
+        "{ev}"
+    );
 }
 
 /// A pathway file that declares no pathway is named as not scored, not

@@ -41,6 +41,17 @@ impl Outcome {
         self
     }
 
+    /// Why a pathway file can show no more than level `cap` here, worded
+    /// for the level reached: "capped" only when the cap is what holds it.
+    pub(super) fn capped(self, cap: u8, why: &str) -> Self {
+        let text = if self.level.is_some_and(|l| l >= cap) {
+            format!("Capped at {cap}: {why}")
+        } else {
+            format!("A pathway file can show no more than level {cap} here: {why}")
+        };
+        self.because(text)
+    }
+
     pub(super) fn raising(mut self, text: impl Into<String>) -> Self {
         self.raise.push(text.into());
         self

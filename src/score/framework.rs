@@ -110,8 +110,9 @@ pub(super) fn pathways(f: &Facts<'_, '_>) -> Outcome {
              care, with every node reached and no dead ends or chains of mandatory steps.",
         )
     };
-    o = o.because(
-        "Capped at 2: one pathway shows at most that this area of MSK is organised as a \
+    o = o.capped(
+        2,
+        "one pathway shows at most that this area of MSK is organised as a \
          pathway, not how every MSK service in the system is.",
     );
     o.raising(
@@ -143,8 +144,9 @@ pub(super) fn community_prevention(f: &Facts<'_, '_>) -> Outcome {
             "Preventive services sit on the pathway: {}.",
             f.list(&found)
         ))
-        .because(
-            "Capped at 2: whether there is enough of them, and any investment plan, is not \
+        .capped(
+            2,
+            "whether there is enough of them, and any investment plan, is not \
              something a pathway records.",
         )
         .raising(

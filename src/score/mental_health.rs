@@ -116,8 +116,9 @@ pub(super) fn pain_services(f: &Facts<'_, '_>) -> Outcome {
             o = o.because(format!("{} sets entry criteria of its own.", f.ids(&gated)));
         }
     }
-    o.because(
-        "Capped at 3: waiting times and eligibility in practice, and the range of services, are \
+    o.capped(
+        3,
+        "waiting times and eligibility in practice, and the range of services, are \
          not in the pathway.",
     )
     .raising(

@@ -57,8 +57,9 @@ pub(super) fn social_prescribing(f: &Facts<'_, '_>) -> Outcome {
                 f.ids(&sp),
                 f.list(&assets)
             ))
-            .because(
-                "Capped at 2: what link workers know about MSK needs, and how gaps in community \
+            .capped(
+                2,
+                "what link workers know about MSK needs, and how gaps in community \
                  assets are being filled, is not in the pathway.",
             )
     };
@@ -137,8 +138,9 @@ pub(super) fn self_management(f: &Facts<'_, '_>) -> Outcome {
         if !shown.is_empty() {
             o = o.because(format!("The pathway also reaches {}.", join_and(&shown)));
         }
-        o = o.because(
-            "Capped at 2: how well the services are used, and plans to expand them, are not in \
+        o = o.capped(
+            2,
+            "how well the services are used, and plans to expand them, are not in \
              the pathway.",
         );
         o = o.raising(

@@ -36,8 +36,9 @@ pub(super) fn falls_prevention(f: &Facts<'_, '_>) -> Outcome {
             "Falls prevention is reached at {}.",
             f.list(&found)
         ))
-        .because(
-            "Capped at 1: the levels above depend on risk assessment coverage and on meeting the \
+        .capped(
+            1,
+            "the levels above depend on risk assessment coverage and on meeting the \
              NICE falls guideline, which a pathway cannot show.",
         )
         .raising(
@@ -73,8 +74,9 @@ pub(super) fn obesity(f: &Facts<'_, '_>) -> Outcome {
             "Weight-management support is reached at {}.",
             f.list(&found)
         ))
-        .because(
-            "Capped at 1: the levels above depend on which weight-management tiers exist and how \
+        .capped(
+            1,
+            "the levels above depend on which weight-management tiers exist and how \
              many places there are, which a pathway cannot show.",
         )
         .raising(
@@ -124,8 +126,9 @@ pub(super) fn fracture_liaison(f: &Facts<'_, '_>) -> Outcome {
             "A fracture liaison service is reached at {}.",
             f.list(&found)
         ))
-        .because(
-            "Capped at 2: whether it meets the Royal Osteoporosis Society clinical standards, \
+        .capped(
+            2,
+            "whether it meets the Royal Osteoporosis Society clinical standards, \
              and whether it covers every relevant patient, is not in the pathway.",
         )
         .raising(

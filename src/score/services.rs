@@ -53,11 +53,14 @@ pub(super) fn first_contact(f: &Facts<'_, '_>) -> Outcome {
             if entries.len() == 1 { "is" } else { "are" }
         ));
     }
-    o.because("Capped at 2: the pathway shows the service exists, not how many practices have it.")
-        .raising(
-            "Levels 3 and 4: need coverage figures showing the service is established and growing \
+    o.capped(
+        2,
+        "the pathway shows the service exists, not how many practices have it.",
+    )
+    .raising(
+        "Levels 3 and 4: need coverage figures showing the service is established and growing \
          (3) or open to every patient with an MSK problem (4).",
-        )
+    )
 }
 
 pub(super) fn rehabilitation(f: &Facts<'_, '_>) -> Outcome {
@@ -116,8 +119,9 @@ pub(super) fn rehabilitation(f: &Facts<'_, '_>) -> Outcome {
             f.ids(&unlinked)
         ));
     }
-    o.because(
-        "Capped at 2: the levels above depend on how much rehabilitation there is and how long \
+    o.capped(
+        2,
+        "the levels above depend on how much rehabilitation there is and how long \
          people wait for it after discharge, which the pathway language cannot record.",
     )
     .raising(
@@ -486,8 +490,9 @@ pub(super) fn community_exercise(f: &Facts<'_, '_>) -> Outcome {
             "Community exercise is part of the pathway: {}.",
             f.list(&found)
         ))
-        .because(
-            "Capped at 1: every level above is about understanding need, planning and \
+        .capped(
+            1,
+            "every level above is about understanding need, planning and \
              commissioning these programmes, none of which a pathway records.",
         )
         .raising(
