@@ -587,7 +587,7 @@ fn a_visio_drawing_is_read_through_its_connects() {
         let end = xml.find("</Connects>").unwrap() + "</Connects>".len();
         Some(format!("{}{}", &xml[..start], &xml[end..]).into_bytes())
     });
-    assert!(refused("unglued.vsdx", &unglued).contains("none of its 1 pages holds a flowchart"));
+    assert!(refused("unglued.vsdx", &unglued).contains("its one page does not hold a flowchart"));
     // Damaged, another kind of zip, a zip bomb.
     assert!(refused("cut.vsdx", &bytes[..bytes.len() / 2]).contains("not a readable zip archive"));
     assert!(refused("deck.vsdx", &deck()).contains("no pages"));
@@ -752,6 +752,32 @@ fn a_question_criterion_holds_on_its_yes_branch_only() {
         .diagnostics
         .iter()
         .any(|d| d.rule == "conservative-treatment-gate"));
+    // The same with the exit drawn as a plain box that leads nowhere.
+    let boxed = review.replace("out((Discharge))", "out[Discharge]");
+    let report = linter.check_bytes("boxed.mmd", boxed.into_bytes());
+    assert!(!report
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "conservative-treatment-gate"));
+    // An access question ending at a terminal shape keeps its gate, and a
+    // branch that is neither an answer nor a refusal keeps the criterion.
+    let ends = "flowchart TD
+  gp([GP]) --> q{BMI under 40?}
+  q -->|Yes| surg((Refer to orthopaedic surgery))
+  q -->|No| wm[Weight management]
+  gp --> r{BMI under 35?}
+  r -->|Proceed| physio[Physiotherapy]
+";
+    let report = linter.check_bytes("ends.mmd", ends.as_bytes().to_vec());
+    let written = &report.source.text;
+    assert!(
+        written.contains("gp -> surg requires bmi < 40\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("gp -> physio when \"Proceed\" requires bmi < 35\n"),
+        "{written}"
+    );
 }
 
 #[test]
@@ -1217,7 +1243,7 @@ fn a_pathway_drawn_by_graph_imports_back_to_itself() {
     let source = dir.path().join("q.pathway");
     std::fs::write(
         &source,
-        "pathway \"Quotes\" {\n  entry gp: \"GP <main> & co #1\" { kind: gp }\n  service ortho: \"Ortho\" { kind: secondary offers: [surgery] requires: smoking == false, oxford_score <= 20 }\n  service physio: \"Physio\" { kind: community }\n  gp -> ortho when \"pain > 6/10 & \\\"severe\\\"\" requires symptom_weeks >= 12, bmi < 40, smoker == \"no\"\n  gp -> physio\n  gp -> physio\n  physio -> ortho\n}\n",
+        "pathway \"Quotes\" {\n  entry gp: \"GP <main> & co #1\" { kind: gp requires: postcode == \"in area, or nearby\" }\n  service ortho: \"Ortho\" { kind: secondary offers: [surgery] requires: smoking == false, oxford_score <= 20 }\n  service physio: \"Physio\" { kind: community }\n  gp -> ortho when \"pain > 6/10 & \\\"severe\\\"\" requires symptom_weeks >= 12, bmi < 40, smoker == \"no\"\n  gp -> physio\n  gp -> physio\n  physio -> ortho\n}\n",
     )
     .unwrap();
     let drawn = msklint(&["graph", source.to_str().unwrap()]);
@@ -1250,6 +1276,12 @@ fn a_pathway_drawn_by_graph_imports_back_to_itself() {
     );
     assert!(out.contains("smoking-restriction"), "{out}");
     assert!(out.contains("oxford-score-threshold"), "{out}");
+    // An entry's too, and a comma inside a quoted value does not split it.
+    assert!(
+        text.contains("requires: postcode == \"in area, or nearby\""),
+        "{text}"
+    );
+    assert!(out.contains("address-required"), "{out}");
 }
 
 /// Lines that look like rule names are dropped only from drawings `graph`

@@ -248,6 +248,13 @@ fn model(xml: &str, name: String) -> Result<Page, String> {
         .filter(|c| c.edge)
         .map(|c| c.id.as_str())
         .collect();
+    // Shapes a connector joins are part of the flow even without text; other
+    // textless shapes are decoration.
+    let joined: std::collections::HashSet<&str> = cells
+        .iter()
+        .filter(|c| c.edge)
+        .flat_map(|c| [c.source.as_str(), c.target.as_str()])
+        .collect();
     let mut page = Page {
         name,
         ..Page::default()
@@ -275,7 +282,9 @@ fn model(xml: &str, name: String) -> Result<Page, String> {
             let container = c.style.contains("swimlane")
                 || c.style.contains("container=1")
                 || c.style.starts_with("group");
-            if container || (text.is_empty() && form != Form::Decision) {
+            let decoration =
+                text.is_empty() && form != Form::Decision && !joined.contains(c.id.as_str());
+            if container || decoration {
                 continue;
             }
             page.shapes.push(Shape {
@@ -362,6 +371,22 @@ mod tests {
         assert_eq!(p.shapes[1].text, "Surgery?");
         assert_eq!(p.shapes[2].form, Form::Note);
         assert_eq!(p.links[0].text, "BMI < 40");
+    }
+
+    /// A shape with no text that a connector joins is kept (its connector
+    /// would otherwise have a loose end); one nothing joins is decoration.
+    #[test]
+    fn textless_shapes_are_kept_only_when_joined() {
+        let xml = r#"<mxfile><diagram name="P"><mxGraphModel><root>
+<mxCell id="0"/><mxCell id="1" parent="0"/>
+<mxCell id="gp" value="GP" style="ellipse;" vertex="1" parent="1"/>
+<mxCell id="blank" value="" style="rounded=0;" vertex="1" parent="1"/>
+<mxCell id="frame" value="" style="rounded=0;" vertex="1" parent="1"/>
+<mxCell id="e1" value="" edge="1" parent="1" source="gp" target="blank"/>
+</root></mxGraphModel></diagram></mxfile>"#;
+        let pages = read(xml.as_bytes()).unwrap();
+        let ids: Vec<&str> = pages[0].shapes.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["gp", "blank"]);
     }
 
     #[test]

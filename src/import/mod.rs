@@ -329,6 +329,36 @@ fn answer(label: &str) -> Option<(bool, &str)> {
     Some((said, rest.trim_end_matches(')').trim()))
 }
 
+/// A branch label that leaves its question unanswered or says it is not
+/// met: "Not yet measured", "Unknown", "Awaiting results".
+fn declines(label: &str) -> bool {
+    let l = label.trim().to_lowercase();
+    [
+        "not ",
+        "not-",
+        "unknown",
+        "awaiting",
+        "pending",
+        "unsure",
+        "don't know",
+        "n/a",
+    ]
+    .iter()
+    .any(|p| l.starts_with(p))
+}
+
+/// A question that asks how care went ("Improved after 6 weeks?"), not
+/// whether someone may have it.
+fn reviews_care(question: &str) -> bool {
+    let q = question.to_lowercase();
+    q.contains("goals met")
+        || q.split(|c: char| !c.is_alphanumeric()).any(|word| {
+            ["improv", "better", "resolv", "settl", "respond", "recover"]
+                .iter()
+                .any(|stem| word.starts_with(stem))
+        })
+}
+
 /// What a node is in the pathway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -702,8 +732,8 @@ fn write_page(
     let mut said: Vec<Said> = routes
         .iter()
         .map(|r| {
-            let s = &page.shapes[r.to];
-            let exit = s.form == Form::End || (s.form == Form::Terminal && from[r.to] == 0);
+            // A route that ends where the drawing leads nowhere further.
+            let exit = page.shapes[r.to].form == Form::End || from[r.to] == 0;
             describe_route(page, &index, r, exit)
         })
         .collect();
@@ -861,7 +891,11 @@ fn write_node(
         .collect();
     let unrecognised = role == Role::Service && named.kind.is_none();
     if unrecognised {
-        w.comment(2, &format!("not recognised: “{}”", one_line(&s.text)));
+        if s.text.trim().is_empty() {
+            w.comment(2, "a shape with no text");
+        } else {
+            w.comment(2, &format!("not recognised: “{}”", one_line(&s.text)));
+        }
     } else if lines.len() > 1 {
         w.comment(2, &format!("shape `{}`: {}", s.id, lines.join(" / ")));
     }
@@ -925,10 +959,11 @@ fn write_node(
             None => true,
         })
         .collect();
+    // Words are read for criteria on services only; a line already in the
+    // pathway language is kept on any node (`graph` draws entries' too).
     let found = if role == Role::Service {
         criteria(&words.join("\n"))
     } else {
-        as_written.clear();
         Vec::new()
     };
     let mut written: Vec<&str> = Vec::new();
@@ -998,10 +1033,17 @@ fn write_node(
             id_span,
             Some(id),
             "no kind recognised",
-            format!(
-                "no service recognised in {}: kept as a service with its text as the label; give it a `kind`",
-                shape_named(s)
-            ),
+            if s.text.trim().is_empty() {
+                format!(
+                    "{} has no text but connectors join it: kept as a service labelled with its ID; give it a label and a `kind`",
+                    shape_named(s)
+                )
+            } else {
+                format!(
+                    "no service recognised in {}: kept as a service with its text as the label; give it a `kind`",
+                    shape_named(s)
+                )
+            },
         );
     }
     for ((_, message), span) in props.into_iter().zip(prop_spans) {
@@ -1019,9 +1061,9 @@ struct Said {
     through: Vec<String>,
 }
 
-/// `into_exit`: the route ends at an exit, where a decision's criterion
-/// is a question about how care went ("Improved after 6 weeks?"), not a
-/// condition of access, so it stays in the `when` text.
+/// `into_exit`: the route ends at an exit. There a decision that asks how
+/// care went ("Improved after 6 weeks?") is a review, not a condition of
+/// access, so its question stays in the `when` text.
 fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exit: bool) -> Said {
     let mut requires: Vec<(String, String)> = Vec::new();
     let mut parts: Vec<String> = Vec::new();
@@ -1076,7 +1118,7 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
                 &branch
             }
         ));
-        if into_exit && d.form != Form::Fork && !question.is_empty() {
+        if into_exit && d.form != Form::Fork && reviews_care(question) {
             parts.push(if branch.is_empty() {
                 question.to_string()
             } else {
@@ -1114,9 +1156,9 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
             } else {
                 parts.push(format!("{asked}: {said}"));
             }
-        } else if !criteria(question).is_empty() {
+        } else if declines(&branch) && !criteria(question).is_empty() {
             // A question that is a criterion in itself ("BMI under 40?") and
-            // a branch that is no answer to it ("Not yet measured"): the
+            // a branch that leaves it unanswered ("Not yet measured"): the
             // criterion does not hold on this branch.
             let added = add(&mut requires, &branch, &link_named(l));
             parts.push(format!(
@@ -1150,7 +1192,22 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
 /// its criteria as written, each tidied to `name op value`.
 fn written_criteria(line: &str) -> Option<Vec<String>> {
     let rest = line.trim().strip_prefix("requires ")?;
-    rest.split(',')
+    // Split at commas outside quotes: `diagnosis == "knee, hip"` is one.
+    let mut parts = Vec::new();
+    let (mut start, mut quoted_now) = (0, false);
+    for (i, c) in rest.char_indices() {
+        match c {
+            '"' => quoted_now = !quoted_now,
+            ',' if !quoted_now => {
+                parts.push(&rest[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&rest[start..]);
+    parts
+        .into_iter()
         .map(|part| {
             let part = part.trim();
             let name_end = part

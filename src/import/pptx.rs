@@ -53,8 +53,11 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Page>, String> {
     }
     if pages.is_empty() {
         return Err(format!(
-            "none of its {} slides holds a flowchart (shapes joined by connectors that are glued to them at both ends)",
-            slides.len()
+            "{} a flowchart (shapes joined by connectors that are glued to them at both ends)",
+            match slides.len() {
+                1 => "its one slide does not hold".to_string(),
+                n => format!("none of its {n} slides holds"),
+            }
         ));
     }
     Ok(pages)
@@ -399,7 +402,8 @@ fn page_of(items: Vec<Item>) -> Page {
             continue;
         }
         let form = form_of(&it.geometry);
-        if body.is_empty() && form != Form::Decision {
+        // Without text, only a shape a connector joins is part of the flow.
+        if body.is_empty() && form != Form::Decision && !joined.contains(it.id.as_str()) {
             continue;
         }
         if it.text_box && !joined.contains(it.id.as_str()) {

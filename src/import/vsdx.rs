@@ -49,8 +49,11 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Page>, String> {
     }
     if pages.is_empty() {
         return Err(format!(
-            "none of its {} pages holds a flowchart (shapes joined by connectors glued to them at both ends)",
-            listed.len()
+            "{} a flowchart (shapes joined by connectors glued to them at both ends)",
+            match listed.len() {
+                1 => "its one page does not hold".to_string(),
+                n => format!("none of its {n} pages holds"),
+            }
         ));
     }
     Ok(pages)
@@ -442,10 +445,11 @@ fn page_of(items: Vec<Item>, glued: Vec<(String, bool, String)>, name: &str) -> 
             }
             continue;
         }
-        if body.is_empty() {
+        let unjoined = !joined.contains(it.id.as_str());
+        // Without text, only a shape a connector joins is part of the flow.
+        if body.is_empty() && unjoined {
             continue;
         }
-        let unjoined = !joined.contains(it.id.as_str());
         let titled = it.name.starts_with("Title") || it.master.starts_with("Title");
         if unjoined && titled && title.is_none() {
             title = Some(body);
