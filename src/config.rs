@@ -312,6 +312,24 @@ impl Config {
         Ok(config)
     }
 
+    /// An error at `key` within the setting of `rule` (the first `key:`
+    /// after the rule's own key, so another rule's same parameter is not it).
+    fn error_in(&self, rule: &str, key: &str, message: String) -> ConfigError {
+        match &self.source {
+            Some(source) => {
+                let at = find(&source.text, rule);
+                let span = crate::rules::load::find_word(&source.text, key, at.end()).unwrap_or(at);
+                ConfigError::File(Box::new(LoadError::new(
+                    source,
+                    span,
+                    "invalid-config",
+                    message,
+                )))
+            }
+            None => ConfigError::Io(message),
+        }
+    }
+
     fn error(&self, near: &str, message: String) -> ConfigError {
         match &self.source {
             Some(source) => ConfigError::File(Box::new(LoadError::new(
@@ -415,7 +433,7 @@ impl Config {
             for (key, value) in &setting.params {
                 if let Some(default) = rule.rule.parameters.get(key) {
                     if !same_shape(default, value) {
-                        return Err(self.error(key, format!("`{key}` for `{name}` must be like its default `{default}`, not `{value}`")));
+                        return Err(self.error_in(name, key, format!("`{key}` for `{name}` must be like its default `{default}`, not `{value}`")));
                     }
                 }
                 if !rule.rule.parameters.contains_key(key) {
@@ -426,7 +444,8 @@ impl Config {
                     } else {
                         format!("`{name}` takes: {}", known.join(", "))
                     };
-                    return Err(self.error(
+                    return Err(self.error_in(
+                        name,
                         key,
                         format!("unknown parameter `{key}` for `{name}`: {hint}"),
                     ));
@@ -439,6 +458,14 @@ impl Config {
     /// The level the top-level `rules:` gives a rule, if it sets one.
     pub fn level(&self, name: &str) -> Option<Level> {
         self.rules.get(name).and_then(|s| s.level)
+    }
+
+    /// The parameters the top-level `rules:` sets for a rule.
+    pub fn params(&self, name: &str) -> Option<&BTreeMap<String, serde_json::Value>> {
+        self.rules
+            .get(name)
+            .map(|s| &s.params)
+            .filter(|p| !p.is_empty())
     }
 
     /// The overrides that set a level for a rule: their path globs and the level.
@@ -709,6 +736,26 @@ mod tests {
             at("rules:\n  bmi-threshold: warning\noverrides:\n  - paths: [\"x/**\"]\n    rules:\n      bmi-threshold:\n        severity: err\n"),
             7
         );
+    }
+
+    /// A parameter's mistake is shown in its own rule's setting, not at the
+    /// same parameter of a rule above it.
+    #[test]
+    fn a_bad_parameter_is_found_under_its_rule() {
+        let text = "rules:\n  stage-gate:\n    min-services: 5\n  dead-end: { severity: error, min-services: 3 }\n";
+        match super::Config::from_text(std::path::Path::new("msklint.yaml"), text.to_string())
+            .and_then(|c| {
+                let rules = crate::check::Linter::builtin()
+                    .map_err(super::ConfigError::Io)?
+                    .rules;
+                c.validate(&rules)
+            }) {
+            Err(super::ConfigError::File(e)) => {
+                let start = e.diagnostic.span.start();
+                assert_eq!(text[..start].matches('\n').count() + 1, 4);
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
     }
 
     /// The underline falls on the wrong value itself, in every form.

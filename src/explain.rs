@@ -331,21 +331,31 @@ pub fn table(set: &RuleSet, config: Option<&Config>) -> String {
         .map(|r| r.rule.name.len())
         .max()
         .unwrap_or(4);
+    let rows: Vec<(&Rule, String)> = set
+        .rules
+        .iter()
+        .map(|r| {
+            let r = &r.rule;
+            let level = match config {
+                Some(c) => {
+                    let changed = c.level(&r.name).is_some()
+                        || c.params(&r.name).is_some()
+                        || !c.override_levels(&r.name).is_empty();
+                    let level = c.level(&r.name).map_or(r.severity.as_str(), Level::as_str);
+                    format!("{level}{}", if changed { "*" } else { "" })
+                }
+                None => r.severity.as_str().to_string(),
+            };
+            (r, level)
+        })
+        .collect();
+    let marked = rows.iter().any(|(_, l)| l.ends_with('*'));
+    // One column wider only when a mark needs it.
+    let level_width = if marked { 8 } else { 7 };
     let mut out = String::new();
-    let mut marked = false;
-    for r in &set.rules {
-        let r = &r.rule;
-        let (level, changed) = match config {
-            Some(c) => (
-                c.level(&r.name).map_or(r.severity.as_str(), Level::as_str),
-                c.level(&r.name).is_some() || !c.override_levels(&r.name).is_empty(),
-            ),
-            None => (r.severity.as_str(), false),
-        };
-        marked |= changed;
-        let level = format!("{level}{}", if changed { "*" } else { "" });
+    for (r, level) in rows {
         out.push_str(&format!(
-            "{:<7} {:<width$}  {:<8}  {:<9} {}\n",
+            "{:<7} {:<width$}  {:<level_width$}  {:<9} {}\n",
             r.code, r.name, level, r.category, r.summary
         ));
     }
@@ -380,7 +390,8 @@ fn config_name(config: &Config) -> String {
 pub fn configured(config: &Config, rule: &Rule) -> Option<String> {
     let top = config.level(&rule.name);
     let overrides = config.override_levels(&rule.name);
-    if top.is_none() && overrides.is_empty() {
+    let params = config.params(&rule.name);
+    if top.is_none() && overrides.is_empty() && params.is_none() {
         return None;
     }
     let file = config_name(config);
@@ -404,7 +415,15 @@ pub fn configured(config: &Config, rule: &Rule) -> Option<String> {
             globs.join(" or ")
         ));
     }
-    Some(format!("{file} sets this rule to {}.", parts.join("; ")))
+    let mut said = Vec::new();
+    if !parts.is_empty() {
+        said.push(format!("sets this rule to {}", parts.join("; ")));
+    }
+    if let Some(params) = params {
+        let set: Vec<String> = params.iter().map(|(k, v)| format!("`{k}: {v}`")).collect();
+        said.push(format!("sets {}", set.join(", ")));
+    }
+    Some(format!("{file} {}.", said.join(", and ")))
 }
 
 /// What a configuration sets for one rule, in `rules --format json`.
@@ -412,6 +431,8 @@ pub fn configured(config: &Config, rule: &Rule) -> Option<String> {
 struct Configured {
     /// The level the top-level `rules:` gives it (`off` included), if any.
     severity: Option<&'static str>,
+    /// The parameters it sets, by name.
+    params: std::collections::BTreeMap<String, serde_json::Value>,
     overrides: Vec<OverrideLevel>,
 }
 
@@ -431,8 +452,10 @@ fn configured_json(config: &Config, name: &str) -> Option<Configured> {
             severity: level.as_str(),
         })
         .collect();
-    (severity.is_some() || !overrides.is_empty()).then_some(Configured {
+    let params = config.params(name).cloned().unwrap_or_default();
+    (severity.is_some() || !overrides.is_empty() || !params.is_empty()).then_some(Configured {
         severity,
+        params,
         overrides,
     })
 }

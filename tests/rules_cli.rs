@@ -447,10 +447,20 @@ fn rules_and_explain_say_what_msklint_yaml_changes() {
     );
     assert_eq!(
         row("stage-gate")["configured"],
-        serde_json::json!({"severity": "error", "overrides": [{"paths": ["legacy/**"], "severity": "off"}]})
+        serde_json::json!({"severity": "error", "params": {}, "overrides": [{"paths": ["legacy/**"], "severity": "off"}]})
     );
     assert_eq!(row("dead-end")["configured"]["severity"], "off");
     assert!(row("missing-mental-health")["configured"].is_null());
+    // Parameters count as a change too.
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "rules:\n  stage-gate:\n    min-services: 5\n",
+    )
+    .unwrap();
+    let e = text(&msklint(&["explain", "stage-gate"], dir.path()).stdout);
+    assert!(e.contains("msklint.yaml sets `min-services: 5`."), "{e}");
+    let table = text(&msklint(&["rules"], dir.path()).stdout);
+    assert!(table.contains("warning*"), "{table}");
     // docs/rules.md is the reference: the Markdown ignores the configuration.
     let md = msklint(&["rules", "--format", "markdown"], dir.path());
     let committed = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
