@@ -296,21 +296,20 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
                     &mut found.problems,
                 );
                 let alone = found.files.len() == before;
-                // A folder that could not be read at all has said so
-                // already; "nothing found in it" would contradict that.
-                let unread = found.problems[problems_before..]
-                    .iter()
-                    .any(|p| Path::new(&p.path) == path.as_path());
+                // A folder that could not be read, or whose only candidates
+                // were reported (a named pipe), has said so already;
+                // "nothing found in it" would contradict that.
+                let unread = found.problems.len() > problems_before;
                 if alone && !unread {
                     let mut message = format!("{} found in this directory", include.describe());
                     if made > 0 {
-                        let (what, which) = if made == 1 {
-                            ("one file".to_string(), "it")
+                        let (what, which, it) = if made == 1 {
+                            ("one file".to_string(), "it was", "it")
                         } else {
-                            (format!("{made} files"), "one")
+                            (format!("{made} files"), "they were", "one")
                         };
                         message.push_str(&format!(
-                            ", only {what} msklint wrote (marked `{GENERATED}`), which a folder search passes over; name {which} on the command line to check it"
+                            ", only {what} msklint wrote (marked `{GENERATED}`), which a folder search passes over; check the files {which} made from, or name {it} on the command line"
                         ));
                     }
                     found.problems.push(PathProblem {

@@ -211,6 +211,7 @@ fn a_named_pipe_in_a_folder_is_reported_not_waited_on() {
             // The rest of the run is kept.
             assert_eq!(json(&out)["summary"]["files"], 1);
         }
+        assert!(!err.contains("found in this directory"), "{args:?}: {err}");
     }
 }
 
