@@ -211,8 +211,20 @@ fn a_named_pipe_in_a_folder_is_reported_not_waited_on() {
             // The rest of the run is kept.
             assert_eq!(json(&out)["summary"]["files"], 1);
         }
-        assert!(!err.contains("found in this directory"), "{args:?}: {err}");
     }
+    // A folder whose only candidate is the pipe: reported once, without a
+    // "nothing found" that would contradict it.
+    let lone = tempfile::tempdir().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(lone.path().join("p.pathway"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = msklint(&["check", "."], lone.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a regular file"), "{err}");
+    assert!(!err.contains("found in this directory"), "{err}");
 }
 
 #[test]
