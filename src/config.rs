@@ -460,6 +460,14 @@ impl Config {
         self.rules.get(name).and_then(|s| s.level)
     }
 
+    /// Whether the file sets anything for a rule: a level, a parameter or
+    /// an override's level.
+    pub fn changes(&self, name: &str) -> bool {
+        self.level(name).is_some()
+            || self.params(name).is_some()
+            || !self.override_levels(name).is_empty()
+    }
+
     /// The parameters the top-level `rules:` sets for a rule.
     pub fn params(&self, name: &str) -> Option<&BTreeMap<String, serde_json::Value>> {
         self.rules

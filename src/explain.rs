@@ -338,9 +338,7 @@ pub fn table(set: &RuleSet, config: Option<&Config>) -> String {
             let r = &r.rule;
             let level = match config {
                 Some(c) => {
-                    let changed = c.level(&r.name).is_some()
-                        || c.params(&r.name).is_some()
-                        || !c.override_levels(&r.name).is_empty();
+                    let changed = c.changes(&r.name);
                     let level = c.level(&r.name).map_or(r.severity.as_str(), Level::as_str);
                     format!("{level}{}", if changed { "*" } else { "" })
                 }
@@ -388,12 +386,12 @@ fn config_name(config: &Config) -> String {
 
 /// What a configuration does to a rule, in a sentence, if anything.
 pub fn configured(config: &Config, rule: &Rule) -> Option<String> {
+    if !config.changes(&rule.name) {
+        return None;
+    }
     let top = config.level(&rule.name);
     let overrides = config.override_levels(&rule.name);
     let params = config.params(&rule.name);
-    if top.is_none() && overrides.is_empty() && params.is_none() {
-        return None;
-    }
     let file = config_name(config);
     let mut parts = Vec::new();
     if let Some(level) = top {
