@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::check::{FileReport, Linter};
 use crate::diagnostic::{Diagnostic, Label, Name, Severity, Suggestion};
+use crate::import::places::Places;
 use crate::input::FORMATS;
 use crate::output::json::Fragment;
 use crate::output::Summary;
@@ -558,6 +559,10 @@ struct Entry {
     /// A diagram's shapes and connectors: span, ID, text, connector.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     parts: Vec<(usize, usize, String, String, bool)>,
+    /// A drawing checked on its own: where its shapes are in its file
+    /// (`Places::entries`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    drawing: Option<Vec<(bool, String, [usize; 4])>>,
     strings: Vec<String>,
     /// Lists of sources, as numbers in `strings`.
     source_lists: Vec<Vec<u32>>,
@@ -671,6 +676,7 @@ impl Entry {
                     )
                 })
                 .collect(),
+            drawing: source.drawing().map(Places::entries),
             strings: table.strings,
             source_lists: table.lists,
             findings,
@@ -706,7 +712,8 @@ impl Entry {
         let source = SourceFile::new(self.name, text)
             .with_paragraphs(paragraphs)
             .with_pages(self.pages)
-            .with_parts(parts);
+            .with_parts(parts)
+            .with_drawing(self.drawing.map(Places::from_entries));
         // Help and sources are shared between findings, as a fresh check
         // shares them with the rule.
         let shared: Vec<Arc<str>> = self.strings.iter().map(|s| Arc::from(s.as_str())).collect();

@@ -343,6 +343,7 @@ impl Linter {
             decoded.text = imported.text;
             decoded.parts = imported.parts;
             decoded.guesses = imported.guesses;
+            decoded.places = Some(diagram.places);
         }
         Ok(decoded)
     }
@@ -776,6 +777,7 @@ fn prepared(name: &str, input: Decoded) -> (Arc<SourceFile>, Vec<Diagnostic>, su
         diagram: _,
         parts,
         guesses,
+        places,
     } = input;
     // Editors hide a byte-order mark; drop it so line-1 columns agree.
     if text.starts_with('\u{FEFF}') {
@@ -795,7 +797,8 @@ fn prepared(name: &str, input: Decoded) -> (Arc<SourceFile>, Vec<Diagnostic>, su
     let source = SourceFile::new(name, text)
         .with_paragraphs(paragraphs)
         .with_pages(pages)
-        .with_parts(parts);
+        .with_parts(parts)
+        .with_drawing(places);
     let extra = word_comments(&source, &comments);
     let mut found: Vec<Diagnostic> = note.into_iter().collect();
     found.extend(guesses);

@@ -369,6 +369,8 @@ pub struct Decoded {
     /// route came from, and the guesses made (`import-guess` findings).
     pub parts: Vec<crate::source::DiagramPart>,
     pub guesses: Vec<Diagnostic>,
+    /// A diagram: where its shapes are in its own file.
+    pub places: Option<crate::import::places::Places>,
 }
 
 impl Decoded {

@@ -7,6 +7,7 @@
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+use crate::import::places::{Place, Places};
 use crate::span::{Span, MAX_TEXT_LEN};
 
 #[derive(Debug)]
@@ -31,6 +32,21 @@ pub struct SourceFile {
     /// For a diagram: which shape or connector each generated node and
     /// route came from, in text order. Empty for other files.
     parts: Vec<DiagramPart>,
+    /// For a drawing checked on its own: where its shapes are in its own
+    /// file. `None` for every other file, Mermaid in Markdown included
+    /// (its findings are placed in the Markdown already).
+    drawing: Option<Places>,
+}
+
+/// Where a finding on a drawing checked on its own is in the drawing's
+/// file, for outputs that annotate that file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drawn {
+    /// At its shape's or connector's place.
+    At(Place),
+    /// On the file as a whole: about the whole pathway, or its shape has
+    /// no line to point at.
+    Whole,
 }
 
 /// A node or route of a pathway generated from a diagram (src/import/),
@@ -107,7 +123,31 @@ impl SourceFile {
             paragraphs: Vec::new(),
             pages: Vec::new(),
             parts: Vec::new(),
+            drawing: None,
         }
+    }
+
+    /// The same file, written from a drawing whose shapes are at `places`
+    /// in its own file.
+    pub fn with_drawing(mut self, places: Option<Places>) -> Self {
+        self.drawing = places;
+        self
+    }
+
+    /// For a drawing checked on its own, where its shapes are in its file.
+    pub fn drawing(&self) -> Option<&Places> {
+        self.drawing.as_ref()
+    }
+
+    /// For a drawing checked on its own, where byte `offset` of the
+    /// pathway written from it is in the drawing's file; `None` for every
+    /// other file.
+    pub fn drawn_at(&self, offset: usize) -> Option<Drawn> {
+        let places = self.drawing.as_ref()?;
+        let place = self
+            .part_at(offset)
+            .and_then(|p| places.get(p.connector, &p.id));
+        Some(place.map_or(Drawn::Whole, Drawn::At))
     }
 
     /// The same file, knowing the diagram parts its text was written from.

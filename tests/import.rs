@@ -304,10 +304,20 @@ fn compressed_and_plain_draw_io_are_the_same_diagram() {
     let read = |p: &str| {
         Diagram::read(InputFormat::DrawIo, &std::fs::read(root().join(p)).unwrap()).unwrap()
     };
-    assert_eq!(
+    let (plain, packed) = (
         read("fixtures/import/hip-knee-oa.drawio"),
-        read("fixtures/import/hip-knee-oa-compressed.drawio")
+        read("fixtures/import/hip-knee-oa-compressed.drawio"),
     );
+    assert_eq!(plain.pages, packed.pages);
+    // Only the plain file has lines to point findings at.
+    let ortho = &plain.pages[0]
+        .shapes
+        .iter()
+        .find(|s| s.text.starts_with("Orthopaedic"))
+        .unwrap()
+        .id;
+    assert!(plain.places.get(false, ortho).is_some());
+    assert!(packed.places.get(false, ortho).is_none());
 }
 
 /// A zip package rewritten entry by entry: `change` returns an entry's
@@ -834,6 +844,144 @@ fn the_json_and_human_output_name_the_shape() {
         text.contains("fixtures/import/hip-knee-oa.mmd:40:15, shape `ortho` “Orthopaedic surgery"),
         "{text}"
     );
+}
+
+/// The line in `file` holding `needle`, 1-based.
+fn line_of(file: &str, needle: &str) -> usize {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not in {file}"))
+        + 1
+}
+
+#[test]
+fn ci_annotations_point_into_the_drawing_file() {
+    // GitHub annotates the drawing itself, so a finding goes on the line
+    // that draws its shape, not on a line of the pathway written from it.
+    let drawings = [
+        (
+            "fixtures/import/hip-knee-oa.mmd",
+            "  ortho[\"Orthopaedic",
+            "escape -->|symptoms",
+        ),
+        (
+            "fixtures/import/hip-knee-oa.bpmn",
+            "id=\"ortho\"",
+            "id=\"flow8\"",
+        ),
+        (
+            "fixtures/import/hip-knee-oa.drawio",
+            "id=\"139998023789456\"",
+            "id=\"139998023860496\"",
+        ),
+    ];
+    for (file, shape, arrow) in drawings {
+        let out = msklint(&["check", "--no-config", "--format", "github", file]);
+        assert_eq!(out.status.code(), Some(1));
+        let text = String::from_utf8_lossy(&out.stdout);
+        let annotation = |rule: &str| {
+            text.lines()
+                .find(|l| l.contains(&format!("title={rule} ")))
+                .unwrap_or_else(|| panic!("no {rule} in {text}"))
+                .to_string()
+        };
+        let bmi = annotation("bmi-threshold");
+        assert!(
+            bmi.contains(&format!(",line={},", line_of(file, shape))),
+            "{file}: {bmi}"
+        );
+        let gate = annotation("symptom-duration-gate");
+        assert!(
+            gate.contains(&format!(",line={},", line_of(file, arrow))),
+            "{file}: {gate}"
+        );
+
+        let out = msklint(&["check", "--no-config", "--format", "sarif", file]);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let results = doc["runs"][0]["results"].as_array().unwrap();
+        let bmi = results
+            .iter()
+            .find(|r| r["ruleId"] == "bmi-threshold")
+            .unwrap();
+        let location = &bmi["locations"][0]["physicalLocation"];
+        assert_eq!(location["region"]["startLine"], line_of(file, shape));
+        assert!(location["region"].get("snippet").is_none(), "{location}");
+
+        // JSON keeps its lines in the written pathway and adds the shape's.
+        let out = msklint(&["check", "--no-config", "--format", "json", file]);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let bmi = doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["rule"] == "bmi-threshold")
+            .unwrap();
+        assert_eq!(bmi["shape"]["line"], line_of(file, shape));
+        assert_ne!(bmi["line"], bmi["shape"]["line"], "{file}");
+    }
+
+    // A finding about the whole pathway goes on the file, with no line.
+    let dir = tempfile::tempdir().unwrap();
+    let bare = dir.path().join("bare.mmd");
+    std::fs::write(
+        &bare,
+        "flowchart TD\n  gp[GP practice] --> ortho[Orthopaedic surgery]\n",
+    )
+    .unwrap();
+    let bare = bare.to_str().unwrap();
+    let out = msklint(&["check", "--no-config", "--format", "github", bare]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let whole = text
+        .lines()
+        .find(|l| l.contains("title=missing-mental-health "))
+        .unwrap();
+    assert!(!whole.contains("line="), "{whole}");
+    let out = msklint(&["check", "--no-config", "--format", "sarif", bare]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let whole = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "missing-mental-health")
+        .unwrap();
+    // Code scanning needs a start line: the file's first, and no more.
+    let location = &whole["locations"][0]["physicalLocation"];
+    assert_eq!(location["region"], serde_json::json!({ "startLine": 1 }));
+
+    // PowerPoint has no lines: annotations go on the file.
+    let out = msklint(&[
+        "check",
+        "--no-config",
+        "--format",
+        "github",
+        "fixtures/import/hip-knee-oa.pptx",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let bmi = text
+        .lines()
+        .find(|l| l.contains("title=bmi-threshold "))
+        .unwrap();
+    assert!(
+        bmi.starts_with("::error file=fixtures/import/hip-knee-oa.pptx,title="),
+        "{bmi}"
+    );
+    let out = msklint(&[
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        "fixtures/import/hip-knee-oa.pptx",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bmi = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "bmi-threshold")
+        .unwrap();
+    assert!(bmi["shape"]["line"].is_null(), "{bmi}");
 }
 
 #[test]

@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod meaning;
 pub mod mermaid;
 pub mod package;
+pub mod places;
 pub mod pptx;
 pub mod vsdx;
 
@@ -99,6 +100,9 @@ pub struct Page {
 pub struct Diagram {
     pub format: InputFormat,
     pub pages: Vec<Page>,
+    /// Where its shapes and connectors are in its own file, when it has
+    /// lines (src/import/places.rs).
+    pub places: places::Places,
 }
 
 impl Diagram {
@@ -134,7 +138,9 @@ impl Diagram {
                 }
             }
         }
-        Diagram::from_pages(format, pages)
+        let mut diagram = Diagram::from_pages(format, pages)?;
+        diagram.places = places_in(format, bytes);
+        Ok(diagram)
     }
 
     /// The diagram of pages a reader found, held to the limits every
@@ -153,7 +159,11 @@ impl Diagram {
                 cap(&mut l.text);
             }
         }
-        Ok(Diagram { format, pages })
+        Ok(Diagram {
+            format,
+            pages,
+            places: places::Places::default(),
+        })
     }
 
     /// What it is, for messages ("a Mermaid flowchart").
@@ -166,6 +176,22 @@ impl Diagram {
             InputFormat::Vsdx => "a Visio drawing",
             _ => "a diagram",
         }
+    }
+}
+
+/// Where a diagram's shapes are in its file: Mermaid at their statements,
+/// draw.io and BPMN at their `id` attributes (none on a compressed
+/// draw.io page); PowerPoint and Visio have no lines to point at.
+fn places_in(format: InputFormat, bytes: &[u8]) -> places::Places {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return places::Places::default();
+    };
+    match format {
+        InputFormat::Mermaid => mermaid::read_located(text)
+            .map(|(_, at)| places::Places::of_ranges(text, &at.shapes, &at.links))
+            .unwrap_or_default(),
+        InputFormat::DrawIo | InputFormat::Bpmn => places::Places::of_xml_ids(text),
+        _ => places::Places::default(),
     }
 }
 
@@ -1327,6 +1353,7 @@ mod tests {
         let diagram = Diagram {
             format: InputFormat::Mermaid,
             pages: vec![page],
+            places: places::Places::default(),
         };
         to_pathway(&diagram, "t.mmd", &Vocabulary::builtin().unwrap())
     }

@@ -4,6 +4,7 @@
 use crate::check::FileReport;
 use crate::diagnostic::Severity;
 use crate::discover::PathProblem;
+use crate::source::Drawn;
 
 pub fn render(reports: &[FileReport], not_checked: &[PathProblem]) -> String {
     let mut out = String::new();
@@ -30,13 +31,23 @@ pub fn render(reports: &[FileReport], not_checked: &[PathProblem]) -> String {
                 message.push_str("\n\n");
                 message.push_str(help);
             }
+            // A drawing's lines are those of the pathway written from it:
+            // the annotation goes on its shape in the drawing's file, or
+            // on the file when there is no line to point at.
+            let place = match r.source.drawn_at(d.span.start()) {
+                None => Some((start, end)),
+                Some(Drawn::At(place)) => Some((place.start, place.end)),
+                Some(Drawn::Whole) => None,
+            };
+            let at = place.map_or(String::new(), |(start, end)| {
+                format!(
+                    "line={},endLine={},col={},endColumn={},",
+                    start.line, end.line, start.column, end.column
+                )
+            });
             out.push_str(&format!(
-                "::{level} file={},line={},endLine={},col={},endColumn={},title={}::{}\n",
+                "::{level} file={},{at}title={}::{}\n",
                 property(r.source.name.trim_start_matches("./")),
-                start.line,
-                end.line,
-                start.column,
-                end.column,
                 property(&title),
                 data(&message)
             ));

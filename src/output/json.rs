@@ -80,6 +80,10 @@ struct ShapeRef<'a> {
     text: String,
     /// A connector (arrow) rather than a shape.
     connector: bool,
+    /// Where it is in the drawing's own file (1-based line and column),
+    /// when that file has lines to point at; `null` otherwise.
+    line: Option<usize>,
+    column: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -571,10 +575,20 @@ fn finding<'a>(report: &'a FileReport, d: usize, table: Option<&Table>) -> Findi
             quote: src.quote(p),
         }),
         page: src.page_at(d.span.start()),
-        shape: src.part_at(d.span.start()).map(|p| ShapeRef {
-            id: &p.id,
-            text: p.one_line(),
-            connector: p.connector,
+        shape: src.part_at(d.span.start()).map(|p| {
+            // Mermaid in Markdown is placed in the Markdown already.
+            let place = match src.drawn_at(d.span.start()) {
+                Some(crate::source::Drawn::At(place)) => Some(place.start),
+                Some(crate::source::Drawn::Whole) => None,
+                None => Some(start),
+            };
+            ShapeRef {
+                id: &p.id,
+                text: p.one_line(),
+                connector: p.connector,
+                line: place.map(|p| p.line),
+                column: place.map(|p| p.column),
+            }
         }),
     }
 }

@@ -10,6 +10,7 @@ use crate::discover::PathProblem;
 use crate::fingerprint;
 use crate::rules::engine::paragraph;
 use crate::rules::load::RuleSet;
+use crate::source::Drawn;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -180,8 +181,26 @@ pub fn write(
                     part.id
                 ));
             }
+            // On a drawing the region is its shape's place in the drawing's
+            // file (no snippet: the drawing's text is not the pathway's),
+            // or, for the file as a whole, its first line: code scanning
+            // shows no result without a start line.
+            let drawn = src.drawn_at(d.span.start());
+            let region = match drawn {
+                Some(Drawn::At(place)) => Some(json!({
+                    "startLine": place.start.line,
+                    "startColumn": place.start.column,
+                    "endLine": place.end.line,
+                    "endColumn": place.end.column,
+                })),
+                Some(Drawn::Whole) => Some(json!({ "startLine": 1 })),
+                None => None,
+            };
+            if let Some(region) = region {
+                result["locations"][0]["physicalLocation"]["region"] = region;
+            }
             let snippet = src.slice(d.span);
-            if !snippet.is_empty() {
+            if !snippet.is_empty() && drawn.is_none() {
                 result["locations"][0]["physicalLocation"]["region"]["snippet"] =
                     json!({ "text": snippet });
             }
