@@ -55,7 +55,9 @@ const POLICIES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-const TOOLS: &[&str] = &["chromium", "libreoffice"];
+/// How each PDF was made: Chromium, LibreOffice, and Chromium at about
+/// Word's "1.5 lines" (a new paragraph and a wrapped line then drop alike).
+const TOOLS: &[&str] = &["chromium", "libreoffice", "chromium-spaced"];
 
 /// A sentence as both formats show it: words only, lower case.
 fn words(s: &str) -> String {
@@ -153,7 +155,12 @@ fn pdfs_give_the_markdown_findings_on_the_right_pages() {
     // surgery in two columns, physiotherapy access) add 57 of 58, measured
     // with the release binary: the one left is a list item that Chromium
     // put over a page break, away from its lead-in. All six: 109 of 112
-    // (0.97). The floor sits just below what is measured.
+    // (0.97). The same six at 1.5 line spacing (December 2026): the
+    // reader took every wrapped line for a paragraph, so sentences came
+    // out in pieces, one placed on the wrong page; reading the page's
+    // usual line pitch as wrapping gives 58 of 60, and all three makers
+    // together 174 of 180 (0.97). The floor sits just below what is
+    // measured.
     let share = f64::from(matched) / f64::from(total);
     println!("{matched} of {total} findings matched ({share:.2}); missed: {misses:#?}");
     assert!(share >= 0.95, "{matched} of {total} matched: {misses:#?}");

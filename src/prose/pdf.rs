@@ -147,7 +147,7 @@ fn extract(bytes: &[u8]) -> Result<Vec<String>, Failure> {
         let mut out = PageText::default();
         pdf_extract::output_doc_page(&doc, &mut out, number)
             .map_err(|e| damaged(&format!("page {number}: {e}")))?;
-        pages.push(out.text);
+        pages.push(out.finish());
     }
     let total: usize = pages.iter().map(String::len).sum();
     if total > MAX_TEXT {
@@ -166,8 +166,13 @@ fn extract(bytes: &[u8]) -> Result<Vec<String>, Failure> {
 /// quarter.
 const SPACE_GAP: f64 = 0.2;
 
+/// A drop to the next line of more than this many font sizes may start
+/// a new paragraph (single-spaced text drops about 1.2).
+const PARAGRAPH_GAP: f64 = 1.5;
+
 /// A page's text in reading order of the drawing, as the crate's plain
-/// text output gives it but for the width of a space (see [`SPACE_GAP`]).
+/// text output gives it but for the width of a space (see [`SPACE_GAP`])
+/// and paragraph breaks (see [`PageText::finish`]).
 #[derive(Default)]
 struct PageText {
     text: String,
@@ -176,6 +181,69 @@ struct PageText {
     last_end: f64,
     last_y: f64,
     height: f64,
+    /// Each wide drop to a new line, to be judged once the page is read.
+    drops: Vec<Drop>,
+    /// The right end of the longest line so far.
+    widest: f64,
+    /// New lines after a narrow drop: wrapped lines of single-spaced text.
+    narrow: usize,
+}
+
+/// A wide drop to a new line: where the line starts in the text, the
+/// drop in font sizes, and where the line before it ended.
+struct Drop {
+    at: usize,
+    ratio: f64,
+    before_ends: f64,
+}
+
+impl PageText {
+    /// The page's text, a blank line between paragraphs. A wide drop to
+    /// the next line is a paragraph break unless it is the page's usual
+    /// line pitch (text set at 1.5 or double spacing) and the text runs on
+    /// across it, as over a wrapped line.
+    fn finish(self) -> String {
+        // Single-spaced text wraps with narrow drops, even in paragraphs
+        // of two lines; a page spaced wider has hardly any.
+        let usual = usual_ratio(self.drops.iter().map(|d| d.ratio)).filter(|u| {
+            let at_usual = self.drops.iter().filter(|d| d.ratio <= u * 1.15).count();
+            self.narrow * 4 < at_usual
+        });
+        let full = self.widest * 0.85;
+        let text = &self.text;
+        // A line that runs on: the one before stops mid-sentence, and this
+        // one opens in lower case or follows a line that filled the page's
+        // width (in two columns no line does, hence the first test).
+        let runs_on = |d: &Drop| {
+            let before = text[..d.at].trim_end().chars().next_back();
+            let after = text[d.at..].trim_start().chars().next();
+            !before.is_some_and(|c| matches!(c, '.' | ':' | ';' | '!' | '?'))
+                && (after.is_some_and(char::is_lowercase) || d.before_ends >= full)
+        };
+        let wrapped = |d: &Drop| usual.is_some_and(|u| d.ratio <= u * 1.15) && runs_on(d);
+        let mut out = String::with_capacity(text.len() + self.drops.len());
+        let mut from = 0;
+        for d in self.drops.iter().filter(|d| !wrapped(d)) {
+            out.push_str(&text[from..d.at]);
+            out.push('\n');
+            from = d.at;
+        }
+        out.push_str(&text[from..]);
+        out
+    }
+}
+
+/// The commonest wide drop on a page, to a twentieth of a font size,
+/// when it recurs: the line pitch of text spaced wider than single.
+fn usual_ratio(ratios: impl Iterator<Item = f64>) -> Option<f64> {
+    let mut counts = std::collections::BTreeMap::<u32, usize>::new();
+    for r in ratios.filter(|r| *r < 4.0) {
+        *counts.entry((r * 20.0).round() as u32).or_default() += 1;
+    }
+    let (&bin, &count) = counts
+        .iter()
+        .max_by_key(|(bin, n)| (**n, std::cmp::Reverse(**bin)))?;
+    (count >= 2).then_some(f64::from(bin) / 20.0)
 }
 
 impl pdf_extract::OutputDev for PageText {
@@ -208,12 +276,26 @@ impl pdf_extract::OutputDev for PageText {
         let down = font_size * (trm.m12 + trm.m22);
         let size = (across * down).abs().sqrt();
         if self.first_char {
-            if (y - self.last_y).abs() > size * 1.5 {
-                self.text.push('\n');
-            }
+            let drop = (y - self.last_y).abs();
             // Moved to the left and down: a new line.
-            if x < self.last_end && (y - self.last_y).abs() > size * 0.5 {
+            let new_line = x < self.last_end && drop > size * 0.5;
+            if drop > size * PARAGRAPH_GAP {
+                if new_line {
+                    // Perhaps a paragraph's first line: judged in `finish`.
+                    self.drops.push(Drop {
+                        at: self.text.len(),
+                        ratio: drop / size,
+                        before_ends: self.last_end,
+                    });
+                } else {
+                    self.text.push('\n');
+                }
+            }
+            if new_line {
                 self.text.push('\n');
+                if drop <= size * PARAGRAPH_GAP {
+                    self.narrow += 1;
+                }
             }
             if x > self.last_end + size * SPACE_GAP {
                 self.text.push(' ');
@@ -223,6 +305,7 @@ impl pdf_extract::OutputDev for PageText {
         self.first_char = false;
         self.last_y = y;
         self.last_end = x + width * size;
+        self.widest = self.widest.max(self.last_end);
         Ok(())
     }
 
@@ -325,6 +408,15 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_usual_wide_drop_must_recur() {
+        assert_eq!(usual_ratio([1.75, 1.76, 2.6].into_iter()), Some(1.75));
+        assert_eq!(usual_ratio([1.75, 2.6].into_iter()), None);
+        // Ties go to the narrower drop: the line pitch, not the paragraph gap.
+        assert_eq!(usual_ratio([2.6, 1.75, 2.6, 1.75].into_iter()), Some(1.75));
+        assert_eq!(usual_ratio(std::iter::empty()), None);
+    }
 
     #[test]
     fn recognised_by_header_or_name() {
