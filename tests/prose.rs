@@ -558,14 +558,20 @@ fn reading_a_long_sentence_is_linear() {
 ///   firing (32 a required course of conservative care); first run 0.77
 ///   and 0.87 with the second opinion (0.71 and 0.83 alone). Then studied
 ///   (`STUDIED.md` there) and trained on: 0.96 and 0.94.
+///
+/// Since the second opinion no longer overturns an exception the patterns
+/// found (December 2026), sets 3 and 11 lost a finding each (recall 0.84
+/// to 0.826, 0.90 to 0.89): overturns the model had learnt from those very
+/// sets. Measured by models that had not seen them, overturning found five
+/// restrictions and raised eight false alarms over all the real sets.
 const HELDOUT: &[(&str, usize, f64, f64)] = &[
     ("fixtures/prose/real-heldout", 180, 0.85, 0.85),
     ("fixtures/prose/real-heldout-2", 200, 0.55, 0.60),
-    ("fixtures/prose/real-heldout-3", 200, 0.89, 0.84),
+    ("fixtures/prose/real-heldout-3", 200, 0.89, 0.82),
     ("fixtures/prose/real-heldout-8", 1400, 0.84, 0.76),
     ("fixtures/prose/real-heldout-9", 250, 0.90, 0.80),
     ("fixtures/prose/real-heldout-10", 220, 0.91, 0.87),
-    ("fixtures/prose/real-heldout-11", 210, 0.95, 0.90),
+    ("fixtures/prose/real-heldout-11", 210, 0.95, 0.89),
     ("fixtures/prose/real-heldout-12", 210, 0.95, 0.90),
 ];
 
@@ -621,4 +627,48 @@ fn studied_constructions_hold() {
         println!("(with the second opinion) {:?}", total(&with));
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Plain-text layout the newcomer's documents used: a section title in
+/// capitals states no policy (the second opinion once fired a discharge
+/// rule on "4. MISSED APPOINTMENTS"), and lettered items are items, quoted
+/// without their letter or the next item's.
+#[test]
+fn plain_text_titles_and_lettered_items() {
+    let linter = Linter::builtin().unwrap();
+    let text = "1. WHO CAN USE THIS SERVICE\n\nAdults who live anywhere in the county.\n\n\
+                4. MISSED APPOINTMENTS\n\nWe phone you before any decision is made.\n\n\
+                All of the following apply:\n\na. Patients must have had pain for 6 months.\n\
+                b. Smokers will not be listed.\n";
+    let report = linter.check_text("policy.txt", text.to_string());
+    let found: Vec<(usize, String, String)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| !d.rule.starts_with("missing-"))
+        .map(|d| {
+            let at = report.source.line_col(d.span.start());
+            (
+                at.line,
+                d.rule.to_string(),
+                report.source.slice(d.span).to_string(),
+            )
+        })
+        .collect();
+    assert!(!found.iter().any(|f| f.1 == "dna-discharge"), "{found:?}");
+    assert!(
+        found.contains(&(
+            11,
+            "symptom-duration-gate".into(),
+            "Patients must have had pain for 6 months.".into()
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            12,
+            "smoking-restriction".into(),
+            "Smokers will not be listed.".into()
+        )),
+        "{found:?}"
+    );
 }

@@ -142,7 +142,10 @@ pub fn split(text: &str) -> Vec<Sentence> {
             }
             continue;
         }
-        if let Some(body) = heading_text(trimmed) {
+        let alone = s.block.is_none() && next_is_blank(&text[offset..]);
+        if let Some(body) =
+            heading_text(trimmed).or_else(|| alone.then(|| caps_title(trimmed)).flatten())
+        {
             s.flush();
             // `body` is a slice of `trimmed`, trimmed at both ends.
             let at = content_start + (body.as_ptr() as usize - trimmed.as_ptr() as usize);
@@ -393,6 +396,35 @@ fn has_closing_fence(rest: &str) -> bool {
     rest.lines().any(|l| matches!(l.trim_end(), "---" | "..."))
 }
 
+/// Whether the text after a line starts with a blank line or ends.
+fn next_is_blank(rest: &str) -> bool {
+    rest.split('\n').next().is_none_or(|l| l.trim().is_empty())
+}
+
+/// A title in capitals on a line of its own, as plain-text documents mark
+/// sections ("4. MISSED APPOINTMENTS"): its words after any section
+/// number, when they hold three letters or more, none in lower case, at
+/// most twelve words and no closing punctuation.
+pub fn caps_title(line: &str) -> Option<&str> {
+    let line = line.trim_end();
+    let number = line
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .count();
+    let body = if number > 0 && line[number..].starts_with([' ', '\t']) {
+        line[number..].trim_start()
+    } else {
+        line
+    };
+    let letters = body.chars().filter(|c| c.is_alphabetic()).count();
+    (letters >= 3
+        && body.starts_with(|c: char| c.is_alphanumeric())
+        && !body.chars().any(char::is_lowercase)
+        && body.split_whitespace().count() <= 12
+        && !body.ends_with(['.', ':', ';', '!', '?', ',']))
+    .then_some(body)
+}
+
 /// `# Title` → `Title` (ATX headings, one to six `#`).
 fn heading_text(line: &str) -> Option<&str> {
     let hashes = line.chars().take_while(|&c| c == '#').count();
@@ -407,7 +439,7 @@ fn heading_text(line: &str) -> Option<&str> {
 }
 
 /// The length of a list marker and its space: `- `, `* `, `+ `, `• `,
-/// `1. `, `2) `, `a) `, `(iv) `.
+/// `1. `, `2) `, `a) `, `b. `, `iv. `, `(iv) `.
 fn list_marker(line: &str) -> Option<usize> {
     let mut chars = line.char_indices();
     let (_, first) = chars.next()?;
@@ -426,14 +458,28 @@ fn list_marker(line: &str) -> Option<usize> {
             return None;
         }
         close + 1
-    } else if first.is_ascii_alphabetic() && line[1..].starts_with(')') {
+    } else if first.is_ascii_alphabetic() && line[1..].starts_with([')', '.']) {
+        // `a)`, `b.`, `B.`: items lettered, as policies number sub-items.
         2
     } else {
-        return None;
+        roman_marker(line)?
     };
     let rest = &line[after..];
     let space = rest.len() - rest.trim_start().len();
     (space > 0 && !rest.trim().is_empty()).then_some(after + space)
+}
+
+/// The length of a lower- or upper-case roman numeral up to 39 and its
+/// `.` or `)`: `ii.`, `iv)`, `XII.`.
+fn roman_marker(line: &str) -> Option<usize> {
+    let numeral = line
+        .bytes()
+        .take_while(|b| matches!(b.to_ascii_lowercase(), b'i' | b'v' | b'x'))
+        .count();
+    let cased = line[..numeral].bytes().all(|b| b.is_ascii_lowercase())
+        || line[..numeral].bytes().all(|b| b.is_ascii_uppercase());
+    (numeral > 0 && numeral <= 6 && cased && line[numeral..].starts_with(['.', ')']))
+        .then_some(numeral + 1)
 }
 
 /// `---`, `***`, `___`, `===` (three or more, spaces allowed).
@@ -485,6 +531,47 @@ mod tests {
                 "A new paragraph\nwithout a stop"
             ]
         );
+    }
+
+    #[test]
+    fn lettered_and_roman_items_stand_alone() {
+        let text = "All of these apply:\n\na. Pain for 6 months.\nb. Not a smoker.\n\ni. One.\nii. Two.\nIV) Four.\nB. Bee.\n";
+        assert_eq!(
+            texts(text),
+            [
+                "All of these apply:",
+                "Pain for 6 months.",
+                "Not a smoker.",
+                "One.",
+                "Two.",
+                "Four.",
+                "Bee."
+            ]
+        );
+        // A lead-in reaches each of them.
+        assert!(split(text).iter().skip(1).all(|s| s.lead_in.is_some()));
+        // Words that only look like numerals are not markers.
+        for line in ["Ivy. Then", "mix. of", "iiiiiii. x", "Vi. x", "xv x"] {
+            assert_eq!(roman_marker(line), None, "{line}");
+        }
+        assert_eq!(roman_marker("vii. x"), Some(4));
+        assert_eq!(list_marker("e.g. this"), None);
+    }
+
+    #[test]
+    fn a_title_in_capitals_alone_is_a_heading() {
+        let text =
+            "4. MISSED APPOINTMENTS\n\n- We call you first.\n\nNHS\nnumber here.\n\n- A BULLET\n";
+        let found = split(text);
+        assert_eq!(texts(text)[0], "MISSED APPOINTMENTS");
+        // It leads a list under it, as a `#` heading does.
+        assert_eq!(found[1].lead_in, Some(found[0].span));
+        assert_eq!(caps_title("4.1 WHO CAN USE IT"), Some("WHO CAN USE IT"));
+        for not in ["BMI.", "OK", "Referral criteria", "- A BULLET", "| A | B |"] {
+            assert_eq!(caps_title(not), None, "{not}");
+        }
+        // Not alone: the first line of a paragraph.
+        assert_eq!(texts(text)[2], "NHS\nnumber here.");
     }
 
     #[test]

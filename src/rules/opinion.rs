@@ -48,12 +48,10 @@ pub struct Opinion {
     table: Vec<f32>,
     /// A pattern finding scored below this is dropped.
     pub veto_below: f32,
-    /// A sentence naming the subject with no pattern finding fires from this.
+    /// A sentence naming the subject with no pattern finding fires from
+    /// this. (An exception or a reporting context the patterns found is
+    /// final: no score overturns it.)
     pub fire_above: f32,
-    /// A sentence whose patterns matched but an exception or a reporting
-    /// context cancelled fires from this: the patterns' cancellations are
-    /// often wrong on new wording, but they are deliberate.
-    pub overturn_above: f32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -359,7 +357,7 @@ impl Opinion {
                 .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
                 .map(|(k, l)| (k + 1, l, l.split('\t')))
         };
-        let mut settings = [0.0f32; 3];
+        let mut settings = [0.0f32; 2];
         let mut features = Vec::new();
         for (at, line, mut cols) in lines() {
             match (
@@ -371,7 +369,6 @@ impl Opinion {
             ) {
                 (Some("veto-below"), Some(x), None, ..) => settings[0] = number(x, at)?,
                 (Some("fire-above"), Some(x), None, ..) => settings[1] = number(x, at)?,
-                (Some("overturn-above"), Some(x), None, ..) => settings[2] = number(x, at)?,
                 (Some("idf"), Some(f), Some(x), None, _) => {
                     features.push((f.to_string(), number(x, at)?));
                 }
@@ -381,7 +378,7 @@ impl Opinion {
             }
         }
         let mut model = Opinion::with_features(features);
-        [model.veto_below, model.fire_above, model.overturn_above] = settings;
+        [model.veto_below, model.fire_above] = settings;
         let dims = model.names.len();
         let mut rules: foldhash::HashMap<String, RuleModel> = Default::default();
         for (at, _, mut cols) in lines() {
@@ -437,7 +434,6 @@ impl Opinion {
         );
         let _ = writeln!(out, "veto-below\t{}", self.veto_below);
         let _ = writeln!(out, "fire-above\t{}", self.fire_above);
-        let _ = writeln!(out, "overturn-above\t{}", self.overturn_above);
         for (name, x) in self.names.iter().zip(&self.idf) {
             let _ = writeln!(out, "idf\t{name}\t{x:.4}");
         }
@@ -478,7 +474,6 @@ pub fn train(examples: &[Example], rules: &[String]) -> Opinion {
     let mut model = Opinion::with_features(features);
     model.veto_below = 0.2;
     model.fire_above = 0.7;
-    model.overturn_above = 0.9;
     let rows: Vec<Features> = examples.iter().map(|e| model.read(&e.text)).collect();
     let dims = model.names.len();
     for rule in rules {
