@@ -30,6 +30,8 @@ use crate::span::Span;
 use crate::vocabulary::Vocabulary;
 
 pub const FILE_NAME: &str = "msklint.yaml";
+/// Read in a folder without a `msklint.yaml`.
+pub const OTHER_FILE_NAME: &str = "msklint.yml";
 
 /// Findings that can never be switched off or softened: without them a file
 /// that was not checked at all would look clean.
@@ -239,8 +241,11 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     } else {
         start.parent()?
     };
+    // `msklint.yml`, the other usual spelling, is read when a folder has
+    // no `msklint.yaml`: a file under that name was once skipped without a
+    // word, so its settings silently did nothing.
     dir.ancestors()
-        .map(|d| d.join(FILE_NAME))
+        .flat_map(|d| [d.join(FILE_NAME), d.join(OTHER_FILE_NAME)])
         .find(|p| p.is_file())
 }
 

@@ -191,7 +191,9 @@ impl Include {
     /// folder under the configuration's folder.
     fn matches(&self, relative: &Path, base: Option<&Path>) -> bool {
         let searched = if self.pathways_only {
-            relative.extension().is_some_and(|e| e == PATHWAY_EXTENSION)
+            relative
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case(PATHWAY_EXTENSION))
         } else {
             input::searched(relative)
         };

@@ -190,11 +190,16 @@ impl InputFormat {
     }
 
     /// A `.xml` file's format by its content: draw.io (`<mxfile>` or
-    /// `<mxGraphModel>` near the start) or BPMN (its namespace).
+    /// `<mxGraphModel>` near the start) or BPMN (its namespace). A plain
+    /// text file that opens a `pathway "…" {` block is a pathway: Notepad
+    /// adds `.txt` to names it does not know, and reading such a file as a
+    /// policy would pass every fault in it.
     pub fn sniffed(name: &str, bytes: &[u8]) -> Option<InputFormat> {
-        let xml = Path::new(name)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case(XML_EXTENSION));
+        let extension = Path::new(name).extension();
+        if InputFormat::of(name) == InputFormat::Text {
+            return holds_pathway(bytes).then_some(InputFormat::Pathway);
+        }
+        let xml = extension.is_some_and(|e| e.eq_ignore_ascii_case(XML_EXTENSION));
         if !xml {
             return None;
         }
@@ -234,13 +239,16 @@ impl InputFormat {
 /// globs add others): `.pathway` and the diagrams' extensions, written in
 /// lower case.
 pub fn searched(relative: &Path) -> bool {
+    // Matched in any case, as `of` reads them: `HIPS.PATHWAY` saved on
+    // Windows is as much a pathway as `hips.pathway`.
     relative
         .extension()
         .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
         .is_some_and(|e| {
             FORMATS
                 .iter()
-                .any(|f| f.searched && f.extensions.contains(&e))
+                .any(|f| f.searched && f.extensions.contains(&e.as_str()))
         })
 }
 
@@ -255,6 +263,29 @@ pub enum Content {
     Pdf(Paged),
     /// A diagram's shapes and connectors, already read by [`open`].
     Diagram(Diagram),
+}
+
+/// Whether text holds a pathway: a line in its first 64 KB opens a
+/// `pathway "…"` block (the brace on that line or the next).
+pub fn holds_pathway(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)])
+        .split(['\n', '\r'])
+        .any(opens_pathway)
+}
+
+fn opens_pathway(line: &str) -> bool {
+    let line = line.trim_start_matches(['\u{FEFF}', ' ', '\t']);
+    let Some(rest) = line.strip_prefix("pathway") else {
+        return false;
+    };
+    let Some(named) = rest.trim_start_matches([' ', '\t']).strip_prefix('"') else {
+        return false;
+    };
+    let Some(close) = named.find('"') else {
+        return false;
+    };
+    let after = named[close + 1..].trim_start_matches([' ', '\t']);
+    after.is_empty() || after.starts_with('{')
 }
 
 /// A file's bytes ready to check, or why they cannot be (a PDF that is
@@ -569,6 +600,17 @@ mod tests {
         assert_eq!(InputFormat::of("a/policy.MD"), InputFormat::Markdown);
         assert_eq!(InputFormat::of("p.markdown"), InputFormat::Markdown);
         assert_eq!(InputFormat::of("p.text"), InputFormat::Text);
+        // A pathway saved with `.txt` added is read as the pathway it is.
+        let saved = b"# Hips\r\npathway \"Hip and knee\" {\r\n}\r\n";
+        assert_eq!(
+            InputFormat::sniffed("hips.pathway.txt", saved),
+            Some(InputFormat::Pathway)
+        );
+        assert_eq!(
+            InputFormat::sniffed("notes.txt", b"The pathway \"Hips\" was agreed in May."),
+            None
+        );
+        assert_eq!(InputFormat::sniffed("notes.md", saved), None);
         assert_eq!(InputFormat::of("p.Docx"), InputFormat::Docx);
         assert_eq!(InputFormat::of("p.pathway"), InputFormat::Pathway);
         assert_eq!(InputFormat::of("p.PDF"), InputFormat::Pdf);
@@ -618,7 +660,9 @@ mod tests {
         assert!(searched(Path::new("a/flow.vsdx")));
         assert!(!searched(Path::new("a/flow.xml")));
         assert!(!searched(Path::new("a/policy.md")));
-        assert!(!searched(Path::new("a/p.PATHWAY")));
+        // Saved on Windows, extensions come in any case.
+        assert!(searched(Path::new("a/p.PATHWAY")));
+        assert!(searched(Path::new("a/Flow.Mmd")));
     }
 
     #[test]

@@ -504,3 +504,45 @@ fn a_docx_that_is_no_word_document_is_not_checked() {
     assert_eq!(doc["not_checked"].as_array().unwrap().len(), 3);
     assert_eq!(doc["summary"]["files"], 0);
 }
+
+/// Names as Windows and Notepad leave them: `HIPS.PATHWAY` is found by a
+/// folder search like `hips.pathway`, and a pathway saved as
+/// `hips.pathway.txt` is checked as a pathway, not passed as a policy with
+/// nothing to say.
+#[test]
+fn pathways_saved_under_windows_names_are_checked_as_pathways() {
+    let dir = tempfile::tempdir().unwrap();
+    let pathway = "pathway \"Hips\" {\n  entry gp: \"GP\" { kind: gp }\n  exit ortho: \"Orthopaedics\" { kind: secondary }\n  gp -> ortho requires body_mass_index < 35\n}\n";
+    std::fs::write(dir.path().join("HIPS.PATHWAY"), pathway).unwrap();
+    let out = msklint(&["check", "--format", "json", "."], dir.path());
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["files"], 1, "{doc}");
+    assert!(rules(&doc).contains(&"bmi-threshold".to_string()));
+
+    std::fs::remove_file(dir.path().join("HIPS.PATHWAY")).unwrap();
+    std::fs::write(
+        dir.path().join("hips.pathway.txt"),
+        pathway.replace('\n', "\r\n"),
+    )
+    .unwrap();
+    let out = msklint(
+        &["check", "--format", "json", "hips.pathway.txt"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let bmi = finding(&doc, "bmi-threshold");
+    assert_eq!(
+        (bmi["line"].as_u64(), bmi["column"].as_u64()),
+        (Some(4), Some(24))
+    );
+    // Plain text that only mentions a pathway is still a policy.
+    std::fs::write(
+        dir.path().join("notes.txt"),
+        "The pathway \"Hips\" was agreed in May. Shared decisions are made with each person.\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--format", "json", "notes.txt"], dir.path());
+    let doc = json(&out);
+    assert!(!rules(&doc).iter().any(|r| r == "syntax-error"), "{doc}");
+}

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{msklint, root};
+use common::{msklint, piped, root};
 
 #[path = "common/docx.rs"]
 mod docx;
@@ -661,4 +661,57 @@ fn trace_names_the_suppression_that_hides_a_finding() {
             "{extra:?}"
         );
     }
+}
+
+/// `--trace -:LINE` reads standard input, as `check -` does: shown as
+/// `<stdin>` or by the name `--stdin-filename` gives, whose extension
+/// picks the format and whose folder the configuration is found from.
+#[test]
+fn trace_reads_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = b"# Access\n\nSmokers will not be listed for surgery until they have stopped.\n";
+    let out = piped(&["check", "--trace", "-:3"], dir.path(), text);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.starts_with("<stdin>:3: «Smokers"), "{printed}");
+    assert!(printed.contains("smoking-restriction: FIRES"), "{printed}");
+
+    let proj = dir.path().join("proj");
+    std::fs::create_dir(&proj).unwrap();
+    std::fs::write(
+        proj.join("msklint.yaml"),
+        "rules:\n  smoking-restriction: off\n",
+    )
+    .unwrap();
+    let out = piped(
+        &[
+            "check",
+            "--trace",
+            "-:3",
+            "--stdin-filename",
+            "proj/draft.md",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+        text,
+    );
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value[0]["off"], serde_json::json!(["smoking-restriction"]));
+
+    // A pathway piped in is still not a policy, and a path besides the
+    // piped text is refused.
+    let out = piped(
+        &["check", "--trace", "-:1", "--stdin-filename", "p.pathway"],
+        dir.path(),
+        b"pathway \"x\" {}\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = piped(&["check", "--trace", "-:1", "-"], dir.path(), text);
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -231,3 +231,26 @@ fn an_unused_suppression_says_where_the_nearest_matching_finding_is() {
     assert_eq!(unused.related.len(), 1);
     assert_eq!(report.source.slice(unused.related[0].span), "bmi < 40");
 }
+
+/// A configuration spelt `msklint.yml` was skipped without a word, so the
+/// rule it turned off still fired; it is read where no `msklint.yaml` is,
+/// and `msklint.yaml` wins where both are.
+#[test]
+fn a_configuration_spelt_msklint_yml_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let pathway = "pathway \"Hips\" {\n  entry gp: \"GP\" { kind: gp }\n  exit ortho: \"Orthopaedics\" { kind: secondary }\n  gp -> ortho requires bmi < 35\n}\n";
+    std::fs::write(dir.path().join("hips.pathway"), pathway).unwrap();
+    let fired = |dir: &std::path::Path| {
+        let out = common::msklint(&["check", "--format", "concise", "hips.pathway"], dir);
+        String::from_utf8_lossy(&out.stdout).contains("bmi-threshold")
+    };
+    assert!(fired(dir.path()));
+    std::fs::write(
+        dir.path().join("msklint.yml"),
+        "rules:\n  bmi-threshold: off\n",
+    )
+    .unwrap();
+    assert!(!fired(dir.path()));
+    std::fs::write(dir.path().join("msklint.yaml"), "rules: {}\n").unwrap();
+    assert!(fired(dir.path()));
+}

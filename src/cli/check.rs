@@ -61,8 +61,9 @@ pub struct CheckArgs {
     pub write_baseline: Option<PathBuf>,
 
     /// Explain why each sentence on this line of a policy document fired
-    /// a prose rule or stayed silent, instead of checking (FILE:LINE)
-    #[arg(long, value_name = "FILE:LINE")]
+    /// a prose rule or stayed silent, instead of checking (FILE:LINE;
+    /// `-:LINE` reads standard input, named by --stdin-filename)
+    #[arg(long, value_name = "FILE:LINE", allow_hyphen_values = true)]
     pub trace: Option<String>,
 
     /// With --format json: give each rule's help and sources once, in a
@@ -111,7 +112,11 @@ pub fn run(args: &CheckArgs) -> u8 {
         );
         return EXIT_TROUBLE;
     }
-    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let traced_stdin = args
+        .trace
+        .as_deref()
+        .is_some_and(|spec| super::trace::parse_spec(spec).is_ok_and(|(file, _)| file == "-"));
+    let stdin = traced_stdin || args.paths.iter().any(|p| p.as_os_str() == "-");
     if stdin && args.paths.len() > 1 {
         errln!("error: `-` (standard input) is checked on its own; give it without other paths");
         return EXIT_TROUBLE;
@@ -124,6 +129,8 @@ pub fn run(args: &CheckArgs) -> u8 {
         // The configuration is found from the traced file's folder, as
         // `check FILE` finds it, so the trace reads the sentence as the
         // check does.
+        (Some(name), true) if traced_stdin => vec![name.clone()],
+        (None, true) if traced_stdin => vec![PathBuf::from(".")],
         _ if args.trace.is_some() => {
             match super::trace::parse_spec(args.trace.as_deref().unwrap_or_default()) {
                 Ok((file, _)) => vec![PathBuf::from(file)],
@@ -146,7 +153,12 @@ pub fn run(args: &CheckArgs) -> u8 {
         Err(code) => return code,
     };
     if let Some(spec) = &args.trace {
-        return super::trace::run(&session, spec, args.format == OutputFormat::Json);
+        return super::trace::run(
+            &session,
+            spec,
+            args.stdin_filename.as_deref(),
+            args.format == OutputFormat::Json,
+        );
     }
     let include = match includes(&session, &args.include) {
         Ok(include) => include.for_named_files(args.respect_include),

@@ -43,28 +43,17 @@ pub fn check(session: &Session, filename: Option<&Path>) -> Result<FileReport, P
 /// The extension unnamed input would have: a PDF or a Word document by
 /// their first bytes, a pathway when a line opens a `pathway` block,
 /// otherwise plain-text policy.
-fn guessed(bytes: &[u8]) -> &'static str {
+pub(super) fn guessed(bytes: &[u8]) -> &'static str {
     // The same test `input::open` makes, so the guess and the read agree.
     if crate::prose::pdf::is_pdf("", bytes) {
         "pdf"
     } else if bytes.starts_with(b"PK\x03\x04") {
         "docx"
-    } else if String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)])
-        .split(['\n', '\r'])
-        .any(opens_pathway)
-    {
+    } else if input::holds_pathway(bytes) {
         input::PATHWAY_EXTENSION
     } else {
         "txt"
     }
-}
-
-/// `pathway "…"` at the start of a line, after blanks or a byte-order
-/// mark, with any blanks between the keyword and the name.
-fn opens_pathway(line: &str) -> bool {
-    let line = line.trim_start_matches(['\u{FEFF}', ' ', '\t']);
-    line.strip_prefix("pathway")
-        .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with('"'))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! command line: it asks the session for the trace ([`Session::trace`])
 //! and prints it, as text or (with `--format json`) as JSON.
 
+use std::io::Read as _;
 use std::path::Path;
 
 use super::{EXIT_CLEAN, EXIT_TROUBLE};
@@ -20,7 +21,8 @@ pub fn parse_spec(spec: &str) -> Result<(String, usize), String> {
     Ok((file.to_string(), line))
 }
 
-pub fn run(session: &Session, spec: &str, json: bool) -> u8 {
+/// `stdin_name` names standard input when the file is `-`.
+pub fn run(session: &Session, spec: &str, stdin_name: Option<&Path>, json: bool) -> u8 {
     let (file, line) = match parse_spec(spec) {
         Ok(parts) => parts,
         Err(msg) => {
@@ -28,14 +30,42 @@ pub fn run(session: &Session, spec: &str, json: bool) -> u8 {
             return EXIT_TROUBLE;
         }
     };
-    let bytes = match std::fs::read(&file) {
+    let piped = file == "-";
+    let read = if piped {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+    } else {
+        std::fs::read(&file)
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(e) => {
             errln!("error: {file}: {}", crate::discover::io_message(&e));
             return EXIT_TROUBLE;
         }
     };
-    let (source, traces) = match session.trace(&file, Some(Path::new(&file)), bytes, line) {
+    // Piped text is shown by the name it was given, or as `<stdin>`, and
+    // read by that name's extension or by what the bytes look like.
+    let (file, by, path) = match (piped, stdin_name) {
+        (false, _) => (
+            file.clone(),
+            file.clone(),
+            Some(Path::new(&file).to_path_buf()),
+        ),
+        (true, Some(name)) => {
+            let name = name.to_string_lossy().into_owned();
+            (name.clone(), name, stdin_name.map(Path::to_path_buf))
+        }
+        (true, None) => (
+            super::stdin::LABEL.to_string(),
+            format!("stdin.{}", super::stdin::guessed(&bytes)),
+            None,
+        ),
+    };
+    let (source, traces) = match session.trace(&by, path.as_deref(), bytes, line) {
         Ok(found) => found,
         Err(msg) => {
             errln!("error: {msg}");
