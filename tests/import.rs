@@ -1448,3 +1448,21 @@ fn a_hand_drawn_label_keeps_lines_that_name_rules() {
     assert!(text.contains("Library Vocabulary"), "{text}");
     assert!(text.contains("Physio / stage-gate"), "{text}");
 }
+
+/// An exit keeps the kind its text names: A&E drawn as a circle that leads
+/// nowhere is still urgent care, so the pathway has an urgent route.
+#[test]
+fn an_exit_drawn_as_a_circle_keeps_its_kind() {
+    let drawing = "flowchart LR\n  GP([GP practice]) --> FCP[First contact physiotherapist]\n  FCP -->|red flags| AE((\"A&E\"))\n  FCP --> PHYSIO[Physiotherapy]\n";
+    let report = linter().check_bytes("shoulder.mmd", drawing.as_bytes().to_vec());
+    assert!(
+        report
+            .source
+            .text
+            .contains("exit AE: \"A&E\" {\n    kind: emergency\n  }"),
+        "{}",
+        report.source.text
+    );
+    let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    assert!(!rules.contains(&"missing-urgent-referral"), "{rules:?}");
+}

@@ -928,16 +928,16 @@ fn write_node(
     let start = w.text.len() + 2;
     // Properties: what the text says, by role.
     let mut props: Vec<(String, String)> = Vec::new();
-    if role != Role::Exit {
-        if let Some((k, from_name)) = &named.kind {
-            props.push((
-                format!("kind: {k}"),
-                format!(
-                    "kind `{k}` guessed from {} (it names {from_name})",
-                    shape_named(s)
-                ),
-            ));
-        }
+    // An exit keeps a kind its text names: A&E drawn as a circle is still
+    // urgent care.
+    if let Some((k, from_name)) = &named.kind {
+        props.push((
+            format!("kind: {k}"),
+            format!(
+                "kind `{k}` guessed from {} (it names {from_name})",
+                shape_named(s)
+            ),
+        ));
     }
     if role == Role::Entry && !named.channels.is_empty() {
         let list: Vec<&str> = named.channels.iter().map(|(c, _)| c.as_str()).collect();
