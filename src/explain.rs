@@ -24,8 +24,13 @@ pub fn sections(rule: &Rule) -> Vec<(&'static str, String)> {
         out.push((
             "Question for the pathway's authors",
             format!(
-                "{} (consultation report theme: {theme})",
-                crate::rules::engine::paragraph(question)
+                "{} (consultation report theme: {theme}{})",
+                crate::rules::engine::paragraph(&placeholders(question)),
+                if question.contains('{') {
+                    "; each <...> is filled in from the finding"
+                } else {
+                    ""
+                }
             ),
         ));
     }
@@ -129,6 +134,36 @@ fn silencing(rule: &Rule) -> String {
     out
 }
 
+/// A message template's `{node}` and `{criterion}` as `<node>` and
+/// `<criterion>`: read as a stand-in, not as a literal to type.
+fn placeholders(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before);
+        match after[1..].find('}') {
+            Some(close)
+                if close > 0
+                    && after[1..=close]
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+            {
+                out.push('<');
+                out.push_str(&after[1..=close]);
+                out.push('>');
+                rest = &after[close + 2..];
+            }
+            _ => {
+                out.push('{');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The prose check in words.
 fn describe_prose(prose: &crate::rules::model::ProseCheck) -> String {
     if prose.is_document_level() {
@@ -138,12 +173,16 @@ fn describe_prose(prose: &crate::rules::model::ProseCheck) -> String {
     }
     let mut text = format!(
         "Also reads policy documents (`.md`, `.txt`, `.docx`, `.pdf`) sentence by sentence. A sentence \
-         fires when it matches all {} patterns below: the first (what the sentence is about) \
+         fires when it matches {} below: the first (what the sentence is about) \
          in the sentence itself, at least once outside any stretch that reports, studies, \
          opposes, advises or supposes a restriction rather than imposing it; the others there \
          or in the headings and `...:` lines a list item hangs from. Numbers bound to \
          something else (ages, look-back windows, section numbers) are masked first.",
-        prose.all.len()
+        match prose.all.len() {
+            1 => "the pattern".to_string(),
+            2 => "both patterns".to_string(),
+            n => format!("all {n} patterns"),
+        }
     );
     text.push_str(&format!(
         " It is cancelled by any of its own {} below, or by the exceptions \

@@ -555,3 +555,38 @@ fn explain_offers_only_suppressions_that_work() {
     assert!(out.contains("sidecar file"), "{out}");
     assert!(out.contains("`.docx`, `.pdf`"), "{out}");
 }
+
+/// `explain` shows a question's stand-ins as `<node>`, not as template
+/// text, for every rule; and counts two patterns as "both".
+#[test]
+fn explain_shows_stand_ins_not_templates() {
+    let listed = text(&msklint(&["rules", "--format", "json"], &root()).stdout);
+    let rules: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let names: Vec<&str> = rules
+        .as_array()
+        .or_else(|| rules["rules"].as_array())
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert!(names.len() > 40);
+    for name in names {
+        let out = text(&msklint(&["explain", name], &root()).stdout);
+        let question = out
+            .split("Question for the pathway's authors:")
+            .nth(1)
+            .map(|q| q.split("\n\n").next().unwrap_or_default())
+            .unwrap_or_default();
+        assert!(!question.contains('{'), "{name}: {question}");
+        assert!(!out.contains("all 2 patterns"), "{name}");
+    }
+    let out = text(&msklint(&["explain", "bmi-threshold"], &root()).stdout);
+    assert!(
+        out.contains("requires `<criterion>` before people can reach `<node>`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("each <...> is filled in from the finding"),
+        "{out}"
+    );
+}

@@ -17,6 +17,12 @@ pub struct CriterionCheck {
     /// Where to look: `nodes`, `routes` or `both` (default).
     #[serde(default)]
     pub on: Placement,
+    /// Offers that help with the measure (`weight_management` for BMI): a
+    /// service offering nothing else may set its own entry criterion, which
+    /// is not a gate on other care. Nothing else, so that listing
+    /// `weight_management` beside `surgery` hides no threshold.
+    #[serde(default)]
+    pub support: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
@@ -49,8 +55,13 @@ impl Kind for CriterionCheck {
             f.reading = ctx.measures.reading(cr);
             f
         };
+        let supports = |node: &crate::graph::Node<'_>| {
+            let mut offers = node.offers().peekable();
+            offers.peek().is_some()
+                && offers.all(|o| self.support.iter().any(|s| s.eq_ignore_ascii_case(o)))
+        };
         if self.on != Placement::Routes {
-            for node in &ctx.g.nodes {
+            for node in ctx.g.nodes.iter().filter(|n| !supports(n)) {
                 for cr in node.requires().filter(|cr| hit(cr)) {
                     out.push(finding(cr).node(node));
                 }
@@ -58,8 +69,22 @@ impl Kind for CriterionCheck {
         }
         if self.on != Placement::Nodes {
             for route in &ctx.g.pathway.routes {
+                // Only the targets the criterion holds people back from:
+                // a route into weight management alone gates nothing.
+                let targets: Vec<&str> = route
+                    .targets()
+                    .iter()
+                    .map(|t| t.name)
+                    .filter(|t| {
+                        !ctx.g
+                            .find(t)
+                            .is_some_and(|i| supports(&ctx.g.nodes[i.index()]))
+                    })
+                    .collect();
+                if targets.is_empty() {
+                    continue;
+                }
                 for cr in route.requires().iter().filter(|cr| hit(cr)) {
-                    let targets: Vec<&str> = route.targets().iter().map(|t| t.name).collect();
                     let mut f = finding(cr).var("node", targets.join(", "));
                     f.subject = Some(route_text(route));
                     out.push(f);
@@ -81,6 +106,12 @@ impl Kind for CriterionCheck {
         );
         if !self.ops.is_empty() {
             s.push_str(&format!(" compared with {}", quoted(&self.ops)));
+        }
+        if !self.support.is_empty() {
+            s.push_str(&format!(
+                ", except on a service offering only {} or a route only into such services",
+                quoted(&self.support)
+            ));
         }
         s.push('.');
         s
