@@ -22,6 +22,10 @@ pub struct Sentence {
     /// row the table's header row (whose column names often carry the
     /// subject or the condition).
     pub with: Option<Span>,
+    /// A heading (`# Title`, a line underlined with `===` or `---`, a title
+    /// in capitals alone on its line): it names a topic, states no policy,
+    /// and leads what follows. Decided here, once, by the splitter.
+    pub heading: bool,
 }
 
 impl Sentence {
@@ -134,6 +138,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
             // `---` under a line makes it a heading; alone it is a rule.
             if let Some((_, Block::Paragraph(_))) = s.block {
                 let heading = s.flush();
+                s.mark_heading(heading);
                 s.leads.clear();
                 s.heading = heading;
                 s.leads.extend(heading.map(|h| (None, h)));
@@ -154,6 +159,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
             s.heading = None;
             if !span.is_empty() {
                 s.push(span, None);
+                s.mark_heading(Some(span));
                 s.leads.push((None, span));
                 s.heading = Some(span);
             }
@@ -246,6 +252,13 @@ impl Splitter<'_> {
         Some(last)
     }
 
+    /// Marks the sentence just pushed at `span`, if it was kept, a heading.
+    fn mark_heading(&mut self, span: Option<Span>) {
+        if let Some(last) = self.out.last_mut().filter(|s| Some(s.span) == span) {
+            last.heading = true;
+        }
+    }
+
     fn push(&mut self, span: Span, lead_in: Option<Span>) {
         let with = self
             .out
@@ -262,6 +275,7 @@ impl Splitter<'_> {
                 span,
                 lead_in,
                 with,
+                heading: false,
             });
         }
     }

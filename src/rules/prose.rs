@@ -374,18 +374,7 @@ struct Prepared {
 
 impl Prepared {
     fn of(text: &str, sentences: &[Sentence]) -> Prepared {
-        let newlines: Vec<usize> = text
-            .bytes()
-            .enumerate()
-            .filter(|&(_, b)| b == b'\n')
-            .map(|(k, _)| k)
-            .collect();
-        let one = |s: &Sentence| {
-            (
-                normalise(&text[s.span.start()..s.span.end()]),
-                is_heading(text, s.span, &newlines),
-            )
-        };
+        let one = |s: &Sentence| (normalise(&text[s.span.start()..s.span.end()]), s.heading);
         let (normalised, headings) = if sentences.len() >= 2 * PIECE && crate::par::threads() > 1 {
             crate::par::map(sentences, one).into_iter().unzip()
         } else {
@@ -1362,49 +1351,6 @@ impl<'r> ExceptionScope<'r> {
         }
         Applies::Yes
     }
-}
-
-/// Whether the sentence is a Markdown heading: `#` marks before it on its
-/// line, or a `===`/`---` underline on the next.
-fn is_heading(text: &str, span: Span, newlines: &[usize]) -> bool {
-    // The line's start from an index of line breaks made once, so a long
-    // one-line paragraph is not scanned back once per sentence.
-    let line_start = newlines
-        .partition_point(|&n| n < span.start())
-        .checked_sub(1)
-        .map_or(0, |k| newlines[k] + 1);
-    let before = &text[line_start..span.start()];
-    if before.trim_start().starts_with('#') && before.trim_matches(['#', ' ', '\t']).is_empty() {
-        return true;
-    }
-    // A title in capitals alone on its line, as the splitter reads one.
-    let line_end = text[span.end()..]
-        .find('\n')
-        .map_or(text.len(), |k| span.end() + k);
-    let line_before = text[..line_start]
-        .strip_suffix('\n')
-        .map(|t| t.rsplit('\n').next().unwrap_or(t));
-    let line_after = text
-        .get(line_end + 1..)
-        .map(|t| t.split('\n').next().unwrap_or(t));
-    let alone = line_before.is_none_or(|l| l.trim().is_empty())
-        && line_after.is_none_or(|l| l.trim().is_empty());
-    if alone
-        && crate::prose::sentences::caps_title(text[line_start..line_end].trim())
-            == Some(&text[span.start()..span.end()])
-    {
-        return true;
-    }
-    let rest = &text[span.end()..];
-    let next = rest
-        .strip_prefix("\r\n")
-        .or_else(|| rest.strip_prefix('\n'))
-        .and_then(|r| r.lines().next())
-        .map(str::trim);
-    !before.trim().starts_with(['-', '*', '+', '|'])
-        && next.is_some_and(|l| {
-            l.len() >= 3 && (l.bytes().all(|b| b == b'=') || l.bytes().all(|b| b == b'-'))
-        })
 }
 
 /// One space between words and straight apostrophes, so patterns written

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use super::engine::ActiveRule;
-use crate::ast::{Pathway, PropertyValue, Value, ValueKind};
+use crate::ast::{NodeKind, Pathway, PropertyValue, Value, ValueKind};
 use crate::diagnostic::{Diagnostic, Name};
 use crate::prose::sentences::{self, Sentence};
 use crate::span::Span;
@@ -113,6 +113,9 @@ impl Reader<'_, '_> {
                 span: Span::new(at + s.span.start(), at + s.span.end()),
                 lead_in,
                 with: None,
+                // A label or note is never a heading, even in capitals
+                // ("DNA").
+                heading: false,
             });
         }
         // Spans are u32 (src/span.rs), so these offsets fit.
@@ -259,10 +262,29 @@ pub fn run(
             r.value(value, &lead, about);
         }
     }
-    for (i, route) in pathway.routes.iter().enumerate() {
-        if let Some(text) = route.when() {
-            r.add(text.span, Some(WHEN_LEAD_IN), About::Route(small(i)));
+    // A route that only ends the pathway is read under its exits' labels:
+    // `ortho -> gone when "DNA"` into `exit gone: "Discharged to GP"` is a
+    // discharge for not attending, as a newcomer draws one.
+    let mut exits: HashMap<&str, &str> = HashMap::new();
+    if pathway.routes.iter().any(|r| r.when().is_some()) {
+        for node in pathway.nodes.iter().filter(|n| n.kind == NodeKind::Exit) {
+            exits.entry(node.id.name).or_insert(&node.label.value);
         }
+    }
+    for (i, route) in pathway.routes.iter().enumerate() {
+        let Some(text) = route.when() else {
+            continue;
+        };
+        let ends: Option<Vec<&str>> = route
+            .targets()
+            .iter()
+            .map(|t| exits.get(t.name).copied())
+            .collect();
+        let lead = match ends {
+            Some(labels) if !labels.is_empty() => format!("{} when:", labels.join(" or ")),
+            _ => WHEN_LEAD_IN.to_string(),
+        };
+        r.add(text.span, Some(&lead), About::Route(small(i)));
     }
     r.flush();
 }
