@@ -42,6 +42,18 @@ pub fn format(text: &str) -> Result<String, FormatError> {
         Some(rest) => ("\u{FEFF}", rest),
         None => ("", text),
     };
+    // Old Mac line endings (a lone CR) are read as `check` reads them, as
+    // line breaks, and written back as the file had them: without this a
+    // `#` comment ran to the end of the file and fmt saw an unclosed `{`
+    // that check did not.
+    let old_mac = old_mac(body);
+    let normalised;
+    let body = if body.contains('\r') {
+        normalised = crate::input::lone_cr_to_lf(body.to_string());
+        normalised.as_str()
+    } else {
+        body
+    };
     // A file with a syntax error is never rewritten, though the parser
     // reads the rest of it: the layout would come from part of the file.
     let parsed = parser::parse(body);
@@ -63,6 +75,11 @@ pub fn format(text: &str) -> Result<String, FormatError> {
     let newline = if crlf(body) { "\r\n" } else { "\n" };
     let out = render::render(body, &atoms, &layout.lay, &pins, newline);
     verify(&file, &atoms, body, &out)?;
+    let out = if old_mac {
+        out.replace('\n', "\r")
+    } else {
+        out
+    };
     // `check` drops one mark and the parser another, so a second one is
     // legal too; it is kept, like the first.
     let second = if body.starts_with('\u{FEFF}') {
@@ -71,6 +88,12 @@ pub fn format(text: &str) -> Result<String, FormatError> {
         ""
     };
     Ok(format!("{bom}{second}{out}"))
+}
+
+/// Whether the first line ends with a lone CR (old Mac line endings).
+fn old_mac(text: &str) -> bool {
+    text.find(['\r', '\n'])
+        .is_some_and(|i| text[i..].starts_with('\r') && !text[i..].starts_with("\r\n"))
 }
 
 /// Whether the first line ends with CRLF (the file's convention).
@@ -278,6 +301,15 @@ mod tests {
             format("pathway \"P\" {"),
             Err(FormatError::Syntax(d)) if !d.is_empty()
         ));
+    }
+
+    #[test]
+    fn old_mac_line_endings_are_read_as_check_reads_them_and_kept() {
+        assert_eq!(
+            fmt("pathway \"x\" {\r  entry gp: \"GP\" { kind: gp } # the GP\r  exit h: \"H\"\r  gp -> h\r}\r"),
+            "pathway \"x\" {\r  entry gp: \"GP\" { kind: gp }  # the GP\r  exit h: \"H\"\r  gp -> h\r}\r"
+        );
+        assert_eq!(fmt("# one\r# second\r"), "# one\r# second\r");
     }
 
     #[test]
