@@ -9,7 +9,7 @@
 //! syntax out of that text means the engine never reads `{`, `->` or
 //! comments as prose, and no copy of a large file is made.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::engine::ActiveRule;
 use crate::ast::{NodeKind, Pathway, PropertyValue, Value, ValueKind};
@@ -25,6 +25,10 @@ const NOT_PROSE: &[&str] = &["kind", "offers", "channels", "requires", "on_dna"]
 /// the text must state any condition itself, so a route to a stop-smoking
 /// service "when the person would like help to stop" is no smoking gate.
 const WHEN_LEAD_IN: &str = "referral when:";
+
+/// What a `when` text on a route into exits only is read under: such a
+/// route ends the person's care in the pathway.
+const EXIT_LEAD_IN: &str = "referral or discharge when:";
 
 /// The rules whose prose checks read sentences. Document-level checks
 /// (`missing-*`: "never mentions inequalities") judge a whole policy, which
@@ -262,29 +266,29 @@ pub fn run(
             r.value(value, &lead, about);
         }
     }
-    // A route that only ends the pathway is read under its exits' labels:
-    // `ortho -> gone when "DNA"` into `exit gone: "Discharged to GP"` is a
-    // discharge for not attending, as a newcomer draws one.
-    let mut exits: HashMap<&str, &str> = HashMap::new();
-    if pathway.routes.iter().any(|r| r.when().is_some()) {
-        for node in pathway.nodes.iter().filter(|n| n.kind == NodeKind::Exit) {
-            exits.entry(node.id.name).or_insert(&node.label.value);
-        }
-    }
+    // A route that only ends the pathway discharges whoever takes it:
+    // `physio -> gone when "DNA"` into an exit is a discharge for not
+    // attending, as a newcomer draws one. Read under fixed words, not the
+    // exit's label, so a finding on the route never depends on another
+    // item's text.
+    let exits: HashSet<&str> = if pathway.routes.iter().any(|r| r.when().is_some()) {
+        pathway
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Exit)
+            .map(|n| n.id.name)
+            .collect()
+    } else {
+        HashSet::new()
+    };
     for (i, route) in pathway.routes.iter().enumerate() {
         let Some(text) = route.when() else {
             continue;
         };
-        let ends: Option<Vec<&str>> = route
-            .targets()
-            .iter()
-            .map(|t| exits.get(t.name).copied())
-            .collect();
-        let lead = match ends {
-            Some(labels) if !labels.is_empty() => format!("{} when:", labels.join(" or ")),
-            _ => WHEN_LEAD_IN.to_string(),
-        };
-        r.add(text.span, Some(&lead), About::Route(small(i)));
+        let targets = route.targets();
+        let ends = !targets.is_empty() && targets.iter().all(|t| exits.contains(t.name));
+        let lead = if ends { EXIT_LEAD_IN } else { WHEN_LEAD_IN };
+        r.add(text.span, Some(lead), About::Route(small(i)));
     }
     r.flush();
 }
