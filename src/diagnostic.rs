@@ -311,6 +311,12 @@ pub(crate) fn make_room(findings: &mut Vec<Diagnostic>, more: usize) {
 /// "did you mean `x`?" from the closest candidate, if any is close enough.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1) + 1;
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    // Written in another case (`GP`, `SURGERY`): the same word, however
+    // many letters differ.
+    if let Some(same) = candidates.iter().find(|c| c.eq_ignore_ascii_case(word)) {
+        return Some(same);
+    }
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
@@ -322,6 +328,16 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::suggest;
+
+    #[test]
+    fn a_word_in_another_case_is_suggested_whatever_its_length() {
+        assert_eq!(suggest("GP", ["gp", "primary"]), Some("gp"));
+        assert_eq!(
+            suggest("SURGERY", ["injection", "surgery"]),
+            Some("surgery")
+        );
+        assert_eq!(suggest("XY", ["gp"]), None);
+    }
 
     #[test]
     fn span_problem_catches_every_kind_of_bad_span() {

@@ -254,3 +254,28 @@ fn a_configuration_spelt_msklint_yml_is_read() {
     std::fs::write(dir.path().join("msklint.yaml"), "rules: {}\n").unwrap();
     assert!(fired(dir.path()));
 }
+
+/// `exit café:` said "expected `:`, found `é`"; it now names the identifier
+/// and offers the ASCII spelling, keeping the accent for the label.
+#[test]
+fn a_letter_outside_ascii_in_an_identifier_is_named() {
+    let d = syntax_error("pathway \"p\" {\n  exit café: \"Café\"\n}\n");
+    assert_eq!(
+        d.message,
+        "`café` is not an identifier: identifiers use ASCII letters only"
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("write `cafe`"),
+        "{d:?}"
+    );
+    // Text in quotes may hold any letter.
+    let linter = linter();
+    let report = linter.check_bytes(
+        "p.pathway",
+        b"pathway \"Caf\xc3\xa9\" {\n  exit cafe: \"Caf\xc3\xa9\"\n}\n".to_vec(),
+    );
+    assert!(!report.diagnostics.iter().any(|d| d.rule == "syntax-error"));
+}

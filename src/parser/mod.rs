@@ -843,6 +843,9 @@ fn syntax_error(
         if let Some(diag) = hyphen_in_identifier(text, found_at) {
             return diag;
         }
+        if let Some(diag) = letter_outside_ascii(text, found_at) {
+            return diag;
+        }
     }
     let found = match look_alike {
         Some((c, l)) => l.describe(c),
@@ -1104,6 +1107,60 @@ fn hyphen_in_identifier(text: &str, at: usize) -> Option<Diagnostic> {
         ))
         .with_suggestion(Span::new(first_at, end), fixed),
     )
+}
+
+/// `exit café:`: a letter outside ASCII inside an identifier, which the
+/// grammar takes as the end of it ("expected `:`, found `é`").
+fn letter_outside_ascii(text: &str, at: usize) -> Option<Diagnostic> {
+    let c = text[at..].chars().next()?;
+    if c.is_ascii() || !c.is_alphabetic() {
+        return None;
+    }
+    let (first_at, _) = word_before(&text[..at])?;
+    let end = at
+        + text[at..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(text.len() - at);
+    let word = &text[first_at..end];
+    let fixed: String = word.chars().map(ascii_letter).collect();
+    Some(
+        Diagnostic::error(
+            "syntax-error",
+            Span::new(at, at + c.len_utf8()),
+            format!("`{word}` is not an identifier: identifiers use ASCII letters only"),
+        )
+        .with_label(format!("`{c}` cannot go in an identifier"))
+        .with_help(format!(
+            "identifiers (node IDs, keys and kinds) use the letters a to z, digits and underscores: write `{fixed}`; the label in quotes can say `{word}`"
+        ))
+        .with_suggestion(Span::new(first_at, end), fixed),
+    )
+}
+
+/// The ASCII letter an accented Latin letter is written with (`é` → `e`),
+/// or `_` for any other character outside ASCII.
+fn ascii_letter(c: char) -> char {
+    if c.is_ascii() {
+        return c;
+    }
+    const FOLDS: [(&str, char); 12] = [
+        ("àáâãäåā", 'a'),
+        ("ç", 'c'),
+        ("èéêëē", 'e'),
+        ("ìíîïī", 'i'),
+        ("ñ", 'n'),
+        ("òóôõöøō", 'o'),
+        ("ùúûüū", 'u'),
+        ("ýÿ", 'y'),
+        ("ÀÁÂÃÄÅĀ", 'A'),
+        ("ÈÉÊËĒ", 'E'),
+        ("ÒÓÔÕÖØŌ", 'O'),
+        ("ŵ", 'w'),
+    ];
+    FOLDS
+        .iter()
+        .find(|(from, _)| from.contains(c))
+        .map_or('_', |&(_, to)| to)
 }
 
 /// Mistakes common enough to deserve their own message, recognised from the
