@@ -232,13 +232,29 @@ fn a_bmi_criterion_off_the_way_to_surgery_does_not_cap() {
     let text = surgical("rtt_within_18_weeks: 95%")
         .replace(
             "  exit home: \"Home\"",
+            "  service pool: \"Hydrotherapy\" { kind: community  offers: [exercise]  requires: bmi >= 30 }\n  exit home: \"Home\"",
+        )
+        .replace("fcp -> ortho, home", "fcp -> ortho, pool, home\n  pool -> home");
+    let card = card(&text);
+    assert_eq!(level(&card, "joint-replacement"), Some(4));
+    assert!(evidence(&card, "joint-replacement").contains("`bmi-threshold` (MSK101) on `pool`"));
+    assert!(evidence(&card, "joint-replacement").contains("not on a route to surgery"));
+}
+
+/// A weight-management service's own intake is no BMI threshold at all
+/// (`support:` on the rule): it is not cited against surgery, and the
+/// service still counts as weight-management support.
+#[test]
+fn a_weight_services_own_intake_is_no_threshold() {
+    let text = surgical("rtt_within_18_weeks: 95%")
+        .replace(
+            "  exit home: \"Home\"",
             "  service weight: \"Weight management\" { kind: community  offers: [weight_management]  requires: bmi >= 30 }\n  exit home: \"Home\"",
         )
         .replace("fcp -> ortho, home", "fcp -> ortho, weight, home\n  weight -> home");
     let card = card(&text);
     assert_eq!(level(&card, "joint-replacement"), Some(4));
-    assert!(evidence(&card, "joint-replacement").contains("`bmi-threshold` (MSK101) on `weight`"));
-    assert!(evidence(&card, "joint-replacement").contains("not on a route to surgery"));
+    assert!(!evidence(&card, "joint-replacement").contains("bmi-threshold"));
     assert_eq!(level(&card, "obesity"), Some(1));
 }
 
