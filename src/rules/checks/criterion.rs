@@ -55,20 +55,32 @@ impl Kind for CriterionCheck {
             f.reading = ctx.measures.reading(cr);
             f
         };
+        // Offers are read from the tree when asked, so they are read only
+        // for a node or route that has a matching criterion.
         let supports = |node: &crate::graph::Node<'_>| {
+            if self.support.is_empty() {
+                return false;
+            }
             let mut offers = node.offers().peekable();
             offers.peek().is_some()
                 && offers.all(|o| self.support.iter().any(|s| s.eq_ignore_ascii_case(o)))
         };
         if self.on != Placement::Routes {
-            for node in ctx.g.nodes.iter().filter(|n| !supports(n)) {
-                for cr in node.requires().filter(|cr| hit(cr)) {
+            for node in &ctx.g.nodes {
+                let mut hits = node.requires().filter(|cr| hit(cr)).peekable();
+                if hits.peek().is_none() || supports(node) {
+                    continue;
+                }
+                for cr in hits {
                     out.push(finding(cr).node(node));
                 }
             }
         }
         if self.on != Placement::Nodes {
             for route in &ctx.g.pathway.routes {
+                if !route.requires().iter().any(&hit) {
+                    continue;
+                }
                 // Only the targets the criterion holds people back from:
                 // a route into weight management alone gates nothing.
                 let targets: Vec<&str> = route
