@@ -81,7 +81,8 @@ impl FileReport {
 impl Linter {
     pub fn new(vocabulary: Vocabulary, rules: RuleSet, config: Config) -> Self {
         let base = Arc::new(config.policy(&rules, &[]));
-        let mut measures = Measures::new(&vocabulary.measures, &vocabulary.unit_conversions);
+        let mut measures = Measures::new(&vocabulary.measures, &vocabulary.unit_conversions)
+            .with_qualifiers(&vocabulary.measure_qualifiers);
         measures.also_known(
             rules
                 .rules

@@ -541,10 +541,19 @@ fn decode(bytes: Vec<u8>, help: &str) -> Result<String, Unreadable> {
                 "it contains a NUL byte, so it looks like a binary file",
             ),
         },
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            (e.into_bytes(), at, "it is not valid UTF-8")
-        }
+        // A NUL is the reason the text was not read as another encoding:
+        // say so, not that some earlier byte is not UTF-8.
+        Err(e) => match e.as_bytes().iter().position(|&b| b == 0) {
+            Some(at) => (
+                e.into_bytes(),
+                at,
+                "it contains a NUL byte, so it looks like a binary file",
+            ),
+            None => {
+                let at = e.utf8_error().valid_up_to();
+                (e.into_bytes(), at, "it is not valid UTF-8")
+            }
+        },
     };
     let (bytes, at, why) = bad;
     // Keep byte offsets stable: invalid bytes and control characters become
@@ -592,6 +601,19 @@ mod tests {
                 "{name}: {said}"
             );
             assert!(!said.contains("pathway"), "{name}: {said}");
+        }
+    }
+
+    /// A Latin-1 letter before a NUL said "not valid UTF-8" at the letter,
+    /// though a Latin-1 document alone is read; the NUL is why this is not.
+    #[test]
+    fn a_nul_is_named_even_after_a_byte_that_is_not_utf8() {
+        for name in ["p.pathway", "policy.md", "policy.txt"] {
+            let Err(e) = read(name, InputFormat::of(name), b"caf\xe9 ok\0 end".to_vec()) else {
+                panic!("{name}: a NUL byte is not text");
+            };
+            assert!(e.1.message.contains("NUL byte"), "{name}: {}", e.1.message);
+            assert_eq!(e.1.span.start(), 7, "{name}");
         }
     }
 

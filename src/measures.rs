@@ -96,6 +96,8 @@ pub struct Measures {
     by_name: HashMap<String, Meaning>,
     /// Every known name, then attributes named by rules, lower case.
     known: Vec<String>,
+    /// Words a name may add without changing the measure (`at_referral`).
+    qualifiers: Vec<String>,
     memo: Memo,
 }
 
@@ -132,6 +134,14 @@ impl Measures {
         m
     }
 
+    /// The words an attribute may add to a measure's name and still be
+    /// that measure (`measure_qualifiers` in rules/vocabulary.yaml).
+    pub fn with_qualifiers(mut self, words: &[String]) -> Self {
+        self.qualifiers = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+        self.memo = Memo::default();
+        self
+    }
+
     fn insert(&mut self, name: &str, meaning: Meaning) {
         let key = name.to_ascii_lowercase();
         // The first measure to claim a name keeps it.
@@ -158,11 +168,32 @@ impl Measures {
     }
 
     fn meaning(&self, attribute: &str) -> Option<Meaning> {
-        if attribute.bytes().any(|b| b.is_ascii_uppercase()) {
+        let named = if attribute.bytes().any(|b| b.is_ascii_uppercase()) {
             self.by_name.get(&attribute.to_ascii_lowercase()).copied()
         } else {
             self.by_name.get(attribute).copied()
+        };
+        named.or_else(|| self.qualified(attribute))
+    }
+
+    /// A measure's name with qualifier words added (`bmi_at_referral`,
+    /// `current_smoker`): the measure the other words name.
+    fn qualified(&self, attribute: &str) -> Option<Meaning> {
+        let qualifier = |w: &str| self.qualifiers.iter().any(|q| q.eq_ignore_ascii_case(w));
+        // Most unknown names (`age`, `red_flags`) have no qualifier word:
+        // passed over without building anything.
+        if !attribute.split('_').any(qualifier) {
+            return None;
         }
+        let kept: Vec<String> = attribute
+            .split('_')
+            .filter(|w| !w.is_empty() && !qualifier(w))
+            .map(str::to_ascii_lowercase)
+            .collect();
+        if kept.is_empty() {
+            return None;
+        }
+        self.by_name.get(&kept.join("_")).copied()
     }
 
     /// The measure an attribute names, if it is a known name of one.
@@ -173,7 +204,9 @@ impl Measures {
     /// Whether `attribute` is known: a name of a measure, or named by a rule.
     pub fn is_known(&self, attribute: &str) -> bool {
         let lower = attribute.to_ascii_lowercase();
-        self.by_name.contains_key(&lower) || self.known.contains(&lower)
+        self.by_name.contains_key(&lower)
+            || self.known.contains(&lower)
+            || self.qualified(&lower).is_some()
     }
 
     /// What a rule's attribute matches: its measure, or itself (in lower
@@ -340,7 +373,7 @@ mod tests {
 
     fn builtin() -> Measures {
         let v = Vocabulary::builtin().unwrap();
-        Measures::new(&v.measures, &v.unit_conversions)
+        Measures::new(&v.measures, &v.unit_conversions).with_qualifiers(&v.measure_qualifiers)
     }
 
     fn criterion(text: &str) -> Criterion<'_> {
@@ -422,12 +455,39 @@ mod tests {
     }
 
     #[test]
+    fn a_name_with_qualifier_words_added_is_its_measure() {
+        let m = builtin();
+        for (name, measure) in [
+            ("bmi_at_referral", "bmi"),
+            ("Current_BMI", "bmi"),
+            ("body_mass_index_at_listing", "bmi"),
+            ("smoking_status_at_referral", "smoking"),
+            ("bmi_value", "bmi"),
+        ] {
+            assert_eq!(
+                m.measure_of(name).map(|x| x.measure.as_str()),
+                Some(measure),
+                "{name}"
+            );
+            assert!(m.is_known(name), "{name}");
+        }
+        // A word that changes what is compared keeps the name unknown.
+        for name in ["bmi_at_referral_date", "bmi_recorded", "referral", "at_on"] {
+            assert_eq!(m.measure_of(name), None, "{name}");
+        }
+        assert_eq!(
+            read(&m, "bmi_at_referral < 40"),
+            Some("bmi < 40".to_string())
+        );
+    }
+
+    #[test]
     fn near_misses_are_suggested_and_unrelated_names_are_not() {
         let mut m = builtin();
         m.also_known(["age"]);
         assert_eq!(m.suggest("bmii"), Some("bmi"));
         assert_eq!(m.suggest("smokng"), Some("smoking"));
-        assert_eq!(m.suggest("bmi_value"), Some("bmi"));
+        assert_eq!(m.suggest("bmi_score"), Some("bmi"));
         assert_eq!(m.suggest("weight_loss_kg"), Some("weight_kg"));
         assert_eq!(m.suggest("agee"), Some("age"));
         for unrelated in [

@@ -14,6 +14,19 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
         pathway: &pathway.name.value,
         diags,
     };
+    // A header too broken to read has been reported already; its name is
+    // empty because nothing could be read, not because none was written.
+    if pathway.name.value.trim().is_empty() && pathway.name.span.len() >= 2 {
+        v.push(
+            Diagnostic::warning(
+                Builtin::InvalidValue.name(),
+                pathway.name.span,
+                "this pathway has no name",
+            )
+            .with_label("nothing between the quotes")
+            .with_help("write the pathway's name between the quotes, for example `pathway \"Hip and knee\" {`: findings, scorecards and reports call the pathway by it"),
+        );
+    }
     let mut seen: Vec<&Ident> = Vec::new();
     for field in &pathway.fields {
         v.duplicate(&mut seen, &field.key, "field");

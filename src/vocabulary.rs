@@ -63,6 +63,10 @@ pub struct Vocabulary {
     /// Criterion attributes and the names each goes by (src/measures.rs).
     #[serde(default)]
     pub measures: Vec<Measure>,
+    /// Words an attribute may add to a measure's name without changing
+    /// what it measures (`bmi_at_referral`).
+    #[serde(default)]
+    pub measure_qualifiers: Vec<String>,
     #[serde(default)]
     pub unit_conversions: Conversions,
     /// Named lists of capabilities (kinds and offers) that rules write as
@@ -124,6 +128,7 @@ impl Vocabulary {
         merge(&mut self.dna_actions, other.dna_actions);
         merge(&mut self.node_properties, other.node_properties);
         merge(&mut self.pathway_fields, other.pathway_fields);
+        merge(&mut self.measure_qualifiers, other.measure_qualifiers);
         fn add<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
             for item in from {
                 if !into.contains(&item) {

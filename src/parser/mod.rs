@@ -837,6 +837,9 @@ fn syntax_error(
         .next()
         .and_then(|c| LookAlike::of(c).map(|l| (c, l)));
     if look_alike.is_none() {
+        if let Some(diag) = missing_value(text, found_at) {
+            return diag;
+        }
         if let Some(diag) = common_mistake(text, start, end) {
             return diag;
         }
@@ -1168,6 +1171,9 @@ fn ascii_letter(c: char) -> char {
 /// reparse and an item-by-item one expect different things at the same
 /// place).
 fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
+    if let Some(diag) = word_after_count(text, start) {
+        return Some(diag);
+    }
     let rest = &text[start..];
     let before = text[..start].trim_end_matches([' ', '\t']);
     // `a -> b -> c`: the second arrow on a route's line.
@@ -1243,6 +1249,74 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
         }
     }
     None
+}
+
+/// `dna_policy:` or `gp ->` at the end of a line, where the next line
+/// starts another item or property (the grammar refuses to take it as the
+/// value): the value is missing, whatever pest expected. pest stops where
+/// the value would start, or on the next line at the `:` or `->` that
+/// showed it to be an item.
+fn missing_value(text: &str, at: usize) -> Option<Diagnostic> {
+    let found = skip_trivia(text, at);
+    let line = text[..found].rfind('\n').map_or(0, |n| n + 1);
+    let next_at = blanks(text.as_bytes(), line);
+    if next_at > found
+        || text[next_at..found].contains([':', '>'])
+        || !matches!(
+            line_kind(text, next_at),
+            LineKind::Head | LineKind::Node | LineKind::Route | LineKind::KeyValue
+        )
+    {
+        return None;
+    }
+    let before = text[..next_at].trim_end();
+    let next = &text[next_at..token_end(text, next_at)];
+    if let Some(head) = before.strip_suffix(':') {
+        let (k, key) = word_before(head.trim_end())?;
+        return Some(
+            Diagnostic::error("syntax-error", Span::new(k, before.len()), format!("`{key}:` has no value"))
+                .with_label("nothing follows the colon")
+                .with_help(format!(
+                    "write `{key}`'s value after the colon, or delete `{key}:`: the next line starts another item (`{next} …`), so it is not read as the value"
+                )),
+        );
+    }
+    if before.ends_with("->") {
+        let arrow = before.len() - 2;
+        return Some(
+            Diagnostic::error("syntax-error", Span::new(arrow, before.len()), "this route has no target")
+                .with_label("nothing follows `->`")
+                .with_help(format!(
+                    "name the node the route leads to after `->`, or delete the route: the next line starts another item (`{next} …`), so it is not read as the target"
+                )),
+        );
+    }
+    None
+}
+
+/// `on_dna: discharge after 2 DNAs`: a word after `after N`, which pest
+/// reads as the key of the next property and then misses its colon.
+fn word_after_count(text: &str, start: usize) -> Option<Diagnostic> {
+    let before = text[..start].trim_end();
+    let (w, word) = word_before(before)?;
+    let head = text[..w].trim_end();
+    let digits = head.len() - head.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || w == head.len() {
+        return None;
+    }
+    let count = &head[head.len() - digits..];
+    let (_, after) = word_before(head[..head.len() - digits].trim_end())?;
+    if after != "after" || word.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        Diagnostic::error("syntax-error", Span::new(w, w + word.len()), format!("`after {count}` is followed by `{word}`"))
+            .with_label("not part of the DNA policy")
+            .with_help(format!(
+                "`after` takes a number alone: it counts missed appointments, so write `after {count}` with no word after it"
+            ))
+            .with_suggestion(Span::new(head.len(), w + word.len()), ""),
+    )
 }
 
 /// `requires: bmi < 35 and smoker == false`: criteria joined or negated
@@ -1988,18 +2062,18 @@ mod tests {
 
     #[test]
     fn an_item_that_runs_on_into_the_next_line_is_dropped_and_the_line_read() {
-        // `gp ->` takes `c` from the next line as its target, then `-> d`
-        // fails: the route being typed is dropped, not `c -> d`.
+        // `gp ->` has no target: `c -> d` on the next line is a route of
+        // its own, not the target; `e -> f,` takes `g`, then `-> h`
+        // fails. The routes being typed are dropped, not the next ones.
         let text = "pathway \"P\" {\n  a -> b\n  gp ->\n  c -> d\n  e -> f,\n  g -> h\n}\n";
         let (errors, tree) = recovered(text);
-        // A whole-file parse fails only on the next line; the error is
-        // placed where the route broke, as the later one is.
+        // The errors are placed where the routes broke.
         assert_eq!(
             errors.iter().map(|e| e.0).collect::<Vec<_>>(),
             [3, 5],
             "{errors:?}"
         );
-        assert_eq!(errors[0].1, "expected an identifier, found end of line");
+        assert_eq!(errors[0].1, "this route has no target");
         assert_eq!(errors[1].1, "expected an identifier, found end of line");
         assert_eq!(tree, ["P[a>b c>d g>h]"]);
         let parsed = parse(text);
@@ -2009,6 +2083,65 @@ mod tests {
             .map(|s| s.value)
             .collect();
         assert_eq!(skipped, ["gp ->", "e -> f,"]);
+    }
+
+    #[test]
+    fn a_key_without_its_value_does_not_take_the_next_line() {
+        // Newlines are blanks to the grammar: `dna_policy:` once read
+        // `entry` as its value and `n0: "GP"` as a field, with no error.
+        for (text, line, message, kept) in [
+            (
+                "pathway \"P\" {\n  dna_policy:\n  entry n0: \"GP\"\n  n0 -> x\n}\n",
+                2,
+                "`dna_policy:` has no value",
+                "P[n0 n0>x]",
+            ),
+            (
+                "pathway \"P\" {\n  owner:\n  version: 2\n}\n",
+                2,
+                "`owner:` has no value",
+                "P[version:]",
+            ),
+            (
+                "pathway \"P\" {\n  service a: \"A\" {\n    kind:\n    offers: [x]\n  }\n  exit b: \"B\"\n}\n",
+                3,
+                "`kind:` has no value",
+                "P[b]",
+            ),
+            (
+                "pathway \"P\" {\n  name:\n  gp -> a\n}\n",
+                2,
+                "`name:` has no value",
+                "P[gp>a]",
+            ),
+            (
+                "pathway \"P\" {\n  gp ->\n  exit a: \"A\"\n}\n",
+                2,
+                "this route has no target",
+                "P[a]",
+            ),
+        ] {
+            let (errors, tree) = recovered(text);
+            assert_eq!(errors, [(line, message.to_string())], "{text}");
+            assert_eq!(tree, [kept], "{text}");
+        }
+        // A value on the next line that starts nothing is still a value.
+        let (errors, tree) = recovered("pathway \"P\" {\n  owner:\n    \"ICB\"\n}\n");
+        assert_eq!((errors.len(), tree), (0, vec!["P[owner:]".to_string()]));
+    }
+
+    #[test]
+    fn a_word_after_a_dna_count_is_named() {
+        for text in [
+            "pathway \"P\" {\n  service a: \"A\" { on_dna: discharge after 2 DNAs }\n}\n",
+            "pathway \"P\" {\n  service a: \"A\" {\n    on_dna: discharge after 2 DNAs\n    kind: secondary\n  }\n}\n",
+        ] {
+            let parsed = parse(text);
+            assert_eq!(parsed.diagnostics.len(), 1, "{text}");
+            let d = &parsed.diagnostics[0];
+            assert_eq!(d.message, "`after 2` is followed by `DNAs`", "{text}");
+            assert_eq!(&text[d.span.start()..d.span.end()], "DNAs");
+        }
     }
 
     #[test]

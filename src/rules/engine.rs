@@ -195,7 +195,10 @@ pub fn run(
 fn to_diagnostic(active: &ActiveRule, pathway: &Name, mut f: Finding) -> Diagnostic {
     let rule = &active.rule;
     f.vars.push(("pathway", pathway.to_string()));
-    let message = fill(rule.message.as_deref().unwrap_or(&rule.summary), &f.vars);
+    let message = fill(
+        &unnamed(pathway, rule.message.as_deref().unwrap_or(&rule.summary)),
+        &f.vars,
+    );
     // The message quotes the criterion as written; the label says how the
     // rules read it.
     let label = match (&f.reading, &active.label) {
@@ -224,10 +227,24 @@ fn to_diagnostic(active: &ActiveRule, pathway: &Name, mut f: Finding) -> Diagnos
     d.help = Some(std::sync::Arc::clone(&active.help));
     d.code = Some(active.code.clone());
     d.sources = std::sync::Arc::clone(&active.sources);
-    d.question = rule.question.as_deref().map(|q| fill(q, &f.vars));
+    d.question = rule
+        .question
+        .as_deref()
+        .map(|q| fill(&unnamed(pathway, q), &f.vars));
     d.related = f.related;
     d.subject = f.subject;
     d
+}
+
+/// A template for a pathway whose name is blank (`pathway "" {`, reported
+/// by validation): "this pathway" stands where "`{pathway}`" would quote
+/// nothing.
+fn unnamed<'t>(pathway: &str, template: &'t str) -> std::borrow::Cow<'t, str> {
+    if pathway.trim().is_empty() && template.contains("`{pathway}`") {
+        template.replace("`{pathway}`", "this pathway").into()
+    } else {
+        template.into()
+    }
 }
 
 /// Fills `{name}` placeholders; unknown ones are left as written.
