@@ -9,4 +9,5 @@ pub mod docx;
 pub mod encoding;
 pub mod layout;
 pub mod pdf;
+pub mod quote;
 pub mod sentences;

@@ -12,9 +12,6 @@ use crate::prose::sentences::Sentence;
 use crate::span::Span;
 use crate::vocabulary::Vocabulary;
 
-/// The longest quote put in a message; the snippet shows the rest.
-const QUOTE_CHARS: usize = 160;
-
 /// What the engine reads sentences with, from the vocabulary: the
 /// exceptions every sentence-level check shares on top of its own `unless`
 /// (`prose_exceptions`), how sentences are read (`prose_measures`,
@@ -108,12 +105,9 @@ pub fn run(
                 }
                 match engine.decides(r, check, i, None) {
                     Decision::Silent => {}
-                    Decision::Pattern => {
-                        found.push(finding(active, check, text, sentences[i].span))
-                    }
-                    Decision::Learnt => found.push(
-                        finding(active, check, text, sentences[i].span).with_label(LEARNT_LABEL),
-                    ),
+                    Decision::Pattern => found.push(finding(active, check, text, &sentences[i])),
+                    Decision::Learnt => found
+                        .push(finding(active, check, text, &sentences[i]).with_label(LEARNT_LABEL)),
                 }
             }
         }
@@ -1080,6 +1074,8 @@ impl<'a> Engine<'a> {
         // …" is not an offer to everyone).
         let sentence_start = own.len().saturating_sub(self.normalised[i].len());
         let own_count = check.unless.len();
+        // Clauses an exception lifts, where it sits beside the subject.
+        let mut excepted: Vec<usize> = Vec::new();
         // Only the exceptions that occur at all are searched for where.
         let occurring = check
             .unless_set
@@ -1128,13 +1124,57 @@ impl<'a> Engine<'a> {
                     ));
                 }
                 if applies == Applies::Yes {
-                    return Verdict::Cancelled;
+                    // Beside a mention of the subject, an exception lifts
+                    // that mention's clause; elsewhere, the sentence.
+                    // A promise not to ("we will not discharge anyone
+                    // who misses one") beside a mention of the subject is
+                    // about that mention. Any other exception, or one
+                    // reaching past its clause ("some …, while others …"),
+                    // is about the whole sentence: contact made first
+                    // ("writes to patients who have missed two; if they
+                    // miss another, …") comes before what follows.
+                    let (clause, (x, y)) = reading.clause(a);
+                    let promise = negation(reading.text.get(a..b).unwrap_or_default());
+                    if !promise || b > y || !free.iter().any(|&(f, _)| x <= f && f < y) {
+                        return Verdict::Cancelled;
+                    }
+                    excepted.push(clause);
                 }
+            }
+        }
+        if !excepted.is_empty() {
+            // Another clause that names the subject and says the rest on
+            // its own, with no exception of its own, still states the
+            // restriction ("we will not discharge anyone who misses one
+            // appointment, but will discharge anyone who misses two").
+            let stands = free.iter().find_map(|&(f, _)| {
+                let (clause, (x, y)) = reading.clause(f);
+                let text = &reading.text[x..y];
+                let says_all = rest.iter().enumerate().all(|(k, p)| {
+                    lead.as_ref().is_some_and(|(facts, _)| has(facts.found, k)) || p.is_match(text)
+                });
+                (!excepted.contains(&clause) && says_all).then_some((x, y))
+            });
+            match stands {
+                Some((x, y)) => note(format!(
+                    "the exception lifts its own clause only; «{}» says it again",
+                    reading.text_of(own, x, y).trim()
+                )),
+                None => return Verdict::Cancelled,
             }
         }
         note("fires".into());
         Verdict::Fires
     }
+}
+
+/// Whether an exception's words deny something ("will not discharge",
+/// "never removed", "won't").
+fn negation(said: &str) -> bool {
+    said.split(|c: char| !c.is_ascii_alphabetic() && c != '\'')
+        .any(|w| {
+            matches!(w.to_ascii_lowercase().as_str(), "not" | "never" | "no") || w.ends_with("n't")
+        })
 }
 
 /// What a rule's patterns make of a sentence.
@@ -1409,12 +1449,27 @@ fn document(
     let mentioned = normalised
         .iter()
         .any(|sentence| check.missing.iter().any(|p| p.is_match(sentence)));
-    (!mentioned).then(|| finding(active, check, text, first.span))
+    (!mentioned).then(|| finding(active, check, text, first))
 }
 
-fn finding(active: &ActiveRule, check: &ProseCheck, text: &str, span: Span) -> Diagnostic {
+fn finding(active: &ActiveRule, check: &ProseCheck, text: &str, sentence: &Sentence) -> Diagnostic {
     let rule = &active.rule;
-    let vars = [("sentence", quote(&text[span.start()..span.end()]))];
+    let span = sentence.span;
+    let said = &text[span.start()..span.end()];
+    // An answer is quoted with its question: "No, only online." alone
+    // does not say what was refused.
+    let asked = sentence
+        .with
+        .filter(|w| w.end() <= span.start())
+        .map(|w| text[w.start()..w.end()].trim())
+        .filter(|q| q.ends_with('?'));
+    // A long sentence is quoted where it names the rule's subject.
+    let subject = |flat: &str| check.all.first().and_then(|p| p.find_first(flat));
+    let quoted = match asked {
+        Some(question) => crate::prose::quote::quote_around(&format!("{question} {said}"), subject),
+        None => crate::prose::quote::quote_around(said, subject),
+    };
+    let vars = [("sentence", quoted)];
     let message = fill(check.message.as_deref().unwrap_or(&rule.summary), &vars);
     let label = check
         .label
@@ -1430,15 +1485,4 @@ fn finding(active: &ActiveRule, check: &ProseCheck, text: &str, span: Span) -> D
     d.sources = std::sync::Arc::clone(&active.sources);
     d.question = check.question.as_deref().map(|q| fill(q, &vars));
     d
-}
-
-/// The sentence on one line, cut at a word boundary if long.
-fn quote(sentence: &str) -> String {
-    let flat = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= QUOTE_CHARS {
-        return flat;
-    }
-    let cut: String = flat.chars().take(QUOTE_CHARS).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{cut} …")
 }
