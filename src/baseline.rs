@@ -34,8 +34,10 @@ impl Baseline {
     }
 
     pub fn load(path: &std::path::Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
+        let bytes = std::fs::read(path)
             .map_err(|e| format!("{}: {}", path.display(), crate::discover::io_message(&e)))?;
+        // Saved again by an editor, it may have gained a byte-order mark.
+        let text = crate::prose::encoding::settings_text(bytes).unwrap_or_default();
         serde_json::from_str(&text).map_err(|_| {
             format!(
                 "{}: not a msklint baseline (write one with `msklint check --write-baseline FILE`)",

@@ -256,11 +256,17 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let bytes = std::fs::read(path).map_err(|e| {
             ConfigError::Io(format!(
                 "{}: the configuration could not be read: {}",
                 path.display(),
                 crate::discover::io_message(&e)
+            ))
+        })?;
+        let text = crate::prose::encoding::settings_text(bytes).ok_or_else(|| {
+            ConfigError::Io(format!(
+                "{}: the configuration could not be read: it is not UTF-8 or UTF-16 text; save it as UTF-8",
+                path.display()
             ))
         })?;
         Config::from_text(path, text)
@@ -269,6 +275,12 @@ impl Config {
     /// A configuration from its text; `path` names it in messages, and
     /// relative paths in it are read from `path`'s folder.
     pub fn from_text(path: &Path, text: String) -> Result<Config, ConfigError> {
+        // A byte-order mark (Notepad's "UTF-8 with BOM") is no YAML: read
+        // as text, it made a two-key file "more than one YAML document".
+        let text = match text.strip_prefix('\u{FEFF}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
         let source = Arc::new(SourceFile::new(path.display().to_string(), text));
         let raw: RawConfig = serde_norway::from_str(&source.text).map_err(|e| {
             let at = e.location().map_or(0, |l| l.index()).min(source.text.len());

@@ -297,6 +297,9 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
                     (&mut skipped, &mut made),
                     &mut found.problems,
                 );
+                // In name order, as the files are: the order a folder
+                // lists its entries in differs between file systems.
+                found.problems[problems_before..].sort_by(|a, b| a.path.cmp(&b.path));
                 let alone = found.files.len() == before;
                 // A folder that could not be read, or whose only candidates
                 // were reported (a named pipe), has said so already;
@@ -336,10 +339,19 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
                 }
             }
             Ok(_) => found.files.push(path.clone()),
-            Err(e) => found.problems.push(PathProblem {
-                path: path.display().to_string(),
-                message: io_message(&e),
-            }),
+            Err(e) => {
+                let mut message = io_message(&e);
+                // Windows' cmd and a quoted pattern pass `*.pathway` as it is.
+                if e.kind() == std::io::ErrorKind::NotFound
+                    && path.to_string_lossy().contains(['*', '?'])
+                {
+                    message.push_str(" (msklint does not expand `*` or `?` itself: name the folder instead, and `--include` to choose which files in it are read)");
+                }
+                found.problems.push(PathProblem {
+                    path: path.display().to_string(),
+                    message,
+                })
+            }
         }
     }
     if !named_skipped.is_empty() {
@@ -399,10 +411,32 @@ fn walk(
             }
             continue;
         }
-        if kind.is_symlink() && !fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-            continue;
-        }
         let relative = path.strip_prefix(search.root).unwrap_or(&path);
+        if kind.is_symlink() {
+            match fs::metadata(&path) {
+                Ok(meta) if meta.is_file() => {}
+                // A linked folder is never followed (a link loop would
+                // trap the walk).
+                Ok(_) => continue,
+                // A link whose file has gone would be a pathway or policy
+                // dropped without a word, and a CI run passing on less.
+                Err(e) => {
+                    if search.include.matches(relative, search.base) {
+                        let target = fs::read_link(&path)
+                            .map(|t| format!(" ({})", t.display()))
+                            .unwrap_or_default();
+                        problems.push(PathProblem {
+                            path: path.display().to_string(),
+                            message: format!(
+                                "a link to a file that cannot be read{target}: {}",
+                                io_message(&e)
+                            ),
+                        });
+                    }
+                    continue;
+                }
+            }
+        }
         if !kind.is_file() && !kind.is_symlink() {
             // A named pipe, socket or device: reading it could wait forever.
             if search.include.matches(relative, search.base) {

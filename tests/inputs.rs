@@ -332,6 +332,15 @@ fn word_findings_name_the_paragraph_and_quote_it() {
         .find(|r| r["ruleId"] == "smoking-restriction")
         .unwrap();
     assert_eq!(result["properties"]["paragraph"], 3);
+    // Code scanning shows the message, not the properties: it names the
+    // paragraph, as a PDF's names the page.
+    assert!(
+        result["message"]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with(" (paragraph 3)"),
+        "{result}"
+    );
 
     // Other files have no paragraph.
     std::fs::write(

@@ -109,3 +109,44 @@ fn pre_commit_fmt_hook_checks_pathway_layout() {
     .unwrap();
     assert_eq!(msklint(&args, dir.path()).status.code(), Some(0));
 }
+
+/// The SARIF step once failed on exit status 2 (one unreadable file), so
+/// the annotating step after it never ran: one bad PDF cost the pull
+/// request every annotation. It passes on 1 and 2 and writes the SARIF.
+#[test]
+fn the_actions_sarif_step_lets_the_annotating_step_run() {
+    let action = yaml("action.yml");
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let sarif_step = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .find(|r| r.contains("--format sarif"))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("fixtures/examples/hip-knee-oa.pathway"),
+        dir.path().join("p.pathway"),
+    )
+    .unwrap();
+    for (paths, status) in [("p.pathway", 1), ("p.pathway missing.pathway", 2)] {
+        let run = sarif_step
+            .replace("${{ inputs.args }}", "")
+            .replace("${{ inputs.paths }}", paths)
+            .replace("${{ inputs.sarif-file }}", "out.sarif")
+            .replacen(
+                "msklint ",
+                &format!("{} ", env!("CARGO_BIN_EXE_msklint")),
+                1,
+            );
+        // GitHub runs a step's bash with -e: the step fails on a failing command.
+        let out = std::process::Command::new("bash")
+            .args(["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", &run])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "exit {status}: {out:?}");
+        let sarif: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("out.sarif")).unwrap()).unwrap();
+        assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
+    }
+}

@@ -185,7 +185,7 @@ fn report_graph_and_score_write_what_they_could_read() {
     let out = msklint(&[&["report"][..], &args].concat(), dir.path());
     let text = stdout(&out);
     assert!(
-        text.contains("# Not reviewed: `missing.pathway`\n\nmsklint could not open this file"),
+        text.contains("# Not reviewed: `missing.pathway`\n\nmsklint could not check this path"),
         "{text}"
     );
     assert!(
@@ -227,4 +227,49 @@ fn summary_lines_count_paths_not_checked() {
     assert!(String::from_utf8_lossy(&out.stdout)
         .trim_end()
         .ends_with("1 file checked: no problems found"));
+}
+
+/// A link in a searched folder whose file has gone was passed over in
+/// silence: "1 file checked: no problems found", exit 0, and nothing
+/// under `not_checked`. A link to a folder is still not followed.
+#[test]
+fn a_broken_link_in_a_searched_folder_is_not_checked_and_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let pathways = dir.path().join("pathways");
+    std::fs::create_dir(&pathways).unwrap();
+    std::fs::copy(
+        root().join("fixtures/examples/hip-knee-oa-clean.pathway"),
+        pathways.join("clean.pathway"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("gone.pathway", pathways.join("hip.pathway")).unwrap();
+    std::os::unix::fs::symlink("gone.md", pathways.join("policy.md")).unwrap();
+    std::os::unix::fs::symlink("notes.txt", pathways.join("notes.txt")).unwrap();
+    std::os::unix::fs::symlink("..", pathways.join("up")).unwrap();
+    let out = msklint(
+        &["check", "--format", "json", "--include", "*.md", "pathways"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = doc["not_checked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    // The two the search would have read; `notes.txt` is not included.
+    assert_eq!(
+        paths,
+        ["pathways/hip.pathway", "pathways/policy.md"],
+        "{doc}"
+    );
+    assert!(doc["not_checked"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("a link to a file that cannot be read (gone.pathway)"));
+    assert_eq!(doc["summary"]["files"], 1);
+    assert!(stderr_problems(&out)
+        .iter()
+        .any(|(p, _)| p == "pathways/hip.pathway"));
 }

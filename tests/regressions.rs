@@ -279,3 +279,137 @@ fn a_letter_outside_ascii_in_an_identifier_is_named() {
     );
     assert!(!report.diagnostics.iter().any(|d| d.rule == "syntax-error"));
 }
+
+/// `dna_policy:` left without its value took the next line's `entry` as
+/// one and read `n0: "..."` as a field: no error, and a node lost.
+#[test]
+fn a_key_left_without_its_value_is_an_error_not_the_next_line() {
+    let text = "pathway \"p\" {\n  dna_policy:\n  entry n0: \"Self-referral\" { kind: self_referral }\n  exit home: \"Home\"\n  n0 -> home\n}\n";
+    let d = syntax_error(text);
+    assert_eq!(d.message, "`dna_policy:` has no value");
+    assert_eq!(&text[d.span.start()..d.span.end()], "dna_policy:");
+    // The node on the next line is read, so its route is not a dangling one.
+    let report = linter().check_text("t.pathway", text.to_string());
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "undefined-node"),
+        "{:#?}",
+        report.diagnostics
+    );
+}
+
+/// `on_dna: discharge after 2 DNAs` said "expected `:`, found `}`".
+#[test]
+fn a_word_after_a_dna_count_is_named() {
+    let d = syntax_error(
+        "pathway \"p\" {\n  service o: \"O\" {\n    on_dna: discharge after 2 DNAs\n  }\n}\n",
+    );
+    assert_eq!(d.message, "`after 2` is followed by `DNAs`");
+    assert!(d.suggestion.is_some(), "{d:?}");
+}
+
+/// `pathway "" {` drew findings about "``" and no word about the name.
+#[test]
+fn a_pathway_without_a_name_is_told_so_and_called_this_pathway() {
+    let report = linter().check_text(
+        "t.pathway",
+        "pathway \"\" {\n  entry gp: \"GP\" { kind: gp }\n  exit home: \"Home\"\n  gp -> home\n}\n"
+            .to_string(),
+    );
+    let named = report
+        .diagnostics
+        .iter()
+        .find(|d| d.message == "this pathway has no name")
+        .expect("the empty name is reported");
+    assert_eq!(named.span.len(), 2);
+    assert!(report.diagnostics.iter().all(|d| !d.message.contains("``")));
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("this pathway") && d.rule != "invalid-value"));
+}
+
+/// `on_dna: discharge` read "responds … with `discharge` (`discharge`)".
+#[test]
+fn a_dna_finding_quotes_the_policy_once() {
+    let report = linter().check_text(
+        "t.pathway",
+        "pathway \"p\" {\n  service o: \"O\" { on_dna: discharge }\n}\n".to_string(),
+    );
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "dna-discharge")
+        .unwrap();
+    assert_eq!(
+        d.message,
+        "`o` responds to missed appointments with `discharge`"
+    );
+}
+
+/// Notepad's "UTF-8 with BOM" made a two-key msklint.yaml "more than one
+/// YAML document"; PowerShell 5's UTF-16 gave a bare decoding error; a
+/// baseline saved again with a BOM was "not a msklint baseline".
+#[test]
+fn settings_files_saved_with_a_bom_or_in_utf16_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let pathway = "pathway \"p\" {\n  entry gp: \"GP\" { kind: gp }\n  service a: \"A\" { kind: community }\n  gp -> a\n}\n";
+    std::fs::write(dir.path().join("p.pathway"), pathway).unwrap();
+    let yaml = "rules:\n  dead-end: off\ninclude: [\"*.pathway\"]\n";
+    let mut wide = vec![0xff, 0xfe];
+    for u in yaml.encode_utf16() {
+        wide.extend_from_slice(&u.to_le_bytes());
+    }
+    for bytes in [[&b"\xef\xbb\xbf"[..], yaml.as_bytes()].concat(), wide] {
+        std::fs::write(dir.path().join("msklint.yaml"), bytes).unwrap();
+        let out = common::msklint(&["check", "--format", "json", "p.pathway"], dir.path());
+        assert_ne!(out.status.code(), Some(2), "{out:?}");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rules: Vec<&str> = doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap())
+            .collect();
+        assert!(!rules.contains(&"dead-end"), "{rules:?}");
+    }
+    std::fs::remove_file(dir.path().join("msklint.yaml")).unwrap();
+    let written = common::msklint(
+        &["check", "--write-baseline", "base.json", "p.pathway"],
+        dir.path(),
+    );
+    assert!(written.status.code().is_some(), "{written:?}");
+    let base = std::fs::read(dir.path().join("base.json")).unwrap();
+    std::fs::write(
+        dir.path().join("base.json"),
+        [&b"\xef\xbb\xbf"[..], &base].concat(),
+    )
+    .unwrap();
+    let out = common::msklint(
+        &["check", "--baseline", "base.json", "p.pathway"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+/// `--format gitlab` drew clap's "a similar value exists: 'github'";
+/// GitLab reads JUnit. A quoted `*.pathway` (as Windows' cmd passes it)
+/// said only "no such file or directory".
+#[test]
+fn a_gitlab_format_and_an_unexpanded_wildcard_get_a_useful_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::msklint(&["check", "--format", "gitlab", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("--format junit"), "{said}");
+    assert!(!said.contains("similar value"), "{said}");
+    assert!(said.contains("invalid value 'gitlab'"), "{said}");
+
+    let out = common::msklint(&["check", "pathways/*.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("no such file or directory"), "{said}");
+    assert!(said.contains("does not expand"), "{said}");
+}

@@ -173,7 +173,12 @@ fn imported_drawings_are_drawn_with_their_own_labels() {
     let md = stdout(&["report", drawio]);
     assert!(md.contains("<br/>BMI #lt; 40, non-smoker<br/>"));
     // Locations quoting a shape ID in backticks stay one code span.
-    assert!(md.contains("(`` fixtures/import/hip-knee-oa.drawio:16:9, shape `"));
+    assert!(md.contains("- `` fixtures/import/hip-knee-oa.drawio:16:9, shape `"));
+    // The guesses made reading the drawing are notes for the reviewer,
+    // not questions for the authors.
+    let notes = md.find("## Notes for the reviewer").unwrap();
+    assert!(md.find("(import-guess)").unwrap() > notes);
+    assert!(!md[..notes].contains("(import-guess)"));
     let html = stdout(&["report", drawio, "--format", "html"]);
     assert!(html.contains("online, phone or walk-in"));
     // A pathway written as text keeps its own labels and criteria.
@@ -660,5 +665,43 @@ fn a_report_is_not_written_to_a_pdf_or_word_name() {
             "{name}"
         );
         assert!(!dir.path().join(name).exists(), "{name}");
+    }
+}
+
+/// Several pathways in one HTML report each had `id="summary"`,
+/// `"appendix"`, `"diagram"` and the diagram's arrowheads: the second
+/// pathway's "appendix" link went to the first's. Every id is now one of a
+/// kind, and every link inside the page and every arrowhead finds its own.
+#[test]
+fn an_html_report_of_several_files_has_each_id_once() {
+    let html = stdout(&[
+        "report",
+        "--format",
+        "html",
+        "fixtures/examples/hip-knee-oa.pathway",
+        "fixtures/examples/hip-knee-oa-clean.pathway",
+        "fixtures/examples/hip-knee-policy.md",
+    ]);
+    let ids: Vec<&str> = html
+        .match_indices(" id=\"")
+        .map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "repeated ids in {ids:?}");
+    assert!(
+        ids.contains(&"appendix") && ids.contains(&"appendix-2"),
+        "{ids:?}"
+    );
+    for (open, close) in [("href=\"#", '"'), ("url(#", ')')] {
+        for (i, m) in html.match_indices(open) {
+            let rest = &html[i + m.len()..];
+            let target = &rest[..rest.find(close).unwrap()];
+            assert!(ids.contains(&target), "{open}{target} has no id");
+        }
     }
 }

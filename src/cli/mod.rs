@@ -86,11 +86,37 @@ pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_TROUBLE: u8 = 2;
 
+/// `--format gitlab`: clap's own tip ("a similar value exists: 'github'")
+/// points the wrong way; GitLab reads JUnit reports.
+fn gitlab_hint(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidValue {
+        return None;
+    }
+    match e.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(v)) if v.eq_ignore_ascii_case("gitlab") => {}
+        _ => return None,
+    }
+    let rendered = e.render().to_string();
+    let kept: Vec<&str> = rendered
+        .lines()
+        .filter(|l| !l.contains("similar value exists"))
+        .collect();
+    let mut text = kept.join("\n");
+    text.push_str("\n  tip: GitLab shows test reports in JUnit XML: use `--format junit` and list the file under `artifacts: reports: junit` (docs/ci.md)\n");
+    Some(text)
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            match gitlab_hint(&e) {
+                Some(text) => eprint!("{text}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return ExitCode::from(if e.use_stderr() {
                 EXIT_TROUBLE
             } else {

@@ -134,9 +134,13 @@ pub fn write(
             // A PDF's lines are those of its extracted text: the page is
             // what a reader can find, so the message names it too.
             let page = src.page_at(d.span.start());
-            let message = match page {
-                Some(page) => format!("{} (page {page})", d.message),
-                None => d.message.clone(),
+            // Word shows no line numbers either: its paragraph, as the
+            // properties give it, is what a reader can find.
+            let paragraph = src.paragraph_at(d.span.start());
+            let message = match (page, paragraph) {
+                (Some(page), _) => format!("{} (page {page})", d.message),
+                (None, Some(p)) => format!("{} (paragraph {})", d.message, p.number),
+                (None, None) => d.message.clone(),
             };
             let mut result = json!({
                 "ruleId": d.rule,
@@ -159,7 +163,7 @@ pub fn write(
                 result["ruleIndex"] = json!(i);
             }
             // Word shows no line numbers: name the paragraph too.
-            if let Some(p) = src.paragraph_at(d.span.start()) {
+            if let Some(p) = paragraph {
                 result["properties"] =
                     json!({ "paragraph": p.number, "paragraphQuote": src.quote(p) });
             }

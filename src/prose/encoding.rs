@@ -81,6 +81,20 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded, Vec<u8>> {
 
 /// UTF-16 text with a byte-order mark (Word's and Notepad's "Unicode").
 /// Unpaired surrogates become U+FFFD, with the warning.
+/// The text of a settings file (`msklint.yaml`, a baseline): UTF-8 with or
+/// without the byte-order mark Notepad writes, or UTF-16 as PowerShell 5's
+/// `>` writes it. `None` for anything else, which such a file cannot be.
+pub fn settings_text(bytes: Vec<u8>) -> Option<String> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => utf16(e.as_bytes()).map(|d| d.text)?,
+    };
+    Some(match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
 fn utf16(bytes: &[u8]) -> Option<Decoded> {
     let little = match bytes {
         [0xff, 0xfe, ..] => true,
@@ -135,6 +149,25 @@ mod tests {
         bytes.extend_from_slice(b"\x81\xe9");
         let d = decode(bytes).ok().unwrap();
         assert_eq!(d.text, "naïve — \u{FFFD}é");
+    }
+
+    #[test]
+    fn settings_files_are_read_with_a_bom_or_in_utf16() {
+        let mut wide = vec![0xff, 0xfe];
+        for u in "rules:\n  dead-end: off\n".encode_utf16() {
+            wide.extend_from_slice(&u.to_le_bytes());
+        }
+        for bytes in [
+            b"rules:\n  dead-end: off\n".to_vec(),
+            b"\xef\xbb\xbfrules:\n  dead-end: off\n".to_vec(),
+            wide,
+        ] {
+            assert_eq!(
+                settings_text(bytes).as_deref(),
+                Some("rules:\n  dead-end: off\n")
+            );
+        }
+        assert_eq!(settings_text(b"caf\xe9".to_vec()), None);
     }
 
     #[test]

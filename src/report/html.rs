@@ -3,7 +3,7 @@
 
 use super::markdown::capitalise;
 use super::{
-    counts, level_text, section, Item, Reviews, ABOUT, ABOUT_PROSE, EDIT_FIRST, NO_CONCERNS,
+    counts, level_text, section, Item, Reviews, ABOUT, ABOUT_PROSE, EDIT_FIRST, NOTES, NO_CONCERNS,
     OUTLINES,
 };
 use crate::diagnostic::Severity;
@@ -14,7 +14,8 @@ pub fn render(all: &Reviews) -> String {
         _ => "Consultation responses".to_string(),
     };
     let mut body = String::new();
-    for r in &all.reviews {
+    for (k, r) in all.reviews.iter().enumerate() {
+        let from = body.len();
         body.push_str("<article class=\"review\">\n");
         body.push_str(&format!(
             "<h1>Consultation response: {}</h1>\n",
@@ -75,6 +76,21 @@ pub fn render(all: &Reviews) -> String {
             body.push_str("</section>\n");
         }
         body.push_str("</section>\n");
+        if !r.notes.is_empty() {
+            body.push_str(&format!(
+                "<section class=\"notes\"><h2>Notes for the reviewer</h2>\n<p>{}</p>\n<ul>\n",
+                esc(NOTES)
+            ));
+            for item in &r.notes {
+                body.push_str(&format!(
+                    "<li><code>{}</code> ({}): {}</li>\n",
+                    esc(&item.location),
+                    esc(&item.rule),
+                    rich(&item.message)
+                ));
+            }
+            body.push_str("</ul>\n</section>\n");
+        }
         if let Some(drawn) = &r.drawn {
             body.push_str(&appendix_html(drawn));
         }
@@ -88,6 +104,10 @@ pub fn render(all: &Reviews) -> String {
             rich(about)
         ));
         body.push_str("</article>\n");
+        if k > 0 {
+            let review = body.split_off(from);
+            body.push_str(&numbered_ids(&review, k + 1));
+        }
     }
     for u in &all.unreviewed {
         body.push_str(&format!(
@@ -109,6 +129,31 @@ pub fn render(all: &Reviews) -> String {
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         esc(&title)
     )
+}
+
+/// One review of several in a file, with its `id`s and the links and
+/// SVG references to them made its own (`appendix-2`): with the first
+/// review's ids, its "appendix" link and its diagram's arrowheads went to
+/// the first pathway's. User text is escaped, so it holds none of these.
+fn numbered_ids(review: &str, n: usize) -> String {
+    let mut out = String::with_capacity(review.len() + 64);
+    let mut rest = review;
+    while let Some((at, open)) = ["id=\"", "href=\"#", "url(#"]
+        .iter()
+        .filter_map(|m| rest.find(m).map(|i| (i, *m)))
+        .min()
+    {
+        let start = at + open.len();
+        let close = if open == "url(#" { ')' } else { '"' };
+        let Some(len) = rest[start..].find(close) else {
+            break;
+        };
+        out.push_str(&rest[..start + len]);
+        out.push_str(&format!("-{n}"));
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The summary's maturity table (closing the summary section) and the
@@ -246,7 +291,7 @@ table.compact { width: auto; min-width: 24rem; }
 .meter.l2 { background: linear-gradient(90deg, #d68910 50%, #e5e9ec 50%); }
 .meter.l3 { background: linear-gradient(90deg, #2e86c1 75%, #e5e9ec 75%); }
 .meter.l4 { background: #1e8449; }
-#appendix td { font-size: .82rem; }
+[id^="appendix"] td { font-size: .82rem; }
 figure { margin: 1rem 0; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
 .finding { border: 1px solid var(--rule); border-left: 5px solid var(--info); border-radius: 4px; padding: .8rem 1rem; margin: .9rem 0; page-break-inside: avoid; break-inside: avoid; }
@@ -262,7 +307,7 @@ code { font-size: .9em; }
 @media print {
   body { max-width: none; margin: 0; font-size: 11pt; }
   h2 { page-break-after: avoid; break-after: avoid; }
-  #diagram, #questions, #appendix { page-break-before: always; break-before: page; }
+  [id^="diagram"], [id^="questions"], [id^="appendix"] { page-break-before: always; break-before: page; }
   .meter { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   .draft { border: 1px solid var(--rule); }
   a { color: inherit; text-decoration: none; }

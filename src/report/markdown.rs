@@ -4,7 +4,7 @@
 use crate::escape::{markdown_message, markdown_text, one_line};
 
 use super::{
-    counts, level_text, section, Item, Reviews, ABOUT, ABOUT_PROSE, EDIT_FIRST, NO_CONCERNS,
+    counts, level_text, section, Item, Reviews, ABOUT, ABOUT_PROSE, EDIT_FIRST, NOTES, NO_CONCERNS,
     OUTLINES,
 };
 
@@ -82,6 +82,18 @@ pub fn render(all: &Reviews) -> String {
                 out.push_str(&item_md(n, item));
             }
         }
+        if !r.notes.is_empty() {
+            out.push_str(&format!("## Notes for the reviewer\n\n{NOTES}\n\n"));
+            for item in &r.notes {
+                out.push_str(&format!(
+                    "- {} ({}): {}\n",
+                    code_span(&item.location),
+                    item.rule,
+                    markdown_message(&item.message)
+                ));
+            }
+            out.push('\n');
+        }
         if let Some(drawn) = &r.drawn {
             out.push_str("## Appendix: maturity scores in detail\n\n| Requirement | Level | Evidence | To raise it |\n|---|---|---|---|\n");
             for req in &drawn.scorecard.requirements {
@@ -89,8 +101,8 @@ pub fn render(all: &Reviews) -> String {
                     "| {} | {} | {} | {} |\n",
                     cell(req.name),
                     level_text(req.level),
-                    cell(&req.evidence.join("; ")),
-                    cell(&req.raise.join("; "))
+                    cell(&listed(&req.evidence)),
+                    cell(&listed(&req.raise))
                 ));
             }
             out.push('\n');
@@ -119,6 +131,18 @@ pub fn render(all: &Reviews) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Sentences in one table cell, parted by semicolons: a full stop before
+/// one ("says.; Context") is dropped.
+fn listed(items: &[String]) -> String {
+    let last = items.len().saturating_sub(1);
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, e)| if i < last { e.trim_end_matches('.') } else { e })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// `text` as inline code. A location can itself hold backticks (a

@@ -21,9 +21,14 @@ pub const EDIT_FIRST: &str =
 pub const OUTLINES: &str =
     "Services with findings are outlined in red (errors) or amber (warnings).";
 pub const NO_CONCERNS: &str = "No concerns found under this theme.";
+pub const NOTES: &str = "What msklint noticed about the file itself while reading it. These \
+are for whoever prepares this response, not questions for the authors: leave them out of what \
+is sent.";
+// Said of pathways and policies, files and folders alike: what went wrong
+// is in the problem listed under it.
 pub const UNREADABLE: &str =
-    "msklint could not read this file as a pathway, so nothing in it was reviewed:";
-pub const NOT_READ: &str = "msklint could not open this file, so nothing in it was reviewed:";
+    "msklint could not review what this file holds, so nothing in it was reviewed:";
+pub const NOT_READ: &str = "msklint could not check this path, so nothing in it was reviewed:";
 pub const ABOUT: &str = "msklint checks a pathway written in its plain-text pathway language \
 against rules drawn from published guidance: the ARMA key messages for MSK service improvement \
 (2023), the ARMA core offer maturity matrix (2019), the supported self-management toolkit, the \
@@ -38,6 +43,9 @@ services (2020). It looks for the kinds of wording such restrictions usually tak
 one phrased in a way it does not know, or flag a sentence whose context changes its meaning: \
 every finding quotes the sentence so it can be checked. `msklint explain RULE` gives the reasoning \
 behind each finding.";
+
+/// Longest sentence (in bytes) a report quotes whole as evidence.
+const WHOLE_SENTENCE: usize = 1200;
 
 /// ARMA key messages 2023 section number of each theme.
 pub fn section(theme: &str) -> usize {
@@ -73,6 +81,10 @@ pub struct Review {
     pub themes: Vec<(&'static str, Vec<Item>)>,
     /// Findings from rules with no theme (custom rules).
     pub other: Vec<Item>,
+    /// What msklint says about reading the file itself (an unknown word,
+    /// a suppression without a reason, a guess made importing a drawing):
+    /// for the reviewer, not questions for the authors.
+    pub notes: Vec<Item>,
     /// The maturity scorecard and diagrams: pathways only, a policy
     /// document written in prose has none.
     pub drawn: Option<Drawn>,
@@ -157,7 +169,14 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
     let item = |d: &Diagnostic| {
         // A sentence can run over several lines; a pathway finding is
         // best shown by its line. Very long ones are quoted in part.
-        let quote = if prose {
+        // A policy's sentence is the evidence: quoted whole unless very
+        // long, so a condition in its middle is not cut out.
+        let quote = if prose && d.span.len() <= WHOLE_SENTENCE {
+            src.slice(d.span)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else if prose {
             crate::output::snippet::span_excerpt(src, d.span)
         } else {
             crate::output::snippet::line_excerpt(src, d.span)
@@ -190,7 +209,7 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
             return not_reviewed();
         }
         let mine: Vec<&Diagnostic> = report.diagnostics.iter().collect();
-        let (themes, other) = by_theme(rules, &mine, item);
+        let (themes, other, notes) = by_theme(rules, &mine, item);
         let review = Review {
             path: src.name.clone(),
             pathway: document_title(&src.text, &src.name),
@@ -200,6 +219,7 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
             infos: tally(&mine, Severity::Info),
             themes,
             other,
+            notes,
             drawn: None,
         };
         return Reviews {
@@ -220,7 +240,7 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
                 .iter()
                 .filter(|d| d.pathway.as_deref() == Some(name))
                 .collect();
-            let (themes, other) = by_theme(rules, &mine, item);
+            let (themes, other, notes) = by_theme(rules, &mine, item);
             let facts = ["owner", "version", "condition"]
                 .iter()
                 .filter_map(|k| {
@@ -242,6 +262,7 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
                 infos: tally(&mine, Severity::Info),
                 themes,
                 other,
+                notes,
                 drawn: Some(Drawn {
                     scorecard: score::score(g, &owned, linter),
                     mermaid: diagram::mermaid::render(g, &marks),
@@ -261,14 +282,20 @@ fn tally(diags: &[&Diagnostic], severity: Severity) -> usize {
 }
 
 /// Findings as items under the ARMA themes of their rules (all six kept,
-/// in order), and those whose rule has no theme.
-type Themed = (Vec<(&'static str, Vec<Item>)>, Vec<Item>);
+/// in order), those whose rule has no theme, and the built-in checks'
+/// notes on reading the file.
+type Themed = (Vec<(&'static str, Vec<Item>)>, Vec<Item>, Vec<Item>);
 
 fn by_theme(rules: &RuleSet, diags: &[&Diagnostic], item: impl Fn(&Diagnostic) -> Item) -> Themed {
     let mut themes: Vec<(&'static str, Vec<Item>)> =
         THEMES.iter().map(|t| (*t, Vec::new())).collect();
     let mut other = Vec::new();
+    let mut notes = Vec::new();
     for d in diags {
+        if crate::rules::builtin::Builtin::of(&d.rule).is_some() {
+            notes.push(item(d));
+            continue;
+        }
         let theme = rules
             .find(&d.rule)
             .filter(|r| r.rule.name == d.rule)
@@ -278,28 +305,53 @@ fn by_theme(rules: &RuleSet, diags: &[&Diagnostic], item: impl Fn(&Diagnostic) -
             None => other.push(item(d)),
         }
     }
-    (themes, other)
+    (themes, other, notes)
 }
 
-/// A document's first Markdown heading (as the sentence splitter sees it,
-/// so not one inside a code fence or front matter), else its file name.
+/// A document's title: its front matter's `title:`, else its first
+/// top-level Markdown heading (`# Title`, or a line underlined with `===`),
+/// else its first heading of any level (as the sentence splitter sees
+/// them, so not one inside a code fence), else its file name.
 fn document_title(text: &str, name: &str) -> String {
-    crate::prose::sentences::split(text)
-        .into_iter()
-        .find(|s| {
-            let line_start = text[..s.span.start()].rfind('\n').map_or(0, |i| i + 1);
-            text[line_start..s.span.start()]
-                .trim_start()
-                .starts_with('#')
-        })
-        .map_or_else(
-            || {
-                std::path::Path::new(name)
-                    .file_name()
-                    .map_or(name.to_string(), |n| n.to_string_lossy().to_string())
-            },
-            |s| text[s.span.start()..s.span.end()].to_string(),
-        )
+    if let Some(title) = front_matter_title(text) {
+        return title;
+    }
+    let sentences = crate::prose::sentences::split(text);
+    let marks = |s: &crate::prose::sentences::Sentence| {
+        let line_start = text[..s.span.start()].rfind('\n').map_or(0, |i| i + 1);
+        let before = text[line_start..s.span.start()].trim();
+        let hashes = before.len() - before.trim_start_matches('#').len();
+        (hashes > 0 && before.trim_start_matches('#').is_empty()).then_some(hashes)
+    };
+    let underlined = |s: &crate::prose::sentences::Sentence| {
+        let rest = &text[s.span.end()..];
+        let next = rest.split_once('\n').map_or("", |(_, after)| after);
+        let next = next.lines().next().unwrap_or("").trim();
+        next.len() >= 3 && next.chars().all(|c| c == '=')
+    };
+    let heading = sentences
+        .iter()
+        .find(|s| marks(s) == Some(1) || underlined(s))
+        .or_else(|| sentences.iter().find(|s| marks(s).is_some()));
+    match heading {
+        Some(s) => text[s.span.start()..s.span.end()].to_string(),
+        None => std::path::Path::new(name)
+            .file_name()
+            .map_or(name.to_string(), |n| n.to_string_lossy().to_string()),
+    }
+}
+
+/// `title:` in a Markdown file's YAML front matter.
+fn front_matter_title(text: &str) -> Option<String> {
+    let body = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let end = body.find("\n---")?;
+    body[..end].lines().find_map(|line| {
+        let value = line.strip_prefix("title:")?.trim();
+        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        (!value.is_empty()).then(|| value.to_string())
+    })
 }
 
 /// "2 errors, 1 warning and 3 for information", or "no findings".
@@ -330,4 +382,31 @@ pub fn counts_of(errors: usize, warnings: usize, infos: usize) -> String {
 
 pub fn level_text(level: Option<u8>) -> String {
     level.map_or_else(|| "not evidenced".to_string(), |l| format!("level {l}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::document_title;
+
+    #[test]
+    fn a_documents_title_is_its_front_matter_title_or_top_heading() {
+        for (text, title) in [
+            (
+                "---\ntitle: \"Hip policy\"\n---\n\n## Criteria\n\nText.\n",
+                "Hip policy",
+            ),
+            (
+                "Intro line.\n\n## Criteria\n\n# Knee policy\n\nText.\n",
+                "Knee policy",
+            ),
+            (
+                "Spine policy\n============\n\n## Scope\n\nText.\n",
+                "Spine policy",
+            ),
+            ("Text first.\n\n## Scope\n\nMore.\n", "Scope"),
+            ("Only text.\n", "p.md"),
+        ] {
+            assert_eq!(document_title(text, "dir/p.md"), title, "{text}");
+        }
+    }
 }
