@@ -380,7 +380,9 @@ fn settings_files_saved_with_a_bom_or_in_utf16_are_read() {
         &["check", "--write-baseline", "base.json", "p.pathway"],
         dir.path(),
     );
-    assert!(written.status.code().is_some(), "{written:?}");
+    // Writing a baseline succeeds, with the findings it records.
+    assert_eq!(written.status.code(), Some(0), "{written:?}");
+    assert!(String::from_utf8_lossy(&written.stderr).contains("recorded"));
     let base = std::fs::read(dir.path().join("base.json")).unwrap();
     std::fs::write(
         dir.path().join("base.json"),

@@ -177,8 +177,8 @@ fn imported_drawings_are_drawn_with_their_own_labels() {
     // The guesses made reading the drawing are notes for the reviewer,
     // not questions for the authors.
     let notes = md.find("## Notes for the reviewer").unwrap();
-    assert!(md.find("(import-guess)").unwrap() > notes);
-    assert!(!md[..notes].contains("(import-guess)"));
+    assert!(md.find("` import-guess: ").unwrap() > notes);
+    assert!(!md[..notes].contains("` import-guess: "));
     let html = stdout(&["report", drawio, "--format", "html"]);
     assert!(html.contains("online, phone or walk-in"));
     // A pathway written as text keeps its own labels and criteria.

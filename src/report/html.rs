@@ -82,12 +82,7 @@ pub fn render(all: &Reviews) -> String {
                 esc(NOTES)
             ));
             for item in &r.notes {
-                body.push_str(&format!(
-                    "<li><code>{}</code> ({}): {}</li>\n",
-                    esc(&item.location),
-                    esc(&item.rule),
-                    rich(&item.message)
-                ));
+                body.push_str(&listed_html(item));
             }
             body.push_str("</ul>\n</section>\n");
         }
@@ -116,18 +111,24 @@ pub fn render(all: &Reviews) -> String {
             esc(u.why)
         ));
         for p in &u.problems {
-            body.push_str(&format!(
-                "<li><code>{}</code> {}: {}</li>\n",
-                esc(&p.location),
-                esc(&p.rule),
-                esc(&p.message)
-            ));
+            body.push_str(&listed_html(p));
         }
         body.push_str("</ul></article>\n");
     }
     format!(
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         esc(&title)
+    )
+}
+
+/// A finding as one line of a list (notes for the reviewer, problems
+/// that stopped a file being reviewed): where, which check, what.
+fn listed_html(item: &Item) -> String {
+    format!(
+        "<li><code>{}</code> {}: {}</li>\n",
+        esc(&item.location),
+        esc(&item.rule),
+        rich(&item.message)
     )
 }
 

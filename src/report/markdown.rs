@@ -85,12 +85,7 @@ pub fn render(all: &Reviews) -> String {
         if !r.notes.is_empty() {
             out.push_str(&format!("## Notes for the reviewer\n\n{NOTES}\n\n"));
             for item in &r.notes {
-                out.push_str(&format!(
-                    "- {} ({}): {}\n",
-                    code_span(&item.location),
-                    item.rule,
-                    markdown_message(&item.message)
-                ));
+                out.push_str(&listed_md(item));
             }
             out.push('\n');
         }
@@ -121,16 +116,22 @@ pub fn render(all: &Reviews) -> String {
             u.why
         ));
         for p in &u.problems {
-            out.push_str(&format!(
-                "- {} {}: {}\n",
-                code_span(&p.location),
-                p.rule,
-                markdown_message(&p.message)
-            ));
+            out.push_str(&listed_md(p));
         }
         out.push('\n');
     }
     out
+}
+
+/// A finding as one line of a list (notes for the reviewer, problems
+/// that stopped a file being reviewed): where, which check, what.
+fn listed_md(item: &Item) -> String {
+    format!(
+        "- {} {}: {}\n",
+        code_span(&item.location),
+        item.rule,
+        markdown_message(&item.message)
+    )
 }
 
 /// Sentences in one table cell, parted by semicolons: a full stop before
