@@ -9,7 +9,14 @@ use crate::config::{Config, Level};
 use crate::rules::load::{LoadedRule, RuleSet};
 use crate::rules::model::Rule;
 
-/// A rule's documentation as (heading, body) sections, in reading order.
+/// A rule's prose patterns, for rule authors: printed after everything a
+/// lay reader needs, since regular expressions are a wall to anyone else.
+pub fn patterns_section(rule: &Rule) -> Option<String> {
+    rule.prose.as_ref().map(prose_patterns)
+}
+
+/// A rule's documentation as (heading, body) sections, in reading order
+/// (the prose patterns apart: [`patterns_section`]).
 pub fn sections(rule: &Rule) -> Vec<(&'static str, String)> {
     let mut out = vec![
         (
@@ -48,7 +55,6 @@ pub fn sections(rule: &Rule) -> Vec<(&'static str, String)> {
                 crate::rules::engine::paragraph(question),
             ));
         }
-        out.push(("Prose patterns", prose_patterns(prose)));
     }
     if !rule.parameters.is_empty() {
         let params = rule
@@ -102,6 +108,15 @@ pub fn explain_configured(rule: &Rule, config: Option<&Config>) -> String {
         out.push_str(&indent(&examples.pass));
     }
     out.push_str(&silencing(rule));
+    if let Some(patterns) = patterns_section(rule) {
+        out.push_str(
+            "\nProse patterns (for rule authors: regular expressions, case ignored; \
+             docs/rules-format.md says how to write your own):\n",
+        );
+        for line in patterns.lines() {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
     out
 }
 
@@ -295,6 +310,11 @@ pub fn rules_markdown(set: &RuleSet) -> String {
                 "\nPolicy wording that fires:\n\n```text\n{}\n```\n\nPolicy wording that passes:\n\n```text\n{}\n```\n",
                 examples.fail.trim_end(),
                 examples.pass.trim_end()
+            ));
+        }
+        if let Some(patterns) = patterns_section(r) {
+            out.push_str(&format!(
+                "\n**Prose patterns** (for rule authors: regular expressions, case ignored).\n\n{patterns}\n"
             ));
         }
     }

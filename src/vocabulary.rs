@@ -50,6 +50,14 @@ pub struct Vocabulary {
     /// days, …"): such a sentence may take its subject from that one.
     #[serde(default)]
     pub prose_carry_over: Vec<Pattern>,
+    /// Words by which an exception denies ("will not discharge"): beside a
+    /// mention of the subject it lifts that mention's clause only.
+    #[serde(default)]
+    pub prose_denials: Vec<Pattern>,
+    /// Openings of an exception that qualifies one mention ("whatever
+    /// their BMI"): it lifts that mention only.
+    #[serde(default)]
+    pub prose_qualifiers: Vec<Pattern>,
     /// Named patterns that rules' prose patterns use as `{{name}}`: wording
     /// shared by several rules (how policies withhold access) kept once.
     #[serde(default)]
@@ -145,6 +153,8 @@ impl Vocabulary {
         add(&mut self.prose_carve_outs, other.prose_carve_outs);
         add(&mut self.prose_anaphora, other.prose_anaphora);
         add(&mut self.prose_carry_over, other.prose_carry_over);
+        add(&mut self.prose_denials, other.prose_denials);
+        add(&mut self.prose_qualifiers, other.prose_qualifiers);
         // A term named again is widened: its alternatives are added.
         for (name, p) in other.prose_terms {
             let merged = match self.prose_terms.get(&name) {
@@ -214,6 +224,8 @@ mod tests {
             .chain(v.prose_context.iter().map(|c| &c.pattern))
             .chain(&v.prose_anaphora)
             .chain(&v.prose_carry_over)
+            .chain(&v.prose_denials)
+            .chain(&v.prose_qualifiers)
             .chain(v.prose_terms.values());
         for p in reading {
             p.compile().unwrap_or_else(|e| panic!("{e}"));

@@ -181,6 +181,16 @@ fn report_graph_and_score_write_what_they_could_read() {
         assert_eq!(out.status.code(), Some(2), "{command}");
         assert!(out.stdout.is_empty(), "{command}: {}", stdout(&out));
     }
+    // A JSON score still says what it could not read, as `check` does: a
+    // script reading it gets a document, not an empty stdout.
+    let out = msklint(
+        &["score", "--format", "json", "missing.pathway"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON document");
+    assert_eq!(doc["scorecards"], serde_json::json!([]));
+    assert_eq!(doc["not_scored"][0]["path"], "missing.pathway", "{doc}");
     // The report tells its reader which files it does not cover, and why.
     let out = msklint(&[&["report"][..], &args].concat(), dir.path());
     let text = stdout(&out);

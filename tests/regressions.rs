@@ -415,3 +415,22 @@ fn a_gitlab_format_and_an_unexpanded_wildcard_get_a_useful_hint() {
     assert!(said.contains("no such file or directory"), "{said}");
     assert!(said.contains("does not expand"), "{said}");
 }
+
+/// An error found at a line's end spanned the line break with LF ("to line
+/// 3, column 1") but only the `\r` with CRLF ("to line 2, column 20"), so
+/// the same file saved on Windows gave editors a different range.
+#[test]
+fn an_error_at_a_line_end_has_the_same_span_with_crlf_as_with_lf() {
+    let lf = "pathway \"x\" {\n  entry gp: \"GP\" x\n  exit d: \"D\"\n}\n";
+    let crlf = lf.replace('\n', "\r\n");
+    let (a, b) = (syntax_error(lf), syntax_error(&crlf));
+    assert!(a.message.ends_with("found end of line"), "{}", a.message);
+    let source = |t: &str| msklint::source::SourceFile::new("t.pathway", t.to_string());
+    let ends = |d: &msklint::diagnostic::Diagnostic, t: &str| {
+        let s = source(t);
+        let (x, y) = (s.line_col(d.span.start()), s.line_col(d.span.end()));
+        (x.line, x.column, y.line, y.column)
+    };
+    assert_eq!(ends(&a, lf), (2, 19, 3, 1));
+    assert_eq!(ends(&b, &crlf), ends(&a, lf));
+}

@@ -81,6 +81,7 @@ pub fn run(args: &GraphArgs) -> u8 {
             .collect::<Vec<Drawing>>()
     });
     let mut drawn = match drawn {
+        Ok(x) if x.nothing_read() => return EXIT_TROUBLE,
         Ok(x) => x,
         Err(code) => return code,
     };

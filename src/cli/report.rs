@@ -64,6 +64,7 @@ pub fn run(args: &ReportArgs) -> u8 {
         |session, r, graphs| report::review(r, graphs, session.linter()),
     );
     let mut reviewed = match reviewed {
+        Ok(x) if x.nothing_read() => return EXIT_TROUBLE,
         Ok(x) => x,
         Err(code) => return code,
     };

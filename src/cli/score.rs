@@ -35,6 +35,9 @@ pub fn run(args: &ScoreArgs) -> u8 {
         score::score_file(report, graphs, session.linter())
     });
     let scored = match scored {
+        // A JSON score still lists the paths it could not read, as `check`
+        // does; a Markdown table of nothing would only repeat stderr.
+        Ok(x) if x.nothing_read() && args.format == ScoreFormat::Markdown => return EXIT_TROUBLE,
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -292,10 +292,6 @@ pub fn viewed<T: Send>(
     let (results, read) = view_files(&session, &found.files, |r, g| view(&session, r, g));
     problems.extend(read);
     print_path_problems(&found.skipped, &problems, reads_documents);
-    // Nothing read: the paths' errors are said, and there is nothing to write.
-    if results.is_empty() && !problems.is_empty() {
-        return Err(EXIT_TROUBLE);
-    }
     let problems = super::notes::explained(&found.skipped, &problems, reads_documents);
     let handler = human::handler(human_options(Color::Auto, true));
     let mut unreadable = false;
@@ -346,6 +342,13 @@ pub struct Viewed<T> {
 }
 
 impl<T> Viewed<T> {
+    /// Whether no path could be read at all (the reasons are on stderr):
+    /// a drawing or a review has nothing to show, while a machine-readable
+    /// output still lists what was not read.
+    pub fn nothing_read(&self) -> bool {
+        self.files.is_empty() && !self.problems.is_empty()
+    }
+
     /// The exit status once the command's text is written: 2 when a path
     /// could not be read, else what `emit` gave.
     pub fn exit(&self, written: u8) -> u8 {

@@ -1536,6 +1536,11 @@ fn token_end(text: &str, start: usize) -> usize {
     let Some((_, first)) = chars.next() else {
         return start;
     };
+    // A line break is one token however it is written, so an error at a
+    // line's end has the same span with CRLF as with LF.
+    if rest.starts_with("\r\n") {
+        return start + 2;
+    }
     if !(first.is_alphanumeric() || first == '_') {
         return start + first.len_utf8();
     }

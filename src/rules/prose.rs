@@ -24,6 +24,11 @@ pub struct Env<'v> {
     pub anaphora: &'v [Pattern],
     /// Openings that continue the sentence before (`prose_carry_over`).
     pub carry_over: &'v [Pattern],
+    /// Words by which an exception denies (`prose_denials`).
+    pub denials: &'v [Pattern],
+    /// Openings of an exception that qualifies a mention
+    /// (`prose_qualifiers`).
+    pub qualifiers: &'v [Pattern],
     pub shared_set: &'v crate::rules::model::SetCache,
     /// The vocabulary's named patterns (`prose_terms`).
     pub terms: &'v std::collections::BTreeMap<String, Pattern>,
@@ -49,6 +54,8 @@ impl<'v> Env<'v> {
             },
             anaphora: &v.prose_anaphora,
             carry_over: &v.prose_carry_over,
+            denials: &v.prose_denials,
+            qualifiers: &v.prose_qualifiers,
             terms: &v.prose_terms,
             subjects: None,
             opinion: None,
@@ -1107,7 +1114,7 @@ impl<'a> Engine<'a> {
                     // mention only: a threshold set by another stands
                     // ("a BMI of 35 to 39.9, and every smoker whatever
                     // their BMI, must ...").
-                    said if qualifies(said)
+                    said if env.qualifiers.iter().any(|q| q.is_match(said))
                         && subject.is_match(said)
                         && free.iter().any(|&(x, y)| y <= a || x >= b) =>
                     {
@@ -1134,7 +1141,8 @@ impl<'a> Engine<'a> {
                     // ("writes to patients who have missed two; if they
                     // miss another, …") comes before what follows.
                     let (clause, (x, y)) = reading.clause(a);
-                    let promise = negation(reading.text.get(a..b).unwrap_or_default());
+                    let said = reading.text.get(a..b).unwrap_or_default();
+                    let promise = env.denials.iter().any(|d| d.is_match(said));
                     if !promise || b > y || !free.iter().any(|&(f, _)| x <= f && f < y) {
                         return Verdict::Cancelled;
                     }
@@ -1168,15 +1176,6 @@ impl<'a> Engine<'a> {
     }
 }
 
-/// Whether an exception's words deny something ("will not discharge",
-/// "never removed", "won't").
-fn negation(said: &str) -> bool {
-    said.split(|c: char| !c.is_ascii_alphabetic() && c != '\'')
-        .any(|w| {
-            matches!(w.to_ascii_lowercase().as_str(), "not" | "never" | "no") || w.ends_with("n't")
-        })
-}
-
 /// What a rule's patterns make of a sentence.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Verdict {
@@ -1197,21 +1196,6 @@ enum Verdict {
     /// opposing or advising context: the words say whose the restriction
     /// is, so no score overturns it.
     Held,
-}
-
-/// Whether an exception is a qualifier on a mention ("whatever their
-/// BMI", "regardless of smoking status", "any postcode").
-fn qualifies(said: &str) -> bool {
-    let said = said.trim_start().to_ascii_lowercase();
-    [
-        "whatever ",
-        "regardless ",
-        "irrespective ",
-        "no matter ",
-        "any ",
-    ]
-    .iter()
-    .any(|w| said.starts_with(w))
 }
 
 /// Why a verdict stays silent whatever the second opinion scores, if it
