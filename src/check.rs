@@ -359,6 +359,9 @@ impl Linter {
             let text = lone_cr_to_lf(text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string());
             return crate::import::markdown::import(&text, name, &self.vocabulary);
         }
+        if let Some(why) = crate::input::not_read_as(name, bytes) {
+            return Err(why);
+        }
         if !format.is_diagram() {
             return Err(
                 "it is not a diagram msklint reads: name it .mmd or .mermaid (Mermaid), .md or .markdown (Mermaid flowcharts fenced in Markdown), .drawio (draw.io), .bpmn (BPMN), .pptx (PowerPoint) or .vsdx (Visio); a .xml file is read when it holds draw.io or BPMN"

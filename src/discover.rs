@@ -261,7 +261,7 @@ impl Skipped {
 /// `.txt` and `.docx` as policy documents, anything else as a pathway),
 /// unless the include filter is set to apply to them; directories are
 /// searched for `*.pathway` and the `include` globs, skipping hidden
-/// folders and never following symlinked directories (so a symlink loop
+/// folders and files, Office lock files (`~$…`), and never following symlinked directories (so a symlink loop
 /// cannot trap the walk).
 /// Keeps the first of several names for one file (`p.pathway` and
 /// `./p.pathway`, a folder and a link to it), so nothing is checked, or
@@ -445,6 +445,14 @@ fn walk(
                     message: "not a regular file (a named pipe, socket or device), so it was not read; name it on the command line to read it".to_string(),
                 });
             }
+            continue;
+        }
+        // Hidden files, as hidden folders, and the copies other programs
+        // leave beside a document: macOS's `._name` (its metadata, on
+        // shared drives) and Office's `~$name` (a lock file while the
+        // document is open). Named on the command line, each is read.
+        let name = name.to_string_lossy();
+        if hidden || name.starts_with("~$") {
             continue;
         }
         if search.include.matches(relative, search.base) {

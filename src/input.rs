@@ -318,8 +318,8 @@ pub fn open(name: &str, bytes: Vec<u8>) -> Result<Content, String> {
 
 /// Why a file named `.docx` holds no Word document at all, as a PDF that
 /// cannot be opened is not checked: empty, an older Word document renamed,
-/// or anything else that is not a zip archive (which every `.docx` is).
-/// A damaged archive is found when it is read (`invalid-encoding`).
+/// anything else that is not a zip archive (which every `.docx` is), a
+/// damaged archive, or another Office file under a Word name.
 fn not_a_docx(bytes: &[u8]) -> Option<String> {
     const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.is_empty() {
@@ -331,7 +331,8 @@ fn not_a_docx(bytes: &[u8]) -> Option<String> {
     if !bytes.starts_with(b"PK") {
         return Some("cannot check this Word document: it is not one (a .docx file is a zip archive, and this file is not); open it in the program that made it and save it as a Word document (.docx) or as plain text (.txt)".to_string());
     }
-    None
+    crate::prose::docx::not_a_document(bytes)
+        .map(|why| format!("cannot check this Word document: {why}"))
 }
 
 /// Formats policies are kept in that msklint does not read, by
@@ -363,12 +364,38 @@ const NOT_READ: &[(&[&str], &str, &str)] = &[
         "an Apple Pages document",
         "export it as a Word document (.docx) or as plain text (.txt)",
     ),
+    (
+        &["vsd", "vss", "vst"],
+        "a Visio 2003-2010 drawing",
+        "open it in Visio and save it as a Visio drawing (.vsdx), which `msklint import` reads",
+    ),
+    (
+        &["ppt", "pps", "pot"],
+        "a PowerPoint 97-2003 presentation",
+        "open it in PowerPoint and save it as a PowerPoint presentation (.pptx), which `msklint import` reads",
+    ),
+    (
+        &["xls", "xlsx", "xlsm", "ods", "csv"],
+        "a spreadsheet",
+        "copy the policy's wording into a Word document (.docx) or a plain text file (.txt)",
+    ),
+    (
+        &["png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "heic"],
+        "a picture",
+        "check the document the picture came from, or redraw the flowchart in draw.io, Mermaid or Visio (.vsdx) and import it",
+    ),
 ];
 
 /// Why `name` is not read, when its extension is one of [`NOT_READ`] and
 /// its bytes do not say otherwise (a PDF saved under the wrong name is
 /// still read as one).
 fn not_read(name: &str, bytes: &[u8]) -> Option<String> {
+    not_read_as(name, bytes).map(|why| format!("cannot check this file: {why}, then check that"))
+}
+
+/// What a file of a format msklint does not read is, and what to save it
+/// as instead, for `check` and `import` alike.
+pub fn not_read_as(name: &str, bytes: &[u8]) -> Option<String> {
     let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
     let (_, what, advice) = NOT_READ
         .iter()
@@ -377,7 +404,7 @@ fn not_read(name: &str, bytes: &[u8]) -> Option<String> {
         return None;
     }
     Some(format!(
-        "cannot check this file: a .{ext} file is {what}, which msklint does not read; {advice}, then check that"
+        "a .{ext} file is {what}, which msklint does not read; {advice}"
     ))
 }
 

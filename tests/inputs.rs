@@ -430,7 +430,18 @@ fn word_comments_carry_suppressions() {
 #[test]
 fn document_formats_msklint_does_not_read_are_refused_with_advice() {
     let dir = tempfile::tempdir().unwrap();
-    let files: [(&str, &[u8], &str); 4] = [
+    let files: [(&str, &[u8], &str); 7] = [
+        (
+            "legacy.vsd",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1visio",
+            "save it as a Visio drawing (.vsdx)",
+        ),
+        (
+            "deck.ppt",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1slides",
+            "a PowerPoint 97-2003 presentation",
+        ),
+        ("flow.png", b"\x89PNG\r\n\x1a\n\0\0", "a picture"),
         (
             "old.doc",
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1binary",
@@ -476,12 +487,32 @@ fn document_formats_msklint_does_not_read_are_refused_with_advice() {
 
 /// A `.docx` that holds no Word document at all is not checked, as a PDF
 /// that cannot be opened is not: empty, an older Word file renamed, or not
-/// a zip archive. Each gets advice; a damaged archive is still read far
-/// enough to say so (`invalid-encoding`, in prose_cli.rs).
+/// a zip archive, a damaged one, or another Office file under a Word name
+/// (each was an `invalid-encoding` finding, exit 1). Each gets advice.
 #[test]
 fn a_docx_that_is_no_word_document_is_not_checked() {
     let dir = tempfile::tempdir().unwrap();
-    let files: [(&str, &[u8], &str); 3] = [
+    let zipped = |part: &str| {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        zip.start_file(part, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(b"<x/>").unwrap();
+        zip.finish().unwrap();
+        buf.into_inner()
+    };
+    let deck = zipped("ppt/presentation.xml");
+    let other = zipped("data/readme.xml");
+    let mut cut = docx(POLICY, &[]);
+    cut.truncate(cut.len() - 30);
+    let files: [(&str, &[u8], &str); 6] = [
+        (
+            "deck.docx",
+            &deck,
+            "it is a PowerPoint presentation (.pptx) under a Word name",
+        ),
+        ("other.docx", &other, "it has no word/document.xml inside"),
+        ("cut.docx", &cut, "the file is damaged"),
         ("empty.docx", b"", "the file is empty"),
         (
             "old.docx",
@@ -510,7 +541,7 @@ fn a_docx_that_is_no_word_document_is_not_checked() {
         );
         assert!(stderr.contains(why), "{name}: {stderr}");
     }
-    assert_eq!(doc["not_checked"].as_array().unwrap().len(), 3);
+    assert_eq!(doc["not_checked"].as_array().unwrap().len(), files.len());
     assert_eq!(doc["summary"]["files"], 0);
 }
 
@@ -554,4 +585,36 @@ fn pathways_saved_under_windows_names_are_checked_as_pathways() {
     let out = msklint(&["check", "--format", "json", "notes.txt"], dir.path());
     let doc = json(&out);
     assert!(!rules(&doc).iter().any(|r| r == "syntax-error"), "{doc}");
+}
+
+/// A folder on a shared drive holds what other programs leave beside the
+/// documents: macOS's `._name` copies (binary metadata) and Word's `~$name`
+/// lock files. A folder search read each and failed on it (exit 2); they
+/// are passed over like hidden folders, and read when named.
+#[test]
+fn a_folder_search_passes_over_hidden_and_lock_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = std::fs::read(root().join("fixtures/examples/hip-knee-oa-clean.pathway")).unwrap();
+    std::fs::write(dir.path().join("hips.pathway"), &clean).unwrap();
+    std::fs::write(dir.path().join("._hips.pathway"), b"\0\x05\x16\x07Mac OS X").unwrap();
+    std::fs::write(dir.path().join(".draft.pathway"), b"pathway {").unwrap();
+    std::fs::write(dir.path().join("~$policy.docx"), b"\x0bJo Bloggs").unwrap();
+    let out = msklint(
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "json",
+            "--include",
+            "*.docx",
+            ".",
+        ],
+        dir.path(),
+    );
+    let doc = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{doc}");
+    assert_eq!(doc["summary"]["files"], 1, "{doc}");
+    // Named, a hidden file is read like any other.
+    let out = msklint(&["check", "--no-cache", ".draft.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
 }

@@ -50,6 +50,44 @@ pub fn text(bytes: &[u8]) -> Result<String, String> {
     read(bytes).map(|d| d.text)
 }
 
+/// Why a zip archive named `.docx` holds no Word document, if it does not:
+/// damaged, or another Office file (a presentation, a workbook, a drawing)
+/// under a Word name. Only the archive's list of parts is read.
+pub fn not_a_document(bytes: &[u8]) -> Option<String> {
+    let archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        Ok(a) => a,
+        Err(_) => {
+            return Some(
+                "the file is damaged (its zip archive cannot be read, perhaps because it was \
+                 cut short while copying or downloading); open it in Word, or copy it again"
+                    .to_string(),
+            )
+        }
+    };
+    let names: Vec<&str> = archive.file_names().collect();
+    if names.contains(&"word/document.xml") {
+        return None;
+    }
+    let what = [
+        ("ppt/", "a PowerPoint presentation (.pptx)"),
+        ("xl/", "an Excel workbook (.xlsx)"),
+        ("visio/", "a Visio drawing (.vsdx)"),
+    ]
+    .into_iter()
+    .find(|(folder, _)| names.iter().any(|n| n.starts_with(folder)))
+    .map(|(_, what)| what);
+    Some(match what {
+        Some(what) => format!(
+            "it is {what} under a Word name; give it its own extension (a presentation or a \
+             drawing of the pathway can be read with `msklint import`)"
+        ),
+        None => "it is a zip archive but not a Word document (it has no word/document.xml \
+                 inside); open it in the program that made it and save it as a Word document \
+                 (.docx) or as plain text (.txt)"
+            .to_string(),
+    })
+}
+
 /// The document's text, paragraphs and comments, or why it cannot be read.
 pub fn read(bytes: &[u8]) -> Result<Document, String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
