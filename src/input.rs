@@ -441,12 +441,49 @@ impl Decoded {
 
     /// A PDF's extracted text and its pages.
     pub fn pdf(paged: Paged) -> Decoded {
+        let note = unread_pages_note(&paged);
         Decoded {
             text: paged.text,
             pages: paged.pages,
+            note,
             ..Decoded::default()
         }
     }
+}
+
+/// The warning that a PDF's pages show pictures and almost no text, at the
+/// first of them: their words, if they are scans, were not checked.
+fn unread_pages_note(paged: &Paged) -> Option<Diagnostic> {
+    let first = *paged.unread.first()?;
+    let at = paged
+        .pages
+        .get(first - 1)
+        .copied()
+        .unwrap_or(0)
+        .min(paged.text.len());
+    let names: Vec<String> = paged.unread.iter().map(usize::to_string).collect();
+    let (pages, show) = match names.as_slice() {
+        [one] => (format!("page {one}"), "shows"),
+        [rest @ .., last] => (format!("pages {} and {last}", rest.join(", ")), "show"),
+        [] => return None,
+    };
+    let end = paged.text[at..]
+        .char_indices()
+        .nth(1)
+        .map_or(paged.text.len(), |(i, _)| at + i);
+    Some(
+        Diagnostic::warning(
+            Builtin::UnreadPages.name(),
+            Span::new(at, end),
+            format!(
+                "{pages} of this PDF {show} a picture and almost no text: if {} scanned, {} words were not read or checked",
+                if names.len() == 1 { "it is" } else { "they are" },
+                if names.len() == 1 { "its" } else { "their" },
+            ),
+        )
+        .with_label(format!("{pages}: a picture, almost no text"))
+        .with_help("Run the PDF through text recognition (OCR) or ask for the document it was made from, and check that; until then, read those pages yourself. If they hold no policy wording (a cover photograph), `unread-pages: off` in msklint.yaml turns this warning off."),
+    )
 }
 
 /// A file that cannot be checked: a printable stand-in for its text and the

@@ -275,6 +275,42 @@ fn the_library_reports_an_unreadable_pdf_as_a_finding() {
         .contains("run it through OCR first"));
 }
 
+/// A PDF whose second page is a picture of a page (a scan) passed clean:
+/// its first page was read and its second said nothing. The scanned page
+/// is named; the text pages of every other fixture raise no such warning.
+#[test]
+fn a_scanned_page_in_a_pdf_is_named() {
+    let linter = Linter::builtin().unwrap();
+    let report = linter.check_bytes(
+        "partly-scanned.pdf",
+        read("fixtures/pdf/partly-scanned.pdf"),
+    );
+    let unread: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "unread-pages")
+        .collect();
+    assert_eq!(unread.len(), 1, "{:#?}", report.diagnostics);
+    assert!(
+        unread[0]
+            .message
+            .starts_with("page 2 of this PDF shows a picture"),
+        "{}",
+        unread[0].message
+    );
+    assert_eq!(report.source.page_at(unread[0].span.start()), Some(2));
+    for (_, stem, _) in POLICIES {
+        for tool in TOOLS {
+            let name = format!("fixtures/pdf/{stem}.{tool}.pdf");
+            let report = linter.check_bytes(&name, read(&name));
+            assert!(
+                !report.diagnostics.iter().any(|d| d.rule == "unread-pages"),
+                "{name}"
+            );
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 

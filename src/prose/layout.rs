@@ -12,6 +12,9 @@ pub struct Paged {
     /// Byte offset in `text` where page `i + 1` starts, one per page (a page
     /// with no text starts where the next one does).
     pub pages: Vec<usize>,
+    /// 1-based numbers of the pages that show a picture and almost no
+    /// text: scanned pages, whose words were not read.
+    pub unread: Vec<usize>,
 }
 
 /// How many lines at the top and at the bottom of a page may be running

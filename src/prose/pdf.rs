@@ -95,7 +95,9 @@ pub fn read(bytes: &[u8]) -> Result<Paged, Failure> {
     let pages = catch_unwind(AssertUnwindSafe(|| extract(bytes)))
         .map_err(|_| Failure::Damaged("the PDF reader failed on it".into()))??;
     release_free_memory();
-    let laid = layout::lay_out(&pages);
+    let (pages, pictured): (Vec<String>, Vec<bool>) = pages.into_iter().unzip();
+    let mut laid = layout::lay_out(&pages);
+    laid.unread = unread_pages(&laid, &pictured);
     if laid.text.trim().is_empty() {
         let images = catch_unwind(AssertUnwindSafe(|| has_images(bytes))).unwrap_or(false);
         return Err(if images {
@@ -126,7 +128,9 @@ fn release_free_memory() {
 }
 
 /// Each page's text, as the crate gives it.
-fn extract(bytes: &[u8]) -> Result<Vec<String>, Failure> {
+/// Each page's text, and whether it shows a picture the size of a page's
+/// worth of text ([`shows_a_picture`]).
+fn extract(bytes: &[u8]) -> Result<Vec<(String, bool)>, Failure> {
     let doc = lopdf::Document::load_mem(bytes).map_err(|e| damaged(&e.to_string()))?;
     // A file that opens without a password (only its permissions set) was
     // decrypted on loading; one that needs a password was not.
@@ -143,13 +147,13 @@ fn extract(bytes: &[u8]) -> Result<Vec<String>, Failure> {
         return Err(Failure::Damaged("it has no pages".into()));
     }
     let mut pages = Vec::with_capacity(count);
-    for number in doc.get_pages().into_keys() {
+    for (number, id) in doc.get_pages() {
         let mut out = PageText::default();
         pdf_extract::output_doc_page(&doc, &mut out, number)
             .map_err(|e| damaged(&format!("page {number}: {e}")))?;
-        pages.push(out.finish());
+        pages.push((out.finish(), shows_a_picture(&doc, id)));
     }
-    let total: usize = pages.iter().map(String::len).sum();
+    let total: usize = pages.iter().map(|(text, _)| text.len()).sum();
     if total > MAX_TEXT {
         return Err(Failure::TooLarge(format!(
             "its text is larger than {} MB",
@@ -332,6 +336,42 @@ fn damaged(why: &str) -> Failure {
     } else {
         short
     })
+}
+
+/// A picture of at least this many pixels, and this many each way, could
+/// hold a paragraph of scanned text; icons and small logos are smaller.
+const SCAN_PIXELS: i64 = 100_000;
+const SCAN_SIDE: i64 = 200;
+
+/// A page with fewer letters than this beside a picture is taken for a
+/// scan: a caption or a scanner's footer ("Scanned by …") is about this
+/// long, a page of text some thousands.
+const SCAN_LETTERS: usize = 100;
+
+/// Whether the page draws a picture large enough to be scanned text.
+fn shows_a_picture(doc: &lopdf::Document, page: lopdf::ObjectId) -> bool {
+    doc.get_page_images(page).is_ok_and(|images| {
+        images.iter().any(|i| {
+            i.width >= SCAN_SIDE && i.height >= SCAN_SIDE && i.width * i.height >= SCAN_PIXELS
+        })
+    })
+}
+
+/// The pages (1-based) that show a picture and almost no text, as laid out
+/// (running headers and footers already removed).
+fn unread_pages(laid: &Paged, pictured: &[bool]) -> Vec<usize> {
+    let mut unread = Vec::new();
+    for (i, &start) in laid.pages.iter().enumerate() {
+        let end = laid.pages.get(i + 1).copied().unwrap_or(laid.text.len());
+        let letters = laid
+            .text
+            .get(start..end)
+            .map_or(0, |t| t.chars().filter(|c| c.is_alphabetic()).count());
+        if pictured.get(i) == Some(&true) && letters < SCAN_LETTERS {
+            unread.push(i + 1);
+        }
+    }
+    unread
 }
 
 /// Whether any object is an image (a scanned page).

@@ -22,10 +22,11 @@ pub enum Builtin {
     UnusedSuppression,
     ImportGuess,
     LegacyEncoding,
+    UnreadPages,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 15] = [
+    pub const ALL: [Builtin; 16] = [
         Builtin::SyntaxError,
         Builtin::InvalidEncoding,
         Builtin::EmptyFile,
@@ -41,6 +42,7 @@ impl Builtin {
         Builtin::UnusedSuppression,
         Builtin::ImportGuess,
         Builtin::LegacyEncoding,
+        Builtin::UnreadPages,
     ];
 
     /// The rule's name, as findings and configuration spell it.
@@ -61,6 +63,7 @@ impl Builtin {
             Builtin::UnusedSuppression => "unused-suppression",
             Builtin::ImportGuess => "import-guess",
             Builtin::LegacyEncoding => "legacy-encoding",
+            Builtin::UnreadPages => "unread-pages",
         }
     }
 
@@ -81,6 +84,7 @@ impl Builtin {
             Builtin::UnusedSuppression => "MSK013",
             Builtin::ImportGuess => "MSK014",
             Builtin::LegacyEncoding => "MSK015",
+            Builtin::UnreadPages => "MSK016",
         }
     }
 
