@@ -321,6 +321,9 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
             Event::Empty(e) => match e.local_name().as_ref() {
                 b"tab" => para.push(' '),
                 b"br" | b"cr" => para.push('\n'),
+                // Word's non-breaking hyphen (Ctrl+Shift+-) is an element,
+                // not text: dropped, "non-smokers" read "nonsmokers".
+                b"noBreakHyphen" => para.push('-'),
                 _ => {}
             },
             Event::Text(t) if in_text => {
@@ -428,6 +431,15 @@ mod tests {
         let starts: Vec<(usize, usize)> =
             doc.paragraphs.iter().map(|p| (p.start, p.number)).collect();
         assert_eq!(starts, [(0, 1), (14, 2), (56, 3), (70, 4)]);
+    }
+
+    #[test]
+    fn a_non_breaking_hyphen_is_a_hyphen() {
+        let xml = br#"<w:document xmlns:w="x"><w:body>
+<w:p><w:r><w:t>Only non</w:t></w:r><w:r><w:noBreakHyphen/><w:t>smokers are listed.</w:t></w:r></w:p>
+</w:body></w:document>"#;
+        let text = paragraphs(xml).unwrap_or_default().text;
+        assert_eq!(text, "Only non-smokers are listed.\n\n");
     }
 
     #[test]
