@@ -741,25 +741,39 @@ fn hover_explains_a_finding_a_suppressed_rule_and_describes_a_node() {
     let mut client = Client::start(rich_capabilities(), None);
     client.open(&uri, "pathway", &text);
     let session = msklint::session::Session::load(&Default::default()).unwrap();
-    let explain =
-        |rule: &str| msklint::explain::explain_text(&session.rules().find(rule).unwrap().rule);
 
-    // On a finding: the finding, then `msklint explain`'s text.
+    // On a finding: the finding, then a short account of its rule.
     let at = position_of(&text, "bmi < 40");
     let shown = hover_text(&mut client, &uri, Position::new(at.line, at.character + 2));
     assert!(
         shown.starts_with("**MSK101 bmi-threshold** (error): "),
         "{shown}"
     );
+    let rule = |name: &str| session.rules().find(name).unwrap().rule.clone();
+    let bmi = rule("bmi-threshold");
+    assert!(shown.contains(&bmi.summary), "{shown}");
     assert!(
-        shown.contains(explain("bmi-threshold").trim_end()),
+        shown.contains("**Why it matters:** A BMI cut-off"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("**How to fix it:** Remove the BMI criterion"),
         "{shown}"
     );
 
-    // On a rule name in a suppression comment.
+    // On a rule name in a suppression comment: the same account, named.
     let at = position_of(&text, "dead-end");
     let shown = hover_text(&mut client, &uri, Position::new(at.line, at.character + 3));
-    assert!(shown.contains(explain("dead-end").trim_end()), "{shown}");
+    let dead_end = rule("dead-end");
+    assert!(
+        shown.starts_with(&format!(
+            "**{} dead-end**: {}",
+            dead_end.code, dead_end.summary
+        )),
+        "{shown}"
+    );
+    assert!(shown.contains("**Why it matters:**"), "{shown}");
+    assert!(shown.contains("`msklint explain dead-end`"), "{shown}");
 
     // On a node ID, declared or in a route.
     let at = position_of(&text, "ortho -> home");
@@ -780,6 +794,76 @@ fn hover_explains_a_finding_a_suppressed_rule_and_describes_a_node() {
     assert_eq!(client.shutdown(), Ok(()));
 }
 
+/// A hover fits a pop-up: the finding, its rule's summary, why it matters
+/// and how to fix it as paragraphs the editor wraps, and where to read the
+/// rest; not the whole of `msklint explain` in a code block (12,000
+/// characters with regular expressions, in lines no editor wraps).
+#[test]
+fn hover_on_a_finding_is_short_wrapped_and_links_to_the_rules_documentation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start(rich_capabilities(), None);
+    let session = msklint::session::Session::load(&Default::default()).unwrap();
+    let bmi = session.rules().find("bmi-threshold").unwrap().rule.clone();
+    let policy_fix = bmi.prose.as_ref().unwrap().help.clone().unwrap();
+    let policy_fix: String = policy_fix.split_whitespace().collect::<Vec<_>>().join(" ");
+    let pathway = example();
+    let policy =
+        std::fs::read_to_string(root().join("fixtures/examples/hip-knee-policy.md")).unwrap();
+    for (name, language, text) in [
+        ("p.pathway", "pathway", &pathway),
+        ("policy.md", "markdown", &policy),
+    ] {
+        let uri = uri_of(&dir.path().join(name));
+        let found = client.open(&uri, language, text);
+        let d = of_rule(&found, "bmi-threshold")[0].clone();
+        let shown = hover_text(&mut client, &uri, range(&d["range"]).start);
+        assert!(
+            shown.len() < 2500,
+            "{name}: {} characters:\n{shown}",
+            shown.len()
+        );
+        assert!(!shown.contains("```"), "{name}: a code block:\n{shown}");
+        assert!(
+            !shown.contains("\\b"),
+            "{name}: a regular expression:\n{shown}"
+        );
+        assert!(!shown.contains("Example that fires"), "{name}:\n{shown}");
+        assert!(
+            shown.starts_with("**MSK101 bmi-threshold** (error): "),
+            "{shown}"
+        );
+        assert!(shown.contains(&bmi.summary), "{shown}");
+        for heading in ["**Why it matters:** ", "**How to fix it:** "] {
+            let paragraph = shown
+                .split(heading)
+                .nth(1)
+                .unwrap_or_else(|| panic!("no {heading}: {shown}"));
+            let paragraph = paragraph.split("\n\n").next().unwrap();
+            assert!(
+                paragraph.len() > 100 && !paragraph.contains('\n'),
+                "{paragraph}"
+            );
+        }
+        // The same link the diagnostic gives, and where the rest is.
+        let link = d["codeDescription"]["href"].as_str().unwrap();
+        assert!(
+            shown.contains(&format!("]({link})")),
+            "{link} not in {shown}"
+        );
+        assert!(shown.contains("`msklint explain bmi-threshold`"), "{shown}");
+        // In a policy, the fix for a policy's wording.
+        if language == "markdown" {
+            assert!(
+                shown.contains(&format!("**How to fix it:** {policy_fix}")),
+                "{shown}"
+            );
+        } else {
+            assert!(!shown.contains(&policy_fix), "{shown}");
+        }
+    }
+    assert_eq!(client.shutdown(), Ok(()));
+}
+
 #[test]
 fn hover_is_plain_text_for_a_client_without_markdown() {
     let dir = tempfile::tempdir().unwrap();
@@ -797,6 +881,14 @@ fn hover_is_plain_text_for_a_client_without_markdown() {
         .as_str()
         .unwrap()
         .starts_with("service ortho: Surgery"));
+    // A finding: no Markdown marks, and the link as its address.
+    let shown = hover_text(&mut client, &uri, position_of(SMALL, "bmi < 40"));
+    assert!(
+        shown.starts_with("MSK101 bmi-threshold (error): "),
+        "{shown}"
+    );
+    assert!(!shown.contains("**") && !shown.contains("]("), "{shown}");
+    assert!(shown.contains("documentation: https://"), "{shown}");
     assert_eq!(client.shutdown(), Ok(()));
 }
 
