@@ -1050,6 +1050,83 @@ fn suppress_with_a_reason_inside_a_mermaid_fence_keeps_the_drawing() {
     assert_eq!(client.shutdown(), Ok(()));
 }
 
+/// Findings about a whole Mermaid drawing (`incomplete-journey`,
+/// `missing-*`) sit on its opening fence, which can hold no comment. The
+/// quick fix writes a `%%` comment at the top of the drawing (below any
+/// front matter), which covers the fence line; applied, the finding is
+/// gone and nothing new appears. Before, it added an HTML comment to the
+/// fence line that suppressed nothing.
+#[test]
+fn suppress_with_a_reason_on_a_whole_mermaid_drawing_takes_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start(json!({}), None);
+    let drawing = "flowchart TD\n  gp([GP practice]) --> ortho[Orthopaedic surgery]\n```\n\nAfter the drawing.\n";
+    for (name, top) in [
+        ("plain.md", "```mermaid\n".to_string()),
+        (
+            "front.md",
+            "```mermaid\n---\ntitle: Hips\n---\n".to_string(),
+        ),
+    ] {
+        let uri = uri_of(&dir.path().join(name));
+        let mut text =
+            format!("# Hip policy\n\nPatients are referred by their GP.\n\n{top}{drawing}");
+        let mut found = client.open(&uri, "markdown", &text);
+        let fence_line = 4;
+        let whole: Vec<String> = found
+            .iter()
+            .filter(|d| range(&d["range"]).start.line == fence_line)
+            .map(|d| d["data"]["rule"].as_str().unwrap().to_string())
+            .collect();
+        assert!(whole.len() >= 2, "{name}: {found:#?}");
+        assert!(whole.iter().any(|r| r == "incomplete-journey"), "{whole:?}");
+        let mut version = 1;
+        // Two rules in turn: the second joins the first's comment.
+        for rule in whole.iter().take(2) {
+            let d = found
+                .iter()
+                .find(|d| {
+                    d["data"]["rule"] == rule.as_str()
+                        && range(&d["range"]).start.line == fence_line
+                })
+                .unwrap();
+            let list = actions(&mut client, &uri, range(&d["range"]));
+            let title = format!("Suppress `{rule}` here, with a reason");
+            let action = list
+                .iter()
+                .find(|a| a["title"] == title.as_str())
+                .unwrap_or_else(|| panic!("{name}: {list:#?}"));
+            let fixed = apply(&text, &action["edit"], &uri);
+            assert!(!fixed.contains("<!-- msklint"), "{fixed}");
+            version += 1;
+            client.change(&uri, version, json!([{ "text": fixed }]));
+            let after = client.diagnostics(&uri, Some(version));
+            let on_fence = |all: &[Value], r: &str| {
+                all.iter()
+                    .filter(|d| {
+                        d["data"]["rule"] == r && range(&d["range"]).start.line == fence_line
+                    })
+                    .count()
+            };
+            assert_eq!(on_fence(&after, rule), 0, "{name}: {fixed}\n{after:#?}");
+            assert!(
+                of_rule(&after, "unused-suppression").is_empty(),
+                "{fixed}\n{after:#?}"
+            );
+            assert!(
+                of_rule(&after, "syntax-error").is_empty(),
+                "{fixed}\n{after:#?}"
+            );
+            assert_eq!(after.len(), found.len() - 1, "{name}: {fixed}\n{after:#?}");
+            text = fixed;
+            found = after;
+        }
+        let expected = format!("%% msklint: allow({}, {}) reason: \"TODO: say why this is acceptable here\"\nflowchart TD", whole[0], whole[1]);
+        assert!(text.contains(&format!("{top}{expected}")), "{name}: {text}");
+    }
+    assert_eq!(client.shutdown(), Ok(()));
+}
+
 // ---- formatting -------------------------------------------------------------------------
 
 #[test]
