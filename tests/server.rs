@@ -1262,6 +1262,28 @@ fn document_symbols_list_pathways_and_their_nodes() {
         tree[0]["children"][2]["detail"],
         "service · secondary · Surgery"
     );
+    // A node without a `{…}` block ends at its label, not at the next item
+    // after the comments and blank lines that follow it.
+    let text = "pathway \"P\" {\n  entry gp: \"GP\" { kind: gp }\n  exit h: \"Home\"   # trailing comment\n\n\n  gp -> h\n}\n";
+    let other = uri_of(&dir.path().join("q.pathway"));
+    client.open(&other, "pathway", text);
+    let tree = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": other.as_str() } }),
+        )
+        .unwrap();
+    let h = &tree[0]["children"][1];
+    assert_eq!(h["name"], "h");
+    assert_eq!(
+        range(&h["range"]),
+        Range::new(Position::new(2, 2), Position::new(2, 16))
+    );
+    let gp = &tree[0]["children"][0];
+    assert_eq!(
+        range(&gp["range"]),
+        Range::new(Position::new(1, 2), Position::new(1, 29))
+    );
     assert_eq!(client.shutdown(), Ok(()));
 
     // Flat, with the pathway as container, for a client without trees.
