@@ -696,6 +696,70 @@ fn policies_are_checked_as_msklint_check_file_checks_them() {
     assert_eq!(client.shutdown(), Ok(()));
 }
 
+/// Some clients send a path's accents, spaces or brackets raw, which a
+/// URI cannot hold. They are read as if percent-encoded, and answers name
+/// the document as the client wrote it. Before, such a document was
+/// dropped without a word and every request about it failed.
+#[test]
+fn uris_with_raw_accents_spaces_and_brackets_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start(rich_capabilities(), None);
+    for name in ["café/y.pathway", "my dir/[x].pathway"] {
+        let raw = format!("file://{}/{name}", dir.path().display());
+        client.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": {
+                "uri": raw, "languageId": "pathway", "version": 1, "text": SMALL
+            }}),
+        );
+        let published = client.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == raw.as_str()
+        });
+        let found = published["diagnostics"].as_array().unwrap();
+        assert_eq!(of_rule(found, "bmi-threshold").len(), 1, "{found:#?}");
+        let at = position_of(SMALL, "ortho:");
+        let hover = client
+            .request(
+                "textDocument/hover",
+                json!({ "textDocument": { "uri": raw }, "position": at }),
+            )
+            .unwrap();
+        assert!(
+            hover["contents"]["value"]
+                .as_str()
+                .unwrap()
+                .contains("Surgery"),
+            "{hover}"
+        );
+        let edit = client
+            .request(
+                "textDocument/rename",
+                json!({ "textDocument": { "uri": raw }, "position": at, "newName": "surgery" }),
+            )
+            .unwrap();
+        assert_eq!(
+            edit["changes"][raw.as_str()].as_array().unwrap().len(),
+            3,
+            "{edit}"
+        );
+    }
+    // What cannot be read as a URI at all is left alone, and the log says so.
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+            "uri": "1:/not a uri", "languageId": "pathway", "version": 1, "text": SMALL
+        }}),
+    );
+    let log = client.wait_for("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("\"1:/not a uri\"")
+    });
+    assert_eq!(log["type"], 2, "a warning: {log}");
+    assert_eq!(client.shutdown(), Ok(()));
+}
+
 #[test]
 fn unsaved_buffers_are_read_by_language_and_other_files_are_left_alone() {
     let mut client = Client::start(json!({}), None);

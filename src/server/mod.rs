@@ -267,6 +267,9 @@ struct Server<'c> {
     reported: HashSet<Uri>,
     shutting_down: bool,
     last_poll: Instant,
+    /// URIs the client wrote with characters a URI cannot hold, by the
+    /// percent-encoded form they are read as (see [`uris::admit`]).
+    written: HashMap<String, String>,
 }
 
 impl<'c> Server<'c> {
@@ -280,6 +283,7 @@ impl<'c> Server<'c> {
             reported: HashSet::new(),
             shutting_down: false,
             last_poll: Instant::now(),
+            written: HashMap::new(),
         }
     }
 
@@ -334,7 +338,34 @@ impl<'c> Server<'c> {
     }
 
     fn send(&self, message: impl Into<Message>) {
+        let mut message = message.into();
+        if !self.written.is_empty() {
+            match &mut message {
+                Message::Response(r) => {
+                    if let Ok(result) = &mut r.response_result {
+                        uris::restore(result, &self.written);
+                    }
+                }
+                Message::Notification(n) => uris::restore(&mut n.params, &self.written),
+                Message::Request(r) => uris::restore(&mut r.params, &self.written),
+            }
+        }
         send(self.link, message);
+    }
+
+    /// Reads the URIs a client wrote with raw accents, spaces or brackets
+    /// as their percent-encoded form, and says which cannot be read.
+    fn admit(&mut self, method: &str, params: &mut Value) {
+        let (rewritten, refused) = uris::admit(params);
+        self.written.extend(rewritten);
+        for uri in refused {
+            self.log(
+                MessageType::WARNING,
+                format!(
+                    "msklint cannot read {uri:?} (in `{method}`) as a URI, so it leaves that document alone"
+                ),
+            );
+        }
     }
 
     fn notify(&self, method: &str, params: impl serde::Serialize) {
@@ -350,7 +381,8 @@ impl<'c> Server<'c> {
 
     fn handle(&mut self, message: Message) -> Flow {
         match message {
-            Message::Request(request) => {
+            Message::Request(mut request) => {
+                self.admit(&request.method, &mut request.params);
                 let id = request.id.clone();
                 let response = if self.shutting_down && request.method != "shutdown" {
                     Err(error(
@@ -375,8 +407,9 @@ impl<'c> Server<'c> {
                 Flow::Continue
             }
             Message::Notification(n) if n.method == "exit" => Flow::Exit,
-            Message::Notification(n) => {
+            Message::Notification(mut n) => {
                 let method = n.method.clone();
+                self.admit(&method, &mut n.params);
                 if catch_unwind(AssertUnwindSafe(|| self.notification(n))).is_err() {
                     self.log(
                         MessageType::ERROR,
@@ -394,8 +427,18 @@ impl<'c> Server<'c> {
         match n.method.as_str() {
             "initialized" => self.watch_files(),
             "textDocument/didOpen" => {
-                let Ok(p) = from::<DidOpenTextDocumentParams>(n.params) else {
-                    return;
+                let uri = n.params["textDocument"]["uri"].clone();
+                let p = match from::<DidOpenTextDocumentParams>(n.params) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        return self.log(
+                            MessageType::WARNING,
+                            format!(
+                                "msklint could not read the opening of {uri}, so it leaves that document alone: {}",
+                                e.message
+                            ),
+                        )
+                    }
                 };
                 let item = p.text_document;
                 let uri = item.uri.clone();
