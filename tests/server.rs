@@ -601,6 +601,54 @@ fn changes_are_checked_and_the_latest_version_is_always_published() {
     assert_eq!(client.shutdown(), Ok(()));
 }
 
+/// A change the server cannot apply as sent is not dropped in silence: the
+/// editor's log says which document and what was wrong, since msklint's
+/// copy of the text may now differ from the editor's.
+#[test]
+fn changes_that_cannot_be_applied_as_sent_are_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.pathway");
+    let uri = uri_of(&path);
+    let mut client = Client::start(json!({}), None);
+    let warning = |client: &mut Client, words: &str| {
+        let log = client.wait_for("window/logMessage", |p| {
+            p["message"].as_str().unwrap_or("").contains(words)
+        });
+        assert_eq!(log["type"], 2, "{log}");
+        let message = log["message"].as_str().unwrap().to_string();
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        message
+    };
+
+    // A document never opened.
+    client.change(&uri, 2, json!([{ "text": SMALL }]));
+    warning(&mut client, "never opened");
+
+    client.open(&uri, "pathway", SMALL);
+    // A position before the start of the text.
+    client.change(
+        &uri,
+        2,
+        json!([{ "range": { "start": { "line": -1, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": "# x\n" }]),
+    );
+    warning(&mut client, "could not read a change");
+    // A range that ends before it starts: the text between, and a warning.
+    client.change(
+        &uri,
+        3,
+        json!([{ "range": { "start": { "line": 2, "character": 0 }, "end": { "line": 1, "character": 0 } }, "text": "" }]),
+    );
+    warning(&mut client, "runs backwards");
+    let found = client.diagnostics(&uri, Some(3));
+    // Line 1 (`inequalities: ...`) is gone: a pathway with no inequalities.
+    assert_eq!(
+        of_rule(&found, "missing-inequalities").len(),
+        1,
+        "{found:#?}"
+    );
+    assert_eq!(client.shutdown(), Ok(()));
+}
+
 #[test]
 fn positions_count_utf16_units_around_emoji_and_accents() {
     let dir = tempfile::tempdir().unwrap();

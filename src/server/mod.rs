@@ -450,17 +450,38 @@ impl<'c> Server<'c> {
                 }
             }
             "textDocument/didChange" => {
-                let Ok(p) = from::<DidChangeTextDocumentParams>(n.params) else {
-                    return;
+                let named = shown(&n.params["textDocument"]["uri"]);
+                let p = match from::<DidChangeTextDocumentParams>(n.params) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        return self.log(
+                            MessageType::WARNING,
+                            format!(
+                                "msklint could not read a change to {named} ({}), so it did not apply it: its copy of the document may now differ from the editor's. Closing and opening the document again sends the whole text.",
+                                e.message
+                            ),
+                        )
+                    }
                 };
                 let Some(doc) = self.documents.get_mut(&p.text_document.uri) else {
-                    return;
+                    return self.log(
+                        MessageType::WARNING,
+                        format!(
+                            "msklint ignored a change to {named}: the editor never opened that document with msklint (no didOpen), so there is no text to change"
+                        ),
+                    );
                 };
-                doc.change(p.text_document.version, p.content_changes);
+                let problems = doc.change(p.text_document.version, p.content_changes);
                 let now = Instant::now();
                 let typing = doc.changed.is_some_and(|t| now.duration_since(t) < QUIET);
                 doc.due = Some(if typing { now + QUIET } else { now });
                 doc.changed = Some(now);
+                for problem in problems {
+                    self.log(
+                        MessageType::WARNING,
+                        format!("msklint, in a change to {named}: {problem}"),
+                    );
+                }
             }
             "textDocument/didClose" => {
                 let Ok(p) = from::<DidCloseTextDocumentParams>(n.params) else {
@@ -758,6 +779,18 @@ impl<'c> Server<'c> {
             self.publish(uri, found, None);
         }
     }
+}
+
+/// A document as a message names it: its path for a `file:` URI, the URI
+/// itself otherwise.
+fn shown(uri: &Value) -> String {
+    let Some(text) = uri.as_str() else {
+        return "a document whose name could not be read".to_string();
+    };
+    std::str::FromStr::from_str(text)
+        .ok()
+        .and_then(|u: Uri| uris::to_path(&u))
+        .map_or_else(|| text.to_string(), |p| p.display().to_string())
 }
 
 fn from<P: DeserializeOwned>(params: Value) -> Result<P, lsp_server::ResponseError> {
