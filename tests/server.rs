@@ -301,6 +301,9 @@ fn exit_without_shutdown_is_an_error_and_requests_after_shutdown_are_refused() {
         client.request("shutdown", Value::Null).unwrap(),
         Value::Null
     );
+    // A second `shutdown` is refused like any request after the first.
+    let again = client.request("shutdown", Value::Null).unwrap_err();
+    assert_eq!(again.code, lsp_server::ErrorCode::InvalidRequest as i32);
     let refused = client
         .request(
             "textDocument/hover",
@@ -898,6 +901,28 @@ fn hover_explains_a_finding_a_suppressed_rule_and_describes_a_node() {
     );
     assert!(shown.contains("routes out: `ortho` → `home`"), "{shown}");
 
+    // A node declared twice: each declaration shows its own label.
+    let twice = text.replace(
+        "  exit home",
+        "  service fcp: \"Second clinic\" { kind: primary }\n  exit home",
+    );
+    client.change(&uri, 2, json!([{ "text": twice }]));
+    client.diagnostics(&uri, Some(2));
+    let shown = hover_text(&mut client, &uri, position_of(&twice, "fcp: \"Second"));
+    assert!(
+        shown.contains("**service `fcp`**: Second clinic"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("routes use the first declaration, \"First contact\""),
+        "{shown}"
+    );
+    let first = hover_text(&mut client, &uri, position_of(&twice, "fcp:"));
+    assert!(
+        first.contains("**service `fcp`**: First contact"),
+        "{first}"
+    );
+
     // Nothing under the cursor: no hover.
     let blank = client
         .request("textDocument/hover", Client::at(&uri, Position::new(1, 0)))
@@ -1340,6 +1365,16 @@ fn definition_references_and_rename_follow_node_ids() {
             "{bad}"
         );
     }
+    // Only ASCII letters make an identifier, and the refusal says so.
+    params["newName"] = json!("é");
+    let refused = client
+        .request("textDocument/rename", params.clone())
+        .unwrap_err();
+    assert!(
+        refused.message.contains("ASCII letters"),
+        "{}",
+        refused.message
+    );
     // Not on a node: nothing to rename.
     let nothing = client
         .request(
@@ -1510,7 +1545,10 @@ fn a_broken_configuration_is_a_diagnostic_on_its_file_and_checking_goes_on() {
         .contains("no-such-rule"));
     assert_eq!(range(&problems[0]["range"]).start.line, 2);
     let told = client.wait_for("window/showMessage", |_| true);
-    assert!(told["message"].as_str().unwrap().contains("msklint.yaml"));
+    // Named by its path, as a person would look for it, not as a URI.
+    let told = told["message"].as_str().unwrap();
+    assert!(told.contains(&config.display().to_string()), "{told}");
+    assert!(!told.contains("file://"), "{told}");
     // The server still checks, with the last configuration that loaded.
     client.change(
         &uri,

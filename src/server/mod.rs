@@ -384,11 +384,13 @@ impl<'c> Server<'c> {
             Message::Request(mut request) => {
                 self.admit(&request.method, &mut request.params);
                 let id = request.id.clone();
-                let response = if self.shutting_down && request.method != "shutdown" {
-                    Err(error(
-                        ErrorCode::InvalidRequest,
-                        "the server is shutting down".to_string(),
-                    ))
+                let response = if self.shutting_down {
+                    let why = if request.method == "shutdown" {
+                        "`shutdown` was already received: the server now waits for `exit`"
+                    } else {
+                        "the server is shutting down"
+                    };
+                    Err(error(ErrorCode::InvalidRequest, why.to_string()))
                 } else {
                     let method = request.method.clone();
                     catch_unwind(AssertUnwindSafe(|| self.request(request))).unwrap_or_else(|_| {
@@ -770,7 +772,8 @@ impl<'c> Server<'c> {
                         typ: MessageType::WARNING,
                         message: format!(
                             "msklint: {} has a problem ({}); checking goes on with the last configuration that loaded",
-                            uri.as_str(),
+                            uris::to_path(&uri)
+                                .map_or_else(|| uri.as_str().to_string(), |p| p.display().to_string()),
                             first.unwrap_or("")
                         ),
                     },

@@ -106,6 +106,9 @@ pub struct Found<'o> {
     pub pathway: &'o PathwayOutline,
     pub name: &'o str,
     pub span: Span,
+    /// The declaration under the cursor, when it is one (a node declared
+    /// twice has two).
+    pub declaration: Option<&'o NodeOutline>,
 }
 
 impl PathwayOutline {
@@ -147,6 +150,7 @@ pub fn at(outline: &Outline, offset: usize) -> Option<Found<'_>> {
                     pathway: p,
                     name: &n.id,
                     span: n.id_span,
+                    declaration: Some(n),
                 });
             }
         }
@@ -157,6 +161,7 @@ pub fn at(outline: &Outline, offset: usize) -> Option<Found<'_>> {
                         pathway: p,
                         name: id,
                         span: *span,
+                        declaration: None,
                     });
                 }
             }
@@ -229,7 +234,7 @@ pub fn invalid_id(name: &str) -> Option<String> {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
     if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Some(format!(
-            "`{name}` is not a node ID: use letters, digits and `_`, starting with a letter or `_`"
+            "`{name}` is not a node ID: use ASCII letters (a to z, A to Z, without accents), digits and `_`, starting with a letter or `_`"
         ));
     }
     RESERVED
@@ -396,7 +401,8 @@ pub fn symbols(doc: &Document, analysis: &Analysis, nested: bool) -> DocumentSym
 /// A node's label, kind and routes in and out, as Markdown.
 pub fn describe(found: &Found<'_>) -> String {
     let p = found.pathway;
-    let Some(node) = p.node(found.name) else {
+    let first = p.node(found.name);
+    let Some(node) = found.declaration.or(first) else {
         return format!(
             "`{}` is not declared in pathway \"{}\": routes to or from it join nothing",
             found.name, p.name
@@ -442,6 +448,12 @@ pub fn describe(found: &Found<'_>) -> String {
     out.push_str(&format!("routes in: {}\n\n", list(&inward)));
     out.push_str(&format!("routes out: {}", list(&outward)));
     out.push_str(&format!("\n\nin pathway \"{}\"", p.name));
+    if let Some(first) = first.filter(|f| !std::ptr::eq(*f, node)) {
+        out.push_str(&format!(
+            "\n\n`{}` is declared twice: routes use the first declaration, \"{}\"",
+            node.id, first.label
+        ));
+    }
     out
 }
 
