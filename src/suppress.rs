@@ -171,6 +171,11 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
     // across it, as they did before it.
     let mut fence: Option<(CodeFence, bool)> = None;
     let mut outside: Vec<usize> = Vec::new();
+    // A Mermaid fence's opening line, until its first statement: findings
+    // about the whole drawing sit on that line, and `%%` comments at the
+    // top of the drawing cover it (no comment can share the fence line).
+    let mut drawing_top: Option<usize> = None;
+    let mut front_matter = false;
     let mut in_comment = false;
     for (index, raw_line) in text.split_inclusive('\n').enumerate() {
         let line_no = index + 1;
@@ -180,13 +185,19 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
             if let Some((open, mermaid)) = fence {
                 if open.closed_by(line) {
                     fence = None;
+                    drawing_top = None;
+                    front_matter = false;
                     if mermaid {
                         pending = std::mem::take(&mut outside);
                     }
                     offset += raw_line.len();
                     continue;
                 }
-                if !mermaid {
+                // Front matter (`---` to `---`) comes before the first
+                // statement, and comments above it still reach the top.
+                let dashes = line.trim() == "---";
+                if !mermaid || (drawing_top.is_some() && (front_matter || dashes)) {
+                    front_matter ^= mermaid && dashes;
                     offset += raw_line.len();
                     continue;
                 }
@@ -203,6 +214,7 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
                     .is_some_and(|w| w.eq_ignore_ascii_case("mermaid"));
                 if mermaid {
                     outside = std::mem::take(&mut pending);
+                    drawing_top = Some(line_no);
                 }
                 fence = Some((open, mermaid));
                 offset += raw_line.len();
@@ -227,9 +239,10 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
         let code_part = hash.map_or(line, |h| &line[..h]);
         let has_code = !code_part.trim().is_empty();
         if has_code {
+            let first = drawing_top.take().unwrap_or(line_no);
             for i in pending.drain(..) {
                 let s: &mut Suppression = &mut found[i];
-                s.target_line = line_no;
+                s.target_line = first;
                 s.last_line = line_no;
             }
         } else if hash.is_none() {
@@ -594,6 +607,27 @@ mod tests {
             .map(|s| (s.target_line, s.rules[0].0.as_str()))
             .collect();
         assert_eq!(lines, [(7, "dead-end"), (5, "bmi-threshold")]);
+    }
+
+    /// A `%%` comment at the top of a drawing covers the fence's opening
+    /// line, where findings about the whole drawing sit, through its
+    /// first statement.
+    #[test]
+    fn a_comment_at_the_top_of_a_drawing_covers_its_fence_line() {
+        let text = "# P\n\n```mermaid\n%% msklint: allow(incomplete-journey) reason: \"r\"\nflowchart TD\n  %% msklint: allow(dead-end) reason: \"r\"\n  a --> b\n```\n";
+        let src = SourceFile::new("p.md", text.to_string());
+        let (found, bad) = scan(&src, CommentStyle::Html);
+        assert!(bad.is_empty(), "{bad:?}");
+        let lines: Vec<(usize, usize)> =
+            found.iter().map(|s| (s.target_line, s.last_line)).collect();
+        assert_eq!(lines, [(3, 5), (7, 7)]);
+        // Below front matter too, where Mermaid allows comments.
+        let text = "```mermaid\n---\ntitle: T\n---\n%% msklint: allow(incomplete-journey) reason: \"r\"\nflowchart TD\n  a --> b\n```\n";
+        let (found, _) = scan(
+            &SourceFile::new("p.md", text.to_string()),
+            CommentStyle::Html,
+        );
+        assert_eq!((found[0].target_line, found[0].last_line), (1, 6));
     }
 
     #[test]

@@ -301,6 +301,9 @@ fn exit_without_shutdown_is_an_error_and_requests_after_shutdown_are_refused() {
         client.request("shutdown", Value::Null).unwrap(),
         Value::Null
     );
+    // A second `shutdown` is refused like any request after the first.
+    let again = client.request("shutdown", Value::Null).unwrap_err();
+    assert_eq!(again.code, lsp_server::ErrorCode::InvalidRequest as i32);
     let refused = client
         .request(
             "textDocument/hover",
@@ -601,6 +604,54 @@ fn changes_are_checked_and_the_latest_version_is_always_published() {
     assert_eq!(client.shutdown(), Ok(()));
 }
 
+/// A change the server cannot apply as sent is not dropped in silence: the
+/// editor's log says which document and what was wrong, since msklint's
+/// copy of the text may now differ from the editor's.
+#[test]
+fn changes_that_cannot_be_applied_as_sent_are_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.pathway");
+    let uri = uri_of(&path);
+    let mut client = Client::start(json!({}), None);
+    let warning = |client: &mut Client, words: &str| {
+        let log = client.wait_for("window/logMessage", |p| {
+            p["message"].as_str().unwrap_or("").contains(words)
+        });
+        assert_eq!(log["type"], 2, "{log}");
+        let message = log["message"].as_str().unwrap().to_string();
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        message
+    };
+
+    // A document never opened.
+    client.change(&uri, 2, json!([{ "text": SMALL }]));
+    warning(&mut client, "never opened");
+
+    client.open(&uri, "pathway", SMALL);
+    // A position before the start of the text.
+    client.change(
+        &uri,
+        2,
+        json!([{ "range": { "start": { "line": -1, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": "# x\n" }]),
+    );
+    warning(&mut client, "could not read a change");
+    // A range that ends before it starts: the text between, and a warning.
+    client.change(
+        &uri,
+        3,
+        json!([{ "range": { "start": { "line": 2, "character": 0 }, "end": { "line": 1, "character": 0 } }, "text": "" }]),
+    );
+    warning(&mut client, "runs backwards");
+    let found = client.diagnostics(&uri, Some(3));
+    // Line 1 (`inequalities: ...`) is gone: a pathway with no inequalities.
+    assert_eq!(
+        of_rule(&found, "missing-inequalities").len(),
+        1,
+        "{found:#?}"
+    );
+    assert_eq!(client.shutdown(), Ok(()));
+}
+
 #[test]
 fn positions_count_utf16_units_around_emoji_and_accents() {
     let dir = tempfile::tempdir().unwrap();
@@ -696,6 +747,70 @@ fn policies_are_checked_as_msklint_check_file_checks_them() {
     assert_eq!(client.shutdown(), Ok(()));
 }
 
+/// Some clients send a path's accents, spaces or brackets raw, which a
+/// URI cannot hold. They are read as if percent-encoded, and answers name
+/// the document as the client wrote it. Before, such a document was
+/// dropped without a word and every request about it failed.
+#[test]
+fn uris_with_raw_accents_spaces_and_brackets_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start(rich_capabilities(), None);
+    for name in ["café/y.pathway", "my dir/[x].pathway"] {
+        let raw = format!("file://{}/{name}", dir.path().display());
+        client.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": {
+                "uri": raw, "languageId": "pathway", "version": 1, "text": SMALL
+            }}),
+        );
+        let published = client.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == raw.as_str()
+        });
+        let found = published["diagnostics"].as_array().unwrap();
+        assert_eq!(of_rule(found, "bmi-threshold").len(), 1, "{found:#?}");
+        let at = position_of(SMALL, "ortho:");
+        let hover = client
+            .request(
+                "textDocument/hover",
+                json!({ "textDocument": { "uri": raw }, "position": at }),
+            )
+            .unwrap();
+        assert!(
+            hover["contents"]["value"]
+                .as_str()
+                .unwrap()
+                .contains("Surgery"),
+            "{hover}"
+        );
+        let edit = client
+            .request(
+                "textDocument/rename",
+                json!({ "textDocument": { "uri": raw }, "position": at, "newName": "surgery" }),
+            )
+            .unwrap();
+        assert_eq!(
+            edit["changes"][raw.as_str()].as_array().unwrap().len(),
+            3,
+            "{edit}"
+        );
+    }
+    // What cannot be read as a URI at all is left alone, and the log says so.
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+            "uri": "1:/not a uri", "languageId": "pathway", "version": 1, "text": SMALL
+        }}),
+    );
+    let log = client.wait_for("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("\"1:/not a uri\"")
+    });
+    assert_eq!(log["type"], 2, "a warning: {log}");
+    assert_eq!(client.shutdown(), Ok(()));
+}
+
 #[test]
 fn unsaved_buffers_are_read_by_language_and_other_files_are_left_alone() {
     let mut client = Client::start(json!({}), None);
@@ -741,25 +856,39 @@ fn hover_explains_a_finding_a_suppressed_rule_and_describes_a_node() {
     let mut client = Client::start(rich_capabilities(), None);
     client.open(&uri, "pathway", &text);
     let session = msklint::session::Session::load(&Default::default()).unwrap();
-    let explain =
-        |rule: &str| msklint::explain::explain_text(&session.rules().find(rule).unwrap().rule);
 
-    // On a finding: the finding, then `msklint explain`'s text.
+    // On a finding: the finding, then a short account of its rule.
     let at = position_of(&text, "bmi < 40");
     let shown = hover_text(&mut client, &uri, Position::new(at.line, at.character + 2));
     assert!(
         shown.starts_with("**MSK101 bmi-threshold** (error): "),
         "{shown}"
     );
+    let rule = |name: &str| session.rules().find(name).unwrap().rule.clone();
+    let bmi = rule("bmi-threshold");
+    assert!(shown.contains(&bmi.summary), "{shown}");
     assert!(
-        shown.contains(explain("bmi-threshold").trim_end()),
+        shown.contains("**Why it matters:** A BMI cut-off"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("**How to fix it:** Remove the BMI criterion"),
         "{shown}"
     );
 
-    // On a rule name in a suppression comment.
+    // On a rule name in a suppression comment: the same account, named.
     let at = position_of(&text, "dead-end");
     let shown = hover_text(&mut client, &uri, Position::new(at.line, at.character + 3));
-    assert!(shown.contains(explain("dead-end").trim_end()), "{shown}");
+    let dead_end = rule("dead-end");
+    assert!(
+        shown.starts_with(&format!(
+            "**{} dead-end**: {}",
+            dead_end.code, dead_end.summary
+        )),
+        "{shown}"
+    );
+    assert!(shown.contains("**Why it matters:**"), "{shown}");
+    assert!(shown.contains("`msklint explain dead-end`"), "{shown}");
 
     // On a node ID, declared or in a route.
     let at = position_of(&text, "ortho -> home");
@@ -772,11 +901,103 @@ fn hover_explains_a_finding_a_suppressed_rule_and_describes_a_node() {
     );
     assert!(shown.contains("routes out: `ortho` → `home`"), "{shown}");
 
+    // A node declared twice: each declaration shows its own label.
+    let twice = text.replace(
+        "  exit home",
+        "  service fcp: \"Second clinic\" { kind: primary }\n  exit home",
+    );
+    client.change(&uri, 2, json!([{ "text": twice }]));
+    client.diagnostics(&uri, Some(2));
+    let shown = hover_text(&mut client, &uri, position_of(&twice, "fcp: \"Second"));
+    assert!(
+        shown.contains("**service `fcp`**: Second clinic"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("routes use the first declaration, \"First contact\""),
+        "{shown}"
+    );
+    let first = hover_text(&mut client, &uri, position_of(&twice, "fcp:"));
+    assert!(
+        first.contains("**service `fcp`**: First contact"),
+        "{first}"
+    );
+
     // Nothing under the cursor: no hover.
     let blank = client
         .request("textDocument/hover", Client::at(&uri, Position::new(1, 0)))
         .unwrap();
     assert_eq!(blank, Value::Null);
+    assert_eq!(client.shutdown(), Ok(()));
+}
+
+/// A hover fits a pop-up: the finding, its rule's summary, why it matters
+/// and how to fix it as paragraphs the editor wraps, and where to read the
+/// rest; not the whole of `msklint explain` in a code block (12,000
+/// characters with regular expressions, in lines no editor wraps).
+#[test]
+fn hover_on_a_finding_is_short_wrapped_and_links_to_the_rules_documentation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start(rich_capabilities(), None);
+    let session = msklint::session::Session::load(&Default::default()).unwrap();
+    let bmi = session.rules().find("bmi-threshold").unwrap().rule.clone();
+    let policy_fix = bmi.prose.as_ref().unwrap().help.clone().unwrap();
+    let policy_fix: String = policy_fix.split_whitespace().collect::<Vec<_>>().join(" ");
+    let pathway = example();
+    let policy =
+        std::fs::read_to_string(root().join("fixtures/examples/hip-knee-policy.md")).unwrap();
+    for (name, language, text) in [
+        ("p.pathway", "pathway", &pathway),
+        ("policy.md", "markdown", &policy),
+    ] {
+        let uri = uri_of(&dir.path().join(name));
+        let found = client.open(&uri, language, text);
+        let d = of_rule(&found, "bmi-threshold")[0].clone();
+        let shown = hover_text(&mut client, &uri, range(&d["range"]).start);
+        assert!(
+            shown.len() < 2500,
+            "{name}: {} characters:\n{shown}",
+            shown.len()
+        );
+        assert!(!shown.contains("```"), "{name}: a code block:\n{shown}");
+        assert!(
+            !shown.contains("\\b"),
+            "{name}: a regular expression:\n{shown}"
+        );
+        assert!(!shown.contains("Example that fires"), "{name}:\n{shown}");
+        assert!(
+            shown.starts_with("**MSK101 bmi-threshold** (error): "),
+            "{shown}"
+        );
+        assert!(shown.contains(&bmi.summary), "{shown}");
+        for heading in ["**Why it matters:** ", "**How to fix it:** "] {
+            let paragraph = shown
+                .split(heading)
+                .nth(1)
+                .unwrap_or_else(|| panic!("no {heading}: {shown}"));
+            let paragraph = paragraph.split("\n\n").next().unwrap();
+            assert!(
+                paragraph.len() > 100 && !paragraph.contains('\n'),
+                "{paragraph}"
+            );
+        }
+        // The same link the diagnostic gives, and where the rest is.
+        let link = d["codeDescription"]["href"].as_str().unwrap();
+        assert!(
+            shown.contains(&format!("]({link})")),
+            "{link} not in {shown}"
+        );
+        assert!(shown.contains("`msklint explain bmi-threshold`"), "{shown}");
+        // In a policy, the fix for a policy's wording.
+        if language == "markdown" {
+            assert!(
+                shown.contains(&format!("**How to fix it:** {policy_fix}")),
+                "{shown}"
+            );
+        } else {
+            assert!(!shown.contains(&policy_fix), "{shown}");
+        }
+    }
     assert_eq!(client.shutdown(), Ok(()));
 }
 
@@ -797,6 +1018,14 @@ fn hover_is_plain_text_for_a_client_without_markdown() {
         .as_str()
         .unwrap()
         .starts_with("service ortho: Surgery"));
+    // A finding: no Markdown marks, and the link as its address.
+    let shown = hover_text(&mut client, &uri, position_of(SMALL, "bmi < 40"));
+    assert!(
+        shown.starts_with("MSK101 bmi-threshold (error): "),
+        "{shown}"
+    );
+    assert!(!shown.contains("**") && !shown.contains("]("), "{shown}");
+    assert!(shown.contains("documentation: https://"), "{shown}");
     assert_eq!(client.shutdown(), Ok(()));
 }
 
@@ -958,6 +1187,83 @@ fn suppress_with_a_reason_inside_a_mermaid_fence_keeps_the_drawing() {
     assert_eq!(client.shutdown(), Ok(()));
 }
 
+/// Findings about a whole Mermaid drawing (`incomplete-journey`,
+/// `missing-*`) sit on its opening fence, which can hold no comment. The
+/// quick fix writes a `%%` comment at the top of the drawing (below any
+/// front matter), which covers the fence line; applied, the finding is
+/// gone and nothing new appears. Before, it added an HTML comment to the
+/// fence line that suppressed nothing.
+#[test]
+fn suppress_with_a_reason_on_a_whole_mermaid_drawing_takes_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start(json!({}), None);
+    let drawing = "flowchart TD\n  gp([GP practice]) --> ortho[Orthopaedic surgery]\n```\n\nAfter the drawing.\n";
+    for (name, top) in [
+        ("plain.md", "```mermaid\n".to_string()),
+        (
+            "front.md",
+            "```mermaid\n---\ntitle: Hips\n---\n".to_string(),
+        ),
+    ] {
+        let uri = uri_of(&dir.path().join(name));
+        let mut text =
+            format!("# Hip policy\n\nPatients are referred by their GP.\n\n{top}{drawing}");
+        let mut found = client.open(&uri, "markdown", &text);
+        let fence_line = 4;
+        let whole: Vec<String> = found
+            .iter()
+            .filter(|d| range(&d["range"]).start.line == fence_line)
+            .map(|d| d["data"]["rule"].as_str().unwrap().to_string())
+            .collect();
+        assert!(whole.len() >= 2, "{name}: {found:#?}");
+        assert!(whole.iter().any(|r| r == "incomplete-journey"), "{whole:?}");
+        let mut version = 1;
+        // Two rules in turn: the second joins the first's comment.
+        for rule in whole.iter().take(2) {
+            let d = found
+                .iter()
+                .find(|d| {
+                    d["data"]["rule"] == rule.as_str()
+                        && range(&d["range"]).start.line == fence_line
+                })
+                .unwrap();
+            let list = actions(&mut client, &uri, range(&d["range"]));
+            let title = format!("Suppress `{rule}` here, with a reason");
+            let action = list
+                .iter()
+                .find(|a| a["title"] == title.as_str())
+                .unwrap_or_else(|| panic!("{name}: {list:#?}"));
+            let fixed = apply(&text, &action["edit"], &uri);
+            assert!(!fixed.contains("<!-- msklint"), "{fixed}");
+            version += 1;
+            client.change(&uri, version, json!([{ "text": fixed }]));
+            let after = client.diagnostics(&uri, Some(version));
+            let on_fence = |all: &[Value], r: &str| {
+                all.iter()
+                    .filter(|d| {
+                        d["data"]["rule"] == r && range(&d["range"]).start.line == fence_line
+                    })
+                    .count()
+            };
+            assert_eq!(on_fence(&after, rule), 0, "{name}: {fixed}\n{after:#?}");
+            assert!(
+                of_rule(&after, "unused-suppression").is_empty(),
+                "{fixed}\n{after:#?}"
+            );
+            assert!(
+                of_rule(&after, "syntax-error").is_empty(),
+                "{fixed}\n{after:#?}"
+            );
+            assert_eq!(after.len(), found.len() - 1, "{name}: {fixed}\n{after:#?}");
+            text = fixed;
+            found = after;
+        }
+        let expected = format!("%% msklint: allow({}, {}) reason: \"TODO: say why this is acceptable here\"\nflowchart TD", whole[0], whole[1]);
+        assert!(text.contains(&format!("{top}{expected}")), "{name}: {text}");
+    }
+    assert_eq!(client.shutdown(), Ok(()));
+}
+
 // ---- formatting -------------------------------------------------------------------------
 
 #[test]
@@ -1059,6 +1365,16 @@ fn definition_references_and_rename_follow_node_ids() {
             "{bad}"
         );
     }
+    // Only ASCII letters make an identifier, and the refusal says so.
+    params["newName"] = json!("é");
+    let refused = client
+        .request("textDocument/rename", params.clone())
+        .unwrap_err();
+    assert!(
+        refused.message.contains("ASCII letters"),
+        "{}",
+        refused.message
+    );
     // Not on a node: nothing to rename.
     let nothing = client
         .request(
@@ -1092,6 +1408,28 @@ fn document_symbols_list_pathways_and_their_nodes() {
     assert_eq!(
         tree[0]["children"][2]["detail"],
         "service · secondary · Surgery"
+    );
+    // A node without a `{…}` block ends at its label, not at the next item
+    // after the comments and blank lines that follow it.
+    let text = "pathway \"P\" {\n  entry gp: \"GP\" { kind: gp }\n  exit h: \"Home\"   # trailing comment\n\n\n  gp -> h\n}\n";
+    let other = uri_of(&dir.path().join("q.pathway"));
+    client.open(&other, "pathway", text);
+    let tree = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": other.as_str() } }),
+        )
+        .unwrap();
+    let h = &tree[0]["children"][1];
+    assert_eq!(h["name"], "h");
+    assert_eq!(
+        range(&h["range"]),
+        Range::new(Position::new(2, 2), Position::new(2, 16))
+    );
+    let gp = &tree[0]["children"][0];
+    assert_eq!(
+        range(&gp["range"]),
+        Range::new(Position::new(1, 2), Position::new(1, 29))
     );
     assert_eq!(client.shutdown(), Ok(()));
 
@@ -1207,7 +1545,10 @@ fn a_broken_configuration_is_a_diagnostic_on_its_file_and_checking_goes_on() {
         .contains("no-such-rule"));
     assert_eq!(range(&problems[0]["range"]).start.line, 2);
     let told = client.wait_for("window/showMessage", |_| true);
-    assert!(told["message"].as_str().unwrap().contains("msklint.yaml"));
+    // Named by its path, as a person would look for it, not as a URI.
+    let told = told["message"].as_str().unwrap();
+    assert!(told.contains(&config.display().to_string()), "{told}");
+    assert!(!told.contains("file://"), "{told}");
     // The server still checks, with the last configuration that loaded.
     client.change(
         &uri,

@@ -133,6 +133,23 @@ fn suppression(doc: &Document, analysis: &Analysis, d: &Diagnostic) -> Option<Te
     }
     let line = doc.lines.line_of(analysis.to_document(d.span).start());
     let text = doc.lines.line_text(&doc.text, line);
+    // A finding about a whole Mermaid drawing sits on its opening fence,
+    // which holds no comment: a `%%` comment at the top of the drawing
+    // covers it (src/suppress.rs).
+    if style == CommentStyle::Html {
+        if let Some(after) = drawing_top(&doc.text, analysis.to_document(d.span).start()) {
+            let indent: String = text.chars().take_while(|c| c.is_whitespace()).collect();
+            let newline = newline_of(doc, line);
+            let at = doc.lines.position(&doc.text, after);
+            return Some(TextEdit {
+                range: Range::new(at, at),
+                new_text: format!(
+                    "{newline}{indent}%% msklint: allow({}) reason: \"{REASON_PLACEHOLDER}\"",
+                    d.rule
+                ),
+            });
+        }
+    }
     // An HTML comment would break a Mermaid drawing: its own `%%` comment,
     // on a line of its own, is what suppresses a finding in it.
     let in_drawing = style == CommentStyle::Html
@@ -191,6 +208,36 @@ fn in_mermaid_fence(text: &str, at: usize) -> bool {
             .is_some_and(|w| w.eq_ignore_ascii_case("mermaid"));
         mermaid && (f.body_start..=f.body_start + f.body.len()).contains(&at)
     })
+}
+
+/// If byte `at` of a Markdown `text` is on the opening line of a Mermaid
+/// fence, where the top of the drawing ends: the end of that line, or of
+/// the drawing's front matter (`---` to `---`), which must come first.
+fn drawing_top(text: &str, at: usize) -> Option<usize> {
+    let fence = crate::import::markdown::fences(text)
+        .into_iter()
+        .find(|f| {
+            f.info
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case("mermaid"))
+                && (f.open.start()..=f.open.end()).contains(&at)
+        })?;
+    let mut lines = fence.body.split_inclusive('\n').scan(0, |end, l| {
+        *end += l.len();
+        Some((
+            l.trim(),
+            *end - l.len() + l.trim_end_matches(['\n', '\r']).len(),
+        ))
+    });
+    let front = lines.by_ref().find(|(l, _)| !l.is_empty());
+    match front {
+        Some(("---", _)) => lines
+            .find(|(l, _)| *l == "---")
+            .map(|(_, end)| fence.body_start + end)
+            .or(Some(fence.open.end())),
+        _ => Some(fence.open.end()),
+    }
 }
 
 /// The line break the document uses at `line` (or its first one).

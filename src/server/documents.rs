@@ -126,11 +126,29 @@ impl Document {
     }
 
     /// Applies the editor's changes in order: each replaces a range, or
-    /// the whole text when it has none.
-    pub fn change(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>) {
+    /// the whole text when it has none. Returns what was wrong with them,
+    /// for the log: a range that ends before it starts is taken as the
+    /// text between its two positions, as editors order a range.
+    pub fn change(
+        &mut self,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) -> Vec<String> {
+        let mut problems = Vec::new();
         for change in changes {
             match change.range {
-                Some(range) => {
+                Some(mut range) => {
+                    let (start, end) = (range.start, range.end);
+                    if (end.line, end.character) < (start.line, start.character) {
+                        problems.push(format!(
+                            "a change runs backwards, from line {}, character {} to line {}, character {}; it was applied to the text between the two",
+                            start.line + 1,
+                            start.character + 1,
+                            end.line + 1,
+                            end.character + 1
+                        ));
+                        std::mem::swap(&mut range.start, &mut range.end);
+                    }
                     let span = self.lines.span(&self.text, range);
                     self.text
                         .replace_range(span.start()..span.end(), &change.text);
@@ -141,6 +159,7 @@ impl Document {
         }
         self.version = version;
         self.analysis = None;
+        problems
     }
 
     /// The latest check, if it is of the current text.
@@ -220,5 +239,30 @@ mod tests {
         );
         assert_eq!(doc.text, "# 😀 e\naXb\n");
         assert_eq!(doc.version, 2);
+    }
+
+    #[test]
+    fn a_range_that_runs_backwards_is_the_text_between_and_is_reported() {
+        let mut doc = Document::open(
+            uri("file:///a/p.pathway"),
+            1,
+            "pathway",
+            "a\nb\nc\nd\n".into(),
+        )
+        .unwrap();
+        let problems = doc.change(
+            2,
+            vec![TextDocumentContentChangeEvent {
+                range: Some(Range::new(Position::new(3, 0), Position::new(1, 0))),
+                range_length: None,
+                text: "X".into(),
+            }],
+        );
+        assert_eq!(doc.text, "a\nXd\n");
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].contains("from line 4, character 1 to line 2"),
+            "{problems:?}"
+        );
     }
 }

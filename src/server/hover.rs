@@ -1,16 +1,23 @@
-//! Hovers: on a rule name in a suppression comment, the rule's
-//! explanation; on a node ID, its label, kind and routes; on a finding,
-//! the finding and its rule's explanation (the text of `msklint explain`).
+//! Hovers: on a finding, the finding and a short account of its rule; on
+//! a rule name in a suppression comment, that account alone; on a node
+//! ID, its label, kind and routes.
+//!
+//! A rule's account is what an editor can show in a small pop-up: its
+//! summary, why it matters and how to fix it as paragraphs the editor
+//! wraps, a link to its documentation, and a pointer to `msklint
+//! explain`, which prints everything else (examples, prose patterns).
 
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
+use super::diagnostics;
 use super::documents::{Analysis, Document};
 use super::navigation;
-use crate::explain::explain_text;
+use crate::diagnostic::Diagnostic;
+use crate::rules::model::Rule;
 use crate::span::Span;
 use crate::suppress;
 
-/// Findings explained in full in one hover; more are listed by name.
+/// Findings whose rule is described in one hover; more are listed by name.
 const EXPLAINED: usize = 3;
 
 pub fn hover(
@@ -23,6 +30,7 @@ pub fn hover(
     let on = |span: Span| span.start() <= offset && offset <= span.end();
     let mut parts: Vec<String> = Vec::new();
     let mut range = None;
+    let policy = analysis.report.kind.is_prose();
 
     // A rule named in a suppression comment.
     let source = &analysis.report.source;
@@ -34,7 +42,14 @@ pub fn hover(
     if let Some((name, span)) = named {
         range = Some(*span);
         parts.push(match analysis.session.rules().find(name) {
-            Some(rule) => fenced(&explain_text(&rule.rule), markdown),
+            Some(loaded) => {
+                let fix = match (&loaded.rule.prose, policy) {
+                    (Some(prose), true) => prose.help.as_deref(),
+                    _ => None,
+                };
+                let fix = fix.unwrap_or(&loaded.rule.help);
+                about(analysis, &loaded.rule, fix, true)
+            }
             None => format!("no rule is called `{name}` (`msklint rules` lists them all)"),
         });
     } else if let Some(found) = navigation::at(&analysis.outline, offset) {
@@ -42,7 +57,7 @@ pub fn hover(
         parts.push(navigation::describe(&found));
     }
 
-    // The findings under the cursor, each rule explained once.
+    // The findings under the cursor, each rule described once.
     let findings: Vec<_> = analysis
         .report
         .diagnostics
@@ -53,14 +68,7 @@ pub fn hover(
     let mut also: Vec<String> = Vec::new();
     for d in &findings {
         range.get_or_insert(d.span);
-        let code = super::diagnostics::code(d);
-        let mut text = format!("**{code}** ({}): {}", d.severity, d.message);
-        if !d.label.is_empty() {
-            text.push_str(&format!(" — {}", d.label));
-        }
-        if let Some(help) = &d.help {
-            text.push_str(&format!("\n\n{help}"));
-        }
+        let mut text = headline(d);
         if explained.contains(&d.rule.as_str()) {
             parts.push(text);
             continue;
@@ -70,9 +78,19 @@ pub fn hover(
             continue;
         }
         explained.push(&d.rule);
-        if let Some(rule) = analysis.session.rules().find(&d.rule) {
-            text.push_str("\n\n");
-            text.push_str(&fenced(&explain_text(&rule.rule), markdown));
+        match analysis.session.rules().find(&d.rule) {
+            // The finding's own help is the fix for where it is: a policy's
+            // wording, or a pathway (a Mermaid drawing in a policy too).
+            Some(loaded) => {
+                let fix = d.help.as_deref().unwrap_or(&loaded.rule.help);
+                text.push_str("\n\n");
+                text.push_str(&about(analysis, &loaded.rule, fix, false));
+            }
+            None => {
+                if let Some(help) = &d.help {
+                    text.push_str(&format!("\n\n{}", paragraphs(help)));
+                }
+            }
         }
         parts.push(text);
     }
@@ -89,7 +107,7 @@ pub fn hover(
     let separator = if markdown { "\n\n---\n\n" } else { "\n\n" };
     let mut value = parts.join(separator);
     if !markdown {
-        value = value.replace("**", "").replace('`', "");
+        value = plain(&value);
     }
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
@@ -104,12 +122,99 @@ pub fn hover(
     })
 }
 
-/// `msklint explain`'s text, kept as it is printed: in a code block for a
-/// client that renders Markdown.
-fn fenced(text: &str, markdown: bool) -> String {
-    if markdown {
-        format!("```text\n{}\n```", text.trim_end())
+/// `**MSK101 bmi-threshold** (error): message — label`.
+fn headline(d: &Diagnostic) -> String {
+    let mut text = format!(
+        "**{}** ({}): {}",
+        diagnostics::code(d),
+        d.severity,
+        d.message
+    );
+    if !d.label.is_empty() {
+        text.push_str(&format!(" — {}", d.label));
+    }
+    text
+}
+
+/// A rule in a few paragraphs: its summary (under its code and name when
+/// no finding has named them already), why it matters, how to fix it,
+/// and where to read the rest.
+fn about(analysis: &Analysis, rule: &Rule, fix: &str, named: bool) -> String {
+    let mut out = if named {
+        format!("**{} {}**: {}", rule.code, rule.name, rule.summary.trim())
     } else {
-        text.trim_end().to_string()
+        rule.summary.trim().to_string()
+    };
+    out.push_str(&format!(
+        "\n\n**Why it matters:** {}",
+        paragraphs(&rule.rationale)
+    ));
+    out.push_str(&format!("\n\n**How to fix it:** {}", paragraphs(fix)));
+    let more = format!(
+        "`msklint explain {}` prints the whole text, with examples",
+        rule.name
+    );
+    match diagnostics::docs_link(&analysis.session, &rule.name) {
+        Some(link) => out.push_str(&format!(
+            "\n\n[{} {} documentation]({}) · {more}",
+            rule.code,
+            rule.name,
+            link.as_str()
+        )),
+        None => out.push_str(&format!("\n\n{more}")),
+    }
+    out
+}
+
+/// Text written with hard line breaks (YAML block scalars) as Markdown
+/// paragraphs, so the editor wraps them to its pop-up.
+fn paragraphs(text: &str) -> String {
+    text.trim()
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Markdown as plain text: no emphasis or code marks, and a link as its
+/// words followed by its address.
+fn plain(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut rest = markdown;
+    while let Some(open) = rest.find("](") {
+        let Some(start) = rest[..open].rfind('[') else {
+            break;
+        };
+        let Some(close) = rest[open..].find(')') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(&format!(
+            "{}: {}",
+            &rest[start + 1..open],
+            &rest[open + 2..open + close]
+        ));
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out.replace("**", "").replace('`', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_keeps_a_links_address() {
+        assert_eq!(
+            plain("**A** [MSK101 x documentation](https://e.org/r#a) · `msklint explain x`"),
+            "A MSK101 x documentation: https://e.org/r#a · msklint explain x"
+        );
+    }
+
+    #[test]
+    fn paragraphs_are_joined_lines() {
+        assert_eq!(paragraphs("a\nb\n\nc  d\n"), "a b\n\nc d");
     }
 }

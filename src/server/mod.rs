@@ -267,6 +267,9 @@ struct Server<'c> {
     reported: HashSet<Uri>,
     shutting_down: bool,
     last_poll: Instant,
+    /// URIs the client wrote with characters a URI cannot hold, by the
+    /// percent-encoded form they are read as (see [`uris::admit`]).
+    written: HashMap<String, String>,
 }
 
 impl<'c> Server<'c> {
@@ -280,6 +283,7 @@ impl<'c> Server<'c> {
             reported: HashSet::new(),
             shutting_down: false,
             last_poll: Instant::now(),
+            written: HashMap::new(),
         }
     }
 
@@ -334,7 +338,34 @@ impl<'c> Server<'c> {
     }
 
     fn send(&self, message: impl Into<Message>) {
+        let mut message = message.into();
+        if !self.written.is_empty() {
+            match &mut message {
+                Message::Response(r) => {
+                    if let Ok(result) = &mut r.response_result {
+                        uris::restore(result, &self.written);
+                    }
+                }
+                Message::Notification(n) => uris::restore(&mut n.params, &self.written),
+                Message::Request(r) => uris::restore(&mut r.params, &self.written),
+            }
+        }
         send(self.link, message);
+    }
+
+    /// Reads the URIs a client wrote with raw accents, spaces or brackets
+    /// as their percent-encoded form, and says which cannot be read.
+    fn admit(&mut self, method: &str, params: &mut Value) {
+        let (rewritten, refused) = uris::admit(params);
+        self.written.extend(rewritten);
+        for uri in refused {
+            self.log(
+                MessageType::WARNING,
+                format!(
+                    "msklint cannot read {uri:?} (in `{method}`) as a URI, so it leaves that document alone"
+                ),
+            );
+        }
     }
 
     fn notify(&self, method: &str, params: impl serde::Serialize) {
@@ -350,13 +381,16 @@ impl<'c> Server<'c> {
 
     fn handle(&mut self, message: Message) -> Flow {
         match message {
-            Message::Request(request) => {
+            Message::Request(mut request) => {
+                self.admit(&request.method, &mut request.params);
                 let id = request.id.clone();
-                let response = if self.shutting_down && request.method != "shutdown" {
-                    Err(error(
-                        ErrorCode::InvalidRequest,
-                        "the server is shutting down".to_string(),
-                    ))
+                let response = if self.shutting_down {
+                    let why = if request.method == "shutdown" {
+                        "`shutdown` was already received: the server now waits for `exit`"
+                    } else {
+                        "the server is shutting down"
+                    };
+                    Err(error(ErrorCode::InvalidRequest, why.to_string()))
                 } else {
                     let method = request.method.clone();
                     catch_unwind(AssertUnwindSafe(|| self.request(request))).unwrap_or_else(|_| {
@@ -375,8 +409,9 @@ impl<'c> Server<'c> {
                 Flow::Continue
             }
             Message::Notification(n) if n.method == "exit" => Flow::Exit,
-            Message::Notification(n) => {
+            Message::Notification(mut n) => {
                 let method = n.method.clone();
+                self.admit(&method, &mut n.params);
                 if catch_unwind(AssertUnwindSafe(|| self.notification(n))).is_err() {
                     self.log(
                         MessageType::ERROR,
@@ -394,8 +429,18 @@ impl<'c> Server<'c> {
         match n.method.as_str() {
             "initialized" => self.watch_files(),
             "textDocument/didOpen" => {
-                let Ok(p) = from::<DidOpenTextDocumentParams>(n.params) else {
-                    return;
+                let uri = n.params["textDocument"]["uri"].clone();
+                let p = match from::<DidOpenTextDocumentParams>(n.params) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        return self.log(
+                            MessageType::WARNING,
+                            format!(
+                                "msklint could not read the opening of {uri}, so it leaves that document alone: {}",
+                                e.message
+                            ),
+                        )
+                    }
                 };
                 let item = p.text_document;
                 let uri = item.uri.clone();
@@ -407,17 +452,38 @@ impl<'c> Server<'c> {
                 }
             }
             "textDocument/didChange" => {
-                let Ok(p) = from::<DidChangeTextDocumentParams>(n.params) else {
-                    return;
+                let named = shown(&n.params["textDocument"]["uri"]);
+                let p = match from::<DidChangeTextDocumentParams>(n.params) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        return self.log(
+                            MessageType::WARNING,
+                            format!(
+                                "msklint could not read a change to {named} ({}), so it did not apply it: its copy of the document may now differ from the editor's. Closing and opening the document again sends the whole text.",
+                                e.message
+                            ),
+                        )
+                    }
                 };
                 let Some(doc) = self.documents.get_mut(&p.text_document.uri) else {
-                    return;
+                    return self.log(
+                        MessageType::WARNING,
+                        format!(
+                            "msklint ignored a change to {named}: the editor never opened that document with msklint (no didOpen), so there is no text to change"
+                        ),
+                    );
                 };
-                doc.change(p.text_document.version, p.content_changes);
+                let problems = doc.change(p.text_document.version, p.content_changes);
                 let now = Instant::now();
                 let typing = doc.changed.is_some_and(|t| now.duration_since(t) < QUIET);
                 doc.due = Some(if typing { now + QUIET } else { now });
                 doc.changed = Some(now);
+                for problem in problems {
+                    self.log(
+                        MessageType::WARNING,
+                        format!("msklint, in a change to {named}: {problem}"),
+                    );
+                }
             }
             "textDocument/didClose" => {
                 let Ok(p) = from::<DidCloseTextDocumentParams>(n.params) else {
@@ -706,7 +772,8 @@ impl<'c> Server<'c> {
                         typ: MessageType::WARNING,
                         message: format!(
                             "msklint: {} has a problem ({}); checking goes on with the last configuration that loaded",
-                            uri.as_str(),
+                            uris::to_path(&uri)
+                                .map_or_else(|| uri.as_str().to_string(), |p| p.display().to_string()),
                             first.unwrap_or("")
                         ),
                     },
@@ -715,6 +782,18 @@ impl<'c> Server<'c> {
             self.publish(uri, found, None);
         }
     }
+}
+
+/// A document as a message names it: its path for a `file:` URI, the URI
+/// itself otherwise.
+fn shown(uri: &Value) -> String {
+    let Some(text) = uri.as_str() else {
+        return "a document whose name could not be read".to_string();
+    };
+    std::str::FromStr::from_str(text)
+        .ok()
+        .and_then(|u: Uri| uris::to_path(&u))
+        .map_or_else(|| text.to_string(), |p| p.display().to_string())
 }
 
 fn from<P: DeserializeOwned>(params: Value) -> Result<P, lsp_server::ResponseError> {

@@ -106,6 +106,9 @@ pub struct Found<'o> {
     pub pathway: &'o PathwayOutline,
     pub name: &'o str,
     pub span: Span,
+    /// The declaration under the cursor, when it is one (a node declared
+    /// twice has two).
+    pub declaration: Option<&'o NodeOutline>,
 }
 
 impl PathwayOutline {
@@ -147,6 +150,7 @@ pub fn at(outline: &Outline, offset: usize) -> Option<Found<'_>> {
                     pathway: p,
                     name: &n.id,
                     span: n.id_span,
+                    declaration: Some(n),
                 });
             }
         }
@@ -157,6 +161,7 @@ pub fn at(outline: &Outline, offset: usize) -> Option<Found<'_>> {
                         pathway: p,
                         name: id,
                         span: *span,
+                        declaration: None,
                     });
                 }
             }
@@ -229,7 +234,7 @@ pub fn invalid_id(name: &str) -> Option<String> {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
     if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Some(format!(
-            "`{name}` is not a node ID: use letters, digits and `_`, starting with a letter or `_`"
+            "`{name}` is not a node ID: use ASCII letters (a to z, A to Z, without accents), digits and `_`, starting with a letter or `_`"
         ));
     }
     RESERVED
@@ -276,6 +281,45 @@ pub fn rename(
     }))
 }
 
+/// A node's span without what the parser took in after it: the blank
+/// lines and comments before the next item. A node without a `{…}` block
+/// would otherwise run down to the next item.
+fn written(text: &str, span: Span) -> Span {
+    let Some(slice) = text.get(span.start()..span.end()) else {
+        return span;
+    };
+    let mut end = slice.len();
+    loop {
+        let kept = slice[..end].trim_end();
+        let line_start = kept.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let cut = comment_start(&kept[line_start..]).map_or(kept.len(), |c| line_start + c);
+        if cut == end || cut == 0 {
+            break;
+        }
+        end = cut;
+    }
+    let end = slice[..end].trim_end().len();
+    if end == 0 {
+        return span;
+    }
+    Span::new(span.start(), span.start() + end)
+}
+
+/// Byte index of a `#` that starts a comment (not one inside a string).
+fn comment_start(line: &str) -> Option<usize> {
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn symbol_kind(kind: NodeKind) -> SymbolKind {
     match kind {
         NodeKind::Entry => SymbolKind::EVENT,
@@ -296,6 +340,8 @@ fn node_detail(n: &NodeOutline) -> String {
 #[allow(deprecated)] // `deprecated` is a required field of the protocol's types
 pub fn symbols(doc: &Document, analysis: &Analysis, nested: bool) -> DocumentSymbolResponse {
     let range = |span: Span| doc.lines.range(&doc.text, analysis.to_document(span));
+    let text = &analysis.report.source.text;
+    let node_range = |n: &NodeOutline| range(written(text, n.span));
     if nested {
         let tree = analysis
             .outline
@@ -318,7 +364,7 @@ pub fn symbols(doc: &Document, analysis: &Analysis, nested: bool) -> DocumentSym
                             kind: symbol_kind(n.keyword),
                             tags: None,
                             deprecated: None,
-                            range: range(n.span),
+                            range: node_range(n),
                             selection_range: range(n.id_span),
                             children: None,
                         })
@@ -344,7 +390,7 @@ pub fn symbols(doc: &Document, analysis: &Analysis, nested: bool) -> DocumentSym
                 kind: symbol_kind(n.keyword),
                 tags: None,
                 deprecated: None,
-                location: Location::new(doc.uri.clone(), range(n.span)),
+                location: Location::new(doc.uri.clone(), node_range(n)),
                 container_name: Some(p.name.clone()),
             });
         }
@@ -355,7 +401,8 @@ pub fn symbols(doc: &Document, analysis: &Analysis, nested: bool) -> DocumentSym
 /// A node's label, kind and routes in and out, as Markdown.
 pub fn describe(found: &Found<'_>) -> String {
     let p = found.pathway;
-    let Some(node) = p.node(found.name) else {
+    let first = p.node(found.name);
+    let Some(node) = found.declaration.or(first) else {
         return format!(
             "`{}` is not declared in pathway \"{}\": routes to or from it join nothing",
             found.name, p.name
@@ -401,5 +448,30 @@ pub fn describe(found: &Found<'_>) -> String {
     out.push_str(&format!("routes in: {}\n\n", list(&inward)));
     out.push_str(&format!("routes out: {}", list(&outward)));
     out.push_str(&format!("\n\nin pathway \"{}\"", p.name));
+    if let Some(first) = first.filter(|f| !std::ptr::eq(*f, node)) {
+        out.push_str(&format!(
+            "\n\n`{}` is declared twice: routes use the first declaration, \"{}\"",
+            node.id, first.label
+        ));
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nodes_span_ends_where_it_is_written() {
+        let text =
+            "  exit h: \"Home # not a comment\"   # trailing comment\n\n  # another\n\n  gp -> h";
+        let end = text.find("   #").unwrap();
+        let got = written(text, Span::new(2, text.find("  gp").unwrap()));
+        assert_eq!(got, Span::new(2, end));
+        let block = "service a: \"A\" {\n  kind: gp # k\n}\n";
+        assert_eq!(
+            written(block, Span::new(0, block.len())).end(),
+            block.len() - 1
+        );
+    }
 }

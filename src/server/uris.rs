@@ -79,6 +79,98 @@ pub fn from_path(path: &Path) -> Option<Uri> {
     Uri::from_str(&uri).ok()
 }
 
+/// A URI as the protocol's type reads it: `text` itself when it parses,
+/// otherwise `text` with what a URI cannot hold percent-encoded (a raw
+/// `é`, a space, `[`, a `%` not followed by two hex digits), as some
+/// clients send them. `None` when even that is no URI.
+pub fn lenient(text: &str) -> Option<String> {
+    if Uri::from_str(text).is_ok() {
+        return Some(text.to_string());
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = b == b'%'
+            && bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+        if b.is_ascii_alphanumeric() || b"-._~:/?#@!$&'()*+,;=".contains(&b) || escape {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Uri::from_str(&out).is_ok().then_some(out)
+}
+
+/// Every `uri` (and `rootUri`, `targetUri`) string in a message's
+/// parameters that is no URI as written, made one by [`lenient`]. Returns
+/// the pairs (as rewritten, as the client wrote it), and the strings that
+/// could not be made URIs.
+pub fn admit(params: &mut serde_json::Value) -> (Vec<(String, String)>, Vec<String>) {
+    let mut rewritten = Vec::new();
+    let mut refused = Vec::new();
+    walk_uris(params, &mut |text: &mut String| {
+        if Uri::from_str(text).is_ok() {
+            return;
+        }
+        match lenient(text) {
+            Some(fixed) => {
+                rewritten.push((fixed.clone(), std::mem::replace(text, fixed)));
+            }
+            None => refused.push(text.clone()),
+        }
+    });
+    (rewritten, refused)
+}
+
+fn walk_uris(value: &mut serde_json::Value, f: &mut impl FnMut(&mut String)) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    Value::String(s) if matches!(key.as_str(), "uri" | "rootUri" | "targetUri") => {
+                        f(s)
+                    }
+                    _ => walk_uris(v, f),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| walk_uris(v, f)),
+        _ => {}
+    }
+}
+
+/// Puts back the URIs a client wrote, wherever the server's answer names
+/// one as rewritten by [`admit`] (as a value, or as the key of a
+/// workspace edit's `changes`): the client matches them as it sent them.
+pub fn restore(value: &mut serde_json::Value, written: &std::collections::HashMap<String, String>) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            if let Some(original) = written.get(s.as_str()) {
+                s.clone_from(original);
+            }
+        }
+        Value::Object(map) => {
+            let renamed: Vec<String> = map
+                .keys()
+                .filter(|k| written.contains_key(k.as_str()))
+                .cloned()
+                .collect();
+            for key in renamed {
+                if let Some(v) = map.remove(&key) {
+                    map.insert(written[&key].clone(), v);
+                }
+            }
+            map.values_mut().for_each(|v| restore(v, written));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| restore(v, written)),
+        _ => {}
+    }
+}
+
 /// The last segment of a URI's path, decoded when it can be: the name of
 /// an unsaved buffer (`untitled:Untitled-1` → `Untitled-1`).
 pub fn last_segment(uri: &Uri) -> String {
@@ -115,6 +207,33 @@ mod tests {
         assert_eq!(
             to_path(&uri("file://localhost/a/b%20c.pathway")).unwrap(),
             Path::new("/a/b c.pathway")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn raw_accents_spaces_and_brackets_are_read_as_encoded() {
+        for (raw, path) in [
+            ("file:///tmp/x/café/y.pathway", "/tmp/x/café/y.pathway"),
+            ("file:///tmp/my dir/[x].pathway", "/tmp/my dir/[x].pathway"),
+            ("file:///tmp/50%/a%20b.md", "/tmp/50%/a b.md"),
+        ] {
+            let fixed = lenient(raw).unwrap();
+            assert_eq!(to_path(&uri(&fixed)).unwrap(), Path::new(path), "{fixed}");
+        }
+        assert_eq!(lenient("file:///a/b.md").unwrap(), "file:///a/b.md");
+        let mut params =
+            serde_json::json!({ "textDocument": { "uri": "file:///a/é.md", "text": "é" } });
+        let (rewritten, refused) = admit(&mut params);
+        assert_eq!(params["textDocument"]["uri"], "file:///a/%C3%A9.md");
+        assert_eq!(params["textDocument"]["text"], "é");
+        assert!(refused.is_empty());
+        let written = rewritten.into_iter().collect();
+        let mut answer = serde_json::json!({ "changes": { "file:///a/%C3%A9.md": [] }, "uri": "file:///a/%C3%A9.md" });
+        restore(&mut answer, &written);
+        assert_eq!(
+            answer,
+            serde_json::json!({ "changes": { "file:///a/é.md": [] }, "uri": "file:///a/é.md" })
         );
     }
 
