@@ -394,6 +394,10 @@ impl Prepared {
 /// around it (its examples are rarely longer).
 const OPINION_WORDS: usize = 40;
 
+/// The second opinion fires without a pattern only on a sentence of at
+/// least this many words: a shorter one is a topic, not a rule.
+const MIN_LEARNT_WORDS: usize = 4;
+
 /// How much of the lead-ins and question is read before each stretch, in
 /// words: the end nearest the sentence.
 const OPINION_LEAD_WORDS: usize = 30;
@@ -648,6 +652,17 @@ impl<'a> Engine<'a> {
             && matches!(verdict, Verdict::Silent | Verdict::Unnamed)
             && self.carries_exception(check, i);
         decided &= !excepted;
+        // Nor is a fragment too short to state a rule ("4. Missed
+        // appointments." as a run-in heading): its words are only a topic.
+        // (An answer read with its question, or an item with its lead-in,
+        // is not alone: "Yes – required.")
+        self.load_with(i);
+        let fragment = decided
+            && matches!(verdict, Verdict::Silent | Verdict::Unnamed)
+            && self.with().is_none()
+            && self.sentences[i].lead_in.is_none()
+            && self.normalised[i].split_whitespace().count() < MIN_LEARNT_WORDS;
+        decided &= !fragment;
         if let Some(log) = log {
             let features = self
                 .current
@@ -670,6 +685,8 @@ impl<'a> Engine<'a> {
                     "fires"
                 } else if excepted {
                     "silent (the sentence carries an exception)"
+                } else if fragment {
+                    "silent (too few words to state a rule)"
                 } else {
                     "silent"
                 },
