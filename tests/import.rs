@@ -1466,3 +1466,60 @@ fn an_exit_drawn_as_a_circle_keeps_its_kind() {
     let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.as_str()).collect();
     assert!(!rules.contains(&"missing-urgent-referral"), "{rules:?}");
 }
+
+/// Findings of `rule` as (subject, message), for asserting where they fire.
+fn fired(report: &FileReport, rule: &str) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == rule)
+        .map(|d| d.subject.clone().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn an_unlabelled_branch_takes_no_criterion_from_its_question() {
+    let linter = linter();
+    // One branch labelled Yes, the other not: only the Yes branch is gated.
+    let one = "flowchart TD
+  gp([GP practice]) --> q{BMI under 40?}
+  q -->|Yes| surg[Orthopaedic surgery]
+  q --> wm[Tier 3 weight management]
+";
+    let report = linter.check_bytes("one.mmd", one.as_bytes().to_vec());
+    let written = &report.source.text;
+    assert!(
+        written.contains("gp -> surg requires bmi < 40\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("gp -> wm when \"BMI under 40?\"\n"),
+        "{written}"
+    );
+    assert_eq!(fired(&report, "bmi-threshold"), ["gp -> surg"]);
+    let note = |r: &FileReport, route: &str| {
+        r.diagnostics.iter().any(|d| {
+            d.rule == "import-guess"
+                && d.message.starts_with(&format!("route `{route}` leaves"))
+                && d.message.contains("left without the question's criterion (`bmi < 40`)")
+        })
+    };
+    assert!(note(&report, "gp -> wm"), "{:?}", report.diagnostics);
+    assert!(!note(&report, "gp -> surg"));
+
+    // Neither labelled: neither gated, both noted.
+    let neither = one.replace("-->|Yes| surg", "--> surg");
+    let report = linter.check_bytes("neither.mmd", neither.into_bytes());
+    assert!(!report.source.text.contains("requires"), "{}", report.source.text);
+    assert!(fired(&report, "bmi-threshold").is_empty());
+    assert!(note(&report, "gp -> wm") && note(&report, "gp -> surg"));
+
+    // A BPMN gateway's default flow, which has no condition, is not gated.
+    let report = check(&linter, "fixtures/import/cases/default-flow.bpmn");
+    let written = &report.source.text;
+    assert!(
+        written.contains("triage -> physio when \"Oxford knee score < 20?\"\n"),
+        "{written}"
+    );
+    assert_eq!(fired(&report, "oxford-score-threshold"), ["triage -> surg"]);
+}

@@ -355,6 +355,19 @@ fn answer(label: &str) -> Option<(bool, &str)> {
     Some((said, rest.trim_end_matches(')').trim()))
 }
 
+/// A branch label that says to go on, which after a question that is a
+/// criterion ("BMI under 35?" → "Proceed") means it was met.
+fn goes_ahead(label: &str) -> bool {
+    matches!(
+        label
+            .trim()
+            .trim_end_matches(['.', '!'])
+            .to_ascii_lowercase()
+            .as_str(),
+        "proceed" | "go ahead" | "continue" | "accept" | "accepted" | "approved"
+    )
+}
+
 /// A branch label that leaves its question unanswered or says it is not
 /// met: "Not yet measured", "Unknown", "Awaiting results".
 fn declines(label: &str) -> bool {
@@ -1085,6 +1098,8 @@ struct Said {
     when: String,
     requires: Vec<(String, String)>,
     through: Vec<String>,
+    /// Branches that left a question's criterion behind, in words.
+    unanswered: Vec<String>,
 }
 
 /// `into_exit`: the route ends at an exit. There a decision that asks how
@@ -1094,6 +1109,7 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
     let mut requires: Vec<(String, String)> = Vec::new();
     let mut parts: Vec<String> = Vec::new();
     let mut through: Vec<String> = Vec::new();
+    let mut unanswered: Vec<String> = Vec::new();
     let add = |requires: &mut Vec<(String, String)>, text: &str, from: &str| {
         let found = criteria(text);
         for c in &found {
@@ -1191,6 +1207,31 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
                 "{question}: {}",
                 if added.is_empty() { &branch } else { &added }
             ));
+        } else if !criteria(question).is_empty() && !goes_ahead(&branch) {
+            // The question is a criterion in itself, and this branch does
+            // not say it was met (no label, a BPMN default flow, "Refer
+            // on"): the criterion holds on the "Yes" branch only.
+            let added = add(&mut requires, &branch, &link_named(l));
+            // Kept as a question: the route does not say how it was answered.
+            parts.push(if added.is_empty() {
+                format!("{question}?")
+            } else {
+                format!("{question}: {added}")
+            });
+            let listed: Vec<String> = criteria(question)
+                .iter()
+                .map(|c| format!("`{}`", c.written))
+                .collect();
+            unanswered.push(format!(
+                "{} by {}: it was left without the question's criterion ({}), which only a “Yes” branch carries; label the branch Yes or No if it is one",
+                shape_named(d),
+                if branch.is_empty() {
+                    "an unlabelled branch".to_string()
+                } else {
+                    format!("the branch “{branch}”")
+                },
+                listed.join(", ")
+            ));
         } else {
             let joined = format!("{question} {branch}");
             let found = criteria(joined.trim());
@@ -1210,6 +1251,7 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
         when: parts.join("; "),
         requires,
         through,
+        unanswered,
     }
 }
 
@@ -1268,6 +1310,7 @@ fn write_route(w: &mut Writer, page: &Page, r: &Route, said: Said, (a, b): (&str
         when,
         requires,
         through,
+        unanswered,
     } = said;
     let Some(first) = r.links.first().map(|&li| &page.links[li]) else {
         return;
@@ -1316,6 +1359,14 @@ fn write_route(w: &mut Writer, page: &Page, r: &Route, said: Said, (a, b): (&str
                 "route `{subject}` drawn through {}",
                 through.join(", then ")
             ),
+        );
+    }
+    for left in unanswered {
+        w.guess(
+            span,
+            Some(&subject),
+            "no criterion from the question",
+            format!("route `{subject}` leaves {left}"),
         );
     }
     for ((written, from), (s, e)) in requires.iter().zip(spans) {
