@@ -704,7 +704,7 @@ fn a_criterion_on_a_connector_becomes_requires_and_the_rest_when() {
 }
 
 #[test]
-fn a_question_criterion_holds_on_its_yes_branch_only() {
+fn a_question_criterion_holds_on_yes_and_is_turned_round_on_no() {
     let linter = linter();
     // Branch labels that open with the answer and say more, and one that
     // is no answer at all.
@@ -722,7 +722,7 @@ fn a_question_criterion_holds_on_its_yes_branch_only() {
     let written = &report.source.text;
     for line in [
         "gp -> ortho when \"Yes - list\" requires bmi < 40\n",
-        "gp -> wm when \"BMI under 40: No, refer on\"\n",
+        "gp -> wm when \"No, refer on\" requires bmi >= 40\n",
         "gp -> fcp when \"BMI under 40: Not yet measured\"\n",
         "fcp -> ortho when \"Smoker: Yes, non-smoker\" requires smoking == false\n",
     ] {
@@ -1501,7 +1501,8 @@ fn an_unlabelled_branch_takes_no_criterion_from_its_question() {
         r.diagnostics.iter().any(|d| {
             d.rule == "import-guess"
                 && d.message.starts_with(&format!("route `{route}` leaves"))
-                && d.message.contains("left without the question's criterion (`bmi < 40`)")
+                && d.message
+                    .contains("left without the question's criterion (`bmi < 40`)")
         })
     };
     assert!(note(&report, "gp -> wm"), "{:?}", report.diagnostics);
@@ -1510,7 +1511,11 @@ fn an_unlabelled_branch_takes_no_criterion_from_its_question() {
     // Neither labelled: neither gated, both noted.
     let neither = one.replace("-->|Yes| surg", "--> surg");
     let report = linter.check_bytes("neither.mmd", neither.into_bytes());
-    assert!(!report.source.text.contains("requires"), "{}", report.source.text);
+    assert!(
+        !report.source.text.contains("requires"),
+        "{}",
+        report.source.text
+    );
     assert!(fired(&report, "bmi-threshold").is_empty());
     assert!(note(&report, "gp -> wm") && note(&report, "gp -> surg"));
 
@@ -1522,4 +1527,110 @@ fn an_unlabelled_branch_takes_no_criterion_from_its_question() {
         "{written}"
     );
     assert_eq!(fired(&report, "oxford-score-threshold"), ["triage -> surg"]);
+}
+
+#[test]
+fn a_no_branch_carries_the_question_turned_round() {
+    let linter = linter();
+    // A restriction drawn as its opposite: people with a high BMI, or who
+    // smoke, are sent elsewhere, so surgery is for the others only.
+    for (question, on_no) in [
+        ("BMI ≥ 40?", "bmi < 40"),
+        ("BMI 40 or more?", "bmi < 40"),
+        ("BMI 40 or above?", "bmi < 40"),
+        ("BMI at least 40?", "bmi < 40"),
+        ("BMI over 40?", "bmi <= 40"),
+        ("BMI > 40?", "bmi <= 40"),
+    ] {
+        let text = format!(
+            "flowchart TD
+  gp([GP practice]) --> q{{\"{question}\"}}
+  q -->|Yes| wm[Tier 3 weight management]
+  q -->|No| surg[Orthopaedic surgery]
+"
+        );
+        let report = linter.check_bytes("bmi.mmd", text.into_bytes());
+        let written = &report.source.text;
+        assert!(
+            written.contains(&format!("gp -> surg requires {on_no}\n")),
+            "{question}: {written}"
+        );
+        assert_eq!(
+            fired(&report, "bmi-threshold"),
+            ["gp -> surg"],
+            "{question}"
+        );
+        assert!(report.diagnostics.iter().any(|d| d.rule == "import-guess"
+            && d.message.starts_with(&format!("`{on_no}` read from"))
+            && d.message.ends_with("turned round for its “No” branch")));
+    }
+    // Read the right way round too: "under", "less than", "≤".
+    for (question, on_yes) in [
+        ("BMI under 40?", "bmi < 40"),
+        ("BMI less than 40?", "bmi < 40"),
+        ("BMI ≤ 40?", "bmi <= 40"),
+    ] {
+        let text = format!(
+            "flowchart TD
+  gp([GP practice]) --> q{{\"{question}\"}}
+  q -->|Yes| surg[Orthopaedic surgery]
+  q -->|No| wm[Tier 3 weight management]
+"
+        );
+        let report = linter.check_bytes("bmi.mmd", text.into_bytes());
+        assert!(
+            report
+                .source
+                .text
+                .contains(&format!("gp -> surg requires {on_yes}\n")),
+            "{question}: {}",
+            report.source.text
+        );
+        assert_eq!(
+            fired(&report, "bmi-threshold"),
+            ["gp -> surg"],
+            "{question}"
+        );
+    }
+
+    // A yes/no question about smoking.
+    let smoker = "flowchart TD
+  gp([GP practice]) --> q{Smoker?}
+  q -->|Yes| stop[Stop smoking service]
+  q -->|No| surg[Orthopaedic surgery]
+";
+    let report = linter.check_bytes("smoker.mmd", smoker.as_bytes().to_vec());
+    let written = &report.source.text;
+    assert!(
+        written.contains("gp -> surg requires smoking == false\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("gp -> stop requires smoking == true\n"),
+        "{written}"
+    );
+    // The stop-smoking service may ask who smokes; surgery may not.
+    assert_eq!(fired(&report, "smoking-restriction"), ["gp -> surg"]);
+
+    // "No" says nothing of the weeks in a question about how care went,
+    // and is one or the other of two criteria: neither is turned round.
+    let not_turned = "flowchart TD
+  gp([GP practice]) --> physio[Physiotherapy]
+  physio --> f{Improved after 6 weeks?}
+  f -->|No| pain[Pain clinic]
+  f -->|Yes| self[Self-management]
+  pain --> self
+  gp --> q{BMI < 40 and non-smoker?}
+  q -->|No| wm[Weight management]
+";
+    let report = linter.check_bytes("not.mmd", not_turned.as_bytes().to_vec());
+    let written = &report.source.text;
+    assert!(
+        written.contains("physio -> pain when \"Improved after 6 weeks: No\"\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("gp -> wm when \"BMI < 40 and non-smoker: No\"\n"),
+        "{written}"
+    );
 }

@@ -33,7 +33,7 @@ use crate::source::DiagramPart;
 use crate::span::Span;
 use crate::vocabulary::Vocabulary;
 
-use meaning::{criteria, is_ident, quote, without, Names};
+use meaning::{asked, criteria, is_ident, negated, quote, without, Names};
 
 /// The largest diagram file read (a flowchart of a pathway is a few
 /// kilobytes; the largest real ones are well under a megabyte).
@@ -1119,6 +1119,55 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
         }
         without(text, &found)
     };
+    // A question's criteria on a branch that answers it: as asked on
+    // "Yes"; on "No" turned round, when the question is one criterion and
+    // nothing else ("BMI ≥ 40?", "Smoker?"), since "Improved after 6
+    // weeks?" answered No says nothing of the weeks, and "BMI < 40 and
+    // non-smoker?" answered No is one or the other, which `requires`
+    // cannot say. What is left of the question is returned, or the whole
+    // question when nothing was taken from it.
+    // `drawn`: criteria the branch's own label gives, which win over the
+    // question's on the same attribute ("Smoker?" → "Yes, non-smoker").
+    let attribute = |written: &str| written.split(' ').next().unwrap_or("").to_string();
+    let answered = |requires: &mut Vec<(String, String)>,
+                    question: &str,
+                    d: &Shape,
+                    yes: bool,
+                    drawn: &str| {
+        let own: Vec<String> = criteria(drawn)
+            .iter()
+            .map(|c| attribute(&c.written))
+            .collect();
+        let found: Vec<_> = asked(question)
+            .into_iter()
+            .filter(|c| !own.contains(&attribute(&c.written)))
+            .collect();
+        let rest = without(question, &found);
+        if !yes && (found.len() != 1 || !rest.is_empty()) {
+            return question.to_string();
+        }
+        for c in &found {
+            let (written, from) = if yes {
+                (
+                    c.written.clone(),
+                    format!("“{}” on {}", c.from, shape_named(d)),
+                )
+            } else {
+                (
+                    negated(&c.written),
+                    format!(
+                        "“{}” on {}, turned round for its “No” branch",
+                        c.from,
+                        shape_named(d)
+                    ),
+                )
+            };
+            if !requires.iter().any(|(w, _)| *w == written) {
+                requires.push((written, from));
+            }
+        }
+        rest
+    };
     let Some(first) = r.links.first().map(|&li| &page.links[li]) else {
         return Said::default();
     };
@@ -1171,21 +1220,15 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
             if !rest.is_empty() {
                 parts.push(rest);
             }
-        } else if no(&branch) {
-            parts.push(format!("{question}: {branch}"));
-        } else if yes(&branch) {
-            let rest = add(&mut requires, question, &shape_named(d));
+        } else if yes(&branch) || no(&branch) {
+            let rest = answered(&mut requires, question, d, yes(&branch), "");
             if !rest.is_empty() {
                 parts.push(format!("{rest}: {branch}"));
             }
         } else if let Some((said_yes, rest)) = answer(&branch) {
-            // The question's criterion belongs to the yes branch only; what
-            // the label adds is read from the arrow.
-            let asked = if said_yes {
-                add(&mut requires, question, &shape_named(d))
-            } else {
-                question.to_string()
-            };
+            // The question's criterion as the answer leaves it; what the
+            // label adds is read from the arrow.
+            let asked = answered(&mut requires, question, d, said_yes, rest);
             let added = add(&mut requires, rest, &link_named(l));
             // The label as drawn, unless criteria were taken out of it.
             let said = if added.is_empty() || added == rest {
@@ -1198,7 +1241,7 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
             } else {
                 parts.push(format!("{asked}: {said}"));
             }
-        } else if declines(&branch) && !criteria(question).is_empty() {
+        } else if declines(&branch) && !asked(question).is_empty() {
             // A question that is a criterion in itself ("BMI under 40?") and
             // a branch that leaves it unanswered ("Not yet measured"): the
             // criterion does not hold on this branch.
@@ -1207,7 +1250,7 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
                 "{question}: {}",
                 if added.is_empty() { &branch } else { &added }
             ));
-        } else if !criteria(question).is_empty() && !goes_ahead(&branch) {
+        } else if !asked(question).is_empty() && !goes_ahead(&branch) {
             // The question is a criterion in itself, and this branch does
             // not say it was met (no label, a BPMN default flow, "Refer
             // on"): the criterion holds on the "Yes" branch only.
@@ -1218,7 +1261,7 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
             } else {
                 format!("{question}: {added}")
             });
-            let listed: Vec<String> = criteria(question)
+            let listed: Vec<String> = asked(question)
                 .iter()
                 .map(|c| format!("`{}`", c.written))
                 .collect();
@@ -1432,7 +1475,7 @@ mod tests {
             out.text
         );
         assert!(
-            out.text.contains("gp -> wm when \"BMI < 40: No\"\n"),
+            out.text.contains("gp -> wm requires bmi >= 40\n"),
             "{}",
             out.text
         );
