@@ -1634,3 +1634,27 @@ fn a_no_branch_carries_the_question_turned_round() {
         "{written}"
     );
 }
+
+#[test]
+fn draw_io_arrowheads_say_which_way_a_route_goes() {
+    let linter = linter();
+    let report = check(&linter, "fixtures/import/cases/arrowheads.drawio");
+    let written = &report.source.text;
+    // Drawn from the exit back to physio, with the head at physio's end:
+    // a route from physio to the exit, which stays an exit.
+    assert!(
+        written.contains("physio -> home when \"goals met\"\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("exit home: \"Self-management\""),
+        "{written}"
+    );
+    assert!(!written.contains("home ->"), "{written}");
+    // Heads at both ends: a route each way.
+    assert!(written.contains("physio -> pain\n"), "{written}");
+    assert!(written.contains("pain -> physio\n"), "{written}");
+    // The plain arrow is as drawn.
+    assert!(written.contains("gp -> physio\n"), "{written}");
+    assert!(report.problem().is_none(), "{:?}", report.problem());
+}
