@@ -1658,3 +1658,38 @@ fn draw_io_arrowheads_say_which_way_a_route_goes() {
     assert!(written.contains("gp -> physio\n"), "{written}");
     assert!(report.problem().is_none(), "{:?}", report.problem());
 }
+
+#[test]
+fn missed_appointments_drawn_in_a_diagram_are_read_as_a_dna_policy() {
+    let linter = linter();
+    // A box on missed appointments between a service and a discharge is
+    // the reason for the route, as a label on the arrow would be.
+    let report = check(&linter, "fixtures/import/cases/dna-box.mmd");
+    let written = &report.source.text;
+    assert!(
+        written.contains("physio -> back when \"DNA x2\"\n"),
+        "{written}"
+    );
+    assert!(!written.contains("service missed"), "{written}");
+    assert_eq!(fired(&report, "dna-discharge"), ["physio -> back"]);
+
+    // "Did not attend?" answered No is the people who came: no finding on
+    // their route, one on the discharge.
+    let report = check(&linter, "fixtures/import/cases/dna-question.mmd");
+    let written = &report.source.text;
+    assert!(
+        written.contains("physio -> home when \"attended\"\n"),
+        "{written}"
+    );
+    assert_eq!(fired(&report, "dna-discharge"), ["physio -> back"]);
+
+    // A BPMN boundary event on the task: a route out of the task itself.
+    let report = check(&linter, "fixtures/import/cases/dna-boundary.bpmn");
+    let written = &report.source.text;
+    assert!(
+        written.contains("physio -> back when \"Did not attend\"\n"),
+        "{written}"
+    );
+    assert!(!written.contains("left out"), "{written}");
+    assert_eq!(fired(&report, "dna-discharge"), ["physio -> back"]);
+}

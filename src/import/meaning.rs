@@ -274,6 +274,18 @@ pub fn asked(question: &str) -> Vec<Criterion> {
     }
 }
 
+/// Whether a text is about missed appointments: a question ("Did not
+/// attend?") or a box ("DNA x2") that stands for what happens when people
+/// miss them.
+pub fn about_missed_appointments(text: &str) -> bool {
+    static DNA: OnceLock<Option<Regex>> = OnceLock::new();
+    DNA.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:dnas?|was not brought|did ?n[o']t attend|does ?n[o']t attend|not attended|non-?attendance|no[- ]shows?|miss(?:es|ed)? (?:an? |two |\d+ |their |the )?(?:appointments?|sessions?))\b").ok()
+    })
+    .as_ref()
+    .is_some_and(|r| r.is_match(text))
+}
+
 /// A criterion as the language writes it (`bmi >= 40`), turned round
 /// (`bmi < 40`): the other comparison, or for `==` and `!=` the other
 /// one, with `true` and `false` swapped rather than compared unequal.

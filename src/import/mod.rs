@@ -594,7 +594,14 @@ fn write_page(
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            matches!(s.form, Form::Decision | Form::Fork) && ins[i] > 0 && !outs[i].is_empty()
+            // A short box on missed appointments between two steps ("DNA
+            // x2") is what happens to people who miss them, not a service.
+            let dna = s.form == Form::Process
+                && meaning::about_missed_appointments(&s.text)
+                && one_line(&s.text).chars().count() <= 40;
+            (matches!(s.form, Form::Decision | Form::Fork) || dna)
+                && ins[i] > 0
+                && !outs[i].is_empty()
         })
         .collect();
     let nodes: Vec<usize> = (0..page.shapes.len())
@@ -1200,6 +1207,21 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
         let question = one_line(&d.text);
         let question = question.trim_end_matches('?').trim();
         let branch = one_line(&l.text);
+        if d.form == Form::Process {
+            // A box that says what happens when people miss appointments
+            // ("DNA x2"): the reason for the route, as a label would be.
+            through.push(format!(
+                "{}, read as the reason for the route (people who miss appointments)",
+                shape_named(d)
+            ));
+            let rest = add(&mut requires, &branch, &link_named(l));
+            parts.push(if rest.is_empty() {
+                question.to_string()
+            } else {
+                format!("{question}: {rest}")
+            });
+            continue;
+        }
         through.push(format!(
             "{} (branch “{}”)",
             shape_named(d),
@@ -1209,6 +1231,7 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
                 &branch
             }
         ));
+        let answered_no = no(&branch) || answer(&branch).is_some_and(|(said, _)| !said);
         if into_exit && d.form != Form::Fork && reviews_care(question) {
             parts.push(if branch.is_empty() {
                 question.to_string()
@@ -1220,6 +1243,17 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
             if !rest.is_empty() {
                 parts.push(rest);
             }
+        } else if answered_no && meaning::about_missed_appointments(question) {
+            // "Did not attend?" answered No: the people who came. Their
+            // route says so, not the words of the question it answers.
+            let added = answer(&branch).map_or(String::new(), |(_, rest)| {
+                add(&mut requires, rest, &link_named(l))
+            });
+            parts.push(if added.is_empty() {
+                "attended".to_string()
+            } else {
+                format!("attended: {added}")
+            });
         } else if yes(&branch) || no(&branch) {
             let rest = answered(&mut requires, question, d, yes(&branch), "");
             if !rest.is_empty() {
