@@ -1693,3 +1693,18 @@ fn missed_appointments_drawn_in_a_diagram_are_read_as_a_dna_policy() {
     assert!(!written.contains("left out"), "{written}");
     assert_eq!(fired(&report, "dna-discharge"), ["physio -> back"]);
 }
+
+#[test]
+fn mermaid_11_edge_ids_do_not_reject_the_diagram() {
+    let linter = linter();
+    let text = "flowchart TD
+  gp([GP practice]) --> physio[Physiotherapy]
+  physio e1@==> pain((Pain clinic))
+  e1@{ animate: true }
+";
+    let report = linter.check_bytes("ids.mmd", text.as_bytes().to_vec());
+    assert!(report.problem().is_none(), "{:?}", report.problem());
+    let written = &report.source.text;
+    assert!(written.contains("physio -> pain\n"), "{written}");
+    assert!(!written.contains("e1"), "{written}");
+}

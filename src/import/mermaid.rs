@@ -105,6 +105,7 @@ pub fn read_located(text: &str) -> Result<(Page, Located), Broken> {
         base,
         located: Located::default(),
         defined: HashSet::new(),
+        edge_ids: HashSet::new(),
     };
     if let Some((_, rest)) = head.split_once(';') {
         reader.line(rest, 1).map_err(|why| broken(off(head), why))?;
@@ -128,6 +129,9 @@ struct Reader {
     located: Located,
     /// Shapes whose text has been given.
     defined: HashSet<String>,
+    /// Mermaid 11 edge IDs (`a e1@--> b`), so that `e1@{ animate: true }`
+    /// is read as styling an edge, not as a shape.
+    edge_ids: HashSet<String>,
 }
 
 /// Statement keywords passed over: styling, interaction, layout.
@@ -160,6 +164,11 @@ impl Reader {
             if PASSED_OVER.contains(&first) {
                 continue;
             }
+            // `e1@{ animate: true }`: how an edge is drawn.
+            let len = id_length(t);
+            if t[len..].starts_with("@{") && self.edge_ids.contains(&t[..len]) {
+                continue;
+            }
             if first == "subgraph" {
                 self.depth += 1;
                 continue;
@@ -188,6 +197,16 @@ impl Reader {
                 return Ok(());
             }
             let arrow_at = at;
+            // A Mermaid 11 edge ID before the arrow (`a e1@--> b`) names
+            // the edge for styling; it says nothing of the route.
+            let len = id_length(&t[at..]);
+            if len > 0
+                && t[at + len..].starts_with('@')
+                && arrow().is_some_and(|r| r.is_match(&t[at + len + 1..]))
+            {
+                self.edge_ids.insert(t[at..at + len].to_string());
+                at += len + 1;
+            }
             let (label, ends) = link(t, &mut at).ok_or("expected a link such as `-->` here")?;
             let arrow = (here + arrow_at, here + at);
             skip_space(t, &mut at);
@@ -555,6 +574,27 @@ mod tests {
 
     fn page(text: &str) -> Page {
         read(text.as_bytes()).unwrap().remove(0)
+    }
+
+    #[test]
+    fn mermaid_11_edge_ids_are_passed_over() {
+        let p = page(
+            "flowchart TD\n  gp([GP]) --> physio[Physiotherapy]\n  physio e1@==> pain((Pain clinic))\n  a e2@--> |after 6 weeks| b\n  e1@{ animate: true }\n",
+        );
+        let links: Vec<(&str, &str, &str)> = p
+            .links
+            .iter()
+            .map(|l| (l.from.as_str(), l.to.as_str(), l.text.as_str()))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("gp", "physio", ""),
+                ("physio", "pain", ""),
+                ("a", "b", "after 6 weeks")
+            ]
+        );
+        assert!(!p.shapes.iter().any(|s| s.id == "e1" || s.id == "e2"));
     }
 
     #[test]
