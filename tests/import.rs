@@ -1708,3 +1708,34 @@ fn mermaid_11_edge_ids_do_not_reject_the_diagram() {
     assert!(written.contains("physio -> pain\n"), "{written}");
     assert!(!written.contains("e1"), "{written}");
 }
+
+#[test]
+fn a_name_broken_across_lines_is_one_label() {
+    let linter = linter();
+    let text = "flowchart TD
+  gp([GP<br>practice]) --> fcp[First contact<br>practitioner]
+  fcp --> s[\"Orthopaedic<br/>surgery<br/>BMI under 40\"]
+  fcp --> p[Physio-<br>therapy]
+  fcp --> spine[\"`**Spinal** _surgery_`\"]
+";
+    let report = linter.check_bytes("lines.mmd", text.as_bytes().to_vec());
+    let written = &report.source.text;
+    for line in [
+        "entry gp: \"GP practice\"",
+        "service fcp: \"First contact practitioner\"",
+        "service s: \"Orthopaedic surgery\"",
+        "service p: \"Physiotherapy\"",
+        "service spine: \"Spinal surgery\"",
+    ] {
+        assert!(written.contains(line), "no {line:?} in:\n{written}");
+    }
+    // The line that says more is still read: a criterion of the box.
+    assert_eq!(fired(&report, "bmi-threshold"), ["s"]);
+    // The example's boxes keep their name on the first line and their
+    // details below it.
+    let report = check(&linter, "fixtures/import/hip-knee-oa.mmd");
+    assert!(report
+        .source
+        .text
+        .contains("service fcp: \"First contact practitioner\""));
+}

@@ -390,12 +390,35 @@ fn shape_data(body: &str) -> (Form, Option<String>) {
 /// HTML read as `from_html` reads it.
 fn label_text(body: &str) -> String {
     let body = body.trim();
-    let body = body
-        .strip_prefix('`')
-        .and_then(|b| b.strip_suffix('`'))
-        .unwrap_or(body);
-    let body = body.replace("\\n", "\n");
-    entities(&from_html(&body))
+    let markdown = body.strip_prefix('`').and_then(|b| b.strip_suffix('`'));
+    let body = markdown.unwrap_or(body).replace("\\n", "\n");
+    let text = entities(&from_html(&body));
+    // A Markdown string (`"`**Spinal** surgery`"`) draws its emphasis
+    // marks as bold and italics: they are not words of the label.
+    match markdown {
+        Some(_) => without_emphasis(&text),
+        None => text,
+    }
+}
+
+/// Markdown emphasis marks (`**`, `__`, `*`, `_` at a word's edge) taken
+/// out; an underscore inside a word (`self_referral`) stays.
+fn without_emphasis(text: &str) -> String {
+    let text = text.replace("**", "").replace("__", "");
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let inside = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|d| d.is_alphanumeric())
+        };
+        let word_edge = !(inside(i.checked_sub(1)) && inside(Some(i + 1)));
+        if matches!(c, '*' | '_') && word_edge {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Decodes Mermaid's entity codes, `#lt;` for a name or `#60;` for a

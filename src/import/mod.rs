@@ -675,7 +675,7 @@ fn write_page(
         {
             s.id.clone()
         } else {
-            slug(&label_of(s))
+            slug(&label_of(s, &vocabulary.kinds))
         };
         let mut id = own.clone();
         let mut n = 2;
@@ -847,11 +847,11 @@ fn write_page(
 }
 
 /// The shape's label: its first line, without criteria when more is said.
-fn label_of(s: &Shape) -> String {
-    let first = s.text.lines().map(str::trim).find(|l| !l.is_empty());
-    let Some(first) = first else {
+fn label_of(s: &Shape, kinds: &[String]) -> String {
+    let Some(first) = first_line(&s.text, kinds) else {
         return s.id.clone();
     };
+    let first = first.as_str();
     let rest = without(first, &criteria(first));
     let label = if rest.is_empty() { first } else { &rest };
     let label = label.trim_end_matches('?').trim();
@@ -861,6 +861,39 @@ fn label_of(s: &Shape) -> String {
         label.push('…');
     }
     label
+}
+
+/// A shape's first line, with the lines that finish it when a name was
+/// broken across lines to fit the box: after a hyphen at a line's end the
+/// next line's word ("Physio-" / "therapy" is "Physiotherapy"), and a
+/// next line of one or two lower-case words with no punctuation
+/// ("Orthopaedic" / "surgery", "GP" / "practice"). A line that says more
+/// ("assessment, shared decision-making", "BMI < 40") starts the details,
+/// and so does a line that is a kind (`msklint graph` draws a node's kind
+/// under its label).
+fn first_line(text: &str, kinds: &[String]) -> Option<String> {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut label = lines.next()?.to_string();
+    for next in lines {
+        let lower = next.starts_with(|c: char| c.is_lowercase());
+        let few = next.split_whitespace().count() <= 2
+            && next
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+            && criteria(next).is_empty()
+            && !kinds.iter().any(|k| k == next);
+        let broken = label.ends_with('-') && !label.ends_with(" -");
+        if broken && lower && next.split_whitespace().count() == 1 {
+            label.pop();
+            label.push_str(next);
+        } else if lower && few {
+            label.push(' ');
+            label.push_str(next);
+        } else {
+            break;
+        }
+    }
+    Some(label)
 }
 
 /// An identifier from a label: its first words, lower case, joined by `_`.
@@ -928,7 +961,7 @@ fn write_node(
         Role::Service => "service",
         Role::Exit => "exit",
     };
-    let label = label_of(s);
+    let label = label_of(s, &vocabulary.kinds);
     let lines: Vec<&str> = s
         .text
         .lines()
