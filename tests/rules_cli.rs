@@ -360,19 +360,11 @@ fn rules_lists_every_rule_and_explain_prints_everything() {
         }
         // The regular expressions come last, for rule authors: a lay
         // reader meets the fix, the sources and the examples first.
-        let patterns = t
-            .find("\nProse patterns (for rule authors")
-            .expect("patterns");
+        let patterns = t.find("\nProse patterns (for rule authors").expect("patterns");
         for part in ["Sources:", "Example that fires:", "allow(bmi-threshold)"] {
-            assert!(
-                t.find(part).unwrap() < patterns,
-                "{part} after the patterns"
-            );
+            assert!(t.find(part).unwrap() < patterns, "{part} after the patterns");
         }
-        assert!(
-            !t[..patterns].contains("\\b("),
-            "a regex before the patterns:\n{t}"
-        );
+        assert!(!t[..patterns].contains("\\b("), "a regex before the patterns:\n{t}");
     }
     let unknown = msklint(&["explain", "bmi-treshold"], &root());
     assert_eq!(unknown.status.code(), Some(2));
