@@ -704,7 +704,7 @@ fn a_criterion_on_a_connector_becomes_requires_and_the_rest_when() {
 }
 
 #[test]
-fn a_question_criterion_holds_on_its_yes_branch_only() {
+fn a_question_criterion_holds_on_yes_and_is_turned_round_on_no() {
     let linter = linter();
     // Branch labels that open with the answer and say more, and one that
     // is no answer at all.
@@ -722,7 +722,7 @@ fn a_question_criterion_holds_on_its_yes_branch_only() {
     let written = &report.source.text;
     for line in [
         "gp -> ortho when \"Yes - list\" requires bmi < 40\n",
-        "gp -> wm when \"BMI under 40: No, refer on\"\n",
+        "gp -> wm when \"No, refer on\" requires bmi >= 40\n",
         "gp -> fcp when \"BMI under 40: Not yet measured\"\n",
         "fcp -> ortho when \"Smoker: Yes, non-smoker\" requires smoking == false\n",
     ] {
@@ -1465,4 +1465,277 @@ fn an_exit_drawn_as_a_circle_keeps_its_kind() {
     );
     let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.as_str()).collect();
     assert!(!rules.contains(&"missing-urgent-referral"), "{rules:?}");
+}
+
+/// Findings of `rule` as (subject, message), for asserting where they fire.
+fn fired(report: &FileReport, rule: &str) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == rule)
+        .map(|d| d.subject.clone().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn an_unlabelled_branch_takes_no_criterion_from_its_question() {
+    let linter = linter();
+    // One branch labelled Yes, the other not: only the Yes branch is gated.
+    let one = "flowchart TD
+  gp([GP practice]) --> q{BMI under 40?}
+  q -->|Yes| surg[Orthopaedic surgery]
+  q --> wm[Tier 3 weight management]
+";
+    let report = linter.check_bytes("one.mmd", one.as_bytes().to_vec());
+    let written = &report.source.text;
+    assert!(
+        written.contains("gp -> surg requires bmi < 40\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("gp -> wm when \"BMI under 40?\"\n"),
+        "{written}"
+    );
+    assert_eq!(fired(&report, "bmi-threshold"), ["gp -> surg"]);
+    let note = |r: &FileReport, route: &str| {
+        r.diagnostics.iter().any(|d| {
+            d.rule == "import-guess"
+                && d.message.starts_with(&format!("route `{route}` leaves"))
+                && d.message
+                    .contains("left without the question's criterion (`bmi < 40`)")
+        })
+    };
+    assert!(note(&report, "gp -> wm"), "{:?}", report.diagnostics);
+    assert!(!note(&report, "gp -> surg"));
+
+    // Neither labelled: neither gated, both noted.
+    let neither = one.replace("-->|Yes| surg", "--> surg");
+    let report = linter.check_bytes("neither.mmd", neither.into_bytes());
+    assert!(
+        !report.source.text.contains("requires"),
+        "{}",
+        report.source.text
+    );
+    assert!(fired(&report, "bmi-threshold").is_empty());
+    assert!(note(&report, "gp -> wm") && note(&report, "gp -> surg"));
+
+    // A BPMN gateway's default flow, which has no condition, is not gated.
+    let report = check(&linter, "fixtures/import/cases/default-flow.bpmn");
+    let written = &report.source.text;
+    assert!(
+        written.contains("triage -> physio when \"Oxford knee score < 20?\"\n"),
+        "{written}"
+    );
+    assert_eq!(fired(&report, "oxford-score-threshold"), ["triage -> surg"]);
+}
+
+#[test]
+fn a_no_branch_carries_the_question_turned_round() {
+    let linter = linter();
+    // A restriction drawn as its opposite: people with a high BMI, or who
+    // smoke, are sent elsewhere, so surgery is for the others only.
+    for (question, on_no) in [
+        ("BMI ≥ 40?", "bmi < 40"),
+        ("BMI 40 or more?", "bmi < 40"),
+        ("BMI 40 or above?", "bmi < 40"),
+        ("BMI at least 40?", "bmi < 40"),
+        ("BMI over 40?", "bmi <= 40"),
+        ("BMI > 40?", "bmi <= 40"),
+    ] {
+        let text = format!(
+            "flowchart TD
+  gp([GP practice]) --> q{{\"{question}\"}}
+  q -->|Yes| wm[Tier 3 weight management]
+  q -->|No| surg[Orthopaedic surgery]
+"
+        );
+        let report = linter.check_bytes("bmi.mmd", text.into_bytes());
+        let written = &report.source.text;
+        assert!(
+            written.contains(&format!("gp -> surg requires {on_no}\n")),
+            "{question}: {written}"
+        );
+        assert_eq!(
+            fired(&report, "bmi-threshold"),
+            ["gp -> surg"],
+            "{question}"
+        );
+        assert!(report.diagnostics.iter().any(|d| d.rule == "import-guess"
+            && d.message.starts_with(&format!("`{on_no}` read from"))
+            && d.message.ends_with("turned round for its “No” branch")));
+    }
+    // Read the right way round too: "under", "less than", "≤".
+    for (question, on_yes) in [
+        ("BMI under 40?", "bmi < 40"),
+        ("BMI less than 40?", "bmi < 40"),
+        ("BMI ≤ 40?", "bmi <= 40"),
+    ] {
+        let text = format!(
+            "flowchart TD
+  gp([GP practice]) --> q{{\"{question}\"}}
+  q -->|Yes| surg[Orthopaedic surgery]
+  q -->|No| wm[Tier 3 weight management]
+"
+        );
+        let report = linter.check_bytes("bmi.mmd", text.into_bytes());
+        assert!(
+            report
+                .source
+                .text
+                .contains(&format!("gp -> surg requires {on_yes}\n")),
+            "{question}: {}",
+            report.source.text
+        );
+        assert_eq!(
+            fired(&report, "bmi-threshold"),
+            ["gp -> surg"],
+            "{question}"
+        );
+    }
+
+    // A yes/no question about smoking.
+    let smoker = "flowchart TD
+  gp([GP practice]) --> q{Smoker?}
+  q -->|Yes| stop[Stop smoking service]
+  q -->|No| surg[Orthopaedic surgery]
+";
+    let report = linter.check_bytes("smoker.mmd", smoker.as_bytes().to_vec());
+    let written = &report.source.text;
+    assert!(
+        written.contains("gp -> surg requires smoking == false\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("gp -> stop requires smoking == true\n"),
+        "{written}"
+    );
+    // The stop-smoking service may ask who smokes; surgery may not.
+    assert_eq!(fired(&report, "smoking-restriction"), ["gp -> surg"]);
+
+    // "No" says nothing of the weeks in a question about how care went,
+    // and is one or the other of two criteria: neither is turned round.
+    let not_turned = "flowchart TD
+  gp([GP practice]) --> physio[Physiotherapy]
+  physio --> f{Improved after 6 weeks?}
+  f -->|No| pain[Pain clinic]
+  f -->|Yes| self[Self-management]
+  pain --> self
+  gp --> q{BMI < 40 and non-smoker?}
+  q -->|No| wm[Weight management]
+";
+    let report = linter.check_bytes("not.mmd", not_turned.as_bytes().to_vec());
+    let written = &report.source.text;
+    assert!(
+        written.contains("physio -> pain when \"Improved after 6 weeks: No\"\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("gp -> wm when \"BMI < 40 and non-smoker: No\"\n"),
+        "{written}"
+    );
+}
+
+#[test]
+fn draw_io_arrowheads_say_which_way_a_route_goes() {
+    let linter = linter();
+    let report = check(&linter, "fixtures/import/cases/arrowheads.drawio");
+    let written = &report.source.text;
+    // Drawn from the exit back to physio, with the head at physio's end:
+    // a route from physio to the exit, which stays an exit.
+    assert!(
+        written.contains("physio -> home when \"goals met\"\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("exit home: \"Self-management\""),
+        "{written}"
+    );
+    assert!(!written.contains("home ->"), "{written}");
+    // Heads at both ends: a route each way.
+    assert!(written.contains("physio -> pain\n"), "{written}");
+    assert!(written.contains("pain -> physio\n"), "{written}");
+    // The plain arrow is as drawn.
+    assert!(written.contains("gp -> physio\n"), "{written}");
+    assert!(report.problem().is_none(), "{:?}", report.problem());
+}
+
+#[test]
+fn missed_appointments_drawn_in_a_diagram_are_read_as_a_dna_policy() {
+    let linter = linter();
+    // A box on missed appointments between a service and a discharge is
+    // the reason for the route, as a label on the arrow would be.
+    let report = check(&linter, "fixtures/import/cases/dna-box.mmd");
+    let written = &report.source.text;
+    assert!(
+        written.contains("physio -> back when \"DNA x2\"\n"),
+        "{written}"
+    );
+    assert!(!written.contains("service missed"), "{written}");
+    assert_eq!(fired(&report, "dna-discharge"), ["physio -> back"]);
+
+    // "Did not attend?" answered No is the people who came: no finding on
+    // their route, one on the discharge.
+    let report = check(&linter, "fixtures/import/cases/dna-question.mmd");
+    let written = &report.source.text;
+    assert!(
+        written.contains("physio -> home when \"attended\"\n"),
+        "{written}"
+    );
+    assert_eq!(fired(&report, "dna-discharge"), ["physio -> back"]);
+
+    // A BPMN boundary event on the task: a route out of the task itself.
+    let report = check(&linter, "fixtures/import/cases/dna-boundary.bpmn");
+    let written = &report.source.text;
+    assert!(
+        written.contains("physio -> back when \"Did not attend\"\n"),
+        "{written}"
+    );
+    assert!(!written.contains("left out"), "{written}");
+    assert_eq!(fired(&report, "dna-discharge"), ["physio -> back"]);
+}
+
+#[test]
+fn mermaid_11_edge_ids_do_not_reject_the_diagram() {
+    let linter = linter();
+    let text = "flowchart TD
+  gp([GP practice]) --> physio[Physiotherapy]
+  physio e1@==> pain((Pain clinic))
+  e1@{ animate: true }
+";
+    let report = linter.check_bytes("ids.mmd", text.as_bytes().to_vec());
+    assert!(report.problem().is_none(), "{:?}", report.problem());
+    let written = &report.source.text;
+    assert!(written.contains("physio -> pain\n"), "{written}");
+    assert!(!written.contains("e1"), "{written}");
+}
+
+#[test]
+fn a_name_broken_across_lines_is_one_label() {
+    let linter = linter();
+    let text = "flowchart TD
+  gp([GP<br>practice]) --> fcp[First contact<br>practitioner]
+  fcp --> s[\"Orthopaedic<br/>surgery<br/>BMI under 40\"]
+  fcp --> p[Physio-<br>therapy]
+  fcp --> spine[\"`**Spinal** _surgery_`\"]
+";
+    let report = linter.check_bytes("lines.mmd", text.as_bytes().to_vec());
+    let written = &report.source.text;
+    for line in [
+        "entry gp: \"GP practice\"",
+        "service fcp: \"First contact practitioner\"",
+        "service s: \"Orthopaedic surgery\"",
+        "service p: \"Physiotherapy\"",
+        "service spine: \"Spinal surgery\"",
+    ] {
+        assert!(written.contains(line), "no {line:?} in:\n{written}");
+    }
+    // The line that says more is still read: a criterion of the box.
+    assert_eq!(fired(&report, "bmi-threshold"), ["s"]);
+    // The example's boxes keep their name on the first line and their
+    // details below it.
+    let report = check(&linter, "fixtures/import/hip-knee-oa.mmd");
+    assert!(report
+        .source
+        .text
+        .contains("service fcp: \"First contact practitioner\""));
 }

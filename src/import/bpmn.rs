@@ -4,7 +4,9 @@
 //! exclusive, inclusive and complex gateways decisions, parallel and
 //! event-based gateways forks. Sequence flows are connectors: their name
 //! and their condition expression are their text. Text annotations are
-//! notes. The diagram interchange (`bpmndi`) part is not needed.
+//! notes. A flow out of a boundary event (an event on a task's edge, such
+//! as "Did not attend") is a connector from that task, labelled with the
+//! event's name. The diagram interchange (`bpmndi`) part is not needed.
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -25,6 +27,8 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Page>, String> {
     // Where text goes: a flow's condition, an annotation's text.
     let mut collecting: Option<Collect> = None;
     let mut buffer = String::new();
+    // Boundary events of the current process: (id, name, the task it is on).
+    let mut boundaries: Vec<(String, String, String)> = Vec::new();
     loop {
         let event = reader
             .read_event()
@@ -60,7 +64,24 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Page>, String> {
                 });
             }
             Event::End(e) if e.local_name().as_ref() == b"process" => {
-                if let Some(p) = process.take() {
+                if let Some(mut p) = process.take() {
+                    // A flow out of an event on a task's edge ("Did not
+                    // attend", "After 6 weeks") leaves the task itself, for
+                    // the reason the event names.
+                    for l in &mut p.links {
+                        let Some((_, name, task)) =
+                            boundaries.iter().find(|(id, _, _)| *id == l.from)
+                        else {
+                            continue;
+                        };
+                        l.from = task.clone();
+                        l.text = match (name.trim(), l.text.trim()) {
+                            (n, "") => n.to_string(),
+                            ("", t) => t.to_string(),
+                            (n, t) => format!("{n}\n{t}"),
+                        };
+                    }
+                    boundaries.clear();
                     pages.push(p);
                 }
             }
@@ -96,6 +117,14 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Page>, String> {
                             to: attribute(&e, b"targetRef").unwrap_or_default(),
                             text: attribute(&e, b"name").unwrap_or_default(),
                         });
+                    }
+                } else if name == b"boundaryEvent" {
+                    if let Some(task) = attribute(&e, b"attachedToRef") {
+                        boundaries.push((
+                            attribute(&e, b"id").unwrap_or_default(),
+                            attribute(&e, b"name").unwrap_or_default(),
+                            task,
+                        ));
                     }
                 } else if name == b"conditionExpression" && started {
                     collecting = Some(Collect::Condition);

@@ -268,10 +268,14 @@ fn model(xml: &str, name: String) -> Result<Page, String> {
             c.value.trim().to_string()
         };
         if c.edge {
+            let (from, to) = match heads(&c.style) {
+                (true, false) => (&c.target, &c.source),
+                _ => (&c.source, &c.target),
+            };
             page.links.push(Link {
                 id: c.id.clone(),
-                from: c.source.clone(),
-                to: c.target.clone(),
+                from: from.clone(),
+                to: to.clone(),
                 text,
             });
         } else if c.vertex && edges.contains(c.parent.as_str()) {
@@ -309,7 +313,43 @@ fn model(xml: &str, name: String) -> Result<Page, String> {
             }
         }
     }
+    // A head at each end: a route each way, as Mermaid's `<-->`. The
+    // second keeps the connector's ID, so findings on it point at it too.
+    let both: Vec<Link> = cells
+        .iter()
+        .filter(|c| c.edge && heads(&c.style) == (true, true))
+        .filter_map(|c| by_id.get(&c.id).map(|&i| &page.links[i]))
+        .map(|l| Link {
+            from: l.to.clone(),
+            to: l.from.clone(),
+            ..l.clone()
+        })
+        .collect();
+    page.links.extend(both);
     Ok(page)
+}
+
+/// Whether a connector's style draws a head at its start and at its end:
+/// draw.io draws one at the end (`endArrow`, `classic` unless set) and
+/// none at the start (`startArrow`) unless told otherwise. With none at
+/// either end, the line is read from source to target, the way it was
+/// drawn, as Mermaid reads `---`.
+fn heads(style: &str) -> (bool, bool) {
+    let value = |key: &str| {
+        style
+            .split(';')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| k.trim() == key)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let drawn = |v: Option<String>, default: bool| match v {
+        Some(v) => !v.is_empty() && v != "none",
+        None => default,
+    };
+    (
+        drawn(value("startArrow"), false),
+        drawn(value("endArrow"), true),
+    )
 }
 
 /// What a style draws.

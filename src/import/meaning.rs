@@ -123,11 +123,13 @@ fn operator(words: &str) -> Option<&'static str> {
     let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(match words.as_str() {
         "<" | "under" | "below" | "less than" | "lower than" | "of less than" | "of under" => "<",
-        "<=" | "at most" | "no more than" | "up to" | "not over" | "or less" => "<=",
+        "<=" | "≤" | "=<" | "at most" | "no more than" | "up to" | "not over" | "or less"
+        | "or below" | "or under" | "or lower" => "<=",
         ">" | "over" | "above" | "more than" | "greater than" | "longer than" | "of more than"
         | "of over" => ">",
-        ">=" | "at least" | "for at least" | "of at least" | "for" | "lasting" | "of"
-        | "for over" => ">=",
+        ">=" | "≥" | "=>" | "at least" | "for at least" | "of at least" | "for" | "lasting"
+        | "of" | "for over" | "or more" | "or above" | "or over" | "or higher" | "or greater"
+        | "+" => ">=",
         "=" | "==" | "of exactly" => "==",
         _ => return None,
     })
@@ -136,17 +138,28 @@ fn operator(words: &str) -> Option<&'static str> {
 fn patterns() -> &'static [(Regex, Reading)] {
     static PATTERNS: OnceLock<Vec<(Regex, Reading)>> = OnceLock::new();
     PATTERNS.get_or_init(|| {
-        const OP: &str = r"(<=|>=|<|>|==|=|of less than|of more than|of under|of over|of at least|of exactly|less than|lower than|more than|greater than|longer than|no more than|at least|at most|up to|under|below|over|above)";
+        const OP: &str = r"(<=|>=|≤|≥|=<|=>|<|>|==|=|of less than|of more than|of under|of over|of at least|of exactly|less than|lower than|more than|greater than|longer than|no more than|at least|at most|up to|under|below|over|above)";
         let compile = |p: &str| Regex::new(&format!("(?i){p}")).ok();
+        // The number first and the comparison after: "BMI 40 or more",
+        // "BMI of 35+".
+        const AFTER: &str = r"\s*(?:of\s+|is\s+)?(\d+(?:\.\d+)?)\s*(\+|or (?:more|above|over|higher|greater|less|below|under|lower))";
+        const BMI: &str = r"\b(?:bmi|body mass index)";
+        const OXFORD: &str = r"\b(?:oxford (?:hip |knee |shoulder )?score|ohs|oks)";
         let list: Vec<(Option<Regex>, Reading)> = vec![
             (
-                compile(&format!(r"\b(?:bmi|body mass index)\s*{OP}\s*(\d+(?:\.\d+)?)")),
+                compile(&format!(r"{BMI}{AFTER}")),
+                Reading::MeasureAfter("bmi"),
+            ),
+            (
+                compile(&format!(r"{BMI}\s*{OP}\s*(\d+(?:\.\d+)?)")),
                 Reading::Measure("bmi"),
             ),
             (
-                compile(&format!(
-                    r"\b(?:oxford (?:hip |knee |shoulder )?score|ohs|oks)\s*{OP}\s*(\d+(?:\.\d+)?)"
-                )),
+                compile(&format!(r"{OXFORD}{AFTER}")),
+                Reading::MeasureAfter("oxford_score"),
+            ),
+            (
+                compile(&format!(r"{OXFORD}\s*{OP}\s*(\d+(?:\.\d+)?)")),
                 Reading::Measure("oxford_score"),
             ),
             (
@@ -172,6 +185,8 @@ fn patterns() -> &'static [(Regex, Reading)] {
 enum Reading {
     /// `measure op number`.
     Measure(&'static str),
+    /// `measure number op`: "BMI 40 or more".
+    MeasureAfter(&'static str),
     /// Not smoking: `smoking == false`.
     NonSmoker,
     /// How long symptoms have lasted, in the unit written.
@@ -201,6 +216,12 @@ pub fn criteria(text: &str) -> Vec<Criterion> {
                     };
                     format!("{measure} {op} {}", group(2))
                 }
+                Reading::MeasureAfter(measure) => {
+                    let Some(op) = operator(group(2)) else {
+                        continue;
+                    };
+                    format!("{measure} {op} {}", group(1))
+                }
                 Reading::NonSmoker => "smoking == false".to_string(),
                 Reading::Duration(measure) => {
                     let more = !group(3).is_empty() || !group(5).is_empty();
@@ -227,6 +248,64 @@ pub fn criteria(text: &str) -> Vec<Criterion> {
     }
     found.sort_by_key(|c| c.at);
     found
+}
+
+/// The criteria a decision's question asks about: those [`criteria`]
+/// finds, or, for a question that only asks whether someone smokes
+/// ("Smoker?", "Current smoker?"), `smoking == true`. A bare "smokers" is
+/// no criterion elsewhere ("smokers offered support"); as the whole
+/// question it is one.
+pub fn asked(question: &str) -> Vec<Criterion> {
+    let found = criteria(question);
+    if !found.is_empty() {
+        return found;
+    }
+    static SMOKER: OnceLock<Option<Regex>> = OnceLock::new();
+    let smoker = SMOKER.get_or_init(|| {
+        Regex::new(r"(?i)^\s*(?:(?:is|does) (?:the |this )?(?:patient|person) (?:a )?|(?:a )?current(?:ly)? )?(?:smokers?|smokes?|smoking)\s*\??\s*$").ok()
+    });
+    match smoker.as_ref().and_then(|r| r.find(question)) {
+        Some(m) => vec![Criterion {
+            written: "smoking == true".to_string(),
+            from: m.as_str().trim().trim_end_matches('?').trim().to_string(),
+            at: (m.start(), m.end()),
+        }],
+        None => Vec::new(),
+    }
+}
+
+/// Whether a text is about missed appointments: a question ("Did not
+/// attend?") or a box ("DNA x2") that stands for what happens when people
+/// miss them.
+pub fn about_missed_appointments(text: &str) -> bool {
+    static DNA: OnceLock<Option<Regex>> = OnceLock::new();
+    DNA.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:dnas?|was not brought|did ?n[o']t attend|does ?n[o']t attend|not attended|non-?attendance|no[- ]shows?|miss(?:es|ed)? (?:an? |two |\d+ |their |the )?(?:appointments?|sessions?))\b").ok()
+    })
+    .as_ref()
+    .is_some_and(|r| r.is_match(text))
+}
+
+/// A criterion as the language writes it (`bmi >= 40`), turned round
+/// (`bmi < 40`): the other comparison, or for `==` and `!=` the other
+/// one, with `true` and `false` swapped rather than compared unequal.
+pub fn negated(written: &str) -> String {
+    let mut words = written.splitn(3, ' ');
+    let (Some(name), Some(op), Some(value)) = (words.next(), words.next(), words.next()) else {
+        return written.to_string();
+    };
+    let (op, value) = match (op, value) {
+        ("==", "true") => ("==", "false"),
+        ("==", "false") => ("==", "true"),
+        ("<", v) => (">=", v),
+        ("<=", v) => (">", v),
+        (">", v) => ("<=", v),
+        (">=", v) => ("<", v),
+        ("==", v) => ("!=", v),
+        ("!=", v) => ("==", v),
+        _ => return written.to_string(),
+    };
+    format!("{name} {op} {value}")
 }
 
 fn unit(word: &str) -> &'static str {
@@ -390,6 +469,38 @@ mod tests {
         );
         assert_eq!(written("pain lasting 3 months"), ["symptom_months >= 3"]);
         assert_eq!(written("Oxford hip score < 20"), ["oxford_score < 20"]);
+    }
+
+    #[test]
+    fn comparisons_written_as_signs_or_after_the_number() {
+        assert_eq!(written("BMI ≥ 40"), ["bmi >= 40"]);
+        assert_eq!(written("BMI≤35"), ["bmi <= 35"]);
+        assert_eq!(written("BMI 40 or more"), ["bmi >= 40"]);
+        assert_eq!(written("BMI of 40 or above"), ["bmi >= 40"]);
+        assert_eq!(written("BMI 35+"), ["bmi >= 35"]);
+        assert_eq!(written("BMI 30 or less"), ["bmi <= 30"]);
+        assert_eq!(written("BMI at least 40"), ["bmi >= 40"]);
+        assert_eq!(written("BMI less than 40"), ["bmi < 40"]);
+        assert_eq!(
+            written("Oxford knee score 20 or lower"),
+            ["oxford_score <= 20"]
+        );
+    }
+
+    #[test]
+    fn questions_and_their_answers_turned_round() {
+        let asked_for =
+            |q: &str| -> Vec<String> { asked(q).into_iter().map(|c| c.written).collect() };
+        assert_eq!(asked_for("Smoker?"), ["smoking == true"]);
+        assert_eq!(asked_for("Current smoker?"), ["smoking == true"]);
+        assert_eq!(asked_for("Non-smoker?"), ["smoking == false"]);
+        assert!(asked_for("Smokers offered support?").is_empty());
+        assert_eq!(negated("bmi >= 40"), "bmi < 40");
+        assert_eq!(negated("bmi < 40"), "bmi >= 40");
+        assert_eq!(negated("oxford_score <= 20"), "oxford_score > 20");
+        assert_eq!(negated("smoking == true"), "smoking == false");
+        assert_eq!(negated("smoking == false"), "smoking == true");
+        assert_eq!(negated("region == north"), "region != north");
     }
 
     #[test]

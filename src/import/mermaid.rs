@@ -105,6 +105,7 @@ pub fn read_located(text: &str) -> Result<(Page, Located), Broken> {
         base,
         located: Located::default(),
         defined: HashSet::new(),
+        edge_ids: HashSet::new(),
     };
     if let Some((_, rest)) = head.split_once(';') {
         reader.line(rest, 1).map_err(|why| broken(off(head), why))?;
@@ -128,6 +129,9 @@ struct Reader {
     located: Located,
     /// Shapes whose text has been given.
     defined: HashSet<String>,
+    /// Mermaid 11 edge IDs (`a e1@--> b`), so that `e1@{ animate: true }`
+    /// is read as styling an edge, not as a shape.
+    edge_ids: HashSet<String>,
 }
 
 /// Statement keywords passed over: styling, interaction, layout.
@@ -160,6 +164,11 @@ impl Reader {
             if PASSED_OVER.contains(&first) {
                 continue;
             }
+            // `e1@{ animate: true }`: how an edge is drawn.
+            let len = id_length(t);
+            if t[len..].starts_with("@{") && self.edge_ids.contains(&t[..len]) {
+                continue;
+            }
             if first == "subgraph" {
                 self.depth += 1;
                 continue;
@@ -188,6 +197,16 @@ impl Reader {
                 return Ok(());
             }
             let arrow_at = at;
+            // A Mermaid 11 edge ID before the arrow (`a e1@--> b`) names
+            // the edge for styling; it says nothing of the route.
+            let len = id_length(&t[at..]);
+            if len > 0
+                && t[at + len..].starts_with('@')
+                && arrow().is_some_and(|r| r.is_match(&t[at + len + 1..]))
+            {
+                self.edge_ids.insert(t[at..at + len].to_string());
+                at += len + 1;
+            }
             let (label, ends) = link(t, &mut at).ok_or("expected a link such as `-->` here")?;
             let arrow = (here + arrow_at, here + at);
             skip_space(t, &mut at);
@@ -371,12 +390,35 @@ fn shape_data(body: &str) -> (Form, Option<String>) {
 /// HTML read as `from_html` reads it.
 fn label_text(body: &str) -> String {
     let body = body.trim();
-    let body = body
-        .strip_prefix('`')
-        .and_then(|b| b.strip_suffix('`'))
-        .unwrap_or(body);
-    let body = body.replace("\\n", "\n");
-    entities(&from_html(&body))
+    let markdown = body.strip_prefix('`').and_then(|b| b.strip_suffix('`'));
+    let body = markdown.unwrap_or(body).replace("\\n", "\n");
+    let text = entities(&from_html(&body));
+    // A Markdown string (`"`**Spinal** surgery`"`) draws its emphasis
+    // marks as bold and italics: they are not words of the label.
+    match markdown {
+        Some(_) => without_emphasis(&text),
+        None => text,
+    }
+}
+
+/// Markdown emphasis marks (`**`, `__`, `*`, `_` at a word's edge) taken
+/// out; an underscore inside a word (`self_referral`) stays.
+fn without_emphasis(text: &str) -> String {
+    let text = text.replace("**", "").replace("__", "");
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let inside = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|d| d.is_alphanumeric())
+        };
+        let word_edge = !(inside(i.checked_sub(1)) && inside(Some(i + 1)));
+        if matches!(c, '*' | '_') && word_edge {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Decodes Mermaid's entity codes, `#lt;` for a name or `#60;` for a
@@ -555,6 +597,27 @@ mod tests {
 
     fn page(text: &str) -> Page {
         read(text.as_bytes()).unwrap().remove(0)
+    }
+
+    #[test]
+    fn mermaid_11_edge_ids_are_passed_over() {
+        let p = page(
+            "flowchart TD\n  gp([GP]) --> physio[Physiotherapy]\n  physio e1@==> pain((Pain clinic))\n  a e2@--> |after 6 weeks| b\n  e1@{ animate: true }\n",
+        );
+        let links: Vec<(&str, &str, &str)> = p
+            .links
+            .iter()
+            .map(|l| (l.from.as_str(), l.to.as_str(), l.text.as_str()))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("gp", "physio", ""),
+                ("physio", "pain", ""),
+                ("a", "b", "after 6 weeks")
+            ]
+        );
+        assert!(!p.shapes.iter().any(|s| s.id == "e1" || s.id == "e2"));
     }
 
     #[test]

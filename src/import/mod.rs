@@ -33,7 +33,7 @@ use crate::source::DiagramPart;
 use crate::span::Span;
 use crate::vocabulary::Vocabulary;
 
-use meaning::{criteria, is_ident, quote, without, Names};
+use meaning::{asked, criteria, is_ident, negated, quote, without, Names};
 
 /// The largest diagram file read (a flowchart of a pathway is a few
 /// kilobytes; the largest real ones are well under a megabyte).
@@ -355,6 +355,19 @@ fn answer(label: &str) -> Option<(bool, &str)> {
     Some((said, rest.trim_end_matches(')').trim()))
 }
 
+/// A branch label that says to go on, which after a question that is a
+/// criterion ("BMI under 35?" → "Proceed") means it was met.
+fn goes_ahead(label: &str) -> bool {
+    matches!(
+        label
+            .trim()
+            .trim_end_matches(['.', '!'])
+            .to_ascii_lowercase()
+            .as_str(),
+        "proceed" | "go ahead" | "continue" | "accept" | "accepted" | "approved"
+    )
+}
+
 /// A branch label that leaves its question unanswered or says it is not
 /// met: "Not yet measured", "Unknown", "Awaiting results".
 fn declines(label: &str) -> bool {
@@ -581,7 +594,14 @@ fn write_page(
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            matches!(s.form, Form::Decision | Form::Fork) && ins[i] > 0 && !outs[i].is_empty()
+            // A short box on missed appointments between two steps ("DNA
+            // x2") is what happens to people who miss them, not a service.
+            let dna = s.form == Form::Process
+                && meaning::about_missed_appointments(&s.text)
+                && one_line(&s.text).chars().count() <= 40;
+            (matches!(s.form, Form::Decision | Form::Fork) || dna)
+                && ins[i] > 0
+                && !outs[i].is_empty()
         })
         .collect();
     let nodes: Vec<usize> = (0..page.shapes.len())
@@ -655,7 +675,7 @@ fn write_page(
         {
             s.id.clone()
         } else {
-            slug(&label_of(s))
+            slug(&label_of(s, &vocabulary.kinds))
         };
         let mut id = own.clone();
         let mut n = 2;
@@ -827,11 +847,11 @@ fn write_page(
 }
 
 /// The shape's label: its first line, without criteria when more is said.
-fn label_of(s: &Shape) -> String {
-    let first = s.text.lines().map(str::trim).find(|l| !l.is_empty());
-    let Some(first) = first else {
+fn label_of(s: &Shape, kinds: &[String]) -> String {
+    let Some(first) = first_line(&s.text, kinds) else {
         return s.id.clone();
     };
+    let first = first.as_str();
     let rest = without(first, &criteria(first));
     let label = if rest.is_empty() { first } else { &rest };
     let label = label.trim_end_matches('?').trim();
@@ -841,6 +861,39 @@ fn label_of(s: &Shape) -> String {
         label.push('…');
     }
     label
+}
+
+/// A shape's first line, with the lines that finish it when a name was
+/// broken across lines to fit the box: after a hyphen at a line's end the
+/// next line's word ("Physio-" / "therapy" is "Physiotherapy"), and a
+/// next line of one or two lower-case words with no punctuation
+/// ("Orthopaedic" / "surgery", "GP" / "practice"). A line that says more
+/// ("assessment, shared decision-making", "BMI < 40") starts the details,
+/// and so does a line that is a kind (`msklint graph` draws a node's kind
+/// under its label).
+fn first_line(text: &str, kinds: &[String]) -> Option<String> {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut label = lines.next()?.to_string();
+    for next in lines {
+        let lower = next.starts_with(|c: char| c.is_lowercase());
+        let few = next.split_whitespace().count() <= 2
+            && next
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+            && criteria(next).is_empty()
+            && !kinds.iter().any(|k| k == next);
+        let broken = label.ends_with('-') && !label.ends_with(" -");
+        if broken && lower && next.split_whitespace().count() == 1 {
+            label.pop();
+            label.push_str(next);
+        } else if lower && few {
+            label.push(' ');
+            label.push_str(next);
+        } else {
+            break;
+        }
+    }
+    Some(label)
 }
 
 /// An identifier from a label: its first words, lower case, joined by `_`.
@@ -908,7 +961,7 @@ fn write_node(
         Role::Service => "service",
         Role::Exit => "exit",
     };
-    let label = label_of(s);
+    let label = label_of(s, &vocabulary.kinds);
     let lines: Vec<&str> = s
         .text
         .lines()
@@ -1085,6 +1138,8 @@ struct Said {
     when: String,
     requires: Vec<(String, String)>,
     through: Vec<String>,
+    /// Branches that left a question's criterion behind, in words.
+    unanswered: Vec<String>,
 }
 
 /// `into_exit`: the route ends at an exit. There a decision that asks how
@@ -1094,6 +1149,7 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
     let mut requires: Vec<(String, String)> = Vec::new();
     let mut parts: Vec<String> = Vec::new();
     let mut through: Vec<String> = Vec::new();
+    let mut unanswered: Vec<String> = Vec::new();
     let add = |requires: &mut Vec<(String, String)>, text: &str, from: &str| {
         let found = criteria(text);
         for c in &found {
@@ -1102,6 +1158,55 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
             }
         }
         without(text, &found)
+    };
+    // A question's criteria on a branch that answers it: as asked on
+    // "Yes"; on "No" turned round, when the question is one criterion and
+    // nothing else ("BMI ≥ 40?", "Smoker?"), since "Improved after 6
+    // weeks?" answered No says nothing of the weeks, and "BMI < 40 and
+    // non-smoker?" answered No is one or the other, which `requires`
+    // cannot say. What is left of the question is returned, or the whole
+    // question when nothing was taken from it.
+    // `drawn`: criteria the branch's own label gives, which win over the
+    // question's on the same attribute ("Smoker?" → "Yes, non-smoker").
+    let attribute = |written: &str| written.split(' ').next().unwrap_or("").to_string();
+    let answered = |requires: &mut Vec<(String, String)>,
+                    question: &str,
+                    d: &Shape,
+                    yes: bool,
+                    drawn: &str| {
+        let own: Vec<String> = criteria(drawn)
+            .iter()
+            .map(|c| attribute(&c.written))
+            .collect();
+        let found: Vec<_> = asked(question)
+            .into_iter()
+            .filter(|c| !own.contains(&attribute(&c.written)))
+            .collect();
+        let rest = without(question, &found);
+        if !yes && (found.len() != 1 || !rest.is_empty()) {
+            return question.to_string();
+        }
+        for c in &found {
+            let (written, from) = if yes {
+                (
+                    c.written.clone(),
+                    format!("“{}” on {}", c.from, shape_named(d)),
+                )
+            } else {
+                (
+                    negated(&c.written),
+                    format!(
+                        "“{}” on {}, turned round for its “No” branch",
+                        c.from,
+                        shape_named(d)
+                    ),
+                )
+            };
+            if !requires.iter().any(|(w, _)| *w == written) {
+                requires.push((written, from));
+            }
+        }
+        rest
     };
     let Some(first) = r.links.first().map(|&li| &page.links[li]) else {
         return Said::default();
@@ -1135,6 +1240,21 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
         let question = one_line(&d.text);
         let question = question.trim_end_matches('?').trim();
         let branch = one_line(&l.text);
+        if d.form == Form::Process {
+            // A box that says what happens when people miss appointments
+            // ("DNA x2"): the reason for the route, as a label would be.
+            through.push(format!(
+                "{}, read as the reason for the route (people who miss appointments)",
+                shape_named(d)
+            ));
+            let rest = add(&mut requires, &branch, &link_named(l));
+            parts.push(if rest.is_empty() {
+                question.to_string()
+            } else {
+                format!("{question}: {rest}")
+            });
+            continue;
+        }
         through.push(format!(
             "{} (branch “{}”)",
             shape_named(d),
@@ -1144,6 +1264,7 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
                 &branch
             }
         ));
+        let answered_no = no(&branch) || answer(&branch).is_some_and(|(said, _)| !said);
         if into_exit && d.form != Form::Fork && reviews_care(question) {
             parts.push(if branch.is_empty() {
                 question.to_string()
@@ -1155,21 +1276,26 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
             if !rest.is_empty() {
                 parts.push(rest);
             }
-        } else if no(&branch) {
-            parts.push(format!("{question}: {branch}"));
-        } else if yes(&branch) {
-            let rest = add(&mut requires, question, &shape_named(d));
+        } else if answered_no && meaning::about_missed_appointments(question) {
+            // "Did not attend?" answered No: the people who came. Their
+            // route says so, not the words of the question it answers.
+            let added = answer(&branch).map_or(String::new(), |(_, rest)| {
+                add(&mut requires, rest, &link_named(l))
+            });
+            parts.push(if added.is_empty() {
+                "attended".to_string()
+            } else {
+                format!("attended: {added}")
+            });
+        } else if yes(&branch) || no(&branch) {
+            let rest = answered(&mut requires, question, d, yes(&branch), "");
             if !rest.is_empty() {
                 parts.push(format!("{rest}: {branch}"));
             }
         } else if let Some((said_yes, rest)) = answer(&branch) {
-            // The question's criterion belongs to the yes branch only; what
-            // the label adds is read from the arrow.
-            let asked = if said_yes {
-                add(&mut requires, question, &shape_named(d))
-            } else {
-                question.to_string()
-            };
+            // The question's criterion as the answer leaves it; what the
+            // label adds is read from the arrow.
+            let asked = answered(&mut requires, question, d, said_yes, rest);
             let added = add(&mut requires, rest, &link_named(l));
             // The label as drawn, unless criteria were taken out of it.
             let said = if added.is_empty() || added == rest {
@@ -1182,7 +1308,7 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
             } else {
                 parts.push(format!("{asked}: {said}"));
             }
-        } else if declines(&branch) && !criteria(question).is_empty() {
+        } else if declines(&branch) && !asked(question).is_empty() {
             // A question that is a criterion in itself ("BMI under 40?") and
             // a branch that leaves it unanswered ("Not yet measured"): the
             // criterion does not hold on this branch.
@@ -1190,6 +1316,31 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
             parts.push(format!(
                 "{question}: {}",
                 if added.is_empty() { &branch } else { &added }
+            ));
+        } else if !asked(question).is_empty() && !goes_ahead(&branch) {
+            // The question is a criterion in itself, and this branch does
+            // not say it was met (no label, a BPMN default flow, "Refer
+            // on"): the criterion holds on the "Yes" branch only.
+            let added = add(&mut requires, &branch, &link_named(l));
+            // Kept as a question: the route does not say how it was answered.
+            parts.push(if added.is_empty() {
+                format!("{question}?")
+            } else {
+                format!("{question}: {added}")
+            });
+            let listed: Vec<String> = asked(question)
+                .iter()
+                .map(|c| format!("`{}`", c.written))
+                .collect();
+            unanswered.push(format!(
+                "{} by {}: it was left without the question's criterion ({}), which only a “Yes” branch carries; label the branch Yes or No if it is one",
+                shape_named(d),
+                if branch.is_empty() {
+                    "an unlabelled branch".to_string()
+                } else {
+                    format!("the branch “{branch}”")
+                },
+                listed.join(", ")
             ));
         } else {
             let joined = format!("{question} {branch}");
@@ -1210,6 +1361,7 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
         when: parts.join("; "),
         requires,
         through,
+        unanswered,
     }
 }
 
@@ -1268,6 +1420,7 @@ fn write_route(w: &mut Writer, page: &Page, r: &Route, said: Said, (a, b): (&str
         when,
         requires,
         through,
+        unanswered,
     } = said;
     let Some(first) = r.links.first().map(|&li| &page.links[li]) else {
         return;
@@ -1316,6 +1469,14 @@ fn write_route(w: &mut Writer, page: &Page, r: &Route, said: Said, (a, b): (&str
                 "route `{subject}` drawn through {}",
                 through.join(", then ")
             ),
+        );
+    }
+    for left in unanswered {
+        w.guess(
+            span,
+            Some(&subject),
+            "no criterion from the question",
+            format!("route `{subject}` leaves {left}"),
         );
     }
     for ((written, from), (s, e)) in requires.iter().zip(spans) {
@@ -1381,7 +1542,7 @@ mod tests {
             out.text
         );
         assert!(
-            out.text.contains("gp -> wm when \"BMI < 40: No\"\n"),
+            out.text.contains("gp -> wm requires bmi >= 40\n"),
             "{}",
             out.text
         );

@@ -14,7 +14,8 @@
 //! joined to nothing a note. Connectors are the 1-D shapes (and those of
 //! a master named as a connector); the `Connects` part says what their
 //! ends are glued to: the shape glued to `BeginX` to the one glued to
-//! `EndX` (turned round when only the begin end has an arrowhead), with
+//! `EndX` (turned round when only the begin end has an arrowhead, a route
+//! each way when both ends have one), with
 //! the connector's own text as its label.
 
 use std::collections::{HashMap, HashSet};
@@ -436,12 +437,21 @@ fn page_of(items: Vec<Item>, glued: Vec<(String, bool, String)>, name: &str) -> 
                 } else {
                     (a, b)
                 };
-                page.links.push(Link {
+                let link = Link {
                     id: it.id.clone(),
                     from: (*from).to_string(),
                     to: (*to).to_string(),
                     text: body,
-                });
+                };
+                // A head at each end: a route each way.
+                if it.begin_arrow && it.end_arrow {
+                    page.links.push(Link {
+                        from: link.to.clone(),
+                        to: link.from.clone(),
+                        ..link.clone()
+                    });
+                }
+                page.links.push(link);
             }
             continue;
         }
@@ -537,6 +547,21 @@ mod tests {
             (page.links[0].from.as_str(), page.links[0].to.as_str()),
             ("2", "1")
         );
+    }
+
+    #[test]
+    fn arrowheads_at_both_ends_are_a_route_each_way() {
+        let xml = PAGE.replace(
+            "<Cell N=\"EndArrow\" V=\"13\"/>",
+            "<Cell N=\"BeginArrow\" V=\"13\"/><Cell N=\"EndArrow\" V=\"13\"/>",
+        );
+        let page = page(&xml, "", &HashMap::new(), &mut 0).unwrap();
+        let ends: Vec<(&str, &str, &str)> = page
+            .links
+            .iter()
+            .map(|l| (l.id.as_str(), l.from.as_str(), l.to.as_str()))
+            .collect();
+        assert_eq!(ends, [("4", "2", "1"), ("4", "1", "2")]);
     }
 
     #[test]
