@@ -434,3 +434,17 @@ fn an_error_at_a_line_end_has_the_same_span_with_crlf_as_with_lf() {
     assert_eq!(ends(&a, lf), (2, 19, 3, 1));
     assert_eq!(ends(&b, &crlf), ends(&a, lf));
 }
+
+/// A numbered run-in heading ("4. Missed appointments.") was fired on by
+/// the second opinion alone, as a discharge rule, from its two words.
+#[test]
+fn a_run_in_heading_is_not_a_rule() {
+    let text = "4. Missed appointments. We contact every patient who misses an appointment and offer another time.\n";
+    let report = linter().check_text("policy.txt", text.to_string());
+    let dna: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "dna-discharge")
+        .collect();
+    assert!(dna.is_empty(), "{dna:#?}");
+}
