@@ -310,14 +310,19 @@ pub fn from_html(text: &str) -> String {
         .join("\n")
 }
 
+/// A branch label as the answer words below are written: trimmed, lower
+/// case, without a closing full stop or exclamation mark.
+fn plain_answer(label: &str) -> String {
+    label
+        .trim()
+        .trim_end_matches(['.', '!'])
+        .to_ascii_lowercase()
+}
+
 /// Branch labels that mean the decision's question was answered yes.
 fn yes(label: &str) -> bool {
     matches!(
-        label
-            .trim()
-            .trim_end_matches(['.', '!'])
-            .to_ascii_lowercase()
-            .as_str(),
+        plain_answer(label).as_str(),
         "yes" | "y" | "true" | "met" | "eligible" | "suitable" | "ok" | "criteria met"
     )
 }
@@ -325,11 +330,7 @@ fn yes(label: &str) -> bool {
 /// Branch labels that mean it was answered no.
 fn no(label: &str) -> bool {
     matches!(
-        label
-            .trim()
-            .trim_end_matches(['.', '!'])
-            .to_ascii_lowercase()
-            .as_str(),
+        plain_answer(label).as_str(),
         "no" | "n" | "false" | "not met" | "not eligible" | "not suitable" | "criteria not met"
     )
 }
@@ -359,11 +360,7 @@ fn answer(label: &str) -> Option<(bool, &str)> {
 /// criterion ("BMI under 35?" → "Proceed") means it was met.
 fn goes_ahead(label: &str) -> bool {
     matches!(
-        label
-            .trim()
-            .trim_end_matches(['.', '!'])
-            .to_ascii_lowercase()
-            .as_str(),
+        plain_answer(label).as_str(),
         "proceed" | "go ahead" | "continue" | "accept" | "accepted" | "approved"
     )
 }
