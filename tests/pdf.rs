@@ -335,3 +335,31 @@ proptest! {
         let _ = pdf::read(&bytes);
     }
 }
+
+#[test]
+fn soft_hyphens_do_not_split_words() {
+    // Chromium draws a soft hyphen inside a line as nothing and at a
+    // line's end as a hyphen; the reader gave both back as a space
+    // ("Smo kers", "dis ‐ charged"), and no rule saw the words.
+    let linter = Linter::builtin().unwrap();
+    let name = "fixtures/pdf/soft-hyphens.pdf";
+    let report = linter.check_bytes(name, read(name));
+    let got = findings(&report);
+    for (rule, said) in [
+        (
+            "smoking-restriction",
+            "smokers will not be referred for hip or knee replacement",
+        ),
+        (
+            "dna-discharge",
+            "will be discharged to their general practitioner and patients",
+        ),
+    ] {
+        assert!(
+            got.iter().any(|(r, s)| r == rule && s.contains(said)),
+            "{rule}: {got:?}"
+        );
+    }
+    // Real spaces, stretched in a justified line or after a comma, stay.
+    assert!(report.source.text.contains("practitioner, and patients"));
+}

@@ -147,7 +147,8 @@ fn numbered(line: &str) -> bool {
 /// When `line` ends in a word broken by a hyphen and `next` goes on with
 /// the rest of it in lower case: `line` without the hyphen.
 fn broken_word<'a>(line: &'a str, next: Option<&str>) -> Option<&'a str> {
-    let stem = line.strip_suffix('-')?;
+    // Chromium draws a soft hyphen taken at a line end as U+2010.
+    let stem = line.strip_suffix(['-', '\u{2010}', '\u{ad}'])?;
     let before = stem.chars().next_back()?;
     let after = next?.chars().next()?;
     (before.is_alphabetic() && after.is_lowercase()).then_some(stem)

@@ -191,7 +191,23 @@ struct PageText {
     widest: f64,
     /// New lines after a narrow drop: wrapped lines of single-spaced text.
     narrow: usize,
+    /// A space glyph not yet written: where it starts across the line and
+    /// down the page, and the font size. See
+    /// [`PageText::settle_space`].
+    space: Option<HeldSpace>,
 }
+
+#[derive(Clone, Copy)]
+struct HeldSpace {
+    x: f64,
+    y: f64,
+    size: f64,
+}
+
+/// A space glyph followed this close (in font sizes) by the next glyph
+/// on its line moved nothing on: a soft hyphen (see
+/// [`PageText::settle_space`]).
+const SOFT_HYPHEN_GAP: f64 = 0.1;
 
 /// A wide drop to a new line: where the line starts in the text, the
 /// drop in font sizes, and where the line before it ended.
@@ -202,11 +218,48 @@ struct Drop {
 }
 
 impl PageText {
+    /// Writes the space glyph held back, unless the glyph after it, at
+    /// `(x, y)` on the same line (a lower-case letter or a hyphen after a
+    /// letter),
+    /// starts less than a tenth of the font
+    /// size after it (a space moves the pen on by about a quarter; the
+    /// width the crate gives a space is not always the one drawn): then it
+    /// was a soft hyphen inside a word,
+    /// which the crate reads as a space and Chromium draws as nothing
+    /// ("Smo\u{ad}kers" read as "Smo kers", hiding the word from every
+    /// pattern). `None` at the end of the page.
+    fn settle_space(&mut self, next: Option<(f64, f64, &str)>) {
+        let Some(s) = self.space.take() else {
+            return;
+        };
+        // Only between two letters: the width the crate gives punctuation
+        // can be wrong ("titioner,and"), and a soft hyphen is inside a word.
+        let after_letter = self
+            .text
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic);
+        let unmoved = next.is_some_and(|(x, y, glyph)| {
+            after_letter
+                // (or the hyphen drawn for it at a line's end)
+                && glyph
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_lowercase() || c == '\u{2010}')
+                && (y - s.y).abs() < s.size * 0.5
+                && x < s.x + s.size * SOFT_HYPHEN_GAP
+        });
+        if !unmoved {
+            self.text.push(' ');
+        }
+    }
+
     /// The page's text, a blank line between paragraphs. A wide drop to
     /// the next line is a paragraph break unless it is the page's usual
     /// line pitch (text set at 1.5 or double spacing) and the text runs on
     /// across it, as over a wrapped line.
-    fn finish(self) -> String {
+    fn finish(mut self) -> String {
+        self.settle_space(None);
         // Single-spaced text wraps with narrow drops, even in paragraphs
         // of two lines; a page spaced wider has hardly any.
         let usual = usual_ratio(self.drops.iter().map(|d| d.ratio)).filter(|u| {
@@ -279,6 +332,7 @@ impl pdf_extract::OutputDev for PageText {
         let across = font_size * (trm.m11 + trm.m21);
         let down = font_size * (trm.m12 + trm.m22);
         let size = (across * down).abs().sqrt();
+        self.settle_space(Some((x, y, glyph)));
         if self.first_char {
             let drop = (y - self.last_y).abs();
             // Moved to the left and down: a new line.
@@ -305,7 +359,14 @@ impl pdf_extract::OutputDev for PageText {
                 self.text.push(' ');
             }
         }
-        self.text.push_str(glyph);
+        // A space of unknown width (where the crate knows no glyph widths,
+        // nothing on the line is placed reliably) is written as it comes.
+        if glyph == " " && width > 0.0 {
+            // Held until the next glyph shows whether it was a space.
+            self.space = Some(HeldSpace { x, y, size });
+        } else {
+            self.text.push_str(glyph);
+        }
         self.first_char = false;
         self.last_y = y;
         self.last_end = x + width * size;
