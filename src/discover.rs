@@ -204,6 +204,15 @@ impl Include {
 
     fn describe(&self) -> String {
         let mut what = format!("no .{PATHWAY_EXTENSION} files");
+        if !self.pathways_only {
+            // A folder search takes drawings of pathways too.
+            let drawings: Vec<String> = input::FORMATS
+                .iter()
+                .filter(|f| f.searched && f.diagram)
+                .flat_map(|f| f.extensions.iter().map(|e| format!(".{e}")))
+                .collect();
+            what.push_str(&format!(" or diagrams ({})", drawings.join(", ")));
+        }
         if !self.patterns.is_empty() {
             what.push_str(&format!(" or files matching {}", self.patterns.join(", ")));
         }

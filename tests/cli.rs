@@ -118,7 +118,9 @@ fn directory_without_pathways_exits_two() {
     let out = msklint(&["check", "."], dir.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("no .pathway files found"),
+        stderr(&out).contains(
+            "no .pathway files or diagrams (.mmd, .mermaid, .drawio, .bpmn, .pptx, .vsdx) found"
+        ),
         "{}",
         stderr(&out)
     );

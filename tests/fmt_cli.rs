@@ -449,3 +449,15 @@ fn the_bundled_examples_are_formatted() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_folder_with_no_pathway_is_one_error_line_without_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let out = msklint(&["fmt", "empty"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: empty: no .pathway files found in this directory\n"
+    );
+}

@@ -104,7 +104,8 @@ fn a_folder_of_only_policies_gets_the_hint_in_its_error() {
     assert_eq!(stdout(&out), "");
     assert_eq!(
         stderr(&out).trim_end(),
-        "error: policies: no .pathway files found in this directory; it holds 2 policy \
+        "error: policies: no .pathway files or diagrams (.mmd, .mermaid, .drawio, .bpmn, .pptx, .vsdx) \
+         found in this directory; it holds 2 policy \
          documents (.md, .txt): add --include '*.md' --include '*.txt' or \
          include: ['*.md', '*.txt'] in msklint.yaml to check them"
     );

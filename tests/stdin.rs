@@ -57,6 +57,27 @@ fn a_piped_file_gives_what_the_file_gives() {
 }
 
 #[test]
+fn an_unnamed_office_file_is_read_by_what_its_archive_holds() {
+    // A presentation or a Visio drawing piped in is the pathway it draws,
+    // as the named file is; it was read as a Word document and refused.
+    for name in [
+        "fixtures/import/hip-knee-oa.pptx",
+        "fixtures/import/hip-knee-oa.vsdx",
+    ] {
+        let bytes = std::fs::read(root().join(name)).unwrap();
+        let file = msklint(&["check", "--no-cache", "--format", "json", name], &root());
+        let unnamed = piped(&["check", "--format", "json", "-"], &root(), &bytes);
+        assert_eq!(
+            unnamed.status.code(),
+            file.status.code(),
+            "{name}: {unnamed:?}"
+        );
+        assert_eq!(rules(&json(&unnamed)), rules(&json(&file)), "{name}");
+        assert!(!rules(&json(&file)).is_empty(), "{name}");
+    }
+}
+
+#[test]
 fn the_name_sets_the_format() {
     let dir = tempfile::tempdir().unwrap();
     // Policy prose named as a pathway is read as one, and does not parse.

@@ -104,7 +104,12 @@ pub fn run(args: &FmtArgs) -> u8 {
         }
     }
     let _ = stdout.flush();
-    errln!("{}", summary(write, changed, unchanged, failed, unread));
+    // A folder with no pathway in it has said so; "0 files reformatted"
+    // under that would only repeat it.
+    let nothing = found.files.is_empty() && failed == 0 && unread == 0;
+    if !nothing {
+        errln!("{}", summary(write, changed, unchanged, failed, unread));
+    }
     if failed > 0 || !found.problems.is_empty() {
         EXIT_TROUBLE
     } else if changed > 0 && !write {

@@ -40,19 +40,41 @@ pub fn check(session: &Session, filename: Option<&Path>) -> Result<FileReport, P
         .check_content_as(&name, filename, content, kind))
 }
 
-/// The extension unnamed input would have: a PDF or a Word document by
-/// their first bytes, a pathway when a line opens a `pathway` block,
+/// The extension unnamed input would have: a PDF or an Office file by
+/// their first bytes (and, for Office files, what their archive holds), a pathway when a line opens a `pathway` block,
 /// otherwise plain-text policy.
 pub(super) fn guessed(bytes: &[u8]) -> &'static str {
     // The same test `input::open` makes, so the guess and the read agree.
     if crate::prose::pdf::is_pdf("", bytes) {
         "pdf"
     } else if bytes.starts_with(b"PK\x03\x04") {
-        "docx"
+        zipped(bytes)
     } else if input::holds_pathway(bytes) {
         input::PATHWAY_EXTENSION
     } else {
         "txt"
+    }
+}
+
+/// What an Office file piped in is, by the folders inside its zip
+/// archive: a presentation or a Visio drawing is imported as the pathway
+/// it draws, a workbook gets the advice every spreadsheet gets, and the
+/// rest is read as a Word document (which says so if it is not one).
+fn zipped(bytes: &[u8]) -> &'static str {
+    let Ok(archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return "docx";
+    };
+    let has = |folder: &str| archive.file_names().any(|n| n.starts_with(folder));
+    if has("word/") {
+        "docx"
+    } else if has("ppt/") {
+        "pptx"
+    } else if has("visio/") {
+        "vsdx"
+    } else if has("xl/") {
+        "xlsx"
+    } else {
+        "docx"
     }
 }
 
