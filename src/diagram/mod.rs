@@ -116,8 +116,11 @@ impl Marks {
 /// with no subject marks nothing.
 pub fn marks(findings: &[Diagnostic], pathway: &str) -> Marks {
     let mut out = Marks::default();
+    // How an import read a drawing is said by `check`; on the picture of
+    // that drawing it would sit on nearly every box.
+    let guess = crate::rules::builtin::Builtin::ImportGuess.name();
     for d in findings {
-        if d.pathway.as_deref() != Some(pathway) {
+        if d.pathway.as_deref() != Some(pathway) || d.rule == guess {
             continue;
         }
         let Some(subject) = d.subject.as_deref() else {
@@ -410,6 +413,18 @@ mod tests {
         assert_eq!(m.nodes.len(), 1);
         assert!(m.edge("s", "u").is_some() && m.edge("t", "u").is_some());
         assert_eq!(m.edges.len(), 2);
+    }
+
+    #[test]
+    fn how_an_import_read_a_drawing_is_not_drawn_on_it() {
+        let findings = [
+            finding("import-guess", Severity::Info, Some("x")),
+            finding("import-guess", Severity::Info, Some("x -> y")),
+            finding("bmi-threshold", Severity::Error, Some("y")),
+        ];
+        let m = marks(&findings, "P");
+        assert!(m.node("x").is_none() && m.edge("x", "y").is_none());
+        assert_eq!(m.node("y").unwrap().rules, ["bmi-threshold"]);
     }
 
     #[test]
