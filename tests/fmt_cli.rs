@@ -461,3 +461,25 @@ fn a_folder_with_no_pathway_is_one_error_line_without_a_summary() {
         "error: empty: no .pathway files found in this directory\n"
     );
 }
+
+#[test]
+fn a_txt_file_holding_a_pathway_is_formatted_as_check_reads_it() {
+    // Notepad saves an unknown name as `.txt`; check and the editor read
+    // such a file as the pathway it holds, and fmt refused it.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("back.txt"), MESSY).unwrap();
+    std::fs::write(dir.path().join("policy.txt"), "Smokers are not referred.\n").unwrap();
+    let out = msklint(&["fmt", "back.txt"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("back.txt")).unwrap(),
+        TIDY
+    );
+    let out = msklint(&["fmt", "policy.txt"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("a policy document, not a pathway"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -212,23 +212,33 @@ fn formatted(name: &str, text: &str) -> Result<String, Outcome> {
 }
 
 fn one_file(path: &Path, name: &str, write: bool, diff: bool) -> Outcome {
-    if InputFormat::of(name).is_prose() {
+    let by_name = InputFormat::of(name);
+    if by_name.is_prose() && by_name != InputFormat::Text {
         return Outcome::Problem(
             "a policy document, not a pathway: fmt formats pathway files only".to_string(),
         );
     }
-    if InputFormat::of(name).is_diagram() {
+    if by_name.is_diagram() {
         return Outcome::Problem(
             "a diagram, not a pathway: fmt formats pathway files only (`msklint import` writes one from it)"
                 .to_string(),
         );
     }
-    let text = match std::fs::read(path) {
+    let bytes = match std::fs::read(path) {
         Err(e) => return Outcome::Problem(io_message(&e)),
-        Ok(bytes) => match decoded(bytes) {
-            Ok(text) => text,
-            Err(message) => return Outcome::Problem(message),
-        },
+        Ok(bytes) => bytes,
+    };
+    // A `.txt` that opens a `pathway` block is a pathway, as `check` and
+    // the editor read it (Notepad adds `.txt` to names it does not know).
+    let format = InputFormat::sniffed(name, &bytes).unwrap_or(by_name);
+    if format.is_prose() {
+        return Outcome::Problem(
+            "a policy document, not a pathway: fmt formats pathway files only".to_string(),
+        );
+    }
+    let text = match decoded(bytes) {
+        Ok(text) => text,
+        Err(message) => return Outcome::Problem(message),
     };
     let formatted = match formatted(name, &text) {
         Ok(formatted) => formatted,
