@@ -467,10 +467,11 @@ fn unread_pages_note(paged: &Paged) -> Option<Diagnostic> {
         [rest @ .., last] => (format!("pages {} and {last}", rest.join(", ")), "show"),
         [] => return None,
     };
-    let end = paged.text[at..]
-        .char_indices()
-        .nth(1)
-        .map_or(paged.text.len(), |(i, _)| at + i);
+    // On a page with no text, the empty line it was given.
+    let end = match paged.text[at..].chars().next() {
+        Some('\n') | None => at,
+        Some(c) => at + c.len_utf8(),
+    };
     Some(
         Diagnostic::warning(
             Builtin::UnreadPages.name(),

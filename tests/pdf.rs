@@ -311,6 +311,24 @@ fn a_scanned_page_in_a_pdf_is_named() {
     }
 }
 
+/// A scanned cover has no text, so it started where page 2 did and its
+/// warning was reported on page 2; it now has a line of its own.
+#[test]
+fn a_scanned_cover_is_reported_on_its_own_page() {
+    let linter = Linter::builtin().unwrap();
+    let report = linter.check_bytes("cover.pdf", read("fixtures/pdf/scanned-cover.pdf"));
+    let page_of = |rule: &str| {
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == rule)
+            .unwrap_or_else(|| panic!("no {rule}: {:#?}", report.diagnostics));
+        report.source.page_at(d.span.start())
+    };
+    assert_eq!(page_of("unread-pages"), Some(1));
+    assert_eq!(page_of("smoking-restriction"), Some(2));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 

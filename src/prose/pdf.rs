@@ -98,6 +98,7 @@ pub fn read(bytes: &[u8]) -> Result<Paged, Failure> {
     let (pages, pictured): (Vec<String>, Vec<bool>) = pages.into_iter().unzip();
     let mut laid = layout::lay_out(&pages);
     laid.unread = unread_pages(&laid, &pictured);
+    give_unread_pages_a_line(&mut laid);
     if laid.text.trim().is_empty() {
         let images = catch_unwind(AssertUnwindSafe(|| has_images(bytes))).unwrap_or(false);
         return Err(if images {
@@ -433,6 +434,35 @@ fn unread_pages(laid: &Paged, pictured: &[bool]) -> Vec<usize> {
         }
     }
     unread
+}
+
+/// An unread page with no text at all would start where the next page
+/// does, so the warning placed on it was reported on that next page; an
+/// empty line of its own gives it a place.
+fn give_unread_pages_a_line(laid: &mut Paged) {
+    let empty = |i: usize| {
+        let next = laid.pages.get(i + 1).copied().unwrap_or(laid.text.len());
+        laid.pages[i] == next && laid.unread.contains(&(i + 1))
+    };
+    let marks: Vec<usize> = (0..laid.pages.len()).filter(|&i| empty(i)).collect();
+    if marks.is_empty() {
+        return;
+    }
+    let mut text = String::with_capacity(laid.text.len() + marks.len());
+    let mut copied = 0;
+    let mut shift = 0;
+    for (i, start) in laid.pages.iter_mut().enumerate() {
+        let at = *start;
+        text.push_str(&laid.text[copied..at]);
+        copied = at;
+        *start += shift;
+        if marks.contains(&i) {
+            text.push('\n');
+            shift += 1;
+        }
+    }
+    text.push_str(&laid.text[copied..]);
+    laid.text = text;
 }
 
 /// Whether any object is an image (a scanned page).
