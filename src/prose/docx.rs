@@ -257,6 +257,9 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
     // Inside `mc:Fallback`: the same content again for older readers
     // (text boxes, shapes), already read from `mc:Choice`.
     let mut fallback_depth = 0usize;
+    // A text box's paragraphs sit inside the paragraph that anchors it:
+    // the anchor's text so far waits here while they are written.
+    let mut anchored: Vec<(String, &str, bool)> = Vec::new();
     loop {
         let event = reader
             .read_event_into(&mut buf)
@@ -314,6 +317,11 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
             }
             Event::Start(e) => match e.local_name().as_ref() {
                 b"t" => in_text = true,
+                b"txbxContent" => {
+                    anchored.push((std::mem::take(&mut para), prefix, in_cell));
+                    prefix = "";
+                    in_cell = false;
+                }
                 b"tc" => in_cell = true,
                 b"tr" => row.clear(),
                 _ => {}
@@ -335,6 +343,11 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
             Event::GeneralRef(r) if in_text => push_reference(&mut para, &r),
             Event::End(e) => match e.local_name().as_ref() {
                 b"t" => in_text = false,
+                b"txbxContent" => {
+                    if let Some((text, was, cell)) = anchored.pop() {
+                        (para, prefix, in_cell) = (text, was, cell);
+                    }
+                }
                 b"p" => {
                     let line = para.trim();
                     if in_cell {
@@ -456,6 +469,21 @@ mod tests {
         let found = crate::prose::sentences::split(&text);
         let last = found.last().map(|s| &text[s.span.start()..s.span.end()]);
         assert_eq!((found.len(), last), (2, Some("After.")));
+    }
+
+    /// A text box's paragraphs were joined to the words of the paragraph
+    /// anchoring it ("criteria.Smokers"); they are paragraphs of their own.
+    #[test]
+    fn a_text_box_is_read_as_its_own_paragraphs() {
+        let xml = br#"<w:document xmlns:w="x" xmlns:mc="m" xmlns:wps="s"><w:body>
+<w:p><w:r><w:t>Referral criteria</w:t></w:r><w:r><mc:AlternateContent><mc:Choice><w:drawing><wps:txbx><w:txbxContent><w:p><w:r><w:t>Smokers are not referred.</w:t></w:r></w:p><w:p><w:r><w:t>Nor is a BMI over 40.</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>Smokers are not referred.</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t> are below.</w:t></w:r></w:p>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Cell</w:t></w:r><w:r><w:drawing><w:txbxContent><w:p><w:r><w:t>Boxed.</w:t></w:r></w:p></w:txbxContent></w:drawing></w:r><w:r><w:t> text</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Two</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+</w:body></w:document>"#;
+        let doc = paragraphs(xml).unwrap_or_default();
+        assert_eq!(
+            doc.text,
+            "Smokers are not referred.\n\nNor is a BMI over 40.\n\nReferral criteria are below.\n\nBoxed.\n\n| Cell text | Two |\n\n"
+        );
     }
 
     #[test]
