@@ -75,6 +75,31 @@ impl Name {
 }
 
 /// `unit_conversions`: from unit → to unit → how many `to` one `from` is.
+/// An attribute written another common way, as the vocabulary writes
+/// names: `BodyMassIndex` and `bodyMassIndex` as `body_mass_index`, and a
+/// yes-or-no prefix dropped (`is_smoker` as `smoker`, `has_completed_physio`
+/// as `completed_physio`). `None` when that changes nothing.
+fn plain_words(attribute: &str) -> Option<String> {
+    let mut snake = String::with_capacity(attribute.len() + 4);
+    let mut previous: Option<char> = None;
+    for c in attribute.chars() {
+        if c.is_ascii_uppercase()
+            && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+        {
+            snake.push('_');
+        }
+        snake.push(c.to_ascii_lowercase());
+        previous = Some(c);
+    }
+    let words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
+    let words = match words.as_slice() {
+        ["is" | "has" | "have" | "was", rest @ ..] if !rest.is_empty() => rest,
+        all => all,
+    };
+    let plain = words.join("_");
+    (plain != attribute.to_ascii_lowercase()).then_some(plain)
+}
+
 pub type Conversions = BTreeMap<String, BTreeMap<String, f64>>;
 
 /// What one attribute name means.
@@ -173,13 +198,23 @@ impl Measures {
         } else {
             self.by_name.get(attribute).copied()
         };
-        named.or_else(|| self.qualified(attribute))
+        named.or_else(|| self.qualified(attribute)).or_else(|| {
+            let plain = plain_words(attribute)?;
+            self.by_name
+                .get(&plain)
+                .copied()
+                .or_else(|| self.qualified(&plain))
+        })
     }
 
     /// A measure's name with qualifier words added (`bmi_at_referral`,
     /// `current_smoker`): the measure the other words name.
     fn qualified(&self, attribute: &str) -> Option<Meaning> {
-        let qualifier = |w: &str| self.qualifiers.iter().any(|q| q.eq_ignore_ascii_case(w));
+        // A number names a bound (`bmi_under_40`), not another measure.
+        let qualifier = |w: &str| {
+            (!w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+                || self.qualifiers.iter().any(|q| q.eq_ignore_ascii_case(w))
+        };
         // Most unknown names (`age`, `red_flags`) have no qualifier word:
         // passed over without building anything.
         if !attribute.split('_').any(qualifier) {
@@ -206,7 +241,7 @@ impl Measures {
         let lower = attribute.to_ascii_lowercase();
         self.by_name.contains_key(&lower)
             || self.known.contains(&lower)
-            || self.qualified(&lower).is_some()
+            || self.meaning(attribute).is_some()
     }
 
     /// What a rule's attribute matches: its measure, or itself (in lower
@@ -292,7 +327,8 @@ impl Measures {
     /// `pain_score`) get nothing.
     pub fn suggest(&self, attribute: &str) -> Option<&str> {
         let lower = attribute.to_ascii_lowercase();
-        if self.is_known(&lower) {
+        // The name as written: its capitals tell `BodyMassIndex`'s words.
+        if self.is_known(attribute) {
             return None;
         }
         // Worked out once a run: thousands of small pathways repeat the
@@ -487,7 +523,13 @@ mod tests {
         m.also_known(["age"]);
         assert_eq!(m.suggest("bmii"), Some("bmi"));
         assert_eq!(m.suggest("smokng"), Some("smoking"));
-        assert_eq!(m.suggest("bmi_score"), Some("bmi"));
+        assert_eq!(m.suggest("bmi_scores"), Some("bmi"));
+        // `score` only says which reading: the measure itself.
+        assert_eq!(m.suggest("bmi_score"), None);
+        assert_eq!(
+            m.measure_of("BMI_score").map(|x| x.measure.as_str()),
+            Some("bmi")
+        );
         assert_eq!(m.suggest("weight_loss_kg"), Some("weight_kg"));
         assert_eq!(m.suggest("agee"), Some("age"));
         for unrelated in [

@@ -96,6 +96,39 @@ fn everyday_names_for_the_restricted_measures_are_read_and_clinical_ones_left_al
         ("hba1c < 69", None),
         ("age >= 18", None),
         ("pain_score >= 7", None),
+        // Names a newcomer's pathways used that were once read as nothing.
+        ("tobacco == false", Some("smoking-restriction")),
+        ("tobacco_status == \"none\"", Some("smoking-restriction")),
+        ("is_smoker == false", Some("smoking-restriction")),
+        (
+            "registered_practice == \"Riverside\"",
+            Some("address-required"),
+        ),
+        ("out_of_area == false", Some("address-required")),
+        ("catchment == true", Some("address-required")),
+        ("symptom_years >= 1", Some("symptom-duration-gate")),
+        ("weeks_since_onset >= 6", Some("symptom-duration-gate")),
+        ("oxford < 20", Some("oxford-score-threshold")),
+        ("ohs_score <= 20", Some("oxford-score-threshold")),
+        (
+            "oxford_hip_score_pre_op <= 20",
+            Some("oxford-score-threshold"),
+        ),
+        ("obese == false", Some("bmi-threshold")),
+        ("bmi_under_40 == true", Some("bmi-threshold")),
+        ("BodyMassIndex < 35", Some("bmi-threshold")),
+        ("BMI_score < 35", Some("bmi-threshold")),
+        ("completed_escape_pain == true", Some("education-gate")),
+        ("failed_physio == true", Some("conservative-treatment-gate")),
+        (
+            "hasCompletedPhysio == true",
+            Some("conservative-treatment-gate"),
+        ),
+        // Words that change what is compared keep a name unread.
+        ("smoking_cessation_offered == true", None),
+        ("weight_loss_support == true", None),
+        ("is_red_flag == true", None),
+        ("over_65 == true", None),
     ];
     let gates = [
         "smoking-restriction",
@@ -104,6 +137,7 @@ fn everyday_names_for_the_restricted_measures_are_read_and_clinical_ones_left_al
         "address-required",
         "education-gate",
         "bmi-threshold",
+        "oxford-score-threshold",
     ];
     for (criterion, want) in cases {
         let text = format!(
