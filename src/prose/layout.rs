@@ -90,7 +90,7 @@ fn push_page(body: &[&str], out: &mut String) {
         }
         let next = body.get(i + 1).map(|n| n.trim_start());
         if let Some(stem) = broken_word(&line, next) {
-            carry = stem.to_string();
+            carry = stem;
             continue;
         }
         if heading(&line, next) {
@@ -145,14 +145,63 @@ fn numbered(line: &str) -> bool {
 }
 
 /// When `line` ends in a word broken by a hyphen and `next` goes on with
-/// the rest of it in lower case: `line` without the hyphen.
-fn broken_word<'a>(line: &'a str, next: Option<&str>) -> Option<&'a str> {
+/// the rest of it in lower case: what to join to `next`, `line` without
+/// the hyphen ("pa-" / "tients"), or with it after a prefix that keeps
+/// one ("non-" / "smokers" is "non-smokers", not "nonsmokers", which the
+/// checks do not know).
+fn broken_word(line: &str, next: Option<&str>) -> Option<String> {
     // Chromium draws a soft hyphen taken at a line end as U+2010.
     let stem = line.strip_suffix(['-', '\u{2010}', '\u{ad}'])?;
     let before = stem.chars().next_back()?;
     let after = next?.chars().next()?;
-    (before.is_alphabetic() && after.is_lowercase()).then_some(stem)
+    if !(before.is_alphabetic() && after.is_lowercase()) {
+        return None;
+    }
+    let last = stem
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    let rest = next?.to_lowercase();
+    let kept = !line.ends_with('\u{ad}')
+        && KEEPS_HYPHEN.iter().any(|(word, goes_on)| {
+            *word == last && (goes_on.is_empty() || goes_on.iter().any(|g| rest.starts_with(g)))
+        });
+    Some(if kept {
+        format!("{stem}-")
+    } else {
+        stem.to_string()
+    })
 }
+
+/// Words written with a hyphen after them, and what may follow (anything
+/// when empty): a line ending "non-" or "follow-" before "up" ends in a
+/// real hyphen, while "follow-" before "ing" breaks "following".
+const KEEPS_HYPHEN: &[(&str, &[&str])] = &[
+    ("non", &[]),
+    ("self", &[]),
+    ("anti", &[]),
+    ("ex", &["smok"]),
+    ("follow", &["up"]),
+    ("well", &["being"]),
+    ("smoke", &["free"]),
+    ("nicotine", &["free"]),
+    ("tobacco", &["free"]),
+    ("weight", &["bearing", "loss", "manage"]),
+    ("long", &["term", "standing"]),
+    ("short", &["term"]),
+    ("face", &["to"]),
+    ("multi", &["disciplin", "professional"]),
+    ("co", &["morbid"]),
+    ("day", &["case"]),
+    ("pre", &["op", "assess", "hab"]),
+    ("post", &["op"]),
+    ("first", &["line"]),
+    ("second", &["line"]),
+    ("in", &["person"]),
+    ("stop", &["smoking"]),
+    ("re", &["refer"]),
+];
 
 /// A bullet drawn as a character becomes the `- ` the splitter reads; a
 /// numbered item (`1.`, `a)`) is already one.
@@ -215,16 +264,61 @@ fn remove_furniture(pages: &mut [Vec<String>]) {
     // On most pages, and on at least two.
     let needed = (pages.len() / 2 + 1).max(2);
     for page in pages.iter_mut() {
-        let drop: Vec<usize> = edges(page)
-            .filter(|&i| {
-                let line = &page[i];
-                page_number(line) || seen.get(&shape(line)).is_some_and(|&n| n >= needed)
-            })
+        let numbers: Vec<usize> = edges(page).filter(|&i| page_number(&page[i])).collect();
+        let repeated: Vec<usize> = edges(page)
+            .filter(|&i| !numbers.contains(&i))
+            .filter(|&i| seen.get(&shape(&page[i])).is_some_and(|&n| n >= needed))
             .collect();
-        for i in drop {
+        for i in numbers {
             page[i].clear();
         }
+        // A policy pack may end every page with the same rule ("Smokers
+        // will not be listed …"): repeated lines that read as a whole
+        // sentence stay, as dropping them would hide the rule.
+        for run in runs(page, &repeated) {
+            let words: usize = run
+                .iter()
+                .map(|&i| page[i].split_whitespace().count())
+                .sum();
+            let ends = run.last().is_some_and(|&i| full_stop(&page[i]));
+            if words >= SENTENCE_WORDS && ends {
+                continue;
+            }
+            for i in run {
+                page[i].clear();
+            }
+        }
     }
+}
+
+/// Whether a line ends with a sentence's last word.
+fn full_stop(line: &str) -> bool {
+    let end = line.trim_end().trim_end_matches(['"', '\'', ')']);
+    end.ends_with(['.', '!', '?'])
+}
+
+/// How many words a repeated run of lines needs, with a full stop at its
+/// end, to be kept as policy wording rather than dropped as a footer
+/// ("Uncontrolled when printed." is dropped).
+const SENTENCE_WORDS: usize = 10;
+
+/// `lines` (indices into `page`, ascending) grouped into runs with only
+/// blank lines between them, each ending where a sentence does.
+fn runs(page: &[String], lines: &[usize]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for &i in lines {
+        match out.last_mut() {
+            Some(run)
+                if run.last().is_some_and(|&j| {
+                    !full_stop(&page[j]) && (j + 1..i).all(|k| page[k].trim().is_empty())
+                }) =>
+            {
+                run.push(i);
+            }
+            _ => out.push(vec![i]),
+        }
+    }
+    out
 }
 
 /// The first and last few non-blank lines of a page.
@@ -300,6 +394,25 @@ mod tests {
         assert_eq!(got.pages, vec![0, 46, 80]);
     }
 
+    /// A pack that ends every page with the same rule lost the rule as a
+    /// footer; a short repeated line still goes.
+    #[test]
+    fn a_sentence_repeated_on_every_page_stays() {
+        let page = |n: usize| {
+            format!(
+                "{n}. Procedure {n}\nFunding is available.\nSmokers will not be listed for surgery until they\nhave stopped smoking for eight weeks.\nUncontrolled when printed.\n"
+            )
+        };
+        let got = lay_out(&[page(1), page(2), page(3)]);
+        assert_eq!(
+            got.text.matches("Smokers will not be listed").count(),
+            3,
+            "{}",
+            got.text
+        );
+        assert!(!got.text.contains("Uncontrolled"), "{}", got.text);
+    }
+
     #[test]
     fn a_line_on_one_page_only_stays() {
         let got = lay_out(&pages(&["Heading\nText one.\n", "Other\nText two.\n"]));
@@ -315,11 +428,11 @@ mod tests {
     #[test]
     fn hyphens_ligatures_quotes_and_bullets() {
         let got = lay_out(&pages(&[
-            "The ﬁrst “rule” is that pa-\ntients are seen.\n• BMI under 40\nWell-\nKnown\n",
+            "The ﬁrst “rule” is that pa-\ntients are seen.\n• BMI under 40\nWell-\nKnown\nNon-\nsmokers and ex-\nsmokers, following re-\nferral, are seen at follow-\nup; the follow-\ning day\n",
         ]));
         assert_eq!(
             got.text,
-            "The first \"rule\" is that patients are seen.\n- BMI under 40\nWell-\nKnown\n"
+            "The first \"rule\" is that patients are seen.\n- BMI under 40\nWell-\nKnown\nNon-smokers and ex-smokers, following referral, are seen at follow-up; the following day\n"
         );
     }
 
