@@ -87,7 +87,9 @@ pub const FORMATS: &[FormatEntry] = &[
     },
     FormatEntry {
         format: InputFormat::Docx,
-        extensions: &["docx"],
+        // Macro-enabled documents and templates are the same format (their
+        // macros are never run, only the text read).
+        extensions: &["docx", "docm", "dotx", "dotm"],
         prose: true,
         // Word documents also carry suppressions in Word comments
         // (src/check.rs, `word_comments`).
@@ -324,6 +326,14 @@ fn not_a_docx(bytes: &[u8]) -> Option<String> {
     const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.is_empty() {
         return Some("cannot check this Word document: the file is empty (0 bytes)".to_string());
+    }
+    // Word keeps a password-protected .docx encrypted inside an OLE file.
+    let encrypted: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    if bytes.starts_with(OLE) && bytes.windows(encrypted.len()).any(|w| w == encrypted) {
+        return Some("cannot check this Word document: it is protected by a password, so its text is encrypted; open it in Word, remove the password (File, Info, Protect Document), save a copy and check that".to_string());
     }
     if bytes.starts_with(OLE) {
         return Some("cannot check this Word document: it is a Word 97-2003 document (.doc) under a .docx name, which msklint does not read; open it in Word and save it as a Word document (.docx) or as plain text (.txt), then check that".to_string());

@@ -505,7 +505,11 @@ fn a_docx_that_is_no_word_document_is_not_checked() {
     let other = zipped("data/readme.xml");
     let mut cut = docx(POLICY, &[]);
     cut.truncate(cut.len() - 30);
-    let files: [(&str, &[u8], &str); 6] = [
+    // A password-protected .docx: an OLE file holding an encrypted package
+    // (the name's UTF-16 bytes are what tells it from a .doc).
+    let mut locked = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    locked.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    let files: [(&str, &[u8], &str); 7] = [
         (
             "deck.docx",
             &deck,
@@ -524,6 +528,7 @@ fn a_docx_that_is_no_word_document_is_not_checked() {
             b"Patients with a BMI over 40.\n",
             "a .docx file is a zip archive",
         ),
+        ("locked.docx", &locked, "it is protected by a password"),
     ];
     for (name, bytes, _) in &files {
         std::fs::write(dir.path().join(name), bytes).unwrap();
@@ -543,6 +548,36 @@ fn a_docx_that_is_no_word_document_is_not_checked() {
     }
     assert_eq!(doc["not_checked"].as_array().unwrap().len(), files.len());
     assert_eq!(doc["summary"]["files"], 0);
+}
+
+/// Macro-enabled documents and templates (.docm, .dotx) are the same
+/// format as .docx: they were refused as binary files.
+#[test]
+fn macro_enabled_documents_and_templates_are_read_as_word() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["policy.docm", "policy.dotx"] {
+        std::fs::write(dir.path().join(name), docx(POLICY, &[])).unwrap();
+    }
+    let out = msklint(
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "json",
+            "policy.docm",
+            "policy.dotx",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["files"], 2, "{doc}");
+    assert!(rules(&doc).contains(&"bmi-threshold".to_string()), "{doc}");
 }
 
 /// Names as Windows and Notepad leave them: `HIPS.PATHWAY` is found by a

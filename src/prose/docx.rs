@@ -252,10 +252,12 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
     let mut para = String::new();
     let mut prefix = "";
     let mut in_text = false;
-    let mut row: Vec<String> = Vec::new();
+    // Each cell's paragraphs, for the row being read.
+    let mut row: Vec<Vec<(&str, String)>> = Vec::new();
     let mut in_cell = false;
     // Inside `mc:Fallback`: the same content again for older readers
-    // (text boxes, shapes), already read from `mc:Choice`.
+    // (text boxes, shapes), already read from `mc:Choice`; or inside a
+    // tracked move's old place.
     let mut fallback_depth = 0usize;
     // A text box's paragraphs sit inside the paragraph that anchors it:
     // the anchor's text so far waits here while they are written.
@@ -265,8 +267,12 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
             .read_event_into(&mut buf)
             .map_err(|e| format!("its XML is malformed: {e}"))?;
         match &event {
-            Event::Start(e) if e.local_name().as_ref() == b"Fallback" => fallback_depth += 1,
-            Event::End(e) if e.local_name().as_ref() == b"Fallback" => {
+            // Text moved away under tracked changes is a deletion: the
+            // moved text is read where it went (`w:moveTo`).
+            Event::Start(e) if matches!(e.local_name().as_ref(), b"Fallback" | b"moveFrom") => {
+                fallback_depth += 1;
+            }
+            Event::End(e) if matches!(e.local_name().as_ref(), b"Fallback" | b"moveFrom") => {
                 fallback_depth = fallback_depth.saturating_sub(1);
             }
             _ => {}
@@ -322,7 +328,10 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
                     prefix = "";
                     in_cell = false;
                 }
-                b"tc" => in_cell = true,
+                b"tc" => {
+                    in_cell = true;
+                    row.push(Vec::new());
+                }
                 b"tr" => row.clear(),
                 _ => {}
             },
@@ -352,10 +361,7 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
                     let line = para.trim();
                     if in_cell {
                         if let Some(cell) = row.last_mut().filter(|_| !line.is_empty()) {
-                            cell.push(' ');
-                            cell.push_str(line);
-                        } else {
-                            row.push(line.to_string());
+                            cell.push((prefix, line.to_string()));
                         }
                     } else if !line.is_empty() {
                         number(&mut numbered, &mut anchors, out.len());
@@ -366,15 +372,31 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
                     para.clear();
                     prefix = "";
                 }
-                b"tc" => {
-                    in_cell = false;
-                    row.push(String::new());
-                }
+                b"tc" => in_cell = false,
                 b"tr" => {
-                    let cells: Vec<&str> = row
+                    let filled: Vec<&Vec<(&str, String)>> =
+                        row.iter().filter(|c| !c.is_empty()).collect();
+                    // A row of one cell is a box around text (a "Policy
+                    // statement" panel), not data: its paragraphs are
+                    // paragraphs, so one's exception does not reach into
+                    // the next.
+                    if let [only] = filled.as_slice() {
+                        for (mark, line) in only.iter() {
+                            number(&mut numbered, &mut anchors, out.len());
+                            out.push_str(mark);
+                            out.push_str(&literal(line));
+                            out.push_str("\n\n");
+                        }
+                        row.clear();
+                        buf.clear();
+                        continue;
+                    }
+                    let cells: Vec<String> = filled
                         .iter()
-                        .map(|c| c.trim())
-                        .filter(|c| !c.is_empty())
+                        .map(|c| {
+                            let lines: Vec<&str> = c.iter().map(|(_, l)| l.as_str()).collect();
+                            lines.join(" ")
+                        })
                         .collect();
                     if !cells.is_empty() {
                         number(&mut numbered, &mut anchors, out.len());
@@ -484,6 +506,36 @@ mod tests {
             doc.text,
             "Smokers are not referred.\n\nNor is a BMI over 40.\n\nReferral criteria are below.\n\nBoxed.\n\n| Cell text | Two |\n\n"
         );
+    }
+
+    /// A one-cell table is a box around paragraphs: its text was read as
+    /// one run-on sentence, so an exception in one paragraph silenced the
+    /// rules in the others.
+    #[test]
+    fn a_one_cell_table_is_read_as_paragraphs() {
+        let xml = br#"<w:document xmlns:w="x"><w:body>
+<w:tbl><w:tr><w:tc><w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr><w:r><w:t>Policy statement</w:t></w:r></w:p><w:p><w:r><w:t>Smokers are not listed.</w:t></w:r></w:p><w:p><w:pPr><w:numPr/></w:pPr><w:r><w:t>Support is offered to everyone</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>BMI</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>under</w:t></w:r></w:p><w:p><w:r><w:t>35</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+</w:body></w:document>"#;
+        let doc = paragraphs(xml).unwrap_or_default();
+        assert_eq!(
+            doc.text,
+            "# Policy statement\n\nSmokers are not listed.\n\n- Support is offered to everyone\n\n| BMI | under 35 |\n\n"
+        );
+        assert_eq!(doc.paragraphs.len(), 4);
+    }
+
+    /// A tracked move left its text at both places; only the new one is
+    /// read, as Word shows the old one struck through.
+    #[test]
+    fn a_tracked_move_is_read_where_it_went() {
+        let xml = br#"<w:document xmlns:w="x"><w:body>
+<w:p><w:moveFrom w:id="1"><w:r><w:t>BMI over 40 is not listed.</w:t></w:r></w:moveFrom></w:p>
+<w:p><w:r><w:t>Middle.</w:t></w:r></w:p>
+<w:p><w:moveTo w:id="2"><w:r><w:t>BMI over 40 is not listed.</w:t></w:r></w:moveTo></w:p>
+</w:body></w:document>"#;
+        let text = paragraphs(xml).unwrap_or_default().text;
+        assert_eq!(text, "Middle.\n\nBMI over 40 is not listed.\n\n");
     }
 
     #[test]
