@@ -248,6 +248,52 @@ fn baseline_hides_known_findings_and_survives_edits_elsewhere() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
+/// A baseline written for an accepted policy hid a new policy's findings
+/// when the new file sorted first, and reported the accepted one instead;
+/// findings are now matched file by file, from the baseline's folder, so
+/// the same baseline works when run from elsewhere.
+#[test]
+fn baseline_findings_belong_to_their_own_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "# Policy\n\nSmokers will not be listed for hip replacement.\n";
+    std::fs::create_dir(dir.path().join("policies")).unwrap();
+    std::fs::write(dir.path().join("policies/old.md"), policy).unwrap();
+    let write = msklint(
+        &[
+            "check",
+            "--write-baseline",
+            "policies/baseline.json",
+            "policies/old.md",
+        ],
+        dir.path(),
+    );
+    assert_eq!(write.status.code(), Some(0));
+    let saved = std::fs::read_to_string(dir.path().join("policies/baseline.json")).unwrap();
+    assert!(saved.contains("\"old.md\""), "{saved}");
+
+    std::fs::write(dir.path().join("policies/a-new.md"), policy).unwrap();
+    let out = msklint(
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "concise",
+            "--baseline",
+            "baseline.json",
+            "a-new.md",
+            "old.md",
+        ],
+        &dir.path().join("policies"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("a-new.md:3:1: error[smoking-restriction]"),
+        "{text}"
+    );
+    assert!(!text.contains("old.md:"), "{text}");
+}
+
 /// A syntax or encoding error is never recorded in a baseline (nor hidden
 /// by one written by hand; see the unit test in src/baseline.rs): hidden,
 /// the broken file would look clean while nothing in it was checked.
@@ -279,7 +325,7 @@ fn baseline_never_hides_syntax_or_encoding_errors() {
     assert!(said.contains("warning: q.pathway:1:"), "{said}");
     assert!(said.contains("invalid-encoding not recorded"), "{said}");
 
-    assert!(recorded.contains("\"findings\": {}"), "{recorded}");
+    assert_eq!(recorded, "{\n  \"version\": 2\n}\n");
     let out = msklint(
         &[
             "check",

@@ -211,8 +211,8 @@ pub fn run(args: &CheckArgs) -> u8 {
     problems.extend(read_problems);
 
     if let Some(path) = &args.write_baseline {
-        let baseline = Baseline::record(&reports);
-        let count: usize = baseline.findings.values().sum();
+        let baseline = Baseline::record(&reports, folder_of(path));
+        let count = baseline.len();
         return match baseline.save(path) {
             Ok(()) => {
                 errln!(
@@ -256,7 +256,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     let mut hidden = 0;
     if let Some(path) = &args.baseline {
         match Baseline::load(path) {
-            Ok(baseline) => hidden = baseline.filter(&mut reports),
+            Ok(baseline) => hidden = baseline.filter(&mut reports, folder_of(path)),
             Err(msg) => {
                 errln!("error: {msg}");
                 return EXIT_TROUBLE;
@@ -375,5 +375,13 @@ pub fn exit_code(summary: &Summary, trouble: bool, deny_warnings: bool) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// The folder a baseline file is in, from which it records paths.
+fn folder_of(baseline: &std::path::Path) -> &std::path::Path {
+    match baseline.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
     }
 }
