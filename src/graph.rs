@@ -142,6 +142,10 @@ pub struct PathwayGraph<'a> {
     /// added to both in the same order and never removed.
     pub edges: Vec<Edge<'a>>,
     pub graph: DiGraph<(), ()>,
+    /// Second and later declarations of an ID already taken: no route
+    /// reaches them, but what they require and do on a missed appointment
+    /// is still checked ([`PathwayGraph::declared`]).
+    pub duplicates: Vec<Node<'a>>,
     /// Each node's index, found by its ID ([`PathwayGraph::find`]). The
     /// table holds only the indices (the IDs are the nodes'): a tenth of
     /// a map keyed by ID, on graphs of 100,000 nodes.
@@ -185,6 +189,7 @@ impl<'a> PathwayGraph<'a> {
         let mut graph = DiGraph::with_capacity(pathway.nodes.len(), most_edges);
         let mut nodes = Vec::with_capacity(pathway.nodes.len());
         let mut ids = NodeIds::with_capacity(pathway.nodes.len());
+        let mut duplicates = Vec::new();
         let name = pathway.name.value.as_ref();
 
         for node in &pathway.nodes {
@@ -202,6 +207,7 @@ impl<'a> PathwayGraph<'a> {
                     .in_pathway(name)
                     .about(node.id.name),
                 );
+                duplicates.push(Node { ast: node });
                 continue;
             }
             let idx = graph.add_node(());
@@ -252,8 +258,16 @@ impl<'a> PathwayGraph<'a> {
             nodes,
             edges,
             graph,
+            duplicates,
             ids,
         }
+    }
+
+    /// Every node declaration, the graph's nodes and then any declared
+    /// again under a taken ID: the properties of both are checked
+    /// (docs/language.md, `duplicate-node`).
+    pub fn declared(&self) -> impl Iterator<Item = &Node<'a>> + '_ {
+        self.nodes.iter().chain(&self.duplicates)
     }
 
     pub fn node(&self, idx: NodeIndex) -> &Node<'a> {

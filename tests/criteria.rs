@@ -493,3 +493,25 @@ fn strings_far_into_a_large_pathway_are_placed_exactly() {
     let when = at(&report, "bmi-threshold", "only once BMI is below 40");
     assert_eq!(when.subject.as_deref(), Some("gp -> last"));
 }
+
+/// A node declared twice: routes use the first declaration, but the
+/// second's criteria and missed-appointment policy were never checked,
+/// though the language reference says both declarations are.
+#[test]
+fn a_second_declaration_of_a_node_is_still_checked() {
+    let report = check(
+        "pathway \"Knee\" {\n  entry gp: \"GP\" { kind: gp }\n  service ortho: \"Knee surgery\" { kind: secondary }\n  service ortho: \"Knee surgery (Trust B)\" { kind: secondary  requires: bmi < 35  on_dna: discharge }\n  gp -> ortho\n}\n",
+    );
+    let got = found(
+        &report,
+        &["duplicate-node", "bmi-threshold", "dna-discharge"],
+    );
+    assert_eq!(
+        got,
+        [
+            (4, "duplicate-node".to_string()),
+            (4, "bmi-threshold".to_string()),
+            (4, "dna-discharge".to_string()),
+        ]
+    );
+}

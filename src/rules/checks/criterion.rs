@@ -66,7 +66,7 @@ impl Kind for CriterionCheck {
                 && offers.all(|o| self.support.iter().any(|s| s.eq_ignore_ascii_case(o)))
         };
         if self.on != Placement::Routes {
-            for node in &ctx.g.nodes {
+            for node in ctx.g.declared() {
                 let mut hits = node.requires().filter(|cr| hit(cr)).peekable();
                 if hits.peek().is_none() || supports(node) {
                     continue;

@@ -20,7 +20,7 @@ pub struct DnaPolicyCheck {
 
 impl Kind for DnaPolicyCheck {
     fn evaluate(&self, ctx: &Ctx<'_, '_>, _: &ActiveRule, out: &mut Vec<Finding>) {
-        for node in &ctx.g.nodes {
+        for node in ctx.g.declared() {
             let Some(policy) = node.on_dna() else {
                 continue;
             };
