@@ -95,10 +95,25 @@ struct RawConfig {
     vocabulary: Option<Vocabulary>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_more")]
     include: Vec<String>,
     #[serde(default)]
     second_opinion: Option<bool>,
+}
+
+/// A list, or one item written without brackets (`include: "*.md"`),
+/// which is what people write for a single pattern.
+fn one_or_more<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMore {
+        One(String),
+        More(Vec<String>),
+    }
+    Ok(match OneOrMore::deserialize(d)? {
+        OneOrMore::One(s) => vec![s],
+        OneOrMore::More(v) => v,
+    })
 }
 
 /// The YAML reader's message in words a newcomer can act on, and help:
@@ -118,6 +133,20 @@ fn yaml_problem(message: &str, text: &str, at: usize) -> (String, String) {
         return (
             format!("a tab indents this line{position}; YAML is indented with spaces only"),
             "replace the tab at the start of the line with spaces (two per level, as in docs/configuration.md)".to_string(),
+        );
+    }
+    // `include: *.md`: YAML reads a value starting with `*` as a
+    // reference to an anchor, and its message says so in its own terms.
+    if message.contains("scanning an alias") && line.trim_start().contains(": *") {
+        return (
+            format!("a value starts with `*`{position}, which YAML reads as a reference, not text"),
+            "put the pattern in quotes: `include: [\"*.md\"]`".to_string(),
+        );
+    }
+    if message.contains("untagged enum OneOrMore") {
+        return (
+            format!("`include` takes a pattern or a list of patterns{position}"),
+            "write `include: [\"*.md\", \"*.docx\"]`; see docs/configuration.md".to_string(),
         );
     }
     if message.contains("untagged enum RawSetting") {
@@ -715,6 +744,31 @@ fn find_key(text: &str, word: &str, value: Option<&str>) -> Span {
 
 #[cfg(test)]
 mod tests {
+    /// `include: *.md` got the YAML scanner's words about aliases, and the
+    /// quoted single pattern was refused as "expected a list".
+    #[test]
+    fn include_takes_one_pattern_and_an_unquoted_star_is_explained() {
+        let read = |text: &str| {
+            super::Config::from_text(std::path::Path::new("msklint.yaml"), text.to_string())
+        };
+        match read("include: *.md\n") {
+            Err(super::ConfigError::File(e)) => {
+                assert!(
+                    e.diagnostic.message.contains("starts with `*`"),
+                    "{}",
+                    e.diagnostic.message
+                );
+                let help = e.diagnostic.help.as_deref().unwrap_or_default();
+                assert!(help.contains(r#"include: ["*.md"]"#), "{help}");
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
+        let one = read("include: \"*.md\"\n").map(|c| c.include);
+        assert_eq!(one.ok(), Some(vec!["*.md".to_string()]));
+        let two = read("include: [\"*.md\", \"*.docx\"]\n").map(|c| c.include.len());
+        assert_eq!(two.ok(), Some(2));
+    }
+
     #[test]
     fn a_rule_set_twice_in_one_block_is_refused() {
         let twice = |text: &str| {
