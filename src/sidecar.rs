@@ -205,6 +205,12 @@ impl<'a> Folded<'a> {
     /// Where `quote` first occurs in the original text.
     fn find(&self, quote: &str) -> Option<Span> {
         let wanted = Folded::of(quote).text;
+        // A quote copied from a finding's message keeps the “…” the
+        // message wraps it in: the sentence is what lies between.
+        let wanted = match wanted.strip_prefix('"').and_then(|w| w.strip_suffix('"')) {
+            Some(inner) if !self.text.contains(&wanted) => inner.to_string(),
+            _ => wanted,
+        };
         if wanted.is_empty() {
             return None;
         }
@@ -260,6 +266,17 @@ mod tests {
         read(&src, "x", yaml, &mut extra);
         assert_eq!(extra.0.len(), 1, "{:?}", extra.1);
         assert_eq!(extra.0[0].reason, None);
+    }
+
+    /// The quote copied from a message with the “…” around it matched
+    /// nothing: the docs tell users to copy the message's words.
+    #[test]
+    fn a_quote_copied_with_its_curly_quotes_matches() {
+        let src = source("Smokers will not be listed.\n");
+        let yaml = "allow:\n  - rule: smoking-restriction\n    sentence: “Smokers will not be listed.”\n    reason: agreed\n";
+        let mut extra = Extra::default();
+        read(&src, "x", yaml, &mut extra);
+        assert_eq!(extra.0.len(), 1, "{:?}", extra.1);
     }
 
     #[test]
