@@ -515,3 +515,43 @@ fn a_second_declaration_of_a_node_is_still_checked() {
         ]
     );
 }
+
+/// A `when` text that compares or bounds a measure is the route's
+/// criterion: bare ones ("BMI<35", "not a current smoker") passed clean.
+/// One that gives a reason, not a condition, is still no gate.
+#[test]
+fn a_when_text_that_compares_is_a_criterion() {
+    let cases = [
+        ("BMI<35", Some("bmi-threshold")),
+        ("body mass index less than 35", Some("bmi-threshold")),
+        ("Oxford Hip Score below 20", Some("oxford-score-threshold")),
+        ("not a current smoker", Some("smoking-restriction")),
+        (
+            "registered with a practice in the ICB",
+            Some("address-required"),
+        ),
+        ("the person smokes and would like help to stop", None),
+        (
+            "record smoking status and BMI for prehabilitation planning",
+            None,
+        ),
+        ("any postcode; people without a fixed address welcome", None),
+    ];
+    let gates = [
+        "bmi-threshold",
+        "oxford-score-threshold",
+        "smoking-restriction",
+        "address-required",
+    ];
+    for (when, want) in cases {
+        let text = format!(
+            "pathway \"Knee\" {{\n  entry gp: \"GP\" {{ kind: gp }}\n  service ortho: \"Orthopaedics\" {{ kind: secondary }}\n  gp -> ortho when \"{when}\"\n}}\n"
+        );
+        let got: Vec<String> = found(&check(&text), &gates)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        let want: Vec<String> = want.into_iter().map(String::from).collect();
+        assert_eq!(got, want, "{when}");
+    }
+}

@@ -26,6 +26,48 @@ const NOT_PROSE: &[&str] = &["kind", "offers", "channels", "requires", "on_dna"]
 /// service "when the person would like help to stop" is no smoking gate.
 const WHEN_LEAD_IN: &str = "referral when:";
 
+/// What a `when` text that compares or bounds something ("BMI < 35",
+/// "not a current smoker", "registered with a practice in …") is read
+/// under: a route taken only when it holds, so the text is a criterion of
+/// the referral, as a list item under "Referral criteria:" is.
+const CONDITION_LEAD_IN: &str = "referral criteria:";
+
+/// Words by which a `when` text states a condition rather than a reason
+/// ("the person would like help to stop", "record BMI for planning").
+const CONDITION_WORDS: &[&str] = &[
+    "less than",
+    "more than",
+    "lower than",
+    "higher than",
+    "greater than",
+    "fewer than",
+    "under ",
+    "over ",
+    "below",
+    "above",
+    "or less",
+    "or more",
+    "at least",
+    "at most",
+    "not a ",
+    "non-",
+    "non ",
+    "free for",
+    "registered with",
+    "within",
+    "lives in",
+    "living in",
+    "resident",
+];
+
+/// Whether a `when` text states a condition: a number, a comparison, or
+/// one of [`CONDITION_WORDS`].
+fn states_condition(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.contains(|c: char| c.is_ascii_digit() || matches!(c, '<' | '>' | '=' | '≤' | '≥'))
+        || CONDITION_WORDS.iter().any(|w| lower.contains(w))
+}
+
 /// What a `when` text on a route into exits only is read under: such a
 /// route ends the person's care in the pathway.
 const EXIT_LEAD_IN: &str = "referral or discharge when:";
@@ -287,7 +329,13 @@ pub fn run(
         };
         let targets = route.targets();
         let ends = !targets.is_empty() && targets.iter().all(|t| exits.contains(t.name));
-        let lead = if ends { EXIT_LEAD_IN } else { WHEN_LEAD_IN };
+        let lead = if ends {
+            EXIT_LEAD_IN
+        } else if states_condition(&source[text.span.start()..text.span.end()]) {
+            CONDITION_LEAD_IN
+        } else {
+            WHEN_LEAD_IN
+        };
         r.add(text.span, Some(lead), About::Route(small(i)));
     }
     r.flush();
