@@ -448,3 +448,30 @@ fn a_run_in_heading_is_not_a_rule() {
         .collect();
     assert!(dna.is_empty(), "{dna:#?}");
 }
+
+/// A policy exported from a web page keeps HTML character references;
+/// "don&rsquo;t attend" and "six&nbsp;months" went unread and quotes
+/// showed the raw `&gt;`.
+#[test]
+fn html_character_references_are_read_as_their_characters() {
+    let text = "Patients who don&rsquo;t attend twice are discharged.\n\nPatients must complete six&nbsp;months of physiotherapy before referral.\n\nA BMI &gt; 40 means the referral is declined.\n";
+    let report = linter().check_text("policy.md", text.to_string());
+    let found: Vec<(&str, &str)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| !d.rule.starts_with("missing-"))
+        .map(|d| (d.rule.as_str(), d.message.as_str()))
+        .collect();
+    let rules: Vec<&str> = found.iter().map(|(r, _)| *r).collect();
+    assert_eq!(
+        rules,
+        [
+            "dna-discharge",
+            "conservative-treatment-gate",
+            "bmi-threshold"
+        ],
+        "{found:#?}"
+    );
+    assert!(found[0].1.contains("who don't attend"), "{found:#?}");
+    assert!(found[2].1.contains("BMI > 40"), "{found:#?}");
+}

@@ -7,6 +7,7 @@
 pub mod context;
 pub mod docx;
 pub mod encoding;
+pub mod entities;
 pub mod layout;
 pub mod pdf;
 pub mod quote;

@@ -1397,10 +1397,12 @@ impl<'r> ExceptionScope<'r> {
 /// One space between words and straight apostrophes, so patterns written
 /// with `' '` and `'` match wrapped lines and typographic quotes. Inline
 /// HTML comments (`<!-- ... -->`, editors' notes and suppressions) are not
-/// policy text and are left out.
+/// policy text and are left out; character references (`&nbsp;`) are read
+/// as their characters.
 fn normalise(text: &str) -> String {
+    let text = crate::prose::entities::decode(text);
     let mut kept = String::with_capacity(text.len());
-    let mut rest = text;
+    let mut rest: &str = &text;
     while let Some(open) = rest.find("<!--") {
         kept.push_str(&rest[..open]);
         kept.push(' ');
@@ -1456,7 +1458,8 @@ fn document(
 fn finding(active: &ActiveRule, check: &ProseCheck, text: &str, sentence: &Sentence) -> Diagnostic {
     let rule = &active.rule;
     let span = sentence.span;
-    let said = &text[span.start()..span.end()];
+    let said = crate::prose::entities::decode(&text[span.start()..span.end()]);
+    let said: &str = &said;
     // An answer is quoted with its question: "No, only online." alone
     // does not say what was refused.
     let asked = sentence

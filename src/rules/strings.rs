@@ -61,9 +61,12 @@ const CONDITION_WORDS: &[&str] = &[
 ];
 
 /// Whether a `when` text states a condition: a number, a comparison, or
-/// one of [`CONDITION_WORDS`].
+/// one of [`CONDITION_WORDS`]. In "BMI under 40: not yet measured" (an
+/// imported branch of a question) only what follows the colon is said of
+/// the person.
 fn states_condition(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let said = text.rsplit(": ").next().unwrap_or(text);
+    let lower = said.to_lowercase();
     lower.contains(|c: char| c.is_ascii_digit() || matches!(c, '<' | '>' | '=' | '≤' | '≥'))
         || CONDITION_WORDS.iter().any(|w| lower.contains(w))
 }
