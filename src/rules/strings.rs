@@ -60,15 +60,30 @@ const CONDITION_WORDS: &[&str] = &[
     "resident",
 ];
 
+/// Words by which a `when` text gives the person's wish or an offer, so
+/// a bound in it describes who is offered help ("BMI over 30 and the
+/// person would like support"), not who is let through.
+const REASON_WORDS: &[&str] = &[
+    "would like",
+    "wants",
+    "wish",
+    "support",
+    "help",
+    "advice",
+    "offer",
+];
+
 /// Whether a `when` text states a condition: a number, a comparison, or
-/// one of [`CONDITION_WORDS`]. In "BMI under 40: not yet measured" (an
+/// one of [`CONDITION_WORDS`], and none of [`REASON_WORDS`]. In "BMI under 40: not yet measured" (an
 /// imported branch of a question) only what follows the colon is said of
 /// the person.
 fn states_condition(text: &str) -> bool {
     let said = text.rsplit(": ").next().unwrap_or(text);
     let lower = said.to_lowercase();
-    lower.contains(|c: char| c.is_ascii_digit() || matches!(c, '<' | '>' | '=' | '≤' | '≥'))
-        || CONDITION_WORDS.iter().any(|w| lower.contains(w))
+    let compares = lower
+        .contains(|c: char| c.is_ascii_digit() || matches!(c, '<' | '>' | '=' | '≤' | '≥'))
+        || CONDITION_WORDS.iter().any(|w| lower.contains(w));
+    compares && !REASON_WORDS.iter().any(|w| lower.contains(w))
 }
 
 /// What a `when` text on a route into exits only is read under: such a
