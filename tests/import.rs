@@ -643,6 +643,7 @@ const GUESSES: &[(&str, &str)] = &[
     ("unrecognised.mmd", "no service recognised"),
     ("field-from-note.mmd", "`owner` read from"),
     ("connector-left-out.drawio", "is left out"),
+    ("note-as-text.drawio", "kept in the pathway's `notes`"),
 ];
 
 #[test]
@@ -676,6 +677,41 @@ fn every_guess_fires_on_its_fixture_and_not_on_its_near_miss() {
     // Every fixture in the folder is one of these.
     let count = std::fs::read_dir(root().join(dir)).unwrap().count();
     assert_eq!(count, listed);
+}
+
+#[test]
+fn restrictions_written_in_a_note_are_checked_and_point_at_the_note() {
+    let linter = linter();
+    let report = check(&linter, "fixtures/import/guesses/note-as-text.drawio");
+    // The note's lines are kept apart, so each bullet is its own item.
+    assert!(report.source.text.contains(
+        "\"Listing criteria: BMI of 38 or lower; Stopped smoking at least 6 weeks before\","
+    ));
+    for (rule, shape) in [
+        ("bmi-threshold", "rules"),
+        ("smoking-restriction", "rules"),
+        ("dna-discharge", "missed"),
+    ] {
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == rule)
+            .unwrap_or_else(|| panic!("no {rule} from the note"));
+        let part = report.source.part_at(d.span.start()).unwrap();
+        assert_eq!(part.id, shape, "{rule}");
+        assert!(!part.connector);
+    }
+    // A note of fields only adds no text to check.
+    let near = check(
+        &linter,
+        "fixtures/import/guesses/note-as-text-near-miss.drawio",
+    );
+    assert!(!near.source.text.contains("notes:"));
+    assert!(near.source.text.contains("owner: \"Example ICB\""));
+    assert!(!near.diagnostics.iter().any(|d| matches!(
+        d.rule.as_ref(),
+        "bmi-threshold" | "smoking-restriction" | "dna-discharge"
+    )));
 }
 
 #[test]

@@ -292,16 +292,8 @@ pub fn from_html(text: &str) -> String {
         rest = &rest[open + close + 1..];
     }
     out.push_str(rest);
-    let decoded = out
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("#quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-        .replace('\u{a0}', " ");
+    let out = out.replace("#quot;", "\"");
+    let decoded = crate::prose::entities::decode(&out).replace('\u{a0}', " ");
     decoded
         .lines()
         .map(str::trim)
@@ -457,6 +449,29 @@ impl Writer {
 }
 
 /// How a diagram's pieces are named in messages.
+/// A note's lines as one text to read: a line that goes on in lower case,
+/// or follows a colon or a sentence's end, joins with a space; separate
+/// items ("BMI under 35" / "Non-smoker") are kept apart by a semicolon, so
+/// one item's exception never reaches the next.
+fn note_prose(lines: &[String]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let line = line
+            .trim_start_matches(['•', '-', '*', '–', '·', '▪', '●'])
+            .trim();
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            let goes_on = line.chars().next().is_some_and(char::is_lowercase);
+            let ended = out.ends_with([':', ',', ';', '.', '!', '?']);
+            out.push_str(if goes_on || ended { " " } else { "; " });
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 fn shape_named(shape: &Shape) -> String {
     let first = shape.text.lines().map(str::trim).find(|l| !l.is_empty());
     match first {
@@ -694,6 +709,9 @@ fn write_page(
         ),
     );
     let mut seen_fields: HashSet<String> = HashSet::new();
+    // What notes say besides fields: written as the pathway's `notes`, so
+    // the prose checks read them as they read any string of a pathway.
+    let mut notes: Vec<(&Shape, String)> = Vec::new();
     for s in page
         .shapes
         .iter()
@@ -728,17 +746,31 @@ fn write_page(
             }
         }
         if !other.is_empty() {
-            let span = w.comment(2, &format!("note `{}`: {}", s.id, other.join(" / ")));
+            notes.push((s, note_prose(&other)));
+        }
+    }
+    if !notes.is_empty() && !seen_fields.contains("notes") {
+        w.line(2, "notes: [");
+        for (s, said) in &notes {
+            let start = w.text.len() + 4;
+            let span = w.line(4, &format!("{},", quote(said)));
+            w.parts.push(DiagramPart {
+                span: Span::new(start, span.end() - 1),
+                id: s.id.clone(),
+                text: s.text.clone(),
+                connector: false,
+            });
             w.guess(
-                span,
+                Span::new(start, span.end() - 1),
                 None,
-                "kept as a comment",
+                "read as a note",
                 format!(
-                    "{} is a note, not a service: its text is kept as a comment",
+                    "{} is a note, not a service: its text is kept in the pathway's `notes` and checked like any other text of the pathway",
                     shape_named(s)
                 ),
             );
         }
+        w.line(2, "]");
     }
     for &li in &dropped {
         let l = &page.links[li];
