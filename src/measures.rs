@@ -321,6 +321,21 @@ impl Measures {
         (read != written).then_some(read)
     }
 
+    /// Whether a criterion asks for at least some of its measure (`>=`,
+    /// `>`, yes) rather than at most or none (`<`, `<=`, no), read in the
+    /// measure's own terms (`tobacco_free == true` asks for no smoking).
+    /// An exact value, or one that cannot be read so, counts as at least.
+    pub fn sets_lower_bound(&self, c: &Criterion) -> bool {
+        let negated = self.meaning(c.attribute.name).is_some_and(|m| m.negated);
+        match (c.op.value, &c.value.kind) {
+            (Op::Lt | Op::Le, _) => negated,
+            (Op::Gt | Op::Ge, _) => !negated,
+            (Op::Eq, ValueKind::Bool(b)) => *b != negated,
+            (Op::Ne, ValueKind::Bool(b)) => *b == negated,
+            _ => true,
+        }
+    }
+
     /// The known name closest to an unknown attribute, if one is close: a
     /// slip of the keyboard (`bmii`), or a known name with a few words added
     /// (`bmi_value`, `weight_loss_kg`). Names unlike any known one (`age`,

@@ -144,6 +144,8 @@ fn patterns() -> &'static [(Regex, Reading)] {
         // "BMI of 35+".
         const AFTER: &str = r"\s*(?:of\s+|is\s+)?(\d+(?:\.\d+)?)\s*(\+|or (?:more|above|over|higher|greater|less|below|under|lower))";
         const BMI: &str = r"\b(?:bmi|body mass index)";
+        // A place: the area in words, or a name in capitals.
+        const PLACE: &str = r"(?:(?:the |our |this )?(?:local )?(?:area|catchment|borough|county|icb(?: area)?)\b|(?:the\s+)?(?-i:[A-Z])[\w'-]*(?:\s+(?-i:[A-Z])[\w'-]*)*)";
         const OXFORD: &str = r"\b(?:oxford (?:hip |knee |shoulder )?score|ohs|oks)";
         let list: Vec<(Option<Regex>, Reading)> = vec![
             (
@@ -174,6 +176,34 @@ fn patterns() -> &'static [(Regex, Reading)] {
                 compile(r"\bafter\s+(at least\s+)?(\d+)\s*(weeks?|wks?|months?)\b"),
                 Reading::After,
             ),
+            (
+                compile(&format!(
+                    r"\b(?:body )?weight\s*{OP}\s*(\d+(?:\.\d+)?)\s*(?:kgs?|kilos?|kilograms?)?\b"
+                )),
+                Reading::Measure("weight"),
+            ),
+            // "6 weeks physio completed?", "Completed at least 3 months of
+            // conservative treatment?": time in that care, at least so long.
+            (
+                compile(r"\b(?:(?:completed|had|tried|done|undertaken|finished|failed)\s+)?(?:at least\s+|a minimum of\s+)?(\d+)\s*(weeks?|wks?|months?)'?\s*(?:of\s+)?(?:physio(?:therapy)?|physical therapy|(?:conservative|non-?surgical|non-?operative)\s+(?:treatment|management|care|therapy))(?:\s+(?:completed|tried|done|undertaken|finished|failed))?\b"),
+                Reading::Treatment,
+            ),
+            // "Attended joint school?", "ESCAPE-pain completed?".
+            (
+                compile(r"\b(?:(?:attended|completed|been to|gone to|done|finished)\s+(?:an?\s+|the\s+)?(?:joint school|escape[- ]?pain|(?:hip|knee|back|spine|joint) (?:school|class(?:es)?)|education (?:sessions?|class(?:es)?|course|programme)|online (?:module|course))|(?:joint school|escape[- ]?pain|education (?:session|class|course|programme))\s+(?:attended|completed|done|finished))\b"),
+                Reading::Flag("education_completed"),
+            ),
+            // "Registered with a GP in Northshire?", "Lives in the area?":
+            // only with a place named, so "registered with a GP" alone is
+            // no address rule.
+            (
+                compile(&format!(r"\bregistered (?:with|at) (?:a |an |the )?(?:local )?(?:gp|practice|surgery|gp practice|gp surgery) (?:in|within)\s+{PLACE}")),
+                Reading::Flag("registered_with_local_gp"),
+            ),
+            (
+                compile(&format!(r"\b(?:lives?|living|resident|residing) (?:in|within)\s+{PLACE}")),
+                Reading::Flag("lives_in_area"),
+            ),
         ];
         list.into_iter()
             .filter_map(|(r, reading)| r.map(|r| (r, reading)))
@@ -194,6 +224,11 @@ enum Reading {
     /// "after 6 weeks" of the treatment before: time in conservative
     /// treatment, at least that long.
     After,
+    /// "6 weeks physio completed": time in conservative treatment, at
+    /// least that long; the number first.
+    Treatment,
+    /// A yes-or-no measure the words say holds: `name == true`.
+    Flag(&'static str),
 }
 
 /// Every criterion recognised in `text`, in order, none overlapping.
@@ -238,6 +273,10 @@ pub fn criteria(text: &str) -> Vec<Criterion> {
                 Reading::After => {
                     format!("conservative_{} >= {}", unit(group(3)), group(2))
                 }
+                Reading::Treatment => {
+                    format!("conservative_{} >= {}", unit(group(2)), group(1))
+                }
+                Reading::Flag(name) => format!("{name} == true"),
             };
             found.push(Criterion {
                 written,
@@ -504,7 +543,38 @@ mod tests {
     }
 
     #[test]
+    fn questions_on_weight_treatment_education_and_address() {
+        assert_eq!(written("Weight > 120kg?"), ["weight > 120"]);
+        assert_eq!(
+            written("6 weeks physio completed?"),
+            ["conservative_weeks >= 6"]
+        );
+        assert_eq!(
+            written("Completed at least 3 months of conservative treatment?"),
+            ["conservative_months >= 3"]
+        );
+        assert_eq!(
+            written("Attended joint school?"),
+            ["education_completed == true"]
+        );
+        assert_eq!(
+            written("ESCAPE-pain completed"),
+            ["education_completed == true"]
+        );
+        assert_eq!(
+            written("Registered with a GP in North Moorshire?"),
+            ["registered_with_local_gp == true"]
+        );
+        assert_eq!(written("Lives in the area?"), ["lives_in_area == true"]);
+    }
+
+    #[test]
     fn near_misses_are_not_criteria() {
+        assert!(written("registered with a GP").is_empty());
+        assert!(written("lives in supported housing").is_empty());
+        assert!(written("weight loss advice").is_empty());
+        assert!(written("physio for 6 weeks").is_empty());
+        assert!(written("joint school").is_empty());
         assert!(written("BMI recorded").is_empty());
         assert!(written("smokers offered support").is_empty());
         assert!(written("6 weeks").is_empty());

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::{quoted, Kind};
-use crate::ast::Criterion;
+use crate::ast::{Criterion, NodeKind};
 use crate::rules::engine::{route_text, ActiveRule, Ctx, Finding};
 
 /// A `requires` criterion (on a node or a route) on one of `attributes`.
@@ -23,6 +23,20 @@ pub struct CriterionCheck {
     /// `weight_management` beside `surgery` hides no threshold.
     #[serde(default)]
     pub support: Vec<String>,
+    /// `lower`: only criteria that ask for at least some of the measure
+    /// (`conservative_weeks >= 6`, `education_completed == true`), not an
+    /// upper bound or a "no" (`conservative_weeks < 6` is the other branch
+    /// of the same question, not a course to finish first). Default: any.
+    #[serde(default)]
+    pub bound: Bound,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bound {
+    #[default]
+    Any,
+    Lower,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
@@ -46,6 +60,7 @@ impl Kind for CriterionCheck {
         let hit = |cr: &Criterion| {
             wanted.contains(&ctx.measures.key(cr.attribute.name))
                 && (self.ops.is_empty() || self.ops.iter().any(|o| o == cr.op.value.as_str()))
+                && (self.bound == Bound::Any || ctx.measures.sets_lower_bound(cr))
         };
         let finding = |cr: &Criterion| {
             let mut f = Finding::at(cr.span)
@@ -82,15 +97,18 @@ impl Kind for CriterionCheck {
                     continue;
                 }
                 // Only the targets the criterion holds people back from:
-                // a route into weight management alone gates nothing.
+                // a route into weight management alone gates nothing, nor
+                // does a way out (the "No" branch of a drawn question that
+                // ends the pathway: its "Yes" branch is reported).
                 let targets: Vec<&str> = route
                     .targets()
                     .iter()
                     .map(|t| t.name)
                     .filter(|t| {
-                        !ctx.g
-                            .find(t)
-                            .is_some_and(|i| supports(&ctx.g.nodes[i.index()]))
+                        !ctx.g.find(t).is_some_and(|i| {
+                            let node = &ctx.g.nodes[i.index()];
+                            node.node_kind() == NodeKind::Exit || supports(node)
+                        })
                     })
                     .collect();
                 if targets.is_empty() {
@@ -119,6 +137,12 @@ impl Kind for CriterionCheck {
         if !self.ops.is_empty() {
             s.push_str(&format!(" compared with {}", quoted(&self.ops)));
         }
+        if self.bound == Bound::Lower {
+            s.push_str(
+                " that asks for at least some of the measure (`>`, `>=`, or yes), read in the \
+                 measure's own terms",
+            );
+        }
         if !self.support.is_empty() {
             s.push_str(&format!(
                 ", except on a service offering only {} or a route only into such services",
@@ -126,6 +150,11 @@ impl Kind for CriterionCheck {
             ));
         }
         s.push('.');
+        if self.on != Placement::Nodes {
+            s.push_str(
+                " A route only into exits is not reported: a way out keeps nobody from care.",
+            );
+        }
         s
     }
 
