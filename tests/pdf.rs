@@ -381,3 +381,32 @@ fn soft_hyphens_do_not_split_words() {
     // Real spaces, stretched in a justified line or after a comma, stay.
     assert!(report.source.text.contains("practitioner, and patients"));
 }
+
+#[test]
+fn reference_marks_do_not_stick_to_words() {
+    // A footnote mark is set small and raised; read as text it joined the
+    // word before it ("six months4", "BMI1"), and a symptom-length rule
+    // never saw "months".
+    let linter = Linter::builtin().unwrap();
+    let name = "fixtures/pdf/superscripts.pdf";
+    let report = linter.check_bytes(name, read(name));
+    let text = &report.source.text;
+    for read_as in [
+        "Patients with a BMI over 40 will not",
+        "Smokers must stop smoking",
+        "lasted six months.",
+        "measured in kg/m at triage",
+    ] {
+        assert!(text.contains(read_as), "{read_as}: {text}");
+    }
+    let got = findings(&report);
+    for rule in [
+        "bmi-threshold",
+        "smoking-restriction",
+        "symptom-duration-gate",
+    ] {
+        assert!(got.iter().any(|(r, _)| r == rule), "{rule}: {got:?}");
+    }
+    // A number on the line itself is kept.
+    assert!(text.contains("for 8 weeks before listing"));
+}

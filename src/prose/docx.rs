@@ -252,6 +252,8 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
     let mut para = String::new();
     let mut prefix = "";
     let mut in_text = false;
+    // In a run set as superscript: a footnote mark typed after a word.
+    let mut raised = false;
     // Each cell's paragraphs, for the row being read.
     let mut row: Vec<Vec<(&str, String)>> = Vec::new();
     let mut in_cell = false;
@@ -294,6 +296,12 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
                 } else if style.contains("list") && prefix.is_empty() {
                     prefix = "- ";
                 }
+            }
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"vertAlign" => {
+                raised = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| a.key.local_name().as_ref() == b"val" && &*a.value == b"superscript");
             }
             Event::Start(e) | Event::Empty(e)
                 if e.local_name().as_ref() == b"numPr" && prefix.is_empty() =>
@@ -347,11 +355,14 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
                 let text = t
                     .decode()
                     .map_err(|e| format!("its text is not readable: {e}"))?;
-                para.push_str(&text);
+                if !(raised && is_mark(&para, &text)) {
+                    para.push_str(&text);
+                }
             }
             Event::GeneralRef(r) if in_text => push_reference(&mut para, &r),
             Event::End(e) => match e.local_name().as_ref() {
                 b"t" => in_text = false,
+                b"r" => raised = false,
                 b"txbxContent" => {
                     if let Some((text, was, cell)) = anchored.pop() {
                         (para, prefix, in_cell) = (text, was, cell);
@@ -425,6 +436,23 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
     })
 }
 
+/// Whether superscript `text` after `before` is a footnote mark ("4",
+/// "2,3", "*"): written out, it sticks to the word ("months4") and hides
+/// it from the patterns. A raised letter or word ("1st", "m2" of a unit
+/// is read as "m") is kept.
+fn is_mark(before: &str, text: &str) -> bool {
+    let mark = text.trim();
+    !mark.is_empty()
+        && mark.chars().count() <= 6
+        && mark
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '–' | '*' | '†' | '‡'))
+        && before
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphabetic() || matches!(c, ')' | '.' | ',' | ';' | ':' | '%'))
+}
+
 /// Numbers the paragraph about to be written at `start`.
 fn number(numbered: &mut Vec<Paragraph>, anchors: &mut Anchors, start: usize) {
     let number = numbered.len() + 1;
@@ -466,6 +494,25 @@ mod tests {
         let starts: Vec<(usize, usize)> =
             doc.paragraphs.iter().map(|p| (p.start, p.number)).collect();
         assert_eq!(starts, [(0, 1), (14, 2), (56, 3), (70, 4)]);
+    }
+
+    /// A footnote number typed as superscript joined the word before it
+    /// ("months4"), and the symptom-length rule never saw "months".
+    #[test]
+    fn superscript_footnote_marks_are_left_out() {
+        let sup = r#"<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>"#;
+        let xml = format!(
+            r#"<w:document xmlns:w="x"><w:body>
+<w:p><w:r><w:t>Symptoms must have lasted six months</w:t></w:r><w:r>{sup}<w:t>4</w:t></w:r><w:r><w:t>.</w:t></w:r></w:p>
+<w:p><w:r><w:t>Smokers</w:t></w:r><w:r>{sup}<w:t>2,3</w:t></w:r><w:r><w:t xml:space="preserve"> are not listed.</w:t></w:r></w:p>
+<w:p><w:r><w:t>The 1</w:t></w:r><w:r>{sup}<w:t>st</w:t></w:r><w:r><w:t xml:space="preserve"> visit and 40 </w:t></w:r><w:r>{sup}<w:t>5</w:t></w:r><w:r><w:t>0 kg.</w:t></w:r></w:p>
+</w:body></w:document>"#
+        );
+        let doc = paragraphs(xml.as_bytes()).unwrap_or_default();
+        assert_eq!(
+            doc.text,
+            "Symptoms must have lasted six months.\n\nSmokers are not listed.\n\nThe 1st visit and 40 50 kg.\n\n"
+        );
     }
 
     #[test]

@@ -196,6 +196,11 @@ struct PageText {
     /// down the page, and the font size. See
     /// [`PageText::settle_space`].
     space: Option<HeldSpace>,
+    /// The size of the last glyph written: a smaller one drawn above its
+    /// line after a word is a reference mark (see [`PageText::is_mark`]).
+    last_size: f64,
+    /// In a run of reference marks ("2,3").
+    in_mark: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -219,6 +224,28 @@ struct Drop {
 }
 
 impl PageText {
+    /// Whether a glyph is part of a footnote or reference mark: a digit
+    /// (or the comma, dash or asterisk between two) set smaller than the
+    /// text before it and raised above that line, straight after a word
+    /// or closing punctuation. Written out, it sticks to the word
+    /// ("months4", "BMI1") and hides it from the patterns.
+    fn is_mark(&self, glyph: &str, y: f64, size: f64) -> bool {
+        let body = self.last_size;
+        let raised = body > 0.0
+            && size < body * 0.85
+            && self.last_y - y > body * 0.15
+            && self.last_y - y < body;
+        let mark_glyph = !glyph.is_empty()
+            && glyph
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '–' | '*' | '†' | '‡'));
+        let after_word = self.in_mark
+            || self.text.chars().next_back().is_some_and(|c| {
+                c.is_alphabetic() || matches!(c, ')' | '.' | ',' | ';' | ':' | '%')
+            });
+        raised && mark_glyph && after_word && self.space.is_none()
+    }
+
     /// Writes the space glyph held back, unless the glyph after it, at
     /// `(x, y)` on the same line (a lower-case letter or a hyphen after a
     /// letter),
@@ -333,6 +360,14 @@ impl pdf_extract::OutputDev for PageText {
         let across = font_size * (trm.m11 + trm.m21);
         let down = font_size * (trm.m12 + trm.m22);
         let size = (across * down).abs().sqrt();
+        if self.is_mark(glyph, y, size) {
+            // Left out; the line's own height and size stay the ones to
+            // compare the next glyph with.
+            self.in_mark = true;
+            self.last_end = x + width * size;
+            return Ok(());
+        }
+        self.in_mark = false;
         self.settle_space(Some((x, y, glyph)));
         if self.first_char {
             let drop = (y - self.last_y).abs();
@@ -370,6 +405,7 @@ impl pdf_extract::OutputDev for PageText {
         }
         self.first_char = false;
         self.last_y = y;
+        self.last_size = size;
         self.last_end = x + width * size;
         self.widest = self.widest.max(self.last_end);
         Ok(())
