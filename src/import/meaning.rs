@@ -164,6 +164,16 @@ fn patterns() -> &'static [(Regex, Reading)] {
                 compile(&format!(r"{OXFORD}\s*{OP}\s*(\d+(?:\.\d+)?)")),
                 Reading::Measure("oxford_score"),
             ),
+            // "Smoke free 8 weeks", "stopped smoking at least 6 weeks
+            // before": how long, which a bare non-smoker reading loses.
+            (
+                compile(r"\b(?:(?:smoke|nicotine|tobacco)[- ]free|stopped smoking|quit smoking|not smoked)\s+(?:for\s+)?(?:at least\s+|a minimum of\s+|>=?\s*|≥\s*)?(\d+)\s*(weeks?|wks?|months?|days?)\b"),
+                Reading::SmokeFree,
+            ),
+            (
+                compile(r"\b(\d+)\s*(weeks?|wks?|months?)\s+(?:smoke|nicotine|tobacco)[- ]free\b"),
+                Reading::SmokeFree,
+            ),
             (
                 compile(r"\b(?:non[- ]?smokers?|not (?:a )?smok(?:er|ing)|no(?:t|n)? ?smoking|stopped smoking|quit smoking|smoke[- ]free)\b"),
                 Reading::NonSmoker,
@@ -219,6 +229,8 @@ enum Reading {
     MeasureAfter(&'static str),
     /// Not smoking: `smoking == false`.
     NonSmoker,
+    /// Smoke-free for at least so long (the number, then its unit).
+    SmokeFree,
     /// How long symptoms have lasted, in the unit written.
     Duration(&'static str),
     /// "after 6 weeks" of the treatment before: time in conservative
@@ -258,6 +270,9 @@ pub fn criteria(text: &str) -> Vec<Criterion> {
                     format!("{measure} {op} {}", group(1))
                 }
                 Reading::NonSmoker => "smoking == false".to_string(),
+                Reading::SmokeFree => {
+                    format!("smoke_free_{} >= {}", unit(group(2)), group(1))
+                }
                 Reading::Duration(measure) => {
                     let more = !group(3).is_empty() || !group(5).is_empty();
                     let op = if more {
@@ -540,6 +555,17 @@ mod tests {
         assert_eq!(negated("smoking == true"), "smoking == false");
         assert_eq!(negated("smoking == false"), "smoking == true");
         assert_eq!(negated("region == north"), "region != north");
+    }
+
+    #[test]
+    fn how_long_someone_has_been_smoke_free_is_kept() {
+        assert_eq!(written("smoke free 8 weeks"), ["smoke_free_weeks >= 8"]);
+        assert_eq!(
+            written("Stopped smoking at least 6 weeks before?"),
+            ["smoke_free_weeks >= 6"]
+        );
+        assert_eq!(written("3 months smoke-free"), ["smoke_free_months >= 3"]);
+        assert_eq!(written("non-smoker"), ["smoking == false"]);
     }
 
     #[test]
