@@ -344,6 +344,9 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
                 _ => {}
             },
             Event::Empty(e) => match e.local_name().as_ref() {
+                // A bullet drawn from a symbol font (Symbol's U+F0B7) at
+                // the start of a paragraph: a list item typed by hand.
+                b"sym" if para.trim().is_empty() => para.push_str("\u{2022} "),
                 b"tab" => para.push(' '),
                 b"br" | b"cr" => para.push('\n'),
                 // Word's non-breaking hyphen (Ctrl+Shift+-) is an element,
@@ -376,6 +379,7 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
                         }
                     } else if !line.is_empty() {
                         number(&mut numbered, &mut anchors, out.len());
+                        let (prefix, line) = typed_item(prefix, line);
                         out.push_str(prefix);
                         out.push_str(&literal(line));
                         out.push_str("\n\n");
@@ -394,6 +398,7 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
                     if let [only] = filled.as_slice() {
                         for (mark, line) in only.iter() {
                             number(&mut numbered, &mut anchors, out.len());
+                            let (mark, line) = typed_item(mark, line);
                             out.push_str(mark);
                             out.push_str(&literal(line));
                             out.push_str("\n\n");
@@ -434,6 +439,33 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
         paragraphs: numbered,
         comments: anchors.comments(),
     })
+}
+
+/// A paragraph that is a list item typed by hand: a bullet character,
+/// `-`, `*` or `+` and a space or tab before the words, in a paragraph
+/// Word does not number itself. It is written as the list item it is, so
+/// a lead-in above it reaches it (numbered ones, `1)` and `a.`, are read
+/// as items already).
+fn typed_item<'a>(prefix: &'a str, line: &'a str) -> (&'a str, &'a str) {
+    const BULLETS: &[char] = &[
+        '-', '*', '+', '•', '·', '▪', '●', '■', '◦', '–', '\u{f0b7}', '\u{f0a7}',
+    ];
+    if !prefix.is_empty() {
+        return (prefix, line);
+    }
+    let mut chars = line.chars();
+    let (Some(first), Some(gap)) = (chars.next(), chars.next()) else {
+        return (prefix, line);
+    };
+    // Word's second-level bullet in some fonts is a plain `o` before a tab.
+    let bullet =
+        BULLETS.contains(&first) && (gap == ' ' || gap == '\t') || (first == 'o' && gap == '\t');
+    let rest = line[first.len_utf8()..].trim_start();
+    if bullet && !rest.is_empty() {
+        ("- ", rest)
+    } else {
+        (prefix, line)
+    }
 }
 
 /// Whether superscript `text` after `before` is a footnote mark ("4",
@@ -512,6 +544,25 @@ mod tests {
         assert_eq!(
             doc.text,
             "Symptoms must have lasted six months.\n\nSmokers are not listed.\n\nThe 1st visit and 40 50 kg.\n\n"
+        );
+    }
+
+    /// Bullets typed by hand, or drawn from the Symbol font, were not list
+    /// items, so the lead-in above them never reached them.
+    #[test]
+    fn bullets_typed_by_hand_are_list_items() {
+        let xml = br#"<w:document xmlns:w="x"><w:body>
+<w:p><w:r><w:t>Referral is accepted only if:</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">- BMI under 35</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">*  Non-smoker</w:t></w:r></w:p>
+<w:p><w:r><w:sym w:font="Symbol" w:char="F0B7"/></w:r><w:r><w:tab/><w:t>Pain for 6 months</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">-40 is a number, and --- a rule.</w:t></w:r></w:p>
+<w:p><w:r><w:t>---</w:t></w:r></w:p>
+</w:body></w:document>"#;
+        let doc = paragraphs(xml).unwrap_or_default();
+        assert_eq!(
+            doc.text,
+            "Referral is accepted only if:\n\n- BMI under 35\n\n- Non-smoker\n\n- Pain for 6 months\n\n-40 is a number, and --- a rule.\n\n\u{2060}---\n\n"
         );
     }
 

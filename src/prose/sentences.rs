@@ -453,11 +453,30 @@ fn heading_text(line: &str) -> Option<&str> {
 }
 
 /// The length of a list marker and its space: `- `, `* `, `+ `, `• `,
-/// `1. `, `2) `, `a) `, `b. `, `iv. `, `(iv) `.
+/// `1. `, `2) `, `a) `, `b. `, `iv. `, `(iv) `, and the `o` and `§` that
+/// Word writes before a tab for its second- and third-level bullets when a
+/// document is saved as plain text.
 fn list_marker(line: &str) -> Option<usize> {
     let mut chars = line.char_indices();
     let (_, first) = chars.next()?;
-    let after = if matches!(first, '-' | '*' | '+' | '•' | '◦' | '▪' | '‣' | '·' | '–') {
+    let after = if matches!(
+        first,
+        '-' | '*'
+            | '+'
+            | '•'
+            | '◦'
+            | '▪'
+            | '‣'
+            | '·'
+            | '–'
+            | '●'
+            | '■'
+            | '\u{f0b7}'
+            | '\u{f0a7}'
+            | '\u{2043}'
+    ) {
+        first.len_utf8()
+    } else if matches!(first, 'o' | '§') && line[first.len_utf8()..].starts_with('\t') {
         first.len_utf8()
     } else if first.is_ascii_digit() {
         let digits = line.chars().take_while(char::is_ascii_digit).count();
@@ -570,6 +589,20 @@ mod tests {
         }
         assert_eq!(roman_marker("vii. x"), Some(4));
         assert_eq!(list_marker("e.g. this"), None);
+        // Word's bullets saved as plain text: `•`, then `o` and `§` before
+        // a tab for the levels below; a word "o" before a space is no
+        // marker.
+        let saved = "Only if all apply:\n\u{2022}\tPain for 6 months\no\tBMI under 35\n\u{a7}\tNon-smoker\n";
+        assert_eq!(
+            texts(saved),
+            [
+                "Only if all apply:",
+                "Pain for 6 months",
+                "BMI under 35",
+                "Non-smoker"
+            ]
+        );
+        assert_eq!(list_marker("o dear"), None);
     }
 
     #[test]
