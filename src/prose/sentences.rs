@@ -459,24 +459,25 @@ fn heading_text(line: &str) -> Option<&str> {
 fn list_marker(line: &str) -> Option<usize> {
     let mut chars = line.char_indices();
     let (_, first) = chars.next()?;
-    let after = if matches!(
-        first,
-        '-' | '*'
-            | '+'
-            | '•'
-            | '◦'
-            | '▪'
-            | '‣'
-            | '·'
-            | '–'
-            | '●'
-            | '■'
-            | '\u{f0b7}'
-            | '\u{f0a7}'
-            | '\u{2043}'
-    ) {
-        first.len_utf8()
-    } else if matches!(first, 'o' | '§') && line[first.len_utf8()..].starts_with('\t') {
+    // Word's lower-level bullets saved as text: `o` or `§` before a tab.
+    let word_level = matches!(first, 'o' | '§') && line[first.len_utf8()..].starts_with('\t');
+    let after = if word_level
+        || matches!(
+            first,
+            '-' | '*'
+                | '+'
+                | '•'
+                | '◦'
+                | '▪'
+                | '‣'
+                | '·'
+                | '–'
+                | '●'
+                | '■'
+                | '\u{f0b7}'
+                | '\u{f0a7}'
+                | '\u{2043}'
+        ) {
         first.len_utf8()
     } else if first.is_ascii_digit() {
         let digits = line.chars().take_while(char::is_ascii_digit).count();
