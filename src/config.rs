@@ -410,6 +410,24 @@ impl Config {
                 }
             }
         }
+        for (channel, names) in &added.channel_synonyms {
+            if !merged.channels.contains(channel) {
+                return Err(self.error(
+                    channel,
+                    format!(
+                        "`{channel}` under `channel_synonyms` is not a known channel; name one of \
+                         {}, or add it under `vocabulary: channels:` first",
+                        merged.channels.join(", ")
+                    ),
+                ));
+            }
+            if let Some(name) = names.iter().find(|n| merged.channels.contains(n)) {
+                return Err(self.error(
+                    name,
+                    format!("`{name}` is a channel itself, so it cannot be another name for `{channel}`"),
+                ));
+            }
+        }
         for measure in &added.measures {
             let names = std::iter::once(measure.measure.as_str())
                 .chain(measure.names.iter().map(|n| n.name()));
@@ -767,6 +785,28 @@ mod tests {
         assert_eq!(one.ok(), Some(vec!["*.md".to_string()]));
         let two = read("include: [\"*.md\", \"*.docx\"]\n").map(|c| c.include.len());
         assert_eq!(two.ok(), Some(2));
+    }
+
+    #[test]
+    fn channel_synonyms_must_name_a_known_channel() {
+        let checked = |text: &str| {
+            let config =
+                super::Config::from_text(std::path::Path::new("msklint.yaml"), text.to_string())
+                    .map_err(|e| format!("{e:?}"))?;
+            let mut merged = crate::vocabulary::Vocabulary::builtin().map_err(|e| e.to_string())?;
+            merged.extend(config.vocabulary.clone());
+            config
+                .check_vocabulary(&merged)
+                .map_err(|e| format!("{e:?}"))
+        };
+        let e = checked("vocabulary:\n  channel_synonyms:\n    onlin: [hub]\n").unwrap_err();
+        assert!(
+            e.contains("`onlin` under `channel_synonyms` is not a known channel"),
+            "{e}"
+        );
+        let e = checked("vocabulary:\n  channel_synonyms:\n    online: [phone]\n").unwrap_err();
+        assert!(e.contains("`phone` is a channel itself"), "{e}");
+        assert!(checked("vocabulary:\n  channel_synonyms:\n    online: [patient_hub]\n").is_ok());
     }
 
     #[test]

@@ -186,8 +186,16 @@ impl Validator<'_> {
             if contains(known, word) {
                 continue;
             }
-            let near = suggest(word, known.iter().map(String::as_str));
+            // Another name for a channel: the channel it stands for.
+            let other_name = (what == "channel")
+                .then(|| self.vocab.channel_for(word))
+                .flatten();
+            let near = other_name.or_else(|| suggest(word, known.iter().map(String::as_str)));
             let help = match near {
+                Some(near) if other_name.is_some() => format!(
+                    "`{word}` is another name for `{near}`: write `{near}`, the word the rules read \
+                     (digital-only-access judges an entry by it)"
+                ),
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!(
                     "known {what}s: {}. Add new ones under `vocabulary:` in msklint.yaml",

@@ -81,6 +81,11 @@ pub struct Vocabulary {
     /// `group:NAME` and the maturity score reads too.
     #[serde(default)]
     pub capability_groups: std::collections::BTreeMap<String, Vec<String>>,
+    /// Other names people write for a channel (`web` for `online`): each
+    /// draws `unknown-channel` with the channel to write instead, and a
+    /// rule that lists the channel counts them as it.
+    #[serde(default)]
+    pub channel_synonyms: std::collections::BTreeMap<String, Vec<String>>,
     /// The names services go by in drawn pathways, with the kind, offers
     /// and channels each stands for (src/import/meaning.rs).
     #[serde(default)]
@@ -119,6 +124,16 @@ impl Vocabulary {
             .get(name)
             .map(|words| words.iter().map(String::as_str).collect())
             .unwrap_or_default()
+    }
+
+    /// The channel `word` is another name for (`web` → `online`), written
+    /// in any case and with spaces or hyphens for underscores.
+    pub fn channel_for(&self, word: &str) -> Option<&str> {
+        let plain = word.trim().to_lowercase().replace([' ', '-'], "_");
+        self.channel_synonyms
+            .iter()
+            .find(|(_, names)| names.iter().any(|n| *n == plain))
+            .map(|(channel, _)| channel.as_str())
     }
 
     /// Adds the words of `other` that are not already known.
@@ -190,6 +205,9 @@ impl Vocabulary {
         for (name, words) in other.capability_groups {
             merge(self.capability_groups.entry(name).or_default(), words);
         }
+        for (channel, names) in other.channel_synonyms {
+            merge(self.channel_synonyms.entry(channel).or_default(), names);
+        }
         add(&mut self.diagram_names, other.diagram_names);
         merge(&mut self.entry_kinds, other.entry_kinds);
     }
@@ -252,6 +270,20 @@ mod tests {
         }
         for k in &v.entry_kinds {
             assert!(contains(&v.kinds, k), "{k}");
+        }
+    }
+
+    #[test]
+    fn channel_synonyms_name_known_channels_and_unknown_words() {
+        let v = Vocabulary::builtin().unwrap();
+        assert_eq!(v.channel_for("Web"), Some("online"));
+        assert_eq!(v.channel_for("face-to-face"), Some("in_person"));
+        assert_eq!(v.channel_for("online"), None);
+        for (channel, names) in &v.channel_synonyms {
+            assert!(contains(&v.channels, channel), "{channel}");
+            for n in names {
+                assert!(!contains(&v.channels, n), "{n} is a channel itself");
+            }
         }
     }
 

@@ -91,6 +91,15 @@ fn a_misspelt_kind_offer_and_channel_become_the_near_word() {
     let text =
         pathway("  service s: \"S\" { kind: primary channels: [onlin] }\n  gp -> s\n  s -> home");
     fix_one("t.pathway", &text, "unknown-channel", "online");
+    // Another name for a channel becomes the channel, however far apart
+    // the spellings are.
+    let text =
+        pathway("  service s: \"S\" { kind: primary channels: [web] }\n  gp -> s\n  s -> home");
+    fix_one("t.pathway", &text, "unknown-channel", "online");
+    let text = pathway(
+        "  service s: \"S\" { kind: primary channels: [online, telephone] }\n  gp -> s\n  s -> home",
+    );
+    fix_one("t.pathway", &text, "unknown-channel", "phone");
 }
 
 #[test]

@@ -302,6 +302,17 @@ pub fn parse_rule(source: &Arc<SourceFile>, vocab: &Vocabulary) -> Result<Rule, 
             ));
         }
     }
+    // A channel's other names count as it (`web` as `online`).
+    if let Check::Channels(c) = &mut rule.check {
+        let names: Vec<String> = c
+            .only
+            .iter()
+            .filter_map(|ch| vocab.channel_synonyms.get(ch))
+            .flatten()
+            .cloned()
+            .collect();
+        c.other_names = names;
+    }
     if let Err(entry) = expand_groups(&mut rule.check, vocab) {
         let span = word_span(text, &entry).unwrap_or_else(|| key_span(text, "check"));
         let name = entry.strip_prefix(GROUP).unwrap_or(&entry);

@@ -12,6 +12,10 @@ use crate::rules::engine::{ActiveRule, Ctx, Finding};
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ChannelsCheck {
     pub only: Vec<String>,
+    /// Other names of the channels in `only` (`web` for `online`), from
+    /// the vocabulary's `channel_synonyms`, filled in when the rule loads.
+    #[serde(skip)]
+    pub other_names: Vec<String>,
 }
 
 impl Kind for ChannelsCheck {
@@ -23,7 +27,13 @@ impl Kind for ChannelsCheck {
             .filter(|n| n.node_kind() == NodeKind::Entry)
         {
             let list: Vec<&str> = node.channels().map(|(ch, _)| ch).collect();
-            if list.is_empty() || !list.iter().all(|ch| self.only.iter().any(|o| o == ch)) {
+            // Other names are compared as the vocabulary writes them
+            // ("NHS app" as `nhs_app`).
+            let listed = |ch: &str| {
+                let plain = ch.trim().to_lowercase().replace([' ', '-'], "_");
+                self.only.iter().any(|o| o == ch) || self.other_names.iter().any(|o| *o == plain)
+            };
+            if list.is_empty() || !list.iter().all(|ch| listed(ch)) {
                 continue;
             }
             let span = node.value_span("channels").unwrap_or(node.ast.id.span);
@@ -37,8 +47,9 @@ impl Kind for ChannelsCheck {
 
     fn describe(&self) -> String {
         format!(
-            "An entry whose declared `channels` are all among {} (entries that declare no \
-             channels are not judged).",
+            "An entry whose declared `channels` are all among {}, or other names for them \
+             (`channel_synonyms` in the vocabulary, such as `web` for `online`); entries that \
+             declare no channels are not judged.",
             quoted(&self.only)
         )
     }
