@@ -132,7 +132,7 @@ impl Vocabulary {
         let plain = word.trim().to_lowercase().replace([' ', '-'], "_");
         self.channel_synonyms
             .iter()
-            .find(|(_, names)| names.iter().any(|n| *n == plain))
+            .find(|(_, names)| names.contains(&plain))
             .map(|(channel, _)| channel.as_str())
     }
 

@@ -31,7 +31,7 @@ impl Kind for ChannelsCheck {
             // ("NHS app" as `nhs_app`).
             let listed = |ch: &str| {
                 let plain = ch.trim().to_lowercase().replace([' ', '-'], "_");
-                self.only.iter().any(|o| o == ch) || self.other_names.iter().any(|o| *o == plain)
+                self.only.iter().any(|o| o == ch) || self.other_names.contains(&plain)
             };
             if list.is_empty() || !list.iter().all(|ch| listed(ch)) {
                 continue;
