@@ -158,7 +158,7 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
     let mut malformed = Vec::new();
     // Every suppression, well formed or not, holds `msklint:`: a file
     // without it (most files) is not read line by line.
-    if !text.contains("msklint:") {
+    if !text.contains("msklint:") && !text.contains("allow(") && !text.contains("allow (") {
         return (found, malformed);
     }
     let mut pending: Vec<usize> = Vec::new(); // standalone comments awaiting a code line
@@ -262,7 +262,19 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
                 }
             };
             let body = comment.get(marker..).unwrap_or("").trim_start();
-            if let Some(rest) = body.strip_prefix("msklint:") {
+            if let Some(problem) = misspelt(body) {
+                let end = match style {
+                    CommentStyle::Html if mermaid_comment.is_none() => line[h + 4..]
+                        .find("-->")
+                        .map_or(line.len(), |e| h + 4 + e + 3),
+                    _ => line.len(),
+                };
+                malformed.push(Malformed {
+                    span: Span::new(offset + h, offset + end),
+                    word: None,
+                    problem: Some(problem),
+                });
+            } else if let Some(rest) = body.strip_prefix("msklint:") {
                 let span = match style {
                     _ if mermaid_comment.is_some() => Span::new(offset + h, offset + line.len()),
                     CommentStyle::Hash => Span::new(offset + h, offset + line.len()),
@@ -299,6 +311,30 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
         offset += raw_line.len();
     }
     (found, malformed)
+}
+
+/// What is wrong with a comment that means to be a suppression but does
+/// not start `msklint:` ("MSKLint: allow(...)", "msklint allow(...)",
+/// "mskint: allow(...)"): silently ignored, it left the finding in place
+/// with no word why.
+fn misspelt(body: &str) -> Option<String> {
+    if body.starts_with("msklint:") {
+        return None;
+    }
+    let lower = body.to_lowercase();
+    let allow = lower.find("allow")?;
+    let after = lower[allow + 5..].trim_start();
+    let before = lower[..allow].trim().trim_end_matches(':').trim();
+    let near = before.len() >= 5
+        && before.len() <= 10
+        && (before.starts_with("ms") || before.starts_with("mk"))
+        && crate::diagnostic::suggest(before, ["msklint"]).is_some();
+    (after.starts_with('(') && near).then(|| {
+        let written = body[..allow].trim();
+        format!(
+            "it starts `{written}`; a suppression starts `msklint:` in lower case, with the colon"
+        )
+    })
 }
 
 /// Byte index of a `#` that is not inside a string.
@@ -572,7 +608,10 @@ pub fn apply(
                 "each entry names `rules`, quotes part of a `sentence` of the document word for word, and gives a `reason` (docs/prose.md, \"Suppressions beside the document\")",
             ),
             None => (
-                "this `msklint:` comment is not a suppression msklint can read".to_string(),
+                match &m.problem {
+                    Some(problem) => format!("this comment looks like a suppression but is not read as one: {problem}"),
+                    None => "this `msklint:` comment is not a suppression msklint can read".to_string(),
+                },
                 "write `# msklint: allow(rule-name) reason: \"why\"`",
             ),
         };
@@ -684,6 +723,30 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].rules[0].0, "b");
         assert_eq!(found[0].target_line, 8);
+    }
+
+    #[test]
+    fn misspelt_suppressions_are_reported_not_ignored() {
+        let src = SourceFile::new(
+            "t",
+            "# MSKLint: allow(dead-end) reason: \"x\"\n# msklint allow(dead-end)\n# mskint: allow (dead-end)\n# eslint: allow(x)\n# we allow (for now) it\n".to_string(),
+        );
+        let (found, bad) = scan(&src, CommentStyle::Hash);
+        assert!(found.is_empty());
+        let problems: Vec<&str> = bad.iter().filter_map(|m| m.problem.as_deref()).collect();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems[0].contains("it starts `MSKLint:`"),
+            "{}",
+            problems[0]
+        );
+        let html = SourceFile::new(
+            "t",
+            "<!-- msklint allow(bmi-threshold) -->\nText.\n".to_string(),
+        );
+        let (_, bad) = scan(&html, CommentStyle::Html);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].span, Span::new(0, 37));
     }
 
     #[test]
