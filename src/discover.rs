@@ -118,8 +118,11 @@ impl Include {
             } else {
                 format!("**/{bare}")
             };
+            // In any case: Office and phone exports name files `POLICY.DOCX`
+            // or `Policy.MD`, and `*.md` should take them.
             let glob = GlobBuilder::new(&full)
                 .literal_separator(true)
+                .case_insensitive(true)
                 .build()
                 .map_err(|e| format!("invalid include pattern `{p}`: {e}"))?;
             builder.add(glob);

@@ -304,3 +304,32 @@ fn pre_commit_hook_checks_staged_policies_that_msklint_yaml_includes() {
     args.push("README.md");
     assert_eq!(msklint(&args, dir.path()).status.code(), Some(0));
 }
+
+/// Office and phone exports name files in capitals (`POLICY.MD`,
+/// `Hip.DOCX`): `*.md` and `*.docx` take them, with no note of skipping.
+#[test]
+fn include_patterns_match_names_in_any_case() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("POLICY.MD"), POLICY).unwrap();
+    std::fs::write(
+        dir.path().join("Hip.DOCX"),
+        docx(&["Patients with a BMI over 40 will not be referred for surgery."]),
+    )
+    .unwrap();
+    let out = msklint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--include",
+            "*.md",
+            "--include",
+            "*.docx",
+            ".",
+        ],
+        dir.path(),
+    );
+    assert_eq!(files_checked(&out), 2, "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "nothing left to mention");
+    assert_eq!(out.status.code(), Some(1));
+}
