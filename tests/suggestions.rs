@@ -77,6 +77,30 @@ fn a_lone_equals_becomes_a_comparison() {
 }
 
 #[test]
+fn comparisons_written_another_way_are_turned_into_the_language_s() {
+    for (written, fix, fixed) in [
+        ("bmi => 40", ">=", "bmi >= 40"),
+        ("bmi =< 40", "<=", "bmi <= 40"),
+        ("bmi \u{2264} 40", "<=", "bmi <= 40"),
+        ("40 > bmi", "bmi < 40", "bmi < 40"),
+        (
+            "bmi < 40, 6 <= symptom_weeks",
+            "symptom_weeks >= 6",
+            "bmi < 40, symptom_weeks >= 6",
+        ),
+    ] {
+        let text = pathway(&format!(
+            "  service s: \"S\" {{ kind: primary requires: {written} }}\n  gp -> s\n  s -> home"
+        ));
+        let out = fix_one("t.pathway", &text, "syntax-error", fix);
+        assert!(
+            out.contains(&format!("requires: {fixed} }}")),
+            "{written}: {out}"
+        );
+    }
+}
+
+#[test]
 fn a_misspelt_kind_offer_and_channel_become_the_near_word() {
     let text = pathway("  service s: \"S\" { kind: secondry }\n  gp -> s\n  s -> home");
     fix_one("t.pathway", &text, "unknown-kind", "secondary");

@@ -900,6 +900,7 @@ enum LookAlike {
     Dash,
     Colon,
     Comma,
+    Comparison,
 }
 
 impl LookAlike {
@@ -923,6 +924,7 @@ impl LookAlike {
             }
             '\u{FF1A}' => LookAlike::Colon,
             '\u{FF0C}' | '\u{3001}' => LookAlike::Comma,
+            '\u{2264}' | '\u{2265}' | '\u{2260}' => LookAlike::Comparison,
             _ => return None,
         })
     }
@@ -971,6 +973,9 @@ impl LookAlike {
             '\u{FF1A}' => "full-width colon",
             '\u{FF0C}' => "full-width comma",
             '\u{3001}' => "ideographic comma",
+            '\u{2264}' => "less-than or equal sign",
+            '\u{2265}' => "greater-than or equal sign",
+            '\u{2260}' => "not-equal sign",
             _ => "look-alike character",
         }
     }
@@ -1016,6 +1021,19 @@ impl LookAlike {
             ),
             LookAlike::Colon => format!("{shown} looks like `:`; type an ordinary colon"),
             LookAlike::Comma => format!("{shown} looks like `,`; type an ordinary comma"),
+            LookAlike::Comparison => format!(
+                "{shown} is written with two characters in a pathway: `{}`",
+                LookAlike::typed(c)
+            ),
+        }
+    }
+
+    /// How a comparison sign is typed.
+    fn typed(c: char) -> &'static str {
+        match c {
+            '\u{2264}' => "<=",
+            '\u{2265}' => ">=",
+            _ => "!=",
         }
     }
 
@@ -1052,6 +1070,7 @@ impl LookAlike {
             LookAlike::Space => (one, " ".to_string()),
             LookAlike::InvisibleSpace => (one, String::new()),
             LookAlike::Arrow => (one, "->".to_string()),
+            LookAlike::Comparison => (one, LookAlike::typed(c).to_string()),
             LookAlike::Dash => {
                 let after = &text[at + c.len_utf8()..];
                 let joins =
@@ -1172,6 +1191,9 @@ fn ascii_letter(c: char) -> char {
 /// place).
 fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
     if let Some(diag) = word_after_count(text, start) {
+        return Some(diag);
+    }
+    if let Some(diag) = comparison_mistake(text, start) {
         return Some(diag);
     }
     let rest = &text[start..];
@@ -1388,6 +1410,89 @@ fn connective_in_criteria(text: &str, line_start: usize, start: usize) -> Option
         i += 1;
     }
     None
+}
+
+/// A comparison written the other way round: `=>` or `=<` for `>=` or
+/// `<=`, or the number before the attribute (`40 > bmi`), which the
+/// language does not read.
+fn comparison_mistake(text: &str, start: usize) -> Option<Diagnostic> {
+    let rest = &text[start..];
+    let before = &text[..start];
+    // `bmi => 40`: pest stops at the `>` after a lone `=`.
+    if rest.starts_with(['>', '<']) && before.ends_with('=') {
+        let eq = before.len() - 1;
+        if !before[..eq].ends_with(['<', '>', '=', '!']) {
+            let turned = if rest.starts_with('>') { ">=" } else { "<=" };
+            let written = &text[eq..start + 1];
+            return Some(
+                Diagnostic::error(
+                    "syntax-error",
+                    Span::new(eq, start + 1),
+                    format!("`{written}` is written `{turned}`"),
+                )
+                .with_label(format!("write `{turned}`"))
+                .with_help(format!(
+                    "comparisons are written with `=` last: `<=`, `>=`, `==` and `!=`, as in `bmi {turned} 40`"
+                ))
+                .with_suggestion(Span::new(eq, start + 1), turned.to_string()),
+            );
+        }
+    }
+    // `40 > bmi`: a number where the attribute goes, then a comparison.
+    // pest stops at the comparison, or at the number after a comma.
+    let ops = ["<=", ">=", "==", "!=", "<", ">"];
+    let number_len = rest.len()
+        - rest
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+            .len();
+    if number_len > 0 {
+        let after = &rest[number_len..];
+        let gap = after.len() - after.trim_start_matches([' ', '\t']).len();
+        if ops.iter().any(|o| after[gap..].starts_with(o)) {
+            return comparison_mistake(text, start + number_len + gap);
+        }
+        return None;
+    }
+    let op = ops.iter().find(|o| rest.starts_with(**o))?;
+    let left = before.trim_end_matches([' ', '\t']);
+    let digits = left.len()
+        - left
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+            .len();
+    if digits == 0 {
+        return None;
+    }
+    let number_at = left.len() - digits;
+    let ahead = &rest[op.len()..];
+    let gap = ahead.len() - ahead.trim_start_matches([' ', '\t']).len();
+    let name_len = ahead[gap..].len() - ahead[gap..].trim_start_matches(is_ident_char).len();
+    let name = &ahead[gap..gap + name_len];
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let flipped = match *op {
+        "<" => ">",
+        ">" => "<",
+        "<=" => ">=",
+        ">=" => "<=",
+        other => other,
+    };
+    let number = &left[number_at..];
+    let end = start + op.len() + gap + name_len;
+    let fixed = format!("{name} {flipped} {number}");
+    Some(
+        Diagnostic::error(
+            "syntax-error",
+            Span::new(number_at, end),
+            format!("a criterion starts with the attribute: write `{fixed}`"),
+        )
+        .with_label("the number comes last")
+        .with_help(format!(
+            "`{}` reads as `{fixed}`: the attribute, the comparison, then the value",
+            &text[number_at..end]
+        ))
+        .with_suggestion(Span::new(number_at, end), fixed),
+    )
 }
 
 /// The error for a connective word in criteria, by what it tried to say.
