@@ -1720,24 +1720,35 @@ fn missed_appointments_drawn_in_a_diagram_are_read_as_a_dna_policy() {
     assert_eq!(fired(&report, "dna-discharge"), ["physio -> back"]);
 
     // A chain of questions on weight, treatment, education and address:
-    // each is a criterion of the routes past it, reported where it keeps
-    // people from care. The "No" branches (into joint school, into physio,
-    // back to the GP) hold nobody back.
+    // each is a criterion of the routes past it. The "No" branches into
+    // joint school and into physio hold nobody back; the one back to the
+    // GP carries what the drawing says of the people it returns.
     let report = check(&linter, "fixtures/import/cases/question-chain.mmd");
     let written = &report.source.text;
     assert!(
         written.contains("triage -> ortho requires education_completed == true, conservative_weeks >= 6, weight <= 120, registered_with_local_gp == true\n"),
         "{written}"
     );
-    assert_eq!(fired(&report, "bmi-threshold"), ["triage -> ortho"]);
-    assert_eq!(fired(&report, "address-required"), ["triage -> ortho"]);
+    assert_eq!(
+        fired(&report, "bmi-threshold"),
+        ["triage -> back", "triage -> ortho"]
+    );
+    assert_eq!(
+        fired(&report, "address-required"),
+        ["triage -> back", "triage -> ortho"]
+    );
     assert_eq!(
         fired(&report, "conservative-treatment-gate"),
-        ["triage -> wm", "triage -> ortho"]
+        ["triage -> wm", "triage -> back", "triage -> ortho"]
     );
     assert_eq!(
         fired(&report, "education-gate"),
-        ["triage -> physio", "triage -> wm", "triage -> ortho"]
+        [
+            "triage -> physio",
+            "triage -> wm",
+            "triage -> back",
+            "triage -> ortho"
+        ]
     );
 
     // A BPMN boundary event on the task: a route out of the task itself.

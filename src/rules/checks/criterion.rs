@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::{quoted, Kind};
-use crate::ast::{Criterion, NodeKind};
+use crate::ast::Criterion;
 use crate::rules::engine::{route_text, ActiveRule, Ctx, Finding};
 
 /// A `requires` criterion (on a node or a route) on one of `attributes`.
@@ -97,18 +97,18 @@ impl Kind for CriterionCheck {
                     continue;
                 }
                 // Only the targets the criterion holds people back from:
-                // a route into weight management alone gates nothing, nor
-                // does a way out (the "No" branch of a drawn question that
-                // ends the pathway: its "Yes" branch is reported).
+                // a route into weight management alone gates nothing.
+                // (Exits are reported: skipping them would make a finding
+                // appear when an exit's own line is broken and its ID is
+                // no longer known.)
                 let targets: Vec<&str> = route
                     .targets()
                     .iter()
                     .map(|t| t.name)
                     .filter(|t| {
-                        !ctx.g.find(t).is_some_and(|i| {
-                            let node = &ctx.g.nodes[i.index()];
-                            node.node_kind() == NodeKind::Exit || supports(node)
-                        })
+                        !ctx.g
+                            .find(t)
+                            .is_some_and(|i| supports(&ctx.g.nodes[i.index()]))
                     })
                     .collect();
                 if targets.is_empty() {
@@ -150,11 +150,6 @@ impl Kind for CriterionCheck {
             ));
         }
         s.push('.');
-        if self.on != Placement::Nodes {
-            s.push_str(
-                " A route only into exits is not reported: a way out keeps nobody from care.",
-            );
-        }
         s
     }
 
