@@ -101,6 +101,17 @@ fn comparisons_written_another_way_are_turned_into_the_language_s() {
 }
 
 #[test]
+fn a_route_drawn_with_another_arrow_gets_the_language_s() {
+    for arrow in ["=>", "-->", ">", "- >"] {
+        let text = pathway(&format!(
+            "  service s: \"S\" {{ kind: primary }}\n  gp {arrow} s\n  s -> home"
+        ));
+        let out = fix_one("t.pathway", &text, "syntax-error", "->");
+        assert!(out.contains("  gp -> s\n"), "{arrow}: {out}");
+    }
+}
+
+#[test]
 fn a_misspelt_kind_offer_and_channel_become_the_near_word() {
     let text = pathway("  service s: \"S\" { kind: secondry }\n  gp -> s\n  s -> home");
     fix_one("t.pathway", &text, "unknown-kind", "secondary");

@@ -1196,6 +1196,9 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
     if let Some(diag) = comparison_mistake(text, start) {
         return Some(diag);
     }
+    if let Some(diag) = arrow_mistake(text, start) {
+        return Some(diag);
+    }
     let rest = &text[start..];
     let before = text[..start].trim_end_matches([' ', '\t']);
     // `a -> b -> c`: the second arrow on a route's line.
@@ -1492,6 +1495,35 @@ fn comparison_mistake(text: &str, start: usize) -> Option<Diagnostic> {
             &text[number_at..end]
         ))
         .with_suggestion(Span::new(number_at, end), fixed),
+    )
+}
+
+/// A route drawn with another arrow (`gp => physio`, `gp --> physio`,
+/// `gp > physio`), after node IDs and before one.
+fn arrow_mistake(text: &str, start: usize) -> Option<Diagnostic> {
+    const WRONG: &[&str] = &["--->", "-->", "==>", "=>", "->>", "- >", ">"];
+    let rest = &text[start..];
+    let wrong = WRONG.iter().find(|w| rest.starts_with(**w))?;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let from = text[line_start..start].trim();
+    let ids = !from.is_empty()
+        && from
+            .chars()
+            .all(|c| is_ident_char(c) || matches!(c, ',' | ' ' | '\t'));
+    let after = rest[wrong.len()..].trim_start_matches([' ', '\t']);
+    if !ids || !after.starts_with(is_ident_char) {
+        return None;
+    }
+    let span = Span::new(start, start + wrong.len());
+    Some(
+        Diagnostic::error(
+            "syntax-error",
+            span,
+            format!("a route's arrow is `->`, not `{wrong}`"),
+        )
+        .with_label("write `->`")
+        .with_help("routes are written with a hyphen and `>`: `gp -> physio`")
+        .with_suggestion(span, "->".to_string()),
     )
 }
 
