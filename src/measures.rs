@@ -80,6 +80,18 @@ impl Name {
 /// yes-or-no prefix dropped (`is_smoker` as `smoker`, `has_completed_physio`
 /// as `completed_physio`). `None` when that changes nothing.
 fn plain_words(attribute: &str) -> Option<String> {
+    // Most names (`age`, `red_flags`) are already plain: nothing is built
+    // for them, since every unknown criterion attribute comes here.
+    let plain_already = !attribute.bytes().any(|b| b.is_ascii_uppercase())
+        && !["is_", "has_", "have_", "was_"]
+            .iter()
+            .any(|p| attribute.starts_with(p))
+        && !attribute.contains("__")
+        && !attribute.starts_with('_')
+        && !attribute.ends_with('_');
+    if plain_already {
+        return None;
+    }
     let mut snake = String::with_capacity(attribute.len() + 4);
     let mut previous: Option<char> = None;
     for c in attribute.chars() {
