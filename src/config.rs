@@ -421,6 +421,15 @@ impl Config {
                     ),
                 ));
             }
+            if let Some((name, other)) = names.iter().find_map(|n| {
+                let other = merged.channel_for(n).filter(|o| *o != channel.as_str())?;
+                Some((n, other))
+            }) {
+                return Err(self.error(
+                    name,
+                    format!("`{name}` already names the channel `{other}`, so it cannot also name `{channel}`"),
+                ));
+            }
             if let Some(name) = names.iter().find(|n| merged.channels.contains(n)) {
                 return Err(self.error(
                     name,

@@ -342,7 +342,7 @@ impl Measures {
         match (c.op.value, &c.value.kind) {
             (Op::Lt | Op::Le, _) => negated,
             (Op::Gt | Op::Ge, _) => !negated,
-            (Op::Eq, ValueKind::Bool(b)) => *b != negated,
+            (Op::Eq | Op::Assign, ValueKind::Bool(b)) => *b != negated,
             (Op::Ne, ValueKind::Bool(b)) => *b == negated,
             _ => true,
         }

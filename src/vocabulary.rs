@@ -129,7 +129,7 @@ impl Vocabulary {
     /// The channel `word` is another name for (`web` → `online`), written
     /// in any case and with spaces or hyphens for underscores.
     pub fn channel_for(&self, word: &str) -> Option<&str> {
-        let plain = word.trim().to_lowercase().replace([' ', '-'], "_");
+        let plain = plain_channel(word);
         self.channel_synonyms
             .iter()
             .find(|(_, names)| names.contains(&plain))
@@ -206,11 +206,20 @@ impl Vocabulary {
             merge(self.capability_groups.entry(name).or_default(), words);
         }
         for (channel, names) in other.channel_synonyms {
+            // Written as the pathway's words are compared ("Patient Hub"
+            // as `patient_hub`).
+            let names = names.iter().map(|n| plain_channel(n)).collect();
             merge(self.channel_synonyms.entry(channel).or_default(), names);
         }
         add(&mut self.diagram_names, other.diagram_names);
         merge(&mut self.entry_kinds, other.entry_kinds);
     }
+}
+
+/// A channel's name as the vocabulary writes it: lower case, with
+/// underscores for spaces and hyphens ("NHS app" is `nhs_app`).
+pub fn plain_channel(word: &str) -> String {
+    word.trim().to_lowercase().replace([' ', '-'], "_")
 }
 
 pub fn contains(list: &[String], word: &str) -> bool {

@@ -109,6 +109,31 @@ fn a_route_drawn_with_another_arrow_gets_the_language_s() {
         let out = fix_one("t.pathway", &text, "syntax-error", "->");
         assert!(out.contains("  gp -> s\n"), "{arrow}: {out}");
     }
+    // IDs that end in digits are IDs, not a criterion written backwards.
+    let text = pathway(
+        "  service s1: \"S\" { kind: primary }\n  service s2: \"T\" { kind: primary }\n  gp -> s1\n  s1 > s2\n  s2 -> home",
+    );
+    let out = fix_one("t.pathway", &text, "syntax-error", "->");
+    assert!(out.contains("  s1 -> s2\n"), "{out}");
+}
+
+#[test]
+fn a_criterion_without_requires_gets_no_arrow_fix() {
+    let text = pathway(
+        "  service s: \"S\" {\n    kind: primary\n    age > 18\n  }\n  gp -> s\n  s -> home",
+    );
+    let found = check(&session(), "t.pathway", &text);
+    let syntax: Vec<&Diagnostic> = found.iter().filter(|d| d.rule == "syntax-error").collect();
+    assert_eq!(syntax.len(), 1, "{syntax:#?}");
+    assert!(!syntax[0].message.contains("arrow"), "{:?}", syntax[0]);
+    assert!(
+        syntax[0]
+            .suggestion
+            .as_ref()
+            .is_none_or(|f| f.replacement != "->"),
+        "{:?}",
+        syntax[0]
+    );
 }
 
 #[test]

@@ -256,6 +256,9 @@ pub fn criteria(text: &str) -> Vec<Criterion> {
                 continue;
             }
             let group = |i: usize| caps.get(i).map_or("", |m| m.as_str());
+            if !reads_as_said(text, whole.start(), whole.end(), *reading) {
+                continue;
+            }
             let written = match reading {
                 Reading::Measure(measure) => {
                     let Some(op) = operator(group(1)) else {
@@ -302,6 +305,89 @@ pub fn criteria(text: &str) -> Vec<Criterion> {
     }
     found.sort_by_key(|c| c.at);
     found
+}
+
+/// Whether a match of the newer readings says what it seems to, judged by
+/// the words around it: "Less than 6 weeks physio?" or "Not attended joint
+/// school?" turn it round, a box naming "6 weeks physiotherapy" describes a
+/// service rather than asks for a course done, a weight in stone or pounds
+/// is not kilograms ("weight over 3 months" no weight at all), and a home
+/// or hostel is no area.
+fn reads_as_said(text: &str, start: usize, end: usize, reading: Reading) -> bool {
+    let before = text[..start].trim_end().to_ascii_lowercase();
+    let turned = [
+        "less than",
+        "under",
+        "fewer than",
+        "not",
+        "no",
+        "without",
+        "never",
+        "not yet",
+    ]
+    .iter()
+    .any(|w| {
+        before.ends_with(w) && !before[..before.len() - w.len()].ends_with(char::is_alphanumeric)
+    });
+    let said = text[start..end].to_ascii_lowercase();
+    let next = text[end..]
+        .trim_start()
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match reading {
+        Reading::Treatment => {
+            const DONE: &[&str] = &[
+                "completed",
+                "had",
+                "tried",
+                "done",
+                "undertaken",
+                "finished",
+                "failed",
+            ];
+            !turned && said.split_whitespace().any(|w| DONE.contains(&w))
+        }
+        Reading::Flag("education_completed") => !turned,
+        Reading::Flag(_) if turned => false,
+        Reading::Flag(_) => {
+            const NOT_AREAS: &[&str] = &[
+                "housing",
+                "home",
+                "hostel",
+                "accommodation",
+                "care",
+                "prison",
+                "hospital",
+            ];
+            !said
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| NOT_AREAS.contains(&w))
+        }
+        Reading::Measure("weight") => {
+            !matches!(
+                next.as_str(),
+                "st" | "stone"
+                    | "stones"
+                    | "lb"
+                    | "lbs"
+                    | "pound"
+                    | "pounds"
+                    | "days"
+                    | "day"
+                    | "weeks"
+                    | "week"
+                    | "months"
+                    | "month"
+                    | "years"
+                    | "year"
+                    | "percent"
+                    | "per"
+            ) && !text[end..].trim_start().starts_with('%')
+        }
+        _ => true,
+    }
 }
 
 /// The criteria a decision's question asks about: those [`criteria`]
@@ -596,7 +682,17 @@ mod tests {
 
     #[test]
     fn near_misses_are_not_criteria() {
+        assert!(written("Less than 6 weeks physio?").is_empty());
+        assert!(written("Under 6 weeks of physiotherapy?").is_empty());
+        assert!(written("6 weeks physiotherapy").is_empty());
+        assert!(written("Not attended joint school?").is_empty());
+        assert!(written("Weight over 20 stone?").is_empty());
+        assert!(written("Lost weight over 3 months?").is_empty());
+        assert!(written("Weight > 250 lb").is_empty());
+        assert!(written("Lives In Supported Housing?").is_empty());
+        assert!(written("Resident In Nursing Home?").is_empty());
         assert!(written("registered with a GP").is_empty());
+        assert!(written("Not registered with a GP in Northshire?").is_empty());
         assert!(written("lives in supported housing").is_empty());
         assert!(written("weight loss advice").is_empty());
         assert!(written("physio for 6 weeks").is_empty());

@@ -455,17 +455,21 @@ impl Writer {
 /// one item's exception never reaches the next.
 fn note_prose(lines: &[String]) -> String {
     let mut out = String::new();
-    for line in lines {
-        let line = line
+    for raw in lines {
+        let line = raw
             .trim_start_matches(['•', '-', '*', '–', '·', '▪', '●'])
             .trim();
         if line.is_empty() {
             continue;
         }
         if !out.is_empty() {
-            let goes_on = line.chars().next().is_some_and(char::is_lowercase);
-            let ended = out.ends_with([':', ',', ';', '.', '!', '?']);
-            out.push_str(if goes_on || ended { " " } else { "; " });
+            // A bullet starts an item whatever its case; a line without
+            // one goes on the line above when it opens in lower case.
+            let bulleted = line.len() < raw.trim().len();
+            let ended = out.ends_with([':', ';', '.', '!', '?']);
+            let goes_on = !bulleted
+                && (out.ends_with(',') || line.chars().next().is_some_and(char::is_lowercase));
+            out.push_str(if ended || goes_on { " " } else { "; " });
         }
         out.push_str(line);
     }
@@ -1521,6 +1525,23 @@ fn write_route(w: &mut Writer, page: &Page, r: &Route, said: Said, (a, b): (&str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_note_s_lines_keep_their_items_apart() {
+        let lines = |l: &[&str]| note_prose(&l.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            lines(&["Exclusions:", "- red flags", "- under 18s"]),
+            "Exclusions: red flags; under 18s"
+        );
+        assert_eq!(
+            lines(&["Referral criteria:", "BMI under 35", "Non-smoker"]),
+            "Referral criteria: BMI under 35; Non-smoker"
+        );
+        assert_eq!(
+            lines(&["A patient who misses two", "appointments is discharged."]),
+            "A patient who misses two appointments is discharged."
+        );
+    }
 
     fn shape(id: &str, text: &str, form: Form) -> Shape {
         Shape {

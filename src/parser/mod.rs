@@ -1466,6 +1466,10 @@ fn comparison_mistake(text: &str, start: usize) -> Option<Diagnostic> {
         return None;
     }
     let number_at = left.len() - digits;
+    // The end of a node ID (`n1 > n2`) is no number.
+    if left[..number_at].ends_with(is_ident_char) {
+        return None;
+    }
     let ahead = &rest[op.len()..];
     let gap = ahead.len() - ahead.trim_start_matches([' ', '\t']).len();
     let name_len = ahead[gap..].len() - ahead[gap..].trim_start_matches(is_ident_char).len();
@@ -1511,7 +1515,8 @@ fn arrow_mistake(text: &str, start: usize) -> Option<Diagnostic> {
             .chars()
             .all(|c| is_ident_char(c) || matches!(c, ',' | ' ' | '\t'));
     let after = rest[wrong.len()..].trim_start_matches([' ', '\t']);
-    if !ids || !after.starts_with(is_ident_char) {
+    // A node ID starts with a letter or `_`; `age > 18` is a criterion.
+    if !ids || !after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         return None;
     }
     let span = Span::new(start, start + wrong.len());

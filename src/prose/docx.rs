@@ -254,6 +254,8 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
     let mut in_text = false;
     // In a run set as superscript: a footnote mark typed after a word.
     let mut raised = false;
+    // Inside a paragraph's own properties or a tracked change's old ones.
+    let mut old_format = 0usize;
     // Each cell's paragraphs, for the row being read.
     let mut row: Vec<Vec<(&str, String)>> = Vec::new();
     let mut in_cell = false;
@@ -297,7 +299,18 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
                     prefix = "- ";
                 }
             }
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"vertAlign" => {
+            // A run's own formatting only: not the paragraph mark's (in
+            // `pPr`), nor what a tracked change replaced (`rPrChange`).
+            Event::Start(e) if matches!(e.local_name().as_ref(), b"rPrChange" | b"pPr") => {
+                old_format += 1;
+            }
+            Event::End(e) if matches!(e.local_name().as_ref(), b"rPrChange" | b"pPr") => {
+                old_format = old_format.saturating_sub(1);
+            }
+            Event::Start(e) if e.local_name().as_ref() == b"r" => raised = false,
+            Event::Start(e) | Event::Empty(e)
+                if e.local_name().as_ref() == b"vertAlign" && old_format == 0 =>
+            {
                 raised = e
                     .attributes()
                     .flatten()
@@ -346,7 +359,7 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
             Event::Empty(e) => match e.local_name().as_ref() {
                 // A bullet drawn from a symbol font (Symbol's U+F0B7) at
                 // the start of a paragraph: a list item typed by hand.
-                b"sym" if para.trim().is_empty() => para.push_str("\u{2022} "),
+                b"sym" if para.trim().is_empty() && prefix.is_empty() => para.push_str("\u{2022} "),
                 b"tab" => para.push(' '),
                 b"br" | b"cr" => para.push('\n'),
                 // Word's non-breaking hyphen (Ctrl+Shift+-) is an element,
@@ -537,13 +550,15 @@ mod tests {
             r#"<w:document xmlns:w="x"><w:body>
 <w:p><w:r><w:t>Symptoms must have lasted six months</w:t></w:r><w:r>{sup}<w:t>4</w:t></w:r><w:r><w:t>.</w:t></w:r></w:p>
 <w:p><w:r><w:t>Smokers</w:t></w:r><w:r>{sup}<w:t>2,3</w:t></w:r><w:r><w:t xml:space="preserve"> are not listed.</w:t></w:r></w:p>
+<w:p><w:pPr><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:pPr><w:r><w:t>Level 4</w:t></w:r></w:p>
+<w:p><w:r><w:rPr><w:rPrChange><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:rPrChange></w:rPr><w:t>Stage 2</w:t></w:r></w:p>
 <w:p><w:r><w:t>The 1</w:t></w:r><w:r>{sup}<w:t>st</w:t></w:r><w:r><w:t xml:space="preserve"> visit and 40 </w:t></w:r><w:r>{sup}<w:t>5</w:t></w:r><w:r><w:t>0 kg.</w:t></w:r></w:p>
 </w:body></w:document>"#
         );
         let doc = paragraphs(xml.as_bytes()).unwrap_or_default();
         assert_eq!(
             doc.text,
-            "Symptoms must have lasted six months.\n\nSmokers are not listed.\n\nThe 1st visit and 40 50 kg.\n\n"
+            "Symptoms must have lasted six months.\n\nSmokers are not listed.\n\nLevel 4\n\nStage 2\n\nThe 1st visit and 40 50 kg.\n\n"
         );
     }
 

@@ -30,7 +30,7 @@ impl Kind for ChannelsCheck {
             // Other names are compared as the vocabulary writes them
             // ("NHS app" as `nhs_app`).
             let listed = |ch: &str| {
-                let plain = ch.trim().to_lowercase().replace([' ', '-'], "_");
+                let plain = crate::vocabulary::plain_channel(ch);
                 self.only.iter().any(|o| o == ch) || self.other_names.contains(&plain)
             };
             if list.is_empty() || !list.iter().all(|ch| listed(ch)) {
