@@ -457,7 +457,7 @@ fn note_prose(lines: &[String]) -> String {
     let mut out = String::new();
     for raw in lines {
         let line = raw
-            .trim_start_matches(['•', '-', '*', '–', '·', '▪', '●'])
+            .trim_start_matches(crate::prose::sentences::BULLETS)
             .trim();
         if line.is_empty() {
             continue;

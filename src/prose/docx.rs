@@ -460,9 +460,6 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
 /// a lead-in above it reaches it (numbered ones, `1)` and `a.`, are read
 /// as items already).
 fn typed_item<'a>(prefix: &'a str, line: &'a str) -> (&'a str, &'a str) {
-    const BULLETS: &[char] = &[
-        '-', '*', '+', '•', '·', '▪', '●', '■', '◦', '–', '\u{f0b7}', '\u{f0a7}',
-    ];
     if !prefix.is_empty() {
         return (prefix, line);
     }
@@ -471,8 +468,8 @@ fn typed_item<'a>(prefix: &'a str, line: &'a str) -> (&'a str, &'a str) {
         return (prefix, line);
     };
     // Word's second-level bullet in some fonts is a plain `o` before a tab.
-    let bullet =
-        BULLETS.contains(&first) && (gap == ' ' || gap == '\t') || (first == 'o' && gap == '\t');
+    let bullet = crate::prose::sentences::BULLETS.contains(&first) && (gap == ' ' || gap == '\t')
+        || (first == 'o' && gap == '\t');
     let rest = line[first.len_utf8()..].trim_start();
     if bullet && !rest.is_empty() {
         ("- ", rest)

@@ -452,6 +452,14 @@ fn heading_text(line: &str) -> Option<&str> {
     Some(rest.trim_start().trim_end_matches(['#', ' ', '\t']))
 }
 
+/// Characters that start a bulleted list item, typed or pasted: Markdown's
+/// own, the bullets word processors draw, and the private-use ones of the
+/// Symbol and Wingdings fonts. The Word reader and diagram notes use the
+/// same list.
+pub const BULLETS: &[char] = &[
+    '-', '*', '+', '•', '◦', '▪', '‣', '·', '–', '●', '■', '\u{f0b7}', '\u{f0a7}', '\u{2043}',
+];
+
 /// The length of a list marker and its space: `- `, `* `, `+ `, `• `,
 /// `1. `, `2) `, `a) `, `b. `, `iv. `, `(iv) `, and the `o` and `§` that
 /// Word writes before a tab for its second- and third-level bullets when a
@@ -461,23 +469,7 @@ fn list_marker(line: &str) -> Option<usize> {
     let (_, first) = chars.next()?;
     // Word's lower-level bullets saved as text: `o` or `§` before a tab.
     let word_level = matches!(first, 'o' | '§') && line[first.len_utf8()..].starts_with('\t');
-    let after = if word_level
-        || matches!(
-            first,
-            '-' | '*'
-                | '+'
-                | '•'
-                | '◦'
-                | '▪'
-                | '‣'
-                | '·'
-                | '–'
-                | '●'
-                | '■'
-                | '\u{f0b7}'
-                | '\u{f0a7}'
-                | '\u{2043}'
-        ) {
+    let after = if word_level || BULLETS.contains(&first) {
         first.len_utf8()
     } else if first.is_ascii_digit() {
         let digits = line.chars().take_while(char::is_ascii_digit).count();
