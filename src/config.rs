@@ -388,6 +388,22 @@ impl Config {
         }
     }
 
+    /// Fills in the `{{term}}`s of the merged vocabulary's reading
+    /// patterns; one naming a term nobody defined is reported where the
+    /// configuration wrote it.
+    pub fn expand_vocabulary(
+        &self,
+        merged: &mut crate::vocabulary::Vocabulary,
+    ) -> Result<(), ConfigError> {
+        merged.expand_terms().map_err(|why| {
+            let near = why
+                .split('`')
+                .nth(3)
+                .map_or_else(|| "vocabulary".to_string(), str::to_string);
+            self.error(&near, why)
+        })
+    }
+
     /// Checks the words `vocabulary:` adds against the vocabulary they join
     /// (`merged`), so a mistake is reported here and not in the built-in
     /// rule files that would later trip over it: a capability group may list
@@ -794,6 +810,40 @@ mod tests {
         assert_eq!(one.ok(), Some(vec!["*.md".to_string()]));
         let two = read("include: [\"*.md\", \"*.docx\"]\n").map(|c| c.include.len());
         assert_eq!(two.ok(), Some(2));
+    }
+
+    #[test]
+    fn reading_patterns_may_use_terms_and_an_unknown_one_is_located() {
+        let expanded = |text: &str| {
+            let config =
+                super::Config::from_text(std::path::Path::new("msklint.yaml"), text.to_string())
+                    .map_err(|e| format!("{e:?}"))?;
+            let mut merged = crate::vocabulary::Vocabulary::builtin().map_err(|e| e.to_string())?;
+            merged.extend(config.vocabulary.clone());
+            config.expand_vocabulary(&mut merged).map_err(|e| match e {
+                super::ConfigError::File(e) => {
+                    format!("{} at {}", e.diagnostic.message, e.diagnostic.span.start())
+                }
+                super::ConfigError::Io(m) => m,
+            })?;
+            Ok::<_, String>(merged)
+        };
+        let merged =
+            expanded("vocabulary:\n  prose_denials:\n    - 'we never pause {{count}} times'\n")
+                .unwrap();
+        let added = merged.prose_denials.last().unwrap();
+        assert!(
+            added.is_match("we never pause eighteen times"),
+            "{}",
+            added.source
+        );
+        let text = "vocabulary:\n  prose_denials:\n    - '{{nosuch}} x'\n";
+        let e = expanded(text).unwrap_err();
+        assert!(e.contains("`{{nosuch}}`, which is not a term"), "{e}");
+        assert!(
+            e.ends_with(&format!("at {}", text.find("{{nosuch}}").unwrap())),
+            "{e}"
+        );
     }
 
     #[test]

@@ -148,6 +148,7 @@ impl Session {
         let mut vocabulary =
             Vocabulary::builtin().map_err(|e| SetupError::Vocabulary(e.to_string()))?;
         vocabulary.extend(config.vocabulary.clone());
+        config.expand_vocabulary(&mut vocabulary)?;
         config.check_vocabulary(&vocabulary)?;
         let mut rules = RuleSet::builtin(&vocabulary).map_err(SetupError::Files)?;
         let mut errors = Vec::new();

@@ -114,7 +114,41 @@ impl Vocabulary {
     /// a failure here is a build defect; it still returns an error rather
     /// than panicking.
     pub fn builtin() -> Result<Vocabulary, serde_norway::Error> {
-        crate::rules::model::trusting(|| serde_norway::from_str(BUILTIN))
+        let mut vocabulary: Vocabulary =
+            crate::rules::model::trusting(|| serde_norway::from_str(BUILTIN))?;
+        crate::rules::model::trusting(|| vocabulary.expand_terms())
+            .map_err(<serde_norway::Error as serde::de::Error>::custom)?;
+        Ok(vocabulary)
+    }
+
+    /// Fills in every `{{term}}` of the reading patterns (exceptions,
+    /// measures, context triggers and the rest) from `prose_terms`, as a
+    /// rule's own patterns are: a number written as a word ("eighteen
+    /// months") is then one term kept in one place. An unknown name is an
+    /// error. Patterns already filled in are left as they are.
+    pub fn expand_terms(&mut self) -> Result<(), String> {
+        let terms = &self.prose_terms;
+        let lists = [
+            &mut self.prose_exceptions,
+            &mut self.prose_anaphora,
+            &mut self.prose_carry_over,
+            &mut self.prose_denials,
+            &mut self.prose_qualifiers,
+        ];
+        for list in lists {
+            for p in list.iter_mut() {
+                *p = p.expand(terms)?;
+            }
+        }
+        for m in &mut self.prose_measures {
+            m.pattern = m.pattern.expand(terms)?;
+        }
+        for m in &mut self.prose_context {
+            m.pattern = m.pattern.expand(terms)?;
+        }
+        self.prose_prefilter = Default::default();
+        self.prose_exceptions_set = Default::default();
+        Ok(())
     }
 
     /// The capabilities of the group `name`, or none if there is no such
@@ -256,9 +290,40 @@ mod tests {
             .chain(v.prose_terms.values());
         for p in reading {
             p.compile().unwrap_or_else(|e| panic!("{e}"));
+            assert!(!p.source.contains("{{"), "left unfilled: {}", p.source);
         }
         assert!(v.prose_terms.contains_key("withhold"));
         assert!(v.prose_clause_breaks.iter().any(|b| b == "; "));
+    }
+
+    #[test]
+    fn a_count_is_read_in_figures_or_words() {
+        let v = Vocabulary::builtin().unwrap();
+        let count = Pattern::new(&format!("^(?:{})$", v.prose_terms["count"].source)).unwrap();
+        for n in ["6", "18", "six", "eighteen", "twenty-four", "ninety nine"] {
+            assert!(count.is_match(n), "{n}");
+        }
+        for n in ["a", "several", "sixth", "hundred"] {
+            assert!(!count.is_match(n), "{n}");
+        }
+        // A measure written with the term reads a length in words.
+        let treatment = v
+            .prose_measures
+            .iter()
+            .find(|m| m.measure == "treatment length")
+            .unwrap();
+        assert!(treatment
+            .pattern
+            .is_match("after eighteen months of physiotherapy"));
+    }
+
+    #[test]
+    fn a_term_nobody_defined_is_an_error() {
+        let mut v = Vocabulary::builtin().unwrap();
+        v.prose_denials
+            .push(Pattern::new("{{no-such-term}} x").unwrap());
+        let err = v.expand_terms().unwrap_err();
+        assert!(err.contains("no-such-term"), "{err}");
     }
 
     #[test]

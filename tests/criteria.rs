@@ -124,6 +124,14 @@ fn everyday_names_for_the_restricted_measures_are_read_and_clinical_ones_left_al
             "hasCompletedPhysio == true",
             Some("conservative-treatment-gate"),
         ),
+        // Names a newcomer sweep found passing clean (December 2026).
+        ("weeks_since_quit >= 8", Some("smoking-restriction")),
+        ("co_reading < 10", Some("smoking-restriction")),
+        ("vaping == false", Some("smoking-restriction")),
+        ("ex_smoker == true", Some("smoking-restriction")),
+        ("lives_in_icb == true", Some("address-required")),
+        ("registered_with_gp == true", Some("address-required")),
+        ("escape_pain_completed == true", Some("education-gate")),
         // Words that change what is compared keep a name unread.
         ("smoking_cessation_offered == true", None),
         ("weight_loss_support == true", None),

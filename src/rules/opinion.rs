@@ -85,6 +85,11 @@ pub fn shipped() -> Arc<Opinion> {
 /// and "BMI 40" read alike), and the comparison signs as words of their
 /// own. One buffer, no allocation per word.
 fn each_word(parts: &[&str], mut each: impl FnMut(&str)) {
+    // A number written as a word reads as one in figures ("eighteen
+    // months" as "18 months"; "one" stays a word, as it is as often a
+    // pronoun), and a shortened length as the length ("6 wks" as "6
+    // weeks").
+    let mut each = |w: &str| each(folded(w));
     let mut word = String::new();
     for part in parts {
         each_word_of(part, &mut word, &mut each);
@@ -158,6 +163,52 @@ fn each_word_of(text: &str, word: &mut String, each: &mut impl FnMut(&str)) {
             each(c.encode_utf8(&mut sign));
         }
     }
+}
+
+/// How the model reads `word` (lower case): a number word as a figure,
+/// a shortened unit of time in full.
+fn folded(word: &str) -> &str {
+    match word {
+        "wk" | "wks" => "weeks",
+        "mth" | "mths" => "months",
+        "yr" | "yrs" => "years",
+        _ if is_number_word(word) => "0",
+        _ => word,
+    }
+}
+
+/// Whether `word` (lower case) is a number from two to ninety-nine
+/// written out; the tens and units of "twenty-four" come as two words.
+fn is_number_word(word: &str) -> bool {
+    matches!(
+        word,
+        "two"
+            | "three"
+            | "four"
+            | "five"
+            | "six"
+            | "seven"
+            | "eight"
+            | "nine"
+            | "ten"
+            | "eleven"
+            | "twelve"
+            | "thirteen"
+            | "fourteen"
+            | "fifteen"
+            | "sixteen"
+            | "seventeen"
+            | "eighteen"
+            | "nineteen"
+            | "twenty"
+            | "thirty"
+            | "forty"
+            | "fifty"
+            | "sixty"
+            | "seventy"
+            | "eighty"
+            | "ninety"
+    )
 }
 
 /// The words of `text` as the model reads them.
@@ -568,6 +619,9 @@ mod tests {
         if !word.is_empty() {
             out.push(word);
         }
+        for w in &mut out {
+            *w = folded(w).to_string();
+        }
         out
     }
 
@@ -581,6 +635,7 @@ mod tests {
             "a",
             "",
             "lower then UPPER then lower",
+            "Eighteen months; twenty-four WEEKS; one of six",
         ] {
             assert_eq!(words(text), words_slowly(text), "{text}");
         }
@@ -592,6 +647,14 @@ mod tests {
             words("BMI ≥ 35.5 kg/m2, or 1,200 steps; (age 18-65)"),
             ["bmi", "≥", "0", "kg", "m0", "or", "0", "steps", "age", "0", "0"]
         );
+    }
+
+    #[test]
+    fn number_words_read_as_figures() {
+        assert_eq!(words("eighteen months"), words("18 months"));
+        assert_eq!(words("Twenty-four weeks"), ["0", "0", "weeks"]);
+        assert_eq!(words("one of six"), ["one", "of", "0"]);
+        assert_eq!(words("6 wks or 3 Mths"), words("6 weeks or 3 months"));
     }
 
     #[test]
