@@ -411,6 +411,50 @@ fn suggest_key<'a>(key: &str, known: &'a [String]) -> Option<&'a str> {
         .filter(|&(d, _)| d <= limit)
         .min()
         .map(|(_, k)| k)
+        .or_else(|| {
+            // Further than a typo but the same words: a singular for a
+            // plural (`inequality`), or a known key with a word that
+            // only qualifies it (`health_inequalities`,
+            // `outcome_measures`). As written, `missing-inequalities`
+            // said the pathway never mentioned what the field said.
+            const QUALIFIERS: [&str; 6] = [
+                "health",
+                "measure",
+                "statement",
+                "plan",
+                "reported",
+                "patient",
+            ];
+            let words = stems(key);
+            known.iter().map(String::as_str).find(|k| {
+                let want = stems(k);
+                words == want
+                    || (words.len() > want.len()
+                        && want.iter().all(|w| words.contains(w))
+                        && words
+                            .iter()
+                            .filter(|w| !want.contains(w))
+                            .all(|w| QUALIFIERS.contains(&w.as_str())))
+            })
+        })
+}
+
+/// The words of a key in lower case, each in the singular (`inequalities`
+/// as `inequality`).
+fn stems(key: &str) -> Vec<String> {
+    key.split(['_', '-'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.to_ascii_lowercase();
+            if let Some(stem) = w.strip_suffix("ies").filter(|s| s.len() > 2) {
+                format!("{stem}y")
+            } else if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
+                w[..w.len() - 1].to_string()
+            } else {
+                w
+            }
+        })
+        .collect()
 }
 
 fn article(word: &str) -> &'static str {

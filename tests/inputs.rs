@@ -485,6 +485,41 @@ fn document_formats_msklint_does_not_read_are_refused_with_advice() {
     );
 }
 
+/// Word for the web and SharePoint may store the body as
+/// `word/document2.xml`, named only in the package's relationships: such a
+/// file was refused as "not a Word document".
+#[test]
+fn a_body_named_by_the_package_relationships_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = docx(POLICY, &[]);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(plain)).unwrap();
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(
+        &mut archive.by_name("word/document.xml").unwrap(),
+        &mut body,
+    )
+    .unwrap();
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("_rels/.rels", options).unwrap();
+    zip.write_all(
+        br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/word/document2.xml"/></Relationships>"#,
+    )
+    .unwrap();
+    zip.start_file("word/document2.xml", options).unwrap();
+    zip.write_all(&body).unwrap();
+    zip.finish().unwrap();
+    std::fs::write(dir.path().join("web.docx"), buf.into_inner()).unwrap();
+    let out = msklint(&["check", "--format", "json", "web.docx"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(
+        finding(&doc, "smoking-restriction")["paragraph"]["number"],
+        3
+    );
+}
+
 /// A `.docx` that holds no Word document at all is not checked, as a PDF
 /// that cannot be opened is not: empty, an older Word file renamed, or not
 /// a zip archive, a damaged one, or another Office file under a Word name

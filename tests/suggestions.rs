@@ -240,3 +240,30 @@ fn a_misspelt_node_keyword_and_a_comma_between_properties_are_fixed() {
     let fixed = fix_one("t.pathway", &text, "syntax-error", " ");
     assert!(fixed.contains("kind: primary offers:"), "{fixed}");
 }
+
+/// A pathway field named in the singular or with a word that only
+/// qualifies it was kept as a free field, and the rule that reads the
+/// field said the pathway never mentioned what it said.
+#[test]
+fn a_field_in_the_singular_or_qualified_is_told_its_name() {
+    let text = |field: &str| {
+        format!(
+            "pathway \"P\" {{\n  {field}: \"Waits are monitored by deprivation\"\n  entry gp: \"GP\" {{ kind: gp }}\n  exit home: \"Home\"\n  gp -> home\n}}\n"
+        )
+    };
+    for (field, want) in [
+        ("inequality", "inequalities"),
+        ("health_inequalities", "inequalities"),
+        ("outcome_measures", "outcomes"),
+    ] {
+        let fixed = fix_one("p.pathway", &text(field), "unknown-property", want);
+        assert!(fixed.contains(&format!("  {want}: ")), "{fixed}");
+    }
+    // A free field that only shares a word stays free.
+    let session = session();
+    let found = check(&session, "p.pathway", &text("channel_notes"));
+    assert!(
+        found.iter().all(|d| d.rule != "unknown-property"),
+        "{found:#?}"
+    );
+}

@@ -1253,6 +1253,9 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
                 .with_suggestion(Span::new(start, start + 1), gap),
         );
     }
+    if let Some(diag) = route_clause_colon(text, line_start, start) {
+        return Some(diag);
+    }
     if let Some(diag) = criteria_joined_by_words(text, line_start, start) {
         return Some(diag);
     }
@@ -1344,6 +1347,48 @@ fn word_after_count(text: &str, start: usize) -> Option<Diagnostic> {
     )
 }
 
+/// `a -> b requires: bmi < 40`: a route's clause written with a node
+/// property's colon, on the line of the error and before it, outside
+/// strings and comments. (`when:` with a string parses, as a field, and is
+/// caught in validation; `requires:` with criteria does not parse.)
+fn route_clause_colon(text: &str, line_start: usize, start: usize) -> Option<Diagnostic> {
+    let line = &text[line_start..start];
+    let arrow = line.find("->")?;
+    if line[..arrow].contains(['"', '#']) {
+        return None;
+    }
+    let after = &line[arrow..];
+    for keyword in ["requires", "when"] {
+        let written = format!("{keyword}:");
+        let Some(i) = after.find(&written) else {
+            continue;
+        };
+        let before = &after[..i];
+        if before.contains('#')
+            || before.matches('"').count() % 2 == 1
+            || !before.ends_with([' ', '\t'])
+        {
+            continue;
+        }
+        let colon = line_start + arrow + i + keyword.len();
+        let span = Span::new(colon, colon + 1);
+        return Some(
+            Diagnostic::error(
+                "syntax-error",
+                span,
+                format!("`{keyword}` on a route is written without a colon"),
+            )
+            .with_label("remove this colon")
+            .with_help(format!(
+                "on a route the clause follows the nodes directly: `a -> b {keyword} ...`; \
+                 `{keyword}:` with a colon is how a node writes it, inside the node's `{{ ... }}`"
+            ))
+            .with_suggestion(span, ""),
+        );
+    }
+    None
+}
+
 /// `requires: bmi < 35 and smoker == false`: criteria joined or negated
 /// with words the language does not have (`and`, `or`, `not`, `in`,
 /// `between`, `&&`, `||`, `!`), found on the line of the error, after
@@ -1369,7 +1414,7 @@ fn connective_in_criteria(text: &str, line_start: usize, start: usize) -> Option
     // One pass from the line's start, so a `requires` or an `and` inside a
     // label ("Surgery (requires referral)") or a comment is never taken
     // for the keyword or the connective.
-    let (mut i, mut quoted, mut criteria) = (0, false, false);
+    let (mut i, mut quoted, mut criteria, mut colon) = (0, false, false, true);
     while i < b.len() && line_start + i <= start {
         let c = b[i];
         if quoted {
@@ -1385,10 +1430,10 @@ fn connective_in_criteria(text: &str, line_start: usize, start: usize) -> Option
             b'"' => quoted = true,
             b'#' => return None,
             b'&' | b'|' if criteria && b.get(i + 1) == Some(&c) => {
-                return Some(joined(text, line_start + i, &line[i..i + 2]));
+                return Some(joined(text, line_start + i, &line[i..i + 2], colon));
             }
             b'!' if criteria && b.get(i + 1) != Some(&b'=') => {
-                return Some(joined(text, line_start + i, "!"));
+                return Some(joined(text, line_start + i, "!", colon));
             }
             c if is_ident_char(c as char) => {
                 // A whole identifier at a time, so `i` is always at one's start.
@@ -1399,11 +1444,12 @@ fn connective_in_criteria(text: &str, line_start: usize, start: usize) -> Option
                 let word = &line[i..i + len];
                 if word == "requires" {
                     criteria = true;
+                    colon = line[i + len..].trim_start().starts_with(':');
                 } else if criteria
                     && ["and", "or", "not", "in", "between"]
                         .contains(&word.to_ascii_lowercase().as_str())
                 {
-                    return Some(joined(text, line_start + i, word));
+                    return Some(joined(text, line_start + i, word, colon));
                 }
                 i += len;
                 continue;
@@ -1535,8 +1581,11 @@ fn arrow_mistake(text: &str, start: usize) -> Option<Diagnostic> {
 /// The error for a connective word in criteria, by what it tried to say.
 /// `text` is the whole file: an `and` becomes a comma in place of the
 /// blanks before it and the word.
-fn joined(text: &str, at: usize, word: &str) -> Diagnostic {
+fn joined(text: &str, at: usize, word: &str, colon: bool) -> Diagnostic {
     let span = Span::new(at, at + word.len());
+    // The examples follow the form in hand: `requires:` in a node,
+    // `requires` on a route.
+    let requires = if colon { "requires:" } else { "requires" };
     let blanks = text[..at].len() - text[..at].trim_end_matches([' ', '\t']).len();
     let comma = Span::new(at - blanks, at + word.len());
     match word.to_ascii_lowercase().as_str() {
@@ -1546,7 +1595,7 @@ fn joined(text: &str, at: usize, word: &str) -> Diagnostic {
             format!("criteria are joined with commas, not `{word}`"),
         )
         .with_label("write a comma here")
-        .with_help("every criterion after `requires` must hold, so a comma is all that joins them: `requires: bmi < 40, smoking == false`")
+        .with_help(format!("every criterion after `requires` must hold, so a comma is all that joins them: `{requires} bmi < 40, smoking == false`"))
         .with_suggestion(comma, ","),
         "or" | "||" => Diagnostic::error(
             "syntax-error",
@@ -1561,7 +1610,7 @@ fn joined(text: &str, at: usize, word: &str) -> Diagnostic {
             format!("a criterion compares with one value; `{word}` is not an operator"),
         )
         .with_label("write the range as two criteria")
-        .with_help("write a range as two comparisons joined by a comma: `requires: age >= 18, age <= 65`"),
+        .with_help(format!("write a range as two comparisons joined by a comma: `{requires} age >= 18, age <= 65`")),
         _ => Diagnostic::error(
             "syntax-error",
             span,
@@ -2365,6 +2414,41 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// The help's example is written the way the line writes `requires`:
+    /// copied onto a route, `requires:` did not parse.
+    #[test]
+    fn criteria_help_follows_the_form_in_hand_and_a_route_colon_is_named() {
+        let help = |text: &str| parse(text).diagnostics[0].help.clone().unwrap_or_default();
+        let route = "pathway \"p\" {\n  a -> b requires bmi < 35 and smoking == false\n}\n";
+        assert!(
+            help(route).contains("`requires bmi < 40, smoking == false`"),
+            "{}",
+            help(route)
+        );
+        let node = "pathway \"p\" {\n  service a: \"A\" {\n    requires: bmi < 35 and smoking == false\n  }\n}\n";
+        assert!(
+            help(node).contains("`requires: bmi < 40, smoking == false`"),
+            "{}",
+            help(node)
+        );
+        let colon = "pathway \"p\" {\n  a -> b requires: bmi < 40\n  b -> c\n}\n";
+        let d = &parse(colon).diagnostics[0];
+        assert_eq!(
+            d.message,
+            "`requires` on a route is written without a colon"
+        );
+        let fix = d.suggestion.clone().unwrap();
+        let mut fixed = colon.to_string();
+        fixed.replace_range(fix.span.start()..fix.span.end(), &fix.replacement);
+        assert!(parse(&fixed).diagnostics.is_empty(), "{fixed}");
+        // Not inside a label, nor in a node's own `requires:`.
+        let label = "pathway \"p\" {\n  a -> b when \"x requires: y\" <\n}\n";
+        assert!(parse(label)
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("without a colon")));
     }
 
     #[test]

@@ -68,6 +68,11 @@ pub fn not_a_document(bytes: &[u8]) -> Option<String> {
     if names.contains(&"word/document.xml") {
         return None;
     }
+    let mut archive = archive;
+    if main_part(&mut archive).is_some_and(|main| archive.by_name(&main).is_ok()) {
+        return None;
+    }
+    let names: Vec<&str> = archive.file_names().collect();
     let what = [
         ("ppt/", "a PowerPoint presentation (.pptx)"),
         ("xl/", "an Excel workbook (.xlsx)"),
@@ -92,8 +97,12 @@ pub fn not_a_document(bytes: &[u8]) -> Option<String> {
 pub fn read(bytes: &[u8]) -> Result<Document, String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("it is not a Word document (not a readable zip archive: {e})"))?;
-    let xml = part(&mut archive, "word/document.xml")?
-        .ok_or_else(|| "it is not a Word document (no word/document.xml inside)".to_string())?;
+    let main = main_part(&mut archive).unwrap_or_else(|| "word/document.xml".to_string());
+    let xml = match part(&mut archive, &main)? {
+        Some(xml) => xml,
+        None => part(&mut archive, "word/document.xml")?
+            .ok_or_else(|| "it is not a Word document (no word/document.xml inside)".to_string())?,
+    };
     let mut doc = paragraphs(&xml)?;
     if doc.comments.is_empty() {
         return Ok(doc);
@@ -112,6 +121,39 @@ pub fn read(bytes: &[u8]) -> Result<Document, String> {
         None => false,
     });
     Ok(doc)
+}
+
+/// The body's part as the package's relationships name it. Word writes
+/// `word/document.xml`, but Word for the web and SharePoint may write
+/// `word/document2.xml`, named only in `_rels/.rels`.
+fn main_part(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>) -> Option<String> {
+    let rels = part(archive, "_rels/.rels").ok()??;
+    let mut reader = Reader::from_reader(rels.as_slice());
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == b"Relationship" => {
+                let value = |key: &[u8]| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == key)
+                        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+                };
+                let main = value(b"Type").is_some_and(|t| t.ends_with("/officeDocument"));
+                if let Some(target) = value(b"Target").filter(|_| main) {
+                    return Some(
+                        target
+                            .trim_start_matches('/')
+                            .trim_start_matches("./")
+                            .to_string(),
+                    );
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// One part of the archive, decompressed (at most [`MAX_XML`] bytes).

@@ -340,7 +340,26 @@ fn is_abbreviation(before: &str, next: char) -> bool {
         return next.is_ascii_digit(); // "no. 4", not "said no."
     }
     ABBREVIATIONS.contains(&lower.as_str())
-        || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+        || (word.chars().count() == 1
+            && word.chars().all(char::is_uppercase)
+            && !names_a_part(&before[..before.len() - word.len()]))
+}
+
+/// Whether the word before a single capital names a part of a document
+/// or a scheme ("Annex C.", "Appendix B.", "Plan A."): the capital is its
+/// letter, not an initial, and its full stop ends the sentence.
+fn names_a_part(before: &str) -> bool {
+    const PARTS: [&str; 22] = [
+        "annex", "appendix", "schedule", "plan", "phase", "section", "part", "table", "figure",
+        "option", "grade", "type", "class", "level", "tier", "stage", "category", "group", "step",
+        "zone", "form", "list",
+    ];
+    let word = before
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    PARTS.iter().any(|p| word.eq_ignore_ascii_case(p))
 }
 
 /// Whether the number before a full stop numbers a criterion run into
@@ -543,6 +562,22 @@ mod tests {
             [
                 "Patients with a BMI over 35.5 kg/m2, e.g. those listed by Dr. Shah, wait approx. six weeks.",
                 "Support is offered."
+            ]
+        );
+    }
+
+    #[test]
+    fn an_initial_stays_and_a_lettered_part_ends_a_sentence() {
+        let text = "Referrals go to J. Patel. The form is in Annex C. Smokers are not listed \
+                    under Plan a. Phase B. Done.";
+        assert_eq!(
+            texts(text),
+            [
+                "Referrals go to J. Patel.",
+                "The form is in Annex C.",
+                "Smokers are not listed under Plan a.",
+                "Phase B.",
+                "Done."
             ]
         );
     }

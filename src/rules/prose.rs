@@ -1416,14 +1416,26 @@ fn normalise(text: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        // Most words have no curly apostrophe: copied whole.
-        if word.contains(['’', '‘']) {
-            out.extend(
-                word.chars()
-                    .map(|c| if c == '’' || c == '‘' { '\'' } else { c }),
-            );
-        } else {
+        // Most words are ASCII: copied whole. Otherwise curly apostrophes
+        // read straight, ligatures spelt out, and soft hyphens and
+        // zero-width characters (pasted from web pages and Word) dropped,
+        // as PDF text already is (`prose::layout::plain`).
+        if word.is_ascii() {
             out.push_str(word);
+        } else {
+            for c in word.chars() {
+                match c {
+                    '’' | '‘' => out.push('\''),
+                    'ﬀ' => out.push_str("ff"),
+                    'ﬁ' => out.push_str("fi"),
+                    'ﬂ' => out.push_str("fl"),
+                    'ﬃ' => out.push_str("ffi"),
+                    'ﬄ' => out.push_str("ffl"),
+                    'ﬅ' | 'ﬆ' => out.push_str("st"),
+                    '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => {}
+                    c => out.push(c),
+                }
+            }
         }
     }
     out
