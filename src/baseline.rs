@@ -91,16 +91,27 @@ impl Baseline {
                 Some(counts) => counts,
                 None => &mut any_file,
             };
-            r.diagnostics
-                .retain(|d| match left.get_mut(&fingerprint::of(d, &source)) {
-                    _ if locked(d) => true,
+            r.diagnostics.retain(|d| {
+                if locked(d) {
+                    return true;
+                }
+                // A baseline recorded before pathway text was read with
+                // formatted spacing holds the older fingerprint.
+                let now = fingerprint::of(d, &source);
+                let key = if left.get(&now).is_some_and(|&n| n > 0) {
+                    now
+                } else {
+                    fingerprint::legacy(d, &source)
+                };
+                match left.get_mut(&key) {
                     Some(n) if *n > 0 => {
                         *n -= 1;
                         hidden += 1;
                         false
                     }
                     _ => true,
-                });
+                }
+            });
         }
         hidden
     }

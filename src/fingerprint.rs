@@ -7,17 +7,94 @@ use crate::source::SourceFile;
 
 /// 16 hex digits of FNV-1a over the identifying fields; stable across
 /// platforms and releases (changing it would invalidate users' baselines).
+/// A pathway's text is read with the spacing `msklint fmt` writes, so
+/// formatting a file (`bmi<40` to `bmi < 40`) keeps its findings' identity;
+/// text already spaced that way hashes as it always did.
 pub fn of(diag: &Diagnostic, source: &SourceFile) -> String {
-    let snippet: String = source
-        .slice(diag.span)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = source.slice(diag.span);
+    let snippet = if diag.pathway.is_some() {
+        formatted(text)
+    } else {
+        spaced(text)
+    };
+    hash(diag, &snippet)
+}
+
+/// The fingerprint as releases before formatted spacing wrote it, so a
+/// baseline recorded then still matches.
+pub fn legacy(diag: &Diagnostic, source: &SourceFile) -> String {
+    hash(diag, &spaced(source.slice(diag.span)))
+}
+
+fn spaced(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Pathway text with one space between tokens, none before `,`, `:` or
+/// `%`, none inside `[ ]`, no comma before `]`, and strings and comments
+/// as written (but for runs of blanks): the spacing `msklint fmt` gives.
+fn formatted(text: &str) -> String {
+    let mut tokens: Vec<&str> = Vec::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c.is_whitespace() {
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        let len = if c == '"' {
+            let mut escaped = false;
+            rest.char_indices()
+                .skip(1)
+                .find(|&(_, ch)| {
+                    let end = ch == '"' && !escaped;
+                    escaped = ch == '\\' && !escaped;
+                    end
+                })
+                .map_or(rest.len(), |(i, _)| i + 1)
+        } else if c == '#' {
+            rest.find('\n').unwrap_or(rest.len())
+        } else if c.is_alphanumeric()
+            || c == '_'
+            || c == '.'
+            || (c == '-' && rest[1..].starts_with(|d: char| d.is_ascii_digit()))
+        {
+            c.len_utf8()
+                + rest[c.len_utf8()..]
+                    .find(|d: char| !(d.is_alphanumeric() || d == '_' || d == '.'))
+                    .unwrap_or(rest.len() - c.len_utf8())
+        } else if ["<=", ">=", "==", "!=", "->"]
+            .iter()
+            .any(|op| rest.starts_with(op))
+        {
+            2
+        } else {
+            c.len_utf8()
+        };
+        tokens.push(&rest[..len]);
+        rest = &rest[len..];
+    }
+    let mut out = String::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if *t == "," && tokens.get(i + 1) == Some(&"]") {
+            continue;
+        }
+        let glued = matches!(*t, "," | ":" | "%" | "]") || out.ends_with('[');
+        if !out.is_empty() && !glued {
+            out.push(' ');
+        }
+        out.push_str(t);
+    }
+    // Runs of blanks inside strings and comments count as one, as they
+    // always have.
+    spaced(&out)
+}
+
+fn hash(diag: &Diagnostic, snippet: &str) -> String {
     let parts = [
         diag.rule.as_str(),
         diag.pathway.as_deref().unwrap_or(""),
         diag.subject.as_deref().unwrap_or(""),
-        snippet.as_str(),
+        snippet,
     ];
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
@@ -33,6 +110,37 @@ pub fn of(diag: &Diagnostic, source: &SourceFile) -> String {
 mod tests {
     use super::*;
     use crate::span::Span;
+
+    #[test]
+    fn pathway_text_reads_as_formatted_and_formatted_text_as_before() {
+        for (written, formatted_as) in [
+            ("bmi<40", "bmi < 40"),
+            (
+                "symptom_weeks>=12 ,smoking==false",
+                "symptom_weeks >= 12, smoking == false",
+            ),
+            ("channels: [ online, phone, ]", "channels: [online, phone]"),
+            ("gp->ortho", "gp -> ortho"),
+            ("when \"a  ,b\"  # x  y", "when \"a ,b\" # x y"),
+            ("rate: 86 %", "rate: 86%"),
+            ("age > -1.5", "age > -1.5"),
+        ] {
+            assert_eq!(formatted(written), formatted_as, "{written}");
+            // What fmt writes is already in this form, so its hash is the
+            // one earlier releases gave.
+            assert_eq!(
+                formatted(formatted_as),
+                spaced(formatted_as),
+                "{formatted_as}"
+            );
+        }
+        let a = SourceFile::new("a", "bmi<40".to_string());
+        let b = SourceFile::new("b", "bmi < 40".to_string());
+        let d = |end| Diagnostic::error("bmi-threshold", Span::new(0, end), "m").in_pathway("P");
+        assert_eq!(of(&d(6), &a), of(&d(8), &b));
+        assert_eq!(of(&d(8), &b), legacy(&d(8), &b));
+        assert_ne!(of(&d(6), &a), legacy(&d(6), &a));
+    }
 
     #[test]
     fn ignores_position_and_spacing_but_not_content() {

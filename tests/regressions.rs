@@ -475,3 +475,70 @@ fn html_character_references_are_read_as_their_characters() {
     assert!(found[0].1.contains("who don't attend"), "{found:#?}");
     assert!(found[2].1.contains("BMI > 40"), "{found:#?}");
 }
+
+/// `contact after 3 then discharge after 1` discharges at the first missed
+/// appointment, before any contact: it was a warning, as if the contact
+/// came first, because steps were judged by their written order.
+#[test]
+fn a_contact_at_a_later_missed_appointment_does_not_soften_a_discharge() {
+    use msklint::diagnostic::Severity;
+    let severity = |policy: &str| {
+        let text = format!(
+            "pathway \"P\" {{\n  entry gp: \"GP\" {{ kind: gp }}\n  service s: \"Physio\" {{ kind: community  on_dna: {policy} }}\n  gp -> s\n}}\n"
+        );
+        let report = linter().check_text("p.pathway", text);
+        let found: Vec<Severity> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "dna-discharge")
+            .map(|d| d.severity)
+            .collect();
+        assert_eq!(found.len(), 1, "{policy}: {:#?}", report.diagnostics);
+        found[0]
+    };
+    assert_eq!(
+        severity("contact after 3 then discharge after 1"),
+        Severity::Error
+    );
+    assert_eq!(severity("discharge after 1"), Severity::Error);
+    assert_eq!(
+        severity("contact after 1 then discharge after 3"),
+        Severity::Warning
+    );
+    assert_eq!(
+        severity("contact then discharge after 2"),
+        Severity::Warning
+    );
+    assert_eq!(
+        severity("contact after 2 then discharge"),
+        Severity::Warning
+    );
+}
+
+/// `msklint fmt` respaces criteria (`bmi<40` to `bmi < 40`); a baseline
+/// written before formatting then no longer matched, and CI failed on the
+/// findings it had accepted.
+#[test]
+fn formatting_a_pathway_keeps_its_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hip.pathway");
+    std::fs::write(
+        &path,
+        "pathway \"Hip\" {\n  entry gp: \"GP\" { kind: gp }\n  service ortho: \"Ortho\" { kind: secondary  channels: [online,]  requires: bmi<40 ,symptom_weeks>=12 }\n  gp->ortho\n}\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| common::msklint(args, dir.path());
+    let wrote = run(&["check", "--no-cache", "--write-baseline", "base.json", "hip.pathway"]);
+    assert_eq!(wrote.status.code(), Some(0), "{wrote:?}");
+    let fmt = run(&["fmt", "hip.pathway"]);
+    assert_eq!(fmt.status.code(), Some(0), "{fmt:?}");
+    let formatted = std::fs::read_to_string(&path).unwrap();
+    assert!(formatted.contains("bmi < 40"), "{formatted}");
+    let again = run(&["check", "--no-cache", "--baseline", "base.json", "hip.pathway"]);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}

@@ -24,15 +24,25 @@ impl Kind for DnaPolicyCheck {
             let Some(policy) = node.on_dna() else {
                 continue;
             };
-            let mut contacted = false;
+            // The missed appointment at which each contact step comes, if
+            // the policy says (`contact after 3`).
+            let mut contacts: Vec<Option<f64>> = Vec::new();
             for step in &policy.steps {
                 let action = step.action.name;
+                let after = step.after.as_ref().map(|a| a.value);
                 if action == "contact" {
-                    contacted = true;
+                    contacts.push(after);
                 }
                 if !self.actions.iter().any(|a| a == action) {
                     continue;
                 }
+                // A contact written first but at a later missed
+                // appointment (`contact after 3 then discharge after 1`)
+                // does not come before this step.
+                let contacted = contacts.iter().any(|c| match (c, after) {
+                    (Some(c), Some(a)) => *c <= a,
+                    _ => true,
+                });
                 let severity = if contacted {
                     match self.after_contact {
                         Some(s) => Some(s),
