@@ -528,13 +528,25 @@ fn formatting_a_pathway_keeps_its_baseline() {
     )
     .unwrap();
     let run = |args: &[&str]| common::msklint(args, dir.path());
-    let wrote = run(&["check", "--no-cache", "--write-baseline", "base.json", "hip.pathway"]);
+    let wrote = run(&[
+        "check",
+        "--no-cache",
+        "--write-baseline",
+        "base.json",
+        "hip.pathway",
+    ]);
     assert_eq!(wrote.status.code(), Some(0), "{wrote:?}");
     let fmt = run(&["fmt", "hip.pathway"]);
     assert_eq!(fmt.status.code(), Some(0), "{fmt:?}");
     let formatted = std::fs::read_to_string(&path).unwrap();
     assert!(formatted.contains("bmi < 40"), "{formatted}");
-    let again = run(&["check", "--no-cache", "--baseline", "base.json", "hip.pathway"]);
+    let again = run(&[
+        "check",
+        "--no-cache",
+        "--baseline",
+        "base.json",
+        "hip.pathway",
+    ]);
     assert_eq!(
         again.status.code(),
         Some(0),

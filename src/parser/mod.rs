@@ -1203,6 +1203,9 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
     let before = text[..start].trim_end_matches([' ', '\t']);
     // `a -> b -> c`: the second arrow on a route's line.
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    if let Some(diag) = unit_after_value(text, line_start, start) {
+        return Some(diag);
+    }
     if rest.starts_with("->") && before.ends_with("->") {
         // `gp -> -> physio`: an arrow doubled, no step between.
         let extra = Span::new(before.len() - 2, start);
@@ -1259,8 +1262,30 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
     if let Some(diag) = criteria_joined_by_words(text, line_start, start) {
         return Some(diag);
     }
-    // `servce ortho: "..."`: a misspelt node keyword before a node ID.
+    // `service 2ww: "..."` or `gp -> 2ww`: an ID that starts with a digit.
     let token = &text[start..end];
+    if token.starts_with(|c: char| c.is_ascii_digit()) && token.chars().all(is_ident_char) {
+        let keyword =
+            word_before(before).is_some_and(|(_, w)| matches!(w, "entry" | "service" | "exit"));
+        let routed = before.ends_with("->")
+            || before.ends_with(',') && text[line_start..start].contains("->")
+            || text[end..].trim_start().starts_with("->");
+        if keyword || routed {
+            return Some(
+                Diagnostic::error(
+                    "syntax-error",
+                    Span::new(start, end),
+                    format!("an ID cannot start with a digit: `{token}`"),
+                )
+                .with_label("starts with a digit")
+                .with_help(format!(
+                    "IDs start with a letter or `_`; put a word in front, as in `clinic_{token}`, and use the same ID in the routes (the label in quotes can say anything)"
+                ))
+                .with_suggestion(Span::new(start, end), format!("clinic_{token}")),
+            );
+        }
+    }
+    // `servce ortho: "..."`: a misspelt node keyword before a node ID.
     if !token.is_empty()
         && token.chars().all(is_ident_char)
         && text[end..].trim_start().starts_with(':')
@@ -1345,6 +1370,89 @@ fn word_after_count(text: &str, start: usize) -> Option<Diagnostic> {
             ))
             .with_suggestion(Span::new(head.len(), w + word.len()), ""),
     )
+}
+
+/// `requires: symptom_weeks >= 6 weeks` or `bmi < 40 kg`: a unit after a
+/// criterion's number, on the line of the error or, when the error is at
+/// the start of a line, the line before (where `requires:` ended).
+fn unit_after_value(text: &str, line_start: usize, start: usize) -> Option<Diagnostic> {
+    if line_start > 0 && text[line_start..start].trim().is_empty() {
+        let previous = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+        if let Some(diag) = unit_on_line(text, previous, line_start - 1) {
+            return Some(diag);
+        }
+    }
+    unit_on_line(text, line_start, start)
+}
+
+fn unit_on_line(text: &str, line_start: usize, start: usize) -> Option<Diagnostic> {
+    const UNITS: [&str; 16] = [
+        "weeks",
+        "week",
+        "wks",
+        "months",
+        "month",
+        "days",
+        "day",
+        "years",
+        "year",
+        "kg",
+        "kgs",
+        "kg/m2",
+        "kg/m²",
+        "points",
+        "cigarettes",
+        "stone",
+    ];
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = &text[line_start..line_end];
+    let code = line.split('#').next().unwrap_or("");
+    let from = code.find("requires")?;
+    if code[..from].contains('"') {
+        return None;
+    }
+    let b = code.as_bytes();
+    let mut i = from;
+    while i < b.len() {
+        if !b[i].is_ascii_digit()
+            || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+        {
+            i += 1;
+            continue;
+        }
+        let number_end = i + code[i..]
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(code.len() - i);
+        let gap = code[number_end..].len() - code[number_end..].trim_start().len();
+        let unit_start = number_end + gap;
+        let unit_len = code[unit_start..]
+            .find(|c: char| c.is_whitespace() || c == ',' || c == '}')
+            .unwrap_or(code.len() - unit_start);
+        let unit = &code[unit_start..unit_start + unit_len];
+        let at = line_start + unit_start;
+        if unit_len > 0
+            && UNITS.iter().any(|u| unit.eq_ignore_ascii_case(u))
+            && at <= start.max(line_end)
+        {
+            let span = Span::new(line_start + number_end, at + unit_len);
+            return Some(
+                Diagnostic::error(
+                    "syntax-error",
+                    Span::new(at, at + unit_len),
+                    format!("a criterion's value is a bare number; `{unit}` cannot follow it"),
+                )
+                .with_label("remove the unit")
+                .with_help(
+                    "the attribute's name says the unit (`symptom_weeks >= 6`, `bmi < 40`); for another unit, use a name that says it, such as `symptom_months >= 3`",
+                )
+                .with_suggestion(span, ""),
+            );
+        }
+        i = number_end.max(i + 1);
+    }
+    None
 }
 
 /// `a -> b requires: bmi < 40`: a route's clause written with a node
@@ -2418,6 +2526,55 @@ mod tests {
 
     /// The help's example is written the way the line writes `requires`:
     /// copied onto a route, `requires:` did not parse.
+    #[test]
+    fn a_unit_after_a_criterion_value_is_named_and_removed() {
+        for text in [
+            "pathway \"p\" {\n  service a: \"A\" {\n    requires: symptom_weeks >= 6 weeks, bmi < 40\n  }\n}\n",
+            "pathway \"p\" {\n  service a: \"A\" {\n    requires: bmi < 40 kg\n    on_dna: contact\n  }\n}\n",
+            "pathway \"p\" {\n  a -> b requires bmi < 40 kg/m2\n}\n",
+        ] {
+            let d = &parse(text).diagnostics[0];
+            assert!(d.message.starts_with("a criterion's value is a bare number"), "{text}: {}", d.message);
+            let fix = d.suggestion.clone().unwrap();
+            let mut fixed = text.to_string();
+            fixed.replace_range(fix.span.start()..fix.span.end(), &fix.replacement);
+            assert!(parse(&fixed).diagnostics.is_empty(), "{fixed}");
+        }
+        // Numbers in a label or a comment are not criteria.
+        let label = "pathway \"p\" {\n  service a: \"A 6 weeks\" { requires: x < } # 3 kg\n}\n";
+        assert!(parse(label)
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("bare number")));
+    }
+
+    #[test]
+    fn an_id_starting_with_a_digit_is_named_as_such() {
+        for text in [
+            "pathway \"p\" {\n  service 2ww: \"Two week wait\"\n}\n",
+            "pathway \"p\" {\n  entry 111: \"NHS 111\"\n}\n",
+            "pathway \"p\" {\n  gp -> 2ww\n}\n",
+            "pathway \"p\" {\n  111 -> home\n}\n",
+        ] {
+            let d = &parse(text).diagnostics[0];
+            assert!(
+                d.message.starts_with("an ID cannot start with a digit"),
+                "{text}: {}",
+                d.message
+            );
+            let fix = d.suggestion.clone().unwrap();
+            let mut fixed = text.to_string();
+            fixed.replace_range(fix.span.start()..fix.span.end(), &fix.replacement);
+            assert!(parse(&fixed).diagnostics.is_empty(), "{fixed}");
+        }
+        // A number where a number belongs is left to the usual messages.
+        let age = "pathway \"p\" {\n  a -> b requires age > 18 18\n}\n";
+        assert!(parse(age)
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("cannot start with a digit")));
+    }
+
     #[test]
     fn criteria_help_follows_the_form_in_hand_and_a_route_colon_is_named() {
         let help = |text: &str| parse(text).diagnostics[0].help.clone().unwrap_or_default();

@@ -454,8 +454,31 @@ pub fn caps_title(line: &str) -> Option<&str> {
         && body.starts_with(|c: char| c.is_alphanumeric())
         && !body.chars().any(char::is_lowercase)
         && body.split_whitespace().count() <= 12
-        && !body.ends_with(['.', ':', ';', '!', '?', ',']))
+        && !body.ends_with(['.', ':', ';', '!', '?', ','])
+        && !shouts_a_rule(body))
     .then_some(body)
+}
+
+/// Whether a line in capitals states a rule rather than names a section:
+/// it has a verb of obligation or refusal ("SMOKERS WILL NOT BE LISTED",
+/// "PLEASE NOTE: IF YOU MISS YOUR APPOINTMENT YOU WILL BE DISCHARGED")
+/// and does not open as a question does ("WHAT WE WILL DO").
+fn shouts_a_rule(body: &str) -> bool {
+    const VERBS: [&str; 9] = [
+        "will", "must", "cannot", "can't", "won't", "shall", "should", "may", "need",
+    ];
+    const OPENINGS: [&str; 11] = [
+        "what", "how", "when", "why", "who", "where", "which", "can", "do", "does", "will",
+    ];
+    let words: Vec<String> = body
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words
+        .first()
+        .is_some_and(|w| !OPENINGS.contains(&w.as_str()))
+        && words.iter().any(|w| VERBS.contains(&w.as_str()))
 }
 
 /// `# Title` → `Title` (ATX headings, one to six `#`).
@@ -579,6 +602,20 @@ mod tests {
                 "Phase B.",
                 "Done."
             ]
+        );
+    }
+
+    #[test]
+    fn a_line_in_capitals_that_states_a_rule_is_no_title() {
+        assert_eq!(
+            caps_title("4. MISSED APPOINTMENTS"),
+            Some("MISSED APPOINTMENTS")
+        );
+        assert_eq!(caps_title("WHAT WE WILL DO"), Some("WHAT WE WILL DO"));
+        assert_eq!(caps_title("SMOKERS WILL NOT BE LISTED FOR SURGERY"), None);
+        assert_eq!(
+            caps_title("PLEASE NOTE: IF YOU MISS YOUR APPOINTMENT YOU WILL BE DISCHARGED"),
+            None
         );
     }
 

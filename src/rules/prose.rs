@@ -1413,6 +1413,17 @@ fn normalise(text: &str) -> String {
     kept.push_str(rest);
     let mut out = String::with_capacity(kept.len());
     for word in kept.split_whitespace() {
+        // A web address is no wording ("…/patients-who-miss-appointments-
+        // are-discharged.docx"): a link keeps its text, a bare address
+        // goes.
+        let word = match word.find("](") {
+            Some(at) => &word[..at],
+            None if is_address(word) => continue,
+            None => word,
+        };
+        if word.is_empty() {
+            continue;
+        }
         if !out.is_empty() {
             out.push(' ');
         }
@@ -1439,6 +1450,15 @@ fn normalise(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether a word is a web address, bare or in brackets.
+fn is_address(word: &str) -> bool {
+    let word = word.trim_start_matches(['(', '<', '[']);
+    ["http://", "https://", "www."].iter().any(|p| {
+        word.get(..p.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(p))
+    })
 }
 
 /// Whether `text` says what a whole-document check looks for (matches
