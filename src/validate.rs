@@ -15,8 +15,10 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
         diags,
     };
     // A header too broken to read has been reported already; its name is
-    // empty because nothing could be read, not because none was written.
-    if pathway.name.value.trim().is_empty() && pathway.name.span.len() >= 2 {
+    // empty because nothing could be read, not because none was written
+    // (then the name's span is the header's, the keyword alone).
+    let unread = pathway.name.span == pathway.header;
+    if pathway.name.value.trim().is_empty() && pathway.name.span.len() >= 2 && !unread {
         v.push(
             Diagnostic::warning(
                 Builtin::InvalidValue.name(),

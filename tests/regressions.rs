@@ -554,3 +554,23 @@ fn formatting_a_pathway_keeps_its_baseline() {
         String::from_utf8_lossy(&again.stdout)
     );
 }
+
+/// A name in curly quotes is a syntax error, and was also "this pathway
+/// has no name", an error under the keyword, as if none had been written.
+#[test]
+fn an_unreadable_pathway_name_is_not_also_a_missing_one() {
+    let report = linter().check_text(
+        "t.pathway",
+        "pathway \u{201c}Hip\u{201d} {\n  entry gp: \"GP\" { kind: gp }\n  exit home: \"Home\"\n  gp -> home\n}\n"
+            .to_string(),
+    );
+    assert!(report.diagnostics.iter().any(|d| d.rule == "syntax-error"));
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .all(|d| d.message != "this pathway has no name"),
+        "{:#?}",
+        report.diagnostics
+    );
+}
