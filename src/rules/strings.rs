@@ -86,8 +86,8 @@ fn states_condition(text: &str) -> bool {
     compares && !REASON_WORDS.iter().any(|w| lower.contains(w))
 }
 
-/// What a `when` text on a route into exits only is read under: such a
-/// route ends the person's care in the pathway.
+/// What a `when` text on a route into exits only (or back to a GP entry)
+/// is read under: such a route ends the person's care in the pathway.
 const EXIT_LEAD_IN: &str = "referral or discharge when:";
 
 /// The rules whose prose checks read sentences. Document-level checks
@@ -331,11 +331,20 @@ pub fn run(
     // attending, as a newcomer draws one. Read under fixed words, not the
     // exit's label, so a finding on the route never depends on another
     // item's text.
+    // A route back to a GP entry ends it too: "discharged back to their
+    // GP" is how policies say it.
+    let back_to_gp = |n: &crate::ast::Node<'_>| {
+        n.kind == NodeKind::Entry
+            && n.properties.iter().any(|p| {
+                p.key.name == "kind"
+                    && matches!(&p.value, PropertyValue::Value(v) if v.first_word() == Some("gp"))
+            })
+    };
     let exits: HashSet<&str> = if pathway.routes.iter().any(|r| r.when().is_some()) {
         pathway
             .nodes
             .iter()
-            .filter(|n| n.kind == NodeKind::Exit)
+            .filter(|n| n.kind == NodeKind::Exit || back_to_gp(n))
             .map(|n| n.id.name)
             .collect()
     } else {
