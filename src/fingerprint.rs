@@ -12,7 +12,9 @@ use crate::source::SourceFile;
 /// text already spaced that way hashes as it always did.
 pub fn of(diag: &Diagnostic, source: &SourceFile) -> String {
     let text = source.slice(diag.span);
-    let snippet = if diag.pathway.is_some() {
+    // Only the language's own text is respaced: wording inside a string
+    // or a chart's note ("don't attend") is kept as written.
+    let snippet = if diag.pathway.is_some() && is_code(text) {
         formatted(text)
     } else {
         spaced(text)
@@ -26,13 +28,34 @@ pub fn legacy(diag: &Diagnostic, source: &SourceFile) -> String {
     hash(diag, &spaced(source.slice(diag.span)))
 }
 
+/// Whether `text` is pathway syntax: outside its strings, only names,
+/// numbers, blanks and the language's signs.
+fn is_code(text: &str) -> bool {
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        if quoted {
+            quoted = c != '"' || escaped;
+            escaped = c == '\\' && !escaped;
+            continue;
+        }
+        match c {
+            '"' => quoted = true,
+            c if c.is_alphanumeric() || c.is_whitespace() => {}
+            '_' | '.' | '<' | '>' | '=' | '!' | '-' | ',' | ':' | '[' | ']' | '{' | '}' | '%' => {}
+            _ => return false,
+        }
+    }
+    !quoted
+}
+
 fn spaced(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Pathway text with one space between tokens, none before `,`, `:` or
-/// `%`, none inside `[ ]`, no comma before `]`, and strings and comments
-/// as written (but for runs of blanks): the spacing `msklint fmt` gives.
+/// `%`, none inside `[ ]`, and strings and comments as written (but for
+/// runs of blanks): the spacing `msklint fmt` gives.
 fn formatted(text: &str) -> String {
     let mut tokens: Vec<&str> = Vec::new();
     let mut rest = text;
@@ -74,10 +97,7 @@ fn formatted(text: &str) -> String {
         rest = &rest[len..];
     }
     let mut out = String::new();
-    for (i, t) in tokens.iter().enumerate() {
-        if *t == "," && tokens.get(i + 1) == Some(&"]") {
-            continue;
-        }
+    for t in &tokens {
         let glued = matches!(*t, "," | ":" | "%" | "]") || out.ends_with('[');
         if !out.is_empty() && !glued {
             out.push(' ');
@@ -119,7 +139,7 @@ mod tests {
                 "symptom_weeks>=12 ,smoking==false",
                 "symptom_weeks >= 12, smoking == false",
             ),
-            ("channels: [ online, phone, ]", "channels: [online, phone]"),
+            ("channels: [ online , phone ]", "channels: [online, phone]"),
             ("gp->ortho", "gp -> ortho"),
             ("when \"a  ,b\"  # x  y", "when \"a ,b\" # x y"),
             ("rate: 86 %", "rate: 86%"),
@@ -134,6 +154,10 @@ mod tests {
                 "{formatted_as}"
             );
         }
+        // Wording, and a comment, are not respaced.
+        assert!(!is_code("don't attend"));
+        assert!(!is_code("bmi < 40 # note"));
+        assert!(is_code("when \"don't\" requires bmi<40"));
         let a = SourceFile::new("a", "bmi<40".to_string());
         let b = SourceFile::new("b", "bmi < 40".to_string());
         let d = |end| Diagnostic::error("bmi-threshold", Span::new(0, end), "m").in_pathway("P");

@@ -35,7 +35,13 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
         if v.misplaced(&field.key) {
             continue;
         }
-        v.unknown_key(&field.key, &vocab.pathway_fields, "pathway field");
+        let siblings: Vec<&str> = pathway.fields.iter().map(|f| f.key.name).collect();
+        v.unknown_key(
+            &field.key,
+            &vocab.pathway_fields,
+            "pathway field",
+            &siblings,
+        );
         v.value(&field.value);
         if field.key.name == "rtt_within_18_weeks" {
             v.expect_percentage(&field.value, "rtt_within_18_weeks");
@@ -66,7 +72,11 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
                         "channels" => {
                             v.words(value, &vocab.channels, Builtin::UnknownChannel.name(), "channel", false)
                         }
-                        _ => v.unknown_key(&prop.key, &vocab.node_properties, "node property"),
+                        _ => {
+                            let siblings: Vec<&str> =
+                                node.properties.iter().map(|p| p.key.name).collect();
+                            v.unknown_key(&prop.key, &vocab.node_properties, "node property", &siblings)
+                        }
                     }
                 }
             }
@@ -130,23 +140,28 @@ impl Validator<'_> {
     }
 
     /// Free keys are allowed; one a typo away from a known key is not.
-    fn unknown_key(&mut self, key: &Ident, known: &[String], what: &str) {
+    fn unknown_key(&mut self, key: &Ident, known: &[String], what: &str, siblings: &[&str]) {
         if contains(known, key.name) {
             return;
         }
         if let Some(near) = suggest_key(key.name, known) {
-            self.push(
-                Diagnostic::warning(
-                    Builtin::UnknownProperty.name(),
-                    key.span,
-                    format!("unknown {what} `{}`", key.name),
-                )
-                .with_label("not a known key")
-                .with_help(format!(
-                    "did you mean `{near}`? As written it is kept as a free property that no rule reads"
-                ))
-                .with_suggestion(key.span, near),
-            );
+            let diag = Diagnostic::warning(
+                Builtin::UnknownProperty.name(),
+                key.span,
+                format!("unknown {what} `{}`", key.name),
+            )
+            .with_label("not a known key")
+            .with_help(format!(
+                "did you mean `{near}`? As written it is kept as a free property that no rule reads"
+            ));
+            // Renaming to a key already written beside it would make a
+            // duplicate (`outcome_measures` next to `outcomes`): the
+            // warning stands, without the fix.
+            self.push(if siblings.contains(&near) {
+                diag
+            } else {
+                diag.with_suggestion(key.span, near)
+            });
         }
     }
 
@@ -419,14 +434,7 @@ fn suggest_key<'a>(key: &str, known: &'a [String]) -> Option<&'a str> {
             // only qualifies it (`health_inequalities`,
             // `outcome_measures`). As written, `missing-inequalities`
             // said the pathway never mentioned what the field said.
-            const QUALIFIERS: [&str; 6] = [
-                "health",
-                "measure",
-                "statement",
-                "plan",
-                "reported",
-                "patient",
-            ];
+            const QUALIFIERS: [&str; 5] = ["health", "measure", "statement", "reported", "patient"];
             let words = stems(key);
             known.iter().map(String::as_str).find(|k| {
                 let want = stems(k);

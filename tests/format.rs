@@ -151,8 +151,9 @@ fn formats_faithfully(text: &str) -> Result<(), TestCaseError> {
         Ok(once) => once,
         Err(FormatError::Syntax(d)) => {
             return Err(TestCaseError::fail(format!(
-                "syntax error {:?} in\n{text}",
-                d.first().map(|d| &d.message)
+                "syntax error {:?} at {:?} in\n{text}\n(as written: {text:?})",
+                d.first().map(|d| &d.message),
+                d.first().map(|d| d.span)
             )))
         }
         Err(FormatError::Internal(why)) => {
@@ -178,6 +179,10 @@ fn formats_faithfully(text: &str) -> Result<(), TestCaseError> {
 /// Text that does not parse is refused with the parser's own errors; text
 /// that does is formatted faithfully.
 fn formats_or_refuses(text: &str) -> Result<(), TestCaseError> {
+    // A lone CR ends a line for `check` and `fmt` alike (a CR inside a
+    // string leaves it unclosed), so the text is read that way here too.
+    let text = msklint::input::lone_cr_to_lf(text.to_string());
+    let text = text.as_str();
     let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let parsed = msklint::parser::parse(body);
     if parsed.is_complete() && parsed.diagnostics.is_empty() {

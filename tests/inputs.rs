@@ -537,6 +537,19 @@ fn a_docx_that_is_no_word_document_is_not_checked() {
         buf.into_inner()
     };
     let deck = zipped("ppt/presentation.xml");
+    // A presentation names its main part in the package's relationships
+    // too; only a part under `word/` is a Word body.
+    let named_deck = {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        let options = zip::write::SimpleFileOptions::default();
+        zip.start_file("_rels/.rels", options).unwrap();
+        zip.write_all(br#"<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="ppt/presentation.xml"/></Relationships>"#).unwrap();
+        zip.start_file("ppt/presentation.xml", options).unwrap();
+        zip.write_all(b"<x/>").unwrap();
+        zip.finish().unwrap();
+        buf.into_inner()
+    };
     let other = zipped("data/readme.xml");
     let mut cut = docx(POLICY, &[]);
     cut.truncate(cut.len() - 30);
@@ -544,10 +557,15 @@ fn a_docx_that_is_no_word_document_is_not_checked() {
     // (the name's UTF-16 bytes are what tells it from a .doc).
     let mut locked = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
     locked.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
-    let files: [(&str, &[u8], &str); 7] = [
+    let files: [(&str, &[u8], &str); 8] = [
         (
             "deck.docx",
             &deck,
+            "it is a PowerPoint presentation (.pptx) under a Word name",
+        ),
+        (
+            "named-deck.docx",
+            &named_deck,
             "it is a PowerPoint presentation (.pptx) under a Word name",
         ),
         ("other.docx", &other, "it has no word/document.xml inside"),

@@ -267,3 +267,18 @@ fn a_field_in_the_singular_or_qualified_is_told_its_name() {
         "{found:#?}"
     );
 }
+
+/// Beside the key it resembles, a field keeps its warning but gets no fix:
+/// renaming `outcome_measures` next to `outcomes` made a duplicate.
+#[test]
+fn no_fix_renames_a_field_to_one_written_beside_it() {
+    let session = session();
+    let text = "pathway \"P\" {\n  outcomes: [proms]\n  outcome_measures: \"OHS and OKS\"\n  entry gp: \"GP\" { kind: gp }\n  exit home: \"Home\"\n  gp -> home\n}\n";
+    let found = check(&session, "p.pathway", text);
+    let warned: Vec<_> = found
+        .iter()
+        .filter(|d| d.rule == "unknown-property")
+        .collect();
+    assert_eq!(warned.len(), 1, "{found:#?}");
+    assert!(warned[0].suggestion.is_none(), "{:#?}", warned[0]);
+}

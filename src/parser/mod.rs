@@ -1267,9 +1267,13 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
     if token.starts_with(|c: char| c.is_ascii_digit()) && token.chars().all(is_ident_char) {
         let keyword =
             word_before(before).is_some_and(|(_, w)| matches!(w, "entry" | "service" | "exit"));
-        let routed = before.ends_with("->")
-            || before.ends_with(',') && text[line_start..start].contains("->")
-            || text[end..].trim_start().starts_with("->");
+        let clause = ["requires", "when"]
+            .iter()
+            .any(|w| text[line_start..start].contains(w));
+        let routed = !clause
+            && (before.ends_with("->")
+                || before.ends_with(',') && text[line_start..start].contains("->")
+                || text[end..].trim_start().starts_with("->"));
         if keyword || routed {
             return Some(
                 Diagnostic::error(
@@ -1378,14 +1382,14 @@ fn word_after_count(text: &str, start: usize) -> Option<Diagnostic> {
 fn unit_after_value(text: &str, line_start: usize, start: usize) -> Option<Diagnostic> {
     if line_start > 0 && text[line_start..start].trim().is_empty() {
         let previous = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
-        if let Some(diag) = unit_on_line(text, previous, line_start - 1) {
+        if let Some(diag) = unit_on_line(text, previous) {
             return Some(diag);
         }
     }
-    unit_on_line(text, line_start, start)
+    unit_on_line(text, line_start)
 }
 
-fn unit_on_line(text: &str, line_start: usize, start: usize) -> Option<Diagnostic> {
+fn unit_on_line(text: &str, line_start: usize) -> Option<Diagnostic> {
     const UNITS: [&str; 16] = [
         "weeks",
         "week",
@@ -1413,6 +1417,8 @@ fn unit_on_line(text: &str, line_start: usize, start: usize) -> Option<Diagnosti
     if code[..from].contains('"') {
         return None;
     }
+    // Criteria hold no strings: a number in a later label is not one.
+    let code = &code[..code[from..].find('"').map_or(code.len(), |q| from + q)];
     let b = code.as_bytes();
     let mut i = from;
     while i < b.len() {
@@ -1432,10 +1438,7 @@ fn unit_on_line(text: &str, line_start: usize, start: usize) -> Option<Diagnosti
             .unwrap_or(code.len() - unit_start);
         let unit = &code[unit_start..unit_start + unit_len];
         let at = line_start + unit_start;
-        if unit_len > 0
-            && UNITS.iter().any(|u| unit.eq_ignore_ascii_case(u))
-            && at <= start.max(line_end)
-        {
+        if unit_len > 0 && UNITS.iter().any(|u| unit.eq_ignore_ascii_case(u)) {
             let span = Span::new(line_start + number_end, at + unit_len);
             return Some(
                 Diagnostic::error(
@@ -2568,6 +2571,11 @@ mod tests {
             assert!(parse(&fixed).diagnostics.is_empty(), "{fixed}");
         }
         // A number where a number belongs is left to the usual messages.
+        let listed = "pathway \"p\" {\n  a -> b requires bmi < 40, 35\n}\n";
+        assert!(parse(listed)
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("cannot start with a digit")));
         let age = "pathway \"p\" {\n  a -> b requires age > 18 18\n}\n";
         assert!(parse(age)
             .diagnostics

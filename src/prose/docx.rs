@@ -141,12 +141,11 @@ fn main_part(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>) -> Option<St
                 };
                 let main = value(b"Type").is_some_and(|t| t.ends_with("/officeDocument"));
                 if let Some(target) = value(b"Target").filter(|_| main) {
-                    return Some(
-                        target
-                            .trim_start_matches('/')
-                            .trim_start_matches("./")
-                            .to_string(),
-                    );
+                    let target = target.trim_start_matches('/').trim_start_matches("./");
+                    // Every Office package names its main part so; only a
+                    // Word one keeps it under `word/` (a renamed
+                    // presentation points at `ppt/`).
+                    return target.starts_with("word/").then(|| target.to_string());
                 }
             }
             Ok(Event::Eof) | Err(_) => return None,

@@ -464,21 +464,29 @@ pub fn caps_title(line: &str) -> Option<&str> {
 /// "PLEASE NOTE: IF YOU MISS YOUR APPOINTMENT YOU WILL BE DISCHARGED")
 /// and does not open as a question does ("WHAT WE WILL DO").
 fn shouts_a_rule(body: &str) -> bool {
-    const VERBS: [&str; 9] = [
-        "will", "must", "cannot", "can't", "won't", "shall", "should", "may", "need",
+    const VERBS: [&str; 7] = [
+        "will", "must", "cannot", "can't", "won't", "shall", "should",
     ];
     const OPENINGS: [&str; 11] = [
         "what", "how", "when", "why", "who", "where", "which", "can", "do", "does", "will",
     ];
+    // A verb in a relative clause names a section ("CRITERIA THAT MUST BE
+    // MET", "PATIENTS WHO WILL BE SEEN").
+    const RELATIVES: [&str; 4] = ["who", "that", "which", "to"];
     let words: Vec<String> = body
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
+    let Some(verb) = words.iter().position(|w| VERBS.contains(&w.as_str())) else {
+        return false;
+    };
     words
         .first()
         .is_some_and(|w| !OPENINGS.contains(&w.as_str()))
-        && words.iter().any(|w| VERBS.contains(&w.as_str()))
+        && !words[..verb]
+            .iter()
+            .any(|w| RELATIVES.contains(&w.as_str()))
 }
 
 /// `# Title` → `Title` (ATX headings, one to six `#`).
@@ -612,6 +620,13 @@ mod tests {
             Some("MISSED APPOINTMENTS")
         );
         assert_eq!(caps_title("WHAT WE WILL DO"), Some("WHAT WE WILL DO"));
+        for title in [
+            "CRITERIA THAT MUST BE MET",
+            "PATIENTS WHO MAY BE REFERRED",
+            "UPDATED 1 MAY 2025",
+        ] {
+            assert_eq!(caps_title(title), Some(title));
+        }
         assert_eq!(caps_title("SMOKERS WILL NOT BE LISTED FOR SURGERY"), None);
         assert_eq!(
             caps_title("PLEASE NOTE: IF YOU MISS YOUR APPOINTMENT YOU WILL BE DISCHARGED"),

@@ -340,25 +340,41 @@ pub fn run(
                     && matches!(&p.value, PropertyValue::Value(v) if v.first_word() == Some("gp"))
             })
     };
-    let exits: HashSet<&str> = if pathway.routes.iter().any(|r| r.when().is_some()) {
-        pathway
-            .nodes
-            .iter()
-            .filter(|n| n.kind == NodeKind::Exit || back_to_gp(n))
-            .map(|n| n.id.name)
-            .collect()
-    } else {
-        HashSet::new()
-    };
+    let (exits, gp): (HashSet<&str>, HashSet<&str>) =
+        if pathway.routes.iter().any(|r| r.when().is_some()) {
+            (
+                pathway
+                    .nodes
+                    .iter()
+                    .filter(|n| n.kind == NodeKind::Exit)
+                    .map(|n| n.id.name)
+                    .collect(),
+                pathway
+                    .nodes
+                    .iter()
+                    .filter(|n| back_to_gp(n))
+                    .map(|n| n.id.name)
+                    .collect(),
+            )
+        } else {
+            (HashSet::new(), HashSet::new())
+        };
     for (i, route) in pathway.routes.iter().enumerate() {
         let Some(text) = route.when() else {
             continue;
         };
         let targets = route.targets();
-        let ends = !targets.is_empty() && targets.iter().all(|t| exits.contains(t.name));
-        let lead = if ends {
+        let ends = !targets.is_empty()
+            && targets
+                .iter()
+                .all(|t| exits.contains(t.name) || gp.contains(t.name));
+        let to_gp = targets.iter().any(|t| gp.contains(t.name));
+        let condition = states_condition(&source[text.span.start()..text.span.end()]);
+        // (A condition on the way back to the GP, `when "BMI > 40"`, is
+        // read as the criterion it states.)
+        let lead = if ends && !(to_gp && condition) {
             EXIT_LEAD_IN
-        } else if states_condition(&source[text.span.start()..text.span.end()]) {
+        } else if condition {
             CONDITION_LEAD_IN
         } else {
             WHEN_LEAD_IN
