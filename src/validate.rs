@@ -30,17 +30,17 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
         );
     }
     let mut seen: Vec<&Ident> = Vec::new();
+    let field_keys: Vec<&str> = pathway.fields.iter().map(|f| f.key.name).collect();
     for field in &pathway.fields {
         v.duplicate(&mut seen, &field.key, "field");
         if v.misplaced(&field.key) {
             continue;
         }
-        let siblings: Vec<&str> = pathway.fields.iter().map(|f| f.key.name).collect();
         v.unknown_key(
             &field.key,
             &vocab.pathway_fields,
             "pathway field",
-            &siblings,
+            &field_keys,
         );
         v.value(&field.value);
         if field.key.name == "rtt_within_18_weeks" {
@@ -49,6 +49,7 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
     }
     for node in &pathway.nodes {
         let mut seen: Vec<&Ident> = Vec::new();
+        let property_keys: Vec<&str> = node.properties.iter().map(|p| p.key.name).collect();
         for prop in &node.properties {
             v.duplicate(&mut seen, &prop.key, "property");
             match &prop.value {
@@ -72,11 +73,7 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
                         "channels" => {
                             v.words(value, &vocab.channels, Builtin::UnknownChannel.name(), "channel", false)
                         }
-                        _ => {
-                            let siblings: Vec<&str> =
-                                node.properties.iter().map(|p| p.key.name).collect();
-                            v.unknown_key(&prop.key, &vocab.node_properties, "node property", &siblings)
-                        }
+                        _ => v.unknown_key(&prop.key, &vocab.node_properties, "node property", &property_keys),
                     }
                 }
             }

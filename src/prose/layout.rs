@@ -224,23 +224,35 @@ fn ends_sentence(line: &str) -> bool {
     end.ends_with(['.', '!', '?', ':', ';'])
 }
 
+/// What a ligature spells, or nothing for a character that shows nothing
+/// (a soft hyphen, a zero-width character); `None` for any other. One
+/// table for PDF lines and for the words of every document.
+pub fn spelt(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ﬀ' => "ff",
+        'ﬁ' => "fi",
+        'ﬂ' => "fl",
+        'ﬃ' => "ffi",
+        'ﬄ' => "ffl",
+        'ﬅ' | 'ﬆ' => "st",
+        '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => "",
+        _ => return None,
+    })
+}
+
 /// One extracted line made plain: ligatures spelt out, curly quotes and
 /// odd spaces made ASCII, control characters dropped.
 pub fn plain(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     for c in line.chars() {
+        if let Some(s) = spelt(c) {
+            out.push_str(s);
+            continue;
+        }
         match c {
-            'ﬀ' => out.push_str("ff"),
-            'ﬁ' => out.push_str("fi"),
-            'ﬂ' => out.push_str("fl"),
-            'ﬃ' => out.push_str("ffi"),
-            'ﬄ' => out.push_str("ffl"),
-            'ﬅ' | 'ﬆ' => out.push_str("st"),
             '‘' | '’' | '‚' | '′' => out.push('\''),
             '“' | '”' | '„' | '″' => out.push('"'),
             '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\t' => out.push(' '),
-            // Soft hyphens and zero-width characters show nothing.
-            '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{feff}' => {}
             c if c.is_control() => {}
             c => out.push(c),
         }

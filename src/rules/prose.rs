@@ -1435,16 +1435,10 @@ fn normalise(text: &str) -> String {
             out.push_str(word);
         } else {
             for c in word.chars() {
-                match c {
-                    '’' | '‘' => out.push('\''),
-                    'ﬀ' => out.push_str("ff"),
-                    'ﬁ' => out.push_str("fi"),
-                    'ﬂ' => out.push_str("fl"),
-                    'ﬃ' => out.push_str("ffi"),
-                    'ﬄ' => out.push_str("ffl"),
-                    'ﬅ' | 'ﬆ' => out.push_str("st"),
-                    '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => {}
-                    c => out.push(c),
+                match (c, crate::prose::layout::spelt(c)) {
+                    (_, Some(s)) => out.push_str(s),
+                    ('’' | '‘', None) => out.push('\''),
+                    (c, None) => out.push(c),
                 }
             }
         }
