@@ -86,6 +86,15 @@ fn junit_fails_warnings_only_with_deny_warnings() {
     assert!(denied.contains("<failure type=\"warning\""));
 }
 
+fn bad_configuration_sarif() -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("msklint.yaml"), "sevrity: high\n").unwrap();
+    std::fs::write(dir.path().join("p.pathway"), AWKWARD).unwrap();
+    let out = msklint(&["check", "--format", "sarif", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn sarif_validates_against_the_official_schema() {
     let mut schema: serde_json::Value = serde_json::from_str(
@@ -137,6 +146,8 @@ fn sarif_validates_against_the_official_schema() {
             .stdout,
         )
         .unwrap(),
+        // A msklint.yaml that does not load: its problem is the result.
+        bad_configuration_sarif(),
     ] {
         let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         let errors: Vec<String> = validator
@@ -145,6 +156,9 @@ fn sarif_validates_against_the_official_schema() {
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
         let run = &doc["runs"][0];
+        if run["invocations"][0]["executionSuccessful"] == false {
+            continue;
+        }
         assert!(run["tool"]["driver"]["rules"].as_array().unwrap().len() >= 43);
         for result in run["results"].as_array().unwrap() {
             assert!(result["partialFingerprints"]["msklint/v1"].is_string());
@@ -501,4 +515,46 @@ fn junit_message_is_the_first_finding_of_the_case() {
     );
     let body = case.split('>').nth(2).unwrap();
     assert!(body.starts_with("w.pathway:2:"), "{case}");
+}
+
+/// GitHub places annotations and code-scanning results by the path from
+/// the repository root, so a run from a subfolder (a workflow step with
+/// `working-directory:`) names files from the root in those two formats,
+/// and as given everywhere else.
+#[test]
+fn github_and_sarif_name_files_from_the_repository_root() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let policies = dir.path().join("policies");
+    std::fs::create_dir(&policies).unwrap();
+    std::fs::write(
+        policies.join("p.md"),
+        "Smokers will not be referred for surgery.\n",
+    )
+    .unwrap();
+    let run = |format: &str, workspace: Option<&std::path::Path>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_msklint"));
+        command
+            .args(["check", "--format", format, "--include", "*.md", "."])
+            .current_dir(&policies)
+            .env("NO_COLOR", "1")
+            .env_remove("GITHUB_WORKSPACE");
+        if let Some(workspace) = workspace {
+            command.env("GITHUB_WORKSPACE", workspace);
+        }
+        let out = command.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let github = run("github", None);
+    assert!(github.contains("::error file=policies/p.md,line=1,"), "{github}");
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif", None)).unwrap();
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        ["artifactLocation"]["uri"];
+    assert_eq!(uri, "policies/p.md");
+    let json: serde_json::Value = serde_json::from_str(&run("json", None)).unwrap();
+    assert_eq!(json["diagnostics"][0]["path"], "./p.md");
+    // The runner's own root wins over the folder holding `.git`.
+    let github = run("github", Some(&policies));
+    assert!(github.contains("::error file=p.md,line=1,"), "{github}");
 }

@@ -283,3 +283,66 @@ fn a_broken_link_in_a_searched_folder_is_not_checked_and_said_so() {
         .iter()
         .any(|(p, _)| p == "pathways/hip.pathway"));
 }
+
+/// A msklint.yaml that does not load stops the run before any file is
+/// read (status 2). A CI job reading only the structured output still
+/// gets a whole document: the configuration's problem as a finding on its
+/// line, and each path asked for as not checked.
+#[test]
+fn a_bad_configuration_still_gives_a_whole_document_in_every_structured_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "include: ['*.md']\nsevrity: high\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("p.md"),
+        "Smokers will not be referred.\n",
+    )
+    .unwrap();
+    for format in ["json", "sarif", "github", "junit", "human"] {
+        let out = msklint(&["check", "--format", format, "."], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{format}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("sevrity"),
+            "{format}: {out:?}"
+        );
+        let text = stdout(&out);
+        match format {
+            "json" => {
+                let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+                let finding = &doc["diagnostics"][0];
+                assert_eq!(finding["rule"], "invalid-config", "{doc}");
+                assert_eq!(finding["line"], 2, "{doc}");
+                assert!(finding["path"].as_str().unwrap().ends_with("msklint.yaml"));
+                assert_eq!(doc["not_checked"][0]["path"], ".", "{doc}");
+                assert!(doc["not_checked"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("msklint.yaml has problems"));
+            }
+            "sarif" => {
+                let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+                let run = &doc["runs"][0];
+                assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+                let at = &run["results"][0]["locations"][0]["physicalLocation"];
+                assert_eq!(at["artifactLocation"]["uri"], "msklint.yaml", "{doc}");
+                assert_eq!(at["region"]["startLine"], 2, "{doc}");
+            }
+            "github" => {
+                assert!(
+                    text.contains("::error file=msklint.yaml,line=2,"),
+                    "{text}"
+                );
+                assert!(text.contains("::error file=.,title=msklint%3A not checked::"));
+            }
+            "junit" => {
+                assert!(text.contains("errors=\"1\""), "{text}");
+                assert!(text.contains("name=\"invalid-config\""), "{text}");
+            }
+            // People read standard error; nothing is checked to print.
+            _ => assert_eq!(text, ""),
+        }
+    }
+}

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use super::args::{Color, SetupArgs};
 use super::notes::{explained, print_path_problems};
 use super::setup::{
-    cache_dir, check_files, human_options, includes, paths_or_here, render_files, report_of,
-    session, Buffers,
+    cache_dir, check_files, human_options, includes, loaded, paths_or_here, render_files,
+    report_of, setup_failure, Buffers,
 };
 use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::baseline::Baseline;
@@ -148,9 +148,27 @@ pub fn run(args: &CheckArgs) -> u8 {
     // Not dropped: the process ends when the check does, and freeing the
     // rules and their compiled patterns piece by piece cost about 2% of a
     // run over many small files.
-    let session = match session(&args.setup, &paths[0]) {
+    let session = match loaded(&args.setup, &paths[0]) {
         Ok(session) => std::mem::ManuallyDrop::new(session),
-        Err(code) => return code,
+        Err(e) => {
+            // A CI job that uploads SARIF or reads annotations would
+            // otherwise find no document at all, and fail on that.
+            if !args.format.entry().summary_line && args.trace.is_none() {
+                let (reports, not_checked) = setup_failure(&e, &paths);
+                let run = Run {
+                    reports: &reports,
+                    rules: &crate::rules::load::RuleSet::default(),
+                    deny_warnings: args.deny_warnings,
+                    human: human_options(args.color, false),
+                    rules_table: args.rules_table,
+                    not_checked: &not_checked,
+                };
+                let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+                let _ = args.format.write(&run, &mut stdout);
+                let _ = stdout.flush();
+            }
+            return EXIT_TROUBLE;
+        }
     };
     if let Some(spec) = &args.trace {
         return super::trace::run(

@@ -17,18 +17,67 @@ use crate::session::{Input, Session, SetupError};
 
 /// Loads the session, or prints why it could not be and gives the exit code.
 pub fn session(args: &SetupArgs, start: &Path) -> Result<Session, u8> {
-    Session::load(&args.options(start)).map_err(|e| {
-        match e {
-            SetupError::Files(errors) => {
-                let handler = human::handler(human_options(Color::Auto, true));
-                for e in &errors {
-                    errprint!("{}", human::render_one(&handler, &e.diagnostic, &e.source));
-                }
+    loaded(args, start).map_err(|_| EXIT_TROUBLE)
+}
+
+/// As [`session`], keeping the error for a command that also reports it
+/// in its own output (a CI job may read only that).
+pub fn loaded(args: &SetupArgs, start: &Path) -> Result<Session, SetupError> {
+    Session::load(&args.options(start)).inspect_err(|e| match e {
+        SetupError::Files(errors) => {
+            let handler = human::handler(human_options(Color::Auto, true));
+            for e in errors {
+                errprint!("{}", human::render_one(&handler, &e.diagnostic, &e.source));
             }
-            other => errln!("error: {other}"),
         }
-        EXIT_TROUBLE
+        other => errln!("error: {other}"),
     })
+}
+
+/// A setup that failed, as structured output shows it: each problem in a
+/// configuration or rule file as a finding on its line, and every path
+/// asked for as not checked, with the reason.
+pub fn setup_failure(e: &SetupError, paths: &[PathBuf]) -> (Vec<FileReport>, Vec<PathProblem>) {
+    let mut reports: Vec<FileReport> = Vec::new();
+    if let SetupError::Files(errors) = e {
+        for error in errors {
+            let diagnostic = (*error.diagnostic).clone();
+            match reports
+                .iter_mut()
+                .find(|r| std::sync::Arc::ptr_eq(&r.source, &error.source))
+            {
+                Some(report) => report.diagnostics.push(diagnostic),
+                None => reports.push(FileReport {
+                    source: error.source.clone(),
+                    kind: crate::input::InputFormat::Text,
+                    diagnostics: vec![diagnostic],
+                }),
+            }
+        }
+    }
+    let why = match e {
+        SetupError::Files(errors) => {
+            let mut files: Vec<&str> = errors.iter().map(|e| e.source.name.as_str()).collect();
+            files.dedup();
+            format!(
+                "not checked: {} has problems, shown on its lines (mend them and run again)",
+                files
+                    .iter()
+                    .map(|f| crate::output::paths::from_root(f))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+        other => format!("not checked: {other}"),
+    };
+    let problems = paths
+        .iter()
+        .map(|p| PathProblem {
+            path: p.display().to_string(),
+            message: why.clone(),
+        })
+        .collect();
+    (reports, problems)
 }
 
 /// The paths to search: those given, or the current directory.

@@ -47,7 +47,7 @@ pub fn render(reports: &[FileReport], not_checked: &[PathProblem]) -> String {
             });
             out.push_str(&format!(
                 "::{level} file={},{at}title={}::{}\n",
-                property(r.source.name.trim_start_matches("./")),
+                property(&super::paths::from_root(&r.source.name)),
                 property(&title),
                 data(&message)
             ));
@@ -58,7 +58,7 @@ pub fn render(reports: &[FileReport], not_checked: &[PathProblem]) -> String {
     for p in not_checked {
         out.push_str(&format!(
             "::error file={},title={}::{}\n",
-            property(p.path.trim_start_matches("./")),
+            property(&super::paths::from_root(&p.path)),
             property("msklint: not checked"),
             data(&p.message)
         ));

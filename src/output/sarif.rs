@@ -32,17 +32,10 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// A path as a URI: relative to the working directory (which code
-/// scanning takes as the repository root) where possible, else `file://`.
+/// A path as a URI: relative to the repository root (as code scanning
+/// places results) where possible, else `file://`.
 fn uri(path: &str) -> String {
-    let mut p = std::path::PathBuf::from(path);
-    if p.is_absolute() {
-        if let Ok(cwd) = std::env::current_dir() {
-            if let Ok(rel) = p.strip_prefix(&cwd) {
-                p = rel.to_path_buf();
-            }
-        }
-    }
+    let p = std::path::PathBuf::from(super::paths::from_root(path));
     let text = p.to_string_lossy().replace('\\', "/");
     let text = text.trim_start_matches("./");
     // Percent-encode all but unreserved characters and `/`: a `:` left in

@@ -15,6 +15,8 @@ pub fn msklint(args: &[&str], dir: &Path) -> Output {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("COLUMNS")
+        // GitHub's runner sets this, and GitHub output names paths from it.
+        .env_remove("GITHUB_WORKSPACE")
         .output()
         .unwrap()
 }
@@ -27,6 +29,8 @@ pub fn piped(args: &[&str], dir: &Path, input: &[u8]) -> Output {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("COLUMNS")
+        // GitHub's runner sets this, and GitHub output names paths from it.
+        .env_remove("GITHUB_WORKSPACE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
