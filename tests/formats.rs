@@ -547,7 +547,10 @@ fn github_and_sarif_name_files_from_the_repository_root() {
         String::from_utf8(out.stdout).unwrap()
     };
     let github = run("github", None);
-    assert!(github.contains("::error file=policies/p.md,line=1,"), "{github}");
+    assert!(
+        github.contains("::error file=policies/p.md,line=1,"),
+        "{github}"
+    );
     let sarif: serde_json::Value = serde_json::from_str(&run("sarif", None)).unwrap();
     let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
         ["artifactLocation"]["uri"];

@@ -706,3 +706,86 @@ fn a_folder_search_passes_over_hidden_and_lock_files() {
     let out = msklint(&["check", "--no-cache", ".draft.pathway"], dir.path());
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// A Word file whose body is carried as an embedded part (`w:altChunk`),
+/// as document generators and case systems write them, with `part` at
+/// `word/{name}`.
+fn chunked_docx(name: &str, part: &[u8]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("word/document.xml", options).unwrap();
+    zip.write_all(br#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body><w:p><w:r><w:t>Orthopaedic referral policy</w:t></w:r></w:p><w:altChunk r:id="rId7"/><w:sectPr/></w:body></w:document>"#).unwrap();
+    zip.start_file("word/_rels/document.xml.rels", options)
+        .unwrap();
+    zip.write_all(format!(r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk" Target="{name}"/></Relationships>"#).as_bytes()).unwrap();
+    zip.start_file(format!("word/{name}"), options).unwrap();
+    zip.write_all(part).unwrap();
+    zip.finish().unwrap();
+    buf.into_inner()
+}
+
+/// Such a file's words were all in the embedded part, so it was "a
+/// document with no text" and passed with status 0. Word turns the part
+/// into paragraphs when it opens the file; msklint now reads it as Word
+/// would show it: HTML, a web archive, plain text or a Word document in a
+/// Word document. A part it cannot read (RTF) stops the file with advice,
+/// rather than pass it unread.
+#[test]
+fn a_body_carried_as_an_embedded_part_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = b"<html><head><title>Draft</title></head><body><h2>Criteria</h2>\
+        <p>Patients who smoke will not be referred for surgery.</p>\
+        <ul><li>BMI must be below 35</li></ul></body></html>";
+    let nested = chunked_docx("inner.htm", html);
+    let files: [(&str, Vec<u8>); 3] = [
+        ("html.docx", chunked_docx("afchunk.htm", html)),
+        ("nested.docx", chunked_docx("inner.docx", &nested)),
+        (
+            "text.docx",
+            chunked_docx(
+                "chunk.txt",
+                b"Patients who smoke will not be referred for surgery.\r\nBMI must be below 35.\r\n",
+            ),
+        ),
+    ];
+    for (name, bytes) in &files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+        let out = msklint(
+            &["check", "--no-cache", "--format", "json", name],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{name}: {out:?}");
+        let doc = json(&out);
+        for rule in ["smoking-restriction", "bmi-threshold"] {
+            assert!(
+                finding(&doc, rule)["snippet"].is_string(),
+                "{name}: {rule} {doc}"
+            );
+        }
+    }
+    // The paragraph a reader finds it in counts the part's paragraphs as
+    // Word shows them: the title, the heading, then the sentence.
+    let out = msklint(&["check", "--format", "json", "html.docx"], dir.path());
+    assert_eq!(
+        finding(&json(&out), "smoking-restriction")["paragraph"]["number"],
+        3
+    );
+    std::fs::write(
+        dir.path().join("rtf.docx"),
+        chunked_docx(
+            "chunk.rtf",
+            br"{\rtf1\ansi Patients who smoke will not be referred.}",
+        ),
+    )
+    .unwrap();
+    // As for a Word body that cannot be read: an error on the file.
+    let out = msklint(
+        &["check", "--no-cache", "--format", "json", "rtf.docx"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let message = finding(&json(&out), "invalid-encoding")["message"].to_string();
+    assert!(message.contains("embedded RTF document"), "{message}");
+    assert!(message.contains("save it again"), "{message}");
+}

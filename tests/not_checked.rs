@@ -296,11 +296,7 @@ fn a_bad_configuration_still_gives_a_whole_document_in_every_structured_format()
         "include: ['*.md']\nsevrity: high\n",
     )
     .unwrap();
-    std::fs::write(
-        dir.path().join("p.md"),
-        "Smokers will not be referred.\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("p.md"), "Smokers will not be referred.\n").unwrap();
     for format in ["json", "sarif", "github", "junit", "human"] {
         let out = msklint(&["check", "--format", format, "."], dir.path());
         assert_eq!(out.status.code(), Some(2), "{format}: {out:?}");
@@ -331,10 +327,7 @@ fn a_bad_configuration_still_gives_a_whole_document_in_every_structured_format()
                 assert_eq!(at["region"]["startLine"], 2, "{doc}");
             }
             "github" => {
-                assert!(
-                    text.contains("::error file=msklint.yaml,line=2,"),
-                    "{text}"
-                );
+                assert!(text.contains("::error file=msklint.yaml,line=2,"), "{text}");
                 assert!(text.contains("::error file=.,title=msklint%3A not checked::"));
             }
             "junit" => {

@@ -20,6 +20,7 @@ use std::io::Read;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use crate::prose::html::{self, Block};
 use crate::source::Paragraph;
 
 /// The most decompressed XML read from one part of a document.
@@ -95,15 +96,30 @@ pub fn not_a_document(bytes: &[u8]) -> Option<String> {
 
 /// The document's text, paragraphs and comments, or why it cannot be read.
 pub fn read(bytes: &[u8]) -> Result<Document, String> {
+    read_within(bytes, 0)
+}
+
+/// How deep Word documents may be carried inside one another (as
+/// `w:altChunk` parts) before the rest is refused: a bound on the work a
+/// crafted file can ask for.
+const MAX_NESTING: usize = 3;
+
+fn read_within(bytes: &[u8], depth: usize) -> Result<Document, String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("it is not a Word document (not a readable zip archive: {e})"))?;
-    let main = main_part(&mut archive).unwrap_or_else(|| "word/document.xml".to_string());
+    let mut main = main_part(&mut archive).unwrap_or_else(|| "word/document.xml".to_string());
     let xml = match part(&mut archive, &main)? {
         Some(xml) => xml,
-        None => part(&mut archive, "word/document.xml")?
-            .ok_or_else(|| "it is not a Word document (no word/document.xml inside)".to_string())?,
+        None => {
+            main = "word/document.xml".to_string();
+            part(&mut archive, &main)?.ok_or_else(|| {
+                "it is not a Word document (no word/document.xml inside)".to_string()
+            })?
+        }
     };
-    let mut doc = paragraphs(&xml)?;
+    let targets = relationships(&mut archive, &main);
+    let mut chunk = |id: &str| chunk_blocks(&mut archive, &targets, id, depth);
+    let mut doc = paragraphs_with(&xml, &mut chunk)?;
     if doc.comments.is_empty() {
         return Ok(doc);
     }
@@ -153,6 +169,123 @@ fn main_part(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>) -> Option<St
         }
         buf.clear();
     }
+}
+
+/// The targets of a part's relationships, by id, as part names in the
+/// archive (`word/afchunk.htm`); links outside the package are left out.
+fn relationships(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    part_name: &str,
+) -> HashMap<String, String> {
+    let (folder, file) = part_name.rsplit_once('/').unwrap_or(("", part_name));
+    let rels_name = if folder.is_empty() {
+        format!("_rels/{file}.rels")
+    } else {
+        format!("{folder}/_rels/{file}.rels")
+    };
+    let mut targets = HashMap::new();
+    let Ok(Some(rels)) = part(archive, &rels_name) else {
+        return targets;
+    };
+    let mut reader = Reader::from_reader(rels.as_slice());
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == b"Relationship" => {
+                let value = |key: &[u8]| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == key)
+                        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+                };
+                let external = value(b"TargetMode").is_some_and(|m| m == "External");
+                if let (Some(id), Some(target), false) = (value(b"Id"), value(b"Target"), external)
+                {
+                    let name = match target.strip_prefix('/') {
+                        Some(absolute) => absolute.to_string(),
+                        None if folder.is_empty() => target.clone(),
+                        None => format!("{folder}/{target}"),
+                    };
+                    targets.insert(id, tidy_part_name(&name));
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return targets,
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// `a/./b/../c` as `a/c`.
+fn tidy_part_name(name: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for piece in name.split('/') {
+        match piece {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// The blocks of text an embedded part (`w:altChunk`) holds: HTML or a
+/// web archive, plain text, or another Word document. Word converts such
+/// parts into paragraphs when it opens the file; a part msklint cannot
+/// read (RTF) refuses the document rather than leave its words unchecked.
+fn chunk_blocks(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    targets: &HashMap<String, String>,
+    id: &str,
+    depth: usize,
+) -> Result<Vec<Block>, String> {
+    let Some(name) = targets.get(id) else {
+        return Ok(Vec::new());
+    };
+    let Some(bytes) = part(archive, name)? else {
+        return Ok(Vec::new());
+    };
+    let lower = name.to_ascii_lowercase();
+    if bytes.starts_with(b"PK") || lower.ends_with(".docx") {
+        if depth >= MAX_NESTING {
+            return Err(format!(
+                "its text is in Word documents nested more than {MAX_NESTING} deep"
+            ));
+        }
+        let inner = read_within(&bytes, depth + 1)?;
+        return Ok(inner
+            .text
+            .split("\n\n")
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| Block::Written(l.to_string()))
+            .collect());
+    }
+    if bytes.starts_with(b"{\\rtf") || lower.ends_with(".rtf") {
+        return Err(format!(
+            "part of its text is an embedded RTF document ({name}), which msklint cannot read; \
+             open the file in Word and save it again, which turns that part into ordinary paragraphs"
+        ));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => match crate::prose::encoding::decode(e.into_bytes()) {
+            Ok(decoded) => decoded.text,
+            Err(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        },
+    };
+    let text = text.trim_start_matches('\u{feff}');
+    if lower.ends_with(".txt") {
+        return Ok(text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| Block::Line("", l.to_string()))
+            .collect());
+    }
+    let html = html::from_web_archive(text);
+    Ok(html::blocks(html.as_deref().unwrap_or(text)))
 }
 
 /// One part of the archive, decompressed (at most [`MAX_XML`] bytes).
@@ -284,7 +417,17 @@ impl Anchors {
 
 /// Walks `document.xml`: `w:p` paragraphs, `w:t` text runs, `w:tab` and
 /// `w:br`, heading styles, numbering, table cells and comment anchors.
+#[cfg(test)]
 fn paragraphs(xml: &[u8]) -> Result<Document, String> {
+    paragraphs_with(xml, &mut |_| Ok(Vec::new()))
+}
+
+/// As the body's paragraphs, with `chunk` giving the blocks of each
+/// embedded part by its relationship id.
+fn paragraphs_with(
+    xml: &[u8],
+    chunk: &mut dyn FnMut(&str) -> Result<Vec<Block>, String>,
+) -> Result<Document, String> {
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
     let mut out = String::new();
@@ -381,6 +524,35 @@ fn paragraphs(xml: &[u8]) -> Result<Document, String> {
                         }
                         _ => {}
                     }
+                }
+            }
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"altChunk" => {
+                for block in chunk(&id_of(&e).unwrap_or_default())? {
+                    if in_cell {
+                        if let Some(cell) = row.last_mut() {
+                            let line = match block {
+                                Block::Line(_, line) | Block::Written(line) => line,
+                                Block::Row(cells) => cells.join(" "),
+                            };
+                            cell.push(("", line));
+                        }
+                        continue;
+                    }
+                    number(&mut numbered, &mut anchors, out.len());
+                    match block {
+                        Block::Line(prefix, line) => {
+                            let (prefix, line) = typed_item(prefix, &line);
+                            out.push_str(prefix);
+                            out.push_str(&literal(line));
+                        }
+                        Block::Written(line) => out.push_str(&line),
+                        Block::Row(cells) => {
+                            out.push_str("| ");
+                            out.push_str(&cells.join(" | "));
+                            out.push_str(" |");
+                        }
+                    }
+                    out.push_str("\n\n");
                 }
             }
             Event::Start(e) => match e.local_name().as_ref() {
