@@ -15,6 +15,20 @@ pub struct ConditionCheck {
     pub check: Box<Check>,
 }
 
+impl ConditionCheck {
+    /// Whether a declared condition is one of the list: the whole of it,
+    /// or one of its words (`hip_fracture` and "Hip fracture" name a
+    /// `fracture`), without regard to case.
+    fn names(&self, declared: &str) -> bool {
+        self.conditions.iter().any(|listed| {
+            declared.eq_ignore_ascii_case(listed)
+                || declared
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|part| part.eq_ignore_ascii_case(listed))
+        })
+    }
+}
+
 impl Kind for ConditionCheck {
     fn evaluate(&self, ctx: &Ctx<'_, '_>, active: &ActiveRule, out: &mut Vec<Finding>) {
         let declared = ctx
@@ -23,12 +37,7 @@ impl Kind for ConditionCheck {
             .fields
             .iter()
             .find(|f| f.key.name == "condition");
-        let matches = declared.is_some_and(|f| {
-            f.value
-                .words()
-                .iter()
-                .any(|(w, _)| self.conditions.iter().any(|x| x.eq_ignore_ascii_case(w)))
-        });
+        let matches = declared.is_some_and(|f| f.value.each_word().any(|(w, _)| self.names(w)));
         if matches {
             self.check.evaluate(ctx, active, out);
         }
