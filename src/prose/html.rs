@@ -238,6 +238,50 @@ impl Scan {
     }
 }
 
+/// Raw HTML's tags taken out of a sentence (`Patients who <b>smoke</b>`):
+/// inline ones leave nothing, so a word they split stays whole, others a
+/// space. `<35`, `< 35` and autolinks (`<https://…>`) are no tags.
+pub fn without_tags(text: &str) -> std::borrow::Cow<'_, str> {
+    const INLINE: &[&str] = &[
+        "a", "abbr", "b", "code", "em", "font", "i", "mark", "small", "span", "strong", "sub",
+        "sup", "u", "ins", "del", "s",
+    ];
+    if !text.contains('<') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let tag = &rest[open + 1..];
+        let name_at = usize::from(tag.starts_with('/'));
+        let name_len = tag[name_at..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tag.len() - name_at);
+        let name = &tag[name_at..name_at + name_len];
+        let after = &tag[name_at + name_len..];
+        let close = after
+            .starts_with(['>', ' ', '/', '\t', '\n'])
+            .then(|| after.find('>'))
+            .flatten()
+            .filter(|&gt| !after[..gt].contains('<'));
+        match close {
+            Some(gt) if name.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                if !INLINE.iter().any(|i| i.eq_ignore_ascii_case(name)) {
+                    out.push(' ');
+                }
+                rest = &after[gt + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = tag;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Where `needle` (ASCII) first occurs in `hay`, ignoring ASCII case.
 fn find_ignoring_case(hay: &str, needle: &str) -> Option<usize> {
     let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
@@ -386,6 +430,18 @@ mod tests {
         ] {
             let _ = blocks(odd);
             let _ = from_web_archive(odd);
+        }
+    }
+
+    #[test]
+    fn tags_in_a_sentence_are_taken_out() {
+        let read = without_tags("Patients who <b>s</b>moke <a href=\"x\">here</a>.</p><p>Next");
+        assert_eq!(
+            read.split_whitespace().collect::<Vec<_>>().join(" "),
+            "Patients who smoke here. Next"
+        );
+        for kept in ["BMI <35", "BMI < 35", "<https://x.nhs.uk>", "a <- b", "<"] {
+            assert_eq!(without_tags(kept), kept);
         }
     }
 

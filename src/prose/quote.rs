@@ -65,7 +65,7 @@ fn unmarked(text: &str) -> String {
             line.to_string()
         });
     }
-    inline(&lines.join("\n"))
+    inline(&crate::prose::html::without_tags(&lines.join("\n")))
 }
 
 /// A table row's cells, joined by a dash instead of pipes.

@@ -26,6 +26,9 @@ pub struct Sentence {
     /// in capitals alone on its line): it names a topic, states no policy,
     /// and leads what follows. Decided here, once, by the splitter.
     pub heading: bool,
+    /// A table row written without outer pipes (`BMI | under 35`, which
+    /// Markdown allows): read as `| BMI | under 35 |`, as rows with them.
+    pub bare_row: bool,
 }
 
 impl Sentence {
@@ -89,6 +92,8 @@ pub fn split(text: &str) -> Vec<Sentence> {
     // hold only "BMI | under 35" while the header says "threshold for
     // referral".
     let mut table_header: Option<Span> = None;
+    // Inside a table whose rows have no outer pipes.
+    let mut bare_table = false;
     let mut offset = 0;
     for (index, raw) in text.split_inclusive('\n').enumerate() {
         let start = offset;
@@ -98,7 +103,18 @@ pub fn split(text: &str) -> Vec<Sentence> {
         let indent = line.len() - trimmed.len();
         let content_start = start + indent;
         let content_end = start + line.trim_end().len();
-        if !trimmed.starts_with('|') {
+        // A row without outer pipes belongs to a table only under a
+        // header followed by a `--- | ---` line.
+        bare_table = bare_table && trimmed.contains('|');
+        if !bare_table && trimmed.contains('|') && !trimmed.starts_with('|') {
+            let next = text[offset..].lines().next().unwrap_or("").trim();
+            if next.contains('|') && next.contains('-') && is_table_separator(next) {
+                s.flush();
+                bare_table = true;
+                table_header = None;
+            }
+        }
+        if !trimmed.starts_with('|') && !bare_table {
             table_header = None;
         }
 
@@ -147,6 +163,37 @@ pub fn split(text: &str) -> Vec<Sentence> {
             }
             continue;
         }
+        if let Some(tags) = HtmlTags::of(trimmed) {
+            // Block tags of raw HTML end a block (`</p>`) or start one
+            // (`<p>`, `<li>`, `<h2>`); the words between are read.
+            let body = &trimmed[tags.open..trimmed.len() - tags.close];
+            let at = content_start + tags.open + (body.len() - body.trim_start().len());
+            let span = Span::new(at, at + body.trim().len());
+            if tags.open > 0 {
+                s.flush();
+            }
+            if span.is_empty() {
+                s.flush();
+                continue;
+            }
+            if tags.heading {
+                s.heading_line(span);
+                continue;
+            }
+            if tags.open > 0 || s.block.is_none() {
+                let kind = if tags.item {
+                    Block::Item(indent)
+                } else {
+                    Block::Paragraph(indent)
+                };
+                s.block = Some((span.start(), kind));
+            }
+            s.block_end = span.end();
+            if tags.close > 0 {
+                s.flush();
+            }
+            continue;
+        }
         let alone = s.block.is_none() && next_is_blank(&text[offset..]);
         if let Some(body) =
             heading_text(trimmed).or_else(|| alone.then(|| caps_title(trimmed)).flatten())
@@ -154,18 +201,10 @@ pub fn split(text: &str) -> Vec<Sentence> {
             s.flush();
             // `body` is a slice of `trimmed`, trimmed at both ends.
             let at = content_start + (body.as_ptr() as usize - trimmed.as_ptr() as usize);
-            let span = Span::new(at, at + body.len());
-            s.leads.clear();
-            s.heading = None;
-            if !span.is_empty() {
-                s.push(span, None);
-                s.mark_heading(Some(span));
-                s.leads.push((None, span));
-                s.heading = Some(span);
-            }
+            s.heading_line(Span::new(at, at + body.len()));
             continue;
         }
-        if trimmed.starts_with('|') {
+        if trimmed.starts_with('|') || bare_table {
             s.flush();
             if !is_table_separator(trimmed) {
                 let row = Span::new(content_start, content_end);
@@ -173,6 +212,11 @@ pub fn split(text: &str) -> Vec<Sentence> {
                 // its rows as it leads a list's items.
                 let lead = s.leads.last().map(|(_, span)| *span);
                 s.push_with(row, lead, table_header);
+                if bare_table {
+                    if let Some(last) = s.out.last_mut().filter(|l| l.span == row) {
+                        last.bare_row = true;
+                    }
+                }
                 table_header.get_or_insert(row);
             }
             continue;
@@ -252,6 +296,20 @@ impl Splitter<'_> {
         Some(last)
     }
 
+    /// A heading's words at `span`: a sentence of their own that leads
+    /// what follows until the next heading.
+    fn heading_line(&mut self, span: Span) {
+        self.flush();
+        self.leads.clear();
+        self.heading = None;
+        if !span.is_empty() {
+            self.push(span, None);
+            self.mark_heading(Some(span));
+            self.leads.push((None, span));
+            self.heading = Some(span);
+        }
+    }
+
     /// Marks the sentence just pushed at `span`, if it was kept, a heading.
     fn mark_heading(&mut self, span: Option<Span>) {
         if let Some(last) = self.out.last_mut().filter(|s| Some(s.span) == span) {
@@ -276,6 +334,7 @@ impl Splitter<'_> {
                 lead_in,
                 with,
                 heading: false,
+                bare_row: false,
             });
         }
     }
@@ -301,9 +360,20 @@ fn split_block(text: &str, start: usize, end: usize) -> Vec<Span> {
                 break;
             }
         }
+        // So do the closing tags of raw HTML ("….</p><p>Next").
+        while let Some(len) = block[stop..]
+            .starts_with("</")
+            .then(|| block_tag(&block[stop..], true))
+            .flatten()
+            .map(|(_, len)| len)
+        {
+            stop += len;
+        }
         let rest = &block[stop..];
         let next = rest.trim_start().chars().next();
-        let spaced = rest.starts_with(char::is_whitespace);
+        let spaced = rest.starts_with(char::is_whitespace)
+            || block[..stop].ends_with('>')
+            || block_tag(rest, false).is_some();
         let ends = match next {
             None => true,
             Some(_) if !spaced => false,
@@ -375,8 +445,13 @@ fn is_enumerator(before: &str) -> bool {
 
 fn trimmed(start: usize, end: usize, text: &str) -> Option<Span> {
     let piece = &text[start..end];
-    let lead = piece.len() - piece.trim_start().len();
-    let body = piece.trim();
+    let mut rest = piece.trim_start();
+    // A sentence starts after the block tags that open it ("<p>Next").
+    while let Some((_, len)) = block_tag(rest, false) {
+        rest = rest[len..].trim_start();
+    }
+    let body = rest.trim_end();
+    let lead = piece.len() - rest.len();
     (!body.is_empty()).then(|| Span::new(start + lead, start + lead + body.len()))
 }
 
@@ -567,6 +642,102 @@ fn is_rule_line(line: &str) -> bool {
     matches!(first, '-' | '*' | '_' | '=')
         && line.chars().filter(|&c| c == first).count() >= 3
         && line.chars().all(|c| c == first || c == ' ')
+}
+
+/// The block-level HTML tags that open or close a line of raw HTML in
+/// Markdown (`<p>…</p>`, `<li>`, `<h3>`), as byte lengths of the runs at
+/// its two ends. Inline tags (`<b>`, `<a href>`) and autolinks are not
+/// block tags.
+struct HtmlTags {
+    open: usize,
+    close: usize,
+    heading: bool,
+    item: bool,
+}
+
+const HTML_BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "thead",
+    "tbody",
+    "dd",
+    "dt",
+    "dl",
+    "header",
+    "footer",
+    "aside",
+    "main",
+];
+
+impl HtmlTags {
+    fn of(line: &str) -> Option<HtmlTags> {
+        let mut tags = HtmlTags {
+            open: 0,
+            close: 0,
+            heading: false,
+            item: false,
+        };
+        let mut rest = line;
+        while let Some((name, len)) = block_tag(rest, false) {
+            tags.heading |= name.starts_with('h') && name.len() == 2;
+            tags.item |= name == "li";
+            tags.open += len;
+            rest = &line[tags.open..];
+        }
+        let mut body = &line[tags.open..];
+        while let Some(at) = body.trim_end().rfind("</") {
+            let tail = &body[at..];
+            match block_tag(tail, true) {
+                Some((_, len)) if tail[len..].trim().is_empty() => {
+                    tags.close = line.len() - tags.open - at;
+                    body = &body[..at];
+                }
+                _ => break,
+            }
+        }
+        (tags.open > 0 || tags.close > 0).then_some(tags)
+    }
+}
+
+/// The block tag `text` starts with (after any spaces), and the length
+/// taken up to and including its `>` and the spaces after it.
+fn block_tag(text: &str, closing: bool) -> Option<(&'static str, usize)> {
+    let lead = text.len() - text.trim_start().len();
+    let inner = text[lead..].strip_prefix('<')?;
+    let inner = if closing {
+        inner.strip_prefix('/')?
+    } else {
+        inner
+    };
+    let name_len = inner
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(inner.len());
+    let name = &inner[..name_len];
+    let known = HTML_BLOCKS.iter().find(|b| b.eq_ignore_ascii_case(name))?;
+    let after = &inner[name_len..];
+    if !after.starts_with(['>', ' ', '\t', '/']) {
+        return None;
+    }
+    let gt = after.find('>')?;
+    let used = text.len() - after.len() + gt + 1;
+    let spaces = text[used..].len() - text[used..].trim_start().len();
+    Some((known, used + spaces))
 }
 
 fn is_table_separator(line: &str) -> bool {
@@ -792,6 +963,52 @@ mod tests {
         assert!(found[0].is_question(text));
         assert_eq!(found[1].with, Some(found[0].span));
         assert_eq!(found[2].with, None);
+    }
+
+    #[test]
+    fn a_table_without_outer_pipes_is_a_table() {
+        let text = "Criterion | Required?\n--- | ---\nBMI under 35 | Yes\nSmoking | No\nA line after.\n\nEither | or, in a sentence.\n";
+        let found = split(text);
+        let with = |i: usize| found[i].with.map(|s| &text[s.start()..s.end()]);
+        assert_eq!(
+            texts(text)[..3],
+            [
+                "Criterion | Required?",
+                "BMI under 35 | Yes",
+                "Smoking | No"
+            ]
+        );
+        assert_eq!(with(1), Some("Criterion | Required?"));
+        assert_eq!(with(2), Some("Criterion | Required?"));
+        assert!(found[..3].iter().all(|s| s.bare_row));
+        // A pipe with no `--- | ---` line under it is only a character.
+        assert!(
+            !found[3..].iter().any(|s| s.bare_row || s.with.is_some()),
+            "{:?}",
+            texts(text)
+        );
+    }
+
+    #[test]
+    fn raw_html_blocks_end_and_start_sentences() {
+        let text = "<p>Everyone is welcome to refer themselves</p>\n<p>Smokers are not listed.</p><p>Next one.</p>\n<h2>Criteria</h2>\n<ul>\n<li>BMI under 35</li>\n</ul>\n<p>Open\nacross lines</p>\n";
+        assert_eq!(
+            texts(text),
+            [
+                "Everyone is welcome to refer themselves",
+                "Smokers are not listed.</p>",
+                "Next one.",
+                "Criteria",
+                "BMI under 35",
+                "Open\nacross lines",
+            ]
+        );
+        let found = split(text);
+        assert!(found[3].heading);
+        assert_eq!(
+            found[4].lead_in.map(|s| &text[s.start()..s.end()]),
+            Some("Criteria")
+        );
     }
 
     #[test]

@@ -375,7 +375,10 @@ struct Prepared {
 
 impl Prepared {
     fn of(text: &str, sentences: &[Sentence]) -> Prepared {
-        let one = |s: &Sentence| (normalise(&text[s.span.start()..s.span.end()]), s.heading);
+        let one = |s: &Sentence| {
+            let read = normalise(&text[s.span.start()..s.span.end()]);
+            (if s.bare_row { piped(read) } else { read }, s.heading)
+        };
         let (normalised, headings) = if sentences.len() >= 2 * PIECE && crate::par::threads() > 1 {
             crate::par::map(sentences, one).into_iter().unzip()
         } else {
@@ -493,10 +496,14 @@ impl<'a> Engine<'a> {
     fn load_with(&mut self, i: usize) {
         self.focus(i);
         if self.current.with.is_none() {
-            let with = self.sentences[i].with.or_else(|| self.continued(i));
+            let header = self.sentences[i].with;
+            let with = header.or_else(|| self.continued(i));
+            // A bare row's header is bare too.
+            let bare = self.sentences[i].bare_row && header.is_some();
             let made = with
                 .filter(|w| w.len() <= MAX_WITH)
-                .map(|w| normalise(&self.text[w.start()..w.end()]));
+                .map(|w| normalise(&self.text[w.start()..w.end()]))
+                .map(|w| if bare { piped(w) } else { w });
             self.current.with = Some(made);
         }
     }
@@ -1411,6 +1418,7 @@ fn normalise(text: &str) -> String {
             .map_or("", |close| &rest[open + 4 + close + 3..]);
     }
     kept.push_str(rest);
+    let kept = crate::prose::html::without_tags(&kept);
     let mut out = String::with_capacity(kept.len());
     for word in kept.split_whitespace() {
         // A web address is no wording ("…/patients-who-miss-appointments-
@@ -1455,6 +1463,11 @@ fn is_address(word: &str) -> bool {
     })
 }
 
+/// A table row written without outer pipes, as rows with them read.
+fn piped(row: String) -> String {
+    format!("| {row} |")
+}
+
 /// Whether `text` says what a whole-document check looks for (matches
 /// one of its `missing` patterns), read as the check reads a sentence:
 /// the words of a flowchart drawn in a policy count as the policy's.
@@ -1485,11 +1498,18 @@ fn finding(active: &ActiveRule, check: &ProseCheck, text: &str, sentence: &Sente
     let rule = &active.rule;
     let span = sentence.span;
     let said = crate::prose::entities::decode(&text[span.start()..span.end()]);
+    // A bare row is quoted as its cells, as a row with pipes is.
+    let said = if sentence.bare_row {
+        std::borrow::Cow::Owned(piped(said.into_owned()))
+    } else {
+        said
+    };
     let said: &str = &said;
     // An answer is quoted with its question: "No, only online." alone
-    // does not say what was refused.
+    // does not say what was refused (a table's header is no question).
     let asked = sentence
         .with
+        .filter(|_| !sentence.bare_row)
         .filter(|w| w.end() <= span.start())
         .map(|w| text[w.start()..w.end()].trim())
         .filter(|q| q.ends_with('?'));

@@ -180,6 +180,7 @@ impl Reader<'_, '_> {
                 // A label or note is never a heading, even in capitals
                 // ("DNA").
                 heading: false,
+                bare_row: false,
             });
         }
         // Spans are u32 (src/span.rs), so these offsets fit.
