@@ -789,3 +789,54 @@ fn a_body_carried_as_an_embedded_part_is_read() {
     assert!(message.contains("embedded RTF document"), "{message}");
     assert!(message.contains("save it again"), "{message}");
 }
+
+/// A Word table's rows are read under its header row, as a Markdown
+/// table's are: "Stopped smoking | No" under "Required before referral?"
+/// lifts the criterion (it fired, the header being read apart), and a
+/// "Threshold for referral" header over a blank first cell still leads its
+/// rows.
+#[test]
+fn word_table_rows_are_read_with_their_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let cell = |t: &str| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>");
+    let row = |cells: &[&str]| {
+        format!(
+            "<w:tr>{}</w:tr>",
+            cells.iter().map(|c| cell(c)).collect::<String>()
+        )
+    };
+    let body = format!(
+        "<w:p><w:r><w:t>Hip replacement</w:t></w:r></w:p><w:tbl>{}{}{}</w:tbl>",
+        row(&["Criterion", "Required before referral?"]),
+        row(&["BMI under 35", "Yes"]),
+        row(&["Stopped smoking", "No"]),
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(format!(r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#).as_bytes()).unwrap();
+    zip.finish().unwrap();
+    std::fs::write(dir.path().join("table.docx"), buf.into_inner()).unwrap();
+    let out = msklint(
+        &["check", "--no-cache", "--format", "json", "table.docx"],
+        dir.path(),
+    );
+    let doc = json(&out);
+    assert_eq!(
+        finding(&doc, "bmi-threshold")["paragraph"]["number"],
+        3,
+        "{doc}"
+    );
+    assert!(
+        !doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "smoking-restriction"),
+        "{doc}"
+    );
+}

@@ -310,12 +310,17 @@ fn part(
     Ok(Some(xml))
 }
 
-/// The `w:id` attribute of an element.
-fn id_of(e: &BytesStart<'_>) -> Option<String> {
+/// An attribute's value, by its local name (`w:val` as `val`).
+fn attribute(e: &BytesStart<'_>, key: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
-        .find(|a| a.key.local_name().as_ref() == b"id")
+        .find(|a| a.key.local_name().as_ref() == key)
         .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+}
+
+/// The `w:id` attribute of an element.
+fn id_of(e: &BytesStart<'_>) -> Option<String> {
+    attribute(e, b"id")
 }
 
 /// Each comment's text in `comments.xml`, by id (paragraphs joined by
@@ -443,6 +448,14 @@ fn paragraphs_with(
     // Each cell's paragraphs, for the row being read.
     let mut row: Vec<Vec<(&str, String)>> = Vec::new();
     let mut in_cell = false;
+    // For each cell of the row: its first column and whether it starts
+    // (`Some(true)`) or continues (`Some(false)`) a vertically merged cell;
+    // the column the next cell starts at; and the text each column's
+    // merged cell started with, which Word shows beside every row it spans.
+    let mut cell_places: Vec<(usize, Option<bool>)> = Vec::new();
+    let mut column = 0usize;
+    let mut span = 1usize;
+    let mut merged: HashMap<usize, String> = HashMap::new();
     // Inside `mc:Fallback`: the same content again for older readers
     // (text boxes, shapes), already read from `mc:Choice`; or inside a
     // tracked move's old place.
@@ -565,8 +578,15 @@ fn paragraphs_with(
                 b"tc" => {
                     in_cell = true;
                     row.push(Vec::new());
+                    cell_places.push((column, None));
+                    span = 1;
                 }
-                b"tr" => row.clear(),
+                b"tr" => {
+                    row.clear();
+                    cell_places.clear();
+                    column = 0;
+                }
+                b"tbl" => merged.clear(),
                 _ => {}
             },
             Event::Empty(e) => match e.local_name().as_ref() {
@@ -578,6 +598,18 @@ fn paragraphs_with(
                 // Word's non-breaking hyphen (Ctrl+Shift+-) is an element,
                 // not text: dropped, "non-smokers" read "nonsmokers".
                 b"noBreakHyphen" => para.push('-'),
+                b"gridSpan" if in_cell => {
+                    span = attribute(&e, b"val")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(1usize)
+                        .clamp(1, 64);
+                }
+                b"vMerge" if in_cell => {
+                    let starts = attribute(&e, b"val").is_some_and(|v| v == "restart");
+                    if let Some(place) = cell_places.last_mut() {
+                        place.1 = Some(starts);
+                    }
+                }
                 _ => {}
             },
             Event::Text(t) if in_text => {
@@ -613,15 +645,43 @@ fn paragraphs_with(
                     para.clear();
                     prefix = "";
                 }
-                b"tc" => in_cell = false,
+                b"tc" => {
+                    in_cell = false;
+                    column += span;
+                }
+                b"tbl" => {
+                    // The table ends: a blank line, as after a paragraph.
+                    if out.ends_with(" |\n") {
+                        out.push('\n');
+                    }
+                }
                 b"tr" => {
+                    for (cell, &(at, merge)) in row.iter_mut().zip(&cell_places) {
+                        match merge {
+                            Some(true) => {
+                                let text: Vec<&str> =
+                                    cell.iter().map(|(_, l)| l.as_str()).collect();
+                                merged.insert(at, text.join(" "));
+                            }
+                            Some(false) if cell.is_empty() => {
+                                if let Some(text) = merged.get(&at).filter(|t| !t.is_empty()) {
+                                    cell.push(("", text.clone()));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
                     let filled: Vec<&Vec<(&str, String)>> =
                         row.iter().filter(|c| !c.is_empty()).collect();
                     // A row of one cell is a box around text (a "Policy
                     // statement" panel), not data: its paragraphs are
                     // paragraphs, so one's exception does not reach into
-                    // the next.
-                    if let [only] = filled.as_slice() {
+                    // the next. (A row whose other cells are blank, as a
+                    // header over a column of names often is, is a row.)
+                    if let ([only], 1) = (filled.as_slice(), row.len()) {
+                        if out.ends_with(" |\n") {
+                            out.push('\n');
+                        }
                         for (mark, line) in only.iter() {
                             number(&mut numbered, &mut anchors, out.len());
                             let (mark, line) = typed_item(mark, line);
@@ -644,7 +704,9 @@ fn paragraphs_with(
                         number(&mut numbered, &mut anchors, out.len());
                         out.push_str("| ");
                         out.push_str(&cells.join(" | "));
-                        out.push_str(" |\n\n");
+                        // Rows follow one another, so the first is read as
+                        // the header of the rest.
+                        out.push_str(" |\n");
                     }
                     row.clear();
                 }
@@ -834,6 +896,49 @@ mod tests {
     /// A one-cell table is a box around paragraphs: its text was read as
     /// one run-on sentence, so an exception in one paragraph silenced the
     /// rules in the others.
+    #[test]
+    fn a_tables_rows_follow_its_header_with_merged_and_blank_cells_kept() {
+        let cell = |text: &str, props: &str| {
+            format!("<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>")
+        };
+        let rows = [
+            format!(
+                "{}{}",
+                cell("", ""),
+                cell("Threshold for referral", r#"<w:gridSpan w:val="2"/>"#)
+            ),
+            format!(
+                "{}{}{}",
+                cell("Weight", r#"<w:vMerge w:val="restart"/>"#),
+                cell("BMI", ""),
+                cell("Under 35", "")
+            ),
+            format!(
+                "{}{}{}",
+                cell("", "<w:vMerge/>"),
+                cell("Waist", ""),
+                cell("Under 100 cm", "")
+            ),
+        ];
+        let xml = format!(
+            r#"<w:document xmlns:w="x"><w:body><w:tbl>{}</w:tbl><w:p><w:r><w:t>After.</w:t></w:r></w:p></w:body></w:document>"#,
+            rows.iter()
+                .map(|r| format!("<w:tr>{r}</w:tr>"))
+                .collect::<String>()
+        );
+        let doc = paragraphs(xml.as_bytes()).unwrap_or_default();
+        // The header keeps its place though its first cell is blank; the
+        // merged cell is read beside each row it spans; the rows have no
+        // blank line between them, so the first leads the rest.
+        assert_eq!(
+            doc.text,
+            "| Threshold for referral |\n| Weight | BMI | Under 35 |\n| Weight | Waist | Under 100 cm |\n\nAfter.\n\n"
+        );
+        let found = crate::prose::sentences::split(&doc.text);
+        let with = found[2].with.map(|w| &doc.text[w.start()..w.end()]);
+        assert_eq!(with, Some("| Threshold for referral |"));
+    }
+
     #[test]
     fn a_one_cell_table_is_read_as_paragraphs() {
         let xml = br#"<w:document xmlns:w="x"><w:body>
