@@ -649,12 +649,8 @@ fn paragraphs_with(
                     in_cell = false;
                     column += span;
                 }
-                b"tbl" => {
-                    // The table ends: a blank line, as after a paragraph.
-                    if out.ends_with(" |\n") {
-                        out.push('\n');
-                    }
-                }
+                // The table ends: a blank line, as after a paragraph.
+                b"tbl" if out.ends_with(" |\n") => out.push('\n'),
                 b"tr" => {
                     for (cell, &(at, merge)) in row.iter_mut().zip(&cell_places) {
                         match merge {
