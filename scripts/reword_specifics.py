@@ -105,6 +105,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
     ap.add_argument("--keep", help="write the variant files here and keep them")
+    ap.add_argument("--verdicts", help="write each sentence's verdict as written here (TSV), to compare two binaries")
     args = ap.parse_args()
     all_entries = entries()
     work = args.keep or tempfile.mkdtemp(prefix="msk-reword-")
@@ -150,6 +151,12 @@ def main():
                 print(f"[{kind}] {path}\n  expected {sorted(expect)}, as written {sorted(orig)}, reworded {sorted(got)}\n  as written: {text}\n  reworded:   {v}")
     print(f"\n{len(all_entries)} sentences; variants (flipped): "
           + ", ".join(f"{kind} {total[kind]} ({flips[kind]})" for kind in ("num", "word", "name")))
+    if args.verdicts:
+        with open(args.verdicts, "w", encoding="utf-8") as fh:
+            for idx, vs in sorted(by.items()):
+                path, text, expect = all_entries[idx]
+                orig = next(got for kind, _, got in vs if kind == "orig")
+                fh.write(f"{path}\t{','.join(sorted(expect))}\t{','.join(sorted(orig))}\t{text}\n")
     for path, (tp, fp, fn) in sorted(per_file.items()):
         print(f"{path:60s} found {tp:4d}  false alarms {fp:3d}  missed {fn:3d}"
               f"  precision {tp / max(1, tp + fp):.2f}  recall {tp / max(1, tp + fn):.2f}")
