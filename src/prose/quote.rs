@@ -54,6 +54,27 @@ pub fn quote_around(sentence: &str, find: impl Fn(&str) -> Option<(usize, usize)
 /// the sentence's start.
 const LEAD_CHARS: usize = 40;
 
+/// Text with Markdown's struck-through stretches (`~~old wording~~`)
+/// taken out: a reader sees them crossed out, as words withdrawn.
+pub fn without_struck(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some(first) = text.find("~~") else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut open = Some(first);
+    while let Some(at) = open {
+        let Some(close) = rest[at + 2..].find("~~") else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 2 + close + 2..];
+        open = rest.find("~~");
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// The text a reader of the rendered page sees.
 fn unmarked(text: &str) -> String {
     let mut lines = Vec::new();
@@ -65,7 +86,8 @@ fn unmarked(text: &str) -> String {
             line.to_string()
         });
     }
-    inline(&crate::prose::html::without_tags(&lines.join("\n")))
+    let joined = lines.join("\n");
+    inline(&crate::prose::html::without_tags(&without_struck(&joined)))
 }
 
 /// A table row's cells, joined by a dash instead of pipes.
@@ -155,7 +177,16 @@ fn link_end(chars: &[char], open: usize) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::quote;
+    use super::{quote, without_struck};
+
+    #[test]
+    fn struck_through_words_are_taken_out() {
+        assert_eq!(without_struck("a ~~b~~ c ~~d~~"), "a  c ");
+        assert_eq!(without_struck("no marks"), "no marks");
+        // An unclosed mark is text.
+        assert_eq!(without_struck("a ~~b"), "a ~~b");
+        assert_eq!(without_struck("~~a~~~~"), "~~");
+    }
 
     #[test]
     fn marks_a_reader_never_sees_are_left_out() {
@@ -177,8 +208,8 @@ mod tests {
                 "Patients who miss two appointments are discharged.",
             ),
             (
-                "A BMI \\*above\\* 45 and `not` referred ~~soon~~.",
-                "A BMI *above* 45 and not referred soon.",
+                "A BMI \\*above\\* 45 and `not` referred ~~soon~~ later.",
+                "A BMI *above* 45 and not referred later.",
             ),
             // Text that only looks like marks stays.
             (

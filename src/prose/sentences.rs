@@ -353,7 +353,7 @@ fn split_block(text: &str, start: usize, end: usize) -> Vec<Span> {
         // Closing quotes, brackets and emphasis belong to the sentence.
         let mut stop = i + c.len_utf8();
         while let Some(&(j, d)) = chars.peek() {
-            if matches!(d, '"' | '\'' | '”' | '’' | ')' | ']' | '*' | '_') {
+            if matches!(d, '"' | '\'' | '”' | '’' | ')' | ']' | '*' | '_' | '~') {
                 stop = j + d.len_utf8();
                 chars.next();
             } else {

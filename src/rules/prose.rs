@@ -1418,6 +1418,7 @@ fn normalise(text: &str) -> String {
             .map_or("", |close| &rest[open + 4 + close + 3..]);
     }
     kept.push_str(rest);
+    let kept = crate::prose::quote::without_struck(&kept);
     let kept = crate::prose::html::without_tags(&kept);
     let mut out = String::with_capacity(kept.len());
     for word in kept.split_whitespace() {
