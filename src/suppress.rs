@@ -116,6 +116,14 @@ pub fn word_comment(
     extra: &mut Extra,
 ) {
     let Some(rest) = text.trim_start().strip_prefix("msklint:") else {
+        // "MSKlint: allow(…)" means to be one: say why it is not.
+        if let Some(problem) = misspelt(text.trim_start()) {
+            extra.1.push(Malformed {
+                span,
+                word: Some(Outside::Word(paragraphs)),
+                problem: Some(problem),
+            });
+        }
         return;
     };
     let rest: String = rest
@@ -596,7 +604,10 @@ pub fn apply(
     for m in malformed {
         let (message, help) = match &m.word {
             Some(Outside::Word(p)) => (
-                format!("the Word comment on {p} starts with `msklint:` but is not a suppression msklint can read"),
+                match &m.problem {
+                    Some(problem) => format!("the Word comment on {p} is not read as a suppression: {problem}"),
+                    None => format!("the Word comment on {p} starts with `msklint:` but is not a suppression msklint can read"),
+                },
                 "write the comment as `msklint: allow(rule-name) reason: \"why\"`",
             ),
             // The whole file could not be read or parsed (entry 0).

@@ -372,6 +372,8 @@ fn word_comments_carry_suppressions() {
         (1, 1, "msklint: allow(education-gate) reason: \"x\""),
         (0, 0, "msklint: allow(missing-inequalities)"),
         (1, 1, "msklint: alow(bmi-threshold)"),
+        // Meant as one, in the wrong case: said, not silently ignored.
+        (1, 1, "MSKlint: allow(education-gate) reason: \"x\""),
         (1, 1, "An ordinary review comment."),
     ];
     std::fs::write(dir.path().join("policy.docx"), docx(POLICY, &comments)).unwrap();
@@ -411,6 +413,12 @@ fn word_comments_carry_suppressions() {
                 "unused-suppression".to_string(),
                 2,
                 "`education-gate` does not fire in paragraph 2, where a Word comment suppresses it"
+                    .to_string()
+            ),
+            (
+                "unused-suppression".to_string(),
+                2,
+                "the Word comment on paragraph 2 is not read as a suppression: it starts `MSKlint:`; a suppression starts `msklint:` in lower case, with the colon"
                     .to_string()
             ),
             (
