@@ -637,10 +637,16 @@ fn paragraphs_with(
                         }
                     } else if !line.is_empty() {
                         number(&mut numbered, &mut anchors, out.len());
-                        let (prefix, line) = typed_item(prefix, line);
+                        let (lead, items) = soft_list(line);
+                        let (prefix, lead) = typed_item(prefix, lead);
                         out.push_str(prefix);
-                        out.push_str(&literal(line));
+                        out.push_str(&literal(lead));
                         out.push_str("\n\n");
+                        for item in items {
+                            out.push_str("- ");
+                            out.push_str(&literal(item));
+                            out.push_str("\n\n");
+                        }
                     }
                     para.clear();
                     prefix = "";
@@ -749,6 +755,27 @@ fn typed_item<'a>(prefix: &'a str, line: &'a str) -> (&'a str, &'a str) {
     }
 }
 
+/// A paragraph whose lines after a lead-in ending in `:` are kept apart
+/// by line breaks (Shift+Enter) rather than made a list: those lines are
+/// the list's items, as a reader sees them, so one item's exception does
+/// not reach the next. Returns the paragraph up to the lead-in, and the
+/// items.
+fn soft_list(paragraph: &str) -> (&str, Vec<&str>) {
+    let Some(colon) = paragraph
+        .match_indices('\n')
+        .map(|(at, _)| at)
+        .find(|&at| paragraph[..at].trim_end().ends_with(':'))
+    else {
+        return (paragraph, Vec::new());
+    };
+    let items: Vec<&str> = paragraph[colon + 1..]
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    (paragraph[..colon].trim_end(), items)
+}
+
 /// Whether superscript `text` after `before` is a footnote mark ("4",
 /// "2,3", "*"): written out, it sticks to the word ("months4") and hides
 /// it from the patterns. A raised letter or word ("1st", "m2" of a unit
@@ -847,6 +874,17 @@ mod tests {
             doc.text,
             "Referral is accepted only if:\n\n- BMI under 35\n\n- Non-smoker\n\n- Pain for 6 months\n\n-40 is a number, and --- a rule.\n\n\u{2060}---\n\n"
         );
+    }
+
+    #[test]
+    fn lines_broken_under_a_lead_in_are_its_items() {
+        let xml = br#"<w:document xmlns:w="x"><w:body><w:p><w:r><w:t>Listed only if all of these are met:</w:t><w:br/><w:t>BMI under 35</w:t><w:br/><w:t>Smoking is recorded for audit only</w:t></w:r></w:p><w:p><w:r><w:t>Line one</w:t><w:br/><w:t>line two.</w:t></w:r></w:p></w:body></w:document>"#;
+        let doc = paragraphs(xml).unwrap_or_default();
+        assert_eq!(
+            doc.text,
+            "Listed only if all of these are met:\n\n- BMI under 35\n\n- Smoking is recorded for audit only\n\nLine one\nline two.\n\n"
+        );
+        assert_eq!(doc.paragraphs.len(), 2);
     }
 
     #[test]
