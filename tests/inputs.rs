@@ -848,3 +848,35 @@ fn word_table_rows_are_read_with_their_header() {
         "{doc}"
     );
 }
+
+/// One embedded part named many times, or parts inside parts, cannot make
+/// a small file expand without bound: past 64 MB of their text the file
+/// is an error on itself, found quickly (each part is read once).
+#[test]
+fn embedded_parts_named_over_and_over_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let part = format!("<p>{}</p>", "Smokers wait. ".repeat(80_000));
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("word/document.xml", options).unwrap();
+    let refs = r#"<w:altChunk r:id="rId7"/>"#.repeat(100);
+    zip.write_all(format!(r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>{refs}</w:body></w:document>"#).as_bytes()).unwrap();
+    zip.start_file("word/_rels/document.xml.rels", options)
+        .unwrap();
+    zip.write_all(br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk" Target="a.htm"/></Relationships>"#).unwrap();
+    zip.start_file("word/a.htm", options).unwrap();
+    zip.write_all(part.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    std::fs::write(dir.path().join("many.docx"), buf.into_inner()).unwrap();
+    let out = msklint(
+        &["check", "--no-cache", "--format", "json", "many.docx"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let message = finding(&json(&out), "invalid-encoding")["message"].to_string();
+    assert!(
+        message.contains("embedded parts hold more than 64 MB"),
+        "{message}"
+    );
+}

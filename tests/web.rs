@@ -51,6 +51,10 @@ fn msklint(args: &[&str], file: &Path) -> String {
         .args(args)
         .arg(file.file_name().unwrap())
         .current_dir(file.parent().unwrap())
+        // The page checks a file on its own, as if at a repository's root:
+        // SARIF names files from the root (src/output/paths.rs), and the
+        // fixtures sit inside this repository.
+        .env("GITHUB_WORKSPACE", file.parent().unwrap())
         .output()
         .unwrap();
     let code = out.status.code();

@@ -96,7 +96,7 @@ pub fn not_a_document(bytes: &[u8]) -> Option<String> {
 
 /// The document's text, paragraphs and comments, or why it cannot be read.
 pub fn read(bytes: &[u8]) -> Result<Document, String> {
-    read_within(bytes, 0)
+    read_within(bytes, 0, &std::cell::Cell::new(MAX_XML))
 }
 
 /// How deep Word documents may be carried inside one another (as
@@ -104,7 +104,14 @@ pub fn read(bytes: &[u8]) -> Result<Document, String> {
 /// crafted file can ask for.
 const MAX_NESTING: usize = 3;
 
-fn read_within(bytes: &[u8], depth: usize) -> Result<Document, String> {
+/// `budget` is how many bytes of embedded parts' text the whole file may
+/// still add: a part named a thousand times, or parts nested inside parts,
+/// cannot make a small file expand without bound.
+fn read_within(
+    bytes: &[u8],
+    depth: usize,
+    budget: &std::cell::Cell<u64>,
+) -> Result<Document, String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("it is not a Word document (not a readable zip archive: {e})"))?;
     let mut main = main_part(&mut archive).unwrap_or_else(|| "word/document.xml".to_string());
@@ -118,7 +125,29 @@ fn read_within(bytes: &[u8], depth: usize) -> Result<Document, String> {
         }
     };
     let targets = relationships(&mut archive, &main);
-    let mut chunk = |id: &str| chunk_blocks(&mut archive, &targets, id, depth);
+    // Each part is read once, however many times the body names it.
+    let mut read: HashMap<String, Vec<Block>> = HashMap::new();
+    let mut chunk = |id: &str| {
+        let blocks = match read.get(id) {
+            Some(blocks) => blocks.clone(),
+            None => {
+                let blocks = chunk_blocks(&mut archive, &targets, id, depth, budget)?;
+                read.insert(id.to_string(), blocks.clone());
+                blocks
+            }
+        };
+        let size: u64 = blocks.iter().map(|b| b.text_len() as u64).sum();
+        match budget.get().checked_sub(size) {
+            Some(left) => budget.set(left),
+            None => {
+                return Err(format!(
+                    "its embedded parts hold more than {} MB of text",
+                    MAX_XML / (1024 * 1024)
+                ))
+            }
+        }
+        Ok(blocks)
+    };
     let mut doc = paragraphs_with(&xml, &mut chunk)?;
     if doc.comments.is_empty() {
         return Ok(doc);
@@ -240,6 +269,7 @@ fn chunk_blocks(
     targets: &HashMap<String, String>,
     id: &str,
     depth: usize,
+    budget: &std::cell::Cell<u64>,
 ) -> Result<Vec<Block>, String> {
     let Some(name) = targets.get(id) else {
         return Ok(Vec::new());
@@ -254,7 +284,7 @@ fn chunk_blocks(
                 "its text is in Word documents nested more than {MAX_NESTING} deep"
             ));
         }
-        let inner = read_within(&bytes, depth + 1)?;
+        let inner = read_within(&bytes, depth + 1, budget)?;
         return Ok(inner
             .text
             .split("\n\n")
@@ -551,6 +581,9 @@ fn paragraphs_with(
                         }
                         continue;
                     }
+                    if out.ends_with(" |\n") && !matches!(block, Block::Row(_)) {
+                        out.push('\n');
+                    }
                     number(&mut numbered, &mut anchors, out.len());
                     match block {
                         Block::Line(prefix, line) => {
@@ -560,9 +593,11 @@ fn paragraphs_with(
                         }
                         Block::Written(line) => out.push_str(&line),
                         Block::Row(cells) => {
+                            // Rows follow one another, under their header.
                             out.push_str("| ");
                             out.push_str(&cells.join(" | "));
-                            out.push_str(" |");
+                            out.push_str(" |\n");
+                            continue;
                         }
                     }
                     out.push_str("\n\n");
@@ -773,6 +808,14 @@ fn soft_list(paragraph: &str) -> (&str, Vec<&str>) {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
+    // A line going on in lower case finishes the one above ("Please
+    // note:⏎The threshold of 40⏎does not apply here."): no list.
+    if items
+        .iter()
+        .any(|l| l.starts_with(|c: char| c.is_lowercase()))
+    {
+        return (paragraph, Vec::new());
+    }
     (paragraph[..colon].trim_end(), items)
 }
 
@@ -885,6 +928,9 @@ mod tests {
             "Listed only if all of these are met:\n\n- BMI under 35\n\n- Smoking is recorded for audit only\n\nLine one\nline two.\n\n"
         );
         assert_eq!(doc.paragraphs.len(), 2);
+        // A line going on in lower case finishes the sentence above.
+        let text = "Please note:\nThe threshold of 40\ndoes not apply here.";
+        assert_eq!(soft_list(text), (text, Vec::new()));
     }
 
     #[test]

@@ -58,6 +58,32 @@ const BREAKS: &[&str] = &[
     "address",
 ];
 
+impl Block {
+    /// The bytes of text it holds.
+    pub fn text_len(&self) -> usize {
+        match self {
+            Block::Line(prefix, text) => prefix.len() + text.len(),
+            Block::Row(cells) => cells.iter().map(|c| c.len() + 3).sum(),
+            Block::Written(text) => text.len(),
+        }
+    }
+}
+
+/// Tags that are neither inline nor in [`BREAKS`].
+const OTHER_TAGS: &[&str] = &[
+    "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "br", "img", "title", "wbr", "q",
+    "cite", "time", "big", "tt", "center", "label", "input", "button",
+];
+
+/// The largest char boundary of `text` at or below `at`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// The blocks of `html`, with their words as a reader sees them.
 pub fn blocks(html: &str) -> Vec<Block> {
     let mut scan = Scan::default();
@@ -260,13 +286,23 @@ pub fn without_tags(text: &str) -> std::borrow::Cow<'_, str> {
             .unwrap_or(tag.len() - name_at);
         let name = &tag[name_at..name_at + name_len];
         let after = &tag[name_at + name_len..];
-        let close = after
-            .starts_with(['>', ' ', '/', '\t', '\n'])
-            .then(|| after.find('>'))
-            .flatten()
-            .filter(|&gt| !after[..gt].contains('<'));
+        // Only HTML's own names ("BMI<main and age>60" is no tag), and
+        // the `>` looked for nearby, before any other `<`: a long sentence
+        // full of `<` is not searched to its end from each one.
+        let known = INLINE
+            .iter()
+            .chain(BREAKS)
+            .chain(OTHER_TAGS)
+            .any(|k| k.eq_ignore_ascii_case(name));
+        let close = (known && after.starts_with(['>', ' ', '/', '\t', '\n']))
+            .then(|| {
+                let near = &after[..floor_char_boundary(after, 400)];
+                let end = near.find('<').unwrap_or(near.len());
+                near[..end].find('>')
+            })
+            .flatten();
         match close {
-            Some(gt) if name.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+            Some(gt) => {
                 if !INLINE.iter().any(|i| i.eq_ignore_ascii_case(name)) {
                     out.push(' ');
                 }
@@ -440,7 +476,14 @@ mod tests {
             read.split_whitespace().collect::<Vec<_>>().join(" "),
             "Patients who smoke here. Next"
         );
-        for kept in ["BMI <35", "BMI < 35", "<https://x.nhs.uk>", "a <- b", "<"] {
+        for kept in [
+            "BMI <35",
+            "BMI < 35",
+            "<https://x.nhs.uk>",
+            "a <- b",
+            "<",
+            "BMI<wt and age>60",
+        ] {
             assert_eq!(without_tags(kept), kept);
         }
     }

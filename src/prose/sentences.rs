@@ -347,6 +347,22 @@ fn split_block(text: &str, start: usize, end: usize) -> Vec<Span> {
     let mut from = 0;
     let mut chars = block.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
+        // A closing block tag inside a line ends what it closes
+        // ("…surgery</p><p>Anyone who …", "<h2>Smoking</h2><p>…").
+        if i < from {
+            // Already taken into the sentence before (its closing tags).
+            continue;
+        }
+        if c == '<' {
+            if let Some((_, len)) = block_tag(&block[i..], true) {
+                spans.extend(trimmed(start + from, start + i + len, text));
+                from = i + len;
+                while chars.peek().is_some_and(|&(j, _)| j < from) {
+                    chars.next();
+                }
+            }
+            continue;
+        }
         if !matches!(c, '.' | '!' | '?' | '…') {
             continue;
         }
@@ -711,6 +727,12 @@ impl HtmlTags {
                 _ => break,
             }
         }
+        // "<h2>Smoking</h2><p>Patients who smoke …" is a heading and a
+        // paragraph on one line: read it as text, not as a heading.
+        let body = &line[tags.open..line.len() - tags.close];
+        if tags.heading && body.contains("</") {
+            tags.heading = false;
+        }
         (tags.open > 0 || tags.close > 0).then_some(tags)
     }
 }
@@ -1009,6 +1031,21 @@ mod tests {
             found[4].lead_in.map(|s| &text[s.start()..s.end()]),
             Some("Criteria")
         );
+        // On one line: a heading and its paragraph, paragraphs without a
+        // full stop, list items; each closing tag ends what it closes.
+        let text = "<h2>Smoking</h2><p>Smokers are not listed.</p>\n\n<p>Smokers wait</p><p>Help is offered</p>\n\n<li>Smoking</li><li>Smokers wait</li>\n";
+        assert_eq!(
+            texts(text),
+            [
+                "Smoking</h2>",
+                "Smokers are not listed.",
+                "Smokers wait</p>",
+                "Help is offered",
+                "Smoking</li>",
+                "Smokers wait"
+            ]
+        );
+        assert!(!split(text).iter().any(|s| s.heading));
     }
 
     #[test]
