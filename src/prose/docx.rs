@@ -173,27 +173,40 @@ fn read_within(
 /// `word/document2.xml`, named only in `_rels/.rels`.
 fn main_part(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>) -> Option<String> {
     let rels = part(archive, "_rels/.rels").ok()??;
-    let mut reader = Reader::from_reader(rels.as_slice());
+    let main = links(&rels)
+        .into_iter()
+        .find(|l| l.kind.ends_with("/officeDocument"))?;
+    let target = main.target.trim_start_matches('/').trim_start_matches("./");
+    // Every Office package names its main part so; only a Word one keeps
+    // it under `word/` (a renamed presentation points at `ppt/`).
+    target.starts_with("word/").then(|| target.to_string())
+}
+
+/// One entry of a package's relationships (`*.rels`).
+struct Link {
+    id: String,
+    kind: String,
+    target: String,
+    external: bool,
+}
+
+/// Every relationship a `.rels` part lists, in order; unreadable XML ends
+/// the list where it breaks.
+fn links(rels: &[u8]) -> Vec<Link> {
+    let mut reader = Reader::from_reader(rels);
     let mut buf = Vec::new();
+    let mut out = Vec::new();
     loop {
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == b"Relationship" => {
-                let value = |key: &[u8]| {
-                    e.attributes()
-                        .flatten()
-                        .find(|a| a.key.local_name().as_ref() == key)
-                        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
-                };
-                let main = value(b"Type").is_some_and(|t| t.ends_with("/officeDocument"));
-                if let Some(target) = value(b"Target").filter(|_| main) {
-                    let target = target.trim_start_matches('/').trim_start_matches("./");
-                    // Every Office package names its main part so; only a
-                    // Word one keeps it under `word/` (a renamed
-                    // presentation points at `ppt/`).
-                    return target.starts_with("word/").then(|| target.to_string());
-                }
+                out.push(Link {
+                    id: attribute(&e, b"Id").unwrap_or_default(),
+                    kind: attribute(&e, b"Type").unwrap_or_default(),
+                    target: attribute(&e, b"Target").unwrap_or_default(),
+                    external: attribute(&e, b"TargetMode").is_some_and(|m| m == "External"),
+                });
             }
-            Ok(Event::Eof) | Err(_) => return None,
+            Ok(Event::Eof) | Err(_) => return out,
             _ => {}
         }
         buf.clear();
@@ -212,37 +225,21 @@ fn relationships(
     } else {
         format!("{folder}/_rels/{file}.rels")
     };
-    let mut targets = HashMap::new();
     let Ok(Some(rels)) = part(archive, &rels_name) else {
-        return targets;
+        return HashMap::new();
     };
-    let mut reader = Reader::from_reader(rels.as_slice());
-    let mut buf = Vec::new();
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == b"Relationship" => {
-                let value = |key: &[u8]| {
-                    e.attributes()
-                        .flatten()
-                        .find(|a| a.key.local_name().as_ref() == key)
-                        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
-                };
-                let external = value(b"TargetMode").is_some_and(|m| m == "External");
-                if let (Some(id), Some(target), false) = (value(b"Id"), value(b"Target"), external)
-                {
-                    let name = match target.strip_prefix('/') {
-                        Some(absolute) => absolute.to_string(),
-                        None if folder.is_empty() => target.clone(),
-                        None => format!("{folder}/{target}"),
-                    };
-                    targets.insert(id, tidy_part_name(&name));
-                }
-            }
-            Ok(Event::Eof) | Err(_) => return targets,
-            _ => {}
-        }
-        buf.clear();
-    }
+    links(&rels)
+        .into_iter()
+        .filter(|l| !l.external && !l.id.is_empty() && !l.target.is_empty())
+        .map(|l| {
+            let name = match l.target.strip_prefix('/') {
+                Some(absolute) => absolute.to_string(),
+                None if folder.is_empty() => l.target.clone(),
+                None => format!("{folder}/{}", l.target),
+            };
+            (l.id, tidy_part_name(&name))
+        })
+        .collect()
 }
 
 /// `a/./b/../c` as `a/c`.
