@@ -121,7 +121,7 @@ pub fn inflate(content: &str) -> Result<String, String> {
 }
 
 /// Standard base64, whitespace ignored, padding optional.
-fn base64(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn base64(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() / 4 * 3);
     let mut acc = 0u32;
     let mut bits = 0;

@@ -342,7 +342,8 @@ pub fn from_web_archive(text: &str) -> Option<String> {
     if headers.contains("quoted-printable") {
         Some(quoted_printable(body))
     } else if headers.contains("base64") {
-        Some(String::from_utf8_lossy(&base64(body)).into_owned())
+        let bytes = crate::import::drawio::base64(body.trim())?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
     } else {
         Some(body.to_string())
     }
@@ -379,31 +380,6 @@ fn quoted_printable(body: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&bytes).into_owned()
-}
-
-/// Base64 undone; characters outside its alphabet (line breaks, `=`)
-/// are passed over.
-fn base64(body: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    };
-    let mut out = Vec::with_capacity(body.len() * 3 / 4);
-    let (mut bits, mut held) = (0u32, 0u32);
-    for six in body.bytes().filter_map(value) {
-        bits = (bits << 6) | u32::from(six);
-        held += 6;
-        if held >= 8 {
-            held -= 8;
-            out.push((bits >> held) as u8);
-            bits &= (1 << held) - 1;
-        }
-    }
-    out
 }
 
 #[cfg(test)]
