@@ -880,3 +880,63 @@ fn embedded_parts_named_over_and_over_are_bounded() {
         "{message}"
     );
 }
+
+/// A criterion in a Word footnote was never read (Word prints it at the
+/// foot of the page); footnotes, endnotes, headers and footers are read
+/// after the body under headings that say what they are, a header used on
+/// every section once, and findings there name their paragraph.
+#[test]
+fn word_footnotes_and_headers_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+    let p = |text: &str| format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>");
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let options = zip::write::SimpleFileOptions::default();
+    let mut file = |name: &str, text: String| {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    };
+    file(
+        "word/document.xml",
+        format!(
+            "<w:document {w}><w:body>{}</w:body></w:document>",
+            p("Referral to the joint clinic follows the criteria set out below.")
+        ),
+    );
+    file(
+        "word/_rels/document.xml.rels",
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header2.xml"/><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="/word/footer1.xml"/></Relationships>"#.to_string(),
+    );
+    file(
+        "word/footnotes.xml",
+        format!(
+            r#"<w:footnotes {w}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> Patients who smoke are not listed for surgery.</w:t></w:r></w:p></w:footnote></w:footnotes>"#
+        ),
+    );
+    let header = format!("<w:hdr {w}>{}</w:hdr>", p("Musculoskeletal access policy"));
+    file("word/header1.xml", header.clone());
+    file("word/header2.xml", header);
+    file(
+        "word/footer1.xml",
+        format!("<w:ftr {w}>{}</w:ftr>", p("Version 2, page 1")),
+    );
+    zip.finish().unwrap();
+    std::fs::write(dir.path().join("notes.docx"), buf.into_inner()).unwrap();
+    let out = msklint(
+        &["check", "--no-cache", "--format", "json", "notes.docx"],
+        dir.path(),
+    );
+    let doc = json(&out);
+    let found = finding(&doc, "smoking-restriction");
+    // Body 1, "Footnotes" 2, the footnote 3.
+    assert_eq!(found["paragraph"]["number"], 3, "{doc}");
+    let text = msklint::prose::docx::text(&std::fs::read(dir.path().join("notes.docx")).unwrap())
+        .unwrap();
+    assert_eq!(
+        text,
+        "Referral to the joint clinic follows the criteria set out below.\n\n# Footnotes\n\n\
+         Patients who smoke are not listed for surgery.\n\n# Headers and footers\n\n\
+         Musculoskeletal access policy\n\nVersion 2, page 1\n\n"
+    );
+}

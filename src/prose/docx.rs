@@ -125,6 +125,7 @@ fn read_within(
         }
     };
     let targets = relationships(&mut archive, &main);
+    let margins = margin_parts(&mut archive, &main);
     // Each part is read once, however many times the body names it.
     let mut read: HashMap<String, Vec<Block>> = HashMap::new();
     let mut chunk = |id: &str| {
@@ -149,6 +150,40 @@ fn read_within(
         Ok(blocks)
     };
     let mut doc = paragraphs_with(&xml, &mut chunk)?;
+    // Footnotes, endnotes, headers and footers are read after the body,
+    // each under a heading that says what they are: Word shows their words
+    // too, and a criterion put in a footnote is still a criterion.
+    let mut seen: Vec<String> = Vec::new();
+    for (heading, names) in margins {
+        let mut under = Document::default();
+        for name in names {
+            let Some(xml) = part(&mut archive, &name)? else {
+                continue;
+            };
+            let found = paragraphs_with(&xml, &mut |_| Ok(Vec::new()))?;
+            // The same header on every section is read once.
+            if found.text.trim().is_empty() || seen.contains(&found.text) {
+                continue;
+            }
+            seen.push(found.text.clone());
+            append(&mut under, found);
+        }
+        if !under.text.is_empty() {
+            let mut titled = Document {
+                text: format!("# {heading}\n\n"),
+                paragraphs: vec![Paragraph {
+                    start: 0,
+                    number: 1,
+                }],
+                comments: Vec::new(),
+            };
+            append(&mut titled, under);
+            if !doc.text.is_empty() && !doc.text.ends_with("\n\n") {
+                doc.text.push('\n');
+            }
+            append(&mut doc, titled);
+        }
+    }
     if doc.comments.is_empty() {
         return Ok(doc);
     }
@@ -219,6 +254,19 @@ fn relationships(
     archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
     part_name: &str,
 ) -> HashMap<String, String> {
+    inner_links(archive, part_name)
+        .into_iter()
+        .filter(|l| !l.id.is_empty())
+        .map(|l| (l.id, l.target))
+        .collect()
+}
+
+/// A part's relationships to other parts of the package, in order, each
+/// target given as its part name in the archive.
+fn inner_links(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    part_name: &str,
+) -> Vec<Link> {
     let (folder, file) = part_name.rsplit_once('/').unwrap_or(("", part_name));
     let rels_name = if folder.is_empty() {
         format!("_rels/{file}.rels")
@@ -226,20 +274,59 @@ fn relationships(
         format!("{folder}/_rels/{file}.rels")
     };
     let Ok(Some(rels)) = part(archive, &rels_name) else {
-        return HashMap::new();
+        return Vec::new();
     };
     links(&rels)
         .into_iter()
-        .filter(|l| !l.external && !l.id.is_empty() && !l.target.is_empty())
-        .map(|l| {
+        .filter(|l| !l.external && !l.target.is_empty())
+        .map(|mut l| {
             let name = match l.target.strip_prefix('/') {
                 Some(absolute) => absolute.to_string(),
                 None if folder.is_empty() => l.target.clone(),
                 None => format!("{folder}/{}", l.target),
             };
-            (l.id, tidy_part_name(&name))
+            l.target = tidy_part_name(&name);
+            l
         })
         .collect()
+}
+
+/// The parts Word shows around the body, in the order they are read:
+/// footnotes, endnotes, then headers and footers, each with the heading
+/// written above them.
+fn margin_parts(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    main: &str,
+) -> Vec<(&'static str, Vec<String>)> {
+    let found = inner_links(archive, main);
+    let named = |kinds: &[&str]| -> Vec<String> {
+        found
+            .iter()
+            .filter(|l| kinds.iter().any(|k| l.kind.ends_with(k)))
+            .map(|l| l.target.clone())
+            .collect()
+    };
+    vec![
+        ("Footnotes", named(&["/footnotes"])),
+        ("Endnotes", named(&["/endnotes"])),
+        ("Headers and footers", named(&["/header", "/footer"])),
+    ]
+}
+
+/// `more` written after `doc`, its paragraphs numbered on from `doc`'s.
+fn append(doc: &mut Document, more: Document) {
+    let (offset, count) = (doc.text.len(), doc.paragraphs.len());
+    doc.text.push_str(&more.text);
+    doc.paragraphs
+        .extend(more.paragraphs.into_iter().map(|p| Paragraph {
+            start: p.start + offset,
+            number: p.number + count,
+        }));
+    doc.comments.extend(more.comments.into_iter().map(|c| Comment {
+        first: c.first + count,
+        last: c.last + count,
+        text: c.text,
+    }));
 }
 
 /// `a/./b/../c` as `a/c`.
