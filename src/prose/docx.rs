@@ -570,6 +570,11 @@ fn paragraphs_with(
     let mut column = 0usize;
     let mut span = 1usize;
     let mut merged: HashMap<usize, String> = HashMap::new();
+    // For each table open, whether it sits in a cell of another; a nested
+    // table's rows are read as lines of the cell that holds it, and the
+    // outer row waits here meanwhile.
+    let mut tables: Vec<bool> = Vec::new();
+    let mut outer: Vec<Outer> = Vec::new();
     // Inside `mc:Fallback`: the same content again for older readers
     // (text boxes, shapes), already read from `mc:Choice`; or inside a
     // tracked move's old place.
@@ -705,7 +710,21 @@ fn paragraphs_with(
                     cell_places.clear();
                     column = 0;
                 }
-                b"tbl" => merged.clear(),
+                b"tbl" => {
+                    tables.push(in_cell);
+                    if in_cell {
+                        outer.push(Outer {
+                            row: std::mem::take(&mut row),
+                            places: std::mem::take(&mut cell_places),
+                            column,
+                            span,
+                            merged: std::mem::take(&mut merged),
+                            lines: Vec::new(),
+                        });
+                        in_cell = false;
+                    }
+                    merged.clear();
+                }
                 _ => {}
             },
             Event::Empty(e) => match e.local_name().as_ref() {
@@ -774,6 +793,17 @@ fn paragraphs_with(
                     in_cell = false;
                     column += span;
                 }
+                b"tbl" if tables.pop() == Some(true) => {
+                    if let Some(was) = outer.pop() {
+                        let lines = was.lines;
+                        (row, cell_places, column, span, merged) =
+                            (was.row, was.places, was.column, was.span, was.merged);
+                        in_cell = true;
+                        if let Some(cell) = row.last_mut() {
+                            cell.extend(lines.into_iter().map(|l| ("", l)));
+                        }
+                    }
+                }
                 // The table ends: a blank line, as after a paragraph.
                 b"tbl" if out.ends_with(" |\n") => out.push('\n'),
                 b"tr" => {
@@ -794,6 +824,22 @@ fn paragraphs_with(
                     }
                     let filled: Vec<&Vec<(&str, String)>> =
                         row.iter().filter(|c| !c.is_empty()).collect();
+                    let cells: Vec<String> = filled
+                        .iter()
+                        .map(|c| {
+                            let lines: Vec<&str> = c.iter().map(|(_, l)| l.as_str()).collect();
+                            lines.join(" ")
+                        })
+                        .collect();
+                    // A nested table's row: a line of the outer cell.
+                    if let Some(nest) = outer.last_mut() {
+                        if !cells.is_empty() {
+                            nest.lines.push(cells.join(" "));
+                        }
+                        row.clear();
+                        buf.clear();
+                        continue;
+                    }
                     // A row of one cell is a box around text (a "Policy
                     // statement" panel), not data: its paragraphs are
                     // paragraphs, so one's exception does not reach into
@@ -814,13 +860,6 @@ fn paragraphs_with(
                         buf.clear();
                         continue;
                     }
-                    let cells: Vec<String> = filled
-                        .iter()
-                        .map(|c| {
-                            let lines: Vec<&str> = c.iter().map(|(_, l)| l.as_str()).collect();
-                            lines.join(" ")
-                        })
-                        .collect();
                     if !cells.is_empty() {
                         number(&mut numbered, &mut anchors, out.len());
                         out.push_str("| ");
@@ -848,6 +887,17 @@ fn paragraphs_with(
         paragraphs: numbered,
         comments: anchors.comments(),
     })
+}
+
+/// A table row waiting while a table nested in its last cell is read.
+struct Outer<'a> {
+    row: Vec<Vec<(&'a str, String)>>,
+    places: Vec<(usize, Option<bool>)>,
+    column: usize,
+    span: usize,
+    merged: HashMap<usize, String>,
+    /// The nested table's rows so far, each as one line.
+    lines: Vec<String>,
 }
 
 /// A paragraph that is a list item typed by hand: a bullet character,
@@ -1101,6 +1151,35 @@ mod tests {
         let found = crate::prose::sentences::split(&doc.text);
         let with = found[2].with.map(|w| &doc.text[w.start()..w.end()]);
         assert_eq!(with, Some("| Threshold for referral |"));
+    }
+
+    /// A table inside a cell reset the row holding it: the outer cell's
+    /// own words, and the cells before it, were lost.
+    #[test]
+    fn a_table_in_a_cell_is_read_as_lines_of_that_cell() {
+        let cell = |inner: &str| format!("<w:tc>{inner}</w:tc>");
+        let p = |text: &str| format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>");
+        let inner = format!(
+            "<w:tbl><w:tr>{}{}</w:tr><w:tr>{}{}</w:tr></w:tbl>",
+            cell(&p("BMI")),
+            cell(&p("under 35")),
+            cell(&p("Smoking")),
+            cell(&p("stopped"))
+        );
+        let xml = format!(
+            "<w:document xmlns:w=\"x\"><w:body><w:tbl><w:tr>{}{}</w:tr><w:tr>{}{}</w:tr></w:tbl>{}</w:body></w:document>",
+            cell(&p("Stage")),
+            cell(&p("Criteria")),
+            cell(&p("Listing")),
+            cell(&format!("{}{inner}{}", p("Patients need:"), p("Checked at clinic."))),
+            p("After.")
+        );
+        let doc = paragraphs(xml.as_bytes()).unwrap_or_default();
+        assert_eq!(
+            doc.text,
+            "| Stage | Criteria |\n| Listing | Patients need: BMI under 35 Smoking stopped Checked at clinic. |\n\nAfter.\n\n"
+        );
+        assert_eq!(doc.paragraphs.len(), 3);
     }
 
     #[test]
