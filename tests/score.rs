@@ -383,6 +383,12 @@ fn fracture_liaison_applies_only_to_fracture_conditions() {
     // Osteoporosis makes falls prevention part of the pathway's job.
     assert_eq!(level(&with, "falls-prevention"), Some(0));
 
+    // Named as `check` names it: a word of the condition will do.
+    for condition in ["hip_fracture", "osteoporotic_fracture", "\"Fragility fractures\""] {
+        let named = card(&osteo("", "").replace("osteoporosis", condition));
+        assert_eq!(level(&named, "fracture-liaison"), Some(0), "{condition}");
+    }
+
     let no_condition = card(&surgical("").replace("  condition: osteoarthritis\n", ""));
     assert_eq!(level(&no_condition, "fracture-liaison"), None);
     assert!(evidence(&no_condition, "fracture-liaison").contains("no `condition`"));

@@ -235,7 +235,12 @@ impl<'g, 'a> Facts<'g, 'a> {
 
     pub(super) fn condition_in(&self, list: &[&str]) -> bool {
         self.condition()
-            .is_some_and(|ws| ws.iter().any(|w| list.contains(&w.as_str())))
+            .is_some_and(|ws| {
+                ws.iter().any(|w| {
+                    list.iter()
+                        .any(|l| crate::rules::checks::condition::names(w, l))
+                })
+            })
     }
 
     pub(super) fn rtt(&self) -> Rtt {

@@ -318,19 +318,24 @@ const JOINT_WORDS: &[&str] = &[
     "joints",
     "arthroplasty",
 ];
-/// The same list as the `missing-fracture-liaison` rule.
+/// The same list as the `missing-fracture-liaison` rule (a test holds
+/// them equal), matched as the rule matches it.
 const FRACTURE_CONDITIONS: &[&str] = &[
     "osteoporosis",
+    "osteoporotic",
     "fragility_fracture",
     "fragility_fractures",
     "fracture",
+    "fractures",
 ];
 /// Conditions where falls prevention belongs on the pathway itself.
 const FALLS_CONDITIONS: &[&str] = &[
     "osteoporosis",
+    "osteoporotic",
     "fragility_fracture",
     "fragility_fractures",
     "fracture",
+    "fractures",
     "falls",
     "frailty",
 ];
@@ -418,6 +423,28 @@ pub fn score_file(
 #[cfg(test)]
 mod tests {
     use super::render::cell;
+
+    /// The scorecard's list of fracture conditions is the rule's: they had
+    /// drifted apart, so `check` warned of no fracture liaison on a
+    /// pathway the scorecard called not applicable.
+    #[test]
+    fn fracture_conditions_are_the_rules() {
+        use crate::rules::checks::Check;
+        let vocab = crate::vocabulary::Vocabulary::builtin().unwrap();
+        let set = crate::rules::load::RuleSet::builtin(&vocab).unwrap();
+        let rule = set
+            .rules
+            .iter()
+            .find(|r| r.rule.name == "missing-fracture-liaison")
+            .unwrap();
+        let Check::Condition(c) = &rule.rule.check else {
+            panic!("missing-fracture-liaison is no longer a condition check");
+        };
+        assert_eq!(c.conditions, super::FRACTURE_CONDITIONS);
+        for name in super::FRACTURE_CONDITIONS {
+            assert!(super::FALLS_CONDITIONS.contains(name), "{name}");
+        }
+    }
 
     #[test]
     fn cells_escape_pipes_and_html_outside_code() {

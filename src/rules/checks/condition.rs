@@ -16,17 +16,19 @@ pub struct ConditionCheck {
 }
 
 impl ConditionCheck {
-    /// Whether a declared condition is one of the list: the whole of it,
-    /// or one of its words (`hip_fracture` and "Hip fracture" name a
-    /// `fracture`), without regard to case.
     fn names(&self, declared: &str) -> bool {
-        self.conditions.iter().any(|listed| {
-            declared.eq_ignore_ascii_case(listed)
-                || declared
-                    .split(|c: char| !c.is_alphanumeric())
-                    .any(|part| part.eq_ignore_ascii_case(listed))
-        })
+        self.conditions.iter().any(|listed| names(declared, listed))
     }
+}
+
+/// Whether a declared condition names `listed`: the whole of it, or one
+/// of its words (`hip_fracture` and "Hip fracture" name a `fracture`),
+/// without regard to case. The scorecard matches conditions the same way.
+pub fn names(declared: &str, listed: &str) -> bool {
+    declared.eq_ignore_ascii_case(listed)
+        || declared
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|part| part.eq_ignore_ascii_case(listed))
 }
 
 impl Kind for ConditionCheck {
