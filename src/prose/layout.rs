@@ -275,6 +275,9 @@ fn remove_furniture(pages: &mut [Vec<String>]) {
     }
     // On most pages, and on at least two.
     let needed = (pages.len() / 2 + 1).max(2);
+    // The last line kept on the page before, which a run at the top of
+    // this page follows.
+    let mut last_kept: Option<String> = None;
     for page in pages.iter_mut() {
         let numbers: Vec<usize> = edges(page).filter(|&i| page_number(&page[i])).collect();
         let repeated: Vec<usize> = edges(page)
@@ -285,20 +288,39 @@ fn remove_furniture(pages: &mut [Vec<String>]) {
             page[i].clear();
         }
         // A policy pack may end every page with the same rule ("Smokers
-        // will not be listed …"): repeated lines that read as a whole
-        // sentence stay, as dropping them would hide the rule.
+        // will not be listed …", "Listing criteria: BMI below 40."):
+        // repeated lines that read as a whole sentence stay, as dropping
+        // them would hide the rule. A short one stays only when it is one
+        // line that does not fall inside a sentence running on from the
+        // line before (a footer between two pages of one sentence would
+        // split it; a title above it would make a run of furniture).
         for run in runs(page, &repeated) {
             let words: usize = run
                 .iter()
                 .map(|&i| page[i].split_whitespace().count())
                 .sum();
             let ends = run.last().is_some_and(|&i| full_stop(&page[i]));
-            if words >= SENTENCE_WORDS && ends {
+            let before = (0..run[0])
+                .rev()
+                .map(|i| page[i].as_str())
+                .find(|l| !l.trim().is_empty())
+                .or(last_kept.as_deref());
+            let between =
+                before.is_some_and(|l| !full_stop(l) && !heading(l, Some(page[run[0]].as_str())));
+            let enough = if between || run.len() > 1 {
+                SENTENCE_WORDS
+            } else {
+                SHORT_SENTENCE_WORDS
+            };
+            if words >= enough && ends {
                 continue;
             }
             for i in run {
                 page[i].clear();
             }
+        }
+        if let Some(last) = page.iter().rev().find(|l| !l.trim().is_empty()) {
+            last_kept = Some(last.clone());
         }
     }
 }
@@ -313,6 +335,9 @@ fn full_stop(line: &str) -> bool {
 /// end, to be kept as policy wording rather than dropped as a footer
 /// ("Uncontrolled when printed." is dropped).
 const SENTENCE_WORDS: usize = 10;
+
+/// As [`SENTENCE_WORDS`], for a run that follows a finished sentence.
+const SHORT_SENTENCE_WORDS: usize = 4;
 
 /// `lines` (indices into `page`, ascending) grouped into runs with only
 /// blank lines between them, each ending where a sentence does.
@@ -423,6 +448,30 @@ mod tests {
             got.text
         );
         assert!(!got.text.contains("Uncontrolled"), "{}", got.text);
+    }
+
+    /// Each page of a pack ended with its procedure's short criteria,
+    /// the same but for a number: they went as footers, and with them the
+    /// only BMI and smoking rules in the file. A short repeated line
+    /// inside a sentence that runs on over the page still goes.
+    #[test]
+    fn a_short_rule_repeated_on_every_page_stays() {
+        let page = |n: usize| {
+            format!(
+                "West ICB procedures\n{n}. {}\nFunded for severe pain.\nListing criteria: BMI below 4{n}.\nSmokers must stop 8 weeks before listing.\nPage {n} of 3\n",
+                ["Hips", "Knees", "Shoulders"][n - 1]
+            )
+        };
+        let got = lay_out(&[page(1), page(2), page(3)]);
+        for wanted in ["BMI below 41.", "BMI below 43.", "Smokers must stop"] {
+            assert!(got.text.contains(wanted), "{wanted}: {}", got.text);
+        }
+        assert!(!got.text.contains("West ICB"), "{}", got.text);
+        let run_on = |n: usize| {
+            format!("Patients are listed when\nThis copy is not controlled.\nthey agree to surgery {n}.\nEnd {n}.\n")
+        };
+        let got = lay_out(&[run_on(1), run_on(2), run_on(3)]);
+        assert!(!got.text.contains("controlled"), "{}", got.text);
     }
 
     #[test]
