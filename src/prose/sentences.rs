@@ -230,6 +230,20 @@ pub fn split(text: &str) -> Vec<Sentence> {
             continue;
         }
         match s.block {
+            // Lines under a lead-in ending in `:`, each a short criterion
+            // without a marker ("BMI under 40" / "Pain for 6 months"),
+            // are the list they look like: read as one run-on sentence,
+            // a harmless last line cancelled the rest.
+            Some((_, kind)) if s.unmarked_item(kind, start, trimmed) => {
+                let indent = match kind {
+                    Block::Item(i) if s.text[..start].trim_end().ends_with(':') => i + 1,
+                    Block::Item(i) => i,
+                    Block::Paragraph(_) => indent,
+                };
+                s.flush();
+                s.block = Some((content_start, Block::Item(indent)));
+                s.block_end = content_end;
+            }
             // A wrapped line continues its block.
             Some(_) => s.block_end = content_end,
             None => {
@@ -243,6 +257,28 @@ pub fn split(text: &str) -> Vec<Sentence> {
 }
 
 impl Splitter<'_> {
+    /// Whether `line` (starting at `start`) begins a list item of its own
+    /// though it has no marker: it opens with a capital or a digit, and
+    /// the line before it either ends in `:` or is itself an item under
+    /// such a lead-in and ends where an item can (not on "and", "the", a
+    /// comma or a hyphen, which a wrapped line goes on from).
+    fn unmarked_item(&self, kind: Block, start: usize, line: &str) -> bool {
+        if !line.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) {
+            return false;
+        }
+        let before = self.text[..start].trim_end();
+        let previous = before.rsplit('\n').next().unwrap_or("").trim();
+        if previous.ends_with(':') {
+            return true;
+        }
+        let under_lead_in = self.leads.last().is_some_and(|(_, lead)| {
+            self.text[lead.start()..lead.end()]
+                .trim_end_matches(['*', '_'])
+                .ends_with(':')
+        });
+        matches!(kind, Block::Item(_)) && under_lead_in && item_can_end(previous)
+    }
+
     /// Splits the gathered block into sentences; returns the span of the
     /// block's last sentence.
     fn flush(&mut self) -> Option<Span> {
@@ -578,6 +614,24 @@ fn shouts_a_rule(body: &str) -> bool {
         && !words[..verb]
             .iter()
             .any(|w| RELATIVES.contains(&w.as_str()))
+}
+
+/// Whether a list item's line can be its last: not one that stops on a
+/// comma, a hyphen or a word that needs more after it.
+fn item_can_end(line: &str) -> bool {
+    const GOES_ON: &[&str] = &[
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "if",
+        "in", "is", "least", "more", "of", "on", "or", "our", "over", "than", "that", "the",
+        "their", "to", "under", "who", "with", "your",
+    ];
+    if line.ends_with([',', '-', '–', '(', '/', '&']) {
+        return false;
+    }
+    let last = line
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    !GOES_ON.iter().any(|w| last.eq_ignore_ascii_case(w))
 }
 
 /// `# Title` → `Title` (ATX headings, one to six `#`).
@@ -944,6 +998,34 @@ mod tests {
         // A finished paragraph leads nothing, so the heading leads again.
         assert_eq!(item(8), "Free item");
         assert_eq!(lead(8), Some("Referral criteria"));
+    }
+
+    /// Criteria typed one to a line under a lead-in, with no markers (as
+    /// plain text and PDFs have them), were one run-on sentence.
+    #[test]
+    fn unmarked_lines_under_a_lead_in_are_its_items() {
+        let text = "Referral criteria for knee replacement:\nBMI under 40\nPain for at least 6 months and\nnot settling\nSupport is offered to everyone\n\nThe clinic sees people\nReferred by the\nGP or by themselves.\n\n- Criteria:\nBMI under 35\nWalks with the\nHelp of a stick\n";
+        let found = split(text);
+        let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start()..s.end()]);
+        assert_eq!(
+            texts(text),
+            [
+                "Referral criteria for knee replacement:",
+                "BMI under 40",
+                "Pain for at least 6 months and\nnot settling",
+                "Support is offered to everyone",
+                // No lead-in: a wrapped paragraph stays one sentence.
+                "The clinic sees people\nReferred by the\nGP or by themselves.",
+                "Criteria:",
+                "BMI under 35",
+                // A line ending on "the" goes on in the next.
+                "Walks with the\nHelp of a stick",
+            ]
+        );
+        assert_eq!(lead(1), Some("Referral criteria for knee replacement:"));
+        assert_eq!(lead(3), Some("Referral criteria for knee replacement:"));
+        assert_eq!(lead(6), Some("Criteria:"));
+        assert_eq!(lead(7), Some("Criteria:"));
     }
 
     #[test]
