@@ -940,3 +940,28 @@ fn word_footnotes_and_headers_are_read() {
          Musculoskeletal access policy\n\nVersion 2, page 1\n\n"
     );
 }
+
+/// Plain text copied out of a PDF keeps its words broken at line ends
+/// ("in-" / "dex"); they are read, and quoted, joined, as the PDF's are.
+#[test]
+fn words_broken_at_line_ends_in_plain_text_are_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("policy.txt"),
+        "Patients with a body mass in-\ndex of 40 or more will not be listed.\n\nPatients who do not at-\ntend will be dis-\ncharged.\n",
+    )
+    .unwrap();
+    let out = msklint(
+        &["check", "--no-cache", "--format", "json", "policy.txt"],
+        dir.path(),
+    );
+    let doc = json(&out);
+    assert!(finding(&doc, "bmi-threshold")["message"]
+        .as_str()
+        .unwrap()
+        .contains("body mass index of 40"));
+    assert!(finding(&doc, "dna-discharge")["message"]
+        .as_str()
+        .unwrap()
+        .contains("do not attend will be discharged"));
+}

@@ -174,6 +174,36 @@ fn broken_word(line: &str, next: Option<&str>) -> Option<String> {
     })
 }
 
+/// `text` with words broken by a hyphen at a line end joined, as a PDF's
+/// are ("body mass in-" / "dex"): plain text copied out of a PDF keeps
+/// the breaks. Text without such a break is returned as it is.
+pub fn rejoined(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("-\n") && !text.contains("-\r\n") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut carry = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let line = if carry.is_empty() {
+            (*line).to_string()
+        } else {
+            std::mem::take(&mut carry) + line.trim_start()
+        };
+        let next = lines.get(i + 1).map(|n| n.trim_start());
+        if let Some(stem) = broken_word(line.trim_end(), next) {
+            // The rest of the word goes straight on from the next line.
+            carry = stem;
+            continue;
+        }
+        out.push_str(&line);
+        if i + 1 < lines.len() {
+            out.push('\n');
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Words written with a hyphen after them, and what may follow (anything
 /// when empty): a line ending "non-" or "follow-" before "up" ends in a
 /// real hyphen, while "follow-" before "ing" breaks "following".
@@ -472,6 +502,15 @@ mod tests {
         };
         let got = lay_out(&[run_on(1), run_on(2), run_on(3)]);
         assert!(!got.text.contains("controlled"), "{}", got.text);
+    }
+
+    #[test]
+    fn words_broken_at_line_ends_in_plain_text_are_joined() {
+        assert_eq!(
+            rejoined("body mass in-\r\ndex over 40; at-\ntend-\ning a non-\nsmoker\nclinic"),
+            "body mass index over 40; attending a non-smoker\nclinic"
+        );
+        assert_eq!(rejoined("Well-\nKnown - \nnext"), "Well-\nKnown - \nnext");
     }
 
     #[test]

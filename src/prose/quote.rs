@@ -16,6 +16,7 @@ pub fn quote(sentence: &str) -> String {
 /// in the middle of a long sentence is what the reader must see.
 pub fn quote_around(sentence: &str, find: impl Fn(&str) -> Option<(usize, usize)>) -> String {
     let plain = unmarked(sentence);
+    let plain = crate::prose::layout::rejoined(&plain);
     let flat = plain.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= QUOTE_CHARS {
         return flat;

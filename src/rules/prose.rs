@@ -1420,6 +1420,7 @@ fn normalise(text: &str) -> String {
     kept.push_str(rest);
     let kept = crate::prose::quote::without_struck(&kept);
     let kept = crate::prose::html::without_tags(&kept);
+    let kept = crate::prose::layout::rejoined(&kept);
     let mut out = String::with_capacity(kept.len());
     for word in kept.split_whitespace() {
         // A web address is no wording ("…/patients-who-miss-appointments-
