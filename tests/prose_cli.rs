@@ -717,3 +717,29 @@ fn trace_reads_standard_input() {
     let out = piped(&["check", "--trace", "-:1", "-"], dir.path(), text);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A question answered with a bare "No." states its rule: the second
+/// opinion, which reads only a few words, dropped "Can I have surgery if
+/// I smoke? No." while keeping the same question about BMI. It is not
+/// asked about such answers; a "Yes." still lets people in.
+#[test]
+fn a_question_answered_no_keeps_its_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("faq.txt"),
+        "Questions about your operation\n\nCan I have surgery if I smoke?\nNo.\n\nCan I be seen in clinic if I smoke?\nNo.\n\nCan I have surgery if I vape?\nYes.\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--format", "json", "faq.txt"], dir.path());
+    let found: Vec<(String, u64, u64)> = findings(&json(&out))
+        .into_iter()
+        .filter(|f| !f.0.starts_with("missing-"))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("smoking-restriction".to_string(), 4, 1),
+            ("smoking-restriction".to_string(), 7, 1)
+        ]
+    );
+}

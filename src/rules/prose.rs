@@ -523,6 +523,18 @@ impl<'a> Engine<'a> {
         (opens && s.lead_in == b.lead_in && plain(i, s) && plain(before, b)).then_some(b.span)
     }
 
+    /// Whether sentence `i` is only "No." answering a question: the
+    /// second opinion, reading a few words, weighs such an answer too
+    /// lightly ("Can I have surgery if I smoke? No.").
+    fn bare_no(&mut self, i: usize) -> bool {
+        self.load_with(i);
+        let answer = self.normalised[i].trim_matches(|c: char| !c.is_alphanumeric());
+        answer.eq_ignore_ascii_case("no")
+            && self
+                .with()
+                .is_some_and(|q| q.trim_end_matches(['"', '\'', ')', '*', '_']).ends_with('?'))
+    }
+
     /// After [`Engine::load_with`] for the current sentence.
     fn with(&self) -> Option<&str> {
         self.current.with.as_ref().and_then(|w| w.as_deref())
@@ -603,6 +615,16 @@ impl<'a> Engine<'a> {
         if let Some(why) = final_silence(verdict) {
             if let Some(log) = log {
                 log.push(format!("second opinion: not asked, as {why}"));
+            }
+            return alone;
+        }
+        if verdict == Verdict::Fires && self.bare_no(i) {
+            if let Some(log) = log {
+                log.push(
+                    "second opinion: not asked, as a question answered with a bare \"No.\" \
+                     says all there is to say"
+                        .to_string(),
+                );
             }
             return alone;
         }
