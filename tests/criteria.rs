@@ -124,6 +124,14 @@ fn everyday_names_for_the_restricted_measures_are_read_and_clinical_ones_left_al
             "hasCompletedPhysio == true",
             Some("conservative-treatment-gate"),
         ),
+        // Names the fourth newcomer sweep wrote that passed clean.
+        ("postal_code == \"NS1\"", Some("address-required")),
+        ("gp_in_icb == true", Some("address-required")),
+        ("resident == true", Some("address-required")),
+        ("physio_months >= 3", Some("conservative-treatment-gate")),
+        ("months_of_physio >= 3", Some("conservative-treatment-gate")),
+        ("completed_escape == true", Some("education-gate")),
+        ("nonsmoking == true", Some("smoking-restriction")),
         // Names a newcomer sweep found passing clean (December 2026).
         ("weeks_since_quit >= 8", Some("smoking-restriction")),
         ("co_reading < 10", Some("smoking-restriction")),
