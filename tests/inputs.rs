@@ -931,8 +931,8 @@ fn word_footnotes_and_headers_are_read() {
     let found = finding(&doc, "smoking-restriction");
     // Body 1, "Footnotes" 2, the footnote 3.
     assert_eq!(found["paragraph"]["number"], 3, "{doc}");
-    let text = msklint::prose::docx::text(&std::fs::read(dir.path().join("notes.docx")).unwrap())
-        .unwrap();
+    let text =
+        msklint::prose::docx::text(&std::fs::read(dir.path().join("notes.docx")).unwrap()).unwrap();
     assert_eq!(
         text,
         "Referral to the joint clinic follows the criteria set out below.\n\n# Footnotes\n\n\

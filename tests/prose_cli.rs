@@ -743,3 +743,25 @@ fn a_question_answered_no_keeps_its_finding() {
         ]
     );
 }
+
+/// "mental-health support" is a mention of mental health: the policy was
+/// told it never mentions it.
+#[test]
+fn a_hyphenated_mental_health_is_a_mention() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("policy.txt"),
+        "Knee policy\n\nEveryone referred is offered mental-health support.\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--format", "json", "policy.txt"], dir.path());
+    let rules: Vec<String> = findings(&json(&out)).into_iter().map(|f| f.0).collect();
+    assert!(
+        !rules.contains(&"missing-mental-health".to_string()),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&"missing-inequalities".to_string()),
+        "{rules:?}"
+    );
+}

@@ -384,7 +384,11 @@ fn fracture_liaison_applies_only_to_fracture_conditions() {
     assert_eq!(level(&with, "falls-prevention"), Some(0));
 
     // Named as `check` names it: a word of the condition will do.
-    for condition in ["hip_fracture", "osteoporotic_fracture", "\"Fragility fractures\""] {
+    for condition in [
+        "hip_fracture",
+        "osteoporotic_fracture",
+        "\"Fragility fractures\"",
+    ] {
         let named = card(&osteo("", "").replace("osteoporosis", condition));
         assert_eq!(level(&named, "fracture-liaison"), Some(0), "{condition}");
     }

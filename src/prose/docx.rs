@@ -322,11 +322,12 @@ fn append(doc: &mut Document, more: Document) {
             start: p.start + offset,
             number: p.number + count,
         }));
-    doc.comments.extend(more.comments.into_iter().map(|c| Comment {
-        first: c.first + count,
-        last: c.last + count,
-        text: c.text,
-    }));
+    doc.comments
+        .extend(more.comments.into_iter().map(|c| Comment {
+            first: c.first + count,
+            last: c.last + count,
+            text: c.text,
+        }));
 }
 
 /// `a/./b/../c` as `a/c`.

@@ -620,9 +620,9 @@ fn shouts_a_rule(body: &str) -> bool {
 /// comma, a hyphen or a word that needs more after it.
 fn item_can_end(line: &str) -> bool {
     const GOES_ON: &[&str] = &[
-        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "if",
-        "in", "is", "least", "more", "of", "on", "or", "our", "over", "than", "that", "the",
-        "their", "to", "under", "who", "with", "your",
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "if", "in",
+        "is", "least", "more", "of", "on", "or", "our", "over", "than", "that", "the", "their",
+        "to", "under", "who", "with", "your",
     ];
     if line.ends_with([',', '-', '–', '(', '/', '&']) {
         return false;

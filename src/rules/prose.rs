@@ -530,9 +530,10 @@ impl<'a> Engine<'a> {
         self.load_with(i);
         let answer = self.normalised[i].trim_matches(|c: char| !c.is_alphanumeric());
         answer.eq_ignore_ascii_case("no")
-            && self
-                .with()
-                .is_some_and(|q| q.trim_end_matches(['"', '\'', ')', '*', '_']).ends_with('?'))
+            && self.with().is_some_and(|q| {
+                q.trim_end_matches(['"', '\'', ')', '*', '_'])
+                    .ends_with('?')
+            })
     }
 
     /// After [`Engine::load_with`] for the current sentence.
@@ -1459,6 +1460,13 @@ fn normalise(text: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
+        // Initials written with stops ("B.M.I.", "G.P.") read as the
+        // abbreviation the patterns know; a stop after the last one that
+        // ends the sentence is kept.
+        if let Some(letters) = initials(word) {
+            out.push_str(&letters);
+            continue;
+        }
         // Most words are ASCII: copied whole. Otherwise curly apostrophes
         // read straight, ligatures spelt out, and soft hyphens and
         // zero-width characters (pasted from web pages and Word) dropped,
@@ -1476,6 +1484,24 @@ fn normalise(text: &str) -> String {
         }
     }
     out
+}
+
+/// "B.M.I." as "BMI" and "G.P.," as "GP,": two or more capitals each
+/// followed by a stop, then at most a closing punctuation mark.
+fn initials(word: &str) -> Option<String> {
+    let bytes = word.as_bytes();
+    let mut letters = String::new();
+    let mut i = 0;
+    while i + 1 < bytes.len() && bytes[i].is_ascii_uppercase() && bytes[i + 1] == b'.' {
+        letters.push(bytes[i] as char);
+        i += 2;
+    }
+    let rest = &word[i..];
+    (letters.len() >= 2
+        && rest
+            .chars()
+            .all(|c| matches!(c, ',' | ';' | ':' | ')' | '?' | '!')))
+    .then(|| letters + rest)
 }
 
 /// Whether a word is a web address, bare or in brackets.
@@ -1559,4 +1585,19 @@ fn finding(active: &ActiveRule, check: &ProseCheck, text: &str, sentence: &Sente
     d.sources = std::sync::Arc::clone(&active.sources);
     d.question = check.question.as_deref().map(|q| fill(q, &vars));
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+
+    /// Initials with stops read as the abbreviation ("B.M.I." missed
+    /// every BMI pattern); lower-case ones ("e.g.") and words are kept.
+    #[test]
+    fn initials_with_stops_read_as_the_abbreviation() {
+        assert_eq!(
+            normalise("A B.M.I. of 40, a G.P., e.g. Dr. Shah, U.S.A"),
+            "A BMI of 40, a GP, e.g. Dr. Shah, U.S.A"
+        );
+    }
 }

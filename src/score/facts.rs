@@ -234,13 +234,12 @@ impl<'g, 'a> Facts<'g, 'a> {
     }
 
     pub(super) fn condition_in(&self, list: &[&str]) -> bool {
-        self.condition()
-            .is_some_and(|ws| {
-                ws.iter().any(|w| {
-                    list.iter()
-                        .any(|l| crate::rules::checks::condition::names(w, l))
-                })
+        self.condition().is_some_and(|ws| {
+            ws.iter().any(|w| {
+                list.iter()
+                    .any(|l| crate::rules::checks::condition::names(w, l))
             })
+        })
     }
 
     pub(super) fn rtt(&self) -> Rtt {
