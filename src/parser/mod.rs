@@ -1196,6 +1196,9 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
     if let Some(diag) = comparison_mistake(text, start) {
         return Some(diag);
     }
+    if let Some(diag) = criteria_in_words(text, start) {
+        return Some(diag);
+    }
     if let Some(diag) = arrow_mistake(text, start) {
         return Some(diag);
     }
@@ -1657,6 +1660,168 @@ fn comparison_mistake(text: &str, start: usize) -> Option<Diagnostic> {
         ))
         .with_suggestion(Span::new(number_at, end), fixed),
     )
+}
+
+/// Comparisons written in words, and the sign each stands for.
+const WORDED: &[(&str, &str)] = &[
+    ("is less than", "<"),
+    ("less than", "<"),
+    ("lower than", "<"),
+    ("fewer than", "<"),
+    ("under", "<"),
+    ("below", "<"),
+    ("is more than", ">"),
+    ("more than", ">"),
+    ("greater than", ">"),
+    ("higher than", ">"),
+    ("over", ">"),
+    ("above", ">"),
+    ("at least", ">="),
+    ("at most", "<="),
+    ("no more than", "<="),
+    ("is not", "!="),
+    ("is equal to", "=="),
+    ("equals", "=="),
+    ("is", "=="),
+    ("=", "=="),
+];
+
+/// Criteria on a line after `requires` that a newcomer wrote in words
+/// (`requires: BMI under 40`, `smoker is false`), wrote without the comma
+/// between two (`bmi<40 smoker==false`), or put under a key that is
+/// nearly `requires` (`Requires:`, `require:`). pest stops somewhere
+/// after the mistake (at `40`, at `=`), so the whole line is read.
+fn criteria_in_words(text: &str, start: usize) -> Option<Diagnostic> {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[line_start..line_end];
+    let lower = line.to_ascii_lowercase();
+    // The key: `requires` as written, or a near miss of it before `:`.
+    let (key_at, key) = ["requires", "require", "requirements", "requirement"]
+        .iter()
+        .filter_map(|k| {
+            let at = lower.find(k)?;
+            let before_ok = !line[..at].ends_with(is_ident_char);
+            let after_ok = !line[at + k.len()..].starts_with(is_ident_char);
+            (before_ok && after_ok).then_some((at, *k))
+        })
+        .min_by_key(|&(at, _)| at)?;
+    let written = &line[key_at..key_at + key.len()];
+    let mut after = key_at + key.len();
+    let colon = line[after..]
+        .trim_start_matches([' ', '\t'])
+        .starts_with(':');
+    if line_start + key_at > start {
+        return None;
+    }
+    if written != "requires" {
+        if !colon {
+            return None;
+        }
+        let span = Span::new(line_start + key_at, line_start + key_at + key.len());
+        return Some(
+            Diagnostic::error(
+                "syntax-error",
+                span,
+                format!("`{written}` is written `requires`"),
+            )
+            .with_label("write `requires`")
+            .with_help("a node's criteria follow `requires:`, in lower case: `requires: bmi < 40`")
+            .with_suggestion(span, "requires".to_string()),
+        );
+    }
+    if colon {
+        after += line[after..].find(':')? + 1;
+    }
+    // The criteria run to the end of the line, a `}` or a `when`.
+    let rest = &line[after..];
+    let stop = rest.find(['}', '{']).unwrap_or(rest.len());
+    let mut at = after;
+    for part in rest[..stop].split(',') {
+        let here = at;
+        at += part.len() + 1;
+        let body = part.trim_start_matches([' ', '\t']);
+        let body_at = line_start + here + (part.len() - body.len());
+        let name_len = body.len() - body.trim_start_matches(is_ident_char).len();
+        if name_len == 0 {
+            continue;
+        }
+        let after_name = &body[name_len..];
+        let gap = after_name.len() - after_name.trim_start_matches([' ', '\t']).len();
+        let words = &after_name[gap..];
+        let words_at = body_at + name_len + gap;
+        let lowered = words.to_ascii_lowercase();
+        // `bmi<40 smoker==false`: a second criterion with no comma.
+        let ops = ["<=", ">=", "==", "!=", "<", ">"];
+        if let Some(op) = ops.iter().find(|o| words.starts_with(**o)) {
+            let value = words[op.len()..].trim_start_matches([' ', '\t']);
+            let value_len = value.len()
+                - value
+                    .trim_start_matches(|c: char| is_ident_char(c) || c == '.' || c == '"')
+                    .len();
+            let value_end = words_at + (words.len() - value.len()) + value_len;
+            let next = text[value_end..].trim_start_matches([' ', '\t']);
+            let next_at = value_end + (text[value_end..].len() - next.len());
+            let next_name = next.len() - next.trim_start_matches(is_ident_char).len();
+            let then = next[next_name..].trim_start_matches([' ', '\t']);
+            if value_len > 0
+                && next_at > value_end
+                && next_name > 0
+                && ops.iter().any(|o| then.starts_with(o))
+                && next_at <= start
+            {
+                return Some(
+                    Diagnostic::error(
+                        "syntax-error",
+                        Span::new(next_at, next_at + next_name),
+                        "two criteria with no comma between them",
+                    )
+                    .with_label("a comma goes before this criterion")
+                    .with_help("criteria after `requires` are separated by commas: `requires: bmi < 40, smoking == false`")
+                    .with_suggestion(Span::new(value_end, value_end), ",".to_string()),
+                );
+            }
+            continue;
+        }
+        let Some((phrase, sign)) = WORDED.iter().find(|(w, _)| {
+            lowered.starts_with(w)
+                && !lowered[w.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+        }) else {
+            continue;
+        };
+        // Only where a value follows the words.
+        let value = words[phrase.len()..].trim_start_matches([' ', '\t']);
+        if value.is_empty()
+            || !value.starts_with(|c: char| is_ident_char(c) || c == '"')
+            || words_at > start
+        {
+            continue;
+        }
+        let name = &body[..name_len];
+        let span = Span::new(words_at, words_at + phrase.len());
+        let example = format!(
+            "{} {sign} {}",
+            name.to_ascii_lowercase(),
+            value
+                .split_whitespace()
+                .next()
+                .unwrap_or("40")
+                .trim_end_matches(['}', ','])
+        );
+        return Some(
+            Diagnostic::error(
+                "syntax-error",
+                span,
+                format!("a criterion compares with a sign, not the words `{}`", &words[..phrase.len()]),
+            )
+            .with_label(format!("write `{sign}`"))
+            .with_help(format!(
+                "write the attribute, a sign (`<`, `<=`, `>`, `>=`, `==` or `!=`), then the value: `{example}`"
+            ))
+            .with_suggestion(span, sign.to_string()),
+        );
+    }
+    None
 }
 
 /// A route drawn with another arrow (`gp => physio`, `gp --> physio`,
