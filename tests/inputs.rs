@@ -965,3 +965,36 @@ fn words_broken_at_line_ends_in_plain_text_are_read_whole() {
         .unwrap()
         .contains("do not attend will be discharged"));
 }
+
+/// A footer whose XML is broken is left out; the body is still checked
+/// (it stopped the whole document once footers were read).
+#[test]
+fn a_broken_word_footer_leaves_the_body_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let options = zip::write::SimpleFileOptions::default();
+    let mut file = |name: &str, text: String| {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    };
+    file("word/document.xml", format!("<w:document {w}><w:body><w:p><w:r><w:t>Patients who smoke are not listed for surgery.</w:t></w:r></w:p></w:body></w:document>"));
+    file("word/_rels/document.xml.rels", r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/></Relationships>"#.to_string());
+    file(
+        "word/footer1.xml",
+        format!("<w:ftr {w}><w:p><w:r><w:t>Page</w:r></w:p></w:ftr>"),
+    );
+    zip.finish().unwrap();
+    std::fs::write(dir.path().join("footer.docx"), buf.into_inner()).unwrap();
+    let out = msklint(
+        &["check", "--no-cache", "--format", "json", "footer.docx"],
+        dir.path(),
+    );
+    let doc = json(&out);
+    assert_eq!(
+        finding(&doc, "smoking-restriction")["paragraph"]["number"],
+        1,
+        "{doc}"
+    );
+}

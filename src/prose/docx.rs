@@ -157,10 +157,14 @@ fn read_within(
     for (heading, names) in margins {
         let mut under = Document::default();
         for name in names {
-            let Some(xml) = part(&mut archive, &name)? else {
+            // A margin part that cannot be read is left out; the body is
+            // still checked.
+            let Ok(Some(xml)) = part(&mut archive, &name) else {
                 continue;
             };
-            let found = paragraphs_with(&xml, &mut |_| Ok(Vec::new()))?;
+            let Ok(found) = paragraphs_with(&xml, &mut |_| Ok(Vec::new())) else {
+                continue;
+            };
             // The same header on every section is read once.
             if found.text.trim().is_empty() || seen.contains(&found.text) {
                 continue;

@@ -185,18 +185,23 @@ pub fn rejoined(text: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(text.len());
     let mut carry = String::new();
     for (i, line) in lines.iter().enumerate() {
-        let line = if carry.is_empty() {
-            (*line).to_string()
+        // Only this line is looked at for a break (the words carried
+        // from lines before are not read again, so a long chain of
+        // breaks costs no more than its length).
+        let piece = if carry.is_empty() {
+            line
         } else {
-            std::mem::take(&mut carry) + line.trim_start()
+            line.trim_start()
         };
         let next = lines.get(i + 1).map(|n| n.trim_start());
-        if let Some(stem) = broken_word(line.trim_end(), next) {
+        if let Some(stem) = broken_word(piece.trim_end(), next) {
             // The rest of the word goes straight on from the next line.
-            carry = stem;
+            carry.push_str(&stem);
             continue;
         }
-        out.push_str(&line);
+        out.push_str(&carry);
+        carry.clear();
+        out.push_str(piece);
         if i + 1 < lines.len() {
             out.push('\n');
         }
@@ -497,8 +502,18 @@ mod tests {
             assert!(got.text.contains(wanted), "{wanted}: {}", got.text);
         }
         assert!(!got.text.contains("West ICB"), "{}", got.text);
+        // A short disclaimer inside a sentence running on over the page
+        // goes (the line before differs on each page, so the disclaimer
+        // is a run of its own).
         let run_on = |n: usize| {
-            format!("Patients are listed when\nThis copy is not controlled.\nthey agree to surgery {n}.\nEnd {n}.\n")
+            format!(
+                "{}\nThis copy is not controlled.\nthey agree to surgery {n}.\nEnd {n}.\n",
+                [
+                    "Patients are listed when",
+                    "People are booked once",
+                    "Adults are seen after"
+                ][n - 1]
+            )
         };
         let got = lay_out(&[run_on(1), run_on(2), run_on(3)]);
         assert!(!got.text.contains("controlled"), "{}", got.text);

@@ -276,7 +276,15 @@ impl Splitter<'_> {
                 .trim_end_matches(['*', '_'])
                 .ends_with(':')
         });
-        matches!(kind, Block::Item(_)) && under_lead_in && item_can_end(previous)
+        // A wrapped line of prose is long and may go on with a number or
+        // a name ("… in North" / "Somerset", "… above" / "40 will …"):
+        // only a short line, not ending on a capitalised word, ends an
+        // item, and only a line opening with a capital starts one.
+        matches!(kind, Block::Item(_))
+            && under_lead_in
+            && line.starts_with(char::is_uppercase)
+            && previous.chars().count() <= SHORT_ITEM
+            && item_can_end(previous)
     }
 
     /// Splits the gathered block into sentences; returns the span of the
@@ -616,22 +624,36 @@ fn shouts_a_rule(body: &str) -> bool {
             .any(|w| RELATIVES.contains(&w.as_str()))
 }
 
+/// The longest line, in characters, that may end an unmarked item
+/// without punctuation: criteria typed one to a line are short, while
+/// wrapped prose fills the width.
+const SHORT_ITEM: usize = 48;
+
 /// Whether a list item's line can be its last: not one that stops on a
-/// comma, a hyphen or a word that needs more after it.
+/// comma, a hyphen, a word that needs more after it, or a capitalised
+/// word after the first (a name going on: "in North" / "Somerset").
 fn item_can_end(line: &str) -> bool {
     const GOES_ON: &[&str] = &[
-        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "if", "in",
-        "is", "least", "more", "of", "on", "or", "our", "over", "than", "that", "the", "their",
-        "to", "under", "who", "with", "your",
+        "a", "above", "after", "an", "and", "are", "as", "at", "be", "been", "before", "below",
+        "but", "by", "can", "could", "for", "from", "has", "have", "if", "in", "is", "least",
+        "may", "more", "most", "must", "not", "of", "on", "or", "our", "over", "should", "than",
+        "that", "the", "their", "to", "under", "unless", "until", "was", "were", "when", "where",
+        "which", "who", "whose", "will", "with", "would", "your",
     ];
     if line.ends_with([',', '-', '–', '(', '/', '&']) {
         return false;
     }
-    let last = line
-        .rsplit(|c: char| !c.is_alphanumeric())
-        .find(|w| !w.is_empty())
-        .unwrap_or("");
-    !GOES_ON.iter().any(|w| last.eq_ignore_ascii_case(w))
+    if line.ends_with(['.', ';', '!', '?']) {
+        return true;
+    }
+    let mut words = line.split_whitespace();
+    let first = words.next();
+    let last = words.last().or(first).unwrap_or("");
+    let last = last.trim_matches(|c: char| !c.is_alphanumeric());
+    let named = first.is_some_and(|f| f.trim_matches(|c: char| !c.is_alphanumeric()) != last)
+        && last.starts_with(char::is_uppercase)
+        && last.chars().skip(1).any(char::is_lowercase);
+    !named && !GOES_ON.iter().any(|w| last.eq_ignore_ascii_case(w))
 }
 
 /// `# Title` → `Title` (ATX headings, one to six `#`).
@@ -1026,6 +1048,18 @@ mod tests {
         assert_eq!(lead(3), Some("Referral criteria for knee replacement:"));
         assert_eq!(lead(6), Some("Criteria:"));
         assert_eq!(lead(7), Some("Criteria:"));
+        // Wrapped prose under a lead-in stays whole: a name or a number
+        // going on, a line ending on "will".
+        let wrapped = "Who can be referred:\nAdults registered with a practice in North\nSomerset, whose symptoms have lasted\n12 weeks or more.\n\nNote:\nPatients with a BMI above\n40 are seen before the surgeon will\nList them.\n";
+        assert_eq!(
+            texts(wrapped),
+            [
+                "Who can be referred:",
+                "Adults registered with a practice in North\nSomerset, whose symptoms have lasted\n12 weeks or more.",
+                "Note:",
+                "Patients with a BMI above\n40 are seen before the surgeon will\nList them.",
+            ]
+        );
     }
 
     #[test]

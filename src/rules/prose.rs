@@ -1461,8 +1461,7 @@ fn normalise(text: &str) -> String {
             out.push(' ');
         }
         // Initials written with stops ("B.M.I.", "G.P.") read as the
-        // abbreviation the patterns know; a stop after the last one that
-        // ends the sentence is kept.
+        // abbreviation the patterns know (the last stop goes with them).
         if let Some(letters) = initials(word) {
             out.push_str(&letters);
             continue;
