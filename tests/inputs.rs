@@ -890,13 +890,8 @@ fn word_footnotes_and_headers_are_read() {
     let dir = tempfile::tempdir().unwrap();
     let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
     let p = |text: &str| format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>");
-    let mut buf = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut buf);
-    let options = zip::write::SimpleFileOptions::default();
-    let mut file = |name: &str, text: String| {
-        zip.start_file(name, options).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
-    };
+    let mut parts: Vec<(&str, String)> = Vec::new();
+    let mut file = |name: &'static str, text: String| parts.push((name, text));
     file(
         "word/document.xml",
         format!(
@@ -921,8 +916,7 @@ fn word_footnotes_and_headers_are_read() {
         "word/footer1.xml",
         format!("<w:ftr {w}>{}</w:ftr>", p("Version 2, page 1")),
     );
-    zip.finish().unwrap();
-    std::fs::write(dir.path().join("notes.docx"), buf.into_inner()).unwrap();
+    std::fs::write(dir.path().join("notes.docx"), package(&parts)).unwrap();
     let out = msklint(
         &["check", "--no-cache", "--format", "json", "notes.docx"],
         dir.path(),
@@ -972,21 +966,15 @@ fn words_broken_at_line_ends_in_plain_text_are_read_whole() {
 fn a_broken_word_footer_leaves_the_body_checked() {
     let dir = tempfile::tempdir().unwrap();
     let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
-    let mut buf = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut buf);
-    let options = zip::write::SimpleFileOptions::default();
-    let mut file = |name: &str, text: String| {
-        zip.start_file(name, options).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
-    };
+    let mut parts: Vec<(&str, String)> = Vec::new();
+    let mut file = |name: &'static str, text: String| parts.push((name, text));
     file("word/document.xml", format!("<w:document {w}><w:body><w:p><w:r><w:t>Patients who smoke are not listed for surgery.</w:t></w:r></w:p></w:body></w:document>"));
     file("word/_rels/document.xml.rels", r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/></Relationships>"#.to_string());
     file(
         "word/footer1.xml",
         format!("<w:ftr {w}><w:p><w:r><w:t>Page</w:r></w:p></w:ftr>"),
     );
-    zip.finish().unwrap();
-    std::fs::write(dir.path().join("footer.docx"), buf.into_inner()).unwrap();
+    std::fs::write(dir.path().join("footer.docx"), package(&parts)).unwrap();
     let out = msklint(
         &["check", "--no-cache", "--format", "json", "footer.docx"],
         dir.path(),
@@ -997,4 +985,17 @@ fn a_broken_word_footer_leaves_the_body_checked() {
         1,
         "{doc}"
     );
+}
+
+/// A zip package of the named parts, as Word writes a document.
+fn package(parts: &[(&str, String)]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, text) in parts {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    buf.into_inner()
 }
