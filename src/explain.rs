@@ -245,6 +245,10 @@ fn prose_patterns(prose: &crate::rules::model::ProseCheck) -> String {
             "Exceptions do not count in a clause with",
             &prose.overruled_by,
         ),
+        list(
+            "The second opinion fires it alone only on a sentence with",
+            &prose.opinion_needs,
+        ),
         list("None of these anywhere", &prose.missing),
     ]
     .concat()

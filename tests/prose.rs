@@ -673,6 +673,35 @@ fn plain_text_titles_and_lettered_items() {
     );
 }
 
+/// The second opinion may not guess an Oxford score threshold where no
+/// value is given (`opinion-needs` in the rule): a score named as a
+/// measure taken is no gate, while a value in the sentence or in the
+/// question read with it lets it speak as before.
+#[test]
+fn a_score_named_without_a_value_sets_no_threshold() {
+    let linter = Linter::builtin().unwrap();
+    let oxford = |text: &str| {
+        linter
+            .check_text("policy.md", text.to_string())
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "oxford-score-threshold")
+            .count()
+    };
+    assert_eq!(
+        oxford("An Oxford Knee Score is filled in at each clinic visit.\n"),
+        0
+    );
+    assert_eq!(
+        oxford("Your Oxford Hip Score shows us how your recovery is going.\n"),
+        0
+    );
+    assert_eq!(
+        oxford("Referral for knee replacement requires an Oxford Knee Score of 20 or below.\n"),
+        1
+    );
+}
+
 /// A rewording changes a sentence's specifics and keeps its construction,
 /// so a verdict must not rest on which number was written: every real
 /// sentence gives the same findings with each count in figures made

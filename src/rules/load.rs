@@ -129,6 +129,7 @@ impl RuleSet {
                         .iter()
                         .chain(&prose.unless)
                         .chain(&prose.overruled_by)
+                        .chain(&prose.opinion_needs)
                         .chain(&prose.missing);
                     if let Some(why) = all.filter_map(|p| p.compile().err()).next() {
                         errors.push(LoadError::new(
@@ -290,7 +291,7 @@ pub fn parse_rule(source: &Arc<SourceFile>, vocab: &Vocabulary) -> Result<Rule, 
         let problem = match (prose.all.is_empty(), prose.missing.is_empty()) {
             (true, true) => Some("a prose check needs `all` (patterns one sentence must match) or `missing` (patterns a document must mention)"),
             (false, false) => Some("a prose check takes `all` or `missing`, not both: write two rules"),
-            (true, false) if !prose.unless.is_empty() || !prose.overruled_by.is_empty() => Some("`unless` and `overruled-by` apply to `all`; a `missing` check has no sentence for them to act on"),
+            (true, false) if !prose.unless.is_empty() || !prose.overruled_by.is_empty() || !prose.opinion_needs.is_empty() => Some("`unless`, `overruled-by` and `opinion-needs` apply to `all`; a `missing` check has no sentence for them to act on"),
             _ => None,
         };
         if let Some(problem) = problem {

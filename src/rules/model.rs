@@ -90,6 +90,12 @@ pub struct ProseCheck {
     /// channels only to refuse them.
     #[serde(default)]
     pub overruled_by: Vec<Pattern>,
+    /// The second opinion may fire the rule where the patterns did not
+    /// only on a sentence matching one of these: a threshold guessed from
+    /// the words alone needs a value ("An Oxford score is taken at every
+    /// visit" names the measure and sets nothing).
+    #[serde(default)]
+    pub opinion_needs: Vec<Pattern>,
     #[serde(default)]
     pub missing: Vec<Pattern>,
     /// Finding message; `{sentence}` is the quoted sentence. Defaults to
@@ -124,6 +130,7 @@ impl ProseCheck {
             &mut self.all,
             &mut self.unless,
             &mut self.overruled_by,
+            &mut self.opinion_needs,
             &mut self.missing,
         ] {
             for p in list.iter_mut() {

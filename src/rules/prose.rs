@@ -536,6 +536,21 @@ impl<'a> Engine<'a> {
             })
     }
 
+    /// Whether sentence `i`, or the question or lead-in read with it,
+    /// matches one of the check's `opinion-needs`.
+    fn has_value(&self, check: &ProseCheck, i: usize) -> bool {
+        let lead = self.sentences[i].lead_in.map(|l| self.lead_chain(l));
+        let found = [
+            Some(self.normalised[i].as_str()),
+            self.with(),
+            lead.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|t| check.opinion_needs.iter().any(|p| p.is_match(t)));
+        found
+    }
+
     /// After [`Engine::load_with`] for the current sentence.
     fn with(&self) -> Option<&str> {
         self.current.with.as_ref().and_then(|w| w.as_deref())
@@ -693,6 +708,14 @@ impl<'a> Engine<'a> {
             && self.sentences[i].lead_in.is_none()
             && self.normalised[i].split_whitespace().count() < MIN_LEARNT_WORDS;
         decided &= !fragment;
+        // A rule that asks for it fires without a pattern only on a
+        // sentence with a value (the measure named, nothing set); the
+        // question or lead-in read with it may give the value.
+        let valueless = decided
+            && matches!(verdict, Verdict::Silent | Verdict::Unnamed)
+            && !check.opinion_needs.is_empty()
+            && !self.has_value(check, i);
+        decided &= !valueless;
         if let Some(log) = log {
             let features = self
                 .current
@@ -717,6 +740,8 @@ impl<'a> Engine<'a> {
                     "silent (the sentence carries an exception)"
                 } else if fragment {
                     "silent (too few words to state a rule)"
+                } else if valueless {
+                    "silent (the rule's `opinion-needs` finds no value)"
                 } else {
                     "silent"
                 },
