@@ -571,3 +571,38 @@ fn a_when_text_that_compares_is_a_criterion() {
         assert_eq!(got, want, "{when}");
     }
 }
+
+/// A `when` text that compares or bounds something on a route out to an
+/// exit sends the person away as surely as a criterion in front of a
+/// service: `physio -> home when "BMI over 40"` passed clean. A route out
+/// when someone has got better, or with no condition, is no gate.
+#[test]
+fn a_condition_on_the_way_out_is_a_criterion() {
+    let cases = [
+        ("BMI over 40", Some("bmi-threshold")),
+        ("Oxford Knee Score above 30", Some("oxford-score-threshold")),
+        ("still smoking", Some("smoking-restriction")),
+        ("did not attend 2 appointments", Some("dna-discharge")),
+        ("pain settled for more than 6 weeks", None),
+        ("goals met at the 12 week review", None),
+        ("the person would like to stop coming", None),
+    ];
+    let rules = [
+        "bmi-threshold",
+        "oxford-score-threshold",
+        "smoking-restriction",
+        "symptom-duration-gate",
+        "dna-discharge",
+    ];
+    for (when, want) in cases {
+        let text = format!(
+            "pathway \"Knee\" {{\n  entry gp: \"GP\" {{ kind: gp }}\n  service physio: \"Physio\" {{ kind: community }}\n  exit home: \"Discharged\"\n  gp -> physio\n  physio -> home when \"{when}\"\n}}\n"
+        );
+        let got: Vec<String> = found(&check(&text), &rules)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        let want: Vec<String> = want.into_iter().map(String::from).collect();
+        assert_eq!(got, want, "{when}");
+    }
+}

@@ -58,6 +58,8 @@ const CONDITION_WORDS: &[&str] = &[
     "lives in",
     "living in",
     "resident",
+    "still ",
+    "current",
 ];
 
 /// Words by which a `when` text gives the person's wish or an offer, so
@@ -89,6 +91,11 @@ fn states_condition(text: &str) -> bool {
 /// What a `when` text on a route into exits only (or back to a GP entry)
 /// is read under: such a route ends the person's care in the pathway.
 const EXIT_LEAD_IN: &str = "referral or discharge when:";
+
+/// What a `when` text on a route into exits that compares or bounds
+/// something is read under: a criterion, as on a route back to the GP
+/// ("BMI over 40" sends the person out of the pathway), and a discharge.
+const EXIT_CONDITION_LEAD_IN: &str = "referral criteria, or discharge when:";
 
 /// The rules whose prose checks read sentences. Document-level checks
 /// (`missing-*`: "never mentions inequalities") judge a whole policy, which
@@ -372,8 +379,11 @@ pub fn run(
         let to_gp = targets.iter().any(|t| gp.contains(t.name));
         let condition = states_condition(&source[text.span.start()..text.span.end()]);
         // (A condition on the way back to the GP, `when "BMI > 40"`, is
-        // read as the criterion it states.)
-        let lead = if ends && !(to_gp && condition) {
+        // read as the criterion it states; so is one on the way out to an
+        // exit, which sends the person away as surely.)
+        let lead = if ends && condition && !to_gp {
+            EXIT_CONDITION_LEAD_IN
+        } else if ends && !(to_gp && condition) {
             EXIT_LEAD_IN
         } else if condition {
             CONDITION_LEAD_IN
