@@ -36,6 +36,12 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
         if v.misplaced(&field.key) {
             continue;
         }
+        if !matches!(field.value.kind, ValueKind::String(_))
+            && v.other_name(&field.key, &field_keys, true)
+        {
+            v.value(&field.value);
+            continue;
+        }
         v.unknown_key(
             &field.key,
             &vocab.pathway_fields,
@@ -73,6 +79,7 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
                         "channels" => {
                             v.words(value, &vocab.channels, Builtin::UnknownChannel.name(), "channel", false)
                         }
+                        _ if !matches!(value.kind, ValueKind::String(_)) && v.other_name(&prop.key, &property_keys, false) => {}
                         _ => v.unknown_key(&prop.key, &vocab.node_properties, "node property", &property_keys),
                     }
                 }
@@ -131,6 +138,46 @@ impl Validator<'_> {
             .with_help("move it into a node's `{ ... }` block; here no rule reads it")
         } else {
             return false;
+        };
+        self.push(diag);
+        true
+    }
+
+    /// A key that is another name for a node property (`dna_policy` for
+    /// `on_dna`, from the vocabulary's `property_names`), with a word or
+    /// list as its value: kept as a free property, so the policy it states
+    /// would go unchecked. Warns, with the real key as the fix, and says
+    /// whether it warned.
+    fn other_name(&mut self, key: &Ident, siblings: &[&str], pathway_level: bool) -> bool {
+        let lower = key.name.to_ascii_lowercase();
+        let Some(real) = self
+            .vocab
+            .property_names
+            .iter()
+            .find(|(_, names)| names.contains(&lower))
+            .map(|(real, _)| real.clone())
+        else {
+            return false;
+        };
+        let diag = Diagnostic::warning(
+            Builtin::UnknownProperty.name(),
+            key.span,
+            format!("`{}` is not a key msklint reads; `{real}` is", key.name),
+        )
+        .with_label("kept as a free property no rule reads");
+        let diag = if pathway_level {
+            diag.with_help(format!(
+                "write `{real}: ...` inside each node it applies to; at pathway level, and under this name, nothing checks it"
+            ))
+        } else {
+            let diag = diag.with_help(format!(
+                "write `{real}: ...`; as written, nothing checks what it says"
+            ));
+            if siblings.contains(&real.as_str()) {
+                diag
+            } else {
+                diag.with_suggestion(key.span, &real)
+            }
         };
         self.push(diag);
         true

@@ -24,6 +24,10 @@ pub struct Vocabulary {
     pub node_properties: Vec<String>,
     #[serde(default)]
     pub pathway_fields: Vec<String>,
+    /// Other names authors give a node property (`dna_policy` for
+    /// `on_dna`), by the property they stand for.
+    #[serde(default)]
+    pub property_names: std::collections::BTreeMap<String, Vec<String>>,
     /// Exceptions every sentence-level prose check shares, on top of its
     /// own `unless` (docs/rules-format.md, section 8).
     #[serde(default)]
@@ -185,6 +189,9 @@ impl Vocabulary {
         merge(&mut self.dna_actions, other.dna_actions);
         merge(&mut self.node_properties, other.node_properties);
         merge(&mut self.pathway_fields, other.pathway_fields);
+        for (key, names) in other.property_names {
+            merge(self.property_names.entry(key).or_default(), names);
+        }
         merge(&mut self.measure_qualifiers, other.measure_qualifiers);
         fn add<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
             for item in from {
@@ -294,6 +301,21 @@ mod tests {
         }
         assert!(v.prose_terms.contains_key("withhold"));
         assert!(v.prose_clause_breaks.iter().any(|b| b == "; "));
+    }
+
+    #[test]
+    fn other_names_for_properties_stand_for_known_ones() {
+        let v = Vocabulary::builtin().unwrap();
+        assert!(v.property_names["on_dna"].iter().any(|n| n == "dna_policy"));
+        for (real, names) in &v.property_names {
+            assert!(contains(&v.node_properties, real), "{real}");
+            for n in names {
+                // Neither a real key nor a name given to two keys.
+                assert!(!contains(&v.node_properties, n), "{n}");
+                let owners = v.property_names.values().filter(|l| l.contains(n));
+                assert_eq!(owners.count(), 1, "{n}");
+            }
+        }
     }
 
     #[test]

@@ -176,6 +176,40 @@ fn a_misspelt_property_attribute_and_dna_action_become_the_near_word() {
     fix_one("t.pathway", &text, "invalid-value", "rebook");
 }
 
+/// Another name for a node property (`dna_policy` for `on_dna`), with a
+/// word or list as its value, was kept as a free property and the
+/// discharge policy it states passed clean; it becomes the real key, and
+/// then the policy is checked. A string under it is still read as prose,
+/// with no warning.
+#[test]
+fn another_name_for_a_property_becomes_the_real_key() {
+    let text = pathway(
+        "  service s: \"S\" { kind: primary dna_policy: discharge }\n  gp -> s\n  s -> home",
+    );
+    let fixed = fix_one("t.pathway", &text, "unknown-property", "on_dna");
+    let after = check(&session(), "t.pathway", &fixed);
+    assert!(
+        after.iter().any(|d| d.rule == "dna-discharge"),
+        "{after:#?}"
+    );
+    let text = pathway(
+        "  service s: \"S\" { kind: primary provides: [assessment] }\n  gp -> s\n  s -> home",
+    );
+    fix_one("t.pathway", &text, "unknown-property", "offers");
+    let text = pathway(
+        "  service s: \"S\" { kind: primary dna_policy: \"discharge after one missed appointment\" }\n  gp -> s\n  s -> home",
+    );
+    let found = check(&session(), "t.pathway", &text);
+    assert!(
+        found.iter().all(|d| d.rule != "unknown-property"),
+        "{found:#?}"
+    );
+    assert!(
+        found.iter().any(|d| d.rule == "dna-discharge"),
+        "{found:#?}"
+    );
+}
+
 #[test]
 fn a_misspelt_node_in_a_route_becomes_the_declared_id() {
     let text = pathway("  service fcp: \"S\" { kind: primary }\n  gp -> fpc\n  fcp -> home");
