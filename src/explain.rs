@@ -75,6 +75,44 @@ pub fn sections(rule: &Rule) -> Vec<(&'static str, String)> {
     out
 }
 
+/// Findings about msklint's own setup rather than a checked file: a
+/// `msklint.yaml` or a rule file that does not load. They carry a rule
+/// name in JSON and SARIF (`invalid-config`, `invalid-rule`) but are not
+/// rules one can configure, so `explain` describes them from here.
+pub fn explain_setup(name: &str) -> Option<&'static str> {
+    match name {
+        "invalid-config" => Some(
+            "invalid-config  (error, setup)\n\
+             A msklint.yaml (or the file given with --config) could not be loaded.\n\n\
+             Why it matters:\n  \
+             msklint stops before reading any file, with exit status 2, since checking with \
+             settings other than the ones written could report too much or, worse, too little. \
+             Every output format still writes a whole document: the problem is a finding on its \
+             line of the configuration, and each path asked for is listed as not checked.\n\n\
+             How to fix it:\n  \
+             Mend the key or value the finding points at: an unknown rule name or key (a close \
+             one is suggested), a severity other than error, warning, info or off, a parameter \
+             of the wrong type, or YAML the reader could not follow. `syntax-error` and \
+             `invalid-encoding` cannot be switched off or softened.\n\n\
+             More: docs/configuration.md, \"Errors in msklint.yaml\".\n",
+        ),
+        "invalid-rule" => Some(
+            "invalid-rule  (error, setup)\n\
+             A rule file (from `rule-dirs` in msklint.yaml, or --rules-dir) could not be loaded.\n\n\
+             Why it matters:\n  \
+             A rule that does not load would check nothing while the run looked clean, so msklint \
+             stops before reading any file, with exit status 2, and reports the problem on its line \
+             of the rule file.\n\n\
+             How to fix it:\n  \
+             Mend what the finding points at: a missing required key (name, code, severity, \
+             summary, sources and the rest), a name or code another rule already has, a check of a \
+             kind msklint does not know, or a regular expression that does not compile.\n\n\
+             More: docs/rules-format.md.\n",
+        ),
+        _ => None,
+    }
+}
+
 pub fn explain_text(rule: &Rule) -> String {
     explain_configured(rule, None)
 }

@@ -571,6 +571,33 @@ fn explain_offers_only_suppressions_that_work() {
     assert!(out.contains("`.docx`, `.pdf`"), "{out}");
 }
 
+/// The rule names a setup problem carries in JSON and SARIF
+/// (`invalid-config`, `invalid-rule`) are explained like any rule's:
+/// `explain` said no rule had the name a finding showed.
+#[test]
+fn explain_knows_the_setup_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "rules:\n  bmi-treshold: off\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("p.pathway"), "pathway \"P\" { }\n").unwrap();
+    let out = msklint(&["check", "--format", "json", "p.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let json = text(&out.stdout);
+    assert!(json.contains("\"invalid-config\""), "{json}");
+    for name in ["invalid-config", "invalid-rule"] {
+        let out = msklint(&["explain", name], &root());
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        let said = text(&out.stdout);
+        assert!(
+            said.starts_with(name) && said.contains("How to fix it"),
+            "{said}"
+        );
+    }
+}
+
 /// `explain` shows a question's stand-ins as `<node>`, not as template
 /// text, for every rule; and counts two patterns as "both".
 #[test]

@@ -31,6 +31,11 @@ pub fn run(args: &ExplainArgs) -> u8 {
                 .write_all(explain_configured(&r.rule, Some(session.config())).as_bytes());
             EXIT_CLEAN
         }
+        None if crate::explain::explain_setup(&args.rule).is_some() => {
+            let text = crate::explain::explain_setup(&args.rule).unwrap_or_default();
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            EXIT_CLEAN
+        }
         None => {
             // A misspelling, else a word of a rule's name ("bmi", "dna").
             let word = args.rule.to_ascii_lowercase();
