@@ -36,8 +36,8 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
         if v.misplaced(&field.key) {
             continue;
         }
-        if !matches!(field.value.kind, ValueKind::String(_))
-            && v.other_name(&field.key, &field_keys, true)
+        if !contains(&vocab.pathway_fields, field.key.name)
+            && v.other_name(&field.key, &field.value, &field_keys, true)
         {
             v.value(&field.value);
             continue;
@@ -69,17 +69,25 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
                                 .with_label("not a criterion")
                                 .with_help("write each criterion as `attribute OP value`, separated by commas, without quotes"),
                         ),
-                        "on_dna" => v.push(
-                            Diagnostic::error(Builtin::InvalidValue.name(), value.span, format!("`on_dna` takes a chain of actions such as `contact then rebook`, not {}", value.describe()))
-                                .with_label("not a DNA policy")
-                                .with_help("write the actions joined with `then`, e.g. `on_dna: contact then review`"),
-                        ),
+                        "on_dna" => {
+                            let diag = Diagnostic::error(Builtin::InvalidValue.name(), value.span, format!("`on_dna` takes a chain of actions such as `contact then rebook`, not {}", value.describe()))
+                                .with_label("not a DNA policy");
+                            // A chain written in quotes is the chain: the fix
+                            // takes the quotes away.
+                            let diag = match unquoted_chain(value, &vocab.dna_actions) {
+                                Some(chain) => diag
+                                    .with_help(format!("write it without the quotes: `on_dna: {chain}`"))
+                                    .with_suggestion(value.span, chain),
+                                None => diag.with_help("write the actions joined with `then`, e.g. `on_dna: contact then review`"),
+                            };
+                            v.push(diag)
+                        }
                         "kind" => v.words(value, &vocab.kinds, Builtin::UnknownKind.name(), "kind", true),
                         "offers" => v.words(value, &vocab.offers, Builtin::UnknownOffer.name(), "offer", false),
                         "channels" => {
                             v.words(value, &vocab.channels, Builtin::UnknownChannel.name(), "channel", false)
                         }
-                        _ if !matches!(value.kind, ValueKind::String(_)) && v.other_name(&prop.key, &property_keys, false) => {}
+                        _ if !contains(&vocab.node_properties, prop.key.name) && v.other_name(&prop.key, value, &property_keys, false) => {}
                         _ => v.unknown_key(&prop.key, &vocab.node_properties, "node property", &property_keys),
                     }
                 }
@@ -146,9 +154,20 @@ impl Validator<'_> {
     /// A key that is another name for a node property (`dna_policy` for
     /// `on_dna`, from the vocabulary's `property_names`), with a word or
     /// list as its value: kept as a free property, so the policy it states
-    /// would go unchecked. Warns, with the real key as the fix, and says
-    /// whether it warned.
-    fn other_name(&mut self, key: &Ident, siblings: &[&str], pathway_level: bool) -> bool {
+    /// would go unchecked. Warns, with the real key as the fix where the
+    /// value is a word, and says whether it warned. (A number or a yes/no,
+    /// `tier: 2`, is left alone: no property takes one.)
+    fn other_name(
+        &mut self,
+        key: &Ident,
+        value: &Value,
+        siblings: &[&str],
+        pathway_level: bool,
+    ) -> bool {
+        let word = matches!(value.kind, ValueKind::Ident(_));
+        if !word && !matches!(value.kind, ValueKind::List(_)) {
+            return false;
+        }
         let lower = key.name.to_ascii_lowercase();
         let Some(real) = self
             .vocab
@@ -169,6 +188,12 @@ impl Validator<'_> {
             diag.with_help(format!(
                 "write `{real}: ...` inside each node it applies to; at pathway level, and under this name, nothing checks it"
             ))
+        } else if !word && real == "on_dna" {
+            // `on_dna` takes a chain, not a list: a rename alone would
+            // only swap one error for another.
+            diag.with_help(
+                "write `on_dna:` with the actions joined by `then` (`on_dna: contact then discharge`); as written, nothing checks what it says",
+            )
         } else {
             let diag = diag.with_help(format!(
                 "write `{real}: ...`; as written, nothing checks what it says"
@@ -460,6 +485,36 @@ pub fn attributes(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagno
             .in_pathway(pathway.name.value.as_ref()),
         );
     }
+}
+
+/// A string whose words make a DNA chain (known actions, `then`, `after`
+/// and a whole number): that chain, to write without the quotes.
+fn unquoted_chain(value: &Value, actions: &[String]) -> Option<String> {
+    let ValueKind::String(text) = &value.kind else {
+        return None;
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut steps = 0;
+    let mut expect_action = true;
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        if expect_action {
+            if !contains(actions, w) {
+                return None;
+            }
+            steps += 1;
+            expect_action = false;
+        } else if w == "then" {
+            expect_action = true;
+        } else if w == "after" && words.get(i + 1).is_some_and(|n| n.parse::<u32>().is_ok()) {
+            i += 1;
+        } else {
+            return None;
+        }
+        i += 1;
+    }
+    (steps > 0 && !expect_action).then(|| words.join(" "))
 }
 
 /// Keys are often free-form, so only a near-certain misspelling counts:

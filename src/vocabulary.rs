@@ -189,7 +189,9 @@ impl Vocabulary {
         merge(&mut self.dna_actions, other.dna_actions);
         merge(&mut self.node_properties, other.node_properties);
         merge(&mut self.pathway_fields, other.pathway_fields);
+        // Keys are matched in lower case, so names are kept so too.
         for (key, names) in other.property_names {
+            let names = names.iter().map(|n| n.to_ascii_lowercase()).collect();
             merge(self.property_names.entry(key).or_default(), names);
         }
         merge(&mut self.measure_qualifiers, other.measure_qualifiers);

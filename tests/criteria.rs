@@ -605,4 +605,8 @@ fn a_condition_on_the_way_out_is_a_criterion() {
         let want: Vec<String> = want.into_iter().map(String::from).collect();
         assert_eq!(got, want, "{when}");
     }
+    // "current" and "still" state a condition only on the way out: a
+    // route to a stop-smoking service says who is offered help.
+    let text = "pathway \"Knee\" {\n  entry gp: \"GP\" { kind: gp }\n  service quit: \"Stop smoking\" { kind: community }\n  gp -> quit when \"current smoker\"\n}\n";
+    assert!(found(&check(text), &rules).is_empty());
 }

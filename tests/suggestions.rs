@@ -176,6 +176,28 @@ fn a_misspelt_property_attribute_and_dna_action_become_the_near_word() {
     fix_one("t.pathway", &text, "invalid-value", "rebook");
 }
 
+/// A DNA chain written in quotes (`on_dna: "discharge after 2"`) was told
+/// to write `contact then review`; the fix takes the quotes away and keeps
+/// what was written. A string that is no chain keeps the general help.
+#[test]
+fn a_quoted_dna_chain_loses_its_quotes() {
+    let text = pathway(
+        "  service s: \"S\" { kind: primary on_dna: \"contact then discharge after 2\" }\n  gp -> s\n  s -> home",
+    );
+    fix_one(
+        "t.pathway",
+        &text,
+        "invalid-value",
+        "contact then discharge after 2",
+    );
+    let text = pathway(
+        "  service s: \"S\" { kind: primary on_dna: \"we phone them\" }\n  gp -> s\n  s -> home",
+    );
+    let found = check(&session(), "t.pathway", &text);
+    let d = found.iter().find(|d| d.rule == "invalid-value").unwrap();
+    assert!(d.suggestion.is_none(), "{d:#?}");
+}
+
 /// Another name for a node property (`dna_policy` for `on_dna`), with a
 /// word or list as its value, was kept as a free property and the
 /// discharge policy it states passed clean; it becomes the real key, and
@@ -207,6 +229,24 @@ fn another_name_for_a_property_becomes_the_real_key() {
     assert!(
         found.iter().any(|d| d.rule == "dna-discharge"),
         "{found:#?}"
+    );
+    // A number is no property's value (`tier: 2` is a free property), and
+    // a list where `on_dna` wants a chain gets help but no rename.
+    let text = pathway("  service s: \"S\" { kind: primary tier: 2 }\n  gp -> s\n  s -> home");
+    let found = check(&session(), "t.pathway", &text);
+    assert!(
+        found.iter().all(|d| d.rule != "unknown-property"),
+        "{found:#?}"
+    );
+    let text = pathway(
+        "  service s: \"S\" { kind: primary dna_action: [contact, discharge] }\n  gp -> s\n  s -> home",
+    );
+    let found = check(&session(), "t.pathway", &text);
+    let d = found.iter().find(|d| d.rule == "unknown-property").unwrap();
+    assert!(d.suggestion.is_none(), "{d:#?}");
+    assert!(
+        d.help.as_deref().is_some_and(|h| h.contains("then")),
+        "{d:#?}"
     );
 }
 

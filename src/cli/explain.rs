@@ -19,6 +19,11 @@ pub struct ExplainArgs {
 }
 
 pub fn run(args: &ExplainArgs) -> u8 {
+    // Asked about most when msklint.yaml does not load: answered without it.
+    if let Some(text) = crate::explain::explain_setup(&args.rule.to_ascii_lowercase()) {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        return EXIT_CLEAN;
+    }
     let session = match session(&args.setup, std::path::Path::new(".")) {
         Ok(s) => s,
         Err(code) => return code,
@@ -29,11 +34,6 @@ pub fn run(args: &ExplainArgs) -> u8 {
             let _ = std::io::stdout()
                 .lock()
                 .write_all(explain_configured(&r.rule, Some(session.config())).as_bytes());
-            EXIT_CLEAN
-        }
-        None if crate::explain::explain_setup(&args.rule).is_some() => {
-            let text = crate::explain::explain_setup(&args.rule).unwrap_or_default();
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
             EXIT_CLEAN
         }
         None => {

@@ -58,9 +58,12 @@ const CONDITION_WORDS: &[&str] = &[
     "lives in",
     "living in",
     "resident",
-    "still ",
-    "current",
 ];
+
+/// Words that state a condition only on a route out to an exit: "still
+/// smoking" sends someone away there, while a route to a stop-smoking
+/// service `when "current smoker"` says who is offered help.
+const EXIT_CONDITION_WORDS: &[&str] = &["still ", "current"];
 
 /// Words by which a `when` text gives the person's wish or an offer, so
 /// a bound in it describes who is offered help ("BMI over 30 and the
@@ -79,12 +82,13 @@ const REASON_WORDS: &[&str] = &[
 /// one of [`CONDITION_WORDS`], and none of [`REASON_WORDS`]. In "BMI under 40: not yet measured" (an
 /// imported branch of a question) only what follows the colon is said of
 /// the person.
-fn states_condition(text: &str) -> bool {
+fn states_condition(text: &str, out: bool) -> bool {
     let said = text.rsplit(": ").next().unwrap_or(text);
     let lower = said.to_lowercase();
     let compares = lower
         .contains(|c: char| c.is_ascii_digit() || matches!(c, '<' | '>' | '=' | '≤' | '≥'))
-        || CONDITION_WORDS.iter().any(|w| lower.contains(w));
+        || CONDITION_WORDS.iter().any(|w| lower.contains(w))
+        || (out && EXIT_CONDITION_WORDS.iter().any(|w| lower.contains(w)));
     compares && !REASON_WORDS.iter().any(|w| lower.contains(w))
 }
 
@@ -377,7 +381,8 @@ pub fn run(
                 .iter()
                 .all(|t| exits.contains(t.name) || gp.contains(t.name));
         let to_gp = targets.iter().any(|t| gp.contains(t.name));
-        let condition = states_condition(&source[text.span.start()..text.span.end()]);
+        let condition =
+            states_condition(&source[text.span.start()..text.span.end()], ends && !to_gp);
         // (A condition on the way back to the GP, `when "BMI > 40"`, is
         // read as the criterion it states; so is one on the way out to an
         // exit, which sends the person away as surely.)
