@@ -31,6 +31,9 @@ pub enum ShapeKind {
     StageGate,
     /// A non-exit node with no onward route.
     DeadEnd,
+    /// Services that route only among themselves, so no path from them
+    /// reaches an exit.
+    NoWayOut,
     /// A node no entry leads to.
     Unreachable,
     /// The same route (same conditions) declared twice.
@@ -56,6 +59,7 @@ impl Kind for ShapeCheck {
                     }
                 }
             }
+            ShapeKind::NoWayOut => no_way_out(ctx, out),
             ShapeKind::Unreachable => {
                 if ctx.entries.is_empty() {
                     return;
@@ -88,6 +92,13 @@ impl Kind for ShapeCheck {
                 "Each entry or service with no onward route. Exits are meant to \
                 end the pathway and are not reported; loops back to earlier services count as \
                 onward routes."
+            }
+            ShapeKind::NoWayOut => {
+                "Each loop of services that people can reach but not leave: every \
+                route out of it leads back into it, so no path from it ends at an exit. \
+                Reported once per loop, at the node declared first, whether or not the \
+                pathway declares any exit; a node with no routes out at all is left to \
+                `dead-end`, and a loop no entry reaches to `unreachable-node`."
             }
             ShapeKind::Unreachable => {
                 "Each node that no path from any entry reaches. Pathways \
@@ -186,6 +197,80 @@ fn duplicate_routes(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     }
     // Report in route order, as a single pass over the edges would.
     found.sort_unstable_by_key(|&(i, _)| i);
+    out.extend(found.into_iter().map(|(_, f)| f));
+}
+
+/// Loops nobody can leave: strongly connected sets of nodes, reached from
+/// an entry, whose every route stays inside the set and none of which is
+/// an exit. Linear in the size of the graph (Tarjan's algorithm).
+fn no_way_out(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let g = ctx.g;
+    if ctx.entries.is_empty() {
+        return;
+    }
+    let reach = ctx.reachable();
+    let mut component = vec![usize::MAX; g.nodes.len()];
+    let sccs = petgraph::algo::tarjan_scc(&g.graph);
+    for (i, scc) in sccs.iter().enumerate() {
+        for n in scc {
+            component[n.index()] = i;
+        }
+    }
+    let mut found: Vec<(NodeIndex, Finding)> = Vec::new();
+    for (i, scc) in sccs.iter().enumerate() {
+        let looped = scc.len() > 1 || g.graph.contains_edge(scc[0], scc[0]);
+        let closed = scc.iter().all(|&n| {
+            g.graph
+                .neighbors_directed(n, Outgoing)
+                .all(|m| component[m.index()] == i)
+        });
+        let trapped = scc.iter().all(|&n| g.node(n).node_kind() != NodeKind::Exit);
+        if !looped || !closed || !trapped || !scc.iter().any(|n| reach[n.index()]) {
+            continue;
+        }
+        let mut members = scc.clone();
+        members.sort_unstable();
+        let first = g.node(members[0]);
+        let mut names = vec![format!("`{}` ({})", first.id(), first.ast.label.value)];
+        names.extend(
+            members
+                .iter()
+                .skip(1)
+                .take(4)
+                .map(|&n| format!("`{}`", g.node(n).id())),
+        );
+        if members.len() > 5 {
+            names.push(format!("{} more", members.len() - 5));
+        }
+        let (loop_text, them) = match names.len() {
+            1 => (format!("{} routes only back to itself", names[0]), "it"),
+            2 => (
+                format!("{} and {} route only to each other", names[0], names[1]),
+                "them",
+            ),
+            k => (
+                format!(
+                    "{} and {} route only among themselves",
+                    names[..k - 1].join(", "),
+                    names[k - 1]
+                ),
+                "them",
+            ),
+        };
+        let mut f = Finding::at(first.ast.id.span)
+            .node(first)
+            .var("loop", loop_text)
+            .var("them", them);
+        for &m in members.iter().skip(1).take(4) {
+            f.related.push(Label {
+                span: g.node(m).ast.id.span,
+                text: "in the same loop".to_string(),
+            });
+        }
+        found.push((members[0], f));
+    }
+    // Report in declaration order.
+    found.sort_unstable_by_key(|(n, _)| *n);
     out.extend(found.into_iter().map(|(_, f)| f));
 }
 
