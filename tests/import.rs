@@ -1151,13 +1151,29 @@ fn limits_hold_for_huge_diagrams_and_zip_bombs() {
     let content = base64(&packed);
     let bomb = format!("<mxfile><diagram name=\"bomb\">{content}</diagram></mxfile>");
     assert!(refused("bomb.drawio", bomb.as_bytes()).contains("inflates to more than 16 MB"));
-    // A chain of decisions doubles its paths at each step; the routes stop
-    // at the limit, and say so.
+    // A shape's text past the limit is cut, and a finding says so: a
+    // criterion at its end is not lost in silence.
+    let long = format!(
+        "flowchart TD\n  gp([GP]) --> o[\"Orthopaedic surgery {}BMI < 40\"]\n  o --> e([Discharged])\n",
+        "words ".repeat(400)
+    );
+    let report = linter().check_bytes("long.mmd", long.into_bytes());
+    let cut: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "import-guess" && d.message.contains("characters of shape `o`"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(cut.len(), 1, "{:#?}", report.diagnostics);
+    assert!(cut[0].contains("the last 428 were left out"), "{}", cut[0]);
+    // A chain of decisions whose answers go different ways before they
+    // meet again doubles its paths at each step; the routes stop at the
+    // limit, and say so.
     let mut text = String::from("flowchart TD\n  s([GP]) --> d0{d}\n");
     for i in 0..20 {
         let next = i + 1;
         text.push_str(&format!(
-            "  d{i} -->|yes| d{next}{{d}}\n  d{i} -->|no| d{next}\n"
+            "  d{i} -->|yes| x{i}{{x}}\n  d{i} -->|no| y{i}{{y}}\n  x{i} -->|ok| d{next}{{d}}\n  y{i} -->|ok| d{next}\n"
         ));
     }
     text.push_str("  d20 --> p[Physiotherapy]\n  p --> e([Discharged])\n");
@@ -1181,6 +1197,54 @@ fn limits_hold_for_huge_diagrams_and_zip_bombs() {
         .diagnostics
         .iter()
         .any(|d| d.rule == "import-guess" && d.message.contains("more than 50000 routes")));
+}
+
+#[test]
+fn questions_whose_answers_all_lead_the_same_way_set_no_condition() {
+    // Sixteen questions in a row, each answered Yes or No into the next:
+    // whatever the answers, people reach surgery. That is one route with
+    // no condition, not 65,536 routes, one per combination of answers.
+    let mut text = String::from("flowchart TD\n  gp([GP]) --> d0{Q0?}\n");
+    for i in 0..16 {
+        let next = i + 1;
+        text.push_str(&format!(
+            "  d{i} -->|Yes| d{next}{{Q{next}?}}\n  d{i} -->|No| d{next}\n"
+        ));
+    }
+    text.push_str("  d16 -->|Yes| ortho[Orthopaedic surgery]\n  d16 -->|No| home([Discharged])\n");
+    let report = linter().check_bytes("chain.mmd", text.into_bytes());
+    let routes: Vec<&str> = report
+        .source
+        .text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.contains(" -> "))
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            "gp -> home when \"Q16: No\"",
+            "gp -> ortho when \"Q16: Yes\""
+        ],
+        "{}",
+        report.source.text
+    );
+    let guesses = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "import-guess")
+        .count();
+    assert!(guesses < 20, "{guesses} guesses");
+    // A branch whose label says more than yes or no keeps its condition.
+    let text = "flowchart TD\n  gp([GP]) --> q{BMI over 40?}\n  q -->|Yes, urgent| ortho[Orthopaedic surgery]\n  q -->|No| ortho\n";
+    let report = linter().check_bytes("kept.mmd", text.as_bytes().to_vec());
+    let routes = report
+        .source
+        .text
+        .lines()
+        .filter(|l| l.contains(" -> "))
+        .count();
+    assert_eq!(routes, 2, "{}", report.source.text);
 }
 
 fn base64(bytes: &[u8]) -> String {

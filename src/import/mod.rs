@@ -93,6 +93,10 @@ pub struct Page {
     pub name: String,
     pub shapes: Vec<Shape>,
     pub links: Vec<Link>,
+    /// Shapes and connectors whose text was cut at [`MAX_TEXT_CHARS`], by
+    /// index, with how many characters were left out.
+    pub cut_shapes: Vec<(usize, usize)>,
+    pub cut_links: Vec<(usize, usize)>,
 }
 
 /// A diagram file as its reader found it.
@@ -152,11 +156,15 @@ impl Diagram {
         }
         let mut pages = pages;
         for page in &mut pages {
-            for s in &mut page.shapes {
-                cap(&mut s.text);
+            for (i, s) in page.shapes.iter_mut().enumerate() {
+                if let Some(left) = cap(&mut s.text) {
+                    page.cut_shapes.push((i, left));
+                }
             }
-            for l in &mut page.links {
-                cap(&mut l.text);
+            for (i, l) in page.links.iter_mut().enumerate() {
+                if let Some(left) = cap(&mut l.text) {
+                    page.cut_links.push((i, left));
+                }
             }
         }
         Ok(Diagram {
@@ -236,10 +244,20 @@ pub fn too_many(count: usize) -> Result<(), String> {
     Ok(())
 }
 
-fn cap(text: &mut String) {
-    if let Some((at, _)) = text.char_indices().nth(MAX_TEXT_CHARS) {
-        text.truncate(at);
-    }
+/// Cuts a text at [`MAX_TEXT_CHARS`]; how many characters were left out.
+fn cap(text: &mut String) -> Option<usize> {
+    let (at, _) = text.char_indices().nth(MAX_TEXT_CHARS)?;
+    let left = text[at..].chars().count();
+    text.truncate(at);
+    Some(left)
+}
+
+/// The guess that says a text was cut, so a criterion at its end is not
+/// lost without a word.
+fn cut_note(what: &str, left: usize) -> String {
+    format!(
+        "only the first {MAX_TEXT_CHARS} characters of {what} were read: the last {left} were left out, so nothing they say (a criterion, an offer, a kind) is checked; shorten the text, or import the diagram and write the rest into the pathway"
+    )
 }
 
 /// The pathway text written for a diagram, what in it came from which
@@ -402,6 +420,10 @@ struct Route {
     to: usize,
     /// Link indices, first from `from`, last into `to`.
     links: Vec<usize>,
+    /// Links on the path that stand for every branch of their decision,
+    /// because each answer leads the same way: the question sets no
+    /// condition on this route.
+    any: Vec<usize>,
 }
 
 /// The generated text, its parts and guesses, for one file.
@@ -639,6 +661,7 @@ fn write_page(
                 from: a,
                 to: b,
                 links: vec![li],
+                any: Vec::new(),
             });
             continue;
         }
@@ -647,12 +670,33 @@ fn write_page(
         }
         // Depth first through the decisions; a decision already on the
         // path is not entered again, so loops end.
-        let mut stack: Vec<(usize, Vec<usize>)> = vec![(b, vec![li])];
-        while let Some((d, path)) = stack.pop() {
+        // Branches of one decision that all lead to the same place with a
+        // plain answer ("Yes", "No" or nothing) are one step with no
+        // condition: a chain of such questions is one route, not one per
+        // combination of answers.
+        let plain = |k: usize| {
+            let t = one_line(&page.links[links[k].0].text);
+            t.is_empty() || yes(&t) || no(&t)
+        };
+        let mut stack: Vec<(usize, Vec<usize>, Vec<usize>)> = vec![(b, vec![li], Vec::new())];
+        while let Some((d, path, any)) = stack.pop() {
             for &k in outs[d].iter().rev() {
                 let (next, _, to) = links[k];
+                let same: Vec<usize> = outs[d]
+                    .iter()
+                    .copied()
+                    .filter(|&j| links[j].2 == to)
+                    .collect();
+                let merged = same.len() > 1 && same.iter().all(|&j| plain(j));
+                if merged && same[0] != k {
+                    continue;
+                }
                 let mut path = path.clone();
                 path.push(next);
+                let mut any = any.clone();
+                if merged {
+                    any.push(next);
+                }
                 if !branching[to] {
                     if expanded >= MAX_ROUTES {
                         too_many = true;
@@ -663,12 +707,13 @@ fn write_page(
                         from: a,
                         to,
                         links: path,
+                        any,
                     });
                 } else if !path[..path.len() - 1]
                     .iter()
                     .any(|&p| index.get(page.links[p].to.as_str()) == Some(&to))
                 {
-                    stack.push((to, path));
+                    stack.push((to, path, any));
                 }
             }
         }
@@ -850,7 +895,20 @@ fn write_page(
         let s = &page.shapes[i];
         let id = ids.get(&i).cloned().unwrap_or_default();
         let extra = hoisted.remove(&i).unwrap_or_default();
+        let before = w.guesses.len();
         write_node(w, s, &id, (into[i], from[i]), &extra, names, vocabulary);
+        if let Some(&(_, left)) = page.cut_shapes.iter().find(|(c, _)| *c == i) {
+            let at = w.parts.last().map_or(Span::new(0, 0), |p| p.span);
+            let at = Span::new(
+                at.start(),
+                at.start() + w.text[at.start()..].find('\n').unwrap_or(0),
+            );
+            w.guess(at, Some(&id), "text cut", cut_note(&shape_named(s), left));
+            // First among the node's guesses, as the node's line is.
+            if let Some(cut) = w.guesses.pop() {
+                w.guesses.insert(before, cut);
+            }
+        }
     }
     if !routes.is_empty() {
         w.text.push('\n');
@@ -1272,6 +1330,10 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
         };
         let question = one_line(&d.text);
         let question = question.trim_end_matches('?').trim();
+        if r.any.contains(&li) {
+            through.push(format!("{} (every answer leads here)", shape_named(d)));
+            continue;
+        }
         let branch = one_line(&l.text);
         if d.form == Form::Process {
             // A box that says what happens when people miss appointments
@@ -1493,6 +1555,16 @@ fn write_route(w: &mut Writer, page: &Page, r: &Route, said: Said, (a, b): (&str
         connector: true,
     });
     let subject = format!("{a} -> {b}");
+    for &li in &r.links {
+        if let Some(&(_, left)) = page.cut_links.iter().find(|(c, _)| *c == li) {
+            w.guess(
+                span,
+                Some(&subject),
+                "text cut",
+                cut_note(&link_named(&page.links[li]), left),
+            );
+        }
+    }
     if !through.is_empty() {
         w.guess(
             span,
@@ -1584,6 +1656,7 @@ mod tests {
                 link("e2", "d", "ortho", "Yes"),
                 link("e3", "d", "wm", "No"),
             ],
+            ..Page::default()
         };
         let out = import(page);
         assert!(
@@ -1617,6 +1690,7 @@ mod tests {
                 shape("b", "Weekly huddle", Form::Process),
             ],
             links: vec![link("e1", "a", "b", "")],
+            ..Page::default()
         };
         let out = import(page);
         assert!(
