@@ -258,6 +258,37 @@ fn a_weight_services_own_intake_is_no_threshold() {
     assert_eq!(level(&card, "obesity"), Some(1));
 }
 
+/// A route into weight management that sends people back to the
+/// assessing service, with surgery open from there to everyone, caps
+/// nothing: the score passes over what `bmi-threshold` passes over, and
+/// a service offering exercise beside weight management is still support.
+#[test]
+fn a_route_only_into_weight_support_caps_nothing() {
+    let text = surgical("rtt_within_18_weeks: 95%")
+        .replace(
+            "  exit home: \"Home\"",
+            "  service weight: \"Weight management\" { kind: community  offers: [weight_management, exercise] }\n  exit home: \"Home\"",
+        )
+        .replace(
+            "fcp -> ortho, home",
+            "fcp -> ortho, home\n  fcp -> weight requires bmi >= 40\n  weight -> fcp",
+        );
+    let open = card(&text);
+    assert_eq!(
+        level(&open, "joint-replacement"),
+        Some(4),
+        "{}",
+        evidence(&open, "joint-replacement")
+    );
+    assert!(!evidence(&open, "joint-replacement").contains("bmi >= 40"));
+    // The same route into surgery is a threshold, and caps it.
+    let gated = text.replace(
+        "fcp -> weight requires bmi >= 40",
+        "fcp -> ortho requires bmi >= 40",
+    );
+    assert_eq!(level(&card(&gated), "joint-replacement"), Some(1));
+}
+
 #[test]
 fn surgery_without_a_shared_decision_stays_at_2() {
     let text = surgical("rtt_within_18_weeks: 95%")

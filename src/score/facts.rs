@@ -76,6 +76,10 @@ pub(super) struct Facts<'g, 'a> {
     /// with the score.
     pub(super) mental_health: Vec<&'g str>,
     pub(super) self_management: Vec<&'g str>,
+    /// The criterion checks of the threshold rules, by rule name, so the
+    /// score passes over what they pass over (a route only into weight
+    /// management).
+    pub(super) criteria: Vec<(String, CriterionCheck)>,
 }
 
 impl<'g, 'a> Facts<'g, 'a> {
@@ -107,7 +111,16 @@ impl<'g, 'a> Facts<'g, 'a> {
             measures,
             mental_health: vocabulary.group("mental_health"),
             self_management: vocabulary.group("self_management"),
+            criteria: Vec::new(),
         }
+    }
+
+    /// Whether `rule`'s criterion check leaves criteria on this node (and
+    /// routes only into it) alone: a support service's own entry criteria.
+    pub(super) fn supports(&self, rule: &str, n: NodeIndex) -> bool {
+        self.criteria
+            .iter()
+            .any(|(name, c)| name == rule && c.supports(self.g.node(n)))
     }
 
     pub(super) fn provides_any(&self, n: NodeIndex, caps: &[&str]) -> bool {

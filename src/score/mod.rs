@@ -47,6 +47,8 @@ use crate::graph::PathwayGraph;
 use crate::measures::Measures;
 use crate::rules::analysis::{distance_to, onward_target, reachable_from};
 use crate::rules::builtin::Builtin;
+use crate::rules::checks::criterion::CriterionCheck;
+use crate::rules::model::Check;
 use crate::vocabulary::Vocabulary;
 
 mod facts;
@@ -369,7 +371,17 @@ const OTHER_ACCESS: &[&str] = &[
 /// include other pathways' findings, since only those naming this pathway
 /// and lying inside its block are read.
 pub fn score(g: &PathwayGraph<'_>, findings: &[Diagnostic], linter: &Linter) -> Scorecard {
-    let facts = Facts::new(g, findings, &linter.measures, &linter.vocabulary);
+    let mut facts = Facts::new(g, findings, &linter.measures, &linter.vocabulary);
+    facts.criteria = linter
+        .rules
+        .rules
+        .iter()
+        .filter(|r| THRESHOLDS.iter().any(|(name, _, _)| *name == r.rule.name))
+        .filter_map(|r| match &r.rule.check {
+            Check::Criterion(c) => Some((r.rule.name.clone(), c.clone())),
+            _ => None,
+        })
+        .collect();
     let requirements = REQUIREMENTS
         .iter()
         .map(|spec| {

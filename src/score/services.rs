@@ -206,7 +206,7 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
                 .any(|a| f.measures.same(a, c.attribute.name))
                 && !seen.contains(&(c.span.start(), c.span.end()))
         };
-        for n in g.indices().filter(|&n| upstream(n)) {
+        for n in g.indices().filter(|&n| upstream(n) && !f.supports(rule, n)) {
             let node = g.node(n);
             for c in node.requires().filter(|c| hit(c)) {
                 caps.push(Cap {
@@ -222,10 +222,10 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
             }
         }
         for route in &g.pathway.routes {
-            let leads = route
-                .targets()
-                .iter()
-                .any(|t| g.find(t.name).is_some_and(upstream));
+            let leads = route.targets().iter().any(|t| {
+                g.find(t.name)
+                    .is_some_and(|n| upstream(n) && !f.supports(rule, n))
+            });
             if !leads {
                 continue;
             }

@@ -18,11 +18,15 @@ pub struct CriterionCheck {
     #[serde(default)]
     pub on: Placement,
     /// Offers that help with the measure (`weight_management` for BMI): a
-    /// service offering nothing else may set its own entry criterion, which
-    /// is not a gate on other care. Nothing else, so that listing
+    /// service offering one, and nothing beyond `support-with`, may set its
+    /// own entry criterion, which is not a gate on other care. Listing
     /// `weight_management` beside `surgery` hides no threshold.
     #[serde(default)]
     pub support: Vec<String>,
+    /// Offers a support service may list beside its support and still be
+    /// one (`exercise`, `advice` for a weight management service).
+    #[serde(default)]
+    pub support_with: Vec<String>,
     /// `lower`: only criteria that ask for at least some of the measure
     /// (`conservative_weeks >= 6`, `education_completed == true`), not an
     /// upper bound or a "no" (`conservative_weeks < 6` is the other branch
@@ -48,6 +52,28 @@ pub enum Placement {
     Both,
 }
 
+impl CriterionCheck {
+    /// A service that helps with the measure and offers nothing a
+    /// criterion could hold people back from: its own criteria, and routes
+    /// only into it, gate no other care. Offers are read from the tree
+    /// when asked, so only for a node or route with a matching criterion.
+    pub fn supports(&self, node: &crate::graph::Node<'_>) -> bool {
+        if self.support.is_empty() {
+            return false;
+        }
+        let is = |list: &[String], o: &str| list.iter().any(|s| s.eq_ignore_ascii_case(o));
+        let mut any = false;
+        for o in node.offers() {
+            if is(&self.support, o) {
+                any = true;
+            } else if !is(&self.support_with, o) {
+                return false;
+            }
+        }
+        any
+    }
+}
+
 impl Kind for CriterionCheck {
     fn evaluate(&self, ctx: &Ctx<'_, '_>, _: &ActiveRule, out: &mut Vec<Finding>) {
         // Rules name measures; a criterion may use any name of one
@@ -70,16 +96,7 @@ impl Kind for CriterionCheck {
             f.reading = ctx.measures.reading(cr);
             f
         };
-        // Offers are read from the tree when asked, so they are read only
-        // for a node or route that has a matching criterion.
-        let supports = |node: &crate::graph::Node<'_>| {
-            if self.support.is_empty() {
-                return false;
-            }
-            let mut offers = node.offers().peekable();
-            offers.peek().is_some()
-                && offers.all(|o| self.support.iter().any(|s| s.eq_ignore_ascii_case(o)))
-        };
+        let supports = |node: &crate::graph::Node<'_>| self.supports(node);
         if self.on != Placement::Routes {
             for node in ctx.g.declared() {
                 let mut hits = node.requires().filter(|cr| hit(cr)).peekable();
@@ -145,9 +162,18 @@ impl Kind for CriterionCheck {
         }
         if !self.support.is_empty() {
             s.push_str(&format!(
-                ", except on a service offering only {} or a route only into such services",
+                ", except on a service offering {}",
                 quoted(&self.support)
             ));
+            if !self.support_with.is_empty() {
+                s.push_str(&format!(
+                    " and nothing else but {}",
+                    quoted(&self.support_with)
+                ));
+            } else {
+                s.push_str(" and nothing else");
+            }
+            s.push_str(", or a route only into such services");
         }
         s.push('.');
         s
