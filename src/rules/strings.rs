@@ -371,18 +371,40 @@ pub fn run(
         } else {
             (HashSet::new(), HashSet::new())
         };
+    // After a missed appointment, a step that only leads on to exits
+    // ("Letter to patient" -> "Discharged back to GP") ends care as surely
+    // as the exit: a route into it is read as one into the exit. (Only
+    // then: a service routed on to an exit is care in its own right.)
+    let mut onward: HashMap<&str, (bool, bool)> = HashMap::new();
+    if !exits.is_empty() || !gp.is_empty() {
+        for r in &pathway.routes {
+            let into_end = r
+                .targets()
+                .iter()
+                .all(|t| exits.contains(t.name) || gp.contains(t.name));
+            for s in r.sources() {
+                let e = onward.entry(s.name).or_insert((true, false));
+                e.0 &= into_end && r.when().is_none();
+                e.1 = true;
+            }
+        }
+    }
+    let only_ends = |name: &str| onward.get(name).is_some_and(|&(all, any)| all && any);
     for (i, route) in pathway.routes.iter().enumerate() {
         let Some(text) = route.when() else {
             continue;
         };
+        let written = &source[text.span.start()..text.span.end()];
+        let missed = crate::import::meaning::about_missed_appointments(written);
         let targets = route.targets();
         let ends = !targets.is_empty()
-            && targets
-                .iter()
-                .all(|t| exits.contains(t.name) || gp.contains(t.name));
+            && targets.iter().all(|t| {
+                exits.contains(t.name) || gp.contains(t.name) || (missed && only_ends(t.name))
+            });
         let to_gp = targets.iter().any(|t| gp.contains(t.name));
-        let condition =
-            states_condition(&source[text.span.start()..text.span.end()], ends && !to_gp);
+        // A count of missed appointments ("did not attend 2 appointments")
+        // says why care ends, not who is let through.
+        let condition = states_condition(written, ends && !to_gp) && !(ends && missed);
         // (A condition on the way back to the GP, `when "BMI > 40"`, is
         // read as the criterion it states; so is one on the way out to an
         // exit, which sends the person away as surely.)
