@@ -651,6 +651,7 @@ impl Linter {
                 // The rules on the graph and the prose checks on the
                 // strings are independent: on two threads when there are.
                 let mut read = Vec::new();
+                let before = diagnostics.len();
                 let (graph, ()) = crate::par::join(
                     || {
                         validate::validate(pathway, &self.vocabulary, diagnostics);
@@ -673,6 +674,21 @@ impl Linter {
                         )
                     },
                 );
+                // What a rule found on a node or route from its properties
+                // is not found again in its text ("Self-referral, app only"
+                // beside `channels: [app]`): the structured finding, with
+                // its fix, stands.
+                if !read.is_empty() {
+                    let found: std::collections::HashSet<(&str, &str)> = diagnostics[before..]
+                        .iter()
+                        .filter_map(|d| Some((d.rule.as_str(), d.subject.as_deref()?)))
+                        .collect();
+                    read.retain(|r| {
+                        r.subject
+                            .as_deref()
+                            .is_none_or(|s| !found.contains(&(r.rule.as_str(), s)))
+                    });
+                }
                 crate::diagnostic::make_room(diagnostics, read.len());
                 diagnostics.append(&mut read);
                 if let Some(graphs) = keep.as_mut() {

@@ -610,3 +610,38 @@ fn a_condition_on_the_way_out_is_a_criterion() {
     let text = "pathway \"Knee\" {\n  entry gp: \"GP\" { kind: gp }\n  service quit: \"Stop smoking\" { kind: community }\n  gp -> quit when \"current smoker\"\n}\n";
     assert!(found(&check(text), &rules).is_empty());
 }
+
+#[test]
+fn a_restriction_found_in_properties_is_not_found_again_in_the_label() {
+    // The label says what `channels` says: one finding, the structured one
+    // with its fix, not a second from the label's words.
+    let text = r#"pathway "P" {
+  entry self: "Self-referral, app only" { kind: self_referral  channels: [app] }
+  service physio: "Physio" { kind: community  offers: [physiotherapy] }
+  exit home: "Home"
+  self -> physio
+  physio -> home
+}"#;
+    let report = check(text);
+    let found: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "digital-only-access")
+        .map(|d| report.source.slice(d.span))
+        .collect();
+    assert_eq!(found, ["[app]"], "{:#?}", report.diagnostics);
+    // With other channels the label alone says it, and is reported.
+    let open = check(&text.replace("channels: [app]", "channels: [app, phone]"));
+    let found: Vec<&str> = open
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "digital-only-access")
+        .map(|d| open.source.slice(d.span))
+        .collect();
+    assert_eq!(
+        found,
+        ["Self-referral, app only"],
+        "{:#?}",
+        open.diagnostics
+    );
+}
