@@ -705,3 +705,27 @@ fn an_html_report_of_several_files_has_each_id_once() {
         }
     }
 }
+
+#[test]
+fn import_guesses_are_counted_as_notes_not_findings() {
+    // The summary counts what the report lists as findings; the guesses
+    // made while reading a drawing are listed, and counted, apart.
+    let md = stdout(&["report", "fixtures/import/hip-knee-oa.mmd"]);
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("- **Findings:**"))
+        .unwrap_or_else(|| panic!("{md}"));
+    let notes = md.matches("` import-guess: ").count();
+    assert!(notes > 0, "{md}");
+    assert!(
+        line.ends_with(&format!("; {notes} notes for the reviewer")),
+        "{line} ({notes} notes listed)"
+    );
+    let infos: usize = line
+        .split(" for information")
+        .next()
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(infos < notes, "{line}");
+}

@@ -277,8 +277,13 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
     }
 }
 
+/// Findings of one severity, not counting the notes on how the file was
+/// read (import guesses and the like), which the report lists apart.
 fn tally(diags: &[&Diagnostic], severity: Severity) -> usize {
-    diags.iter().filter(|d| d.severity == severity).count()
+    diags
+        .iter()
+        .filter(|d| d.severity == severity && crate::rules::builtin::Builtin::of(&d.rule).is_none())
+        .count()
 }
 
 /// Findings as items under the ARMA themes of their rules (all six kept,
@@ -354,9 +359,18 @@ fn front_matter_title(text: &str) -> Option<String> {
     })
 }
 
-/// "2 errors, 1 warning and 3 for information", or "no findings".
+/// "2 errors, 1 warning and 3 for information", or "no findings", and
+/// the notes for the reviewer apart ("; 13 notes for the reviewer").
 pub fn counts(r: &Review) -> String {
-    counts_of(r.errors, r.warnings, r.infos)
+    let mut text = counts_of(r.errors, r.warnings, r.infos);
+    let notes = r.notes.len();
+    if notes > 0 {
+        text.push_str(&format!(
+            "; {notes} {} for the reviewer",
+            if notes == 1 { "note" } else { "notes" }
+        ));
+    }
+    text
 }
 
 /// [`counts`] from the three numbers.
