@@ -729,3 +729,25 @@ fn import_guesses_are_counted_as_notes_not_findings() {
         .unwrap_or(0);
     assert!(infos < notes, "{line}");
 }
+
+#[test]
+fn graph_on_a_policy_says_what_it_can_do() {
+    // Prose with no flowchart: nothing to draw, and no advice to import
+    // what is not there.
+    let out = msklint(&["graph", "fixtures/examples/hip-knee-policy.md"], &root());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is prose with no flowchart in it"), "{err}");
+    assert!(!err.contains("msklint import"), "{err}");
+    // A document holding a Mermaid flowchart: import writes it out.
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("policy.md");
+    std::fs::write(
+        &doc,
+        "# Policy\n\nPeople are seen within two weeks.\n\n```mermaid\nflowchart TD\n  gp([GP]) --> physio[Physiotherapy]\n```\n",
+    )
+    .unwrap();
+    let out = msklint(&["graph", doc.to_str().unwrap()], &root());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("msklint import"), "{err}");
+}

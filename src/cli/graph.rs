@@ -92,10 +92,18 @@ pub fn run(args: &GraphArgs) -> u8 {
         .filter(|(r, _)| r.kind.is_prose())
         .map(|(r, _)| r.source.name.clone())
         .collect();
+    // Markdown documents holding a fenced Mermaid flowchart, which
+    // `import` can write out as a pathway.
     let documents: Vec<String> = drawn
         .files
         .iter()
-        .filter(|(r, _)| r.kind == crate::input::InputFormat::Markdown)
+        .filter(|(r, _)| {
+            r.kind == crate::input::InputFormat::Markdown
+                && r.source
+                    .text
+                    .lines()
+                    .any(|l| l.trim_start().trim_start_matches(['`', '~']).trim() == "mermaid")
+        })
         .map(|(r, _)| r.source.name.clone())
         .collect();
     let all: Vec<Drawing> = std::mem::take(&mut drawn.files)
@@ -121,6 +129,11 @@ pub fn run(args: &GraphArgs) -> u8 {
             errln!(
                 "help: a policy document's fenced flowcharts are checked but not drawn; write one out with `msklint import {} -o FILE.pathway` and draw that",
                 documents[0]
+            );
+        } else if !policies.is_empty() {
+            errln!(
+                "help: {} is prose with no flowchart in it, so there is nothing to draw; `msklint graph` draws pathways (.pathway files and diagrams)",
+                policies[0]
             );
         }
         // A file that could not be parsed has its error above, and the
