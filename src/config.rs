@@ -137,7 +137,12 @@ fn yaml_problem(message: &str, text: &str, at: usize) -> (String, String) {
     }
     // `include: *.md`: YAML reads a value starting with `*` as a
     // reference to an anchor, and its message says so in its own terms.
-    if message.contains("scanning an alias") && line.trim_start().contains(": *") {
+    let first = line.lines().next().unwrap_or("");
+    if message.contains("scanning an alias")
+        && [": *", "[*", ", *", "- *", ",*"]
+            .iter()
+            .any(|w| first.contains(w))
+    {
         return (
             format!("a value starts with `*`{position}, which YAML reads as a reference, not text"),
             "put the pattern in quotes: `include: [\"*.md\"]`".to_string(),
@@ -794,17 +799,24 @@ mod tests {
         let read = |text: &str| {
             super::Config::from_text(std::path::Path::new("msklint.yaml"), text.to_string())
         };
-        match read("include: *.md\n") {
-            Err(super::ConfigError::File(e)) => {
-                assert!(
-                    e.diagnostic.message.contains("starts with `*`"),
-                    "{}",
-                    e.diagnostic.message
-                );
-                let help = e.diagnostic.help.as_deref().unwrap_or_default();
-                assert!(help.contains(r#"include: ["*.md"]"#), "{help}");
+        for text in [
+            "include: *.md\n",
+            "include: [*.md]\n",
+            "include: [\"*.txt\", *.md]\n",
+            "include:\n  - *.md\n",
+        ] {
+            match read(text) {
+                Err(super::ConfigError::File(e)) => {
+                    assert!(
+                        e.diagnostic.message.contains("starts with `*`"),
+                        "{text}: {}",
+                        e.diagnostic.message
+                    );
+                    let help = e.diagnostic.help.as_deref().unwrap_or_default();
+                    assert!(help.contains(r#"include: ["*.md"]"#), "{help}");
+                }
+                other => panic!("expected an error, got {other:?}"),
             }
-            other => panic!("expected an error, got {other:?}"),
         }
         let one = read("include: \"*.md\"\n").map(|c| c.include);
         assert_eq!(one.ok(), Some(vec!["*.md".to_string()]));
