@@ -155,12 +155,33 @@ fn yaml_problem(message: &str, text: &str, at: usize) -> (String, String) {
         );
     }
     if message.contains("untagged enum RawSetting") {
+        // `dead-end: false` (or `no`): the words YAML reads as yes and no.
+        let value = first.split_once(':').map_or("", |(_, v)| v.trim());
+        if ["false", "no", "true", "yes"].contains(&value.to_lowercase().as_str()) {
+            let rule = first.split_once(':').map_or("", |(k, _)| k.trim());
+            return (
+                format!("`{rule}` is set to `{value}`{position}, which YAML reads as yes or no, not as a severity"),
+                format!("write `{rule}: off` to turn the rule off, or a severity (`error`, `warning` or `info`) to keep it"),
+            );
+        }
         // The reader points at the block holding the setting, not at the
         // setting itself, so no rule is named.
         return (
             format!("a rule in this block is set to something other than a severity, `off` or a block{position}"),
             "give a rule a severity (`error`, `warning` or `info`), `off`, or a block of `severity:` and the rule's parameters; see docs/configuration.md".to_string(),
         );
+    }
+    // `rule:` for `rules:`: the reader lists the known keys but picks none.
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let Some((word, known)) = rest.split_once('`') {
+            let names: Vec<&str> = known.split('`').skip(1).step_by(2).collect();
+            if let Some(near) = crate::diagnostic::suggest(word, names.iter().copied()) {
+                return (
+                    plain_words(message),
+                    format!("did you mean `{near}`? See docs/configuration.md for what msklint.yaml may contain"),
+                );
+            }
+        }
     }
     (plain_words(message), general)
 }
@@ -794,6 +815,31 @@ fn find_key(text: &str, word: &str, value: Option<&str>) -> Span {
 mod tests {
     /// `include: *.md` got the YAML scanner's words about aliases, and the
     /// quoted single pattern was refused as "expected a list".
+    #[test]
+    fn a_misspelt_key_and_a_yes_or_no_setting_get_a_fix() {
+        let help = |text: &str| match super::Config::from_text(
+            std::path::Path::new("msklint.yaml"),
+            text.to_string(),
+        ) {
+            Err(super::ConfigError::File(e)) => (
+                e.diagnostic.message.clone(),
+                e.diagnostic.help.as_deref().unwrap_or_default().to_string(),
+            ),
+            other => panic!("expected an error, got {other:?}"),
+        };
+        let (_, fix) = help("rule:\n  dead-end: off\n");
+        assert!(fix.starts_with("did you mean `rules`?"), "{fix}");
+        let (message, fix) = help("rules:\n  dead-end: false\n");
+        assert!(
+            message.contains("`dead-end` is set to `false`"),
+            "{message}"
+        );
+        assert!(fix.contains("`dead-end: off`"), "{fix}");
+        // Nothing near: the general advice.
+        let (_, fix) = help("colour: blue\n");
+        assert!(fix.starts_with("see docs/configuration.md"), "{fix}");
+    }
+
     #[test]
     fn include_takes_one_pattern_and_an_unquoted_star_is_explained() {
         let read = |text: &str| {
