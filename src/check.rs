@@ -674,19 +674,22 @@ impl Linter {
                         )
                     },
                 );
-                // What a rule found on a node or route from its properties
-                // is not found again in its text ("Self-referral, app only"
-                // beside `channels: [app]`): the structured finding, with
-                // its fix, stands.
+                // What a rule found on a node from its properties is not
+                // found again in the node's own text ("Self-referral, app
+                // only" beside `channels: [app]`): the structured finding,
+                // with its fix, stands. Only nodes: two routes may share
+                // their ends and so their subject.
                 if !read.is_empty() {
                     let found: std::collections::HashSet<(&str, &str)> = diagnostics[before..]
                         .iter()
                         .filter_map(|d| Some((d.rule.as_str(), d.subject.as_deref()?)))
                         .collect();
+                    let nodes: std::collections::HashSet<&str> =
+                        pathway.nodes.iter().map(|n| n.id.name).collect();
                     read.retain(|r| {
-                        r.subject
-                            .as_deref()
-                            .is_none_or(|s| !found.contains(&(r.rule.as_str(), s)))
+                        r.subject.as_deref().is_none_or(|s| {
+                            !nodes.contains(s) || !found.contains(&(r.rule.as_str(), s))
+                        })
                     });
                 }
                 crate::diagnostic::make_room(diagnostics, read.len());

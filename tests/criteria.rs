@@ -645,3 +645,30 @@ fn a_restriction_found_in_properties_is_not_found_again_in_the_label() {
         open.diagnostics
     );
 }
+
+#[test]
+fn a_criterion_on_one_route_in_says_so_when_others_are_open() {
+    // `ortho` is open from the GP with no criterion: the finding on the
+    // route from physiotherapy must not claim `ortho` "can only be reached"
+    // by people who meet it.
+    let text = r#"pathway "P" {
+  entry gp: "GP" { kind: gp }
+  service physio: "Physio" { kind: community  offers: [physiotherapy] }
+  service ortho: "Orthopaedic clinic" { kind: secondary }
+  exit home: "Home"
+  gp -> ortho, physio
+  physio -> ortho requires bmi < 40
+  ortho -> home
+}"#;
+    let report = check(text);
+    let d = at(&report, "bmi-threshold", "bmi < 40");
+    assert!(
+        d.message.starts_with("people reach `ortho` from `physio` only if"),
+        "{}",
+        d.message
+    );
+    // The only way in: the node's own wording stands.
+    let only = check(&text.replace("gp -> ortho, physio", "gp -> physio"));
+    let d = at(&only, "bmi-threshold", "bmi < 40");
+    assert!(d.message.starts_with("`ortho` can only be reached"), "{}", d.message);
+}

@@ -574,3 +574,32 @@ fn an_unreadable_pathway_name_is_not_also_a_missing_one() {
         report.diagnostics
     );
 }
+
+/// A pathway of one long chain of services: the loop search of
+/// `no-way-out` used petgraph's recursive Tarjan, and a 22,000-service
+/// chain overflowed the stack and aborted the whole run.
+#[test]
+fn a_very_long_chain_of_services_does_not_overflow_the_stack() {
+    let mut text = String::from(
+        "pathway \"Chain\" {\n  entry gp: \"GP\" { kind: gp }\n  exit home: \"Home\"\n",
+    );
+    let n = 40_000;
+    for i in 0..n {
+        text.push_str(&format!(
+            "  service s{i}: \"Step {i}\" {{ kind: community }}\n"
+        ));
+    }
+    text.push_str("  gp -> s0\n");
+    for i in 1..n {
+        text.push_str(&format!("  s{} -> s{i}\n", i - 1));
+    }
+    text.push_str(&format!("  s{} -> home\n}}\n", n - 1));
+    let report = msklint::check::Linter::builtin()
+        .unwrap()
+        .check_text("chain.pathway", text);
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "linear-pathway"));
+    assert!(!report.diagnostics.iter().any(|d| d.rule == "no-way-out"));
+}

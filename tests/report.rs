@@ -751,3 +751,23 @@ fn graph_on_a_policy_says_what_it_can_do() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("msklint import"), "{err}");
 }
+
+#[test]
+fn an_error_on_reading_the_file_still_counts_in_the_summary() {
+    // An undefined node is a note for the reviewer, but an error: the
+    // summary must not look clean without it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.pathway");
+    std::fs::write(
+        &path,
+        "pathway \"P\" {\n  entry gp: \"GP\" { kind: gp }\n  exit home: \"Home\"\n  gp -> hom\n}\n",
+    )
+    .unwrap();
+    let out = msklint(&["report", path.to_str().unwrap()], &root());
+    let md = String::from_utf8_lossy(&out.stdout);
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("- **Findings:**"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(line.contains("1 error"), "{line}");
+}

@@ -277,12 +277,17 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
     }
 }
 
-/// Findings of one severity, not counting the notes on how the file was
-/// read (import guesses and the like), which the report lists apart.
+/// Findings of one severity, not counting the warnings and infos on how
+/// the file was read (import guesses and the like), which the report
+/// counts apart. Errors always count: a file with one must not look clean.
 fn tally(diags: &[&Diagnostic], severity: Severity) -> usize {
     diags
         .iter()
-        .filter(|d| d.severity == severity && crate::rules::builtin::Builtin::of(&d.rule).is_none())
+        .filter(|d| {
+            d.severity == severity
+                && (severity == Severity::Error
+                    || crate::rules::builtin::Builtin::of(&d.rule).is_none())
+        })
         .count()
 }
 
@@ -363,7 +368,11 @@ fn front_matter_title(text: &str) -> Option<String> {
 /// the notes for the reviewer apart ("; 13 notes for the reviewer").
 pub fn counts(r: &Review) -> String {
     let mut text = counts_of(r.errors, r.warnings, r.infos);
-    let notes = r.notes.len();
+    let notes = r
+        .notes
+        .iter()
+        .filter(|n| n.severity != Severity::Error)
+        .count();
     if notes > 0 {
         text.push_str(&format!(
             "; {notes} {} for the reviewer",

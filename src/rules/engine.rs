@@ -86,6 +86,9 @@ pub(crate) struct Finding {
     pub severity: Option<Severity>,
     /// A criterion in its measure's own terms, when written otherwise.
     pub reading: Option<String>,
+    /// On one route into a node other routes reach without it: worded by
+    /// the rule's `route-message`.
+    pub open_elsewhere: bool,
 }
 
 impl Finding {
@@ -97,6 +100,7 @@ impl Finding {
             related: Vec::new(),
             severity: None,
             reading: None,
+            open_elsewhere: false,
         }
     }
 
@@ -195,10 +199,11 @@ pub fn run(
 fn to_diagnostic(active: &ActiveRule, pathway: &Name, mut f: Finding) -> Diagnostic {
     let rule = &active.rule;
     f.vars.push(("pathway", pathway.to_string()));
-    let message = fill(
-        &unnamed(pathway, rule.message.as_deref().unwrap_or(&rule.summary)),
-        &f.vars,
-    );
+    let template = match &rule.route_message {
+        Some(route) if f.open_elsewhere => route,
+        _ => rule.message.as_deref().unwrap_or(&rule.summary),
+    };
+    let message = fill(&unnamed(pathway, template), &f.vars);
     // The message quotes the criterion as written; the label says how the
     // rules read it.
     let label = match (&f.reading, &active.label) {

@@ -34,6 +34,11 @@ pub struct Rule {
     /// docs/rules-format.md). Defaults to the summary.
     #[serde(default)]
     pub message: Option<String>,
+    /// The message of a finding on one route into a node that other routes
+    /// reach without the same criterion, where `message` ("can only be
+    /// reached by …") would claim too much. Defaults to `message`.
+    #[serde(default, rename = "route-message")]
+    pub route_message: Option<String>,
     /// Short text under the highlighted span.
     #[serde(default)]
     pub label: Option<String>,

@@ -92,6 +92,10 @@ fn states_condition(text: &str, out: bool) -> bool {
     compares && !REASON_WORDS.iter().any(|w| lower.contains(w))
 }
 
+/// Words that name a step of paperwork on the way out (a letter, a
+/// notice), not care.
+const PAPERWORK_WORDS: &[&str] = &["letter", "notice", "notif", "discharg", "closure", "closed"];
+
 /// What a `when` text on a route into exits only (or back to a GP entry)
 /// is read under: such a route ends the person's care in the pathway.
 const EXIT_LEAD_IN: &str = "referral or discharge when:";
@@ -371,10 +375,23 @@ pub fn run(
         } else {
             (HashSet::new(), HashSet::new())
         };
-    // After a missed appointment, a step that only leads on to exits
-    // ("Letter to patient" -> "Discharged back to GP") ends care as surely
-    // as the exit: a route into it is read as one into the exit. (Only
-    // then: a service routed on to an exit is care in its own right.)
+    // After a missed appointment, a step that is only paperwork on the way
+    // out (a letter or notice, offering nothing, whose routes all lead to
+    // exits: "Letter to patient" -> "Discharged back to GP") ends care as
+    // surely as the exit, so a route into it is read as one into the exit.
+    // A service that offers care and then discharges is care in its own
+    // right.
+    let paperwork: HashSet<&str> = pathway
+        .nodes
+        .iter()
+        .filter(|n| {
+            let label = n.label.value.to_lowercase();
+            n.kind == NodeKind::Service
+                && !n.properties.iter().any(|p| p.key.name == "offers")
+                && PAPERWORK_WORDS.iter().any(|w| label.contains(w))
+        })
+        .map(|n| n.id.name)
+        .collect();
     let mut onward: HashMap<&str, (bool, bool)> = HashMap::new();
     if !exits.is_empty() || !gp.is_empty() {
         for r in &pathway.routes {
@@ -389,7 +406,9 @@ pub fn run(
             }
         }
     }
-    let only_ends = |name: &str| onward.get(name).is_some_and(|&(all, any)| all && any);
+    let only_ends = |name: &str| {
+        paperwork.contains(name) && onward.get(name).is_some_and(|&(all, any)| all && any)
+    };
     for (i, route) in pathway.routes.iter().enumerate() {
         let Some(text) = route.when() else {
             continue;
@@ -402,13 +421,14 @@ pub fn run(
                 exits.contains(t.name) || gp.contains(t.name) || (missed && only_ends(t.name))
             });
         let to_gp = targets.iter().any(|t| gp.contains(t.name));
-        // A count of missed appointments ("did not attend 2 appointments")
-        // says why care ends, not who is let through.
-        let condition = states_condition(written, ends && !to_gp) && !(ends && missed);
+        let condition = states_condition(written, ends && !to_gp);
         // (A condition on the way back to the GP, `when "BMI > 40"`, is
         // read as the criterion it states; so is one on the way out to an
         // exit, which sends the person away as surely.)
-        let lead = if ends && condition && !to_gp {
+        // A count of missed appointments on the way back to the GP ("did
+        // not attend 2 appointments") is why care ends, and may stand
+        // beside a criterion ("BMI over 40, or did not attend twice").
+        let lead = if ends && condition && (!to_gp || missed) {
             EXIT_CONDITION_LEAD_IN
         } else if ends && !(to_gp && condition) {
             EXIT_LEAD_IN

@@ -115,12 +115,19 @@ impl<'g, 'a> Facts<'g, 'a> {
         }
     }
 
-    /// Whether `rule`'s criterion check leaves criteria on this node (and
-    /// routes only into it) alone: a support service's own entry criteria.
+    /// Whether `rule`'s criterion check leaves criterion `c` on this node
+    /// (or on a route into it) alone: a support service's own intake.
+    pub(super) fn exempts(&self, rule: &str, n: NodeIndex, c: &ast::Criterion) -> bool {
+        self.criteria
+            .iter()
+            .any(|(name, check)| name == rule && check.exempts(self.g.node(n), c, self.measures))
+    }
+
+    /// Whether `rule`'s check counts this node as a support service.
     pub(super) fn supports(&self, rule: &str, n: NodeIndex) -> bool {
         self.criteria
             .iter()
-            .any(|(name, c)| name == rule && c.supports(self.g.node(n)))
+            .any(|(name, check)| name == rule && check.supports(self.g.node(n)))
     }
 
     pub(super) fn provides_any(&self, n: NodeIndex, caps: &[&str]) -> bool {

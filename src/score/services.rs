@@ -185,7 +185,12 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
         let mut seen = BTreeSet::new();
         for d in &found {
             seen.insert((d.span.start(), d.span.end()));
-            if f.subject_nodes(d).into_iter().any(upstream) {
+            // A support service named beside gated care (`fcp -> weight,
+            // pool`) is not what the finding gates.
+            if f.subject_nodes(d)
+                .into_iter()
+                .any(|n| upstream(n) && !f.supports(rule, n))
+            {
                 caps.push(Cap {
                     evidence: quote(d),
                     fix: format!(
@@ -206,9 +211,9 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
                 .any(|a| f.measures.same(a, c.attribute.name))
                 && !seen.contains(&(c.span.start(), c.span.end()))
         };
-        for n in g.indices().filter(|&n| upstream(n) && !f.supports(rule, n)) {
+        for n in g.indices().filter(|&n| upstream(n)) {
             let node = g.node(n);
-            for c in node.requires().filter(|c| hit(c)) {
+            for c in node.requires().filter(|c| hit(c) && !f.exempts(rule, n, c)) {
                 caps.push(Cap {
                     evidence: format!(
                         "`{}` on `{}` is a {what} on the way to surgery (no `{rule}` finding was \
@@ -222,14 +227,14 @@ pub(super) fn joint_replacement(f: &Facts<'_, '_>) -> Outcome {
             }
         }
         for route in &g.pathway.routes {
-            let leads = route.targets().iter().any(|t| {
-                g.find(t.name)
-                    .is_some_and(|n| upstream(n) && !f.supports(rule, n))
-            });
-            if !leads {
-                continue;
-            }
             for c in route.requires().iter().filter(|c| hit(c)) {
+                let leads = route.targets().iter().any(|t| {
+                    g.find(t.name)
+                        .is_some_and(|n| upstream(n) && !f.exempts(rule, n, c))
+                });
+                if !leads {
+                    continue;
+                }
                 caps.push(Cap {
                     evidence: format!(
                         "`{}` on the route `{}` is a {what} on the way to surgery (no `{rule}` \

@@ -53,10 +53,26 @@ pub enum Placement {
 }
 
 impl CriterionCheck {
+    /// Whether criterion `cr` on `node` (or on a route into it) is a
+    /// support service's own intake and no gate: the node [`supports`]
+    /// the measure and the criterion lets in people with more of it
+    /// (`bmi >= 35`, `smoking == true`). `bmi < 40` on a weight service
+    /// still shuts out the people it is for.
+    ///
+    /// [`supports`]: CriterionCheck::supports
+    pub fn exempts(
+        &self,
+        node: &crate::graph::Node<'_>,
+        cr: &Criterion,
+        measures: &crate::measures::Measures,
+    ) -> bool {
+        measures.sets_lower_bound(cr) && self.supports(node)
+    }
+
     /// A service that helps with the measure and offers nothing a
-    /// criterion could hold people back from: its own criteria, and routes
-    /// only into it, gate no other care. Offers are read from the tree
-    /// when asked, so only for a node or route with a matching criterion.
+    /// criterion could hold people back from. Offers are read from the
+    /// tree when asked, so only for a node or route with a matching
+    /// criterion.
     pub fn supports(&self, node: &crate::graph::Node<'_>) -> bool {
         if self.support.is_empty() {
             return false;
@@ -96,15 +112,14 @@ impl Kind for CriterionCheck {
             f.reading = ctx.measures.reading(cr);
             f
         };
-        let supports = |node: &crate::graph::Node<'_>| self.supports(node);
+        let exempt =
+            |node: &crate::graph::Node<'_>, cr: &Criterion| self.exempts(node, cr, ctx.measures);
         if self.on != Placement::Routes {
             for node in ctx.g.declared() {
-                let mut hits = node.requires().filter(|cr| hit(cr)).peekable();
-                if hits.peek().is_none() || supports(node) {
-                    continue;
-                }
-                for cr in hits {
-                    out.push(finding(cr).node(node));
+                for cr in node.requires().filter(|cr| hit(cr)) {
+                    if !exempt(node, cr) {
+                        out.push(finding(cr).node(node));
+                    }
                 }
             }
         }
@@ -113,27 +128,49 @@ impl Kind for CriterionCheck {
                 if !route.requires().iter().any(&hit) {
                     continue;
                 }
-                // Only the targets the criterion holds people back from:
-                // a route into weight management alone gates nothing.
-                // (Exits are reported: skipping them would make a finding
-                // appear when an exit's own line is broken and its ID is
-                // no longer known.)
-                let targets: Vec<&str> = route
-                    .targets()
-                    .iter()
-                    .map(|t| t.name)
-                    .filter(|t| {
-                        !ctx.g
-                            .find(t)
-                            .is_some_and(|i| supports(&ctx.g.nodes[i.index()]))
-                    })
-                    .collect();
-                if targets.is_empty() {
-                    continue;
-                }
+                let sources: Vec<&str> = route.sources().iter().map(|s| s.name).collect();
                 for cr in route.requires().iter().filter(|cr| hit(cr)) {
-                    let mut f = finding(cr).var("node", targets.join(", "));
+                    // Only the targets the criterion holds people back from:
+                    // a route into weight management alone gates nothing.
+                    // (Exits are reported: skipping them would make a finding
+                    // appear when an exit's own line is broken and its ID is
+                    // no longer known.)
+                    let targets: Vec<&str> = route
+                        .targets()
+                        .iter()
+                        .map(|t| t.name)
+                        .filter(|t| {
+                            !ctx.g
+                                .find(t)
+                                .is_some_and(|i| exempt(&ctx.g.nodes[i.index()], cr))
+                        })
+                        .collect();
+                    if targets.is_empty() {
+                        continue;
+                    }
+                    // Whether people reach every target some other way, on a
+                    // route with no criterion of this rule: then this route,
+                    // not the node, is what the criterion closes.
+                    let open_elsewhere = targets.iter().all(|t| {
+                        ctx.g.find(t).is_some_and(|n| {
+                            ctx.g
+                                .graph
+                                .edges_directed(n, petgraph::Direction::Incoming)
+                                .any(|e| {
+                                    let other = &ctx.g.edges
+                                        [petgraph::visit::EdgeRef::id(&e).index()]
+                                    .route;
+                                    !std::ptr::eq(*other, route)
+                                        && !other.requires().iter().any(&hit)
+                                })
+                        })
+                    });
+                    let mut f = finding(cr)
+                        .var("node", targets.join(", "))
+                        .var("route", route_text(route))
+                        .var("from", sources.join(", "));
                     f.subject = Some(route_text(route));
+                    f.open_elsewhere = open_elsewhere;
                     out.push(f);
                 }
             }
@@ -173,7 +210,11 @@ impl Kind for CriterionCheck {
             } else {
                 s.push_str(" and nothing else");
             }
-            s.push_str(", or a route only into such services");
+            s.push_str(
+                ", or a route only into such services, when the criterion lets in people with \
+                 more of the measure (`bmi >= 35`, `smoking == true`): that is the service's own \
+                 intake, while `bmi < 40` there still shuts out the people it is for",
+            );
         }
         s.push('.');
         s

@@ -202,7 +202,10 @@ fn duplicate_routes(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
 
 /// Loops nobody can leave: strongly connected sets of nodes, reached from
 /// an entry, whose every route stays inside the set and none of which is
-/// an exit. Linear in the size of the graph (Tarjan's algorithm).
+/// an exit or an entry (a loop back to the GP is a way out). Linear in
+/// the size of the graph: Kosaraju's algorithm, whose searches keep their
+/// own stack (petgraph's Tarjan recurses, and a 22,000-service chain
+/// overflowed the thread's stack).
 fn no_way_out(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let g = ctx.g;
     if ctx.entries.is_empty() {
@@ -210,7 +213,7 @@ fn no_way_out(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     }
     let reach = ctx.reachable();
     let mut component = vec![usize::MAX; g.nodes.len()];
-    let sccs = petgraph::algo::tarjan_scc(&g.graph);
+    let sccs = petgraph::algo::kosaraju_scc(&g.graph);
     for (i, scc) in sccs.iter().enumerate() {
         for n in scc {
             component[n.index()] = i;
@@ -224,7 +227,9 @@ fn no_way_out(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                 .neighbors_directed(n, Outgoing)
                 .all(|m| component[m.index()] == i)
         });
-        let trapped = scc.iter().all(|&n| g.node(n).node_kind() != NodeKind::Exit);
+        let trapped = scc
+            .iter()
+            .all(|&n| !matches!(g.node(n).node_kind(), NodeKind::Exit | NodeKind::Entry));
         if !looped || !closed || !trapped || !scc.iter().any(|n| reach[n.index()]) {
             continue;
         }
