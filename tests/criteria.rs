@@ -663,12 +663,17 @@ fn a_criterion_on_one_route_in_says_so_when_others_are_open() {
     let report = check(text);
     let d = at(&report, "bmi-threshold", "bmi < 40");
     assert!(
-        d.message.starts_with("people reach `ortho` from `physio` only if"),
+        d.message
+            .starts_with("people reach `ortho` from `physio` only if"),
         "{}",
         d.message
     );
     // The only way in: the node's own wording stands.
     let only = check(&text.replace("gp -> ortho, physio", "gp -> physio"));
     let d = at(&only, "bmi-threshold", "bmi < 40");
-    assert!(d.message.starts_with("`ortho` can only be reached"), "{}", d.message);
+    assert!(
+        d.message.starts_with("`ortho` can only be reached"),
+        "{}",
+        d.message
+    );
 }

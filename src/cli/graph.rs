@@ -99,10 +99,9 @@ pub fn run(args: &GraphArgs) -> u8 {
         .iter()
         .filter(|(r, _)| {
             r.kind == crate::input::InputFormat::Markdown
-                && r.source
-                    .text
-                    .lines()
-                    .any(|l| l.trim_start().trim_start_matches(['`', '~']).trim() == "mermaid")
+                && crate::import::markdown::fences(&r.source.text)
+                    .iter()
+                    .any(crate::import::markdown::is_flowchart)
         })
         .map(|(r, _)| r.source.name.clone())
         .collect();

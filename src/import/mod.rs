@@ -256,7 +256,9 @@ fn cap(text: &mut String) -> Option<usize> {
 /// lost without a word.
 fn cut_note(what: &str, left: usize) -> String {
     format!(
-        "only the first {MAX_TEXT_CHARS} characters of {what} were read: the last {left} were left out, so nothing they say (a criterion, an offer, a kind) is checked; shorten the text, or import the diagram and write the rest into the pathway"
+        "only the first {MAX_TEXT_CHARS} characters of {what} were read: the last {} left out, so nothing {} says (a criterion, an offer, a kind) is checked; shorten the text, or import the diagram and write the rest into the pathway",
+        if left == 1 { "character was".to_string() } else { format!("{left} were") },
+        if left == 1 { "it" } else { "they" }
     )
 }
 
@@ -674,9 +676,12 @@ fn write_page(
         // plain answer ("Yes", "No" or nothing) are one step with no
         // condition: a chain of such questions is one route, not one per
         // combination of answers.
+        // (Not a question about missed appointments: its "Yes" is a
+        // discharge even where both answers are drawn to the same place.)
         let plain = |k: usize| {
             let t = one_line(&page.links[links[k].0].text);
-            t.is_empty() || yes(&t) || no(&t)
+            (t.is_empty() || yes(&t) || no(&t))
+                && !meaning::about_missed_appointments(&page.shapes[links[k].1].text)
         };
         let mut stack: Vec<(usize, Vec<usize>, Vec<usize>)> = vec![(b, vec![li], Vec::new())];
         while let Some((d, path, any)) = stack.pop() {
@@ -1331,7 +1336,10 @@ fn describe_route(page: &Page, index: &HashMap<&str, usize>, r: &Route, into_exi
         let question = one_line(&d.text);
         let question = question.trim_end_matches('?').trim();
         if r.any.contains(&li) {
-            through.push(format!("{} (every answer leads here)", shape_named(d)));
+            through.push(format!(
+                "{} (its plain answers all lead here)",
+                shape_named(d)
+            ));
             continue;
         }
         let branch = one_line(&l.text);
@@ -1555,7 +1563,7 @@ fn write_route(w: &mut Writer, page: &Page, r: &Route, said: Said, (a, b): (&str
         connector: true,
     });
     let subject = format!("{a} -> {b}");
-    for &li in &r.links {
+    for (k, &li) in r.links.iter().enumerate() {
         if let Some(&(_, left)) = page.cut_links.iter().find(|(c, _)| *c == li) {
             w.guess(
                 span,
@@ -1563,6 +1571,22 @@ fn write_route(w: &mut Writer, page: &Page, r: &Route, said: Said, (a, b): (&str
                 "text cut",
                 cut_note(&link_named(&page.links[li]), left),
             );
+        }
+        // A decision passed through: its question was cut.
+        if k > 0 && !page.cut_shapes.is_empty() {
+            let from = &page.links[li].from;
+            if let Some(&(i, left)) = page
+                .cut_shapes
+                .iter()
+                .find(|(i, _)| page.shapes[*i].id == *from)
+            {
+                w.guess(
+                    span,
+                    Some(&subject),
+                    "text cut",
+                    cut_note(&shape_named(&page.shapes[i]), left),
+                );
+            }
         }
     }
     if !through.is_empty() {
