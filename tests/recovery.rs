@@ -846,9 +846,7 @@ fn recovers(doc: &Doc, m: &Mutation) -> Result<(), TestCaseError> {
             g.rule == f.rule
                 && g.start == start
                 && g.end == end
-                && (header_touched
-                    || g.message == f.message
-                    || worded_by_other_routes(&f.rule))
+                && (header_touched || g.message == f.message || worded_by_other_routes(&f.rule))
         });
         prop_assert!(
             kept,
