@@ -528,7 +528,8 @@ impl Linter {
     /// A gap both the prose and a drawn pathway report (a rule with a
     /// whole-document prose check, such as `missing-mental-health`) is
     /// said once: by the drawn pathway, which names the pathway and the
-    /// place to add what is missing.
+    /// place to add what is missing. A gap the page's words fill is not
+    /// reported on its drawing.
     fn check_flowcharts(
         &self,
         source: Arc<SourceFile>,
@@ -594,6 +595,19 @@ impl Linter {
             })
         };
         diagnostics.retain(|d| !settled(&d.rule));
+        // And "the drawn pathway lacks X": not so when the page's own text
+        // says it (a drawing cannot declare `inequalities`, say, but the
+        // page around it can).
+        let words = outside_flowcharts(&source.text);
+        let said = |rule: &str| {
+            policy.active.iter().any(|a| {
+                a.rule.name == rule
+                    && a.rule.prose.as_ref().is_some_and(|p| {
+                        !p.missing.is_empty() && crate::rules::prose::mentions(p, &words)
+                    })
+            })
+        };
+        drawn.retain(|d| !said(&d.rule));
         diagnostics.append(&mut drawn);
         if parts.is_empty() {
             return source;
@@ -790,6 +804,22 @@ pub fn sort(diags: &mut [Diagnostic]) {
 /// The decoded text as every stage sees it (no byte-order mark, one
 /// line-break convention), the format's note, and suppressions held in
 /// Word comments.
+/// The text of a Markdown page with its Mermaid flowcharts left out: what
+/// the page says in words, beside what it draws.
+fn outside_flowcharts(text: &str) -> String {
+    let mut words = String::with_capacity(text.len());
+    let mut from = 0;
+    for fence in crate::import::markdown::fences(text) {
+        if crate::import::markdown::is_flowchart(&fence) {
+            words.push_str(&text[from..fence.body_start]);
+            words.push('\n');
+            from = fence.body_start + fence.body.len();
+        }
+    }
+    words.push_str(&text[from..]);
+    words
+}
+
 fn prepared(name: &str, input: Decoded) -> (Arc<SourceFile>, Vec<Diagnostic>, suppress::Extra) {
     let Decoded {
         mut text,

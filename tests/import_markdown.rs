@@ -227,6 +227,36 @@ fn a_gap_is_reported_once() {
 }
 
 #[test]
+fn what_the_page_says_in_words_counts_for_its_drawing() {
+    // A drawing cannot declare `inequalities` or show every link, but the
+    // page around it can: the drawn pathway is not told it lacks what
+    // the page's own words supply.
+    let drawing = "```mermaid\nflowchart TD\n  gp([GP practice]) --> physio[Physiotherapy]\n  physio --> home([Discharged])\n```\n";
+    let said = format!(
+        "# Knee pathway\n\nWe report waits by deprivation and ethnicity to narrow health inequalities.\nAnyone on the pathway can reach NHS Talking Therapies for psychological support.\n\n{drawing}"
+    );
+    let r = check(&said);
+    let found = rules(&r);
+    assert!(!found.contains(&"missing-inequalities"), "{found:?}");
+    assert!(!found.contains(&"missing-mental-health"), "{found:?}");
+    // What neither the words nor the drawing supply is still reported,
+    // once, by the drawn pathway.
+    assert!(found.contains(&"missing-social-prescribing"), "{found:?}");
+    // The words of the drawing itself do not excuse it: a label naming
+    // talking therapies on an unreached box is not the page saying so.
+    let unreached = drawing.replace(
+        "```\n",
+        "  tt[Talking therapies for health inequalities] --> home\n```\n",
+    );
+    assert!(unreached.contains("tt[Talking"));
+    let silent =
+        format!("# Knee pathway\n\nPatients are seen by a physiotherapist.\n\n{unreached}");
+    let found = rules(&check(&silent)).join(" ");
+    assert!(found.contains("missing-inequalities"), "{found}");
+    assert!(found.contains("missing-mental-health"), "{found}");
+}
+
+#[test]
 fn json_names_the_shape() {
     let dir = root();
     let out = msklint(
