@@ -70,8 +70,21 @@ impl<'v> Names<'v> {
         }
     }
 
-    /// The names found in `text`.
+    /// The names found in `text`. The kind is the first line's when it
+    /// names one: "Orthopaedic surgery" over a detail line below it that
+    /// names the service referring in.
     pub fn read(&self, text: &str) -> Named {
+        let mut named = self.scan(text);
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        if let (Some(first), Some(_)) = (lines.next(), lines.next()) {
+            if let Some(kind) = self.scan(first).kind {
+                named.kind = Some(kind);
+            }
+        }
+        named
+    }
+
+    fn scan(&self, text: &str) -> Named {
         let haystack = normalise(text);
         let mut named = Named::default();
         let mut longest = 0;
@@ -728,6 +741,16 @@ mod tests {
         assert_eq!(names("Review meeting", &v), Named::default());
         // Whole words only: "escaped" is not ESCAPE, "referred" not "ED".
         assert_eq!(names("escaped referred", &v), Named::default());
+        // The first line names the service; a detail line naming the one
+        // that refers in does not change its kind, though with no kind on
+        // the first line the detail is used.
+        let n = names(
+            "Orthopaedic surgery\nreferred on by the MSK interface service",
+            &v,
+        );
+        assert_eq!(n.kind.unwrap().0, "secondary");
+        let n = names("Clinic B\nNHS Talking Therapies pain pathway", &v);
+        assert_eq!(n.kind.unwrap().0, "mental_health");
     }
 
     #[test]
