@@ -66,7 +66,7 @@ pub fn generated(path: &Path) -> bool {
 
 /// Whether a file a search passed over looks like a policy document worth
 /// mentioning: a prose extension (`.md`, `.markdown`, `.txt`, `.text`,
-/// `.docx`) and not README, LICENSE and the like.
+/// `.docx`, `.pdf`) and not README, LICENSE and the like.
 pub fn looks_like_policy(path: &Path) -> bool {
     let name = path
         .file_name()

@@ -8,6 +8,8 @@
 //! Semicolons and colons do not either, so an exception in the second half
 //! of a sentence ("...; smoking does not affect eligibility") stays with it.
 
+use std::cell::Cell;
+
 use crate::span::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +76,9 @@ struct Splitter<'t> {
     /// The heading above, which leads lists until the next heading even
     /// when an introductory paragraph stands between.
     heading: Option<Span>,
+    /// The run of lines up to the next blank line: where it ends and its
+    /// longest line in characters, found once per run.
+    run: Cell<(usize, usize)>,
 }
 
 pub fn split(text: &str) -> Vec<Sentence> {
@@ -84,6 +89,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
         block_end: 0,
         leads: Vec::new(),
         heading: None,
+        run: Cell::new((0, 0)),
     };
     let mut fence: Option<CodeFence> = None;
     let mut in_comment = false;
@@ -240,6 +246,15 @@ pub fn split(text: &str) -> Vec<Sentence> {
                     Block::Item(i) => i,
                     Block::Paragraph(_) => indent,
                 };
+                // The first of such lines is a title leading the rest
+                // ("Referral criteria"), unless a heading or title above
+                // leads them all already ("Eligibility for listing", a
+                // blank line, then "BMI under 35" / "Non-smoker").
+                if let Some((at, Block::Paragraph(i))) = s.block {
+                    if !s.leads.is_empty() {
+                        s.block = Some((at, Block::Item(i)));
+                    }
+                }
                 s.flush();
                 s.block = Some((content_start, Block::Item(indent)));
                 s.block_end = content_end;
@@ -276,15 +291,58 @@ impl Splitter<'_> {
                 .trim_end_matches(['*', '_'])
                 .ends_with(':')
         });
+        // Under a heading or a title line ("Eligibility for listing"),
+        // not a lead-in sentence whose list has ended.
+        let under_title = !self.leads.is_empty() && !under_lead_in;
         // A wrapped line of prose is long and may go on with a number or
         // a name ("… in North" / "Somerset", "… above" / "40 will …"):
         // only a short line, not ending on a capitalised word, ends an
         // item, and only a line opening with a capital starts one.
-        matches!(kind, Block::Item(_))
-            && under_lead_in
-            && line.starts_with(char::is_uppercase)
-            && previous.chars().count() <= SHORT_ITEM
-            && item_can_end(previous)
+        if !(line.starts_with(char::is_uppercase) && item_can_end(previous)) {
+            return false;
+        }
+        let short = previous.chars().count() <= SHORT_ITEM;
+        // A line broken where the next word would have fitted was broken
+        // by hand, not wrapped: "Referral criteria" over "BMI under 35",
+        // as plain text and Word's text export write a title and its
+        // items with no colon and no blank line.
+        let by_hand = || {
+            let width = self.run_width(start);
+            let next_word = line.split_whitespace().next().unwrap_or("");
+            // Text is not wrapped this wide, and under a title it is not
+            // wrapped this narrow; a short list is.
+            width >= WIDE_RUN
+                || (width <= NARROW_RUN && under_title)
+                || previous.chars().count() + 1 + next_word.chars().count() <= width
+        };
+        match kind {
+            Block::Item(_) => (under_lead_in && short) || by_hand(),
+            Block::Paragraph(_) => by_hand(),
+        }
+    }
+
+    /// The longest line, in characters, of the run of lines holding the
+    /// line at `start` (up to the next blank line; lines before `start`
+    /// in the run were measured when it began).
+    fn run_width(&self, start: usize) -> usize {
+        let (run_end, width) = self.run.get();
+        if start < run_end {
+            return width;
+        }
+        // The run holds the line before `start` at least.
+        let before = self.text[..start].trim_end_matches(['\n', '\r']);
+        let from = before.rfind('\n').map_or(0, |i| i + 1);
+        let mut end = from;
+        let mut width = 0;
+        for line in self.text[from..].split_inclusive('\n') {
+            if line.trim().is_empty() {
+                break;
+            }
+            width = width.max(line.trim().chars().count());
+            end += line.len();
+        }
+        self.run.set((end, width));
+        width
     }
 
     /// Splits the gathered block into sentences; returns the span of the
@@ -613,21 +671,36 @@ fn shouts_a_rule(body: &str) -> bool {
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
+    let opens_as_title = words.first().is_none_or(|w| OPENINGS.contains(&w.as_str()));
+    if opens_as_title {
+        return false;
+    }
+    // "REFERRAL BY THE ONLINE FORM ONLY": a restriction with no verb.
+    if words.iter().any(|w| w == "only") {
+        return true;
+    }
     let Some(verb) = words.iter().position(|w| VERBS.contains(&w.as_str())) else {
         return false;
     };
-    words
-        .first()
-        .is_some_and(|w| !OPENINGS.contains(&w.as_str()))
-        && !words[..verb]
-            .iter()
-            .any(|w| RELATIVES.contains(&w.as_str()))
+    // The verb is the relative clause's only when it follows the relative
+    // pronoun ("PATIENTS WHO WILL BE SEEN"); "PATIENTS WHO MISS ONE
+    // APPOINTMENT WILL BE DISCHARGED" has a verb of its own after it.
+    !(verb > 0 && RELATIVES.contains(&words[verb - 1].as_str()))
 }
 
 /// The longest line, in characters, that may end an unmarked item
 /// without punctuation: criteria typed one to a line are short, while
 /// wrapped prose fills the width.
 const SHORT_ITEM: usize = 48;
+
+/// The widest run of lines, in characters, read as lines broken by hand
+/// under a heading or title whatever their lengths: "BMI under 35" over
+/// "Non-smoker".
+const NARROW_RUN: usize = 32;
+
+/// The narrowest run of lines, in characters, read as one paragraph to a
+/// line (as Word saves text): no one wraps text this wide.
+const WIDE_RUN: usize = 100;
 
 /// Whether a list item's line can be its last: not one that stops on a
 /// comma, a hyphen, a word that needs more after it, or a capitalised
@@ -893,10 +966,19 @@ mod tests {
             "CRITERIA THAT MUST BE MET",
             "PATIENTS WHO MAY BE REFERRED",
             "UPDATED 1 MAY 2025",
+            "PATIENTS WHO WILL BE SEEN",
+            "WHO CAN ONLY BE SEEN BY A SURGEON",
         ] {
             assert_eq!(caps_title(title), Some(title));
         }
         assert_eq!(caps_title("SMOKERS WILL NOT BE LISTED FOR SURGERY"), None);
+        // A relative clause with its own verb before the rule's verb, and
+        // a restriction stated with "only" and no verb.
+        assert_eq!(
+            caps_title("PATIENTS WHO MISS ONE APPOINTMENT WILL BE DISCHARGED"),
+            None
+        );
+        assert_eq!(caps_title("REFERRAL BY THE ONLINE FORM ONLY"), None);
         assert_eq!(
             caps_title("PLEASE NOTE: IF YOU MISS YOUR APPOINTMENT YOU WILL BE DISCHARGED"),
             None
@@ -1060,6 +1142,59 @@ mod tests {
                 "Patients with a BMI above\n40 are seen before the surgeon will\nList them.",
             ]
         );
+    }
+
+    /// A title and its items typed one to a line, with no colon, no
+    /// markers and no blank line (plain text, Word's text export): the
+    /// lines were broken by hand, since each next word would have fitted
+    /// on the line before.
+    #[test]
+    fn lines_broken_by_hand_are_a_title_and_its_items() {
+        let text = "Referral criteria\nBMI under 35\nNon-smoker\nWe advise against long waits\n";
+        let found = split(text);
+        let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start()..s.end()]);
+        assert_eq!(
+            texts(text),
+            [
+                "Referral criteria",
+                "BMI under 35",
+                "Non-smoker",
+                "We advise against long waits"
+            ]
+        );
+        assert_eq!(lead(1), Some("Referral criteria"));
+        assert_eq!(lead(3), Some("Referral criteria"));
+        // Under a title of their own, the first line is an item too.
+        let text = "Eligibility for listing\n\nBMI under 35\nNon-smoker\n";
+        let found = split(text);
+        assert_eq!(
+            found[1].lead_in.map(|s| &text[s.start()..s.end()]),
+            Some("Eligibility for listing")
+        );
+        assert_eq!(
+            found[2].lead_in.map(|s| &text[s.start()..s.end()]),
+            Some("Eligibility for listing")
+        );
+        // Whole paragraphs one to a line, as Word saves text.
+        let text = "Eligibility\nPatients with a BMI over 40 will not be listed for hip or knee replacement surgery at any of our sites\nMissed appointments\nPatients who miss one appointment will be discharged\n";
+        assert_eq!(
+            texts(text),
+            [
+                "Eligibility",
+                "Patients with a BMI over 40 will not be listed for hip or knee replacement surgery at any of our sites",
+                "Missed appointments",
+                "Patients who miss one appointment will be discharged"
+            ]
+        );
+        // With no title above, a narrow run may be prose wrapped narrow.
+        assert_eq!(
+            texts("The clinic sees people\nReferred by the\nGP or by themselves.\n").len(),
+            1
+        );
+        // Wrapped prose is not broken by hand: the next word would not
+        // have fitted, however short it is.
+        let wrapped = "Patients with a raised body mass\nBMI are offered support to lose\nWeight before surgery.\n";
+        assert_eq!(texts(wrapped).len(), 1, "{:?}", texts(wrapped));
     }
 
     #[test]
