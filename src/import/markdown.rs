@@ -41,6 +41,8 @@ pub fn fences(text: &str) -> Vec<Fence<'_>> {
     let mut open: Option<(Span, &str, CodeFence, usize)> = None;
     let mut in_comment = false;
     let mut in_front_matter = false;
+    // A comment never closed hides only its own line, as in prose.
+    let last_closer = text.rfind("-->");
     let mut offset = 0;
     for (index, raw) in text.split_inclusive('\n').enumerate() {
         let start = offset;
@@ -61,9 +63,7 @@ pub fn fences(text: &str) -> Vec<Fence<'_>> {
         }
         if index == 0
             && line.trim_end() == "---"
-            && text[offset..]
-                .lines()
-                .any(|l| matches!(l.trim_end(), "---" | "..."))
+            && crate::prose::sentences::front_matter_follows(&text[offset..])
         {
             in_front_matter = true;
             continue;
@@ -82,7 +82,7 @@ pub fn fences(text: &str) -> Vec<Fence<'_>> {
             continue;
         }
         if trimmed.starts_with("<!--") {
-            in_comment = !trimmed.contains("-->");
+            in_comment = !trimmed.contains("-->") && last_closer.is_some_and(|at| at >= offset);
         }
     }
     if let Some((span, info, _, body_start)) = open {

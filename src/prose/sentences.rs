@@ -93,6 +93,10 @@ pub fn split(text: &str) -> Vec<Sentence> {
     };
     let mut fence: Option<CodeFence> = None;
     let mut in_comment = false;
+    // Set by a line whose comment runs on past it.
+    let mut opened_in_line: Option<usize> = None;
+    let last_closer = text.rfind("-->");
+    let closed_later = |from: usize| last_closer.is_some_and(|at| at >= from);
     let mut in_front_matter = false;
     // A table's first row: the lead-in of the rows under it, which often
     // hold only "BMI | under 35" while the header says "threshold for
@@ -104,6 +108,15 @@ pub fn split(text: &str) -> Vec<Sentence> {
     for (index, raw) in text.split_inclusive('\n').enumerate() {
         let start = offset;
         offset += raw.len();
+        if let Some(at) = opened_in_line.take() {
+            // The block ends with the words before the comment.
+            let words = text[..at].trim_end();
+            if s.block.is_some_and(|(from, _)| from < words.len()) {
+                s.block_end = words.len();
+            }
+            s.flush();
+            in_comment = true;
+        }
         let line = raw.trim_end_matches(['\n', '\r']);
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
@@ -124,7 +137,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
             table_header = None;
         }
 
-        if index == 0 && line.trim_end() == "---" && has_closing_fence(&text[offset..]) {
+        if index == 0 && line.trim_end() == "---" && front_matter_follows(&text[offset..]) {
             in_front_matter = true;
             continue;
         }
@@ -142,6 +155,13 @@ pub fn split(text: &str) -> Vec<Sentence> {
             in_comment = !line.contains("-->");
             continue;
         }
+        // A comment opened after words on a line ("… <!-- reviewer's
+        // note:") hides the lines after it, up to its end.
+        if let Some(open) = line.rfind("<!--").filter(|_| !trimmed.starts_with("<!--")) {
+            if !line[open..].contains("-->") && closed_later(offset) {
+                opened_in_line = Some(start + open);
+            }
+        }
         if let Some((open, _)) = CodeFence::opened_by(line) {
             s.flush();
             fence = Some(open);
@@ -149,7 +169,9 @@ pub fn split(text: &str) -> Vec<Sentence> {
         }
         if trimmed.starts_with("<!--") {
             s.flush();
-            in_comment = !trimmed.contains("-->");
+            // A comment never closed hides only its own line: the rest of
+            // the policy is still read.
+            in_comment = !trimmed.contains("-->") && closed_later(offset);
             continue;
         }
         if trimmed.is_empty() {
@@ -616,10 +638,34 @@ impl CodeFence {
     }
 }
 
-/// Whether YAML front matter opened by a first-line `---` is closed by a
-/// later `---` or `...` line; an unclosed one is ordinary text.
-fn has_closing_fence(rest: &str) -> bool {
-    rest.lines().any(|l| matches!(l.trim_end(), "---" | "..."))
+/// Whether the lines after a first line of `---` are YAML front matter:
+/// closed by `---` or `...`, every line before that a `key:`, a list
+/// item, an indented line or a comment. Two sentences between two rules
+/// in a text file are read.
+pub fn front_matter_follows(rest: &str) -> bool {
+    for line in rest.lines() {
+        let bare = line.trim_end();
+        if matches!(bare, "---" | "...") {
+            return true;
+        }
+        let yaml = bare.is_empty()
+            || line.starts_with([' ', '\t', '#'])
+            || bare.starts_with("- ")
+            || bare == "-"
+            || bare.split_once(':').is_some_and(|(key, value)| {
+                (value.is_empty() || value.starts_with(' '))
+                    && !key.is_empty()
+                    && key
+                        .trim_matches(['"', '\''])
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'))
+                    && key.split_whitespace().count() <= 4
+            });
+        if !yaml {
+            return false;
+        }
+    }
+    false
 }
 
 /// Whether the text after a line starts with a blank line or ends.
@@ -953,6 +999,29 @@ mod tests {
                 "Done."
             ]
         );
+    }
+
+    /// Text that only looks hidden is read: words between two rules that
+    /// are not YAML, a comment never closed, and the words before a
+    /// comment opened inside a line (its lines after are hidden).
+    #[test]
+    fn nothing_is_hidden_that_is_not_front_matter_or_a_comment() {
+        let text =
+            "---\nSmokers will not be listed.\nNor will anyone with a BMI over 40.\n---\nEnd.\n";
+        assert_eq!(
+            texts(text),
+            [
+                "Smokers will not be listed.",
+                "Nor will anyone with a BMI over 40.",
+                "End."
+            ]
+        );
+        let yaml = "---\ntitle: Hip policy\nowner: \"Example ICB\"\ntags:\n  - hips\n---\nEnd.\n";
+        assert_eq!(texts(yaml), ["End."]);
+        let unclosed = "Intro.\n\n<!-- check with legal\n\nSmokers will not be listed.\n";
+        assert_eq!(texts(unclosed), ["Intro.", "Smokers will not be listed."]);
+        let inline = "We review waits. <!-- reviewer:\nSmokers will not be listed.\n-->\nEnd.\n";
+        assert_eq!(texts(inline), ["We review waits.", "End."]);
     }
 
     #[test]
