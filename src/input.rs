@@ -198,6 +198,18 @@ impl InputFormat {
     /// policy would pass every fault in it.
     pub fn sniffed(name: &str, bytes: &[u8]) -> Option<InputFormat> {
         let extension = Path::new(name).extension();
+        // A Word document saved under a text name ("policy.txt" from a
+        // download, or renamed by hand) is read as the Word file it is.
+        if matches!(
+            InputFormat::of(name),
+            InputFormat::Text | InputFormat::Markdown
+        ) && bytes.starts_with(b"PK\x03\x04")
+        {
+            let head = &bytes[..bytes.len().min(1 << 16)];
+            if head.windows(5).any(|w| w == b"word/") {
+                return Some(InputFormat::Docx);
+            }
+        }
         if InputFormat::of(name) == InputFormat::Text {
             return holds_pathway(bytes).then_some(InputFormat::Pathway);
         }

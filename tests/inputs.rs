@@ -999,3 +999,34 @@ fn package(parts: &[(&str, String)]) -> Vec<u8> {
     zip.finish().unwrap();
     buf.into_inner()
 }
+
+/// A Word document saved or renamed under a text name (`policy.txt`,
+/// `policy.md`) is read as the Word document it is: it was an
+/// `invalid-encoding` finding saying it "looks like a binary file".
+#[test]
+fn a_word_document_under_a_text_name_is_read_as_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = docx(POLICY, &[]);
+    for name in ["policy.txt", "policy.md"] {
+        std::fs::write(dir.path().join(name), &bytes).unwrap();
+        let out = msklint(
+            &["check", "--no-cache", "--format", "json", name],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let doc = json(&out);
+        let found = rules(&doc);
+        assert!(
+            !found.contains(&"invalid-encoding".to_string()),
+            "{name}: {found:?}"
+        );
+        assert!(
+            found.contains(&"smoking-restriction".to_string()),
+            "{name}: {found:?}"
+        );
+        assert!(
+            found.contains(&"bmi-threshold".to_string()),
+            "{name}: {found:?}"
+        );
+    }
+}
