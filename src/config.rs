@@ -171,6 +171,23 @@ fn yaml_problem(message: &str, text: &str, at: usize) -> (String, String) {
             "give a rule a severity (`error`, `warning` or `info`), `off`, or a block of `severity:` and the rule's parameters; see docs/configuration.md".to_string(),
         );
     }
+    // `second-opinion: no`: YAML 1.2 reads only `true` and `false` as
+    // yes and no, though `rules:` settings take `off`.
+    if message.contains("expected a boolean") {
+        let (key, value) = first.split_once(':').unwrap_or((first, ""));
+        let (key, value) = (key.trim().trim_start_matches("- "), value.trim());
+        let word = match value.to_lowercase().as_str() {
+            "no" | "off" | "n" => Some("false"),
+            "yes" | "on" | "y" => Some("true"),
+            _ => None,
+        };
+        if let Some(word) = word {
+            return (
+                format!("`{key}` takes `true` or `false`{position}, not `{value}`"),
+                format!("write `{key}: {word}`"),
+            );
+        }
+    }
     // `rule:` for `rules:`: the reader lists the known keys but picks none.
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((word, known)) = rest.split_once('`') {
@@ -835,6 +852,13 @@ mod tests {
             "{message}"
         );
         assert!(fix.contains("`dead-end: off`"), "{fix}");
+        // A switch written `no`, which YAML 1.2 does not read as false.
+        let (message, fix) = help("second-opinion: no\n");
+        assert!(
+            message.contains("`second-opinion` takes `true` or `false`"),
+            "{message}"
+        );
+        assert_eq!(fix, "write `second-opinion: false`");
         // Nothing near: the general advice.
         let (_, fix) = help("colour: blue\n");
         assert!(fix.starts_with("see docs/configuration.md"), "{fix}");
