@@ -804,19 +804,15 @@ pub fn sort(diags: &mut [Diagnostic]) {
 /// The decoded text as every stage sees it (no byte-order mark, one
 /// line-break convention), the format's note, and suppressions held in
 /// Word comments.
-/// The text of a Markdown page with its Mermaid flowcharts left out: what
-/// the page says in words, beside what it draws.
+/// What a Markdown page says in words, beside what it draws: its
+/// sentences as the prose reader finds them (no fences, front matter or
+/// comments).
 fn outside_flowcharts(text: &str) -> String {
     let mut words = String::with_capacity(text.len());
-    let mut from = 0;
-    for fence in crate::import::markdown::fences(text) {
-        if crate::import::markdown::is_flowchart(&fence) {
-            words.push_str(&text[from..fence.body_start]);
-            words.push('\n');
-            from = fence.body_start + fence.body.len();
-        }
+    for sentence in crate::prose::sentences::split(text) {
+        words.push_str(&text[sentence.span.start()..sentence.span.end()]);
+        words.push('\n');
     }
-    words.push_str(&text[from..]);
     words
 }
 

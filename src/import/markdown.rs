@@ -72,7 +72,6 @@ pub fn fences(text: &str) -> Vec<Fence<'_>> {
             in_front_matter = !matches!(line.trim_end(), "---" | "...");
             continue;
         }
-        let trimmed = line.trim_start();
         if in_comment {
             in_comment = !line.contains("-->");
             continue;
@@ -81,8 +80,12 @@ pub fn fences(text: &str) -> Vec<Fence<'_>> {
             open = Some((Span::new(start, start + line.len()), info, fence, offset));
             continue;
         }
-        if trimmed.starts_with("<!--") {
-            in_comment = !trimmed.contains("-->") && last_closer.is_some_and(|at| at >= offset);
+        // A comment opened on a line of its own or after words on one
+        // hides what follows up to its end, as in prose; one never
+        // closed hides nothing after its line.
+        if let Some(open) = line.rfind("<!--") {
+            in_comment =
+                !line[open..].contains("-->") && last_closer.is_some_and(|at| at >= offset);
         }
     }
     if let Some((span, info, _, body_start)) = open {

@@ -75,9 +75,16 @@ impl<'v> Names<'v> {
     /// names the service referring in.
     pub fn read(&self, text: &str) -> Named {
         let mut named = self.scan(text);
-        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-        if let (Some(first), Some(_)) = (lines.next(), lines.next()) {
-            if let Some(kind) = self.scan(first).kind {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        // The first line that names the service, not who refers into it
+        // ("Referred by GP" over "MSK physiotherapy assessment").
+        let title = lines.iter().find(|l| !names_another(l));
+        if let (Some(title), true) = (title, lines.len() > 1) {
+            if let Some(kind) = self.scan(title).kind {
                 named.kind = Some(kind);
             }
         }
@@ -119,6 +126,20 @@ impl<'v> Names<'v> {
         }
         named
     }
+}
+
+/// Whether a line of a shape's text names where people come from rather
+/// than the service itself: "Referred by GP", "from A&E", "via triage".
+fn names_another(line: &str) -> bool {
+    let first = line
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        first.as_str(),
+        "referred" | "referral" | "referrals" | "from" | "via" | "by" | "after" | "following"
+    )
 }
 
 /// A criterion recognised in a text: `attribute op value` as the pathway
@@ -751,6 +772,9 @@ mod tests {
         assert_eq!(n.kind.unwrap().0, "secondary");
         let n = names("Clinic B\nNHS Talking Therapies pain pathway", &v);
         assert_eq!(n.kind.unwrap().0, "mental_health");
+        // A first line naming who refers in is passed over.
+        let n = names("Referred by GP\nMSK physiotherapy assessment", &v);
+        assert_eq!(n.kind.unwrap().0, "community");
     }
 
     #[test]

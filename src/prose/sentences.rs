@@ -333,9 +333,10 @@ impl Splitter<'_> {
             let next_word = line.split_whitespace().next().unwrap_or("");
             // Text is not wrapped this wide, and under a title it is not
             // wrapped this narrow; a short list is.
-            width >= WIDE_RUN
-                || (width <= NARROW_RUN && under_title)
-                || previous.chars().count() + 1 + next_word.chars().count() <= width
+            // With room to spare: text set in a proportional font (a
+            // PDF's columns) fills its lines unevenly.
+            let needed = previous.chars().count() + 1 + next_word.chars().count();
+            width >= WIDE_RUN || (width <= NARROW_RUN && under_title) || needed * 4 <= width * 3
         };
         match kind {
             Block::Item(_) => (under_lead_in && short) || by_hand(),
@@ -355,14 +356,23 @@ impl Splitter<'_> {
         let before = self.text[..start].trim_end_matches(['\n', '\r']);
         let from = before.rfind('\n').map_or(0, |i| i + 1);
         let mut end = from;
-        let mut width = 0;
+        // The two longest lines: one long line (a web address, a table
+        // row) does not set the width of the rest.
+        let (mut longest, mut second) = (0, 0);
         for line in self.text[from..].split_inclusive('\n') {
             if line.trim().is_empty() {
                 break;
             }
-            width = width.max(line.trim().chars().count());
+            let length = line.trim().chars().count();
+            if length > longest {
+                second = longest;
+                longest = length;
+            } else if length > second {
+                second = length;
+            }
             end += line.len();
         }
+        let width = if second > 0 { second } else { longest };
         self.run.set((end, width));
         width
     }
@@ -728,10 +738,14 @@ fn shouts_a_rule(body: &str) -> bool {
     let Some(verb) = words.iter().position(|w| VERBS.contains(&w.as_str())) else {
         return false;
     };
-    // The verb is the relative clause's only when it follows the relative
-    // pronoun ("PATIENTS WHO WILL BE SEEN"); "PATIENTS WHO MISS ONE
-    // APPOINTMENT WILL BE DISCHARGED" has a verb of its own after it.
-    !(verb > 0 && RELATIVES.contains(&words[verb - 1].as_str()))
+    // After "that" or "which" the verb is the relative clause's
+    // ("INFORMATION THAT REFERRERS MUST INCLUDE"); after "who" only when
+    // it follows at once ("PATIENTS WHO WILL BE SEEN"), since "PATIENTS WHO
+    // MISS ONE APPOINTMENT WILL BE DISCHARGED" has a verb of its own first.
+    let relative = words[..verb].iter().enumerate().any(|(i, w)| {
+        (w != "who" && RELATIVES.contains(&w.as_str())) || (w == "who" && i + 1 == verb)
+    });
+    !relative
 }
 
 /// The longest line, in characters, that may end an unmarked item
@@ -1037,6 +1051,7 @@ mod tests {
             "UPDATED 1 MAY 2025",
             "PATIENTS WHO WILL BE SEEN",
             "WHO CAN ONLY BE SEEN BY A SURGEON",
+            "INFORMATION THAT REFERRERS MUST INCLUDE",
         ] {
             assert_eq!(caps_title(title), Some(title));
         }
@@ -1219,20 +1234,23 @@ mod tests {
     /// on the line before.
     #[test]
     fn lines_broken_by_hand_are_a_title_and_its_items() {
-        let text = "Referral criteria\nBMI under 35\nNon-smoker\nWe advise against long waits\n";
+        let text = "Knee policy\n\nReferral criteria\nBMI under 35\nNon-smoker\nPain for six months\nWe advise against long waits for surgery\n";
         let found = split(text);
         let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start()..s.end()]);
         assert_eq!(
             texts(text),
             [
+                "Knee policy",
                 "Referral criteria",
                 "BMI under 35",
                 "Non-smoker",
-                "We advise against long waits"
+                "Pain for six months",
+                "We advise against long waits for surgery"
             ]
         );
-        assert_eq!(lead(1), Some("Referral criteria"));
-        assert_eq!(lead(3), Some("Referral criteria"));
+        // Under the title "Knee policy" every line is an item of it.
+        assert_eq!(lead(2), Some("Knee policy"));
+        assert_eq!(lead(5), Some("Knee policy"));
         // Under a title of their own, the first line is an item too.
         let text = "Eligibility for listing\n\nBMI under 35\nNon-smoker\n";
         let found = split(text);
@@ -1245,21 +1263,31 @@ mod tests {
             Some("Eligibility for listing")
         );
         // Whole paragraphs one to a line, as Word saves text.
-        let text = "Eligibility\nPatients with a BMI over 40 will not be listed for hip or knee replacement surgery at any of our sites\nMissed appointments\nPatients who miss one appointment will be discharged\n";
+        let text = "Eligibility\nPatients with a BMI over 40 will not be listed for hip or knee replacement surgery at any of our sites\nMissed appointments\nPatients who miss one appointment will be discharged, and their GP will be told by letter within a week\n";
         assert_eq!(
             texts(text),
             [
                 "Eligibility",
                 "Patients with a BMI over 40 will not be listed for hip or knee replacement surgery at any of our sites",
                 "Missed appointments",
-                "Patients who miss one appointment will be discharged"
+                "Patients who miss one appointment will be discharged, and their GP will be told by letter within a week"
             ]
         );
+        // A title over a wrapped paragraph does not make its wrapping
+        // breaks by hand.
+        let wrapped = "Background\nPatients who miss two appointments in a row will be discharged once the MSK\nClinical Lead has reviewed the referral and agreed that this is in the\npatient's best interest.\n";
+        assert_eq!(texts(wrapped).len(), 2, "{:?}", texts(wrapped));
         // With no title above, a narrow run may be prose wrapped narrow.
         assert_eq!(
             texts("The clinic sees people\nReferred by the\nGP or by themselves.\n").len(),
             1
         );
+        // A column set in a proportional font fills its lines unevenly,
+        // and one long web address does not widen the rest.
+        let column = "Patients who miss two appointments in a\nrow will be discharged once the MSK\nClinical Lead has reviewed the referral and\nagreed that it is in the patient's best interest.\n";
+        assert_eq!(texts(column).len(), 1, "{:?}", texts(column));
+        let linked = "Please tell us if you cannot come to an appointment so that\nwe can offer it to someone else on the waiting list; the\nDepartment will rebook you when you call.\nSee https://example.org/a-very-long-address/for-appointments-and-cancellations-and-more\n";
+        assert_eq!(texts(linked).len(), 2, "{:?}", texts(linked));
         // Wrapped prose is not broken by hand: the next word would not
         // have fitted, however short it is.
         let wrapped = "Patients with a raised body mass\nBMI are offered support to lose\nWeight before surgery.\n";
