@@ -206,9 +206,10 @@ impl Linter {
                 sidecar_suppressions(kind, path, &source, &mut extra);
                 let mut blocks = Vec::new();
                 if kind.is_prose() {
-                    self.check_prose(&source, &policy, &mut diagnostics);
+                    let sentences = self.check_prose(&source, &policy, &mut diagnostics);
                     if kind == InputFormat::Markdown {
-                        source = self.check_flowcharts(source, &policy, &mut diagnostics);
+                        source =
+                            self.check_flowcharts(source, &sentences, &policy, &mut diagnostics);
                     }
                 } else {
                     blocks = self.check_pathway(&source, &policy, &mut diagnostics);
@@ -284,9 +285,9 @@ impl Linter {
         let (mut source, mut diagnostics, mut extra) = prepared(name, input);
         sidecar_suppressions(kind, path, &source, &mut extra);
         if kind.is_prose() {
-            self.check_prose(&source, &policy, &mut diagnostics);
+            let sentences = self.check_prose(&source, &policy, &mut diagnostics);
             if kind == InputFormat::Markdown {
-                source = self.check_flowcharts(source, &policy, &mut diagnostics);
+                source = self.check_flowcharts(source, &sentences, &policy, &mut diagnostics);
             }
             let report = self.report(source, kind, diagnostics, &policy, extra, &[]);
             let seen = view(&report, &[]);
@@ -497,7 +498,14 @@ impl Linter {
         .collect()
     }
 
-    fn check_prose(&self, source: &SourceFile, policy: &Policy, diagnostics: &mut Vec<Diagnostic>) {
+    /// Runs the prose rules; returns the sentences read, which a Markdown
+    /// page's drawings are weighed against.
+    fn check_prose(
+        &self,
+        source: &SourceFile,
+        policy: &Policy,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<sentences::Sentence> {
         let found = sentences::split(&source.text);
         if found.is_empty() {
             diagnostics.push(
@@ -505,7 +513,7 @@ impl Linter {
                     .with_label("nothing to check")
                     .with_help("check the file is the policy you meant: an empty file, or a Word document whose words are all in pictures, holds no sentences to read"),
             );
-            return;
+            return found;
         }
         let opinion = self.second_opinion();
         crate::rules::prose::run(
@@ -517,6 +525,7 @@ impl Linter {
             &found,
             diagnostics,
         );
+        found
     }
 
     /// The Mermaid flowcharts fenced in a Markdown policy, each checked as
@@ -533,6 +542,7 @@ impl Linter {
     fn check_flowcharts(
         &self,
         source: Arc<SourceFile>,
+        sentences: &[sentences::Sentence],
         policy: &Policy,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Arc<SourceFile> {
@@ -584,30 +594,17 @@ impl Linter {
             .filter(|c| c.read.is_ok())
             .map(|c| c.words.as_str())
             .collect();
-        let settled = |rule: &str| {
-            policy.active.iter().any(|a| {
-                a.rule.name == rule
-                    && a.rule.prose.as_ref().is_some_and(|p| {
-                        !p.missing.is_empty()
-                            && (drawn.iter().any(|f| f.rule == rule)
-                                || read.iter().any(|w| crate::rules::prose::mentions(p, w)))
-                    })
+        let mentions = crate::rules::prose::mentions;
+        diagnostics.retain(|d| {
+            !whole_document_gap(policy, &d.rule).is_some_and(|p| {
+                drawn.iter().any(|f| f.rule == d.rule) || read.iter().any(|w| mentions(p, w))
             })
-        };
-        diagnostics.retain(|d| !settled(&d.rule));
+        });
         // And "the drawn pathway lacks X": not so when the page's own text
         // says it (a drawing cannot declare `inequalities`, say, but the
         // page around it can).
-        let words = outside_flowcharts(&source.text);
-        let said = |rule: &str| {
-            policy.active.iter().any(|a| {
-                a.rule.name == rule
-                    && a.rule.prose.as_ref().is_some_and(|p| {
-                        !p.missing.is_empty() && crate::rules::prose::mentions(p, &words)
-                    })
-            })
-        };
-        drawn.retain(|d| !said(&d.rule));
+        let words = page_words(&source.text, sentences);
+        drawn.retain(|d| !whole_document_gap(policy, &d.rule).is_some_and(|p| mentions(p, &words)));
         diagnostics.append(&mut drawn);
         if parts.is_empty() {
             return source;
@@ -801,20 +798,35 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
-/// The decoded text as every stage sees it (no byte-order mark, one
-/// line-break convention), the format's note, and suppressions held in
-/// Word comments.
+/// The prose check of `rule` when it is a whole-document one ("this
+/// policy never mentions X") and active under `policy`.
+fn whole_document_gap<'p>(
+    policy: &'p Policy,
+    rule: &str,
+) -> Option<&'p crate::rules::model::ProseCheck> {
+    policy
+        .active
+        .iter()
+        .find(|a| a.rule.name == rule)
+        .and_then(|a| a.rule.prose.as_ref())
+        .filter(|p| !p.missing.is_empty())
+}
+
 /// What a Markdown page says in words, beside what it draws: its
-/// sentences as the prose reader finds them (no fences, front matter or
+/// sentences as the prose reader found them (no fences, front matter or
 /// comments).
-fn outside_flowcharts(text: &str) -> String {
+fn page_words(text: &str, sentences: &[sentences::Sentence]) -> String {
     let mut words = String::with_capacity(text.len());
-    for sentence in crate::prose::sentences::split(text) {
+    for sentence in sentences {
         words.push_str(&text[sentence.span.start()..sentence.span.end()]);
         words.push('\n');
     }
     words
 }
+
+/// The decoded text as every stage sees it (no byte-order mark, one
+/// line-break convention), the format's note, and suppressions held in
+/// Word comments.
 
 fn prepared(name: &str, input: Decoded) -> (Arc<SourceFile>, Vec<Diagnostic>, suppress::Extra) {
     let Decoded {

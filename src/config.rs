@@ -138,6 +138,16 @@ fn yaml_problem(message: &str, text: &str, at: usize) -> (String, String) {
     // `include: *.md`: YAML reads a value starting with `*` as a
     // reference to an anchor, and its message says so in its own terms.
     let first = line.lines().next().unwrap_or("");
+    // The two keys that take patterns; a list item names neither.
+    let key = match first
+        .trim_start()
+        .trim_start_matches("- ")
+        .split(':')
+        .next()
+    {
+        Some(k) if k.trim() == "paths" => "paths",
+        _ => "include",
+    };
     if message.contains("scanning an alias")
         && [": *", "[*", ", *", "- *", ",*"]
             .iter()
@@ -145,13 +155,13 @@ fn yaml_problem(message: &str, text: &str, at: usize) -> (String, String) {
     {
         return (
             format!("a value starts with `*`{position}, which YAML reads as a reference, not text"),
-            "put the pattern in quotes: `include: [\"*.md\"]`".to_string(),
+            format!("put the pattern in quotes: `{key}: [\"*.md\"]`"),
         );
     }
     if message.contains("untagged enum OneOrMore") {
         return (
-            format!("`include` takes a pattern or a list of patterns{position}"),
-            "write `include: [\"*.md\", \"*.docx\"]`; see docs/configuration.md".to_string(),
+            format!("`{key}` takes a pattern or a list of patterns{position}"),
+            format!("write `{key}: [\"*.md\", \"*.docx\"]`; see docs/configuration.md"),
         );
     }
     if message.contains("untagged enum RawSetting") {
@@ -291,6 +301,7 @@ enum RawSetting {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawOverride {
+    #[serde(deserialize_with = "one_or_more")]
     paths: Vec<String>,
     #[serde(default, deserialize_with = "once_each")]
     rules: BTreeMap<String, RawSetting>,
@@ -892,6 +903,35 @@ mod tests {
         assert_eq!(one.ok(), Some(vec!["*.md".to_string()]));
         let two = read("include: [\"*.md\", \"*.docx\"]\n").map(|c| c.include.len());
         assert_eq!(two.ok(), Some(2));
+    }
+
+    /// An override's `paths:` takes one pattern without brackets, as
+    /// `include:` does, and its messages name `paths`.
+    #[test]
+    fn override_paths_take_one_pattern_and_name_themselves() {
+        let read = |text: &str| {
+            super::Config::from_text(std::path::Path::new("msklint.yaml"), text.to_string())
+        };
+        let one = read("overrides:\n  - paths: \"*.md\"\n    rules:\n      dead-end: off\n")
+            .map(|c| c.overrides.len());
+        assert_eq!(one.ok(), Some(1));
+        match read("overrides:\n  - paths: *.md\n    rules:\n      dead-end: off\n") {
+            Err(super::ConfigError::File(e)) => {
+                let help = e.diagnostic.help.as_deref().unwrap_or_default();
+                assert!(help.contains(r#"paths: ["*.md"]"#), "{help}");
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
+        match read("overrides:\n  - paths: {a: 1}\n    rules:\n      dead-end: off\n") {
+            Err(super::ConfigError::File(e)) => {
+                assert!(
+                    e.diagnostic.message.contains("`paths` takes"),
+                    "{}",
+                    e.diagnostic.message
+                );
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
     }
 
     #[test]
