@@ -714,6 +714,7 @@ impl Linter {
             for pathway in &file.pathways {
                 let spans = pathway.nodes.iter().map(|n| n.span);
                 let spans = spans.chain(pathway.routes.iter().map(|r| r.span));
+                let spans = spans.map(|b| written_part(source.slice(b), b));
                 blocks.extend(spans.filter(|&b| source.slice(b).contains('\n')));
             }
         }
@@ -796,6 +797,21 @@ pub fn sort(diags: &mut [Diagnostic]) {
             &b.message,
         ))
     });
+}
+
+/// The part of a node's or route's span that holds its code: the parser
+/// lets one with no `{ }` or clause run on over the blank space and
+/// comment lines after it, which must not carry a suppression onto the
+/// next item.
+fn written_part(text: &str, span: Span) -> Span {
+    let mut kept = text.trim_end();
+    while let Some(n) = kept.rfind('\n') {
+        if !kept[n + 1..].trim_start().starts_with('#') {
+            break;
+        }
+        kept = kept[..n].trim_end();
+    }
+    Span::new(span.start(), span.start() + kept.len())
 }
 
 /// The prose check of `rule` when it is a whole-document one ("this

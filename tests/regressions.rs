@@ -207,6 +207,39 @@ fn a_suppression_above_a_node_covers_its_requires_line() {
     assert!(!rules.contains(&"unused-suppression"), "{rules:?}");
 }
 
+/// A node with no `{ }` (or a route with no clause) ran on over the blank
+/// space after it, so a suppression above it reached the next line's
+/// threshold as well.
+#[test]
+fn a_suppression_above_a_one_line_item_stops_at_that_line() {
+    let above = r#"pathway "Hip" {
+  entry gp: "GP practice" { kind: gp }
+  # msklint: allow(bmi-threshold) reason: "about the exit only"
+  exit home: "Home"
+  service s: "S" { kind: secondary  requires: bmi < 40 }
+  gp -> s
+  s -> home
+}
+"#;
+    let after = r#"pathway "Hip" {
+  entry gp: "GP practice" { kind: gp }
+  service s: "S" { kind: secondary }
+  exit home: "Home"
+  gp -> home  # msklint: allow(bmi-threshold) reason: "about this route only"
+
+  # a comment between
+  gp -> s requires bmi < 40
+  s -> home
+}
+"#;
+    for text in [above, after] {
+        let report = linter().check_text("t.pathway", text.to_string());
+        let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+        assert!(rules.contains(&"bmi-threshold"), "{text}\n{rules:?}");
+        assert!(rules.contains(&"unused-suppression"), "{text}\n{rules:?}");
+    }
+}
+
 #[test]
 fn an_unused_suppression_says_where_the_nearest_matching_finding_is() {
     let text = r#"pathway "Hip" {
