@@ -99,6 +99,19 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
     }
 }
 
+/// `when:` or `requires:` at pathway level: a route's clause written with
+/// a colon, which the grammar reads as a field. A syntax error, so `fmt`
+/// refuses the file as `check` does (laid out, the clause would land on a
+/// line of its own).
+pub fn route_clause_as_field(key: &Ident) -> Option<Diagnostic> {
+    let name = key.name;
+    (name == "when" || name == "requires").then(|| {
+        Diagnostic::error(Builtin::SyntaxError.name(), key.span, format!("`{name}` on a route is written without a colon"))
+            .with_label("read as a pathway field")
+            .with_help(format!("write `a -> b {name} ...` on the route's line; with the colon it became a separate field and the route lost its condition"))
+    })
+}
+
 struct Validator<'a> {
     vocab: &'a Vocabulary,
     pathway: &'a str,
@@ -132,10 +145,8 @@ impl Validator<'_> {
     /// clause written with a colon, or a node property outside any node.
     fn misplaced(&mut self, key: &Ident) -> bool {
         let name = key.name;
-        let diag = if name == "when" || name == "requires" {
-            Diagnostic::error(Builtin::SyntaxError.name(), key.span, format!("`{name}` on a route is written without a colon"))
-                .with_label("read as a pathway field")
-                .with_help(format!("write `a -> b {name} ...` on the route's line; with the colon it became a separate field and the route lost its condition"))
+        let diag = if let Some(diag) = route_clause_as_field(key) {
+            diag
         } else if contains(&self.vocab.node_properties, name) {
             Diagnostic::warning(
                 Builtin::UnknownProperty.name(),

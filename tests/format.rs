@@ -184,7 +184,18 @@ fn formats_or_refuses(text: &str) -> Result<(), TestCaseError> {
     let text = msklint::input::lone_cr_to_lf(text.to_string());
     let text = text.as_str();
     let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let parsed = msklint::parser::parse(body);
+    let mut parsed = msklint::parser::parse(body);
+    // A route's clause written with a colon (`when:` at pathway level) is
+    // a syntax error the parser reads as a field; fmt refuses it as check
+    // does.
+    let clauses: Vec<_> = parsed
+        .file
+        .pathways
+        .iter()
+        .flat_map(|p| &p.fields)
+        .filter_map(|f| msklint::validate::route_clause_as_field(&f.key))
+        .collect();
+    parsed.diagnostics.extend(clauses);
     if parsed.is_complete() && parsed.diagnostics.is_empty() {
         return formats_faithfully(text);
     }
@@ -639,6 +650,24 @@ proptest! {
 }
 
 // ---- fixed cases -------------------------------------------------------------
+
+/// `gp -> h when: "red flags"` is a syntax error for check (the clause
+/// became a pathway field); fmt wrote the clause on a line of its own.
+#[test]
+fn a_route_clause_written_with_a_colon_is_refused() {
+    let text = "pathway \"x\" {\n  entry gp: \"GP\" { kind: gp }\n  exit h: \"H\"\n  gp -> h when: \"red flags\"\n}\n";
+    match format(text) {
+        Err(FormatError::Syntax(d)) => {
+            assert_eq!(d.len(), 1, "{d:?}");
+            assert!(
+                d[0].message.contains("`when` on a route"),
+                "{}",
+                d[0].message
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
 
 #[test]
 fn every_fixture_formats_faithfully_or_is_refused() {

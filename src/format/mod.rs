@@ -56,7 +56,15 @@ pub fn format(text: &str) -> Result<String, FormatError> {
     };
     // A file with a syntax error is never rewritten, though the parser
     // reads the rest of it: the layout would come from part of the file.
-    let parsed = parser::parse(body);
+    let mut parsed = parser::parse(body);
+    let clauses = parsed.file.pathways.iter().flat_map(|p| {
+        let name = &p.name.value;
+        p.fields.iter().filter_map(move |f| {
+            crate::validate::route_clause_as_field(&f.key).map(|d| d.in_pathway(name.as_ref()))
+        })
+    });
+    let clauses: Vec<_> = clauses.collect();
+    parsed.diagnostics.extend(clauses);
     if !parsed.is_complete() || !parsed.diagnostics.is_empty() {
         let mut diagnostics = parsed.diagnostics;
         // The parser leaves codes to `check`; fmt shows the error as check
