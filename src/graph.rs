@@ -146,6 +146,11 @@ pub struct PathwayGraph<'a> {
     /// reaches them, but what they require and do on a missed appointment
     /// is still checked ([`PathwayGraph::declared`]).
     pub duplicates: Vec<Node<'a>>,
+    /// Whether a route names a node that is not declared (`undefined-node`):
+    /// that route joins nothing, so the node before it would look like a
+    /// dead end, and the checks for something missing wait as they do
+    /// after a syntax error.
+    pub unresolved: bool,
     /// Each node's index, found by its ID ([`PathwayGraph::find`]). The
     /// table holds only the indices (the IDs are the nodes'): a tenth of
     /// a map keyed by ID, on graphs of 100,000 nodes.
@@ -224,6 +229,7 @@ impl<'a> PathwayGraph<'a> {
             .flat_map(|s| identifiers(s.value))
             .collect();
         let mut edges = Vec::with_capacity(most_edges);
+        let reported = diags.len();
         for route in &pathway.routes {
             // Each name resolved, with its position in the route's `ends`
             // (spans are u32, so a route's ends number fewer than 2^32).
@@ -253,12 +259,16 @@ impl<'a> PathwayGraph<'a> {
             }
         }
 
+        let unresolved = diags[reported..]
+            .iter()
+            .any(|d| d.rule == Builtin::UndefinedNode.name());
         PathwayGraph {
             pathway,
             nodes,
             edges,
             graph,
             duplicates,
+            unresolved,
             ids,
         }
     }

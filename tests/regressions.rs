@@ -240,6 +240,27 @@ fn a_suppression_above_a_one_line_item_stops_at_that_line() {
     }
 }
 
+/// One misspelt ID in a route made the node before it a dead end and the
+/// exit unreachable: findings that sent the author after the wrong
+/// problem. The checks for something missing wait, as after a syntax error.
+#[test]
+fn an_undeclared_node_is_the_only_finding_on_its_route() {
+    let text = r#"pathway "x" {
+  entry gp: "GP" { kind: gp }
+  exit home: "Home"
+  gp -> phsyio
+  phsyio -> home
+}
+"#;
+    let report = linter().check_text("t.pathway", text.to_string());
+    let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    assert_eq!(rules, ["undefined-node", "undefined-node"]);
+    // What a route says is still checked.
+    let said = text.replace("gp -> phsyio", "gp -> phsyio requires bmi < 40");
+    let report = linter().check_text("t.pathway", said);
+    assert!(report.diagnostics.iter().any(|d| d.rule == "bmi-threshold"));
+}
+
 #[test]
 fn an_unused_suppression_says_where_the_nearest_matching_finding_is() {
     let text = r#"pathway "Hip" {
