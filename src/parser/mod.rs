@@ -1416,10 +1416,12 @@ fn unit_on_line(text: &str, line_start: usize) -> Option<Diagnostic> {
         .map_or(text.len(), |i| line_start + i);
     let line = &text[line_start..line_end];
     let code = line.split('#').next().unwrap_or("");
-    let from = code.find("requires")?;
-    if code[..from].contains('"') {
-        return None;
-    }
+    // The first `requires` outside a string: a one-line node's label
+    // comes before it (`service s: "S" { requires: ... }`).
+    let from = code
+        .match_indices("requires")
+        .map(|(at, _)| at)
+        .find(|&at| code[..at].matches('"').count() % 2 == 0)?;
     // Criteria hold no strings: a number in a later label is not one.
     let code = &code[..code[from..].find('"').map_or(code.len(), |q| from + q)];
     let b = code.as_bytes();
@@ -2700,6 +2702,9 @@ mod tests {
             "pathway \"p\" {\n  service a: \"A\" {\n    requires: symptom_weeks >= 6 weeks, bmi < 40\n  }\n}\n",
             "pathway \"p\" {\n  service a: \"A\" {\n    requires: bmi < 40 kg\n    on_dna: contact\n  }\n}\n",
             "pathway \"p\" {\n  a -> b requires bmi < 40 kg/m2\n}\n",
+            // A one-line node: its label comes before `requires`.
+            "pathway \"p\" {\n  service a: \"A\" { requires: symptom_weeks >= 6 weeks }\n}\n",
+            "pathway \"p\" {\n  service a: \"A\" { requires: symptom_weeks >= 6 weeks, bmi < 40 }\n}\n",
         ] {
             let d = &parse(text).diagnostics[0];
             assert!(d.message.starts_with("a criterion's value is a bare number"), "{text}: {}", d.message);
