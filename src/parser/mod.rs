@@ -114,6 +114,7 @@ pub(crate) fn parse_with(text: &str, parallel: bool) -> Parsed<'_> {
                 _ => syntax_error(text, pos, &expected(vec![Rule::EOI, Rule::pathway]), &[]),
             }
         });
+        let stray_error = (p.diagnostics.len() - 1, p.recovered.len());
         let at = if item_here {
             p.recovered.push(Span::new(pos, pos));
             pos
@@ -139,6 +140,17 @@ pub(crate) fn parse_with(text: &str, parallel: bool) -> Parsed<'_> {
             .skipped
             .push(Spanned::new(&text[stray..end], Span::new(stray, end)));
         let end = p.items(&mut pathway, at, true, true);
+        // An item outside a block that breaks where the stray text was
+        // reported is that one error, not two.
+        let (error, stretch) = stray_error;
+        if item_here
+            && p.diagnostics.get(error + 1).is_some_and(|d| {
+                d.span == p.diagnostics[error].span && d.message == p.diagnostics[error].message
+            })
+        {
+            p.diagnostics.remove(error);
+            p.recovered.remove(stretch);
+        }
         pathway.span = pathway.span.to(Span::new(end, end));
         pos = skip_trivia(text, end);
         pathways.push(pathway);
@@ -837,7 +849,7 @@ fn syntax_error(
         .next()
         .and_then(|c| LookAlike::of(c).map(|l| (c, l)));
     if look_alike.is_none() {
-        if let Some(diag) = missing_value(text, found_at) {
+        if let Some(diag) = missing_value(text, base, found_at) {
             return diag;
         }
         if let Some(diag) = common_mistake(text, start, end) {
@@ -1316,11 +1328,15 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
 /// value): the value is missing, whatever pest expected. pest stops where
 /// the value would start, or on the next line at the `:` or `->` that
 /// showed it to be an item.
-fn missing_value(text: &str, at: usize) -> Option<Diagnostic> {
+/// Only an item read from before that line (`from`) can be missing its
+/// value there: one read from the line's start is another item, and the
+/// `->` ending the line above belongs to an item already reported.
+fn missing_value(text: &str, from: usize, at: usize) -> Option<Diagnostic> {
     let found = skip_trivia(text, at);
     let line = text[..found].rfind('\n').map_or(0, |n| n + 1);
     let next_at = blanks(text.as_bytes(), line);
     if next_at > found
+        || from >= next_at
         || text[next_at..found].contains([':', '>'])
         || !matches!(
             line_kind(text, next_at),
@@ -2719,6 +2735,36 @@ mod tests {
             .diagnostics
             .iter()
             .all(|d| !d.message.contains("bare number")));
+    }
+
+    /// A route after the pathway's `}` broken by a unit was reported twice
+    /// at the same place: once as stray text, once as the route.
+    #[test]
+    fn an_item_outside_a_block_is_reported_once() {
+        let text = "pathway \"x\" {\n  entry gp: \"GP\" { kind: gp }\n}\ngp -> physio requires symptom_weeks >= 6 weeks\n";
+        let d = parse(text).diagnostics;
+        assert_eq!(d.len(), 1, "{d:#?}");
+    }
+
+    /// A node line broken after a route with no target was reported as
+    /// that route's error a second time (the `->` ending the line above
+    /// was taken for this item's missing value), and its own went unsaid.
+    #[test]
+    fn a_broken_line_after_a_dangling_arrow_gets_its_own_error() {
+        let text = "pathway \"p\" {\n  entry gp: \"GP\" { kind: gp }\n  service a \"A\"\n  gp ->\n  service b \"B\"\n}\n";
+        let messages: Vec<String> = parse(text)
+            .diagnostics
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "expected `:`, found `\"`",
+                "this route has no target",
+                "expected `:`, found `\"`"
+            ],
+        );
     }
 
     #[test]
