@@ -422,6 +422,10 @@ fn anchor(r: &Rule) -> String {
 }
 
 fn title_case(s: &str) -> String {
+    // A category named for an abbreviation is written as one.
+    if s == "dna" {
+        return "DNA".to_string();
+    }
     let mut c = s.chars();
     c.next()
         .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
