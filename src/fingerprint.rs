@@ -49,6 +49,38 @@ fn is_code(text: &str) -> bool {
     !quoted
 }
 
+/// Pathway code as a message quotes it: comments dropped and the spacing
+/// `msklint fmt` gives, so a criterion written over several lines reads
+/// `bmi < 40` in every output format, with no line breaks or tabs.
+pub fn quoted_code(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let (mut quoted, mut escaped, mut comment) = (false, false, false);
+    for c in text.chars() {
+        if comment {
+            comment = c != '\n';
+            if !comment {
+                kept.push(c);
+            }
+            continue;
+        }
+        if quoted {
+            quoted = c != '"' || escaped;
+            escaped = c == '\\' && !escaped;
+        } else if c == '"' {
+            quoted = true;
+        } else if c == '#' {
+            comment = true;
+            continue;
+        }
+        kept.push(c);
+    }
+    if is_code(&kept) {
+        formatted(&kept)
+    } else {
+        spaced(&kept)
+    }
+}
+
 fn spaced(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -130,6 +162,17 @@ fn hash(diag: &Diagnostic, snippet: &str) -> String {
 mod tests {
     use super::*;
     use crate::span::Span;
+
+    #[test]
+    fn quoted_code_is_one_line_without_comments() {
+        assert_eq!(quoted_code("bmi   # weight\n      < 40"), "bmi < 40");
+        assert_eq!(quoted_code("discharge\r\nafter\t2"), "discharge after 2");
+        assert_eq!(
+            quoted_code("when \"# not a comment\""),
+            "when \"# not a comment\""
+        );
+        assert_eq!(quoted_code("bmi<40"), "bmi < 40");
+    }
 
     #[test]
     fn pathway_text_reads_as_formatted_and_formatted_text_as_before() {

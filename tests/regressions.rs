@@ -261,6 +261,21 @@ fn an_undeclared_node_is_the_only_finding_on_its_route() {
     assert!(report.diagnostics.iter().any(|d| d.rule == "bmi-threshold"));
 }
 
+/// A criterion written over two lines with a comment was quoted with its
+/// line break, blanks and comment, which each output format escaped its own
+/// way.
+#[test]
+fn a_criterion_is_quoted_on_one_line_without_its_comment() {
+    let text = "pathway \"x\" {\n  entry gp: \"GP\" { kind: gp }\n  service s: \"S\" { kind: secondary\n    requires: bmi   # weight\n      < 40 }\n  gp -> s\n}\n";
+    let report = linter().check_text("t.pathway", text.to_string());
+    let bmi = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "bmi-threshold")
+        .expect("a BMI threshold");
+    assert!(bmi.message.contains("(`bmi < 40`)"), "{}", bmi.message);
+}
+
 #[test]
 fn an_unused_suppression_says_where_the_nearest_matching_finding_is() {
     let text = r#"pathway "Hip" {

@@ -158,6 +158,11 @@ impl Ctx<'_, '_> {
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.start()..span.end()).unwrap_or("")
     }
+
+    /// The code at `span` as a message quotes it (no comments, one line).
+    pub fn code(&self, span: Span) -> String {
+        crate::fingerprint::quoted_code(self.slice(span))
+    }
 }
 
 pub fn run(

@@ -106,7 +106,7 @@ impl Kind for CriterionCheck {
         };
         let finding = |cr: &Criterion| {
             let mut f = Finding::at(cr.span)
-                .var("criterion", ctx.slice(cr.span))
+                .var("criterion", ctx.code(cr.span))
                 .var("attribute", cr.attribute.name)
                 .var("measure", ctx.measures.called(cr.attribute.name));
             f.reading = ctx.measures.reading(cr);

@@ -53,7 +53,7 @@ impl Kind for DnaPolicyCheck {
                 };
                 let mut f = Finding::at(step.action.span)
                     .node(node)
-                    .var("policy", ctx.slice(policy.span))
+                    .var("policy", ctx.code(policy.span))
                     .var("action", action);
                 f.severity = severity;
                 out.push(f);
