@@ -1068,8 +1068,11 @@ fn write_node(
     if unrecognised {
         if s.text.trim().is_empty() {
             w.comment(2, "a shape with no text");
-        } else {
+        } else if named.offers.is_empty() {
             w.comment(2, &format!("not recognised: “{}”", one_line(&s.text)));
+        } else {
+            // Its text names what it offers, not what kind of service it is.
+            w.comment(2, &format!("kind not recognised: “{}”", one_line(&s.text)));
         }
     } else if lines.len() > 1 {
         w.comment(2, &format!("shape `{}`: {}", s.id, lines.join(" / ")));
@@ -1213,9 +1216,14 @@ fn write_node(
                     "{} has no text but connectors join it: kept as a service labelled with its ID; give it a label and a `kind`",
                     shape_named(s)
                 )
-            } else {
+            } else if named.offers.is_empty() {
                 format!(
                     "no service recognised in {}: kept as a service with its text as the label; give it a `kind`",
+                    shape_named(s)
+                )
+            } else {
+                format!(
+                    "no kind recognised in {}: kept as a service offering what its text names; give it a `kind`",
                     shape_named(s)
                 )
             },
@@ -1728,6 +1736,40 @@ mod tests {
             out.text
         );
         assert!(out.text.starts_with("pathway \"t\" {"), "{}", out.text);
+    }
+
+    /// "Weight management" names an offer but no kind: the guesses said
+    /// both that no service was recognised and which offers were.
+    #[test]
+    fn a_shape_naming_only_an_offer_is_told_its_kind_is_missing() {
+        let page = Page {
+            name: String::new(),
+            shapes: vec![
+                shape("a", "GP practice", Form::Process),
+                shape("wm", "Weight management", Form::Process),
+            ],
+            links: vec![link("e1", "a", "wm", "")],
+            ..Page::default()
+        };
+        let out = import(page);
+        assert!(
+            out.text
+                .contains("# kind not recognised: “Weight management”"),
+            "{}",
+            out.text
+        );
+        assert!(out.text.contains("weight_management"), "{}", out.text);
+        let messages: Vec<&str> = out.guesses.iter().map(|g| g.message.as_str()).collect();
+        assert!(
+            messages.iter().any(|m| m.starts_with("no kind recognised")),
+            "{messages:?}"
+        );
+        assert!(
+            !messages
+                .iter()
+                .any(|m| m.starts_with("no service recognised")),
+            "{messages:?}"
+        );
     }
 
     #[test]

@@ -883,7 +883,8 @@ fn syntax_error(
             let label = if positives.len() <= 2 {
                 format!("expected {expected}")
             } else {
-                format!("unexpected {found}")
+                // "a no-break space (U+00A0)" reads as a noun phrase.
+                format!("unexpected {}", found.strip_prefix("a ").unwrap_or(&found))
             };
             (format!("expected {expected}, found {found}"), label)
         }
