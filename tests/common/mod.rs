@@ -8,6 +8,13 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Where the runs keep their result cache: under the build's own folder,
+/// never in the repository's fixtures (where a run's working directory
+/// would otherwise put it).
+pub fn cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("msklint-cache")
+}
+
 /// Runs msklint in `dir` with colour and terminal width pinned.
 pub fn msklint(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_msklint"))
@@ -17,6 +24,7 @@ pub fn msklint(args: &[&str], dir: &Path) -> Output {
         .env_remove("COLUMNS")
         // GitHub's runner sets this, and GitHub output names paths from it.
         .env_remove("GITHUB_WORKSPACE")
+        .env("MSKLINT_CACHE_DIR", cache_dir())
         .output()
         .unwrap()
 }
@@ -31,6 +39,7 @@ pub fn piped(args: &[&str], dir: &Path, input: &[u8]) -> Output {
         .env_remove("COLUMNS")
         // GitHub's runner sets this, and GitHub output names paths from it.
         .env_remove("GITHUB_WORKSPACE")
+        .env("MSKLINT_CACHE_DIR", cache_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
