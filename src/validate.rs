@@ -33,7 +33,7 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
     let field_keys: Vec<&str> = pathway.fields.iter().map(|f| f.key.name).collect();
     for field in &pathway.fields {
         v.duplicate(&mut seen, &field.key, "field");
-        if v.misplaced(&field.key) {
+        if v.misplaced(&field.key) || v.node_without_id(&field.key, &field.value) {
             continue;
         }
         if !contains(&vocab.pathway_fields, field.key.name)
@@ -112,6 +112,28 @@ pub fn route_clause_as_field(key: &Ident) -> Option<Diagnostic> {
     })
 }
 
+/// An ID made from a node's label: its first words, in lower case, joined
+/// by `_` (`GP practice` is `gp_practice`).
+fn id_from(label: &str) -> String {
+    let words: Vec<String> = label
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let id = words.join("_");
+    match id.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => {
+            if ["entry", "service", "exit", "pathway"].contains(&id.as_str()) {
+                format!("{id}_node")
+            } else {
+                id
+            }
+        }
+        _ => "node".to_string(),
+    }
+}
+
 struct Validator<'a> {
     vocab: &'a Vocabulary,
     pathway: &'a str,
@@ -159,6 +181,33 @@ impl Validator<'_> {
             return false;
         };
         self.push(diag);
+        true
+    }
+
+    /// `service: "Orthopaedics"`: a node written without its ID, which the
+    /// grammar reads as a pathway field, so the node silently vanished.
+    fn node_without_id(&mut self, key: &Ident, value: &Value) -> bool {
+        if !["entry", "service", "exit"].contains(&key.name) {
+            return false;
+        }
+        let label = match &value.kind {
+            ValueKind::String(label) => label.as_ref(),
+            _ => "",
+        };
+        let id = id_from(label);
+        let keyword = key.name;
+        self.push(
+            Diagnostic::warning(
+                Builtin::UnknownProperty.name(),
+                key.span,
+                format!("`{keyword}:` is read as a pathway field, not a node: the node has no ID"),
+            )
+            .with_label("no ID before the colon")
+            .with_help(format!(
+                "a node is written `{keyword} ID: \"label\"`, the ID being the name routes use: `{keyword} {id}: \"{label}\"`; as written, no node is declared and routes cannot reach it"
+            ))
+            .with_suggestion(key.span, format!("{keyword} {id}")),
+        );
         true
     }
 

@@ -276,6 +276,37 @@ fn a_criterion_is_quoted_on_one_line_without_its_comment() {
     assert!(bmi.message.contains("(`bmi < 40`)"), "{}", bmi.message);
 }
 
+/// `service: "Orthopaedics"` is a pathway field to the grammar: the node
+/// vanished without a word. Now a warning, whose fix declares the node.
+#[test]
+fn a_node_written_without_its_id_is_named_and_fixed() {
+    let text =
+        "pathway \"x\" {\n  entry gp: \"GP\" { kind: gp }\n  exit: \"Home\"\n  gp -> home\n}\n";
+    let report = linter().check_text("t.pathway", text.to_string());
+    let warning = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "unknown-property")
+        .expect("the missing ID is named");
+    assert!(
+        warning
+            .message
+            .contains("`exit:` is read as a pathway field"),
+        "{}",
+        warning.message
+    );
+    let fix = warning.suggestion.clone().expect("a fix");
+    let mut fixed = text.to_string();
+    fixed.replace_range(fix.span.start()..fix.span.end(), &fix.replacement);
+    assert!(fixed.contains("exit home: \"Home\""), "{fixed}");
+    let report = linter().check_text("t.pathway", fixed);
+    let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    assert!(
+        !rules.contains(&"unknown-property") && !rules.contains(&"undefined-node"),
+        "{rules:?}"
+    );
+}
+
 #[test]
 fn an_unused_suppression_says_where_the_nearest_matching_finding_is() {
     let text = r#"pathway "Hip" {
