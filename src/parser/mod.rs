@@ -1305,13 +1305,19 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
             );
         }
     }
-    // `servce ortho: "..."`: a misspelt node keyword before a node ID.
+    if let Some(diag) = newcomer_slip(text, line_start, start, before) {
+        return Some(diag);
+    }
+    // `servce ortho: "..."`: a misspelt node keyword before a node ID, or
+    // another word for one (`node ortho: "..."`).
     if !token.is_empty()
         && token.chars().all(is_ident_char)
         && text[end..].trim_start().starts_with(':')
     {
         if let Some((at, word)) = word_before(before) {
-            if let Some(keyword) = crate::diagnostic::suggest(word, ["entry", "service", "exit"]) {
+            let keyword = crate::diagnostic::suggest(word, ["entry", "service", "exit"])
+                .or_else(|| keyword_meant(word).filter(|_| text[line_start..at].trim().is_empty()));
+            if let Some(keyword) = keyword {
                 return Some(
                     Diagnostic::error("syntax-error", Span::new(at, at + word.len()), format!("unknown keyword `{word}`"))
                         .with_label(format!("did you mean `{keyword}`?"))
@@ -1324,11 +1330,118 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
     None
 }
 
+/// The node keyword meant by another word for a node (`node`, `step`,
+/// `start`, `end_point`), written where the keyword goes.
+fn keyword_meant(word: &str) -> Option<&'static str> {
+    match word.to_ascii_lowercase().as_str() {
+        "node" | "step" | "stage" | "box" | "task" | "activity" | "process" | "clinic" => {
+            Some("service")
+        }
+        "start" | "begin" | "entry_point" | "entrypoint" | "start_point" | "referral"
+        | "source" => Some("entry"),
+        "end" | "finish" | "end_point" | "endpoint" | "outcome" | "discharge" | "stop" => {
+            Some("exit")
+        }
+        _ => None,
+    }
+}
+
+/// Slips newcomers make that pest words in its own terms: a `;` between
+/// items, a label in single quotes, a route's `when` reason not in
+/// quotes, and criteria under a key other than `requires`.
+fn newcomer_slip(text: &str, line_start: usize, start: usize, before: &str) -> Option<Diagnostic> {
+    let rest = &text[start..];
+    let line_end = rest.find('\n').map_or(text.len(), |n| start + n);
+    let line = &text[line_start..line_end];
+    if rest.starts_with(';') {
+        return Some(
+            Diagnostic::error("syntax-error", Span::new(start, start + 1), "pathways do not use `;`")
+                .with_label("remove this semicolon")
+                .with_help("write properties, fields and routes one after another, separated by spaces or line breaks: `kind: secondary  offers: [surgery]`")
+                .with_suggestion(Span::new(start, start + 1), ""),
+        );
+    }
+    if rest.starts_with('\'') {
+        let close = rest[1..line_end - start].find('\'').map(|n| start + 1 + n);
+        let diag = Diagnostic::error(
+            "syntax-error",
+            Span::new(start, start + 1),
+            "strings are written between double quotes",
+        )
+        .with_label("a single quote")
+        .with_help("write the label between straight double quotes: `\"Orthopaedics\"`");
+        return Some(match close {
+            Some(close) => {
+                let inner = &text[start + 1..close];
+                if inner.contains(['"', '\\']) {
+                    diag
+                } else {
+                    diag.with_suggestion(Span::new(start, close + 1), format!("\"{inner}\""))
+                }
+            }
+            None => diag,
+        });
+    }
+    // `discharge after two`: a count in words.
+    if before.ends_with("after") {
+        let word = &rest[..rest.len() - rest.trim_start_matches(is_ident_char).len()];
+        const COUNTS: [&str; 10] = [
+            "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        ];
+        if let Some(n) = COUNTS.iter().position(|c| word.eq_ignore_ascii_case(c)) {
+            let digits = (n + 1).to_string();
+            return Some(
+                Diagnostic::error(
+                    "syntax-error",
+                    Span::new(start, start + word.len()),
+                    format!("`after` takes a number in digits: `after {digits}`"),
+                )
+                .with_label("a number in words")
+                .with_help(format!(
+                    "write `after {digits}`: it counts missed appointments, in digits"
+                ))
+                .with_suggestion(Span::new(start, start + word.len()), digits),
+            );
+        }
+    }
+    // `a -> b when red flags`: the reason is text, so it is quoted.
+    if before.ends_with("when")
+        && line.contains("->")
+        && rest.starts_with(|c: char| c.is_alphanumeric())
+    {
+        let code = line[start - line_start..].split('#').next().unwrap_or("");
+        let reason = code.split(" requires ").next().unwrap_or(code).trim_end();
+        return Some(
+            Diagnostic::error("syntax-error", Span::new(start, start + reason.len()), "the reason after `when` is written in quotes")
+                .with_label("not in quotes")
+                .with_help(format!("write `when \"{reason}\"`: the reason is words for people to read, so it goes between double quotes"))
+                .with_suggestion(Span::new(start, start + reason.len()), format!("\"{reason}\"")),
+        );
+    }
+    // `eligibility: bmi < 35` in a node: criteria under another key.
+    if rest.starts_with(['<', '>', '=', '!']) {
+        let (attribute_at, attribute) = word_before(before)?;
+        let colon = before[..attribute_at].trim_end().strip_suffix(':')?;
+        let (key_at, key) = word_before(colon.trim_end())?;
+        if key == "requires" || key == "when" {
+            return None;
+        }
+        return Some(
+            Diagnostic::error("syntax-error", Span::new(key_at, key_at + key.len()), format!("criteria are written after `requires:`, not `{key}:`"))
+                .with_label("criteria under another name")
+                .with_help(format!("write `requires: {attribute} ...`: only `requires` takes criteria such as `bmi < 40`, and the rules read them there"))
+                .with_suggestion(Span::new(key_at, key_at + key.len()), "requires"),
+        );
+    }
+    None
+}
+
 /// `dna_policy:` or `gp ->` at the end of a line, where the next line
 /// starts another item or property (the grammar refuses to take it as the
 /// value): the value is missing, whatever pest expected. pest stops where
 /// the value would start, or on the next line at the `:` or `->` that
 /// showed it to be an item.
+///
 /// Only an item read from before that line (`from`) can be missing its
 /// value there: one read from the line's start is another item, and the
 /// `->` ending the line above belongs to an item already reported.
@@ -2766,6 +2879,59 @@ mod tests {
                 "expected `:`, found `\"`"
             ],
         );
+    }
+
+    /// Newcomers' slips get their own words, and each fix parses.
+    #[test]
+    fn newcomer_slips_are_named_and_fixed() {
+        let cases = [
+            (
+                "  physio -> gp when red flags requires bmi < 40 # x",
+                "the reason after `when`",
+            ),
+            ("  node ortho: \"Ortho\"", "unknown keyword `node`"),
+            (
+                "  entry_point self: \"Self\"",
+                "unknown keyword `entry_point`",
+            ),
+            (
+                "  service ortho: \"Ortho\" { kind: secondary; }",
+                "pathways do not use `;`",
+            ),
+            (
+                "  service ortho: 'Ortho'",
+                "strings are written between double quotes",
+            ),
+            (
+                "  service ortho: \"Ortho\" { eligibility: bmi < 35 }",
+                "criteria are written after `requires:`",
+            ),
+            (
+                "  service ortho: \"Ortho\" { on_dna: discharge after two }",
+                "`after` takes a number in digits",
+            ),
+        ];
+        for (line, said) in cases {
+            let text = format!(
+                "pathway \"p\" {{\n  entry gp: \"GP\" {{ kind: gp }}\n{line}\n  gp -> physio\n}}\n"
+            );
+            let d = &parse(&text).diagnostics[0];
+            assert!(d.message.contains(said), "{line}: {}", d.message);
+            let fix = d
+                .suggestion
+                .clone()
+                .unwrap_or_else(|| panic!("{line}: no fix"));
+            let mut fixed = text.clone();
+            fixed.replace_range(fix.span.start()..fix.span.end(), &fix.replacement);
+            assert!(parse(&fixed).diagnostics.is_empty(), "{fixed}");
+        }
+        // A node keyword's other name only where the keyword goes.
+        let text =
+            "pathway \"p\" {\n  service a: \"A\" { kind: community }\n  a -> b node c: \"x\"\n}\n";
+        assert!(parse(text)
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("unknown keyword")));
     }
 
     #[test]
