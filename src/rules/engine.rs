@@ -303,6 +303,23 @@ pub fn paragraph(text: &str) -> String {
         .join("\n")
 }
 
+/// Names for a message: all of them when few, else the first few and how
+/// many more (a route from 3,000 sources is not 3,000 names long).
+pub(crate) fn brief(names: &[&str]) -> String {
+    const SHOWN: usize = 8;
+    if names.len() <= SHOWN {
+        return names.join(", ");
+    }
+    let more = names.len() - (SHOWN - 2);
+    format!("{}, … and {more} more", names[..SHOWN - 2].join(", "))
+}
+
+/// A route as a message shows it, its ends cut short by [`brief`].
+pub(crate) fn route_shown(route: &crate::ast::Route) -> String {
+    let names = |ids: &[crate::ast::Ident]| brief(&ids.iter().map(|i| i.name).collect::<Vec<_>>());
+    format!("{} -> {}", names(route.sources()), names(route.targets()))
+}
+
 pub(crate) fn route_text(route: &crate::ast::Route) -> String {
     let names =
         |ids: &[crate::ast::Ident]| ids.iter().map(|i| i.name).collect::<Vec<_>>().join(", ");
@@ -312,6 +329,17 @@ pub(crate) fn route_text(route: &crate::ast::Route) -> String {
 #[cfg(test)]
 mod tests {
     use super::fill;
+
+    #[test]
+    fn long_lists_of_names_are_cut_short() {
+        assert_eq!(super::brief(&["a", "b"]), "a, b");
+        let many: Vec<String> = (0..3000).map(|i| format!("s{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(
+            super::brief(&many),
+            "s0, s1, s2, s3, s4, s5, … and 2994 more"
+        );
+    }
 
     /// Findings of one rule hold one copy of its name, code and label, and
     /// of their pathway's name, not one each: large pathways have

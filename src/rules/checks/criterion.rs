@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::{quoted, Kind};
 use crate::ast::Criterion;
-use crate::rules::engine::{route_text, ActiveRule, Ctx, Finding};
+use crate::rules::engine::{brief, route_shown, route_text, ActiveRule, Ctx, Finding};
 
 /// A `requires` criterion (on a node or a route) on one of `attributes`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -166,9 +166,9 @@ impl Kind for CriterionCheck {
                         })
                     });
                     let mut f = finding(cr)
-                        .var("node", targets.join(", "))
-                        .var("route", route_text(route))
-                        .var("from", sources.join(", "));
+                        .var("node", brief(&targets))
+                        .var("route", route_shown(route))
+                        .var("from", brief(&sources));
                     f.subject = Some(route_text(route));
                     f.open_elsewhere = open_elsewhere;
                     out.push(f);
