@@ -480,6 +480,12 @@ fn write_baseline_never_replaces_a_file_being_checked() {
             example
         );
     }
+    // A folder named as the baseline is a folder, not a file being read.
+    let out = msklint(&["check", "--write-baseline", "proj", "proj"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("this is a folder"), "{err}");
+    assert!(err.contains("msklint-baseline.json"), "{err}");
 }
 
 /// A JUnit case holding several findings of one rule quotes, in its

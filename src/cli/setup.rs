@@ -451,6 +451,18 @@ pub fn refuse_overwriting_input(out: &Path, inputs: &[PathBuf], flag: &str) -> R
         // Not there yet, so not an input.
         return Ok(());
     };
+    if target.is_dir() {
+        errln!(
+            "error: {}: this is a folder; {flag} takes the name of a file to write{}",
+            out.display(),
+            if flag == "--write-baseline" {
+                format!(", such as {}", out.join("msklint-baseline.json").display())
+            } else {
+                String::new()
+            }
+        );
+        return Err(EXIT_TROUBLE);
+    }
     let named = inputs
         .iter()
         .filter_map(|p| std::fs::canonicalize(p).ok())
