@@ -332,6 +332,21 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The configuration's name in findings: from the current folder when it
+/// lies under it (found by searching upwards, its path is absolute), as
+/// the files checked are named.
+fn shown(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| std::fs::canonicalize(cwd).ok())
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .filter(|rel| !rel.as_os_str().is_empty())
+        .map_or_else(
+            || path.display().to_string(),
+            |rel| rel.display().to_string(),
+        )
+}
+
 impl Config {
     /// The text the configuration was read from (`None` for the defaults).
     pub fn text(&self) -> Option<&str> {
@@ -364,7 +379,7 @@ impl Config {
             Some(rest) => rest.to_string(),
             None => text,
         };
-        let source = Arc::new(SourceFile::new(path.display().to_string(), text));
+        let source = Arc::new(SourceFile::new(shown(path), text));
         let raw: RawConfig = serde_norway::from_str(&source.text).map_err(|e| {
             let at = e.location().map_or(0, |l| l.index()).min(source.text.len());
             let (message, help) = yaml_problem(&e.to_string(), &source.text, at);

@@ -488,6 +488,30 @@ fn write_baseline_never_replaces_a_file_being_checked() {
     assert!(err.contains("msklint-baseline.json"), "{err}");
 }
 
+/// A configuration found by searching upwards is named from the current
+/// folder, as the files checked are, in every format (JUnit gave its
+/// absolute path).
+#[test]
+fn a_found_configuration_is_named_from_the_current_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "rules:\n  dead-end: loud\n",
+    )
+    .unwrap();
+    let example =
+        std::fs::read_to_string(root().join("fixtures/examples/hip-knee-oa.pathway")).unwrap();
+    std::fs::write(dir.path().join("p.pathway"), example).unwrap();
+    for format in ["junit", "json", "sarif"] {
+        let out = msklint(&["check", "--format", format, "."], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("msklint.yaml"), "{format}: {text}");
+        let absolute = dir.path().canonicalize().unwrap().display().to_string();
+        assert!(!text.contains(&absolute), "{format}: {text}");
+    }
+}
+
 /// A JUnit case holding several findings of one rule quotes, in its
 /// `message`, the first one its body lists.
 #[test]
