@@ -146,11 +146,13 @@ pub struct PathwayGraph<'a> {
     /// reaches them, but what they require and do on a missed appointment
     /// is still checked ([`PathwayGraph::declared`]).
     pub duplicates: Vec<Node<'a>>,
-    /// Whether a route names a node that is not declared (`undefined-node`):
-    /// that route joins nothing, so the node before it would look like a
-    /// dead end, and the checks for something missing wait as they do
-    /// after a syntax error.
-    pub unresolved: bool,
+    /// Nodes with a route written to a name that is not declared
+    /// (`undefined-node`, or a node lost in skipped text): the route joins
+    /// nothing, but the node is no dead end.
+    pub routed_to_unknown: Vec<NodeIndex>,
+    /// Nodes with a route written from a name that is not declared: people
+    /// may reach them that way, so they are not called unreachable.
+    pub routed_from_unknown: Vec<NodeIndex>,
     /// Each node's index, found by its ID ([`PathwayGraph::find`]). The
     /// table holds only the indices (the IDs are the nodes'): a tenth of
     /// a map keyed by ID, on graphs of 100,000 nodes.
@@ -229,7 +231,7 @@ impl<'a> PathwayGraph<'a> {
             .flat_map(|s| identifiers(s.value))
             .collect();
         let mut edges = Vec::with_capacity(most_edges);
-        let reported = diags.len();
+        let (mut routed_to_unknown, mut routed_from_unknown) = (Vec::new(), Vec::new());
         for route in &pathway.routes {
             // Each name resolved, with its position in the route's `ends`
             // (spans are u32, so a route's ends number fewer than 2^32).
@@ -245,6 +247,12 @@ impl<'a> PathwayGraph<'a> {
                 };
             let sources = resolved(0, route.sources());
             let targets = resolved(route.sources().len(), route.targets());
+            if targets.len() < route.targets().len() {
+                routed_to_unknown.extend(sources.iter().map(|&(n, _)| n));
+            }
+            if sources.len() < route.sources().len() {
+                routed_from_unknown.extend(targets.iter().map(|&(n, _)| n));
+            }
             for &(source, source_at) in &sources {
                 for &(target, target_at) in &targets {
                     graph.add_edge(source, target, ());
@@ -259,16 +267,14 @@ impl<'a> PathwayGraph<'a> {
             }
         }
 
-        let unresolved = diags[reported..]
-            .iter()
-            .any(|d| d.rule == Builtin::UndefinedNode.name());
         PathwayGraph {
             pathway,
             nodes,
             edges,
             graph,
             duplicates,
-            unresolved,
+            routed_to_unknown,
+            routed_from_unknown,
             ids,
         }
     }

@@ -242,19 +242,33 @@ fn a_suppression_above_a_one_line_item_stops_at_that_line() {
 
 /// One misspelt ID in a route made the node before it a dead end and the
 /// exit unreachable: findings that sent the author after the wrong
-/// problem. The checks for something missing wait, as after a syntax error.
+/// problem. A route written to or from an unknown name still counts for
+/// those two; everything else is checked as usual.
 #[test]
-fn an_undeclared_node_is_the_only_finding_on_its_route() {
+fn an_undeclared_node_makes_no_dead_end_or_unreachable_node() {
     let text = r#"pathway "x" {
   entry gp: "GP" { kind: gp }
+  service physio: "Physio" { kind: community }
+  service ortho: "Ortho" { kind: secondary }
   exit home: "Home"
   gp -> phsyio
-  phsyio -> home
+  phsyio -> ortho
+  ortho -> home
 }
 "#;
     let report = linter().check_text("t.pathway", text.to_string());
-    let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.as_str()).collect();
-    assert_eq!(rules, ["undefined-node", "undefined-node"]);
+    let found = |rule: &str, id: &str| {
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == rule && d.subject.as_deref() == Some(id))
+    };
+    assert!(found("undefined-node", "phsyio"));
+    assert!(!found("dead-end", "gp"));
+    assert!(!found("unreachable-node", "ortho") && !found("unreachable-node", "home"));
+    // A node unreachable whatever the misspelling is still reported.
+    assert!(found("unreachable-node", "physio"));
+    assert!(found("dead-end", "physio"));
     // What a route says is still checked.
     let said = text.replace("gp -> phsyio", "gp -> phsyio requires bmi < 40");
     let report = linter().check_text("t.pathway", said);

@@ -183,9 +183,8 @@ pub fn run(
         reachable: OnceLock::new(),
     };
     // Part of a pathway skipped after a syntax error may hold what an
-    // absence check looks for, and a route to an undeclared node joins
-    // nothing: those checks wait until the pathway parses and resolves.
-    let partial = !g.pathway.skipped.is_empty() || g.unresolved;
+    // absence check looks for: those wait until the pathway parses.
+    let partial = !g.pathway.skipped.is_empty();
     let pathway = Name::from(g.name());
     for active in rules {
         if partial && active.rule.check.needs_whole_pathway() {

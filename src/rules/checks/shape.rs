@@ -54,6 +54,7 @@ impl Kind for ShapeCheck {
                     let node = g.node(n);
                     if node.node_kind() != NodeKind::Exit
                         && g.graph.neighbors_directed(n, Outgoing).next().is_none()
+                        && !g.routed_to_unknown.contains(&n)
                     {
                         out.push(Finding::at(node.ast.id.span).node(node));
                     }
@@ -65,7 +66,17 @@ impl Kind for ShapeCheck {
                     return;
                 }
                 let reach = ctx.reachable();
-                for n in g.indices().filter(|n| !reach[n.index()]) {
+                // Nodes after a route from an undeclared name may be
+                // reached through it: the misspelt name is the finding.
+                let through_unknown = crate::rules::analysis::reachable_from(
+                    g,
+                    g.routed_from_unknown.iter().copied(),
+                    |_| false,
+                );
+                for n in g
+                    .indices()
+                    .filter(|n| !reach[n.index()] && !through_unknown[n.index()])
+                {
                     let node = g.node(n);
                     out.push(Finding::at(node.ast.id.span).node(node));
                 }
