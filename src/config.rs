@@ -410,6 +410,12 @@ impl Config {
         }
         for o in raw.overrides {
             let mut builder = GlobSetBuilder::new();
+            if o.paths.iter().all(|p| p.trim().is_empty()) {
+                return Err(config.error(
+                    "paths",
+                    "an override's `paths` names no files: give at least one pattern, such as `paths: [\"legacy/**\"]`".to_string(),
+                ));
+            }
             for p in &o.paths {
                 let glob = Glob::new(p)
                     .map_err(|e| config.error(p, format!("invalid path pattern `{p}`: {e}")))?;

@@ -33,7 +33,7 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
     let field_keys: Vec<&str> = pathway.fields.iter().map(|f| f.key.name).collect();
     for field in &pathway.fields {
         v.duplicate(&mut seen, &field.key, "field");
-        if v.misplaced(&field.key) || v.node_without_id(&field.key, &field.value) {
+        if v.misplaced(&field.key) || v.node_without_id(&field.key, &field.value, pathway) {
             continue;
         }
         if !contains(&vocab.pathway_fields, field.key.name)
@@ -116,21 +116,22 @@ pub fn route_clause_as_field(key: &Ident) -> Option<Diagnostic> {
 /// by `_` (`GP practice` is `gp_practice`).
 fn id_from(label: &str) -> String {
     let words: Vec<String> = label
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
+        .split(|c: char| !c.is_alphanumeric())
+        // A word with letters IDs cannot hold is left out, not misspelt.
+        .filter(|w| !w.is_empty() && w.is_ascii())
         .take(3)
         .map(str::to_ascii_lowercase)
         .collect();
     let id = words.join("_");
+    const RESERVED: [&str; 9] = [
+        "entry", "service", "exit", "pathway", "when", "requires", "on_dna", "true", "false",
+    ];
     match id.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => {
-            if ["entry", "service", "exit", "pathway"].contains(&id.as_str()) {
-                format!("{id}_node")
-            } else {
-                id
-            }
-        }
-        _ => "node".to_string(),
+        None => "node".to_string(),
+        // IDs start with a letter, as the parser's own fix writes them.
+        Some(c) if !c.is_ascii_alphabetic() => format!("node_{id}"),
+        Some(_) if RESERVED.contains(&id.as_str()) => format!("{id}_node"),
+        Some(_) => id,
     }
 }
 
@@ -186,24 +187,38 @@ impl Validator<'_> {
 
     /// `service: "Orthopaedics"`: a node written without its ID, which the
     /// grammar reads as a pathway field, so the node silently vanished.
-    fn node_without_id(&mut self, key: &Ident, value: &Value) -> bool {
+    fn node_without_id(&mut self, key: &Ident, value: &Value, pathway: &Pathway) -> bool {
         if !["entry", "service", "exit"].contains(&key.name) {
             return false;
         }
-        let label = match &value.kind {
-            ValueKind::String(label) => label.as_ref(),
-            _ => "",
-        };
-        let id = id_from(label);
         let keyword = key.name;
+        let diag = Diagnostic::warning(
+            Builtin::UnknownProperty.name(),
+            key.span,
+            format!("`{keyword}:` is read as a pathway field, not a node: the node has no ID"),
+        )
+        .with_label("no ID before the colon");
+        // A fix only for a label, with an ID no node has yet.
+        let ValueKind::String(label) = &value.kind else {
+            self.push(diag.with_help(format!(
+                "a node is written `{keyword} ID: \"label\"`, the ID being the name routes use; as written, no node is declared and routes cannot reach it"
+            )));
+            return true;
+        };
+        let taken = |id: &str| pathway.nodes.iter().any(|n| n.id.name == id);
+        let base = id_from(label);
+        let id = (1..)
+            .map(|n| {
+                if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}_{n}")
+                }
+            })
+            .find(|id| !taken(id))
+            .unwrap_or(base);
         self.push(
-            Diagnostic::warning(
-                Builtin::UnknownProperty.name(),
-                key.span,
-                format!("`{keyword}:` is read as a pathway field, not a node: the node has no ID"),
-            )
-            .with_label("no ID before the colon")
-            .with_help(format!(
+            diag.with_help(format!(
                 "a node is written `{keyword} ID: \"label\"`, the ID being the name routes use: `{keyword} {id}: \"{label}\"`; as written, no node is declared and routes cannot reach it"
             ))
             .with_suggestion(key.span, format!("{keyword} {id}")),

@@ -319,6 +319,19 @@ fn a_node_written_without_its_id_is_named_and_fixed() {
         !rules.contains(&"unknown-property") && !rules.contains(&"undefined-node"),
         "{rules:?}"
     );
+    // The ID the fix gives is one no node has yet.
+    let taken = text.replace(
+        "  exit: \"Home\"",
+        "  exit home: \"Home\"\n  exit: \"Home\"",
+    );
+    let report = linter().check_text("t.pathway", taken);
+    let fix = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "unknown-property")
+        .and_then(|d| d.suggestion.clone())
+        .expect("a fix");
+    assert_eq!(fix.replacement, "exit home_2");
 }
 
 #[test]

@@ -1333,15 +1333,12 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
 /// The node keyword meant by another word for a node (`node`, `step`,
 /// `start`, `end_point`), written where the keyword goes.
 fn keyword_meant(word: &str) -> Option<&'static str> {
+    // Only words that name a node and nothing else: `start date:` or
+    // `referral route:` are fields written in two words.
     match word.to_ascii_lowercase().as_str() {
-        "node" | "step" | "stage" | "box" | "task" | "activity" | "process" | "clinic" => {
-            Some("service")
-        }
-        "start" | "begin" | "entry_point" | "entrypoint" | "start_point" | "referral"
-        | "source" => Some("entry"),
-        "end" | "finish" | "end_point" | "endpoint" | "outcome" | "discharge" | "stop" => {
-            Some("exit")
-        }
+        "node" | "step" | "box" | "task" => Some("service"),
+        "entry_point" | "entrypoint" | "start_point" | "startpoint" => Some("entry"),
+        "end_point" | "endpoint" | "exit_point" => Some("exit"),
         _ => None,
     }
 }
@@ -1354,15 +1351,44 @@ fn newcomer_slip(text: &str, line_start: usize, start: usize, before: &str) -> O
     let line_end = rest.find('\n').map_or(text.len(), |n| start + n);
     let line = &text[line_start..line_end];
     if rest.starts_with(';') {
+        // In a list or among criteria a comma parts the items; elsewhere a
+        // space, unless one is there already.
+        let so_far = &text[line_start..start];
+        let in_list = so_far.matches('[').count() > so_far.matches(']').count();
+        let criteria = so_far.contains("requires")
+            && !so_far
+                .rsplit("requires")
+                .next()
+                .is_some_and(|c| c.contains(['{', '}']));
+        let (parting, label) = if in_list || criteria {
+            (",", "write a comma here")
+        } else if rest[1..].starts_with(char::is_whitespace) || rest.len() == 1 {
+            ("", "remove this semicolon")
+        } else {
+            (" ", "remove this semicolon")
+        };
         return Some(
             Diagnostic::error("syntax-error", Span::new(start, start + 1), "pathways do not use `;`")
-                .with_label("remove this semicolon")
-                .with_help("write properties, fields and routes one after another, separated by spaces or line breaks: `kind: secondary  offers: [surgery]`")
-                .with_suggestion(Span::new(start, start + 1), ""),
+                .with_label(label)
+                .with_help("write properties, fields and routes one after another, separated by spaces or line breaks (`kind: secondary  offers: [surgery]`); list items and criteria are parted by commas")
+                .with_suggestion(Span::new(start, start + 1), parting),
         );
     }
     if rest.starts_with('\'') {
-        let close = rest[1..line_end - start].find('\'').map(|n| start + 1 + n);
+        // An ID is never quoted: the usual message says what goes there.
+        let id_place = word_before(before)
+            .is_some_and(|(_, w)| matches!(w, "entry" | "service" | "exit"))
+            || before.ends_with("->");
+        if id_place {
+            return None;
+        }
+        // The closing quote ends a word, so an apostrophe inside the label
+        // (`'Children's physio'`) stays in it.
+        let code = &rest[1..line_end - start];
+        let close = code
+            .char_indices()
+            .find(|&(i, c)| c == '\'' && !code[i + 1..].starts_with(|n: char| n.is_alphanumeric()))
+            .map(|(i, _)| start + 1 + i);
         let diag = Diagnostic::error(
             "syntax-error",
             Span::new(start, start + 1),
@@ -1373,7 +1399,7 @@ fn newcomer_slip(text: &str, line_start: usize, start: usize, before: &str) -> O
         return Some(match close {
             Some(close) => {
                 let inner = &text[start + 1..close];
-                if inner.contains(['"', '\\']) {
+                if inner.contains(['"', '\\', '#']) {
                     diag
                 } else {
                     diag.with_suggestion(Span::new(start, close + 1), format!("\"{inner}\""))
@@ -1409,8 +1435,18 @@ fn newcomer_slip(text: &str, line_start: usize, start: usize, before: &str) -> O
         && line.contains("->")
         && rest.starts_with(|c: char| c.is_alphanumeric())
     {
-        let code = line[start - line_start..].split('#').next().unwrap_or("");
-        let reason = code.split(" requires ").next().unwrap_or(code).trim_end();
+        // The reason runs to the next part of the route, not to the end of
+        // the line; a comparison is a criterion, which `requires` takes.
+        let code = &line[start - line_start..];
+        let cut = [" requires", "->", ",", "}", "#"]
+            .iter()
+            .filter_map(|d| code.find(d))
+            .min()
+            .unwrap_or(code.len());
+        let reason = code[..cut].trim_end();
+        if reason.is_empty() || reason.contains(['<', '>', '=', '!', '"', '\'', ':']) {
+            return None;
+        }
         return Some(
             Diagnostic::error("syntax-error", Span::new(start, start + reason.len()), "the reason after `when` is written in quotes")
                 .with_label("not in quotes")
@@ -1423,7 +1459,21 @@ fn newcomer_slip(text: &str, line_start: usize, start: usize, before: &str) -> O
         let (attribute_at, attribute) = word_before(before)?;
         let colon = before[..attribute_at].trim_end().strip_suffix(':')?;
         let (key_at, key) = word_before(colon.trim_end())?;
-        if key == "requires" || key == "when" {
+        // Only a key that names who may come in: `exclude:` or `capacity:`
+        // would mean something else under `requires`.
+        let lower = key.to_ascii_lowercase();
+        let entry_rule = [
+            "eligib",
+            "criteri",
+            "require",
+            "condition",
+            "threshold",
+            "inclusion",
+            "accept",
+            "entry_rule",
+            "access",
+        ];
+        if lower == "requires" || !entry_rule.iter().any(|w| lower.contains(w)) {
             return None;
         }
         return Some(
@@ -1551,7 +1601,15 @@ fn unit_on_line(text: &str, line_start: usize) -> Option<Diagnostic> {
     let from = code
         .match_indices("requires")
         .map(|(at, _)| at)
-        .find(|&at| code[..at].matches('"').count() % 2 == 0)?;
+        .find(|&at| {
+            code[..at]
+                .replace("\\\\", "")
+                .replace("\\\"", "")
+                .matches('"')
+                .count()
+                % 2
+                == 0
+        })?;
     // Criteria hold no strings: a number in a later label is not one.
     let code = &code[..code[from..].find('"').map_or(code.len(), |q| from + q)];
     let b = code.as_bytes();
@@ -2910,6 +2968,22 @@ mod tests {
                 "  service ortho: \"Ortho\" { on_dna: discharge after two }",
                 "`after` takes a number in digits",
             ),
+            (
+                "  service ortho: 'Children's physio'",
+                "strings are written between double quotes",
+            ),
+            (
+                "  service o: \"O\" { offers: [exercise;self_management] }",
+                "pathways do not use `;`",
+            ),
+            (
+                "  service o: \"O\" { kind: community;offers: [exercise] }",
+                "pathways do not use `;`",
+            ),
+            (
+                "  service o: \"O\" { requires: bmi < 40; smoking == false }",
+                "pathways do not use `;`",
+            ),
         ];
         for (line, said) in cases {
             let text = format!(
@@ -2932,6 +3006,20 @@ mod tests {
             .diagnostics
             .iter()
             .all(|d| !d.message.contains("unknown keyword")));
+        // Slips whose fix would change the meaning are left to the usual
+        // message: a field in two words, an exclusion, a DNA policy, a
+        // comparison after `when`, a quoted ID.
+        for line in [
+            "  start date: \"2025-04\"",
+            "  service o: \"O\" { exclude: age > 80 }",
+            "  service o: \"O\" { on_dna: discharge >= 2 }",
+            "  gp -> o when bmi < 40",
+            "  service 'a': \"A\"",
+        ] {
+            let text = format!("pathway \"p\" {{\n{line}\n}}\n");
+            let d = &parse(&text).diagnostics[0];
+            assert!(d.message.starts_with("expected"), "{line}: {}", d.message);
+        }
     }
 
     #[test]
