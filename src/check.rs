@@ -843,7 +843,6 @@ fn page_words(text: &str, sentences: &[sentences::Sentence]) -> String {
 /// The decoded text as every stage sees it (no byte-order mark, one
 /// line-break convention), the format's note, and suppressions held in
 /// Word comments.
-
 fn prepared(name: &str, input: Decoded) -> (Arc<SourceFile>, Vec<Diagnostic>, suppress::Extra) {
     let Decoded {
         mut text,

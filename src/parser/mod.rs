@@ -1350,7 +1350,7 @@ fn newcomer_slip(text: &str, line_start: usize, start: usize, before: &str) -> O
     let rest = &text[start..];
     let line_end = rest.find('\n').map_or(text.len(), |n| start + n);
     let line = &text[line_start..line_end];
-    if rest.starts_with(';') {
+    if let Some(after) = rest.strip_prefix(';') {
         // In a list or among criteria a comma parts the items; elsewhere a
         // space, unless one is there already.
         let so_far = &text[line_start..start];
@@ -1362,7 +1362,7 @@ fn newcomer_slip(text: &str, line_start: usize, start: usize, before: &str) -> O
                 .is_some_and(|c| c.contains(['{', '}']));
         let (parting, label) = if in_list || criteria {
             (",", "write a comma here")
-        } else if rest[1..].starts_with(char::is_whitespace) || rest.len() == 1 {
+        } else if after.starts_with(char::is_whitespace) || after.is_empty() {
             ("", "remove this semicolon")
         } else {
             (" ", "remove this semicolon")
@@ -1607,8 +1607,7 @@ fn unit_on_line(text: &str, line_start: usize) -> Option<Diagnostic> {
                 .replace("\\\"", "")
                 .matches('"')
                 .count()
-                % 2
-                == 0
+                .is_multiple_of(2)
         })?;
     // Criteria hold no strings: a number in a later label is not one.
     let code = &code[..code[from..].find('"').map_or(code.len(), |q| from + q)];
