@@ -50,11 +50,17 @@ impl Kind for ShapeCheck {
                 }
             }
             ShapeKind::DeadEnd => {
+                // Looked up per node, so kept by index (a list searched for
+                // each node would grow with the square of a large pathway).
+                let mut to_unknown = vec![false; g.nodes.len()];
+                for n in &g.routed_to_unknown {
+                    to_unknown[n.index()] = true;
+                }
                 for n in g.indices() {
                     let node = g.node(n);
                     if node.node_kind() != NodeKind::Exit
                         && g.graph.neighbors_directed(n, Outgoing).next().is_none()
-                        && !g.routed_to_unknown.contains(&n)
+                        && !to_unknown[n.index()]
                     {
                         out.push(Finding::at(node.ast.id.span).node(node));
                     }
