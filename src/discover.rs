@@ -267,6 +267,46 @@ impl Skipped {
         out.dedup();
         out
     }
+
+    /// "2 policy documents (.docx, .md)".
+    pub fn documents_named(&self) -> String {
+        let n = self.documents.len();
+        format!(
+            "{n} policy {} ({})",
+            if n == 1 { "document" } else { "documents" },
+            self.extensions().join(", ")
+        )
+    }
+
+    /// The flag and the msklint.yaml line that would include them.
+    pub fn how_to_include(&self) -> String {
+        let globs: Vec<String> = self
+            .extensions()
+            .iter()
+            .map(|e| format!("'*{e}'"))
+            .collect();
+        let flags: Vec<String> = globs.iter().map(|g| format!("--include {g}")).collect();
+        format!(
+            "add {} or include: [{}] in msklint.yaml to check them",
+            flags.join(" "),
+            globs.join(", ")
+        )
+    }
+
+    /// "skipped 2 policy documents (.docx, .md) in policies/; add ...":
+    /// said on standard error, and in the structured formats for a CI job
+    /// that reads only those.
+    pub fn note(&self) -> String {
+        let place = match &self.dir {
+            Some(dir) => format!("in {dir}"),
+            None => "named on the command line".to_string(),
+        };
+        format!(
+            "skipped {} {place}; {}",
+            self.documents_named(),
+            self.how_to_include()
+        )
+    }
 }
 
 /// Files named directly are checked whatever their extension (`.md`,

@@ -93,6 +93,83 @@ fn a_search_that_passes_over_policies_says_so_and_how_to_include_them() {
     );
 }
 
+/// A CI job may read only the structured output (SARIF uploaded to code
+/// scanning, annotations, a JUnit dashboard): each says which documents
+/// went unread, and the exit status is still the findings'.
+#[test]
+fn the_structured_formats_name_the_documents_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    mixed_folder(dir.path());
+    let note = "skipped 2 policy documents (.docx, .md) in policies/";
+    let run = |format: &str| {
+        let out = msklint(&["check", "--format", format, "policies/"], dir.path());
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
+        stdout(&out)
+    };
+
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let skipped = &json["skipped_documents"];
+    assert_eq!(skipped.as_array().map(Vec::len), Some(1), "{json:#}");
+    assert_eq!(skipped[0]["folder"], "policies/");
+    let mut documents: Vec<&str> = skipped[0]["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d.as_str())
+        .map(|d| d.rsplit(['/', '\\']).next().unwrap_or(d))
+        .collect();
+    documents.sort_unstable();
+    assert_eq!(documents, ["hip.docx", "knee.md"]);
+    assert!(skipped[0]["note"].as_str().unwrap().starts_with(note));
+    assert!(json.get("not_checked").is_none(), "{json:#}");
+
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true, "{invocation:#}");
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{invocation:#}");
+    assert_eq!(notes[0]["level"], "note");
+    assert!(notes[0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with(note));
+
+    let github = run("github");
+    let notices: Vec<&str> = github
+        .lines()
+        .filter(|l| l.starts_with("::notice"))
+        .collect();
+    assert_eq!(notices.len(), 1, "{github}");
+    assert!(notices[0].contains(note), "{github}");
+
+    let junit = run("junit");
+    assert!(
+        junit.contains("<skipped message=\"skipped 2 policy documents"),
+        "{junit}"
+    );
+    assert!(junit.contains("failures=\"0\" errors=\"0\">"), "{junit}");
+
+    // With everything included there is nothing to list.
+    let out = msklint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--include",
+            "*.docx",
+            "--include",
+            "*.md",
+            "policies/",
+        ],
+        dir.path(),
+    );
+    assert!(
+        !stdout(&out).contains("skipped_documents"),
+        "{}",
+        stdout(&out)
+    );
+}
+
 #[test]
 fn a_folder_of_only_policies_gets_the_hint_in_its_error() {
     let dir = tempfile::tempdir().unwrap();

@@ -14,7 +14,7 @@ use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::baseline::Baseline;
 use crate::cache::{Cache, Rendering};
 use crate::discover::discover;
-use crate::output::{json, plural, OutputFormat, Run, Summary};
+use crate::output::{json, plural, OutputFormat, Run, Summary, Unread};
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
@@ -161,7 +161,10 @@ pub fn run(args: &CheckArgs) -> u8 {
                     deny_warnings: args.deny_warnings,
                     human: human_options(args.color, false),
                     rules_table: args.rules_table,
-                    not_checked: &not_checked,
+                    unread: Unread {
+                        not_checked: &not_checked,
+                        skipped: &[],
+                    },
                 };
                 let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
                 let _ = args.format.write(&run, &mut stdout);
@@ -294,7 +297,10 @@ pub fn run(args: &CheckArgs) -> u8 {
             deny_warnings: args.deny_warnings,
             human: human_options(args.color, false),
             rules_table: args.rules_table,
-            not_checked: &not_checked,
+            unread: Unread {
+                not_checked: &not_checked,
+                skipped: &found.skipped,
+            },
         };
         // A closed pipe (e.g. `| head`) is not an error worth panicking over.
         let _ = args.format.write(&run, &mut stdout);
@@ -350,7 +356,10 @@ fn run_rendered(
         for f in &fragments {
             writer.push(f);
         }
-        writer.finish(&explained(skipped, problems, true))
+        writer.finish(Unread {
+            not_checked: &explained(skipped, problems, true),
+            skipped,
+        })
     } else {
         // A batch of files is written while the next is read.
         let mut writer = json::FragmentWriter::start(stdout, None);
@@ -369,7 +378,10 @@ fn run_rendered(
             ready.extend(rendered.into_iter().map(|(_, f)| f));
         }
         ready.iter().for_each(|f| writer.push(f));
-        writer.finish(&explained(skipped, problems, true))
+        writer.finish(Unread {
+            not_checked: &explained(skipped, problems, true),
+            skipped,
+        })
     };
     // A closed pipe (e.g. `| head`) is not an error worth panicking over.
     if let Ok(mut stdout) = written {

@@ -9,7 +9,7 @@ use crate::discover::{PathProblem, Skipped};
 /// false for commands that read pathways only (graph, score).
 pub fn print_path_problems(skipped: &[Skipped], problems: &[PathProblem], reads_documents: bool) {
     for s in skipped.iter().filter(|s| !s.alone && reads_documents) {
-        errln!("note: {}", skipped_note(s));
+        errln!("note: {}", s.note());
     }
     for p in explained(skipped, problems, reads_documents) {
         errln!("error: {}: {}", p.path, p.message);
@@ -41,43 +41,14 @@ pub fn explained(
         .collect()
 }
 
-fn documents(s: &Skipped) -> String {
-    let n = s.documents.len();
-    format!(
-        "{n} policy {} ({})",
-        if n == 1 { "document" } else { "documents" },
-        s.extensions().join(", ")
-    )
-}
-
-/// The flag and the msklint.yaml line that would include `s`.
-fn how_to_include(s: &Skipped) -> String {
-    let globs: Vec<String> = s.extensions().iter().map(|e| format!("'*{e}'")).collect();
-    let flags: Vec<String> = globs.iter().map(|g| format!("--include {g}")).collect();
-    format!(
-        "add {} or include: [{}] in msklint.yaml to check them",
-        flags.join(" "),
-        globs.join(", ")
-    )
-}
-
-/// "skipped 2 policy documents (.docx, .md) in policies/; add ...".
-pub fn skipped_note(s: &Skipped) -> String {
-    let place = match &s.dir {
-        Some(dir) => format!("in {dir}"),
-        None => "named on the command line".to_string(),
-    };
-    format!("skipped {} {place}; {}", documents(s), how_to_include(s))
-}
-
 /// The end of a "nothing found in this directory" error.
 pub fn skipped_hint(s: &Skipped, reads_documents: bool) -> String {
     if reads_documents {
-        format!("it holds {}: {}", documents(s), how_to_include(s))
+        format!("it holds {}: {}", s.documents_named(), s.how_to_include())
     } else {
         format!(
             "it holds {}, which graph and score do not read (check and report do)",
-            documents(s)
+            s.documents_named()
         )
     }
 }

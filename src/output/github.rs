@@ -1,12 +1,12 @@
 //! `--format github`: GitHub Actions workflow commands, which the Actions
 //! runner turns into annotations on the pull request.
 
+use super::Unread;
 use crate::check::FileReport;
 use crate::diagnostic::Severity;
-use crate::discover::PathProblem;
 use crate::source::Drawn;
 
-pub fn render(reports: &[FileReport], not_checked: &[PathProblem]) -> String {
+pub fn render(reports: &[FileReport], unread: Unread<'_>) -> String {
     let mut out = String::new();
     for r in reports {
         for d in &r.diagnostics {
@@ -55,12 +55,21 @@ pub fn render(reports: &[FileReport], not_checked: &[PathProblem]) -> String {
     }
     // A path that could not be checked has no line to point at: the
     // annotation names the file alone.
-    for p in not_checked {
+    for p in unread.not_checked {
         out.push_str(&format!(
             "::error file={},title={}::{}\n",
             property(&super::paths::from_root(&p.path)),
             property("msklint: not checked"),
             data(&p.message)
+        ));
+    }
+    // Documents a folder search passed over: a notice on the run, not on
+    // a file (a folder has no lines to annotate).
+    for s in unread.passed_over() {
+        out.push_str(&format!(
+            "::notice title={}::{}\n",
+            property("msklint: documents not checked"),
+            data(&s.note())
         ));
     }
     out

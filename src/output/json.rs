@@ -6,10 +6,9 @@ use std::io::IoSlice;
 
 use serde::{Deserialize, Serialize};
 
-use super::Summary;
+use super::{Summary, Unread};
 use crate::check::FileReport;
 use crate::diagnostic::Severity;
-use crate::discover::PathProblem;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -103,7 +102,7 @@ pub fn render(reports: &[FileReport]) -> String {
 fn render_as(reports: &[FileReport], rules_table: bool) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write(reports, rules_table, &[], &mut out);
+    let _ = write(reports, rules_table, Unread::default(), &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -138,7 +137,7 @@ const BATCH: usize = 8 * PIECE;
 pub fn write(
     reports: &[FileReport],
     rules_table: bool,
-    not_checked: &[PathProblem],
+    unread: Unread<'_>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let table = rules_table.then(|| table(reports));
@@ -173,7 +172,7 @@ pub fn write(
         }
         out.write_all(b"\n  ]")?;
     }
-    write_not_checked(out, not_checked)?;
+    write_unread(out, unread)?;
     out.write_all(b",\n  \"summary\": ")?;
     let summary =
         serde_json::to_vec_pretty(&Summary::of(reports)).map_err(std::io::Error::other)?;
@@ -417,22 +416,47 @@ pub fn write_fragments(
     for f in fragments {
         writer.push(f);
     }
-    writer.finish(&[]).1.map(|_| ())
+    writer.finish(Unread::default()).1.map(|_| ())
 }
 
-/// The paths that could not be checked, as `"not_checked"` between the
-/// findings and the summary; nothing when every path was checked, so a
-/// clean run's document is as it always was.
-fn write_not_checked(
-    out: &mut dyn std::io::Write,
-    not_checked: &[PathProblem],
-) -> std::io::Result<()> {
-    if not_checked.is_empty() {
-        return Ok(());
+/// The paths that could not be checked, as `"not_checked"`, and the
+/// policy documents a folder search passed over, as
+/// `"skipped_documents"`, between the findings and the summary; each only
+/// when there is something to list, so a run that read everything gives
+/// the document it always did.
+fn write_unread(out: &mut dyn std::io::Write, unread: Unread<'_>) -> std::io::Result<()> {
+    if !unread.not_checked.is_empty() {
+        out.write_all(b",\n  \"not_checked\": ")?;
+        let text = serde_json::to_vec_pretty(unread.not_checked).map_err(std::io::Error::other)?;
+        out.write_all(&indented(&text, b"\n  "))?;
     }
-    out.write_all(b",\n  \"not_checked\": ")?;
-    let text = serde_json::to_vec_pretty(not_checked).map_err(std::io::Error::other)?;
-    out.write_all(&indented(&text, b"\n  "))
+    let skipped: Vec<SkippedEntry> = unread
+        .passed_over()
+        .map(|s| SkippedEntry {
+            folder: s.dir.as_deref(),
+            documents: s
+                .documents
+                .iter()
+                .map(|d| d.to_string_lossy().into_owned())
+                .collect(),
+            note: s.note(),
+        })
+        .collect();
+    if !skipped.is_empty() {
+        out.write_all(b",\n  \"skipped_documents\": ")?;
+        let text = serde_json::to_vec_pretty(&skipped).map_err(std::io::Error::other)?;
+        out.write_all(&indented(&text, b"\n  "))?;
+    }
+    Ok(())
+}
+
+/// Policy documents one folder search passed over (`folder` null for
+/// files named on the command line that `--respect-include` left out).
+#[derive(Serialize)]
+struct SkippedEntry<'a> {
+    folder: Option<&'a str>,
+    documents: Vec<String>,
+    note: String,
 }
 
 /// [`write_fragments`] a file at a time, so a caller can write one batch
@@ -512,11 +536,11 @@ impl<W: std::io::Write> FragmentWriter<W> {
     /// Closes the list and writes the paths that could not be checked and
     /// the summary: the run's counts, and the writer back or the first
     /// failure to write.
-    pub fn finish(mut self, not_checked: &[PathProblem]) -> (Summary, std::io::Result<W>) {
+    pub fn finish(mut self, unread: Unread<'_>) -> (Summary, std::io::Result<W>) {
         let (any, summary) = (self.any, self.summary);
         self.write(|out| {
             out.write_all(if any { &b"\n  ]"[..] } else { b"[]" })?;
-            write_not_checked(out, not_checked)?;
+            write_unread(out, unread)?;
             out.write_all(b",\n  \"summary\": ")?;
             let text = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
             out.write_all(&indented(&text, b"\n  "))?;

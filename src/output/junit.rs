@@ -9,12 +9,12 @@
 
 use std::collections::BTreeMap;
 
+use super::Unread;
 use crate::check::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::discover::PathProblem;
 use crate::escape::xml;
 
-pub fn render(reports: &[FileReport], not_checked: &[PathProblem], deny_warnings: bool) -> String {
+pub fn render(reports: &[FileReport], unread: Unread<'_>, deny_warnings: bool) -> String {
     let fails = |s: Severity| s == Severity::Error || (deny_warnings && s == Severity::Warning);
     let mut suites = String::new();
     let (mut total_tests, mut total_failures) = (0, 0);
@@ -81,7 +81,7 @@ pub fn render(reports: &[FileReport], not_checked: &[PathProblem], deny_warnings
     }
     // A path that could not be checked is a case that could not run: a
     // JUnit error, not a failure.
-    for p in not_checked {
+    for p in unread.not_checked {
         let name = xml(&p.path);
         total_tests += 1;
         suites.push_str(&format!(
@@ -89,7 +89,17 @@ pub fn render(reports: &[FileReport], not_checked: &[PathProblem], deny_warnings
             xml(&p.message)
         ));
     }
-    let errors = not_checked.len();
+    // Documents a folder search passed over are cases that were skipped,
+    // as dashboards show them.
+    for s in unread.passed_over() {
+        let name = xml(s.dir.as_deref().unwrap_or("named files"));
+        total_tests += 1;
+        suites.push_str(&format!(
+            "  <testsuite name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\">\n    <testcase classname=\"{name}\" name=\"policy documents\">\n      <skipped message=\"{}\"/>\n    </testcase>\n  </testsuite>\n",
+            xml(&s.note())
+        ));
+    }
+    let errors = unread.not_checked.len();
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"msklint\" tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"{errors}\">\n{suites}</testsuites>\n"
     )

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::check::FileReport;
 use crate::diagnostic::Severity;
-use crate::discover::PathProblem;
+use crate::discover::{PathProblem, Skipped};
 use crate::rules::load::RuleSet;
 
 /// A way to print the findings of a run.
@@ -91,10 +91,27 @@ pub struct Run<'a> {
     pub human: human::HumanOptions,
     /// For JSON: each rule's help and sources once, in a `rules` table.
     pub rules_table: bool,
-    /// Paths that could not be checked (the run exits 2). The structured
-    /// formats carry them too, for a CI job that reads only its output;
-    /// human and concise output leave them to standard error.
+    /// What the run did not read. The structured formats carry it, for a
+    /// CI job that reads only its output; human and concise output leave
+    /// it to standard error.
+    pub unread: Unread<'a>,
+}
+
+/// What a run did not read: paths it could not check (the run exits 2),
+/// and policy documents a folder search passed over (a note only).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unread<'a> {
     pub not_checked: &'a [PathProblem],
+    pub skipped: &'a [Skipped],
+}
+
+impl<'a> Unread<'a> {
+    /// The documents passed over in folders that held something else to
+    /// check; a folder with nothing else is among `not_checked`, its
+    /// message naming them.
+    pub fn passed_over(&self) -> impl Iterator<Item = &'a Skipped> {
+        self.skipped.iter().filter(|s| !s.alone)
+    }
 }
 
 impl OutputFormat {
@@ -113,18 +130,20 @@ impl OutputFormat {
     /// held as one string.
     pub fn write(self, run: &Run<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         match self {
-            OutputFormat::Human => human::write(run.reports, run.human, run.not_checked.len(), out),
-            OutputFormat::Json => json::write(run.reports, run.rules_table, run.not_checked, out),
-            OutputFormat::Concise => {
-                out.write_all(concise::render_with(run.reports, run.not_checked.len()).as_bytes())
+            OutputFormat::Human => {
+                human::write(run.reports, run.human, run.unread.not_checked.len(), out)
             }
-            OutputFormat::Sarif => sarif::write(run.reports, run.rules, run.not_checked, out),
-            OutputFormat::Github => {
-                out.write_all(github::render(run.reports, run.not_checked).as_bytes())
-            }
-            OutputFormat::Junit => out.write_all(
-                junit::render(run.reports, run.not_checked, run.deny_warnings).as_bytes(),
+            OutputFormat::Json => json::write(run.reports, run.rules_table, run.unread, out),
+            OutputFormat::Concise => out.write_all(
+                concise::render_with(run.reports, run.unread.not_checked.len()).as_bytes(),
             ),
+            OutputFormat::Sarif => sarif::write(run.reports, run.rules, run.unread, out),
+            OutputFormat::Github => {
+                out.write_all(github::render(run.reports, run.unread).as_bytes())
+            }
+            OutputFormat::Junit => {
+                out.write_all(junit::render(run.reports, run.unread, run.deny_warnings).as_bytes())
+            }
         }
     }
 }

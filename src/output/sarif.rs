@@ -4,9 +4,9 @@
 
 use serde_json::{json, Value};
 
+use super::Unread;
 use crate::check::FileReport;
 use crate::diagnostic::Severity;
-use crate::discover::PathProblem;
 use crate::fingerprint;
 use crate::rules::engine::paragraph;
 use crate::rules::load::RuleSet;
@@ -59,28 +59,37 @@ fn uri(path: &str) -> String {
 pub fn render(reports: &[FileReport], rules: &RuleSet) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write(reports, rules, &[], &mut out);
+    let _ = write(reports, rules, Unread::default(), &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
 /// A run that could not check every path did not execute successfully,
 /// in SARIF's terms: each path is a tool notification at level error,
-/// which code scanning lists on its tool status page.
-fn invocations(not_checked: &[PathProblem]) -> Value {
-    let notifications: Vec<Value> = not_checked
+/// which code scanning lists on its tool status page. Policy documents a
+/// folder search passed over are notifications at level note, so a job
+/// that reads only this document still learns they went unread.
+fn invocations(unread: Unread<'_>) -> Value {
+    let notification = |level: &str, text: String, path: Option<&str>| {
+        let mut n = json!({ "level": level, "message": { "text": text } });
+        if let Some(path) = path {
+            n["locations"] = json!([{
+                "physicalLocation": { "artifactLocation": { "uri": uri(path) } }
+            }]);
+        }
+        n
+    };
+    let notifications: Vec<Value> = unread
+        .not_checked
         .iter()
-        .map(|p| {
-            json!({
-                "level": "error",
-                "message": { "text": format!("{}: {}", p.path, p.message) },
-                "locations": [{
-                    "physicalLocation": { "artifactLocation": { "uri": uri(&p.path) } }
-                }],
-            })
-        })
+        .map(|p| notification("error", format!("{}: {}", p.path, p.message), Some(&p.path)))
+        .chain(
+            unread
+                .passed_over()
+                .map(|s| notification("note", s.note(), s.dir.as_deref())),
+        )
         .collect();
     json!([{
-        "executionSuccessful": false,
+        "executionSuccessful": unread.not_checked.is_empty(),
         "toolExecutionNotifications": notifications,
     }])
 }
@@ -90,7 +99,7 @@ fn invocations(not_checked: &[PathProblem]) -> Value {
 pub fn write(
     reports: &[FileReport],
     rules: &RuleSet,
-    not_checked: &[PathProblem],
+    unread: Unread<'_>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let driver_rules: Vec<Value> = rules
@@ -220,8 +229,8 @@ pub fn write(
             "results": [],
         }]
     });
-    if !not_checked.is_empty() {
-        doc["runs"][0]["invocations"] = invocations(not_checked);
+    if !unread.not_checked.is_empty() || unread.passed_over().next().is_some() {
+        doc["runs"][0]["invocations"] = invocations(unread);
     }
     let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     // The document is printed with `results` empty, and the results are
