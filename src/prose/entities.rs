@@ -28,6 +28,56 @@ const NAMED: &[(&str, &str)] = &[
     ("deg", "°"),
     ("middot", "·"),
     ("bull", "•"),
+    ("ensp", " "),
+    ("emsp", " "),
+    ("thinsp", " "),
+    ("zwnj", ""),
+    ("zwj", ""),
+    ("lrm", ""),
+    ("rlm", ""),
+    ("sup1", "¹"),
+    ("sup2", "²"),
+    ("sup3", "³"),
+    ("frac12", "½"),
+    ("frac14", "¼"),
+    ("frac34", "¾"),
+    ("times", "×"),
+    ("divide", "÷"),
+    ("minus", "−"),
+    ("plusmn", "±"),
+    ("micro", "µ"),
+    ("sect", "§"),
+    ("para", "¶"),
+    ("copy", "©"),
+    ("reg", "®"),
+    ("trade", "™"),
+    ("euro", "€"),
+    ("laquo", "«"),
+    ("raquo", "»"),
+    ("sbquo", "'"),
+    ("bdquo", "\""),
+    ("rarr", "→"),
+    ("larr", "←"),
+    ("aacute", "á"),
+    ("agrave", "à"),
+    ("acirc", "â"),
+    ("auml", "ä"),
+    ("aring", "å"),
+    ("ccedil", "ç"),
+    ("eacute", "é"),
+    ("egrave", "è"),
+    ("ecirc", "ê"),
+    ("euml", "ë"),
+    ("iacute", "í"),
+    ("iuml", "ï"),
+    ("ntilde", "ñ"),
+    ("oacute", "ó"),
+    ("ouml", "ö"),
+    ("oslash", "ø"),
+    ("uacute", "ú"),
+    ("uuml", "ü"),
+    ("szlig", "ß"),
+    ("Eacute", "É"),
 ];
 
 /// `text` with every reference it holds replaced; borrowed when there is
@@ -89,6 +139,11 @@ mod tests {
         assert_eq!(
             decode("don&rsquo;t attend; six&nbsp;months; BMI &gt; 35; &#8217;&#x2019;&#160;"),
             "don't attend; six months; BMI > 35; '' "
+        );
+        // Those a policy's units, fractions and names use.
+        assert_eq!(
+            decode("40&nbsp;kg/m&sup2;; 1&frac12; years; 2&times;; &minus;5; Fr&eacute;d&thinsp;x"),
+            "40 kg/m²; 1½ years; 2×; −5; Fréd x"
         );
         // Not a reference: left as written.
         assert_eq!(

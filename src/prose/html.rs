@@ -56,6 +56,7 @@ const BREAKS: &[&str] = &[
     "figure",
     "figcaption",
     "address",
+    "details",
 ];
 
 impl Block {
@@ -187,7 +188,7 @@ impl Scan {
                 self.words.truncate(kept);
                 self.words.push('\n');
             }
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "title" => {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "title" | "summary" => {
                 self.end_block();
                 self.prefix = if closing { "" } else { "# " };
             }
@@ -318,6 +319,44 @@ pub fn without_tags(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A table row of raw HTML (`<tr><td>BMI</td><td>Below 40</td></tr>`,
+/// on one line or several) written as the pipe row it shows
+/// (`| BMI | Below 40 |`), so it is read and quoted as a Markdown table's
+/// row is; other text is returned as it is.
+pub fn row_as_pipes(text: &str) -> std::borrow::Cow<'_, str> {
+    if find_ignoring_case(text, "<td").is_none() && find_ignoring_case(text, "<th").is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let tag = &rest[open + 1..];
+        let name_len = tag
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tag.len());
+        let name = &tag[..name_len];
+        let cell = (name.eq_ignore_ascii_case("td") || name.eq_ignore_ascii_case("th"))
+            && tag[name_len..].starts_with(['>', ' ', '\t']);
+        match tag.find('>').filter(|_| cell) {
+            Some(gt) => {
+                out.push_str(" | ");
+                rest = &tag[gt + 1..];
+            }
+            None => {
+                out.push('<');
+                rest = tag;
+            }
+        }
+    }
+    out.push_str(rest);
+    let shown = without_tags(&out)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    std::borrow::Cow::Owned(format!("{} |", shown.trim_end_matches(" |")))
+}
+
 /// Where `needle` (ASCII) first occurs in `hay`, ignoring ASCII case.
 fn find_ignoring_case(hay: &str, needle: &str) -> Option<usize> {
     let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
@@ -395,6 +434,20 @@ mod tests {
                 Block::Written(line) => line,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_raw_table_row_reads_as_a_pipe_row() {
+        assert_eq!(
+            row_as_pipes("<tr><td>Body mass index</td><TD class=\"x\">Below 40 kg</td></tr>"),
+            "| Body mass index | Below 40 kg |"
+        );
+        assert_eq!(
+            row_as_pipes("<tr>\n  <th>Criterion</th>\n  <th>Threshold</th>\n</tr>"),
+            "| Criterion | Threshold |"
+        );
+        let plain = "Patients <b>who smoke</b> wait";
+        assert_eq!(row_as_pipes(plain), plain);
     }
 
     #[test]

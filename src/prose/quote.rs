@@ -78,6 +78,7 @@ pub fn without_struck(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The text a reader of the rendered page sees.
 fn unmarked(text: &str) -> String {
+    let text = crate::prose::html::row_as_pipes(text);
     let mut lines = Vec::new();
     for line in text.lines() {
         let line = line.trim_start().trim_start_matches('>').trim_start();

@@ -104,6 +104,10 @@ pub fn split(text: &str) -> Vec<Sentence> {
     let mut table_header: Option<Span> = None;
     // Inside a table whose rows have no outer pipes.
     let mut bare_table = false;
+    // A table of raw HTML: its header row, and where a row written over
+    // several lines (`<tr>` / `<td>…</td>` / `</tr>`) started.
+    let mut html_header: Option<Span> = None;
+    let mut html_row: Option<(usize, usize)> = None;
     let mut offset = 0;
     for (index, raw) in text.split_inclusive('\n').enumerate() {
         let start = offset;
@@ -178,6 +182,11 @@ pub fn split(text: &str) -> Vec<Sentence> {
             s.flush();
             continue;
         }
+        if indent <= 3 && is_link_definition(trimmed) {
+            // `[nice]: https://… "title"` is not shown on the page.
+            s.flush();
+            continue;
+        }
         if is_rule_line(trimmed) {
             // `---` under a line makes it a heading; alone it is a rule.
             if let Some((_, Block::Paragraph(_))) = s.block {
@@ -188,6 +197,39 @@ pub fn split(text: &str) -> Vec<Sentence> {
                 s.leads.extend(heading.map(|h| (None, h)));
             } else {
                 s.flush();
+            }
+            continue;
+        }
+        if let Some((from, to)) = html_row {
+            // A row over several lines ends at its `</tr>`, or, never
+            // closed, at a blank line or the table's end.
+            let ends = trimmed.is_empty()
+                || contains_tag(trimmed, "</tr")
+                || contains_tag(trimmed, "</table");
+            let to = if trimmed.is_empty() { to } else { content_end };
+            if !ends {
+                html_row = Some((from, to));
+                continue;
+            }
+            html_row = None;
+            s.push_html_row(Span::new(from, to), &mut html_header);
+            if !trimmed.is_empty() {
+                continue;
+            }
+        }
+        if contains_tag(trimmed, "<table") || contains_tag(trimmed, "</table") {
+            html_header = None;
+        }
+        // A line opening with a row of raw HTML (after `<tbody>` or
+        // `<thead>`, maybe) is read as a table's row.
+        let opens_row =
+            trimmed.starts_with('<') && !trimmed.starts_with("</") && contains_tag(trimmed, "<tr");
+        if opens_row {
+            s.flush();
+            if contains_tag(trimmed, "</tr") {
+                s.push_html_row(Span::new(content_start, content_end), &mut html_header);
+            } else {
+                html_row = Some((content_start, content_end));
             }
             continue;
         }
@@ -460,6 +502,17 @@ impl Splitter<'_> {
         self.push_with(span, lead_in, with);
     }
 
+    /// A table row of raw HTML, read as a pipe row is: under the line the
+    /// table hangs from, with the table's header row; a first row of `<th>`
+    /// cells is that header.
+    fn push_html_row(&mut self, row: Span, header: &mut Option<Span>) {
+        let lead = self.leads.last().map(|(_, span)| *span);
+        self.push_with(row, lead, *header);
+        if header.is_none() && contains_tag(&self.text[row.start()..row.end()], "<th") {
+            *header = Some(row);
+        }
+    }
+
     fn push_with(&mut self, span: Span, lead_in: Option<Span>, with: Option<Span>) {
         let text = &self.text[span.start()..span.end()];
         if text.chars().any(char::is_alphanumeric) {
@@ -519,9 +572,13 @@ fn split_block(text: &str, start: usize, end: usize) -> Vec<Span> {
         {
             stop += len;
         }
-        let rest = &block[stop..];
+        // A line break written as HTML after the stop ("….<br>Next")
+        // parts the sentences and belongs to neither.
+        let breaks = line_breaks(&block[stop..]);
+        let rest = &block[stop + breaks..];
         let next = rest.trim_start().chars().next();
         let spaced = rest.starts_with(char::is_whitespace)
+            || breaks > 0
             || block[..stop].ends_with('>')
             || block_tag(rest, false).is_some();
         let ends = match next {
@@ -535,11 +592,34 @@ fn split_block(text: &str, start: usize, end: usize) -> Vec<Span> {
         };
         if ends {
             spans.extend(trimmed(start + from, start + stop, text));
-            from = stop;
+            from = stop + breaks;
+            while chars.peek().is_some_and(|&(j, _)| j < from) {
+                chars.next();
+            }
         }
     }
     spans.extend(trimmed(start + from, end, text));
     spans
+}
+
+/// The length of the `<br>`, `<br/>` or `<br />` tags `text` starts with,
+/// and the spaces between and after them; 0 when it starts with none.
+fn line_breaks(text: &str) -> usize {
+    let mut at = 0;
+    loop {
+        let rest = &text[at..];
+        let lead = rest.len() - rest.trim_start().len();
+        let tag = &rest[lead..];
+        let is_br = tag.len() >= 4
+            && tag.is_char_boundary(3)
+            && tag[..3].eq_ignore_ascii_case("<br")
+            && tag[3..].starts_with(['>', '/', ' ']);
+        let Some(gt) = is_br.then(|| tag.find('>')).flatten().filter(|&g| g <= 6) else {
+            return at;
+        };
+        at += lead + gt + 1;
+        at += text[at..].len() - text[at..].trim_start().len();
+    }
 }
 
 /// Whether the word before a full stop is an abbreviation or an initial,
@@ -908,6 +988,8 @@ const HTML_BLOCKS: &[&str] = &[
     "footer",
     "aside",
     "main",
+    "details",
+    "summary",
 ];
 
 impl HtmlTags {
@@ -920,7 +1002,8 @@ impl HtmlTags {
         };
         let mut rest = line;
         while let Some((name, len)) = block_tag(rest, false) {
-            tags.heading |= name.starts_with('h') && name.len() == 2;
+            // A `<summary>` is the title a collapsed section shows.
+            tags.heading |= (name.starts_with('h') && name.len() == 2) || name == "summary";
             tags.item |= name == "li";
             tags.open += len;
             rest = &line[tags.open..];
@@ -969,6 +1052,51 @@ fn block_tag(text: &str, closing: bool) -> Option<(&'static str, usize)> {
     let used = text.len() - after.len() + gt + 1;
     let spaces = text[used..].len() - text[used..].trim_start().len();
     Some((known, used + spaces))
+}
+
+/// Whether `line` holds the tag `tag` (`"<tr"`, `"</table"`) in any case,
+/// followed by `>` or a space.
+fn contains_tag(line: &str, tag: &str) -> bool {
+    let bytes = line.as_bytes();
+    let n = tag.len();
+    (0..bytes.len().saturating_sub(n - 1)).any(|i| {
+        bytes[i..i + n].eq_ignore_ascii_case(tag.as_bytes())
+            && matches!(bytes.get(i + n), Some(b'>' | b' ' | b'\t' | b'/') | None)
+    })
+}
+
+/// A Markdown link reference definition (`[nice]: https://… "Title"`),
+/// which a rendered page does not show. A footnote (`[^1]: …`) is shown,
+/// and words after the address that are not a quoted title
+/// (`[Note]: patients with …`) make it text.
+fn is_link_definition(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix('[') else {
+        return false;
+    };
+    let Some(close) = rest.find("]:") else {
+        return false;
+    };
+    let label = &rest[..close];
+    if label.trim().is_empty() || label.starts_with('^') || label.contains(['[', ']']) {
+        return false;
+    }
+    let after = rest[close + 2..].trim_start();
+    let (address, title) = match after.strip_prefix('<') {
+        Some(inner) => match inner.find('>') {
+            Some(end) => (&inner[..end], &inner[end + 1..]),
+            None => return false,
+        },
+        None => {
+            let end = after.find(char::is_whitespace).unwrap_or(after.len());
+            (&after[..end], &after[end..])
+        }
+    };
+    let title = title.trim();
+    let quoted = |open: char, close: char| {
+        title.len() >= 2 && title.starts_with(open) && title.ends_with(close)
+    };
+    !address.is_empty()
+        && (title.is_empty() || quoted('"', '"') || quoted('\'', '\'') || quoted('(', ')'))
 }
 
 fn is_table_separator(line: &str) -> bool {
@@ -1356,6 +1484,46 @@ mod tests {
             !found[3..].iter().any(|s| s.bare_row || s.with.is_some()),
             "{:?}",
             texts(text)
+        );
+    }
+
+    #[test]
+    fn a_line_break_tag_after_a_stop_parts_the_sentences() {
+        let text = "Smokers will not be listed until they have stopped.<br>\nWe offer support to everyone.\n\nA is one.<BR/>B is two. <br />C is three.<br>\n";
+        assert_eq!(
+            texts(text),
+            [
+                "Smokers will not be listed until they have stopped.",
+                "We offer support to everyone.",
+                "A is one.",
+                "B is two.",
+                "C is three."
+            ]
+        );
+        // With no stop before it, a break goes on being read as before.
+        assert_eq!(
+            texts("BMI under 35<br>or over 18.\n"),
+            ["BMI under 35<br>or over 18."]
+        );
+    }
+
+    #[test]
+    fn link_definitions_are_not_read_and_a_summary_leads_its_section() {
+        let text = "[nice]: https://example.org/ng1 \"Patients with a BMI over 35 are not referred\"\n[b]: <a b.html>\n\n[^1]: Smokers are not listed.\n\n[Note]: patients with a BMI over 40 wait.\n";
+        assert_eq!(
+            texts(text),
+            [
+                "[^1]: Smokers are not listed.",
+                "[Note]: patients with a BMI over 40 wait."
+            ]
+        );
+        let text = "<details><summary>Referral criteria</summary>\n\n- BMI under 35\n</details>\n";
+        let found = split(text);
+        assert_eq!(texts(text), ["Referral criteria", "BMI under 35"]);
+        assert!(found[0].heading);
+        assert_eq!(
+            found[1].lead_in.map(|s| &text[s.start()..s.end()]),
+            Some("Referral criteria")
         );
     }
 

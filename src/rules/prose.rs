@@ -1467,6 +1467,7 @@ fn normalise(text: &str) -> String {
     }
     kept.push_str(rest);
     let kept = crate::prose::quote::without_struck(&kept);
+    let kept = crate::prose::html::row_as_pipes(&kept);
     let kept = crate::prose::html::without_tags(&kept);
     let kept = crate::prose::layout::rejoined(&kept);
     let mut out = String::with_capacity(kept.len());
