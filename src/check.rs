@@ -37,6 +37,10 @@ pub struct Linter {
     base: Arc<Policy>,
     /// Policies for files matched by `overrides:`, keyed by which matched.
     cache: Mutex<HashMap<Vec<usize>, Arc<Policy>>>,
+    /// Findings a document's own suppression comments cover are kept and
+    /// marked (`report`: a reviewer answers another body's document, whose
+    /// authors' exceptions are theirs to justify, not to hide).
+    keep_suppressed: bool,
 }
 
 /// Which second opinion a linter asks.
@@ -102,7 +106,15 @@ impl Linter {
             config,
             base,
             cache: Mutex::new(HashMap::new()),
+            keep_suppressed: false,
         }
+    }
+
+    /// Keeps the findings a document's suppressions cover, each marked
+    /// with the suppression ([`crate::suppress::ALLOWED`]).
+    pub fn keeping_suppressed(mut self) -> Self {
+        self.keep_suppressed = true;
+        self
     }
 
     /// The built-in vocabulary and rules with no configuration.
@@ -751,8 +763,11 @@ impl Linter {
             extra,
             blocks,
             diagnostics,
-            &self.rules,
-            policy,
+            suppress::Run {
+                rules: &self.rules,
+                policy,
+                keep: self.keep_suppressed,
+            },
         );
         diagnostics.retain_mut(|d| {
             if d.rule == suppress::UNUSED || d.rule == suppress::WITHOUT_REASON {

@@ -182,6 +182,14 @@ impl Session {
         Session { linter }
     }
 
+    /// Findings a document's own suppressions cover are kept and marked
+    /// (see [`Linter::keeping_suppressed`]).
+    pub fn keeping_suppressed(self) -> Session {
+        Session {
+            linter: self.linter.keeping_suppressed(),
+        }
+    }
+
     pub fn linter(&self) -> &Linter {
         &self.linter
     }

@@ -28,6 +28,9 @@ use crate::span::Span;
 
 pub const WITHOUT_REASON: &str = Builtin::SuppressionWithoutReason.name();
 pub const UNUSED: &str = Builtin::UnusedSuppression.name();
+/// How a finding kept under a suppression is marked: a related label at
+/// the suppression, its text starting with this.
+pub const ALLOWED: &str = "marked as allowed by";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suppression {
@@ -403,7 +406,18 @@ fn parse(rest: &str, at: usize) -> Option<AllowList> {
     Some((rules, reason.filter(|r| !r.is_empty())))
 }
 
-/// Drops suppressed findings and adds the suppression findings. A
+/// What the suppressions of one file are judged against: the run's rules,
+/// the file's configured policy, and whether covered findings are kept.
+#[derive(Clone, Copy)]
+pub struct Run<'a> {
+    pub rules: &'a RuleSet,
+    pub policy: &'a Policy,
+    pub keep: bool,
+}
+
+/// Drops suppressed findings (or, with `keep`, marks them: a label at the
+/// suppression, "marked as allowed by …") and adds the suppression
+/// findings. A
 /// suppression of a rule that is off for this file (per `policy`) is not
 /// "unused": the rule may be on elsewhere. `extra` holds suppressions from
 /// outside the text (Word comments); `blocks` are the spans of the nodes and
@@ -414,9 +428,13 @@ pub fn apply(
     extra: Extra,
     blocks: &[Span],
     diags: &mut Vec<Diagnostic>,
-    rules: &RuleSet,
-    policy: &Policy,
+    run: Run<'_>,
 ) {
+    let Run {
+        rules,
+        policy,
+        keep,
+    } = run;
     let known = |name: &str| rules.find(name).is_some_and(|r| r.rule.name == name);
     let enabled = |name: &str| !matches!(policy.severity.get(name), Some(None));
     // `find` also matches codes: a code here is a name written wrongly.
@@ -465,12 +483,12 @@ pub fn apply(
     for (i, s) in suppressions.iter().enumerate() {
         used[i] = vec![false; s.rules.len()];
     }
-    diags.retain(|d| {
+    diags.retain_mut(|d| {
         if crate::config::LOCKED.contains(&d.rule.as_str()) {
             return true;
         }
         let line = source.line_col(d.span.start()).line;
-        let mut keep = true;
+        let mut shown = true;
         for (i, s) in suppressions
             .iter()
             .enumerate()
@@ -479,11 +497,17 @@ pub fn apply(
             for (j, (name, _)) in s.rules.iter().enumerate() {
                 if *name == d.rule {
                     used[i][j] = true;
-                    keep = false;
+                    if keep && shown {
+                        d.related.push(crate::diagnostic::Label {
+                            span: s.span,
+                            text: format!("{ALLOWED} {}", s.describe(source)),
+                        });
+                    }
+                    shown = keep;
                 }
             }
         }
-        keep
+        shown
     });
     for (i, s) in suppressions.iter().enumerate() {
         if s.reason.is_none() {

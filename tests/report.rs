@@ -771,3 +771,65 @@ fn an_error_on_reading_the_file_still_counts_in_the_summary() {
         .unwrap_or_else(|| panic!("{md}"));
     assert!(line.contains("1 error"), "{line}");
 }
+
+/// A reviewer answers another body's policy: what its authors suppressed
+/// is still put to them, marked with their reason; the title is shown as
+/// a reader sees it; evidence carries no markup; and a theme no rule
+/// checks in policies says so rather than "no concerns".
+#[test]
+fn a_policy_report_shows_suppressed_restrictions_and_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("knee.md"),
+        "# **Hip &amp; knee** policy\n\n\
+         <!-- msklint: allow(bmi-threshold) reason: \"agreed with the panel\" -->\n\
+         Patients with a BMI over 45 will <b>not</b> be listed for surgery.<br>\n\
+         We monitor inequalities and mental health through shared decision making.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("access.txt"),
+        "WESSEX MSK SERVICE\nACCESS POLICY\n\nPatients who miss an appointment will be discharged.\n",
+    )
+    .unwrap();
+    let out = msklint(&["report", "knee.md"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("# Consultation response: Hip &amp; knee policy\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  Patients with a BMI over 45 will not be listed for surgery.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "- **Marked as allowed:** The document's authors marked this as allowed in the comment on line 3 (reason: agreed with the panel).\n"
+        ),
+        "{text}"
+    );
+    let co_production = text
+        .split("### Co-production")
+        .nth(1)
+        .and_then(|t| t.split("###").next())
+        .unwrap();
+    assert!(
+        co_production.contains("msklint does not check policy documents for this theme"),
+        "{co_production}"
+    );
+    // check still obeys the suppression.
+    let out = msklint(&["check", "--format", "concise", "knee.md"], dir.path());
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("bmi-threshold"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let out = msklint(&["report", "access.txt"], dir.path());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("# Consultation response: WESSEX MSK SERVICE – ACCESS POLICY\n"),
+        "{text}"
+    );
+}

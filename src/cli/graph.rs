@@ -46,40 +46,50 @@ pub fn run(args: &GraphArgs) -> u8 {
     // that matches nothing can be answered with the names there are.
     // (Policy documents lend no graphs: their fenced flowcharts are
     // checked, not drawn.)
-    let drawn = viewed(&args.setup, &args.paths, None, |_, report, graphs| {
-        graphs
-            .iter()
-            .map(|g| {
-                let chosen = args
-                    .pathway
-                    .as_deref()
-                    .is_none_or(|n| n == g.pathway.name.value);
-                // Only the chosen pathways are drawn; the others lend
-                // their names to the messages below.
-                let text = chosen.then(|| {
-                    let marks = diagram::marks(&report.diagnostics, &g.pathway.name.value)
-                        .with_drawing(g, &report.source);
-                    match args.format {
-                        GraphFormat::Mermaid => {
-                            let title = format!(
-                                "{} ({})",
-                                crate::escape::one_line(&g.pathway.name.value),
-                                crate::escape::one_line(&report.source.name)
-                            );
-                            Content::Mermaid(diagram::mermaid::Piece::of(g, &marks, Some(title)))
+    let drawn = viewed(
+        &args.setup,
+        &args.paths,
+        None,
+        false,
+        |_, report, graphs| {
+            graphs
+                .iter()
+                .map(|g| {
+                    let chosen = args
+                        .pathway
+                        .as_deref()
+                        .is_none_or(|n| n == g.pathway.name.value);
+                    // Only the chosen pathways are drawn; the others lend
+                    // their names to the messages below.
+                    let text = chosen.then(|| {
+                        let marks = diagram::marks(&report.diagnostics, &g.pathway.name.value)
+                            .with_drawing(g, &report.source);
+                        match args.format {
+                            GraphFormat::Mermaid => {
+                                let title = format!(
+                                    "{} ({})",
+                                    crate::escape::one_line(&g.pathway.name.value),
+                                    crate::escape::one_line(&report.source.name)
+                                );
+                                Content::Mermaid(diagram::mermaid::Piece::of(
+                                    g,
+                                    &marks,
+                                    Some(title),
+                                ))
+                            }
+                            GraphFormat::Dot => Content::Text(diagram::dot::render(g, &marks)),
+                            GraphFormat::Svg => Content::Text(diagram::svg::render(g, &marks)),
                         }
-                        GraphFormat::Dot => Content::Text(diagram::dot::render(g, &marks)),
-                        GraphFormat::Svg => Content::Text(diagram::svg::render(g, &marks)),
+                    });
+                    Drawing {
+                        name: g.pathway.name.value.to_string(),
+                        file: report.source.name.clone(),
+                        text,
                     }
-                });
-                Drawing {
-                    name: g.pathway.name.value.to_string(),
-                    file: report.source.name.clone(),
-                    text,
-                }
-            })
-            .collect::<Vec<Drawing>>()
-    });
+                })
+                .collect::<Vec<Drawing>>()
+        },
+    );
     let mut drawn = match drawn {
         Ok(x) if x.nothing_read() => return EXIT_TROUBLE,
         Ok(x) => x,

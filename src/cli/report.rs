@@ -61,6 +61,7 @@ pub fn run(args: &ReportArgs) -> u8 {
         &args.setup,
         &args.paths,
         Some(&args.include),
+        true,
         |session, r, graphs| report::review(r, graphs, session.linter()),
     );
     let mut reviewed = match reviewed {

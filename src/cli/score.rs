@@ -28,12 +28,18 @@ pub enum ScoreFormat {
 }
 
 pub fn run(args: &ScoreArgs) -> u8 {
-    let scored = viewed(&args.setup, &args.paths, None, |session, report, graphs| {
-        if report.kind.is_prose() {
-            return Vec::new();
-        }
-        score::score_file(report, graphs, session.linter())
-    });
+    let scored = viewed(
+        &args.setup,
+        &args.paths,
+        None,
+        false,
+        |session, report, graphs| {
+            if report.kind.is_prose() {
+                return Vec::new();
+            }
+            score::score_file(report, graphs, session.linter())
+        },
+    );
     let scored = match scored {
         // A JSON score still lists the paths it could not read, as `check`
         // does; a Markdown table of nothing would only repeat stderr.

@@ -321,16 +321,22 @@ fn read_each<R: Send>(
 /// whether any could not be parsed, and the paths that could not be read
 /// are given back too: the command still writes what it could, then exits
 /// with 2. `include` is `None` for commands that only read pathways
-/// (`graph`, `score`): they ignore `include:` in msklint.yaml too.
+/// (`graph`, `score`): they ignore `include:` in msklint.yaml too. With
+/// `keep_suppressed` (`report`), findings the files' own suppressions
+/// cover are kept, marked.
 pub fn viewed<T: Send>(
     setup: &SetupArgs,
     paths: &[PathBuf],
     include: Option<&[String]>,
+    keep_suppressed: bool,
     view: impl Fn(&Session, &FileReport, &[PathwayGraph<'_>]) -> T + Sync,
 ) -> Result<Viewed<T>, u8> {
     let paths = paths_or_here(paths);
     refuse_stdin(&paths)?;
-    let session = session(setup, &paths[0])?;
+    let mut session = session(setup, &paths[0])?;
+    if keep_suppressed {
+        session = session.keeping_suppressed();
+    }
     let reads_documents = include.is_some();
     let include = match include {
         Some(flags) => includes(&session, flags)?,

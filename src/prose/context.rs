@@ -69,6 +69,10 @@ pub struct Prefilter(Lazy<Option<Compiled>>);
 #[derive(Debug)]
 struct Compiled {
     breaks: Option<regex::bytes::Regex>,
+    /// Breaks written with a `|` (`" and |we "`), lower case without it,
+    /// and where in them the clause starts: the words after the bar open
+    /// the next clause ("we urge the board to drop it").
+    cuts: Vec<(String, usize)>,
     /// The measures' and the modifiers' patterns, each searched together:
     /// one pass tells which occur.
     measures: Option<AnyOf>,
@@ -87,10 +91,18 @@ impl Prefilter {
                 sorted.sort_by_key(|b| std::cmp::Reverse(b.len()));
                 let breaks = sorted
                     .iter()
-                    .map(|b| regex::escape(b))
+                    .map(|b| regex::escape(&b.replace('|', "")))
                     .collect::<Vec<_>>()
                     .join("|");
+                let cuts = sorted
+                    .iter()
+                    .filter_map(|b| {
+                        let at = b.find('|')?;
+                        Some((b.replace('|', "").to_ascii_lowercase(), at))
+                    })
+                    .collect();
                 Some(Compiled {
+                    cuts,
                     measures: AnyOf::new(reader.measures.iter().map(|m| &m.pattern)),
                     modifiers: AnyOf::new(reader.modifiers.iter().map(|m| &m.pattern)),
                     breaks: (!breaks.is_empty())
@@ -227,8 +239,14 @@ impl Reader<'_> {
         let masked = String::from_utf8(bytes).unwrap_or_else(|_| text.to_string());
         let clauses = match compiled.and_then(|c| c.breaks.as_ref()) {
             Some(breaks) => {
+                let cuts = compiled.map_or(&[][..], |c| &c.cuts[..]);
                 let mut at = vec![0];
-                at.extend(breaks.find_iter(masked.as_bytes()).map(|m| m.end()));
+                at.extend(breaks.find_iter(masked.as_bytes()).map(|m| {
+                    let found = &masked.as_bytes()[m.start()..m.end()];
+                    cuts.iter()
+                        .find(|(b, _)| found.eq_ignore_ascii_case(b.as_bytes()))
+                        .map_or(m.end(), |&(_, cut)| m.start() + cut)
+                }));
                 at.retain(|&i| i < masked.len());
                 at.sort_unstable();
                 at.dedup();

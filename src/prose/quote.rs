@@ -6,6 +6,14 @@
 /// Longest quote, in characters, before it is cut at a word.
 pub const QUOTE_CHARS: usize = 160;
 
+/// `sentence` as a reader of the page sees it, whole, on one line: a
+/// report's evidence.
+pub fn shown(sentence: &str) -> String {
+    let plain = unmarked(&crate::prose::entities::decode(sentence));
+    let plain = crate::prose::layout::rejoined(&plain);
+    plain.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// `sentence` as a finding's message quotes it.
 pub fn quote(sentence: &str) -> String {
     quote_around(sentence, |_| None)

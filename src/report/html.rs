@@ -58,7 +58,12 @@ pub fn render(all: &Reviews) -> String {
                 esc(&capitalise(theme)),
                 section(theme)
             ));
-            if items.is_empty() {
+            if items.is_empty() && r.unchecked.contains(theme) {
+                body.push_str(&format!(
+                    "<p class=\"none\">{}</p>\n",
+                    super::NOT_CHECKED_IN_POLICIES
+                ));
+            } else if items.is_empty() {
                 body.push_str(&format!("<p class=\"none\">{NO_CONCERNS}</p>\n"));
             }
             for item in items {
@@ -219,8 +224,15 @@ fn item_html(n: usize, item: &Item) -> String {
             esc(&item.sources.join("; "))
         )
     };
+    let allowed = item.allowed.as_ref().map_or(String::new(), |by| {
+        format!(
+            "<dt>Marked as allowed</dt><dd>{} in {}.</dd>\n",
+            super::ALLOWED_BY_AUTHORS,
+            esc(by)
+        )
+    });
     format!(
-        "<div class=\"finding {class}\">\n<h4><span class=\"n\">{n}.</span> {}</h4>\n<dl>\n<dt>Evidence <code>{}</code></dt><dd><pre>{}</pre></dd>\n<dt>What msklint found</dt><dd>{} <span class=\"rule\">{} <code>{}</code>, {}</span></dd>\n<dt>Suggested change</dt><dd>{}</dd>\n{sources}</dl>\n</div>\n",
+        "<div class=\"finding {class}\">\n<h4><span class=\"n\">{n}.</span> {}</h4>\n<dl>\n<dt>Evidence <code>{}</code></dt><dd><pre>{}</pre></dd>\n<dt>What msklint found</dt><dd>{} <span class=\"rule\">{} <code>{}</code>, {}</span></dd>\n{allowed}<dt>Suggested change</dt><dd>{}</dd>\n{sources}</dl>\n</div>\n",
         rich(&item.question),
         esc(&item.location),
         esc(&item.quote),

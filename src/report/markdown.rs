@@ -67,7 +67,9 @@ pub fn render(all: &Reviews) -> String {
                 capitalise(theme),
                 section(theme)
             ));
-            if items.is_empty() {
+            if items.is_empty() && r.unchecked.contains(theme) {
+                out.push_str(&format!("{}\n\n", super::NOT_CHECKED_IN_POLICIES));
+            } else if items.is_empty() {
                 out.push_str(&format!("{NO_CONCERNS}\n\n"));
             }
             for item in items {
@@ -196,6 +198,13 @@ fn item_md(n: usize, item: &Item) -> String {
         item.rule,
         item.severity
     ));
+    if let Some(by) = &item.allowed {
+        s.push_str(&format!(
+            "- **Marked as allowed:** {} in {}.\n",
+            super::ALLOWED_BY_AUTHORS,
+            markdown_message(by)
+        ));
+    }
     s.push_str(&format!(
         "- **Suggested change:** {}\n",
         markdown_message(&item.change)

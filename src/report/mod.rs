@@ -21,6 +21,13 @@ pub const EDIT_FIRST: &str =
 pub const OUTLINES: &str =
     "Services with findings are outlined in red (errors) or amber (warnings).";
 pub const NO_CONCERNS: &str = "No concerns found under this theme.";
+/// Under a theme no rule reads policy documents for: silence there is not
+/// a finding that all is well.
+pub const NOT_CHECKED_IN_POLICIES: &str = "msklint does not check policy documents for this \
+theme, so nothing here says the policy meets it: read this part of the policy yourself.";
+/// Before the suppression that covers a finding: the document's authors
+/// marked it as allowed, which a response should weigh, not take on trust.
+pub const ALLOWED_BY_AUTHORS: &str = "The document's authors marked this as allowed";
 pub const NOTES: &str = "What msklint noticed about the file itself while reading it. These \
 are for whoever prepares this response, not questions for the authors: leave them out of what \
 is sent.";
@@ -66,6 +73,10 @@ pub struct Item {
     pub quote: String,
     pub change: String,
     pub sources: Vec<String>,
+    /// The document's own suppression covering it, when there is one
+    /// ("the comment on line 3 (reason: agreed with the panel)"): the
+    /// authors' exception, shown rather than obeyed.
+    pub allowed: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +99,9 @@ pub struct Review {
     /// The maturity scorecard and diagrams: pathways only, a policy
     /// document written in prose has none.
     pub drawn: Option<Drawn>,
+    /// Themes no rule checks in this kind of file (policy documents: the
+    /// themes with no prose check), said so rather than "no concerns".
+    pub unchecked: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +148,7 @@ impl Unreviewed {
                 quote: String::new(),
                 change: String::new(),
                 sources: Vec::new(),
+                allowed: None,
             }],
         }
     }
@@ -172,10 +187,7 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
         // A policy's sentence is the evidence: quoted whole unless very
         // long, so a condition in its middle is not cut out.
         let quote = if prose && d.span.len() <= WHOLE_SENTENCE {
-            src.slice(d.span)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
+            crate::prose::quote::shown(src.slice(d.span))
         } else if prose {
             crate::output::snippet::span_excerpt(src, d.span)
         } else {
@@ -193,6 +205,11 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
             quote,
             change: d.help.as_deref().unwrap_or_default().to_string(),
             sources: d.sources.to_vec(),
+            allowed: d
+                .related
+                .iter()
+                .find_map(|l| l.text.strip_prefix(crate::suppress::ALLOWED))
+                .map(|by| by.trim().to_string()),
         }
     };
     let not_reviewed = || Reviews {
@@ -221,6 +238,16 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
             other,
             notes,
             drawn: None,
+            unchecked: THEMES
+                .iter()
+                .copied()
+                .filter(|t| {
+                    !rules
+                        .rules
+                        .iter()
+                        .any(|r| r.rule.theme.as_deref() == Some(*t) && r.rule.prose.is_some())
+                })
+                .collect(),
         };
         return Reviews {
             reviews: vec![review],
@@ -268,6 +295,7 @@ pub fn review(report: &FileReport, graphs: &[PathwayGraph<'_>], linter: &Linter)
                     mermaid: diagram::mermaid::render(g, &marks),
                     svg: diagram::svg::render(g, &marks),
                 }),
+                unchecked: Vec::new(),
             }
         })
         .collect();
@@ -321,7 +349,10 @@ fn by_theme(rules: &RuleSet, diags: &[&Diagnostic], item: impl Fn(&Diagnostic) -
 /// A document's title: its front matter's `title:`, else its first
 /// top-level Markdown heading (`# Title`, or a line underlined with `===`),
 /// else its first heading of any level (as the sentence splitter sees
-/// them, so not one inside a code fence), else its file name.
+/// them, so not one inside a code fence, and `<h1>` or a title in capitals
+/// too), else a short first line standing alone with no full stop (a
+/// plain-text title), else its file name. Shown as a reader sees it: no
+/// emphasis, links or tags, character references read.
 fn document_title(text: &str, name: &str) -> String {
     if let Some(title) = front_matter_title(text) {
         return title;
@@ -342,13 +373,49 @@ fn document_title(text: &str, name: &str) -> String {
     let heading = sentences
         .iter()
         .find(|s| marks(s) == Some(1) || underlined(s))
-        .or_else(|| sentences.iter().find(|s| marks(s).is_some()));
-    match heading {
-        Some(s) => text[s.span.start()..s.span.end()].to_string(),
+        .map(|s| &text[s.span.start()..s.span.end()])
+        .or_else(|| opening_title(text))
+        .or_else(|| {
+            sentences
+                .iter()
+                .find(|s| marks(s).is_some() || s.heading)
+                .map(|s| &text[s.span.start()..s.span.end()])
+        });
+    let shown = heading
+        .map(|h| {
+            let lines: Vec<String> = h.lines().map(crate::prose::quote::shown).collect();
+            lines.join(" – ")
+        })
+        .filter(|t| !t.is_empty());
+    match shown {
+        Some(title) => title,
         None => std::path::Path::new(name)
             .file_name()
             .map_or(name.to_string(), |n| n.to_string_lossy().to_string()),
     }
+}
+
+/// The lines a plain-text document opens with, when they read as its
+/// title: one to three short lines with no full stop, then a blank line
+/// ("WESSEX COMMUNITY HEALTH NHS TRUST" / "PATIENT ACCESS POLICY").
+fn opening_title(text: &str) -> Option<&str> {
+    let start = text.len() - text.trim_start().len();
+    let body = &text[start..];
+    let end = body
+        .find("\n\n")
+        .or_else(|| body.find("\n\r\n"))
+        .unwrap_or(body.len());
+    let block = body[..end].trim_end();
+    let lines: Vec<&str> = block.lines().map(str::trim).collect();
+    let title_like = |l: &&str| {
+        !l.is_empty()
+            && l.chars().count() <= 100
+            && !l.ends_with(['.', ':', ';', ',', '?', '!'])
+            && !l.starts_with(['#', '<', '|', '-', '*', '>', '['])
+            && l.chars().any(char::is_alphabetic)
+    };
+    (!lines.is_empty() && lines.len() <= 3 && lines.iter().all(title_like) && end < body.len())
+        .then_some(block)
 }
 
 /// `title:` in a Markdown file's YAML front matter.
