@@ -473,9 +473,26 @@ fn items_under_a_lead_in_that_states_the_restriction_are_parts_of_it() {
         .filter(|(rule, ..)| rule == "conservative-treatment-gate")
         .map(|(_, line, _)| line)
         .collect();
-    // The lead-in and both its items; not the items of a lead-in that
-    // carries an exception, nor those of one that states no restriction.
-    assert_eq!(lines, [1, 3, 4]);
+    // The lead-in, once: its items are parts of the one requirement it
+    // states, not findings of their own (a report asked the same question
+    // once per item). Nor the items of a lead-in that carries an
+    // exception, nor those of one that states no restriction.
+    assert_eq!(lines, [1]);
+    // Asked about an item, the trace says where it went.
+    let out = msklint(&["check", "--trace", "policy.md:3"], dir.path());
+    let trace = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        trace.contains("reported once, with the lead-in it is an item of (line 1)"),
+        "{trace}"
+    );
+    // And asked about the first line, it explains the whole-document checks.
+    let out = msklint(&["check", "--trace", "policy.md:1:1"], dir.path());
+    let trace = String::from_utf8_lossy(&out.stdout);
+    assert!(trace.contains("missing-mental-health: FIRES"), "{trace}");
+    assert!(
+        trace.contains("whole document: no sentence anywhere"),
+        "{trace}"
+    );
 }
 
 /// A Word or PDF finding's line is one of the extracted text, which no

@@ -11,10 +11,19 @@ use crate::rules::prose::SentenceTrace;
 use crate::session::Session;
 
 /// Splits `FILE:LINE` at its last colon (a Windows path keeps its drive).
+/// `FILE:LINE:COLUMN`, as concise output and editors print a place, is
+/// taken too: a sentence is traced by its line.
 pub fn parse_spec(spec: &str) -> Result<(String, usize), String> {
     let (file, line) = spec
         .rsplit_once(':')
         .ok_or_else(|| format!("--trace wants FILE:LINE, got `{spec}`"))?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (file, line) = match file.rsplit_once(':') {
+        Some((file, middle)) if digits(middle) && digits(line) && !file.is_empty() => {
+            (file, middle)
+        }
+        _ => (file, line),
+    };
     let line: usize = line.parse().ok().filter(|&n| n > 0).ok_or_else(|| {
         format!("--trace wants a line number (1 or more) after the colon, got `{line}`")
     })?;
@@ -133,8 +142,14 @@ pub fn render(file: &str, line: usize, traces: &[SentenceTrace]) -> String {
                 h.scope.trim()
             );
         }
+        // A rule whose subject is not in the sentence is listed in one line,
+        // unless more was weighed (its lead-in names the subject, and the
+        // second opinion was asked).
+        let unnamed = |r: &crate::rules::prose::RuleTrace| {
+            !r.fired && r.steps.len() == 1 && r.steps[0] == "subject: not found"
+        };
         for r in &t.rules {
-            if r.steps.first().is_some_and(|s| s == "subject: not found") {
+            if unnamed(r) {
                 continue;
             }
             let verdict = match (&r.suppressed, r.fired) {
@@ -150,7 +165,7 @@ pub fn render(file: &str, line: usize, traces: &[SentenceTrace]) -> String {
         let quiet: Vec<&str> = t
             .rules
             .iter()
-            .filter(|r| r.steps.first().is_some_and(|s| s == "subject: not found"))
+            .filter(|r| unnamed(r))
             .map(|r| r.rule.as_str())
             .collect();
         if !quiet.is_empty() {
@@ -176,6 +191,14 @@ mod tests {
         assert_eq!(
             parse_spec("C:\\p\\policy.md:3").unwrap(),
             ("C:\\p\\policy.md".into(), 3)
+        );
+        assert_eq!(
+            parse_spec("policy.md:30:4").unwrap(),
+            ("policy.md".to_string(), 30)
+        );
+        assert_eq!(
+            parse_spec("C:\\p\\policy.md:3:1").unwrap(),
+            ("C:\\p\\policy.md".to_string(), 3)
         );
         assert!(parse_spec("policy.md").is_err());
         assert!(parse_spec("policy.md:0").is_err());

@@ -112,24 +112,54 @@ pub fn run(
                 }
                 match engine.decides(r, check, i, None) {
                     Decision::Silent => {}
-                    Decision::Pattern => found.push(finding(active, check, text, &sentences[i])),
-                    Decision::Learnt => found
-                        .push(finding(active, check, text, &sentences[i]).with_label(LEARNT_LABEL)),
+                    Decision::Pattern => {
+                        found.push((i, r, finding(active, check, text, &sentences[i])));
+                    }
+                    Decision::Learnt => found.push((
+                        i,
+                        r,
+                        finding(active, check, text, &sentences[i]).with_label(LEARNT_LABEL),
+                    )),
                 }
             }
         }
         found
     };
-    if sentences.len() < 2 * PIECE || crate::par::threads() < 2 {
-        out.extend(read(0..sentences.len()));
-        return;
-    }
-    let pieces: Vec<std::ops::Range<usize>> = (0..sentences.len())
-        .step_by(PIECE)
-        .map(|a| a..(a + PIECE).min(sentences.len()))
+    let found: Vec<(usize, usize, Diagnostic)> =
+        if sentences.len() < 2 * PIECE || crate::par::threads() < 2 {
+            read(0..sentences.len())
+        } else {
+            let pieces: Vec<std::ops::Range<usize>> = (0..sentences.len())
+                .step_by(PIECE)
+                .map(|a| a..(a + PIECE).min(sentences.len()))
+                .collect();
+            let found: Vec<Vec<_>> = crate::par::map(&pieces, |r| read(r.clone()));
+            found.into_iter().flatten().collect()
+        };
+    // An item under a lead-in that states the restriction itself ("… must
+    // have tried 6 months of non-surgical management, including:") is part
+    // of that one requirement: reported once, at the lead-in, not again for
+    // each treatment listed.
+    let fired: std::collections::HashSet<(usize, usize)> = found
+        .iter()
+        .map(|(i, r, _)| (sentences[*i].span.start(), *r))
         .collect();
-    let found: Vec<Vec<Diagnostic>> = crate::par::map(&pieces, |r| read(r.clone()));
-    out.extend(found.into_iter().flatten());
+    out.extend(
+        found
+            .into_iter()
+            .filter(|(i, r, _)| {
+                sentences[*i]
+                    .lead_in
+                    .is_none_or(|lead| !fired.contains(&(lead.start(), *r)))
+            })
+            .map(|(_, _, d)| d),
+    );
+}
+
+/// The sentence that is sentence `i`'s lead-in, when its lead-in is one.
+fn lead_sentence(sentences: &[Sentence], i: usize) -> Option<usize> {
+    let lead = sentences[i].lead_in?;
+    sentences[..i].iter().rposition(|s| s.span == lead)
 }
 
 /// What the second opinion reads for each sentence that names a rule's
@@ -177,6 +207,18 @@ pub fn trace(
         if !wanted(s) {
             continue;
         }
+        // What the lead-in fires, which its items are reported with.
+        let lead = lead_sentence(sentences, i);
+        let lead_fires: Vec<bool> = rules
+            .iter()
+            .enumerate()
+            .map(|(r, active)| match (lead, &active.rule.prose) {
+                (Some(j), Some(check)) if !check.is_document_level() => {
+                    engine.decides(r, check, j, None) != Decision::Silent
+                }
+                _ => false,
+            })
+            .collect();
         let mut verdicts = Vec::new();
         for (r, active) in rules.iter().enumerate() {
             let Some(check) = active
@@ -188,7 +230,16 @@ pub fn trace(
                 continue;
             };
             let mut steps = Vec::new();
-            let fired = engine.decides(r, check, i, Some(&mut steps)) != Decision::Silent;
+            let mut fired = engine.decides(r, check, i, Some(&mut steps)) != Decision::Silent;
+            if fired && lead_fires[r] {
+                fired = false;
+                let at = lead.map_or(0, |j| {
+                    1 + text[..sentences[j].span.start()].matches('\n').count()
+                });
+                steps.push(format!(
+                    "reported once, with the lead-in it is an item of (line {at}): silent"
+                ));
+            }
             verdicts.push(RuleTrace {
                 rule: active.rule.name.clone(),
                 fired,
@@ -197,6 +248,38 @@ pub fn trace(
             });
         }
         engine.load_reading(i);
+        // The document's first sentence is where the whole-document checks
+        // report ("this policy never mentions …"): say why they did or not.
+        if i == 0 {
+            for active in rules {
+                let Some(check) = active.rule.prose.as_ref().filter(|c| c.is_document_level())
+                else {
+                    continue;
+                };
+                let mention = prepared
+                    .normalised
+                    .iter()
+                    .position(|sentence| check.missing.iter().any(|p| p.is_match(sentence)));
+                let step = match mention {
+                    None => "whole document: no sentence anywhere in it says what this rule \
+                             looks for, so it is reported here, at the document's first sentence"
+                        .to_string(),
+                    Some(k) => format!(
+                        "whole document: said on line {} «{}»: silent",
+                        1 + text[..sentences[k].span.start()].matches('\n').count(),
+                        crate::prose::quote::quote(
+                            &text[sentences[k].span.start()..sentences[k].span.end()]
+                        )
+                    ),
+                };
+                verdicts.push(RuleTrace {
+                    rule: active.rule.name.clone(),
+                    fired: mention.is_none(),
+                    steps: vec![step],
+                    suppressed: None,
+                });
+            }
+        }
         let Some(reading) = engine.current.reading.clone() else {
             continue;
         };
