@@ -326,10 +326,6 @@ pub fn split(text: &str) -> Vec<Sentence> {
             // A wrapped line continues its block.
             Some(_) => s.block_end = content_end,
             None => {
-                // A paragraph no deeper than a list item ends that item's
-                // list, as Markdown reads it: the item's lead-in ("1. … has
-                // tried, including:") does not reach the text after it.
-                s.leads.retain(|(i, _)| i.is_none_or(|i| i < indent));
                 s.block = Some((content_start, Block::Paragraph(indent)));
                 s.block_end = content_end;
             }
@@ -1489,18 +1485,6 @@ mod tests {
             "{:?}",
             texts(text)
         );
-    }
-
-    #[test]
-    fn a_paragraph_after_a_list_is_no_item_of_it() {
-        let text = "1. The patient has tried 6 months of physiotherapy, including:\n\nPatients with a BMI over 35 are offered weight support alongside their referral, whichever route they take to the clinic.\nOthers may apply for funding.\n\n1. Criteria:\n\n   BMI under 35\n";
-        let found = split(text);
-        let lead = |i: usize| found[i].lead_in.map(|s| &text[s.start()..s.end()]);
-        assert_eq!(lead(1), None, "{found:?}");
-        assert_eq!(lead(2), None);
-        // A lead-in written as a paragraph still leads the lines under it.
-        let text = "Referral criteria:\n\nBMI under 35\nNon-smoker\n";
-        let found = split(text);
     }
 
     #[test]
