@@ -139,6 +139,19 @@ impl SourceFile {
         self.drawing.as_ref()
     }
 
+    /// Where a reader of the file finds byte `offset`: its line and column,
+    /// or, for a drawing checked on its own, those of the shape or arrow
+    /// in the drawing's file (its lines are not those of the pathway
+    /// written from it; line 1 for a drawing with no lines, PowerPoint or
+    /// Visio). For the one-line formats (concise, JUnit).
+    pub fn seen_at(&self, offset: usize) -> LineCol {
+        match self.drawn_at(offset) {
+            None => self.line_col(offset),
+            Some(Drawn::At(place)) => place.start,
+            Some(Drawn::Whole) => LineCol { line: 1, column: 1 },
+        }
+    }
+
     /// For a drawing checked on its own, where byte `offset` of the
     /// pathway written from it is in the drawing's file; `None` for every
     /// other file.
@@ -182,8 +195,18 @@ impl SourceFile {
     /// needs to find it: the Word paragraph and its opening words, the PDF
     /// page, the diagram's shape or connector.
     pub fn place(&self, offset: usize) -> String {
-        let at = self.line_col(offset);
-        let mut name = format!("{}:{}:{}", self.name, at.line, at.column);
+        // A drawing's own place: the snippet under it shows the pathway
+        // written from the drawing, whose lines are not the file's.
+        let mut name = match self.drawn_at(offset) {
+            None => {
+                let at = self.line_col(offset);
+                format!("{}:{}:{}", self.name, at.line, at.column)
+            }
+            Some(Drawn::At(place)) => {
+                format!("{}:{}:{}", self.name, place.start.line, place.start.column)
+            }
+            Some(Drawn::Whole) => self.name.clone(),
+        };
         if let Some(p) = self.paragraph_at(offset) {
             let quote = self.quote(p);
             name.push_str(&format!(", paragraph {} “{quote}”", p.number));

@@ -877,7 +877,7 @@ fn the_json_and_human_output_name_the_shape() {
     ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("fixtures/import/hip-knee-oa.mmd:40:15, shape `ortho` “Orthopaedic surgery"),
+        text.contains("fixtures/import/hip-knee-oa.mmd:16:3, shape `ortho` “Orthopaedic surgery"),
         "{text}"
     );
 }

@@ -13,7 +13,7 @@ pub fn render_with(reports: &[FileReport], not_checked: usize) -> String {
     let mut out = String::new();
     for r in reports {
         for d in &r.diagnostics {
-            let at = r.source.line_col(d.span.start());
+            let at = r.source.seen_at(d.span.start());
             let mut message: String = d.message.split_whitespace().collect::<Vec<_>>().join(" ");
             // A Word or PDF line is one of the extracted text:
             // name what a reader of the original can find.

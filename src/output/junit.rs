@@ -35,7 +35,7 @@ pub fn render(reports: &[FileReport], unread: Unread<'_>, deny_warnings: bool) -
             let details: Vec<String> = diags
                 .iter()
                 .map(|d| {
-                    let at = r.source.line_col(d.span.start());
+                    let at = r.source.seen_at(d.span.start());
                     format!(
                         "{}:{}:{}: {}[{}] {}",
                         r.source.name,
