@@ -1497,7 +1497,11 @@ fn a_pathway_drawn_by_graph_imports_back_to_itself() {
     let drawn = msklint(&["graph", source.to_str().unwrap()]);
     assert_eq!(drawn.status.code(), Some(0), "{drawn:?}");
     let mmd = dir.path().join("q.mmd");
-    std::fs::write(&mmd, &drawn.stdout).unwrap();
+    // Without the pathway text graph keeps below the drawing (as an older
+    // msklint drew it, or once edited), the drawing itself is read.
+    let drawing = String::from_utf8(drawn.stdout).unwrap();
+    let kept = drawing.find("%% msklint: the pathway").unwrap();
+    std::fs::write(&mmd, &drawing[..kept]).unwrap();
     let imported = msklint(&["import", mmd.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&imported.stdout);
     assert!(text.contains("\"GP <main> & co #1\""), "{text}");
@@ -1870,4 +1874,45 @@ fn a_name_broken_across_lines_is_one_label() {
         .source
         .text
         .contains("service fcp: \"First contact practitioner\""));
+}
+
+/// A drawing `msklint graph` made gives its pathway back whole while it is
+/// unchanged (a drawing shows no fields or offers, so reading it as a
+/// drawing added false missing-* findings); once edited, it is read as any
+/// drawing is.
+#[test]
+fn a_drawing_msklint_made_imports_back_to_its_pathway() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = "fixtures/examples/hip-knee-oa-clean.pathway";
+    let out = msklint(&["graph", source]);
+    assert_eq!(out.status.code(), Some(0));
+    let drawing = String::from_utf8(out.stdout).unwrap();
+    let mmd = dir.path().join("drawn.mmd");
+    std::fs::write(&mmd, &drawing).unwrap();
+    let out = msklint(&["import", mmd.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let back = String::from_utf8(out.stdout).unwrap();
+    let written = std::fs::read_to_string(root().join(source)).unwrap();
+    let pathway = &written[written.find("pathway \"").unwrap()..];
+    assert!(back.ends_with(pathway), "{back}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("given back whole"));
+    // Checked as a drawing, it is as clean as the pathway.
+    let out = msklint(&["check", "--format", "concise", mmd.to_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "1 file checked: no problems found\n"
+    );
+    // A label changed: read as a drawing, with its guesses.
+    std::fs::write(
+        &mmd,
+        drawing.replace("\"ESCAPE<br/>", "\"ESCAPE-pain group<br/>"),
+    )
+    .unwrap();
+    let out = msklint(&["import", mmd.to_str().unwrap()]);
+    let back = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        back.contains("# Imported by msklint from a Mermaid flowchart"),
+        "{back}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("to check (import-guess)"));
 }

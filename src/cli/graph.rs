@@ -71,11 +71,22 @@ pub fn run(args: &GraphArgs) -> u8 {
                                     crate::escape::one_line(&g.pathway.name.value),
                                     crate::escape::one_line(&report.source.name)
                                 );
-                                Content::Mermaid(diagram::mermaid::Piece::of(
-                                    g,
-                                    &marks,
-                                    Some(title),
-                                ))
+                                // A written pathway's own text rides
+                                // along, for `msklint import` to give
+                                // back (a drawing's is the drawing).
+                                let piece = diagram::mermaid::Piece::of(g, &marks, Some(title));
+                                let text = report
+                                    .source
+                                    .text
+                                    .get(g.pathway.span.start()..g.pathway.span.end());
+                                Content::Mermaid(match text {
+                                    Some(text)
+                                        if report.kind == crate::input::InputFormat::Pathway =>
+                                    {
+                                        piece.with_source(text)
+                                    }
+                                    _ => piece,
+                                })
                             }
                             GraphFormat::Dot => Content::Text(diagram::dot::render(g, &marks)),
                             GraphFormat::Svg => Content::Text(diagram::svg::render(g, &marks)),
@@ -190,12 +201,23 @@ pub fn run(args: &GraphArgs) -> u8 {
         // two `flowchart` blocks is not Mermaid. One alone is drawn bare,
         // its title in the comment above.
         let count = flowchart.len();
-        let heading = match flowchart.as_mut_slice() {
-            [only] => only.take_title().unwrap_or_default(),
-            _ => format!("{count} pathways, one subgraph each"),
+        // One pathway alone keeps its text below the drawing, so that
+        // importing the drawing gives the whole pathway back while the
+        // drawing is unchanged (src/import/restore.rs).
+        let (heading, kept) = match flowchart.as_mut_slice() {
+            [only] => (
+                only.take_title().unwrap_or_default(),
+                only.source()
+                    .map(crate::import::restore::kept)
+                    .unwrap_or_default(),
+            ),
+            _ => (
+                format!("{count} pathways, one subgraph each"),
+                String::new(),
+            ),
         };
         texts.push(format!(
-            "{GENERATED_LINE}\n%% {heading}\n{}",
+            "{GENERATED_LINE}\n%% {heading}\n{}{kept}",
             diagram::mermaid::assemble(flowchart)
         ));
     }

@@ -82,15 +82,22 @@ pub fn run(args: &ImportArgs) -> u8 {
             at.line, at.column, g.severity, g.rule, g.message
         );
     }
-    let _ = writeln!(
-        stderr,
-        "wrote {} from {name}: {} to check (import-guess)",
-        if args.output.is_some() {
-            shown.as_str()
-        } else {
-            "the pathway"
-        },
-        crate::output::plural(imported.guesses.len(), "guess", "guesses")
-    );
+    let wrote = if args.output.is_some() {
+        shown.as_str()
+    } else {
+        "the pathway"
+    };
+    if imported.restored {
+        let _ = writeln!(
+            stderr,
+            "wrote {wrote} from {name}: the pathway `msklint graph` drew it from, given back whole (the drawing is unchanged)"
+        );
+    } else {
+        let _ = writeln!(
+            stderr,
+            "wrote {wrote} from {name}: {} to check (import-guess)",
+            crate::output::plural(imported.guesses.len(), "guess", "guesses")
+        );
+    }
     EXIT_CLEAN
 }

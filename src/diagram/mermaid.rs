@@ -18,6 +18,8 @@ pub fn render(g: &PathwayGraph, marks: &Marks) -> String {
 pub struct Piece {
     /// With a title the pathway is drawn as a subgraph.
     title: Option<String>,
+    /// The pathway's text as written, kept below a drawing of it alone.
+    source: Option<String>,
     /// ID (before numbering), shape opening, text, shape closing.
     nodes: Vec<(String, &'static str, String, &'static str)>,
     /// From, label (empty for none), to.
@@ -35,9 +37,20 @@ impl Piece {
         self.title.take()
     }
 
+    /// With the pathway's text as written.
+    pub fn with_source(mut self, text: &str) -> Piece {
+        self.source = Some(text.to_string());
+        self
+    }
+
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+
     pub fn of(g: &PathwayGraph, marks: &Marks, title: Option<String>) -> Piece {
         let mut piece = Piece {
             title,
+            source: None,
             nodes: Vec::with_capacity(g.nodes.len()),
             edges: Vec::with_capacity(g.edges.len()),
             families: BTreeMap::new(),

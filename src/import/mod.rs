@@ -22,6 +22,7 @@ pub mod mermaid;
 pub mod package;
 pub mod places;
 pub mod pptx;
+pub mod restore;
 pub mod vsdx;
 
 use std::collections::{HashMap, HashSet};
@@ -107,6 +108,9 @@ pub struct Diagram {
     /// Where its shapes and connectors are in its own file, when it has
     /// lines (src/import/places.rs).
     pub places: places::Places,
+    /// The pathway a drawing `msklint graph` made was drawn from, which it
+    /// keeps in comment lines (src/import/restore.rs).
+    pub kept: Option<String>,
 }
 
 impl Diagram {
@@ -144,6 +148,9 @@ impl Diagram {
         }
         let mut diagram = Diagram::from_pages(format, pages)?;
         diagram.places = places_in(format, bytes);
+        if generated {
+            diagram.kept = std::str::from_utf8(bytes).ok().and_then(restore::read_kept);
+        }
         Ok(diagram)
     }
 
@@ -171,6 +178,7 @@ impl Diagram {
             format,
             pages,
             places: places::Places::default(),
+            kept: None,
         })
     }
 
@@ -269,6 +277,9 @@ pub struct Imported {
     pub text: String,
     pub parts: Vec<DiagramPart>,
     pub guesses: Vec<Diagnostic>,
+    /// Given back whole from a drawing `msklint graph` made, nothing
+    /// guessed (src/import/restore.rs).
+    pub restored: bool,
 }
 
 /// Text as shown in one line: newlines and runs of spaces as one space.
@@ -530,6 +541,9 @@ fn clipped(text: &str) -> String {
 
 /// The pathway for a diagram read from `name`.
 pub fn to_pathway(diagram: &Diagram, name: &str, vocabulary: &Vocabulary) -> Imported {
+    if let Some(restored) = restore::restored(diagram, name) {
+        return restored;
+    }
     let names = Names::new(vocabulary);
     let mut w = Writer {
         text: String::new(),
@@ -569,6 +583,7 @@ pub fn to_pathway(diagram: &Diagram, name: &str, vocabulary: &Vocabulary) -> Imp
         text: w.text,
         parts: w.parts,
         guesses: w.guesses,
+        restored: false,
     }
 }
 
@@ -1669,6 +1684,7 @@ mod tests {
             format: InputFormat::Mermaid,
             pages: vec![page],
             places: places::Places::default(),
+            kept: None,
         };
         to_pathway(&diagram, "t.mmd", &Vocabulary::builtin().unwrap())
     }
