@@ -497,13 +497,16 @@ pub fn apply(
             for (j, (name, _)) in s.rules.iter().enumerate() {
                 if *name == d.rule {
                     used[i][j] = true;
+                    // A sidecar entry is the reader's own note on a file
+                    // they cannot edit, obeyed even when others' are kept.
+                    let keep = keep && !matches!(s.word, Some(Outside::Sidecar { .. }));
                     if keep && shown {
                         d.related.push(crate::diagnostic::Label {
                             span: s.span,
                             text: format!("{ALLOWED} {}", s.describe(source)),
                         });
                     }
-                    shown = keep;
+                    shown = shown && keep;
                 }
             }
         }

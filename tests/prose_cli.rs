@@ -473,18 +473,9 @@ fn items_under_a_lead_in_that_states_the_restriction_are_parts_of_it() {
         .filter(|(rule, ..)| rule == "conservative-treatment-gate")
         .map(|(_, line, _)| line)
         .collect();
-    // The lead-in, once: its items are parts of the one requirement it
-    // states, not findings of their own (a report asked the same question
-    // once per item). Nor the items of a lead-in that carries an
-    // exception, nor those of one that states no restriction.
-    assert_eq!(lines, [1]);
-    // Asked about an item, the trace says where it went.
-    let out = msklint(&["check", "--trace", "policy.md:3"], dir.path());
-    let trace = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        trace.contains("reported once, with the lead-in it is an item of (line 1)"),
-        "{trace}"
-    );
+    // The lead-in and both its items; not the items of a lead-in that
+    // carries an exception, nor those of one that states no restriction.
+    assert_eq!(lines, [1, 3, 4]);
     // And asked about the first line, it explains the whole-document checks.
     let out = msklint(&["check", "--trace", "policy.md:1:1"], dir.path());
     let trace = String::from_utf8_lossy(&out.stdout);
@@ -781,4 +772,65 @@ fn a_hyphenated_mental_health_is_a_mention() {
         rules.contains(&"missing-inequalities".to_string()),
         "{rules:?}"
     );
+}
+
+/// Raw HTML and Markdown markup as web-copied policies carry it: each
+/// case once lost a restriction (from the review of the ninth sweep's
+/// fixes), and each says which rules it must fire on which line.
+#[test]
+fn markup_copied_from_web_pages_keeps_every_restriction() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &str, &[(&str, u64)])] = &[
+        // A row never closed does not swallow what follows.
+        (
+            "open-row.md",
+            "<table>\n<tr>\n<td>Referral route</td>\n\n## Missed appointments\n\nPatients who miss two appointments in a row will be discharged to their GP.\n",
+            &[("dna-discharge", 7)],
+        ),
+        // Rows without `</tr>`, and a whole table on one line.
+        (
+            "no-end-tags.md",
+            "Listing criteria:\n\n<table>\n<tr><th>Criterion<th>Requirement\n<tr><td>Body mass index<td>Below 35 at referral\n<tr><td>Smoking<td>Smoke-free for eight weeks before listing\n</table>\n",
+            &[("bmi-threshold", 5), ("smoking-restriction", 6)],
+        ),
+        // A cell holding two sentences is read sentence by sentence.
+        (
+            "two-sentences.md",
+            "<table>\n<tr><td>Smoking</td><td>Help to stop is offered to everyone. Those who still smoke will not be listed for surgery.</td></tr>\n</table>\n",
+            &[("smoking-restriction", 2)],
+        ),
+        // Short criteria after line breaks stay with their lead line.
+        (
+            "br-criteria.md",
+            "<p>To be referred for a knee replacement, all of these must apply.<br>BMI under 35.<br>Not smoked for eight weeks.</p>\n",
+            &[("bmi-threshold", 1), ("smoking-restriction", 1)],
+        ),
+        // Form fields in brackets are no link definitions.
+        (
+            "fields.txt",
+            "Referrals outside these limits will be returned to the GP:\n\n[Maximum BMI]: 35\n[Smoking status]: non-smoker\n",
+            &[("smoking-restriction", 3)],
+        ),
+        // A summary stating a rule is a sentence, not a heading.
+        (
+            "summary.md",
+            "<details><summary>Smokers will not be listed for a joint replacement until they have stopped for eight weeks</summary>\nMore detail here.\n</details>\n",
+            &[("smoking-restriction", 1)],
+        ),
+    ];
+    for (name, text, expected) in cases {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let out = msklint(
+            &["check", "--no-config", "--format", "json", name],
+            dir.path(),
+        );
+        let found: Vec<(String, u64)> = findings(&json(&out))
+            .into_iter()
+            .filter(|(rule, ..)| !rule.starts_with("missing-"))
+            .map(|(rule, line, _)| (rule, line))
+            .collect();
+        let expected: Vec<(String, u64)> =
+            expected.iter().map(|(r, l)| (r.to_string(), *l)).collect();
+        assert_eq!(found, expected, "{name}");
+    }
 }

@@ -338,7 +338,10 @@ pub fn row_as_pipes(text: &str) -> std::borrow::Cow<'_, str> {
         let name = &tag[..name_len];
         let cell = (name.eq_ignore_ascii_case("td") || name.eq_ignore_ascii_case("th"))
             && tag[name_len..].starts_with(['>', ' ', '\t']);
-        match tag.find('>').filter(|_| cell) {
+        // Only a cell's tag is looked into, and its `>` nearby: a sentence
+        // full of `<` is not searched to its end from each one.
+        let near = &tag[..floor_char_boundary(tag, 400)];
+        match near.find('>').filter(|_| cell) {
             Some(gt) => {
                 out.push_str(" | ");
                 rest = &tag[gt + 1..];

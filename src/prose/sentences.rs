@@ -178,11 +178,53 @@ pub fn split(text: &str) -> Vec<Sentence> {
             in_comment = !trimmed.contains("-->") && closed_later(offset);
             continue;
         }
+        if let Some((from, to)) = html_row {
+            // A row over several lines ends at its `</tr>`; never closed, at
+            // the next row, a blank line, a heading or the table's end.
+            let closes = contains_tag(trimmed, "</tr");
+            let cut = trimmed.is_empty()
+                || trimmed.starts_with('#')
+                || contains_tag(trimmed, "<tr")
+                || contains_tag(trimmed, "</table");
+            if !closes && !cut {
+                html_row = Some((from, content_end));
+                continue;
+            }
+            html_row = None;
+            let end = if closes { content_end } else { to };
+            s.push_html_row(Span::new(from, end), &mut html_header);
+            if closes {
+                continue;
+            }
+        }
+        if contains_tag(trimmed, "<table") || contains_tag(trimmed, "</table") {
+            html_header = None;
+        }
+        // A line opening with a row of raw HTML (after `<tbody>` or
+        // `<thead>`, maybe) is read as a table's rows: each `<tr>` on it
+        // one row, the last one open until its `</tr>`.
+        let opens_row =
+            trimmed.starts_with('<') && !trimmed.starts_with("</") && contains_tag(trimmed, "<tr");
+        if opens_row {
+            s.flush();
+            let starts = tag_starts(trimmed, "<tr");
+            for (k, &at) in starts.iter().enumerate() {
+                let end = starts.get(k + 1).copied().unwrap_or(trimmed.len());
+                let row = Span::new(content_start + at, content_start + end);
+                let last = k + 1 == starts.len();
+                if last && !contains_tag(&trimmed[at..end], "</tr") {
+                    html_row = Some((row.start(), row.end()));
+                } else {
+                    s.push_html_row(row, &mut html_header);
+                }
+            }
+            continue;
+        }
         if trimmed.is_empty() {
             s.flush();
             continue;
         }
-        if indent <= 3 && is_link_definition(trimmed) {
+        if indent <= 3 && s.block.is_none() && is_link_definition(trimmed) {
             // `[nice]: https://… "title"` is not shown on the page.
             s.flush();
             continue;
@@ -197,39 +239,6 @@ pub fn split(text: &str) -> Vec<Sentence> {
                 s.leads.extend(heading.map(|h| (None, h)));
             } else {
                 s.flush();
-            }
-            continue;
-        }
-        if let Some((from, to)) = html_row {
-            // A row over several lines ends at its `</tr>`, or, never
-            // closed, at a blank line or the table's end.
-            let ends = trimmed.is_empty()
-                || contains_tag(trimmed, "</tr")
-                || contains_tag(trimmed, "</table");
-            let to = if trimmed.is_empty() { to } else { content_end };
-            if !ends {
-                html_row = Some((from, to));
-                continue;
-            }
-            html_row = None;
-            s.push_html_row(Span::new(from, to), &mut html_header);
-            if !trimmed.is_empty() {
-                continue;
-            }
-        }
-        if contains_tag(trimmed, "<table") || contains_tag(trimmed, "</table") {
-            html_header = None;
-        }
-        // A line opening with a row of raw HTML (after `<tbody>` or
-        // `<thead>`, maybe) is read as a table's row.
-        let opens_row =
-            trimmed.starts_with('<') && !trimmed.starts_with("</") && contains_tag(trimmed, "<tr");
-        if opens_row {
-            s.flush();
-            if contains_tag(trimmed, "</tr") {
-                s.push_html_row(Span::new(content_start, content_end), &mut html_header);
-            } else {
-                html_row = Some((content_start, content_end));
             }
             continue;
         }
@@ -330,6 +339,9 @@ pub fn split(text: &str) -> Vec<Sentence> {
                 s.block_end = content_end;
             }
         }
+    }
+    if let Some((from, to)) = html_row {
+        s.push_html_row(Span::new(from, to), &mut html_header);
     }
     s.flush();
     s.out
@@ -505,10 +517,27 @@ impl Splitter<'_> {
     /// A table row of raw HTML, read as a pipe row is: under the line the
     /// table hangs from, with the table's header row; a first row of `<th>`
     /// cells is that header.
+    /// A row whose cells hold sentences of their own ("Help to stop is
+    /// offered. Those who still smoke are not listed.") is read cell by
+    /// cell, each cell's sentences apart, as it was before rows were read.
     fn push_html_row(&mut self, row: Span, header: &mut Option<Span>) {
+        let text = &self.text[row.start()..row.end()];
+        let cells = cell_spans(text);
+        let prose = cells.iter().any(|&(a, b)| {
+            let cell = &text[a..b];
+            cell.len() > 200 || split_block(text, a, b).len() > 1
+        });
+        if prose {
+            for (a, b) in cells {
+                for span in split_block(self.text, row.start() + a, row.start() + b) {
+                    self.push_with(span, None, None);
+                }
+            }
+            return;
+        }
         let lead = self.leads.last().map(|(_, span)| *span);
         self.push_with(row, lead, *header);
-        if header.is_none() && contains_tag(&self.text[row.start()..row.end()], "<th") {
+        if header.is_none() && contains_tag(text, "<th") {
             *header = Some(row);
         }
     }
@@ -575,6 +604,14 @@ fn split_block(text: &str, start: usize, end: usize) -> Vec<Span> {
         // A line break written as HTML after the stop ("….<br>Next")
         // parts the sentences and belongs to neither.
         let breaks = line_breaks(&block[stop..]);
+        // Short items after a break ("….<br>BMI under 35.<br>…") stay
+        // with the line that introduces them, as before.
+        let after = &block[stop + breaks..];
+        let breaks = if breaks > 0 && !after.trim().is_empty() && words_to_stop(after) < 5 {
+            0
+        } else {
+            breaks
+        };
         let rest = &block[stop + breaks..];
         let next = rest.trim_start().chars().next();
         let spaced = rest.starts_with(char::is_whitespace)
@@ -602,6 +639,13 @@ fn split_block(text: &str, start: usize, end: usize) -> Vec<Span> {
     spans
 }
 
+/// How many words `text` has before its first full stop or line break tag
+/// (counted up to six).
+fn words_to_stop(text: &str) -> usize {
+    let end = text.find(['.', '!', '?', '<']).unwrap_or(text.len());
+    text[..end].split_whitespace().take(6).count()
+}
+
 /// The length of the `<br>`, `<br/>` or `<br />` tags `text` starts with,
 /// and the spaces between and after them; 0 when it starts with none.
 fn line_breaks(text: &str) -> usize {
@@ -614,7 +658,11 @@ fn line_breaks(text: &str) -> usize {
             && tag.is_char_boundary(3)
             && tag[..3].eq_ignore_ascii_case("<br")
             && tag[3..].starts_with(['>', '/', ' ']);
-        let Some(gt) = is_br.then(|| tag.find('>')).flatten().filter(|&g| g <= 6) else {
+        // The `>` is looked for among the tag's own few bytes only.
+        let Some(gt) = is_br
+            .then(|| tag[..floor_boundary(tag, 7)].find('>'))
+            .flatten()
+        else {
             return at;
         };
         at += lead + gt + 1;
@@ -1002,8 +1050,11 @@ impl HtmlTags {
         };
         let mut rest = line;
         while let Some((name, len)) = block_tag(rest, false) {
-            // A `<summary>` is the title a collapsed section shows.
-            tags.heading |= (name.starts_with('h') && name.len() == 2) || name == "summary";
+            // A `<summary>` is the title a collapsed section shows (a
+            // short one: a rule written in one is read as a sentence).
+            let short = || line.split_whitespace().count() <= 8;
+            tags.heading |=
+                (name.starts_with('h') && name.len() == 2) || (name == "summary" && short());
             tags.item |= name == "li";
             tags.open += len;
             rest = &line[tags.open..];
@@ -1054,6 +1105,54 @@ fn block_tag(text: &str, closing: bool) -> Option<(&'static str, usize)> {
     Some((known, used + spaces))
 }
 
+/// The largest char boundary of `text` at or below `at`.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Where each `tag` (`"<tr"`) starts in `line`, in any case.
+fn tag_starts(line: &str, tag: &str) -> Vec<usize> {
+    let bytes = line.as_bytes();
+    let n = tag.len();
+    (0..bytes.len().saturating_sub(n - 1))
+        .filter(|&i| {
+            bytes[i..i + n].eq_ignore_ascii_case(tag.as_bytes())
+                && matches!(bytes.get(i + n), Some(b'>' | b' ' | b'\t' | b'/') | None)
+        })
+        .collect()
+}
+
+/// The text of each `<td>` or `<th>` cell in `row`, as byte ranges: from
+/// after its opening tag to the next tag that ends it.
+fn cell_spans(row: &str) -> Vec<(usize, usize)> {
+    let mut opens: Vec<usize> = tag_starts(row, "<td");
+    opens.extend(tag_starts(row, "<th"));
+    opens.sort_unstable();
+    // Every tag that can end a cell, found once: a row of many cells is
+    // not searched again from each one.
+    let mut ends: Vec<usize> = ["</td", "</th", "</tr"]
+        .iter()
+        .flat_map(|t| tag_starts(row, t))
+        .chain(opens.iter().copied())
+        .collect();
+    ends.sort_unstable();
+    let mut out = Vec::new();
+    for &at in &opens {
+        // The tag's own `>`, looked for nearby only.
+        let near = &row[at..row.len().min(at + 400)];
+        let Some(gt) = near.find('>').map(|g| at + g + 1) else {
+            continue;
+        };
+        let k = ends.partition_point(|&e| e < gt);
+        out.push((gt, ends.get(k).copied().unwrap_or(row.len())));
+    }
+    out
+}
+
 /// Whether `line` holds the tag `tag` (`"<tr"`, `"</table"`) in any case,
 /// followed by `>` or a space.
 fn contains_tag(line: &str, tag: &str) -> bool {
@@ -1091,11 +1190,14 @@ fn is_link_definition(line: &str) -> bool {
             (&after[..end], &after[end..])
         }
     };
+    // An address, not a value ("[Maximum BMI]: 35" is a form's field).
+    let address_like = address.contains(['/', '.', '#', '@']) || after.starts_with('<');
     let title = title.trim();
     let quoted = |open: char, close: char| {
         title.len() >= 2 && title.starts_with(open) && title.ends_with(close)
     };
     !address.is_empty()
+        && address_like
         && (title.is_empty() || quoted('"', '"') || quoted('\'', '\'') || quoted('(', ')'))
 }
 
@@ -1489,16 +1591,21 @@ mod tests {
 
     #[test]
     fn a_line_break_tag_after_a_stop_parts_the_sentences() {
-        let text = "Smokers will not be listed until they have stopped.<br>\nWe offer support to everyone.\n\nA is one.<BR/>B is two. <br />C is three.<br>\n";
+        let text = "Smokers will not be listed until they have stopped.<br>\nWe offer support to everyone who asks.\n\nA is one of them.<BR/>B is the second one here. <br />C is the third one here.<br>\n";
         assert_eq!(
             texts(text),
             [
                 "Smokers will not be listed until they have stopped.",
-                "We offer support to everyone.",
-                "A is one.",
-                "B is two.",
-                "C is three."
+                "We offer support to everyone who asks.",
+                "A is one of them.",
+                "B is the second one here.",
+                "C is the third one here."
             ]
+        );
+        // Short items after a break stay with the line that brings them.
+        assert_eq!(
+            texts("All of these must apply.<br>BMI under 35.<br>No smoking.\n"),
+            ["All of these must apply.<br>BMI under 35.<br>No smoking."]
         );
         // With no stop before it, a break goes on being read as before.
         assert_eq!(

@@ -370,17 +370,14 @@ fn document_title(text: &str, name: &str) -> String {
         let next = next.lines().next().unwrap_or("").trim();
         next.len() >= 3 && next.chars().all(|c| c == '=')
     };
+    let span_text = |s: &crate::prose::sentences::Sentence| &text[s.span.start()..s.span.end()];
     let heading = sentences
         .iter()
         .find(|s| marks(s) == Some(1) || underlined(s))
-        .map(|s| &text[s.span.start()..s.span.end()])
+        .or_else(|| sentences.iter().find(|s| marks(s).is_some()))
+        .map(span_text)
         .or_else(|| opening_title(text))
-        .or_else(|| {
-            sentences
-                .iter()
-                .find(|s| marks(s).is_some() || s.heading)
-                .map(|s| &text[s.span.start()..s.span.end()])
-        });
+        .or_else(|| sentences.iter().find(|s| s.heading).map(span_text));
     let shown = heading
         .map(|h| {
             let lines: Vec<String> = h.lines().map(crate::prose::quote::shown).collect();
@@ -407,8 +404,32 @@ fn opening_title(text: &str) -> Option<&str> {
         .unwrap_or(body.len());
     let block = body[..end].trim_end();
     let lines: Vec<&str> = block.lines().map(str::trim).collect();
+    // Not a page number, version, date or approval line, a draft stamp or
+    // a picture, which a document may open with above its title.
+    let furniture = |l: &str| {
+        let lower = l.to_ascii_lowercase();
+        [
+            "page ",
+            "version",
+            "v1",
+            "v2",
+            "v3",
+            "draft",
+            "approved",
+            "date",
+            "updated",
+            "last updated",
+            "review date",
+            "issue",
+            "logo",
+            "![",
+        ]
+        .iter()
+        .any(|w| lower.starts_with(w))
+    };
     let title_like = |l: &&str| {
         !l.is_empty()
+            && !furniture(l)
             && l.chars().count() <= 100
             && !l.ends_with(['.', ':', ';', ',', '?', '!'])
             && !l.starts_with(['#', '<', '|', '-', '*', '>', '['])

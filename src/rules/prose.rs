@@ -112,54 +112,24 @@ pub fn run(
                 }
                 match engine.decides(r, check, i, None) {
                     Decision::Silent => {}
-                    Decision::Pattern => {
-                        found.push((i, r, finding(active, check, text, &sentences[i])));
-                    }
-                    Decision::Learnt => found.push((
-                        i,
-                        r,
-                        finding(active, check, text, &sentences[i]).with_label(LEARNT_LABEL),
-                    )),
+                    Decision::Pattern => found.push(finding(active, check, text, &sentences[i])),
+                    Decision::Learnt => found
+                        .push(finding(active, check, text, &sentences[i]).with_label(LEARNT_LABEL)),
                 }
             }
         }
         found
     };
-    let found: Vec<(usize, usize, Diagnostic)> =
-        if sentences.len() < 2 * PIECE || crate::par::threads() < 2 {
-            read(0..sentences.len())
-        } else {
-            let pieces: Vec<std::ops::Range<usize>> = (0..sentences.len())
-                .step_by(PIECE)
-                .map(|a| a..(a + PIECE).min(sentences.len()))
-                .collect();
-            let found: Vec<Vec<_>> = crate::par::map(&pieces, |r| read(r.clone()));
-            found.into_iter().flatten().collect()
-        };
-    // An item under a lead-in that states the restriction itself ("… must
-    // have tried 6 months of non-surgical management, including:") is part
-    // of that one requirement: reported once, at the lead-in, not again for
-    // each treatment listed.
-    let fired: std::collections::HashSet<(usize, usize)> = found
-        .iter()
-        .map(|(i, r, _)| (sentences[*i].span.start(), *r))
+    if sentences.len() < 2 * PIECE || crate::par::threads() < 2 {
+        out.extend(read(0..sentences.len()));
+        return;
+    }
+    let pieces: Vec<std::ops::Range<usize>> = (0..sentences.len())
+        .step_by(PIECE)
+        .map(|a| a..(a + PIECE).min(sentences.len()))
         .collect();
-    out.extend(
-        found
-            .into_iter()
-            .filter(|(i, r, _)| {
-                sentences[*i]
-                    .lead_in
-                    .is_none_or(|lead| !fired.contains(&(lead.start(), *r)))
-            })
-            .map(|(_, _, d)| d),
-    );
-}
-
-/// The sentence that is sentence `i`'s lead-in, when its lead-in is one.
-fn lead_sentence(sentences: &[Sentence], i: usize) -> Option<usize> {
-    let lead = sentences[i].lead_in?;
-    sentences[..i].iter().rposition(|s| s.span == lead)
+    let found: Vec<Vec<Diagnostic>> = crate::par::map(&pieces, |r| read(r.clone()));
+    out.extend(found.into_iter().flatten());
 }
 
 /// What the second opinion reads for each sentence that names a rule's
@@ -207,18 +177,6 @@ pub fn trace(
         if !wanted(s) {
             continue;
         }
-        // What the lead-in fires, which its items are reported with.
-        let lead = lead_sentence(sentences, i);
-        let lead_fires: Vec<bool> = rules
-            .iter()
-            .enumerate()
-            .map(|(r, active)| match (lead, &active.rule.prose) {
-                (Some(j), Some(check)) if !check.is_document_level() => {
-                    engine.decides(r, check, j, None) != Decision::Silent
-                }
-                _ => false,
-            })
-            .collect();
         let mut verdicts = Vec::new();
         for (r, active) in rules.iter().enumerate() {
             let Some(check) = active
@@ -230,16 +188,7 @@ pub fn trace(
                 continue;
             };
             let mut steps = Vec::new();
-            let mut fired = engine.decides(r, check, i, Some(&mut steps)) != Decision::Silent;
-            if fired && lead_fires[r] {
-                fired = false;
-                let at = lead.map_or(0, |j| {
-                    1 + text[..sentences[j].span.start()].matches('\n').count()
-                });
-                steps.push(format!(
-                    "reported once, with the lead-in it is an item of (line {at}): silent"
-                ));
-            }
+            let fired = engine.decides(r, check, i, Some(&mut steps)) != Decision::Silent;
             verdicts.push(RuleTrace {
                 rule: active.rule.name.clone(),
                 fired,
