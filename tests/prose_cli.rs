@@ -780,7 +780,9 @@ fn a_hyphenated_mental_health_is_a_mention() {
 #[test]
 fn markup_copied_from_web_pages_keeps_every_restriction() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: &[(&str, &str, &[(&str, u64)])] = &[
+    // (file name, text, the rules it fires and on which line)
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, u64)]);
+    let cases: &[Case] = &[
         // A row never closed does not swallow what follows.
         (
             "open-row.md",
