@@ -324,7 +324,9 @@ pub fn without_tags(text: &str) -> std::borrow::Cow<'_, str> {
 /// (`| BMI | Below 40 |`), so it is read and quoted as a Markdown table's
 /// row is; other text is returned as it is.
 pub fn row_as_pipes(text: &str) -> std::borrow::Cow<'_, str> {
-    if find_ignoring_case(text, "<td").is_none() && find_ignoring_case(text, "<th").is_none() {
+    if !text.contains('<')
+        || find_ignoring_case(text, "<td").is_none() && find_ignoring_case(text, "<th").is_none()
+    {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

@@ -186,6 +186,21 @@ pub fn trusting<T>(read: impl FnOnce() -> T) -> T {
 pub struct Pattern {
     pub source: String,
     compiled: std::sync::OnceLock<Option<regex_automata::meta::Regex>>,
+    /// The parsed pattern, shared by this pattern's copies: a pattern is
+    /// compiled in its rule's set and alone, and parsing it (with its
+    /// vocabulary terms filled in) was a third of building both.
+    hir: std::sync::Arc<std::sync::Mutex<Parsed>>,
+}
+
+/// A pattern's parse, kept from its set's build for its own.
+#[derive(Debug, Default)]
+enum Parsed {
+    #[default]
+    NotYet,
+    Kept(std::sync::Arc<regex_syntax::hir::Hir>),
+    /// The pattern is built alone: a set built later parses it afresh
+    /// rather than keep a parse (megabytes for all patterns) for it.
+    Given,
 }
 
 impl PartialEq for Pattern {
@@ -268,10 +283,7 @@ impl Pattern {
     /// Checks the syntax only (a `{{term}}` counts as a group).
     pub fn new(source: &str) -> Result<Pattern, String> {
         if TRUSTED.with(std::cell::Cell::get) {
-            return Ok(Pattern {
-                source: source.to_string(),
-                compiled: std::sync::OnceLock::new(),
-            });
+            return Ok(Pattern::unchecked(source));
         }
         // Documents are read with curly single quotes made straight, so a
         // pattern holding one would never match.
@@ -286,12 +298,7 @@ impl Pattern {
             ));
         }
         let checked = replace_terms(source, |_| Ok("(?:x)".to_string()))?;
-        regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .case_insensitive(true)
-            .nest_limit(64)
-            .build()
+        syntax()
             .parse(&checked)
             .map_err(|e| match (&e, class_char(&e, &checked)) {
                 (regex_syntax::Error::Translate(t), Some(c))
@@ -306,15 +313,48 @@ impl Pattern {
                 }
                 _ => format!("invalid pattern `{source}`: {e}"),
             })?;
-        Ok(Pattern {
+        Ok(Pattern::unchecked(source))
+    }
+
+    fn unchecked(source: &str) -> Pattern {
+        Pattern {
             source: source.to_string(),
             compiled: std::sync::OnceLock::new(),
-        })
+            hir: Default::default(),
+        }
+    }
+
+    /// The pattern parsed as every pattern is read ([`syntax`]); with
+    /// `keep`, kept for the pattern's own build (see [`Parsed`]).
+    fn hir(&self, keep: bool) -> Result<std::sync::Arc<regex_syntax::hir::Hir>, String> {
+        let mut state = self
+            .hir
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Parsed::Kept(hir) = &*state {
+            let hir = std::sync::Arc::clone(hir);
+            if !keep {
+                *state = Parsed::Given;
+            }
+            return Ok(hir);
+        }
+        let hir = std::sync::Arc::new(
+            syntax()
+                .parse(&self.source)
+                .map_err(|e| format!("invalid pattern `{}`: {e}", self.source))?,
+        );
+        if keep && matches!(*state, Parsed::NotYet) {
+            *state = Parsed::Kept(std::sync::Arc::clone(&hir));
+        }
+        if !keep {
+            *state = Parsed::Given;
+        }
+        Ok(hir)
     }
 
     fn build(&self) -> Result<regex_automata::meta::Regex, String> {
+        let hir = self.hir(false)?;
         regex_automata::meta::Regex::builder()
-            .syntax(syntax())
             .configure(
                 engine()
                     .nfa_size_limit(Some(1 << 20))
@@ -323,7 +363,7 @@ impl Pattern {
                     // long documents.
                     .hybrid_cache_capacity(8 << 20),
             )
-            .build(&self.source)
+            .build_from_hir(&hir)
             .map_err(|e| {
                 if e.size_limit().is_some() {
                     format!(
@@ -432,12 +472,13 @@ impl<T> PartialEq for Lazy<T> {
 
 /// How every pattern is read: case-insensitive, ASCII classes, matched
 /// against bytes.
-fn syntax() -> regex_automata::util::syntax::Config {
-    regex_automata::util::syntax::Config::new()
+fn syntax() -> regex_syntax::Parser {
+    regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .case_insensitive(true)
         .nest_limit(64)
+        .build()
 }
 
 /// How every pattern is searched for.
@@ -465,9 +506,11 @@ pub struct AnyOf {
 
 impl AnyOf {
     pub fn new<'p>(patterns: impl Iterator<Item = &'p Pattern> + Clone) -> Option<AnyOf> {
-        let sources: Vec<&str> = patterns.map(|p| p.source.as_str()).collect();
+        let hirs = patterns
+            .map(|p| p.hir(true))
+            .collect::<Result<Vec<_>, _>>()
+            .ok()?;
         let set = regex_automata::meta::Regex::builder()
-            .syntax(syntax())
             .configure(
                 engine()
                     .match_kind(regex_automata::MatchKind::All)
@@ -475,7 +518,7 @@ impl AnyOf {
                     .nfa_size_limit(Some(8 << 20))
                     .hybrid_cache_capacity(16 << 20),
             )
-            .build_many(&sources)
+            .build_many_from_hir(&hirs)
             .ok()?;
         Some(AnyOf { set })
     }

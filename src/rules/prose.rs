@@ -359,7 +359,7 @@ struct LeadCache {
     /// Whether no rule's subject occurs in the lead-in chain.
     quiet: foldhash::HashMap<(usize, usize), bool>,
     /// The lead-in chain's text, for the second opinion.
-    chains: foldhash::HashMap<(usize, usize), String>,
+    chains: std::cell::RefCell<foldhash::HashMap<(usize, usize), std::rc::Rc<str>>>,
     /// Per rule and lead-in, whether the chain names the rule's subject.
     named: foldhash::HashMap<(usize, usize, usize), bool>,
 }
@@ -591,7 +591,21 @@ impl<'a> Engine<'a> {
     /// A lead-in's text, with the lead-ins it hangs from in turn (a nested
     /// list's item under its parent item under the sentence that opens the
     /// list), outermost first, a few levels up at most.
-    fn lead_chain(&self, lead: Span) -> String {
+    fn lead_chain(&self, lead: Span) -> std::rc::Rc<str> {
+        let key = (lead.start(), lead.end());
+        if let Some(chain) = self.leads.chains.borrow().get(&key) {
+            return std::rc::Rc::clone(chain);
+        }
+        let chain: std::rc::Rc<str> = self.make_lead_chain(lead).into();
+        self.leads
+            .chains
+            .borrow_mut()
+            .insert(key, std::rc::Rc::clone(&chain));
+        chain
+    }
+
+    /// [`Engine::lead_chain`], made.
+    fn make_lead_chain(&self, lead: Span) -> String {
         const DEPTH: usize = 3;
         let mut parts = vec![normalise(&self.text[lead.start()..lead.end()])];
         let mut at = lead;
@@ -863,12 +877,7 @@ impl<'a> Engine<'a> {
         if let Some(&named) = self.leads.named.get(&key) {
             return named;
         }
-        let span = (lead.start(), lead.end());
-        if !self.leads.chains.contains_key(&span) {
-            let chain = self.lead_chain(lead);
-            self.leads.chains.insert(span, chain);
-        }
-        let named = subject.is_match(&self.leads.chains[&span]);
+        let named = subject.is_match(&self.lead_chain(lead));
         self.leads.named.insert(key, named);
         named
     }
@@ -898,14 +907,7 @@ impl<'a> Engine<'a> {
         self.load_with(i);
         let mut before = match self.sentences[i].lead_in {
             None => String::new(),
-            Some(l) => {
-                let key = (l.start(), l.end());
-                if !self.leads.chains.contains_key(&key) {
-                    let chain = self.lead_chain(l);
-                    self.leads.chains.insert(key, chain);
-                }
-                self.leads.chains[&key].clone()
-            }
+            Some(l) => self.lead_chain(l).to_string(),
         };
         if let Some(w) = self.with() {
             before.push(' ');
