@@ -82,6 +82,10 @@ pub struct Config {
     /// findings (src/rules/opinion.rs); unset means on.
     pub second_opinion: Option<bool>,
     source: Option<Arc<SourceFile>>,
+    /// Settings that did not read (a severity that is none), reported by
+    /// [`Config::validate`] with every other problem, so one run names them
+    /// all.
+    problems: Vec<LoadError>,
 }
 
 #[derive(Deserialize)]
@@ -403,7 +407,7 @@ impl Config {
             source: Some(Arc::clone(&source)),
             ..Config::default()
         };
-        config.rules = settings(raw.rules, &source)?;
+        config.rules = settings(raw.rules, &source, &mut config.problems);
         for p in &raw.include {
             Glob::new(p)
                 .map_err(|e| config.error(p, format!("invalid include pattern `{p}`: {e}")))?;
@@ -417,9 +421,11 @@ impl Config {
                 ));
             }
             for p in &o.paths {
-                let glob = Glob::new(p)
-                    .map_err(|e| config.error(p, format!("invalid path pattern `{p}`: {e}")))?;
-                builder.add(glob);
+                for written in override_globs(p) {
+                    let glob = Glob::new(&written)
+                        .map_err(|e| config.error(p, format!("invalid path pattern `{p}`: {e}")))?;
+                    builder.add(glob);
+                }
             }
             let globs = builder
                 .build()
@@ -427,7 +433,7 @@ impl Config {
             config.overrides.push(Override {
                 patterns: o.paths,
                 globs,
-                rules: settings(o.rules, &source)?,
+                rules: settings(o.rules, &source, &mut config.problems),
             });
         }
         Ok(config)
@@ -561,59 +567,76 @@ impl Config {
         Ok(())
     }
 
-    /// Checks rule names, severities and parameters against the loaded rules.
+    /// Checks rule names, severities and parameters against the loaded
+    /// rules: every problem, in the order of the file.
     pub fn validate(&self, rules: &RuleSet) -> Result<(), ConfigError> {
+        let mut problems: Vec<ConfigError> = self
+            .problems
+            .iter()
+            .map(|p| ConfigError::File(Box::new(p.clone())))
+            .collect();
         let all = self
             .rules
             .iter()
             .chain(self.overrides.iter().flat_map(|o| o.rules.iter()));
         for (name, setting) in all {
-            if let Some(r) = rules.find(name).filter(|r| r.rule.name != *name) {
-                let why = if r.rule.code.eq_ignore_ascii_case(name) {
-                    format!(
-                        "`{name}` is the code of `{}`: configure rules by name",
-                        r.rule.name
-                    )
-                } else {
-                    format!(
-                        "no rule is called `{name}`: rule names are written in lower case, `{}`",
-                        r.rule.name
-                    )
-                };
-                return Err(self.error(name, why));
+            if let Err(e) = self.validate_one(rules, name, setting) {
+                problems.push(e);
             }
-            let Some(rule) = rules.find(name).filter(|r| r.rule.name == *name) else {
-                let hint = suggest(name, rules.names())
-                    .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
-                return Err(self.error(name, format!("no rule is called `{name}`{hint}")));
+        }
+        ConfigError::all(problems)
+    }
+
+    fn validate_one(
+        &self,
+        rules: &RuleSet,
+        name: &str,
+        setting: &RuleSetting,
+    ) -> Result<(), ConfigError> {
+        if let Some(r) = rules.find(name).filter(|r| r.rule.name != *name) {
+            let why = if r.rule.code.eq_ignore_ascii_case(name) {
+                format!(
+                    "`{name}` is the code of `{}`: configure rules by name",
+                    r.rule.name
+                )
+            } else {
+                format!(
+                    "no rule is called `{name}`: rule names are written in lower case, `{}`",
+                    r.rule.name
+                )
             };
-            if LOCKED.contains(&name.as_str())
-                && setting
-                    .level
-                    .is_some_and(|l| l != Level::On(Severity::Error))
-            {
-                return Err(self.error(name, format!("`{name}` cannot be switched off or softened: a file that does not parse is checked only in part, and one that cannot be read not at all")));
+            return Err(self.error(name, why));
+        }
+        let Some(rule) = rules.find(name).filter(|r| r.rule.name == *name) else {
+            let hint = suggest(name, rules.names())
+                .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+            return Err(self.error(name, format!("no rule is called `{name}`{hint}")));
+        };
+        if LOCKED.contains(&name)
+            && setting
+                .level
+                .is_some_and(|l| l != Level::On(Severity::Error))
+        {
+            return Err(self.error(name, format!("`{name}` cannot be switched off or softened: a file that does not parse is checked only in part, and one that cannot be read not at all")));
+        }
+        for (key, value) in &setting.params {
+            if let Some(default) = rule.rule.parameters.get(key) {
+                if !same_shape(default, value) {
+                    return Err(self.error_in(name, key, format!("`{key}` for `{name}` must be like its default `{default}`, not `{value}`")));
+                }
             }
-            for (key, value) in &setting.params {
-                if let Some(default) = rule.rule.parameters.get(key) {
-                    if !same_shape(default, value) {
-                        return Err(self.error_in(name, key, format!("`{key}` for `{name}` must be like its default `{default}`, not `{value}`")));
-                    }
-                }
-                if !rule.rule.parameters.contains_key(key) {
-                    let known: Vec<&str> =
-                        rule.rule.parameters.keys().map(String::as_str).collect();
-                    let hint = if known.is_empty() {
-                        format!("`{name}` takes no parameters")
-                    } else {
-                        format!("`{name}` takes: {}", known.join(", "))
-                    };
-                    return Err(self.error_in(
-                        name,
-                        key,
-                        format!("unknown parameter `{key}` for `{name}`: {hint}"),
-                    ));
-                }
+            if !rule.rule.parameters.contains_key(key) {
+                let known: Vec<&str> = rule.rule.parameters.keys().map(String::as_str).collect();
+                let hint = if known.is_empty() {
+                    format!("`{name}` takes no parameters")
+                } else {
+                    format!("`{name}` takes: {}", known.join(", "))
+                };
+                return Err(self.error_in(
+                    name,
+                    key,
+                    format!("unknown parameter `{key}` for `{name}`: {hint}"),
+                ));
             }
         }
         Ok(())
@@ -699,7 +722,12 @@ impl Config {
             };
             severity.insert(name.to_string(), on);
             if let Some(s) = on {
-                if loaded.rule.check != crate::rules::model::Check::Builtin {
+                // A `builtin` rule's findings come from the stages, but
+                // its prose section (a rule that reads only policies) is
+                // the engine's to run.
+                if loaded.rule.check != crate::rules::model::Check::Builtin
+                    || loaded.rule.prose.is_some()
+                {
                     let mut a = ActiveRule::new(Arc::new(loaded.rule.clone()));
                     a.severity = s;
                     a.params
@@ -735,12 +763,64 @@ pub struct Policy {
 pub enum ConfigError {
     Io(String),
     File(Box<LoadError>),
+    /// Several problems in the file, in its order.
+    Files(Vec<LoadError>),
 }
 
+impl ConfigError {
+    /// The problems found, as one error (none: `Ok`). Each is placed in
+    /// the file, in the file's order; a problem with no place (`Io`) is
+    /// reported alone.
+    fn all(problems: Vec<ConfigError>) -> Result<(), ConfigError> {
+        let mut files = Vec::new();
+        for p in problems {
+            match p {
+                ConfigError::Io(_) => return Err(p),
+                ConfigError::File(e) => files.push(*e),
+                ConfigError::Files(es) => files.extend(es),
+            }
+        }
+        files.sort_by_key(|e| (e.diagnostic.span.start(), e.diagnostic.span.end()));
+        files.dedup_by(|a, b| {
+            a.diagnostic.span == b.diagnostic.span && a.diagnostic.message == b.diagnostic.message
+        });
+        match files.len() {
+            0 => Ok(()),
+            1 => Err(ConfigError::File(Box::new(files.remove(0)))),
+            _ => Err(ConfigError::Files(files)),
+        }
+    }
+}
+
+/// The globs an override's path pattern stands for: itself, without a
+/// leading `./` (paths are matched relative to the configuration's
+/// folder, where `./policies/x.md` is `policies/x.md`), and, for a plain
+/// name with no wildcard, everything under it as a folder (`policies`
+/// meant as `policies/**`).
+fn override_globs(pattern: &str) -> Vec<String> {
+    let mut out = vec![pattern.to_string()];
+    let mut bare = pattern;
+    while let Some(rest) = bare.strip_prefix("./") {
+        bare = rest;
+    }
+    if bare != pattern && !bare.is_empty() {
+        out.push(bare.to_string());
+    }
+    let plain = !bare.contains(['*', '?', '[', '{']);
+    let folder = bare.trim_end_matches('/');
+    if plain && !folder.is_empty() {
+        out.push(format!("{folder}/**"));
+    }
+    out
+}
+
+/// The rules' settings as written; a severity that is none is added to
+/// `problems` and the rule left as its default.
 fn settings(
     raw: BTreeMap<String, RawSetting>,
     source: &Arc<SourceFile>,
-) -> Result<BTreeMap<String, RuleSetting>, ConfigError> {
+    problems: &mut Vec<LoadError>,
+) -> BTreeMap<String, RuleSetting> {
     let mut out = BTreeMap::new();
     for (name, value) in raw {
         let detailed = matches!(value, RawSetting::Detailed(_));
@@ -772,8 +852,8 @@ fn settings(
                             find_key(&source.text, &name, Some(s))
                         };
                         let at = value_after(&source.text, key, s);
-                        let err = LoadError::new(source, at, "invalid-config", format!("`{s}` is not a severity for `{name}`: use error, warning, info or off"));
-                        return Err(ConfigError::File(Box::new(err)));
+                        problems.push(LoadError::new(source, at, "invalid-config", format!("`{s}` is not a severity for `{name}`: use error, warning, info or off{}", crate::diagnostic::suggest(s, ["error", "warning", "info", "off"]).map_or(String::new(), |n| format!("; did you mean `{n}`?")))));
+                        None
                     }
                 }
             }
@@ -781,7 +861,7 @@ fn settings(
         params.retain(|_, v| !v.is_null());
         out.insert(name, RuleSetting { level, params });
     }
-    Ok(out)
+    out
 }
 
 /// Whether a configured parameter has the type of its default: a
@@ -862,6 +942,63 @@ fn find_key(text: &str, word: &str, value: Option<&str>) -> Span {
 
 #[cfg(test)]
 mod tests {
+    /// A configuration read and checked against the built-in rules, as a
+    /// run does.
+    fn validated(text: &str) -> Result<super::Config, super::ConfigError> {
+        let config =
+            super::Config::from_text(std::path::Path::new("msklint.yaml"), text.to_string())?;
+        let rules = crate::check::Linter::builtin()
+            .map_err(super::ConfigError::Io)?
+            .rules;
+        config.validate(&rules).map(|()| config)
+    }
+
+    /// A folder named plainly, or with a leading `./`, covers the files
+    /// in it; a wildcard pattern is taken as written.
+    #[test]
+    fn an_override_naming_a_folder_covers_its_files() {
+        let applies = |paths: &str, file: &str| {
+            let text = format!("overrides:\n  - paths: {paths}\n    rules:\n      dead-end: off\n");
+            let config = super::Config::from_text(std::path::Path::new("msklint.yaml"), text)
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            !config.overrides_for(std::path::Path::new(file)).is_empty()
+        };
+        for paths in [
+            "[\"policies\"]",
+            "[\"policies/\"]",
+            "[\"./policies/**\"]",
+            "\"policies/**\"",
+        ] {
+            assert!(applies(paths, "policies/p.md"), "{paths}");
+            assert!(applies(paths, "policies/old/q.md"), "{paths}");
+            assert!(!applies(paths, "pathways/p.md"), "{paths}");
+        }
+        assert!(!applies("[\"policies/*.docx\"]", "policies/p.md"));
+        assert!(applies("[\"p.md\"]", "p.md"));
+    }
+
+    /// Every mistake in the rules' settings is reported in one run, in
+    /// the file's order: misspelt names and a severity that is none.
+    #[test]
+    fn every_mistake_in_the_settings_is_reported_at_once() {
+        let text = "rules:\n  bmi-treshold: off\n  dna-dischage: off\n  dead-end: loud\noverrides:\n  - paths: [\"x/**\"]\n    rules:\n      stage-gate: waring\n";
+        match validated(text) {
+            Err(super::ConfigError::Files(es)) => {
+                let lines: Vec<usize> = es
+                    .iter()
+                    .map(|e| text[..e.diagnostic.span.start()].matches('\n').count() + 1)
+                    .collect();
+                assert_eq!(lines, [2, 3, 4, 8]);
+                assert!(
+                    es[3].diagnostic.message.contains("did you mean `warning`?"),
+                    "{}",
+                    es[3].diagnostic.message
+                );
+            }
+            other => panic!("expected four errors, got {other:?}"),
+        }
+    }
+
     /// `include: *.md` got the YAML scanner's words about aliases, and the
     /// quoted single pattern was refused as "expected a list".
     #[test]
@@ -968,6 +1105,7 @@ mod tests {
                     format!("{} at {}", e.diagnostic.message, e.diagnostic.span.start())
                 }
                 super::ConfigError::Io(m) => m,
+                super::ConfigError::Files(es) => format!("{} problems", es.len()),
             })?;
             Ok::<_, String>(merged)
         };
@@ -1031,10 +1169,7 @@ mod tests {
     /// mentions the rule, nor a valid setting of the same rule elsewhere.
     #[test]
     fn a_bad_setting_is_found_at_its_own_key() {
-        let at = |text: &str| match super::Config::from_text(
-            std::path::Path::new("msklint.yaml"),
-            text.to_string(),
-        ) {
+        let at = |text: &str| match validated(text) {
             Err(super::ConfigError::File(e)) => {
                 let start = e.diagnostic.span.start();
                 text[..start].matches('\n').count() + 1
@@ -1082,10 +1217,7 @@ mod tests {
     /// The underline falls on the wrong value itself, in every form.
     #[test]
     fn a_bad_severity_is_underlined_at_its_value() {
-        let under = |text: &str| match super::Config::from_text(
-            std::path::Path::new("msklint.yaml"),
-            text.to_string(),
-        ) {
+        let under = |text: &str| match validated(text) {
             Err(super::ConfigError::File(e)) => {
                 let span = e.diagnostic.span;
                 text[span.start()..span.end()].to_string()

@@ -85,6 +85,7 @@ impl From<ConfigError> for SetupError {
         match e {
             ConfigError::Io(msg) => SetupError::Config(msg),
             ConfigError::File(e) => SetupError::Files(vec![*e]),
+            ConfigError::Files(e) => SetupError::Files(e),
         }
     }
 }

@@ -229,6 +229,15 @@ impl SourceFile {
     /// `page 2`. `None` for other files (a diagram's findings name their
     /// shapes already). For one-line formats (concise, github, junit);
     /// [`SourceFile::place`] quotes as well.
+    /// `message` with [`SourceFile::found_at`] after it in brackets,
+    /// unless the message already names that place.
+    pub fn placed(&self, message: &str, offset: usize) -> String {
+        match self.found_at(offset) {
+            Some(found) if !message.contains(&found) => format!("{message} ({found})"),
+            _ => message.to_string(),
+        }
+    }
+
     pub fn found_at(&self, offset: usize) -> Option<String> {
         if let Some(p) = self.paragraph_at(offset) {
             return Some(format!("paragraph {}", p.number));

@@ -633,3 +633,94 @@ fn explain_shows_stand_ins_not_templates() {
         "{out}"
     );
 }
+
+/// What a newcomer writing a policy-only rule meets: `check: builtin` with
+/// a `prose:` section reads policies; a pattern in double quotes (where
+/// YAML turns `\b` into a backspace) is refused at the pattern with the
+/// fix; a bad pattern is shown where it is written, not at its list; an
+/// unknown escape says to use single quotes; a byte-order mark is read
+/// past and a file in another encoding is named as such.
+#[test]
+fn a_policy_only_rule_and_its_mistakes() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(
+        dir.path().join("p.md"),
+        "Patients must have tried physiotherapy for 12 weeks before referral.\n",
+    )
+    .unwrap();
+    let head = "name: physio-trial\ncode: ICB001\ncategory: access\nseverity: error\n\
+                summary: Referral waits on a set period of physiotherapy.\n\
+                message: \"a set period of physiotherapy first\"\nlabel: physiotherapy first\n\
+                rationale: A fixed trial delays care.\nhelp: Decide together when to refer.\n\
+                sources:\n  - \"Example ICB strategy\"\n\
+                examples:\n  fail: \"gp -> ortho\"\n  pass: \"gp -> ortho\"\n\
+                check: builtin\nprose:\n  all:\n";
+    let rule = |patterns: &str| format!("{head}{patterns}");
+    let run = |file: &[u8]| {
+        std::fs::write(rules.join("physio.yaml"), file).unwrap();
+        msklint(
+            &[
+                "check",
+                "--no-config",
+                "--format",
+                "json",
+                "--rules-dir",
+                "rules",
+                "p.md",
+            ],
+            dir.path(),
+        )
+    };
+
+    let good = rule("    - '\\bphysio(therapy)?\\b'\n    - '\\b\\d+ weeks\\b'\n");
+    let out = run(good.as_bytes());
+    let fired: Vec<String> = findings(&out).into_iter().map(|f| f.0).collect();
+    assert!(
+        fired.contains(&"physio-trial".to_string()),
+        "{fired:?} {}",
+        text(&out.stderr)
+    );
+    // The same, saved by Notepad with a byte-order mark.
+    let out = run(format!("\u{feff}{good}").as_bytes());
+    let fired: Vec<String> = findings(&out).into_iter().map(|f| f.0).collect();
+    assert!(fired.contains(&"physio-trial".to_string()), "{fired:?}");
+
+    let cases: [(&str, &str, &[&str]); 3] = [
+        (
+            "    - \"\\bphysio(therapy)?\\b\"\n",
+            "physio.yaml:18:8",
+            &["backspace", "single quotes"],
+        ),
+        (
+            "    - '\\bphysio'\n    - '\\b\\d+ (weeks?|months?\\b'\n",
+            "physio.yaml:19:8",
+            &["unclosed group"],
+        ),
+        (
+            "    - \"\\d+ weeks\"\n",
+            "physio.yaml",
+            &["unknown escape", "single quotes"],
+        ),
+    ];
+    for (patterns, place, words) in cases {
+        let out = run(rule(patterns).as_bytes());
+        assert_eq!(out.status.code(), Some(2), "{patterns}");
+        let err = text(&out.stderr);
+        assert!(err.contains(place), "{patterns}: {err}");
+        for w in words {
+            assert!(err.contains(w), "{patterns}: {w}: {err}");
+        }
+    }
+    // Windows-1252 (a pound sign as one byte) is not UTF-8.
+    let mut latin = good.clone().into_bytes();
+    latin.extend(b"# \xa3 cost\n");
+    let out = run(&latin);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("save it as UTF-8"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -14,12 +14,10 @@ pub fn render_with(reports: &[FileReport], not_checked: usize) -> String {
     for r in reports {
         for d in &r.diagnostics {
             let at = r.source.seen_at(d.span.start());
-            let mut message: String = d.message.split_whitespace().collect::<Vec<_>>().join(" ");
+            let message: String = d.message.split_whitespace().collect::<Vec<_>>().join(" ");
             // A Word or PDF line is one of the extracted text:
             // name what a reader of the original can find.
-            if let Some(found) = r.source.found_at(d.span.start()) {
-                message.push_str(&format!(" ({found})"));
-            }
+            let message = r.source.placed(&message, d.span.start());
             // A quoted control character is shown, not obeyed.
             let message = crate::escape::terminal(&message);
             out.push_str(&format!(

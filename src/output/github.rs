@@ -21,12 +21,9 @@ pub fn render(reports: &[FileReport], unread: Unread<'_>) -> String {
                 Some(code) => format!("{} ({code})", d.rule),
                 None => d.rule.to_string(),
             };
-            let mut message = d.message.clone();
             // A Word or PDF line is one of the extracted text:
             // name what a reader of the original can find.
-            if let Some(found) = r.source.found_at(d.span.start()) {
-                message.push_str(&format!(" ({found})"));
-            }
+            let mut message = r.source.placed(&d.message, d.span.start());
             if let Some(help) = &d.help {
                 message.push_str("\n\n");
                 message.push_str(help);

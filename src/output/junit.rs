@@ -108,8 +108,5 @@ pub fn render(reports: &[FileReport], unread: Unread<'_>, deny_warnings: bool) -
 /// The message, with what a reader of a Word or PDF original can find
 /// (its lines are those of the extracted text).
 fn message_with_place(r: &FileReport, d: &Diagnostic) -> String {
-    match r.source.found_at(d.span.start()) {
-        Some(found) => format!("{} ({found})", d.message),
-        None => d.message.clone(),
-    }
+    r.source.placed(&d.message, d.span.start())
 }

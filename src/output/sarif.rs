@@ -135,15 +135,11 @@ pub fn write(
             let end = src.line_col(d.span.end());
             // A PDF's lines are those of its extracted text: the page is
             // what a reader can find, so the message names it too.
-            let page = src.page_at(d.span.start());
             // Word shows no line numbers either: its paragraph, as the
             // properties give it, is what a reader can find.
+            let message = src.placed(&d.message, d.span.start());
+            let page = src.page_at(d.span.start());
             let paragraph = src.paragraph_at(d.span.start());
-            let message = match (page, paragraph) {
-                (Some(page), _) => format!("{} (page {page})", d.message),
-                (None, Some(p)) => format!("{} (paragraph {})", d.message, p.number),
-                (None, None) => d.message.clone(),
-            };
             let mut result = json!({
                 "ruleId": d.rule,
                 "level": level(d.severity),

@@ -25,7 +25,7 @@ pub struct LoadedRule {
 
 /// A problem in a rule (or configuration) file, with the file's text so it
 /// renders like any other diagnostic.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LoadError {
     pub source: Arc<SourceFile>,
     pub diagnostic: Box<Diagnostic>,
@@ -78,9 +78,17 @@ impl RuleSet {
         files.sort();
         for file in files {
             let origin = file.display().to_string();
-            match std::fs::read_to_string(&file) {
-                Ok(text) => self.add_text(&origin, &text, vocab, errors, true),
-                Err(e) => return Err(format!("{origin}: {}", crate::discover::io_message(&e))),
+            let bytes = std::fs::read(&file)
+                .map_err(|e| format!("{origin}: {}", crate::discover::io_message(&e)))?;
+            // As msklint.yaml is read: a byte-order mark dropped, UTF-16
+            // taken, and anything else named for what it is.
+            match crate::prose::encoding::settings_text(bytes) {
+                Some(text) => self.add_text(&origin, &text, vocab, errors, true),
+                None => {
+                    return Err(format!(
+                        "{origin}: the rule file could not be read: it is not UTF-8 or UTF-16 text; save it as UTF-8"
+                    ))
+                }
             }
         }
         Ok(())
@@ -110,6 +118,7 @@ impl RuleSet {
             format!("{origin}\0{text}").as_bytes(),
             self.fingerprint,
         );
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let source = Arc::new(SourceFile::new(origin, text.to_string()));
         match parse_rule(&source, vocab).and_then(|mut rule| {
             if let Some(prose) = rule.prose.as_mut() {
@@ -131,13 +140,13 @@ impl RuleSet {
                         .chain(&prose.overruled_by)
                         .chain(&prose.opinion_needs)
                         .chain(&prose.missing);
-                    if let Some(why) = all.filter_map(|p| p.compile().err()).next() {
-                        errors.push(LoadError::new(
-                            &source,
-                            key_span(text, "prose"),
-                            "invalid-rule",
-                            why,
-                        ));
+                    if let Some((p, why)) = all
+                        .filter_map(|p| p.compile().err().map(|why| (p, why)))
+                        .next()
+                    {
+                        let at = pattern_span(text, &p.source)
+                            .unwrap_or_else(|| key_span(text, "prose"));
+                        errors.push(LoadError::new(&source, at, "invalid-rule", why));
                         return;
                     }
                 }
@@ -155,7 +164,14 @@ impl RuleSet {
                         &source,
                         key_span(text, what),
                         "invalid-rule",
-                        format!("rule {what} `{value}` is already used by {}", other.origin),
+                        if other.builtin {
+                            format!(
+                                "rule {what} `{value}` is already used by the built-in rule `{}`",
+                                other.rule.name
+                            )
+                        } else {
+                            format!("rule {what} `{value}` is already used by {}", other.origin)
+                        },
                     );
                     e.diagnostic.help = Some(std::sync::Arc::<str>::from(format!("each rule needs its own {what}; custom rules can use a prefix of their own")));
                     errors.push(e);
@@ -375,6 +391,15 @@ fn expand_groups(check: &mut Check, vocab: &Vocabulary) -> Result<(), String> {
 
 fn yaml_error(source: &Arc<SourceFile>, e: &serde_norway::Error) -> LoadError {
     let text = &source.text;
+    let message = e.to_string();
+    // A pattern's own problem is shown at the pattern: the reader points
+    // at the list holding it, and its " at line …" is then the list's.
+    if let Some(at) = pattern_named(&message).and_then(|p| pattern_span(text, p)) {
+        let why = message
+            .rfind(" at line ")
+            .map_or(message.as_str(), |n| &message[..n]);
+        return LoadError::new(source, at, "invalid-rule", why.to_string());
+    }
     let at = e.location().map_or(0, |l| l.index()).min(text.len());
     let end = text[at..]
         .find(['\n', '\r'])
@@ -388,10 +413,39 @@ fn yaml_error(source: &Arc<SourceFile>, e: &serde_norway::Error) -> LoadError {
         format!("invalid rule file: {e}"),
     );
     err.diagnostic.label = "here".into();
-    err.diagnostic.help = Some(std::sync::Arc::<str>::from(
-        "see docs/rules-format.md for the fields a rule file takes".to_string(),
-    ));
+    let help = if message.contains("unknown escape character") {
+        "in a double-quoted YAML string a backslash starts an escape, and `\\d`, `\\s` or `\\w` \
+         are none: write patterns in single quotes ('\\d+ weeks'), where a backslash stays as written"
+    } else {
+        "see docs/rules-format.md for the fields a rule file takes"
+    };
+    err.diagnostic.help = Some(std::sync::Arc::<str>::from(help.to_string()));
     err
+}
+
+/// The pattern an error message quotes (`pattern `…``, or `pattern "…"`
+/// for one shown with its control characters escaped).
+fn pattern_named(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once("pattern `")?;
+    // The pattern may hold backticks of its own: the message goes on with
+    // "` contains", "`: " or "` uses".
+    let end = ["` contains", "`: ", "` uses", "` is too large"]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()?;
+    Some(&rest[..end])
+}
+
+/// Where `pattern` is written in a rule file: as written in single quotes
+/// (`''` for `'`), or plain. The first of several equal patterns.
+fn pattern_span(text: &str, pattern: &str) -> Option<Span> {
+    if pattern.is_empty() {
+        return None;
+    }
+    let quoted = pattern.replace('\'', "''");
+    [quoted.as_str(), pattern]
+        .iter()
+        .find_map(|p| text.find(p).map(|at| Span::new(at, at + p.len())))
 }
 
 fn is_kebab(s: &str) -> bool {

@@ -209,6 +209,54 @@ impl PartialEq for Pattern {
     }
 }
 
+/// Why a pattern holding control character `c` is refused, in the terms
+/// of the escape that most likely made it.
+fn control_character(source: &str, c: char) -> String {
+    let (name, escape) = match c {
+        '\u{8}' => ("a backspace", Some("\\b")),
+        '\t' => ("a tab", Some("\\t")),
+        '\n' => ("a line break", Some("\\n")),
+        '\r' => ("a carriage return", Some("\\r")),
+        '\u{7}' => ("a bell character", Some("\\a")),
+        '\u{b}' => ("a vertical tab", Some("\\v")),
+        '\u{c}' => ("a form feed", Some("\\f")),
+        '\u{1b}' => ("an escape character", Some("\\e")),
+        '\0' => ("a null character", Some("\\0")),
+        _ => ("a control character", None),
+    };
+    // As the rule file has it, so the message can be found there.
+    let shown: String = source
+        .chars()
+        .map(|k| match k {
+            '\u{8}' => "\\b".to_string(),
+            '\t' => "\\t".to_string(),
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\u{7}' => "\\a".to_string(),
+            '\u{b}' => "\\v".to_string(),
+            '\u{c}' => "\\f".to_string(),
+            '\u{1b}' => "\\e".to_string(),
+            '\0' => "\\0".to_string(),
+            k if k.is_control() => k.escape_debug().to_string(),
+            k => k.to_string(),
+        })
+        .collect();
+    let cause = match escape {
+        Some(_) if c == '\n' => "a line break in text is read as a space; write the pattern on \
+             one line (a `|` block keeps its line breaks)"
+            .to_string(),
+        Some(e) => format!(
+            "in a double-quoted YAML string `{e}` is read as {name}, not as the pattern's `{e}`"
+        ),
+        None => "it is not text any document holds".to_string(),
+    };
+    format!(
+        "pattern `{shown}` contains {name} (U+{:04X}), which no document text holds: {cause}; \
+         write the pattern in single quotes ('\\bphysio'), where a backslash stays as written",
+        c as u32
+    )
+}
+
 /// `{{name}}` in a pattern: a term from the vocabulary's `prose_terms`,
 /// filled in when rules are loaded ([`Pattern::expand`]).
 fn term_names(source: &str) -> impl Iterator<Item = (usize, usize, &str)> {
@@ -296,6 +344,12 @@ impl Pattern {
                  curly quotes and apostrophes are read as a straight `'`, so write `'`",
                 c as u32
             ));
+        }
+        // A control character is a backslash escape YAML read in a
+        // double-quoted string (`"\bphysio"` holds a backspace): the
+        // pattern would load and never match.
+        if let Some(c) = source.chars().find(|c| c.is_control()) {
+            return Err(control_character(source, c));
         }
         let checked = replace_terms(source, |_| Ok("(?:x)".to_string()))?;
         syntax()

@@ -1246,10 +1246,15 @@ impl<'a> Engine<'a> {
                     // is about the whole sentence: contact made first
                     // ("writes to patients who have missed two; if they
                     // miss another, …") comes before what follows.
+                    // So is a bracket naming the subject for a group of
+                    // its own ("BMI below 40 (patients with a BMI of 40 or
+                    // above should be referred to weight management)").
                     let (clause, (x, y)) = reading.clause(a);
                     let said = reading.text.get(a..b).unwrap_or_default();
                     let promise = env.denials.iter().any(|d| d.is_match(said));
-                    if !promise || b > y || !free.iter().any(|&(f, _)| x <= f && f < y) {
+                    let bracket = reading.opens_with(clause, &["(".to_string()]);
+                    if !(promise || bracket) || b > y || !free.iter().any(|&(f, _)| x <= f && f < y)
+                    {
                         return Verdict::Cancelled;
                     }
                     excepted.push(clause);
