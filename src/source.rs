@@ -229,20 +229,28 @@ impl SourceFile {
     /// `page 2`. `None` for other files (a diagram's findings name their
     /// shapes already). For one-line formats (concise, github, junit);
     /// [`SourceFile::place`] quotes as well.
-    /// `message` with [`SourceFile::found_at`] after it in brackets,
-    /// unless the message already names that place.
-    pub fn placed(&self, message: &str, offset: usize) -> String {
-        match self.found_at(offset) {
-            Some(found) if !message.contains(&found) => format!("{message} ({found})"),
-            _ => message.to_string(),
-        }
-    }
-
     pub fn found_at(&self, offset: usize) -> Option<String> {
         if let Some(p) = self.paragraph_at(offset) {
             return Some(format!("paragraph {}", p.number));
         }
         self.page_at(offset).map(|page| format!("page {page}"))
+    }
+
+    /// `message` with [`SourceFile::found_at`] after it in brackets,
+    /// unless the message already names that place ("paragraph 2", not
+    /// within "paragraph 25").
+    pub fn placed(&self, message: &str, offset: usize) -> String {
+        let Some(found) = self.found_at(offset) else {
+            return message.to_string();
+        };
+        let named = message.match_indices(&found).any(|(at, _)| {
+            !message[at + found.len()..].starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        });
+        if named {
+            message.to_string()
+        } else {
+            format!("{message} ({found})")
+        }
     }
 
     /// Where each PDF page starts in the text (empty for other files).
@@ -451,6 +459,35 @@ impl SourceCode for SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Word place is added to a message once: not again when the
+    /// message names it, but still when it names only a longer number.
+    #[test]
+    fn a_message_is_placed_once() {
+        let f = SourceFile::new("t.docx", "one\ntwo\n".to_string()).with_paragraphs(vec![
+            Paragraph {
+                start: 0,
+                number: 1,
+            },
+            Paragraph {
+                start: 4,
+                number: 2,
+            },
+        ]);
+        assert_eq!(f.placed("found", 5), "found (paragraph 2)");
+        assert_eq!(
+            f.placed("in paragraph 2, where", 5),
+            "in paragraph 2, where"
+        );
+        assert_eq!(
+            f.placed("see paragraph 25", 5),
+            "see paragraph 25 (paragraph 2)"
+        );
+        assert_eq!(
+            f.placed("see paragraph 2.1", 5),
+            "see paragraph 2.1 (paragraph 2)"
+        );
+    }
 
     #[test]
     fn line_col_counts_characters() {

@@ -166,8 +166,8 @@ impl RuleSet {
                         "invalid-rule",
                         if other.builtin {
                             format!(
-                                "rule {what} `{value}` is already used by the built-in rule `{}`",
-                                other.rule.name
+                                "rule {what} `{value}` is already used by the built-in rule `{}` ({})",
+                                other.rule.name, other.rule.code
                             )
                         } else {
                             format!("rule {what} `{value}` is already used by {}", other.origin)
@@ -429,7 +429,7 @@ fn pattern_named(message: &str) -> Option<&str> {
     let (_, rest) = message.split_once("pattern `")?;
     // The pattern may hold backticks of its own: the message goes on with
     // "` contains", "`: " or "` uses".
-    let end = ["` contains", "`: ", "` uses", "` is too large"]
+    let end = ["` contains", "`: ", "` uses", "` is too large", "` has"]
         .iter()
         .filter_map(|m| rest.find(m))
         .min()?;
@@ -442,10 +442,19 @@ fn pattern_span(text: &str, pattern: &str) -> Option<Span> {
     if pattern.is_empty() {
         return None;
     }
+    // Quoted whole first, so a pattern that is part of another is found
+    // as itself.
     let quoted = pattern.replace('\'', "''");
-    [quoted.as_str(), pattern]
-        .iter()
-        .find_map(|p| text.find(p).map(|at| Span::new(at, at + p.len())))
+    let written = [
+        (format!("'{quoted}'"), 1),
+        (format!("\"{pattern}\""), 1),
+        (quoted.clone(), 0),
+        (pattern.to_string(), 0),
+    ];
+    written.iter().find_map(|(p, quote)| {
+        text.find(p.as_str())
+            .map(|at| Span::new(at + quote, at + p.len() - quote))
+    })
 }
 
 fn is_kebab(s: &str) -> bool {

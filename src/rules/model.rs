@@ -242,8 +242,9 @@ fn control_character(source: &str, c: char) -> String {
         })
         .collect();
     let cause = match escape {
-        Some(_) if c == '\n' => "a line break in text is read as a space; write the pattern on \
-             one line (a `|` block keeps its line breaks)"
+        Some(_) if c == '\n' => "text is read with its line breaks as spaces, so the pattern \
+             cannot match; write it on one line, or in a `>-` or `|-` block, which keeps no line \
+             break at its end (or start it with `(?x)`, where line breaks are layout)"
             .to_string(),
         Some(e) => format!(
             "in a double-quoted YAML string `{e}` is read as {name}, not as the pattern's `{e}`"
@@ -348,7 +349,12 @@ impl Pattern {
         // A control character is a backslash escape YAML read in a
         // double-quoted string (`"\bphysio"` holds a backspace): the
         // pattern would load and never match.
-        if let Some(c) = source.chars().find(|c| c.is_control()) {
+        // In `(?x)` mode whitespace, line breaks included, is layout.
+        let layout = source.contains("(?x") || source.contains("(?ix") || source.contains("(?xi");
+        if let Some(c) = source
+            .chars()
+            .find(|&c| c.is_control() && !(layout && c.is_whitespace()))
+        {
             return Err(control_character(source, c));
         }
         let checked = replace_terms(source, |_| Ok("(?:x)".to_string()))?;
@@ -672,6 +678,21 @@ mod tests {
         assert!(err.contains("U+2013") && !err.contains("U+2265"), "{err}");
         let err = Pattern::new("bmi [\u{2265}>] 30").unwrap_err();
         assert!(err.contains("U+2265"), "{err}");
+    }
+
+    /// A control character a double-quoted YAML escape made is refused,
+    /// named by that escape; in `(?x)` mode line breaks are layout.
+    #[test]
+    fn control_characters_are_refused_unless_layout() {
+        let err = Pattern::new("\u{8}physio").unwrap_err();
+        assert!(
+            err.contains("backspace") && err.contains("`\\bphysio`"),
+            "{err}"
+        );
+        let err = Pattern::new("waiting\n").unwrap_err();
+        assert!(err.contains(">-"), "{err}");
+        let p = Pattern::new("(?x) \\b wait (ing)?\n  \\s period \\b").unwrap();
+        assert!(p.is_match("a waiting period of 12 weeks"));
     }
 
     fn patterns(sources: &[&str]) -> Vec<Pattern> {

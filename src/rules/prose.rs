@@ -1252,7 +1252,19 @@ impl<'a> Engine<'a> {
                     let (clause, (x, y)) = reading.clause(a);
                     let said = reading.text.get(a..b).unwrap_or_default();
                     let promise = env.denials.iter().any(|d| d.is_match(said));
-                    let bracket = reading.opens_with(clause, &["(".to_string()]);
+                    // Only a check's own exception, and inside the
+                    // bracket: a shared one there says the restriction
+                    // itself was lifted ("(this requirement was
+                    // withdrawn)").
+                    let bracket =
+                        k < own_count && !promise && reading.opens_with(clause, &["(".to_string()]);
+                    let (y, b) = match reading.text[x..y].find(')') {
+                        Some(close) if bracket => (
+                            x + close,
+                            a + said.trim_end_matches(|c: char| !c.is_alphanumeric()).len(),
+                        ),
+                        _ => (y, b),
+                    };
                     if !(promise || bracket) || b > y || !free.iter().any(|&(f, _)| x <= f && f < y)
                     {
                         return Verdict::Cancelled;
