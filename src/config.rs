@@ -93,7 +93,7 @@ pub struct Config {
 struct RawConfig {
     #[serde(default, deserialize_with = "once_each")]
     rules: BTreeMap<String, RawSetting>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_more")]
     rule_dirs: Vec<String>,
     #[serde(default)]
     vocabulary: Option<Vocabulary>,
@@ -951,6 +951,21 @@ mod tests {
             .map_err(super::ConfigError::Io)?
             .rules;
         config.validate(&rules).map(|()| config)
+    }
+
+    /// `rule-dirs` takes one folder without brackets, as `include` does.
+    #[test]
+    fn rule_dirs_take_one_folder_written_alone() {
+        let dirs = |text: &str| {
+            super::Config::from_text(std::path::Path::new("cfg/msklint.yaml"), text.to_string())
+                .map(|c| c.rule_dirs)
+                .unwrap_or_else(|e| panic!("{e:?}"))
+        };
+        assert_eq!(
+            dirs("rule-dirs: org\n"),
+            [std::path::PathBuf::from("cfg/org")]
+        );
+        assert_eq!(dirs("rule-dirs: [org, shared]\n").len(), 2);
     }
 
     /// A folder named plainly, or with a leading `./`, covers the files

@@ -687,7 +687,12 @@ fn a_policy_only_rule_and_its_mistakes() {
     let fired: Vec<String> = findings(&out).into_iter().map(|f| f.0).collect();
     assert!(fired.contains(&"physio-trial".to_string()), "{fired:?}");
 
-    let cases: [(&str, &str, &[&str]); 3] = [
+    let cases: [(&str, &str, &[&str]); 4] = [
+        (
+            "    - '\\bphysio'\n    - '.*'\n",
+            "physio.yaml:19:8",
+            &["matches every sentence"],
+        ),
         (
             "    - \"\\bphysio(therapy)?\\b\"\n",
             "physio.yaml:18:8",
@@ -713,6 +718,14 @@ fn a_policy_only_rule_and_its_mistakes() {
             assert!(err.contains(w), "{patterns}: {w}: {err}");
         }
     }
+    // A misspelt field is named with the one meant.
+    let out = run(good.replace("rationale:", "rational:").as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("did you mean `rationale`?"),
+        "{}",
+        text(&out.stderr)
+    );
     // Windows-1252 (a pound sign as one byte) is not UTF-8.
     let mut latin = good.clone().into_bytes();
     latin.extend(b"# \xa3 cost\n");

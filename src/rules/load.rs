@@ -140,8 +140,21 @@ impl RuleSet {
                         .chain(&prose.overruled_by)
                         .chain(&prose.opinion_needs)
                         .chain(&prose.missing);
+                    // A pattern that matches no text at all (`.*`, `(a)?`)
+                    // matches every sentence: as a subject or condition it
+                    // flags the whole document, as an exception it silences
+                    // the rule.
+                    let empty = |p: &super::model::Pattern| {
+                        p.is_match("").then(|| {
+                            format!(
+                                "pattern `{}` matches every sentence, since it matches even no text: \
+                                 write the words it must find (a `*` or `?` on everything makes it optional)",
+                                p.source
+                            )
+                        })
+                    };
                     if let Some((p, why)) = all
-                        .filter_map(|p| p.compile().err().map(|why| (p, why)))
+                        .filter_map(|p| p.compile().err().or_else(|| empty(p)).map(|why| (p, why)))
                         .next()
                     {
                         let at = pattern_span(text, &p.source)
@@ -413,13 +426,25 @@ fn yaml_error(source: &Arc<SourceFile>, e: &serde_norway::Error) -> LoadError {
         format!("invalid rule file: {e}"),
     );
     err.diagnostic.label = "here".into();
-    let help = if message.contains("unknown escape character") {
+    // `rational:` for `rationale:`: the reader lists the fields but
+    // picks none.
+    let near = message
+        .split_once("unknown field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .and_then(|(word, known)| {
+            let names: Vec<&str> = known.split('`').skip(1).step_by(2).collect();
+            crate::diagnostic::suggest(word, names.iter().copied()).map(str::to_string)
+        });
+    let help = if let Some(near) = &near {
+        format!("did you mean `{near}`? See docs/rules-format.md for the fields a rule file takes")
+    } else if message.contains("unknown escape character") {
         "in a double-quoted YAML string a backslash starts an escape, and `\\d`, `\\s` or `\\w` \
          are none: write patterns in single quotes ('\\d+ weeks'), where a backslash stays as written"
+            .to_string()
     } else {
-        "see docs/rules-format.md for the fields a rule file takes"
+        "see docs/rules-format.md for the fields a rule file takes".to_string()
     };
-    err.diagnostic.help = Some(std::sync::Arc::<str>::from(help.to_string()));
+    err.diagnostic.help = Some(std::sync::Arc::<str>::from(help));
     err
 }
 
