@@ -113,10 +113,13 @@ fn one_or_more<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
     enum OneOrMore {
         One(String),
         More(Vec<String>),
+        /// `rule-dirs:` with nothing after it: none.
+        None(()),
     }
     Ok(match OneOrMore::deserialize(d)? {
         OneOrMore::One(s) => vec![s],
         OneOrMore::More(v) => v,
+        OneOrMore::None(()) => Vec::new(),
     })
 }
 
@@ -150,6 +153,7 @@ fn yaml_problem(message: &str, text: &str, at: usize) -> (String, String) {
         .next()
     {
         Some(k) if k.trim() == "paths" => "paths",
+        Some(k) if k.trim() == "rule-dirs" => "rule-dirs",
         _ => "include",
     };
     if message.contains("scanning an alias")
@@ -160,6 +164,12 @@ fn yaml_problem(message: &str, text: &str, at: usize) -> (String, String) {
         return (
             format!("a value starts with `*`{position}, which YAML reads as a reference, not text"),
             format!("put the pattern in quotes: `{key}: [\"*.md\"]`"),
+        );
+    }
+    if message.contains("untagged enum OneOrMore") && key == "rule-dirs" {
+        return (
+            format!("`rule-dirs` takes a folder or a list of folders{position}"),
+            "write `rule-dirs: [org-rules]`; see docs/configuration.md".to_string(),
         );
     }
     if message.contains("untagged enum OneOrMore") {
@@ -266,6 +276,33 @@ fn plain_words(message: &str) -> String {
 /// A `rules:` block, refusing a rule set twice: YAML readers keep the
 /// last, so `bmi-threshold: error` then `bmi-threshold: off` would quietly
 /// turn the rule off.
+/// Where a rule the reader found `set twice in this block` is set the
+/// second time, searching from the block's place `from` (a block's key
+/// comes before its settings).
+fn twice_at(message: &str, text: &str, from: usize) -> Option<Span> {
+    let (_, rest) = message.split_once('`')?;
+    let (name, after) = rest.split_once('`')?;
+    if !after.starts_with(" is set twice in this block") {
+        return None;
+    }
+    let block_start = text[..from.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |n| n + 1);
+    let mut found = text[block_start..]
+        .match_indices(name)
+        .map(|(at, _)| block_start + at)
+        .filter(|&at| {
+            let line = text[..at].rfind('\n').map_or(0, |n| n + 1);
+            let before = &text[line..at];
+            let rest = &text[at + name.len()..];
+            before.trim_matches([' ', '{', ',']).is_empty() && rest.trim_start().starts_with(':')
+                || before.trim_end().ends_with(['{', ',']) && rest.trim_start().starts_with(':')
+        });
+    found.next()?;
+    let second = found.next()?;
+    Some(Span::new(second, second + name.len()))
+}
+
 fn once_each<'de, D>(d: D) -> Result<BTreeMap<String, RawSetting>, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -387,9 +424,18 @@ impl Config {
         let raw: RawConfig = serde_norway::from_str(&source.text).map_err(|e| {
             let at = e.location().map_or(0, |l| l.index()).min(source.text.len());
             let (message, help) = yaml_problem(&e.to_string(), &source.text, at);
+            // A rule set twice is shown at its second setting, where the
+            // reader's own position (the block) is no help.
+            let (message, span) = match twice_at(&message, &source.text, at) {
+                Some(span) => (
+                    message[..message.rfind(" at line ").unwrap_or(message.len())].to_string(),
+                    span,
+                ),
+                None => (message, Span::new(at, at)),
+            };
             let mut err = LoadError::new(
                 &source,
-                Span::new(at, at),
+                span,
                 "invalid-config",
                 format!("invalid {FILE_NAME}: {message}"),
             );
@@ -397,6 +443,17 @@ impl Config {
             ConfigError::File(Box::new(err))
         })?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        if raw.rule_dirs.iter().any(|d| d.trim().is_empty()) {
+            let source = Some(Arc::clone(&source));
+            let blank = Config {
+                source,
+                ..Config::default()
+            };
+            return Err(blank.error(
+                "rule-dirs",
+                "`rule-dirs` names an empty folder: give each folder's path, such as `rule-dirs: [org-rules]`".to_string(),
+            ));
+        }
         let mut config = Config {
             path: Some(path.to_path_buf()),
             rule_dirs: raw.rule_dirs.iter().map(|d| root.join(d)).collect(),
@@ -1178,6 +1235,29 @@ mod tests {
         assert!(e.contains("`dead-end` is set twice"), "{e}");
         assert!(twice("rules:\n  bmi-threshold: off\n  dead-end: off\n").is_none());
         assert!(twice("rules:\n").is_none());
+        // Shown at the second setting, without the reader's own position.
+        let line = |text: &str| match super::Config::from_text(
+            std::path::Path::new("msklint.yaml"),
+            text.to_string(),
+        ) {
+            Err(super::ConfigError::File(e)) => {
+                assert!(
+                    !e.diagnostic.message.contains(" at line "),
+                    "{}",
+                    e.diagnostic.message
+                );
+                text[..e.diagnostic.span.start()].matches('\n').count() + 1
+            }
+            other => panic!("expected an error, got {other:?}"),
+        };
+        assert_eq!(
+            line("rules:\n  dead-end: warning\n  bmi-threshold: off\n  dead-end: off\n"),
+            4
+        );
+        assert_eq!(
+            line("overrides:\n  - paths: ['*.md']\n    rules:\n      dead-end: off\n      dead-end: error\n"),
+            5
+        );
     }
 
     /// A mistake is shown at the key that holds it: not a comment that

@@ -350,7 +350,13 @@ impl Pattern {
         // double-quoted string (`"\bphysio"` holds a backspace): the
         // pattern would load and never match.
         // In `(?x)` mode whitespace, line breaks included, is layout.
-        let layout = source.contains("(?x") || source.contains("(?ix") || source.contains("(?xi");
+        let layout = source.match_indices("(?").any(|(at, _)| {
+            let flags: String = source[at + 2..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .collect();
+            flags.contains('x')
+        });
         if let Some(c) = source
             .chars()
             .find(|&c| c.is_control() && !(layout && c.is_whitespace()))
@@ -693,6 +699,9 @@ mod tests {
         assert!(err.contains(">-"), "{err}");
         let p = Pattern::new("(?x) \\b wait (ing)?\n  \\s period \\b").unwrap();
         assert!(p.is_match("a waiting period of 12 weeks"));
+        let p = Pattern::new("(?sx) \\b wait (ing)?\n  \\s period \\b").unwrap();
+        assert!(p.is_match("a waiting period of 12 weeks"));
+        assert!(Pattern::new("(?-x)wait\nperiod").is_err());
     }
 
     fn patterns(sources: &[&str]) -> Vec<Pattern> {

@@ -1252,12 +1252,15 @@ impl<'a> Engine<'a> {
                     let (clause, (x, y)) = reading.clause(a);
                     let said = reading.text.get(a..b).unwrap_or_default();
                     let promise = env.denials.iter().any(|d| d.is_match(said));
-                    // Only a check's own exception, and inside the
-                    // bracket: a shared one there says the restriction
-                    // itself was lifted ("(this requirement was
-                    // withdrawn)").
-                    let bracket =
-                        k < own_count && !promise && reading.opens_with(clause, &["(".to_string()]);
+                    // Only inside the bracket, and not one speaking of the
+                    // restriction itself ("(this requirement was
+                    // withdrawn)"), which lifts it.
+                    let bracket = !promise
+                        && reading.opens_with(clause, &["(".to_string()])
+                        && !env.terms.get("restriction-itself").is_some_and(|t| {
+                            let end = reading.text[x..y].find(')').map_or(y, |c| x + c);
+                            t.is_match(&reading.text[x..end])
+                        });
                     let (y, b) = match reading.text[x..y].find(')') {
                         Some(close) if bracket => (
                             x + close,
