@@ -292,11 +292,10 @@ fn twice_at(message: &str, text: &str, from: usize) -> Option<Span> {
         .match_indices(name)
         .map(|(at, _)| block_start + at)
         .filter(|&at| {
-            let line = text[..at].rfind('\n').map_or(0, |n| n + 1);
-            let before = &text[line..at];
-            let rest = &text[at + name.len()..];
-            before.trim_matches([' ', '{', ',']).is_empty() && rest.trim_start().starts_with(':')
-                || before.trim_end().ends_with(['{', ',']) && rest.trim_start().starts_with(':')
+            // A key: first on its line, or after `{` or `,` in a flow map.
+            let before = text[..at].trim_end_matches(' ');
+            let starts = before.is_empty() || before.ends_with(['\n', '{', ',']);
+            starts && text[at + name.len()..].trim_start().starts_with(':')
         });
     found.next()?;
     let second = found.next()?;
@@ -443,17 +442,6 @@ impl Config {
             ConfigError::File(Box::new(err))
         })?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        if raw.rule_dirs.iter().any(|d| d.trim().is_empty()) {
-            let source = Some(Arc::clone(&source));
-            let blank = Config {
-                source,
-                ..Config::default()
-            };
-            return Err(blank.error(
-                "rule-dirs",
-                "`rule-dirs` names an empty folder: give each folder's path, such as `rule-dirs: [org-rules]`".to_string(),
-            ));
-        }
         let mut config = Config {
             path: Some(path.to_path_buf()),
             rule_dirs: raw.rule_dirs.iter().map(|d| root.join(d)).collect(),
@@ -464,6 +452,12 @@ impl Config {
             source: Some(Arc::clone(&source)),
             ..Config::default()
         };
+        if raw.rule_dirs.iter().any(|d| d.trim().is_empty()) {
+            return Err(config.error(
+                "rule-dirs",
+                "`rule-dirs` names an empty folder: give each folder's path, such as `rule-dirs: [org-rules]`".to_string(),
+            ));
+        }
         config.rules = settings(raw.rules, &source, &mut config.problems);
         for p in &raw.include {
             Glob::new(p)
@@ -1023,6 +1017,15 @@ mod tests {
             [std::path::PathBuf::from("cfg/org")]
         );
         assert_eq!(dirs("rule-dirs: [org, shared]\n").len(), 2);
+        assert!(dirs("rule-dirs:\n").is_empty());
+        let empty = super::Config::from_text(
+            std::path::Path::new("msklint.yaml"),
+            "rule-dirs: \"\"\n".to_string(),
+        );
+        assert!(
+            matches!(&empty, Err(super::ConfigError::File(e)) if e.diagnostic.message.contains("empty folder")),
+            "{empty:?}"
+        );
     }
 
     /// A folder named plainly, or with a leading `./`, covers the files

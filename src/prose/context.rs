@@ -378,6 +378,13 @@ impl Reading {
         })
     }
 
+    /// Whether clause `i` opens a bracket.
+    pub fn opens_bracket(&self, i: usize) -> bool {
+        self.clauses
+            .get(i)
+            .is_some_and(|&start| self.text[..start].ends_with('('))
+    }
+
     /// The clause containing byte `at`: its index and byte range.
     pub fn clause(&self, at: usize) -> (usize, (usize, usize)) {
         let i = self.clauses.partition_point(|&s| s <= at).saturating_sub(1);

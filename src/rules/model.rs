@@ -212,33 +212,15 @@ impl PartialEq for Pattern {
 /// Why a pattern holding control character `c` is refused, in the terms
 /// of the escape that most likely made it.
 fn control_character(source: &str, c: char) -> String {
-    let (name, escape) = match c {
-        '\u{8}' => ("a backspace", Some("\\b")),
-        '\t' => ("a tab", Some("\\t")),
-        '\n' => ("a line break", Some("\\n")),
-        '\r' => ("a carriage return", Some("\\r")),
-        '\u{7}' => ("a bell character", Some("\\a")),
-        '\u{b}' => ("a vertical tab", Some("\\v")),
-        '\u{c}' => ("a form feed", Some("\\f")),
-        '\u{1b}' => ("an escape character", Some("\\e")),
-        '\0' => ("a null character", Some("\\0")),
-        _ => ("a control character", None),
-    };
+    let (name, escape) = yaml_escape(c).unwrap_or(("a control character", ""));
+    let escape = Some(escape).filter(|e| !e.is_empty());
     // As the rule file has it, so the message can be found there.
     let shown: String = source
         .chars()
-        .map(|k| match k {
-            '\u{8}' => "\\b".to_string(),
-            '\t' => "\\t".to_string(),
-            '\n' => "\\n".to_string(),
-            '\r' => "\\r".to_string(),
-            '\u{7}' => "\\a".to_string(),
-            '\u{b}' => "\\v".to_string(),
-            '\u{c}' => "\\f".to_string(),
-            '\u{1b}' => "\\e".to_string(),
-            '\0' => "\\0".to_string(),
-            k if k.is_control() => k.escape_debug().to_string(),
-            k => k.to_string(),
+        .map(|k| match yaml_escape(k) {
+            Some((_, e)) => e.to_string(),
+            None if k.is_control() => k.escape_debug().to_string(),
+            None => k.to_string(),
         })
         .collect();
     let cause = match escape {
@@ -256,6 +238,23 @@ fn control_character(source: &str, c: char) -> String {
          write the pattern in single quotes ('\\bphysio'), where a backslash stays as written",
         c as u32
     )
+}
+
+/// The control character a double-quoted YAML escape stands for, named,
+/// with the escape.
+fn yaml_escape(c: char) -> Option<(&'static str, &'static str)> {
+    Some(match c {
+        '\u{8}' => ("a backspace", "\\b"),
+        '\t' => ("a tab", "\\t"),
+        '\n' => ("a line break", "\\n"),
+        '\r' => ("a carriage return", "\\r"),
+        '\u{7}' => ("a bell character", "\\a"),
+        '\u{b}' => ("a vertical tab", "\\v"),
+        '\u{c}' => ("a form feed", "\\f"),
+        '\u{1b}' => ("an escape character", "\\e"),
+        '\0' => ("a null character", "\\0"),
+        _ => return None,
+    })
 }
 
 /// `{{name}}` in a pattern: a term from the vocabulary's `prose_terms`,

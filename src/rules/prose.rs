@@ -1255,18 +1255,18 @@ impl<'a> Engine<'a> {
                     // Only inside the bracket, and not one speaking of the
                     // restriction itself ("(this requirement was
                     // withdrawn)"), which lifts it.
+                    let close = reading.text[x..y].find(')').map_or(y, |c| x + c);
                     let bracket = !promise
-                        && reading.opens_with(clause, &["(".to_string()])
-                        && !env.terms.get("restriction-itself").is_some_and(|t| {
-                            let end = reading.text[x..y].find(')').map_or(y, |c| x + c);
-                            t.is_match(&reading.text[x..end])
-                        });
-                    let (y, b) = match reading.text[x..y].find(')') {
-                        Some(close) if bracket => (
-                            x + close,
-                            a + said.trim_end_matches(|c: char| !c.is_alphanumeric()).len(),
-                        ),
-                        _ => (y, b),
+                        && reading.opens_bracket(clause)
+                        && !env
+                            .terms
+                            .get("restriction-itself")
+                            .is_some_and(|t| t.is_match(&reading.text[x..close]));
+                    let (y, b) = if bracket {
+                        let said_end = said.trim_end_matches(|c: char| !c.is_alphanumeric());
+                        (close, a + said_end.len())
+                    } else {
+                        (y, b)
                     };
                     if !(promise || bracket) || b > y || !free.iter().any(|&(f, _)| x <= f && f < y)
                     {
@@ -1459,7 +1459,7 @@ impl<'r> ExceptionScope<'r> {
                 Topic::Own => Applies::Yes,
                 Topic::Other => Applies::OtherTopic,
                 Topic::Neither => {
-                    let bracketed = self.reading.opens_with(i, &["(".to_string()]);
+                    let bracketed = self.reading.opens_bracket(i);
                     if bracketed || self.anaphora.iter().any(|p| p.is_match(clause)) {
                         self.referent(i)
                     } else {
