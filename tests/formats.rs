@@ -591,3 +591,31 @@ fn github_and_sarif_name_files_from_the_repository_root() {
     let github = run("github", Some(&policies));
     assert!(github.contains("::error file=p.md,line=1,"), "{github}");
 }
+
+/// Code scanning shows each rule at its descriptor's level: the list must
+/// say what msklint.yaml made of a rule, not what msklint ships.
+#[test]
+fn sarif_rule_list_follows_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "rules:\n  bmi-threshold: info\n  dna-discharge: off\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("p.pathway"), AWKWARD).unwrap();
+    let out = msklint(&["check", "--format", "sarif", "."], dir.path());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rule = |name: &str| rules.iter().find(|r| r["id"] == name).unwrap().clone();
+    assert_eq!(rule("bmi-threshold")["defaultConfiguration"]["level"], "note");
+    assert_eq!(rule("bmi-threshold")["defaultConfiguration"].get("enabled"), None);
+    let off = rule("dna-discharge");
+    assert_eq!(off["defaultConfiguration"]["enabled"], false, "{off}");
+    // Untouched rules keep their shipped level.
+    assert_eq!(rule("smoking-restriction")["defaultConfiguration"]["level"], "error");
+    // The result of the softened rule agrees with its descriptor.
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let bmi = results.iter().find(|r| r["ruleId"] == "bmi-threshold").unwrap();
+    assert_eq!(bmi["level"], "note");
+    assert!(!results.iter().any(|r| r["ruleId"] == "dna-discharge"));
+}

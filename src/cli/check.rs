@@ -158,6 +158,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                 let run = Run {
                     reports: &reports,
                     rules: &crate::rules::load::RuleSet::default(),
+                    config: &crate::config::Config::default(),
                     deny_warnings: args.deny_warnings,
                     human: human_options(args.color, false),
                     rules_table: args.rules_table,
@@ -294,6 +295,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         let run = Run {
             reports: &reports,
             rules: session.rules(),
+            config: session.config(),
             deny_warnings: args.deny_warnings,
             human: human_options(args.color, false),
             rules_table: args.rules_table,

@@ -86,6 +86,8 @@ pub struct Run<'a> {
     pub reports: &'a [FileReport],
     /// For SARIF, which describes every rule.
     pub rules: &'a RuleSet,
+    /// For SARIF, whose rule list carries the configured levels.
+    pub config: &'a crate::config::Config,
     /// For JUnit, whose failures follow the exit status.
     pub deny_warnings: bool,
     pub human: human::HumanOptions,
@@ -137,7 +139,7 @@ impl OutputFormat {
             OutputFormat::Concise => out.write_all(
                 concise::render_with(run.reports, run.unread.not_checked.len()).as_bytes(),
             ),
-            OutputFormat::Sarif => sarif::write(run.reports, run.rules, run.unread, out),
+            OutputFormat::Sarif => sarif::write(run.reports, run.rules, run.config, run.unread, out),
             OutputFormat::Github => {
                 out.write_all(github::render(run.reports, run.unread).as_bytes())
             }

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::Unread;
 use crate::check::FileReport;
+use crate::config::{Config, Level};
 use crate::diagnostic::Severity;
 use crate::fingerprint;
 use crate::rules::engine::paragraph;
@@ -56,10 +57,10 @@ fn uri(path: &str) -> String {
     }
 }
 
-pub fn render(reports: &[FileReport], rules: &RuleSet) -> String {
+pub fn render(reports: &[FileReport], rules: &RuleSet, config: &Config) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write(reports, rules, Unread::default(), &mut out);
+    let _ = write(reports, rules, config, Unread::default(), &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -99,6 +100,7 @@ fn invocations(unread: Unread<'_>) -> Value {
 pub fn write(
     reports: &[FileReport],
     rules: &RuleSet,
+    config: &Config,
     unread: Unread<'_>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
@@ -108,6 +110,14 @@ pub fn write(
         .map(|r| {
             let loaded = r;
             let r = &r.rule;
+            // Code scanning shows a rule at its descriptor's level, so the
+            // descriptor carries what msklint.yaml's top-level `rules:`
+            // makes of it; an override's level is on each result.
+            let configured = config.level(&r.name);
+            let severity = match configured {
+                Some(Level::On(s)) => s,
+                _ => r.severity,
+            };
             let mut entry = json!({
                 "id": r.name,
                 "name": r.name,
@@ -116,13 +126,18 @@ pub fn write(
                 "help": {
                     "text": format!("{}\n\nSources: {}", paragraph(&r.help), r.sources.join("; ")),
                 },
-                "defaultConfiguration": { "level": level(r.severity) },
+                "defaultConfiguration": { "level": level(severity) },
                 "properties": { "code": r.code, "category": r.category, "tags": [r.category] },
             });
             // Only msklint's own rules are in docs/rules.md; a link for one
             // loaded from the user's folder would lead nowhere.
             if loaded.builtin {
                 entry["helpUri"] = Value::String(help_uri(&r.code, &r.name));
+            }
+            // Kept in the list, so results' rule indexes stay the same
+            // whatever the configuration switches off.
+            if configured == Some(Level::Off) {
+                entry["defaultConfiguration"]["enabled"] = Value::Bool(false);
             }
             entry
         })

@@ -86,7 +86,11 @@ impl Checker {
 
     /// The same findings as `msklint check --format sarif` prints them.
     pub fn sarif(&self) -> String {
-        msklint::output::sarif::render(&self.inner.reports, self.inner.session.rules())
+        msklint::output::sarif::render(
+            &self.inner.reports,
+            self.inner.session.rules(),
+            self.inner.session.config(),
+        )
     }
 
     /// The consultation response `msklint report --format html` writes for
