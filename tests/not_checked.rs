@@ -317,6 +317,9 @@ fn a_bad_configuration_still_gives_a_whole_document_in_every_structured_format()
                     .as_str()
                     .unwrap()
                     .contains("msklint.yaml has problems"));
+                // The configuration was read, but no file was checked.
+                assert_eq!(doc["summary"]["files"], 0, "{doc}");
+                assert_eq!(doc["summary"]["errors"], 1, "{doc}");
             }
             "sarif" => {
                 let doc: serde_json::Value = serde_json::from_str(&text).unwrap();

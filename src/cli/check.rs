@@ -165,6 +165,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                     unread: Unread {
                         not_checked: &not_checked,
                         skipped: &[],
+                        stopped_at_setup: true,
                     },
                 };
                 let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -302,6 +303,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             unread: Unread {
                 not_checked: &not_checked,
                 skipped: &found.skipped,
+                stopped_at_setup: false,
             },
         };
         // A closed pipe (e.g. `| head`) is not an error worth panicking over.
@@ -361,6 +363,7 @@ fn run_rendered(
         writer.finish(Unread {
             not_checked: &explained(skipped, problems, true),
             skipped,
+            stopped_at_setup: false,
         })
     } else {
         // A batch of files is written while the next is read.
@@ -383,6 +386,7 @@ fn run_rendered(
         writer.finish(Unread {
             not_checked: &explained(skipped, problems, true),
             skipped,
+            stopped_at_setup: false,
         })
     };
     // A closed pipe (e.g. `| head`) is not an error worth panicking over.

@@ -174,8 +174,11 @@ pub fn write(
     }
     write_unread(out, unread)?;
     out.write_all(b",\n  \"summary\": ")?;
-    let summary =
-        serde_json::to_vec_pretty(&Summary::of(reports)).map_err(std::io::Error::other)?;
+    let mut counts = Summary::of(reports);
+    if unread.stopped_at_setup {
+        counts.files = 0;
+    }
+    let summary = serde_json::to_vec_pretty(&counts).map_err(std::io::Error::other)?;
     out.write_all(&indented(&summary, b"\n  "))?;
     out.write_all(b"\n}\n")
 }

@@ -105,6 +105,9 @@ pub struct Run<'a> {
 pub struct Unread<'a> {
     pub not_checked: &'a [PathProblem],
     pub skipped: &'a [Skipped],
+    /// The run stopped at its configuration: the reports are of
+    /// msklint.yaml and rule files, and no file was checked.
+    pub stopped_at_setup: bool,
 }
 
 impl<'a> Unread<'a> {
