@@ -25,6 +25,11 @@ pub struct Measure {
     pub unit: Option<String>,
     #[serde(default)]
     pub names: Vec<Name>,
+    /// A service may have one of its own (its address, its joint school),
+    /// so a node's free property named for the measure is not taken for a
+    /// criterion written in the wrong place.
+    #[serde(default, rename = "service-property")]
+    pub service_property: bool,
 }
 
 impl Measure {

@@ -562,6 +562,48 @@ pub fn attributes(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagno
     }
 }
 
+/// A node's free property named for a measure (`max_bmi: 40`, `smoking:
+/// false`, `bmi: "< 40"`): most likely a criterion written outside
+/// `requires`, where no rule reads it. A string of a few words or more is
+/// prose, which the prose checks read, and is left to them.
+pub fn measure_properties(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagnostic>) {
+    for node in &pathway.nodes {
+        for prop in node.properties.iter() {
+            let PropertyValue::Value(value) = &prop.value else {
+                continue;
+            };
+            if let ValueKind::String(text) = &value.kind {
+                if text.split_whitespace().count() > 2 {
+                    continue;
+                }
+            }
+            let Some(m) = measures.measure_of(prop.key.name) else {
+                continue;
+            };
+            if m.service_property {
+                continue;
+            }
+            diags.push(
+                Diagnostic::warning(
+                    Builtin::UnknownProperty.name(),
+                    prop.key.span,
+                    format!(
+                        "`{}` names {}, but as a node property no rule reads it",
+                        prop.key.name,
+                        m.called()
+                    ),
+                )
+                .with_label(format!("a {} condition no rule checks", m.called()))
+                .with_help(format!(
+                    "if people must meet it to reach this service, write it as a criterion (`requires: {} ...`, docs/language.md section 7) so the rules check it; if it only records something about the service, give it a name that says so",
+                    m.measure
+                ))
+                .in_pathway(pathway.name.value.as_ref()),
+            );
+        }
+    }
+}
+
 /// A string whose words make a DNA chain (known actions, `then`, `after`
 /// and a whole number): that chain, to write without the quotes.
 fn unquoted_chain(value: &Value, actions: &[String]) -> Option<String> {

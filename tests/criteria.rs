@@ -140,6 +140,16 @@ fn everyday_names_for_the_restricted_measures_are_read_and_clinical_ones_left_al
         ("lives_in_icb == true", Some("address-required")),
         ("registered_with_gp == true", Some("address-required")),
         ("escape_pain_completed == true", Some("education-gate")),
+        // Names the eleventh newcomer sweep wrote that passed clean.
+        ("obesity == false", Some("bmi-threshold")),
+        ("morbid_obesity == false", Some("bmi-threshold")),
+        ("body_mass < 40", Some("bmi-threshold")),
+        ("max_bmi < 40", Some("bmi-threshold")),
+        ("has_fixed_abode == true", Some("address-required")),
+        ("nfa == false", Some("address-required")),
+        ("months_symptomatic >= 3", Some("symptom-duration-gate")),
+        ("pack_years < 10", Some("smoking-restriction")),
+        ("weight_loss_achieved == true", Some("bmi-threshold")),
         // Words that change what is compared keep a name unread.
         ("smoking_cessation_offered == true", None),
         ("weight_loss_support == true", None),
@@ -676,4 +686,40 @@ fn a_criterion_on_one_route_in_says_so_when_others_are_open() {
         "{}",
         d.message
     );
+}
+
+/// A criterion written as a node's own property (`max_bmi: 40`,
+/// `smoking: false`) is read by no rule there: it is pointed out, while a
+/// service's own address or a BMI it only records is left alone.
+#[test]
+fn a_measure_written_as_a_node_property_is_pointed_out() {
+    let cases = [
+        ("max_bmi: 40", Some("BMI")),
+        ("smoking: false", Some("smoking")),
+        ("bmi: \"< 40\"", Some("BMI")),
+        ("min_symptom_weeks: 12", Some("symptom duration")),
+        ("address: \"1 Mill Lane, Northtown\"", None),
+        ("postcode: \"NT1 2AB\"", None),
+        ("bmi_recorded: true", None),
+        ("notes: \"BMI is measured at the first appointment for planning\"", None),
+    ];
+    for (property, want) in cases {
+        let text = format!(
+            "pathway \"Knee\" {{\n  entry gp: \"GP practice\" {{ kind: gp }}\n  service ortho: \"Orthopaedics\" {{ kind: secondary  {property} }}\n  gp -> ortho\n}}\n"
+        );
+        let report = check(&text);
+        let named: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "unknown-property")
+            .map(|d| d.message.as_str())
+            .collect();
+        match want {
+            Some(called) => {
+                assert_eq!(named.len(), 1, "{property}: {named:?}");
+                assert!(named[0].contains(&format!("names {called},")), "{property}: {named:?}");
+            }
+            None => assert!(named.is_empty(), "{property}: {named:?}"),
+        }
+    }
 }

@@ -171,10 +171,25 @@ impl Reader<'_, '_> {
     }
 
     /// Adds the string whose span (quotes included) is `quoted`, read under
-    /// `lead_in`.
-    fn add(&mut self, quoted: Span, lead_in: Option<&str>, about: About) {
+    /// `lead_in`, or with `lead_in` as its header when `header` is set (a
+    /// key and its value are one statement, as a table's header and row).
+    fn add(&mut self, quoted: Span, lead_in: Option<&str>, header: bool, about: About) {
         let (start, end) = (quoted.start() + 1, quoted.end().saturating_sub(1));
-        let Some(contents) = self.source.get(start..end) else {
+        self.add_text(Span::new(start, end.max(start)), lead_in, header, false, about);
+    }
+
+    /// Adds the text at `inner` (no quotes around it), as [`Reader::add`];
+    /// `spaced` reads each `_` as a space.
+    fn add_text(
+        &mut self,
+        inner: Span,
+        lead_in: Option<&str>,
+        header: bool,
+        spaced: bool,
+        about: About,
+    ) {
+        let start = inner.start();
+        let Some(contents) = self.source.get(start..inner.end()) else {
             return;
         };
         if !contents.chars().any(char::is_alphanumeric) {
@@ -183,15 +198,21 @@ impl Reader<'_, '_> {
         if self.sentences.len() >= BATCH {
             self.flush();
         }
-        let lead_in = lead_in.map(|words| self.lead(words));
+        let lead = lead_in.map(|words| self.lead(words));
+        let (lead_in, with) = if header { (None, lead) } else { (lead, None) };
         let at = self.text.len();
-        self.text.push_str(contents);
+        if spaced {
+            // `_` and a space are each one byte: places still map.
+            self.text.push_str(&contents.replace('_', " "));
+        } else {
+            self.text.push_str(contents);
+        }
         self.text.push_str("\n\n");
         for s in sentences::split(contents) {
             self.sentences.push(Sentence {
                 span: Span::new(at + s.span.start(), at + s.span.end()),
                 lead_in,
-                with: None,
+                with,
                 // A label or note is never a heading, even in capitals
                 // ("DNA").
                 heading: false,
@@ -207,12 +228,18 @@ impl Reader<'_, '_> {
         });
     }
 
-    fn value(&mut self, value: &Value, lead_in: &str, about: About) {
+    /// A property's or field's string value, read with its key as header.
+    /// Under a key naming conditions on access, a word is read too
+    /// (`exclusions: [smokers, obese]`), with `_` as a space.
+    fn value(&mut self, value: &Value, key: &str, about: About) {
         match &value.kind {
-            ValueKind::String(_) => self.add(value.span, Some(lead_in), about),
+            ValueKind::String(_) => self.add(value.span, Some(key), true, about),
+            ValueKind::Ident(_) if key.trim_end_matches(':').ends_with(FOR_REFERRAL) => {
+                self.add_text(value.span, Some(key), true, true, about)
+            }
             ValueKind::List(items) => {
                 for item in items.iter() {
-                    self.value(item, lead_in, about);
+                    self.value(item, key, about);
                 }
             }
             _ => {}
@@ -294,9 +321,36 @@ fn small(n: usize) -> u32 {
 }
 
 /// A property key read as words: `referral_criteria` → `referral criteria`.
+/// A key naming conditions on access (`restrictions`, `requirements`,
+/// `bmi_limit`) says what they are conditions of, as a policy's "criteria
+/// for referral" does: on a node labelled only "Knee" nothing else would.
 fn words(key: &str) -> String {
-    key.replace('_', " ")
+    let words = key.replace('_', " ");
+    let lower = words.to_ascii_lowercase();
+    if ACCESS_KEY_WORDS.iter().any(|w| lower.contains(w)) {
+        format!("{words}{FOR_REFERRAL}")
+    } else {
+        words
+    }
 }
+
+/// What a key naming conditions on access is read as, after its words.
+const FOR_REFERRAL: &str = " for referral";
+
+/// Stems by which a key names conditions on access.
+const ACCESS_KEY_WORDS: &[&str] = &[
+    "restrict",
+    "requir",
+    "threshold",
+    "limit",
+    "prerequisite",
+    "criteri",
+    "eligib",
+    "exclu",
+    "access",
+    "cut off",
+    "cutoff",
+];
 
 /// Runs `rules` (see [`sentence_rules`]) on every string of `pathway`,
 /// whose text is `source`; findings point at the string's contents.
@@ -321,14 +375,14 @@ pub fn run(
         pieces: Vec::new(),
         leads: HashMap::new(),
     };
-    r.add(pathway.name.span, None, About::Pathway);
+    r.add(pathway.name.span, None, false, About::Pathway);
     for field in &pathway.fields {
         let lead = format!("{}:", words(field.key.name));
         r.value(&field.value, &lead, About::Pathway);
     }
     for (i, node) in pathway.nodes.iter().enumerate() {
         let about = About::Node(small(i));
-        r.add(node.label.span, None, about);
+        r.add(node.label.span, None, false, about);
         for prop in node.properties.iter() {
             let PropertyValue::Value(value) = &prop.value else {
                 continue;
@@ -437,7 +491,7 @@ pub fn run(
         } else {
             WHEN_LEAD_IN
         };
-        r.add(text.span, Some(lead), About::Route(small(i)));
+        r.add(text.span, Some(lead), false, About::Route(small(i)));
     }
     r.flush();
 }
