@@ -282,9 +282,13 @@ pub enum Content {
 /// Whether text holds a pathway: a line in its first 64 KB opens a
 /// `pathway "…"` block (the brace on that line or the next).
 pub fn holds_pathway(bytes: &[u8]) -> bool {
-    String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)])
-        .split(['\n', '\r'])
-        .any(opens_pathway)
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    // Notepad's "Unicode" (UTF-16) holds a pathway as surely as UTF-8.
+    let text = match encoding::utf16_with_mark(head) {
+        Some(decoded) => std::borrow::Cow::Owned(decoded.text),
+        None => String::from_utf8_lossy(head),
+    };
+    text.split(['\n', '\r']).any(opens_pathway)
 }
 
 fn opens_pathway(line: &str) -> bool {
@@ -572,7 +576,16 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, 
                     )
                 })
         }
-        InputFormat::Pathway | InputFormat::Pdf => decode(bytes, PATHWAY_HELP).map(Decoded::text),
+        // Notepad's "Unicode" is UTF-16: read as the text it is.
+        InputFormat::Pathway => match encoding::utf16_with_mark(&bytes) {
+            Some(decoded) => Ok(Decoded {
+                text: decoded.text,
+                note: decoded.note,
+                ..Decoded::default()
+            }),
+            None => decode(bytes, PATHWAY_HELP).map(Decoded::text),
+        },
+        InputFormat::Pdf => decode(bytes, PATHWAY_HELP).map(Decoded::text),
     }
 }
 
@@ -702,6 +715,24 @@ mod tests {
             assert!(e.1.message.contains("NUL byte"), "{name}: {}", e.1.message);
             assert_eq!(e.1.span.start(), 7, "{name}");
         }
+    }
+
+    /// Notepad's "Unicode" is UTF-16 with a byte-order mark: a pathway so
+    /// saved is read, under `.pathway` or as a `.txt` holding one (it was
+    /// once read as a policy, and every fault in it passed).
+    #[test]
+    fn a_pathway_saved_as_utf16_is_read_as_a_pathway() {
+        let text = "pathway \"Hips\" {\n  entry gp: \"GP\" { kind: gp }\n}\n";
+        let mut bytes = vec![0xff, 0xfe];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(
+            InputFormat::sniffed("hips.txt", &bytes),
+            Some(InputFormat::Pathway)
+        );
+        let Ok(decoded) = read("hips.pathway", InputFormat::Pathway, bytes) else {
+            panic!("a UTF-16 pathway is text");
+        };
+        assert!(decoded.text.ends_with(text), "{:?}", decoded.text);
     }
 
     #[test]

@@ -95,6 +95,11 @@ pub fn settings_text(bytes: Vec<u8>) -> Option<String> {
     })
 }
 
+/// UTF-16 text with a byte-order mark, decoded; `None` for anything else.
+pub fn utf16_with_mark(bytes: &[u8]) -> Option<Decoded> {
+    utf16(bytes)
+}
+
 fn utf16(bytes: &[u8]) -> Option<Decoded> {
     let little = match bytes {
         [0xff, 0xfe, ..] => true,
