@@ -347,15 +347,24 @@ impl Validator<'_> {
             if contains(known, word) {
                 continue;
             }
-            // Another name for a channel: the channel it stands for.
-            let other_name = (what == "channel")
-                .then(|| self.vocab.channel_for(word))
-                .flatten();
+            // Another name for a channel, kind or offer: the word it
+            // stands for (`telephone` is `phone`, `IAPT` is
+            // `mental_health`).
+            let other_name = match what {
+                "channel" => self.vocab.channel_for(word),
+                "kind" => self.vocab.everyday_word(word, false, known),
+                "offer" => self.vocab.everyday_word(word, true, known),
+                _ => None,
+            };
             let near = other_name.or_else(|| suggest(word, known.iter().map(String::as_str)));
             let help = match near {
-                Some(near) if other_name.is_some() => format!(
+                Some(near) if other_name.is_some() && what == "channel" => format!(
                     "`{word}` is another name for `{near}`: write `{near}`, the word the rules read \
                      (digital-only-access judges an entry by it)"
+                ),
+                Some(near) if other_name.is_some() && !near.eq_ignore_ascii_case(&word.replace(' ', "_")) => format!(
+                    "`{word}` names what msklint calls `{near}`: write `{near}`, the word the rules read; \
+                     as written, no rule counts it"
                 ),
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!(

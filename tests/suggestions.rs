@@ -162,6 +162,27 @@ fn a_misspelt_kind_offer_and_channel_become_the_near_word() {
     fix_one("t.pathway", &text, "unknown-channel", "phone");
 }
 
+/// The everyday names services are drawn with stand for the language's
+/// words in a pathway too: `IAPT` is the kind `mental_health`, `rehab` the
+/// offer `rehabilitation`, however far apart the spellings.
+#[test]
+fn an_everyday_name_for_a_kind_or_offer_becomes_the_word_it_stands_for() {
+    let text = pathway("  service s: \"S\" { kind: IAPT }\n  gp -> s\n  s -> home");
+    let fixed = fix_one("t.pathway", &text, "unknown-kind", "mental_health");
+    assert!(fixed.contains("kind: mental_health"));
+    let text = pathway(
+        "  service s: \"S\" { kind: community offers: [rehab] }\n  gp -> s\n  s -> home",
+    );
+    fix_one("t.pathway", &text, "unknown-offer", "rehabilitation");
+    let text = pathway(
+        "  service s: \"S\" { kind: mental_health offers: [CBT] }\n  gp -> s\n  s -> home",
+    );
+    fix_one("t.pathway", &text, "unknown-offer", "talking_therapies");
+    let text =
+        pathway("  service s: \"S\" { kind: orthopaedics }\n  gp -> s\n  s -> home");
+    fix_one("t.pathway", &text, "unknown-kind", "secondary");
+}
+
 #[test]
 fn a_misspelt_property_attribute_and_dna_action_become_the_near_word() {
     let text =
@@ -292,10 +313,11 @@ fn findings_without_a_plain_fix_carry_none() {
     let found = check(&session, "t.pathway", &text);
     let bmi = found.iter().find(|d| d.rule == "bmi-threshold").unwrap();
     assert!(bmi.suggestion.is_none());
-    let text = pathway("  service s: \"S\" { kind: orthopaedics }\n  gp -> s\n  s -> home");
+    // (`orthopaedics` once stood here; it is now read as `secondary`.)
+    let text = pathway("  service s: \"S\" { kind: wellbeing_hub }\n  gp -> s\n  s -> home");
     let found = check(&session, "t.pathway", &text);
     let kind = found.iter().find(|d| d.rule == "unknown-kind").unwrap();
-    assert!(kind.suggestion.is_none(), "nothing is near `orthopaedics`");
+    assert!(kind.suggestion.is_none(), "nothing is near `wellbeing_hub`");
 }
 
 #[test]
