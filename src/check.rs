@@ -694,6 +694,10 @@ impl Linter {
                                 .with_subjects(&policy.subjects),
                             pathway,
                             &source.text,
+                            self.vocabulary
+                                .property_names
+                                .get("on_dna")
+                                .map_or(&[][..], Vec::as_slice),
                             &mut read,
                         )
                     },

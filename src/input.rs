@@ -284,8 +284,8 @@ pub enum Content {
 pub fn holds_pathway(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(64 * 1024)];
     // Notepad's "Unicode" (UTF-16) holds a pathway as surely as UTF-8.
-    let text = match encoding::utf16_with_mark(head) {
-        Some(decoded) => std::borrow::Cow::Owned(decoded.text),
+    let text = match encoding::clean_utf16(head) {
+        Some(decoded) => std::borrow::Cow::Owned(decoded),
         None => String::from_utf8_lossy(head),
     };
     text.split(['\n', '\r']).any(opens_pathway)
@@ -577,12 +577,9 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, 
                 })
         }
         // Notepad's "Unicode" is UTF-16: read as the text it is.
-        InputFormat::Pathway => match encoding::utf16_with_mark(&bytes) {
-            Some(decoded) => Ok(Decoded {
-                text: decoded.text,
-                note: decoded.note,
-                ..Decoded::default()
-            }),
+        // Decoded only when whole: a pathway's text is never guessed.
+        InputFormat::Pathway => match encoding::clean_utf16(&bytes) {
+            Some(text) => Ok(Decoded::text(text)),
             None => decode(bytes, PATHWAY_HELP).map(Decoded::text),
         },
         InputFormat::Pdf => decode(bytes, PATHWAY_HELP).map(Decoded::text),

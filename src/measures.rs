@@ -248,6 +248,11 @@ impl Measures {
         self.by_name.get(&kept.join("_")).copied()
     }
 
+    /// Whether an attribute names its measure's opposite (`non_smoker`).
+    pub fn negated(&self, attribute: &str) -> bool {
+        self.meaning(attribute).is_some_and(|m| m.negated)
+    }
+
     /// The measure an attribute names, if it is a known name of one.
     pub fn measure_of(&self, attribute: &str) -> Option<&Measure> {
         self.meaning(attribute).map(|m| &self.list[m.measure])

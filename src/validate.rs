@@ -406,10 +406,17 @@ impl Validator<'_> {
                 Diagnostic::error(
                     Builtin::InvalidValue.name(),
                     value.span,
-                    format!(
-                        "a percentage must be between 0% and 100%, not {}%",
-                        fmt_num(*p)
-                    ),
+                    if p.is_finite() {
+                        format!(
+                            "a percentage must be between 0% and 100%, not {}%",
+                            fmt_num(*p)
+                        )
+                    } else {
+                        // Too long to read as a number at all: the range
+                        // is what matters.
+                        "a percentage must be between 0% and 100%, and this one is far larger"
+                            .to_string()
+                    },
                 )
                 .with_label("out of range"),
             ),
@@ -571,25 +578,34 @@ pub fn attributes(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagno
     }
 }
 
-/// A node's free property named for a measure (`max_bmi: 40`, `smoking:
-/// false`, `bmi: "< 40"`): most likely a criterion written outside
-/// `requires`, where no rule reads it. A string of a few words or more is
-/// prose, which the prose checks read, and is left to them.
+/// A node's free property named for a measure and written as a bound on
+/// it: most likely a criterion written outside `requires`, where no rule
+/// reads it. Only a clear bound counts, since a service may record a
+/// measure or offer help with it (`bmi: "recorded"`, `smoking: "quit
+/// support"`, `physio_sessions: 6`): a number under a name that bounds
+/// (`max_bmi: 40`, `min_symptom_weeks: 12`), a comparison in words or
+/// symbols (`bmi: "< 40"`, `bmi: "under 40"`), or a yes or no that shuts
+/// people out (`smoking: false`, `non_smoker: true`).
 pub fn measure_properties(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagnostic>) {
     for node in &pathway.nodes {
         for prop in node.properties.iter() {
             let PropertyValue::Value(value) = &prop.value else {
                 continue;
             };
-            if let ValueKind::String(text) = &value.kind {
-                if text.split_whitespace().count() > 2 {
-                    continue;
-                }
-            }
-            let Some(m) = measures.measure_of(prop.key.name) else {
+            let key = prop.key.name;
+            let Some(m) = measures.measure_of(key) else {
                 continue;
             };
             if m.service_property {
+                continue;
+            }
+            let bound = match &value.kind {
+                ValueKind::Number(_) | ValueKind::Percent(_) => names_a_bound(key),
+                ValueKind::String(text) => is_comparison(text),
+                ValueKind::Bool(b) => *b == measures.negated(key),
+                _ => false,
+            };
+            if !bound {
                 continue;
             }
             diags.push(
@@ -597,8 +613,7 @@ pub fn measure_properties(pathway: &Pathway, measures: &Measures, diags: &mut Ve
                     Builtin::UnknownProperty.name(),
                     prop.key.span,
                     format!(
-                        "`{}` names {}, but as a node property no rule reads it",
-                        prop.key.name,
+                        "`{key}` names {}, but as a node property no rule reads it",
                         m.called()
                     ),
                 )
@@ -611,6 +626,50 @@ pub fn measure_properties(pathway: &Pathway, measures: &Measures, diags: &mut Ve
             );
         }
     }
+}
+
+/// Whether a property name bounds what it names (`max_bmi`, `bmi_limit`).
+fn names_a_bound(key: &str) -> bool {
+    const BOUNDS: &[&str] = &[
+        "max",
+        "maximum",
+        "min",
+        "minimum",
+        "limit",
+        "threshold",
+        "cutoff",
+        "under",
+        "over",
+        "below",
+        "above",
+    ];
+    key.to_ascii_lowercase()
+        .split('_')
+        .any(|w| BOUNDS.contains(&w))
+}
+
+/// Whether a string is a comparison with a number (`< 40`, `under 40`,
+/// `40 or less`).
+fn is_comparison(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "under ",
+        "over ",
+        "below ",
+        "above ",
+        "less than",
+        "more than",
+        "at least",
+        "at most",
+        "no more than",
+        "no less than",
+        "or less",
+        "or more",
+        "or under",
+        "or over",
+    ];
+    let lower = text.trim().to_lowercase();
+    lower.chars().any(|c| c.is_ascii_digit())
+        && (lower.starts_with(['<', '>', '≤', '≥']) || WORDS.iter().any(|w| lower.contains(w)))
 }
 
 /// A string whose words make a DNA chain (known actions, `then`, `after`

@@ -179,11 +179,20 @@ impl Vocabulary {
     /// `mental_health` and the offer `talking_therapies`, `rehab` the kind
     /// and offer `rehabilitation`. `offer` picks which is wanted; `known`
     /// is the list it must come from.
-    pub fn everyday_word<'a>(&'a self, word: &str, offer: bool, known: &[String]) -> Option<&'a str> {
+    pub fn everyday_word<'a>(
+        &'a self,
+        word: &str,
+        offer: bool,
+        known: &[String],
+    ) -> Option<&'a str> {
         let plain = word.replace(['_', '-'], " ").to_lowercase();
         self.diagram_names
             .iter()
-            .filter(|d| d.names.iter().any(|n| n.replace('-', " ").to_lowercase() == plain))
+            .filter(|d| {
+                d.names
+                    .iter()
+                    .any(|n| n.replace('-', " ").to_lowercase() == plain)
+            })
             .find_map(|d| {
                 let candidates: Vec<&String> = if offer {
                     d.offers.iter().chain(d.kind.as_ref()).collect()

@@ -701,7 +701,21 @@ fn a_measure_written_as_a_node_property_is_pointed_out() {
         ("address: \"1 Mill Lane, Northtown\"", None),
         ("postcode: \"NT1 2AB\"", None),
         ("bmi_recorded: true", None),
-        ("notes: \"BMI is measured at the first appointment for planning\"", None),
+        // A service recording a measure or helping with it, an outcome
+        // score it collects, its own count of sessions, equipment.
+        ("smoking: \"quit support\"", None),
+        ("carbon_monoxide: true", None),
+        ("bmi: \"recorded\"", None),
+        ("bmi: \"no limit\"", None),
+        ("oks: true", None),
+        ("physio_sessions: 6", None),
+        ("weight_limit: \"250 kg\"", None),
+        ("non_smoker: true", Some("smoking")),
+        ("obese: false", Some("BMI")),
+        (
+            "notes: \"BMI is measured at the first appointment for planning\"",
+            None,
+        ),
     ];
     for (property, want) in cases {
         let text = format!(
@@ -717,7 +731,10 @@ fn a_measure_written_as_a_node_property_is_pointed_out() {
         match want {
             Some(called) => {
                 assert_eq!(named.len(), 1, "{property}: {named:?}");
-                assert!(named[0].contains(&format!("names {called},")), "{property}: {named:?}");
+                assert!(
+                    named[0].contains(&format!("names {called},")),
+                    "{property}: {named:?}"
+                );
             }
             None => assert!(named.is_empty(), "{property}: {named:?}"),
         }

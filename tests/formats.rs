@@ -605,17 +605,44 @@ fn sarif_rule_list_follows_the_configuration() {
     std::fs::write(dir.path().join("p.pathway"), AWKWARD).unwrap();
     let out = msklint(&["check", "--format", "sarif", "."], dir.path());
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rules = doc["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
     let rule = |name: &str| rules.iter().find(|r| r["id"] == name).unwrap().clone();
-    assert_eq!(rule("bmi-threshold")["defaultConfiguration"]["level"], "note");
-    assert_eq!(rule("bmi-threshold")["defaultConfiguration"].get("enabled"), None);
+    assert_eq!(
+        rule("bmi-threshold")["defaultConfiguration"]["level"],
+        "note"
+    );
+    assert_eq!(
+        rule("bmi-threshold")["defaultConfiguration"].get("enabled"),
+        None
+    );
     let off = rule("dna-discharge");
     assert_eq!(off["defaultConfiguration"]["enabled"], false, "{off}");
     // Untouched rules keep their shipped level.
-    assert_eq!(rule("smoking-restriction")["defaultConfiguration"]["level"], "error");
+    assert_eq!(
+        rule("smoking-restriction")["defaultConfiguration"]["level"],
+        "error"
+    );
     // The result of the softened rule agrees with its descriptor.
     let results = doc["runs"][0]["results"].as_array().unwrap();
-    let bmi = results.iter().find(|r| r["ruleId"] == "bmi-threshold").unwrap();
+    let bmi = results
+        .iter()
+        .find(|r| r["ruleId"] == "bmi-threshold")
+        .unwrap();
     assert_eq!(bmi["level"], "note");
     assert!(!results.iter().any(|r| r["ruleId"] == "dna-discharge"));
+    // Switched back on by an override for some files: enabled.
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "rules:\n  dna-discharge: off\noverrides:\n  - paths: [\"*.pathway\"]\n    rules:\n      dna-discharge: warning\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--format", "sarif", "."], dir.path());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let dna = rules.iter().find(|r| r["id"] == "dna-discharge").unwrap();
+    assert_eq!(dna["defaultConfiguration"].get("enabled"), None, "{dna}");
 }

@@ -170,16 +170,13 @@ fn an_everyday_name_for_a_kind_or_offer_becomes_the_word_it_stands_for() {
     let text = pathway("  service s: \"S\" { kind: IAPT }\n  gp -> s\n  s -> home");
     let fixed = fix_one("t.pathway", &text, "unknown-kind", "mental_health");
     assert!(fixed.contains("kind: mental_health"));
-    let text = pathway(
-        "  service s: \"S\" { kind: community offers: [rehab] }\n  gp -> s\n  s -> home",
-    );
-    fix_one("t.pathway", &text, "unknown-offer", "rehabilitation");
-    let text = pathway(
-        "  service s: \"S\" { kind: mental_health offers: [CBT] }\n  gp -> s\n  s -> home",
-    );
-    fix_one("t.pathway", &text, "unknown-offer", "talking_therapies");
     let text =
-        pathway("  service s: \"S\" { kind: orthopaedics }\n  gp -> s\n  s -> home");
+        pathway("  service s: \"S\" { kind: community offers: [rehab] }\n  gp -> s\n  s -> home");
+    fix_one("t.pathway", &text, "unknown-offer", "rehabilitation");
+    let text =
+        pathway("  service s: \"S\" { kind: mental_health offers: [CBT] }\n  gp -> s\n  s -> home");
+    fix_one("t.pathway", &text, "unknown-offer", "talking_therapies");
+    let text = pathway("  service s: \"S\" { kind: orthopaedics }\n  gp -> s\n  s -> home");
     fix_one("t.pathway", &text, "unknown-kind", "secondary");
 }
 
@@ -377,4 +374,27 @@ fn no_fix_renames_a_field_to_one_written_beside_it() {
         .collect();
     assert_eq!(warned.len(), 1, "{found:#?}");
     assert!(warned[0].suggestion.is_none(), "{:#?}", warned[0]);
+}
+
+/// A keyword in capitals and a route that names a node by its label get
+/// their own message and the fix (sweep 11).
+#[test]
+fn a_capital_keyword_and_a_label_in_a_route_are_fixed() {
+    let text = pathway("  service s: \"S\" { kind: primary }\n  gp -> s\n  s -> home").replacen(
+        "pathway \"P\"",
+        "Pathway \"P\"",
+        1,
+    );
+    let fixed = fix_one("t.pathway", &text, "syntax-error", "pathway");
+    assert!(fixed.starts_with("pathway \"P\""));
+    let text =
+        pathway("  service s: \"Spinal clinic\" { kind: primary }\n  \"GP\" -> s\n  s -> home");
+    let session = session();
+    let found = check(&session, "t.pathway", &text);
+    let label = found.iter().find(|d| d.rule == "syntax-error").unwrap();
+    assert_eq!(
+        label.message,
+        "a route names nodes by their ID, not their label"
+    );
+    fix_one("t.pathway", &text, "syntax-error", "gp");
 }

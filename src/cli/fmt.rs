@@ -184,7 +184,7 @@ fn report_failure(name: &str, outcome: &Outcome) {
 
 /// A file's bytes as text to format, or why they cannot be.
 fn decoded(bytes: Vec<u8>) -> Result<String, String> {
-    if crate::prose::encoding::utf16_with_mark(&bytes).is_some() {
+    if crate::prose::encoding::clean_utf16(&bytes).is_some() {
         // Checked as it is, but written back only as UTF-8, which would
         // change more than the layout.
         return Err("not formatted: it is saved as UTF-16 (Notepad's \"Unicode\"); save it as UTF-8 and format it then".to_string());

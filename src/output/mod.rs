@@ -142,7 +142,9 @@ impl OutputFormat {
             OutputFormat::Concise => out.write_all(
                 concise::render_with(run.reports, run.unread.not_checked.len()).as_bytes(),
             ),
-            OutputFormat::Sarif => sarif::write(run.reports, run.rules, run.config, run.unread, out),
+            OutputFormat::Sarif => {
+                sarif::write(run.reports, run.rules, run.config, run.unread, out)
+            }
             OutputFormat::Github => {
                 out.write_all(github::render(run.reports, run.unread).as_bytes())
             }

@@ -135,8 +135,13 @@ pub fn write(
                 entry["helpUri"] = Value::String(help_uri(&r.code, &r.name));
             }
             // Kept in the list, so results' rule indexes stay the same
-            // whatever the configuration switches off.
-            if configured == Some(Level::Off) {
+            // whatever the configuration switches off; a rule an override
+            // switches back on for some files is enabled.
+            let somewhere = config
+                .override_levels(&r.name)
+                .iter()
+                .any(|(_, l)| *l != Level::Off);
+            if configured == Some(Level::Off) && !somewhere {
                 entry["defaultConfiguration"]["enabled"] = Value::Bool(false);
             }
             entry

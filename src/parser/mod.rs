@@ -1278,8 +1278,27 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
     if let Some(diag) = criteria_joined_by_words(text, line_start, start) {
         return Some(diag);
     }
+    if let Some(diag) = label_in_route(text, start) {
+        return Some(diag);
+    }
     // `service 2ww: "..."` or `gp -> 2ww`: an ID that starts with a digit.
     let token = &text[start..end];
+    // `Pathway "..." {` or `Service ortho: "..."`: a keyword in capitals.
+    let lower = token.to_ascii_lowercase();
+    if token != lower
+        && ["pathway", "entry", "service", "exit", "requires", "when"].contains(&lower.as_str())
+    {
+        return Some(
+            Diagnostic::error(
+                "syntax-error",
+                Span::new(start, end),
+                format!("unknown keyword `{token}`"),
+            )
+            .with_label(format!("did you mean `{lower}`?"))
+            .with_help("keywords are written in lower case; labels in quotes may use any case")
+            .with_suggestion(Span::new(start, end), lower),
+        );
+    }
     if token.starts_with(|c: char| c.is_ascii_digit()) && token.chars().all(is_ident_char) {
         let keyword =
             word_before(before).is_some_and(|(_, w)| matches!(w, "entry" | "service" | "exit"));
@@ -1328,6 +1347,57 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
         }
     }
     None
+}
+
+/// `"GP practice" -> physio`: a route naming a node by its label. Routes
+/// name nodes by ID; the fix is the ID of the node with that label, when
+/// one is declared with it.
+fn label_in_route(text: &str, start: usize) -> Option<Diagnostic> {
+    let rest = text[start..].strip_prefix('"')?;
+    let close = rest.find(['"', '\n'])?;
+    if !rest[close..].starts_with('"') {
+        return None;
+    }
+    let label = &rest[..close];
+    let after = rest[close + 1..].trim_start_matches([' ', '\t']);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..start].trim();
+    let routed = after.starts_with("->")
+        || before.ends_with("->")
+        || (before.ends_with(',') && before.contains("->"));
+    if !routed {
+        return None;
+    }
+    let span = Span::new(start, start + close + 2);
+    // `service gp: "GP practice"` declares the ID of that label.
+    let declared = format!(": \"{label}\"");
+    let id = text.match_indices(&declared).find_map(|(at, _)| {
+        let head = text[..at].trim_end();
+        let id_start = head.rfind(|c: char| !is_ident_char(c)).map_or(0, |i| i + 1);
+        let id = &head[id_start..];
+        let keyword = head[..id_start].trim_end();
+        (["entry", "service", "exit"]
+            .iter()
+            .any(|k| keyword.ends_with(k))
+            && !id.is_empty())
+        .then_some(id)
+    });
+    let diag = Diagnostic::error(
+        "syntax-error",
+        span,
+        "a route names nodes by their ID, not their label",
+    )
+    .with_label("a label");
+    Some(match id {
+        Some(id) => diag
+            .with_help(format!(
+                "write the ID given before the label where the node is declared: `{id}`"
+            ))
+            .with_suggestion(span, id),
+        None => diag.with_help(
+            "write the ID given before the label where the node is declared (`service physio: \"Physiotherapy\"` is routed as `physio`)",
+        ),
+    })
 }
 
 /// The node keyword meant by another word for a node (`node`, `step`,

@@ -95,9 +95,12 @@ pub fn settings_text(bytes: Vec<u8>) -> Option<String> {
     })
 }
 
-/// UTF-16 text with a byte-order mark, decoded; `None` for anything else.
-pub fn utf16_with_mark(bytes: &[u8]) -> Option<Decoded> {
-    utf16(bytes)
+/// UTF-16 text with a byte-order mark, decoded whole: every unit a
+/// character and none of them NUL. `None` for anything else, which is not
+/// read as UTF-16 at all (UTF-32 and binary files also start `FF FE`).
+pub fn clean_utf16(bytes: &[u8]) -> Option<String> {
+    let decoded = utf16(bytes)?;
+    (decoded.note.is_none() && !decoded.text.contains('\0')).then_some(decoded.text)
 }
 
 fn utf16(bytes: &[u8]) -> Option<Decoded> {

@@ -175,21 +175,7 @@ impl Reader<'_, '_> {
     /// key and its value are one statement, as a table's header and row).
     fn add(&mut self, quoted: Span, lead_in: Option<&str>, header: bool, about: About) {
         let (start, end) = (quoted.start() + 1, quoted.end().saturating_sub(1));
-        self.add_text(Span::new(start, end.max(start)), lead_in, header, false, about);
-    }
-
-    /// Adds the text at `inner` (no quotes around it), as [`Reader::add`];
-    /// `spaced` reads each `_` as a space.
-    fn add_text(
-        &mut self,
-        inner: Span,
-        lead_in: Option<&str>,
-        header: bool,
-        spaced: bool,
-        about: About,
-    ) {
-        let start = inner.start();
-        let Some(contents) = self.source.get(start..inner.end()) else {
+        let Some(contents) = self.source.get(start..end) else {
             return;
         };
         if !contents.chars().any(char::is_alphanumeric) {
@@ -201,12 +187,7 @@ impl Reader<'_, '_> {
         let lead = lead_in.map(|words| self.lead(words));
         let (lead_in, with) = if header { (None, lead) } else { (lead, None) };
         let at = self.text.len();
-        if spaced {
-            // `_` and a space are each one byte: places still map.
-            self.text.push_str(&contents.replace('_', " "));
-        } else {
-            self.text.push_str(contents);
-        }
+        self.text.push_str(contents);
         self.text.push_str("\n\n");
         for s in sentences::split(contents) {
             self.sentences.push(Sentence {
@@ -228,18 +209,14 @@ impl Reader<'_, '_> {
         });
     }
 
-    /// A property's or field's string value, read with its key as header.
-    /// Under a key naming conditions on access, a word is read too
-    /// (`exclusions: [smokers, obese]`), with `_` as a space.
-    fn value(&mut self, value: &Value, key: &str, about: About) {
+    /// A property's or field's string value, read under `lead_in`, or
+    /// with it as header when `header` is set.
+    fn value(&mut self, value: &Value, lead_in: &str, header: bool, about: About) {
         match &value.kind {
-            ValueKind::String(_) => self.add(value.span, Some(key), true, about),
-            ValueKind::Ident(_) if key.trim_end_matches(':').ends_with(FOR_REFERRAL) => {
-                self.add_text(value.span, Some(key), true, true, about)
-            }
+            ValueKind::String(_) => self.add(value.span, Some(lead_in), header, about),
             ValueKind::List(items) => {
                 for item in items.iter() {
-                    self.value(item, key, about);
+                    self.value(item, lead_in, header, about);
                 }
             }
             _ => {}
@@ -321,46 +298,64 @@ fn small(n: usize) -> u32 {
 }
 
 /// A property key read as words: `referral_criteria` → `referral criteria`.
-/// A key naming conditions on access (`restrictions`, `requirements`,
-/// `bmi_limit`) says what they are conditions of, as a policy's "criteria
-/// for referral" does: on a node labelled only "Knee" nothing else would.
+/// A key naming conditions on access (`restrictions`, `requirements`)
+/// says what they are conditions of, as a policy's "criteria for
+/// referral" does: on a node labelled only "Knee" nothing else would. A
+/// key that gives them up (`no_longer_required`, `previous_restrictions`)
+/// does not.
 fn words(key: &str) -> String {
     let words = key.replace('_', " ");
     let lower = words.to_ascii_lowercase();
-    if ACCESS_KEY_WORDS.iter().any(|w| lower.contains(w)) {
-        format!("{words}{FOR_REFERRAL}")
+    let gives_up = lower.split(' ').any(|w| {
+        [
+            "no",
+            "not",
+            "non",
+            "never",
+            "previous",
+            "old",
+            "former",
+            "past",
+            "withdrawn",
+            "removed",
+            "without",
+        ]
+        .contains(&w)
+    });
+    if ACCESS_KEY_WORDS.iter().any(|w| lower.contains(w))
+        && !lower.contains("referral")
+        && !gives_up
+    {
+        format!("{words} for referral")
     } else {
         words
     }
 }
 
-/// What a key naming conditions on access is read as, after its words.
-const FOR_REFERRAL: &str = " for referral";
-
-/// Stems by which a key names conditions on access.
-const ACCESS_KEY_WORDS: &[&str] = &[
-    "restrict",
-    "requir",
-    "threshold",
-    "limit",
-    "prerequisite",
-    "criteri",
-    "eligib",
-    "exclu",
-    "access",
-    "cut off",
-    "cutoff",
-];
+/// Stems by which a key names conditions on access. (Keys such as
+/// `criteria` or `eligibility` say so already; a `threshold` or `limit`
+/// may be clinical, "a pain score of 7 triggers a review".)
+const ACCESS_KEY_WORDS: &[&str] = &["restrict", "requir", "prerequisite"];
 
 /// Runs `rules` (see [`sentence_rules`]) on every string of `pathway`,
 /// whose text is `source`; findings point at the string's contents.
+///
+/// A string under a key that names missed appointments (`missed`, the
+/// vocabulary's other names for `on_dna`: `dna`, `dna_policy`, …) is read
+/// with the key as its header, as a table's cell is with its column name,
+/// so `dna: "discharged to GP"` names its subject as "DNA: discharged to
+/// GP" does in a policy. Any other key only leads its string: it may give
+/// access words, never the subject (`smoking_cessation: "offered before
+/// surgery"` is no smoking gate).
 pub fn run(
     rules: &[ActiveRule],
     env: super::prose::Env<'_>,
     pathway: &Pathway,
     source: &str,
+    missed: &[String],
     out: &mut Vec<Diagnostic>,
 ) {
+    let names_missed_appointments = |key: &str| missed.iter().any(|k| k.eq_ignore_ascii_case(key));
     if rules.is_empty() {
         return;
     }
@@ -378,7 +373,8 @@ pub fn run(
     r.add(pathway.name.span, None, false, About::Pathway);
     for field in &pathway.fields {
         let lead = format!("{}:", words(field.key.name));
-        r.value(&field.value, &lead, About::Pathway);
+        let header = names_missed_appointments(field.key.name);
+        r.value(&field.value, &lead, header, About::Pathway);
     }
     for (i, node) in pathway.nodes.iter().enumerate() {
         let about = About::Node(small(i));
@@ -393,7 +389,8 @@ pub fn run(
             // "Orthopaedic surgery access: non-smokers only" reads as the
             // node's own condition.
             let lead = format!("{} {}:", node.label.value, words(prop.key.name));
-            r.value(value, &lead, about);
+            let header = names_missed_appointments(prop.key.name);
+            r.value(value, &lead, header, about);
         }
     }
     // A route that only ends the pathway discharges whoever takes it:
