@@ -666,9 +666,17 @@ fn is_comparison(text: &str) -> bool {
         "or more",
         "or under",
         "or over",
+        "or below",
+        "or above",
+        " max",
+        " min",
+        "maximum",
+        "minimum",
     ];
+    // A bound is a few words; more is prose, read by the prose checks.
     let lower = text.trim().to_lowercase();
-    lower.chars().any(|c| c.is_ascii_digit())
+    lower.split_whitespace().count() <= 3
+        && lower.chars().any(|c| c.is_ascii_digit())
         && (lower.starts_with(['<', '>', '≤', '≥']) || WORDS.iter().any(|w| lower.contains(w)))
 }
 

@@ -1283,10 +1283,12 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
     }
     // `service 2ww: "..."` or `gp -> 2ww`: an ID that starts with a digit.
     let token = &text[start..end];
-    // `Pathway "..." {` or `Service ortho: "..."`: a keyword in capitals.
+    // `Pathway "..." {` or `Service ortho: "..."`: a keyword in capitals,
+    // opening its line.
     let lower = token.to_ascii_lowercase();
     if token != lower
-        && ["pathway", "entry", "service", "exit", "requires", "when"].contains(&lower.as_str())
+        && text[line_start..start].trim().is_empty()
+        && ["pathway", "entry", "service", "exit"].contains(&lower.as_str())
     {
         return Some(
             Diagnostic::error(
@@ -1359,6 +1361,10 @@ fn label_in_route(text: &str, start: usize) -> Option<Diagnostic> {
         return None;
     }
     let label = &rest[..close];
+    // An escaped quote inside: the label's end is not known here.
+    if label.ends_with('\\') {
+        return None;
+    }
     let after = rest[close + 1..].trim_start_matches([' ', '\t']);
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let before = text[line_start..start].trim();
@@ -1372,15 +1378,14 @@ fn label_in_route(text: &str, start: usize) -> Option<Diagnostic> {
     // `service gp: "GP practice"` declares the ID of that label.
     let declared = format!(": \"{label}\"");
     let id = text.match_indices(&declared).find_map(|(at, _)| {
-        let head = text[..at].trim_end();
-        let id_start = head.rfind(|c: char| !is_ident_char(c)).map_or(0, |i| i + 1);
-        let id = &head[id_start..];
-        let keyword = head[..id_start].trim_end();
-        (["entry", "service", "exit"]
-            .iter()
-            .any(|k| keyword.ends_with(k))
-            && !id.is_empty())
-        .then_some(id)
+        // The declaration's own line: `service gp` and nothing else before.
+        let line = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+        let mut words = line.split_whitespace();
+        let (Some(keyword), Some(id), None) = (words.next(), words.next(), words.next()) else {
+            return None;
+        };
+        (["entry", "service", "exit"].contains(&keyword) && id.chars().all(is_ident_char))
+            .then_some(id)
     });
     let diag = Diagnostic::error(
         "syntax-error",

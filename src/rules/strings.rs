@@ -356,6 +356,16 @@ pub fn run(
     out: &mut Vec<Diagnostic>,
 ) {
     let names_missed_appointments = |key: &str| missed.iter().any(|k| k.eq_ignore_ascii_case(key));
+    // What the rules count as help with their measure (`support` in a
+    // criterion check: `weight_management` for BMI).
+    let support: HashSet<&str> = rules
+        .iter()
+        .filter_map(|a| match &a.rule.check {
+            super::checks::Check::Criterion(c) => Some(c.support.iter().map(String::as_str)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
     if rules.is_empty() {
         return;
     }
@@ -379,6 +389,13 @@ pub fn run(
     for (i, node) in pathway.nodes.iter().enumerate() {
         let about = About::Node(small(i));
         r.add(node.label.span, None, false, about);
+        // A service that helps with a rule's measure (weight management)
+        // sets its own intake: its `requirements` are not referral
+        // conditions on other care.
+        let helps = node.properties.iter().any(|p| {
+            p.key.name == "offers"
+                && matches!(&p.value, PropertyValue::Value(v) if v.words().iter().any(|(w, _)| support.contains(w)))
+        });
         for prop in node.properties.iter() {
             let PropertyValue::Value(value) = &prop.value else {
                 continue;
@@ -388,7 +405,12 @@ pub fn run(
             }
             // "Orthopaedic surgery access: non-smokers only" reads as the
             // node's own condition.
-            let lead = format!("{} {}:", node.label.value, words(prop.key.name));
+            let key = if helps {
+                prop.key.name.replace('_', " ")
+            } else {
+                words(prop.key.name)
+            };
+            let lead = format!("{} {key}:", node.label.value);
             let header = names_missed_appointments(prop.key.name);
             r.value(value, &lead, header, about);
         }
