@@ -352,8 +352,8 @@ impl Validator<'_> {
             // `mental_health`).
             let other_name = match what {
                 "channel" => self.vocab.channel_for(word),
-                "kind" => self.vocab.everyday_word(word, false, known),
-                "offer" => self.vocab.everyday_word(word, true, known),
+                "kind" => crate::import::meaning::everyday_word(self.vocab, word, false, known),
+                "offer" => crate::import::meaning::everyday_word(self.vocab, word, true, known),
                 _ => None,
             };
             let near = other_name.or_else(|| suggest(word, known.iter().map(String::as_str)));

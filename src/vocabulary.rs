@@ -174,38 +174,6 @@ impl Vocabulary {
             .map(|(channel, _)| channel.as_str())
     }
 
-    /// The kind or offer an everyday name stands for, from the names
-    /// services are drawn with (`diagram_names`): `IAPT` is the kind
-    /// `mental_health` and the offer `talking_therapies`, `rehab` the kind
-    /// and offer `rehabilitation`. `offer` picks which is wanted; `known`
-    /// is the list it must come from.
-    pub fn everyday_word<'a>(
-        &'a self,
-        word: &str,
-        offer: bool,
-        known: &[String],
-    ) -> Option<&'a str> {
-        let plain = word.replace(['_', '-'], " ").to_lowercase();
-        self.diagram_names
-            .iter()
-            .filter(|d| {
-                d.names
-                    .iter()
-                    .any(|n| n.replace('-', " ").to_lowercase() == plain)
-            })
-            .find_map(|d| {
-                let candidates: Vec<&String> = if offer {
-                    d.offers.iter().chain(d.kind.as_ref()).collect()
-                } else {
-                    d.kind.iter().collect()
-                };
-                candidates
-                    .into_iter()
-                    .find(|w| known.contains(w))
-                    .map(String::as_str)
-            })
-    }
-
     /// Adds the words of `other` that are not already known.
     pub fn extend(&mut self, other: Vocabulary) {
         fn merge(into: &mut Vec<String>, from: Vec<String>) {

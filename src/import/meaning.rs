@@ -44,6 +44,29 @@ pub fn normalise(text: &str) -> String {
         })
 }
 
+/// The kind or offer an everyday name stands for, from the names services
+/// are drawn with: `IAPT` is the kind `mental_health` and the offer
+/// `talking_therapies`, `rehab` the kind and offer `rehabilitation`.
+/// `offer` picks which is wanted; `known` is the list it must come from.
+/// Used for a pathway's unknown words, so each name is normalised only
+/// when one turns up.
+pub fn everyday_word<'v>(
+    vocabulary: &'v Vocabulary,
+    word: &str,
+    offer: bool,
+    known: &[String],
+) -> Option<&'v str> {
+    let plain = normalise(word);
+    vocabulary
+        .diagram_names
+        .iter()
+        .filter(|d| d.names.iter().any(|n| normalise(n) == plain))
+        .find_map(|d| {
+            let mut candidates = d.offers.iter().filter(|_| offer).chain(d.kind.as_ref());
+            candidates.find(|w| known.contains(w)).map(String::as_str)
+        })
+}
+
 /// The vocabulary's `diagram_names`, normalised once for a whole diagram.
 pub struct Names<'v> {
     vocabulary: &'v Vocabulary,

@@ -302,8 +302,9 @@ fn small(n: usize) -> u32 {
 /// says what they are conditions of, as a policy's "criteria for
 /// referral" does: on a node labelled only "Knee" nothing else would. A
 /// key that gives them up (`no_longer_required`, `previous_restrictions`)
-/// does not.
-fn words(key: &str) -> String {
+/// does not, nor does any key when `access` is false (the node is a
+/// service that helps with a measure).
+fn words(key: &str, access: bool) -> String {
     let words = key.replace('_', " ");
     let lower = words.to_ascii_lowercase();
     let gives_up = lower.split(' ').any(|w| {
@@ -322,7 +323,8 @@ fn words(key: &str) -> String {
         ]
         .contains(&w)
     });
-    if ACCESS_KEY_WORDS.iter().any(|w| lower.contains(w))
+    if access
+        && ACCESS_KEY_WORDS.iter().any(|w| lower.contains(w))
         && !lower.contains("referral")
         && !gives_up
     {
@@ -382,7 +384,7 @@ pub fn run(
     };
     r.add(pathway.name.span, None, false, About::Pathway);
     for field in &pathway.fields {
-        let lead = format!("{}:", words(field.key.name));
+        let lead = format!("{}:", words(field.key.name, true));
         let header = names_missed_appointments(field.key.name);
         r.value(&field.value, &lead, header, About::Pathway);
     }
@@ -391,11 +393,9 @@ pub fn run(
         r.add(node.label.span, None, false, about);
         // A service that helps with a rule's measure (weight management)
         // sets its own intake: its `requirements` are not referral
-        // conditions on other care.
-        let helps = node.properties.iter().any(|p| {
-            p.key.name == "offers"
-                && matches!(&p.value, PropertyValue::Value(v) if v.words().iter().any(|(w, _)| support.contains(w)))
-        });
+        // conditions on other care. Asked only of a node with free text,
+        // which most nodes of a large pathway have not.
+        let mut helps: Option<bool> = None;
         for prop in node.properties.iter() {
             let PropertyValue::Value(value) = &prop.value else {
                 continue;
@@ -403,13 +403,15 @@ pub fn run(
             if NOT_PROSE.contains(&prop.key.name) {
                 continue;
             }
+            let helps = *helps.get_or_insert_with(|| {
+                node.properties.iter().any(|p| {
+                    p.key.name == "offers"
+                        && matches!(&p.value, PropertyValue::Value(v) if v.words().iter().any(|(w, _)| support.contains(w)))
+                })
+            });
             // "Orthopaedic surgery access: non-smokers only" reads as the
             // node's own condition.
-            let key = if helps {
-                prop.key.name.replace('_', " ")
-            } else {
-                words(prop.key.name)
-            };
+            let key = words(prop.key.name, !helps);
             let lead = format!("{} {key}:", node.label.value);
             let header = names_missed_appointments(prop.key.name);
             r.value(value, &lead, header, about);
