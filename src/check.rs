@@ -340,6 +340,11 @@ impl Linter {
     ) -> Result<Decoded, Unreadable> {
         let mut decoded = match content {
             Content::Text(text) if kind.is_diagram() => read_input(name, kind, text.into_bytes())?,
+            // An editor's text with a NUL in it is refused as a file on
+            // disk is (`invalid-encoding`), not parsed into syntax errors.
+            Content::Text(text) if text.contains('\0') => {
+                read_input(name, kind, text.into_bytes())?
+            }
             Content::Text(text) => Decoded::text(text),
             Content::Pdf(paged) => Decoded::pdf(paged),
             Content::Diagram(diagram) => Decoded {

@@ -72,16 +72,23 @@ pub fn looks_like_policy(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    if !InputFormat::of(&name).is_prose() {
-        return false;
-    }
+    InputFormat::of(&name).is_prose() && !repository_file(path)
+}
+
+/// README, LICENSE and the like ([`NOT_POLICIES`]): a repository's own
+/// paperwork, which a folder search never reads as a policy.
+pub fn repository_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let stem = name
         .split('.')
         .next()
         .unwrap_or("")
         .to_ascii_lowercase()
         .replace('-', "_");
-    !NOT_POLICIES.iter().any(|n| {
+    NOT_POLICIES.iter().any(|n| {
         stem == *n || (matches!(*n, "license" | "licence") && stem.starts_with(&format!("{n}_")))
     })
 }
@@ -200,9 +207,25 @@ impl Include {
         } else {
             input::searched(relative)
         };
-        searched
-            || self.globs.is_match(relative)
-            || base.is_some_and(|b| self.globs.is_match(b.join(relative)))
+        if searched {
+            return true;
+        }
+        let globbed = self.globs.is_match(relative)
+            || base.is_some_and(|b| self.globs.is_match(b.join(relative)));
+        // `policies/**/*.md` takes policies, not the folder's README; a
+        // glob naming the file itself (`README.md`) still takes it.
+        globbed && (!repository_file(relative) || self.names_exactly(relative))
+    }
+
+    /// Whether a pattern without wildcards names this file.
+    fn names_exactly(&self, relative: &Path) -> bool {
+        let Some(name) = relative.file_name().map(|n| n.to_string_lossy()) else {
+            return false;
+        };
+        self.patterns.iter().any(|p| {
+            let last = p.rsplit('/').next().unwrap_or(p);
+            !last.contains(['*', '?', '[', '{']) && last.eq_ignore_ascii_case(&name)
+        })
     }
 
     fn describe(&self) -> String {
@@ -250,9 +273,14 @@ pub struct Skipped {
     /// The directory as given on the command line.
     pub dir: Option<String>,
     pub documents: Vec<PathBuf>,
+    /// Links to folders the search did not follow.
+    pub linked: Vec<PathBuf>,
     /// The search found nothing to check, so `dir` is also a problem.
     pub alone: bool,
 }
+
+/// Why a linked folder is left, and how to check it anyway.
+pub const LINK_HELP: &str = "a folder search does not follow links to folders (a link loop could trap it); name the folder on the command line to check what it holds";
 
 impl Skipped {
     /// The documents' extensions as written (`.md`, `.docx`), sorted, once each.
@@ -301,10 +329,32 @@ impl Skipped {
             Some(dir) => format!("in {dir}"),
             None => "named on the command line".to_string(),
         };
+        let mut notes = Vec::new();
+        if !self.documents.is_empty() {
+            notes.push(format!(
+                "skipped {} {place}; {}",
+                self.documents_named(),
+                self.how_to_include()
+            ));
+        }
+        if !self.linked.is_empty() {
+            notes.push(format!("{} {place}; {}", self.linked_named(), LINK_HELP));
+        }
+        notes.join("; and ")
+    }
+
+    /// "did not follow 1 linked folder (policies/shared)".
+    pub fn linked_named(&self) -> String {
+        let n = self.linked.len();
+        let names: Vec<String> = self
+            .linked
+            .iter()
+            .map(|l| l.display().to_string())
+            .collect();
         format!(
-            "skipped {} {place}; {}",
-            self.documents_named(),
-            self.how_to_include()
+            "did not follow {n} linked {} ({})",
+            if n == 1 { "folder" } else { "folders" },
+            names.join(", ")
         )
     }
 }
@@ -341,12 +391,13 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
                     include,
                 };
                 let mut skipped = Vec::new();
+                let mut linked = Vec::new();
                 let mut made = 0;
                 walk(
                     &search,
                     path,
                     &mut found.files,
-                    (&mut skipped, &mut made),
+                    (&mut skipped, &mut linked, &mut made),
                     &mut found.problems,
                 );
                 // In name order, as the files are: the order a folder
@@ -374,11 +425,13 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
                         message,
                     });
                 }
-                if !skipped.is_empty() {
+                if !skipped.is_empty() || !linked.is_empty() {
                     skipped.sort();
+                    linked.sort();
                     found.skipped.push(Skipped {
                         dir: Some(path.display().to_string()),
                         documents: skipped,
+                        linked,
                         alone,
                     });
                 }
@@ -412,6 +465,7 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
         found.skipped.push(Skipped {
             dir: None,
             documents: named_skipped,
+            linked: Vec::new(),
             alone: false,
         });
     }
@@ -435,7 +489,7 @@ fn walk(
     search: &Search<'_>,
     dir: &Path,
     files: &mut Vec<PathBuf>,
-    (skipped, made): (&mut Vec<PathBuf>, &mut usize),
+    (skipped, linked, made): (&mut Vec<PathBuf>, &mut Vec<PathBuf>, &mut usize),
     problems: &mut Vec<PathProblem>,
 ) {
     let entries = match fs::read_dir(dir) {
@@ -459,7 +513,13 @@ fn walk(
             // Installed JavaScript packages ship diagrams and Markdown of
             // their own, never the user's pathways or policies.
             if !hidden && name != "node_modules" {
-                walk(search, &path, files, (&mut *skipped, &mut *made), problems);
+                walk(
+                    search,
+                    &path,
+                    files,
+                    (&mut *skipped, &mut *linked, &mut *made),
+                    problems,
+                );
             }
             continue;
         }
@@ -468,8 +528,13 @@ fn walk(
             match fs::metadata(&path) {
                 Ok(meta) if meta.is_file() => {}
                 // A linked folder is never followed (a link loop would
-                // trap the walk).
-                Ok(_) => continue,
+                // trap the walk), but said, so nothing is left unsaid.
+                Ok(meta) => {
+                    if meta.is_dir() && !hidden && name != "node_modules" {
+                        linked.push(path);
+                    }
+                    continue;
+                }
                 // A link whose file has gone would be a pathway or policy
                 // dropped without a word, and a CI run passing on less.
                 Err(e) => {

@@ -253,6 +253,14 @@ impl InputFormat {
 /// globs add others): `.pathway` and the diagrams' extensions, written in
 /// lower case.
 pub fn searched(relative: &Path) -> bool {
+    // Notepad saves a pathway as `hips.pathway.txt`: the name says what
+    // it is, and the text is read as the pathway it holds.
+    let name = relative
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase());
+    if name.is_some_and(|n| n.ends_with(".pathway.txt")) {
+        return true;
+    }
     // Matched in any case, as `of` reads them: `HIPS.PATHWAY` saved on
     // Windows is as much a pathway as `hips.pathway`.
     relative

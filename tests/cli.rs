@@ -169,6 +169,27 @@ fn symlink_loops_do_not_trap_the_walk() {
     std::fs::write(dir.path().join("d/p.pathway"), warning_only()).unwrap();
     let out = msklint(&["check", "--format", "json", "."], dir.path());
     assert_eq!(json(&out)["summary"]["files"], 1);
+    // The link is said, not passed over in silence.
+    let said = &json(&out)["skipped_documents"][0];
+    assert_eq!(said["linked_folders"][0], "./d/up", "{}", stdout(&out));
+    assert!(
+        said["note"]
+            .as_str()
+            .unwrap()
+            .contains("did not follow 1 linked folder"),
+        "{said}"
+    );
+    assert!(stderr(&out).contains("note: did not follow 1 linked folder (./d/up)"));
+    // A folder holding only a link says so in its error.
+    std::fs::create_dir(dir.path().join("e")).unwrap();
+    std::os::unix::fs::symlink("../d", dir.path().join("e/d")).unwrap();
+    let out = msklint(&["check", "e"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did not follow 1 linked folder (e/d)"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[cfg(unix)]
@@ -481,6 +502,28 @@ fn graph_names_what_it_could_draw() {
     let out = msklint(&["graph", "typo.pathway"], dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("syntax-error"), "{}", stderr(&out));
+
+    // The name in another case gets the name as written.
+    let lower = name.to_lowercase();
+    let out = msklint(&["graph", "--pathway", &lower, "a.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!("did you mean `{name}`?")),
+        "{}",
+        stderr(&out)
+    );
+
+    // Many pathways: a few names and a count, not every name.
+    let many: String = (0..40)
+        .map(|i| format!("pathway \"P{i}\" {{\n  entry gp: \"GP\"\n}}\n"))
+        .collect();
+    std::fs::write(dir.path().join("many.pathway"), many).unwrap();
+    let out = msklint(&["graph", "--format", "svg", "many.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("40 pathways found"), "{err}");
+    assert!(err.contains("`P7`, and 32 more"), "{err}");
+    assert!(!err.contains("`P8`"), "{err}");
 }
 
 /// With standard error a pipe nobody reads (`2>&1 >/dev/null | true` in a

@@ -72,6 +72,15 @@ fn pre_commit_hook_targets_pathways_and_policy_documents() {
     for name in ["msklint.yaml", "g.pathway.bak", "m.doc"] {
         assert!(!files.is_match(name), "{name}");
     }
+    // Every extension msklint reads, in any case: pre-commit matches the
+    // pattern as written, and a staged `Policy.PDF` must reach msklint.
+    for format in msklint::input::FORMATS {
+        for ext in format.extensions {
+            for name in [format!("x.{ext}"), format!("X.{}", ext.to_uppercase())] {
+                assert!(files.is_match(&name), "{name}");
+            }
+        }
+    }
 }
 
 /// The formatting hook checks staged pathways only and writes nothing;
@@ -89,6 +98,7 @@ fn pre_commit_fmt_hook_checks_pathway_layout() {
     assert_eq!(hook["language"], "rust");
     let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
     assert!(files.is_match("care/a.pathway"));
+    assert!(files.is_match("care/HIPS.PATHWAY"));
     for name in ["p/b.md", "c.txt", "g.pathway.bak"] {
         assert!(!files.is_match(name), "{name}");
     }

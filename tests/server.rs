@@ -833,6 +833,18 @@ fn unsaved_buffers_are_read_by_language_and_other_files_are_left_alone() {
     assert_eq!(client.shutdown(), Ok(()));
 }
 
+/// A NUL byte in the editor's text is refused as `msklint check` refuses
+/// the file on disk, with `invalid-encoding`, not parsed into syntax errors.
+#[test]
+fn a_nul_byte_is_refused_as_the_command_line_refuses_it() {
+    let mut client = Client::start(json!({}), None);
+    let uri = Uri::from_str("untitled:Untitled-2").unwrap();
+    let found = client.open(&uri, "pathway", "pathway \"x\" {\u{0} }\n");
+    assert_eq!(of_rule(&found, "invalid-encoding").len(), 1, "{found:?}");
+    assert!(of_rule(&found, "syntax-error").is_empty(), "{found:?}");
+    assert_eq!(client.shutdown(), Ok(()));
+}
+
 // ---- hover ---------------------------------------------------------------------------------
 
 fn hover_text(client: &mut Client, uri: &Uri, p: Position) -> String {

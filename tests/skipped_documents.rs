@@ -410,3 +410,98 @@ fn include_patterns_match_names_in_any_case() {
     assert_eq!(stderr(&out), "", "nothing left to mention");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// A pathway Notepad saved as `hips.pathway.txt` is checked by a folder
+/// search as the pathway it holds, as docs/ci.md says; a plain `notes.txt`
+/// beside it is still only mentioned.
+#[test]
+fn a_pathway_saved_as_pathway_txt_is_found_by_a_folder_search() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("pathways")).unwrap();
+    std::fs::write(
+        dir.path().join("pathways/hips.pathway.txt"),
+        "pathway \"x\" {\r\n  entry gp: \"GP\" { requires: smoking == false }\r\n}\r\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("pathways/notes.txt"), POLICY).unwrap();
+    let out = msklint(&["check", "--format", "json", "pathways"], dir.path());
+    assert_eq!(files_checked(&out), 1, "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("smoking-restriction"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("skipped 1 policy document (.txt)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// An include glob takes policies, not the repository's own paperwork:
+/// `*.md` and `policies/**/*.md` leave README and CONTRIBUTING alone, as
+/// docs/ci.md promises; a glob naming the file itself still takes it.
+#[test]
+fn include_globs_leave_readme_and_contributing_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("policies")).unwrap();
+    for name in ["README.md", "CONTRIBUTING.md", "policies/README.md"] {
+        std::fs::write(dir.path().join(name), "Smokers will not be listed.\n").unwrap();
+    }
+    std::fs::write(dir.path().join("policies/knee.md"), POLICY).unwrap();
+    for glob in ["*.md", "policies/**/*.md"] {
+        let out = msklint(
+            &["check", "--format", "json", "--include", glob, "."],
+            dir.path(),
+        );
+        assert_eq!(files_checked(&out), 1, "{glob}: {}", stdout(&out));
+        assert!(!stdout(&out).contains("README"), "{glob}: {}", stdout(&out));
+        assert!(
+            !stdout(&out).contains("CONTRIBUTING"),
+            "{glob}: {}",
+            stdout(&out)
+        );
+    }
+    let out = msklint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--include",
+            "policies/README.md",
+            ".",
+        ],
+        dir.path(),
+    );
+    assert_eq!(files_checked(&out), 1, "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("policies/README.md"),
+        "{}",
+        stdout(&out)
+    );
+    // The pre-commit hook passes a staged README: it is left alone.
+    let out = msklint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--respect-include",
+            "--include",
+            "*.md",
+            "README.md",
+        ],
+        dir.path(),
+    );
+    assert!(
+        !stdout(&out).contains("smoking-restriction"),
+        "{}",
+        stdout(&out)
+    );
+    // Named on the command line without the filter, it is checked.
+    let out = msklint(&["check", "--format", "json", "README.md"], dir.path());
+    assert!(
+        stdout(&out).contains("smoking-restriction"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -130,7 +130,8 @@ pub fn run(args: &GraphArgs) -> u8 {
         .into_iter()
         .flat_map(|(_, p)| p)
         .collect();
-    let names: Vec<String> = all.iter().map(|d| format!("`{}`", d.name)).collect();
+    let names: Vec<String> = all.iter().map(|d| d.name.clone()).collect();
+    let listed = few(&names);
     let pieces: Vec<Drawing> = all.into_iter().filter(|d| d.text.is_some()).collect();
     // Nothing drawn but a path unread: its error is already said.
     if pieces.is_empty() && !drawn.problems.is_empty() {
@@ -138,10 +139,13 @@ pub fn run(args: &GraphArgs) -> u8 {
     }
     if pieces.is_empty() {
         match &args.pathway {
-            Some(n) if !names.is_empty() => errln!(
-                "error: no pathway to draw is called `{n}`; the pathways read are {}",
-                names.join(", ")
-            ),
+            Some(n) if !names.is_empty() => {
+                errln!("error: no pathway to draw is called `{n}`; the pathways read are {listed}");
+                if let Some(near) = crate::diagnostic::suggest(n, names.iter().map(String::as_str))
+                {
+                    errln!("help: did you mean `{near}`? (--pathway matches a name exactly, case included)");
+                }
+            }
             Some(n) => errln!("error: no pathway to draw is called `{n}`"),
             None => errln!("error: no pathway to draw"),
         }
@@ -180,9 +184,8 @@ pub fn run(args: &GraphArgs) -> u8 {
                 );
             }
             None => errln!(
-                "error: {} pathways found ({}); an SVG holds one, so choose it with --pathway NAME",
+                "error: {} pathways found ({listed}); an SVG holds one, so choose it with --pathway NAME",
                 pieces.len(),
-                names.join(", ")
             ),
         }
         return EXIT_TROUBLE;
@@ -237,4 +240,15 @@ struct Drawing {
     name: String,
     file: String,
     text: Option<Content>,
+}
+
+/// Names for a message: the first few in backticks and a count of the
+/// rest, so a file of thousands of pathways does not fill the screen.
+fn few(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut text: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    if names.len() > SHOWN {
+        text.push(format!("and {} more", names.len() - SHOWN));
+    }
+    text.join(", ")
 }

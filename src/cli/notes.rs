@@ -8,8 +8,17 @@ use crate::discover::{PathProblem, Skipped};
 /// else to check carries the note's hint in its error. `reads_documents` is
 /// false for commands that read pathways only (graph, score).
 pub fn print_path_problems(skipped: &[Skipped], problems: &[PathProblem], reads_documents: bool) {
-    for s in skipped.iter().filter(|s| !s.alone && reads_documents) {
-        errln!("note: {}", s.note());
+    for s in skipped.iter().filter(|s| !s.alone) {
+        if reads_documents {
+            errln!("note: {}", s.note());
+        } else if !s.linked.is_empty() {
+            // Pathways may lie behind a link as well as documents.
+            let links = Skipped {
+                documents: Vec::new(),
+                ..s.clone()
+            };
+            errln!("note: {}", links.note());
+        }
     }
     for p in explained(skipped, problems, reads_documents) {
         errln!("error: {}: {}", p.path, p.message);
@@ -43,12 +52,23 @@ pub fn explained(
 
 /// The end of a "nothing found in this directory" error.
 pub fn skipped_hint(s: &Skipped, reads_documents: bool) -> String {
-    if reads_documents {
-        format!("it holds {}: {}", s.documents_named(), s.how_to_include())
-    } else {
-        format!(
-            "it holds {}, which graph and score do not read (check and report do)",
-            s.documents_named()
-        )
+    let mut hints = Vec::new();
+    if !s.documents.is_empty() {
+        hints.push(if reads_documents {
+            format!("it holds {}: {}", s.documents_named(), s.how_to_include())
+        } else {
+            format!(
+                "it holds {}, which graph and score do not read (check and report do)",
+                s.documents_named()
+            )
+        });
     }
+    if !s.linked.is_empty() {
+        hints.push(format!(
+            "msklint {}: {}",
+            s.linked_named(),
+            crate::discover::LINK_HELP
+        ));
+    }
+    hints.join("; ")
 }

@@ -442,6 +442,11 @@ fn write_unread(out: &mut dyn std::io::Write, unread: Unread<'_>) -> std::io::Re
                 .iter()
                 .map(|d| d.to_string_lossy().into_owned())
                 .collect(),
+            linked_folders: s
+                .linked
+                .iter()
+                .map(|d| d.to_string_lossy().into_owned())
+                .collect(),
             note: s.note(),
         })
         .collect();
@@ -459,6 +464,9 @@ fn write_unread(out: &mut dyn std::io::Write, unread: Unread<'_>) -> std::io::Re
 struct SkippedEntry<'a> {
     folder: Option<&'a str>,
     documents: Vec<String>,
+    /// Links to folders the search did not follow; left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    linked_folders: Vec<String>,
     note: String,
 }
 
