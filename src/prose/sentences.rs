@@ -161,7 +161,12 @@ pub fn split(text: &str) -> Vec<Sentence> {
         }
         // A comment opened after words on a line ("… <!-- reviewer's
         // note:") hides the lines after it, up to its end.
-        if let Some(open) = line.rfind("<!--").filter(|_| !trimmed.starts_with("<!--")) {
+        let tagged = line.as_bytes().contains(&b'<');
+        if let Some(open) = tagged
+            .then(|| line.rfind("<!--"))
+            .flatten()
+            .filter(|_| !trimmed.starts_with("<!--"))
+        {
             if !line[open..].contains("-->") && closed_later(offset) {
                 opened_in_line = Some(start + open);
             }

@@ -985,7 +985,6 @@ impl<'a> Engine<'a> {
         }
         self.load_with(i);
         let env = self.env;
-        let others = self.others[r].clone();
         let rule_index = r;
         let rule_name = self.names[r];
         let named = subject.is_match(&self.normalised[i]);
@@ -1173,12 +1172,13 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+        let others = &self.others[r];
         let mut scope = ExceptionScope::new(
             &reading,
             check,
             subject,
             &free,
-            &others,
+            others,
             env.anaphora,
             env.reader.carve_outs,
         );
@@ -1529,7 +1529,14 @@ fn normalise(text: &str) -> String {
         // A web address is no wording ("…/patients-who-miss-appointments-
         // are-discharged.docx"): a link keeps its text, a bare address
         // goes.
-        let word = match word.find("](") {
+        // Most words hold no `]` and open with no address's letters:
+        // a byte test each spares a substring search per word.
+        let link = if word.as_bytes().contains(&b']') {
+            word.find("](")
+        } else {
+            None
+        };
+        let word = match link {
             Some(at) => &word[..at],
             None if is_address(word) => continue,
             None => word,
@@ -1586,6 +1593,9 @@ fn initials(word: &str) -> Option<String> {
 /// Whether a word is a web address, bare or in brackets.
 fn is_address(word: &str) -> bool {
     let word = word.trim_start_matches(['(', '<', '[']);
+    if !word.starts_with(['h', 'H', 'w', 'W']) {
+        return false;
+    }
     ["http://", "https://", "www."].iter().any(|p| {
         word.get(..p.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(p))
