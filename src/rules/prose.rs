@@ -1509,21 +1509,19 @@ impl<'r> ExceptionScope<'r> {
 /// policy text and are left out; character references (`&nbsp;`) are read
 /// as their characters.
 fn normalise(text: &str) -> String {
-    let text = crate::prose::entities::decode(text);
-    let mut kept = String::with_capacity(text.len());
-    let mut rest: &str = &text;
-    while let Some(open) = rest.find("<!--") {
-        kept.push_str(&rest[..open]);
-        kept.push(' ');
-        rest = rest[open + 4..]
-            .find("-->")
-            .map_or("", |close| &rest[open + 4 + close + 3..]);
-    }
-    kept.push_str(rest);
-    let kept = crate::prose::quote::without_struck(&kept);
-    let kept = crate::prose::html::row_as_pipes(&kept);
-    let kept = crate::prose::html::without_tags(&kept);
-    let kept = crate::prose::layout::rejoined(&kept);
+    // Most sentences hold no reference, comment, tag, strike-through or
+    // word broken over a line: their words are read as they stand, with no
+    // pass for each.
+    let bytes = text.as_bytes();
+    let marked = bytes.iter().any(|b| matches!(b, b'&' | b'<' | b'~'))
+        || bytes
+            .windows(2)
+            .any(|w| w[1] == b'\n' && matches!(w[0], b'-' | b'\r'));
+    let kept = if marked {
+        std::borrow::Cow::Owned(unmarked(text))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     let mut out = String::with_capacity(kept.len());
     for word in kept.split_whitespace() {
         // A web address is no wording ("…/patients-who-miss-appointments-
@@ -1570,6 +1568,27 @@ fn normalise(text: &str) -> String {
         }
     }
     out
+}
+
+/// [`normalise`]'s text before its words are read: references decoded,
+/// comments, struck-through words and tags taken out, a table row of
+/// HTML as pipes, words broken over lines joined.
+fn unmarked(text: &str) -> String {
+    let text = crate::prose::entities::decode(text);
+    let mut kept = String::with_capacity(text.len());
+    let mut rest: &str = &text;
+    while let Some(open) = rest.find("<!--") {
+        kept.push_str(&rest[..open]);
+        kept.push(' ');
+        rest = rest[open + 4..]
+            .find("-->")
+            .map_or("", |close| &rest[open + 4 + close + 3..]);
+    }
+    kept.push_str(rest);
+    let kept = crate::prose::quote::without_struck(&kept);
+    let kept = crate::prose::html::row_as_pipes(&kept);
+    let kept = crate::prose::html::without_tags(&kept);
+    crate::prose::layout::rejoined(&kept).into_owned()
 }
 
 /// "B.M.I." as "BMI" and "G.P.," as "GP,": two or more capitals each
