@@ -25,7 +25,13 @@ pub fn quote(sentence: &str) -> String {
 pub fn quote_around(sentence: &str, find: impl Fn(&str) -> Option<(usize, usize)>) -> String {
     let plain = unmarked(sentence);
     let plain = crate::prose::layout::rejoined(&plain);
-    let flat = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut flat = String::with_capacity(plain.len());
+    for word in plain.split_whitespace() {
+        if !flat.is_empty() {
+            flat.push(' ');
+        }
+        flat.push_str(word);
+    }
     if flat.chars().count() <= QUOTE_CHARS {
         return flat;
     }
@@ -86,6 +92,24 @@ pub fn without_struck(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The text a reader of the rendered page sees.
 fn unmarked(text: &str) -> String {
+    // Most sentences hold no mark, tag or quote marker: then the reader
+    // sees their lines as written, less the indent.
+    let marked = |b: &u8| {
+        matches!(
+            b,
+            b'>' | b'|' | b'<' | b'\\' | b'`' | b'*' | b'_' | b'~' | b'['
+        )
+    };
+    if !text.as_bytes().iter().any(marked) {
+        let mut out = String::with_capacity(text.len());
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(line.trim_start());
+        }
+        return out;
+    }
     let text = crate::prose::html::row_as_pipes(text);
     let mut lines = Vec::new();
     for line in text.lines() {
