@@ -2,7 +2,7 @@
 //! names are a documented, stable schema (docs/json.md); add, never rename.
 
 use std::collections::BTreeMap;
-use std::io::IoSlice;
+use std::io::{IoSlice, Write};
 
 use serde::{Deserialize, Serialize};
 
@@ -149,8 +149,7 @@ pub fn write(
     write!(out, "{{\n  \"version\": {SCHEMA_VERSION},\n")?;
     if let Some(table) = &table {
         out.write_all(b"  \"rules\": ")?;
-        let text = serde_json::to_vec_pretty(table).map_err(std::io::Error::other)?;
-        out.write_all(&indented(&text, b"\n  "))?;
+        out.write_all(&indented(table, b"\n  ")?)?;
         out.write_all(b",\n")?;
     }
     out.write_all(b"  \"diagnostics\": ")?;
@@ -178,8 +177,7 @@ pub fn write(
     if unread.stopped_at_setup {
         counts.files = 0;
     }
-    let summary = serde_json::to_vec_pretty(&counts).map_err(std::io::Error::other)?;
-    out.write_all(&indented(&summary, b"\n  "))?;
+    out.write_all(&indented(&counts, b"\n  ")?)?;
     out.write_all(b"\n}\n")
 }
 
@@ -196,9 +194,7 @@ fn render_piece(
             text.extend_from_slice(b",\n");
         }
         text.extend_from_slice(b"    ");
-        let one = serde_json::to_vec_pretty(&finding(&reports[r], d, table))
-            .map_err(std::io::Error::other)?;
-        text.extend_from_slice(&indented(&one, b"\n    "));
+        indent_into(&mut text, &finding(&reports[r], d, table), b"\n    ")?;
     }
     Ok(text)
 }
@@ -319,8 +315,7 @@ fn render_fragment(report: &FileReport, against: Option<&Table>, rules_table: bo
         bytes.extend_from_slice(b"    ");
         // A finding's fields are strings, numbers and options of them,
         // which serialize without fail.
-        let one = serde_json::to_vec_pretty(&finding(report, d, against)).unwrap_or_default();
-        bytes.extend_from_slice(&indented(&one, b"\n    "));
+        let _ = indent_into(&mut bytes, &finding(report, d, against), b"\n    ");
     }
     let text_len = bytes.len();
     let mut rules = Vec::new();
@@ -430,8 +425,7 @@ pub fn write_fragments(
 fn write_unread(out: &mut dyn std::io::Write, unread: Unread<'_>) -> std::io::Result<()> {
     if !unread.not_checked.is_empty() {
         out.write_all(b",\n  \"not_checked\": ")?;
-        let text = serde_json::to_vec_pretty(unread.not_checked).map_err(std::io::Error::other)?;
-        out.write_all(&indented(&text, b"\n  "))?;
+        out.write_all(&indented(unread.not_checked, b"\n  ")?)?;
     }
     let skipped: Vec<SkippedEntry> = unread
         .passed_over()
@@ -452,8 +446,7 @@ fn write_unread(out: &mut dyn std::io::Write, unread: Unread<'_>) -> std::io::Re
         .collect();
     if !skipped.is_empty() {
         out.write_all(b",\n  \"skipped_documents\": ")?;
-        let text = serde_json::to_vec_pretty(&skipped).map_err(std::io::Error::other)?;
-        out.write_all(&indented(&text, b"\n  "))?;
+        out.write_all(&indented(&skipped, b"\n  ")?)?;
     }
     Ok(())
 }
@@ -495,9 +488,7 @@ impl<W: std::io::Write> FragmentWriter<W> {
             write!(out, "{{\n  \"version\": {SCHEMA_VERSION},\n")?;
             if let Some(table) = table {
                 out.write_all(b"  \"rules\": ")?;
-                let text =
-                    serde_json::to_vec_pretty(&table.table()).map_err(std::io::Error::other)?;
-                out.write_all(&indented(&text, b"\n  "))?;
+                out.write_all(&indented(&table.table(), b"\n  ")?)?;
                 out.write_all(b",\n")?;
             }
             out.write_all(b"  \"diagnostics\": ")
@@ -553,8 +544,7 @@ impl<W: std::io::Write> FragmentWriter<W> {
             out.write_all(if any { &b"\n  ]"[..] } else { b"[]" })?;
             write_unread(out, unread)?;
             out.write_all(b",\n  \"summary\": ")?;
-            let text = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
-            out.write_all(&indented(&text, b"\n  "))?;
+            out.write_all(&indented(&summary, b"\n  ")?)?;
             out.write_all(b"\n}\n")
         });
         match self.failed {
@@ -564,18 +554,102 @@ impl<W: std::io::Write> FragmentWriter<W> {
     }
 }
 
-/// `json` with every line break followed by `indent`'s spaces. JSON text
-/// holds no raw line break inside a string, so only the printer's own
-/// breaks are moved.
-fn indented(json: &[u8], indent: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
-    for (i, line) in json.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.extend_from_slice(indent);
-        }
-        out.extend_from_slice(line);
+/// `value` as `serde_json`'s pretty printer writes it, with every line
+/// break followed by `indent`'s spaces.
+fn indented<T: Serialize + ?Sized>(value: &T, indent: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    indent_into(&mut out, value, indent)?;
+    Ok(out)
+}
+
+/// [`indented`], written straight onto the end of `out`: no copy of each
+/// finding is made and then indented.
+fn indent_into<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+    indent: &[u8],
+) -> std::io::Result<()> {
+    let nested = Nested {
+        pretty: serde_json::ser::PrettyFormatter::new(),
+        indent,
+    };
+    let mut printer = serde_json::Serializer::with_formatter(out, nested);
+    value.serialize(&mut printer).map_err(std::io::Error::other)
+}
+
+/// The pretty printer, with every line break it writes replaced by
+/// `indent`. Only its own breaks are moved: JSON text holds no raw line
+/// break inside a string, and strings are written as they always are.
+struct Nested<'i> {
+    pretty: serde_json::ser::PrettyFormatter<'static>,
+    indent: &'i [u8],
+}
+
+impl serde_json::ser::Formatter for Nested<'_> {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_array(w)
     }
-    out
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_array(&mut Breaks(w, self.indent))
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.pretty
+            .begin_array_value(&mut Breaks(w, self.indent), first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_array_value(w)
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_object(&mut Breaks(w, self.indent))
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.pretty
+            .begin_object_key(&mut Breaks(w, self.indent), first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_object_value(w)
+    }
+}
+
+/// A writer that writes `.1` for every line break.
+struct Breaks<'w, W: ?Sized>(&'w mut W, &'w [u8]);
+
+impl<W: ?Sized + Write> Write for Breaks<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for (i, line) in buf.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.0.write_all(self.1)?;
+            }
+            self.0.write_all(line)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// Finding `d` of `report`, as the schema has it, leaving out the help
