@@ -1047,6 +1047,10 @@ const HTML_BLOCKS: &[&str] = &[
 
 impl HtmlTags {
     fn of(line: &str) -> Option<HtmlTags> {
+        // Every block tag opens with a `<`; most lines hold none.
+        if !line.as_bytes().contains(&b'<') {
+            return None;
+        }
         let mut tags = HtmlTags {
             open: 0,
             close: 0,
@@ -1121,14 +1125,21 @@ fn floor_boundary(text: &str, at: usize) -> usize {
 
 /// Where each `tag` (`"<tr"`) starts in `line`, in any case.
 fn tag_starts(line: &str, tag: &str) -> Vec<usize> {
+    tags_at(line, tag).collect()
+}
+
+/// Where `tag` (which opens with `<`) starts in `line`, in any case,
+/// followed by `>`, a space or `/`: only the places a `<` is are compared,
+/// as most lines hold none.
+fn tags_at<'l>(line: &'l str, tag: &'l str) -> impl Iterator<Item = usize> + 'l {
     let bytes = line.as_bytes();
     let n = tag.len();
-    (0..bytes.len().saturating_sub(n - 1))
-        .filter(|&i| {
-            bytes[i..i + n].eq_ignore_ascii_case(tag.as_bytes())
-                && matches!(bytes.get(i + n), Some(b'>' | b' ' | b'\t' | b'/') | None)
-        })
-        .collect()
+    line.match_indices('<').map(|(i, _)| i).filter(move |&i| {
+        bytes
+            .get(i..i + n)
+            .is_some_and(|b| b.eq_ignore_ascii_case(tag.as_bytes()))
+            && matches!(bytes.get(i + n), Some(b'>' | b' ' | b'\t' | b'/') | None)
+    })
 }
 
 /// The text of each `<td>` or `<th>` cell in `row`, as byte ranges: from
@@ -1161,12 +1172,7 @@ fn cell_spans(row: &str) -> Vec<(usize, usize)> {
 /// Whether `line` holds the tag `tag` (`"<tr"`, `"</table"`) in any case,
 /// followed by `>` or a space.
 fn contains_tag(line: &str, tag: &str) -> bool {
-    let bytes = line.as_bytes();
-    let n = tag.len();
-    (0..bytes.len().saturating_sub(n - 1)).any(|i| {
-        bytes[i..i + n].eq_ignore_ascii_case(tag.as_bytes())
-            && matches!(bytes.get(i + n), Some(b'>' | b' ' | b'\t' | b'/') | None)
-    })
+    tags_at(line, tag).next().is_some()
 }
 
 /// A Markdown link reference definition (`[nice]: https://… "Title"`),
