@@ -566,21 +566,24 @@ fn split_block(text: &str, start: usize, end: usize) -> Vec<Span> {
     let block = &text[start..end];
     let mut spans = Vec::new();
     let mut from = 0;
-    let mut chars = block.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    // Where to look on from. Only a `<` and the stops are read, so the
+    // text between is skipped a byte at a time (`…`, the one stop outside
+    // ASCII, and other characters starting 0xE2 are decoded to tell).
+    let mut pos = 0;
+    while let Some(k) = block.as_bytes()[pos..]
+        .iter()
+        .position(|b| matches!(b, b'<' | b'.' | b'!' | b'?' | 0xE2))
+    {
+        let i = pos + k;
+        let c = block[i..].chars().next().unwrap_or_default();
+        pos = i + c.len_utf8();
         // A closing block tag inside a line ends what it closes
         // ("…surgery</p><p>Anyone who …", "<h2>Smoking</h2><p>…").
-        if i < from {
-            // Already taken into the sentence before (its closing tags).
-            continue;
-        }
         if c == '<' {
             if let Some((_, len)) = block_tag(&block[i..], true) {
                 spans.extend(trimmed(start + from, start + i + len, text));
                 from = i + len;
-                while chars.peek().is_some_and(|&(j, _)| j < from) {
-                    chars.next();
-                }
+                pos = from;
             }
             continue;
         }
@@ -588,15 +591,15 @@ fn split_block(text: &str, start: usize, end: usize) -> Vec<Span> {
             continue;
         }
         // Closing quotes, brackets and emphasis belong to the sentence.
-        let mut stop = i + c.len_utf8();
-        while let Some(&(j, d)) = chars.peek() {
-            if matches!(d, '"' | '\'' | '”' | '’' | ')' | ']' | '*' | '_' | '~') {
-                stop = j + d.len_utf8();
-                chars.next();
-            } else {
-                break;
-            }
+        let mut stop = pos;
+        while let Some(d) = block[stop..]
+            .chars()
+            .next()
+            .filter(|d| matches!(d, '"' | '\'' | '”' | '’' | ')' | ']' | '*' | '_' | '~'))
+        {
+            stop += d.len_utf8();
         }
+        pos = stop;
         // So do the closing tags of raw HTML ("….</p><p>Next").
         while let Some(len) = block[stop..]
             .starts_with("</")
@@ -635,9 +638,7 @@ fn split_block(text: &str, start: usize, end: usize) -> Vec<Span> {
         if ends {
             spans.extend(trimmed(start + from, start + stop, text));
             from = stop + breaks;
-            while chars.peek().is_some_and(|&(j, _)| j < from) {
-                chars.next();
-            }
+            pos = from;
         }
     }
     spans.extend(trimmed(start + from, end, text));
