@@ -1513,17 +1513,19 @@ fn normalise(text: &str) -> String {
     // word broken over a line: their words are read as they stand, with no
     // pass for each.
     let bytes = text.as_bytes();
-    let marked = bytes.iter().any(|b| matches!(b, b'&' | b'<' | b'~'))
-        || bytes
-            .windows(2)
-            .any(|w| w[1] == b'\n' && matches!(w[0], b'-' | b'\r'));
+    let marked = bytes.contains(&b'&')
+        || bytes.contains(&b'<')
+        || bytes.contains(&b'~')
+        || text
+            .match_indices('\n')
+            .any(|(i, _)| i > 0 && matches!(bytes[i - 1], b'-' | b'\r'));
     let kept = if marked {
         std::borrow::Cow::Owned(unmarked(text))
     } else {
         std::borrow::Cow::Borrowed(text)
     };
     let mut out = String::with_capacity(kept.len());
-    for word in kept.split_whitespace() {
+    let mut read = |word: &str| {
         // A web address is no wording ("…/patients-who-miss-appointments-
         // are-discharged.docx"): a link keeps its text, a bare address
         // goes.
@@ -1536,11 +1538,11 @@ fn normalise(text: &str) -> String {
         };
         let word = match link {
             Some(at) => &word[..at],
-            None if is_address(word) => continue,
+            None if is_address(word) => return,
             None => word,
         };
         if word.is_empty() {
-            continue;
+            return;
         }
         if !out.is_empty() {
             out.push(' ');
@@ -1549,7 +1551,7 @@ fn normalise(text: &str) -> String {
         // abbreviation the patterns know (the last stop goes with them).
         if let Some(letters) = initials(word) {
             out.push_str(&letters);
-            continue;
+            return;
         }
         // Most words are ASCII: copied whole. Otherwise curly apostrophes
         // read straight, ligatures spelt out, and soft hyphens and
@@ -1566,6 +1568,13 @@ fn normalise(text: &str) -> String {
                 }
             }
         }
+    };
+    // ASCII text (most) is cut at its spaces a byte at a time, not a
+    // character; a vertical tab is white space to `split_whitespace` only.
+    if kept.is_ascii() && !kept.as_bytes().contains(&0x0b) {
+        kept.split_ascii_whitespace().for_each(&mut read);
+    } else {
+        kept.split_whitespace().for_each(&mut read);
     }
     out
 }
