@@ -558,10 +558,14 @@ pub fn apply(
                         None => (String::new(), None),
                     },
                 };
-                let mut d =
-                    Diagnostic::warning(UNUSED, *span, format!("no rule is called `{name}`"))
-                        .with_label("unknown rule")
-                        .with_help(format!("`msklint rules` lists every rule name.{hint}"));
+                // As msklint.yaml says it, so one-line formats show the name.
+                let named = match &fix {
+                    Some(rule) => format!("no rule is called `{name}`; did you mean `{rule}`?"),
+                    None => format!("no rule is called `{name}`"),
+                };
+                let mut d = Diagnostic::warning(UNUSED, *span, named)
+                    .with_label("unknown rule")
+                    .with_help(format!("`msklint rules` lists every rule name.{hint}"));
                 if let Some(fix) = fix.filter(|_| s.word.is_none()) {
                     d = d.with_suggestion(*span, fix);
                 }

@@ -56,7 +56,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
-    /// Record every current finding in this baseline file, then exit 0
+    /// Record every current finding in this baseline file, then exit 0 (2 if a path could not be checked)
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
 
