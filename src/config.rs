@@ -722,6 +722,22 @@ impl Config {
             .collect()
     }
 
+    /// Indexes of the overrides that apply to none of `files`: in a
+    /// search of the whole configured folder, a pattern that matches
+    /// nothing is most likely a misspelt folder.
+    pub fn unmatched_overrides(&self, files: &[PathBuf]) -> Vec<usize> {
+        let mut matched = vec![false; self.overrides.len()];
+        for f in files {
+            for i in self.overrides_for(f) {
+                matched[i] = true;
+            }
+            if matched.iter().all(|&m| m) {
+                break;
+            }
+        }
+        (0..self.overrides.len()).filter(|&i| !matched[i]).collect()
+    }
+
     /// Indexes of the overrides that apply to `path`.
     pub fn overrides_for(&self, path: &Path) -> Vec<usize> {
         if self.overrides.is_empty() {

@@ -638,3 +638,37 @@ fn suppressions_by_code_or_in_other_case_are_told_which() {
         "{helps:?}"
     );
 }
+
+/// An `overrides` entry whose paths match none of the files a search of
+/// the whole configured folder checks (a misspelt folder) is named in a
+/// note; one that matches, or a search of part of the folder, says nothing.
+#[test]
+fn an_override_that_matches_nothing_is_pointed_out() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("policies/archive")).unwrap();
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "include: [\"policies/**/*.md\"]\noverrides:\n  - paths: [\"policy/archive/**\"]\n    rules: { bmi-threshold: off }\n  - paths: [\"policies/**\"]\n    rules: { dead-end: off }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("policies/archive/old.md"),
+        "Patients with a BMI over 35 will not be referred.\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--format", "concise", "."], dir.path());
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "overrides entry 1 (paths: policy/archive/**) matched none of the one file checked"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("overrides entry 2"), "{err}");
+    let out = msklint(&["check", "--format", "concise", "policies"], dir.path());
+    assert!(
+        !stderr(&out).contains("overrides entry"),
+        "{}",
+        stderr(&out)
+    );
+}

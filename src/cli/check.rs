@@ -192,6 +192,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     } else {
         discover(&paths, &include)
     };
+    super::notes::note_unmatched_overrides(session.config(), &paths, &found.files);
     if let Some(out) = &args.write_baseline {
         let mut read = paths.clone();
         read.extend(found.files.iter().cloned());

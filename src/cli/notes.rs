@@ -2,6 +2,7 @@
 //! passed over, with the flag or `include:` line that would take them.
 
 use crate::discover::{PathProblem, Skipped};
+use std::path::PathBuf;
 
 /// Prints a note for each set of policy documents a search passed over and
 /// an error for each path that could not be used; a directory with nothing
@@ -22,6 +23,39 @@ pub fn print_path_problems(skipped: &[Skipped], problems: &[PathProblem], reads_
     }
     for p in explained(skipped, problems, reads_documents) {
         errln!("error: {}: {}", p.path, p.message);
+    }
+}
+
+/// A note for each `overrides` entry that matched none of the files a
+/// search of the configuration's whole folder found: a misspelt folder
+/// would otherwise change nothing, silently. Searches of a part of the
+/// folder say nothing, as the entry may be for another part.
+pub fn note_unmatched_overrides(
+    config: &crate::config::Config,
+    paths: &[PathBuf],
+    files: &[PathBuf],
+) {
+    let (Some(file), false) = (&config.path, files.is_empty()) else {
+        return;
+    };
+    let root = std::fs::canonicalize(&config.root).ok();
+    let whole = paths
+        .iter()
+        .any(|p| p.is_dir() && std::fs::canonicalize(p).ok() == root);
+    if !whole {
+        return;
+    }
+    for i in config.unmatched_overrides(files) {
+        let patterns = config.overrides[i].patterns.join(", ");
+        let checked = match files.len() {
+            1 => "the one file".to_string(),
+            n => format!("the {n} files"),
+        };
+        errln!(
+            "note: {}: overrides entry {} (paths: {patterns}) matched none of {checked} checked; its patterns are relative to the folder holding msklint.yaml, and letter case counts",
+            file.display(),
+            i + 1,
+        );
     }
 }
 
