@@ -107,7 +107,7 @@ struct RawConfig {
 
 /// A list, or one item written without brackets (`include: "*.md"`),
 /// which is what people write for a single pattern.
-fn one_or_more<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+pub(crate) fn one_or_more<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum OneOrMore {

@@ -77,14 +77,16 @@ pub fn unreadable(source: &SourceFile, file: &str, why: String, extra: &mut Extr
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    /// Read an entry at a time, so one mistaken entry costs only itself.
     #[serde(default)]
-    allow: Vec<Entry>,
+    allow: Vec<serde_norway::Value>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Entry {
-    #[serde(default)]
+    /// A list, or one name on its own, as msklint.yaml's lists take.
+    #[serde(default, deserialize_with = "crate::config::one_or_more")]
     rules: Vec<String>,
     #[serde(default)]
     rule: Option<String>,
@@ -124,6 +126,15 @@ pub fn read(source: &SourceFile, file: &str, yaml: &str, extra: &mut Extra) {
     let index = Folded::of(&source.text);
     for (k, entry) in parsed.allow.into_iter().enumerate() {
         let number = k + 1;
+        let entry: Entry = match serde_norway::from_value(entry) {
+            Ok(entry) => entry,
+            Err(e) => {
+                extra
+                    .1
+                    .push(problem(number, format!("it cannot be read ({e})")));
+                continue;
+            }
+        };
         let rules: Vec<String> = entry.rules.into_iter().chain(entry.rule).collect();
         if rules.is_empty() {
             extra.1.push(problem(

@@ -127,6 +127,24 @@ fn a_sidecar_that_is_not_yaml_is_reported_and_the_rest_still_checked() {
     assert!(bad[0].contains(".msklint.yaml"), "{bad:?}");
 }
 
+/// One mistaken entry costs only itself: the others still apply. A rule
+/// named on its own, not in a list, is read as msklint.yaml reads one.
+#[test]
+fn a_mistaken_sidecar_entry_costs_only_itself() {
+    let sidecar = "allow:\n  - rules: bmi-threshold\n    sentence: \"referred to the tier 3 weight management\"\n    reason: \"agreed with the panel\"\n  - rules: [dna-discharge]\n    sentence: \"anything\"\n    expires: 2027\n";
+    let (_dir, file) = copy(PDF, Some(sidecar));
+    let (_, found) = check(&file);
+    let left = rules(&found, "bmi-threshold");
+    assert_eq!(left.len(), 1, "{found:#?}");
+    assert!(!left[0].contains("tier 3"), "{left:?}");
+    let bad = rules(&found, "unused-suppression");
+    assert_eq!(bad.len(), 1, "{found:#?}");
+    assert!(
+        bad[0].contains("entry 2") && bad[0].contains("unknown field `expires`"),
+        "{bad:?}"
+    );
+}
+
 /// Notepad saves a reason with a curly apostrophe in Windows-1252: the
 /// sidecar is decoded as a `.txt` policy would be, not passed over in
 /// silence. One that is there but cannot be read is reported.
