@@ -382,6 +382,32 @@ fn soft_hyphens_do_not_split_words() {
     assert!(report.source.text.contains("practitioner, and patients"));
 }
 
+/// A page of one short paragraph set at about 1.5 line spacing has a
+/// single wide drop, too few to show the page's usual pitch: the wrapped
+/// line was read as a new paragraph, so "shared / decision making" was
+/// missed and a quote stopped at "Smokers will not be". (Both files were
+/// written with fpdf2: 11 pt Helvetica on a 6 mm line pitch.)
+#[test]
+fn one_wrapped_line_at_wide_spacing_stays_in_its_paragraph() {
+    let linter = Linter::builtin().unwrap();
+    let name = "fixtures/pdf/one-wrap-wide-spacing.pdf";
+    let report = linter.check_bytes(name, read(name));
+    let got = findings(&report);
+    assert!(
+        !got.iter()
+            .any(|(r, _)| r == "missing-shared-decision-making"),
+        "{got:?}"
+    );
+    let name = "fixtures/pdf/one-wrap-wide-spacing-smoking.pdf";
+    let report = linter.check_bytes(name, read(name));
+    let got = findings(&report);
+    assert!(
+        got.iter().any(|(r, s)| r == "smoking-restriction"
+            && s.contains("smokers will not be listed for knee replacement surgery")),
+        "{got:?}"
+    );
+}
+
 #[test]
 fn reference_marks_do_not_stick_to_words() {
     // A footnote mark is set small and raised; read as text it joined the

@@ -305,7 +305,22 @@ impl PageText {
             !before.is_some_and(|c| matches!(c, '.' | ':' | ';' | '!' | '?'))
                 && (after.is_some_and(char::is_lowercase) || d.before_ends >= full)
         };
-        let wrapped = |d: &Drop| usual.is_some_and(|u| d.ratio <= u * 1.15) && runs_on(d);
+        // A page of one short paragraph at 1.5 spacing has one wide drop,
+        // too few to show a usual pitch; with no narrow drop beside it, a
+        // drop under twice the font size that runs on into lower case is
+        // that paragraph's wrap.
+        let lone = usual.is_none() && self.narrow == 0;
+        let wraps_alone = |d: &Drop| {
+            lone && d.ratio < 2.0
+                && runs_on(d)
+                && text[d.at..]
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase)
+        };
+        let wrapped =
+            |d: &Drop| (usual.is_some_and(|u| d.ratio <= u * 1.15) && runs_on(d)) || wraps_alone(d);
         let mut out = String::with_capacity(text.len() + self.drops.len());
         let mut from = 0;
         for d in self.drops.iter().filter(|d| !wrapped(d)) {
