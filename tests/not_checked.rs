@@ -342,3 +342,61 @@ fn a_bad_configuration_still_gives_a_whole_document_in_every_structured_format()
         }
     }
 }
+
+/// A baseline that cannot be read stops the run before any file is
+/// checked. An upload step that expects SARIF still gets a document that
+/// says why, rather than an empty file it cannot parse.
+#[test]
+fn a_missing_baseline_still_gives_a_structured_document() {
+    let dir = folder();
+    for format in ["json", "sarif", "github", "junit", "human"] {
+        let out = msklint(
+            &[
+                "check",
+                "--baseline",
+                "no-such-baseline.json",
+                "--format",
+                format,
+                "err.pathway",
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{format}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("no-such-baseline.json"),
+            "{format}: {out:?}"
+        );
+        let text = stdout(&out);
+        match format {
+            "json" => {
+                let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(doc["not_checked"][0]["path"], "err.pathway", "{doc}");
+                let why = doc["not_checked"][0]["message"].as_str().unwrap();
+                assert!(why.contains("baseline could not be read"), "{doc}");
+                assert!(why.contains("no-such-baseline.json"), "{doc}");
+                // Nothing was checked, so the pathway's error is not reported.
+                assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 0, "{doc}");
+                assert_eq!(doc["summary"]["files"], 0, "{doc}");
+            }
+            "sarif" => {
+                let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+                let invocation = &doc["runs"][0]["invocations"][0];
+                assert_eq!(invocation["executionSuccessful"], false, "{doc}");
+                let note = &invocation["toolExecutionNotifications"][0];
+                assert!(note["message"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .contains("no-such-baseline.json"));
+                assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 0);
+            }
+            "github" => {
+                assert!(
+                    text.contains("::error file=err.pathway,title=msklint%3A not checked::"),
+                    "{text}"
+                );
+            }
+            "junit" => assert!(text.contains("errors=\"1\""), "{text}"),
+            _ => assert_eq!(text, ""),
+        }
+    }
+}

@@ -153,27 +153,29 @@ pub fn run(args: &CheckArgs) -> u8 {
         Err(e) => {
             // A CI job that uploads SARIF or reads annotations would
             // otherwise find no document at all, and fail on that.
-            if !args.format.entry().summary_line && args.trace.is_none() {
-                let (reports, not_checked) = setup_failure(&e, &paths);
-                let run = Run {
-                    reports: &reports,
-                    rules: &crate::rules::load::RuleSet::default(),
-                    config: &crate::config::Config::default(),
-                    deny_warnings: args.deny_warnings,
-                    human: human_options(args.color, false),
-                    rules_table: args.rules_table,
-                    unread: Unread {
-                        not_checked: &not_checked,
-                        skipped: &[],
-                        stopped_at_setup: true,
-                    },
-                };
-                let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-                let _ = args.format.write(&run, &mut stdout);
-                let _ = stdout.flush();
-            }
+            let (reports, not_checked) = setup_failure(&e, &paths);
+            let (rules, config) = Default::default();
+            write_stopped_run(args, &reports, &rules, &config, &not_checked);
             return EXIT_TROUBLE;
         }
+    };
+    // Read before anything is checked: a baseline that cannot be read
+    // stops the run, and a structured format still gets its document.
+    let baseline = match args.baseline.as_deref().map(Baseline::load) {
+        Some(Err(msg)) => {
+            errln!("error: {msg}");
+            let not_checked: Vec<crate::discover::PathProblem> = paths
+                .iter()
+                .map(|p| crate::discover::PathProblem {
+                    path: p.display().to_string(),
+                    message: format!("not checked: the baseline could not be read ({msg})"),
+                })
+                .collect();
+            write_stopped_run(args, &[], session.rules(), session.config(), &not_checked);
+            return EXIT_TROUBLE;
+        }
+        Some(Ok(baseline)) => Some(baseline),
+        None => None,
     };
     if let Some(spec) = &args.trace {
         return super::trace::run(
@@ -278,14 +280,8 @@ pub fn run(args: &CheckArgs) -> u8 {
         };
     }
     let mut hidden = 0;
-    if let Some(path) = &args.baseline {
-        match Baseline::load(path) {
-            Ok(baseline) => hidden = baseline.filter(&mut reports, folder_of(path)),
-            Err(msg) => {
-                errln!("error: {msg}");
-                return EXIT_TROUBLE;
-            }
-        }
+    if let (Some(path), Some(baseline)) = (&args.baseline, &baseline) {
+        hidden = baseline.filter(&mut reports, folder_of(path));
     }
 
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -421,4 +417,35 @@ fn folder_of(baseline: &std::path::Path) -> &std::path::Path {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => std::path::Path::new("."),
     }
+}
+
+/// The document a structured format still gets when the run stops before
+/// any file is checked: a CI job that uploads SARIF or reads annotations
+/// would otherwise find nothing at all, and fail on that.
+fn write_stopped_run(
+    args: &CheckArgs,
+    reports: &[crate::check::FileReport],
+    rules: &crate::rules::load::RuleSet,
+    config: &crate::config::Config,
+    not_checked: &[crate::discover::PathProblem],
+) {
+    if args.format.entry().summary_line || args.trace.is_some() {
+        return;
+    }
+    let run = Run {
+        reports,
+        rules,
+        config,
+        deny_warnings: args.deny_warnings,
+        human: human_options(args.color, false),
+        rules_table: args.rules_table,
+        unread: Unread {
+            not_checked,
+            skipped: &[],
+            stopped_at_setup: true,
+        },
+    };
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ = args.format.write(&run, &mut stdout);
+    let _ = stdout.flush();
 }
