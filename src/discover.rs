@@ -275,9 +275,15 @@ pub struct Skipped {
     pub documents: Vec<PathBuf>,
     /// Links to folders the search did not follow.
     pub linked: Vec<PathBuf>,
+    /// Documents in formats msklint does not read (`.doc`, `.rtf`, `.odt`):
+    /// no include would take them, but they may be policies.
+    pub unreadable: Vec<PathBuf>,
     /// The search found nothing to check, so `dir` is also a problem.
     pub alone: bool,
 }
+
+/// What to do with documents in formats msklint does not read.
+pub const UNREADABLE_HELP: &str = "save each as a Word document (.docx), PDF or plain text (.txt) to check it (`msklint check FILE` says what a file is)";
 
 /// Why a linked folder is left, and how to check it anyway.
 pub const LINK_HELP: &str = "a folder search does not follow links to folders (a link loop could trap it); name the folder on the command line to check what it holds";
@@ -285,15 +291,17 @@ pub const LINK_HELP: &str = "a folder search does not follow links to folders (a
 impl Skipped {
     /// The documents' extensions as written (`.md`, `.docx`), sorted, once each.
     pub fn extensions(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .documents
-            .iter()
-            .filter_map(|d| d.extension())
-            .map(|e| format!(".{}", e.to_string_lossy()))
-            .collect();
-        out.sort();
-        out.dedup();
-        out
+        extensions_of(&self.documents)
+    }
+
+    /// "2 documents msklint does not read (.doc, .rtf)".
+    pub fn unreadable_named(&self) -> String {
+        let n = self.unreadable.len();
+        format!(
+            "{n} {} msklint does not read ({})",
+            if n == 1 { "document" } else { "documents" },
+            extensions_of(&self.unreadable).join(", ")
+        )
     }
 
     /// "2 policy documents (.docx, .md)".
@@ -337,6 +345,12 @@ impl Skipped {
                 self.how_to_include()
             ));
         }
+        if !self.unreadable.is_empty() {
+            notes.push(format!(
+                "passed over {} {place}; {UNREADABLE_HELP}",
+                self.unreadable_named()
+            ));
+        }
         if !self.linked.is_empty() {
             notes.push(format!("{} {place}; {}", self.linked_named(), LINK_HELP));
         }
@@ -357,6 +371,18 @@ impl Skipped {
             names.join(", ")
         )
     }
+}
+
+/// Extensions as written (`.md`, `.docx`), sorted, once each.
+fn extensions_of(files: &[PathBuf]) -> Vec<String> {
+    let mut out: Vec<String> = files
+        .iter()
+        .filter_map(|d| d.extension())
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Files named directly are checked whatever their extension (`.md`,
@@ -390,7 +416,7 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
                     base: base.as_deref(),
                     include,
                 };
-                let mut skipped = Vec::new();
+                let mut skipped = Passed::default();
                 let mut linked = Vec::new();
                 let mut made = 0;
                 walk(
@@ -425,13 +451,18 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
                         message,
                     });
                 }
-                if !skipped.is_empty() || !linked.is_empty() {
-                    skipped.sort();
+                if !skipped.documents.is_empty()
+                    || !skipped.unreadable.is_empty()
+                    || !linked.is_empty()
+                {
+                    skipped.documents.sort();
+                    skipped.unreadable.sort();
                     linked.sort();
                     found.skipped.push(Skipped {
                         dir: Some(path.display().to_string()),
-                        documents: skipped,
+                        documents: skipped.documents,
                         linked,
+                        unreadable: skipped.unreadable,
                         alone,
                     });
                 }
@@ -466,6 +497,7 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
             dir: None,
             documents: named_skipped,
             linked: Vec::new(),
+            unreadable: Vec::new(),
             alone: false,
         });
     }
@@ -485,11 +517,19 @@ struct Search<'a> {
     include: &'a Include,
 }
 
+/// What one folder search passed over: policy documents no include
+/// took, and documents in formats msklint does not read.
+#[derive(Default)]
+struct Passed {
+    documents: Vec<PathBuf>,
+    unreadable: Vec<PathBuf>,
+}
+
 fn walk(
     search: &Search<'_>,
     dir: &Path,
     files: &mut Vec<PathBuf>,
-    (skipped, linked, made): (&mut Vec<PathBuf>, &mut Vec<PathBuf>, &mut usize),
+    (skipped, linked, made): (&mut Passed, &mut Vec<PathBuf>, &mut usize),
     problems: &mut Vec<PathProblem>,
 ) {
     let entries = match fs::read_dir(dir) {
@@ -581,7 +621,9 @@ fn walk(
                 files.push(path);
             }
         } else if looks_like_policy(&path) {
-            skipped.push(path);
+            skipped.documents.push(path);
+        } else if crate::input::unread_document(&name) && !repository_file(&path) {
+            skipped.unreadable.push(path);
         }
     }
 }

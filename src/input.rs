@@ -429,6 +429,22 @@ fn not_read(name: &str, bytes: &[u8]) -> Option<String> {
 
 /// What a file of a format msklint does not read is, and what to save it
 /// as instead, for `check` and `import` alike.
+/// Whether a folder search should mention passing over `name`: a word
+/// processor's document or an old Visio drawing, which may well be a
+/// policy or pathway msklint cannot read. Web pages, spreadsheets and
+/// pictures are left out: folders hold many that are nothing of the kind
+/// (a built website, images for a README), and a note about each would
+/// bury the ones that matter.
+pub fn unread_document(name: &str) -> bool {
+    const NOTED: &[&str] = &[
+        "doc", "dot", "odt", "ott", "fodt", "rtf", "pages", "vsd", "vss", "vst",
+    ];
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| NOTED.contains(&e.to_ascii_lowercase().as_str()))
+}
+
 pub fn not_read_as(name: &str, bytes: &[u8]) -> Option<String> {
     let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
     let (_, what, advice) = NOT_READ

@@ -505,3 +505,56 @@ fn include_globs_leave_readme_and_contributing_alone() {
         stdout(&out)
     );
 }
+
+/// A folder of old Word, OpenDocument and Rich Text policies: no include
+/// would take them, as msklint cannot read them, but a search that passed
+/// them over in silence would let a CI job report a clean folder of
+/// policies it never read. Web pages and pictures are not counted.
+#[test]
+fn documents_msklint_cannot_read_are_named_not_skipped_in_silence() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("policies");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("hip.pathway"), CLEAN).unwrap();
+    std::fs::write(folder.join("knee.DOC"), "old Word bytes").unwrap();
+    std::fs::write(folder.join("spine.rtf"), "{\\rtf1 text}").unwrap();
+    std::fs::write(folder.join("LICENSE.rtf"), "{\\rtf1 text}").unwrap();
+    std::fs::write(folder.join("site.html"), "<p>a page</p>").unwrap();
+    std::fs::write(folder.join("logo.png"), "not a picture").unwrap();
+
+    let out = msklint(&["check", "policies"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "note: passed over 2 documents msklint does not read (.DOC, .rtf) in policies; \
+         save each as a Word document (.docx), PDF or plain text (.txt) to check it \
+         (`msklint check FILE` says what a file is)"
+    );
+
+    let out = msklint(&["check", "--format", "json", "policies"], dir.path());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entry = &doc["skipped_documents"][0];
+    assert_eq!(entry["folder"], "policies", "{doc}");
+    assert_eq!(entry["documents"], serde_json::json!([]), "{doc}");
+    let unreadable: Vec<&str> = entry["unreadable_documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(unreadable.len(), 2, "{doc}");
+    assert!(unreadable[0].ends_with("knee.DOC") && unreadable[1].ends_with("spine.rtf"));
+
+    // Alone in a folder, they are named in its error.
+    std::fs::remove_file(folder.join("hip.pathway")).unwrap();
+    let out = msklint(&["check", "policies"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("it holds 2 documents msklint does not read (.DOC, .rtf): save each"),
+        "{}",
+        stderr(&out)
+    );
+    // graph reads pathways only, so it does not send people to convert them.
+    let out = msklint(&["graph", "policies"], dir.path());
+    assert!(!stderr(&out).contains("does not read"), "{}", stderr(&out));
+}

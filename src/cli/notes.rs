@@ -16,6 +16,7 @@ pub fn print_path_problems(skipped: &[Skipped], problems: &[PathProblem], reads_
             // Pathways may lie behind a link as well as documents.
             let links = Skipped {
                 documents: Vec::new(),
+                unreadable: Vec::new(),
                 ..s.clone()
             };
             errln!("note: {}", links.note());
@@ -96,6 +97,13 @@ pub fn skipped_hint(s: &Skipped, reads_documents: bool) -> String {
                 s.documents_named()
             )
         });
+    }
+    if !s.unreadable.is_empty() && reads_documents {
+        hints.push(format!(
+            "it holds {}: {}",
+            s.unreadable_named(),
+            crate::discover::UNREADABLE_HELP
+        ));
     }
     if !s.linked.is_empty() {
         hints.push(format!(

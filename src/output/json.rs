@@ -441,6 +441,11 @@ fn write_unread(out: &mut dyn std::io::Write, unread: Unread<'_>) -> std::io::Re
                 .iter()
                 .map(|d| d.to_string_lossy().into_owned())
                 .collect(),
+            unreadable_documents: s
+                .unreadable
+                .iter()
+                .map(|d| d.to_string_lossy().into_owned())
+                .collect(),
             note: s.note(),
         })
         .collect();
@@ -460,6 +465,10 @@ struct SkippedEntry<'a> {
     /// Links to folders the search did not follow; left out when none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     linked_folders: Vec<String>,
+    /// Documents in formats msklint does not read (`.doc`, `.rtf`, `.odt`);
+    /// left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unreadable_documents: Vec<String>,
     note: String,
 }
 
