@@ -347,6 +347,7 @@ impl Linter {
             }
             Content::Text(text) => Decoded::text(text),
             Content::Pdf(paged) => Decoded::pdf(paged),
+            Content::Docx(doc) => Decoded::docx(doc),
             Content::Diagram(diagram) => Decoded {
                 diagram: Some(diagram),
                 ..Decoded::default()

@@ -182,6 +182,7 @@ impl InputFormat {
         let by_name = InputFormat::of(name);
         match content {
             Content::Pdf(_) => InputFormat::Pdf,
+            Content::Docx(_) => InputFormat::Docx,
             Content::Diagram(d) => d.format,
             Content::Bytes(bytes) if by_name != InputFormat::Docx && pdf::is_pdf(name, bytes) => {
                 InputFormat::Pdf
@@ -283,6 +284,8 @@ pub enum Content {
     Text(String),
     /// A PDF's text, already extracted by [`open`].
     Pdf(Paged),
+    /// A Word document's text, already unpacked by [`open`].
+    Docx(crate::prose::docx::Document),
     /// A diagram's shapes and connectors, already read by [`open`].
     Diagram(Diagram),
 }
@@ -329,10 +332,15 @@ pub fn open(name: &str, bytes: Vec<u8>) -> Result<Content, String> {
             .map_err(|why| format!("cannot read this diagram: {why}"));
     }
     if format == InputFormat::Docx {
-        return match not_a_docx(&bytes) {
-            Some(why) => Err(why),
-            None => Ok(Content::Bytes(bytes)),
-        };
+        // Unpacked here, as a PDF is read here: a document too large or
+        // too damaged to read is then a path not checked (status 2), not
+        // a finding in a file counted as checked.
+        if let Some(why) = not_a_docx(&bytes) {
+            return Err(why);
+        }
+        return crate::prose::docx::read(&bytes)
+            .map(Content::Docx)
+            .map_err(|why| format!("cannot check this Word document: {why}"));
     }
     if !pdf::is_pdf(name, &bytes) {
         return Ok(Content::Bytes(bytes));
@@ -489,6 +497,16 @@ impl Decoded {
         }
     }
 
+    /// A Word document's text, its paragraphs and its comments.
+    pub fn docx(doc: crate::prose::docx::Document) -> Decoded {
+        Decoded {
+            text: doc.text,
+            paragraphs: doc.paragraphs,
+            comments: doc.comments,
+            ..Decoded::default()
+        }
+    }
+
     /// A PDF's extracted text and its pages.
     pub fn pdf(paged: Paged) -> Decoded {
         let note = unread_pages_note(&paged);
@@ -560,12 +578,7 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, 
             })
         }
         InputFormat::Docx => crate::prose::docx::read(&bytes)
-            .map(|doc| Decoded {
-                text: doc.text,
-                paragraphs: doc.paragraphs,
-                comments: doc.comments,
-                ..Decoded::default()
-            })
+            .map(Decoded::docx)
             .map_err(|why| {
                 unreadable(
                     &why,

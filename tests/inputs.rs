@@ -787,13 +787,15 @@ fn a_body_carried_as_an_embedded_part_is_read() {
         ),
     )
     .unwrap();
-    // As for a Word body that cannot be read: an error on the file.
+    // As a damaged Word file: not checked, and said why.
     let out = msklint(
         &["check", "--no-cache", "--format", "json", "rtf.docx"],
         dir.path(),
     );
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
-    let message = finding(&json(&out), "invalid-encoding")["message"].to_string();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["files"], 0, "{doc}");
+    let message = doc["not_checked"][0]["message"].to_string();
     assert!(message.contains("embedded RTF document"), "{message}");
     assert!(message.contains("save it again"), "{message}");
 }
@@ -851,7 +853,8 @@ fn word_table_rows_are_read_with_their_header() {
 
 /// One embedded part named many times, or parts inside parts, cannot make
 /// a small file expand without bound: past 64 MB of their text the file
-/// is an error on itself, found quickly (each part is read once).
+/// is not checked, found quickly (each part is read once), and never
+/// counted among the files checked.
 #[test]
 fn embedded_parts_named_over_and_over_are_bounded() {
     let dir = tempfile::tempdir().unwrap();
@@ -873,11 +876,28 @@ fn embedded_parts_named_over_and_over_are_bounded() {
         &["check", "--no-cache", "--format", "json", "many.docx"],
         dir.path(),
     );
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
-    let message = finding(&json(&out), "invalid-encoding")["message"].to_string();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["files"], 0, "{doc}");
+    assert_eq!(doc["not_checked"][0]["path"], "many.docx", "{doc}");
+    let message = doc["not_checked"][0]["message"].to_string();
     assert!(
-        message.contains("embedded parts hold more than 64 MB"),
+        message
+            .contains("cannot check this Word document: its embedded parts hold more than 64 MB"),
         "{message}"
+    );
+    // The library still reads it as a finding on the file.
+    let text = std::fs::read(dir.path().join("many.docx")).unwrap();
+    let found = msklint::check::Linter::builtin()
+        .unwrap()
+        .check_bytes("many.docx", text);
+    assert!(
+        found
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "invalid-encoding"),
+        "{:?}",
+        found.diagnostics
     );
 }
 

@@ -107,7 +107,15 @@ fn directories_include_documents_only_when_asked() {
     assert_eq!(json(&out)["summary"]["files"], 2);
     assert_eq!(out.status.code(), Some(1));
 
+    // A wildcard takes every policy but leaves the repository's README.
     std::fs::write(dir.path().join("msklint.yaml"), "include: ['*.md']\n").unwrap();
+    let out = msklint(&["check", "--format", "json", "."], dir.path());
+    assert_eq!(json(&out)["summary"]["files"], 2);
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "include: ['*.md', README.md]\n",
+    )
+    .unwrap();
     let out = msklint(&["check", "--format", "json", "."], dir.path());
     assert_eq!(json(&out)["summary"]["files"], 3);
 

@@ -27,7 +27,7 @@ use crate::source::Paragraph;
 const MAX_XML: u64 = 64 * 1024 * 1024;
 
 /// What msklint reads of a Word document.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Document {
     /// The Markdown-like text the checks read.
     pub text: String,
