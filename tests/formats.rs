@@ -646,3 +646,36 @@ fn sarif_rule_list_follows_the_configuration() {
     let dna = rules.iter().find(|r| r["id"] == "dna-discharge").unwrap();
     assert_eq!(dna["defaultConfiguration"].get("enabled"), None, "{dna}");
 }
+
+/// Emphasis is not wording: a reviewer who bolds the words of an accepted
+/// restriction, or takes the bold away, has not made a new finding, and a
+/// baseline recorded either way still hides it. A change of wording is
+/// still new.
+#[test]
+fn baseline_survives_emphasis_added_or_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = |sentence: &str| {
+        format!("# Knee surgery\n\nShared decisions, mental health and inequalities are covered.\n\n{sentence}\n")
+    };
+    let plain = "Patients with a BMI over 40 will not be referred for surgery.";
+    std::fs::write(dir.path().join("p.md"), policy(plain)).unwrap();
+    let write = msklint(&["check", "--write-baseline", "b.json", "p.md"], dir.path());
+    assert_eq!(write.status.code(), Some(0), "{write:?}");
+    let check = || msklint(&["check", "--baseline", "b.json", "p.md"], dir.path());
+    let first = msklint(&["check", "--format", "concise", "p.md"], dir.path());
+    assert!(
+        String::from_utf8_lossy(&first.stdout).contains("bmi-threshold"),
+        "{first:?}"
+    );
+    for emphasised in [
+        "Patients with a BMI over 40 will **not** be referred for surgery.",
+        "Patients with a BMI _over 40_ will <strong>not</strong> be referred for surgery.",
+    ] {
+        std::fs::write(dir.path().join("p.md"), policy(emphasised)).unwrap();
+        let out = check();
+        assert_eq!(out.status.code(), Some(0), "{emphasised}: {out:?}");
+    }
+    let reworded = "Patients with a BMI over 35 will not be referred for surgery.";
+    std::fs::write(dir.path().join("p.md"), policy(reworded)).unwrap();
+    assert_eq!(check().status.code(), Some(1));
+}

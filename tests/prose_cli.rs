@@ -844,3 +844,40 @@ fn markup_copied_from_web_pages_keeps_every_restriction() {
         assert_eq!(found, expected, "{name}");
     }
 }
+
+/// Policies put emphasis on the word that matters ("will **not** be
+/// listed"): a restriction so written is as much one as it is plain, and
+/// the finding quotes it without the marks.
+#[test]
+fn emphasis_does_not_hide_a_restriction() {
+    let dir = tempfile::tempdir().unwrap();
+    for (sentence, rule) in [
+        (
+            "Smokers will **not** be listed for surgery.",
+            "smoking-restriction",
+        ),
+        (
+            "Patients with a BMI _over 40_ will not be referred.",
+            "bmi-threshold",
+        ),
+        (
+            "Patients who *did not attend* will be **discharged**.",
+            "dna-discharge",
+        ),
+    ] {
+        std::fs::write(dir.path().join("p.md"), format!("{sentence}\n")).unwrap();
+        let out = msklint(&["check", "--format", "json", "p.md"], dir.path());
+        let doc = json(&out);
+        let hit = doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["rule"] == rule)
+            .unwrap_or_else(|| panic!("{sentence}: no {rule}: {doc}"));
+        let message = hit["message"].as_str().unwrap();
+        assert!(
+            !message.contains('*') && !message.contains('_'),
+            "{message}"
+        );
+    }
+}

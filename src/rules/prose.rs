@@ -1541,33 +1541,19 @@ fn normalise(text: &str) -> String {
             None if is_address(word) => return,
             None => word,
         };
+        let (word, tail) = without_emphasis(word);
         if word.is_empty() {
             return;
         }
         if !out.is_empty() {
             out.push(' ');
         }
-        // Initials written with stops ("B.M.I.", "G.P.") read as the
-        // abbreviation the patterns know (the last stop goes with them).
-        if let Some(letters) = initials(word) {
-            out.push_str(&letters);
+        if !tail.is_empty() {
+            read_word(&mut out, word);
+            out.push_str(tail);
             return;
         }
-        // Most words are ASCII: copied whole. Otherwise curly apostrophes
-        // read straight, ligatures spelt out, and soft hyphens and
-        // zero-width characters (pasted from web pages and Word) dropped,
-        // as PDF text already is (`prose::layout::plain`).
-        if word.is_ascii() {
-            out.push_str(word);
-        } else {
-            for c in word.chars() {
-                match (c, crate::prose::layout::spelt(c)) {
-                    (_, Some(s)) => out.push_str(s),
-                    ('’' | '‘', None) => out.push('\''),
-                    (c, None) => out.push(c),
-                }
-            }
-        }
+        read_word(&mut out, word);
     };
     // ASCII text (most) is cut at its spaces a byte at a time, not a
     // character; a vertical tab is white space to `split_whitespace` only.
@@ -1577,6 +1563,56 @@ fn normalise(text: &str) -> String {
         kept.split_whitespace().for_each(&mut read);
     }
     out
+}
+
+/// One word as the patterns read it.
+fn read_word(out: &mut String, word: &str) {
+    // Initials written with stops ("B.M.I.", "G.P.") read as the
+    // abbreviation the patterns know (the last stop goes with them).
+    if let Some(letters) = initials(word) {
+        out.push_str(&letters);
+        return;
+    }
+    // Most words are ASCII: copied whole. Otherwise curly apostrophes
+    // read straight, ligatures spelt out, and soft hyphens and
+    // zero-width characters (pasted from web pages and Word) dropped,
+    // as PDF text already is (`prose::layout::plain`).
+    if word.is_ascii() {
+        out.push_str(word);
+    } else {
+        for c in word.chars() {
+            match (c, crate::prose::layout::spelt(c)) {
+                (_, Some(s)) => out.push_str(s),
+                ('’' | '‘', None) => out.push('\''),
+                (c, None) => out.push(c),
+            }
+        }
+    }
+}
+
+/// A word without the Markdown emphasis around it, and the punctuation
+/// that followed the emphasis: `**not**,` reads `not` and `,`, so "will
+/// **not** be referred" matches as "will not be referred" does. A mark
+/// inside a word (`snake_case`) or standing alone (`2 * 3`) stays; a word
+/// with no marks at its ends comes back whole with no tail.
+fn without_emphasis(word: &str) -> (&str, &str) {
+    const MARKS: [char; 3] = ['*', '_', '`'];
+    let bytes = word.as_bytes();
+    let mark = |b: u8| matches!(b, b'*' | b'_' | b'`');
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return (word, "");
+    };
+    let marked_end = mark(last) || (bytes.len() > 1 && mark(bytes[bytes.len() - 2]));
+    if !mark(first) && !marked_end {
+        return (word, "");
+    }
+    let body = word.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'', '”', '’']);
+    let tail = &word[body.len()..];
+    let core = body.trim_start_matches(MARKS).trim_end_matches(MARKS);
+    if core.is_empty() || core.len() == body.len() {
+        return (word, "");
+    }
+    (core, tail)
 }
 
 /// [`normalise`]'s text before its words are read: references decoded,
@@ -1715,6 +1751,21 @@ mod tests {
         assert_eq!(
             normalise("A B.M.I. of 40, a G.P., e.g. Dr. Shah, U.S.A"),
             "A BMI of 40, a GP, e.g. Dr. Shah, U.S.A"
+        );
+    }
+
+    /// Emphasis around a word ("will **not** be listed") hid the sentence
+    /// from every pattern with a space in it; marks inside a word or
+    /// standing alone are text.
+    #[test]
+    fn emphasis_marks_around_words_are_not_read() {
+        assert_eq!(
+            normalise("Smokers will **not**, ever, be _listed_. `BMI` **B.M.I.**"),
+            "Smokers will not, ever, be listed. BMI BMI"
+        );
+        assert_eq!(
+            normalise("see snake_case and 2 * 3 or ** alone"),
+            "see snake_case and 2 * 3 or ** alone"
         );
     }
 }
