@@ -78,6 +78,9 @@ pub struct Config {
     /// Globs for more files to check when walking a directory (besides
     /// `*.pathway`), e.g. `policies/**/*.md`.
     pub include: Vec<String>,
+    /// Globs for files and folders a directory search leaves out, e.g.
+    /// `drafts` or `policies/archive`.
+    pub exclude: Vec<String>,
     /// `second-opinion: false` turns off the learnt second opinion on prose
     /// findings (src/rules/opinion.rs); unset means on.
     pub second_opinion: Option<bool>,
@@ -101,6 +104,8 @@ struct RawConfig {
     overrides: Vec<RawOverride>,
     #[serde(default, deserialize_with = "one_or_more")]
     include: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_more")]
+    exclude: Vec<String>,
     #[serde(default)]
     second_opinion: Option<bool>,
 }
@@ -448,6 +453,7 @@ impl Config {
             root,
             vocabulary: raw.vocabulary.unwrap_or_default(),
             include: raw.include.clone(),
+            exclude: raw.exclude.clone(),
             second_opinion: raw.second_opinion,
             source: Some(Arc::clone(&source)),
             ..Config::default()
@@ -462,6 +468,10 @@ impl Config {
         for p in &raw.include {
             Glob::new(p)
                 .map_err(|e| config.error(p, format!("invalid include pattern `{p}`: {e}")))?;
+        }
+        for p in &raw.exclude {
+            Glob::new(p)
+                .map_err(|e| config.error(p, format!("invalid exclude pattern `{p}`: {e}")))?;
         }
         for o in raw.overrides {
             let mut builder = GlobSetBuilder::new();

@@ -101,6 +101,10 @@ pub fn repository_file(path: &Path) -> bool {
 pub struct Include {
     globs: GlobSet,
     patterns: Vec<String>,
+    /// Files and folders a search leaves out (`exclude:`, `--exclude`):
+    /// drafts, archives, copies kept for reference.
+    exclude: GlobSet,
+    exclude_patterns: Vec<String>,
     /// The directory holding msklint.yaml: paths are also matched relative
     /// to it, as `overrides` are, so `policies/*.md` there works whichever
     /// folder is checked.
@@ -114,36 +118,27 @@ pub struct Include {
 
 impl Include {
     pub fn new(patterns: &[String]) -> Result<Include, String> {
-        let mut builder = GlobSetBuilder::new();
-        for p in patterns {
-            // A pattern without a slash matches the file name anywhere; one
-            // with a slash is a path under the searched directory, where
-            // `*` stays within one folder.
-            let bare = p.strip_prefix("./").unwrap_or(p);
-            let full = if bare.contains('/') {
-                bare.to_string()
-            } else {
-                format!("**/{bare}")
-            };
-            // In any case: Office and phone exports name files `POLICY.DOCX`
-            // or `Policy.MD`, and `*.md` should take them.
-            let glob = GlobBuilder::new(&full)
-                .literal_separator(true)
-                .case_insensitive(true)
-                .build()
-                .map_err(|e| format!("invalid include pattern `{p}`: {e}"))?;
-            builder.add(glob);
-        }
-        let globs = builder
-            .build()
-            .map_err(|e| format!("invalid include patterns: {e}"))?;
         Ok(Include {
-            globs,
+            globs: globs(patterns, "include")?,
             patterns: patterns.to_vec(),
-            root: None,
-            named: false,
-            pathways_only: false,
+            ..Include::default()
         })
+    }
+
+    /// Leave out files and folders matching `patterns`, written as
+    /// include patterns are (a bare name matches a file or folder at any
+    /// depth: `drafts`, `*.old.md`).
+    pub fn excluding(mut self, patterns: &[String]) -> Result<Include, String> {
+        self.exclude = globs(patterns, "exclude")?;
+        self.exclude_patterns = patterns.to_vec();
+        Ok(self)
+    }
+
+    /// Whether a search leaves this file or folder out.
+    fn excluded(&self, relative: &Path, base: Option<&Path>) -> bool {
+        !self.exclude_patterns.is_empty()
+            && (self.exclude.is_match(relative)
+                || base.is_some_and(|b| self.exclude.is_match(b.join(relative))))
     }
 
     /// Also filter files named on the command line: one is checked only if
@@ -173,7 +168,10 @@ impl Include {
     /// Where a searched folder lies under the configuration's folder, if
     /// it does: found once per search, not per file.
     fn base_of(&self, dir: &Path) -> Option<PathBuf> {
-        let root = self.root.as_deref().filter(|_| !self.patterns.is_empty())?;
+        let root = self
+            .root
+            .as_deref()
+            .filter(|_| !self.patterns.is_empty() || !self.exclude_patterns.is_empty())?;
         let dir = fs::canonicalize(dir).ok()?;
         dir.strip_prefix(root).ok().map(Path::to_path_buf)
     }
@@ -182,19 +180,34 @@ impl Include {
     /// the configuration's folder.
     fn matches_named(&self, path: &Path) -> bool {
         let given = path.strip_prefix(".").unwrap_or(path);
+        let (dir, name) = (path.parent(), path.file_name());
+        let dir = match dir {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let base = self.base_of(dir);
+        // The file, or a folder it lies in, as a search would meet them.
+        if given
+            .ancestors()
+            .filter(|a| !a.as_os_str().is_empty())
+            .any(|a| self.excluded(a, None))
+        {
+            return false;
+        }
+        if let (Some(name), Some(base)) = (name, &base) {
+            let full = base.join(name);
+            if full
+                .ancestors()
+                .filter(|a| !a.as_os_str().is_empty())
+                .any(|a| self.excluded(a, None))
+            {
+                return false;
+            }
+        }
         if self.matches(given, None) {
             return true;
         }
-        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-            return false;
-        };
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        self.base_of(dir)
-            .is_some_and(|b| self.globs.is_match(b.join(name)))
+        name.is_some_and(|name| base.is_some_and(|b| self.globs.is_match(b.join(name))))
     }
 
     /// `relative` is the path under the folder being searched, `base` that
@@ -244,6 +257,33 @@ impl Include {
         }
         what
     }
+}
+
+/// Include or exclude patterns as one set: a pattern without a slash
+/// matches a name at any depth; one with a slash is a path under the
+/// searched folder, where `*` stays within one folder. Letter case is
+/// ignored: Office and phone exports name files `POLICY.DOCX` or
+/// `Policy.MD`, and `*.md` should take them.
+fn globs(patterns: &[String], what: &str) -> Result<GlobSet, String> {
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        let bare = p.strip_prefix("./").unwrap_or(p);
+        let bare = bare.strip_suffix('/').unwrap_or(bare);
+        let full = if bare.contains('/') {
+            bare.to_string()
+        } else {
+            format!("**/{bare}")
+        };
+        let glob = GlobBuilder::new(&full)
+            .literal_separator(true)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| format!("invalid {what} pattern `{p}`: {e}"))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|e| format!("invalid {what} patterns: {e}"))
 }
 
 /// A path that could not be used, with the reason. Serialized as the
@@ -549,6 +589,11 @@ fn walk(
         };
         let name = entry.file_name();
         let hidden = name.to_string_lossy().starts_with('.');
+        let relative = path.strip_prefix(search.root).unwrap_or(&path);
+        // Left out as if it were not there: not checked, not mentioned.
+        if search.include.excluded(relative, search.base) {
+            continue;
+        }
         if kind.is_dir() {
             // Installed JavaScript packages ship diagrams and Markdown of
             // their own, never the user's pathways or policies.
@@ -563,7 +608,6 @@ fn walk(
             }
             continue;
         }
-        let relative = path.strip_prefix(search.root).unwrap_or(&path);
         if kind.is_symlink() {
             match fs::metadata(&path) {
                 Ok(meta) if meta.is_file() => {}

@@ -210,11 +210,24 @@ impl Session {
     /// Which files a directory search picks up: `*.pathway`, the
     /// configuration's `include:` globs and `extra` ones, matched relative
     /// to the configuration's folder too.
-    pub fn include(&self, extra: &[String]) -> Result<Include, String> {
+    pub fn include(&self, extra: &[String], exclude: &[String]) -> Result<Include, String> {
         let config = self.config();
         let mut all = config.include.clone();
         all.extend(extra.iter().cloned());
-        let include = Include::new(&all)?;
+        self.searching(Include::new(&all)?, exclude)
+    }
+
+    /// A search for pathways and diagrams only (`graph`, `score`), which
+    /// still leaves out what msklint.yaml excludes.
+    pub fn pathway_search(&self) -> Result<Include, String> {
+        self.searching(Include::default(), &[])
+    }
+
+    fn searching(&self, include: Include, exclude: &[String]) -> Result<Include, String> {
+        let config = self.config();
+        let mut all = config.exclude.clone();
+        all.extend(exclude.iter().cloned());
+        let include = include.excluding(&all)?;
         Ok(match &config.path {
             Some(_) => include.relative_to(&config.root),
             None => include,

@@ -558,3 +558,86 @@ fn documents_msklint_cannot_read_are_named_not_skipped_in_silence() {
     let out = msklint(&["graph", "policies"], dir.path());
     assert!(!stderr(&out).contains("does not read"), "{}", stderr(&out));
 }
+
+fn files_named(o: &Output) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)));
+    let mut paths: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().replace('\\', "/"))
+        .collect();
+    paths.dedup();
+    paths
+}
+
+/// Drafts and archived policies kept beside the live ones: `exclude:` in
+/// msklint.yaml, or `--exclude`, leaves them out of every folder search
+/// (folders by name at any depth, or by path from msklint.yaml's folder),
+/// without a note, and `--respect-include` leaves out a named file in
+/// them as a search would. A file named without it is still checked.
+#[test]
+fn exclude_leaves_out_drafts_and_archives() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    for folder in ["policies/archive", "policies/live", "drafts"] {
+        std::fs::create_dir_all(p.join(folder)).unwrap();
+    }
+    let example =
+        std::fs::read_to_string(root().join("fixtures/examples/hip-knee-oa.pathway")).unwrap();
+    for file in [
+        "policies/live/hip.pathway",
+        "policies/archive/hip.pathway",
+        "drafts/hip.pathway",
+    ] {
+        std::fs::write(p.join(file), &example).unwrap();
+    }
+    std::fs::write(p.join("policies/archive/knee.md"), POLICY).unwrap();
+    std::fs::write(p.join("policies/live/knee.md"), POLICY).unwrap();
+    std::fs::write(
+        p.join("msklint.yaml"),
+        "include: ['*.md']\nexclude: [policies/archive]\n",
+    )
+    .unwrap();
+
+    let json = |args: &[&str], at: &Path| {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        msklint(&all, at)
+    };
+    let out = json(&["."], p);
+    assert_eq!(
+        files_named(&out),
+        [
+            "./drafts/hip.pathway",
+            "./policies/live/hip.pathway",
+            "./policies/live/knee.md"
+        ]
+    );
+    assert!(!stderr(&out).contains("archive"), "{}", stderr(&out));
+    // Searched from inside a subfolder, the path still counts from msklint.yaml.
+    let out = json(&["."], &p.join("policies"));
+    assert_eq!(files_checked(&out), 2, "{}", stdout(&out));
+    // A bare name matches a folder at any depth; flags add to the file.
+    let out = json(&["--exclude", "DRAFTS", "--exclude", "*.md", "."], p);
+    assert_eq!(files_named(&out), ["./policies/live/hip.pathway"]);
+    // graph and score read pathways only, and leave out the same folders.
+    let out = msklint(&["score", "--format", "json", "."], p);
+    let score = String::from_utf8_lossy(&out.stdout);
+    assert!(!score.contains("archive"), "{score}");
+    assert!(score.contains("live"), "{score}");
+    // Named: checked, unless a pre-commit hook asks for a search's choice.
+    let out = json(&["policies/archive/hip.pathway"], p);
+    assert_eq!(files_checked(&out), 1);
+    let out = json(&["--respect-include", "policies/archive/hip.pathway"], p);
+    assert_eq!(files_checked(&out), 0);
+    // A pattern that cannot be read is a configuration error.
+    let out = json(&["--exclude", "[", "."], p);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("invalid exclude pattern `[`"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -38,6 +38,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
 
+    /// Leave out files and folders matching this glob when searching
+    /// directories, e.g. 'drafts' or 'policies/archive'; added to
+    /// exclude: in msklint.yaml; repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
     /// Check a file named on the command line only if a directory search
     /// would pick it up (*.pathway, or an --include / include: glob); for
     /// pre-commit hooks, which name every staged file
@@ -185,7 +191,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             args.format == OutputFormat::Json,
         );
     }
-    let include = match includes(&session, &args.include) {
+    let include = match includes(&session, &args.include, &args.exclude) {
         Ok(include) => include.for_named_files(args.respect_include),
         Err(code) => return code,
     };

@@ -26,6 +26,12 @@ pub struct ReportArgs {
     /// e.g. '*.md' for policy documents; repeatable
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
+
+    /// Leave out files and folders matching this glob when searching
+    /// directories, e.g. 'drafts' or 'policies/archive'; added to
+    /// exclude: in msklint.yaml; repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     #[command(flatten)]
     pub setup: SetupArgs,
 }
@@ -60,7 +66,7 @@ pub fn run(args: &ReportArgs) -> u8 {
     let reviewed = viewed(
         &args.setup,
         &args.paths,
-        Some(&args.include),
+        Some((&args.include, &args.exclude)),
         true,
         |session, r, graphs| report::review(r, graphs, session.linter()),
     );

@@ -89,9 +89,10 @@ pub fn paths_or_here(paths: &[PathBuf]) -> Vec<PathBuf> {
     }
 }
 
-/// The `include:` globs of msklint.yaml plus those given as flags.
-pub fn includes(session: &Session, flags: &[String]) -> Result<Include, u8> {
-    session.include(flags).map_err(|msg| {
+/// The `include:` and `exclude:` globs of msklint.yaml plus those given
+/// as flags.
+pub fn includes(session: &Session, flags: &[String], exclude: &[String]) -> Result<Include, u8> {
+    session.include(flags, exclude).map_err(|msg| {
         errln!("error: {msg}");
         EXIT_TROUBLE
     })
@@ -321,13 +322,14 @@ fn read_each<R: Send>(
 /// whether any could not be parsed, and the paths that could not be read
 /// are given back too: the command still writes what it could, then exits
 /// with 2. `include` is `None` for commands that only read pathways
-/// (`graph`, `score`): they ignore `include:` in msklint.yaml too. With
+/// (`graph`, `score`): they ignore `include:` in msklint.yaml too, but not
+/// `exclude:`. With
 /// `keep_suppressed` (`report`), findings the files' own suppressions
 /// cover are kept, marked.
 pub fn viewed<T: Send>(
     setup: &SetupArgs,
     paths: &[PathBuf],
-    include: Option<&[String]>,
+    include: Option<(&[String], &[String])>,
     keep_suppressed: bool,
     view: impl Fn(&Session, &FileReport, &[PathwayGraph<'_>]) -> T + Sync,
 ) -> Result<Viewed<T>, u8> {
@@ -339,8 +341,11 @@ pub fn viewed<T: Send>(
     }
     let reads_documents = include.is_some();
     let include = match include {
-        Some(flags) => includes(&session, flags)?,
-        None => Include::default(),
+        Some((flags, exclude)) => includes(&session, flags, exclude)?,
+        None => session.pathway_search().map_err(|msg| {
+            errln!("error: {msg}");
+            EXIT_TROUBLE
+        })?,
     };
     let found = discover(&paths, &include);
     let mut problems = found.problems;
