@@ -632,6 +632,13 @@ fn exclude_leaves_out_drafts_and_archives() {
     assert_eq!(files_checked(&out), 1);
     let out = json(&["--respect-include", "policies/archive/hip.pathway"], p);
     assert_eq!(files_checked(&out), 0);
+    // --show-files lists what a check would read, and checks nothing.
+    let out = msklint(&["check", "--show-files", "--exclude", "drafts", "."], p);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        stdout(&out).replace('\\', "/"),
+        "./policies/live/hip.pathway\n./policies/live/knee.md\n"
+    );
     // A pattern that cannot be read is a configuration error.
     let out = json(&["--exclude", "[", "."], p);
     assert_eq!(out.status.code(), Some(2));

@@ -66,6 +66,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
 
+    /// List the files the paths and include/exclude patterns select, one
+    /// per line, instead of checking them
+    #[arg(long, conflicts_with_all = ["trace", "write_baseline", "baseline"])]
+    pub show_files: bool,
+
     /// Explain why each sentence on this line of a policy document fired
     /// a prose rule or stayed silent, instead of checking (FILE:LINE;
     /// `-:LINE` reads standard input, named by --stdin-filename)
@@ -200,6 +205,9 @@ pub fn run(args: &CheckArgs) -> u8 {
     } else {
         discover(&paths, &include)
     };
+    if args.show_files {
+        return show_files(&found);
+    }
     super::notes::note_unmatched_overrides(session.config(), &paths, &found.files);
     if let Some(out) = &args.write_baseline {
         let mut read = paths.clone();
@@ -454,4 +462,21 @@ fn write_stopped_run(
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let _ = args.format.write(&run, &mut stdout);
     let _ = stdout.flush();
+}
+
+/// `--show-files`: what a check would read, so include and exclude
+/// patterns can be tried without waiting for a check. Notes and paths
+/// that cannot be used are said as a check says them, with its status.
+fn show_files(found: &crate::discover::Discovery) -> u8 {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    for file in &found.files {
+        let _ = writeln!(stdout, "{}", file.display());
+    }
+    let _ = stdout.flush();
+    print_path_problems(&found.skipped, &found.problems, true);
+    if found.problems.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_TROUBLE
+    }
 }
