@@ -881,3 +881,31 @@ fn emphasis_does_not_hide_a_restriction() {
         );
     }
 }
+
+/// An FAQ whose question is in bold on the answer's line ("**Can I…?**
+/// No.") is quoted with its question: "No." alone said nothing of what
+/// was refused.
+#[test]
+fn a_bold_question_is_quoted_with_its_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("faq.md"),
+        "# Questions\n\n**Can I be referred if my BMI is over 40?** No.\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--format", "json", "faq.md"], dir.path());
+    let doc = json(&out);
+    let hit = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "bmi-threshold")
+        .unwrap_or_else(|| panic!("{doc}"));
+    assert!(
+        hit["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("“Can I be referred if my BMI is over 40? No.”"),
+        "{hit}"
+    );
+}

@@ -192,10 +192,16 @@ fn flanks(chars: &[char], i: usize) -> bool {
     if c == '~' && end - start < 2 {
         return false;
     }
-    let word = |ch: Option<&char>| ch.is_some_and(|ch| ch.is_alphanumeric());
     let before = start.checked_sub(1).and_then(|k| chars.get(k));
     let after = chars.get(end);
-    word(before) != word(after)
+    // As CommonMark reads a run: it opens when text follows it and a
+    // space or punctuation comes before, and closes the other way round
+    // ("**Can I?** No." closes after the question mark).
+    let space = |ch: Option<&char>| ch.is_none_or(|ch| ch.is_whitespace());
+    let punct = |ch: Option<&char>| ch.is_some_and(|ch| ch.is_ascii_punctuation());
+    let opens = !space(after) && (space(before) || punct(before));
+    let closes = !space(before) && (space(after) || punct(after));
+    opens != closes
 }
 
 /// For `[label](target)` starting at `open`: where the label ends and

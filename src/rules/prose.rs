@@ -1715,7 +1715,11 @@ fn finding(active: &ActiveRule, check: &ProseCheck, text: &str, sentence: &Sente
         .filter(|_| !sentence.bare_row)
         .filter(|w| w.end() <= span.start())
         .map(|w| text[w.start()..w.end()].trim())
-        .filter(|q| q.ends_with('?'));
+        // As `Sentence::is_question` reads it: "**Can I…?** No." asks too.
+        .filter(|q| {
+            q.trim_end_matches(['"', '\'', '”', '’', ')', '*', '_'])
+                .ends_with('?')
+        });
     // A long sentence is quoted where it names the rule's subject.
     let subject = |flat: &str| check.all.first().and_then(|p| p.find_first(flat));
     let quoted = match asked {
