@@ -685,7 +685,12 @@ impl Linter {
                     || {
                         validate::validate(pathway, &self.vocabulary, diagnostics);
                         validate::attributes(pathway, &self.measures, diagnostics);
-                        validate::measure_properties(pathway, &self.measures, diagnostics);
+                        validate::measure_properties(
+                            pathway,
+                            &self.measures,
+                            &self.vocabulary.node_properties,
+                            diagnostics,
+                        );
                         let graph = PathwayGraph::build(pathway, diagnostics);
                         engine::run(&policy.active, &graph, source, &self.measures, diagnostics);
                         graph

@@ -30,6 +30,11 @@ pub struct Measure {
     /// criterion written in the wrong place.
     #[serde(default, rename = "service-property")]
     pub service_property: bool,
+    /// A bare number under the measure's name on a node (`bmi: 35`,
+    /// `symptom_weeks: 12`) can only be a bound, never a record of the
+    /// service (unlike a programme's own length).
+    #[serde(default, rename = "bare-number-is-bound")]
+    pub bare_number_is_bound: bool,
 }
 
 impl Measure {

@@ -6,6 +6,7 @@ use crate::ast::{Criterion, DnaPolicy, Ident, Pathway, PropertyValue, Value, Val
 use crate::diagnostic::{suggest, Diagnostic, Severity};
 use crate::measures::Measures;
 use crate::rules::builtin::Builtin;
+use crate::span::Span;
 use crate::vocabulary::{contains, Vocabulary};
 
 pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnostic>) {
@@ -586,7 +587,28 @@ pub fn attributes(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagno
 /// (`max_bmi: 40`, `min_symptom_weeks: 12`), a comparison in words or
 /// symbols (`bmi: "< 40"`, `bmi: "under 40"`), or a yes or no that shuts
 /// people out (`smoking: false`, `non_smoker: true`).
-pub fn measure_properties(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagnostic>) {
+pub fn measure_properties(
+    pathway: &Pathway,
+    measures: &Measures,
+    known: &[String],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let gate = |name: &str, span: Span, m: &crate::measures::Measure| {
+        Diagnostic::warning(
+            Builtin::UnknownProperty.name(),
+            span,
+            format!(
+                "`{name}` names {}, but as a node property no rule reads it",
+                m.called()
+            ),
+        )
+        .with_label(format!("a {} condition no rule checks", m.called()))
+        .with_help(format!(
+            "if people must meet it to reach this service, write it as a criterion (`requires: {} ...`, docs/language.md section 7) so the rules check it; if it only records something about the service, give it a name that says so",
+            m.measure
+        ))
+        .in_pathway(pathway.name.value.as_ref())
+    };
     for node in &pathway.nodes {
         for prop in node.properties.iter() {
             let PropertyValue::Value(value) = &prop.value else {
@@ -594,38 +616,66 @@ pub fn measure_properties(pathway: &Pathway, measures: &Measures, diags: &mut Ve
             };
             let key = prop.key.name;
             let Some(m) = measures.measure_of(key) else {
+                // `entry_criteria: [non_smoker, bmi_under_35]`,
+                // `exclusions: [smokers]`: the gate is in the words.
+                if !contains(known, key) {
+                    for (word, span) in value.each_word() {
+                        let Some(m) = measures.measure_of(word).filter(|m| !m.service_property)
+                        else {
+                            continue;
+                        };
+                        if measures.negated(word) || names_a_bound(word) || shuts_out(key) {
+                            diags.push(gate(word, span, m));
+                        }
+                    }
+                }
                 continue;
             };
             if m.service_property {
                 continue;
             }
             let bound = match &value.kind {
-                ValueKind::Number(_) | ValueKind::Percent(_) => names_a_bound(key),
+                ValueKind::Number(_) | ValueKind::Percent(_) => {
+                    names_a_bound(key) || (m.bare_number_is_bound && !measures.negated(key))
+                }
                 ValueKind::String(text) => is_comparison(text),
                 ValueKind::Bool(b) => *b == measures.negated(key),
+                // `smoking_status: non_smoker`, `bmi: under_35`.
+                ValueKind::Ident(word) => {
+                    is_comparison(&word.replace('_', " "))
+                        || (measures.negated(word)
+                            && measures
+                                .measure_of(word)
+                                .is_some_and(|w| w.measure == m.measure))
+                }
                 _ => false,
             };
-            if !bound {
-                continue;
+            if bound {
+                diags.push(gate(key, prop.key.span, m));
             }
-            diags.push(
-                Diagnostic::warning(
-                    Builtin::UnknownProperty.name(),
-                    prop.key.span,
-                    format!(
-                        "`{key}` names {}, but as a node property no rule reads it",
-                        m.called()
-                    ),
-                )
-                .with_label(format!("a {} condition no rule checks", m.called()))
-                .with_help(format!(
-                    "if people must meet it to reach this service, write it as a criterion (`requires: {} ...`, docs/language.md section 7) so the rules check it; if it only records something about the service, give it a name that says so",
-                    m.measure
-                ))
-                .in_pathway(pathway.name.value.as_ref()),
-            );
         }
     }
+}
+
+/// Whether a property name says its values are shut out
+/// (`exclusions`, `not_accepted`).
+fn shuts_out(key: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "exclusion",
+        "exclusions",
+        "excluded",
+        "exclude",
+        "excludes",
+        "ineligible",
+        "barred",
+        "refused",
+    ];
+    let lower = key.to_ascii_lowercase();
+    WORDS
+        .iter()
+        .any(|w| lower.split('_').any(|part| part == *w))
+        || lower.contains("not_accepted")
+        || lower.contains("not_eligible")
 }
 
 /// Whether a property name bounds what it names (`max_bmi`, `bmi_limit`).

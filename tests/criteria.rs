@@ -716,6 +716,24 @@ fn a_measure_written_as_a_node_property_is_pointed_out() {
             "notes: \"BMI is measured at the first appointment for planning\"",
             None,
         ),
+        // A bare number under the measure's own name is a bound; a
+        // programme's own length is not.
+        ("bmi: 35", Some("BMI")),
+        ("symptom_weeks: 12", Some("symptom duration")),
+        ("oxford_score: 20", Some("Oxford score")),
+        ("conservative_weeks: 6", None),
+        // A group named only, in the key or in the value.
+        ("non_smokers_only: true", Some("smoking")),
+        ("smoking_status: non_smoker", Some("smoking")),
+        ("smoking_status: recorded", None),
+        ("bmi: under_35", Some("BMI")),
+        // Words under a free key that name a bound or a group shut out.
+        ("exclusions: [smokers]", Some("smoking")),
+        ("entry_criteria: [bmi_under_35, red_flags]", Some("BMI")),
+        ("exclusions: [red_flags]", None),
+        ("support: [smokers]", None),
+        ("notes: [smoking_cessation, weight_management]", None),
+        ("offers: [smoking_cessation]", None),
     ];
     for (property, want) in cases {
         let text = format!(
