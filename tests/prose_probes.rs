@@ -15,6 +15,8 @@ use std::path::PathBuf;
 
 use msklint::check::Linter;
 
+// Shared with the accuracy tests, which use the rest of it.
+#[allow(dead_code)]
 #[path = "common/accuracy.rs"]
 mod accuracy;
 
