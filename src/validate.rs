@@ -357,6 +357,33 @@ impl Validator<'_> {
                 "offer" => crate::import::meaning::everyday_word(self.vocab, word, true, known),
                 _ => None,
             };
+            // `kind: weight_management`: an offer written as the kind.
+            // The nearest kind by spelling (`self_management`) would be a
+            // wrong guess, so none is offered.
+            if what == "kind" && other_name.is_none() {
+                let offer = if contains(&self.vocab.offers, word) {
+                    Some(word.to_string())
+                } else {
+                    crate::import::meaning::everyday_word(
+                        self.vocab,
+                        word,
+                        true,
+                        &self.vocab.offers,
+                    )
+                    .map(str::to_string)
+                };
+                if let Some(offer) = offer {
+                    self.push(
+                        Diagnostic::new(rule, Severity::Warning, item.span, format!("unknown {what} `{word}`"))
+                            .with_label("something a service offers, not a kind")
+                            .with_help(format!(
+                                "`{word}` is something a service offers, not the kind of service it is: list it under `offers: [{offer}]` and give the node the kind it is ({})",
+                                known.join(", ")
+                            )),
+                    );
+                    continue;
+                }
+            }
             let near = other_name.or_else(|| suggest(word, known.iter().map(String::as_str)));
             let help = match near {
                 Some(near) if other_name.is_some() && what == "channel" => format!(

@@ -180,6 +180,35 @@ fn an_everyday_name_for_a_kind_or_offer_becomes_the_word_it_stands_for() {
     fix_one("t.pathway", &text, "unknown-kind", "secondary");
 }
 
+/// An offer written as the kind (`kind: weight_management`) is said to be
+/// one, with no quick fix: the kind nearest by spelling
+/// (`self_management`) would be a wrong guess that hid the mistake.
+#[test]
+fn an_offer_written_as_the_kind_is_said_to_be_an_offer() {
+    let session = session();
+    for (kind, offer) in [
+        ("weight_management", "weight_management"),
+        ("smoking_cessation", "smoking_cessation"),
+        ("exercise", "exercise"),
+    ] {
+        let text = pathway(&format!(
+            "  service s: \"S\" {{ kind: {kind} }}\n  gp -> s\n  s -> home"
+        ));
+        let found = check(&session, "t.pathway", &text);
+        let d = found
+            .iter()
+            .find(|d| d.rule == "unknown-kind")
+            .unwrap_or_else(|| panic!("{kind}: {found:#?}"));
+        assert!(d.suggestion.is_none(), "{kind}: {d:#?}");
+        let help = d.help.as_deref().unwrap();
+        assert!(
+            help.contains(&format!("list it under `offers: [{offer}]`")),
+            "{kind}: {help}"
+        );
+        assert!(!help.contains("self_management`?"), "{kind}: {help}");
+    }
+}
+
 #[test]
 fn a_misspelt_property_attribute_and_dna_action_become_the_near_word() {
     let text =
