@@ -186,23 +186,16 @@ impl Include {
             _ => Path::new("."),
         };
         let base = self.base_of(dir);
-        // The file, or a folder it lies in, as a search would meet them.
-        if given
-            .ancestors()
-            .filter(|a| !a.as_os_str().is_empty())
-            .any(|a| self.excluded(a, None))
-        {
-            return false;
-        }
-        if let (Some(name), Some(base)) = (name, &base) {
-            let full = base.join(name);
-            if full
-                .ancestors()
+        // The file, or a folder it lies in, as a search would meet them:
+        // as given, and from the configuration's folder.
+        let excluded = |path: &Path| {
+            path.ancestors()
                 .filter(|a| !a.as_os_str().is_empty())
                 .any(|a| self.excluded(a, None))
-            {
-                return false;
-            }
+        };
+        let from_root = name.zip(base.as_ref()).map(|(n, b)| b.join(n));
+        if excluded(given) || from_root.is_some_and(|p| excluded(&p)) {
+            return false;
         }
         if self.matches(given, None) {
             return true;
