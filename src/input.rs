@@ -523,27 +523,29 @@ impl Decoded {
 /// first of them: their words, if they are scans, were not checked.
 fn unread_pages_note(paged: &Paged) -> Option<Diagnostic> {
     let first = *paged.unread.first()?;
-    let at = paged
-        .pages
-        .get(first - 1)
-        .copied()
-        .unwrap_or(0)
-        .min(paged.text.len());
+    let page_start = |page: usize| {
+        paged
+            .pages
+            .get(page)
+            .copied()
+            .unwrap_or(paged.text.len())
+            .min(paged.text.len())
+    };
+    let span = page_line(
+        &paged.text,
+        page_start(first.saturating_sub(1)),
+        page_start(first),
+    );
     let names: Vec<String> = paged.unread.iter().map(usize::to_string).collect();
     let (pages, show) = match names.as_slice() {
         [one] => (format!("page {one}"), "shows"),
         [rest @ .., last] => (format!("pages {} and {last}", rest.join(", ")), "show"),
         [] => return None,
     };
-    // On a page with no text, the empty line it was given.
-    let end = match paged.text[at..].chars().next() {
-        Some('\n') | None => at,
-        Some(c) => at + c.len_utf8(),
-    };
     Some(
         Diagnostic::warning(
             Builtin::UnreadPages.name(),
-            Span::new(at, end),
+            span,
             format!(
                 "{pages} of this PDF {show} a picture and almost no text: if {} scanned, {} words were not read or checked",
                 if names.len() == 1 { "it is" } else { "they are" },
@@ -553,6 +555,31 @@ fn unread_pages_note(paged: &Paged) -> Option<Diagnostic> {
         .with_label(format!("{pages}: a picture, almost no text"))
         .with_help("Run the PDF through text recognition (OCR) or ask for the document it was made from, and check that; until then, read those pages yourself. If they hold no policy wording (a cover photograph), `unread-pages: off` in msklint.yaml turns this warning off."),
     )
+}
+
+/// Where the warning about an unread page goes: on that page, so every
+/// output names the page the message names. The page's first line with
+/// text on it, without the blanks around it, when it has one (a caption, a
+/// page number). A page with no text at all has only the empty line the
+/// PDF reader gave it: the span takes in that line's break, so it is not
+/// empty and every output has a line to show, blank as the page is.
+fn page_line(text: &str, start: usize, end: usize) -> Span {
+    let Some(page) = text.get(start..end.max(start)) else {
+        return Span::new(start, start);
+    };
+    let mut at = start;
+    for line in page.split_inclusive('\n') {
+        let words = line.trim();
+        if !words.is_empty() {
+            let from = at + (line.len() - line.trim_start().len());
+            return Span::new(from, from + words.len());
+        }
+        at += line.len();
+    }
+    match page.find('\n') {
+        Some(i) => Span::new(start + i, start + i + 1),
+        None => Span::new(start, start),
+    }
 }
 
 /// A file that cannot be checked: a printable stand-in for its text and the
@@ -837,6 +864,37 @@ mod tests {
         // Saved on Windows, extensions come in any case.
         assert!(searched(Path::new("a/p.PATHWAY")));
         assert!(searched(Path::new("a/Flow.Mmd")));
+    }
+
+    /// The warning on an unread page had an empty span (on the blank
+    /// line of a page with no text, or one character of a caption), so
+    /// the default output underlined nothing and SARIF had no snippet. It
+    /// now covers the page's first line of text, or the blank line of a
+    /// page with none, and stays on that page.
+    #[test]
+    fn an_unread_page_is_marked_on_a_line_of_its_own() {
+        let shown = |text: &str, pages: Vec<usize>, unread: Vec<usize>| {
+            let paged = Paged {
+                text: text.to_string(),
+                pages,
+                unread,
+            };
+            let Some(d) = unread_pages_note(&paged) else {
+                panic!("no warning for {text:?}");
+            };
+            text[d.span.start()..d.span.end()].to_string()
+        };
+        // A caption under the picture, with blanks around it.
+        let text = "Referral policy.\n\n   Figure 2: scanned form  \nMore text.\n";
+        assert_eq!(
+            shown(text, vec![0, 17, 46], vec![2]),
+            "Figure 2: scanned form"
+        );
+        // No text at all: the line the page was given, its break included.
+        let text = "Referral policy.\n\nMore text.\n";
+        assert_eq!(shown(text, vec![0, 17, 18], vec![2]), "\n");
+        // A scanned cover.
+        assert_eq!(shown("\nPolicy.\n", vec![0, 1], vec![1]), "\n");
     }
 
     #[test]
