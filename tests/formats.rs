@@ -65,6 +65,38 @@ fn concise_is_one_line_per_finding() {
     assert_eq!(text.lines().count(), 3, "two findings and the summary");
 }
 
+/// A line break in a file name split a concise finding over two lines,
+/// the second reading as a finding of a file called `b.pathway`. The name
+/// is now written out on its line; GitHub's commands already escaped it
+/// (`%0A`), and still do.
+#[cfg(unix)]
+#[test]
+fn a_line_break_in_a_file_name_keeps_one_line_per_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a\nb.pathway"), AWKWARD).unwrap();
+    let run = |format: &str| {
+        let out = msklint(&["check", "--format", format, "."], dir.path());
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let concise = run("concise");
+    let lines: Vec<&str> = concise.lines().collect();
+    let (summary, findings) = lines.split_last().unwrap();
+    assert!(!findings.is_empty(), "{concise}");
+    for line in findings {
+        assert!(line.starts_with("./a\\u{a}b.pathway:"), "{concise}");
+    }
+    assert!(summary.starts_with("1 file checked"), "{concise}");
+    let github = run("github");
+    assert_eq!(github.lines().count(), findings.len(), "{github}");
+    for line in github.lines() {
+        assert!(
+            line.starts_with("::") && line.contains("file=a%0Ab.pathway,"),
+            "{github}"
+        );
+    }
+}
+
 #[test]
 fn junit_is_escaped_xml() {
     let text = run_awkward("junit");
