@@ -624,6 +624,38 @@ fn github_and_sarif_name_files_from_the_repository_root() {
     assert!(github.contains("::error file=p.md,line=1,"), "{github}");
 }
 
+/// A file name that is not UTF-8 was written into SARIF's URI as the
+/// U+FFFD it is shown with (`%EF%BF%BD`), naming no file in the
+/// repository. Its own bytes are written now, checked afresh and again
+/// from the result cache.
+#[cfg(unix)]
+#[test]
+fn sarif_writes_the_bytes_of_a_name_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"p\xff q.md");
+    std::fs::write(
+        dir.path().join(name),
+        "Smokers will not be referred for surgery.\n",
+    )
+    .unwrap();
+    for run in ["fresh", "cached"] {
+        let out = msklint(
+            &["check", "--format", "sarif", "--include", "*.md", "."],
+            dir.path(),
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{run}: {stderr}");
+        let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        assert!(!results.is_empty(), "{run}");
+        for r in results {
+            let uri = &r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+            assert_eq!(uri, "p%FF%20q.md", "{run}");
+        }
+    }
+}
+
 /// Code scanning shows each rule at its descriptor's level: the list must
 /// say what msklint.yaml made of a rule, not what msklint ships.
 #[test]

@@ -35,9 +35,13 @@ pub fn check(session: &Session, filename: Option<&Path>) -> Result<FileReport, P
         message,
     })?;
     let kind = InputFormat::of_content(&by, &content);
-    Ok(session
+    let report = session
         .linter()
-        .check_content_as(&name, filename, content, kind))
+        .check_content_as(&name, filename, content, kind);
+    if let Some(path) = filename {
+        report.source.keep_os_path(path);
+    }
+    Ok(report)
 }
 
 /// The extension unnamed input would have: a PDF or an Office file by
