@@ -642,8 +642,11 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, 
         }
         // Notepad's "Unicode" is UTF-16: read as the text it is.
         // Decoded only when whole: a pathway's text is never guessed.
-        InputFormat::Pathway => match encoding::clean_utf16(&bytes) {
-            Some(text) => Ok(Decoded::text(text)),
+        InputFormat::Pathway => match encoding::whole_utf16(&bytes) {
+            Some(Ok(text)) => Ok(Decoded::text(text)),
+            // Its units, not its bytes, say what is wrong: every other
+            // byte of UTF-16 text is 0, which read as bytes is a NUL.
+            Some(Err(fault)) => Err(utf16_fault(fault)),
             None => decode(bytes, PATHWAY_HELP).map(Decoded::text),
         },
         InputFormat::Pdf => decode(bytes, PATHWAY_HELP).map(Decoded::text),
@@ -679,6 +682,25 @@ fn unreadable(why: &str, label: &str, help: &str) -> Unreadable {
     .with_label(label)
     .with_help(help);
     Box::new((String::new(), diag))
+}
+
+/// A UTF-16 pathway that does not decode whole: the finding at its first
+/// fault, on its text as decoded, made printable without moving an offset.
+fn utf16_fault(fault: encoding::Utf16Fault) -> Unreadable {
+    let mut shown = lone_cr_to_lf(fault.text);
+    crate::escape::terminal_in_place(&mut shown);
+    let end = shown
+        .get(fault.at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(fault.at, |c| fault.at + c.len_utf8());
+    let diag = Diagnostic::error(
+        Builtin::InvalidEncoding.name(),
+        Span::new(fault.at, end),
+        format!("cannot check this file: {}", fault.why),
+    )
+    .with_label(fault.label)
+    .with_help("save the pathway again as UTF-8 text, or as UTF-16 from an editor that writes whole characters; if it is not a pathway, leave it out of the check");
+    Box::new((shown, diag))
 }
 
 /// What to do about a pathway that is not UTF-8 text.
@@ -794,6 +816,61 @@ mod tests {
             panic!("a UTF-16 pathway is text");
         };
         assert!(decoded.text.ends_with(text), "{:?}", decoded.text);
+    }
+
+    /// A UTF-16 pathway that does not decode whole is told why, at the
+    /// character at fault in its decoded text, in either byte order; it
+    /// was said to hold a NUL byte, at the file's second byte.
+    #[test]
+    fn a_broken_utf16_pathway_is_named_for_what_breaks_it() {
+        let encode = |units: &[u16], little: bool| -> Vec<u8> {
+            let mut bytes = if little {
+                vec![0xff, 0xfe]
+            } else {
+                vec![0xfe, 0xff]
+            };
+            for u in units {
+                bytes.extend(if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                });
+            }
+            bytes
+        };
+        let fault = |bytes: Vec<u8>| {
+            let Err(e) = read("p.pathway", InputFormat::Pathway, bytes) else {
+                panic!("a broken UTF-16 pathway was read");
+            };
+            let (shown, d) = *e;
+            assert_eq!(d.rule, "invalid-encoding");
+            (
+                shown[d.span.start()..d.span.end()].to_string(),
+                d.message.clone(),
+            )
+        };
+        let units: Vec<u16> = "ab\nc"
+            .encode_utf16()
+            .chain([0xdc00])
+            .chain([0x64])
+            .collect();
+        for little in [true, false] {
+            let (at, message) = fault(encode(&units, little));
+            assert_eq!(at, "\u{FFFD}");
+            assert!(message.contains("unpaired surrogate"), "{message}");
+            assert!(message.contains("at byte 10"), "{message}");
+        }
+        // A real NUL character, named as one, shown as `?`.
+        let units: Vec<u16> = "ab\0c".encode_utf16().collect();
+        let (at, message) = fault(encode(&units, true));
+        assert_eq!(at, "?");
+        assert!(message.contains("NUL character (at byte 6)"), "{message}");
+        // An odd byte at the end.
+        let mut bytes = encode(&"abc".encode_utf16().collect::<Vec<_>>(), true);
+        bytes.push(b'd');
+        let (at, message) = fault(bytes);
+        assert_eq!(at, "\u{FFFD}");
+        assert!(message.contains("lone byte (byte 8)"), "{message}");
     }
 
     #[test]
