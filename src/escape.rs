@@ -157,6 +157,26 @@ pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Like [`terminal`], for text that must stay on one line, such as a file
+/// name at the start of a line of concise output: line breaks and tabs are
+/// written out (`\u{a}`) too, so a name holding one cannot start a line
+/// that reads as a finding of its own.
+pub fn terminal_line(text: &str) -> std::borrow::Cow<'_, str> {
+    let breaks = |c: char| is_terminal_control(c) || is_break(c);
+    if !text.chars().any(breaks) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if breaks(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Like [`terminal`], for a source snippet whose byte offsets must not
 /// move: each control becomes a stand-in of the same length in UTF-8
 /// (`?`, `¿` or U+FFFD).
@@ -177,6 +197,15 @@ pub fn terminal_in_place(text: &mut String) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn one_line_text_writes_out_its_line_breaks() {
+        assert_eq!(
+            super::terminal_line("a\nb\r\tc\u{1b}"),
+            "a\\u{a}b\\u{d}\\u{9}c\\u{1b}"
+        );
+        assert_eq!(super::terminal_line("plain é"), "plain é");
+    }
+
     #[test]
     fn escapes_markup_and_drops_what_xml_cannot_hold() {
         assert_eq!(

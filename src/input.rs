@@ -523,27 +523,29 @@ impl Decoded {
 /// first of them: their words, if they are scans, were not checked.
 fn unread_pages_note(paged: &Paged) -> Option<Diagnostic> {
     let first = *paged.unread.first()?;
-    let at = paged
-        .pages
-        .get(first - 1)
-        .copied()
-        .unwrap_or(0)
-        .min(paged.text.len());
+    let page_start = |page: usize| {
+        paged
+            .pages
+            .get(page)
+            .copied()
+            .unwrap_or(paged.text.len())
+            .min(paged.text.len())
+    };
+    let span = page_line(
+        &paged.text,
+        page_start(first.saturating_sub(1)),
+        page_start(first),
+    );
     let names: Vec<String> = paged.unread.iter().map(usize::to_string).collect();
     let (pages, show) = match names.as_slice() {
         [one] => (format!("page {one}"), "shows"),
         [rest @ .., last] => (format!("pages {} and {last}", rest.join(", ")), "show"),
         [] => return None,
     };
-    // On a page with no text, the empty line it was given.
-    let end = match paged.text[at..].chars().next() {
-        Some('\n') | None => at,
-        Some(c) => at + c.len_utf8(),
-    };
     Some(
         Diagnostic::warning(
             Builtin::UnreadPages.name(),
-            Span::new(at, end),
+            span,
             format!(
                 "{pages} of this PDF {show} a picture and almost no text: if {} scanned, {} words were not read or checked",
                 if names.len() == 1 { "it is" } else { "they are" },
@@ -553,6 +555,31 @@ fn unread_pages_note(paged: &Paged) -> Option<Diagnostic> {
         .with_label(format!("{pages}: a picture, almost no text"))
         .with_help("Run the PDF through text recognition (OCR) or ask for the document it was made from, and check that; until then, read those pages yourself. If they hold no policy wording (a cover photograph), `unread-pages: off` in msklint.yaml turns this warning off."),
     )
+}
+
+/// Where the warning about an unread page goes: on that page, so every
+/// output names the page the message names. The page's first line with
+/// text on it, without the blanks around it, when it has one (a caption, a
+/// page number). A page with no text at all has only the empty line the
+/// PDF reader gave it: the span takes in that line's break, so it is not
+/// empty and every output has a line to show, blank as the page is.
+fn page_line(text: &str, start: usize, end: usize) -> Span {
+    let Some(page) = text.get(start..end.max(start)) else {
+        return Span::new(start, start);
+    };
+    let mut at = start;
+    for line in page.split_inclusive('\n') {
+        let words = line.trim();
+        if !words.is_empty() {
+            let from = at + (line.len() - line.trim_start().len());
+            return Span::new(from, from + words.len());
+        }
+        at += line.len();
+    }
+    match page.find('\n') {
+        Some(i) => Span::new(start + i, start + i + 1),
+        None => Span::new(start, start),
+    }
 }
 
 /// A file that cannot be checked: a printable stand-in for its text and the
@@ -615,8 +642,11 @@ pub fn read(name: &str, format: InputFormat, bytes: Vec<u8>) -> Result<Decoded, 
         }
         // Notepad's "Unicode" is UTF-16: read as the text it is.
         // Decoded only when whole: a pathway's text is never guessed.
-        InputFormat::Pathway => match encoding::clean_utf16(&bytes) {
-            Some(text) => Ok(Decoded::text(text)),
+        InputFormat::Pathway => match encoding::whole_utf16(&bytes) {
+            Some(Ok(text)) => Ok(Decoded::text(text)),
+            // Its units, not its bytes, say what is wrong: every other
+            // byte of UTF-16 text is 0, which read as bytes is a NUL.
+            Some(Err(fault)) => Err(utf16_fault(fault)),
             None => decode(bytes, PATHWAY_HELP).map(Decoded::text),
         },
         InputFormat::Pdf => decode(bytes, PATHWAY_HELP).map(Decoded::text),
@@ -652,6 +682,25 @@ fn unreadable(why: &str, label: &str, help: &str) -> Unreadable {
     .with_label(label)
     .with_help(help);
     Box::new((String::new(), diag))
+}
+
+/// A UTF-16 pathway that does not decode whole: the finding at its first
+/// fault, on its text as decoded, made printable without moving an offset.
+fn utf16_fault(fault: encoding::Utf16Fault) -> Unreadable {
+    let mut shown = lone_cr_to_lf(fault.text);
+    crate::escape::terminal_in_place(&mut shown);
+    let end = shown
+        .get(fault.at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(fault.at, |c| fault.at + c.len_utf8());
+    let diag = Diagnostic::error(
+        Builtin::InvalidEncoding.name(),
+        Span::new(fault.at, end),
+        format!("cannot check this file: {}", fault.why),
+    )
+    .with_label(fault.label)
+    .with_help("save the pathway again as UTF-8 text, or as UTF-16 from an editor that writes whole characters; if it is not a pathway, leave it out of the check");
+    Box::new((shown, diag))
 }
 
 /// What to do about a pathway that is not UTF-8 text.
@@ -769,6 +818,61 @@ mod tests {
         assert!(decoded.text.ends_with(text), "{:?}", decoded.text);
     }
 
+    /// A UTF-16 pathway that does not decode whole is told why, at the
+    /// character at fault in its decoded text, in either byte order; it
+    /// was said to hold a NUL byte, at the file's second byte.
+    #[test]
+    fn a_broken_utf16_pathway_is_named_for_what_breaks_it() {
+        let encode = |units: &[u16], little: bool| -> Vec<u8> {
+            let mut bytes = if little {
+                vec![0xff, 0xfe]
+            } else {
+                vec![0xfe, 0xff]
+            };
+            for u in units {
+                bytes.extend(if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                });
+            }
+            bytes
+        };
+        let fault = |bytes: Vec<u8>| {
+            let Err(e) = read("p.pathway", InputFormat::Pathway, bytes) else {
+                panic!("a broken UTF-16 pathway was read");
+            };
+            let (shown, d) = *e;
+            assert_eq!(d.rule, "invalid-encoding");
+            (
+                shown[d.span.start()..d.span.end()].to_string(),
+                d.message.clone(),
+            )
+        };
+        let units: Vec<u16> = "ab\nc"
+            .encode_utf16()
+            .chain([0xdc00])
+            .chain([0x64])
+            .collect();
+        for little in [true, false] {
+            let (at, message) = fault(encode(&units, little));
+            assert_eq!(at, "\u{FFFD}");
+            assert!(message.contains("unpaired surrogate"), "{message}");
+            assert!(message.contains("at byte 10"), "{message}");
+        }
+        // A real NUL character, named as one, shown as `?`.
+        let units: Vec<u16> = "ab\0c".encode_utf16().collect();
+        let (at, message) = fault(encode(&units, true));
+        assert_eq!(at, "?");
+        assert!(message.contains("NUL character (at byte 6)"), "{message}");
+        // An odd byte at the end.
+        let mut bytes = encode(&"abc".encode_utf16().collect::<Vec<_>>(), true);
+        bytes.push(b'd');
+        let (at, message) = fault(bytes);
+        assert_eq!(at, "\u{FFFD}");
+        assert!(message.contains("lone byte (byte 8)"), "{message}");
+    }
+
     #[test]
     fn formats_by_extension_ignoring_case() {
         assert_eq!(InputFormat::of("a/policy.MD"), InputFormat::Markdown);
@@ -837,6 +941,37 @@ mod tests {
         // Saved on Windows, extensions come in any case.
         assert!(searched(Path::new("a/p.PATHWAY")));
         assert!(searched(Path::new("a/Flow.Mmd")));
+    }
+
+    /// The warning on an unread page had an empty span (on the blank
+    /// line of a page with no text, or one character of a caption), so
+    /// the default output underlined nothing and SARIF had no snippet. It
+    /// now covers the page's first line of text, or the blank line of a
+    /// page with none, and stays on that page.
+    #[test]
+    fn an_unread_page_is_marked_on_a_line_of_its_own() {
+        let shown = |text: &str, pages: Vec<usize>, unread: Vec<usize>| {
+            let paged = Paged {
+                text: text.to_string(),
+                pages,
+                unread,
+            };
+            let Some(d) = unread_pages_note(&paged) else {
+                panic!("no warning for {text:?}");
+            };
+            text[d.span.start()..d.span.end()].to_string()
+        };
+        // A caption under the picture, with blanks around it.
+        let text = "Referral policy.\n\n   Figure 2: scanned form  \nMore text.\n";
+        assert_eq!(
+            shown(text, vec![0, 17, 46], vec![2]),
+            "Figure 2: scanned form"
+        );
+        // No text at all: the line the page was given, its break included.
+        let text = "Referral policy.\n\nMore text.\n";
+        assert_eq!(shown(text, vec![0, 17, 18], vec![2]), "\n");
+        // A scanned cover.
+        assert_eq!(shown("\nPolicy.\n", vec![0, 1], vec![1]), "\n");
     }
 
     #[test]

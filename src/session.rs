@@ -237,8 +237,13 @@ impl Session {
     /// Checks one input. Never fails: an input that cannot be read becomes
     /// an `invalid-encoding` finding in its report.
     pub fn check(&self, input: Input<'_>) -> FileReport {
-        self.linter
-            .check_content(input.name, input.path, input.content)
+        let report = self
+            .linter
+            .check_content(input.name, input.path, input.content);
+        if let Some(path) = input.path {
+            report.source.keep_os_path(path);
+        }
+        report
     }
 
     /// Checks one input and lends `view` the report together with the

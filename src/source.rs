@@ -14,6 +14,10 @@ use crate::span::{Span, MAX_TEXT_LEN};
 pub struct SourceFile {
     /// The path as given on the command line (or a label such as `<stdin>`).
     pub name: String,
+    /// The path as the system gave it, kept only when it is not UTF-8
+    /// (`name` then holds U+FFFD for its bad bytes), so SARIF can write
+    /// those bytes into its URI. Set after checking, on a shared file.
+    os_path: std::sync::OnceLock<std::path::PathBuf>,
     pub text: String,
     /// `u32` like spans. Text longer than spans reach is refused by the
     /// parser and only its start is reported, so it is indexed no further.
@@ -117,6 +121,7 @@ impl SourceFile {
         };
         SourceFile {
             name: name.into(),
+            os_path: std::sync::OnceLock::new(),
             text,
             line_starts,
             marks,
@@ -189,6 +194,21 @@ impl SourceFile {
     pub fn with_pages(mut self, pages: Vec<usize>) -> Self {
         self.pages = pages;
         self
+    }
+
+    /// Keeps `path`, the file's path as the system gave it, when it is not
+    /// UTF-8 and so `name` could not hold it exactly. A second call keeps
+    /// the first path.
+    pub fn keep_os_path(&self, path: &std::path::Path) {
+        if path.to_str().is_none() {
+            let _ = self.os_path.set(path.to_path_buf());
+        }
+    }
+
+    /// The file's path as the system gave it, when it is not UTF-8 and was
+    /// kept with [`SourceFile::keep_os_path`].
+    pub fn os_path(&self) -> Option<&std::path::Path> {
+        self.os_path.get().map(std::path::PathBuf::as_path)
     }
 
     /// `path:line:column` of `offset`, with what a reader of the original

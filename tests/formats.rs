@@ -65,6 +65,38 @@ fn concise_is_one_line_per_finding() {
     assert_eq!(text.lines().count(), 3, "two findings and the summary");
 }
 
+/// A line break in a file name split a concise finding over two lines,
+/// the second reading as a finding of a file called `b.pathway`. The name
+/// is now written out on its line; GitHub's commands already escaped it
+/// (`%0A`), and still do.
+#[cfg(unix)]
+#[test]
+fn a_line_break_in_a_file_name_keeps_one_line_per_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a\nb.pathway"), AWKWARD).unwrap();
+    let run = |format: &str| {
+        let out = msklint(&["check", "--format", format, "."], dir.path());
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let concise = run("concise");
+    let lines: Vec<&str> = concise.lines().collect();
+    let (summary, findings) = lines.split_last().unwrap();
+    assert!(!findings.is_empty(), "{concise}");
+    for line in findings {
+        assert!(line.starts_with("./a\\u{a}b.pathway:"), "{concise}");
+    }
+    assert!(summary.starts_with("1 file checked"), "{concise}");
+    let github = run("github");
+    assert_eq!(github.lines().count(), findings.len(), "{github}");
+    for line in github.lines() {
+        assert!(
+            line.starts_with("::") && line.contains("file=a%0Ab.pathway,"),
+            "{github}"
+        );
+    }
+}
+
 #[test]
 fn junit_is_escaped_xml() {
     let text = run_awkward("junit");
@@ -590,6 +622,38 @@ fn github_and_sarif_name_files_from_the_repository_root() {
     // The runner's own root wins over the folder holding `.git`.
     let github = run("github", Some(&policies));
     assert!(github.contains("::error file=p.md,line=1,"), "{github}");
+}
+
+/// A file name that is not UTF-8 was written into SARIF's URI as the
+/// U+FFFD it is shown with (`%EF%BF%BD`), naming no file in the
+/// repository. Its own bytes are written now, checked afresh and again
+/// from the result cache.
+#[cfg(unix)]
+#[test]
+fn sarif_writes_the_bytes_of_a_name_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"p\xff q.md");
+    std::fs::write(
+        dir.path().join(name),
+        "Smokers will not be referred for surgery.\n",
+    )
+    .unwrap();
+    for run in ["fresh", "cached"] {
+        let out = msklint(
+            &["check", "--format", "sarif", "--include", "*.md", "."],
+            dir.path(),
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{run}: {stderr}");
+        let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        assert!(!results.is_empty(), "{run}");
+        for r in results {
+            let uri = &r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+            assert_eq!(uri, "p%FF%20q.md", "{run}");
+        }
+    }
 }
 
 /// Code scanning shows each rule at its descriptor's level: the list must

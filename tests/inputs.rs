@@ -175,6 +175,37 @@ fn windows_1252_and_latin1_documents_are_decoded_with_a_warning() {
     assert!(human.contains("“will not”"), "{human}");
 }
 
+/// A UTF-16 pathway with an unpaired surrogate was reported as holding a
+/// NUL byte (every other byte of UTF-16 text is 0), at the second byte of
+/// the file. It is now named for what it is, at the character at fault.
+#[test]
+fn a_utf16_pathway_with_a_broken_character_is_named_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = vec![0xff, 0xfe];
+    let units: Vec<u16> = "pathway \"Hips\" {\n  entry gp: \"G"
+        .encode_utf16()
+        .chain([0xd800])
+        .chain("P\" { kind: gp }\n}\n".encode_utf16())
+        .collect();
+    for unit in units {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    std::fs::write(dir.path().join("hips.pathway"), bytes).unwrap();
+    let out = msklint(&["check", "--format", "json", "hips.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let found = &doc["diagnostics"][0];
+    assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 1, "{doc}");
+    assert_eq!(found["rule"], "invalid-encoding", "{found}");
+    let message = found["message"].as_str().unwrap();
+    assert!(message.contains("unpaired surrogate"), "{message}");
+    assert!(message.contains("0xD800"), "{message}");
+    assert!(!message.contains("NUL"), "{message}");
+    // Line 2, after `  entry gp: "G` (14 characters).
+    assert_eq!(found["line"], 2, "{found}");
+    assert_eq!(found["column"], 15, "{found}");
+}
+
 #[test]
 fn utf16_text_saved_by_word_as_unicode_is_read() {
     let dir = tempfile::tempdir().unwrap();

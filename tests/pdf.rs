@@ -210,6 +210,29 @@ fn findings_carry_their_page_in_every_output() {
     assert!(!msklint::output::json::render(&[md]).contains("\"page\""));
 }
 
+/// SARIF gave the scanned page's warning an empty region (start and end
+/// the same), which a viewer has nothing to mark on; it now covers the
+/// page's blank line and still names page 2.
+#[test]
+fn a_scanned_page_has_a_region_in_sarif() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = "partly-scanned.pdf";
+    std::fs::copy(root().join("fixtures/pdf").join(pdf), dir.path().join(pdf)).unwrap();
+    let out = msklint(&["check", "--format", "sarif", pdf], dir.path());
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let Some(unread) = results.iter().find(|r| r["ruleId"] == "unread-pages") else {
+        panic!("no unread-pages: {results:#?}");
+    };
+    assert_eq!(unread["properties"]["page"], 2);
+    let region = &unread["locations"][0]["physicalLocation"]["region"];
+    let at = |key: &str| region[key].as_u64().unwrap();
+    assert!(
+        (at("endLine"), at("endColumn")) > (at("startLine"), at("startColumn")),
+        "{region}"
+    );
+}
+
 fn msklint(args: &[&str], dir: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_msklint"))
         .args(args)
@@ -299,6 +322,9 @@ fn a_scanned_page_in_a_pdf_is_named() {
         unread[0].message
     );
     assert_eq!(report.source.page_at(unread[0].span.start()), Some(2));
+    // Not an empty place: the page's own blank line, which every output
+    // can show (SARIF gives a region that is not empty).
+    assert!(!unread[0].span.is_empty(), "{:?}", unread[0].span);
     for (_, stem, _) in POLICIES {
         for tool in TOOLS {
             let name = format!("fixtures/pdf/{stem}.{tool}.pdf");
@@ -327,6 +353,12 @@ fn a_scanned_cover_is_reported_on_its_own_page() {
     };
     assert_eq!(page_of("unread-pages"), Some(1));
     assert_eq!(page_of("smoking-restriction"), Some(2));
+    let unread = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "unread-pages")
+        .map(|d| d.span);
+    assert!(unread.is_some_and(|s| !s.is_empty()), "{unread:?}");
 }
 
 proptest! {

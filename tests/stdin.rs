@@ -35,6 +35,29 @@ fn unnamed_policy_text_is_read_as_a_policy_called_stdin() {
     assert_eq!(doc["summary"]["files"], 1);
 }
 
+/// `--show-files -` printed nothing, as though nothing would be read.
+/// It lists standard input under the name its findings are given.
+#[test]
+fn show_files_lists_standard_input_by_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = piped(&["check", "--show-files", "-"], dir.path(), POLICY);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "<stdin>\n");
+    let out = piped(
+        &[
+            "check",
+            "--show-files",
+            "--stdin-filename",
+            "policies/p.md",
+            "-",
+        ],
+        dir.path(),
+        POLICY,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "policies/p.md\n");
+}
+
 #[test]
 fn a_piped_file_gives_what_the_file_gives() {
     let name = "fixtures/examples/hip-knee-oa.pathway";

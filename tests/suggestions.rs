@@ -180,6 +180,28 @@ fn an_everyday_name_for_a_kind_or_offer_becomes_the_word_it_stands_for() {
     fix_one("t.pathway", &text, "unknown-kind", "secondary");
 }
 
+/// A joint school is a class before a joint replacement: `offers:
+/// [joint_school]` was told to write `exercise`, since the vocabulary
+/// listed the name among ESCAPE-pain's. It is `education` now, and the
+/// names near it keep what they were.
+#[test]
+fn a_joint_school_is_education() {
+    for (written, offer) in [
+        ("joint_school", "education"),
+        ("\"joint school\"", "\"education\""),
+        ("escape_pain", "exercise"),
+        ("GLAD", "exercise"),
+        ("exercise_class", "exercise"),
+        ("patient_education", "education"),
+        ("education_class", "education"),
+    ] {
+        let text = pathway(&format!(
+            "  service s: \"S\" {{ kind: community offers: [{written}] }}\n  gp -> s\n  s -> home"
+        ));
+        fix_one("t.pathway", &text, "unknown-offer", offer);
+    }
+}
+
 /// An offer written as the kind (`kind: weight_management`) is said to be
 /// one, with no quick fix: the kind nearest by spelling
 /// (`self_management`) would be a wrong guess that hid the mistake.

@@ -206,6 +206,15 @@ pub fn run(args: &CheckArgs) -> u8 {
         discover(&paths, &include)
     };
     if args.show_files {
+        // Standard input is the one file read, under the name its
+        // findings would have; it is not read to list it.
+        if stdin {
+            let mut stdout = std::io::stdout().lock();
+            let name = super::stdin::shown_name(args.stdin_filename.as_deref());
+            let _ = writeln!(stdout, "{name}");
+            let _ = stdout.flush();
+            return EXIT_CLEAN;
+        }
         return show_files(&found);
     }
     super::notes::note_unmatched_overrides(session.config(), &paths, &found.files);

@@ -230,6 +230,7 @@ fn cached_report(
     key: Key,
 ) -> Result<FileReport, PathProblem> {
     if let Some(report) = cache.get(name, key, &bytes) {
+        report.source.keep_os_path(path);
         return Ok(report);
     }
     let fingerprint = crate::cache::fingerprint(&bytes);

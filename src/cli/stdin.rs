@@ -13,11 +13,17 @@ use crate::session::Session;
 /// What the output calls piped text that was not given a name.
 pub const LABEL: &str = "<stdin>";
 
+/// The name findings in piped text are given: `--stdin-filename`, or
+/// [`LABEL`].
+pub fn shown_name(filename: Option<&Path>) -> String {
+    filename.map_or(LABEL.to_string(), |p| p.to_string_lossy().into_owned())
+}
+
 /// Reads standard input and checks it: the report, or why it could not
 /// be checked.
 pub fn check(session: &Session, filename: Option<&Path>) -> Result<FileReport, PathProblem> {
     let mut bytes = Vec::new();
-    let name = filename.map_or(LABEL.to_string(), |p| p.to_string_lossy().into_owned());
+    let name = shown_name(filename);
     if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
         return Err(PathProblem {
             path: name,
@@ -35,9 +41,13 @@ pub fn check(session: &Session, filename: Option<&Path>) -> Result<FileReport, P
         message,
     })?;
     let kind = InputFormat::of_content(&by, &content);
-    Ok(session
+    let report = session
         .linter()
-        .check_content_as(&name, filename, content, kind))
+        .check_content_as(&name, filename, content, kind);
+    if let Some(path) = filename {
+        report.source.keep_os_path(path);
+    }
+    Ok(report)
 }
 
 /// The extension unnamed input would have: a PDF or an Office file by

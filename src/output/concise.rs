@@ -22,7 +22,8 @@ pub fn render_with(reports: &[FileReport], not_checked: usize) -> String {
             let message = crate::escape::terminal(&message);
             out.push_str(&format!(
                 "{}:{}:{}: {}[{}] {}\n",
-                crate::escape::terminal(&r.source.name),
+                // One line per finding, whatever the file is called.
+                crate::escape::terminal_line(&r.source.name),
                 at.line,
                 at.column,
                 d.severity,

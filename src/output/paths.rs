@@ -26,6 +26,19 @@ pub fn from_root(path: &str) -> String {
     }
 }
 
+/// [`from_root`] for a path as the system gave it, which need not be
+/// UTF-8: from the repository root when it is inside it, else as given.
+#[cfg(unix)]
+pub fn os_from_root(path: &Path) -> PathBuf {
+    let Some((cwd, root)) = places() else {
+        return path.to_path_buf();
+    };
+    match tidy(&cwd.join(path)).strip_prefix(root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => path.to_path_buf(),
+    }
+}
+
 fn places() -> Option<&'static (PathBuf, PathBuf)> {
     static PLACES: OnceLock<Option<(PathBuf, PathBuf)>> = OnceLock::new();
     PLACES

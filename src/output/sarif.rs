@@ -38,11 +38,32 @@ fn level(s: Severity) -> &'static str {
 fn uri(path: &str) -> String {
     let p = std::path::PathBuf::from(super::paths::from_root(path));
     let text = p.to_string_lossy().replace('\\', "/");
-    let text = text.trim_start_matches("./");
-    // Percent-encode all but unreserved characters and `/`: a `:` left in
-    // the first segment of a relative path would read as a URI scheme.
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
+    encoded(text.trim_start_matches("./").as_bytes(), p.is_absolute())
+}
+
+/// The URI of a report's file. On Unix a path is bytes, and one that is
+/// not UTF-8 has each of its bytes written out (`%FF`), so the URI names
+/// the file itself rather than the U+FFFD its shown name holds.
+fn file_uri(source: &crate::source::SourceFile) -> String {
+    #[cfg(unix)]
+    if let Some(path) = source.os_path() {
+        use std::os::unix::ffi::OsStrExt;
+        let p = super::paths::os_from_root(path);
+        let mut bytes = p.as_os_str().as_bytes();
+        while let Some(rest) = bytes.strip_prefix(b"./") {
+            bytes = rest;
+        }
+        return encoded(bytes, p.is_absolute());
+    }
+    uri(&source.name)
+}
+
+/// A path's bytes as a URI: all but unreserved characters and `/` are
+/// percent-encoded, since a `:` left in the first segment of a relative
+/// path would read as a URI scheme.
+fn encoded(path: &[u8], absolute: bool) -> String {
+    let mut encoded = String::with_capacity(path.len());
+    for &byte in path {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 encoded.push(byte as char)
@@ -50,7 +71,7 @@ fn uri(path: &str) -> String {
             _ => encoded.push_str(&format!("%{byte:02X}")),
         }
     }
-    if p.is_absolute() {
+    if absolute {
         format!("file://{encoded}")
     } else {
         encoded
@@ -166,7 +187,7 @@ pub fn write(
                 "message": { "text": message },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&src.name) },
+                        "artifactLocation": { "uri": file_uri(src) },
                         "region": {
                             "startLine": start.line,
                             "startColumn": start.column,

@@ -79,8 +79,6 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded, Vec<u8>> {
     Ok(Decoded { text, note })
 }
 
-/// UTF-16 text with a byte-order mark (Word's and Notepad's "Unicode").
-/// Unpaired surrogates become U+FFFD, with the warning.
 /// The text of a settings file (`msklint.yaml`, a baseline): UTF-8 with or
 /// without the byte-order mark Notepad writes, or UTF-16 as PowerShell 5's
 /// `>` writes it. `None` for anything else, which such a file cannot be.
@@ -103,6 +101,91 @@ pub fn clean_utf16(bytes: &[u8]) -> Option<String> {
     (decoded.note.is_none() && !decoded.text.contains('\0')).then_some(decoded.text)
 }
 
+/// Why UTF-16 text cannot be read whole: the text decoded (U+FFFD for
+/// what is not a character), where in it the first fault is, and what
+/// the fault is.
+#[derive(Debug)]
+pub struct Utf16Fault {
+    pub text: String,
+    pub at: usize,
+    pub why: String,
+    pub label: &'static str,
+}
+
+/// A file opening with UTF-16's byte-order mark, read as a pathway must
+/// be, whole: `Ok` with its text when every unit is a character and none
+/// is NUL, `Err` with the first fault when not. `None` for anything
+/// without the mark, and for UTF-32 (whose little-endian mark starts with
+/// UTF-16's), which are not UTF-16 at all.
+pub fn whole_utf16(bytes: &[u8]) -> Option<Result<String, Utf16Fault>> {
+    let little = match bytes {
+        [0xff, 0xfe, 0, 0, ..] => return None,
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return None,
+    };
+    let body = &bytes[2..];
+    let units = body.chunks_exact(2).map(|pair| {
+        if little {
+            u16::from_le_bytes([pair[0], pair[1]])
+        } else {
+            u16::from_be_bytes([pair[0], pair[1]])
+        }
+    });
+    let mut text = String::with_capacity(body.len() / 2);
+    let mut fault: Option<(usize, String, &'static str)> = None;
+    // Byte offset in the file of the unit being read.
+    let mut offset = 2;
+    for c in char::decode_utf16(units) {
+        let width = c.as_ref().map_or(2, |c| c.len_utf16() * 2);
+        match c {
+            Ok('\0') => {
+                fault.get_or_insert((
+                    text.len(),
+                    format!("it opens with UTF-16's byte-order mark but holds a NUL character (at byte {offset}), so it looks like a binary file"),
+                    "NUL character",
+                ));
+                text.push('\0');
+            }
+            Ok(c) => text.push(c),
+            Err(e) => {
+                fault.get_or_insert((
+                    text.len(),
+                    format!(
+                        "it opens with UTF-16's byte-order mark, but the unit {:#06X} at byte {offset} is not a character: it is half of a pair with no other half (an unpaired surrogate)",
+                        e.unpaired_surrogate()
+                    ),
+                    "not a UTF-16 character",
+                ));
+                text.push('\u{FFFD}');
+            }
+        }
+        offset += width;
+    }
+    if body.len() % 2 == 1 {
+        fault.get_or_insert((
+            text.len(),
+            format!(
+                "it opens with UTF-16's byte-order mark, but ends in a lone byte (byte {}), half of a character",
+                bytes.len() - 1
+            ),
+            "a lone byte",
+        ));
+        text.push('\u{FFFD}');
+    }
+    let Some((at, why, label)) = fault else {
+        return Some(Ok(text));
+    };
+    Some(Err(Utf16Fault {
+        text,
+        at,
+        why,
+        label,
+    }))
+}
+
+/// UTF-16 text with a byte-order mark (Word's and Notepad's "Unicode").
+/// Unpaired surrogates become U+FFFD, with the warning.
 fn utf16(bytes: &[u8]) -> Option<Decoded> {
     let little = match bytes {
         [0xff, 0xfe, ..] => true,
