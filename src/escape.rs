@@ -143,18 +143,7 @@ pub fn is_terminal_control(c: char) -> bool {
 /// Text from a file made safe to print on a terminal: each control
 /// ([`is_terminal_control`]) is written out as `\u{1b}`.
 pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_terminal_control) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_terminal_control(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
+    written_out(text, is_terminal_control)
 }
 
 /// Like [`terminal`], for text that must stay on one line, such as a file
@@ -162,13 +151,17 @@ pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
 /// written out (`\u{a}`) too, so a name holding one cannot start a line
 /// that reads as a finding of its own.
 pub fn terminal_line(text: &str) -> std::borrow::Cow<'_, str> {
-    let breaks = |c: char| is_terminal_control(c) || is_break(c);
-    if !text.chars().any(breaks) {
+    written_out(text, |c| is_terminal_control(c) || is_break(c))
+}
+
+/// `text` with each character `hidden` picks written out as `\u{…}`.
+fn written_out(text: &str, hidden: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(&hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if breaks(c) {
+        if hidden(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
