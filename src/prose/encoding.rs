@@ -97,8 +97,7 @@ pub fn settings_text(bytes: Vec<u8>) -> Option<String> {
 /// character and none of them NUL. `None` for anything else, which is not
 /// read as UTF-16 at all (UTF-32 and binary files also start `FF FE`).
 pub fn clean_utf16(bytes: &[u8]) -> Option<String> {
-    let decoded = utf16(bytes)?;
-    (decoded.note.is_none() && !decoded.text.contains('\0')).then_some(decoded.text)
+    whole_utf16(bytes)?.ok()
 }
 
 /// Why UTF-16 text cannot be read whole: the text decoded (U+FFFD for
@@ -118,21 +117,11 @@ pub struct Utf16Fault {
 /// without the mark, and for UTF-32 (whose little-endian mark starts with
 /// UTF-16's), which are not UTF-16 at all.
 pub fn whole_utf16(bytes: &[u8]) -> Option<Result<String, Utf16Fault>> {
-    let little = match bytes {
-        [0xff, 0xfe, 0, 0, ..] => return None,
-        [0xff, 0xfe, ..] => true,
-        [0xfe, 0xff, ..] => false,
-        _ => return None,
-    };
-    let body = &bytes[2..];
-    let units = body.chunks_exact(2).map(|pair| {
-        if little {
-            u16::from_le_bytes([pair[0], pair[1]])
-        } else {
-            u16::from_be_bytes([pair[0], pair[1]])
-        }
-    });
-    let mut text = String::with_capacity(body.len() / 2);
+    if bytes.starts_with(&[0xff, 0xfe, 0, 0]) {
+        return None;
+    }
+    let (units, odd) = utf16_units(bytes)?;
+    let mut text = String::with_capacity(bytes.len() / 2);
     let mut fault: Option<(usize, String, &'static str)> = None;
     // Byte offset in the file of the unit being read.
     let mut offset = 2;
@@ -162,7 +151,7 @@ pub fn whole_utf16(bytes: &[u8]) -> Option<Result<String, Utf16Fault>> {
         }
         offset += width;
     }
-    if body.len() % 2 == 1 {
+    if odd {
         fault.get_or_insert((
             text.len(),
             format!(
@@ -187,17 +176,9 @@ pub fn whole_utf16(bytes: &[u8]) -> Option<Result<String, Utf16Fault>> {
 /// UTF-16 text with a byte-order mark (Word's and Notepad's "Unicode").
 /// Unpaired surrogates become U+FFFD, with the warning.
 fn utf16(bytes: &[u8]) -> Option<Decoded> {
-    let little = match bytes {
-        [0xff, 0xfe, ..] => true,
-        [0xfe, 0xff, ..] => false,
-        _ => return None,
-    };
-    let units = bytes[2..].chunks(2).map(|pair| match (pair, little) {
-        ([a, b], true) => u16::from_le_bytes([*a, *b]),
-        ([a, b], false) => u16::from_be_bytes([*a, *b]),
-        // An odd last byte cannot be a character.
-        _ => 0xfffd,
-    });
+    let (units, odd) = utf16_units(bytes)?;
+    // An odd last byte cannot be a character.
+    let units = units.chain(odd.then_some(0xfffd));
     let mut text = String::with_capacity(bytes.len() / 2);
     let mut first = None;
     for c in char::decode_utf16(units) {
@@ -217,6 +198,26 @@ fn utf16(bytes: &[u8]) -> Option<Decoded> {
         .with_help("Save the file again as UTF-8 (in Word: Save As, Plain Text, then Unicode (UTF-8)).")
     });
     Some(Decoded { text, note })
+}
+
+/// The 16-bit units after UTF-16's byte-order mark, in the mark's byte
+/// order, and whether an odd byte is left at the end. `None` without the
+/// mark.
+fn utf16_units(bytes: &[u8]) -> Option<(impl Iterator<Item = u16> + '_, bool)> {
+    let little = match bytes {
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return None,
+    };
+    let body = &bytes[2..];
+    let units = body.chunks_exact(2).map(move |pair| {
+        if little {
+            u16::from_le_bytes([pair[0], pair[1]])
+        } else {
+            u16::from_be_bytes([pair[0], pair[1]])
+        }
+    });
+    Some((units, body.len() % 2 == 1))
 }
 
 #[cfg(test)]
