@@ -224,6 +224,29 @@ fn utf16_units(bytes: &[u8]) -> Option<(impl Iterator<Item = u16> + '_, bool)> {
 mod tests {
     use super::*;
 
+    /// A real U+FFFD in UTF-16 text is a character like any other; only
+    /// units that are not characters, NUL and an odd last byte refuse it.
+    #[test]
+    fn clean_utf16_takes_a_written_replacement_character() {
+        let le = |text: &str| -> Vec<u8> {
+            let mut bytes = vec![0xff, 0xfe];
+            bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            bytes
+        };
+        assert_eq!(
+            clean_utf16(&le("a\u{FFFD}b")).as_deref(),
+            Some("a\u{FFFD}b")
+        );
+        assert_eq!(clean_utf16(&le("a\0b")), None);
+        let mut odd = le("ab");
+        odd.push(b'c');
+        assert_eq!(clean_utf16(&odd), None);
+        let mut unpaired = le("a");
+        unpaired.extend(0xdc00u16.to_le_bytes());
+        assert_eq!(clean_utf16(&unpaired), None);
+        assert_eq!(clean_utf16(&[0xff, 0xfe, 0, 0, b'a', 0, 0, 0]), None);
+    }
+
     #[test]
     fn word_quotes_dashes_and_latin1_letters_decode() {
         let bytes = b"Caf\xe9 \x93BMI\x94 \x96 41\x80 \x92s".to_vec();
