@@ -62,6 +62,10 @@ pub struct Vocabulary {
     /// their BMI"): it lifts that mention only.
     #[serde(default)]
     pub prose_qualifiers: Vec<Pattern>,
+    /// Words by which the policy takes on a rule it has just reported
+    /// ("…, and we do the same"): a report before them holds nothing.
+    #[serde(default)]
+    pub prose_adoption: Vec<Pattern>,
     /// Named patterns that rules' prose patterns use as `{{name}}`: wording
     /// shared by several rules (how policies withhold access) kept once.
     #[serde(default)]
@@ -138,6 +142,7 @@ impl Vocabulary {
             &mut self.prose_carry_over,
             &mut self.prose_denials,
             &mut self.prose_qualifiers,
+            &mut self.prose_adoption,
         ];
         for list in lists {
             for p in list.iter_mut() {
@@ -213,6 +218,7 @@ impl Vocabulary {
         add(&mut self.prose_carry_over, other.prose_carry_over);
         add(&mut self.prose_denials, other.prose_denials);
         add(&mut self.prose_qualifiers, other.prose_qualifiers);
+        add(&mut self.prose_adoption, other.prose_adoption);
         // A term named again is widened: its alternatives are added.
         for (name, p) in other.prose_terms {
             let merged = match self.prose_terms.get(&name) {
@@ -296,6 +302,7 @@ mod tests {
             .chain(&v.prose_carry_over)
             .chain(&v.prose_denials)
             .chain(&v.prose_qualifiers)
+            .chain(&v.prose_adoption)
             .chain(v.prose_terms.values());
         for p in reading {
             p.compile().unwrap_or_else(|e| panic!("{e}"));

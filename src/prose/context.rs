@@ -149,6 +149,9 @@ pub struct Reader<'v> {
     /// there, or in a clause referring back to it, is about the group
     /// carved out, not about the restriction.
     pub carve_outs: &'v [String],
+    /// Words by which the policy takes on a rule it has just reported
+    /// ("…, and we do the same"): a report before them holds nothing.
+    pub adoption: &'v [Pattern],
     pub prefilter: &'v Prefilter,
 }
 
@@ -187,6 +190,10 @@ pub struct Reading {
 /// The character masked text is replaced with: a word character, so a
 /// masked number is neither a digit nor a word boundary inside.
 const MASK: u8 = b'_';
+
+/// The kind of context trigger that reports what others do; only such a
+/// report can be taken on by `prose_adoption` wording.
+const REPORTED: &str = "reported";
 
 impl Reader<'_> {
     /// Reads `text` (already normalised: single spaces, straight quotes).
@@ -278,6 +285,21 @@ impl Reader<'_> {
                     scope,
                     rules: m.rules.clone(),
                 });
+            }
+        }
+        // A rule reported and then taken on ("Several providers discharge
+        // …, and we do the same") is the policy's own: the report holds
+        // nothing. Looked for only where something is reported, which few
+        // sentences are.
+        if holds.iter().any(|h| h.kind == REPORTED) {
+            let adopted = self
+                .adoption
+                .iter()
+                .filter_map(|p| p.find_first(&masked))
+                .map(|(a, _)| a)
+                .min();
+            if let Some(at) = adopted {
+                holds.retain(|h| h.kind != REPORTED || h.trigger.1 > at);
             }
         }
         // Held stretches merged and sorted, so a lookup is a binary search
@@ -437,6 +459,7 @@ mod tests {
             modifiers: c,
             breaks: b,
             carve_outs: &[],
+            adoption: &[],
             prefilter,
         }
     }
@@ -491,5 +514,26 @@ mod tests {
             whole.held(0, "any").map(|h| h.kind.as_str()),
             Some("reported")
         );
+    }
+
+    #[test]
+    fn a_report_taken_on_holds_nothing() {
+        let (m, c, b) = reader_parts();
+        let prefilter = Prefilter::default();
+        let adoption = vec![Pattern::new(r"\bwe do the same\b").unwrap()];
+        let r = Reader {
+            adoption: &adoption,
+            ..reader(&m, &c, &b, &prefilter)
+        };
+        let text = "smokers are not listed, two boards have announced, and we do the same";
+        assert!(r.read(text).held(0, "any").is_none());
+        // Only a report is taken on, and only one made before the words.
+        let opposed = "we advise against BMI thresholds and we do the same";
+        assert!(r
+            .read(opposed)
+            .held(opposed.find("BMI").unwrap(), "any")
+            .is_some());
+        let after = "we do the same: smokers are not listed, two boards have announced";
+        assert!(r.read(after).held(0, "any").is_some());
     }
 }

@@ -50,6 +50,7 @@ impl<'v> Env<'v> {
                 modifiers: &v.prose_context,
                 breaks: &v.prose_clause_breaks,
                 carve_outs: &v.prose_carve_outs,
+                adoption: &v.prose_adoption,
                 prefilter: &v.prose_prefilter,
             },
             anaphora: &v.prose_anaphora,
