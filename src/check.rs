@@ -688,7 +688,7 @@ impl Linter {
                         validate::measure_properties(
                             pathway,
                             &self.measures,
-                            &self.vocabulary.node_properties,
+                            &self.vocabulary,
                             diagnostics,
                         );
                         let graph = PathwayGraph::build(pathway, diagnostics);

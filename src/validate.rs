@@ -617,9 +617,10 @@ pub fn attributes(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagno
 pub fn measure_properties(
     pathway: &Pathway,
     measures: &Measures,
-    known: &[String],
+    vocab: &Vocabulary,
     diags: &mut Vec<Diagnostic>,
 ) {
+    let known = &vocab.node_properties;
     let gate = |name: &str, span: Span, m: &crate::measures::Measure| {
         Diagnostic::warning(
             Builtin::UnknownProperty.name(),
@@ -651,7 +652,10 @@ pub fn measure_properties(
                         else {
                             continue;
                         };
-                        if measures.negated(word) || names_a_bound(word) || shuts_out(key) {
+                        if measures.negated(word)
+                            || names_a_bound(word, vocab)
+                            || shuts_out(key, vocab)
+                        {
                             diags.push(gate(word, span, m));
                         }
                     }
@@ -663,13 +667,13 @@ pub fn measure_properties(
             }
             let bound = match &value.kind {
                 ValueKind::Number(_) | ValueKind::Percent(_) => {
-                    names_a_bound(key) || (m.bare_number_is_bound && !measures.negated(key))
+                    names_a_bound(key, vocab) || (m.bare_number_is_bound && !measures.negated(key))
                 }
-                ValueKind::String(text) => is_comparison(text),
+                ValueKind::String(text) => is_comparison(text, vocab),
                 ValueKind::Bool(b) => *b == measures.negated(key),
                 // `smoking_status: non_smoker`, `bmi: under_35`.
                 ValueKind::Ident(word) => {
-                    is_comparison(&word.replace('_', " "))
+                    is_comparison(&word.replace('_', " "), vocab)
                         || (measures.negated(word)
                             && measures
                                 .measure_of(word)
@@ -685,76 +689,38 @@ pub fn measure_properties(
 }
 
 /// Whether a property name says its values are shut out
-/// (`exclusions`, `not_accepted`).
-fn shuts_out(key: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "exclusion",
-        "exclusions",
-        "excluded",
-        "exclude",
-        "excludes",
-        "ineligible",
-        "barred",
-        "refused",
-    ];
+/// (`exclusions`, `not_accepted`): `exclusion_words` in the vocabulary.
+fn shuts_out(key: &str, vocab: &Vocabulary) -> bool {
     let lower = key.to_ascii_lowercase();
-    WORDS
-        .iter()
-        .any(|w| lower.split('_').any(|part| part == *w))
-        || lower.contains("not_accepted")
-        || lower.contains("not_eligible")
+    vocab.exclusion_words.iter().any(|w| {
+        if w.contains('_') {
+            lower.contains(w.as_str())
+        } else {
+            lower.split('_').any(|part| part == w)
+        }
+    })
 }
 
-/// Whether a property name bounds what it names (`max_bmi`, `bmi_limit`).
-fn names_a_bound(key: &str) -> bool {
-    const BOUNDS: &[&str] = &[
-        "max",
-        "maximum",
-        "min",
-        "minimum",
-        "limit",
-        "threshold",
-        "cutoff",
-        "under",
-        "over",
-        "below",
-        "above",
-    ];
+/// Whether a property name bounds what it names (`max_bmi`, `bmi_limit`):
+/// `bound_words` in the vocabulary.
+fn names_a_bound(key: &str, vocab: &Vocabulary) -> bool {
     key.to_ascii_lowercase()
         .split('_')
-        .any(|w| BOUNDS.contains(&w))
+        .any(|w| contains(&vocab.bound_words, w))
 }
 
 /// Whether a string is a comparison with a number (`< 40`, `under 40`,
-/// `40 or less`).
-fn is_comparison(text: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "under ",
-        "over ",
-        "below ",
-        "above ",
-        "less than",
-        "more than",
-        "at least",
-        "at most",
-        "no more than",
-        "no less than",
-        "or less",
-        "or more",
-        "or under",
-        "or over",
-        "or below",
-        "or above",
-        " max",
-        " min",
-        "maximum",
-        "minimum",
-    ];
+/// `40 or less`): `comparison_words` in the vocabulary.
+fn is_comparison(text: &str, vocab: &Vocabulary) -> bool {
     // A bound is a few words; more is prose, read by the prose checks.
     let lower = text.trim().to_lowercase();
     lower.split_whitespace().count() <= 3
         && lower.chars().any(|c| c.is_ascii_digit())
-        && (lower.starts_with(['<', '>', '≤', '≥']) || WORDS.iter().any(|w| lower.contains(w)))
+        && (lower.starts_with(['<', '>', '≤', '≥'])
+            || vocab
+                .comparison_words
+                .iter()
+                .any(|w| lower.contains(w.as_str())))
 }
 
 /// A string whose words make a DNA chain (known actions, `then`, `after`

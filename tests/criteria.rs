@@ -758,3 +758,60 @@ fn a_measure_written_as_a_node_property_is_pointed_out() {
         }
     }
 }
+
+/// The words that tell a criterion written as a node property from a
+/// record of one (`bound_words`, `exclusion_words`, `comparison_words`)
+/// are vocabulary, so msklint.yaml can add to them: before the words are
+/// added these properties pass, after it each is pointed out at its key or
+/// word, and what was found before is still found.
+#[test]
+fn words_that_mark_a_property_as_a_criterion_can_be_added_in_configuration() {
+    let text = |property: &str| {
+        format!(
+            "pathway \"Knee\" {{\n  entry gp: \"GP practice\" {{ kind: gp }}\n  service ortho: \"Orthopaedics\" {{ kind: secondary  {property} }}\n  gp -> ortho\n}}\n"
+        )
+    };
+    let named = |linter: &Linter, property: &str| -> Vec<String> {
+        linter
+            .check_text("t.pathway", text(property))
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "unknown-property")
+            .map(|d| d.message.to_string())
+            .collect()
+    };
+    // `ceiling` is made a word a measure's name may carry in both, so
+    // `conservative_weeks_ceiling` is that measure; only the second knows
+    // it as a bound.
+    let linter = |words: &str| {
+        let added: Vocabulary =
+            serde_norway::from_str(&format!("measure_qualifiers: [ceiling]\n{words}")).unwrap();
+        let mut vocabulary = Vocabulary::builtin().unwrap();
+        vocabulary.extend(added);
+        let rules = RuleSet::builtin(&vocabulary).unwrap();
+        Linter::new(vocabulary, rules, Config::default())
+    };
+    let before = linter("");
+    let extended = linter(
+        "bound_words: [Ceiling]\nexclusion_words: [disallowed, not_funded]\ncomparison_words: [\"up to \", '']\n",
+    );
+    for (property, called) in [
+        (
+            "conservative_weeks_ceiling: 12",
+            "time in conservative treatment",
+        ),
+        ("disallowed: [smokers]", "smoking"),
+        ("patients_not_funded: [smokers]", "smoking"),
+        ("bmi: \"up to 40\"", "BMI"),
+    ] {
+        assert!(named(&before, property).is_empty(), "{property}");
+        let found = named(&extended, property);
+        assert_eq!(found.len(), 1, "{property}: {found:?}");
+        assert!(found[0].contains(&format!("names {called},")), "{found:?}");
+    }
+    // The built-in words still count, and an empty word added matches
+    // nothing (it would otherwise be found in every string).
+    assert_eq!(named(&extended, "max_bmi: 40").len(), 1);
+    assert_eq!(named(&extended, "exclusions: [smokers]").len(), 1);
+    assert!(named(&extended, "bmi: \"40 recorded\"").is_empty());
+}
