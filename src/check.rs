@@ -685,14 +685,31 @@ impl Linter {
                     || {
                         validate::validate(pathway, &self.vocabulary, diagnostics);
                         validate::attributes(pathway, &self.measures, diagnostics);
+                        // Conditions written as node properties: the
+                        // rules that read the measure report them, and
+                        // the rest are pointed out as read by none.
+                        let gates =
+                            validate::property_gates(pathway, &self.measures, &self.vocabulary);
                         validate::measure_properties(
                             pathway,
-                            &self.measures,
-                            &self.vocabulary.node_properties,
+                            &gates,
+                            |g| {
+                                policy.active.iter().any(|a| {
+                                    criterion_check(&a.rule.check)
+                                        .is_some_and(|c| c.reads_gate(g, &self.measures))
+                                })
+                            },
                             diagnostics,
                         );
                         let graph = PathwayGraph::build(pathway, diagnostics);
-                        engine::run(&policy.active, &graph, source, &self.measures, diagnostics);
+                        engine::run_with_gates(
+                            &policy.active,
+                            &graph,
+                            source,
+                            &self.measures,
+                            &gates,
+                            diagnostics,
+                        );
                         graph
                     },
                     || {
@@ -805,6 +822,15 @@ impl Linter {
             }
         }
         sort(diagnostics);
+    }
+}
+
+/// The criterion check a rule runs, alone or for some conditions.
+fn criterion_check(check: &Check) -> Option<&crate::rules::checks::criterion::CriterionCheck> {
+    match check {
+        Check::Criterion(c) => Some(c),
+        Check::Condition(c) => criterion_check(&c.check),
+        _ => None,
     }
 }
 

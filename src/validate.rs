@@ -2,7 +2,7 @@
 //! `unknown-offer`, `unknown-channel`, `unknown-property`, `invalid-value`
 //! and `duplicate-property`. Graph-level names are checked in `graph`.
 
-use crate::ast::{Criterion, DnaPolicy, Ident, Pathway, PropertyValue, Value, ValueKind};
+use crate::ast::{self, Criterion, DnaPolicy, Ident, Pathway, PropertyValue, Value, ValueKind};
 use crate::diagnostic::{suggest, Diagnostic, Severity};
 use crate::measures::Measures;
 use crate::rules::builtin::Builtin;
@@ -606,40 +606,58 @@ pub fn attributes(pathway: &Pathway, measures: &Measures, diags: &mut Vec<Diagno
     }
 }
 
+/// A node's free property that states a condition on a measure, where
+/// `requires` would: found by [`property_gates`].
+#[derive(Debug, Clone)]
+pub struct PropertyGate<'a> {
+    pub node: &'a ast::Node<'a>,
+    /// The key, or the word under a free key, that names the measure.
+    pub name: &'a str,
+    /// Where that name is written.
+    pub span: Span,
+    /// The whole property, which a finding quotes.
+    pub property: Span,
+    /// The measure's name as rules write it (`smoking`).
+    pub measure: String,
+    /// How findings say the measure (`symptom duration`).
+    pub called: String,
+    /// It plainly asks for at least an amount of the measure: a bare number
+    /// under the measure's own name (`symptom_weeks: 12`). Any other gate
+    /// may as well be a ceiling or a "no" (`max_bmi: 40`, `smoking: false`).
+    pub lower: bool,
+}
+
 /// A node's free property named for a measure and written as a bound on
-/// it: most likely a criterion written outside `requires`, where no rule
-/// reads it. Only a clear bound counts, since a service may record a
-/// measure or offer help with it (`bmi: "recorded"`, `smoking: "quit
-/// support"`, `physio_sessions: 6`): a number under a name that bounds
-/// (`max_bmi: 40`, `min_symptom_weeks: 12`), a comparison in words or
-/// symbols (`bmi: "< 40"`, `bmi: "under 40"`), or a yes or no that shuts
-/// people out (`smoking: false`, `non_smoker: true`).
-pub fn measure_properties(
-    pathway: &Pathway,
+/// it: a criterion written outside `requires`. Only a clear bound counts,
+/// since a service may record a measure or offer help with it (`bmi:
+/// "recorded"`, `smoking: "quit support"`, `physio_sessions: 6`): a number
+/// under a name that bounds (`max_bmi: 40`, `min_symptom_weeks: 12`), a
+/// comparison in words or symbols (`bmi: "< 40"`, `bmi: "under 40"`), or a
+/// yes or no that shuts people out (`smoking: false`, `non_smoker: true`).
+/// A rule's criterion check reads these as it reads `requires`
+/// (`CriterionCheck::reads_gate`); [`measure_properties`] points out the rest.
+pub fn property_gates<'a>(
+    pathway: &'a Pathway<'a>,
     measures: &Measures,
-    known: &[String],
-    diags: &mut Vec<Diagnostic>,
-) {
-    let gate = |name: &str, span: Span, m: &crate::measures::Measure| {
-        Diagnostic::warning(
-            Builtin::UnknownProperty.name(),
-            span,
-            format!(
-                "`{name}` names {}, but as a node property no rule reads it",
-                m.called()
-            ),
-        )
-        .with_label(format!("a {} condition no rule checks", m.called()))
-        .with_help(format!(
-            "if people must meet it to reach this service, write it as a criterion (`requires: {} ...`, docs/language.md section 7) so the rules check it; if it only records something about the service, give it a name that says so",
-            m.measure
-        ))
-        .in_pathway(pathway.name.value.as_ref())
-    };
-    for node in &pathway.nodes {
+    vocab: &Vocabulary,
+) -> Vec<PropertyGate<'a>> {
+    let known = &vocab.node_properties;
+    let mut gates = Vec::new();
+    for node in pathway.nodes.iter() {
         for prop in node.properties.iter() {
             let PropertyValue::Value(value) = &prop.value else {
                 continue;
+            };
+            let gate = |name: &'a str, span: Span, m: &crate::measures::Measure, lower: bool| {
+                PropertyGate {
+                    node,
+                    name,
+                    span,
+                    property: prop.span,
+                    measure: m.measure.clone(),
+                    called: m.called().to_string(),
+                    lower,
+                }
             };
             let key = prop.key.name;
             let Some(m) = measures.measure_of(key) else {
@@ -651,8 +669,11 @@ pub fn measure_properties(
                         else {
                             continue;
                         };
-                        if measures.negated(word) || names_a_bound(word) || shuts_out(key) {
-                            diags.push(gate(word, span, m));
+                        if measures.negated(word)
+                            || names_a_bound(word, vocab)
+                            || shuts_out(key, vocab)
+                        {
+                            gates.push(gate(word, span, m, false));
                         }
                     }
                 }
@@ -661,100 +682,95 @@ pub fn measure_properties(
             if m.service_property {
                 continue;
             }
-            let bound = match &value.kind {
+            let (bound, lower) = match &value.kind {
                 ValueKind::Number(_) | ValueKind::Percent(_) => {
-                    names_a_bound(key) || (m.bare_number_is_bound && !measures.negated(key))
+                    let named = names_a_bound(key, vocab);
+                    let bare = m.bare_number_is_bound && !measures.negated(key);
+                    (named || bare, bare && !named)
                 }
-                ValueKind::String(text) => is_comparison(text),
-                ValueKind::Bool(b) => *b == measures.negated(key),
+                ValueKind::String(text) => (is_comparison(text, vocab), false),
+                ValueKind::Bool(b) => (*b == measures.negated(key), false),
                 // `smoking_status: non_smoker`, `bmi: under_35`.
-                ValueKind::Ident(word) => {
-                    is_comparison(&word.replace('_', " "))
+                ValueKind::Ident(word) => (
+                    is_comparison(&word.replace('_', " "), vocab)
                         || (measures.negated(word)
                             && measures
                                 .measure_of(word)
-                                .is_some_and(|w| w.measure == m.measure))
-                }
-                _ => false,
+                                .is_some_and(|w| w.measure == m.measure)),
+                    false,
+                ),
+                _ => (false, false),
             };
             if bound {
-                diags.push(gate(key, prop.key.span, m));
+                gates.push(gate(key, prop.key.span, m, lower));
             }
         }
+    }
+    gates
+}
+
+/// The gates of [`property_gates`] that no rule reads (`read` says which
+/// one does), each pointed out with `unknown-property`: as written, the
+/// condition is checked by nothing.
+pub fn measure_properties(
+    pathway: &Pathway,
+    gates: &[PropertyGate<'_>],
+    read: impl Fn(&PropertyGate<'_>) -> bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for g in gates.iter().filter(|g| !read(g)) {
+        diags.push(
+            Diagnostic::warning(
+                Builtin::UnknownProperty.name(),
+                g.span,
+                format!(
+                    "`{}` names {}, but as a node property no rule reads it",
+                    g.name, g.called
+                ),
+            )
+            .with_label(format!("a {} condition no rule checks", g.called))
+            .with_help(format!(
+                "if people must meet it to reach this service, write it as a criterion (`requires: {} ...`, docs/language.md section 7) so the rules check it; if it only records something about the service, give it a name that says so",
+                g.measure
+            ))
+            .in_pathway(pathway.name.value.as_ref()),
+        );
     }
 }
 
 /// Whether a property name says its values are shut out
-/// (`exclusions`, `not_accepted`).
-fn shuts_out(key: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "exclusion",
-        "exclusions",
-        "excluded",
-        "exclude",
-        "excludes",
-        "ineligible",
-        "barred",
-        "refused",
-    ];
+/// (`exclusions`, `not_accepted`): `exclusion_words` in the vocabulary.
+fn shuts_out(key: &str, vocab: &Vocabulary) -> bool {
     let lower = key.to_ascii_lowercase();
-    WORDS
-        .iter()
-        .any(|w| lower.split('_').any(|part| part == *w))
-        || lower.contains("not_accepted")
-        || lower.contains("not_eligible")
+    vocab.exclusion_words.iter().any(|w| {
+        if w.contains('_') {
+            lower.contains(w.as_str())
+        } else {
+            lower.split('_').any(|part| part == w)
+        }
+    })
 }
 
-/// Whether a property name bounds what it names (`max_bmi`, `bmi_limit`).
-fn names_a_bound(key: &str) -> bool {
-    const BOUNDS: &[&str] = &[
-        "max",
-        "maximum",
-        "min",
-        "minimum",
-        "limit",
-        "threshold",
-        "cutoff",
-        "under",
-        "over",
-        "below",
-        "above",
-    ];
+/// Whether a property name bounds what it names (`max_bmi`, `bmi_limit`):
+/// `bound_words` in the vocabulary.
+fn names_a_bound(key: &str, vocab: &Vocabulary) -> bool {
     key.to_ascii_lowercase()
         .split('_')
-        .any(|w| BOUNDS.contains(&w))
+        .any(|w| contains(&vocab.bound_words, w))
 }
 
 /// Whether a string is a comparison with a number (`< 40`, `under 40`,
-/// `40 or less`).
-fn is_comparison(text: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "under ",
-        "over ",
-        "below ",
-        "above ",
-        "less than",
-        "more than",
-        "at least",
-        "at most",
-        "no more than",
-        "no less than",
-        "or less",
-        "or more",
-        "or under",
-        "or over",
-        "or below",
-        "or above",
-        " max",
-        " min",
-        "maximum",
-        "minimum",
-    ];
+/// `40 or less`): `comparison_words` in the vocabulary.
+fn is_comparison(text: &str, vocab: &Vocabulary) -> bool {
     // A bound is a few words; more is prose, read by the prose checks.
     let lower = text.trim().to_lowercase();
     lower.split_whitespace().count() <= 3
         && lower.chars().any(|c| c.is_ascii_digit())
-        && (lower.starts_with(['<', '>', '≤', '≥']) || WORDS.iter().any(|w| lower.contains(w)))
+        && (lower.starts_with(['<', '>', '≤', '≥'])
+            || vocab
+                .comparison_words
+                .iter()
+                .any(|w| lower.contains(w.as_str())))
 }
 
 /// A string whose words make a DNA chain (known actions, `then`, `after`

@@ -76,6 +76,20 @@ pub struct Vocabulary {
     /// `prose_exceptions` compiled together, on first use.
     #[serde(skip)]
     pub prose_exceptions_set: crate::rules::model::SetCache,
+    /// Words that, as a part of a free node property's key, say its values
+    /// are shut out (`exclusions`, `ineligible`), so a measure listed under
+    /// it is a condition (`exclusions: [smokers]`). One holding an
+    /// underscore (`not_accepted`) is found anywhere in the key.
+    #[serde(default)]
+    pub exclusion_words: Vec<String>,
+    /// Words that, as a part of a property's key, make a number under a
+    /// measure's name a bound on it (`max_bmi: 40`, `bmi_limit: 40`).
+    #[serde(default)]
+    pub bound_words: Vec<String>,
+    /// Words by which a short string with a number compares (`"under 40"`,
+    /// `"40 or less"`): lower case, spaces included.
+    #[serde(default)]
+    pub comparison_words: Vec<String>,
     /// Criterion attributes and the names each goes by (src/measures.rs).
     #[serde(default)]
     pub measures: Vec<Measure>,
@@ -200,6 +214,18 @@ impl Vocabulary {
             merge(self.property_names.entry(key).or_default(), names);
         }
         merge(&mut self.measure_qualifiers, other.measure_qualifiers);
+        // Keys and strings are matched in lower case; a word with nothing
+        // in it would match everything.
+        let lower = |words: Vec<String>| {
+            words
+                .into_iter()
+                .filter(|w| !w.trim().is_empty())
+                .map(|w| w.to_lowercase())
+                .collect()
+        };
+        merge(&mut self.exclusion_words, lower(other.exclusion_words));
+        merge(&mut self.bound_words, lower(other.bound_words));
+        merge(&mut self.comparison_words, lower(other.comparison_words));
         fn add<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
             for item in from {
                 if !into.contains(&item) {
@@ -310,6 +336,23 @@ mod tests {
         }
         assert!(v.prose_terms.contains_key("withhold"));
         assert!(v.prose_clause_breaks.iter().any(|b| b == "; "));
+        // Matched against keys and strings in lower case, and none empty.
+        for (name, list) in [
+            ("exclusion_words", &v.exclusion_words),
+            ("bound_words", &v.bound_words),
+            ("comparison_words", &v.comparison_words),
+        ] {
+            assert!(!list.is_empty(), "{name}");
+            for w in list {
+                assert!(
+                    !w.trim().is_empty() && *w == w.to_lowercase(),
+                    "{name}: {w:?}"
+                );
+            }
+        }
+        assert!(contains(&v.bound_words, "max"));
+        assert!(contains(&v.exclusion_words, "not_accepted"));
+        assert!(contains(&v.comparison_words, "under "));
     }
 
     #[test]

@@ -503,15 +503,29 @@ fn graph_names_what_it_could_draw() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("syntax-error"), "{}", stderr(&out));
 
-    // The name in another case gets the name as written.
+    // The name in another case draws the pathway, and says which it drew.
     let lower = name.to_lowercase();
     let out = msklint(&["graph", "--pathway", &lower, "a.pathway"], dir.path());
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("flowchart"), "{}", stdout(&out));
     assert!(
-        stderr(&out).contains(&format!("did you mean `{name}`?")),
+        stderr(&out).contains(&format!("note: drawing `{name}`")),
         "{}",
         stderr(&out)
     );
+
+    // A name a letter or two off is not drawn; the error names what is
+    // near, and exits 2.
+    let typo = name.replace("knee", "kne");
+    let out = msklint(&["graph", "--pathway", &typo, "a.pathway"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("no pathway to draw is called `{typo}`")),
+        "{err}"
+    );
+    assert!(err.contains(&format!("did you mean `{name}`?")), "{err}");
 
     // Many pathways: a few names and a count, not every name.
     let many: String = (0..40)
@@ -524,6 +538,61 @@ fn graph_names_what_it_could_draw() {
     assert!(err.contains("40 pathways found"), "{err}");
     assert!(err.contains("`P7`, and 32 more"), "{err}");
     assert!(!err.contains("`P8`"), "{err}");
+}
+
+/// `graph --pathway` prefers the name as written; two names that differ
+/// from it only in case, spelt differently, are ambiguous (exit 2, both
+/// named), and a name in another case is never drawn beside an exact one.
+#[test]
+fn graph_pathway_name_in_another_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let pathway = |name: &str, node: &str| {
+        format!("pathway \"{name}\" {{\n  entry {node}: \"Entry {node}\" {{ kind: gp }}\n}}\n")
+    };
+    std::fs::write(
+        dir.path().join("two.pathway"),
+        pathway("Back Pain", "upper") + &pathway("back pain", "lower"),
+    )
+    .unwrap();
+
+    let out = msklint(
+        &["graph", "--pathway", "BACK PAIN", "two.pathway"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no pathway is called exactly `BACK PAIN`"),
+        "{err}"
+    );
+    assert!(err.contains("`Back Pain`, `back pain`"), "{err}");
+
+    // Written exactly as one of them: that one alone.
+    let out = msklint(
+        &["graph", "--pathway", "back pain", "two.pathway"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let drawn = stdout(&out);
+    assert!(
+        drawn.contains("lower") && !drawn.contains("upper"),
+        "{drawn}"
+    );
+    assert!(!stderr(&out).contains("another case"), "{}", stderr(&out));
+
+    // Names outside ASCII are compared in lower case too.
+    std::fs::write(
+        dir.path().join("accent.pathway"),
+        pathway("Épaule", "shoulder"),
+    )
+    .unwrap();
+    let out = msklint(
+        &["graph", "--pathway", "épaule", "accent.pathway"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("shoulder"), "{}", stdout(&out));
 }
 
 /// With standard error a pipe nobody reads (`2>&1 >/dev/null | true` in a

@@ -689,15 +689,24 @@ fn a_criterion_on_one_route_in_says_so_when_others_are_open() {
 }
 
 /// A criterion written as a node's own property (`max_bmi: 40`,
-/// `smoking: false`) is read by no rule there: it is pointed out, while a
-/// service's own address or a BMI it only records is left alone.
+/// `smoking: false`) is reported by the rule that reads the measure, at
+/// the property, as a `requires` criterion would be; one no rule reads
+/// (a ceiling on a measure only lower bounds count for) is pointed out as
+/// `unknown-property`; a service's own address or a BMI it only records
+/// draws neither.
 #[test]
 fn a_measure_written_as_a_node_property_is_pointed_out() {
     let cases = [
-        ("max_bmi: 40", Some("BMI")),
-        ("smoking: false", Some("smoking")),
-        ("bmi: \"< 40\"", Some("BMI")),
-        ("min_symptom_weeks: 12", Some("symptom duration")),
+        ("max_bmi: 40", Some(("bmi-threshold", "max_bmi: 40"))),
+        (
+            "smoking: false",
+            Some(("smoking-restriction", "smoking: false")),
+        ),
+        ("bmi: \"< 40\"", Some(("bmi-threshold", "bmi: \"< 40\""))),
+        (
+            "min_symptom_weeks: 12",
+            Some(("unknown-property", "names symptom duration,")),
+        ),
         ("address: \"1 Mill Lane, Northtown\"", None),
         ("postcode: \"NT1 2AB\"", None),
         ("bmi_recorded: true", None),
@@ -710,51 +719,201 @@ fn a_measure_written_as_a_node_property_is_pointed_out() {
         ("oks: true", None),
         ("physio_sessions: 6", None),
         ("weight_limit: \"250 kg\"", None),
-        ("non_smoker: true", Some("smoking")),
-        ("obese: false", Some("BMI")),
+        ("smoking_cessation: offered", None),
+        ("follow_up_weeks: 6", None),
+        (
+            "non_smoker: true",
+            Some(("smoking-restriction", "non_smoker: true")),
+        ),
+        ("obese: false", Some(("bmi-threshold", "obese: false"))),
         (
             "notes: \"BMI is measured at the first appointment for planning\"",
             None,
         ),
         // A bare number under the measure's own name is a bound; a
         // programme's own length is not.
-        ("bmi: 35", Some("BMI")),
-        ("symptom_weeks: 12", Some("symptom duration")),
-        ("oxford_score: 20", Some("Oxford score")),
+        ("bmi: 35", Some(("bmi-threshold", "bmi: 35"))),
+        (
+            "symptom_weeks: 12",
+            Some(("symptom-duration-gate", "symptom_weeks: 12")),
+        ),
+        (
+            "oxford_score: 20",
+            Some(("oxford-score-threshold", "oxford_score: 20")),
+        ),
         ("conservative_weeks: 6", None),
+        (
+            "max_physio_weeks: 12",
+            Some(("unknown-property", "names time in conservative treatment,")),
+        ),
         // A group named only, in the key or in the value.
-        ("non_smokers_only: true", Some("smoking")),
-        ("smoking_status: non_smoker", Some("smoking")),
+        (
+            "non_smokers_only: true",
+            Some(("smoking-restriction", "non_smokers_only: true")),
+        ),
+        (
+            "smoking_status: non_smoker",
+            Some(("smoking-restriction", "smoking_status: non_smoker")),
+        ),
         ("smoking_status: recorded", None),
-        ("bmi: under_35", Some("BMI")),
+        ("bmi: under_35", Some(("bmi-threshold", "bmi: under_35"))),
         // Words under a free key that name a bound or a group shut out.
-        ("exclusions: [smokers]", Some("smoking")),
-        ("entry_criteria: [bmi_under_35, red_flags]", Some("BMI")),
+        (
+            "exclusions: [smokers]",
+            Some(("smoking-restriction", "exclusions: [smokers]")),
+        ),
+        (
+            "entry_criteria: [bmi_under_35, red_flags]",
+            Some(("bmi-threshold", "entry_criteria: [bmi_under_35, red_flags]")),
+        ),
         ("exclusions: [red_flags]", None),
         ("support: [smokers]", None),
         ("notes: [smoking_cessation, weight_management]", None),
         ("offers: [smoking_cessation]", None),
+    ];
+    let rules = [
+        "unknown-property",
+        "bmi-threshold",
+        "smoking-restriction",
+        "symptom-duration-gate",
+        "oxford-score-threshold",
+        "conservative-treatment-gate",
     ];
     for (property, want) in cases {
         let text = format!(
             "pathway \"Knee\" {{\n  entry gp: \"GP practice\" {{ kind: gp }}\n  service ortho: \"Orthopaedics\" {{ kind: secondary  {property} }}\n  gp -> ortho\n}}\n"
         );
         let report = check(&text);
-        let named: Vec<&str> = report
+        let found: Vec<&Diagnostic> = report
             .diagnostics
             .iter()
-            .filter(|d| d.rule == "unknown-property")
-            .map(|d| d.message.as_str())
+            .filter(|d| rules.contains(&d.rule.as_str()))
             .collect();
         match want {
-            Some(called) => {
-                assert_eq!(named.len(), 1, "{property}: {named:?}");
+            Some((rule, quoted)) => {
+                assert_eq!(found.len(), 1, "{property}: {found:#?}");
+                assert_eq!(found[0].rule, rule, "{property}");
                 assert!(
-                    named[0].contains(&format!("names {called},")),
-                    "{property}: {named:?}"
+                    found[0].message.contains(quoted),
+                    "{property}: {}",
+                    found[0].message
                 );
+                // On the property's own line, where it is written.
+                let at = report.source.slice(found[0].span);
+                assert!(property.contains(at) && !at.is_empty(), "{property}: {at}");
             }
-            None => assert!(named.is_empty(), "{property}: {named:?}"),
+            None => assert!(found.is_empty(), "{property}: {found:#?}"),
         }
     }
+}
+
+/// A condition written as a property is read only by an enabled rule: with
+/// `smoking-restriction` off, `non_smokers_only: true` is pointed out as
+/// read by nothing. A weight service's own intake (`bmi: 35`, `min_bmi:
+/// 30`) is no gate `bmi-threshold` reads, so it stays pointed out either
+/// way; the same property on a surgical service is a threshold.
+#[test]
+fn a_condition_in_a_property_falls_back_when_its_rule_is_off() {
+    let text = r#"pathway "Knee" {
+  entry gp: "GP practice" { kind: gp }
+  service ortho: "Orthopaedics" { kind: secondary  non_smokers_only: true }
+  service weight: "Weight management" { kind: prevention  offers: [weight_management]  bmi: 35 }
+  service tier3: "Tier 3 weight service" { kind: prevention  offers: [weight_management, exercise]  min_bmi: 30 }
+  service knee: "Knee surgery" { kind: secondary  offers: [surgery]  min_bmi: 30 }
+  gp -> ortho, weight, tier3, knee
+}
+"#;
+    let vocabulary = Vocabulary::builtin().unwrap();
+    let rules = RuleSet::builtin(&vocabulary).unwrap();
+    let config = Config::from_text(
+        std::path::Path::new("msklint.yaml"),
+        "rules:\n  smoking-restriction: off\n".to_string(),
+    )
+    .unwrap();
+    let off = Linter::new(vocabulary, rules, config).check_text("t.pathway", text.to_string());
+    let rules = ["unknown-property", "smoking-restriction", "bmi-threshold"];
+    let line = |n: usize, rule: &str| (n, rule.to_string());
+    assert_eq!(
+        found(&off, &rules),
+        [
+            line(3, "unknown-property"),
+            line(4, "unknown-property"),
+            line(5, "unknown-property"),
+            line(6, "bmi-threshold"),
+        ]
+    );
+    let on = check(text);
+    assert_eq!(
+        found(&on, &rules),
+        [
+            line(3, "smoking-restriction"),
+            line(4, "unknown-property"),
+            line(5, "unknown-property"),
+            line(6, "bmi-threshold"),
+        ]
+    );
+}
+
+/// The words that tell a criterion written as a node property from a
+/// record of one (`bound_words`, `exclusion_words`, `comparison_words`)
+/// are vocabulary, so msklint.yaml can add to them: before the words are
+/// added these properties pass, after it each is reported, and what was
+/// found before is still found.
+#[test]
+fn words_that_mark_a_property_as_a_criterion_can_be_added_in_configuration() {
+    let text = |property: &str| {
+        format!(
+            "pathway \"Knee\" {{\n  entry gp: \"GP practice\" {{ kind: gp }}\n  service ortho: \"Orthopaedics\" {{ kind: secondary  {property} }}\n  gp -> ortho\n}}\n"
+        )
+    };
+    // The rule that reports each: the measure's own, or `unknown-property`
+    // where none reads it.
+    let named = |linter: &Linter, property: &str| -> Vec<String> {
+        let rules = [
+            "unknown-property",
+            "bmi-threshold",
+            "smoking-restriction",
+            "conservative-treatment-gate",
+        ];
+        linter
+            .check_text("t.pathway", text(property))
+            .diagnostics
+            .iter()
+            .filter(|d| rules.contains(&d.rule.as_str()))
+            .map(|d| d.rule.to_string())
+            .collect()
+    };
+    // `ceiling` is made a word a measure's name may carry in both, so
+    // `conservative_weeks_ceiling` is that measure; only the second knows
+    // it as a bound.
+    let linter = |words: &str| {
+        let added: Vocabulary =
+            serde_norway::from_str(&format!("measure_qualifiers: [ceiling]\n{words}")).unwrap();
+        let mut vocabulary = Vocabulary::builtin().unwrap();
+        vocabulary.extend(added);
+        let rules = RuleSet::builtin(&vocabulary).unwrap();
+        Linter::new(vocabulary, rules, Config::default())
+    };
+    let before = linter("");
+    let extended = linter(
+        "bound_words: [Ceiling]\nexclusion_words: [disallowed, not_funded]\ncomparison_words: [\"up to \", '']\n",
+    );
+    for (property, rule) in [
+        // A ceiling, which the lower-bound rule does not read.
+        ("conservative_weeks_ceiling: 12", "unknown-property"),
+        ("disallowed: [smokers]", "smoking-restriction"),
+        ("patients_not_funded: [smokers]", "smoking-restriction"),
+        ("bmi: \"up to 40\"", "bmi-threshold"),
+    ] {
+        assert!(named(&before, property).is_empty(), "{property}");
+        assert_eq!(named(&extended, property), [rule], "{property}");
+    }
+    // The built-in words still count, and an empty word added matches
+    // nothing (it would otherwise be found in every string).
+    assert_eq!(named(&extended, "max_bmi: 40"), ["bmi-threshold"]);
+    assert_eq!(
+        named(&extended, "exclusions: [smokers]"),
+        ["smoking-restriction"]
+    );
+    assert!(named(&extended, "bmi: \"40 recorded\"").is_empty());
 }

@@ -17,7 +17,8 @@ pub struct GraphArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
     pub format: GraphFormat,
-    /// Only the pathway with this name (needed for SVG when a run holds several)
+    /// Only the pathway with this name, or the one with it in another case
+    /// when none has it exactly (needed for SVG when a run holds several)
     #[arg(long, value_name = "NAME")]
     pub pathway: Option<String>,
     #[command(flatten)]
@@ -55,10 +56,15 @@ pub fn run(args: &GraphArgs) -> u8 {
             graphs
                 .iter()
                 .map(|g| {
-                    let chosen = args
-                        .pathway
-                        .as_deref()
-                        .is_none_or(|n| n == g.pathway.name.value);
+                    // A name written in another case is drawn too, and
+                    // dropped below if another pathway has it exactly.
+                    let name = &g.pathway.name.value;
+                    let exact = args.pathway.as_deref().is_none_or(|n| n == name);
+                    let chosen = exact
+                        || args
+                            .pathway
+                            .as_deref()
+                            .is_some_and(|n| same_but_case(n, name));
                     // Only the chosen pathways are drawn; the others lend
                     // their names to the messages below.
                     let text = chosen.then(|| {
@@ -96,6 +102,7 @@ pub fn run(args: &GraphArgs) -> u8 {
                         name: g.pathway.name.value.to_string(),
                         file: report.source.name.clone(),
                         text,
+                        exact,
                     }
                 })
                 .collect::<Vec<Drawing>>()
@@ -132,7 +139,32 @@ pub fn run(args: &GraphArgs) -> u8 {
         .collect();
     let names: Vec<String> = all.iter().map(|d| d.name.clone()).collect();
     let listed = few(&names);
-    let pieces: Vec<Drawing> = all.into_iter().filter(|d| d.text.is_some()).collect();
+    let mut pieces: Vec<Drawing> = all.into_iter().filter(|d| d.text.is_some()).collect();
+    // `--pathway` names one exactly, or failing that one whose name differs
+    // only in case; two such names spelt differently are both meant as much.
+    if let Some(n) = &args.pathway {
+        if pieces.iter().any(|d| d.exact) {
+            pieces.retain(|d| d.exact);
+        } else {
+            let mut spellings: Vec<String> = pieces.iter().map(|d| d.name.clone()).collect();
+            spellings.sort_unstable();
+            spellings.dedup();
+            match spellings.as_slice() {
+                [] => {}
+                [one] => {
+                    errln!("note: drawing `{one}`, the pathway whose name is `{n}` in another case")
+                }
+                _ => {
+                    errln!(
+                        "error: no pathway is called exactly `{n}`, and {} are in other cases ({}); give --pathway one of them as it is written",
+                        spellings.len(),
+                        few(&spellings)
+                    );
+                    return EXIT_TROUBLE;
+                }
+            }
+        }
+    }
     // Nothing drawn but a path unread: its error is already said.
     if pieces.is_empty() && !drawn.problems.is_empty() {
         return EXIT_TROUBLE;
@@ -143,7 +175,7 @@ pub fn run(args: &GraphArgs) -> u8 {
                 errln!("error: no pathway to draw is called `{n}`; the pathways read are {listed}");
                 if let Some(near) = crate::diagnostic::suggest(n, names.iter().map(String::as_str))
                 {
-                    errln!("help: did you mean `{near}`? (--pathway matches a name exactly, case included)");
+                    errln!("help: did you mean `{near}`?");
                 }
             }
             Some(n) => errln!("error: no pathway to draw is called `{n}`"),
@@ -240,6 +272,14 @@ struct Drawing {
     name: String,
     file: String,
     text: Option<Content>,
+    /// Its name is the one `--pathway` gives as written (or none is given).
+    exact: bool,
+}
+
+/// Whether two pathway names differ only in case (`hip pain`, `Hip Pain`).
+fn same_but_case(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+        || (!(a.is_ascii() && b.is_ascii()) && a.to_lowercase() == b.to_lowercase())
 }
 
 /// Names for a message: the first few in backticks and a count of the

@@ -124,6 +124,8 @@ pub(crate) struct Ctx<'g, 'a> {
     pub g: &'g PathwayGraph<'a>,
     text: &'g str,
     pub measures: &'g Measures,
+    /// Conditions written as nodes' own properties (`validate::property_gates`).
+    pub gates: &'g [crate::validate::PropertyGate<'a>],
     pub entries: Vec<NodeIndex>,
     reachable: OnceLock<Vec<bool>>,
 }
@@ -172,10 +174,24 @@ pub fn run(
     measures: &Measures,
     out: &mut Vec<Diagnostic>,
 ) {
+    run_with_gates(rules, g, source, measures, &[], out);
+}
+
+/// [`run`], with the conditions the pathway writes as node properties
+/// (`validate::property_gates`), which criterion checks read too.
+pub fn run_with_gates<'a>(
+    rules: &[ActiveRule],
+    g: &PathwayGraph<'a>,
+    source: &SourceFile,
+    measures: &Measures,
+    gates: &[crate::validate::PropertyGate<'a>],
+    out: &mut Vec<Diagnostic>,
+) {
     let ctx = Ctx {
         g,
         text: &source.text,
         measures,
+        gates,
         entries: g
             .indices()
             .filter(|&n| g.node(n).node_kind() == NodeKind::Entry)

@@ -88,6 +88,29 @@ impl CriterionCheck {
         }
         any
     }
+
+    /// Whether this check reads a condition written as a node's own
+    /// property (`non_smokers_only: true`, `symptom_weeks: 12`) as it
+    /// reads a criterion: one on a measure it names, written so that its
+    /// direction is plain when only a lower bound counts. Not on a service
+    /// that helps with the measure: a property there may well be its own
+    /// intake (`min_bmi: 30` on a weight management service), and which
+    /// way it points is seldom plain. Routes have no properties, so a
+    /// check only of routes reads none.
+    pub fn reads_gate(
+        &self,
+        gate: &crate::validate::PropertyGate<'_>,
+        measures: &crate::measures::Measures,
+    ) -> bool {
+        self.on != Placement::Routes
+            && self.ops.is_empty()
+            && (self.bound == Bound::Any || gate.lower)
+            && self
+                .attributes
+                .iter()
+                .any(|a| measures.key(a) == gate.measure.to_ascii_lowercase())
+            && !self.supports(&crate::graph::Node { ast: gate.node })
+    }
 }
 
 impl Kind for CriterionCheck {
@@ -122,6 +145,22 @@ impl Kind for CriterionCheck {
                     }
                 }
             }
+        }
+        // The same conditions written as a node's own properties, quoted
+        // whole where they are written.
+        for gate in ctx
+            .gates
+            .iter()
+            .filter(|g| self.reads_gate(g, ctx.measures))
+        {
+            let node = crate::graph::Node { ast: gate.node };
+            out.push(
+                Finding::at(gate.span)
+                    .var("criterion", ctx.code(gate.property))
+                    .var("attribute", gate.name)
+                    .var("measure", gate.called.clone())
+                    .node(&node),
+            );
         }
         if self.on != Placement::Nodes {
             for route in &ctx.g.pathway.routes {
@@ -217,6 +256,20 @@ impl Kind for CriterionCheck {
             );
         }
         s.push('.');
+        if self.on != Placement::Routes && self.ops.is_empty() {
+            s.push_str(
+                " A condition on such a measure written as a node's own property counts too, \
+                 where docs/language.md (`unknown-property`) says the property is one",
+            );
+            if self.bound == Bound::Lower {
+                s.push_str(
+                    ", when it is plainly a lower bound: a bare number under the name of a \
+                     measure whose bare number is a bound (`bare-number-is-bound` in the \
+                     vocabulary, as for `symptom_weeks: 12`)",
+                );
+            }
+            s.push('.');
+        }
         s
     }
 
