@@ -134,7 +134,12 @@ fn formatted(text: &str) -> String {
         rest = &rest[len..];
     }
     let mut out = String::new();
-    for t in &tokens {
+    for (i, t) in tokens.iter().enumerate() {
+        // A list's trailing comma, which `msklint fmt` adds when it lays a
+        // list over several lines, is not part of what the list says.
+        if *t == "," && tokens.get(i + 1) == Some(&"]") {
+            continue;
+        }
         let glued = matches!(*t, "," | ":" | "%" | "]") || out.ends_with('[');
         if !out.is_empty() && !glued {
             out.push(' ');
@@ -194,6 +199,11 @@ mod tests {
             "when \"# not a comment\""
         );
         assert_eq!(quoted_code("bmi<40"), "bmi < 40");
+        assert_eq!(
+            quoted_code("entry_criteria: [\n  bmi_under_35,\n  red_flags,\n]"),
+            quoted_code("entry_criteria: [bmi_under_35, red_flags]")
+        );
+        assert_eq!(quoted_code("notes: \"a, ]\""), "notes: \"a, ]\"");
     }
 
     #[test]
