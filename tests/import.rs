@@ -1945,6 +1945,25 @@ fn drawn_edited_imported(edit: impl Fn(&str) -> String) -> (String, String) {
     (text, String::from_utf8(out.stderr).unwrap())
 }
 
+/// The comments before and after a pathway's block ride along in the
+/// drawing and come back with it.
+#[test]
+fn comments_around_the_pathway_survive_graph_and_import() {
+    let (text, said) = drawn_edited_imported(str::to_string);
+    assert!(said.contains("given back whole"), "{said}");
+    assert!(text.ends_with(KEPT_PATHWAY), "{text}");
+    // And through an edited drawing too.
+    let (text, _) =
+        drawn_edited_imported(|d| d.replace("\"Orthopaedics<br/>", "\"Orthopaedic surgery<br/>"));
+    assert!(
+        text.starts_with(
+            "# Owned by the MSK programme board.\n# Reviewed each spring.\n\npathway \"Knee\" {"
+        ),
+        "{text}"
+    );
+    assert!(text.ends_with("}\n# Next review due in March.\n"), "{text}");
+}
+
 /// An edited drawing keeps from the kept pathway what it still shows as
 /// msklint drew it, reads the rest as any drawing, and says in an
 /// `import-guess` what it could not carry over.
