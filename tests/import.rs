@@ -2066,3 +2066,33 @@ fn an_edited_drawing_names_what_it_could_not_carry_over() {
     assert!(text.contains("  gp -> ortho\n"), "{text}");
     assert!(text.contains("  ortho -> home\n"), "{text}");
 }
+
+/// In a file of several pathways, a comment between two goes with the one
+/// after it, and the comments after the last with the last, so each is
+/// kept with one pathway's drawing only.
+#[test]
+fn each_comment_between_pathways_is_kept_with_one_drawing() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("two.pathway");
+    std::fs::write(
+        &source,
+        "# About the first.\npathway \"A\" {\n  entry gp: \"GP\" { kind: gp }\n}\n\n# About the second.\npathway \"B\" {\n  entry gp: \"GP\" { kind: gp }\n}\n# The end.\n",
+    )
+    .unwrap();
+    let kept = |name: &str| {
+        let out = msklint(&["graph", "--pathway", name, source.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let a = kept("A");
+    assert!(a.contains("%% | # About the first.\n"), "{a}");
+    assert!(!a.contains("About the second"), "{a}");
+    assert!(!a.contains("The end"), "{a}");
+    let b = kept("B");
+    assert!(
+        b.contains("%% | # About the second.\n%% | pathway \"B\" {"),
+        "{b}"
+    );
+    assert!(b.contains("%% | # The end.\n"), "{b}");
+    assert!(!b.contains("About the first"), "{b}");
+}

@@ -85,12 +85,13 @@ pub fn run(args: &GraphArgs) -> u8 {
                                     .filter(|&end| end <= span.start())
                                     .max()
                                     .unwrap_or(0);
-                                let to = graphs
-                                    .iter()
-                                    .map(|o| o.pathway.span.start())
-                                    .filter(|&start| start >= span.end())
-                                    .min()
-                                    .unwrap_or(report.source.text.len());
+                                let last =
+                                    graphs.iter().all(|o| o.pathway.span.start() < span.end());
+                                let to = if last {
+                                    report.source.text.len()
+                                } else {
+                                    span.end()
+                                };
                                 let text = report.source.text.get(from..to).map(|t| {
                                     // Not the `}` ending the pathway before.
                                     t.trim_start_matches(['\n', '\r', '\u{feff}'])

@@ -1283,9 +1283,14 @@ fn write_kept_node(
         text: tidy_lines(&s.text),
         connector: false,
     });
+    // The node's ID, after its keyword and the blanks that follow it.
+    let id = node.id.name;
+    let after = w
+        .text
+        .get(span.start() + node.kind.keyword().len()..)
+        .unwrap_or("");
+    let at = w.text.len() - after.trim_start().len();
     if let Some(label) = label {
-        let id = node.id.name;
-        let at = span.start() + node.id.span.start() - node.span.start();
         w.guess(
             Span::new(at, at + id.len()),
             Some(id),
@@ -1299,8 +1304,6 @@ fn write_kept_node(
         );
     }
     if !changes.is_empty() {
-        let id = node.id.name;
-        let at = span.start() + node.id.span.start() - node.span.start();
         w.guess(
             Span::new(at, at + id.len()),
             Some(id),
