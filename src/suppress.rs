@@ -403,7 +403,7 @@ fn parse(rest: &str, at: usize) -> Result<AllowList, Option<String>> {
         // mistyped, and whether the reason is whole cannot be told.
         Some(r) if r.starts_with('"') && (r.len() < 2 || !r.ends_with('"')) => {
             return Err(Some(
-                "its reason opens a quotation mark that is never closed; end the reason with `\"` on the same line".to_string(),
+                "its reason opens a quotation mark that is never closed; close it at the end of the reason".to_string(),
             ));
         }
         Some(r) => Some(
