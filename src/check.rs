@@ -462,18 +462,29 @@ impl Linter {
             },
         );
         // A prose rule switched off is named, so its silence is not taken
-        // for a reading.
-        let off: Vec<String> = self
-            .rules
-            .rules
-            .iter()
-            .map(|l| &l.rule)
-            .filter(|r| r.prose.as_ref().is_some_and(|c| !c.is_document_level()))
-            .filter(|r| !policy.active.iter().any(|a| a.rule.name == r.name))
-            .map(|r| r.name.clone())
-            .collect();
+        // for a reading; a whole-document one at the document's first
+        // sentence, where it would report.
+        let off = |document: bool| -> Vec<String> {
+            self.rules
+                .rules
+                .iter()
+                .map(|l| &l.rule)
+                .filter(|r| {
+                    r.prose
+                        .as_ref()
+                        .is_some_and(|c| c.is_document_level() == document)
+                })
+                .filter(|r| !policy.active.iter().any(|a| a.rule.name == r.name))
+                .map(|r| r.name.clone())
+                .collect()
+        };
+        let (sentence_off, document_off) = (off(false), off(true));
+        let first = found.first().map(|s| s.span);
         for t in &mut traces {
-            t.off.clone_from(&off);
+            t.off.clone_from(&sentence_off);
+            if Some(t.span) == first {
+                t.off.extend(document_off.iter().cloned());
+            }
         }
         // A finding the rule makes can still be suppressed, as `check`
         // would: say by what, so the trace does not contradict the check.

@@ -138,7 +138,7 @@ pub fn word_comment(
         })
         .collect();
     match parse(&rest, span.start()) {
-        Some((rules, reason)) => extra.0.push(Suppression {
+        Ok((rules, reason)) => extra.0.push(Suppression {
             span,
             target_line: lines.0,
             last_line: lines.1,
@@ -146,10 +146,10 @@ pub fn word_comment(
             reason,
             word: Some(Outside::Word(paragraphs)),
         }),
-        None => extra.1.push(Malformed {
+        Err(problem) => extra.1.push(Malformed {
             span,
             word: Some(Outside::Word(paragraphs)),
-            problem: None,
+            problem,
         }),
     }
 }
@@ -298,7 +298,7 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
                 };
                 let rest_at = offset + h + (comment.len() - rest.len());
                 match parse(rest, rest_at) {
-                    Some((rules, reason)) => {
+                    Ok((rules, reason)) => {
                         found.push(Suppression {
                             span,
                             target_line: line_no,
@@ -311,10 +311,10 @@ pub fn scan(source: &SourceFile, style: CommentStyle) -> (Vec<Suppression>, Vec<
                             pending.push(found.len() - 1);
                         }
                     }
-                    None => malformed.push(Malformed {
+                    Err(problem) => malformed.push(Malformed {
                         span,
                         word: None,
-                        problem: None,
+                        problem,
                     }),
                 }
             }
@@ -373,14 +373,17 @@ fn comment_start(line: &str) -> Option<usize> {
 /// `allow(a, b) reason: "text"` → rule names with spans, and the reason.
 type AllowList = (Vec<(String, Span)>, Option<String>);
 
-fn parse(rest: &str, at: usize) -> Option<AllowList> {
+/// Not a suppression: why, when there is more to say than that it is not
+/// `allow(…)`.
+fn parse(rest: &str, at: usize) -> Result<AllowList, Option<String>> {
     let inner_start = rest
         .trim_start()
-        .strip_prefix("allow")?
-        .trim_start()
-        .strip_prefix('(')?;
+        .strip_prefix("allow")
+        .map(str::trim_start)
+        .and_then(|r| r.strip_prefix('('))
+        .ok_or(None)?;
     let open = rest.len() - inner_start.len();
-    let close = inner_start.find(')')?;
+    let close = inner_start.find(')').ok_or(None)?;
     let mut rules = Vec::new();
     let mut pos = open;
     for part in inner_start[..close].split(',') {
@@ -392,18 +395,27 @@ fn parse(rest: &str, at: usize) -> Option<AllowList> {
         pos += part.len() + 1;
     }
     if rules.is_empty() {
-        return None;
+        return Err(None);
     }
     let after = inner_start[close + 1..].trim_start();
-    let reason = after.strip_prefix("reason:").map(|r| {
-        let r = r.trim();
-        r.strip_prefix('"')
-            .and_then(|r| r.strip_suffix('"'))
-            .unwrap_or(r)
-            .trim()
-            .to_string()
-    });
-    Some((rules, reason.filter(|r| !r.is_empty())))
+    let reason = match after.strip_prefix("reason:").map(str::trim) {
+        // A quote opened and never closed: the comment was cut short or
+        // mistyped, and whether the reason is whole cannot be told.
+        Some(r) if r.starts_with('"') && (r.len() < 2 || !r.ends_with('"')) => {
+            return Err(Some(
+                "its reason opens a quotation mark that is never closed; close it at the end of the reason".to_string(),
+            ));
+        }
+        Some(r) => Some(
+            r.strip_prefix('"')
+                .and_then(|r| r.strip_suffix('"'))
+                .unwrap_or(r)
+                .trim()
+                .to_string(),
+        ),
+        None => None,
+    };
+    Ok((rules, reason.filter(|r| !r.is_empty())))
 }
 
 /// What the suppressions of one file are judged against: the run's rules,

@@ -1916,3 +1916,183 @@ fn a_drawing_msklint_made_imports_back_to_its_pathway() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("to check (import-guess)"));
 }
+
+/// A pathway with comments around its block, fields a drawing cannot show
+/// and a DNA policy, for the round trips below.
+const KEPT_PATHWAY: &str = "# Owned by the MSK programme board.\n# Reviewed each spring.\n\npathway \"Knee\" {\n  owner: \"Example ICB\"\n  entry gp: \"GP practice\" { kind: gp }\n  service physio: \"Community physiotherapy\" {\n    kind: community\n    offers: [exercise, assessment]\n    on_dna: rebook then discharge after 2\n  }\n  # The surgeons see only those who chose surgery.\n  service ortho: \"Orthopaedics\" { kind: secondary offers: [surgery, shared_decision_making] requires: bmi < 40 }\n  exit home: \"Self-management\"\n  gp -> physio\n  physio -> ortho when \"no better\" requires conservative_weeks >= 6\n  physio -> home\n  ortho -> home\n}\n# Next review due in March.\n";
+
+/// Draws `KEPT_PATHWAY` with `msklint graph`, edits the drawing with
+/// `edit`, imports it back; the pathway text and what was said on stderr.
+fn drawn_edited_imported(edit: impl Fn(&str) -> String) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("knee.pathway");
+    std::fs::write(&source, KEPT_PATHWAY).unwrap();
+    let drawn = msklint(&["graph", source.to_str().unwrap()]);
+    assert_eq!(drawn.status.code(), Some(0), "{drawn:?}");
+    let drawing = String::from_utf8(drawn.stdout).unwrap();
+    let edited = edit(&drawing);
+    let mmd = dir.path().join("knee.mmd");
+    std::fs::write(&mmd, &edited).unwrap();
+    let out = msklint(&["import", mmd.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Whatever was edited, the pathway written is whole and parses.
+    let written = dir.path().join("back.pathway");
+    std::fs::write(&written, &text).unwrap();
+    let checked = msklint(&["check", "--format", "concise", written.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&checked.stdout).to_string();
+    assert!(!said.contains("syntax-error"), "{text}\n{said}");
+    (text, String::from_utf8(out.stderr).unwrap())
+}
+
+/// The comments before and after a pathway's block ride along in the
+/// drawing and come back with it.
+#[test]
+fn comments_around_the_pathway_survive_graph_and_import() {
+    let (text, said) = drawn_edited_imported(str::to_string);
+    assert!(said.contains("given back whole"), "{said}");
+    assert!(text.ends_with(KEPT_PATHWAY), "{text}");
+    // And through an edited drawing too.
+    let (text, _) =
+        drawn_edited_imported(|d| d.replace("\"Orthopaedics<br/>", "\"Orthopaedic surgery<br/>"));
+    assert!(
+        text.starts_with(
+            "# Owned by the MSK programme board.\n# Reviewed each spring.\n\npathway \"Knee\" {"
+        ),
+        "{text}"
+    );
+    assert!(text.ends_with("}\n# Next review due in March.\n"), "{text}");
+}
+
+/// An edited drawing keeps from the kept pathway what it still shows as
+/// msklint drew it, reads the rest as any drawing, and says in an
+/// `import-guess` what it could not carry over.
+#[test]
+fn an_edited_drawing_keeps_what_still_matches_the_kept_pathway() {
+    let (text, said) = drawn_edited_imported(|d| {
+        d
+            // A label renamed.
+            .replace("\"Orthopaedics<br/>", "\"Orthopaedic surgery<br/>")
+            // A kind line changed.
+            .replace(
+                "\"Community physiotherapy<br/>community",
+                "\"Community physiotherapy<br/>rehabilitation",
+            )
+            // A shape and arrows added, an arrow taken away.
+            .replace(
+                "  n_ortho --> n_home\n",
+                "  n_physio --> n_pain[\"Pain clinic\"]\n  n_pain --> n_home\n",
+            )
+    });
+    assert!(!said.contains("given back whole"), "{said}");
+    // Fields and comments a drawing cannot show are kept.
+    assert!(text.contains("pathway \"Knee\" {"), "{text}");
+    assert!(text.contains("  owner: \"Example ICB\"\n"), "{text}");
+    assert!(
+        text.contains("  # The surgeons see only those who chose surgery.\n"),
+        "{text}"
+    );
+    // The relabelled node keeps its ID and fields under its new label.
+    assert!(
+        text.contains("service ortho: \"Orthopaedic surgery\" { kind: secondary offers: [surgery, shared_decision_making] requires: bmi < 40 }"),
+        "{text}"
+    );
+    assert!(said.contains("relabelled from “Orthopaedics”"), "{said}");
+    // The node whose kind line was changed takes that kind and keeps its
+    // offers and DNA policy.
+    assert!(
+        text.contains("  service physio: \"Community physiotherapy\" {\n    kind: rehabilitation\n    offers: [exercise, assessment]\n    on_dna: rebook then discharge after 2\n  }"),
+        "{text}"
+    );
+    assert!(
+        said.contains("`kind: rehabilitation` (it was `community`)"),
+        "{said}"
+    );
+    // A route still drawn as msklint drew it keeps its clauses as written.
+    assert!(
+        text.contains("  physio -> ortho when \"no better\" requires conservative_weeks >= 6\n"),
+        "{text}"
+    );
+    // The new shape is read as any drawing's, with its guesses.
+    assert!(text.contains("service n_pain: \"Pain clinic\""), "{text}");
+    assert!(text.contains("physio -> n_pain\n"), "{text}");
+    assert!(said.contains("guessed from shape `n_pain`"), "{said}");
+    // The arrow taken away is named, not lost in silence.
+    assert!(!text.contains("\n  ortho -> home\n"), "{text}");
+    assert!(
+        said.contains("route `ortho -> home` of the kept pathway is no longer drawn"),
+        "{said}"
+    );
+}
+
+/// What cannot be matched any more is named with the fields it loses: a
+/// node taken out of the drawing, with its arrows, and a node drawn with
+/// words under its label that msklint did not draw there.
+#[test]
+fn an_edited_drawing_names_what_it_could_not_carry_over() {
+    let (text, said) = drawn_edited_imported(|d| {
+        let kept: String = d
+            .split_inclusive('\n')
+            .filter(|l| !l.starts_with("  n_physio") && *l != "  n_gp --> n_physio\n")
+            .collect();
+        kept.replace(
+            "  n_ortho --> n_home\n",
+            "  n_gp --> n_ortho\n  n_ortho --> n_home\n",
+        )
+        .replace(
+            "\"Orthopaedics<br/>secondary",
+            "\"Orthopaedics<br/>secondary<br/>Tuesdays only",
+        )
+    });
+    assert!(!text.contains("service physio"), "{text}");
+    assert!(
+        said.contains("node `physio` “Community physiotherapy” of the kept pathway is no longer drawn, so it was left out; its written fields (`kind`, `offers`, `on_dna`) were not carried over"),
+        "{said}"
+    );
+    assert!(
+        said.contains("route `physio -> ortho` (`when \"no better\" requires conservative_weeks >= 6`) of the kept pathway is no longer drawn"),
+        "{said}"
+    );
+    assert!(
+        said.contains("shape `n_ortho` “Orthopaedics” is drawn differently from node `ortho` of the kept pathway"),
+        "{said}"
+    );
+    assert!(
+        said.contains("its written fields (`kind`, `offers`, `requires`) were not carried over"),
+        "{said}"
+    );
+    // Read from the drawing, it keeps the kept ID, and its routes with it.
+    assert!(text.contains("service ortho: \"Orthopaedics\""), "{text}");
+    assert!(text.contains("  gp -> ortho\n"), "{text}");
+    assert!(text.contains("  ortho -> home\n"), "{text}");
+}
+
+/// In a file of several pathways, a comment between two goes with the one
+/// after it, and the comments after the last with the last, so each is
+/// kept with one pathway's drawing only.
+#[test]
+fn each_comment_between_pathways_is_kept_with_one_drawing() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("two.pathway");
+    std::fs::write(
+        &source,
+        "# About the first.\npathway \"A\" {\n  entry gp: \"GP\" { kind: gp }\n}\n\n# About the second.\npathway \"B\" {\n  entry gp: \"GP\" { kind: gp }\n}\n# The end.\n",
+    )
+    .unwrap();
+    let kept = |name: &str| {
+        let out = msklint(&["graph", "--pathway", name, source.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let a = kept("A");
+    assert!(a.contains("%% | # About the first.\n"), "{a}");
+    assert!(!a.contains("About the second"), "{a}");
+    assert!(!a.contains("The end"), "{a}");
+    let b = kept("B");
+    assert!(
+        b.contains("%% | # About the second.\n%% | pathway \"B\" {"),
+        "{b}"
+    );
+    assert!(b.contains("%% | # The end.\n"), "{b}");
+    assert!(!b.contains("About the first"), "{b}");
+}

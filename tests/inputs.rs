@@ -462,6 +462,33 @@ fn word_comments_carry_suppressions() {
     );
 }
 
+/// A Word comment whose reason opens a quotation mark (curly, as Word
+/// types it) and never closes it suppresses nothing, and says so.
+#[test]
+fn a_word_comment_with_an_unclosed_reason_is_named_not_obeyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let comments = [(
+        2,
+        2,
+        "msklint: allow(smoking-restriction) reason: “agreed with the patient",
+    )];
+    std::fs::write(dir.path().join("policy.docx"), docx(POLICY, &comments)).unwrap();
+    let out = msklint(&["check", "--format", "json", "policy.docx"], dir.path());
+    let doc = json(&out);
+    assert!(rules(&doc).contains(&"smoking-restriction".to_string()));
+    let said: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "unused-suppression")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(
+        said,
+        ["the Word comment on paragraph 3 is not read as a suppression: its reason opens a quotation mark that is never closed; close it at the end of the reason"]
+    );
+}
+
 /// Word 97-2003, OpenDocument, Rich Text and web pages were read as
 /// pathways (a syntax or encoding error that said nothing useful). They are
 /// now refused by name, with what to save them as; a PDF saved under such

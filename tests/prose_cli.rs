@@ -605,6 +605,53 @@ fn trace_uses_the_configuration_beside_the_traced_file() {
     assert_eq!(value[0]["off"], serde_json::json!(["smoking-restriction"]));
 }
 
+/// The document's first sentence, where the whole-document rules report,
+/// names those the configuration turns off, as it names the sentence
+/// rules; a later sentence does not, since they would never report there.
+#[test]
+fn trace_of_the_first_line_names_whole_document_rules_turned_off() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("msklint.yaml"),
+        "rules:\n  missing-mental-health: off\n  missing-inequalities: off\nsecond-opinion: false\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("knee.md"),
+        "# Knee replacement\n\nPeople are seen by a physiotherapist first.\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--trace", "knee.md:1"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let off = printed
+        .lines()
+        .find(|l| l.contains("off in the configuration"))
+        .unwrap_or_default();
+    assert!(off.contains("missing-mental-health"), "{printed}");
+    assert!(off.contains("missing-inequalities"), "{printed}");
+    // A whole-document rule left on is still traced as before.
+    assert!(
+        printed.contains("missing-shared-decision-making: FIRES"),
+        "{printed}"
+    );
+    let out = msklint(
+        &["check", "--trace", "knee.md:1", "--format", "json"],
+        dir.path(),
+    );
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let listed: Vec<&str> = value[0]["off"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(listed.contains(&"missing-mental-health"), "{listed:?}");
+    let out = msklint(&["check", "--trace", "knee.md:3"], dir.path());
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(!printed.contains("missing-mental-health"), "{printed}");
+}
+
 /// A sentence whose finding a comment or a sidecar entry suppresses is
 /// traced as firing and suppressed, matching what `check` reports; paths
 /// besides FILE:LINE and formats other than text and JSON are refused.

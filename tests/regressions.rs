@@ -207,6 +207,67 @@ fn a_suppression_above_a_node_covers_its_requires_line() {
     assert!(!rules.contains(&"unused-suppression"), "{rules:?}");
 }
 
+/// A reason whose quotation mark is never closed (the comment cut short or
+/// mistyped) was taken as a whole reason in silence. It is not read as a
+/// suppression: the finding stays, and a warning says why, in a pathway
+/// and in a Markdown policy alike. A closed reason still suppresses.
+#[test]
+fn a_suppression_reason_with_an_unclosed_quote_is_named_not_obeyed() {
+    let pathway = |comment: &str| {
+        format!(
+            "pathway \"Hip\" {{\n  entry gp: \"GP practice\" {{ kind: gp }}\n  {comment}\n  service ortho: \"Orthopaedics\" {{ kind: secondary requires: bmi < 40 }}\n  gp -> ortho\n}}\n"
+        )
+    };
+    let unclosed = linter().check_text(
+        "t.pathway",
+        pathway("# msklint: allow(bmi-threshold) reason: \"kept while the panel"),
+    );
+    let rules: Vec<&str> = unclosed
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.as_str())
+        .collect();
+    assert!(rules.contains(&"bmi-threshold"), "{rules:?}");
+    let warning = unclosed
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "unused-suppression")
+        .expect("a warning on the comment");
+    assert!(
+        warning.message.contains("never closed"),
+        "{}",
+        warning.message
+    );
+    assert_eq!(unclosed.source.line_col(warning.span.start()).line, 3);
+    // Closed, the same comment suppresses as before.
+    let closed = linter().check_text(
+        "t.pathway",
+        pathway("# msklint: allow(bmi-threshold) reason: \"kept while the panel reviews it\""),
+    );
+    let rules: Vec<&str> = closed.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    assert!(!rules.contains(&"bmi-threshold"), "{rules:?}");
+    assert!(!rules.contains(&"unused-suppression"), "{rules:?}");
+    // A lone quotation mark is no reason either.
+    let lone = linter().check_text(
+        "t.pathway",
+        pathway("# msklint: allow(bmi-threshold) reason: \""),
+    );
+    assert!(lone.diagnostics.iter().any(|d| d.rule == "bmi-threshold"));
+    let policy = linter().check_text(
+        "p.md",
+        "# Hips\n\n<!-- msklint: allow(bmi-threshold) reason: \"agreed at the March board -->\nPeople with a BMI over 40 will not be referred for surgery.\n".to_string(),
+    );
+    let rules: Vec<&str> = policy.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    assert!(rules.contains(&"bmi-threshold"), "{rules:?}");
+    assert!(
+        policy
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "unused-suppression" && d.message.contains("never closed")),
+        "{rules:?}"
+    );
+}
+
 /// A node with no `{ }` (or a route with no clause) ran on over the blank
 /// space after it, so a suppression above it reached the next line's
 /// threshold as well.

@@ -81,10 +81,27 @@ pub fn run(args: &GraphArgs) -> u8 {
                                 // along, for `msklint import` to give
                                 // back (a drawing's is the drawing).
                                 let piece = diagram::mermaid::Piece::of(g, &marks, Some(title));
-                                let text = report
-                                    .source
-                                    .text
-                                    .get(g.pathway.span.start()..g.pathway.span.end());
+                                // With the comments around its block: those
+                                // since the pathway before it, and, for the
+                                // last, those after it to the end.
+                                let span = g.pathway.span;
+                                let from = graphs
+                                    .iter()
+                                    .map(|o| o.pathway.span.end())
+                                    .filter(|&end| end <= span.start())
+                                    .max()
+                                    .unwrap_or(0);
+                                let last =
+                                    graphs.iter().all(|o| o.pathway.span.start() < span.end());
+                                let to = if last {
+                                    report.source.text.len()
+                                } else {
+                                    span.end()
+                                };
+                                let text = report.source.text.get(from..to).map(|t| {
+                                    // Not the `}` ending the pathway before.
+                                    t.trim_start_matches(['\n', '\r', '\u{feff}'])
+                                });
                                 Content::Mermaid(match text {
                                     Some(text)
                                         if report.kind == crate::input::InputFormat::Pathway =>

@@ -560,6 +560,16 @@ pub fn to_pathway(diagram: &Diagram, name: &str, vocabulary: &Vocabulary) -> Imp
         .iter()
         .filter(|p| !p.shapes.is_empty())
         .collect();
+    // A drawing `msklint graph` made and then edited: what still matches
+    // is taken from the pathway it keeps.
+    let kept_text = diagram.kept.as_deref().filter(|_| pages.len() == 1);
+    let kept_file = kept_text.and_then(restore::Kept::parse);
+    let kept = kept_text.zip(kept_file.as_ref()).and_then(|(text, file)| {
+        Some(restore::Kept {
+            text,
+            pathway: file.pathways.first()?,
+        })
+    });
     for (i, page) in pages.iter().enumerate() {
         if i > 0 {
             w.text.push('\n');
@@ -571,7 +581,7 @@ pub fn to_pathway(diagram: &Diagram, name: &str, vocabulary: &Vocabulary) -> Imp
         };
         write_page(
             &mut w,
-            page,
+            (page, kept.as_ref()),
             &title,
             diagram.describe(),
             name,
@@ -589,13 +599,14 @@ pub fn to_pathway(diagram: &Diagram, name: &str, vocabulary: &Vocabulary) -> Imp
 
 fn write_page(
     w: &mut Writer,
-    page: &Page,
+    (page, kept): (&Page, Option<&restore::Kept<'_, '_>>),
     title: &str,
     what: &str,
     file: &str,
     names: &Names<'_>,
     vocabulary: &Vocabulary,
 ) {
+    let title = kept.map_or(title, |k| k.pathway.name.value.as_ref());
     w.pathway = title.to_string();
     let index: HashMap<&str, usize> = page
         .shapes
@@ -749,8 +760,29 @@ fn write_page(
     // the text; each once.
     let mut taken: HashSet<String> = HashSet::new();
     let mut ids: HashMap<usize, String> = HashMap::new();
+    // Shapes drawn for a kept node keep its ID; every kept ID is taken.
+    let matched: HashMap<usize, Matched<'_, '_>> = match kept {
+        Some(k) => {
+            taken.extend(k.pathway.nodes.iter().map(|n| n.id.name.to_string()));
+            nodes
+                .iter()
+                .filter_map(|&i| {
+                    let s = &page.shapes[i];
+                    let node = k.node(&s.id)?;
+                    let named = read_named(names, &s.text, &vocabulary.kinds);
+                    let (role, _) = role_of(s, (into[i], from[i]), &named, vocabulary);
+                    Some((i, match_node(s, node, role, &vocabulary.kinds)))
+                })
+                .collect()
+        }
+        None => HashMap::new(),
+    };
     for &i in &nodes {
         let s = &page.shapes[i];
+        if let Some(m) = matched.get(&i) {
+            ids.insert(i, m.node().id.name.to_string());
+            continue;
+        }
         let own = if is_ident(&s.id)
             && (what == "a Mermaid flowchart" || !s.id.chars().any(|c| c.is_ascii_digit()))
         {
@@ -769,15 +801,36 @@ fn write_page(
     }
 
     // The header, the fields from notes, and what notes say besides.
-    w.line(0, &format!("pathway {} {{", quote(title)));
-    w.comment(
-        2,
-        &format!(
-            "Imported by msklint from {what}, {}.\nEvery guess is an `import-guess` finding; check them against the diagram.",
-            one_line(file)
-        ),
-    );
     let mut seen_fields: HashSet<String> = HashSet::new();
+    match kept {
+        None => {
+            w.line(0, &format!("pathway {} {{", quote(title)));
+            w.comment(
+                2,
+                &format!(
+                    "Imported by msklint from {what}, {}.\nEvery guess is an `import-guess` finding; check them against the diagram.",
+                    one_line(file)
+                ),
+            );
+        }
+        Some(k) => {
+            // The comments written around the pathway's block, and its
+            // fields, which a drawing does not show, are taken as written.
+            w.text.push_str(k.outside().0);
+            w.line(0, &format!("pathway {} {{", quote(title)));
+            w.comment(
+                2,
+                &format!(
+                    "Imported by msklint from {what}, {}, which `msklint graph` drew from a pathway it keeps below the drawing.\nThe drawing was edited since: what it still shows as drawn was taken from the kept pathway, the rest read from the drawing.\nEvery guess is an `import-guess` finding; check them against the diagram.",
+                    one_line(file)
+                ),
+            );
+            for f in &k.pathway.fields {
+                w.text.push_str(&k.item_text(f.span, None));
+                seen_fields.insert(f.key.name.to_string());
+            }
+        }
+    }
     // What notes say besides fields: written as the pathway's `notes`, so
     // the prose checks read them as they read any string of a pathway.
     let mut notes: Vec<(&Shape, String)> = Vec::new();
@@ -888,7 +941,10 @@ fn write_page(
     }
     for &i in &nodes {
         let into_i = &routes_into[i];
-        if into_i.len() < 2 || !matches!(page.shapes[i].form, Form::Process) {
+        if into_i.len() < 2
+            || !matches!(page.shapes[i].form, Form::Process)
+            || matches!(matched.get(&i), Some(Matched::Same(..)))
+        {
             continue;
         }
         let common: Vec<(String, String)> = said[into_i[0]]
@@ -916,7 +972,27 @@ fn write_page(
         let id = ids.get(&i).cloned().unwrap_or_default();
         let extra = hoisted.remove(&i).unwrap_or_default();
         let before = w.guesses.len();
-        write_node(w, s, &id, (into[i], from[i]), &extra, names, vocabulary);
+        match (kept, matched.get(&i)) {
+            (Some(k), Some(Matched::Same(node, label, drawn))) => {
+                write_kept_node(w, k, s, node, label.as_deref(), drawn.as_ref());
+            }
+            (_, Some(Matched::Redrawn(node, why))) => {
+                write_node(w, s, &id, (into[i], from[i]), &extra, names, vocabulary);
+                let span = w.parts.last().map_or(Span::new(0, 0), |p| p.span);
+                let span = Span::new(span.start(), span.start());
+                w.guess(
+                    span,
+                    Some(&id),
+                    "kept node redrawn",
+                    format!(
+                        "{} is drawn differently from node `{id}` of the kept pathway ({why}), so it was read from the drawing; {}",
+                        shape_named(s),
+                        fields_left_out(node)
+                    ),
+                );
+            }
+            _ => write_node(w, s, &id, (into[i], from[i]), &extra, names, vocabulary),
+        }
         if let Some(&(_, left)) = page.cut_shapes.iter().find(|(c, _)| *c == i) {
             let at = w.parts.last().map_or(Span::new(0, 0), |p| p.span);
             let at = Span::new(
@@ -930,15 +1006,115 @@ fn write_page(
             }
         }
     }
+    // Kept nodes no longer drawn.
+    if let Some(k) = kept {
+        let drawn: HashSet<&str> = nodes.iter().map(|&i| page.shapes[i].id.as_str()).collect();
+        for node in &k.pathway.nodes {
+            if drawn.contains(crate::diagram::mermaid::node_id(node.id.name).as_str()) {
+                continue;
+            }
+            let span = w.comment(
+                2,
+                &format!(
+                    "node `{}` left out: it is no longer in the drawing",
+                    node.id.name
+                ),
+            );
+            w.guess(
+                span,
+                None,
+                "kept node left out",
+                format!(
+                    "node `{}` “{}” of the kept pathway is no longer drawn, so it was left out; {}",
+                    node.id.name,
+                    clipped(&one_line(&node.label.value)),
+                    fields_left_out(node)
+                ),
+            );
+        }
+    }
     if !routes.is_empty() {
         w.text.push('\n');
     }
-    // Routes.
+    // Routes. An arrow drawn as `msklint graph` drew a kept route, between
+    // the same nodes with the same words, is that route as written.
+    let mut kept_routes: Vec<(restore::KeptRoute, bool)> = kept
+        .map(|k| k.routes().into_iter().map(|r| (r, false)).collect())
+        .unwrap_or_default();
     for (r, said) in routes.iter().zip(said) {
         let (Some(a), Some(b)) = (ids.get(&r.from), ids.get(&r.to)) else {
             continue;
         };
-        write_route(w, page, r, said, (a, b));
+        let same = match r.links.as_slice() {
+            [li] => {
+                let drawn = restore::lines_of(&page.links[*li].text);
+                kept_routes.iter_mut().find(|(k, used)| {
+                    !*used
+                        && k.from == *a
+                        && k.to == *b
+                        && restore::lines_of(&k.drawn.join("\n")) == drawn
+                })
+            }
+            _ => None,
+        };
+        match same {
+            Some((k, used)) => {
+                *used = true;
+                w.text.push_str(&k.comments);
+                let span = w.line(2, &format!("{a} -> {b}{}", k.clauses));
+                let l = &page.links[r.links[0]];
+                w.parts.push(DiagramPart {
+                    span,
+                    id: l.id.clone(),
+                    text: one_line(&l.text),
+                    connector: true,
+                });
+            }
+            None => write_route(w, page, r, said, (a, b)),
+        }
+    }
+    // Kept routes no longer drawn, or drawn with other words.
+    for (k, used) in &kept_routes {
+        if *used {
+            continue;
+        }
+        let redrawn = routes.iter().any(|r| {
+            ids.get(&r.from).is_some_and(|a| *a == k.from)
+                && ids.get(&r.to).is_some_and(|b| *b == k.to)
+        });
+        if redrawn && k.clauses.trim().is_empty() {
+            continue;
+        }
+        let message = if redrawn {
+            format!(
+                "the arrow from `{}` to `{}` is drawn with other words than the kept route's, so the route was read from the drawing and the kept route's `{}` was not carried over",
+                k.from,
+                k.to,
+                k.clauses.trim()
+            )
+        } else {
+            format!(
+                "route `{} -> {}`{} of the kept pathway is no longer drawn, so it was left out",
+                k.from,
+                k.to,
+                if k.clauses.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(" (`{}`)", k.clauses.trim())
+                }
+            )
+        };
+        let span = w.comment(
+            2,
+            &format!(
+                "route `{} -> {}` of the kept pathway {}",
+                k.from,
+                k.to,
+                if redrawn { "redrawn" } else { "left out" }
+            ),
+        );
+        let subject = format!("{} -> {}", k.from, k.to);
+        w.guess(span, Some(&subject), "kept route not carried over", message);
     }
     if too_many {
         let span = w.comment(
@@ -955,6 +1131,277 @@ fn write_page(
         );
     }
     w.line(0, "}");
+    if let Some(k) = kept {
+        let after = k.outside().1;
+        let after = after
+            .strip_prefix("\r\n")
+            .or_else(|| after.strip_prefix('\n'))
+            .unwrap_or(after);
+        w.text.push_str(after);
+    }
+}
+
+/// How a shape of an edited drawing matches the kept node it was drawn for.
+enum Matched<'t, 'a> {
+    /// The same node, its label changed when one is given, and its kind
+    /// and criteria when they were drawn anew in the lines `msklint graph`
+    /// draws them in: the node as written, with those changes.
+    Same(&'t crate::ast::Node<'a>, Option<String>, Option<Drawn>),
+    /// Drawn as something else, and why: read from the drawing.
+    Redrawn(&'t crate::ast::Node<'a>, String),
+}
+
+/// A node's kind and criteria as the lines under its label now give them.
+struct Drawn {
+    kind: Option<String>,
+    requires: Option<String>,
+}
+
+impl<'t, 'a> Matched<'t, 'a> {
+    fn node(&self) -> &'t crate::ast::Node<'a> {
+        match self {
+            Matched::Same(n, ..) | Matched::Redrawn(n, _) => n,
+        }
+    }
+}
+
+/// Whether shape `s`, read as `role`, still shows kept node `node` as
+/// `msklint graph` drew it: the same kind of node, with the same lines
+/// under its label (kind, criteria) and a label of as many lines.
+fn match_node<'t, 'a>(
+    s: &Shape,
+    node: &'t crate::ast::Node<'a>,
+    role: Role,
+    kinds: &[String],
+) -> Matched<'t, 'a> {
+    let was = match node.kind {
+        crate::ast::NodeKind::Entry => Role::Entry,
+        crate::ast::NodeKind::Service => Role::Service,
+        crate::ast::NodeKind::Exit => Role::Exit,
+    };
+    if role != was {
+        let what = |r: Role| match r {
+            Role::Entry => "an entry",
+            Role::Service => "a service",
+            Role::Exit => "an exit",
+        };
+        return Matched::Redrawn(
+            node,
+            format!(
+                "the drawing now makes it {}, where it was {}",
+                what(role),
+                what(was)
+            ),
+        );
+    }
+    let (label, details) = restore::drawn_lines(node);
+    let lines = restore::lines_of(&s.text);
+    let split = lines.len().checked_sub(details.len());
+    let relabelled = |at: usize| (lines[..at] != label[..]).then(|| lines[..at].join(" "));
+    match split {
+        Some(at) if at == label.len() && lines[at..] == details[..] => {
+            return Matched::Same(node, relabelled(at), None);
+        }
+        _ => {}
+    }
+    // The lines under the label changed: still a kind and a `requires`
+    // line, each at most once, as `msklint graph` draws them?
+    let at = label.len();
+    let mut drawn = Drawn {
+        kind: None,
+        requires: None,
+    };
+    let fits = lines.len() >= at
+        && lines[at..].iter().all(|line| {
+            if kinds.iter().any(|k| k == line) && drawn.kind.is_none() {
+                drawn.kind = Some(line.clone());
+                true
+            } else if let (Some(list), None) = (written_criteria(line), &drawn.requires) {
+                drawn.requires = Some(list.join(", "));
+                true
+            } else {
+                false
+            }
+        });
+    if fits {
+        Matched::Same(node, relabelled(at), Some(drawn))
+    } else {
+        Matched::Redrawn(
+            node,
+            "the lines under its label say more than the kind and criteria `msklint graph` drew there".to_string(),
+        )
+    }
+}
+
+/// The end of a message about a kept node not taken as written: the
+/// fields it had that the pathway now lacks.
+fn fields_left_out(node: &crate::ast::Node<'_>) -> String {
+    let keys: Vec<String> = node
+        .properties
+        .iter()
+        .map(|p| format!("`{}`", p.key.name))
+        .collect();
+    if keys.is_empty() {
+        "it had no fields of its own to lose".to_string()
+    } else {
+        format!(
+            "its written fields ({}) were not carried over: add back any that still apply",
+            keys.join(", ")
+        )
+    }
+}
+
+/// A kept node drawn as before, written as it was written (with `label`
+/// when the drawing gives it a new one), pointing at its shape.
+fn write_kept_node(
+    w: &mut Writer,
+    k: &restore::Kept<'_, '_>,
+    s: &Shape,
+    node: &crate::ast::Node<'_>,
+    label: Option<&str>,
+    drawn: Option<&Drawn>,
+) {
+    let mut text = k.item_text(node.span, label.map(|l| (node.label.span, l)));
+    let mut changes = Vec::new();
+    if let Some(drawn) = drawn {
+        (text, changes) = redrawn_node(k, node, label, drawn);
+    }
+    let start = w.text.len();
+    w.text.push_str(&text);
+    // The node itself, after the comments above it and its indentation.
+    let own = text
+        .lines()
+        .position(|l| !l.trim_start().starts_with('#'))
+        .map_or(0, |n| {
+            text.split_inclusive('\n').take(n).map(str::len).sum()
+        });
+    let indent = text[own..].len() - text[own..].trim_start().len();
+    let span = Span::new(start + own + indent, w.text.len() - 1);
+    w.parts.push(DiagramPart {
+        span,
+        id: s.id.clone(),
+        text: tidy_lines(&s.text),
+        connector: false,
+    });
+    // The node's ID, after its keyword and the blanks that follow it.
+    let id = node.id.name;
+    let after = w
+        .text
+        .get(span.start() + node.kind.keyword().len()..)
+        .unwrap_or("");
+    let at = w.text.len() - after.trim_start().len();
+    if let Some(label) = label {
+        w.guess(
+            Span::new(at, at + id.len()),
+            Some(id),
+            "kept node relabelled",
+            format!(
+                "{} is relabelled from “{}”: node `{id}` keeps the fields of the kept pathway under its new label “{}”; check they still fit it",
+                shape_named(s),
+                clipped(&one_line(&node.label.value)),
+                clipped(label)
+            ),
+        );
+    }
+    if !changes.is_empty() {
+        w.guess(
+            Span::new(at, at + id.len()),
+            Some(id),
+            "kept node's kind or criteria redrawn",
+            format!(
+                "{} is drawn with other lines under its label: {} taken from the drawing; node `{id}` keeps its other fields as written",
+                shape_named(s),
+                changes.join(" and ")
+            ),
+        );
+    }
+}
+
+/// A kept node whose kind or criteria the drawing now gives otherwise:
+/// written anew with those, its other properties as written, and the
+/// changes in words.
+fn redrawn_node(
+    k: &restore::Kept<'_, '_>,
+    node: &crate::ast::Node<'_>,
+    label: Option<&str>,
+    drawn: &Drawn,
+) -> (String, Vec<String>) {
+    use crate::ast::PropertyValue;
+    let text = k.item_text(node.span, None);
+    // The comment lines above and the indentation, as written.
+    let head_lines: String = text
+        .split_inclusive('\n')
+        .take_while(|l| l.trim_start().starts_with('#'))
+        .collect();
+    let own = &text[head_lines.len()..];
+    let indent = &own[..own.len() - own.trim_start().len()];
+    let mut props: Vec<String> = Vec::new();
+    let mut changes = Vec::new();
+    let was_kind = node
+        .properties
+        .iter()
+        .find_map(|p| match (&p.value, p.key.name) {
+            (PropertyValue::Value(v), "kind") => Some(k.slice_of(v.span).to_string()),
+            _ => None,
+        });
+    let was_requires: Vec<&str> = node
+        .properties
+        .iter()
+        .filter(|p| matches!(p.value, PropertyValue::Criteria(_)))
+        .map(|p| k.slice_of(p.span))
+        .collect();
+    if drawn.kind != was_kind {
+        changes.push(match (&drawn.kind, &was_kind) {
+            (Some(now), Some(was)) => format!("`kind: {now}` (it was `{was}`)"),
+            (Some(now), None) => format!("`kind: {now}` (it had no kind)"),
+            (None, _) => "no kind (the kind line was taken out)".to_string(),
+        });
+    }
+    let now_requires = drawn.requires.as_ref().map(|r| format!("requires: {r}"));
+    let same_requires = match (&now_requires, was_requires.as_slice()) {
+        (Some(now), [was]) => restore::lines_of(now) == restore::lines_of(was),
+        (None, []) => true,
+        _ => false,
+    };
+    if !same_requires {
+        changes.push(match &now_requires {
+            Some(now) => format!("`{now}`"),
+            None => "no criteria (the `requires` line was taken out)".to_string(),
+        });
+    }
+    if let Some(kind) = &drawn.kind {
+        props.push(format!("kind: {kind}"));
+    }
+    for p in node.properties.iter() {
+        let is_kind = p.key.name == "kind" && matches!(p.value, PropertyValue::Value(_));
+        let is_criteria = matches!(p.value, PropertyValue::Criteria(_));
+        if is_kind || (is_criteria && !same_requires) {
+            continue;
+        }
+        props.push(k.slice_of(p.span).trim_end().to_string());
+    }
+    if let (Some(now), false) = (&now_requires, same_requires) {
+        props.push(now.clone());
+    }
+    let label = match label {
+        Some(l) => quote(l),
+        None => k.slice_of(node.label.span).to_string(),
+    };
+    let mut out = format!(
+        "{head_lines}{indent}{} {}: {label}",
+        node.kind.keyword(),
+        node.id.name
+    );
+    if props.is_empty() {
+        out.push('\n');
+    } else {
+        out.push_str(" {\n");
+        for p in props {
+            out.push_str(&format!("{indent}  {p}\n"));
+        }
+        out.push_str(&format!("{indent}}}\n"));
+    }
+    (out, changes)
 }
 
 /// The shape's label: its first line, without criteria when more is said.
@@ -1027,19 +1474,37 @@ fn slug(label: &str) -> String {
     id
 }
 
-fn write_node(
-    w: &mut Writer,
+/// The names found in a shape's text, and its kind as a line under the
+/// label gives it when one is exactly a kind (`msklint graph` draws a
+/// node's kind so): that line says what the author chose.
+fn read_named(names: &Names<'_>, text: &str, kinds: &[String]) -> meaning::Named {
+    let mut named = names.read(text);
+    let kind_line = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .skip(1)
+        .find(|l| kinds.iter().any(|k| k == l));
+    if let Some(kind) = kind_line {
+        named.kind = Some((
+            kind.to_string(),
+            format!("{kind}, on the line under its label"),
+        ));
+    }
+    named
+}
+
+/// What a shape is in the pathway (`into` and `from`: how many routes
+/// lead into it and out of it), and why, when that is a guess.
+fn role_of(
     s: &Shape,
-    id: &str,
     (into, from): (usize, usize),
-    hoisted: &[(String, String)],
-    names: &Names<'_>,
+    named: &meaning::Named,
     vocabulary: &Vocabulary,
-) {
-    let named = names.read(&s.text);
+) -> (Role, Option<String>) {
     let kind = named.kind.as_ref().map(|(k, _)| k.as_str());
     let entry_kind = kind.is_some_and(|k| vocabulary.entry_kinds.iter().any(|e| e == k));
-    let (role, why) = match s.form {
+    match s.form {
         Form::Start => (Role::Entry, None),
         Form::End => (Role::Exit, None),
         Form::Terminal if into == 0 && from > 0 => (
@@ -1066,7 +1531,20 @@ fn write_node(
             Some("it is drawn as a decision but has no branches both in and out, so it is kept as a service".to_string()),
         ),
         _ => (Role::Service, None),
-    };
+    }
+}
+
+fn write_node(
+    w: &mut Writer,
+    s: &Shape,
+    id: &str,
+    (into, from): (usize, usize),
+    hoisted: &[(String, String)],
+    names: &Names<'_>,
+    vocabulary: &Vocabulary,
+) {
+    let named = read_named(names, &s.text, &vocabulary.kinds);
+    let (role, why) = role_of(s, (into, from), &named, vocabulary);
     let keyword = match role {
         Role::Entry => "entry",
         Role::Service => "service",

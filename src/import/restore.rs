@@ -2,12 +2,15 @@
 //! from in comment lines, since a drawing shows neither the pathway's
 //! fields (owner, co-production, outcomes) nor what each service offers.
 //! While the drawing is unchanged, importing it gives that pathway back
-//! whole; once its shapes, labels or arrows are edited, it is read as any
-//! drawing is (the kept text no longer says what the drawing does).
+//! whole. Once its shapes, labels or arrows are edited, what it still shows
+//! as drawn is taken from the kept text and the rest read as any drawing
+//! is ([`Kept`], used by `write_page` in src/import/mod.rs), with a guess
+//! for each kept node or route that could not be carried over.
 
 use std::collections::HashMap;
 
 use super::{Diagram, Imported, Page};
+use crate::ast::{Node, Pathway, PropertyValue};
 use crate::diagram::mermaid::node_id;
 use crate::source::DiagramPart;
 use crate::span::Span;
@@ -106,37 +109,41 @@ pub fn restored(diagram: &Diagram, file: &str) -> Option<Imported> {
     })
 }
 
-fn unchanged(page: &Page, pathway: &crate::ast::Pathway<'_>) -> bool {
-    let labels: HashMap<String, &str> = pathway
+fn unchanged(page: &Page, pathway: &Pathway<'_>) -> bool {
+    // Every shape is a kept node drawn with the same lines (label, kind,
+    // criteria), so an edited kind or criterion is an edit too.
+    let nodes: HashMap<String, &Node<'_>> = pathway
         .nodes
         .iter()
-        .map(|n| (node_id(n.id.name), n.label.value.as_ref()))
+        .map(|n| (node_id(n.id.name), n))
         .collect();
-    let shapes_match = page.shapes.len() == labels.len()
+    let shapes_match = page.shapes.len() == nodes.len()
         && page.shapes.iter().all(|s| {
-            let first = s.text.lines().next().unwrap_or("").trim();
-            labels.get(&s.id).is_some_and(|label| {
-                // A node with no label is drawn with its ID.
-                first == label.trim() || (label.trim().is_empty() && s.id.ends_with(first))
+            nodes.get(&s.id).is_some_and(|n| {
+                let (mut lines, details) = drawn_lines(n);
+                lines.extend(details);
+                lines_of(&s.text) == lines
             })
         });
     if !shapes_match {
         return false;
     }
-    let mut drawn: Vec<(&str, &str)> = page
+    // The same arrows, each with the words drawn on it.
+    let mut drawn: Vec<(&str, &str, Vec<String>)> = page
         .links
         .iter()
-        .map(|l| (l.from.as_str(), l.to.as_str()))
+        .map(|l| (l.from.as_str(), l.to.as_str(), lines_of(&l.text)))
         .collect();
-    let mut written: Vec<(String, String)> = pathway
-        .routes
-        .iter()
-        .flat_map(|r| {
-            r.sources().iter().flat_map(move |s| {
-                r.targets()
-                    .iter()
-                    .map(move |t| (node_id(s.name), node_id(t.name)))
-            })
+    let kept = Kept { text: "", pathway };
+    let mut written: Vec<(String, String, Vec<String>)> = kept
+        .routes()
+        .into_iter()
+        .map(|r| {
+            (
+                node_id(&r.from),
+                node_id(&r.to),
+                lines_of(&r.drawn.join("\n")),
+            )
         })
         .collect();
     drawn.sort_unstable();
@@ -145,7 +152,186 @@ fn unchanged(page: &Page, pathway: &crate::ast::Pathway<'_>) -> bool {
         && drawn
             .iter()
             .zip(&written)
-            .all(|(d, w)| d.0 == w.0 && d.1 == w.1)
+            .all(|(d, w)| d.0 == w.0 && d.1 == w.1 && d.2 == w.2)
+}
+
+/// The pathway a drawing keeps, read, for a drawing edited since
+/// `msklint graph` made it: what still matches the drawing is taken from
+/// it (src/import/mod.rs, `write_page`).
+pub struct Kept<'t, 'a> {
+    /// The kept text: the pathway and the comments around it.
+    pub text: &'t str,
+    pub pathway: &'t Pathway<'a>,
+}
+
+/// One route of the kept pathway between one source and one target (a
+/// route `a, b -> c` is two), and what `msklint graph` drew on its arrow.
+pub struct KeptRoute {
+    pub from: String,
+    pub to: String,
+    /// The `when` and `requires` clauses as written, with a space before.
+    pub clauses: String,
+    /// The arrow's text as drawn, one line each.
+    pub drawn: Vec<String>,
+    /// The comment lines written directly above the route.
+    pub comments: String,
+}
+
+impl<'t, 'a> Kept<'t, 'a> {
+    /// The kept text, parsed, when it holds exactly one whole pathway.
+    pub fn parse(text: &'t str) -> Option<crate::ast::File<'t>> {
+        let parsed = crate::parser::parse(text).complete()?;
+        (parsed.pathways.len() == 1).then_some(parsed)
+    }
+
+    /// The kept node drawn as the shape with ID `shape`.
+    pub fn node(&self, shape: &str) -> Option<&'t Node<'a>> {
+        self.pathway
+            .nodes
+            .iter()
+            .find(|n| node_id(n.id.name) == shape)
+    }
+
+    /// The comments written before the pathway's block, and after it.
+    pub fn outside(&self) -> (&'t str, &'t str) {
+        let span = self.pathway.span;
+        (
+            self.text.get(..span.start()).unwrap_or(""),
+            self.text.get(span.end()..).unwrap_or(""),
+        )
+    }
+
+    /// The item written at `span` as its own lines: the comment lines
+    /// directly above it, its indentation and its text, with the string at
+    /// `label`'s span replaced by that label when given.
+    pub fn item_text(&self, span: Span, label: Option<(Span, &str)>) -> String {
+        let mut out = self.comments_above(span.start());
+        if out.is_empty() && !self.on_own_line(span.start()) {
+            out.push_str("  ");
+        }
+        let whole = self.slice(span);
+        match label.and_then(|(at, label)| {
+            let head = self.text.get(span.start()..at.start())?;
+            let tail = self.text.get(at.end()..span.end())?;
+            Some(format!("{head}{}{tail}", super::meaning::quote(label)))
+        }) {
+            Some(relabelled) => out.push_str(relabelled.trim_end()),
+            None => out.push_str(whole.trim_end()),
+        }
+        out.push('\n');
+        out
+    }
+
+    /// The kept text at `span`.
+    pub fn slice_of(&self, span: Span) -> &'t str {
+        self.slice(span)
+    }
+
+    fn slice(&self, span: Span) -> &'t str {
+        self.text.get(span.start()..span.end()).unwrap_or("")
+    }
+
+    /// Whether only blanks come before `at` on its line.
+    fn on_own_line(&self, at: usize) -> bool {
+        let before = self.text.get(..at).unwrap_or("");
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        before[line_start..].trim().is_empty()
+    }
+
+    /// The whole comment lines just above the line `at` is on, and that
+    /// line's indentation, when only blanks come before `at` on it.
+    fn comments_above(&self, at: usize) -> String {
+        let before = self.text.get(..at).unwrap_or("");
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        if !self.on_own_line(at) {
+            return String::new();
+        }
+        let mut start = line_start;
+        // Split at `\n` alone, so a line's `\r` is counted in its length.
+        let above = before[..line_start].strip_suffix('\n').unwrap_or("");
+        for line in above.rsplit('\n') {
+            if line_start == 0 || !line.trim_start().starts_with('#') {
+                break;
+            }
+            start -= line.len() + 1;
+        }
+        self.text.get(start..at).unwrap_or("").to_string()
+    }
+
+    /// Every route of the kept pathway, one per source and target.
+    pub fn routes(&self) -> Vec<KeptRoute> {
+        let mut out = Vec::new();
+        for r in &self.pathway.routes {
+            let Some(last) = r.ends.last() else { continue };
+            let clauses = self
+                .text
+                .get(last.span.end()..r.span.end())
+                .unwrap_or("")
+                .trim_end()
+                .to_string();
+            let drawn = crate::diagram::route_lines(r);
+            // Whole comment lines only: the route is written anew.
+            let above = self.comments_above(r.span.start());
+            let comments = above[..above.rfind('\n').map_or(0, |i| i + 1)].to_string();
+            for s in r.sources() {
+                for t in r.targets() {
+                    out.push(KeptRoute {
+                        from: s.name.to_string(),
+                        to: t.name.to_string(),
+                        clauses: clauses.clone(),
+                        drawn: drawn.clone(),
+                        comments: comments.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The lines `msklint graph` draws in a node's shape (findings aside): its
+/// label's lines (its ID when it has no label), then the detail lines, its
+/// kind and its criteria.
+pub fn drawn_lines(node: &Node<'_>) -> (Vec<String>, Vec<String>) {
+    let mut label: Vec<String> = node.label.value.lines().map(super::one_line).collect();
+    if label.is_empty() {
+        label.push(node.id.name.to_string());
+    }
+    let mut details = Vec::new();
+    let kind = node
+        .properties
+        .iter()
+        .find_map(|p| match (&p.value, p.key.name) {
+            (PropertyValue::Value(v), "kind") => v.first_word(),
+            _ => None,
+        });
+    if let Some(kind) = kind {
+        details.push(kind.to_string());
+    }
+    let criteria: Vec<String> = node
+        .properties
+        .iter()
+        .flat_map(|p| match &p.value {
+            PropertyValue::Criteria(c) => &c[..],
+            _ => &[],
+        })
+        .map(crate::diagram::criterion)
+        .collect();
+    if !criteria.is_empty() {
+        details.push(super::one_line(&format!(
+            "requires {}",
+            criteria.join(", ")
+        )));
+    }
+    (label, details)
+}
+
+/// A shape's or arrow's text as lines, each tidied as [`super::one_line`].
+pub fn lines_of(text: &str) -> Vec<String> {
+    text.lines()
+        .map(super::one_line)
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
