@@ -299,7 +299,7 @@ impl Reader<'_> {
                 .map(|(a, _)| a)
                 .min();
             if let Some(at) = adopted {
-                holds.retain(|h| h.kind != REPORTED || h.trigger.1 > at);
+                holds.retain(|h| h.kind != REPORTED || h.trigger.0 >= at);
             }
         }
         // Held stretches merged and sorted, so a lookup is a binary search
