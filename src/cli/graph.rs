@@ -53,6 +53,13 @@ pub fn run(args: &GraphArgs) -> u8 {
         None,
         false,
         |_, report, graphs| {
+            // Where each pathway block ends, and where the last one starts,
+            // found once: the comments kept with a drawing run from the end
+            // of the block before it (a search per pathway would grow with
+            // the square of a file of thousands).
+            let mut ends: Vec<usize> = graphs.iter().map(|g| g.pathway.span.end()).collect();
+            ends.sort_unstable();
+            let last_start = graphs.iter().map(|g| g.pathway.span.start()).max();
             graphs
                 .iter()
                 .map(|g| {
@@ -85,14 +92,9 @@ pub fn run(args: &GraphArgs) -> u8 {
                                 // since the pathway before it, and, for the
                                 // last, those after it to the end.
                                 let span = g.pathway.span;
-                                let from = graphs
-                                    .iter()
-                                    .map(|o| o.pathway.span.end())
-                                    .filter(|&end| end <= span.start())
-                                    .max()
-                                    .unwrap_or(0);
-                                let last =
-                                    graphs.iter().all(|o| o.pathway.span.start() < span.end());
+                                let before = ends.partition_point(|&end| end <= span.start());
+                                let from = before.checked_sub(1).map_or(0, |i| ends[i]);
+                                let last = last_start.is_none_or(|s| s < span.end());
                                 let to = if last {
                                     report.source.text.len()
                                 } else {
