@@ -764,11 +764,12 @@ fn write_page(
     let matched: HashMap<usize, Matched<'_, '_>> = match kept {
         Some(k) => {
             taken.extend(k.pathway.nodes.iter().map(|n| n.id.name.to_string()));
+            let by_shape = k.nodes_by_shape();
             nodes
                 .iter()
                 .filter_map(|&i| {
                     let s = &page.shapes[i];
-                    let node = k.node(&s.id)?;
+                    let node = *by_shape.get(&s.id)?;
                     let named = read_named(names, &s.text, &vocabulary.kinds);
                     let (role, _) = role_of(s, (into[i], from[i]), &named, vocabulary);
                     Some((i, match_node(s, node, role, &vocabulary.kinds)))
@@ -1038,9 +1039,18 @@ fn write_page(
     }
     // Routes. An arrow drawn as `msklint graph` drew a kept route, between
     // the same nodes with the same words, is that route as written.
-    let mut kept_routes: Vec<(restore::KeptRoute, bool)> = kept
-        .map(|k| k.routes().into_iter().map(|r| (r, false)).collect())
-        .unwrap_or_default();
+    let kept_routes: Vec<restore::KeptRoute> = kept.map(|k| k.routes()).unwrap_or_default();
+    // Kept routes by their ends, and the ends drawn, so each arrow and each
+    // kept route looks only at its own (a drawing may hold thousands).
+    let mut kept_by_ends: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, k) in kept_routes.iter().enumerate() {
+        kept_by_ends.entry((&k.from, &k.to)).or_default().push(i);
+    }
+    let drawn_ends: HashSet<(&str, &str)> = routes
+        .iter()
+        .filter_map(|r| Some((ids.get(&r.from)?.as_str(), ids.get(&r.to)?.as_str())))
+        .collect();
+    let mut used_routes = vec![false; kept_routes.len()];
     for (r, said) in routes.iter().zip(said) {
         let (Some(a), Some(b)) = (ids.get(&r.from), ids.get(&r.to)) else {
             continue;
@@ -1048,18 +1058,19 @@ fn write_page(
         let same = match r.links.as_slice() {
             [li] => {
                 let drawn = restore::lines_of(&page.links[*li].text);
-                kept_routes.iter_mut().find(|(k, used)| {
-                    !*used
-                        && k.from == *a
-                        && k.to == *b
-                        && restore::lines_of(&k.drawn.join("\n")) == drawn
+                kept_by_ends.get(&(a.as_str(), b.as_str())).and_then(|at| {
+                    at.iter().copied().find(|&i| {
+                        !used_routes[i]
+                            && restore::lines_of(&kept_routes[i].drawn.join("\n")) == drawn
+                    })
                 })
             }
             _ => None,
         };
         match same {
-            Some((k, used)) => {
-                *used = true;
+            Some(i) => {
+                used_routes[i] = true;
+                let k = &kept_routes[i];
                 w.text.push_str(&k.comments);
                 let span = w.line(2, &format!("{a} -> {b}{}", k.clauses));
                 let l = &page.links[r.links[0]];
@@ -1074,14 +1085,11 @@ fn write_page(
         }
     }
     // Kept routes no longer drawn, or drawn with other words.
-    for (k, used) in &kept_routes {
+    for (k, used) in kept_routes.iter().zip(&used_routes) {
         if *used {
             continue;
         }
-        let redrawn = routes.iter().any(|r| {
-            ids.get(&r.from).is_some_and(|a| *a == k.from)
-                && ids.get(&r.to).is_some_and(|b| *b == k.to)
-        });
+        let redrawn = drawn_ends.contains(&(k.from.as_str(), k.to.as_str()));
         if redrawn && k.clauses.trim().is_empty() {
             continue;
         }

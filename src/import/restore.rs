@@ -184,12 +184,17 @@ impl<'t, 'a> Kept<'t, 'a> {
         (parsed.pathways.len() == 1).then_some(parsed)
     }
 
-    /// The kept node drawn as the shape with ID `shape`.
-    pub fn node(&self, shape: &str) -> Option<&'t Node<'a>> {
+    /// The kept nodes by the shape ID `msklint graph` gave each, built
+    /// once per page: a search per shape would grow with the square of a
+    /// large drawing.
+    pub fn nodes_by_shape(&self) -> HashMap<String, &'t Node<'a>> {
         self.pathway
             .nodes
             .iter()
-            .find(|n| node_id(n.id.name) == shape)
+            // Reversed, so the first node of a shape ID wins, as it did.
+            .rev()
+            .map(|n| (node_id(n.id.name), n))
+            .collect()
     }
 
     /// The comments written before the pathway's block, and after it.
