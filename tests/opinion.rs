@@ -458,3 +458,45 @@ fn a_held_subject_is_never_overturned_when_checked_too() {
         bmi.steps
     );
 }
+
+/// A report the policy takes on ("…, and so do we") is its own rule: the
+/// pattern finding stands whatever the model, which reads only the
+/// report's words, scores it. Without the taking on it stays silent.
+#[test]
+fn a_report_taken_on_is_not_vetoed() {
+    let linter = Linter::builtin().unwrap();
+    let fires = |text: &str| {
+        linter
+            .check_text("policy.md", format!("{text}\n"))
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "smoking-restriction")
+    };
+    let taken = "Several providers decline knee replacement to smokers, and so do we.";
+    let reported = "Several providers decline knee replacement to smokers.";
+    let score = linter
+        .second_opinion()
+        .and_then(|o| o.score("smoking-restriction", taken))
+        .unwrap();
+    assert!(
+        score < 0.20,
+        "the model would veto it ({score:.2}), so this tests something"
+    );
+    assert!(fires(taken));
+    assert!(!fires(reported));
+    let (_, traces) = linter
+        .trace("policy.md", None, format!("{taken}\n").into_bytes(), 1)
+        .unwrap();
+    let steps: Vec<&String> = traces
+        .iter()
+        .flat_map(|t| &t.rules)
+        .filter(|r| r.rule == "smoking-restriction")
+        .flat_map(|r| &r.steps)
+        .collect();
+    assert!(
+        steps
+            .iter()
+            .any(|s| *s == "second opinion: not asked, as the policy takes on the rule it reports"),
+        "{steps:?}"
+    );
+}

@@ -181,6 +181,9 @@ pub struct Reading {
     /// Start offsets of clauses, ascending, the first 0.
     pub clauses: Vec<usize>,
     pub holds: Vec<Hold>,
+    /// Whether `prose_adoption` wording took on a report here ("…, and we
+    /// do the same"): the words of the report no longer speak against it.
+    pub adopted: bool,
     /// The union of the holds' scopes: (start, end, first hold), sorted.
     held: Vec<(usize, usize, usize)>,
     /// The holds for named rules only, by index.
@@ -291,6 +294,7 @@ impl Reader<'_> {
         // …, and we do the same") is the policy's own: the report holds
         // nothing. Looked for only where something is reported, which few
         // sentences are.
+        let mut taken_on = false;
         if holds.iter().any(|h| h.kind == REPORTED) {
             let adopted = self
                 .adoption
@@ -299,7 +303,9 @@ impl Reader<'_> {
                 .map(|(a, _)| a)
                 .min();
             if let Some(at) = adopted {
+                let before = holds.len();
                 holds.retain(|h| h.kind != REPORTED || h.trigger.0 >= at);
+                taken_on = holds.len() < before;
             }
         }
         // Held stretches merged and sorted, so a lookup is a binary search
@@ -325,6 +331,7 @@ impl Reader<'_> {
             bound,
             clauses,
             holds,
+            adopted: taken_on,
             held,
             named,
         }

@@ -569,6 +569,13 @@ impl<'a> Engine<'a> {
             })
     }
 
+    /// Whether sentence `i` reports a rule and takes it on
+    /// (`prose_adoption`).
+    fn takes_on_report(&mut self, i: usize) -> bool {
+        self.load_reading(i);
+        self.current.reading.as_ref().is_some_and(|r| r.adopted)
+    }
+
     /// Whether sentence `i`, or the question or lead-in read with it,
     /// matches one of the check's `opinion-needs`.
     fn has_value(&self, check: &ProseCheck, i: usize) -> bool {
@@ -678,6 +685,18 @@ impl<'a> Engine<'a> {
         if let Some(why) = final_silence(verdict) {
             if let Some(log) = log {
                 log.push(format!("second opinion: not asked, as {why}"));
+            }
+            return alone;
+        }
+        // A report the policy takes on ("Several providers decline …, and so
+        // do we") is its own rule: the model, which never learnt such
+        // wording, reads only the report in it.
+        if verdict == Verdict::Fires && self.takes_on_report(i) {
+            if let Some(log) = log {
+                log.push(
+                    "second opinion: not asked, as the policy takes on the rule it reports"
+                        .to_string(),
+                );
             }
             return alone;
         }
