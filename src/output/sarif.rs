@@ -82,6 +82,19 @@ fn encoded(path: &[u8], absolute: bool) -> String {
     }
 }
 
+/// A rule's help as code scanning shows it beside each of its results:
+/// the fix, the fix for a condition written as a node's property when the
+/// rule words it apart, and the sources.
+fn help_text(r: &crate::rules::model::Rule) -> String {
+    let mut text = paragraph(&r.help);
+    if let Some(property) = &r.property_help {
+        text.push_str("\n\n");
+        text.push_str(&paragraph(property));
+    }
+    text.push_str(&format!("\n\nSources: {}", r.sources.join("; ")));
+    text
+}
+
 pub fn render(reports: &[FileReport], rules: &RuleSet, config: &Config) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
@@ -153,9 +166,7 @@ pub fn write(
                 "name": r.name,
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": paragraph(&r.rationale) },
-                "help": {
-                    "text": format!("{}\n\nSources: {}", paragraph(&r.help), r.sources.join("; ")),
-                },
+                "help": { "text": help_text(r) },
                 "defaultConfiguration": { "level": level(severity) },
                 "properties": { "code": r.code, "category": r.category, "tags": [r.category] },
             });
