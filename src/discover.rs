@@ -280,11 +280,43 @@ fn globs(patterns: &[String], what: &str) -> Result<GlobSet, String> {
 }
 
 /// A path that could not be used, with the reason. Serialized as the
-/// JSON output's `not_checked` items.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// JSON output's `not_checked` items, `path` and `message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathProblem {
+    /// The path as shown (U+FFFD for any byte that is not UTF-8), or a
+    /// label such as `<stdin>`.
     pub path: String,
     pub message: String,
+    /// The path as the system gave it, kept only when it is not UTF-8, so
+    /// the structured formats can name it exactly ([`PathProblem::spelled`]).
+    pub os_path: Option<PathBuf>,
+}
+
+impl PathProblem {
+    /// The problem with `path`, shown as [`Path::display`] shows it.
+    pub fn at(path: &Path, message: String) -> PathProblem {
+        PathProblem {
+            path: path.display().to_string(),
+            message,
+            os_path: path.to_str().is_none().then(|| path.to_path_buf()),
+        }
+    }
+
+    /// The path as the structured formats name it
+    /// ([`crate::output::paths::spelled`]).
+    pub fn spelled(&self) -> std::borrow::Cow<'_, str> {
+        crate::output::paths::named(&self.path, self.os_path.as_deref())
+    }
+}
+
+impl serde::Serialize for PathProblem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PathProblem", 2)?;
+        s.serialize_field("path", &self.spelled())?;
+        s.serialize_field("message", &self.message)?;
+        s.end()
+    }
 }
 
 /// What turning paths into files found.
@@ -303,8 +335,11 @@ pub struct Discovery {
 /// `None`) named files that [`Include::for_named_files`] filtered out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
-    /// The directory as given on the command line.
+    /// The directory as given on the command line, as shown.
     pub dir: Option<String>,
+    /// The directory as the system gave it, kept only when it is not
+    /// UTF-8 (see [`PathProblem::os_path`]).
+    pub os_dir: Option<PathBuf>,
     pub documents: Vec<PathBuf>,
     /// Links to folders the search did not follow.
     pub linked: Vec<PathBuf>,
@@ -363,10 +398,31 @@ impl Skipped {
     }
 
     /// "skipped 2 policy documents (.docx, .md) in policies/; add ...":
-    /// said on standard error, and in the structured formats for a CI job
-    /// that reads only those.
+    /// said on standard error; the structured formats, for a CI job that
+    /// reads only those, give it as [`Skipped::spelled_note`].
     pub fn note(&self) -> String {
-        let place = match &self.dir {
+        self.note_naming(false)
+    }
+
+    /// [`Skipped::note`] with the folders named as the structured formats
+    /// name files ([`crate::output::paths::spelled`]).
+    pub fn spelled_note(&self) -> String {
+        self.note_naming(true)
+    }
+
+    /// The folder searched as the structured formats name it.
+    pub fn spelled_dir(&self) -> Option<std::borrow::Cow<'_, str>> {
+        let dir = self.dir.as_deref()?;
+        Some(crate::output::paths::named(dir, self.os_dir.as_deref()))
+    }
+
+    fn note_naming(&self, spelled: bool) -> String {
+        let dir = if spelled {
+            self.spelled_dir()
+        } else {
+            self.dir.as_deref().map(std::borrow::Cow::Borrowed)
+        };
+        let place = match dir {
             Some(dir) => format!("in {dir}"),
             None => "named on the command line".to_string(),
         };
@@ -385,18 +441,32 @@ impl Skipped {
             ));
         }
         if !self.linked.is_empty() {
-            notes.push(format!("{} {place}; {}", self.linked_named(), LINK_HELP));
+            notes.push(format!(
+                "{} {place}; {}",
+                self.linked_naming(spelled),
+                LINK_HELP
+            ));
         }
         notes.join("; and ")
     }
 
     /// "did not follow 1 linked folder (policies/shared)".
     pub fn linked_named(&self) -> String {
+        self.linked_naming(false)
+    }
+
+    fn linked_naming(&self, spelled: bool) -> String {
         let n = self.linked.len();
         let names: Vec<String> = self
             .linked
             .iter()
-            .map(|l| l.display().to_string())
+            .map(|l| {
+                if spelled {
+                    crate::output::paths::spelled(l).into_owned()
+                } else {
+                    l.display().to_string()
+                }
+            })
             .collect();
         format!(
             "did not follow {n} linked {} ({})",
@@ -479,10 +549,7 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
                             ", only {what} msklint wrote (marked `{GENERATED}`), which a folder search passes over; check the files {which} made from, or name {it} on the command line"
                         ));
                     }
-                    found.problems.push(PathProblem {
-                        path: path.display().to_string(),
-                        message,
-                    });
+                    found.problems.push(PathProblem::at(path, message));
                 }
                 if !skipped.documents.is_empty()
                     || !skipped.unreadable.is_empty()
@@ -493,6 +560,7 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
                     linked.sort();
                     found.skipped.push(Skipped {
                         dir: Some(path.display().to_string()),
+                        os_dir: path.to_str().is_none().then(|| path.clone()),
                         documents: skipped.documents,
                         linked,
                         unreadable: skipped.unreadable,
@@ -516,10 +584,7 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
                 {
                     message.push_str(" (msklint does not expand `*` or `?` itself: name the folder instead, and `--include` to choose which files in it are read)");
                 }
-                found.problems.push(PathProblem {
-                    path: path.display().to_string(),
-                    message,
-                })
+                found.problems.push(PathProblem::at(path, message))
             }
         }
     }
@@ -528,6 +593,7 @@ pub fn discover(paths: &[PathBuf], include: &Include) -> Discovery {
         named_skipped.dedup();
         found.skipped.push(Skipped {
             dir: None,
+            os_dir: None,
             documents: named_skipped,
             linked: Vec::new(),
             unreadable: Vec::new(),
@@ -568,10 +634,7 @@ fn walk(
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            problems.push(PathProblem {
-                path: dir.display().to_string(),
-                message: io_message(&e),
-            });
+            problems.push(PathProblem::at(dir, io_message(&e)));
             return;
         }
     };
@@ -619,13 +682,13 @@ fn walk(
                         let target = fs::read_link(&path)
                             .map(|t| format!(" ({})", t.display()))
                             .unwrap_or_default();
-                        problems.push(PathProblem {
-                            path: path.display().to_string(),
-                            message: format!(
+                        problems.push(PathProblem::at(
+                            &path,
+                            format!(
                                 "a link to a file that cannot be read{target}: {}",
                                 io_message(&e)
                             ),
-                        });
+                        ));
                     }
                     continue;
                 }
@@ -634,10 +697,10 @@ fn walk(
         if !kind.is_file() && !kind.is_symlink() {
             // A named pipe, socket or device: reading it could wait forever.
             if search.include.matches(relative, search.base) {
-                problems.push(PathProblem {
-                    path: path.display().to_string(),
-                    message: "not a regular file (a named pipe, socket or device), so it was not read; name it on the command line to read it".to_string(),
-                });
+                problems.push(PathProblem::at(
+                    &path,
+                    "not a regular file (a named pipe, socket or device), so it was not read; name it on the command line to read it".to_string(),
+                ));
             }
             continue;
         }

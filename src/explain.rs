@@ -24,8 +24,14 @@ pub fn sections(rule: &Rule) -> Vec<(&'static str, String)> {
             crate::rules::engine::paragraph(&rule.rationale),
         ),
         ("How to fix it", crate::rules::engine::paragraph(&rule.help)),
-        ("What it checks", rule.check.describe()),
     ];
+    if let Some(help) = &rule.property_help {
+        out.push((
+            "How to fix it when it is a property of a node",
+            crate::rules::engine::paragraph(help),
+        ));
+    }
+    out.push(("What it checks", rule.check.describe()));
     if let Some(question) = &rule.question {
         let theme = rule.theme.as_deref().unwrap_or("none");
         out.push((

@@ -15,8 +15,9 @@ pub struct SourceFile {
     /// The path as given on the command line (or a label such as `<stdin>`).
     pub name: String,
     /// The path as the system gave it, kept only when it is not UTF-8
-    /// (`name` then holds U+FFFD for its bad bytes), so SARIF can write
-    /// those bytes into its URI. Set after checking, on a shared file.
+    /// (`name` then holds U+FFFD for its bad bytes), so the structured
+    /// formats can name the file exactly (`crate::output::paths::spelled`,
+    /// and SARIF's URIs). Set after checking, on a shared file.
     os_path: std::sync::OnceLock<std::path::PathBuf>,
     pub text: String,
     /// `u32` like spans. Text longer than spans reach is refused by the

@@ -688,6 +688,57 @@ fn a_criterion_on_one_route_in_says_so_when_others_are_open() {
     );
 }
 
+/// A finding on a condition written as a node's own property gets the
+/// rule's `property-help`: the rule's `help` says to remove the criterion
+/// "from `requires`", which such a node does not have. A criterion under
+/// `requires`, on the node or on a route, keeps `help`.
+#[test]
+fn a_condition_written_as_a_property_is_helped_as_one() {
+    let linter = Linter::builtin().unwrap();
+    let cases = [
+        ("bmi-threshold", "max_bmi: 40", "max_bmi", "bmi < 40"),
+        (
+            "smoking-restriction",
+            "exclusions: [smokers]",
+            "smokers",
+            "smoking == false",
+        ),
+        (
+            "oxford-score-threshold",
+            "oxford_score: 20",
+            "oxford_score",
+            "oxford_score <= 20",
+        ),
+        (
+            "symptom-duration-gate",
+            "symptom_weeks: 12",
+            "symptom_weeks",
+            "symptom_weeks >= 12",
+        ),
+    ];
+    for (rule, property, marked, criterion) in cases {
+        let loaded = &linter.rules.find(rule).unwrap().rule;
+        let own = msklint::rules::engine::paragraph(&loaded.help);
+        let for_property =
+            msklint::rules::engine::paragraph(loaded.property_help.as_deref().unwrap());
+        assert!(own.contains("`requires`"), "{rule}: {own}");
+        assert!(for_property.starts_with("Take out the property"), "{rule}");
+        let text = format!(
+            "pathway \"Knee\" {{\n  entry gp: \"GP practice\" {{ kind: gp }}\n  service a: \"Orthopaedics\" {{ kind: secondary  {property} }}\n  service b: \"Spinal clinic\" {{ kind: secondary  requires: {criterion} }}\n  service c: \"Hip clinic\" {{ kind: secondary }}\n  gp -> a, b\n  gp -> c requires {criterion}\n}}\n"
+        );
+        let report = check(&text);
+        let help = |text: &str| at(&report, rule, text).help.as_deref().unwrap().to_string();
+        assert_eq!(help(marked), for_property, "{rule}: {property}");
+        let on_requires: Vec<String> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == rule && report.source.slice(d.span) == criterion)
+            .map(|d| d.help.as_deref().unwrap().to_string())
+            .collect();
+        assert_eq!(on_requires, [own.clone(), own], "{rule}: node and route");
+    }
+}
+
 /// A criterion written as a node's own property (`max_bmi: 40`,
 /// `smoking: false`) is reported by the rule that reads the measure, at
 /// the property, as a `requires` criterion would be; one no rule reads

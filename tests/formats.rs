@@ -656,6 +656,192 @@ fn sarif_writes_the_bytes_of_a_name_that_is_not_utf8() {
     }
 }
 
+/// A pathway whose node sets a BMI limit: one `bmi-threshold` error.
+const BMI_LIMIT: &str = "pathway \"Knee\" {\n  entry gp: \"GP practice\" { kind: gp }\n  service hip: \"Hip surgery\" {\n    kind: secondary  offers: [surgery]\n    max_bmi: 40\n  }\n  exit home: \"Home\"\n  gp -> hip\n  hip -> home\n}\n";
+
+/// A folder holding a pathway whose name is not UTF-8, a pathway named
+/// with a `%` (which stays as it is), and a folder whose name is not
+/// UTF-8 with a policy document a search passes over; the paths to name
+/// besides, one of them missing. JSON, GitHub, JUnit and concise output
+/// once wrote U+FFFD for the bad bytes, and SARIF's notices too.
+#[cfg(unix)]
+fn names_not_utf8() -> (tempfile::TempDir, Vec<&'static [u8]>) {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let at = |bytes: &[u8]| dir.path().join(std::ffi::OsStr::from_bytes(bytes));
+    std::fs::create_dir(at(b"d")).unwrap();
+    std::fs::write(at(b"d/bad\xffname.pathway"), BMI_LIMIT).unwrap();
+    std::fs::write(at(b"d/100%ok.pathway"), BMI_LIMIT).unwrap();
+    std::fs::create_dir(at(b"docs\xfc")).unwrap();
+    std::fs::write(at(b"docs\xfc/p.pathway"), BMI_LIMIT).unwrap();
+    std::fs::write(at(b"docs\xfc/knee.md"), "Smokers are not referred.\n").unwrap();
+    let paths: Vec<&'static [u8]> = vec![b"d", b"docs\xfc", b"miss\xfa.pathway"];
+    (dir, paths)
+}
+
+/// Runs `msklint check --format FORMAT` on [`names_not_utf8`]'s paths.
+#[cfg(unix)]
+fn run_not_utf8(dir: &std::path::Path, paths: &[&[u8]], format: &str, extra: &[&str]) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_msklint"));
+    command
+        .args(["check", "--format", format])
+        .args(extra)
+        .args(paths.iter().map(|p| std::ffi::OsStr::from_bytes(p)))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_WORKSPACE")
+        .env("MSKLINT_CACHE_DIR", common::cache_dir());
+    let out = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The missing path makes the run exit 2.
+    assert_eq!(out.status.code(), Some(2), "{format}: {stderr}");
+    // The output is text, with no byte lost to U+FFFD.
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{fffd}'), "{format}: {text}");
+    text
+}
+
+/// Each byte of a file name that is not UTF-8 is written `%FF` (and a `%`
+/// of that name `%25`) in every structured format, in findings, paths not
+/// checked and documents passed over, checked afresh and from the result
+/// cache; a name that is UTF-8 is written as it is, `%` and all.
+#[cfg(unix)]
+#[test]
+fn a_name_that_is_not_utf8_is_spelled_alike_in_every_structured_format() {
+    let (dir, paths) = names_not_utf8();
+    for extra in [&["--no-cache"][..], &[], &[], &["--rules-table"]] {
+        let json: serde_json::Value =
+            serde_json::from_str(&run_not_utf8(dir.path(), &paths, "json", extra)).unwrap();
+        let bmi = |path: &str| {
+            json["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["path"] == path && d["rule"] == "bmi-threshold")
+                .count()
+        };
+        assert_eq!(bmi("d/bad%FFname.pathway"), 1, "{extra:?}: {json}");
+        assert_eq!(bmi("d/100%ok.pathway"), 1, "{extra:?}: {json}");
+        assert_eq!(bmi("docs%FC/p.pathway"), 1, "{extra:?}: {json}");
+        assert_eq!(json["not_checked"][0]["path"], "miss%FA.pathway", "{json}");
+        let skipped = &json["skipped_documents"][0];
+        assert_eq!(skipped["folder"], "docs%FC", "{json}");
+        assert_eq!(skipped["documents"][0], "docs%FC/knee.md", "{json}");
+        assert!(skipped["note"].as_str().unwrap().contains(" in docs%FC;"));
+    }
+
+    let sarif: serde_json::Value =
+        serde_json::from_str(&run_not_utf8(dir.path(), &paths, "sarif", &[])).unwrap();
+    let run = &sarif["runs"][0];
+    let uris: std::collections::BTreeSet<&str> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(uris.contains("d/bad%FFname.pathway"), "{uris:?}");
+    assert!(uris.contains("d/100%25ok.pathway"), "{uris:?}");
+    let notices = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    let uri = |n: &serde_json::Value| {
+        n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].clone()
+    };
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert_eq!(uri(&notices[0]), "miss%FA.pathway");
+    assert_eq!(
+        notices[0]["message"]["text"],
+        "miss%FA.pathway: no such file or directory"
+    );
+    assert_eq!(uri(&notices[1]), "docs%FC");
+    let note = notices[1]["message"]["text"].as_str().unwrap();
+    assert!(note.contains(" in docs%FC;"), "{note}");
+
+    // GitHub escapes `%` itself as `%25`, which the runner reads back.
+    let github = run_not_utf8(dir.path(), &paths, "github", &[]);
+    assert!(
+        github.contains("::error file=d/bad%25FFname.pathway,line=5,"),
+        "{github}"
+    );
+    assert!(
+        github.contains("::error file=d/100%25ok.pathway,line=5,"),
+        "{github}"
+    );
+    assert!(
+        github.contains("::error file=miss%25FA.pathway,title="),
+        "{github}"
+    );
+    assert!(github.contains(" in docs%25FC;"), "{github}");
+
+    let junit = run_not_utf8(dir.path(), &paths, "junit", &[]);
+    assert!(
+        junit.contains("<testsuite name=\"d/bad%FFname.pathway\""),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("d/bad%FFname.pathway:5:5: error[bmi-threshold]"),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("<testsuite name=\"miss%FA.pathway\""),
+        "{junit}"
+    );
+    assert!(junit.contains("<testsuite name=\"docs%FC\""), "{junit}");
+
+    let concise = run_not_utf8(dir.path(), &paths, "concise", &[]);
+    assert!(
+        concise.contains("d/bad%FFname.pathway:5:5: error[bmi-threshold]"),
+        "{concise}"
+    );
+    assert!(
+        concise.contains("d/100%ok.pathway:5:5: error[bmi-threshold]"),
+        "{concise}"
+    );
+}
+
+/// Two names that are not UTF-8 but show alike (each bad byte as U+FFFD)
+/// are two files: the result cache kept them under one key, so a re-run
+/// could name one file's findings after the other.
+#[cfg(unix)]
+#[test]
+fn names_that_show_alike_are_cached_apart() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    for name in [&b"a\xffb.pathway"[..], b"a\xfeb.pathway"] {
+        std::fs::write(
+            dir.path().join(std::ffi::OsStr::from_bytes(name)),
+            BMI_LIMIT,
+        )
+        .unwrap();
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let cache = cache.path().to_str().unwrap();
+    for run in ["fresh", "cached"] {
+        let out = msklint(
+            &["check", "--format", "json", "--cache-dir", cache, "."],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{run}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let paths: std::collections::BTreeSet<&str> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            paths.into_iter().collect::<Vec<_>>(),
+            ["./a%FEb.pathway", "./a%FFb.pathway"],
+            "{run}"
+        );
+    }
+}
+
 /// Code scanning shows each rule at its descriptor's level: the list must
 /// say what msklint.yaml made of a rule, not what msklint ships.
 #[test]

@@ -177,9 +177,11 @@ pub fn run(args: &CheckArgs) -> u8 {
             errln!("error: {msg}");
             let not_checked: Vec<crate::discover::PathProblem> = paths
                 .iter()
-                .map(|p| crate::discover::PathProblem {
-                    path: p.display().to_string(),
-                    message: format!("not checked: the baseline could not be read ({msg})"),
+                .map(|p| {
+                    crate::discover::PathProblem::at(
+                        p,
+                        format!("not checked: the baseline could not be read ({msg})"),
+                    )
                 })
                 .collect();
             write_stopped_run(args, &[], session.rules(), session.config(), &not_checked);

@@ -76,8 +76,8 @@ pub fn explained(
                 .find(|s| s.alone && s.dir.as_deref() == Some(p.path.as_str()));
             match alone {
                 Some(s) => PathProblem {
-                    path: p.path.clone(),
                     message: format!("{}; {}", p.message, skipped_hint(s, reads_documents)),
+                    ..p.clone()
                 },
                 None => p.clone(),
             }

@@ -72,10 +72,7 @@ pub fn setup_failure(e: &SetupError, paths: &[PathBuf]) -> (Vec<FileReport>, Vec
     };
     let problems = paths
         .iter()
-        .map(|p| PathProblem {
-            path: p.display().to_string(),
-            message: why.clone(),
-        })
+        .map(|p| PathProblem::at(p, why.clone()))
         .collect();
     (reports, problems)
 }
@@ -201,10 +198,8 @@ fn read_keyed(
     buffer: Vec<u8>,
 ) -> Result<(String, Vec<u8>, Key), PathProblem> {
     let name = path.display().to_string();
-    let bytes = crate::cache::read_into(path, buffer).map_err(|e| PathProblem {
-        path: name.clone(),
-        message: io_message(&e),
-    })?;
+    let bytes =
+        crate::cache::read_into(path, buffer).map_err(|e| PathProblem::at(path, io_message(&e)))?;
     // A sidecar of suppressions changes a document's findings.
     let sidecar = (crate::input::InputFormat::of(&name) != crate::input::InputFormat::Pathway
         || bytes.starts_with(b"%PDF"))
@@ -216,7 +211,14 @@ fn read_keyed(
         Ok(text) => format!("text\0{text}"),
         Err(why) => format!("unread\0{why}"),
     });
-    let key = cache.key(&name, &bytes, sidecar.as_deref());
+    // Keyed by the name as the structured formats spell it: two names
+    // that are not UTF-8 can show alike (each bad byte as U+FFFD) yet be
+    // different files, and a kept JSON fragment names its file.
+    let key = cache.key(
+        &crate::output::paths::spelled(path),
+        &bytes,
+        sidecar.as_deref(),
+    );
     Ok((name, bytes, key))
 }
 
@@ -234,10 +236,8 @@ fn cached_report(
         return Ok(report);
     }
     let fingerprint = crate::cache::fingerprint(&bytes);
-    let content = crate::input::open(name, bytes).map_err(|message| PathProblem {
-        message,
-        path: name.to_string(),
-    })?;
+    let content =
+        crate::input::open(name, bytes).map_err(|message| PathProblem::at(path, message))?;
     let report = session.check(Input {
         name,
         path: Some(path),
@@ -290,20 +290,14 @@ fn read_each<R: Send>(
         let name = path.display().to_string();
         match std::fs::read(path) {
             Ok(bytes) => match crate::input::open(&name, bytes) {
-                Err(message) => Err(PathProblem {
-                    message,
-                    path: name,
-                }),
+                Err(message) => Err(PathProblem::at(path, message)),
                 Ok(content) => Ok(check(Input {
                     name: &name,
                     path: Some(path),
                     content,
                 })),
             },
-            Err(e) => Err(PathProblem {
-                path: name,
-                message: io_message(&e),
-            }),
+            Err(e) => Err(PathProblem::at(path, io_message(&e))),
         }
     });
     let mut reports = Vec::with_capacity(results.len());

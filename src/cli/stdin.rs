@@ -19,6 +19,13 @@ pub fn shown_name(filename: Option<&Path>) -> String {
     filename.map_or(LABEL.to_string(), |p| p.to_string_lossy().into_owned())
 }
 
+/// `--stdin-filename` as the system gave it, when it is not UTF-8.
+fn os_path(filename: Option<&Path>) -> Option<std::path::PathBuf> {
+    filename
+        .filter(|p| p.to_str().is_none())
+        .map(Path::to_path_buf)
+}
+
 /// Reads standard input and checks it: the report, or why it could not
 /// be checked.
 pub fn check(session: &Session, filename: Option<&Path>) -> Result<FileReport, PathProblem> {
@@ -28,6 +35,7 @@ pub fn check(session: &Session, filename: Option<&Path>) -> Result<FileReport, P
         return Err(PathProblem {
             path: name,
             message: crate::discover::io_message(&e),
+            os_path: os_path(filename),
         });
     }
     // The name to read the format from: the given one, or one that
@@ -39,6 +47,7 @@ pub fn check(session: &Session, filename: Option<&Path>) -> Result<FileReport, P
     let content = input::open(&by, bytes).map_err(|message| PathProblem {
         path: name.clone(),
         message,
+        os_path: os_path(filename),
     })?;
     let kind = InputFormat::of_content(&by, &content);
     let report = session

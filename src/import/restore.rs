@@ -5,11 +5,17 @@
 //! whole. Once its shapes, labels or arrows are edited, what it still shows
 //! as drawn is taken from the kept text and the rest read as any drawing
 //! is ([`Kept`], used by `write_page` in src/import/mod.rs), with a guess
-//! for each kept node or route that could not be carried over.
+//! for each kept node or route that could not be carried over. Each shape
+//! is matched to the kept node it was drawn for (`match_node`) and, when
+//! it still shows that node, written back as written (`write_kept_node`).
 
 use std::collections::HashMap;
 
-use super::{Diagram, Imported, Page};
+use super::meaning::quote;
+use super::{
+    clipped, one_line, shape_named, tidy_lines, written_criteria, Diagram, Imported, Page, Role,
+    Shape, Writer,
+};
 use crate::ast::{Node, Pathway, PropertyValue};
 use crate::diagram::mermaid::node_id;
 use crate::source::DiagramPart;
@@ -337,6 +343,268 @@ pub fn lines_of(text: &str) -> Vec<String> {
         .map(super::one_line)
         .filter(|l| !l.is_empty())
         .collect()
+}
+
+/// How a shape of an edited drawing matches the kept node it was drawn for.
+pub(super) enum Matched<'t, 'a> {
+    /// The same node, its label changed when one is given, and its kind
+    /// and criteria when they were drawn anew in the lines `msklint graph`
+    /// draws them in: the node as written, with those changes.
+    Same(&'t crate::ast::Node<'a>, Option<String>, Option<Drawn>),
+    /// Drawn as something else, and why: read from the drawing.
+    Redrawn(&'t crate::ast::Node<'a>, String),
+}
+
+/// A node's kind and criteria as the lines under its label now give them.
+pub(super) struct Drawn {
+    kind: Option<String>,
+    requires: Option<String>,
+}
+
+impl<'t, 'a> Matched<'t, 'a> {
+    pub(super) fn node(&self) -> &'t crate::ast::Node<'a> {
+        match self {
+            Matched::Same(n, ..) | Matched::Redrawn(n, _) => n,
+        }
+    }
+}
+
+/// Whether shape `s`, read as `role`, still shows kept node `node` as
+/// `msklint graph` drew it: the same kind of node, with the same lines
+/// under its label (kind, criteria) and a label of as many lines.
+pub(super) fn match_node<'t, 'a>(
+    s: &Shape,
+    node: &'t crate::ast::Node<'a>,
+    role: Role,
+    kinds: &[String],
+) -> Matched<'t, 'a> {
+    let was = match node.kind {
+        crate::ast::NodeKind::Entry => Role::Entry,
+        crate::ast::NodeKind::Service => Role::Service,
+        crate::ast::NodeKind::Exit => Role::Exit,
+    };
+    if role != was {
+        let what = |r: Role| match r {
+            Role::Entry => "an entry",
+            Role::Service => "a service",
+            Role::Exit => "an exit",
+        };
+        return Matched::Redrawn(
+            node,
+            format!(
+                "the drawing now makes it {}, where it was {}",
+                what(role),
+                what(was)
+            ),
+        );
+    }
+    let (label, details) = drawn_lines(node);
+    let lines = lines_of(&s.text);
+    let split = lines.len().checked_sub(details.len());
+    let relabelled = |at: usize| (lines[..at] != label[..]).then(|| lines[..at].join(" "));
+    match split {
+        Some(at) if at == label.len() && lines[at..] == details[..] => {
+            return Matched::Same(node, relabelled(at), None);
+        }
+        _ => {}
+    }
+    // The lines under the label changed: still a kind and a `requires`
+    // line, each at most once, as `msklint graph` draws them?
+    let at = label.len();
+    let mut drawn = Drawn {
+        kind: None,
+        requires: None,
+    };
+    let fits = lines.len() >= at
+        && lines[at..].iter().all(|line| {
+            if kinds.iter().any(|k| k == line) && drawn.kind.is_none() {
+                drawn.kind = Some(line.clone());
+                true
+            } else if let (Some(list), None) = (written_criteria(line), &drawn.requires) {
+                drawn.requires = Some(list.join(", "));
+                true
+            } else {
+                false
+            }
+        });
+    if fits {
+        Matched::Same(node, relabelled(at), Some(drawn))
+    } else {
+        Matched::Redrawn(
+            node,
+            "the lines under its label say more than the kind and criteria `msklint graph` drew there".to_string(),
+        )
+    }
+}
+
+/// The end of a message about a kept node not taken as written: the
+/// fields it had that the pathway now lacks.
+pub(super) fn fields_left_out(node: &crate::ast::Node<'_>) -> String {
+    let keys: Vec<String> = node
+        .properties
+        .iter()
+        .map(|p| format!("`{}`", p.key.name))
+        .collect();
+    if keys.is_empty() {
+        "it had no fields of its own to lose".to_string()
+    } else {
+        format!(
+            "its written fields ({}) were not carried over: add back any that still apply",
+            keys.join(", ")
+        )
+    }
+}
+
+/// A kept node drawn as before, written as it was written (with `label`
+/// when the drawing gives it a new one), pointing at its shape.
+pub(super) fn write_kept_node(
+    w: &mut Writer,
+    k: &Kept<'_, '_>,
+    s: &Shape,
+    node: &crate::ast::Node<'_>,
+    label: Option<&str>,
+    drawn: Option<&Drawn>,
+) {
+    let mut text = k.item_text(node.span, label.map(|l| (node.label.span, l)));
+    let mut changes = Vec::new();
+    if let Some(drawn) = drawn {
+        (text, changes) = redrawn_node(k, node, label, drawn);
+    }
+    let start = w.text.len();
+    w.text.push_str(&text);
+    // The node itself, after the comments above it and its indentation.
+    let own = text
+        .lines()
+        .position(|l| !l.trim_start().starts_with('#'))
+        .map_or(0, |n| {
+            text.split_inclusive('\n').take(n).map(str::len).sum()
+        });
+    let indent = text[own..].len() - text[own..].trim_start().len();
+    let span = Span::new(start + own + indent, w.text.len() - 1);
+    w.parts.push(DiagramPart {
+        span,
+        id: s.id.clone(),
+        text: tidy_lines(&s.text),
+        connector: false,
+    });
+    // The node's ID, after its keyword and the blanks that follow it.
+    let id = node.id.name;
+    let after = w
+        .text
+        .get(span.start() + node.kind.keyword().len()..)
+        .unwrap_or("");
+    let at = w.text.len() - after.trim_start().len();
+    if let Some(label) = label {
+        w.guess(
+            Span::new(at, at + id.len()),
+            Some(id),
+            "kept node relabelled",
+            format!(
+                "{} is relabelled from “{}”: node `{id}` keeps the fields of the kept pathway under its new label “{}”; check they still fit it",
+                shape_named(s),
+                clipped(&one_line(&node.label.value)),
+                clipped(label)
+            ),
+        );
+    }
+    if !changes.is_empty() {
+        w.guess(
+            Span::new(at, at + id.len()),
+            Some(id),
+            "kept node's kind or criteria redrawn",
+            format!(
+                "{} is drawn with other lines under its label: {} taken from the drawing; node `{id}` keeps its other fields as written",
+                shape_named(s),
+                changes.join(" and ")
+            ),
+        );
+    }
+}
+
+/// A kept node whose kind or criteria the drawing now gives otherwise:
+/// written anew with those, its other properties as written, and the
+/// changes in words.
+fn redrawn_node(
+    k: &Kept<'_, '_>,
+    node: &crate::ast::Node<'_>,
+    label: Option<&str>,
+    drawn: &Drawn,
+) -> (String, Vec<String>) {
+    let text = k.item_text(node.span, None);
+    // The comment lines above and the indentation, as written.
+    let head_lines: String = text
+        .split_inclusive('\n')
+        .take_while(|l| l.trim_start().starts_with('#'))
+        .collect();
+    let own = &text[head_lines.len()..];
+    let indent = &own[..own.len() - own.trim_start().len()];
+    let mut props: Vec<String> = Vec::new();
+    let mut changes = Vec::new();
+    let was_kind = node
+        .properties
+        .iter()
+        .find_map(|p| match (&p.value, p.key.name) {
+            (PropertyValue::Value(v), "kind") => Some(k.slice_of(v.span).to_string()),
+            _ => None,
+        });
+    let was_requires: Vec<&str> = node
+        .properties
+        .iter()
+        .filter(|p| matches!(p.value, PropertyValue::Criteria(_)))
+        .map(|p| k.slice_of(p.span))
+        .collect();
+    if drawn.kind != was_kind {
+        changes.push(match (&drawn.kind, &was_kind) {
+            (Some(now), Some(was)) => format!("`kind: {now}` (it was `{was}`)"),
+            (Some(now), None) => format!("`kind: {now}` (it had no kind)"),
+            (None, _) => "no kind (the kind line was taken out)".to_string(),
+        });
+    }
+    let now_requires = drawn.requires.as_ref().map(|r| format!("requires: {r}"));
+    let same_requires = match (&now_requires, was_requires.as_slice()) {
+        (Some(now), [was]) => lines_of(now) == lines_of(was),
+        (None, []) => true,
+        _ => false,
+    };
+    if !same_requires {
+        changes.push(match &now_requires {
+            Some(now) => format!("`{now}`"),
+            None => "no criteria (the `requires` line was taken out)".to_string(),
+        });
+    }
+    if let Some(kind) = &drawn.kind {
+        props.push(format!("kind: {kind}"));
+    }
+    for p in node.properties.iter() {
+        let is_kind = p.key.name == "kind" && matches!(p.value, PropertyValue::Value(_));
+        let is_criteria = matches!(p.value, PropertyValue::Criteria(_));
+        if is_kind || (is_criteria && !same_requires) {
+            continue;
+        }
+        props.push(k.slice_of(p.span).trim_end().to_string());
+    }
+    if let (Some(now), false) = (&now_requires, same_requires) {
+        props.push(now.clone());
+    }
+    let label = match label {
+        Some(l) => quote(l),
+        None => k.slice_of(node.label.span).to_string(),
+    };
+    let mut out = format!(
+        "{head_lines}{indent}{} {}: {label}",
+        node.kind.keyword(),
+        node.id.name
+    );
+    if props.is_empty() {
+        out.push('\n');
+    } else {
+        out.push_str(" {\n");
+        for p in props {
+            out.push_str(&format!("{indent}  {p}\n"));
+        }
+        out.push_str(&format!("{indent}}}\n"));
+    }
+    (out, changes)
 }
 
 #[cfg(test)]

@@ -23,7 +23,10 @@ pub fn render_with(reports: &[FileReport], not_checked: usize) -> String {
             out.push_str(&format!(
                 "{}:{}:{}: {}[{}] {}\n",
                 // One line per finding, whatever the file is called.
-                crate::escape::terminal_line(&r.source.name),
+                crate::escape::terminal_line(&super::paths::named(
+                    &r.source.name,
+                    r.source.os_path()
+                )),
                 at.line,
                 at.column,
                 d.severity,

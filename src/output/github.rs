@@ -44,7 +44,10 @@ pub fn render(reports: &[FileReport], unread: Unread<'_>) -> String {
             });
             out.push_str(&format!(
                 "::{level} file={},{at}title={}::{}\n",
-                property(&super::paths::from_root(&r.source.name)),
+                property(&super::paths::named_from_root(
+                    &r.source.name,
+                    r.source.os_path()
+                )),
                 property(&title),
                 data(&message)
             ));
@@ -55,7 +58,10 @@ pub fn render(reports: &[FileReport], unread: Unread<'_>) -> String {
     for p in unread.not_checked {
         out.push_str(&format!(
             "::error file={},title={}::{}\n",
-            property(&super::paths::from_root(&p.path)),
+            property(&super::paths::named_from_root(
+                &p.path,
+                p.os_path.as_deref()
+            )),
             property("msklint: not checked"),
             data(&p.message)
         ));
@@ -66,7 +72,7 @@ pub fn render(reports: &[FileReport], unread: Unread<'_>) -> String {
         out.push_str(&format!(
             "::notice title={}::{}\n",
             property("msklint: documents not checked"),
-            data(&s.note())
+            data(&s.spelled_note())
         ));
     }
     out

@@ -40,7 +40,9 @@ struct Finding<'a> {
     rule: &'a str,
     code: Option<&'a str>,
     severity: Severity,
-    path: &'a str,
+    /// The file's name; one that is not UTF-8 spelled as
+    /// [`super::paths::spelled`] gives it.
+    path: std::borrow::Cow<'a, str>,
     line: usize,
     column: usize,
     end_line: usize,
@@ -429,24 +431,20 @@ fn write_unread(out: &mut dyn std::io::Write, unread: Unread<'_>) -> std::io::Re
     }
     let skipped: Vec<SkippedEntry> = unread
         .passed_over()
-        .map(|s| SkippedEntry {
-            folder: s.dir.as_deref(),
-            documents: s
-                .documents
-                .iter()
-                .map(|d| d.to_string_lossy().into_owned())
-                .collect(),
-            linked_folders: s
-                .linked
-                .iter()
-                .map(|d| d.to_string_lossy().into_owned())
-                .collect(),
-            unreadable_documents: s
-                .unreadable
-                .iter()
-                .map(|d| d.to_string_lossy().into_owned())
-                .collect(),
-            note: s.note(),
+        .map(|s| {
+            let spelled = |paths: &[std::path::PathBuf]| -> Vec<String> {
+                paths
+                    .iter()
+                    .map(|d| super::paths::spelled(d).into_owned())
+                    .collect()
+            };
+            SkippedEntry {
+                folder: s.spelled_dir(),
+                documents: spelled(&s.documents),
+                linked_folders: spelled(&s.linked),
+                unreadable_documents: spelled(&s.unreadable),
+                note: s.spelled_note(),
+            }
         })
         .collect();
     if !skipped.is_empty() {
@@ -460,7 +458,7 @@ fn write_unread(out: &mut dyn std::io::Write, unread: Unread<'_>) -> std::io::Re
 /// files named on the command line that `--respect-include` left out).
 #[derive(Serialize)]
 struct SkippedEntry<'a> {
-    folder: Option<&'a str>,
+    folder: Option<std::borrow::Cow<'a, str>>,
     documents: Vec<String>,
     /// Links to folders the search did not follow; left out when none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -676,7 +674,7 @@ fn finding<'a>(report: &'a FileReport, d: usize, table: Option<&Table>) -> Findi
         rule: &d.rule,
         code: d.code.as_deref(),
         severity: d.severity,
-        path: &src.name,
+        path: super::paths::named(&src.name, src.os_path()),
         line: start.line,
         column: start.column,
         end_line: end.line,

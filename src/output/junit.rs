@@ -23,7 +23,8 @@ pub fn render(reports: &[FileReport], unread: Unread<'_>, deny_warnings: bool) -
         for d in &r.diagnostics {
             by_rule.entry(d.rule.as_str()).or_default().push(d);
         }
-        let name = xml(&r.source.name);
+        let shown = super::paths::named(&r.source.name, r.source.os_path());
+        let name = xml(&shown);
         let mut cases = String::new();
         if by_rule.is_empty() {
             cases.push_str(&format!(
@@ -38,7 +39,7 @@ pub fn render(reports: &[FileReport], unread: Unread<'_>, deny_warnings: bool) -
                     let at = r.source.seen_at(d.span.start());
                     format!(
                         "{}:{}:{}: {}[{}] {}",
-                        r.source.name,
+                        shown,
                         at.line,
                         at.column,
                         d.severity,
@@ -82,7 +83,7 @@ pub fn render(reports: &[FileReport], unread: Unread<'_>, deny_warnings: bool) -
     // A path that could not be checked is a case that could not run: a
     // JUnit error, not a failure.
     for p in unread.not_checked {
-        let name = xml(&p.path);
+        let name = xml(&p.spelled());
         total_tests += 1;
         suites.push_str(&format!(
             "  <testsuite name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase classname=\"{name}\" name=\"msklint\">\n      <error type=\"not checked\" message=\"{}\"/>\n    </testcase>\n  </testsuite>\n",
@@ -92,11 +93,11 @@ pub fn render(reports: &[FileReport], unread: Unread<'_>, deny_warnings: bool) -
     // Documents a folder search passed over are cases that were skipped,
     // as dashboards show them.
     for s in unread.passed_over() {
-        let name = xml(s.dir.as_deref().unwrap_or("named files"));
+        let name = xml(s.spelled_dir().as_deref().unwrap_or("named files"));
         total_tests += 1;
         suites.push_str(&format!(
             "  <testsuite name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\">\n    <testcase classname=\"{name}\" name=\"policy documents\">\n      <skipped message=\"{}\"/>\n    </testcase>\n  </testsuite>\n",
-            xml(&s.note())
+            xml(&s.spelled_note())
         ));
     }
     let errors = unread.not_checked.len();

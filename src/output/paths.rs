@@ -1,9 +1,54 @@
-//! Paths as GitHub reads them. Annotations and code scanning place a
-//! finding by its path from the repository root, whatever folder msklint
-//! ran in (a workflow step with `working-directory: policies` runs in a
-//! subfolder), so those two formats name files from the root.
+//! Paths as the structured formats write them. A name that is not UTF-8
+//! is spelled so its bytes can be read back ([`spelled`]). Annotations and
+//! code scanning place a finding by its path from the repository root,
+//! whatever folder msklint ran in (a workflow step with
+//! `working-directory: policies` runs in a subfolder), so those two
+//! formats name files from the root.
 
+use std::borrow::Cow;
 use std::path::{Component, Path, PathBuf};
+
+/// `path` as the structured formats (JSON, SARIF, GitHub, JUnit, concise)
+/// write a file's name: as it is when it is UTF-8, as every name made on
+/// Windows or macOS is. On Linux a name is bytes; one that is not UTF-8
+/// has each byte that does not decode written as `%` and two upper-case
+/// hex digits (`bad%FFname.pathway`), and each `%` of it written `%25`, so
+/// percent-decoding gives back its bytes exactly (docs/json.md, "File
+/// names that are not UTF-8"). Human output shows U+FFFD instead.
+pub fn spelled(path: &Path) -> Cow<'_, str> {
+    if let Some(text) = path.to_str() {
+        return Cow::Borrowed(text);
+    }
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('%', "%25"));
+        for byte in chunk.invalid() {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The name the structured formats give a file shown as `name`: `os`, the
+/// path as the system gave it, [`spelled`] when it was kept (only a path
+/// that is not UTF-8 is kept), else `name` itself.
+pub fn named<'a>(name: &'a str, os: Option<&'a Path>) -> Cow<'a, str> {
+    match os {
+        Some(path) => spelled(path),
+        None => Cow::Borrowed(name),
+    }
+}
+
+/// [`named`], from the repository root as [`from_root`] gives it.
+pub fn named_from_root(name: &str, os: Option<&Path>) -> String {
+    match os {
+        Some(path) => spelled(&os_from_root(path))
+            .trim_start_matches("./")
+            .to_string(),
+        None => from_root(name),
+    }
+}
 use std::sync::OnceLock;
 
 /// `path` (as a report names it) from the repository root: the root is
@@ -28,7 +73,6 @@ pub fn from_root(path: &str) -> String {
 
 /// [`from_root`] for a path as the system gave it, which need not be
 /// UTF-8: from the repository root when it is inside it, else as given.
-#[cfg(unix)]
 pub fn os_from_root(path: &Path) -> PathBuf {
     let Some((cwd, root)) = places() else {
         return path.to_path_buf();
@@ -76,6 +120,18 @@ fn tidy(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_that_is_not_utf8_is_spelled_byte_by_byte() {
+        assert_eq!(spelled(Path::new("d/100% ok.pathway")), "d/100% ok.pathway");
+        #[cfg(unix)]
+        {
+            use std::ffi::OsStr;
+            use std::os::unix::ffi::OsStrExt;
+            let bad = Path::new(OsStr::from_bytes(b"d/50%\xff\xfe caf\xc3\xa9.pathway"));
+            assert_eq!(spelled(bad), "d/50%25%FF%FE caf\u{e9}.pathway");
+        }
+    }
 
     #[test]
     fn tidies_dots_without_the_file_system() {

@@ -41,21 +41,25 @@ fn uri(path: &str) -> String {
     encoded(text.trim_start_matches("./").as_bytes(), p.is_absolute())
 }
 
-/// The URI of a report's file. On Unix a path is bytes, and one that is
-/// not UTF-8 has each of its bytes written out (`%FF`), so the URI names
-/// the file itself rather than the U+FFFD its shown name holds.
+/// The URI of a report's file.
 fn file_uri(source: &crate::source::SourceFile) -> String {
-    #[cfg(unix)]
-    if let Some(path) = source.os_path() {
-        use std::os::unix::ffi::OsStrExt;
+    path_uri(&source.name, source.os_path())
+}
+
+/// The URI of a path shown as `name`. On Unix a path is bytes, and one
+/// that is not UTF-8 (kept as `os`) has each of its bytes written out
+/// (`%FF`), so the URI names the file itself rather than the U+FFFD its
+/// shown name holds.
+fn path_uri(name: &str, os: Option<&std::path::Path>) -> String {
+    if let Some(path) = os {
         let p = super::paths::os_from_root(path);
-        let mut bytes = p.as_os_str().as_bytes();
+        let mut bytes = p.as_os_str().as_encoded_bytes();
         while let Some(rest) = bytes.strip_prefix(b"./") {
             bytes = rest;
         }
         return encoded(bytes, p.is_absolute());
     }
-    uri(&source.name)
+    uri(name)
 }
 
 /// A path's bytes as a URI: all but unreserved characters and `/` are
@@ -78,6 +82,19 @@ fn encoded(path: &[u8], absolute: bool) -> String {
     }
 }
 
+/// A rule's help as code scanning shows it beside each of its results:
+/// the fix, the fix for a condition written as a node's property when the
+/// rule words it apart, and the sources.
+fn help_text(r: &crate::rules::model::Rule) -> String {
+    let mut text = paragraph(&r.help);
+    if let Some(property) = &r.property_help {
+        text.push_str("\n\n");
+        text.push_str(&paragraph(property));
+    }
+    text.push_str(&format!("\n\nSources: {}", r.sources.join("; ")));
+    text
+}
+
 pub fn render(reports: &[FileReport], rules: &RuleSet, config: &Config) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
@@ -91,11 +108,11 @@ pub fn render(reports: &[FileReport], rules: &RuleSet, config: &Config) -> Strin
 /// folder search passed over are notifications at level note, so a job
 /// that reads only this document still learns they went unread.
 fn invocations(unread: Unread<'_>) -> Value {
-    let notification = |level: &str, text: String, path: Option<&str>| {
+    let notification = |level: &str, text: String, uri: Option<String>| {
         let mut n = json!({ "level": level, "message": { "text": text } });
-        if let Some(path) = path {
+        if let Some(uri) = uri {
             n["locations"] = json!([{
-                "physicalLocation": { "artifactLocation": { "uri": uri(path) } }
+                "physicalLocation": { "artifactLocation": { "uri": uri } }
             }]);
         }
         n
@@ -103,12 +120,17 @@ fn invocations(unread: Unread<'_>) -> Value {
     let notifications: Vec<Value> = unread
         .not_checked
         .iter()
-        .map(|p| notification("error", format!("{}: {}", p.path, p.message), Some(&p.path)))
-        .chain(
-            unread
-                .passed_over()
-                .map(|s| notification("note", s.note(), s.dir.as_deref())),
-        )
+        .map(|p| {
+            notification(
+                "error",
+                format!("{}: {}", p.spelled(), p.message),
+                Some(path_uri(&p.path, p.os_path.as_deref())),
+            )
+        })
+        .chain(unread.passed_over().map(|s| {
+            let uri = s.dir.as_deref().map(|d| path_uri(d, s.os_dir.as_deref()));
+            notification("note", s.spelled_note(), uri)
+        }))
         .collect();
     json!([{
         "executionSuccessful": unread.not_checked.is_empty(),
@@ -144,9 +166,7 @@ pub fn write(
                 "name": r.name,
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": paragraph(&r.rationale) },
-                "help": {
-                    "text": format!("{}\n\nSources: {}", paragraph(&r.help), r.sources.join("; ")),
-                },
+                "help": { "text": help_text(r) },
                 "defaultConfiguration": { "level": level(severity) },
                 "properties": { "code": r.code, "category": r.category, "tags": [r.category] },
             });

@@ -29,6 +29,9 @@ pub struct ActiveRule {
     pub(crate) sources: std::sync::Arc<[String]>,
     /// Help for findings in prose documents, when the rule words it apart.
     pub(crate) prose_help: Option<std::sync::Arc<str>>,
+    /// Help for findings on a node's own property, when the rule words it
+    /// apart (`property-help`).
+    pub(crate) property_help: Option<std::sync::Arc<str>>,
     /// The rule's name and code, and its label when it has nothing to
     /// fill in, as every finding shares them.
     pub(crate) name: Name,
@@ -47,6 +50,10 @@ impl ActiveRule {
                 .prose
                 .as_ref()
                 .and_then(|p| p.help.as_deref())
+                .map(|h| std::sync::Arc::from(paragraph(h))),
+            property_help: rule
+                .property_help
+                .as_deref()
                 .map(|h| std::sync::Arc::from(paragraph(h))),
             name: Name::from(&rule.name),
             code: Name::from(&rule.code),
@@ -89,6 +96,9 @@ pub(crate) struct Finding {
     /// On one route into a node other routes reach without it: worded by
     /// the rule's `route-message`.
     pub open_elsewhere: bool,
+    /// On a condition written as a node's own property, not under
+    /// `requires`: helped by the rule's `property-help`.
+    pub on_property: bool,
 }
 
 impl Finding {
@@ -101,6 +111,7 @@ impl Finding {
             severity: None,
             reading: None,
             open_elsewhere: false,
+            on_property: false,
         }
     }
 
@@ -250,7 +261,11 @@ fn to_diagnostic(active: &ActiveRule, pathway: &Name, mut f: Finding) -> Diagnos
     let mut d = Diagnostic::new(active.name.clone(), severity, f.span, message)
         .with_label(label)
         .in_pathway(pathway);
-    d.help = Some(std::sync::Arc::clone(&active.help));
+    let help = match &active.property_help {
+        Some(property) if f.on_property => property,
+        _ => &active.help,
+    };
+    d.help = Some(std::sync::Arc::clone(help));
     d.code = Some(active.code.clone());
     d.sources = std::sync::Arc::clone(&active.sources);
     d.question = rule

@@ -285,6 +285,10 @@ pub fn parse_rule(source: &Arc<SourceFile>, vocab: &Vocabulary) -> Result<Rule, 
         ("summary", &rule.summary),
         ("rationale", &rule.rationale),
         ("help", &rule.help),
+        (
+            "property-help",
+            rule.property_help.as_ref().unwrap_or(&rule.help),
+        ),
     ] {
         if value.trim().is_empty() {
             return Err(LoadError::new(

@@ -39,6 +39,12 @@ pub struct Rule {
     /// reached by …") would claim too much. Defaults to `message`.
     #[serde(default, rename = "route-message")]
     pub route_message: Option<String>,
+    /// The help of a finding on a condition written as a node's own
+    /// property (`max_bmi: 40`, `exclusions: [smokers]`) rather than under
+    /// `requires`, where `help` ("remove … from `requires`") would send the
+    /// reader to a line that is not there. Defaults to `help`.
+    #[serde(default, rename = "property-help")]
+    pub property_help: Option<String>,
     /// Short text under the highlighted span.
     #[serde(default)]
     pub label: Option<String>,

@@ -308,6 +308,7 @@ impl Run {
             report::Unreviewed::not_read(&msklint::discover::PathProblem {
                 path: p.path.clone(),
                 message: p.message.clone(),
+                os_path: None,
             })
         }));
         joined

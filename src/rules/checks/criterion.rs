@@ -154,13 +154,13 @@ impl Kind for CriterionCheck {
             .filter(|g| self.reads_gate(g, ctx.measures))
         {
             let node = crate::graph::Node { ast: gate.node };
-            out.push(
-                Finding::at(gate.span)
-                    .var("criterion", ctx.code(gate.property))
-                    .var("attribute", gate.name)
-                    .var("measure", gate.called.clone())
-                    .node(&node),
-            );
+            let mut f = Finding::at(gate.span)
+                .var("criterion", ctx.code(gate.property))
+                .var("attribute", gate.name)
+                .var("measure", gate.called.clone())
+                .node(&node);
+            f.on_property = true;
+            out.push(f);
         }
         if self.on != Placement::Nodes {
             for route in &ctx.g.pathway.routes {
