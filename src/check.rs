@@ -502,9 +502,10 @@ impl Linter {
             kind
         };
         if !kind.is_prose() {
-            return Err(format!(
-                "{name} is not a policy document msklint reads (.md, .txt, .docx or .pdf): --trace explains prose checks"
-            ));
+            return Err(
+                "not a policy document msklint reads (.md, .txt, .docx or .pdf): --trace explains prose checks"
+                    .to_string(),
+            );
         }
         let input = read_input(name, kind, bytes).map_err(|bad| bad.1.message.clone())?;
         let (source, _, mut extra) = prepared(name, input);
