@@ -82,6 +82,69 @@ impl FileReport {
     }
 }
 
+/// A file read as a pathway, parsed, its syntax errors added to
+/// `diagnostics`; or, when it does not parse and does not read as pathway
+/// code at all (prose, a licence, a YAML file named on the command line),
+/// `None` and one finding saying so in place of a chain of syntax errors
+/// that would only confuse.
+fn parsed_pathway<'t>(
+    source: &'t SourceFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<parser::Parsed<'t>> {
+    let mut parsed = parser::parse(&source.text);
+    if !parsed.recovered.is_empty() && !crate::input::reads_as_pathway_code(&source.text) {
+        diagnostics.push(not_a_pathway(source));
+        return None;
+    }
+    diagnostics.append(&mut parsed.diagnostics);
+    Some(parsed)
+}
+
+/// The one finding on a file read as a pathway that is not one: at its
+/// first word, saying what it seems to be and what to do.
+fn not_a_pathway(source: &SourceFile) -> Diagnostic {
+    let text = &source.text;
+    // The first word past blank lines and `#` comments.
+    let mut at = 0;
+    let mut span = Span::new(0, 0);
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches(['\u{FEFF}', ' ', '\t']);
+        let start = at + line.len() - trimmed.len();
+        at += line.len();
+        if trimmed.trim_end().is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+        span = Span::new(start, start + len);
+        break;
+    }
+    let file = Path::new(&source.name);
+    let file_name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let yaml = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    let (message, help) = if file_name == crate::config::FILE_NAME {
+        (
+            "this is msklint's configuration file, not a pathway",
+            "msklint finds msklint.yaml by itself and reads it as its configuration; leave it off the list of files to check",
+        )
+    } else if yaml {
+        (
+            "this is a YAML file, not a pathway",
+            "msklint reads YAML only as configuration: msklint.yaml, and the vocabulary and rule files it names. Leave this file off the list of files to check.",
+        )
+    } else {
+        (
+            "this file does not look like a pathway: it has no `pathway \"name\" { ... }` block",
+            "msklint reads a file as a pathway when its name ends in .pathway, or in an extension msklint does not know. If this is a policy document, give it the extension of its format (.md, .txt, .docx or .pdf) and it is read as one; if it is meant to be a pathway, write it inside a `pathway \"name\" { ... }` block; otherwise leave it off the list of files to check.",
+        )
+    };
+    Diagnostic::error(Builtin::SyntaxError.name(), span, message)
+        .with_label("not pathway code")
+        .with_help(help)
+}
+
 impl Linter {
     pub fn new(vocabulary: Vocabulary, rules: RuleSet, config: Config) -> Self {
         let base = Arc::new(config.policy(&rules, &[]));
@@ -305,14 +368,13 @@ impl Linter {
             let seen = view(&report, &[]);
             return (report, seen);
         }
-        let parsed = parser::parse(&source.text);
-        diagnostics.extend(parsed.diagnostics);
-        let whole = parsed.recovered.is_empty();
+        let parsed = parsed_pathway(&source, &mut diagnostics);
+        let whole = parsed.as_ref().is_some_and(|p| p.recovered.is_empty());
         let mut graphs = Vec::new();
         // The views draw, score and review only files read whole.
         let blocks = self.check_tree(
             &source,
-            Some(&parsed.file),
+            parsed.as_ref().map(|p| &p.file),
             whole,
             &policy,
             &mut diagnostics,
@@ -440,9 +502,10 @@ impl Linter {
             kind
         };
         if !kind.is_prose() {
-            return Err(format!(
-                "{name} is not a policy document msklint reads (.md, .txt, .docx or .pdf): --trace explains prose checks"
-            ));
+            return Err(
+                "not a policy document msklint reads (.md, .txt, .docx or .pdf): --trace explains prose checks"
+                    .to_string(),
+            );
         }
         let input = read_input(name, kind, bytes).map_err(|bad| bad.1.message.clone())?;
         let (source, _, mut extra) = prepared(name, input);
@@ -654,12 +717,18 @@ impl Linter {
     ) -> Vec<Span> {
         // After a syntax error the tree holds what could be read, and the
         // checks that need a whole pathway hold back on a broken one.
-        let parsed = parser::parse(&source.text);
-        diagnostics.extend(parsed.diagnostics);
-        let whole = parsed.recovered.is_empty();
+        let parsed = parsed_pathway(source, diagnostics);
+        let whole = parsed.as_ref().is_some_and(|p| p.recovered.is_empty());
         // The tree is dropped here: it is not needed for suppressions and
         // sorting, and is the largest thing held.
-        self.check_tree(source, Some(&parsed.file), whole, policy, diagnostics, None)
+        self.check_tree(
+            source,
+            parsed.as_ref().map(|p| &p.file),
+            whole,
+            policy,
+            diagnostics,
+            None,
+        )
     }
 
     /// The checks on a parsed file, pathway by pathway. Each graph is

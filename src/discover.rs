@@ -357,9 +357,17 @@ pub const UNREADABLE_HELP: &str = "save each as a Word document (.docx), PDF or 
 pub const LINK_HELP: &str = "a folder search does not follow links to folders (a link loop could trap it); name the folder on the command line to check what it holds";
 
 impl Skipped {
-    /// The documents' extensions as written (`.md`, `.docx`), sorted, once each.
+    /// The documents' extensions in lower case (`.md`, `.docx`), sorted,
+    /// once each: `policy.MD` and `x.md` are both `.md`, as an include
+    /// glob matches them both (globs ignore case).
     pub fn extensions(&self) -> Vec<String> {
-        extensions_of(&self.documents)
+        let mut out: Vec<String> = extensions_of(&self.documents)
+            .iter()
+            .map(|e| e.to_lowercase())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// "2 documents msklint does not read (.doc, .rtf)".
@@ -476,7 +484,7 @@ impl Skipped {
     }
 }
 
-/// Extensions as written (`.md`, `.docx`), sorted, once each.
+/// Extensions as written (`.md`, `.DOC`), sorted, once each.
 fn extensions_of(files: &[PathBuf]) -> Vec<String> {
     let mut out: Vec<String> = files
         .iter()

@@ -317,6 +317,52 @@ fn opens_pathway(line: &str) -> bool {
     after.is_empty() || after.starts_with('{')
 }
 
+/// Whether text that does not parse still reads as pathway code, so that
+/// its syntax errors are worth giving one by one. It does when its first
+/// line (past blank lines and `#` comments) starts with a word like
+/// `pathway` or a word followed by a quoted name (a misspelt keyword,
+/// `pathwya "Hip" {`), or when any line opens a `pathway "…"` block,
+/// declares a node (`service physio:`) or draws a route (`gp -> physio`).
+/// Prose, a licence or a YAML file does none of these.
+pub fn reads_as_pathway_code(text: &str) -> bool {
+    let mut lines = text
+        .lines()
+        .map(|l| l.trim_matches(['\u{FEFF}', ' ', '\t', '\r']))
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    let word = leading_word(first);
+    let after = first[word.len()..].trim_start();
+    let like_pathway = strsim::damerau_levenshtein(&word.to_ascii_lowercase(), "pathway") <= 2;
+    let named = !word.is_empty() && after.starts_with(['"', '\u{201C}']);
+    like_pathway || named || code_line(first) || lines.any(code_line)
+}
+
+/// A line of pathway code: it opens a block, declares a node or draws a
+/// route.
+fn code_line(line: &str) -> bool {
+    if opens_pathway(line) {
+        return true;
+    }
+    let word = leading_word(line);
+    let rest = line[word.len()..].trim_start();
+    if matches!(word, "entry" | "service" | "exit") {
+        let id = leading_word(rest);
+        return !id.is_empty() && rest[id.len()..].trim_start().starts_with([':', '{']);
+    }
+    !word.is_empty() && rest.starts_with("->")
+}
+
+/// The identifier-like word `s` starts with (empty when it starts with
+/// anything else).
+fn leading_word(s: &str) -> &str {
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
 /// A file's bytes ready to check, or why they cannot be (a PDF that is
 /// encrypted, scanned, damaged or past the limits), for a front end to
 /// refuse the file before checking it and go on with the rest. A PDF's

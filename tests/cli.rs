@@ -498,6 +498,19 @@ fn graph_names_what_it_could_draw() {
         "{}",
         stderr(&out)
     );
+    // A name two files share is listed once, with both files.
+    let out = msklint(
+        &["graph", "--pathway", "Hip", "a.pathway", "b.pathway"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!(
+            "the pathways read are `{name}` (a.pathway, b.pathway)\n"
+        )),
+        "{}",
+        stderr(&out)
+    );
 
     let out = msklint(&["graph", "typo.pathway"], dir.path());
     assert_eq!(out.status.code(), Some(1));
@@ -509,7 +522,9 @@ fn graph_names_what_it_could_draw() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("flowchart"), "{}", stdout(&out));
     assert!(
-        stderr(&out).contains(&format!("note: drawing `{name}`")),
+        stderr(&out).contains(&format!(
+            "note: no pathway is called exactly `{lower}`; drawing `{name}`, the same name in another case"
+        )),
         "{}",
         stderr(&out)
     );

@@ -1083,6 +1083,84 @@ fn a_damaged_diagram_is_refused_and_the_rest_still_checked() {
     );
 }
 
+/// Every format but JSON prints a drawing's findings at their shapes and
+/// arrows in the drawing's file, in the order of those places; JSON keeps
+/// its line and column in the written pathway and gives the drawing's
+/// place as `shape.line` and `shape.column` (docs/import.md).
+#[test]
+fn a_drawings_findings_are_listed_in_the_order_of_their_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let mmd = dir.path().join("my.mmd");
+    std::fs::write(
+        &mmd,
+        "flowchart LR\n  A[GP] --> B[MSK physio]\n  \
+         B -->|BMI under 35 and non smoker| C[Orthopaedic surgeon]\n  \
+         B -->|pain for 6 months| D[Pain clinic]\n  C --> E((Discharged))\n  \
+         B -->|DNA x1| E\n",
+    )
+    .unwrap();
+    let path = mmd.to_str().unwrap();
+    let run = |format: &str| {
+        let out = msklint(&[
+            "check",
+            "--no-config",
+            "--no-cache",
+            "--format",
+            format,
+            path,
+        ]);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // `my.mmd:LINE:COLUMN` of each line or heading that gives one.
+    let places = |text: &str| -> Vec<(usize, usize)> {
+        text.match_indices("my.mmd:")
+            .filter_map(|(at, found)| {
+                let rest = &text[at + found.len()..];
+                let mut parts = rest.splitn(3, |c: char| !c.is_ascii_digit());
+                let line = parts.next()?.parse().ok()?;
+                let column = parts.next()?.parse().ok()?;
+                Some((line, column))
+            })
+            .collect()
+    };
+    let concise = run("concise");
+    assert!(
+        concise.contains("my.mmd:3:5: error[bmi-threshold]"),
+        "{concise}"
+    );
+    let printed = places(&concise);
+    assert!(printed.len() > 20, "{concise}");
+    let mut sorted = printed.clone();
+    sorted.sort();
+    assert_eq!(printed, sorted, "{concise}");
+    // The human headings name the same places in the same order (but for
+    // the pathway-wide findings, whose heading names the file alone).
+    let placed: Vec<_> = printed.iter().copied().filter(|&p| p != (1, 1)).collect();
+    assert_eq!(places(&run("human")), placed);
+
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let bmi = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "bmi-threshold")
+        .unwrap();
+    let written = String::from_utf8(msklint(&["import", path]).stdout).unwrap();
+    let line = bmi["line"].as_u64().unwrap() as usize;
+    assert!(
+        written.lines().nth(line - 1).unwrap().contains("bmi < 35"),
+        "{line}: {written}"
+    );
+    assert_eq!(
+        (
+            bmi["shape"]["line"].as_u64(),
+            bmi["shape"]["column"].as_u64()
+        ),
+        (Some(3), Some(5))
+    );
+    assert_eq!(bmi["shape"]["id"], "L_B_C_0");
+}
+
 /// Why `bytes` named `name` cannot be read, from the library.
 fn refused(name: &str, bytes: &[u8]) -> String {
     let format = InputFormat::sniffed(name, bytes).unwrap_or(InputFormat::of(name));

@@ -1108,3 +1108,62 @@ fn a_word_document_under_a_text_name_is_read_as_word() {
         );
     }
 }
+
+/// A file named on the command line that is not pathway code at all (the
+/// configuration, another YAML file, a licence) gets one finding saying
+/// so, not a syntax error for each line; a pathway with a misspelt
+/// keyword still gets the precise error at the word.
+#[test]
+fn a_named_file_that_is_no_pathway_gets_one_finding_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "msklint.yaml",
+        "# settings\nrules:\n  dead-end: { severity: info }\nvocabulary:\n  offers: [hydrotherapy]\n",
+    );
+    write("vocab.yaml", "vocabulary:\n  kinds: [msk_hub]\n");
+    write(
+        "LICENSE",
+        "MIT License\n\nCopyright (c) 2025 Example ICB\n\nPermission is hereby granted, free of charge, to any person.\n",
+    );
+    write(
+        "typo.pathway",
+        "pathwya \"Typo\" {\n  entry gp: \"GP\" { kind: gp }\n}\n",
+    );
+    let out = msklint(
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "concise",
+            "LICENSE",
+            "msklint.yaml",
+            "typo.pathway",
+            "vocab.yaml",
+        ],
+        dir.path(),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let errors: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("[syntax-error]"))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "LICENSE:1:1: error[syntax-error] this file does not look like a pathway: it has no `pathway \"name\" { ... }` block",
+            "msklint.yaml:2:1: error[syntax-error] this is msklint's configuration file, not a pathway",
+            "typo.pathway:1:1: error[syntax-error] expected `pathway`, found `pathwya`",
+            "vocab.yaml:1:1: error[syntax-error] this is a YAML file, not a pathway",
+        ],
+        "{stdout}"
+    );
+    // Nothing else is found in the files that are no pathway.
+    for name in ["LICENSE", "msklint.yaml", "vocab.yaml"] {
+        let count = stdout
+            .lines()
+            .filter(|l| l.starts_with(&format!("{name}:")))
+            .count();
+        assert_eq!(count, 1, "{name}: {stdout}");
+    }
+}

@@ -413,6 +413,22 @@ fn trace_shows_context_and_masks_and_refuses_bad_requests() {
     );
 }
 
+/// A pattern that finds one digit (`\d`) is quoted with the whole number
+/// it is in: «40», not «4».
+#[test]
+fn trace_quotes_a_number_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("fp.md"),
+        "# Notes\n\nA BMI of 40 or more is not, on its own, a reason to decline surgery.\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--no-config", "--trace", "fp.md:3"], dir.path());
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.contains("pattern 2: «40»"), "{printed}");
+    assert!(!printed.contains("«4»"), "{printed}");
+}
+
 /// An exception pattern that ends inside a multi-byte character (a user's
 /// `\W` before an en dash) does not panic, and `--trace` reads a
 /// Windows-1252 policy as `check` does.

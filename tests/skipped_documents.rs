@@ -411,6 +411,26 @@ fn include_patterns_match_names_in_any_case() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// The note suggests each glob once, in lower case: `*.md` takes
+/// `policy.MD` as well as `x.md` (globs ignore case), so `*.MD` beside it
+/// would say the same thing twice.
+#[test]
+fn the_note_suggests_each_pattern_once_whatever_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy.MD"), POLICY).unwrap();
+    std::fs::write(dir.path().join("x.md"), POLICY).unwrap();
+    std::fs::write(
+        dir.path().join("p.pathway"),
+        "pathway \"x\" {\n  entry gp: \"GP\" { kind: gp }\n}\n",
+    )
+    .unwrap();
+    let out = msklint(&["check", "--format", "concise", "."], dir.path());
+    assert_eq!(
+        stderr(&out),
+        "note: skipped 2 policy documents (.md) in .; add --include '*.md' or include: ['*.md'] in msklint.yaml to check them\n"
+    );
+}
+
 /// A pathway Notepad saved as `hips.pathway.txt` is checked by a folder
 /// search as the pathway it holds, as docs/ci.md says; a plain `notes.txt`
 /// beside it is still only mentioned.

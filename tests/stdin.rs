@@ -207,3 +207,32 @@ fn views_and_import_refuse_standard_input_plainly() {
         assert!(!err.contains("no such file"), "{command}: {err}");
     }
 }
+
+/// `--trace` on piped pathway text names it as the output does,
+/// `<stdin>` or the `--stdin-filename` given, never a name the person
+/// did not give (it said `stdin.pathway`).
+#[test]
+fn trace_of_piped_pathway_text_names_it_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let pathway = b"pathway \"P\" {\n  entry gp: \"GP\" { kind: gp }\n}\n";
+    let out = piped(&["check", "--trace", "-:2"], dir.path(), pathway);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: <stdin>: not a policy document msklint reads"),
+        "{err}"
+    );
+    assert!(!err.contains("stdin.pathway"), "{err}");
+    assert!(err.contains("--stdin-filename"), "{err}");
+    let out = piped(
+        &["check", "--trace", "-:2", "--stdin-filename", "p.pathway"],
+        dir.path(),
+        pathway,
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: p.pathway: not a policy document msklint reads"),
+        "{err}"
+    );
+}

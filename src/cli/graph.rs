@@ -157,7 +157,7 @@ pub fn run(args: &GraphArgs) -> u8 {
         .flat_map(|(_, p)| p)
         .collect();
     let names: Vec<String> = all.iter().map(|d| d.name.clone()).collect();
-    let listed = few(&names);
+    let listed = listed(&all);
     let mut pieces: Vec<Drawing> = all.into_iter().filter(|d| d.text.is_some()).collect();
     // `--pathway` names one exactly, or failing that one whose name differs
     // only in case; two such names spelt differently are both meant as much.
@@ -171,7 +171,7 @@ pub fn run(args: &GraphArgs) -> u8 {
             match spellings.as_slice() {
                 [] => {}
                 [one] => {
-                    errln!("note: drawing `{one}`, the pathway whose name is `{n}` in another case")
+                    errln!("note: no pathway is called exactly `{n}`; drawing `{one}`, the same name in another case")
                 }
                 _ => {
                     errln!(
@@ -304,10 +304,53 @@ fn same_but_case(a: &str, b: &str) -> bool {
 /// Names for a message: the first few in backticks and a count of the
 /// rest, so a file of thousands of pathways does not fill the screen.
 fn few(names: &[String]) -> String {
+    first_few(names.iter().map(|n| format!("`{n}`")).collect())
+}
+
+/// The first few of `items` and how many more, comma-separated.
+fn first_few(items: Vec<String>) -> String {
     const SHOWN: usize = 8;
-    let mut text: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
-    if names.len() > SHOWN {
-        text.push(format!("and {} more", names.len() - SHOWN));
+    let more = items.len().saturating_sub(SHOWN);
+    let mut text: Vec<String> = items.into_iter().take(SHOWN).collect();
+    if more > 0 {
+        text.push(format!("and {more} more"));
     }
     text.join(", ")
+}
+
+/// The pathways read, for a message: each name once, in the order read,
+/// and, when they came from more than one file, the files holding it
+/// (two files may hold pathways of the same name).
+fn listed(all: &[Drawing]) -> String {
+    let mut names: Vec<(&str, Vec<&str>)> = Vec::new();
+    // Where each name is in `names`: found by a look-up, not a search of
+    // the list (a file may hold thousands of pathways).
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for d in all {
+        match at.get(d.name.as_str()) {
+            Some(&i) => {
+                // A file's pathways come together: only the last file
+                // can be the same.
+                if names[i].1.last() != Some(&d.file.as_str()) {
+                    names[i].1.push(&d.file);
+                }
+            }
+            None => {
+                at.insert(&d.name, names.len());
+                names.push((&d.name, vec![&d.file]));
+            }
+        }
+    }
+    let one_file = all
+        .iter()
+        .all(|d| all.first().is_some_and(|f| f.file == d.file));
+    first_few(
+        names
+            .into_iter()
+            .map(|(name, files)| match one_file {
+                true => format!("`{name}`"),
+                false => format!("`{name}` ({})", files.join(", ")),
+            })
+            .collect(),
+    )
 }

@@ -7,6 +7,7 @@ use std::io::Read as _;
 use std::path::Path;
 
 use super::{EXIT_CLEAN, EXIT_TROUBLE};
+use crate::input::InputFormat;
 use crate::rules::prose::SentenceTrace;
 use crate::session::Session;
 
@@ -77,7 +78,14 @@ pub fn run(session: &Session, spec: &str, stdin_name: Option<&Path>, json: bool)
     let (source, traces) = match session.trace(&by, path.as_deref(), bytes, line) {
         Ok(found) => found,
         Err(msg) => {
-            errln!("error: {msg}");
+            // Named as the output names it: `<stdin>`, not the name the
+            // format was read from.
+            errln!("error: {file}: {msg}");
+            if piped && stdin_name.is_none() && InputFormat::of(&by) == InputFormat::Pathway {
+                errln!(
+                    "help: piped text is read as a pathway when a line opens a `pathway \"...\" {{` block; --stdin-filename NAME.md reads it as a policy"
+                );
+            }
             return EXIT_TROUBLE;
         }
     };

@@ -12,7 +12,7 @@ pub fn render(reports: &[FileReport]) -> String {
 pub fn render_with(reports: &[FileReport], not_checked: usize) -> String {
     let mut out = String::new();
     for r in reports {
-        for d in &r.diagnostics {
+        for d in super::in_printed_order(r) {
             let at = r.source.seen_at(d.span.start());
             let message: String = d.message.split_whitespace().collect::<Vec<_>>().join(" ");
             // A Word or PDF line is one of the extracted text:

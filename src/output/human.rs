@@ -105,7 +105,11 @@ pub fn write(
     let handler = handler(opts);
     let all: Vec<(&Diagnostic, &SourceFile)> = reports
         .iter()
-        .flat_map(|r| r.diagnostics.iter().map(move |d| (d, &*r.source)))
+        .flat_map(|r| {
+            super::in_printed_order(r)
+                .into_iter()
+                .map(move |d| (d, &*r.source))
+        })
         .collect();
     for batch in all.chunks(BATCH) {
         let pieces: Vec<String> =

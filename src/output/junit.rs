@@ -20,7 +20,7 @@ pub fn render(reports: &[FileReport], unread: Unread<'_>, deny_warnings: bool) -
     let (mut total_tests, mut total_failures) = (0, 0);
     for r in reports {
         let mut by_rule: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
-        for d in &r.diagnostics {
+        for d in super::in_printed_order(r) {
             by_rule.entry(d.rule.as_str()).or_default().push(d);
         }
         let shown = super::paths::named(&r.source.name, r.source.os_path());

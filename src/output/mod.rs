@@ -16,7 +16,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::check::FileReport;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{PathProblem, Skipped};
 use crate::rules::load::RuleSet;
 
@@ -153,6 +153,23 @@ impl OutputFormat {
             }
         }
     }
+}
+
+/// A file's findings in the order of the places the line formats print
+/// (human, concise, JUnit). That is the order they are sorted in, except
+/// for a drawing checked on its own: they are sorted by the pathway
+/// written from it, but printed at their shapes and arrows in the
+/// drawing's file, so they are put in the order of those places (findings
+/// at one place keep their order).
+pub fn in_printed_order(r: &FileReport) -> Vec<&Diagnostic> {
+    let mut all: Vec<&Diagnostic> = r.diagnostics.iter().collect();
+    if r.source.drawing().is_some() {
+        all.sort_by_cached_key(|d| {
+            let at = r.source.seen_at(d.span.start());
+            (at.line, at.column)
+        });
+    }
+    all
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

@@ -1180,11 +1180,17 @@ impl<'a> Engine<'a> {
                 continue;
             }
             match p.find_first(&reading.text) {
-                Some((a, b)) => note(format!(
-                    "pattern {}: «{}»",
-                    k + 2,
-                    reading.text_of(own, a, b)
-                )),
+                Some(found) => {
+                    // Quoted whole: `\d` finds the `4` of `40`.
+                    let quoted = own
+                        .get(found.0..found.1)
+                        .map_or(found, |_| whole_numbers(own, found));
+                    note(format!(
+                        "pattern {}: «{}»",
+                        k + 2,
+                        reading.text_of(own, quoted.0, quoted.1)
+                    ))
+                }
                 None if in_lead => note(format!("pattern {}: in the lead-in", k + 2)),
                 None => {
                     note(format!("pattern {}: not found: silent", k + 2));
@@ -1762,6 +1768,27 @@ fn finding(active: &ActiveRule, check: &ProseCheck, text: &str, sentence: &Sente
     d.sources = std::sync::Arc::clone(&active.sources);
     d.question = check.question.as_deref().map(|q| fill(q, &vars));
     d
+}
+
+/// A match in `text` widened to the whole numbers it starts or ends in,
+/// for `--trace` to quote: a pattern's `\d` finds the `4` of `40`, and
+/// «4» would misquote the sentence. What fires is decided before this.
+fn whole_numbers(text: &str, (mut a, mut b): (usize, usize)) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    // A decimal point between digits is part of the number (`18.5`).
+    let point = |i: usize| bytes.get(i) == Some(&b'.');
+    if a < b && digit(a) {
+        while a > 0 && (digit(a - 1) || (a >= 2 && point(a - 1) && digit(a - 2))) {
+            a -= 1;
+        }
+    }
+    if a < b && digit(b - 1) {
+        while digit(b) || (point(b) && digit(b + 1)) {
+            b += 1;
+        }
+    }
+    (a, b)
 }
 
 #[cfg(test)]
