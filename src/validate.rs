@@ -622,7 +622,8 @@ pub struct PropertyGate<'a> {
     /// How findings say the measure (`symptom duration`).
     pub called: String,
     /// It plainly asks for at least an amount of the measure: a bare number
-    /// under the measure's own name (`symptom_weeks: 12`). Any other gate
+    /// under the measure's own name (`symptom_weeks: 12`), or a number under
+    /// a name that sets a floor (`min_symptom_weeks: 12`). Any other gate
     /// may as well be a ceiling or a "no" (`max_bmi: 40`, `smoking: false`).
     pub lower: bool,
 }
@@ -685,8 +686,12 @@ pub fn property_gates<'a>(
             let (bound, lower) = match &value.kind {
                 ValueKind::Number(_) | ValueKind::Percent(_) => {
                     let named = names_a_bound(key, vocab);
-                    let bare = m.bare_number_is_bound && !measures.negated(key);
-                    (named || bare, bare && !named)
+                    let negated = measures.negated(key);
+                    let bare = m.bare_number_is_bound && !negated;
+                    // A floor by name (`min_symptom_weeks: 12`) asks for
+                    // at least as plainly as a bare number does.
+                    let floor = !negated && names_a_floor(key, vocab);
+                    (named || bare, floor || (bare && !named))
                 }
                 ValueKind::String(text) => (is_comparison(text, vocab), false),
                 ValueKind::Bool(b) => (*b == measures.negated(key), false),
@@ -751,12 +756,22 @@ fn shuts_out(key: &str, vocab: &Vocabulary) -> bool {
     })
 }
 
-/// Whether a property name bounds what it names (`max_bmi`, `bmi_limit`):
-/// `bound_words` in the vocabulary.
+/// Whether a property name bounds what it names (`max_bmi`, `bmi_limit`,
+/// `min_symptom_weeks`): `bound_words` or `lower_bound_words` in the
+/// vocabulary.
 fn names_a_bound(key: &str, vocab: &Vocabulary) -> bool {
     key.to_ascii_lowercase()
         .split('_')
-        .any(|w| contains(&vocab.bound_words, w))
+        .any(|w| contains(&vocab.bound_words, w) || contains(&vocab.lower_bound_words, w))
+}
+
+/// Whether a property name sets a floor on what it names
+/// (`min_symptom_weeks`, `minimum_physio_weeks`): `lower_bound_words` in
+/// the vocabulary.
+fn names_a_floor(key: &str, vocab: &Vocabulary) -> bool {
+    key.to_ascii_lowercase()
+        .split('_')
+        .any(|w| contains(&vocab.lower_bound_words, w))
 }
 
 /// Whether a string is a comparison with a number (`< 40`, `under 40`,

@@ -86,6 +86,12 @@ pub struct Vocabulary {
     /// measure's name a bound on it (`max_bmi: 40`, `bmi_limit: 40`).
     #[serde(default)]
     pub bound_words: Vec<String>,
+    /// Words that, as a part of a property's key, make a number under a
+    /// measure's name a lower bound on it, a floor people must reach
+    /// (`min_symptom_weeks: 12`). They make the number a bound as
+    /// `bound_words` do.
+    #[serde(default)]
+    pub lower_bound_words: Vec<String>,
     /// Words by which a short string with a number compares (`"under 40"`,
     /// `"40 or less"`): lower case, spaces included.
     #[serde(default)]
@@ -225,6 +231,7 @@ impl Vocabulary {
         };
         merge(&mut self.exclusion_words, lower(other.exclusion_words));
         merge(&mut self.bound_words, lower(other.bound_words));
+        merge(&mut self.lower_bound_words, lower(other.lower_bound_words));
         merge(&mut self.comparison_words, lower(other.comparison_words));
         fn add<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
             for item in from {
@@ -340,6 +347,7 @@ mod tests {
         for (name, list) in [
             ("exclusion_words", &v.exclusion_words),
             ("bound_words", &v.bound_words),
+            ("lower_bound_words", &v.lower_bound_words),
             ("comparison_words", &v.comparison_words),
         ] {
             assert!(!list.is_empty(), "{name}");
@@ -351,6 +359,7 @@ mod tests {
             }
         }
         assert!(contains(&v.bound_words, "max"));
+        assert!(contains(&v.lower_bound_words, "min"));
         assert!(contains(&v.exclusion_words, "not_accepted"));
         assert!(contains(&v.comparison_words, "under "));
     }

@@ -703,8 +703,18 @@ fn a_measure_written_as_a_node_property_is_pointed_out() {
             Some(("smoking-restriction", "smoking: false")),
         ),
         ("bmi: \"< 40\"", Some(("bmi-threshold", "bmi: \"< 40\""))),
+        // A minimum is a lower bound, which the rules that count only
+        // those read; a ceiling on the same measure they leave alone.
         (
             "min_symptom_weeks: 12",
+            Some(("symptom-duration-gate", "min_symptom_weeks: 12")),
+        ),
+        (
+            "min_physio_weeks: 6",
+            Some(("conservative-treatment-gate", "min_physio_weeks: 6")),
+        ),
+        (
+            "max_symptom_weeks: 52",
             Some(("unknown-property", "names symptom duration,")),
         ),
         ("address: \"1 Mill Lane, Northtown\"", None),
@@ -855,7 +865,8 @@ fn a_condition_in_a_property_falls_back_when_its_rule_is_off() {
 }
 
 /// The words that tell a criterion written as a node property from a
-/// record of one (`bound_words`, `exclusion_words`, `comparison_words`)
+/// record of one (`bound_words`, `lower_bound_words`, `exclusion_words`,
+/// `comparison_words`)
 /// are vocabulary, so msklint.yaml can add to them: before the words are
 /// added these properties pass, after it each is reported, and what was
 /// found before is still found.
@@ -888,7 +899,8 @@ fn words_that_mark_a_property_as_a_criterion_can_be_added_in_configuration() {
     // it as a bound.
     let linter = |words: &str| {
         let added: Vocabulary =
-            serde_norway::from_str(&format!("measure_qualifiers: [ceiling]\n{words}")).unwrap();
+            serde_norway::from_str(&format!("measure_qualifiers: [ceiling, floor]\n{words}"))
+                .unwrap();
         let mut vocabulary = Vocabulary::builtin().unwrap();
         vocabulary.extend(added);
         let rules = RuleSet::builtin(&vocabulary).unwrap();
@@ -896,11 +908,13 @@ fn words_that_mark_a_property_as_a_criterion_can_be_added_in_configuration() {
     };
     let before = linter("");
     let extended = linter(
-        "bound_words: [Ceiling]\nexclusion_words: [disallowed, not_funded]\ncomparison_words: [\"up to \", '']\n",
+        "bound_words: [Ceiling]\nlower_bound_words: [Floor]\nexclusion_words: [disallowed, not_funded]\ncomparison_words: [\"up to \", '']\n",
     );
     for (property, rule) in [
-        // A ceiling, which the lower-bound rule does not read.
+        // A ceiling, which the lower-bound rule does not read, and a
+        // floor, which it does.
         ("conservative_weeks_ceiling: 12", "unknown-property"),
+        ("conservative_weeks_floor: 6", "conservative-treatment-gate"),
         ("disallowed: [smokers]", "smoking-restriction"),
         ("patients_not_funded: [smokers]", "smoking-restriction"),
         ("bmi: \"up to 40\"", "bmi-threshold"),
