@@ -28,6 +28,13 @@ pub struct Vocabulary {
     /// `on_dna`), by the property they stand for.
     #[serde(default)]
     pub property_names: std::collections::BTreeMap<String, Vec<String>>,
+    /// Words by which a node property's key names missed appointments
+    /// (`dna`, `missed`, `did_not_attend`), so that its actions
+    /// (`discharge_after_dna: true`) are a DNA policy. One holding an
+    /// underscore is found anywhere in the key, any other as a part of it
+    /// between underscores; keys are compared in lower case.
+    #[serde(default)]
+    pub dna_key_words: Vec<String>,
     /// Exceptions every sentence-level prose check shares, on top of its
     /// own `unless` (docs/rules-format.md, section 8).
     #[serde(default)]
@@ -231,6 +238,7 @@ impl Vocabulary {
         };
         merge(&mut self.exclusion_words, lower(other.exclusion_words));
         merge(&mut self.bound_words, lower(other.bound_words));
+        merge(&mut self.dna_key_words, lower(other.dna_key_words));
         merge(&mut self.lower_bound_words, lower(other.lower_bound_words));
         merge(&mut self.comparison_words, lower(other.comparison_words));
         fn add<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
@@ -348,6 +356,7 @@ mod tests {
             ("exclusion_words", &v.exclusion_words),
             ("bound_words", &v.bound_words),
             ("lower_bound_words", &v.lower_bound_words),
+            ("dna_key_words", &v.dna_key_words),
             ("comparison_words", &v.comparison_words),
         ] {
             assert!(!list.is_empty(), "{name}");
@@ -360,6 +369,7 @@ mod tests {
         }
         assert!(contains(&v.bound_words, "max"));
         assert!(contains(&v.lower_bound_words, "min"));
+        assert!(contains(&v.dna_key_words, "dna"));
         assert!(contains(&v.exclusion_words, "not_accepted"));
         assert!(contains(&v.comparison_words, "under "));
     }
