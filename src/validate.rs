@@ -353,6 +353,11 @@ impl Validator<'_> {
             if contains(known, word) {
                 continue;
             }
+            // A channel in capitals (`Online`) is the channel: the rules
+            // read channels in any case, as they do criterion attributes.
+            if what == "channel" && contains(known, &word.to_lowercase()) {
+                continue;
+            }
             // Another name for a channel, kind or offer: the word it
             // stands for (`telephone` is `phone`, `IAPT` is
             // `mental_health`).

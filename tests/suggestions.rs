@@ -160,6 +160,16 @@ fn a_misspelt_kind_offer_and_channel_become_the_near_word() {
         "  service s: \"S\" { kind: primary channels: [online, telephone] }\n  gp -> s\n  s -> home",
     );
     fix_one("t.pathway", &text, "unknown-channel", "phone");
+    // A channel in capitals is the channel, read so by the rules: nothing
+    // to fix.
+    let text = pathway(
+        "  service s: \"S\" { kind: primary channels: [Online, PHONE] }\n  gp -> s\n  s -> home",
+    );
+    let found = check(&session(), "t.pathway", &text);
+    assert!(
+        found.iter().all(|d| d.rule != "unknown-channel"),
+        "{found:#?}"
+    );
 }
 
 /// The everyday names services are drawn with stand for the language's
