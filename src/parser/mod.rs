@@ -890,6 +890,18 @@ fn syntax_error(
         }
         ErrorVariant::CustomError { message } => (message.clone(), message.clone()),
     };
+    // An arrow pasted from a word processor (`→`, `⟶`, `➔`) is said to be
+    // one, as `=>` and `-->` are, so the message alone tells what to write.
+    let (message, label) = match look_alike {
+        Some((c, LookAlike::Arrow)) => (
+            format!(
+                "a route's arrow is `->`, not {}",
+                LookAlike::Arrow.describe(c)
+            ),
+            "write `->`".to_string(),
+        ),
+        _ => (message, label),
+    };
     let mut diag =
         Diagnostic::error("syntax-error", Span::new(start, end), message).with_label(label);
     if let Some((c, l)) = look_alike {
@@ -3580,12 +3592,22 @@ mod tests {
             ),
             (
                 "pathway \"x\" {\n  entry gp: \"GP\"\n  service h: \"H\"\n  gp \u{2192} h\n}\n",
-                "found `\u{2192}` (rightwards arrow)",
+                "a route's arrow is `->`, not `\u{2192}` (rightwards arrow)",
                 "looks like `->`",
             ),
             (
                 "pathway \"x\" {\n  entry gp: \"GP\"\n  service h: \"H\"\n  gp \u{21D2} h\n}\n",
-                "rightwards double arrow",
+                "a route's arrow is `->`, not `\u{21D2}` (rightwards double arrow)",
+                "looks like `->`",
+            ),
+            (
+                "pathway \"x\" {\n  entry gp: \"GP\"\n  service h: \"H\"\n  gp \u{27F6} h\n}\n",
+                "a route's arrow is `->`, not `\u{27F6}` (long rightwards arrow)",
+                "looks like `->`",
+            ),
+            (
+                "pathway \"x\" {\n  entry gp: \"GP\"\n  service h: \"H\"\n  gp, h \u{2794} h\n}\n",
+                "a route's arrow is `->`, not `\u{2794}` (heavy rightwards arrow)",
                 "looks like `->`",
             ),
             (
