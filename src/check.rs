@@ -763,7 +763,20 @@ impl Linter {
                 let before = diagnostics.len();
                 let (graph, ()) = crate::par::join(
                     || {
-                        validate::validate(pathway, &self.vocabulary, diagnostics);
+                        // Missed-appointment policies under another key:
+                        // a rule that reads one reports it, so it is not
+                        // pointed out as a key no rule reads.
+                        let dna = validate::dna_properties(pathway, &self.vocabulary);
+                        let read_dna: Vec<Span> = dna
+                            .iter()
+                            .filter(|p| {
+                                policy.active.iter().any(|a| {
+                                    dna_check(&a.rule.check).is_some_and(|c| c.reads(p).is_some())
+                                })
+                            })
+                            .map(|p| p.span)
+                            .collect();
+                        validate::validate(pathway, &self.vocabulary, &read_dna, diagnostics);
                         validate::attributes(pathway, &self.measures, diagnostics);
                         // Conditions written as node properties: the
                         // rules that read the measure report them, and
@@ -788,6 +801,7 @@ impl Linter {
                             source,
                             &self.measures,
                             &gates,
+                            &dna,
                             diagnostics,
                         );
                         graph
@@ -910,6 +924,15 @@ fn criterion_check(check: &Check) -> Option<&crate::rules::checks::criterion::Cr
     match check {
         Check::Criterion(c) => Some(c),
         Check::Condition(c) => criterion_check(&c.check),
+        _ => None,
+    }
+}
+
+/// The DNA check a rule runs, alone or for some conditions.
+fn dna_check(check: &Check) -> Option<&crate::rules::checks::dna_policy::DnaPolicyCheck> {
+    match check {
+        Check::DnaPolicy(c) => Some(c),
+        Check::Condition(c) => dna_check(&c.check),
         _ => None,
     }
 }

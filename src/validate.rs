@@ -9,7 +9,11 @@ use crate::rules::builtin::Builtin;
 use crate::span::Span;
 use crate::vocabulary::{contains, Vocabulary};
 
-pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnostic>) {
+/// Checks `pathway`'s names and values. `read` holds the keys of free
+/// properties a rule reads all the same (a missed-appointment policy under
+/// another name, [`dna_properties`]): they are not pointed out as read by
+/// none.
+pub fn validate(pathway: &Pathway, vocab: &Vocabulary, read: &[Span], diags: &mut Vec<Diagnostic>) {
     let mut v = Validator {
         vocab,
         pathway: &pathway.name.value,
@@ -88,6 +92,7 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, diags: &mut Vec<Diagnosti
                         "channels" => {
                             v.words(value, &vocab.channels, Builtin::UnknownChannel.name(), "channel", false)
                         }
+                        _ if read.contains(&prop.key.span) => {}
                         _ if !contains(&vocab.node_properties, prop.key.name) && v.other_name(&prop.key, value, &property_keys, false) => {}
                         _ => v.unknown_key(&prop.key, &vocab.node_properties, "node property", &property_keys),
                     }
@@ -346,6 +351,11 @@ impl Validator<'_> {
                 }
             };
             if contains(known, word) {
+                continue;
+            }
+            // A channel in capitals (`Online`) is the channel: the rules
+            // read channels in any case, as they do criterion attributes.
+            if what == "channel" && contains(known, &word.to_lowercase()) {
                 continue;
             }
             // Another name for a channel, kind or offer: the word it
@@ -622,7 +632,8 @@ pub struct PropertyGate<'a> {
     /// How findings say the measure (`symptom duration`).
     pub called: String,
     /// It plainly asks for at least an amount of the measure: a bare number
-    /// under the measure's own name (`symptom_weeks: 12`). Any other gate
+    /// under the measure's own name (`symptom_weeks: 12`), or a number under
+    /// a name that sets a floor (`min_symptom_weeks: 12`). Any other gate
     /// may as well be a ceiling or a "no" (`max_bmi: 40`, `smoking: false`).
     pub lower: bool,
 }
@@ -685,8 +696,12 @@ pub fn property_gates<'a>(
             let (bound, lower) = match &value.kind {
                 ValueKind::Number(_) | ValueKind::Percent(_) => {
                     let named = names_a_bound(key, vocab);
-                    let bare = m.bare_number_is_bound && !measures.negated(key);
-                    (named || bare, bare && !named)
+                    let negated = measures.negated(key);
+                    let bare = m.bare_number_is_bound && !negated;
+                    // A floor by name (`min_symptom_weeks: 12`) asks for
+                    // at least as plainly as a bare number does.
+                    let floor = !negated && names_a_floor(key, vocab);
+                    (named || bare, floor || (bare && !named))
                 }
                 ValueKind::String(text) => (is_comparison(text, vocab), false),
                 ValueKind::Bool(b) => (*b == measures.negated(key), false),
@@ -738,6 +753,114 @@ pub fn measure_properties(
     }
 }
 
+/// A node's free property that states what happens when someone misses
+/// an appointment, where `on_dna` would (`dna_policy: discharge`,
+/// `on_DNA: remove`, `discharge_after_dna: true`): found by
+/// [`dna_properties`].
+#[derive(Debug, Clone)]
+pub struct DnaProperty<'a> {
+    pub node: &'a ast::Node<'a>,
+    /// Where the key is written.
+    pub span: Span,
+    /// The whole property, which a finding quotes.
+    pub property: Span,
+    /// The actions it states, in the order written, as the vocabulary's
+    /// `dna_actions` spell them (`discharge`).
+    pub actions: Vec<String>,
+}
+
+/// Words that turn a missed-appointment policy around (`no_discharge`,
+/// `never_remove`): a property holding one states no action.
+const DNA_NEGATIONS: [&str; 6] = ["no", "not", "never", "without", "dont", "avoid"];
+
+/// The free properties of `pathway`'s nodes that state a missed-appointment
+/// policy: a key that names missed appointments (one of the vocabulary's
+/// `property_names` for `on_dna`, or a key with one of its
+/// `dna_key_words`, `on_dna` in capitals among them) with actions as its
+/// value (`dna_policy: discharge`, `dna_actions: [contact, discharge]`),
+/// or with `true` when the key itself says the action
+/// (`discharge_after_dna: true`). A string is prose, read as such
+/// (docs/language.md, section 5.4); `on_dna` itself is the grammar's.
+/// A rule's DNA check reads these as it reads `on_dna`
+/// (`DnaPolicyCheck::reads`).
+pub fn dna_properties<'a>(pathway: &'a Pathway<'a>, vocab: &Vocabulary) -> Vec<DnaProperty<'a>> {
+    let other_names = vocab.property_names.get("on_dna");
+    let mut found = Vec::new();
+    for node in pathway.nodes.iter() {
+        for prop in node.properties.iter() {
+            let PropertyValue::Value(value) = &prop.value else {
+                continue;
+            };
+            let key = prop.key.name;
+            if key == "on_dna" || contains(&vocab.node_properties, key) {
+                continue;
+            }
+            let lower = key.to_ascii_lowercase();
+            let names_dna = other_names.is_some_and(|names| names.contains(&lower))
+                || vocab.dna_key_words.iter().any(|w| {
+                    if w.contains('_') {
+                        lower.contains(w.as_str())
+                    } else {
+                        lower.split('_').any(|part| part == w)
+                    }
+                });
+            if !names_dna {
+                continue;
+            }
+            let words: Vec<&str> = match &value.kind {
+                ValueKind::Ident(w) if w.eq_ignore_ascii_case("yes") => vec![key],
+                ValueKind::Bool(true) => vec![key],
+                ValueKind::Ident(w) => vec![*w],
+                ValueKind::List(items) => items
+                    .iter()
+                    .filter_map(|i| match &i.kind {
+                        ValueKind::Ident(w) => Some(*w),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => continue,
+            };
+            let Some(actions) = dna_actions_in(&words, &vocab.dna_actions) else {
+                continue;
+            };
+            if !actions.is_empty() {
+                found.push(DnaProperty {
+                    node,
+                    span: prop.key.span,
+                    property: prop.span,
+                    actions,
+                });
+            }
+        }
+    }
+    found
+}
+
+/// The DNA actions the words name, in order (`contact_then_discharge`,
+/// `discharged`), or none at all when a word turns them around
+/// (`no_discharge`).
+fn dna_actions_in(words: &[&str], actions: &[String]) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for word in words {
+        for part in word.split('_').map(str::to_ascii_lowercase) {
+            if DNA_NEGATIONS.contains(&part.as_str()) {
+                return None;
+            }
+            // `discharge`, `discharged`, `discharges`, `contacted`.
+            let action = actions.iter().find(|a| {
+                part == **a
+                    || [a.len() + 1, a.len() + 2].contains(&part.len())
+                        && part.starts_with(a.as_str())
+                        && ["d", "s", "ed"].contains(&&part[a.len()..])
+            });
+            if let Some(a) = action {
+                out.push(a.clone());
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Whether a property name says its values are shut out
 /// (`exclusions`, `not_accepted`): `exclusion_words` in the vocabulary.
 fn shuts_out(key: &str, vocab: &Vocabulary) -> bool {
@@ -751,12 +874,22 @@ fn shuts_out(key: &str, vocab: &Vocabulary) -> bool {
     })
 }
 
-/// Whether a property name bounds what it names (`max_bmi`, `bmi_limit`):
-/// `bound_words` in the vocabulary.
+/// Whether a property name bounds what it names (`max_bmi`, `bmi_limit`,
+/// `min_symptom_weeks`): `bound_words` or `lower_bound_words` in the
+/// vocabulary.
 fn names_a_bound(key: &str, vocab: &Vocabulary) -> bool {
     key.to_ascii_lowercase()
         .split('_')
-        .any(|w| contains(&vocab.bound_words, w))
+        .any(|w| contains(&vocab.bound_words, w) || contains(&vocab.lower_bound_words, w))
+}
+
+/// Whether a property name sets a floor on what it names
+/// (`min_symptom_weeks`, `minimum_physio_weeks`): `lower_bound_words` in
+/// the vocabulary.
+fn names_a_floor(key: &str, vocab: &Vocabulary) -> bool {
+    key.to_ascii_lowercase()
+        .split('_')
+        .any(|w| contains(&vocab.lower_bound_words, w))
 }
 
 /// Whether a string is a comparison with a number (`< 40`, `under 40`,

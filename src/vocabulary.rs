@@ -28,6 +28,13 @@ pub struct Vocabulary {
     /// `on_dna`), by the property they stand for.
     #[serde(default)]
     pub property_names: std::collections::BTreeMap<String, Vec<String>>,
+    /// Words by which a node property's key names missed appointments
+    /// (`dna`, `missed`, `did_not_attend`), so that its actions
+    /// (`discharge_after_dna: true`) are a DNA policy. One holding an
+    /// underscore is found anywhere in the key, any other as a part of it
+    /// between underscores; keys are compared in lower case.
+    #[serde(default)]
+    pub dna_key_words: Vec<String>,
     /// Exceptions every sentence-level prose check shares, on top of its
     /// own `unless` (docs/rules-format.md, section 8).
     #[serde(default)]
@@ -86,6 +93,12 @@ pub struct Vocabulary {
     /// measure's name a bound on it (`max_bmi: 40`, `bmi_limit: 40`).
     #[serde(default)]
     pub bound_words: Vec<String>,
+    /// Words that, as a part of a property's key, make a number under a
+    /// measure's name a lower bound on it, a floor people must reach
+    /// (`min_symptom_weeks: 12`). They make the number a bound as
+    /// `bound_words` do.
+    #[serde(default)]
+    pub lower_bound_words: Vec<String>,
     /// Words by which a short string with a number compares (`"under 40"`,
     /// `"40 or less"`): lower case, spaces included.
     #[serde(default)]
@@ -225,6 +238,8 @@ impl Vocabulary {
         };
         merge(&mut self.exclusion_words, lower(other.exclusion_words));
         merge(&mut self.bound_words, lower(other.bound_words));
+        merge(&mut self.dna_key_words, lower(other.dna_key_words));
+        merge(&mut self.lower_bound_words, lower(other.lower_bound_words));
         merge(&mut self.comparison_words, lower(other.comparison_words));
         fn add<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
             for item in from {
@@ -340,6 +355,8 @@ mod tests {
         for (name, list) in [
             ("exclusion_words", &v.exclusion_words),
             ("bound_words", &v.bound_words),
+            ("lower_bound_words", &v.lower_bound_words),
+            ("dna_key_words", &v.dna_key_words),
             ("comparison_words", &v.comparison_words),
         ] {
             assert!(!list.is_empty(), "{name}");
@@ -351,6 +368,8 @@ mod tests {
             }
         }
         assert!(contains(&v.bound_words, "max"));
+        assert!(contains(&v.lower_bound_words, "min"));
+        assert!(contains(&v.dna_key_words, "dna"));
         assert!(contains(&v.exclusion_words, "not_accepted"));
         assert!(contains(&v.comparison_words, "under "));
     }

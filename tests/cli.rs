@@ -52,6 +52,37 @@ fn clean_example_exits_zero() {
     assert!(stdout(&out).contains("1 file checked: no problems found"));
 }
 
+/// `--format` takes its value in any case (`JSON`, `Markdown`), as people
+/// write the names of formats; a misspelt one is still refused.
+#[test]
+fn format_names_are_read_in_any_case() {
+    let out = msklint(
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "JSON",
+            "fixtures/examples/hip-knee-oa-clean.pathway",
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["summary"]["files"], 1);
+    let out = msklint(&["rules", "--format", "Markdown"], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("# Rules"), "{}", stdout(&out));
+    let out = msklint(
+        &[
+            "check",
+            "--format",
+            "JSN",
+            "fixtures/examples/hip-knee-oa-clean.pathway",
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
 #[test]
 fn errors_exit_one_and_warnings_only_with_deny_warnings() {
     let dir = tempfile::tempdir().unwrap();

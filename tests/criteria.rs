@@ -754,8 +754,18 @@ fn a_measure_written_as_a_node_property_is_pointed_out() {
             Some(("smoking-restriction", "smoking: false")),
         ),
         ("bmi: \"< 40\"", Some(("bmi-threshold", "bmi: \"< 40\""))),
+        // A minimum is a lower bound, which the rules that count only
+        // those read; a ceiling on the same measure they leave alone.
         (
             "min_symptom_weeks: 12",
+            Some(("symptom-duration-gate", "min_symptom_weeks: 12")),
+        ),
+        (
+            "min_physio_weeks: 6",
+            Some(("conservative-treatment-gate", "min_physio_weeks: 6")),
+        ),
+        (
+            "max_symptom_weeks: 52",
             Some(("unknown-property", "names symptom duration,")),
         ),
         ("address: \"1 Mill Lane, Northtown\"", None),
@@ -905,8 +915,75 @@ fn a_condition_in_a_property_falls_back_when_its_rule_is_off() {
     );
 }
 
+/// A missed-appointment policy written under another key than `on_dna`
+/// (`dna_policy: discharge`, `on_DNA: discharge`, `discharge_after_dna:
+/// true`) is reported by dna-discharge at the key, as an error when no
+/// contact comes first and a warning when one does. With the rule off,
+/// a key msklint knows another name for is pointed out as read by none,
+/// as before; one it knows no name for is left alone.
+#[test]
+fn a_dna_policy_under_another_key_is_reported_by_dna_discharge() {
+    let text = r#"pathway "DNA" {
+  entry gp: "GP practice" { kind: gp }
+  service a: "Physio" { kind: community  dna_policy: discharge }
+  service b: "Pain" { kind: pain  on_DNA: discharge }
+  service c: "Ortho" { kind: secondary  discharge_after_dna: true }
+  service d: "Spinal" { kind: secondary  dna_actions: [contact, discharge] }
+  service e: "Hip" { kind: secondary  dna_policy: contact  discharge_after_dna: false }
+  exit h: "Home"
+  gp -> a, b, c, d, e
+  a, b, c, d, e -> h
+}
+"#;
+    let rules = ["unknown-property", "dna-discharge"];
+    let on = check(text);
+    let line = |n: usize, rule: &str| (n, rule.to_string());
+    assert_eq!(
+        found(&on, &rules),
+        [
+            line(3, "dna-discharge"),
+            line(4, "dna-discharge"),
+            line(5, "dna-discharge"),
+            line(6, "dna-discharge"),
+            line(7, "unknown-property"),
+        ]
+    );
+    let severities: Vec<String> = on
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "dna-discharge")
+        .map(|d| format!("{:?}", d.severity))
+        .collect();
+    assert_eq!(severities, ["Error", "Error", "Error", "Warning"]);
+    let d = at(&on, "dna-discharge", "discharge_after_dna");
+    assert!(
+        d.message
+            .contains("missed appointments with `discharge_after_dna: true`"),
+        "{}",
+        d.message
+    );
+    let vocabulary = Vocabulary::builtin().unwrap();
+    let rules_set = RuleSet::builtin(&vocabulary).unwrap();
+    let config = Config::from_text(
+        std::path::Path::new("msklint.yaml"),
+        "rules:\n  dna-discharge: off\n".to_string(),
+    )
+    .unwrap();
+    let off = Linter::new(vocabulary, rules_set, config).check_text("t.pathway", text.to_string());
+    assert_eq!(
+        found(&off, &rules),
+        [
+            line(3, "unknown-property"),
+            line(4, "unknown-property"),
+            line(6, "unknown-property"),
+            line(7, "unknown-property"),
+        ]
+    );
+}
+
 /// The words that tell a criterion written as a node property from a
-/// record of one (`bound_words`, `exclusion_words`, `comparison_words`)
+/// record of one (`bound_words`, `lower_bound_words`, `exclusion_words`,
+/// `comparison_words`)
 /// are vocabulary, so msklint.yaml can add to them: before the words are
 /// added these properties pass, after it each is reported, and what was
 /// found before is still found.
@@ -939,7 +1016,8 @@ fn words_that_mark_a_property_as_a_criterion_can_be_added_in_configuration() {
     // it as a bound.
     let linter = |words: &str| {
         let added: Vocabulary =
-            serde_norway::from_str(&format!("measure_qualifiers: [ceiling]\n{words}")).unwrap();
+            serde_norway::from_str(&format!("measure_qualifiers: [ceiling, floor]\n{words}"))
+                .unwrap();
         let mut vocabulary = Vocabulary::builtin().unwrap();
         vocabulary.extend(added);
         let rules = RuleSet::builtin(&vocabulary).unwrap();
@@ -947,11 +1025,13 @@ fn words_that_mark_a_property_as_a_criterion_can_be_added_in_configuration() {
     };
     let before = linter("");
     let extended = linter(
-        "bound_words: [Ceiling]\nexclusion_words: [disallowed, not_funded]\ncomparison_words: [\"up to \", '']\n",
+        "bound_words: [Ceiling]\nlower_bound_words: [Floor]\nexclusion_words: [disallowed, not_funded]\ncomparison_words: [\"up to \", '']\n",
     );
     for (property, rule) in [
-        // A ceiling, which the lower-bound rule does not read.
+        // A ceiling, which the lower-bound rule does not read, and a
+        // floor, which it does.
         ("conservative_weeks_ceiling: 12", "unknown-property"),
+        ("conservative_weeks_floor: 6", "conservative-treatment-gate"),
         ("disallowed: [smokers]", "smoking-restriction"),
         ("patients_not_funded: [smokers]", "smoking-restriction"),
         ("bmi: \"up to 40\"", "bmi-threshold"),

@@ -341,7 +341,13 @@ fn rules_lists_every_rule_and_explain_prints_everything() {
     assert!(list.contains("MSK101  bmi-threshold"), "{list}");
     assert!(list.contains("48 rules"), "{list}");
 
-    for key in ["bmi-threshold", "MSK101", "msk101"] {
+    for key in [
+        "bmi-threshold",
+        "MSK101",
+        "msk101",
+        "bmi_threshold",
+        "BMI_Threshold",
+    ] {
         let e = msklint(&["explain", key], &root());
         assert_eq!(e.status.code(), Some(0));
         let t = text(&e.stdout);

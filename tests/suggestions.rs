@@ -160,6 +160,16 @@ fn a_misspelt_kind_offer_and_channel_become_the_near_word() {
         "  service s: \"S\" { kind: primary channels: [online, telephone] }\n  gp -> s\n  s -> home",
     );
     fix_one("t.pathway", &text, "unknown-channel", "phone");
+    // A channel in capitals is the channel, read so by the rules: nothing
+    // to fix.
+    let text = pathway(
+        "  service s: \"S\" { kind: primary channels: [Online, PHONE] }\n  gp -> s\n  s -> home",
+    );
+    let found = check(&session(), "t.pathway", &text);
+    assert!(
+        found.iter().all(|d| d.rule != "unknown-channel"),
+        "{found:#?}"
+    );
 }
 
 /// The everyday names services are drawn with stand for the language's
@@ -269,20 +279,32 @@ fn a_quoted_dna_chain_loses_its_quotes() {
 
 /// Another name for a node property (`dna_policy` for `on_dna`), with a
 /// word or list as its value, was kept as a free property and the
-/// discharge policy it states passed clean; it becomes the real key, and
-/// then the policy is checked. A string under it is still read as prose,
-/// with no warning.
+/// policy it states passed clean; it becomes the real key, and then the
+/// policy is checked. A discharge under it is reported by dna-discharge
+/// itself, at the key, and not as a key no rule reads. A string under it
+/// is still read as prose, with no warning.
 #[test]
 fn another_name_for_a_property_becomes_the_real_key() {
-    let text = pathway(
-        "  service s: \"S\" { kind: primary dna_policy: discharge }\n  gp -> s\n  s -> home",
-    );
+    let text =
+        pathway("  service s: \"S\" { kind: primary dna_policy: rebook }\n  gp -> s\n  s -> home");
     let fixed = fix_one("t.pathway", &text, "unknown-property", "on_dna");
     let after = check(&session(), "t.pathway", &fixed);
     assert!(
-        after.iter().any(|d| d.rule == "dna-discharge"),
+        after
+            .iter()
+            .all(|d| d.rule != "unknown-property" && d.rule != "dna-discharge"),
         "{after:#?}"
     );
+    let text = pathway(
+        "  service s: \"S\" { kind: primary dna_policy: discharge }\n  gp -> s\n  s -> home",
+    );
+    let found = check(&session(), "t.pathway", &text);
+    assert!(
+        found.iter().all(|d| d.rule != "unknown-property"),
+        "{found:#?}"
+    );
+    let d = found.iter().find(|d| d.rule == "dna-discharge").unwrap();
+    assert_eq!(&text[d.span.start()..d.span.end()], "dna_policy");
     let text = pathway(
         "  service s: \"S\" { kind: primary provides: [assessment] }\n  gp -> s\n  s -> home",
     );
@@ -308,7 +330,7 @@ fn another_name_for_a_property_becomes_the_real_key() {
         "{found:#?}"
     );
     let text = pathway(
-        "  service s: \"S\" { kind: primary dna_action: [contact, discharge] }\n  gp -> s\n  s -> home",
+        "  service s: \"S\" { kind: primary dna_action: [contact, rebook] }\n  gp -> s\n  s -> home",
     );
     let found = check(&session(), "t.pathway", &text);
     let d = found.iter().find(|d| d.rule == "unknown-property").unwrap();

@@ -51,7 +51,7 @@ pub struct CheckArgs {
     pub respect_include: bool,
 
     /// How to print the findings
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human, ignore_case = true)]
     pub format: OutputFormat,
 
     /// Treat warnings as errors for the exit code

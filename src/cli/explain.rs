@@ -10,7 +10,8 @@ use crate::explain::explain_configured;
 
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
-    /// Rule name or code, e.g. `bmi-threshold` or `MSK101`
+    /// Rule name or code, e.g. `bmi-threshold` or `MSK101`, in any case;
+    /// `bmi_threshold` is read as `bmi-threshold`
     #[arg(value_name = "RULE")]
     pub rule: String,
 
@@ -29,7 +30,12 @@ pub fn run(args: &ExplainArgs) -> u8 {
         Err(code) => return code,
     };
     let rules = session.rules();
-    match rules.find(&args.rule) {
+    // Rule names join their words with hyphens; one written with
+    // underscores (`smoking_restriction`), as keys are, is the same rule.
+    let found = rules
+        .find(&args.rule)
+        .or_else(|| rules.find(&args.rule.replace('_', "-")));
+    match found {
         Some(r) => {
             let _ = std::io::stdout()
                 .lock()

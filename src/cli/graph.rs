@@ -15,7 +15,7 @@ pub struct GraphArgs {
     /// Pathway files or directories (default: the current directory)
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid, ignore_case = true)]
     pub format: GraphFormat,
     /// Only the pathway with this name, or the one with it in another case
     /// when none has it exactly (needed for SVG when a run holds several)

@@ -17,7 +17,7 @@ pub struct ReportArgs {
     pub paths: Vec<PathBuf>,
     /// Markdown, or HTML; without it, HTML when -o names a .html or .htm
     /// file, Markdown otherwise
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub format: Option<ReportFormat>,
     /// Write the report to this file instead of standard output
     #[arg(long, short, value_name = "FILE")]

@@ -12,7 +12,7 @@ use crate::explain;
 #[derive(clap::Args, Debug)]
 pub struct RulesArgs {
     /// How to print the list
-    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table, ignore_case = true)]
     pub format: RulesFormat,
 
     #[command(flatten)]

@@ -15,7 +15,7 @@ pub struct ScoreArgs {
     /// Pathway files or directories to score (default: the current directory)
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = ScoreFormat::Markdown)]
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Markdown, ignore_case = true)]
     pub format: ScoreFormat,
     #[command(flatten)]
     pub setup: SetupArgs,

@@ -890,6 +890,18 @@ fn syntax_error(
         }
         ErrorVariant::CustomError { message } => (message.clone(), message.clone()),
     };
+    // An arrow pasted from a word processor (`→`, `⟶`, `➔`) is said to be
+    // one, as `=>` and `-->` are, so the message alone tells what to write.
+    let (message, label) = match look_alike {
+        Some((c, LookAlike::Arrow)) => (
+            format!(
+                "a route's arrow is `->`, not {}",
+                LookAlike::Arrow.describe(c)
+            ),
+            "write `->`".to_string(),
+        ),
+        _ => (message, label),
+    };
     let mut diag =
         Diagnostic::error("syntax-error", Span::new(start, end), message).with_label(label);
     if let Some((c, l)) = look_alike {
@@ -1210,6 +1222,9 @@ fn common_mistake(text: &str, start: usize, end: usize) -> Option<Diagnostic> {
         return Some(diag);
     }
     if let Some(diag) = criteria_in_words(text, start) {
+        return Some(diag);
+    }
+    if let Some(diag) = misspelt_requires(text, start) {
         return Some(diag);
     }
     if let Some(diag) = arrow_mistake(text, start) {
@@ -2088,6 +2103,137 @@ fn criteria_in_words(text: &str, start: usize) -> Option<Diagnostic> {
     None
 }
 
+/// `requires` misspelt before criteria (`requirs: bmi < 40` in a node,
+/// `gp -> ortho requries bmi < 40` on a route), or another form of it on a
+/// route (`require`, `Requires`). pest reads the word as a property's key
+/// or the start of another item and stops later, at the comparison or the
+/// attribute, so the line is read back to the word. Only a word a slip or
+/// two from `requires` counts, and only where a criterion follows it.
+fn misspelt_requires(text: &str, start: usize) -> Option<Diagnostic> {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[line_start..line_end];
+    let b = line.as_bytes();
+    let (mut i, mut quoted) = (0, false);
+    while i < b.len() && line_start + i < start {
+        let c = b[i];
+        if quoted {
+            if c == b'\\' {
+                i += 1;
+            } else if c == b'"' {
+                quoted = false;
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'"' => quoted = true,
+            b'#' => return None,
+            c if is_ident_char(c as char) => {
+                let len = b[i..]
+                    .iter()
+                    .take_while(|&&c| is_ident_char(c as char))
+                    .count();
+                if let Some(diag) = requires_slip(line_start, line, i, len, start) {
+                    return Some(diag);
+                }
+                i += len;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The error for the word at `at..at + len` of `line` if it is `requires`
+/// misspelt (see [`misspelt_requires`]).
+fn requires_slip(
+    line_start: usize,
+    line: &str,
+    at: usize,
+    len: usize,
+    start: usize,
+) -> Option<Diagnostic> {
+    let written = &line[at..at + len];
+    let lower = written.to_ascii_lowercase();
+    let near = lower != "requires"
+        && lower.len() >= 6
+        && strsim::damerau_levenshtein(&lower, "requires") <= 2;
+    // Other forms `criteria_in_words` names with a colon; on a route,
+    // with none, they come here.
+    let form = ["requires", "require", "requirement", "requirements"].contains(&lower.as_str())
+        && written != "requires";
+    if !near && !form {
+        return None;
+    }
+    let before = line[..at].trim_end_matches([' ', '\t']);
+    // On a route: after the node the route leads to.
+    let route = before.contains("->") && before.ends_with(is_ident_char);
+    let after = &line[at + len..];
+    let gap = after.len() - after.trim_start_matches([' ', '\t']).len();
+    let colon = after[gap..].starts_with(':');
+    // A node's key takes its colon; a route's clause has none, but one
+    // written with it is still a slip of the word.
+    if !route && !colon {
+        return None;
+    }
+    if form && !route {
+        return None;
+    }
+    let rest = if colon {
+        &after[gap + 1..]
+    } else {
+        &after[gap..]
+    };
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let name = rest.len() - rest.trim_start_matches(is_ident_char).len();
+    let then = rest[name..].trim_start_matches([' ', '\t']);
+    // A sign, or a comparison in words (`bmi under 40`).
+    let lowered = then.to_ascii_lowercase();
+    let worded = WORDED.iter().any(|(w, _)| {
+        lowered.starts_with(w)
+            && !lowered[w.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+    });
+    if name == 0 || !(then.starts_with(['<', '>', '=', '!']) || worded) {
+        return None;
+    }
+    let word_at = line_start + at;
+    // The criterion pest stopped in must come after the word.
+    if word_at + len > start {
+        return None;
+    }
+    let span = Span::new(word_at, word_at + len);
+    let (fix_span, help) = if route {
+        let end = if colon {
+            word_at + len + gap + 1
+        } else {
+            word_at + len
+        };
+        (
+            Span::new(word_at, end),
+            "a route's criteria follow `requires`, in lower case and without a colon: `gp -> ortho requires bmi < 40`",
+        )
+    } else {
+        (
+            span,
+            "a node's criteria follow `requires:`, in lower case: `requires: bmi < 40`",
+        )
+    };
+    let message = if form {
+        format!("`{written}` is written `requires`")
+    } else {
+        format!("unknown word `{written}`: did you mean `requires`?")
+    };
+    Some(
+        Diagnostic::error("syntax-error", span, message)
+            .with_label("did you mean `requires`?")
+            .with_help(help)
+            .with_suggestion(fix_span, "requires".to_string()),
+    )
+}
+
 /// A route drawn with another arrow (`gp => physio`, `gp --> physio`,
 /// `gp > physio`), after node IDs and before one.
 fn arrow_mistake(text: &str, start: usize) -> Option<Diagnostic> {
@@ -2956,6 +3102,68 @@ mod tests {
             .collect()
     }
 
+    /// `requires` misspelt (`requirs:`, `requries`, `reqiures`) was
+    /// reported at the comparison or the attribute after it, as "expected
+    /// an identifier" or "expected `->`"; it is reported at the word, with
+    /// `requires` as the fix, in a node and on a route (where a colon
+    /// written after it goes too, and `require` is taken the same way).
+    #[test]
+    fn a_misspelt_requires_is_named_at_the_word() {
+        for (line, word) in [
+            (
+                "  service s: \"S\" { kind: secondary  requirs: bmi < 40 }",
+                "requirs",
+            ),
+            (
+                "  service s: \"S\" { kind: secondary  requries: bmi < 40 }",
+                "requries",
+            ),
+            (
+                "  service s: \"S\" {\n    reqiures: smoking == false\n  }",
+                "reqiures",
+            ),
+            ("  gp -> s requries bmi < 40", "requries"),
+            ("  gp -> s reqiures: bmi < 40, smoking == false", "reqiures"),
+            ("  gp -> s requirs bmi under 40", "requirs"),
+            ("  gp -> s require bmi < 40", "require"),
+        ] {
+            let text = format!("pathway \"p\" {{\n  entry gp: \"GP\" {{ kind: gp }}\n{line}\n}}\n");
+            let (d, fixed) = first_error_and_fix(&text);
+            assert_eq!(&text[d.span.start()..d.span.end()], word, "{line}");
+            assert!(d.message.contains("`requires`"), "{line}: {}", d.message);
+            if word != "require" {
+                assert!(
+                    d.message.contains("did you mean `requires`?"),
+                    "{line}: {}",
+                    d.message
+                );
+            }
+            // Fixed, the line parses; a comparison in words is then named
+            // as such.
+            let after = parse(&fixed).diagnostics;
+            if line.contains("under") {
+                assert!(
+                    after[0].message.contains("not the words `under`"),
+                    "{after:#?}"
+                );
+            } else {
+                assert!(after.is_empty(), "{fixed}: {after:#?}");
+            }
+        }
+        // Near misses: a word like it that starts no criterion, and a
+        // free key far from it, keep the errors they had.
+        let not = "did you mean `requires`";
+        for line in [
+            "  service s: \"S\" { required: true, kind: secondary }",
+            "  service s: \"S\" { requests: bmi < 40 }",
+            "  gp -> s \"requries\" bmi < 40",
+        ] {
+            let text = format!("pathway \"p\" {{\n  entry gp: \"GP\" {{ kind: gp }}\n{line}\n}}\n");
+            let d = &parse(&text).diagnostics[0];
+            assert!(!d.message.contains(not), "{line}: {}", d.message);
+        }
+    }
+
     /// The help's example is written the way the line writes `requires`:
     /// copied onto a route, `requires:` did not parse.
     #[test]
@@ -3384,12 +3592,22 @@ mod tests {
             ),
             (
                 "pathway \"x\" {\n  entry gp: \"GP\"\n  service h: \"H\"\n  gp \u{2192} h\n}\n",
-                "found `\u{2192}` (rightwards arrow)",
+                "a route's arrow is `->`, not `\u{2192}` (rightwards arrow)",
                 "looks like `->`",
             ),
             (
                 "pathway \"x\" {\n  entry gp: \"GP\"\n  service h: \"H\"\n  gp \u{21D2} h\n}\n",
-                "rightwards double arrow",
+                "a route's arrow is `->`, not `\u{21D2}` (rightwards double arrow)",
+                "looks like `->`",
+            ),
+            (
+                "pathway \"x\" {\n  entry gp: \"GP\"\n  service h: \"H\"\n  gp \u{27F6} h\n}\n",
+                "a route's arrow is `->`, not `\u{27F6}` (long rightwards arrow)",
+                "looks like `->`",
+            ),
+            (
+                "pathway \"x\" {\n  entry gp: \"GP\"\n  service h: \"H\"\n  gp, h \u{2794} h\n}\n",
+                "a route's arrow is `->`, not `\u{2794}` (heavy rightwards arrow)",
                 "looks like `->`",
             ),
             (

@@ -137,6 +137,9 @@ pub(crate) struct Ctx<'g, 'a> {
     pub measures: &'g Measures,
     /// Conditions written as nodes' own properties (`validate::property_gates`).
     pub gates: &'g [crate::validate::PropertyGate<'a>],
+    /// Missed-appointment policies written as free node properties
+    /// (`validate::dna_properties`).
+    pub dna: &'g [crate::validate::DnaProperty<'a>],
     pub entries: Vec<NodeIndex>,
     reachable: OnceLock<Vec<bool>>,
 }
@@ -185,17 +188,20 @@ pub fn run(
     measures: &Measures,
     out: &mut Vec<Diagnostic>,
 ) {
-    run_with_gates(rules, g, source, measures, &[], out);
+    run_with_gates(rules, g, source, measures, &[], &[], out);
 }
 
 /// [`run`], with the conditions the pathway writes as node properties
-/// (`validate::property_gates`), which criterion checks read too.
+/// (`validate::property_gates`), which criterion checks read too, and the
+/// missed-appointment policies it writes so (`validate::dna_properties`),
+/// which DNA checks read.
 pub fn run_with_gates<'a>(
     rules: &[ActiveRule],
     g: &PathwayGraph<'a>,
     source: &SourceFile,
     measures: &Measures,
     gates: &[crate::validate::PropertyGate<'a>],
+    dna: &[crate::validate::DnaProperty<'a>],
     out: &mut Vec<Diagnostic>,
 ) {
     let ctx = Ctx {
@@ -203,6 +209,7 @@ pub fn run_with_gates<'a>(
         text: &source.text,
         measures,
         gates,
+        dna,
         entries: g
             .indices()
             .filter(|&n| g.node(n).node_kind() == NodeKind::Entry)

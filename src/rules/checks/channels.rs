@@ -27,11 +27,16 @@ impl Kind for ChannelsCheck {
             .filter(|n| n.node_kind() == NodeKind::Entry)
         {
             let list: Vec<&str> = node.channels().map(|(ch, _)| ch).collect();
-            // Other names are compared as the vocabulary writes them
-            // ("NHS app" as `nhs_app`).
+            // Channels and their other names are compared as the
+            // vocabulary writes them, in lower case ("NHS app" as
+            // `nhs_app`, `Online` as `online`), as criterion attributes
+            // are read in any case.
             let listed = |ch: &str| {
                 let plain = crate::vocabulary::plain_channel(ch);
-                self.only.iter().any(|o| o == ch) || self.other_names.contains(&plain)
+                self.only
+                    .iter()
+                    .any(|o| crate::vocabulary::plain_channel(o) == plain)
+                    || self.other_names.contains(&plain)
             };
             if list.is_empty() || !list.iter().all(|ch| listed(ch)) {
                 continue;
@@ -47,9 +52,9 @@ impl Kind for ChannelsCheck {
 
     fn describe(&self) -> String {
         format!(
-            "An entry whose declared `channels` are all among {}, or other names for them \
-             (`channel_synonyms` in the vocabulary, such as `web` for `online`); entries that \
-             declare no channels are not judged.",
+            "An entry whose declared `channels` are all among {}, in any case, or other names \
+             for them (`channel_synonyms` in the vocabulary, such as `web` for `online`); \
+             entries that declare no channels are not judged.",
             quoted(&self.only)
         )
     }

@@ -265,7 +265,9 @@ impl Kind for CriterionCheck {
                 s.push_str(
                     ", when it is plainly a lower bound: a bare number under the name of a \
                      measure whose bare number is a bound (`bare-number-is-bound` in the \
-                     vocabulary, as for `symptom_weeks: 12`)",
+                     vocabulary, as for `symptom_weeks: 12`), or a number under a name with a \
+                     word that sets a floor (`lower_bound_words` in the vocabulary, as for \
+                     `min_symptom_weeks: 12`)",
                 );
             }
             s.push('.');

@@ -18,6 +18,30 @@ pub struct DnaPolicyCheck {
     pub after_contact: Option<Severity>,
 }
 
+impl DnaPolicyCheck {
+    /// Whether this check reports a missed-appointment policy written as a
+    /// free node property (`dna_policy: discharge`,
+    /// `discharge_after_dna: true`), and if so at what severity: `None`
+    /// for the rule's own, as for an `on_dna` chain.
+    pub fn reads(&self, property: &crate::validate::DnaProperty<'_>) -> Option<Option<Severity>> {
+        let mut contacted = false;
+        for action in &property.actions {
+            if action == "contact" {
+                contacted = true;
+            }
+            if !self.actions.contains(action) {
+                continue;
+            }
+            return if contacted {
+                self.after_contact.map(Some)
+            } else {
+                Some(None)
+            };
+        }
+        None
+    }
+}
+
 impl Kind for DnaPolicyCheck {
     fn evaluate(&self, ctx: &Ctx<'_, '_>, _: &ActiveRule, out: &mut Vec<Finding>) {
         for node in ctx.g.declared() {
@@ -60,6 +84,24 @@ impl Kind for DnaPolicyCheck {
                 break;
             }
         }
+        // The same policies written under another key, quoted whole where
+        // they are written.
+        for property in ctx.dna {
+            let Some(severity) = self.reads(property) else {
+                continue;
+            };
+            let action = property
+                .actions
+                .iter()
+                .find(|a| self.actions.contains(a))
+                .map_or("", String::as_str);
+            let mut f = Finding::at(property.span)
+                .node(&crate::graph::Node { ast: property.node })
+                .var("policy", ctx.code(property.property))
+                .var("action", action);
+            f.severity = severity;
+            out.push(f);
+        }
     }
 
     fn describe(&self) -> String {
@@ -72,6 +114,12 @@ impl Kind for DnaPolicyCheck {
                 " When a `contact` step comes first it is still reported, as {sev}."
             ));
         }
+        s.push_str(
+            " A policy written under another key that names missed appointments counts too \
+             (`dna_policy: discharge`, `on_DNA: remove`, or `discharge_after_dna: true` where \
+             the key says the action; `dna_key_words` and the names for `on_dna` in the \
+             vocabulary), reported at the key.",
+        );
         s
     }
 
