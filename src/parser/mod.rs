@@ -1807,21 +1807,10 @@ fn connective_in_criteria(text: &str, line_start: usize, start: usize) -> Option
     // One pass from the line's start, so a `requires` or an `and` inside a
     // label ("Surgery (requires referral)") or a comment is never taken
     // for the keyword or the connective.
-    let (mut i, mut quoted, mut criteria, mut colon) = (0, false, false, true);
-    while i < b.len() && line_start + i <= start {
+    let (mut criteria, mut colon) = (false, true);
+    for (i, len) in code_tokens(line, start + 1 - line_start) {
         let c = b[i];
-        if quoted {
-            if c == b'\\' {
-                i += 1;
-            } else if c == b'"' {
-                quoted = false;
-            }
-            i += 1;
-            continue;
-        }
         match c {
-            b'"' => quoted = true,
-            b'#' => return None,
             b'&' | b'|' if criteria && b.get(i + 1) == Some(&c) => {
                 return Some(joined(text, line_start + i, &line[i..i + 2], colon));
             }
@@ -1829,11 +1818,6 @@ fn connective_in_criteria(text: &str, line_start: usize, start: usize) -> Option
                 return Some(joined(text, line_start + i, "!", colon));
             }
             c if is_ident_char(c as char) => {
-                // A whole identifier at a time, so `i` is always at one's start.
-                let len = b[i..]
-                    .iter()
-                    .take_while(|&&c| is_ident_char(c as char))
-                    .count();
                 let word = &line[i..i + len];
                 if word == "requires" {
                     criteria = true;
@@ -1844,14 +1828,53 @@ fn connective_in_criteria(text: &str, line_start: usize, start: usize) -> Option
                 {
                     return Some(joined(text, line_start + i, word, colon));
                 }
-                i += len;
-                continue;
             }
             _ => {}
         }
-        i += 1;
     }
     None
+}
+
+/// The tokens of `line` that start before byte `end` and lie outside its
+/// strings and its comment, as (start, length): a whole identifier at a
+/// time, any other byte alone.
+fn code_tokens(line: &str, end: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = line.as_bytes();
+    let (mut i, mut quoted) = (0, false);
+    std::iter::from_fn(move || {
+        while i < b.len() && i < end {
+            let c = b[i];
+            if quoted {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == b'"' {
+                    quoted = false;
+                }
+                i += 1;
+                continue;
+            }
+            match c {
+                b'"' => quoted = true,
+                b'#' => return None,
+                c if is_ident_char(c as char) => {
+                    let len = b[i..]
+                        .iter()
+                        .take_while(|&&c| is_ident_char(c as char))
+                        .count();
+                    let at = i;
+                    i += len;
+                    return Some((at, len));
+                }
+                _ => {
+                    let at = i;
+                    i += 1;
+                    return Some((at, 1));
+                }
+            }
+            i += 1;
+        }
+        None
+    })
 }
 
 /// A comparison written the other way round: `=>` or `=<` for `>=` or
@@ -2113,38 +2136,9 @@ fn misspelt_requires(text: &str, start: usize) -> Option<Diagnostic> {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = &text[line_start..line_end];
-    let b = line.as_bytes();
-    let (mut i, mut quoted) = (0, false);
-    while i < b.len() && line_start + i < start {
-        let c = b[i];
-        if quoted {
-            if c == b'\\' {
-                i += 1;
-            } else if c == b'"' {
-                quoted = false;
-            }
-            i += 1;
-            continue;
-        }
-        match c {
-            b'"' => quoted = true,
-            b'#' => return None,
-            c if is_ident_char(c as char) => {
-                let len = b[i..]
-                    .iter()
-                    .take_while(|&&c| is_ident_char(c as char))
-                    .count();
-                if let Some(diag) = requires_slip(line_start, line, i, len, start) {
-                    return Some(diag);
-                }
-                i += len;
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+    code_tokens(line, start - line_start)
+        .filter(|&(i, _)| is_ident_char(line.as_bytes()[i] as char))
+        .find_map(|(i, len)| requires_slip(line_start, line, i, len, start))
 }
 
 /// The error for the word at `at..at + len` of `line` if it is `requires`
