@@ -767,7 +767,9 @@ impl Linter {
                         // a rule that reads one reports it, so it is not
                         // pointed out as a key no rule reads.
                         let dna = validate::dna_properties(pathway, &self.vocabulary);
-                        let read_dna: Vec<Span> = dna
+                        // Sorted, so each unknown key is looked up by a
+                        // binary search, not a pass over every one read.
+                        let mut read_dna: Vec<Span> = dna
                             .iter()
                             .filter(|p| {
                                 policy.active.iter().any(|a| {
@@ -776,6 +778,7 @@ impl Linter {
                             })
                             .map(|p| p.span)
                             .collect();
+                        read_dna.sort_unstable();
                         validate::validate(pathway, &self.vocabulary, &read_dna, diagnostics);
                         validate::attributes(pathway, &self.measures, diagnostics);
                         // Conditions written as node properties: the

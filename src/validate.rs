@@ -11,8 +11,8 @@ use crate::vocabulary::{contains, Vocabulary};
 
 /// Checks `pathway`'s names and values. `read` holds the keys of free
 /// properties a rule reads all the same (a missed-appointment policy under
-/// another name, [`dna_properties`]): they are not pointed out as read by
-/// none.
+/// another name, [`dna_properties`]), sorted: they are not pointed out as
+/// read by none.
 pub fn validate(pathway: &Pathway, vocab: &Vocabulary, read: &[Span], diags: &mut Vec<Diagnostic>) {
     let mut v = Validator {
         vocab,
@@ -92,7 +92,7 @@ pub fn validate(pathway: &Pathway, vocab: &Vocabulary, read: &[Span], diags: &mu
                         "channels" => {
                             v.words(value, &vocab.channels, Builtin::UnknownChannel.name(), "channel", false)
                         }
-                        _ if read.contains(&prop.key.span) => {}
+                        _ if read.binary_search(&prop.key.span).is_ok() => {}
                         _ if !contains(&vocab.node_properties, prop.key.name) && v.other_name(&prop.key, value, &property_keys, false) => {}
                         _ => v.unknown_key(&prop.key, &vocab.node_properties, "node property", &property_keys),
                     }
